@@ -1,0 +1,34 @@
+// Fixed guest-address layout shared by the translator (generated code) and the runtime.
+// Guest address A is Wasm linear-memory address A. Static AArch64 executables load at
+// 0x400000 or above, so the low 64 KiB (below Linux's mmap_min_addr) is ours.
+
+/** CPU state block: registers that must be visible outside one translated function. */
+export const STATE_BASE = 0x1000;
+export const STATE = {
+  /** x0..x30 at 8*n; sp is register 31 here. */
+  x: (n: number) => STATE_BASE + 8 * n,
+  sp: STATE_BASE + 8 * 31,
+  pc: STATE_BASE + 256,
+  /** NZCV as four i32 (0/1): n, z, c, v. */
+  n: STATE_BASE + 264,
+  z: STATE_BASE + 268,
+  c: STATE_BASE + 272,
+  v: STATE_BASE + 276,
+  tpidr: STATE_BASE + 280,
+  fpcr: STATE_BASE + 288,
+  fpsr: STATE_BASE + 292,
+  exclusiveAddr: STATE_BASE + 296,
+  /** v0..v31, 16 bytes each. */
+  vreg: (n: number) => STATE_BASE + 512 + 16 * n,
+  end: STATE_BASE + 1024,
+} as const;
+
+/** Scratch memory the runtime uses for WASI call arguments/results (never guest-visible). */
+export const SCRATCH_BASE = 0x2000;
+export const SCRATCH_END = 0x10000;
+
+/** The lowest guest address a loadable segment may use. */
+export const MIN_GUEST_ADDR = 0x10000;
+
+export const PAGE_SIZE = 4096;
+export const WASM_PAGE = 65536;
