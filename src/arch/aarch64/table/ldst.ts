@@ -1,0 +1,220 @@
+// Loads and stores (Arm ARM C4.1.94): every addressing mode, GPR and SIMD&FP registers,
+// exclusives, acquire/release and LSE atomics (single-threaded: exclusives always succeed).
+import binaryen from 'binaryen';
+import { row, type Fields, type Row } from '../decoder.ts';
+import type { Builder, Expr } from '../../../lift/types.ts';
+import { extended, i64c, setW, setX, setXSP, tmp, xr, xsp } from '../ops.ts';
+import { VREG } from '../regs.ts';
+
+const I64 = binaryen.i64;
+
+/** integer load of 1 << size bytes, zero- or sign-extended to 64 bits */
+export function loadInt(b: Builder, size: number, signed: boolean, a: Expr): Expr {
+  const m = b.m, p = b.addr(a);
+  switch (size) {
+    case 0: return signed ? m.i64.load8_s(0, 1, p) : m.i64.load8_u(0, 1, p);
+    case 1: return signed ? m.i64.load16_s(0, 1, p) : m.i64.load16_u(0, 1, p);
+    case 2: return signed ? m.i64.load32_s(0, 1, p) : m.i64.load32_u(0, 1, p);
+    default: return m.i64.load(0, 1, p);
+  }
+}
+
+export function storeInt(b: Builder, size: number, a: Expr, v: Expr): Expr {
+  const m = b.m, p = b.addr(a);
+  switch (size) {
+    case 0: return m.i64.store8(0, 1, p, v);
+    case 1: return m.i64.store16(0, 1, p, v);
+    case 2: return m.i64.store32(0, 1, p, v);
+    default: return m.i64.store(0, 1, p, v);
+  }
+}
+
+/** SIMD&FP register load of 1 << size bytes (size 4 = Q); the rest of the register is zeroed */
+export function loadVec(b: Builder, size: number, a: Expr): Expr {
+  const m = b.m, p = b.addr(a), zero = () => m.v128.const([0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0]);
+  switch (size) {
+    case 0: return m.i32x4.replace_lane(zero(), 0, m.i32.load8_u(0, 1, p));
+    case 1: return m.i32x4.replace_lane(zero(), 0, m.i32.load16_u(0, 1, p));
+    case 2: return m.v128.load32_zero(0, 1, p);
+    case 3: return m.v128.load64_zero(0, 1, p);
+    default: return m.v128.load(0, 1, p);
+  }
+}
+
+export function storeVec(b: Builder, size: number, a: Expr, v: Expr): Expr {
+  const m = b.m, p = b.addr(a);
+  switch (size) {
+    case 0: return m.i32.store8(0, 1, p, m.i32x4.extract_lane(v, 0));
+    case 1: return m.i32.store16(0, 1, p, m.i32x4.extract_lane(v, 0));
+    case 2: return m.i32.store(0, 1, p, m.i32x4.extract_lane(v, 0));
+    case 3: return m.i64.store(0, 1, p, m.i64x2.extract_lane(v, 0));
+    default: return m.v128.store(0, 1, p, v);
+  }
+}
+
+/** What one single-register load/store form moves: GPR or vector, size, sign extension. */
+interface Access { vec: boolean; size: number; load: boolean; signed: boolean; to32: boolean; prefetch: boolean }
+
+function access(f: Fields): Access | undefined {
+  const size = f.size!, opc = f.opc!;
+  if (f.V) {
+    const q = (opc & 2) !== 0;
+    if (q && size !== 0) return undefined;
+    return { vec: true, size: q ? 4 : size, load: (opc & 1) === 1, signed: false, to32: false, prefetch: false };
+  }
+  if (opc === 0) return { vec: false, size, load: false, signed: false, to32: false, prefetch: false };
+  if (opc === 1) return { vec: false, size, load: true, signed: false, to32: false, prefetch: false };
+  if (size === 3) return opc === 2 ? { vec: false, size, load: false, signed: false, to32: false, prefetch: true } : undefined;
+  if (size === 2 && opc === 3) return undefined;
+  return { vec: false, size, load: true, signed: true, to32: opc === 3, prefetch: false };
+}
+
+/** performs the transfer for register rt at address `a` (an i64 expression evaluated once) */
+function transfer(b: Builder, acc: Access, rt: number, a: Expr): void {
+  if (acc.prefetch) return;
+  if (acc.vec) {
+    if (acc.load) b.set(VREG + rt, loadVec(b, acc.size, a));
+    else b.emit(storeVec(b, acc.size, a, b.get(VREG + rt)));
+    return;
+  }
+  if (!acc.load) return void b.emit(storeInt(b, acc.size, a, xr(b, rt)));
+  const v = loadInt(b, acc.size, acc.signed, a);
+  if (acc.to32) setW(b, rt, b.m.i32.wrap(v));
+  else setX(b, rt, v);
+}
+
+const accessGuard = (f: Fields) => access(f) !== undefined;
+
+function single(name: string, pattern: string, addrOf: (f: Fields, b: Builder) => { a: Expr; wb?: Expr }, extra?: (f: Fields) => boolean): Row {
+  return row(name, pattern, (f, b) => {
+    const acc = access(f)!;
+    const { a, wb } = addrOf(f, b);
+    if (wb === undefined) return transfer(b, acc, f.rt!, a);
+    const t = tmp(b, I64, a);
+    const w = tmp(b, I64, wb);
+    transfer(b, acc, f.rt!, t());
+    setXSP(b, f.rn!, w());
+  }, { guard: (f) => accessGuard(f) && (!extra || extra(f)) });
+}
+
+const scaleOf = (f: Fields) => (f.V && (f.opc! & 2) ? 4 : f.size!);
+
+function pairRow(name: string, mode: number): Row {
+  return row(name, `opc:2 101 V 0 ${mode.toString(2).padStart(2, '0')} L imm7:s7 rt2:5 rn:5 rt:5`, (f, b) => {
+    const m = b.m;
+    const vec = !!f.V, signed = !vec && f.opc === 1;
+    const size = vec ? 2 + f.opc! : 2 + (f.opc! >> 1);
+    const off = f.imm7! * (1 << size);
+    const base = tmp(b, I64, xsp(b, f.rn!));
+    const at = tmp(b, I64, mode === 1 ? base() : m.i64.add(base(), i64c(b, off)));
+    const at2 = () => m.i64.add(at(), i64c(b, 1 << size));
+    if (vec) {
+      if (f.L) {
+        const v1 = tmp(b, binaryen.v128, loadVec(b, size, at()));
+        b.set(VREG + f.rt2!, loadVec(b, size, at2()));
+        b.set(VREG + f.rt!, v1());
+      } else {
+        b.emit(storeVec(b, size, at(), b.get(VREG + f.rt!)));
+        b.emit(storeVec(b, size, at2(), b.get(VREG + f.rt2!)));
+      }
+    } else if (f.L) {
+      const v1 = tmp(b, I64, loadInt(b, size, signed, at()));
+      setX(b, f.rt2!, loadInt(b, size, signed, at2()));
+      setX(b, f.rt!, v1());
+    } else {
+      const v1 = xr(b, f.rt!), v2 = xr(b, f.rt2!);
+      b.emit(storeInt(b, size, at(), v1));
+      b.emit(storeInt(b, size, at2(), v2));
+    }
+    if (mode === 1) setXSP(b, f.rn!, m.i64.add(base(), i64c(b, off)));
+    if (mode === 3) setXSP(b, f.rn!, at());
+  }, { guard: (f) => f.opc !== 3 && !(f.V === 0 && f.opc === 1 && f.L === 0) });
+}
+
+export const loadStore: Row[] = [
+  single('LDST_uimm', 'size:2 111 V 01 opc:2 imm12:12 rn:5 rt:5', (f, b) => ({
+    a: b.m.i64.add(xsp(b, f.rn!), i64c(b, f.imm12! * (1 << scaleOf(f)))),
+  })),
+  single('LDST_unscaled', 'size:2 111 V 00 opc:2 0 imm9:s9 00 rn:5 rt:5', (f, b) => ({ a: b.m.i64.add(xsp(b, f.rn!), i64c(b, f.imm9!)) })),
+  single('LDST_unpriv', 'size:2 111 0 00 opc:2 0 imm9:s9 10 rn:5 rt:5', (f, b) => ({ a: b.m.i64.add(xsp(b, f.rn!), i64c(b, f.imm9!)) })),
+  single('LDST_post', 'size:2 111 V 00 opc:2 0 imm9:s9 01 rn:5 rt:5', (f, b) => ({
+    a: xsp(b, f.rn!), wb: b.m.i64.add(xsp(b, f.rn!), i64c(b, f.imm9!)),
+  })),
+  single('LDST_pre', 'size:2 111 V 00 opc:2 0 imm9:s9 11 rn:5 rt:5', (f, b) => {
+    const t = tmp(b, I64, b.m.i64.add(xsp(b, f.rn!), i64c(b, f.imm9!)));
+    return { a: t(), wb: t() };
+  }),
+  single('LDST_reg', 'size:2 111 V 00 opc:2 1 rm:5 option:3 S 10 rn:5 rt:5', (f, b) => ({
+    a: b.m.i64.add(xsp(b, f.rn!), extended(b, 1, f.rm!, f.option!, f.S ? scaleOf(f) : 0)),
+  }), (f) => (f.option! & 2) !== 0),
+
+  row('LDR_lit', 'opc:2 011 V 00 imm19:s19 rt:5', (f, b, i) => {
+    const a = i64c(b, i.pc + f.imm19! * 4);
+    if (f.V) return b.set(VREG + f.rt!, loadVec(b, 2 + f.opc!, a));
+    if (f.opc === 3) return; // PRFM (literal)
+    if (f.opc === 2) return setX(b, f.rt!, loadInt(b, 2, true, a));
+    setX(b, f.rt!, loadInt(b, f.opc ? 3 : 2, false, a));
+  }, { guard: (f) => !(f.V && f.opc === 3) }),
+
+  pairRow('LDSTP_noalloc', 0),
+  pairRow('LDSTP_post', 1),
+  pairRow('LDSTP_off', 2),
+  pairRow('LDSTP_pre', 3),
+
+  // Exclusive and ordered accesses: one core, so exclusives succeed and barriers are implicit.
+  row('LDXR_STXR', 'size:2 001000 0 L 0 rs:5 o0 11111 rn:5 rt:5', (f, b) => {
+    const a = xsp(b, f.rn!);
+    if (f.L) return setX(b, f.rt!, loadInt(b, f.size!, false, a));
+    b.emit(storeInt(b, f.size!, a, xr(b, f.rt!)));
+    setX(b, f.rs!, i64c(b, 0));
+  }),
+  row('LDXP_STXP', '1 sz 001000 0 L 1 rs:5 o0 rt2:5 rn:5 rt:5', (f, b) => {
+    const m = b.m, size = 2 + f.sz!, base = tmp(b, I64, xsp(b, f.rn!));
+    const a2 = () => m.i64.add(base(), i64c(b, 1 << size));
+    if (f.L) {
+      const v1 = tmp(b, I64, loadInt(b, size, false, base()));
+      setX(b, f.rt2!, loadInt(b, size, false, a2()));
+      return setX(b, f.rt!, v1());
+    }
+    b.emit(storeInt(b, size, base(), xr(b, f.rt!)));
+    b.emit(storeInt(b, size, a2(), xr(b, f.rt2!)));
+    setX(b, f.rs!, i64c(b, 0));
+  }),
+  row('LDAR_STLR', 'size:2 001000 1 L 0 11111 o0 11111 rn:5 rt:5', (f, b) => {
+    const a = xsp(b, f.rn!);
+    if (f.L) setX(b, f.rt!, loadInt(b, f.size!, false, a));
+    else b.emit(storeInt(b, f.size!, a, xr(b, f.rt!)));
+  }),
+  row('CAS', 'size:2 001000 1 L 1 rs:5 o0 11111 rn:5 rt:5', (f, b) => {
+    const m = b.m, size = f.size!, a = tmp(b, I64, xsp(b, f.rn!));
+    const mask = size === 3 ? -1n : (1n << BigInt(8 << size)) - 1n;
+    const old = tmp(b, I64, loadInt(b, size, false, a()));
+    const expect = m.i64.and(xr(b, f.rs!), i64c(b, mask));
+    b.emit(m.if(m.i64.eq(old(), expect), storeInt(b, size, a(), xr(b, f.rt!))));
+    setX(b, f.rs!, old());
+  }),
+  row('LDAPR', 'size:2 111 0 00 1 0 1 11111 1100 00 rn:5 rt:5', (f, b) => setX(b, f.rt!, loadInt(b, f.size!, false, xsp(b, f.rn!)))),
+  row('LSE_atomic', 'size:2 111 0 00 A R 1 rs:5 o3 opc:3 00 rn:5 rt:5', (f, b) => {
+    const m = b.m, size = f.size!, a = tmp(b, I64, xsp(b, f.rn!));
+    const old = tmp(b, I64, loadInt(b, size, false, a()));
+    const s = tmp(b, I64, xr(b, f.rs!));
+    const bits = 8 << size;
+    const sx = (e: Expr) => (bits === 64 ? e : m.i64.shr_s(m.i64.shl(e, i64c(b, 64 - bits)), i64c(b, 64 - bits)));
+    const zx = (e: Expr) => (bits === 64 ? e : m.i64.and(e, i64c(b, (1n << BigInt(bits)) - 1n)));
+    let nv: Expr;
+    if (f.o3) nv = s();
+    else switch (f.opc) {
+      case 0: nv = m.i64.add(old(), s()); break;
+      case 1: nv = m.i64.and(old(), m.i64.xor(s(), i64c(b, -1))); break;
+      case 2: nv = m.i64.xor(old(), s()); break;
+      case 3: nv = m.i64.or(old(), s()); break;
+      case 4: nv = m.select(m.i64.gt_s(sx(old()), sx(s())), old(), s()); break;
+      case 5: nv = m.select(m.i64.lt_s(sx(old()), sx(s())), old(), s()); break;
+      case 6: nv = m.select(m.i64.gt_u(zx(old()), zx(s())), old(), s()); break;
+      default: nv = m.select(m.i64.lt_u(zx(old()), zx(s())), old(), s());
+    }
+    b.emit(storeInt(b, size, a(), nv));
+    setX(b, f.rt!, old());
+  }, { guard: (f) => !f.o3 || f.opc === 0 }),
+];
+

@@ -1,0 +1,526 @@
+// ELF64 little-endian AArch64 executable parser. Runs in browsers too, so it only
+// uses Uint8Array/DataView/TextDecoder. Every read is bounds-checked first, so a
+// damaged file raises ElfFormatError instead of a RangeError from DataView.
+
+import { ElfFormatError, hex, machineName } from './errors.ts';
+
+export interface ElfSegment {
+  vaddr: number;
+  memsz: number;
+  filesz: number;
+  offset: number;
+  /** PF_X=1 PF_W=2 PF_R=4 */
+  flags: number;
+  /** The filesz file bytes (a subarray of the input, not a copy). */
+  data: Uint8Array;
+}
+
+export interface ElfProgramHeader {
+  type: number;
+  flags: number;
+  offset: number;
+  vaddr: number;
+  filesz: number;
+  memsz: number;
+  align: number;
+}
+
+export interface ElfSection {
+  name: string;
+  type: number;
+  flags: number;
+  addr: number;
+  offset: number;
+  size: number;
+  entsize: number;
+  link: number;
+  info: number;
+  /** Empty for SHT_NOBITS and SHT_NULL. */
+  data: Uint8Array;
+}
+
+export type ElfSymbolType = 'notype' | 'object' | 'func' | 'section' | 'file' | 'tls' | 'ifunc' | 'other';
+
+export interface ElfSymbol {
+  name: string;
+  value: number;
+  size: number;
+  type: ElfSymbolType;
+  bind: 'local' | 'global' | 'weak' | 'other';
+  shndx: number;
+}
+
+export interface ElfImage {
+  type: 'exec' | 'dyn';
+  /** ET_DYN without PT_INTERP: a static-pie executable. */
+  pie: boolean;
+  entry: number;
+  phdrs: ElfProgramHeader[];
+  phoff: number;
+  phentsize: number;
+  phnum: number;
+  /** Guest address of the program headers (for AT_PHDR): from PT_PHDR, else the PT_LOAD that maps file offset phoff; 0 if not mapped. */
+  phdrAddr: number;
+  /** PT_LOAD only (empty ones dropped), sorted by vaddr, non-overlapping. */
+  segments: ElfSegment[];
+  tls?: { vaddr: number; filesz: number; memsz: number; align: number };
+  /** From PT_GNU_STACK (false when absent). */
+  stackExecutable: boolean;
+  sections: ElfSection[];
+  /** From .symtab (empty if stripped), without the null symbol 0. */
+  symbols: ElfSymbol[];
+  /** R_AARCH64_IRELATIVE entries from allocated SHT_RELA sections (.rela.iplt / .rela.plt / .rela.dyn). */
+  irelative: { offset: number; addend: number }[];
+  /** Lowest vaddr and highest vaddr+memsz over PT_LOADs. */
+  imageStart: number;
+  imageEnd: number;
+  /** A fresh copy of the bytes at a guest address as loaded (zero in .bss), or undefined if any byte is outside all PT_LOADs. */
+  read(addr: number, len: number): Uint8Array | undefined;
+  readU32(addr: number): number | undefined;
+  readU64(addr: number): bigint | undefined;
+  /** True if addr lies inside an executable PT_LOAD. */
+  isCode(addr: number): boolean;
+  /** Nearest symbol (func/notype/ifunc preferred) at or below addr, e.g. { name: 'main', offset: 8 }; undefined outside the loaded image. */
+  symbolize(addr: number): { name: string; offset: number } | undefined;
+}
+
+const EM_AARCH64 = 183;
+const ET_REL = 1, ET_EXEC = 2, ET_DYN = 3, ET_CORE = 4;
+const PT_LOAD = 1, PT_DYNAMIC = 2, PT_INTERP = 3, PT_PHDR = 6, PT_TLS = 7, PT_GNU_STACK = 0x6474e551;
+const PF_X = 1;
+const SHT_NULL = 0, SHT_SYMTAB = 2, SHT_RELA = 4, SHT_NOBITS = 8;
+const SHF_ALLOC = 2;
+const SHN_UNDEF = 0, SHN_ABS = 0xfff1, SHN_XINDEX = 0xffff;
+const PN_XNUM = 0xffff;
+const DT_NULL = 0n, DT_NEEDED = 1n, DT_STRTAB = 5n;
+const R_AARCH64_IRELATIVE = 1032;
+
+/** Segments must fit in the guest's 32-bit space: the low 64 KiB belongs to the runtime, the top 64 KiB is kept free. */
+const MIN_VADDR = 0x10000;
+const MAX_VADDR_END = 0xffff0000;
+
+const ELF_MAGIC = [0x7f, 0x45, 0x4c, 0x46];
+const utf8 = new TextDecoder();
+
+export function parseElf(bytes: Uint8Array): ElfImage {
+  const r = new Reader(bytes);
+  checkIdent(r);
+
+  const etype = r.u16(16);
+  if (etype !== ET_EXEC && etype !== ET_DYN) {
+    const what = etype === ET_REL ? 'ET_REL: a relocatable object file, link it first'
+      : etype === ET_CORE ? 'ET_CORE: a core dump' : `0x${etype.toString(16)}`;
+    throw new ElfFormatError('not-executable', `not an executable (e_type ${what})`);
+  }
+  const entry = r.u64(24, 'entry point');
+  const phoff = r.u64(32, 'program header offset');
+  const shoff = r.u64(40, 'section header offset');
+  const phentsize = r.u16(54);
+  const phnumField = r.u16(56);
+  const shentsize = r.u16(58);
+  const shnumField = r.u16(60);
+  const shstrndxField = r.u16(62);
+  // With too many sections/segments for 16 bits, the real counts live in section header 0.
+  const escaped = phnumField === PN_XNUM || shnumField === 0 || shstrndxField === SHN_XINDEX;
+  const sh0 = shoff !== 0 && escaped ? readSection0(r, shoff, shentsize) : undefined;
+  const phnum = phnumField === PN_XNUM && sh0 ? sh0.info : phnumField;
+  const shnum = shnumField === 0 && sh0 ? sh0.size : shnumField;
+  const shstrndx = shstrndxField === SHN_XINDEX && sh0 ? sh0.link : shstrndxField;
+
+  const phdrs = readProgramHeaders(r, phoff, phentsize, phnum);
+  rejectDynamic(r, phdrs);
+
+  const segments = loadSegments(r, phdrs, etype === ET_DYN);
+  const imageStart = segments[0]!.vaddr;
+  const last = segments[segments.length - 1]!;
+  const imageEnd = last.vaddr + last.memsz;
+  const findSegment = segmentFinder(segments);
+  if (!findSegment(entry)) {
+    throw new ElfFormatError('bad-address', `entry point ${hex(entry)} is outside all loadable segments`);
+  }
+
+  const sections = shoff !== 0 ? readSections(r, shoff, shentsize, shnum, shstrndx) : [];
+  const symbols = readSymbols(r, sections);
+
+  const tlsHdr = phdrs.find((p) => p.type === PT_TLS);
+  const stack = phdrs.find((p) => p.type === PT_GNU_STACK);
+
+  const read = (addr: number, len: number): Uint8Array | undefined => {
+    // Longer than the image cannot be fully loaded; checking first avoids a huge allocation.
+    if (!Number.isInteger(len) || len < 0 || len > imageEnd - imageStart) return undefined;
+    const out = new Uint8Array(len);
+    for (let pos = 0; pos < len;) {
+      const a = addr + pos;
+      const s = findSegment(a);
+      if (!s) return undefined;
+      const at = a - s.vaddr;
+      const n = Math.min(len - pos, s.memsz - at);
+      const fromFile = Math.min(n, s.filesz - at);
+      if (fromFile > 0) out.set(s.data.subarray(at, at + fromFile), pos);
+      pos += n; // the rest stays zero: it is .bss
+    }
+    return out;
+  };
+
+  // The lifter reads every instruction through readU32, so the common case (inside a
+  // segment's file bytes) reads the file directly instead of allocating.
+  const fileView = (addr: number, len: number): number | undefined => {
+    const s = findSegment(addr);
+    return s && addr + len <= s.vaddr + s.filesz ? s.offset + (addr - s.vaddr) : undefined;
+  };
+
+  let symbolIndex: SymbolIndex | undefined;
+
+  return {
+    type: etype === ET_EXEC ? 'exec' : 'dyn',
+    pie: etype === ET_DYN,
+    entry,
+    phdrs,
+    phoff,
+    phentsize,
+    phnum,
+    phdrAddr: findPhdrAddr(phdrs, phoff, phnum * phentsize),
+    segments,
+    tls: tlsHdr && { vaddr: tlsHdr.vaddr, filesz: tlsHdr.filesz, memsz: tlsHdr.memsz, align: tlsHdr.align },
+    stackExecutable: stack !== undefined && (stack.flags & PF_X) !== 0,
+    sections,
+    symbols,
+    irelative: readIrelative(r, sections),
+    imageStart,
+    imageEnd,
+    read,
+    readU32(addr) {
+      const off = fileView(addr, 4);
+      if (off !== undefined) return r.view.getUint32(off, true);
+      const b = read(addr, 4);
+      return b && new DataView(b.buffer).getUint32(0, true);
+    },
+    readU64(addr) {
+      const off = fileView(addr, 8);
+      if (off !== undefined) return r.view.getBigUint64(off, true);
+      const b = read(addr, 8);
+      return b && new DataView(b.buffer).getBigUint64(0, true);
+    },
+    isCode(addr) {
+      const s = findSegment(addr);
+      return s !== undefined && (s.flags & PF_X) !== 0;
+    },
+    symbolize(addr) {
+      if (!findSegment(addr)) return undefined;
+      symbolIndex ??= new SymbolIndex(symbols);
+      return symbolIndex.lookup(addr);
+    },
+  };
+}
+
+/** Bounds-checked little-endian reads over the whole file. */
+class Reader {
+  readonly view: DataView;
+  constructor(readonly bytes: Uint8Array) {
+    this.view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  }
+
+  need(off: number, len: number, what: string): void {
+    if (off + len > this.bytes.length) {
+      throw new ElfFormatError('truncated',
+        `truncated ELF: ${what} extends past end of file (offset ${hex(off)}, file size ${hex(this.bytes.length)})`);
+    }
+  }
+
+  /** Callers have already checked bounds with need() (the ELF header is checked once up front). */
+  u16(off: number): number {
+    return this.view.getUint16(off, true);
+  }
+  u32(off: number): number {
+    return this.view.getUint32(off, true);
+  }
+  /** A 64-bit address or size as a JS number; values that would lose precision are rejected. */
+  u64(off: number, what: string): number {
+    const lo = this.view.getUint32(off, true);
+    const hi = this.view.getUint32(off + 4, true);
+    if (hi >= 0x200000) {
+      throw new ElfFormatError('bad-address', `${what} ${hex(this.view.getBigUint64(off, true))} is too large (must be below 2^53)`);
+    }
+    return hi * 0x100000000 + lo;
+  }
+
+  subarray(off: number, len: number, what: string): Uint8Array {
+    this.need(off, len, what);
+    return this.bytes.subarray(off, off + len);
+  }
+}
+
+function checkIdent(r: Reader): void {
+  const b = r.bytes;
+  for (let i = 0; i < ELF_MAGIC.length; i++) {
+    if (i >= b.length) {
+      if (b.length === 0) throw new ElfFormatError('not-elf', 'not an ELF file (empty file)');
+      throw new ElfFormatError('truncated', `truncated ELF: file is only ${b.length} bytes long`);
+    }
+    if (b[i] !== ELF_MAGIC[i]) throw new ElfFormatError('not-elf', 'not an ELF file (bad magic)');
+  }
+  r.need(0, 20, 'ELF identification');
+  const cls = b[4]!, data = b[5]!;
+  if (cls !== 1 && cls !== 2) throw new ElfFormatError('not-elf', `not a valid ELF file (unknown class ${cls})`);
+  if (data !== 1 && data !== 2) throw new ElfFormatError('not-elf', `not a valid ELF file (unknown byte order ${data})`);
+  // e_machine sits at the same offset for both classes, in the file's own byte order;
+  // naming it makes the class/endianness errors more helpful.
+  const machine = r.view.getUint16(18, data === 1);
+  const named = machine === EM_AARCH64 ? '' : ` (${machineName(machine)})`;
+  if (cls === 1) {
+    throw new ElfFormatError('elfclass32', `32-bit ELF${named}: only 64-bit AArch64 executables are supported`);
+  }
+  if (data === 2) {
+    throw new ElfFormatError('big-endian', `big-endian ELF${named}: only little-endian AArch64 is supported`);
+  }
+  if (machine !== EM_AARCH64) {
+    throw new ElfFormatError('wrong-machine', `${machineName(machine)} ELF: only AArch64 is supported`);
+  }
+  r.need(0, 64, 'ELF header');
+}
+
+function checkShentsize(shentsize: number): void {
+  if (shentsize < 64) throw new ElfFormatError('not-elf', `not a valid ELF file (section header size ${shentsize}, expected 64)`);
+}
+
+function readSection0(r: Reader, shoff: number, shentsize: number) {
+  checkShentsize(shentsize);
+  r.need(shoff, 64, 'section header table');
+  return { size: r.u64(shoff + 32, 'section 0 size'), link: r.u32(shoff + 40), info: r.u32(shoff + 44) };
+}
+
+function readProgramHeaders(r: Reader, phoff: number, phentsize: number, phnum: number): ElfProgramHeader[] {
+  if (phnum === 0) throw new ElfFormatError('no-load', 'ELF has no loadable segments');
+  if (phentsize < 56) throw new ElfFormatError('not-elf', `not a valid ELF file (program header size ${phentsize}, expected 56)`);
+  r.need(phoff, phnum * phentsize, 'program header table');
+  const out: ElfProgramHeader[] = [];
+  for (let i = 0; i < phnum; i++) {
+    const o = phoff + i * phentsize;
+    out.push({
+      type: r.u32(o),
+      flags: r.u32(o + 4),
+      offset: r.u64(o + 8, 'segment file offset'),
+      vaddr: r.u64(o + 16, 'segment address'),
+      filesz: r.u64(o + 32, 'segment file size'),
+      memsz: r.u64(o + 40, 'segment memory size'),
+      align: r.u64(o + 48, 'segment alignment'),
+    });
+  }
+  return out;
+}
+
+/** Anything that needs ld.so or shared libraries cannot run: there is no dynamic loader in the guest. */
+function rejectDynamic(r: Reader, phdrs: ElfProgramHeader[]): void {
+  const hint = 'only static executables are supported yet; link with -static';
+  const interp = phdrs.find((p) => p.type === PT_INTERP);
+  if (interp) {
+    const path = cString(r.subarray(interp.offset, interp.filesz, 'interpreter path'), 0);
+    throw new ElfFormatError('dynamic', `dynamically linked ELF (interpreter ${path}): ${hint}`);
+  }
+  const needed = neededLibraries(r, phdrs);
+  if (needed) throw new ElfFormatError('dynamic', `dynamically linked ELF (needs ${needed}, no interpreter): ${hint}`);
+}
+
+/** DT_NEEDED names from PT_DYNAMIC, comma-separated, or undefined when there are none. */
+function neededLibraries(r: Reader, phdrs: ElfProgramHeader[]): string | undefined {
+  const dyn = phdrs.find((p) => p.type === PT_DYNAMIC);
+  if (!dyn) return undefined;
+  const d = r.subarray(dyn.offset, dyn.filesz, 'dynamic section');
+  const view = new DataView(d.buffer, d.byteOffset, d.byteLength);
+  const needed: bigint[] = [];
+  let strtab: bigint | undefined;
+  for (let o = 0; o + 16 <= d.length; o += 16) {
+    const tag = view.getBigInt64(o, true);
+    const val = view.getBigUint64(o + 8, true);
+    if (tag === DT_NULL) break;
+    if (tag === DT_NEEDED) needed.push(val);
+    if (tag === DT_STRTAB) strtab = val;
+  }
+  if (needed.length === 0) return undefined;
+  // DT_STRTAB is an address; find the file bytes that a PT_LOAD maps there.
+  if (strtab === undefined) return 'shared libraries';
+  const at = Number(strtab); // the vaddrs below are exact, so a rounded huge value simply matches nothing
+  const load = phdrs.find((p) => p.type === PT_LOAD && at >= p.vaddr && at < p.vaddr + p.filesz);
+  if (!load) return 'shared libraries';
+  const table = r.subarray(load.offset, load.filesz, 'dynamic string table').subarray(at - load.vaddr);
+  return needed.map((n) => (n < BigInt(table.length) ? cString(table, Number(n)) : '?')).join(', ');
+}
+
+function loadSegments(r: Reader, phdrs: ElfProgramHeader[], pie: boolean): ElfSegment[] {
+  const segments: ElfSegment[] = [];
+  for (const p of phdrs) {
+    if (p.type !== PT_LOAD || p.memsz === 0) continue;
+    const where = `segment ${hex(p.vaddr)}-${hex(p.vaddr + p.memsz)}`;
+    if (p.vaddr < MIN_VADDR) {
+      const why = pie
+        ? '; position-independent (static-pie or shared library) images are not relocated yet, link with -static -no-pie'
+        : '';
+      throw new ElfFormatError('bad-address', `${where} starts below the lowest supported guest address ${hex(MIN_VADDR)}${why}`);
+    }
+    if (p.vaddr + p.memsz > MAX_VADDR_END) {
+      throw new ElfFormatError('bad-address', `${where} ends above the highest supported guest address ${hex(MAX_VADDR_END)}`);
+    }
+    if (p.filesz > p.memsz) {
+      throw new ElfFormatError('bad-address', `${where} has file size ${hex(p.filesz)} larger than its memory size`);
+    }
+    const data = r.subarray(p.offset, p.filesz, `PT_LOAD ${where}`);
+    segments.push({ vaddr: p.vaddr, memsz: p.memsz, filesz: p.filesz, offset: p.offset, flags: p.flags, data });
+  }
+  if (segments.length === 0) throw new ElfFormatError('no-load', 'ELF has no loadable segments');
+  segments.sort((a, b) => a.vaddr - b.vaddr);
+  for (let i = 1; i < segments.length; i++) {
+    const prev = segments[i - 1]!, s = segments[i]!;
+    if (s.vaddr < prev.vaddr + prev.memsz) {
+      throw new ElfFormatError('bad-address', `PT_LOAD segments overlap at ${hex(s.vaddr)}`);
+    }
+  }
+  return segments;
+}
+
+/** Binary search over sorted, non-overlapping segments. */
+function segmentFinder(segments: ElfSegment[]): (addr: number) => ElfSegment | undefined {
+  return (addr) => {
+    if (!Number.isInteger(addr)) return undefined;
+    let lo = 0, hi = segments.length - 1;
+    while (lo <= hi) {
+      const mid = (lo + hi) >> 1;
+      const s = segments[mid]!;
+      if (addr < s.vaddr) hi = mid - 1;
+      else if (addr >= s.vaddr + s.memsz) lo = mid + 1;
+      else return s;
+    }
+    return undefined;
+  };
+}
+
+/** Same rule as the Linux loader: PT_PHDR if present, else the PT_LOAD whose file bytes contain the table. */
+function findPhdrAddr(phdrs: ElfProgramHeader[], phoff: number, tableSize: number): number {
+  const pt = phdrs.find((p) => p.type === PT_PHDR);
+  if (pt) return pt.vaddr;
+  const load = phdrs.find((p) => p.type === PT_LOAD && p.offset <= phoff && phoff + tableSize <= p.offset + p.filesz);
+  return load ? load.vaddr + (phoff - load.offset) : 0;
+}
+
+function readSections(r: Reader, shoff: number, shentsize: number, shnum: number, shstrndx: number): ElfSection[] {
+  if (shnum === 0) return [];
+  checkShentsize(shentsize);
+  r.need(shoff, shnum * shentsize, 'section header table');
+  const raw = [];
+  for (let i = 0; i < shnum; i++) {
+    const o = shoff + i * shentsize;
+    raw.push({
+      nameOff: r.u32(o),
+      type: r.u32(o + 4),
+      flags: r.u64(o + 8, 'section flags'),
+      addr: r.u64(o + 16, 'section address'),
+      offset: r.u64(o + 24, 'section offset'),
+      size: r.u64(o + 32, 'section size'),
+      link: r.u32(o + 40),
+      info: r.u32(o + 44),
+      entsize: r.u64(o + 56, 'section entry size'),
+    });
+  }
+  const names = shstrndx !== 0 && shstrndx < raw.length ? raw[shstrndx]! : undefined;
+  const nameTable = names ? r.subarray(names.offset, names.size, 'section name table') : new Uint8Array(0);
+  return raw.map(({ nameOff, ...s }, i) => {
+    const name = names ? stringAt(nameTable, nameOff, 'section name') : '';
+    // Section 0 (SHT_NULL) may carry counts in sh_size, so it never has data.
+    const hasData = s.type !== SHT_NOBITS && s.type !== SHT_NULL;
+    const data = hasData ? r.subarray(s.offset, s.size, `section ${name || i}`) : new Uint8Array(0);
+    return { name, ...s, data };
+  });
+}
+
+const SYMBOL_TYPES: ElfSymbolType[] = ['notype', 'object', 'func', 'section', 'file', 'other', 'tls'];
+const SYMBOL_BINDS = ['local', 'global', 'weak'] as const;
+
+function readSymbols(r: Reader, sections: ElfSection[]): ElfSymbol[] {
+  const symtab = sections.find((s) => s.type === SHT_SYMTAB);
+  if (!symtab) return [];
+  const entsize = symtab.entsize || 24;
+  if (entsize < 24) throw new ElfFormatError('not-elf', `not a valid ELF file (.symtab entry size ${entsize}, expected 24)`);
+  const strtab = sections[symtab.link];
+  if (!strtab) throw new ElfFormatError('truncated', `truncated ELF: .symtab refers to missing string table section ${symtab.link}`);
+  const d = symtab.data;
+  const view = new DataView(d.buffer, d.byteOffset, d.byteLength);
+  const out: ElfSymbol[] = [];
+  for (let o = entsize; o + 24 <= d.length; o += entsize) { // entry 0 is the null symbol
+    const info = d[o + 4]!;
+    const vlo = view.getUint32(o + 8, true), vhi = view.getUint32(o + 12, true);
+    const slo = view.getUint32(o + 16, true), shi = view.getUint32(o + 20, true);
+    if (vhi >= 0x200000 || shi >= 0x200000) continue; // cannot be a guest address; not worth failing the file for
+    const t = info & 0xf, b = info >> 4;
+    out.push({
+      name: stringAt(strtab.data, view.getUint32(o, true), 'symbol name'),
+      value: vhi * 0x100000000 + vlo,
+      size: shi * 0x100000000 + slo,
+      type: t === 10 ? 'ifunc' : SYMBOL_TYPES[t] ?? 'other',
+      bind: SYMBOL_BINDS[b] ?? 'other',
+      shndx: view.getUint16(o + 6, true),
+    });
+  }
+  return out;
+}
+
+/** IFUNC relocations the static startup code applies itself; the translator needs the resolver addresses. */
+function readIrelative(r: Reader, sections: ElfSection[]): { offset: number; addend: number }[] {
+  const out: { offset: number; addend: number }[] = [];
+  for (const s of sections) {
+    if (s.type !== SHT_RELA || (s.flags & SHF_ALLOC) === 0) continue;
+    const entsize = s.entsize || 24;
+    if (entsize < 24) throw new ElfFormatError('not-elf', `not a valid ELF file (${s.name} entry size ${entsize}, expected 24)`);
+    for (let o = s.offset; o + 24 <= s.offset + s.size; o += entsize) {
+      if (r.u32(o + 8) !== R_AARCH64_IRELATIVE) continue;
+      const addend = Number(r.view.getBigInt64(o + 16, true)); // r_addend is signed
+      if (!Number.isSafeInteger(addend)) throw new ElfFormatError('bad-address', `IRELATIVE addend ${hex(addend)} is too large`);
+      out.push({ offset: r.u64(o, 'relocation offset'), addend });
+    }
+  }
+  return out;
+}
+
+/** Symbols sorted by address, one per address, for symbolize(). */
+class SymbolIndex {
+  private readonly values: number[] = [];
+  private readonly names: string[] = [];
+
+  constructor(symbols: ElfSymbol[]) {
+    const rank = (s: ElfSymbol) =>
+      (s.type === 'func' || s.type === 'ifunc' ? 0 : s.type === 'notype' ? 1 : 2) * 3 +
+      (s.bind === 'global' ? 0 : s.bind === 'weak' ? 1 : 2);
+    const useful = symbols.filter((s) =>
+      s.name !== '' &&
+      !s.name.startsWith('$') && // AArch64 mapping symbols ($x, $d) mark code/data, they are not names
+      (s.type === 'func' || s.type === 'ifunc' || s.type === 'notype' || s.type === 'object') &&
+      s.shndx !== SHN_UNDEF && s.shndx !== SHN_ABS);
+    useful.sort((a, b) => a.value - b.value || rank(a) - rank(b));
+    for (const s of useful) {
+      if (this.values[this.values.length - 1] === s.value) continue; // keep the best-ranked alias
+      this.values.push(s.value);
+      this.names.push(s.name);
+    }
+  }
+
+  lookup(addr: number): { name: string; offset: number } | undefined {
+    let lo = 0, hi = this.values.length - 1, found = -1;
+    while (lo <= hi) {
+      const mid = (lo + hi) >> 1;
+      if (this.values[mid]! <= addr) { found = mid; lo = mid + 1; } else hi = mid - 1;
+    }
+    return found < 0 ? undefined : { name: this.names[found]!, offset: addr - this.values[found]! };
+  }
+}
+
+function stringAt(table: Uint8Array, off: number, what: string): string {
+  if (off >= table.length) {
+    if (off === 0) return ''; // empty table, empty name
+    throw new ElfFormatError('truncated', `truncated ELF: ${what} at ${hex(off)} is past the end of its string table`);
+  }
+  return cString(table, off);
+}
+
+/** NUL-terminated string starting at off (to the end of the table if unterminated). */
+function cString(table: Uint8Array, off: number): string {
+  const end = table.indexOf(0, off);
+  return utf8.decode(table.subarray(off, end < 0 ? table.length : end));
+}

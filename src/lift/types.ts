@@ -1,0 +1,69 @@
+// The contract between an architecture (decode + semantics) and the arch-neutral lifter/emitter.
+import type binaryen from 'binaryen';
+import type { ElfImage } from '../elf/parse.ts';
+
+export type Expr = binaryen.ExpressionRef;
+
+/** Control-flow effect of one instruction, as discovery needs it. */
+export type Flow =
+  | { kind: 'fall' }
+  | { kind: 'jump'; target: number }
+  | { kind: 'cond'; target: number }
+  | { kind: 'call'; target: number }
+  | { kind: 'icall' }
+  | { kind: 'ijump' }
+  | { kind: 'ret' }
+  /** no successor: a trap, or bytes that do not decode */
+  | { kind: 'stop' };
+
+export interface Insn {
+  pc: number;
+  word: number;
+  /** encoding name from the decode table ('UNDEF' when nothing matches) */
+  name: string;
+  flow: Flow;
+}
+
+export type RegType = 'i64' | 'i32' | 'v128';
+
+/** A guest register kept in a Wasm local inside translated functions, homed in the state block. */
+export interface RegisterDesc { name: string; type: RegType; offset: number }
+
+/** What semantics may do while one instruction is lifted. Implemented by the Wasm emitter. */
+export interface Builder {
+  readonly m: binaryen.Module;
+  /** address of the instruction being lifted */
+  readonly pc: number;
+  get(reg: number): Expr;
+  set(reg: number, value: Expr): void;
+  /** append a statement to the current block */
+  emit(stmt: Expr): void;
+  /** a fresh local of the given Wasm type */
+  temp(type: binaryen.Type): number;
+  /** guest address (i64) → Wasm address (i32) */
+  addr(a: Expr): Expr;
+  /** traps with a runtime error (never returns at run time) */
+  trap(kind: number, info: number | bigint): void;
+  /** Linux syscall through the host import: args are number then up to six arguments (i64) */
+  syscall(nr: Expr, args: Expr[]): Expr;
+  /** a shared helper function (created once per module by the arch's helper factory) */
+  helper(name: string): string;
+  /** per-block scratch for the arch (e.g. where the flags came from); cleared at block start */
+  scratch: Map<string, unknown>;
+}
+
+export interface Arch {
+  readonly name: string;
+  readonly registers: readonly RegisterDesc[];
+  /** registers whose locals are derived state and may be dropped from scratch on write */
+  readonly flagRegs: readonly number[];
+  decode(word: number, pc: number): Insn;
+  /** emits the instruction; for cond/icall/ijump/ret returns the condition (i32) or target (i64) */
+  lift(insn: Insn, b: Builder): Expr | void;
+  /** targets of an indirect jump ending `block`, if it is a recognisable jump table */
+  resolveJumpTable(block: Insn[], image: ElfImage): number[] | undefined;
+  /** code addresses that instructions in this block materialise (adr, adrp+add): function-pointer candidates */
+  codeRefs(block: Insn[], image: ElfImage): number[];
+  /** shared helper functions used by semantics (name → builder that adds it to the module) */
+  readonly helpers: Record<string, (m: binaryen.Module, name: string) => void>;
+}

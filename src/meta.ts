@@ -1,0 +1,39 @@
+// What the translator tells the runtime about a translated program (serialisable as JSON).
+
+export interface TranslationMeta {
+  /** translator version that produced the module (part of cache keys) */
+  version: string;
+  arch: 'aarch64';
+  entry: number;
+  /** guest address of the program headers, their entry size and count (AT_PHDR/AT_PHENT/AT_PHNUM) */
+  phdrAddr: number;
+  phent: number;
+  phnum: number;
+  /** lowest and highest (exclusive) guest address of the loaded image */
+  imageStart: number;
+  imageEnd: number;
+  /** end (exclusive, page aligned) of the image plus translator-private data; the heap may start here */
+  privateEnd: number;
+  /** sorted function symbols, for naming PCs in error messages: [address, name] */
+  symbols: [number, string][];
+  stats: { functions: number; instructions: number; blocks: number; wasmBytes: number; millis: number };
+}
+
+/** Imports of a translated module, module name "linux". i64 values arrive as BigInt. */
+export interface GuestImports {
+  /** Linux syscall: number, six arguments, and the PC of the svc; returns the result (-errno on error). */
+  syscall(nr: bigint, a0: bigint, a1: bigint, a2: bigint, a3: bigint, a4: bigint, a5: bigint, pc: bigint): bigint;
+  /** Never returns: the runtime throws. kind: TrapKind. */
+  trap(kind: number, pc: bigint, info: bigint): void;
+}
+
+export const TrapKind = {
+  /** an instruction the translator does not implement (info = encoding) → SIGILL */
+  Unimplemented: 1,
+  /** control reached a guest address with no translated code (info = target) */
+  UnknownTarget: 2,
+  /** brk/udf/hlt instruction (info = immediate) → SIGTRAP/SIGILL */
+  Breakpoint: 3,
+  /** unallocated/undefined encoding (info = encoding) → SIGILL */
+  Undefined: 4,
+} as const;

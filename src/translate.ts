@@ -1,0 +1,52 @@
+// translate(bytes) → { wasm, meta }: the whole pipeline, isomorphic (no node: imports).
+import { aarch64 } from './arch/aarch64/index.ts';
+import { parseElf } from './elf/parse.ts';
+import { discover } from './lift/discover.ts';
+import type { TranslationMeta } from './meta.ts';
+import { TRANSLATOR_VERSION } from './version.ts';
+import { emitModule } from './wasm/module.ts';
+
+export interface TranslateOptions {
+  /** binaryen optimisation level 0..3 (default 2) */
+  optimize?: number;
+  /** nested guest calls kept on the Wasm stack before unwinding to the dispatcher (default 2000) */
+  callDepthLimit?: number;
+}
+
+export interface Translation { wasm: Uint8Array; meta: TranslationMeta }
+
+export function translate(bytes: Uint8Array, options: TranslateOptions = {}): Translation {
+  const t0 = performance.now();
+  const image = parseElf(bytes);
+  const program = discover(image, aarch64);
+  const { wasm, privateEnd } = emitModule(image, program, aarch64, {
+    optimize: options.optimize ?? 2,
+    callDepthLimit: options.callDepthLimit ?? 2000,
+  });
+  let blocks = 0;
+  for (const fn of program.functions.values()) blocks += fn.blocks.size;
+  const symbols: [number, string][] = image.symbols
+    .filter((s) => s.type === 'func' || s.type === 'ifunc')
+    .map((s): [number, string] => [s.value, s.name])
+    .sort((a, b) => a[0] - b[0]);
+  const meta: TranslationMeta = {
+    version: TRANSLATOR_VERSION,
+    arch: 'aarch64',
+    entry: image.entry,
+    phdrAddr: image.phdrAddr,
+    phent: image.phentsize,
+    phnum: image.phnum,
+    imageStart: image.imageStart,
+    imageEnd: image.imageEnd,
+    privateEnd,
+    symbols,
+    stats: {
+      functions: program.functions.size,
+      instructions: program.instructions,
+      blocks,
+      wasmBytes: wasm.byteLength,
+      millis: Math.round(performance.now() - t0),
+    },
+  };
+  return { wasm, meta };
+}

@@ -1,0 +1,60 @@
+// What every function emitter shares: the binaryen module, function names, call clobber sets.
+import type binaryen from 'binaryen';
+import type { GuestFunction, Program } from '../lift/discover.ts';
+import type { Arch } from '../lift/types.ts';
+
+export class ModuleContext {
+  /** nested guest calls kept on the Wasm stack before unwinding to the dispatcher */
+  readonly callDepthLimit: number;
+  private readonly names = new Map<number, string>();
+  private readonly transitiveWrites = new Map<number, Set<number> | undefined>();
+  private readonly helpersAdded = new Set<string>();
+
+  constructor(readonly m: binaryen.Module, readonly program: Program, readonly arch: Arch, callDepthLimit: number) {
+    this.callDepthLimit = callDepthLimit;
+    for (const fn of program.functions.values()) this.names.set(fn.entry, wasmName(fn));
+  }
+
+  functionName(pc: number): string | undefined { return this.names.get(pc); }
+
+  /** registers a direct call to `pc` may change (undefined: any) */
+  clobbers(pc: number): Set<number> | undefined { return this.transitiveWrites.get(pc); }
+
+  helper(name: string): string {
+    const id = `helper_${name}`;
+    if (!this.helpersAdded.has(id)) {
+      const make = this.arch.helpers[name];
+      if (!make) throw new Error(`no helper named ${name}`);
+      this.helpersAdded.add(id);
+      make(this.m, id);
+    }
+    return id;
+  }
+
+  /**
+   * Fixpoint over the call graph: a function's clobbers are its own writes plus its callees';
+   * anything that reaches an indirect call or jump may run any code, so it clobbers everything.
+   */
+  computeClobbers(writes: Map<number, Set<number>>): void {
+    const fns = [...this.program.functions.values()];
+    const state = new Map<number, Set<number> | undefined>();
+    for (const fn of fns) state.set(fn.entry, fn.indirect ? undefined : new Set(writes.get(fn.entry)));
+    for (let changed = true; changed;) {
+      changed = false;
+      for (const fn of fns) {
+        const mine = state.get(fn.entry);
+        if (!mine) continue;
+        for (const c of fn.callees) {
+          const theirs = this.program.functions.has(c) ? state.get(c) : undefined;
+          if (!theirs) { state.set(fn.entry, undefined); changed = true; break; }
+          for (const r of theirs) if (!mine.has(r)) { mine.add(r); changed = true; }
+        }
+      }
+    }
+    for (const [k, v] of state) this.transitiveWrites.set(k, v);
+  }
+}
+
+function wasmName(fn: GuestFunction): string {
+  return `${fn.name.replace(/[^\w.$]/g, '_')}@${fn.entry.toString(16)}`;
+}

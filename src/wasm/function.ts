@@ -1,0 +1,259 @@
+// Emits one guest function as one Wasm function.
+//
+// Guest registers live in Wasm locals. The state block in memory is the truth at every
+// boundary: before a call, an indirect branch or a return, the function stores the registers
+// it ever writes (its write set); after a call it reloads what the callee may have written.
+// Every Wasm frame resumes after a call only if the guest PC is the expected return address,
+// otherwise it returns too and the dispatcher continues: that is what makes longjmp, unwinding
+// and deep recursion (see `callDepthLimit`) correct without trusting the Wasm call stack.
+import binaryen from 'binaryen';
+import type { Block, GuestFunction } from '../lift/discover.ts';
+import type { Arch, Builder, Expr, Insn } from '../lift/types.ts';
+import { TrapKind } from '../meta.ts';
+import { STATE } from '../runtime/layout.ts';
+import type { ModuleContext } from './context.ts';
+
+type Item = Expr | (() => Expr);
+
+interface PendingBlock { start: number; items: Item[]; term: Terminator }
+
+type Terminator =
+  | { kind: 'goto'; to: number }
+  | { kind: 'cond'; cond: number; to: number; tail: boolean; next: number }
+  | { kind: 'switch'; value: number; targets: number[] }
+  | { kind: 'none' };
+
+const wasmType = (t: string) => (t === 'i64' ? binaryen.i64 : t === 'i32' ? binaryen.i32 : binaryen.v128);
+
+export class FunctionEmitter implements Builder {
+  readonly m: binaryen.Module;
+  pc = 0;
+  scratch = new Map<string, unknown>();
+  readonly reads = new Set<number>();
+  readonly writes = new Set<number>();
+  /** registers a call made from here may change: filled in once all functions are lifted */
+  private readonly localTypes: binaryen.Type[] = [];
+  private readonly regLocal = new Map<number, number>();
+  private items: Item[] = [];
+  private readonly blocks: PendingBlock[] = [];
+  private readonly tailStubs = new Map<number, PendingBlock>();
+
+  constructor(readonly ctx: ModuleContext, readonly fn: GuestFunction, readonly arch: Arch) {
+    this.m = ctx.m;
+  }
+
+  // ---- Builder ----
+  get(reg: number): Expr {
+    this.reads.add(reg);
+    return this.m.local.get(this.regIndex(reg), this.regType(reg));
+  }
+  set(reg: number, value: Expr): void {
+    this.writes.add(reg);
+    this.items.push(this.m.local.set(this.regIndex(reg), value));
+  }
+  emit(stmt: Expr): void { this.items.push(stmt); }
+  temp(type: binaryen.Type): number {
+    this.localTypes.push(type);
+    return this.localTypes.length; // param 0 is the entry index
+  }
+  addr(a: Expr): Expr { return this.m.i32.wrap(a); }
+  trap(kind: number, info: number | bigint): void {
+    this.items.push(this.m.call('trap', [this.m.i32.const(kind), this.i64(this.pc), this.i64(info)], binaryen.none));
+    this.items.push(this.m.unreachable());
+  }
+  syscall(nr: Expr, args: Expr[]): Expr {
+    const a = [...args];
+    while (a.length < 6) a.push(this.i64(0));
+    return this.m.call('syscall', [nr, ...a, this.i64(this.pc)], binaryen.i64);
+  }
+  helper(name: string): string { return this.ctx.helper(name); }
+
+  // ---- lifting ----
+  private i64(v: number | bigint) { return this.m.i64.const(BigInt.asIntN(64, BigInt(v))); }
+  private regType(reg: number) { return wasmType(this.arch.registers[reg]!.type); }
+  private regIndex(reg: number): number {
+    let i = this.regLocal.get(reg);
+    if (i === undefined) { i = this.temp(this.regType(reg)); this.regLocal.set(reg, i); }
+    return i;
+  }
+
+  /** Phase 1: lift every block; calls' register traffic is left as thunks until write sets are known. */
+  lift(): void {
+    for (const blk of [...this.fn.blocks.values()].sort((a, b) => a.start - b.start)) this.liftBlock(blk);
+  }
+
+  private liftBlock(blk: Block): void {
+    this.items = [];
+    this.scratch.clear();
+    const last = blk.insns[blk.insns.length - 1]!;
+    for (const insn of blk.insns) {
+      this.pc = insn.pc;
+      const r = this.arch.lift(insn, this);
+      if (insn === last) return this.terminate(blk, insn, r ?? undefined);
+    }
+  }
+
+  private terminate(blk: Block, insn: Insn, r: Expr | undefined): void {
+    const m = this.m, fl = insn.flow, items = this.items;
+    const finish = (term: Terminator): void => { this.blocks.push({ start: blk.start, items, term }); };
+    const next = blk.next;
+    switch (fl.kind) {
+      case 'fall':
+        return finish(next !== undefined && this.fn.blocks.has(next) ? { kind: 'goto', to: next } : this.fellOff(items, insn.pc + 4));
+      case 'jump':
+        if (this.fn.blocks.has(fl.target)) return finish({ kind: 'goto', to: fl.target });
+        items.push(...this.tailCall(fl.target));
+        return finish({ kind: 'none' });
+      case 'cond': {
+        const c = this.temp(binaryen.i32);
+        items.push(m.local.set(c, r!));
+        const local = this.fn.blocks.has(fl.target);
+        if (!local) this.tailStub(fl.target);
+        return finish({ kind: 'cond', cond: c, to: fl.target, tail: !local, next: next! });
+      }
+      case 'call':
+        items.push(...this.call(m.i64.const(BigInt(fl.target)), fl.target, next!));
+        return finish(this.fn.blocks.has(next!) ? { kind: 'goto', to: next! } : this.fellOff(items, next!));
+      case 'icall': {
+        const t = this.temp(binaryen.i64);
+        items.push(m.local.set(t, r!));
+        items.push(...this.call(m.local.get(t, binaryen.i64), undefined, next!));
+        return finish(this.fn.blocks.has(next!) ? { kind: 'goto', to: next! } : this.fellOff(items, next!));
+      }
+      case 'ret': {
+        items.push(() => this.flush(), m.i64.store(0, 8, m.i32.const(STATE.pc), r!), m.return());
+        return finish({ kind: 'none' });
+      }
+      case 'ijump': {
+        const t = this.temp(binaryen.i64);
+        items.push(m.local.set(t, r!));
+        const targets = (blk.jumpTable ?? []).filter((x) => this.fn.blocks.has(x));
+        if (targets.length) return finish({ kind: 'switch', value: t, targets });
+        items.push(...this.indirectJump(t));
+        return finish({ kind: 'none' });
+      }
+      case 'stop':
+        items.push(m.unreachable());
+        return finish({ kind: 'none' });
+    }
+  }
+
+  /** control runs past the last decodable instruction: a clean trap naming the address */
+  private fellOff(items: Item[], pc: number): Terminator {
+    items.push(this.m.call('trap', [this.m.i32.const(TrapKind.UnknownTarget), this.i64(pc), this.i64(pc)], binaryen.none), this.m.unreachable());
+    return { kind: 'none' };
+  }
+
+  private tailStub(target: number): void {
+    if (this.tailStubs.has(target)) return;
+    this.tailStubs.set(target, { start: target, items: this.tailCall(target), term: { kind: 'none' } });
+  }
+
+  private tailCall(target: number): Item[] {
+    const m = this.m;
+    const callee = this.ctx.functionName(target);
+    const setPc = m.i64.store(0, 8, m.i32.const(STATE.pc), this.i64(target));
+    if (!callee) return [() => this.flush(), setPc, m.call('trap', [m.i32.const(TrapKind.UnknownTarget), this.i64(this.pc), this.i64(target)], binaryen.none), m.unreachable()];
+    return [() => this.flush(), setPc, m.return_call(callee, [m.i32.const(0)], binaryen.none)];
+  }
+
+  /** direct (`target` known) or indirect call, resuming at `ret` only if the guest returns there */
+  private call(targetExpr: Expr, target: number | undefined, ret: number): Item[] {
+    const m = this.m, ctx = this.ctx;
+    const depth = () => m.global.get('depth', binaryen.i32);
+    const out: Item[] = [() => this.flush(), m.i64.store(0, 8, m.i32.const(STATE.pc), targetExpr)];
+    // Too deep for the Wasm stack: unwind to the dispatcher, which resumes at the callee.
+    out.push(m.if(m.i32.ge_u(depth(), m.i32.const(ctx.callDepthLimit)), m.return()));
+    out.push(m.global.set('depth', m.i32.add(depth(), m.i32.const(1))));
+    const callee = target !== undefined ? ctx.functionName(target) : undefined;
+    if (callee) out.push(m.call(callee, [m.i32.const(0)], binaryen.none));
+    else out.push(m.call('dispatch', [], binaryen.none));
+    out.push(m.global.set('depth', m.i32.sub(depth(), m.i32.const(1))));
+    out.push(m.if(m.i64.ne(m.i64.load(0, 8, m.i32.const(STATE.pc)), this.i64(ret)), m.return()));
+    out.push(() => this.reload(callee && target !== undefined ? ctx.clobbers(target) : undefined));
+    return out;
+  }
+
+  private indirectJump(t: number): Item[] {
+    const m = this.m;
+    return [() => this.flush(), m.i64.store(0, 8, m.i32.const(STATE.pc), m.local.get(t, binaryen.i64)), m.return_call('dispatch', [], binaryen.none)];
+  }
+
+  private flush(): Expr {
+    const m = this.m, stores: Expr[] = [];
+    for (const reg of [...this.writes].sort((a, b) => a - b)) stores.push(this.storeReg(reg));
+    return stores.length ? m.block(null, stores) : m.nop();
+  }
+
+  /** reloads the registers this function holds that a callee may have written (undefined: all) */
+  private reload(clobbered: Set<number> | undefined): Expr {
+    const m = this.m, loads: Expr[] = [];
+    for (const reg of this.held()) if (!clobbered || clobbered.has(reg)) loads.push(this.loadReg(reg));
+    return loads.length ? m.block(null, loads) : m.nop();
+  }
+
+  private held(): number[] { return [...new Set([...this.reads, ...this.writes])].sort((a, b) => a - b); }
+
+  private storeReg(reg: number): Expr {
+    const m = this.m, d = this.arch.registers[reg]!, p = m.i32.const(d.offset);
+    const v = m.local.get(this.regIndex(reg), this.regType(reg));
+    return d.type === 'i64' ? m.i64.store(0, 8, p, v) : d.type === 'i32' ? m.i32.store(0, 4, p, v) : m.v128.store(0, 16, p, v);
+  }
+
+  private loadReg(reg: number): Expr {
+    const m = this.m, d = this.arch.registers[reg]!, p = m.i32.const(d.offset);
+    const v = d.type === 'i64' ? m.i64.load(0, 8, p) : d.type === 'i32' ? m.i32.load(0, 4, p) : m.v128.load(0, 16, p);
+    return m.local.set(this.regIndex(reg), v);
+  }
+
+  /** Phase 2: resolve thunks, structure the CFG with the Relooper, add the Wasm function. */
+  finish(name: string): void {
+    const m = this.m;
+    const resolve = (items: Item[]) => m.block(null, items.map((it) => (typeof it === 'function' ? it() : it)));
+    const held = this.held();
+    const rl = new binaryen.Relooper(m);
+    const rb = new Map<number, number>();
+    for (const pb of this.blocks) rb.set(pb.start, rl.addBlock(resolve(pb.items)));
+    const stubs = new Map<number, number>();
+    for (const [t, pb] of this.tailStubs) stubs.set(t, rl.addBlock(resolve(pb.items)));
+    for (const pb of this.blocks) {
+      const from = rb.get(pb.start)!, term = pb.term;
+      if (term.kind === 'goto') rl.addBranch(from, rb.get(term.to)!, 0, 0);
+      else if (term.kind === 'cond') {
+        rl.addBranch(from, term.tail ? stubs.get(term.to)! : rb.get(term.to)!, m.local.get(term.cond, binaryen.i32), 0);
+        rl.addBranch(from, rb.get(term.next) ?? this.fellOffBlock(rl, term.next), 0, 0);
+      } else if (term.kind === 'switch') {
+        for (const t of term.targets) rl.addBranch(from, rb.get(t)!, m.i64.eq(m.local.get(term.value, binaryen.i64), this.i64(t)), 0);
+        rl.addBranch(from, rl.addBlock(resolve(this.indirectJump(term.value))), 0, 0);
+      }
+    }
+    // prologue: load what this function holds, then enter at the requested entry point
+    const prologue = m.block(null, held.map((r) => this.loadReg(r)));
+    const entries = this.fn.entries;
+    let head: number;
+    if (entries.length === 1) {
+      head = rl.addBlock(prologue);
+      rl.addBranch(head, rb.get(entries[0]!)!, 0, 0);
+    } else {
+      head = rl.addBlockWithSwitch(prologue, m.local.get(0, binaryen.i32));
+      // one switch edge per target block; entry 0 is the default
+      const byBlock = new Map<number, number[]>();
+      entries.forEach((e, k) => {
+        if (!k || e === entries[0]) return;
+        const list = byBlock.get(rb.get(e)!) ?? [];
+        byBlock.set(rb.get(e)!, [...list, k]);
+      });
+      for (const [blk, idx] of byBlock) rl.addBranchForSwitch(head, blk, idx, 0);
+      rl.addBranchForSwitch(head, rb.get(entries[0]!)!, [], 0);
+    }
+    const label = this.temp(binaryen.i32);
+    const body = rl.renderAndDispose(head, label);
+    m.addFunction(name, binaryen.i32, binaryen.none, this.localTypes, body);
+  }
+
+  private fellOffBlock(rl: binaryen.Relooper, pc: number): number {
+    const items: Item[] = [];
+    this.fellOff(items, pc);
+    return rl.addBlock(this.m.block(null, items as Expr[]));
+  }
+}
