@@ -4,6 +4,7 @@ import { parseElf } from './elf/parse.ts';
 import { discover } from './lift/discover.ts';
 import type { TranslationMeta } from './meta.ts';
 import { TRANSLATOR_VERSION } from './version.ts';
+import { appendCustomSection, META_SECTION } from './wasm/custom-section.ts';
 import { emitModule } from './wasm/module.ts';
 
 export interface TranslateOptions {
@@ -48,5 +49,5 @@ export function translate(bytes: Uint8Array, options: TranslateOptions = {}): Tr
       millis: Math.round(performance.now() - t0),
     },
   };
-  return { wasm, meta };
+  return { wasm: appendCustomSection(wasm, META_SECTION, new TextEncoder().encode(JSON.stringify(meta))), meta };
 }

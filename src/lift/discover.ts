@@ -120,6 +120,7 @@ function discoverFunction(
   let indirect = false;
   const external = (t: number) => t !== entry && (isEntry(t) || (range !== undefined && (t < range.start || t >= range.end)));
   const work = [entry];
+  const unresolved: number[] = [];
   const visit = (t: number) => { leaders.add(t); work.push(t); };
 
   while (work.length) {
@@ -147,13 +148,18 @@ function discoverFunction(
       if (fl.kind === 'ijump') {
         const table = arch.resolveJumpTable(blockEndingAt(insns, pc), image);
         if (table) { jumpTables.set(pc, table); table.forEach(visit); }
-        else {
-          indirect = true;
-          // computed gotos: label addresses stored in data that lie inside this function
-          if (range) for (const a of addressTaken) if (a >= range.start && a < range.end && !isEntry(a)) visit(a);
-        }
+        else unresolved.push(pc);
       }
       break;
+    }
+    // once the worklist drains, retry indirect jumps with their predecessors' bounds checks
+    while (!work.length && unresolved.length) {
+      const br = unresolved.shift()!;
+      const table = resolveWithPredecessors(br, insns, leaders, arch, image);
+      if (table) { jumpTables.set(br, table); table.forEach(visit); continue; }
+      indirect = true;
+      // computed gotos: label addresses stored in data that lie inside this function
+      if (range) for (const a of addressTaken) if (a >= range.start && a < range.end && !isEntry(a)) visit(a);
     }
   }
 
@@ -182,6 +188,22 @@ function discoverFunction(
   const fn: GuestFunction = { entry, name, blocks, entries, callees, indirect };
   for (const a of addressTaken) if (a !== entry && blocks.has(a) && !entries.includes(a)) entries.push(a);
   return fn;
+}
+
+/** Jump-table bounds checks often sit in a predecessor (`cmp; b.ls table`): try each one's tail + the block. */
+function resolveWithPredecessors(br: number, insns: Map<number, Insn>, leaders: Set<number>, arch: Arch, image: ElfImage): number[] | undefined {
+  let start = br;
+  while (!leaders.has(start) && insns.has(start - 4)) start -= 4;
+  const block: Insn[] = [];
+  for (let p = start; p <= br; p += 4) block.push(insns.get(p)!);
+  for (const i of insns.values()) {
+    const fl = i.flow;
+    const into = ((fl.kind === 'cond' || fl.kind === 'jump') && fl.target === start) || ((fl.kind === 'fall' || fl.kind === 'cond') && i.pc + 4 === start);
+    if (!into) continue;
+    const table = arch.resolveJumpTable([...blockEndingAt(insns, i.pc).slice(-12), ...block], image);
+    if (table) return table;
+  }
+  return undefined;
 }
 
 /** the straight-line instructions before `pc` (for jump-table pattern matching) */

@@ -17,7 +17,7 @@ export interface Emitted { wasm: Uint8Array; privateEnd: number }
 
 export function emitModule(image: ElfImage, program: Program, arch: Arch, opts: EmitOptions): Emitted {
   const m = new binaryen.Module();
-  m.setFeatures(binaryen.Features.MVP | binaryen.Features.SIMD128 | binaryen.Features.TailCall | binaryen.Features.BulkMemory
+  m.setFeatures(binaryen.Features.MVP | binaryen.Features.SIMD128 | binaryen.Features.TailCall | binaryen.Features.BulkMemory | binaryen.Features.BulkMemoryOpt
     | binaryen.Features.SignExt | binaryen.Features.MutableGlobals | binaryen.Features.NontrappingFPToInt);
   m.addFunctionImport('syscall', 'linux', 'syscall', binaryen.createType([I64, I64, I64, I64, I64, I64, I64, I64]), I64);
   m.addFunctionImport('trap', 'linux', 'trap', binaryen.createType([I32, I64, I64]), NONE);

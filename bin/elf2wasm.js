@@ -1,0 +1,4 @@
+#!/usr/bin/env node
+import { cliEntry } from '../dist/cli.js';
+
+await cliEntry();

@@ -1,0 +1,106 @@
+// elf2wasm: translate an AArch64 Linux ELF to Wasm, or translate (cached) and run it like qemu-user.
+import { readFileSync, writeFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import v8 from 'node:v8';
+import { cac } from 'cac';
+import { ElfFormatError } from '../elf/errors.ts';
+import type { TranslationMeta } from '../meta.ts';
+import { translateCached } from '../node/cache.ts';
+import { runNode } from '../node/run.ts';
+import { translate } from '../translate.ts';
+import { TRANSLATOR_VERSION } from '../version.ts';
+import { META_SECTION, readJsonSection } from '../wasm/custom-section.ts';
+
+class UsageError extends Error {}
+
+const WASM_MAGIC = [0x00, 0x61, 0x73, 0x6d];
+
+function readInput(path: string): Uint8Array {
+  try {
+    return readFileSync(path);
+  } catch (e) {
+    throw new UsageError(`cannot read ${path}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+  }
+}
+
+function optimizeLevel(v: unknown): number {
+  const n = v === undefined ? 0 : Number(v);
+  if (!Number.isInteger(n) || n < 0 || n > 4) throw new UsageError(`--optimize takes 0..4, not ${String(v)}`);
+  return n;
+}
+
+function translateCommand(file: string, opts: { output?: string; optimize?: unknown }): void {
+  const bytes = readInput(file);
+  const { wasm, meta } = translate(bytes, { optimize: optimizeLevel(opts.optimize) });
+  const out = opts.output ?? `${file.replace(/\.elf$/, '')}.wasm`;
+  writeFileSync(out, wasm);
+  const s = meta.stats;
+  process.stderr.write(`${file} → ${out}: ${s.functions} functions, ${s.instructions} instructions, ${(wasm.byteLength / 1024).toFixed(0)} KiB, ${s.millis} ms\n`);
+}
+
+/** `run` takes elf2wasm options before the program; everything after it belongs to the guest */
+async function runCommand(argv: string[]): Promise<number> {
+  let trace = false, noCache = false, optimize: unknown;
+  let k = 0;
+  for (; k < argv.length && argv[k]!.startsWith('-'); k++) {
+    const a = argv[k]!;
+    if (a === '--trace') trace = true;
+    else if (a === '--no-cache') noCache = true;
+    else if (a === '--optimize' || a === '-O') optimize = argv[++k];
+    else if (a.startsWith('--optimize=')) optimize = a.slice(11);
+    else if (a === '--') { k++; break; }
+    else throw new UsageError(`unknown option for run: ${a}`);
+  }
+  const file = argv[k];
+  if (!file) throw new UsageError('usage: elf2wasm run [--trace] [--no-cache] [--optimize N] <program> [args...]');
+  const bytes = readInput(file);
+  const options = { optimize: optimizeLevel(optimize) };
+  const isWasm = WASM_MAGIC.every((b, i) => bytes[i] === b);
+  const wasm = isWasm ? bytes : noCache ? translate(bytes, options).wasm : translateCached(bytes, options).wasm;
+  // V8 has no on-stack replacement for Wasm: a guest main loop would stay in the baseline tier.
+  v8.setFlagsFromString('--no-liftoff');
+  const module = await WebAssembly.compile(wasm as Uint8Array<ArrayBuffer>);
+  const meta = readJsonSection<TranslationMeta>(module, META_SECTION);
+  if (!meta) throw new UsageError(`${file}: a .wasm without elf2wasm metadata (not produced by elf2wasm)`);
+  return runNode(module, meta, {
+    args: [file, ...argv.slice(k + 1)],
+    env: { ...process.env } as Record<string, string>,
+    cwd: process.cwd(),
+    execPath: resolve(file),
+    trace: trace ? (line: string) => process.stderr.write(`[elf2wasm] ${line}\n`) : undefined,
+  });
+}
+
+export async function main(argv: string[]): Promise<number> {
+  if (argv[0] === 'run') return runCommand(argv.slice(1));
+  const cli = cac('elf2wasm');
+  cli.command('<file>', 'translate an AArch64 Linux ELF executable to WebAssembly')
+    .option('-o, --output <file>', 'output .wasm (default: <file>.wasm)')
+    .option('-O, --optimize <level>', 'binaryen optimisation level 0..4', { default: 0 });
+  cli.command('run <file> [...args]', 'translate (cached) and run in Node, like qemu-aarch64');
+  cli.help();
+  cli.version(TRANSLATOR_VERSION);
+  const parsed = cli.parse(['node', 'elf2wasm', ...argv], { run: false });
+  if (parsed.options.help || parsed.options.version) return 0;
+  const file = parsed.args[0];
+  if (!file) { cli.outputHelp(); return 2; }
+  translateCommand(String(file), parsed.options as { output?: string; optimize?: unknown });
+  return 0;
+}
+
+export async function cliEntry(): Promise<void> {
+  try {
+    process.exitCode = await main(process.argv.slice(2));
+  } catch (e) {
+    if (e instanceof UsageError || (e as Error).name === 'CACError') {
+      process.stderr.write(`elf2wasm: ${(e as Error).message}\n`);
+      process.exitCode = 2;
+    } else if (e instanceof ElfFormatError) {
+      process.stderr.write(`elf2wasm: ${e.message}\n`);
+      process.exitCode = 1;
+    } else {
+      process.stderr.write(`elf2wasm: internal error: ${(e as Error).stack ?? String(e)}\n`);
+      process.exitCode = 1;
+    }
+  }
+}

@@ -1,0 +1,6 @@
+// unplugin-elf: the isomorphic core (translator + runtime). Node helpers live in 'unplugin-elf/node'.
+export { translate, type TranslateOptions, type Translation } from './translate.ts';
+export type { TranslationMeta } from './meta.ts';
+export { ElfFormatError } from './elf/errors.ts';
+export { META_SECTION, readJsonSection } from './wasm/custom-section.ts';
+export { TRANSLATOR_VERSION } from './version.ts';

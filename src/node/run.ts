@@ -1,0 +1,72 @@
+// Runs a translated program under Node: the guest's file system is the host's, through
+// node:wasi with "/" preopened, and the guest's stdio are host fds (0/1/2 by default).
+//
+// Compilation is the caller's business. Note that V8's baseline compiler (Liftoff) produces
+// slow code for large translated functions; long-running programs may benefit from compiling
+// with `v8.setFlagsFromString('--no-liftoff')` set before WebAssembly.compile.
+import { isatty } from 'node:tty';
+import type { WASI as WasiClass } from 'node:wasi';
+import type { TranslationMeta } from '../meta.ts';
+import { runGuest } from '../runtime/process.ts';
+import type { GuestOptions } from '../runtime/guest.ts';
+import type { WasiImports } from '../runtime/wasi.ts';
+
+export interface NodeRunOptions extends Omit<GuestOptions, 'isatty' | 'rootFd'> {
+  /** host fds for the guest's fds 0, 1, 2 */
+  stdin?: number;
+  stdout?: number;
+  stderr?: number;
+}
+
+let wasiModule: Promise<typeof import('node:wasi')> | undefined;
+
+/** Loads node:wasi without its one-time "experimental feature" warning, which would otherwise
+ *  appear on the user's terminal as if the guest printed it. Other warnings pass through. */
+function loadWasi(): Promise<typeof import('node:wasi')> {
+  wasiModule ??= (async () => {
+    const emit = process.emitWarning;
+    process.emitWarning = function (this: unknown, warning: string | Error, ...rest: unknown[]) {
+      const text = typeof warning === 'string' ? warning : warning?.message;
+      if (typeof text === 'string' && text.startsWith('WASI is an experimental feature')) return;
+      return (emit as (...a: unknown[]) => void).call(process, warning, ...rest);
+    } as typeof process.emitWarning;
+    try {
+      return await import('node:wasi');
+    } finally {
+      process.emitWarning = emit;
+    }
+  })();
+  return wasiModule;
+}
+
+export async function runNode(module: WebAssembly.Module, meta: TranslationMeta, opts: NodeRunOptions): Promise<number> {
+  const { WASI } = await loadWasi();
+  const hostFds = [opts.stdin ?? 0, opts.stdout ?? 1, opts.stderr ?? 2];
+  const ttys = hostFds.map((fd) => isatty(fd));
+  let winsize = opts.winsize;
+  if (!winsize && ttys[1] && hostFds[1] === 1 && process.stdout.isTTY) {
+    winsize = { rows: process.stdout.rows, cols: process.stdout.columns };
+  }
+  const makeWasi = (instance: WebAssembly.Instance): WasiImports => {
+    const wasi: WasiClass = new WASI({
+      version: 'preview1',
+      args: [],
+      env: {},
+      preopens: { '/': '/' },
+      returnOnExit: false,
+      stdin: hostFds[0],
+      stdout: hostFds[1],
+      stderr: hostFds[2],
+    });
+    // initialize() only needs the memory; passing a stand-in keeps it from calling any other
+    // export (it would run an `_initialize` and rejects modules exporting `_start`).
+    wasi.initialize({ exports: { memory: instance.exports.memory } } as unknown as WebAssembly.Instance);
+    return wasi.wasiImport as WasiImports;
+  };
+  return runGuest(module, meta, {
+    ...opts,
+    isatty: (wasiFd) => wasiFd >= 0 && wasiFd <= 2 && ttys[wasiFd] === true,
+    winsize,
+    makeWasi,
+  });
+}

@@ -1,0 +1,141 @@
+// The guest's file descriptor table. Guest fds map to "open files" (Linux's open file
+// descriptions: shared by dup'd fds, holding offset-independent state such as status flags and
+// directory listings); open files are backed by a WASI fd or by an in-memory pipe.
+import { E, fail } from './errno.ts';
+
+export interface DirEntry {
+  name: Uint8Array;
+  ino: bigint;
+  /** Linux DT_* type */
+  type: number;
+}
+
+/** An in-memory pipe. Single-threaded, so a read of an empty pipe with live writers could only
+ *  block forever; it reports EAGAIN instead. Writes are never short (no capacity limit). */
+export class Pipe {
+  private chunks: Uint8Array[] = [];
+  size = 0;
+  readers = 0;
+  writers = 0;
+  readonly id: number;
+  private static nextId = 1000;
+
+  constructor() {
+    this.id = Pipe.nextId++;
+  }
+
+  push(data: Uint8Array): void {
+    if (data.length === 0) return;
+    this.chunks.push(data.slice());
+    this.size += data.length;
+  }
+
+  /** Removes up to `max` bytes. */
+  take(max: number): Uint8Array {
+    const n = Math.min(max, this.size);
+    const out = new Uint8Array(n);
+    let at = 0;
+    while (at < n) {
+      const c = this.chunks[0]!;
+      const k = Math.min(c.length, n - at);
+      out.set(c.subarray(0, k), at);
+      at += k;
+      if (k === c.length) this.chunks.shift();
+      else this.chunks[0] = c.subarray(k);
+    }
+    this.size -= n;
+    return out;
+  }
+}
+
+export interface OpenFile {
+  /** WASI fd, or -1 for pipes */
+  wasiFd: number;
+  /** absolute guest path ('' for stdio and pipes), used for dirfd-relative lookups and fchdir */
+  path: string;
+  /** Linux O_ACCMODE plus status flags (O_APPEND, O_NONBLOCK, ...) */
+  flags: number;
+  isDir: boolean;
+  /** fds in the guest table referring to this open file */
+  refs: number;
+  /** never fd_close the WASI fd (the host's stdio: closing it would close the host's stream) */
+  keepOpen: boolean;
+  tty: boolean;
+  pipe?: Pipe;
+  pipeEnd?: 'read' | 'write';
+  /** directory listing snapshot taken by the first getdents64, and the position in it */
+  dir?: DirEntry[];
+  dirPos: number;
+}
+
+export function makeOpenFile(init: Partial<OpenFile> & Pick<OpenFile, 'wasiFd' | 'flags'>): OpenFile {
+  return { path: '', isDir: false, refs: 0, keepOpen: false, tty: false, dirPos: 0, ...init };
+}
+
+interface Slot {
+  file: OpenFile;
+  cloexec: boolean;
+}
+
+export class FdTable {
+  private readonly slots: (Slot | undefined)[] = [];
+  /** RLIMIT_NOFILE */
+  limit = 1024;
+  /** called when the last fd of an open file is closed */
+  private readonly release: (file: OpenFile) => void;
+
+  constructor(release: (file: OpenFile) => void) {
+    this.release = release;
+  }
+
+  get(fd: number): OpenFile {
+    const s = fd >= 0 ? this.slots[fd] : undefined;
+    if (!s) fail(E.EBADF);
+    return s.file;
+  }
+
+  has(fd: number): boolean {
+    return fd >= 0 && this.slots[fd] !== undefined;
+  }
+
+  getCloexec(fd: number): boolean {
+    this.get(fd);
+    return this.slots[fd]!.cloexec;
+  }
+
+  setCloexec(fd: number, on: boolean): void {
+    this.get(fd);
+    this.slots[fd]!.cloexec = on;
+  }
+
+  /** Installs at the lowest free fd >= minFd, as open/dup/F_DUPFD do. */
+  install(file: OpenFile, cloexec: boolean, minFd = 0): number {
+    let fd = minFd;
+    while (fd < this.slots.length && this.slots[fd]) fd++;
+    if (fd >= this.limit) fail(E.EMFILE);
+    this.slots[fd] = { file, cloexec };
+    file.refs++;
+    return fd;
+  }
+
+  /** Installs at exactly `fd`, closing what was there (dup2/dup3). */
+  installAt(fd: number, file: OpenFile, cloexec: boolean): void {
+    if (fd < 0 || fd >= this.limit) fail(E.EBADF);
+    file.refs++;
+    if (this.slots[fd]) this.close(fd);
+    this.slots[fd] = { file, cloexec };
+  }
+
+  close(fd: number): void {
+    const file = this.get(fd);
+    this.slots[fd] = undefined;
+    if (--file.refs === 0) this.release(file);
+  }
+
+  /** All open fds, ascending. */
+  fds(): number[] {
+    const out: number[] = [];
+    this.slots.forEach((s, i) => s && out.push(i));
+    return out;
+  }
+}

@@ -1,0 +1,192 @@
+// One running guest process: its memory, address space, files, identity and signal state, and
+// the `linux.syscall` / `linux.trap` entry points the translated module calls.
+import type { TranslationMeta } from '../meta.ts';
+import { GuestTrap } from './errors.ts';
+import { E, Errno, errnoName } from './errno.ts';
+import { FdTable, makeOpenFile, type OpenFile } from './fdtable.ts';
+import { GuestMem } from './guest-mem.ts';
+import { AddressSpace } from './memory.ts';
+import { SignalState } from './signals.ts';
+import { buildInitialStack, initCpuState } from './stack.ts';
+import { SYSCALLS } from './syscalls/index.ts';
+import { syscallName } from './syscalls/names.ts';
+import { WasiFs, type WasiImports } from './wasi.ts';
+import { resolvePath } from './paths.ts';
+import { O } from './vfs.ts';
+
+export interface GuestOptions {
+  /** argv, including argv[0] */
+  args: string[];
+  env: Record<string, string>;
+  /** initial working directory (absolute guest path) */
+  cwd: string;
+  /** absolute guest path of the executable (AT_EXECFN, /proc/self/exe) */
+  execPath: string;
+  uid?: number;
+  gid?: number;
+  pid?: number;
+  ppid?: number;
+  hostname?: string;
+  /** whether the WASI stdio fd 0, 1 or 2 is a terminal (TCGETS/TIOCGWINSZ succeed); default: none */
+  isatty?: (wasiFd: number) => boolean;
+  /** terminal size reported by TIOCGWINSZ */
+  winsize?: { rows: number; cols: number };
+  /** receives one line per syscall (name, arguments, result) and other diagnostics */
+  trace?: (line: string) => void;
+  /** WASI fd of the preopened guest "/" (default: the preopen named "/") */
+  rootFd?: number;
+  stackSize?: number;
+  mmapGap?: number;
+  /** AT_RANDOM bytes (default: random) */
+  random?: Uint8Array;
+}
+
+export type Handler = (g: Guest, a0: bigint, a1: bigint, a2: bigint, a3: bigint, a4: bigint, a5: bigint) => number | bigint;
+
+export class Guest {
+  readonly meta: TranslationMeta;
+  readonly opts: GuestOptions;
+  readonly memory: WebAssembly.Memory;
+  readonly mem: GuestMem;
+  readonly vm: AddressSpace;
+  readonly wasi: WasiFs;
+  readonly fds: FdTable;
+  readonly signals = new SignalState();
+  readonly pid: number;
+  readonly ppid: number;
+  uid: number;
+  gid: number;
+  cwd: string;
+  umask = 0o022;
+  hostname: string;
+  threadName = 'main';
+  /** resource limits: resource → [soft, hard] */
+  readonly limits = new Map<number, [bigint, bigint]>();
+  readonly startMs = performance.now();
+  /** PC of the most recent syscall (for fault messages) */
+  lastPc = 0;
+  private readonly seenUnimplemented = new Set<number>();
+
+  constructor(memory: WebAssembly.Memory, meta: TranslationMeta, wasi: WasiImports, opts: GuestOptions) {
+    this.meta = meta;
+    this.opts = opts;
+    this.memory = memory;
+    this.mem = new GuestMem(memory);
+    this.vm = new AddressSpace(memory, meta.privateEnd, { stackSize: opts.stackSize, mmapGap: opts.mmapGap });
+    this.wasi = new WasiFs(wasi, this.mem, opts.rootFd);
+    this.wasi.onHostError = (m) => this.log(m);
+    this.fds = new FdTable((f) => this.release(f));
+    this.pid = opts.pid ?? 1000;
+    this.ppid = opts.ppid ?? 1;
+    this.uid = opts.uid ?? 1000;
+    this.gid = opts.gid ?? this.uid;
+    this.cwd = resolvePath('/', opts.cwd);
+    this.hostname = opts.hostname ?? 'localhost';
+    // Linux's comm: the executable's base name, at most 15 bytes
+    this.threadName = opts.execPath.slice(opts.execPath.lastIndexOf('/') + 1).slice(0, 15);
+    this.signals.onHandled = (sig) => this.log(`signal ${sig} has a handler; handlers are not run, treated as handled`);
+    // Linux passes fds 0..2 through from the parent; here they are the host's WASI stdio.
+    for (const fd of [0, 1, 2]) {
+      const tty = opts.isatty?.(fd) ?? false;
+      this.fds.install(makeOpenFile({ wasiFd: fd, flags: tty ? O.RDWR : fd === 0 ? O.RDONLY : O.WRONLY, keepOpen: true, tty }), false);
+    }
+  }
+
+  /** Builds the initial stack and CPU state; call once before running. */
+  start(): void {
+    const env = Object.entries(this.opts.env).map(([k, v]) => `${k}=${v}`);
+    const { sp } = buildInitialStack(this.memory, this.vm.stackLow, this.vm.stackTop, this.meta, {
+      args: this.opts.args,
+      env,
+      execPath: this.opts.execPath,
+      uid: this.uid,
+      euid: this.uid,
+      gid: this.gid,
+      egid: this.gid,
+      random: this.opts.random,
+    });
+    initCpuState(this.memory, sp, this.meta.entry);
+  }
+
+  log(line: string): void {
+    this.opts.trace?.(line);
+  }
+
+  /** `linux.syscall`: never throws except to end the process (GuestExit/GuestKilled). */
+  syscall(nr: bigint, a0: bigint, a1: bigint, a2: bigint, a3: bigint, a4: bigint, a5: bigint, pc: bigint): bigint {
+    this.lastPc = Number(pc);
+    const n = Number(nr);
+    const handler = SYSCALLS[n];
+    let result: bigint;
+    if (!handler) {
+      if (!this.seenUnimplemented.has(n)) {
+        this.seenUnimplemented.add(n);
+        this.log(`unimplemented syscall ${n} (${syscallName(n)}) at 0x${this.lastPc.toString(16)}`);
+      }
+      result = BigInt(-E.ENOSYS);
+    } else {
+      try {
+        result = BigInt(handler(this, a0, a1, a2, a3, a4, a5));
+      } catch (e) {
+        if (!(e instanceof Errno)) throw e;
+        result = BigInt(-e.errno);
+      }
+    }
+    if (this.opts.trace) this.traceCall(n, [a0, a1, a2, a3, a4, a5], result);
+    return result;
+  }
+
+  private traceCall(n: number, args: bigint[], result: bigint): void {
+    const hex = (v: bigint): string => (v > 0xffffn || v < -0xffffn ? `0x${BigInt.asUintN(64, v).toString(16)}` : v.toString());
+    const r = result < 0n && result > -4096n ? `-${errnoName(Number(-result))}` : hex(result);
+    this.log(`${syscallName(n)}(${args.map((a) => hex(BigInt.asIntN(64, a))).join(', ')}) = ${r}`);
+  }
+
+  /** `linux.trap`: always throws. */
+  trap(kind: number, pc: bigint, info: bigint): never {
+    throw new GuestTrap(kind, Number(pc), BigInt.asUintN(64, info), this.meta.symbols);
+  }
+
+  private release(f: OpenFile): void {
+    if (f.pipe) {
+      if (f.pipeEnd === 'read') f.pipe.readers--;
+      else f.pipe.writers--;
+      return;
+    }
+    if (f.keepOpen || f.wasiFd < 0) return;
+    try {
+      this.wasi.close(f.wasiFd);
+    } catch {
+      // The fd is gone for the guest either way; Linux close errors are advisory.
+    }
+  }
+
+  /** Writes a diagnostic to the guest's stderr (fd 2 if still open, else the host's stderr). */
+  writeStderr(text: string): void {
+    const bytes = new TextEncoder().encode(text);
+    // The message goes through the scratch area: the guest's memory may be in any state.
+    const f = this.fds.has(2) ? this.fds.get(2) : undefined;
+    const wasiFd = f && !f.pipe && (f.flags & 3) !== O.RDONLY ? f.wasiFd : 2;
+    const chunk = 2048;
+    for (let at = 0; at < bytes.length; at += chunk) {
+      try {
+        this.wasi.writeBytes(wasiFd, bytes.subarray(at, at + chunk));
+      } catch {
+        return;
+      }
+    }
+  }
+
+  /** Closes every guest fd (and so the WASI fds the guest opened) and, if asked, the root
+   *  preopen: node:wasi holds a host fd for it until then. */
+  shutdown(closeRoot = false): void {
+    for (const fd of this.fds.fds()) this.fds.close(fd);
+    if (closeRoot) {
+      try {
+        this.wasi.close(this.wasi.rootFd);
+      } catch {
+        // already closed, or the host does not allow it
+      }
+    }
+  }
+}

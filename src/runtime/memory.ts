@@ -1,0 +1,284 @@
+// The guest address space over the module's WebAssembly.Memory (guest address == Wasm address).
+// Layout: [low runtime area + image + translator-private data][guard][stack, 8 MiB, grows down]
+// [brk heap →][gap][mmap regions, placed first-fit above the heap]. Wasm memory can only grow at
+// its end, so the memory is grown lazily to cover whatever is handed out and nothing more.
+import { E, fail } from './errno.ts';
+import { MIN_GUEST_ADDR, PAGE_SIZE, WASM_PAGE } from './layout.ts';
+
+export const PROT_READ = 1;
+export const PROT_WRITE = 2;
+export const PROT_EXEC = 4;
+export const MAP_SHARED = 0x01;
+export const MAP_PRIVATE = 0x02;
+export const MAP_FIXED = 0x10;
+export const MAP_ANONYMOUS = 0x20;
+export const MAP_FIXED_NOREPLACE = 0x100000;
+export const MREMAP_MAYMOVE = 1;
+export const MREMAP_FIXED = 2;
+export const MADV_DONTNEED = 4;
+
+const ADDR_LIMIT = 2 ** 32;
+const DEFAULT_STACK = 8 * 1024 * 1024;
+
+export interface Vma {
+  start: number;
+  end: number;
+  prot: number;
+  flags: number;
+  name: string;
+}
+
+export interface AddressSpaceOptions {
+  stackSize?: number;
+  /** Address space left free above the break before the first mmap region, so that brk can grow
+   *  a little after an mmap. Beyond it brk fails and glibc falls back to mmap. */
+  mmapGap?: number;
+}
+
+export const pageUp = (n: number): number => Math.ceil(n / PAGE_SIZE) * PAGE_SIZE;
+const wasmPageUp = (n: number): number => Math.ceil(n / WASM_PAGE) * WASM_PAGE;
+
+export class AddressSpace {
+  readonly memory: WebAssembly.Memory;
+  readonly stackLow: number;
+  readonly stackTop: number;
+  readonly brkStart: number;
+  private brkCur: number;
+  private readonly mmapGap: number;
+  private readonly privateEnd: number;
+  /** Sorted, non-overlapping mappings (excluding the brk heap, tracked by brkStart/brkCur). */
+  private readonly maps: Vma[] = [];
+  /** Memory at or above this address has never been handed out, so it is still zero from
+   *  memory.grow and needs no clearing (clearing would also commit host pages needlessly). */
+  private cleanAbove: number;
+
+  constructor(memory: WebAssembly.Memory, privateEnd: number, opts: AddressSpaceOptions = {}) {
+    this.memory = memory;
+    this.privateEnd = wasmPageUp(privateEnd);
+    const stackSize = pageUp(opts.stackSize ?? DEFAULT_STACK);
+    this.mmapGap = pageUp(opts.mmapGap ?? 1024 * 1024);
+    // One Wasm page of unmapped guard between the private data and the lowest stack address.
+    this.stackLow = this.privateEnd + WASM_PAGE;
+    this.stackTop = this.stackLow + stackSize;
+    this.brkStart = this.stackTop;
+    this.brkCur = this.brkStart;
+    this.maps.push({ start: 0, end: this.privateEnd, prot: 7, flags: MAP_PRIVATE, name: '[image]' });
+    this.maps.push({ start: this.stackLow, end: this.stackTop, prot: 3, flags: MAP_PRIVATE | MAP_ANONYMOUS, name: '[stack]' });
+    if (!this.ensure(this.stackTop)) throw new RangeError('cannot grow memory for the guest stack');
+    this.cleanAbove = this.stackTop;
+  }
+
+  get brk(): number {
+    return this.brkCur;
+  }
+  get size(): number {
+    return this.memory.buffer.byteLength;
+  }
+  /** A copy of the mapping list (for tests and diagnostics). */
+  mappings(): Vma[] {
+    return this.maps.map((m) => ({ ...m }));
+  }
+
+  /** Grows the Wasm memory so that [0, end) is addressable; false if it cannot. */
+  ensure(end: number): boolean {
+    const cur = this.memory.buffer.byteLength;
+    if (end <= cur) return true;
+    if (end > ADDR_LIMIT) return false;
+    try {
+      this.memory.grow(Math.ceil((end - cur) / WASM_PAGE));
+      return true;
+    } catch {
+      return false;
+    }
+  }
+
+  /** Makes [start, end) read as zero: only the part that may have been used before. */
+  private clear(start: number, end: number): void {
+    const dirtyEnd = Math.min(end, this.cleanAbove);
+    if (dirtyEnd > start) new Uint8Array(this.memory.buffer).fill(0, start, dirtyEnd);
+    if (end > this.cleanAbove) this.cleanAbove = end;
+  }
+
+  private heapEnd(): number {
+    return pageUp(this.brkCur);
+  }
+
+  /** True if [start, end) overlaps no mapping and not the heap. */
+  private isFree(start: number, end: number): boolean {
+    if (end > ADDR_LIMIT) return false;
+    if (start < this.heapEnd() && end > this.brkStart) return false;
+    return !this.maps.some((m) => m.start < end && m.end > start);
+  }
+
+  /** brk(2): returns the new break, or the old one if the request is refused. */
+  setBrk(addr: number): number {
+    if (addr < this.brkStart || addr >= ADDR_LIMIT) return this.brkCur;
+    const oldTop = this.heapEnd();
+    const newTop = pageUp(addr);
+    if (newTop > oldTop) {
+      if (this.maps.some((m) => m.start < newTop && m.end > oldTop)) return this.brkCur;
+      if (!this.ensure(newTop)) return this.brkCur;
+      // Pages released by an earlier shrink come back zeroed, as on Linux.
+      this.clear(oldTop, newTop);
+    }
+    this.brkCur = addr;
+    return addr;
+  }
+
+  /** Lowest free range of `len` bytes above the heap (plus gap): first fit, else at the top. */
+  private place(len: number): number {
+    let cand = Math.max(this.heapEnd(), this.brkStart) + this.mmapGap;
+    for (const m of this.maps) {
+      if (m.end <= cand) continue;
+      if (m.start >= cand + len) break;
+      cand = m.end;
+    }
+    if (cand + len > ADDR_LIMIT) fail(E.ENOMEM);
+    return cand;
+  }
+
+  /** Removes [start, end) from the mapping list, splitting mappings that straddle it. */
+  private remove(start: number, end: number): void {
+    for (let i = 0; i < this.maps.length; i++) {
+      const m = this.maps[i]!;
+      if (m.end <= start || m.start >= end) continue;
+      const parts: Vma[] = [];
+      if (m.start < start) parts.push({ ...m, end: start });
+      if (m.end > end) parts.push({ ...m, start: end });
+      this.maps.splice(i, 1, ...parts);
+      i += parts.length - 1;
+    }
+  }
+
+  /** Inserts a mapping (the range must be free) and merges it with equal neighbours. */
+  private insert(vma: Vma): void {
+    let i = 0;
+    while (i < this.maps.length && this.maps[i]!.start < vma.start) i++;
+    this.maps.splice(i, 0, vma);
+    const same = (a: Vma, b: Vma): boolean => a.end === b.start && a.prot === b.prot && a.flags === b.flags && a.name === b.name;
+    const next = this.maps[i + 1];
+    if (next && same(vma, next)) {
+      vma.end = next.end;
+      this.maps.splice(i + 1, 1);
+    }
+    const prev = this.maps[i - 1];
+    if (prev && same(prev, vma)) {
+      prev.end = vma.end;
+      this.maps.splice(i, 1);
+    }
+  }
+
+  /** The first mapping of [start, end) if the range is entirely mapped (possibly by several). */
+  private mappedAt(start: number, end: number): Vma | undefined {
+    let first: Vma | undefined;
+    let at = start;
+    for (const m of this.maps) {
+      if (m.end <= at) continue;
+      if (m.start > at) return undefined;
+      first ??= m;
+      at = m.end;
+      if (at >= end) return first;
+    }
+    return undefined;
+  }
+
+  /** mmap(2) of anonymous zeroed memory (file content, if any, is filled in by the caller).
+   *  Returns the address; throws Errno. */
+  mmap(addr: number, length: number, prot: number, flags: number, name = ''): number {
+    if (length <= 0 || length > ADDR_LIMIT) fail(E.EINVAL);
+    const len = pageUp(length);
+    let start: number;
+    if (flags & (MAP_FIXED | MAP_FIXED_NOREPLACE)) {
+      if (addr % PAGE_SIZE !== 0) fail(E.EINVAL);
+      // Like Linux's mmap_min_addr; here the low 64 KiB also holds the CPU state and scratch.
+      if (addr < MIN_GUEST_ADDR) fail(E.EPERM);
+      if (addr + len > ADDR_LIMIT) fail(E.ENOMEM);
+      if (flags & MAP_FIXED_NOREPLACE && !(flags & MAP_FIXED) && !this.isFree(addr, addr + len)) fail(E.EEXIST);
+      start = addr;
+      this.remove(start, start + len);
+    } else if (addr !== 0 && addr % PAGE_SIZE === 0 && addr >= this.brkStart && addr + len <= this.size && this.isFree(addr, addr + len)) {
+      // A hint is honoured only inside memory we already have, so it cannot force growth.
+      start = addr;
+    } else {
+      start = this.place(len);
+    }
+    if (!this.ensure(start + len)) fail(E.ENOMEM);
+    this.insert({ start, end: start + len, prot, flags, name });
+    this.clear(start, start + len);
+    return start;
+  }
+
+  munmap(addr: number, length: number): void {
+    if (addr % PAGE_SIZE !== 0 || length <= 0) fail(E.EINVAL);
+    const end = addr + pageUp(length);
+    if (end > ADDR_LIMIT) fail(E.EINVAL);
+    this.remove(addr, end);
+  }
+
+  /** mprotect(2): protections are only recorded (Wasm memory cannot be protected). */
+  mprotect(addr: number, length: number, prot: number): void {
+    if (addr % PAGE_SIZE !== 0) fail(E.EINVAL);
+    const end = addr + pageUp(length);
+    if (end > this.size) fail(E.ENOMEM);
+    for (let i = 0; i < this.maps.length; i++) {
+      const m = this.maps[i]!;
+      if (m.end <= addr || m.start >= end || m.prot === prot) continue;
+      const parts: Vma[] = [];
+      if (m.start < addr) parts.push({ ...m, end: addr });
+      parts.push({ ...m, start: Math.max(m.start, addr), end: Math.min(m.end, end), prot });
+      if (m.end > end) parts.push({ ...m, start: end });
+      this.maps.splice(i, 1, ...parts);
+      i += parts.length - 1;
+    }
+  }
+
+  mremap(oldAddr: number, oldLength: number, newLength: number, flags: number, newAddr: number): number {
+    if (oldAddr % PAGE_SIZE !== 0 || newLength <= 0 || flags & ~7) fail(E.EINVAL);
+    if (flags & MREMAP_FIXED && !(flags & MREMAP_MAYMOVE)) fail(E.EINVAL);
+    const oldLen = pageUp(oldLength);
+    const newLen = pageUp(newLength);
+    if (oldLen === 0) fail(E.EINVAL); // duplicating a shared mapping is not supported
+    const found = this.mappedAt(oldAddr, oldAddr + oldLen);
+    if (!found) fail(E.EFAULT);
+    const vma = { ...found };
+    const moveTo = (dst: number): number => {
+      if (!this.ensure(dst + newLen)) fail(E.ENOMEM);
+      this.clear(dst, dst + newLen);
+      new Uint8Array(this.memory.buffer).copyWithin(dst, oldAddr, oldAddr + Math.min(oldLen, newLen));
+      // The old range is unmapped before the new one is recorded: they never overlap, but the
+      // merge in insert() must not see stale neighbours.
+      this.remove(oldAddr, oldAddr + oldLen);
+      this.insert({ ...vma, start: dst, end: dst + newLen });
+      return dst;
+    };
+    if (flags & MREMAP_FIXED) {
+      if (newAddr % PAGE_SIZE !== 0) fail(E.EINVAL);
+      if (newAddr < MIN_GUEST_ADDR) fail(E.EPERM);
+      if (newAddr < oldAddr + oldLen && newAddr + newLen > oldAddr) fail(E.EINVAL);
+      this.remove(newAddr, newAddr + newLen);
+      return moveTo(newAddr);
+    }
+    if (newLen <= oldLen) {
+      this.remove(oldAddr + newLen, oldAddr + oldLen);
+      return oldAddr;
+    }
+    const tail = oldAddr + oldLen;
+    if (this.isFree(tail, oldAddr + newLen) && this.ensure(oldAddr + newLen)) {
+      this.insert({ ...vma, start: tail, end: oldAddr + newLen });
+      this.clear(tail, oldAddr + newLen);
+      return oldAddr;
+    }
+    if (!(flags & MREMAP_MAYMOVE)) fail(E.ENOMEM);
+    return moveTo(this.place(newLen));
+  }
+
+  /** madvise(2): MADV_DONTNEED discards (zero-fills) anonymous memory; other advice is a no-op. */
+  madvise(addr: number, length: number, advice: number): void {
+    if (addr % PAGE_SIZE !== 0 || length < 0) fail(E.EINVAL);
+    if (advice !== MADV_DONTNEED) return;
+    const end = Math.min(addr + pageUp(length), this.size, this.cleanAbove);
+    // Never clear the image: Linux would re-read its file content, which we cannot.
+    const start = Math.max(addr, this.privateEnd);
+    if (end > start) new Uint8Array(this.memory.buffer).fill(0, start, end);
+  }
+}

@@ -1,0 +1,79 @@
+// Running a translated program: instantiate it with the `linux` imports, bind the host's WASI to
+// its memory, build the initial process state, call run(), and turn whatever ends it into an
+// exit status. Host-agnostic: the host layer (src/node/run.ts, a browser one) supplies WASI.
+import type { TranslationMeta } from '../meta.ts';
+import { asGuestFault, describePc, GuestExit, GuestFault, GuestKilled, GuestTrap } from './errors.ts';
+import { Guest, type GuestOptions } from './guest.ts';
+import type { WasiImports } from './wasi.ts';
+
+export interface RunOptions extends GuestOptions {
+  /** Creates the WASI imports bound to the instance's memory, e.g. node:wasi after
+   *  `wasi.initialize(instance)` or browser_wasi_shim after `wasi.inst = instance`. */
+  makeWasi(instance: WebAssembly.Instance): WasiImports;
+}
+
+/** Exit status for a translated program that returned from run(): a translator/runtime bug. */
+export const EXIT_INTERNAL_ERROR = 70;
+
+/** The import object of a translated module; `target.guest` must be set before run(). */
+export function linuxImports(target: { guest?: Guest }): WebAssembly.Imports {
+  const noGuest = (): never => {
+    throw new Error('linux import called before the guest was set up');
+  };
+  return {
+    linux: {
+      syscall: (nr: bigint, a0: bigint, a1: bigint, a2: bigint, a3: bigint, a4: bigint, a5: bigint, pc: bigint): bigint =>
+        (target.guest ?? noGuest()).syscall(nr, a0, a1, a2, a3, a4, a5, pc),
+      trap: (kind: number, pc: bigint, info: bigint): never => (target.guest ?? noGuest()).trap(kind, pc, info),
+    },
+  };
+}
+
+/** Converts what ended the guest into an exit status, printing a one-line diagnostic on the
+ *  guest's stderr for traps and faults. Errors that are not about the guest are rethrown. */
+export function exitStatus(guest: Guest, error: unknown): number {
+  if (error instanceof GuestExit) return error.status;
+  if (error instanceof GuestKilled) return 128 + error.signal; // like the kernel: no message
+  let reported: GuestTrap | GuestFault | undefined = error instanceof GuestTrap || error instanceof GuestFault ? error : undefined;
+  reported ??= asGuestFault(error, guest.lastPc ? `last syscall at ${describePc(guest.lastPc, guest.meta.symbols)}` : undefined);
+  if (!reported) throw error;
+  guest.writeStderr(`elf2wasm: ${reported.message}\n`);
+  return 128 + reported.signal;
+}
+
+/** Runs an instantiated translated module to completion (synchronously). */
+export function runInstance(instance: WebAssembly.Instance, meta: TranslationMeta, opts: RunOptions, target: { guest?: Guest } = {}): number {
+  const { memory, run } = instance.exports as { memory?: unknown; run?: unknown };
+  if (!(memory instanceof WebAssembly.Memory) || typeof run !== 'function') {
+    throw new TypeError('not a translated program: it must export `memory` and `run`');
+  }
+  const guest = new Guest(memory, meta, opts.makeWasi(instance), opts);
+  target.guest = guest;
+  try {
+    guest.start();
+    try {
+      (run as () => void)();
+    } catch (e) {
+      return exitStatus(guest, e);
+    }
+    guest.writeStderr(`elf2wasm: internal error: run() returned instead of ending with exit (last syscall at ${describePc(guest.lastPc, meta.symbols)})\n`);
+    return EXIT_INTERNAL_ERROR;
+  } finally {
+    // makeWasi created the WASI instance for this run only, so its preopen goes too.
+    guest.shutdown(true);
+  }
+}
+
+/** Instantiates and runs a translated module; resolves to the exit status. */
+export async function runGuest(module: WebAssembly.Module, meta: TranslationMeta, opts: RunOptions): Promise<number> {
+  const target: { guest?: Guest } = {};
+  const instance = await WebAssembly.instantiate(module, linuxImports(target));
+  return runInstance(instance, meta, opts, target);
+}
+
+/** Synchronous variant (browsers restrict synchronous instantiation of large modules). */
+export function runGuestSync(module: WebAssembly.Module, meta: TranslationMeta, opts: RunOptions): number {
+  const target: { guest?: Guest } = {};
+  const instance = new WebAssembly.Instance(module, linuxImports(target));
+  return runInstance(instance, meta, opts, target);
+}

@@ -1,0 +1,276 @@
+// Syscalls on file descriptors: I/O, seeking, descriptor management, fcntl, ioctl, pipes.
+import { E, fail } from '../errno.ts';
+import { makeOpenFile, Pipe } from '../fdtable.ts';
+import type { Handler } from '../guest.ts';
+import type { GuestMem } from '../guest-mem.ts';
+import { sleepMs } from '../sleep.ts';
+import { guestIovecs, O, readFile, writeFile } from '../vfs.ts';
+import { count, i64, int, uint } from './args.ts';
+
+const F = { DUPFD: 0, GETFD: 1, SETFD: 2, GETFL: 3, SETFL: 4, GETLK: 5, SETLK: 6, SETLKW: 7, SETOWN: 8, GETOWN: 9, OFD_GETLK: 36, OFD_SETLK: 37, OFD_SETLKW: 38, DUPFD_CLOEXEC: 1030, SETPIPE_SZ: 1031, GETPIPE_SZ: 1032 } as const;
+const TC = { TCGETS: 0x5401, TCSETS: 0x5402, TCSETSW: 0x5403, TCSETSF: 0x5404, TIOCGPGRP: 0x540f, TIOCSPGRP: 0x5410, TIOCGWINSZ: 0x5413, TIOCSWINSZ: 0x5414, FIONREAD: 0x541b, FIONBIO: 0x5421, FIONCLEX: 0x5450, FIOCLEX: 0x5451 } as const;
+
+/** A cooked-mode terminal as a fresh Linux tty reports it (struct termios, 36 bytes). */
+function writeTermios(mem: GuestMem, addr: bigint): void {
+  mem.check(addr, 36);
+  mem.setU32(addr, 0x0500); // c_iflag: ICRNL | IXON
+  mem.setU32(addr + 4n, 0x0005); // c_oflag: OPOST | ONLCR
+  mem.setU32(addr + 8n, 0x00bf); // c_cflag: B38400 | CS8 | CREAD
+  mem.setU32(addr + 12n, 0x8a3b); // c_lflag: ISIG ICANON ECHO ECHOE ECHOK ECHOCTL ECHOKE IEXTEN
+  mem.setU8(addr + 16n, 0); // c_line
+  // VINTR ^C, VQUIT ^\, VERASE DEL, VKILL ^U, VEOF ^D, VTIME 0, VMIN 1, VSWTC, VSTART ^Q, VSTOP ^S,
+  // VSUSP ^Z, VEOL, VREPRINT ^R, VDISCARD ^O, VWERASE ^W, VLNEXT ^V, VEOL2
+  const cc = [3, 28, 127, 21, 4, 0, 1, 0, 17, 19, 26, 0, 18, 15, 23, 22, 0, 0, 0];
+  mem.write(addr + 17n, Uint8Array.from(cc));
+}
+
+export const fsIo: Record<string, Handler> = {
+  read: (g, fd, buf, n) => {
+    const len = count(n);
+    const f = g.fds.get(int(fd));
+    return readFile(g, f, len ? [[g.mem.check(buf, len), len]] : []);
+  },
+  write: (g, fd, buf, n) => {
+    const len = count(n);
+    const f = g.fds.get(int(fd));
+    return writeFile(g, f, len ? [[g.mem.check(buf, len), len]] : []);
+  },
+  readv: (g, fd, iov, cnt) => {
+    const f = g.fds.get(int(fd));
+    return readFile(g, f, guestIovecs(g, iov, int(cnt)));
+  },
+  writev: (g, fd, iov, cnt) => {
+    const f = g.fds.get(int(fd));
+    return writeFile(g, f, guestIovecs(g, iov, int(cnt)));
+  },
+  pread64: (g, fd, buf, n, off) => {
+    const len = count(n);
+    const f = g.fds.get(int(fd));
+    if (i64(off) < 0n) fail(E.EINVAL);
+    return readFile(g, f, len ? [[g.mem.check(buf, len), len]] : [], off);
+  },
+  pwrite64: (g, fd, buf, n, off) => {
+    const len = count(n);
+    const f = g.fds.get(int(fd));
+    if (i64(off) < 0n) fail(E.EINVAL);
+    return writeFile(g, f, len ? [[g.mem.check(buf, len), len]] : [], off);
+  },
+  preadv: (g, fd, iov, cnt, off) => {
+    const f = g.fds.get(int(fd));
+    if (i64(off) < 0n) fail(E.EINVAL);
+    return readFile(g, f, guestIovecs(g, iov, int(cnt)), off);
+  },
+  pwritev: (g, fd, iov, cnt, off) => {
+    const f = g.fds.get(int(fd));
+    if (i64(off) < 0n) fail(E.EINVAL);
+    return writeFile(g, f, guestIovecs(g, iov, int(cnt)), off);
+  },
+  lseek: (g, fd, off, whence) => {
+    const f = g.fds.get(int(fd));
+    const w = int(whence);
+    if (w < 0 || w > 2) fail(E.EINVAL);
+    if (f.pipe || f.tty) fail(E.ESPIPE);
+    if (f.isDir) {
+      // Directory offsets are positions in the listing snapshot (d_off values).
+      const pos = w === 0 ? Number(i64(off)) : w === 1 ? f.dirPos + Number(i64(off)) : -1;
+      if (pos < 0) fail(E.EINVAL);
+      if (pos === 0) f.dir = undefined; // rewinddir: list again
+      f.dirPos = pos;
+      return pos;
+    }
+    const r = g.wasi.seek(f.wasiFd, i64(off), w);
+    return BigInt.asIntN(64, r);
+  },
+  close: (g, fd) => {
+    g.fds.close(int(fd));
+    return 0;
+  },
+  close_range: (g, first, last, flags) => {
+    const lo = uint(first);
+    const hi = uint(last);
+    if (hi < lo || uint(flags) & ~6) fail(E.EINVAL);
+    for (const fd of g.fds.fds()) {
+      if (fd < lo || fd > hi) continue;
+      if (uint(flags) & 4) g.fds.setCloexec(fd, true);
+      else g.fds.close(fd);
+    }
+    return 0;
+  },
+  dup: (g, fd) => g.fds.install(g.fds.get(int(fd)), false),
+  dup3: (g, oldfd, newfd, flags) => {
+    const f = g.fds.get(int(oldfd));
+    if (int(oldfd) === int(newfd) || int(flags) & ~O.CLOEXEC) fail(E.EINVAL);
+    g.fds.installAt(int(newfd), f, (int(flags) & O.CLOEXEC) !== 0);
+    return int(newfd);
+  },
+  fcntl: (g, fdArg, cmdArg, arg) => {
+    const fd = int(fdArg);
+    const f = g.fds.get(fd);
+    switch (int(cmdArg)) {
+      case F.DUPFD:
+      case F.DUPFD_CLOEXEC: {
+        const min = int(arg);
+        if (min < 0 || min >= g.fds.limit) fail(E.EINVAL);
+        return g.fds.install(f, int(cmdArg) === F.DUPFD_CLOEXEC, min);
+      }
+      case F.GETFD:
+        return g.fds.getCloexec(fd) ? 1 : 0;
+      case F.SETFD:
+        g.fds.setCloexec(fd, (int(arg) & 1) !== 0);
+        return 0;
+      case F.GETFL:
+        return f.flags;
+      case F.SETFL: {
+        const changeable = O.APPEND | O.NONBLOCK | O.DIRECT | O.NOATIME;
+        const next = (f.flags & ~changeable) | (int(arg) & changeable);
+        if (!f.pipe && !f.keepOpen && (next & (O.APPEND | O.NONBLOCK)) !== (f.flags & (O.APPEND | O.NONBLOCK))) {
+          try {
+            g.wasi.setFdFlags(f.wasiFd, (next & O.APPEND ? 1 : 0) | (next & O.NONBLOCK ? 4 : 0));
+          } catch {
+            // Best effort: the host may not support changing flags; Linux semantics are kept in f.flags.
+          }
+        }
+        f.flags = next;
+        return 0;
+      }
+      case F.GETLK:
+      case F.OFD_GETLK:
+        g.mem.setU16(arg, 2); // l_type = F_UNLCK: single process, nothing else holds locks
+        return 0;
+      case F.SETLK:
+      case F.SETLKW:
+      case F.OFD_SETLK:
+      case F.OFD_SETLKW:
+        g.mem.check(arg, 32);
+        return 0;
+      case F.SETOWN:
+        return 0;
+      case F.GETOWN:
+        return 0;
+      case F.GETPIPE_SZ:
+        if (!f.pipe) fail(E.EBADF);
+        return 65536;
+      case F.SETPIPE_SZ:
+        if (!f.pipe) fail(E.EBADF);
+        return Math.max(4096, int(arg));
+      default:
+        fail(E.EINVAL);
+    }
+  },
+  ioctl: (g, fdArg, reqArg, arg) => {
+    const fd = int(fdArg);
+    const f = g.fds.get(fd);
+    const req = uint(reqArg);
+    switch (req) {
+      case TC.FIOCLEX:
+      case TC.FIONCLEX:
+        g.fds.setCloexec(fd, req === TC.FIOCLEX);
+        return 0;
+      case TC.FIONBIO:
+        f.flags = g.mem.i32(arg) ? f.flags | O.NONBLOCK : f.flags & ~O.NONBLOCK;
+        return 0;
+      case TC.FIONREAD:
+        g.mem.setI32(arg, f.pipe ? f.pipe.size : 0);
+        return 0;
+    }
+    if (!f.tty) fail(E.ENOTTY);
+    switch (req) {
+      case TC.TCGETS:
+        writeTermios(g.mem, arg);
+        return 0;
+      case TC.TCSETS:
+      case TC.TCSETSW:
+      case TC.TCSETSF:
+        g.mem.check(arg, 36);
+        return 0; // accepted but not applied: the host terminal mode is not ours to change
+      case TC.TIOCGWINSZ: {
+        const ws = g.opts.winsize ?? { rows: 24, cols: 80 };
+        g.mem.check(arg, 8);
+        g.mem.setU16(arg, ws.rows);
+        g.mem.setU16(arg + 2n, ws.cols);
+        g.mem.setU32(arg + 4n, 0);
+        return 0;
+      }
+      case TC.TIOCSWINSZ:
+        g.mem.check(arg, 8);
+        return 0;
+      case TC.TIOCGPGRP:
+        g.mem.setI32(arg, g.pid);
+        return 0;
+      case TC.TIOCSPGRP:
+        return 0;
+      default:
+        fail(E.ENOTTY);
+    }
+  },
+  pipe2: (g, fdsAddr, flagsArg) => {
+    const flags = int(flagsArg);
+    if (flags & ~(O.CLOEXEC | O.NONBLOCK | O.DIRECT)) fail(E.EINVAL);
+    g.mem.check(fdsAddr, 8);
+    const pipe = new Pipe();
+    const status = flags & (O.NONBLOCK | O.DIRECT);
+    const r = makeOpenFile({ wasiFd: -1, flags: O.RDONLY | status, pipe, pipeEnd: 'read' });
+    const w = makeOpenFile({ wasiFd: -1, flags: O.WRONLY | status, pipe, pipeEnd: 'write' });
+    pipe.readers = 1;
+    pipe.writers = 1;
+    const cloexec = (flags & O.CLOEXEC) !== 0;
+    const rfd = g.fds.install(r, cloexec);
+    let wfd: number;
+    try {
+      wfd = g.fds.install(w, cloexec);
+    } catch (e) {
+      g.fds.close(rfd);
+      throw e;
+    }
+    g.mem.setI32(fdsAddr, rfd);
+    g.mem.setI32(fdsAddr + 4n, wfd);
+    return 0;
+  },
+  ppoll: (g, fdsAddr, nfdsArg, timeout) => {
+    // Reads and writes block until done, so every open fd is reported ready for what was
+    // asked; an in-memory pipe is readable only with data or without writers.
+    const nfds = uint(nfdsArg);
+    if (nfds > g.fds.limit) fail(E.EINVAL);
+    g.mem.check(fdsAddr, 8 * nfds);
+    let ready = 0;
+    for (let i = 0; i < nfds; i++) {
+      const p = fdsAddr + BigInt(8 * i);
+      const fd = g.mem.i32(p);
+      const events = g.mem.u16(p + 4n);
+      let revents = 0;
+      if (fd >= 0) {
+        if (!g.fds.has(fd)) revents = 0x20; // POLLNVAL
+        else {
+          const f = g.fds.get(fd);
+          revents = events & (0x1 | 0x4 | 0x40 | 0x100); // POLLIN POLLOUT POLLRDNORM POLLWRNORM
+          if (f.pipe?.size === 0 && f.pipeEnd === 'read') revents = f.pipe.writers === 0 ? 0x10 : revents & ~0x41;
+        }
+      }
+      g.mem.setU16(p + 6n, revents);
+      if (revents) ready++;
+    }
+    if (ready === 0 && timeout !== 0n) {
+      const ns = g.mem.i64(timeout) * 1_000_000_000n + g.mem.i64(timeout + 8n);
+      sleepMs(Number(ns) / 1e6);
+    }
+    return ready;
+  },
+  fsync: (g, fd) => {
+    const f = g.fds.get(int(fd));
+    if (f.pipe) fail(E.EINVAL);
+    g.wasi.sync(f.wasiFd, false);
+    return 0;
+  },
+  fdatasync: (g, fd) => {
+    const f = g.fds.get(int(fd));
+    if (f.pipe) fail(E.EINVAL);
+    g.wasi.sync(f.wasiFd, true);
+    return 0;
+  },
+  ftruncate: (g, fd, len) => {
+    const f = g.fds.get(int(fd));
+    if (i64(len) < 0n || f.pipe || f.isDir || (f.flags & O.ACCMODE) === O.RDONLY) fail(E.EINVAL);
+    g.wasi.setSize(f.wasiFd, i64(len));
+    return 0;
+  },
+};

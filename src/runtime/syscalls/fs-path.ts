@@ -1,0 +1,211 @@
+// Syscalls on paths: open, create/remove/rename, links, access checks, cwd, times, statfs.
+import { E, Errno, fail } from '../errno.ts';
+import type { Guest, Handler } from '../guest.ts';
+import { resolvePath, toWasiPath } from '../paths.ts';
+import { FILETYPE, FSTFLAGS } from '../wasi.ts';
+import { AT_EMPTY_PATH, AT_FDCWD, AT_REMOVEDIR, AT_SYMLINK_FOLLOW, AT_SYMLINK_NOFOLLOW, guestPath, O, openPath, statPath, type GuestPath } from '../vfs.ts';
+import { i64, int } from './args.ts';
+
+const encoder = new TextEncoder();
+const UTIME_NOW = (1n << 30n) - 1n;
+const UTIME_OMIT = (1n << 30n) - 2n;
+const RENAME_NOREPLACE = 1;
+
+function openat(g: Guest, dirfd: number, pathAddr: bigint, flags: number): number {
+  const p = guestPath(g, dirfd, pathAddr);
+  const file = openPath(g, p, flags);
+  try {
+    return g.fds.install(file, (flags & O.CLOEXEC) !== 0);
+  } catch (e) {
+    g.wasi.close(file.wasiFd);
+    throw e;
+  }
+}
+
+function exists(g: Guest, p: GuestPath): boolean {
+  try {
+    statPath(g, p, false);
+    return true;
+  } catch (e) {
+    if (e instanceof Errno && e.errno === E.ENOENT) return false;
+    throw e;
+  }
+}
+
+function access(g: Guest, dirfd: number, pathAddr: bigint, mode: number, flags: number): number {
+  if (mode & ~7 || flags & ~(AT_SYMLINK_NOFOLLOW | AT_EMPTY_PATH | 0x200 /* AT_EACCESS */)) fail(E.EINVAL);
+  const p = guestPath(g, dirfd, pathAddr, flags);
+  const st = statPath(g, p, !(flags & AT_SYMLINK_NOFOLLOW));
+  // Consistent with the modes fstat reports (0644 files, 0755 directories): files are not
+  // executable. WASI cannot tell whether writes would be permitted; they are assumed to be.
+  if (mode & 1 && st.filetype !== FILETYPE.DIRECTORY && st.filetype !== FILETYPE.SYMBOLIC_LINK) fail(E.EACCES);
+  return 0;
+}
+
+/** readlink target for the few /proc/self links programs commonly use. */
+function procLink(g: Guest, abs: string): Uint8Array | undefined {
+  if (abs === '/proc/self/exe' || abs === `/proc/${g.pid}/exe`) return encoder.encode(resolvePath('/', g.opts.execPath));
+  if (abs === '/proc/self/cwd') return encoder.encode(g.cwd);
+  const m = /^\/proc\/self\/fd\/(\d+)$/.exec(abs);
+  if (m) {
+    const f = g.fds.get(Number(m[1]));
+    if (f.pipe) return encoder.encode(`pipe:[${f.pipe.id}]`);
+    if (f.path) return encoder.encode(f.path);
+  }
+  return undefined;
+}
+
+function setTimes(g: Guest, dirfd: number, pathAddr: bigint, timesAddr: bigint, flags: number): number {
+  if (flags & ~(AT_SYMLINK_NOFOLLOW | AT_EMPTY_PATH)) fail(E.EINVAL);
+  let fst = FSTFLAGS.ATIM_NOW | FSTFLAGS.MTIM_NOW;
+  let atim = 0n;
+  let mtim = 0n;
+  if (timesAddr !== 0n) {
+    fst = 0;
+    const one = (off: bigint, set: number, now: number): bigint => {
+      const sec = g.mem.i64(timesAddr + off);
+      const nsec = g.mem.i64(timesAddr + off + 8n);
+      if (nsec === UTIME_OMIT) return 0n;
+      if (nsec === UTIME_NOW) {
+        fst |= now;
+        return 0n;
+      }
+      if (nsec < 0n || nsec >= 1_000_000_000n) fail(E.EINVAL);
+      fst |= set;
+      return sec * 1_000_000_000n + nsec;
+    };
+    atim = one(0n, FSTFLAGS.ATIM, FSTFLAGS.ATIM_NOW);
+    mtim = one(16n, FSTFLAGS.MTIM, FSTFLAGS.MTIM_NOW);
+    if (fst === 0) return 0;
+  }
+  if (pathAddr === 0n) {
+    // utimensat(fd, NULL, ...) is futimens(fd)
+    const f = g.fds.get(dirfd);
+    g.wasi.setTimes(f.wasiFd, undefined, false, atim, mtim, fst);
+    return 0;
+  }
+  const p = guestPath(g, dirfd, pathAddr, flags);
+  if (p.file) g.wasi.setTimes(p.file.wasiFd, undefined, false, atim, mtim, fst);
+  else g.wasi.setTimes(undefined, toWasiPath(p.abs), !(flags & AT_SYMLINK_NOFOLLOW), atim, mtim, fst);
+  return 0;
+}
+
+/** A plausible ext4-like struct statfs (120 bytes): WASI exposes no filesystem statistics. */
+function writeStatfs(g: Guest, addr: bigint): void {
+  const m = g.mem;
+  m.check(addr, 120);
+  m.zero(addr, 120);
+  m.setI64(addr, 0xef53); // f_type
+  m.setI64(addr + 8n, 4096); // f_bsize
+  m.setU64(addr + 16n, 1n << 24n); // f_blocks
+  m.setU64(addr + 24n, 1n << 23n); // f_bfree
+  m.setU64(addr + 32n, 1n << 23n); // f_bavail
+  m.setU64(addr + 40n, 1n << 22n); // f_files
+  m.setU64(addr + 48n, 1n << 21n); // f_ffree
+  m.setI64(addr + 64n, 255); // f_namelen
+  m.setI64(addr + 72n, 4096); // f_frsize
+}
+
+export const fsPath: Record<string, Handler> = {
+  openat: (g, dirfd, path, flags) => openat(g, int(dirfd), path, int(flags)),
+  unlinkat: (g, dirfd, path, flagsArg) => {
+    const flags = int(flagsArg);
+    if (flags & ~AT_REMOVEDIR) fail(E.EINVAL);
+    const p = guestPath(g, int(dirfd), path);
+    if (flags & AT_REMOVEDIR) {
+      if (p.abs === '/') fail(E.EBUSY);
+      g.wasi.rmdir(toWasiPath(p.abs));
+    } else {
+      if (p.trailingSlash) fail(exists(g, p) ? E.EISDIR : E.ENOENT);
+      g.wasi.unlink(toWasiPath(p.abs));
+    }
+    return 0;
+  },
+  mkdirat: (g, dirfd, path) => {
+    const p = guestPath(g, int(dirfd), path);
+    g.wasi.mkdir(toWasiPath(p.abs));
+    return 0;
+  },
+  renameat: (g, olddir, oldpath, newdir, newpath) => fsPath.renameat2!(g, olddir, oldpath, newdir, newpath, 0n, 0n),
+  renameat2: (g, olddir, oldpath, newdir, newpath, flagsArg) => {
+    const flags = int(flagsArg);
+    if (flags & ~RENAME_NOREPLACE) fail(E.EINVAL); // RENAME_EXCHANGE/WHITEOUT need host support
+    const from = guestPath(g, int(olddir), oldpath);
+    const to = guestPath(g, int(newdir), newpath);
+    if (flags & RENAME_NOREPLACE && exists(g, to)) fail(E.EEXIST);
+    g.wasi.rename(toWasiPath(from.abs), toWasiPath(to.abs));
+    return 0;
+  },
+  faccessat: (g, dirfd, path, mode) => access(g, int(dirfd), path, int(mode), 0),
+  faccessat2: (g, dirfd, path, mode, flags) => access(g, int(dirfd), path, int(mode), int(flags)),
+  readlinkat: (g, dirfd, pathAddr, buf, sizeArg) => {
+    const size = int(sizeArg);
+    if (size <= 0) fail(E.EINVAL);
+    const raw = g.mem.cstring(pathAddr);
+    if (raw === '') fail(E.ENOENT);
+    const base = raw.startsWith('/') || int(dirfd) === AT_FDCWD ? g.cwd : g.fds.get(int(dirfd)).path;
+    const abs = resolvePath(base, raw);
+    const target = procLink(g, abs) ?? g.wasi.readlink(toWasiPath(abs));
+    const n = Math.min(size, target.length);
+    g.mem.write(buf, target.subarray(0, n));
+    return n;
+  },
+  symlinkat: (g, targetAddr, dirfd, path) => {
+    const target = g.mem.cstringBytes(targetAddr);
+    if (target.length === 0) fail(E.ENOENT);
+    const p = guestPath(g, int(dirfd), path);
+    g.wasi.symlink(target, toWasiPath(p.abs));
+    return 0;
+  },
+  linkat: (g, olddir, oldpath, newdir, newpath, flagsArg) => {
+    const flags = int(flagsArg);
+    if (flags & ~(AT_SYMLINK_FOLLOW | AT_EMPTY_PATH)) fail(E.EINVAL);
+    const from = guestPath(g, int(olddir), oldpath, flags);
+    const to = guestPath(g, int(newdir), newpath);
+    g.wasi.link(toWasiPath(from.abs), toWasiPath(to.abs), (flags & AT_SYMLINK_FOLLOW) !== 0);
+    return 0;
+  },
+  getcwd: (g, buf, size) => {
+    const bytes = encoder.encode(g.cwd);
+    if (BigInt(bytes.length + 1) > size) fail(E.ERANGE);
+    return g.mem.writeCString(buf, bytes);
+  },
+  chdir: (g, path) => {
+    const p = guestPath(g, AT_FDCWD, path);
+    if (statPath(g, p, true).filetype !== FILETYPE.DIRECTORY) fail(E.ENOTDIR);
+    g.cwd = p.abs;
+    return 0;
+  },
+  fchdir: (g, fd) => {
+    const f = g.fds.get(int(fd));
+    if (!f.isDir) fail(E.ENOTDIR);
+    g.cwd = f.path;
+    return 0;
+  },
+  utimensat: (g, dirfd, path, times, flags) => setTimes(g, int(dirfd), path, times, int(flags)),
+  truncate: (g, path, len) => {
+    if (i64(len) < 0n) fail(E.EINVAL);
+    const file = openPath(g, guestPath(g, AT_FDCWD, path), O.WRONLY);
+    try {
+      g.wasi.setSize(file.wasiFd, i64(len));
+    } finally {
+      g.wasi.close(file.wasiFd);
+    }
+    return 0;
+  },
+  // WASI has no ownership or permission bits: changes are accepted if the file exists.
+  fchmod: (g, fd) => (g.fds.get(int(fd)), 0),
+  fchown: (g, fd) => (g.fds.get(int(fd)), 0),
+  fchmodat: (g, dirfd, path) => (statPath(g, guestPath(g, int(dirfd), path), true), 0),
+  fchownat: (g, dirfd, path, _u, _g, flags) => (statPath(g, guestPath(g, int(dirfd), path, int(flags)), !(int(flags) & AT_SYMLINK_NOFOLLOW)), 0),
+  statfs: (g, path, buf) => {
+    statPath(g, guestPath(g, AT_FDCWD, path), true);
+    writeStatfs(g, buf);
+    return 0;
+  },
+  fstatfs: (g, fd, buf) => {
+    g.fds.get(int(fd));
+    writeStatfs(g, buf);
+    return 0;
+  },
+};

@@ -1,0 +1,31 @@
+// The syscall table: AArch64 syscall number → handler. Each family module exports handlers
+// keyed by syscall name; numbers come from names.ts. Missing numbers return -ENOSYS.
+import type { Handler } from '../guest.ts';
+import { fsIo } from './fs-io.ts';
+import { fsPath } from './fs-path.ts';
+import { fsStat } from './fs-stat.ts';
+import { misc } from './misc.ts';
+import { mm } from './mm.ts';
+import { syscallNumber } from './names.ts';
+import { proc } from './process.ts';
+import { signal } from './signal.ts';
+import { time } from './time.ts';
+
+function buildTable(): Handler[] {
+  const table: Handler[] = [];
+  for (const family of [fsIo, fsPath, fsStat, mm, proc, time, signal, misc]) {
+    for (const [name, handler] of Object.entries(family)) {
+      const nr = syscallNumber(name);
+      if (table[nr]) throw new Error(`syscall ${name} defined twice`);
+      table[nr] = handler;
+    }
+  }
+  return table;
+}
+
+export const SYSCALLS: readonly (Handler | undefined)[] = buildTable();
+
+/** Names of the implemented syscalls (for documentation and tests). */
+export function implementedSyscalls(): string[] {
+  return [fsIo, fsPath, fsStat, mm, proc, time, signal, misc].flatMap((f) => Object.keys(f));
+}

@@ -1,0 +1,105 @@
+// System information, randomness, scheduling and other small syscalls.
+import { E, fail } from '../errno.ts';
+import type { Handler } from '../guest.ts';
+import { count, int, uint } from './args.ts';
+
+const GRND_ALL = 1 | 2 | 4; // NONBLOCK | RANDOM | INSECURE
+const PR = { SET_PDEATHSIG: 1, GET_PDEATHSIG: 2, GET_DUMPABLE: 3, SET_DUMPABLE: 4, SET_NAME: 15, GET_NAME: 16, CAPBSET_READ: 23, SET_NO_NEW_PRIVS: 38, GET_NO_NEW_PRIVS: 39, SET_VMA: 0x53564d41 } as const;
+
+export const misc: Record<string, Handler> = {
+  uname: (g, buf) => {
+    g.mem.check(buf, 6 * 65);
+    g.mem.zero(buf, 6 * 65);
+    const fields = ['Linux', g.hostname, '6.1.0', '#1 SMP', 'aarch64', '(none)'];
+    fields.forEach((s, i) => g.mem.writeCString(buf + BigInt(65 * i), s.slice(0, 64)));
+    return 0;
+  },
+  sethostname: (g, name, len) => {
+    if (g.uid !== 0) fail(E.EPERM);
+    if (uint(len) > 64) fail(E.EINVAL);
+    g.hostname = new TextDecoder().decode(g.mem.read(name, uint(len)));
+    return 0;
+  },
+  sysinfo: (g, buf) => {
+    // struct sysinfo (112 bytes on 64-bit). Memory figures describe the 4 GiB Wasm space.
+    const m = g.mem;
+    m.check(buf, 112);
+    m.zero(buf, 112);
+    const total = 4n * 1024n * 1024n * 1024n;
+    m.setI64(buf, Math.floor(performance.now() / 1000)); // uptime
+    m.setU64(buf + 32n, total); // totalram
+    m.setU64(buf + 40n, total - BigInt(g.vm.size)); // freeram
+    m.setU16(buf + 80n, 1); // procs
+    m.setU32(buf + 104n, 1); // mem_unit
+    return 0;
+  },
+  getrandom: (g, buf, lenArg, flags) => {
+    if (uint(flags) & ~GRND_ALL) fail(E.EINVAL);
+    const len = Math.min(count(lenArg), 32 * 1024 * 1024 - 1);
+    const view = g.mem.sub(buf, len);
+    // getRandomValues accepts at most 65536 bytes per call
+    for (let at = 0; at < len; at += 65536) crypto.getRandomValues(view.subarray(at, Math.min(len, at + 65536)));
+    return len;
+  },
+  sched_getaffinity: (g, pid, len, mask) => {
+    if (int(pid) !== 0 && int(pid) !== g.pid) fail(E.ESRCH);
+    if (uint(len) < 8 || uint(len) % 8 !== 0) fail(E.EINVAL);
+    g.mem.setU64(mask, 1n); // one CPU
+    return 8;
+  },
+  sched_setaffinity: (g, pid) => (int(pid) === 0 || int(pid) === g.pid ? 0 : fail(E.ESRCH)),
+  sched_yield: () => 0,
+  sched_getscheduler: () => 0, // SCHED_OTHER
+  sched_setscheduler: () => fail(E.EPERM),
+  sched_getparam: (g, _pid, param) => (g.mem.setI32(param, 0), 0),
+  sched_setparam: () => 0,
+  sched_get_priority_max: (_g, policy) => (int(policy) === 1 || int(policy) === 2 ? 99 : 0),
+  sched_get_priority_min: (_g, policy) => (int(policy) === 1 || int(policy) === 2 ? 1 : 0),
+  getpriority: () => 20, // the syscall returns 20 - nice
+  setpriority: () => 0,
+  getcpu: (g, cpu, node) => {
+    if (cpu !== 0n) g.mem.setU32(cpu, 0);
+    if (node !== 0n) g.mem.setU32(node, 0);
+    return 0;
+  },
+  personality: () => 0, // PER_LINUX
+  prctl: (g, optArg, arg2) => {
+    switch (int(optArg)) {
+      case PR.SET_NAME:
+        g.threadName = new TextDecoder().decode(g.mem.cstringBytes(arg2, 4096).subarray(0, 15));
+        return 0;
+      case PR.GET_NAME: {
+        g.mem.check(arg2, 16);
+        g.mem.zero(arg2, 16);
+        g.mem.writeCString(arg2, new TextEncoder().encode(g.threadName).subarray(0, 15));
+        return 0;
+      }
+      case PR.GET_DUMPABLE:
+        return 1;
+      case PR.SET_DUMPABLE:
+      case PR.SET_PDEATHSIG:
+      case PR.SET_NO_NEW_PRIVS:
+        return 0;
+      case PR.GET_PDEATHSIG:
+        g.mem.setI32(arg2, 0);
+        return 0;
+      case PR.GET_NO_NEW_PRIVS:
+        return 0;
+      case PR.CAPBSET_READ:
+        return g.uid === 0 ? 1 : 0;
+      default:
+        // Includes PR_SET_VMA (naming mappings), SVE/PAC/tagged-address controls: unsupported.
+        fail(E.EINVAL);
+    }
+  },
+  capget: (g, _hdr, data) => {
+    if (data !== 0n) {
+      g.mem.check(data, 24);
+      g.mem.zero(data, 24);
+    }
+    return 0;
+  },
+  membarrier: (_g, cmd) => (int(cmd) === 0 ? 0 : fail(E.EINVAL)), // QUERY: no commands supported
+  sync: () => 0,
+  syncfs: () => 0,
+};

@@ -1,0 +1,75 @@
+// Memory-management syscalls, on top of AddressSpace.
+import { E, fail } from '../errno.ts';
+import type { Handler } from '../guest.ts';
+import { MAP_ANONYMOUS, MAP_SHARED, PROT_WRITE } from '../memory.ts';
+import { O } from '../vfs.ts';
+import { int, num } from './args.ts';
+
+const MAP_TYPE = 0x0f;
+const MAP_SHARED_VALIDATE = 0x03;
+const ADDR_LIMIT = 2 ** 32;
+
+export const mm: Record<string, Handler> = {
+  brk: (g, addr) => g.vm.setBrk(num(addr) >= ADDR_LIMIT ? 0 : num(addr)),
+  mmap: (g, addrArg, lenArg, protArg, flagsArg, fdArg, offArg) => {
+    const flags = int(flagsArg);
+    const prot = int(protArg);
+    const type = flags & MAP_TYPE;
+    if (type !== MAP_SHARED && type !== 2 && type !== MAP_SHARED_VALIDATE) fail(E.EINVAL);
+    if (offArg % 4096n !== 0n) fail(E.EINVAL);
+    if (lenArg === 0n || lenArg >= BigInt(ADDR_LIMIT)) fail(lenArg === 0n ? E.EINVAL : E.ENOMEM);
+    const len = num(lenArg);
+    const addr = num(addrArg) >= ADDR_LIMIT ? 0 : num(addrArg);
+    if (flags & MAP_ANONYMOUS) return g.vm.mmap(addr, len, prot, flags, 'anon');
+    // File mapping: the content is copied in (a private snapshot; writes through MAP_SHARED
+    // mappings are not written back).
+    const f = g.fds.get(int(fdArg));
+    if (f.pipe || f.isDir) fail(E.ENODEV);
+    const acc = f.flags & O.ACCMODE;
+    if (acc === O.WRONLY || (type !== 2 && prot & PROT_WRITE && acc !== O.RDWR)) fail(E.EACCES);
+    const start = g.vm.mmap(addr, len, prot, flags, f.path);
+    let done = 0;
+    try {
+      while (done < len) {
+        const n = g.wasi.pread(f.wasiFd, [[start + done, len - done]], offArg + BigInt(done));
+        if (n === 0) break;
+        done += n;
+      }
+    } catch (e) {
+      g.vm.munmap(start, len);
+      throw e;
+    }
+    return start;
+  },
+  munmap: (g, addr, len) => {
+    if (addr >= BigInt(ADDR_LIMIT) || len >= BigInt(ADDR_LIMIT)) fail(E.EINVAL);
+    g.vm.munmap(num(addr), num(len));
+    return 0;
+  },
+  mprotect: (g, addr, len, prot) => {
+    if (addr >= BigInt(ADDR_LIMIT) || len >= BigInt(ADDR_LIMIT)) fail(E.ENOMEM);
+    g.vm.mprotect(num(addr), num(len), int(prot));
+    return 0;
+  },
+  mremap: (g, oldAddr, oldLen, newLen, flags, newAddr) => {
+    if (oldAddr >= BigInt(ADDR_LIMIT) || oldLen >= BigInt(ADDR_LIMIT)) fail(E.EFAULT);
+    if (newLen >= BigInt(ADDR_LIMIT) || newAddr >= BigInt(ADDR_LIMIT)) fail(E.ENOMEM);
+    return g.vm.mremap(num(oldAddr), num(oldLen), num(newLen), int(flags), num(newAddr));
+  },
+  madvise: (g, addr, len, advice) => {
+    if (addr >= BigInt(ADDR_LIMIT)) fail(E.ENOMEM);
+    g.vm.madvise(num(addr), Math.min(num(len), ADDR_LIMIT), int(advice));
+    return 0;
+  },
+  msync: (_g, addr) => (addr % 4096n === 0n ? 0 : fail(E.EINVAL)),
+  mlock: () => 0,
+  munlock: () => 0,
+  mlockall: () => 0,
+  munlockall: () => 0,
+  mincore: (g, addr, len, vec) => {
+    if (addr % 4096n !== 0n) fail(E.EINVAL);
+    const pages = Math.ceil(Math.min(num(len), ADDR_LIMIT) / 4096);
+    g.mem.sub(vec, pages).fill(1); // everything is resident
+    return 0;
+  },
+};

@@ -1,0 +1,131 @@
+// Signal syscalls. Actions and the mask are recorded; signals the guest sends itself are
+// delivered by SignalState (fatal default actions end the process with 128+signal).
+import { E, fail } from '../errno.ts';
+import type { Guest, Handler } from '../guest.ts';
+import { NSIG, SIGKILL, SIGSTOP } from '../signals.ts';
+import { int } from './args.ts';
+import { readTimespec } from './time.ts';
+
+const SIG_BLOCK = 0;
+const SIG_UNBLOCK = 1;
+const SIG_SETMASK = 2;
+const SS_ONSTACK = 1;
+const SS_DISABLE = 2;
+const MINSIGSTKSZ = 5120;
+
+function checkSigsetSize(size: bigint): void {
+  if (size !== 8n) fail(E.EINVAL);
+}
+
+function validSignal(sig: number): boolean {
+  return sig >= 1 && sig <= NSIG;
+}
+
+/** kill/tkill/tgkill to the guest itself. */
+function sendSelf(g: Guest, sig: number): number {
+  if (sig < 0 || sig > NSIG) fail(E.EINVAL);
+  g.signals.raise(sig);
+  return 0;
+}
+
+export const signal: Record<string, Handler> = {
+  rt_sigaction: (g, sigArg, act, oact, size) => {
+    const sig = int(sigArg);
+    checkSigsetSize(size);
+    if (!validSignal(sig) || (act !== 0n && (sig === SIGKILL || sig === SIGSTOP))) fail(E.EINVAL);
+    // struct sigaction on arm64: handler, flags, restorer, mask (u64 each)
+    const next = act !== 0n ? { handler: g.mem.u64(act), flags: g.mem.u64(act + 8n), restorer: g.mem.u64(act + 16n), mask: g.mem.u64(act + 24n) } : undefined;
+    if (oact !== 0n) {
+      const old = g.signals.action(sig);
+      g.mem.check(oact, 32);
+      g.mem.setU64(oact, old.handler);
+      g.mem.setU64(oact + 8n, old.flags);
+      g.mem.setU64(oact + 16n, old.restorer);
+      g.mem.setU64(oact + 24n, old.mask);
+    }
+    if (next) g.signals.setAction(sig, next);
+    return 0;
+  },
+  rt_sigprocmask: (g, howArg, set, oset, size) => {
+    checkSigsetSize(size);
+    const old = g.signals.mask;
+    let next = old;
+    if (set !== 0n) {
+      const bits = g.mem.u64(set);
+      const how = int(howArg);
+      if (how === SIG_BLOCK) next = old | bits;
+      else if (how === SIG_UNBLOCK) next = old & ~bits;
+      else if (how === SIG_SETMASK) next = bits;
+      else fail(E.EINVAL);
+    }
+    if (oset !== 0n) g.mem.setU64(oset, old);
+    g.signals.setMask(next); // may deliver a pending signal (glibc's raise() relies on this)
+    return 0;
+  },
+  rt_sigpending: (g, set, size) => {
+    checkSigsetSize(size);
+    g.mem.setU64(set, g.signals.pending);
+    return 0;
+  },
+  rt_sigsuspend: (g, set, size) => {
+    checkSigsetSize(size);
+    g.mem.u64(set);
+    // Nothing can ever send a signal to a single-threaded guest that waits.
+    fail(E.EINTR);
+  },
+  rt_sigtimedwait: (g, set, info, timeout, size) => {
+    checkSigsetSize(size);
+    const wanted = g.mem.u64(set);
+    const ready = g.signals.pending & wanted;
+    if (ready !== 0n) {
+      let sig = 1;
+      while (!(ready & (1n << BigInt(sig - 1)))) sig++;
+      g.signals.pending &= ~(1n << BigInt(sig - 1));
+      if (info !== 0n) {
+        g.mem.check(info, 128);
+        g.mem.zero(info, 128);
+        g.mem.setI32(info, sig);
+      }
+      return sig;
+    }
+    if (timeout !== 0n) readTimespec(g, timeout);
+    fail(E.EAGAIN);
+  },
+  rt_sigreturn: () => fail(E.ENOSYS), // handlers never run, so there is no frame to return from
+  sigaltstack: (g, ss, oss) => {
+    const cur = g.signals.altstack;
+    let next: typeof cur | undefined;
+    if (ss !== 0n) {
+      // stack_t: ss_sp u64, ss_flags i32 (+pad), ss_size u64
+      const flags = g.mem.i32(ss + 8n);
+      const size = g.mem.u64(ss + 16n);
+      if (flags & ~(SS_DISABLE | (1 << 31))) fail(E.EINVAL);
+      if (!(flags & SS_DISABLE) && size < BigInt(MINSIGSTKSZ)) fail(E.ENOMEM);
+      next = flags & SS_DISABLE ? { sp: 0n, flags: SS_DISABLE, size: 0n } : { sp: g.mem.u64(ss), flags: 0, size };
+    }
+    if (oss !== 0n) {
+      g.mem.check(oss, 24);
+      g.mem.zero(oss, 24);
+      g.mem.setU64(oss, cur.sp);
+      g.mem.setI32(oss + 8n, cur.flags & ~SS_ONSTACK);
+      g.mem.setU64(oss + 16n, cur.size);
+    }
+    if (next) g.signals.altstack = next;
+    return 0;
+  },
+  kill: (g, pidArg, sig) => {
+    const pid = int(pidArg);
+    if (pid !== g.pid && pid !== 0 && pid !== -1 && pid !== -g.pid) fail(E.ESRCH);
+    return sendSelf(g, int(sig));
+  },
+  tkill: (g, tid, sig) => {
+    if (int(tid) <= 0) fail(E.EINVAL);
+    if (int(tid) !== g.pid) fail(E.ESRCH);
+    return sendSelf(g, int(sig));
+  },
+  tgkill: (g, tgid, tid, sig) => {
+    if (int(tgid) <= 0 || int(tid) <= 0) fail(E.EINVAL);
+    if (int(tgid) !== g.pid || int(tid) !== g.pid) fail(E.ESRCH);
+    return sendSelf(g, int(sig));
+  },
+};

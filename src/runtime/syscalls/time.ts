@@ -1,0 +1,134 @@
+// Clocks and sleeping. Time comes from the WASI host clock (nanosecond resolution) with
+// `performance` as the fallback; sleeping blocks the thread (the guest is synchronous).
+import { E, fail } from '../errno.ts';
+import type { Guest, Handler } from '../guest.ts';
+import { sleepMs } from '../sleep.ts';
+import { int } from './args.ts';
+
+const NS = 1_000_000_000n;
+const CLOCK = { REALTIME: 0, MONOTONIC: 1, PROCESS_CPUTIME: 2, THREAD_CPUTIME: 3, MONOTONIC_RAW: 4, REALTIME_COARSE: 5, MONOTONIC_COARSE: 6, BOOTTIME: 7, REALTIME_ALARM: 8, BOOTTIME_ALARM: 9, TAI: 11 } as const;
+const TIMER_ABSTIME = 1;
+
+function realtimeNs(g: Guest): bigint {
+  return g.wasi.clock(0) ?? BigInt(Math.round((performance.timeOrigin + performance.now()) * 1e6));
+}
+function monotonicNs(g: Guest): bigint {
+  return g.wasi.clock(1) ?? BigInt(Math.round(performance.now() * 1e6));
+}
+/** CPU time of the guest: approximated by the wall time since it started (it never blocks
+ *  except in sleeps, which the guest does not expect to count anyway). */
+function cpuNs(g: Guest): bigint {
+  return BigInt(Math.round((performance.now() - g.startMs) * 1e6));
+}
+
+/** Nanoseconds on a Linux clock, or EINVAL. Negative ids are CPU-time clocks of a pid/tid
+ *  (clock_getcpuclockid); every process here is the guest itself. */
+export function clockNs(g: Guest, id: number): bigint {
+  if (id < 0) return cpuNs(g);
+  switch (id) {
+    case CLOCK.REALTIME:
+    case CLOCK.REALTIME_COARSE:
+    case CLOCK.REALTIME_ALARM:
+      return realtimeNs(g);
+    case CLOCK.TAI:
+      return realtimeNs(g) + 37n * NS;
+    case CLOCK.MONOTONIC:
+    case CLOCK.MONOTONIC_RAW:
+    case CLOCK.MONOTONIC_COARSE:
+    case CLOCK.BOOTTIME:
+    case CLOCK.BOOTTIME_ALARM:
+      return monotonicNs(g);
+    case CLOCK.PROCESS_CPUTIME:
+    case CLOCK.THREAD_CPUTIME:
+      return cpuNs(g);
+    default:
+      fail(E.EINVAL);
+  }
+}
+
+/** Reads a struct timespec {i64 sec, i64 nsec} as nanoseconds (EINVAL if malformed). */
+export function readTimespec(g: Guest, addr: bigint): bigint {
+  const sec = g.mem.i64(addr);
+  const nsec = g.mem.i64(addr + 8n);
+  if (sec < 0n || nsec < 0n || nsec >= NS) fail(E.EINVAL);
+  return sec * NS + nsec;
+}
+
+function writeTimespec(g: Guest, addr: bigint, ns: bigint): void {
+  g.mem.check(addr, 16);
+  g.mem.setI64(addr, ns / NS);
+  g.mem.setI64(addr + 8n, ns % NS);
+}
+
+export const time: Record<string, Handler> = {
+  clock_gettime: (g, id, tp) => {
+    writeTimespec(g, tp, clockNs(g, int(id)));
+    return 0;
+  },
+  clock_getres: (g, id, res) => {
+    clockNs(g, int(id)); // validates the clock
+    if (res !== 0n) writeTimespec(g, res, int(id) === CLOCK.REALTIME_COARSE || int(id) === CLOCK.MONOTONIC_COARSE ? 4_000_000n : 1n);
+    return 0;
+  },
+  gettimeofday: (g, tv, tz) => {
+    if (tv !== 0n) {
+      const ns = realtimeNs(g);
+      g.mem.check(tv, 16);
+      g.mem.setI64(tv, ns / NS);
+      g.mem.setI64(tv + 8n, (ns % NS) / 1000n);
+    }
+    if (tz !== 0n) {
+      g.mem.setI32(tz, 0);
+      g.mem.setI32(tz + 4n, 0);
+    }
+    return 0;
+  },
+  nanosleep: (g, req) => {
+    sleepMs(Number(readTimespec(g, req)) / 1e6);
+    return 0;
+  },
+  clock_nanosleep: (g, idArg, flags, req) => {
+    const id = int(idArg);
+    if (id === CLOCK.THREAD_CPUTIME) fail(E.EINVAL);
+    let ns = readTimespec(g, req);
+    if (int(flags) & TIMER_ABSTIME) ns -= clockNs(g, id);
+    else clockNs(g, id);
+    sleepMs(Number(ns) / 1e6);
+    return 0;
+  },
+  times: (g, buf) => {
+    const ticks = cpuNs(g) / 10_000_000n;
+    if (buf !== 0n) {
+      g.mem.check(buf, 32);
+      g.mem.zero(buf, 32);
+      g.mem.setI64(buf, ticks); // tms_utime
+    }
+    return monotonicNs(g) / 10_000_000n;
+  },
+  getrusage: (g, who, buf) => {
+    const w = int(who);
+    if (w !== 0 && w !== -1 && w !== 1) fail(E.EINVAL);
+    g.mem.check(buf, 144);
+    g.mem.zero(buf, 144);
+    if (w !== -1) {
+      const us = cpuNs(g) / 1000n;
+      g.mem.setI64(buf, us / 1_000_000n);
+      g.mem.setI64(buf + 8n, us % 1_000_000n);
+      g.mem.setI64(buf + 32n, BigInt(Math.ceil(g.vm.size / 1024))); // ru_maxrss in KiB
+    }
+    return 0;
+  },
+  // Timers cannot fire in a single-threaded synchronous guest; arming one is accepted.
+  getitimer: (g, _which, value) => {
+    g.mem.check(value, 32);
+    g.mem.zero(value, 32);
+    return 0;
+  },
+  setitimer: (g, _which, _value, old) => {
+    if (old !== 0n) {
+      g.mem.check(old, 32);
+      g.mem.zero(old, 32);
+    }
+    return 0;
+  },
+};

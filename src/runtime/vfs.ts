@@ -1,0 +1,308 @@
+// Glue between guest file syscalls and WASI: path resolution against the emulated cwd or a
+// dirfd, opening with Linux flag semantics, I/O on WASI fds and in-memory pipes, and the
+// conversion of WASI file metadata to Linux's struct stat / statx.
+import { E, Errno, fail } from './errno.ts';
+import { makeOpenFile, type DirEntry, type OpenFile } from './fdtable.ts';
+import type { Guest } from './guest.ts';
+import { hasTrailingSlash, resolvePath, toWasiPath } from './paths.ts';
+import { SIGNAL } from './errors.ts';
+import { sleepMs } from './sleep.ts';
+import { FDFLAGS, FILETYPE, LOOKUP_SYMLINK_FOLLOW, OFLAGS, RIGHTS_ALL, RIGHTS_READ, RIGHTS_WRITE, type Filestat } from './wasi.ts';
+
+/** Linux open(2) flags as on arm64 (O_DIRECTORY/O_NOFOLLOW/O_DIRECT/O_LARGEFILE differ from
+ *  the asm-generic values). */
+export const O = {
+  RDONLY: 0, WRONLY: 1, RDWR: 2, ACCMODE: 3, CREAT: 0o100, EXCL: 0o200, NOCTTY: 0o400,
+  TRUNC: 0o1000, APPEND: 0o2000, NONBLOCK: 0o4000, DSYNC: 0o10000, DIRECTORY: 0o40000,
+  NOFOLLOW: 0o100000, DIRECT: 0o200000, LARGEFILE: 0o400000, NOATIME: 0o1000000,
+  CLOEXEC: 0o2000000, SYNC: 0o4010000, PATH: 0o10000000, TMPFILE: 0o20000000,
+} as const;
+
+export const AT_FDCWD = -100;
+export const AT_SYMLINK_NOFOLLOW = 0x100;
+export const AT_REMOVEDIR = 0x200;
+export const AT_SYMLINK_FOLLOW = 0x400;
+export const AT_EMPTY_PATH = 0x1000;
+
+export const S_IFMT = 0o170000;
+export const S_IFIFO = 0o010000;
+export const S_IFCHR = 0o020000;
+export const S_IFDIR = 0o040000;
+export const S_IFBLK = 0o060000;
+export const S_IFREG = 0o100000;
+export const S_IFLNK = 0o120000;
+export const S_IFSOCK = 0o140000;
+
+/** Linux's limit on one read/write transfer (MAX_RW_COUNT). */
+export const MAX_RW = 0x7ffff000;
+
+/** Open files the runtime reports for fds whose backing is a pipe, not WASI. */
+const PIPE_STAT: Filestat = { dev: 0xcn, ino: 0n, filetype: FILETYPE.UNKNOWN, nlink: 1n, size: 0n, atim: 0n, mtim: 0n, ctim: 0n };
+
+export interface GuestPath {
+  /** absolute normalised guest path; for AT_EMPTY_PATH with an empty string, the dirfd's file */
+  abs: string;
+  trailingSlash: boolean;
+  /** set when the path was empty and AT_EMPTY_PATH allowed it: operate on this open file */
+  file?: OpenFile;
+}
+
+/** Reads a path argument and resolves it against AT_FDCWD (the cwd) or a directory fd. */
+export function guestPath(g: Guest, dirfd: number, pathAddr: bigint, flags = 0): GuestPath {
+  const raw = g.mem.cstring(pathAddr);
+  if (raw === '') {
+    if (!(flags & AT_EMPTY_PATH)) fail(E.ENOENT);
+    if (dirfd === AT_FDCWD) return { abs: g.cwd, trailingSlash: false };
+    const file = g.fds.get(dirfd);
+    return { abs: file.path, trailingSlash: false, file };
+  }
+  let base = g.cwd;
+  if (!raw.startsWith('/') && dirfd !== AT_FDCWD) {
+    const dir = g.fds.get(dirfd);
+    if (!dir.isDir) fail(E.ENOTDIR);
+    base = dir.path;
+  }
+  let abs = resolvePath(base, raw);
+  // The host's /proc/self/exe is the JS engine; the guest's is its own executable.
+  if (abs === '/proc/self/exe') abs = resolvePath('/', g.opts.execPath);
+  return { abs, trailingSlash: hasTrailingSlash(raw) };
+}
+
+/** openat(2) on a resolved path. */
+export function openPath(g: Guest, p: GuestPath, flags: number): OpenFile {
+  if ((flags & O.TMPFILE) === O.TMPFILE) fail(E.EOPNOTSUPP);
+  const acc = flags & O.ACCMODE;
+  if (acc === 3) fail(E.EINVAL);
+  if (flags & O.CREAT && (flags & O.DIRECTORY || p.trailingSlash)) fail(flags & O.DIRECTORY ? E.EINVAL : E.EISDIR);
+  let oflags = 0;
+  if (flags & O.CREAT) oflags |= OFLAGS.CREAT;
+  if (flags & O.EXCL && flags & O.CREAT) oflags |= OFLAGS.EXCL;
+  if (flags & O.TRUNC && acc !== O.RDONLY) oflags |= OFLAGS.TRUNC;
+  if (flags & O.DIRECTORY || p.trailingSlash) oflags |= OFLAGS.DIRECTORY;
+  let fdflags = 0;
+  if (flags & O.APPEND) fdflags |= FDFLAGS.APPEND;
+  if (flags & O.NONBLOCK) fdflags |= FDFLAGS.NONBLOCK;
+  if (flags & O.DSYNC) fdflags |= FDFLAGS.DSYNC;
+  // Rights decide the host open mode: asking for write rights on O_RDONLY would fail for
+  // read-only files; asking for read rights on O_WRONLY would fail for write-only ones.
+  let rights = RIGHTS_ALL;
+  if (acc === O.RDONLY || flags & O.PATH) rights &= ~RIGHTS_WRITE;
+  if (acc === O.WRONLY) rights &= ~RIGHTS_READ;
+  const lookup = flags & O.NOFOLLOW ? 0 : LOOKUP_SYMLINK_FOLLOW;
+  const wasiFd = g.wasi.open(toWasiPath(p.abs), lookup, oflags, rights, fdflags);
+  let filetype: number = FILETYPE.REGULAR_FILE;
+  try {
+    filetype = g.wasi.fdstat(wasiFd).filetype;
+  } catch {
+    // A host without fdstat: assume a regular file.
+  }
+  const isDir = filetype === FILETYPE.DIRECTORY;
+  // WASI cannot ask isatty() of an opened file; terminal devices are known by name.
+  const tty = filetype === FILETYPE.CHARACTER_DEVICE && /^\/dev\/(tty|pts\/|console$)/.test(p.abs);
+  if (oflags & OFLAGS.DIRECTORY && !isDir) {
+    g.wasi.close(wasiFd);
+    fail(E.ENOTDIR);
+  }
+  const statusFlags = flags & (O.ACCMODE | O.APPEND | O.NONBLOCK | O.DSYNC | O.SYNC | O.DIRECT | O.NOATIME | O.PATH);
+  return makeOpenFile({ wasiFd, flags: statusFlags | O.LARGEFILE, path: p.abs, isDir, tty });
+}
+
+/** Reads a guest iovec array ({u64 base, u64 len}[]) and bounds-checks every buffer. */
+export function guestIovecs(g: Guest, addr: bigint, count: number): [number, number][] {
+  if (count < 0 || count > 1024) fail(E.EINVAL);
+  const out: [number, number][] = [];
+  let total = 0;
+  for (let i = 0; i < count; i++) {
+    const base = g.mem.u64(addr + BigInt(16 * i));
+    const len = g.mem.u64(addr + BigInt(16 * i + 8));
+    if (len > BigInt(MAX_RW)) fail(E.EINVAL);
+    const n = Number(len);
+    if (n === 0) continue;
+    out.push([g.mem.check(base, n), n]);
+    total += n;
+    if (total > MAX_RW) fail(E.EINVAL);
+  }
+  return out;
+}
+
+function checkReadable(f: OpenFile): void {
+  if (f.flags & O.PATH || (f.flags & O.ACCMODE) === O.WRONLY) fail(E.EBADF);
+  if (f.isDir) fail(E.EISDIR);
+}
+
+function checkWritable(f: OpenFile): void {
+  if (f.flags & O.PATH || (f.flags & O.ACCMODE) === O.RDONLY) fail(E.EBADF);
+}
+
+/** Runs a host I/O operation with blocking semantics for fds the guest did not make
+ *  non-blocking: the host's fd may be non-blocking behind our back (Node puts its stdio pipes
+ *  in O_NONBLOCK mode), so EAGAIN means "wait and retry", not an error the guest expects. */
+function blocking<T>(f: OpenFile, op: () => T): T {
+  for (let delay = 1; ; delay = Math.min(delay * 2, 50)) {
+    try {
+      return op();
+    } catch (e) {
+      if (!(e instanceof Errno) || e.errno !== E.EAGAIN || f.flags & O.NONBLOCK) throw e;
+      sleepMs(delay);
+    }
+  }
+}
+
+export function readFile(g: Guest, f: OpenFile, iovs: [number, number][], offset?: bigint): number {
+  checkReadable(f);
+  if (iovs.length === 0) return 0;
+  if (f.pipe) {
+    if (offset !== undefined) fail(E.ESPIPE);
+    if (f.pipe.size === 0) {
+      if (f.pipe.writers === 0) return 0;
+      // Nobody else can ever write: blocking would hang forever.
+      fail(E.EAGAIN);
+    }
+    let done = 0;
+    for (const [base, len] of iovs) {
+      const chunk = f.pipe.take(len);
+      g.mem.bytes().set(chunk, base);
+      done += chunk.length;
+      if (chunk.length < len) break;
+    }
+    return done;
+  }
+  return blocking(f, () => (offset === undefined ? g.wasi.read(f.wasiFd, iovs) : g.wasi.pread(f.wasiFd, iovs, offset)));
+}
+
+export function writeFile(g: Guest, f: OpenFile, iovs: [number, number][], offset?: bigint): number {
+  checkWritable(f);
+  if (f.pipe) {
+    if (offset !== undefined) fail(E.ESPIPE);
+    if (f.pipe.readers === 0) {
+      g.signals.raise(SIGNAL.SIGPIPE); // kills the process unless ignored/handled
+      fail(E.EPIPE);
+    }
+    let done = 0;
+    for (const [base, len] of iovs) {
+      f.pipe.push(g.mem.bytes().subarray(base, base + len));
+      done += len;
+    }
+    return done;
+  }
+  if (iovs.length === 0) return 0;
+  return blocking(f, () => (offset === undefined ? g.wasi.write(f.wasiFd, iovs) : g.wasi.pwrite(f.wasiFd, iovs, offset)));
+}
+
+export function statFile(g: Guest, f: OpenFile): Filestat {
+  if (f.pipe) return { ...PIPE_STAT, ino: BigInt(f.pipe.id) };
+  return g.wasi.fdFilestat(f.wasiFd);
+}
+
+export function statPath(g: Guest, p: GuestPath, follow: boolean): Filestat {
+  if (p.file) return statFile(g, p.file);
+  const st = g.wasi.pathFilestat(toWasiPath(p.abs), follow);
+  if (p.trailingSlash && st.filetype !== FILETYPE.DIRECTORY) fail(E.ENOTDIR);
+  return st;
+}
+
+/** st_mode for WASI metadata: WASI has no permission bits, so these are typical defaults. */
+export function modeOf(st: Filestat, isPipe = false): number {
+  if (isPipe) return S_IFIFO | 0o600;
+  switch (st.filetype) {
+    case FILETYPE.DIRECTORY: return S_IFDIR | 0o755;
+    case FILETYPE.SYMBOLIC_LINK: return S_IFLNK | 0o777;
+    case FILETYPE.CHARACTER_DEVICE: return S_IFCHR | 0o666;
+    case FILETYPE.BLOCK_DEVICE: return S_IFBLK | 0o660;
+    case FILETYPE.SOCKET_DGRAM:
+    case FILETYPE.SOCKET_STREAM: return S_IFSOCK | 0o755;
+    case FILETYPE.UNKNOWN: return S_IFIFO | 0o600; // uvwasi reports pipes as unknown
+    default: return S_IFREG | 0o644;
+  }
+}
+
+const NS = 1_000_000_000n;
+
+/** Writes the 128-byte struct stat of AArch64 (asm-generic layout). */
+export function writeStat(g: Guest, addr: bigint, st: Filestat, isPipe = false): void {
+  g.mem.check(addr, 128);
+  g.mem.zero(addr, 128);
+  const m = g.mem;
+  m.setU64(addr, st.dev);
+  m.setU64(addr + 8n, st.ino);
+  m.setU32(addr + 16n, modeOf(st, isPipe));
+  m.setU32(addr + 20n, Number(st.nlink > 0xffffffffn ? 0xffffffffn : st.nlink));
+  m.setU32(addr + 24n, g.uid);
+  m.setU32(addr + 28n, g.gid);
+  m.setI64(addr + 48n, st.size);
+  m.setI32(addr + 56n, 4096);
+  m.setI64(addr + 64n, (st.size + 511n) / 512n);
+  const times = [st.atim, st.mtim, st.ctim];
+  times.forEach((t, i) => {
+    m.setI64(addr + BigInt(72 + 16 * i), t / NS);
+    m.setU64(addr + BigInt(80 + 16 * i), t % NS);
+  });
+}
+
+/** Writes a 256-byte struct statx with the basic fields (STATX_BASIC_STATS). */
+export function writeStatx(g: Guest, addr: bigint, st: Filestat, isPipe = false): void {
+  g.mem.check(addr, 256);
+  g.mem.zero(addr, 256);
+  const m = g.mem;
+  m.setU32(addr, 0x7ff);
+  m.setU32(addr + 4n, 4096);
+  m.setU32(addr + 16n, Number(st.nlink > 0xffffffffn ? 0xffffffffn : st.nlink));
+  m.setU32(addr + 20n, g.uid);
+  m.setU32(addr + 24n, g.gid);
+  m.setU16(addr + 28n, modeOf(st, isPipe));
+  m.setU64(addr + 32n, st.ino);
+  m.setU64(addr + 40n, st.size);
+  m.setU64(addr + 48n, (st.size + 511n) / 512n);
+  const ts = (off: bigint, t: bigint): void => {
+    m.setI64(addr + off, t / NS);
+    m.setU32(addr + off + 8n, Number(t % NS));
+  };
+  ts(64n, st.atim); // stx_atime
+  ts(80n, st.ctim); // stx_btime: unknown, ctime is the closest available
+  ts(96n, st.ctim);
+  ts(112n, st.mtim);
+  // stx_dev_major/minor from the 64-bit dev number (Linux's new_encode_dev split)
+  const dev = Number(st.dev & 0xffffffffn);
+  m.setU32(addr + 136n, (dev >>> 8) & 0xfff);
+  m.setU32(addr + 140n, (dev & 0xff) | ((dev >>> 12) & 0xfff00));
+}
+
+/** Linux DT_* for a WASI filetype. */
+export function direntType(filetype: number): number {
+  switch (filetype) {
+    case FILETYPE.BLOCK_DEVICE: return 6;
+    case FILETYPE.CHARACTER_DEVICE: return 2;
+    case FILETYPE.DIRECTORY: return 4;
+    case FILETYPE.REGULAR_FILE: return 8;
+    case FILETYPE.SOCKET_DGRAM:
+    case FILETYPE.SOCKET_STREAM: return 12;
+    case FILETYPE.SYMBOLIC_LINK: return 10;
+    default: return 0;
+  }
+}
+
+/** The full listing of a directory, with "." and ".." first (some WASI hosts omit them) and
+ *  real inode numbers (glibc's readdir skips entries whose d_ino is 0). */
+export function listDirectory(g: Guest, f: OpenFile): DirEntry[] {
+  const raw = g.wasi.readdirAll(f.wasiFd);
+  const dec = new TextDecoder();
+  const out: DirEntry[] = [];
+  const names = new Set(raw.map((e) => dec.decode(e.name)));
+  const enc = new TextEncoder();
+  for (const dot of ['.', '..']) {
+    if (!names.has(dot)) out.push({ name: enc.encode(dot), ino: 0n, type: 4 });
+  }
+  for (const e of raw) out.push({ name: e.name, ino: e.ino, type: direntType(e.type) });
+  for (const e of out) {
+    if (e.ino !== 0n) continue;
+    const name = dec.decode(e.name);
+    try {
+      e.ino = g.wasi.pathFilestat(toWasiPath(resolvePath(f.path, name)), false).ino;
+    } catch (err) {
+      if (!(err instanceof Errno)) throw err;
+    }
+    // Still unknown: any stable non-zero number keeps the entry visible.
+    if (e.ino === 0n) e.ino = BigInt(1 + out.indexOf(e));
+  }
+  return out;
+}

@@ -1,0 +1,340 @@
+// Typed access to a host's WASI preview1 functions. WASI functions take pointers into the Wasm
+// memory they are bound to, which is the guest memory: data buffers are passed in place (guest
+// address == Wasm address), while small arguments (paths, iovec arrays, result cells) are
+// marshalled through the runtime's scratch area. Failures throw Errno with the Linux errno.
+import { E, Errno, fail, wasiToLinuxErrno } from './errno.ts';
+import type { GuestMem } from './guest-mem.ts';
+import { SCRATCH_BASE, SCRATCH_END } from './layout.ts';
+
+/** WASI preview1 imports, e.g. node:wasi's `wasi.wasiImport` (after `wasi.initialize(instance)`)
+ *  or browser_wasi_shim's `wasi.wasiImport` (after `wasi.inst = instance`). */
+export type WasiImports = Record<string, Function>;
+
+export const FILETYPE = { UNKNOWN: 0, BLOCK_DEVICE: 1, CHARACTER_DEVICE: 2, DIRECTORY: 3, REGULAR_FILE: 4, SOCKET_DGRAM: 5, SOCKET_STREAM: 6, SYMBOLIC_LINK: 7 } as const;
+export const OFLAGS = { CREAT: 1, DIRECTORY: 2, EXCL: 4, TRUNC: 8 } as const;
+export const FDFLAGS = { APPEND: 1, DSYNC: 2, NONBLOCK: 4, RSYNC: 8, SYNC: 16 } as const;
+export const LOOKUP_SYMLINK_FOLLOW = 1;
+export const FSTFLAGS = { ATIM: 1, ATIM_NOW: 2, MTIM: 4, MTIM_NOW: 8 } as const;
+
+/** All 28 filesystem rights (what node:wasi grants its preopens as inheritable rights). */
+export const RIGHTS_ALL = 0x0fffffffn;
+/** Rights that make uvwasi open the host file for writing (FD_DATASYNC, FD_WRITE, FD_ALLOCATE,
+ *  FD_FILESTAT_SET_SIZE): left out for O_RDONLY, or read-only files could not be opened. */
+export const RIGHTS_WRITE = (1n << 0n) | (1n << 6n) | (1n << 8n) | (1n << 22n);
+/** Rights that make uvwasi open for reading (FD_READ, FD_READDIR). */
+export const RIGHTS_READ = (1n << 1n) | (1n << 14n);
+
+export interface Filestat {
+  dev: bigint;
+  ino: bigint;
+  filetype: number;
+  nlink: bigint;
+  size: bigint;
+  atim: bigint;
+  mtim: bigint;
+  ctim: bigint;
+}
+
+export interface WasiDirent {
+  name: Uint8Array;
+  ino: bigint;
+  type: number;
+}
+
+const encoder = new TextEncoder();
+const READDIR_BUF = 16384;
+
+export class WasiFs {
+  readonly imports: WasiImports;
+  private readonly mem: GuestMem;
+  /** the WASI fd of the preopened directory that is the guest's "/" */
+  readonly rootFd: number;
+  /** called with a description when a WASI function throws instead of returning an errno */
+  onHostError?: (message: string) => void;
+  private top = SCRATCH_BASE;
+
+  constructor(imports: WasiImports, mem: GuestMem, rootFd?: number) {
+    this.imports = imports;
+    this.mem = mem;
+    this.rootFd = rootFd ?? this.findRoot();
+  }
+
+  /** The preopen named "/" (node:wasi and browser_wasi_shim number preopens from 3). */
+  private findRoot(): number {
+    for (let fd = 3; fd < 64; fd++) {
+      this.top = SCRATCH_BASE;
+      const st = this.alloc(8);
+      const r = this.raw('fd_prestat_get', fd, st);
+      if (r === 8) break; // EBADF: no more preopens
+      if (r !== 0) continue;
+      const len = this.mem.view().getUint32(st + 4, true);
+      const name = this.alloc(len);
+      if (this.raw('fd_prestat_dir_name', fd, name, len) !== 0) continue;
+      const s = new TextDecoder().decode(this.mem.bytes().subarray(name, name + len)).replace(/\0+$/, '');
+      if (s === '/' || s === '' || s === '.') return fd;
+    }
+    return 3;
+  }
+
+  private alloc(size: number, align = 8): number {
+    const at = Math.ceil(this.top / align) * align;
+    if (at + size > SCRATCH_END) fail(E.ENAMETOOLONG);
+    this.top = at + size;
+    return at;
+  }
+
+  private cstr(s: string | Uint8Array): [number, number] {
+    const b = typeof s === 'string' ? encoder.encode(s) : s;
+    const at = this.alloc(b.length + 1, 1);
+    this.mem.bytes().set(b, at);
+    return [at, b.length];
+  }
+
+  /** Calls a WASI function and returns its WASI errno (0 for hosts that return undefined). */
+  private raw(name: string, ...args: (number | bigint)[]): number {
+    const f = this.imports[name];
+    if (typeof f !== 'function') return 52; // NOSYS
+    try {
+      const r = f(...args);
+      return typeof r === 'number' ? r : 0;
+    } catch (e) {
+      this.onHostError?.(`WASI ${name} threw: ${e instanceof Error ? e.message : String(e)}`);
+      return 29; // EIO
+    }
+  }
+
+  /** Calls a WASI function with a fresh scratch area; throws Errno on failure. */
+  private call(name: string, ...args: (number | bigint)[]): void {
+    const r = this.raw(name, ...args);
+    if (r !== 0) throw new Errno(wasiToLinuxErrno(r));
+  }
+
+  private begin(): DataView {
+    this.top = SCRATCH_BASE;
+    return this.mem.view();
+  }
+
+  private iovecs(iovs: readonly (readonly [number, number])[]): number {
+    const at = this.alloc(8 * iovs.length);
+    const dv = this.mem.view();
+    iovs.forEach(([base, len], i) => {
+      dv.setUint32(at + 8 * i, base, true);
+      dv.setUint32(at + 8 * i + 4, len, true);
+    });
+    return at;
+  }
+
+  open(path: string, lookup: number, oflags: number, rights: bigint, fdflags: number): number {
+    this.begin();
+    const [p, n] = this.cstr(path);
+    const out = this.alloc(4);
+    this.call('path_open', this.rootFd, lookup, p, n, oflags, rights, RIGHTS_ALL, fdflags, out);
+    return this.mem.view().getUint32(out, true);
+  }
+
+  close(fd: number): void {
+    this.begin();
+    this.call('fd_close', fd);
+  }
+
+  read(fd: number, iovs: readonly (readonly [number, number])[]): number {
+    this.begin();
+    const v = this.iovecs(iovs);
+    const out = this.alloc(4);
+    this.call('fd_read', fd, v, iovs.length, out);
+    return this.mem.view().getUint32(out, true);
+  }
+
+  write(fd: number, iovs: readonly (readonly [number, number])[]): number {
+    this.begin();
+    const v = this.iovecs(iovs);
+    const out = this.alloc(4);
+    this.call('fd_write', fd, v, iovs.length, out);
+    return this.mem.view().getUint32(out, true);
+  }
+
+  /** Writes bytes that live outside guest memory (runtime messages) via the scratch area. */
+  writeBytes(fd: number, data: Uint8Array): number {
+    this.begin();
+    const buf = this.alloc(data.length, 1);
+    this.mem.bytes().set(data, buf);
+    const v = this.iovecs([[buf, data.length]]);
+    const out = this.alloc(4);
+    this.call('fd_write', fd, v, 1, out);
+    return this.mem.view().getUint32(out, true);
+  }
+
+  pread(fd: number, iovs: readonly (readonly [number, number])[], offset: bigint): number {
+    this.begin();
+    const v = this.iovecs(iovs);
+    const out = this.alloc(4);
+    this.call('fd_pread', fd, v, iovs.length, offset, out);
+    return this.mem.view().getUint32(out, true);
+  }
+
+  pwrite(fd: number, iovs: readonly (readonly [number, number])[], offset: bigint): number {
+    this.begin();
+    const v = this.iovecs(iovs);
+    const out = this.alloc(4);
+    this.call('fd_pwrite', fd, v, iovs.length, offset, out);
+    return this.mem.view().getUint32(out, true);
+  }
+
+  seek(fd: number, offset: bigint, whence: number): bigint {
+    this.begin();
+    const out = this.alloc(8);
+    this.call('fd_seek', fd, offset, whence, out);
+    return this.mem.view().getBigUint64(out, true);
+  }
+
+  private readFilestat(at: number): Filestat {
+    const dv = this.mem.view();
+    return {
+      dev: dv.getBigUint64(at, true),
+      ino: dv.getBigUint64(at + 8, true),
+      filetype: dv.getUint8(at + 16),
+      nlink: dv.getBigUint64(at + 24, true),
+      size: dv.getBigUint64(at + 32, true),
+      atim: dv.getBigUint64(at + 40, true),
+      mtim: dv.getBigUint64(at + 48, true),
+      ctim: dv.getBigUint64(at + 56, true),
+    };
+  }
+
+  fdFilestat(fd: number): Filestat {
+    this.begin();
+    const out = this.alloc(64);
+    this.call('fd_filestat_get', fd, out);
+    return this.readFilestat(out);
+  }
+
+  pathFilestat(path: string, follow: boolean): Filestat {
+    this.begin();
+    const [p, n] = this.cstr(path);
+    const out = this.alloc(64);
+    this.call('path_filestat_get', this.rootFd, follow ? LOOKUP_SYMLINK_FOLLOW : 0, p, n, out);
+    return this.readFilestat(out);
+  }
+
+  fdstat(fd: number): { filetype: number; flags: number; rights: bigint } {
+    this.begin();
+    const out = this.alloc(24);
+    this.call('fd_fdstat_get', fd, out);
+    const dv = this.mem.view();
+    return { filetype: dv.getUint8(out), flags: dv.getUint16(out + 2, true), rights: dv.getBigUint64(out + 8, true) };
+  }
+
+  setFdFlags(fd: number, flags: number): void {
+    this.begin();
+    this.call('fd_fdstat_set_flags', fd, flags);
+  }
+
+  setSize(fd: number, size: bigint): void {
+    this.begin();
+    this.call('fd_filestat_set_size', fd, size);
+  }
+
+  setTimes(fd: number | undefined, path: string | undefined, follow: boolean, atim: bigint, mtim: bigint, fstflags: number): void {
+    this.begin();
+    if (path === undefined) {
+      this.call('fd_filestat_set_times', fd!, atim, mtim, fstflags);
+    } else {
+      const [p, n] = this.cstr(path);
+      this.call('path_filestat_set_times', this.rootFd, follow ? LOOKUP_SYMLINK_FOLLOW : 0, p, n, atim, mtim, fstflags);
+    }
+  }
+
+  sync(fd: number, dataOnly: boolean): void {
+    this.begin();
+    this.call(dataOnly ? 'fd_datasync' : 'fd_sync', fd);
+  }
+
+  /** All entries of a directory (WASI hosts differ on whether "." and ".." are included). */
+  readdirAll(fd: number): WasiDirent[] {
+    const entries: WasiDirent[] = [];
+    let cookie = 0n;
+    for (let rounds = 0; rounds < 1_000_000; rounds++) {
+      this.begin();
+      const buf = this.alloc(READDIR_BUF);
+      const out = this.alloc(4);
+      this.call('fd_readdir', fd, buf, READDIR_BUF, cookie, out);
+      const dv = this.mem.view();
+      const used = Math.min(dv.getUint32(out, true), READDIR_BUF);
+      let off = 0;
+      let complete = 0;
+      while (off + 24 <= used) {
+        const next = dv.getBigUint64(buf + off, true);
+        const ino = dv.getBigUint64(buf + off + 8, true);
+        const namlen = dv.getUint32(buf + off + 16, true);
+        const type = dv.getUint8(buf + off + 20);
+        if (off + 24 + namlen > used) break; // truncated: fetch again from `cookie`
+        entries.push({ name: this.mem.bytes().slice(buf + off + 24, buf + off + 24 + namlen), ino, type });
+        cookie = next;
+        off += 24 + namlen;
+        complete++;
+      }
+      if (used < READDIR_BUF) return entries;
+      if (complete === 0) fail(E.EIO); // one entry larger than the buffer: not a real name
+    }
+    return entries;
+  }
+
+  unlink(path: string): void {
+    this.begin();
+    const [p, n] = this.cstr(path);
+    this.call('path_unlink_file', this.rootFd, p, n);
+  }
+
+  rmdir(path: string): void {
+    this.begin();
+    const [p, n] = this.cstr(path);
+    this.call('path_remove_directory', this.rootFd, p, n);
+  }
+
+  mkdir(path: string): void {
+    this.begin();
+    const [p, n] = this.cstr(path);
+    this.call('path_create_directory', this.rootFd, p, n);
+  }
+
+  rename(from: string, to: string): void {
+    this.begin();
+    const [p, n] = this.cstr(from);
+    const [q, m] = this.cstr(to);
+    this.call('path_rename', this.rootFd, p, n, this.rootFd, q, m);
+  }
+
+  symlink(target: Uint8Array, path: string): void {
+    this.begin();
+    const [t, tn] = this.cstr(target);
+    const [p, n] = this.cstr(path);
+    this.call('path_symlink', t, tn, this.rootFd, p, n);
+  }
+
+  link(from: string, to: string, follow: boolean): void {
+    this.begin();
+    const [p, n] = this.cstr(from);
+    const [q, m] = this.cstr(to);
+    this.call('path_link', this.rootFd, follow ? LOOKUP_SYMLINK_FOLLOW : 0, p, n, this.rootFd, q, m);
+  }
+
+  readlink(path: string): Uint8Array {
+    this.begin();
+    const [p, n] = this.cstr(path);
+    const size = 4096;
+    const buf = this.alloc(size, 1);
+    const out = this.alloc(4);
+    this.call('path_readlink', this.rootFd, p, n, buf, size, out);
+    const used = Math.min(this.mem.view().getUint32(out, true), size);
+    return this.mem.bytes().slice(buf, buf + used);
+  }
+
+  /** Nanoseconds on a WASI clock (0 realtime, 1 monotonic, 2 process CPU), or undefined. */
+  clock(id: number): bigint | undefined {
+    this.begin();
+    const out = this.alloc(8);
+    this.mem.view().setBigUint64(out, 0n, true);
+    if (this.raw('clock_time_get', id, 1000n, out) !== 0) return undefined;
+    return this.mem.view().getBigUint64(out, true);
+  }
+}

@@ -1,0 +1,57 @@
+// Runs a translated fixture binary in-process, as the fixture script runs it under qemu:
+// exact argv tail, exactly the given environment, stdin from a file, a fresh empty cwd.
+import { closeSync, mkdirSync, mkdtempSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import v8 from 'node:v8';
+import type { TranslationMeta } from '../../src/meta.ts';
+import { translateCached } from '../../src/node/cache.ts';
+import { runNode } from '../../src/node/run.ts';
+import { META_SECTION, readJsonSection } from '../../src/wasm/custom-section.ts';
+
+export const FIXTURES = resolve(import.meta.dirname, '../fixtures');
+const CACHE = resolve(import.meta.dirname, '../../node_modules/.cache/elf2wasm-test');
+
+export interface Expected { stdout: string; stderr: string; status: number; stdoutEncoding?: string; stderrEncoding?: string }
+export interface Loaded { module: WebAssembly.Module; meta: TranslationMeta; path: string }
+
+export async function loadBinary(name: string): Promise<Loaded> {
+  const path = join(FIXTURES, 'bin', name);
+  const { wasm } = translateCached(readFileSync(path), {}, CACHE);
+  v8.setFlagsFromString('--no-liftoff');
+  const module = await WebAssembly.compile(wasm as Uint8Array<ArrayBuffer>);
+  return { module, meta: readJsonSection<TranslationMeta>(module, META_SECTION)!, path };
+}
+
+export async function runFixture(bin: Loaded, argvTail: string[], opts: { env?: Record<string, string>; stdin?: string; tmpdir?: boolean } = {}): Promise<Expected> {
+  const work = mkdtempSync(join(tmpdir(), 'elf2wasm-run-'));
+  const cwd = join(work, 'cwd');
+  const dir = opts.tmpdir ? mkdtempSync(join(work, 'dir-')) : undefined;
+  try {
+    writeFileSync(join(work, 'stdin'), opts.stdin ?? '');
+    writeFileSync(join(work, 'stdout'), '');
+    writeFileSync(join(work, 'stderr'), '');
+    mkdirSync(cwd);
+    const fds = ['stdin', 'stdout', 'stderr'].map((f, i) => openSync(join(work, f), i ? 'w' : 'r'));
+    let status: number;
+    try {
+      const tail = dir ? [argvTail[0]!, dir, ...argvTail.slice(1)] : argvTail;
+      status = await runNode(bin.module, bin.meta, {
+        args: [bin.path, ...tail], env: opts.env ?? {}, cwd, execPath: bin.path,
+        stdin: fds[0], stdout: fds[1], stderr: fds[2],
+      });
+    } finally {
+      fds.forEach((fd) => closeSync(fd));
+    }
+    return { stdout: readFileSync(join(work, 'stdout'), 'utf8'), stderr: readFileSync(join(work, 'stderr'), 'utf8'), status };
+  } finally {
+    rmSync(work, { recursive: true, force: true });
+  }
+}
+
+
+export function expectedOf(build: string, caseName: string): Expected {
+  const e = JSON.parse(readFileSync(join(FIXTURES, 'expected', build, `${caseName}.json`), 'utf8')) as Expected;
+  const decode = (s: string, enc?: string) => (enc === 'base64' ? Buffer.from(s, 'base64').toString('utf8') : s);
+  return { stdout: decode(e.stdout, e.stdoutEncoding), stderr: decode(e.stderr, e.stderrEncoding), status: e.status };
+}

@@ -1,0 +1,229 @@
+// Process, time, signal, pipe and misc syscalls through a Guest bound to real node:wasi over a
+// hand-made memory (a tiny Wasm module that only exports its memory).
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { WASI } from 'node:wasi';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { TranslationMeta } from '../../src/meta.ts';
+import { GuestExit, GuestKilled } from '../../src/runtime/errors.ts';
+import { E } from '../../src/runtime/errno.ts';
+import { Guest, type GuestOptions } from '../../src/runtime/guest.ts';
+import { syscallNumber } from '../../src/runtime/syscalls/names.ts';
+import type { WasiImports } from '../../src/runtime/wasi.ts';
+
+// (module (memory (export "memory") 1 65536)) written out by hand
+const MEMORY_MODULE = new Uint8Array([
+  0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00, // magic, version
+  0x05, 0x06, 0x01, 0x01, 0x01, 0x80, 0x80, 0x04, // memory section: 1 memory, has max, min 1, max 65536
+  0x07, 0x0a, 0x01, 0x06, ...new TextEncoder().encode('memory'), 0x02, 0x00, // export "memory" = memory 0
+]);
+
+const META: TranslationMeta = {
+  version: 'test', arch: 'aarch64', entry: 0x400000, phdrAddr: 0x400040, phent: 56, phnum: 1,
+  imageStart: 0x10000, imageEnd: 0x10000, privateEnd: 0x10000, symbols: [],
+  stats: { functions: 0, instructions: 0, blocks: 0, wasmBytes: 0, millis: 0 },
+};
+
+let dir: string;
+beforeAll(() => {
+  dir = fs.mkdtempSync(path.join(os.tmpdir(), 'elf2wasm-rt-'));
+});
+afterAll(() => {
+  fs.rmSync(dir, { recursive: true, force: true });
+});
+
+function makeGuest(opts: Partial<GuestOptions> & { stdout?: number; wrap?: (w: WasiImports) => WasiImports } = {}): Guest {
+  const instance = new WebAssembly.Instance(new WebAssembly.Module(MEMORY_MODULE), {});
+  const wasi = new WASI({ version: 'preview1', preopens: { '/': '/' }, returnOnExit: false, stdout: opts.stdout ?? 1 });
+  wasi.initialize(instance);
+  const memory = instance.exports.memory as WebAssembly.Memory;
+  const imports = wasi.wasiImport as WasiImports;
+  const g = new Guest(memory, META, opts.wrap ? opts.wrap(imports) : imports, { args: ['prog'], env: {}, cwd: dir, execPath: '/usr/bin/prog', ...opts });
+  g.start();
+  return g;
+}
+
+type Arg = number | bigint;
+function sys(g: Guest, name: string, ...args: Arg[]): number {
+  const a = [...args, 0, 0, 0, 0, 0, 0].slice(0, 6).map((v) => BigInt.asUintN(64, BigInt(v)));
+  const r = g.syscall(BigInt(syscallNumber(name)), a[0]!, a[1]!, a[2]!, a[3]!, a[4]!, a[5]!, 0x400000n);
+  return Number(BigInt.asIntN(64, r));
+}
+
+/** Guest scratch memory: one anonymous mapping per guest. */
+function scratch(g: Guest): { at: (off: number) => number; str: (off: number, s: string) => number; text: (off: number, n: number) => string } {
+  const base = sys(g, 'mmap', 0, 1 << 20, 3, 0x22, -1, 0);
+  return {
+    at: (off) => base + off,
+    str: (off, s) => (g.mem.writeCString(base + off, s), base + off),
+    text: (off, n) => new TextDecoder().decode(g.mem.read(base + off, n)),
+  };
+}
+
+
+describe('process, time, signals, misc', () => {
+  it('ends with GuestExit on exit/exit_group', () => {
+    const g = makeGuest();
+    expect(() => sys(g, 'exit_group', 3)).toThrow(GuestExit);
+    try {
+      sys(g, 'exit', 258);
+    } catch (e) {
+      expect((e as GuestExit).status).toBe(2);
+    }
+  });
+
+  it('answers identity and system queries', () => {
+    const g = makeGuest({ pid: 4242, uid: 1001, gid: 1002, hostname: 'box' });
+    const s = scratch(g);
+    expect(sys(g, 'getpid')).toBe(4242);
+    expect(sys(g, 'gettid')).toBe(4242);
+    expect(sys(g, 'set_tid_address', s.at(0))).toBe(4242);
+    expect(sys(g, 'getuid')).toBe(1001);
+    expect(sys(g, 'getegid')).toBe(1002);
+    expect(sys(g, 'uname', s.at(0))).toBe(0);
+    expect([0, 1, 2, 3, 4].map((i) => g.mem.cstring(s.at(65 * i)))).toEqual(['Linux', 'box', '6.1.0', '#1 SMP', 'aarch64']);
+    expect(sys(g, 'prlimit64', 0, 3, 0, s.at(0))).toBe(0);
+    expect(g.mem.u64(s.at(0))).toBe(8n * 1024n * 1024n);
+    expect(sys(g, 'prlimit64', 0, 7, 0, s.at(0))).toBe(0);
+    expect(g.mem.u64(s.at(0))).toBe(1024n);
+    expect(sys(g, 'getrlimit', 9, s.at(0))).toBe(0);
+    expect(g.mem.u64(s.at(0))).toBe(2n ** 64n - 1n);
+    expect(sys(g, 'sched_getaffinity', 0, 128, s.at(0))).toBe(8);
+    expect(g.mem.u64(s.at(0))).toBe(1n);
+    expect(sys(g, 'set_robust_list', s.at(0), 24)).toBe(0);
+    expect(sys(g, 'rseq', s.at(0), 32, 0, 0)).toBe(-E.ENOSYS);
+    expect(sys(g, 'umask', 0o077)).toBe(0o022);
+    expect(sys(g, 'umask', 0o022)).toBe(0o077);
+    expect(sys(g, 'getrandom', s.at(0), 100000, 0)).toBe(100000);
+    expect(g.mem.read(s.at(0), 100000).some((b) => b !== 0)).toBe(true);
+    expect(sys(g, 'sysinfo', s.at(0))).toBe(0);
+    expect(g.mem.u32(s.at(104))).toBe(1);
+  });
+
+  it('reads clocks and sleeps', () => {
+    const g = makeGuest();
+    const s = scratch(g);
+    expect(sys(g, 'clock_gettime', 0, s.at(0))).toBe(0);
+    expect(Math.abs(Number(g.mem.i64(s.at(0))) - Date.now() / 1000)).toBeLessThan(5);
+    expect(sys(g, 'clock_gettime', 1, s.at(0))).toBe(0);
+    const t0 = g.mem.i64(s.at(0)) * 1_000_000_000n + g.mem.i64(s.at(8));
+    g.mem.setI64(s.at(100), 0);
+    g.mem.setI64(s.at(108), 20_000_000); // 20 ms
+    expect(sys(g, 'nanosleep', s.at(100), 0)).toBe(0);
+    expect(sys(g, 'clock_gettime', 1, s.at(0))).toBe(0);
+    const t1 = g.mem.i64(s.at(0)) * 1_000_000_000n + g.mem.i64(s.at(8));
+    expect(t1 - t0).toBeGreaterThanOrEqual(19_000_000n);
+    expect(sys(g, 'clock_gettime', 99, s.at(0))).toBe(-E.EINVAL);
+    g.mem.setI64(s.at(108), 2_000_000_000);
+    expect(sys(g, 'nanosleep', s.at(100), 0)).toBe(-E.EINVAL);
+    expect(sys(g, 'gettimeofday', s.at(0), 0)).toBe(0);
+    expect(g.mem.i64(s.at(8)) < 1_000_000n).toBe(true);
+  });
+
+  it('futex on a single thread', () => {
+    const g = makeGuest();
+    const s = scratch(g);
+    g.mem.setU32(s.at(0), 5);
+    expect(sys(g, 'futex', s.at(0), 128, 4)).toBe(-E.EAGAIN); // FUTEX_WAIT_PRIVATE, value differs
+    expect(sys(g, 'futex', s.at(0), 128, 5, s.at(100))).toBe(-E.ETIMEDOUT);
+    expect(sys(g, 'futex', s.at(0), 129, 1)).toBe(0); // FUTEX_WAKE_PRIVATE
+  });
+
+  it('delivers self-sent signals: ignored, blocked then pending, fatal', () => {
+    const g = makeGuest({ pid: 77 });
+    const s = scratch(g);
+    // SIGUSR1 ignored
+    g.mem.zero(s.at(0), 32);
+    g.mem.setU64(s.at(0), 1); // SIG_IGN
+    expect(sys(g, 'rt_sigaction', 10, s.at(0), 0, 8)).toBe(0);
+    expect(sys(g, 'kill', 77, 10)).toBe(0);
+    expect(sys(g, 'rt_sigaction', 10, 0, s.at(100), 8)).toBe(0);
+    expect(g.mem.u64(s.at(100))).toBe(1n);
+    expect(sys(g, 'rt_sigaction', 9, s.at(0), 0, 8)).toBe(-E.EINVAL);
+    expect(sys(g, 'rt_sigaction', 10, 0, 0, 4)).toBe(-E.EINVAL);
+    expect(sys(g, 'kill', 12345, 10)).toBe(-E.ESRCH);
+    expect(sys(g, 'kill', 77, 0)).toBe(0);
+    // glibc raise(): block everything, tgkill, restore the mask -> delivered at the restore
+    g.mem.setU64(s.at(200), 2n ** 64n - 1n);
+    expect(sys(g, 'rt_sigprocmask', 0, s.at(200), s.at(208), 8)).toBe(0);
+    expect(g.mem.u64(s.at(208))).toBe(0n);
+    expect(sys(g, 'tgkill', 77, 77, 6)).toBe(0);
+    expect(sys(g, 'rt_sigpending', s.at(216), 8)).toBe(0);
+    expect(g.mem.u64(s.at(216))).toBe(1n << 5n);
+    let killed: unknown;
+    try {
+      sys(g, 'rt_sigprocmask', 2, s.at(208), 0, 8);
+    } catch (e) {
+      killed = e;
+    }
+    expect(killed).toBeInstanceOf(GuestKilled);
+    expect((killed as GuestKilled).signal).toBe(6);
+  });
+
+  it('pipes work within the process; writing to a closed pipe raises SIGPIPE', () => {
+    const g = makeGuest();
+    const s = scratch(g);
+    expect(sys(g, 'pipe2', s.at(0), 0)).toBe(0);
+    const [r, w] = [g.mem.i32(s.at(0)), g.mem.i32(s.at(4))];
+    expect([r, w]).toEqual([3, 4]);
+    expect(sys(g, 'write', w, s.str(100, 'ping'), 4)).toBe(4);
+    expect(sys(g, 'read', r, s.at(200), 2)).toBe(2);
+    expect(sys(g, 'read', r, s.at(202), 10)).toBe(2);
+    expect(s.text(200, 4)).toBe('ping');
+    expect(sys(g, 'read', r, s.at(200), 10)).toBe(-E.EAGAIN);
+    expect(sys(g, 'fstat', r, s.at(300))).toBe(0);
+    expect(g.mem.u32(s.at(316)) & 0o170000).toBe(0o010000);
+    expect(sys(g, 'lseek', r, 0, 0)).toBe(-E.ESPIPE);
+    // ppoll: the empty pipe is not readable, the write end is writable
+    const pfd = s.at(500);
+    g.mem.setI32(pfd, r);
+    g.mem.setU16(pfd + 4, 1); // POLLIN
+    g.mem.setI32(pfd + 8, w);
+    g.mem.setU16(pfd + 12, 4); // POLLOUT
+    expect(sys(g, 'ppoll', pfd, 2, 0, 0)).toBe(1);
+    expect([g.mem.u16(pfd + 6), g.mem.u16(pfd + 14)]).toEqual([0, 4]);
+    expect(sys(g, 'close', w)).toBe(0);
+    expect(sys(g, 'read', r, s.at(200), 10)).toBe(0);
+    expect(sys(g, 'pipe2', s.at(0), 0)).toBe(0);
+    const [r2, w2] = [g.mem.i32(s.at(0)), g.mem.i32(s.at(4))];
+    sys(g, 'close', r2);
+    expect(() => sys(g, 'write', w2, s.at(100), 1)).toThrow(GuestKilled);
+    g.mem.zero(s.at(400), 32);
+    g.mem.setU64(s.at(400), 1); // SIG_IGN
+    sys(g, 'rt_sigaction', 13, s.at(400), 0, 8);
+    expect(sys(g, 'write', w2, s.at(100), 1)).toBe(-E.EPIPE);
+  });
+
+  it('returns -ENOSYS for unimplemented syscalls and traces calls', () => {
+    const lines: string[] = [];
+    const g = makeGuest({ trace: (l) => lines.push(l) });
+    expect(sys(g, 'io_setup', 1, 0)).toBe(-E.ENOSYS);
+    expect(sys(g, 'io_setup', 1, 0)).toBe(-E.ENOSYS);
+    expect(lines.filter((l) => l.startsWith('unimplemented syscall 0 (io_setup)'))).toHaveLength(1);
+    sys(g, 'close', 55);
+    expect(lines).toContain('close(55, 0, 0, 0, 0, 0) = -EBADF');
+  });
+
+  it('retries host EAGAIN on blocking fds (Node makes its stdio pipes non-blocking)', () => {
+    const out = path.join(dir, 'eagain.txt');
+    const hostFd = fs.openSync(out, 'w');
+    let refusals = 2;
+    const wrap = (w: WasiImports): WasiImports => ({
+      ...w,
+      fd_write: (...args: unknown[]) => (refusals-- > 0 ? 6 /* EAGAIN */ : w.fd_write!(...args)),
+    });
+    try {
+      const g = makeGuest({ stdout: hostFd, wrap });
+      const s = scratch(g);
+      expect(sys(g, 'write', 1, s.str(0, 'late'), 4)).toBe(4);
+      expect(fs.readFileSync(out, 'utf8')).toBe('late');
+      // a guest that asked for O_NONBLOCK sees the EAGAIN
+      expect(sys(g, 'fcntl', 1, 4, 0o4000)).toBe(0);
+      refusals = 1;
+      expect(sys(g, 'write', 1, s.str(0, 'x'), 1)).toBe(-E.EAGAIN);
+    } finally {
+      fs.closeSync(hostFd);
+    }
+  });
+});
