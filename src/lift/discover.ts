@@ -127,6 +127,8 @@ function discoverFunction(
     let pc = work.pop()!;
     for (;;) {
       if (insns.has(pc)) break;
+      // running into another function (e.g. after a call that never returns): a tail call
+      if (pc !== entry && !leaders.has(pc) && external(pc)) { callees.add(pc); break; }
       const insn = decodeAt(pc);
       if (!insn) break;
       insns.set(pc, insn);
@@ -134,15 +136,21 @@ function discoverFunction(
       if (fl.kind === 'fall') { pc += 4; continue; }
       if (fl.kind === 'call' || fl.kind === 'icall') {
         if (fl.kind === 'call') callees.add(fl.target); else indirect = true;
-        returnSites.push(pc + 4);
-        leaders.add(pc + 4);
         pc += 4;
+        if (external(pc)) { callees.add(pc); break; }
+        returnSites.push(pc);
+        leaders.add(pc);
         continue;
       }
       if (fl.kind === 'cond' || fl.kind === 'jump') {
         if (external(fl.target)) callees.add(fl.target);
         else visit(fl.target);
-        if (fl.kind === 'cond') { leaders.add(pc + 4); pc += 4; continue; }
+        if (fl.kind === 'cond') {
+          pc += 4;
+          if (external(pc)) { callees.add(pc); break; }
+          leaders.add(pc);
+          continue;
+        }
         break;
       }
       if (fl.kind === 'ijump') {
@@ -178,7 +186,7 @@ function discoverFunction(
       if (k === 'cond') { blk.next = pc + 4; break; }
       if (k !== 'fall') break;
       pc += 4;
-      if (leaders.has(pc)) { blk.next = pc; break; }
+      if (leaders.has(pc) || !insns.has(pc)) { blk.next = pc; break; }
     }
     const last = blk.insns[blk.insns.length - 1]!;
     if (last.flow.kind === 'ijump') blk.jumpTable = jumpTables.get(last.pc);

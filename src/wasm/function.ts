@@ -99,7 +99,7 @@ export class FunctionEmitter implements Builder {
     const next = blk.next;
     switch (fl.kind) {
       case 'fall':
-        return finish(next !== undefined && this.fn.blocks.has(next) ? { kind: 'goto', to: next } : this.fellOff(items, insn.pc + 4));
+        return finish(this.continueAt(items, next ?? insn.pc + 4));
       case 'jump':
         if (this.fn.blocks.has(fl.target)) return finish({ kind: 'goto', to: fl.target });
         items.push(...this.tailCall(fl.target));
@@ -109,16 +109,17 @@ export class FunctionEmitter implements Builder {
         items.push(m.local.set(c, r!));
         const local = this.fn.blocks.has(fl.target);
         if (!local) this.tailStub(fl.target);
+        if (!this.fn.blocks.has(next!) && this.ctx.functionName(next!)) this.tailStub(next!);
         return finish({ kind: 'cond', cond: c, to: fl.target, tail: !local, next: next! });
       }
       case 'call':
         items.push(...this.call(m.i64.const(BigInt(fl.target)), fl.target, next!));
-        return finish(this.fn.blocks.has(next!) ? { kind: 'goto', to: next! } : this.fellOff(items, next!));
+        return finish(this.continueAt(items, next!));
       case 'icall': {
         const t = this.temp(binaryen.i64);
         items.push(m.local.set(t, r!));
         items.push(...this.call(m.local.get(t, binaryen.i64), undefined, next!));
-        return finish(this.fn.blocks.has(next!) ? { kind: 'goto', to: next! } : this.fellOff(items, next!));
+        return finish(this.continueAt(items, next!));
       }
       case 'ret': {
         items.push(() => this.flush(), m.i64.store(0, 8, m.i32.const(STATE.pc), r!), m.return());
@@ -136,6 +137,14 @@ export class FunctionEmitter implements Builder {
         items.push(m.unreachable());
         return finish({ kind: 'none' });
     }
+  }
+
+  /** straight-line continuation: a local block, another function (tail call), or a trap */
+  private continueAt(items: Item[], pc: number): Terminator {
+    if (this.fn.blocks.has(pc)) return { kind: 'goto', to: pc };
+    if (this.ctx.functionName(pc)) items.push(...this.tailCall(pc));
+    else return this.fellOff(items, pc);
+    return { kind: 'none' };
   }
 
   /** control runs past the last decodable instruction: a clean trap naming the address */
@@ -221,7 +230,7 @@ export class FunctionEmitter implements Builder {
       if (term.kind === 'goto') rl.addBranch(from, rb.get(term.to)!, 0, 0);
       else if (term.kind === 'cond') {
         rl.addBranch(from, term.tail ? stubs.get(term.to)! : rb.get(term.to)!, m.local.get(term.cond, binaryen.i32), 0);
-        rl.addBranch(from, rb.get(term.next) ?? this.fellOffBlock(rl, term.next), 0, 0);
+        rl.addBranch(from, rb.get(term.next) ?? stubs.get(term.next) ?? this.fellOffBlock(rl, term.next), 0, 0);
       } else if (term.kind === 'switch') {
         for (const t of term.targets) rl.addBranch(from, rb.get(t)!, m.i64.eq(m.local.get(term.value, binaryen.i64), this.i64(t)), 0);
         rl.addBranch(from, rl.addBlock(resolve(this.indirectJump(term.value))), 0, 0);
