@@ -6,6 +6,7 @@ import { E, Errno, errnoName } from './errno.ts';
 import { FdTable, makeOpenFile, type OpenFile } from './fdtable.ts';
 import { GuestMem } from './guest-mem.ts';
 import { AddressSpace } from './memory.ts';
+import { runPendingHandlers, type Reentry } from './signal-frame.ts';
 import { SignalState } from './signals.ts';
 import { buildInitialStack, initCpuState } from './stack.ts';
 import { SYSCALLS } from './syscalls/index.ts';
@@ -63,6 +64,8 @@ export class Guest {
   /** resource limits: resource → [soft, hard] */
   readonly limits = new Map<number, [bigint, bigint]>();
   readonly startMs = performance.now();
+  /** how to re-enter translated code to run a signal handler (set by runInstance) */
+  reentry?: Reentry;
   /** PC of the most recent syscall (for fault messages) */
   lastPc = 0;
   private readonly seenUnimplemented = new Set<number>();
@@ -84,7 +87,6 @@ export class Guest {
     this.hostname = opts.hostname ?? 'localhost';
     // Linux's comm: the executable's base name, at most 15 bytes
     this.threadName = opts.execPath.slice(opts.execPath.lastIndexOf('/') + 1).slice(0, 15);
-    this.signals.onHandled = (sig) => this.log(`signal ${sig} has a handler; handlers are not run, treated as handled`);
     // Linux passes fds 0..2 through from the parent; here they are the host's WASI stdio.
     for (const fd of [0, 1, 2]) {
       const tty = opts.isatty?.(fd) ?? false;
@@ -133,6 +135,10 @@ export class Guest {
       }
     }
     if (this.opts.trace) this.traceCall(n, [a0, a1, a2, a3, a4, a5], result);
+    if (this.signals.toRun.length) {
+      if (this.reentry) runPendingHandlers(this.memory, this.signals, this.reentry, { pid: this.pid, uid: this.uid }, result, pc);
+      else this.signals.toRun.length = 0;
+    }
     return result;
   }
 

@@ -49,6 +49,7 @@ export function runInstance(instance: WebAssembly.Instance, meta: TranslationMet
   }
   const guest = new Guest(memory, meta, opts.makeWasi(instance), opts);
   target.guest = guest;
+  guest.reentry = { run: run as () => void, depth: instance.exports.depth instanceof WebAssembly.Global ? instance.exports.depth : undefined };
   try {
     guest.start();
     try {

@@ -1,7 +1,6 @@
-// Signal state of the (single-threaded) guest. Handlers are recorded but never run: the runtime
-// cannot re-enter translated code at a handler. A signal the guest sends itself is therefore
-// either ignored (SIG_IGN, default-ignore, or a handler is installed: it is treated as delivered
-// and returned from), kept pending while blocked, or fatal (default action terminate/core).
+// Signal state of the (single-threaded) guest. A signal the guest sends itself is ignored
+// (SIG_IGN, default-ignore), kept pending while blocked, fatal (default action terminate/core),
+// or queued for its handler, which the runtime runs before the current syscall returns.
 import { GuestKilled } from './errors.ts';
 
 export const SIG_DFL = 0n;
@@ -9,6 +8,12 @@ export const SIG_IGN = 1n;
 export const NSIG = 64;
 export const SIGKILL = 9;
 export const SIGSTOP = 19;
+export const SI_USER = 0;
+export const SI_TKILL = -6;
+export const SA_SIGINFO = 4n;
+export const SA_RESTORER = 0x04000000n;
+export const SA_NODEFER = 0x40000000n;
+export const SA_RESETHAND = 0x80000000n;
 
 export interface SigAction {
   handler: bigint;
@@ -29,8 +34,10 @@ export class SignalState {
   private maskBits = 0n;
   pending = 0n;
   altstack = { sp: 0n, flags: 2 /* SS_DISABLE */, size: 0n };
-  /** told about signals that were "delivered" to a handler that could not run */
-  onHandled?: (sig: number) => void;
+  /** signals whose handler must run before the current syscall returns, with their si_code */
+  readonly toRun: { sig: number; code: number }[] = [];
+  /** si_code of the signal being raised (SI_USER for kill, SI_TKILL for tkill/tgkill) */
+  private code = 0;
 
   action(sig: number): SigAction {
     return this.actions.get(sig) ?? { handler: SIG_DFL, flags: 0n, restorer: 0n, mask: 0n };
@@ -60,8 +67,9 @@ export class SignalState {
   }
 
   /** The guest sends `sig` to itself. Throws GuestKilled if it terminates the process. */
-  raise(sig: number): void {
+  raise(sig: number, code = SI_USER): void {
     if (sig === 0) return;
+    this.code = code;
     if (this.maskBits & bit(sig)) {
       this.pending |= bit(sig);
       return;
@@ -76,6 +84,21 @@ export class SignalState {
       if (DEFAULT_IGNORED.has(sig)) return;
       throw new GuestKilled(sig);
     }
-    this.onHandled?.(sig);
+    this.toRun.push({ sig, code: this.code });
+  }
+
+  /** the mask while a handler runs: sa_mask plus the signal itself (unless SA_NODEFER) */
+  enterHandler(sig: number): bigint {
+    const act = this.action(sig);
+    const saved = this.maskBits;
+    this.maskBits |= act.mask & ~UNBLOCKABLE;
+    if (!(act.flags & SA_NODEFER)) this.maskBits |= bit(sig);
+    if (act.flags & SA_RESETHAND) this.actions.delete(sig);
+    return saved;
+  }
+
+  /** restores the mask after a handler returned (may make more signals deliverable) */
+  leaveHandler(saved: bigint): void {
+    this.setMask(saved);
   }
 }

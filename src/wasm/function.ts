@@ -64,6 +64,8 @@ export class FunctionEmitter implements Builder {
   syscall(nr: Expr, args: Expr[]): Expr {
     const a = [...args];
     while (a.length < 6) a.push(this.i64(0));
+    // the state block is the interrupted context if a signal handler runs before the syscall returns
+    this.items.push(() => this.flush());
     return this.m.call('syscall', [nr, ...a, this.i64(this.pc)], binaryen.i64);
   }
   helper(name: string): string { return this.ctx.helper(name); }

@@ -47,6 +47,7 @@ export function emitModule(image: ElfImage, program: Program, arch: Arch, opts: 
   addDispatch(m);
   addRun(m);
   m.addFunctionExport('run', 'run');
+  m.addGlobalExport('depth', 'depth'); // saved around nested runs (signal handlers)
 
   if (!m.validate()) throw new Error('internal error: generated Wasm module does not validate');
   binaryen.setOptimizeLevel(opts.optimize);

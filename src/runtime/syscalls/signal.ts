@@ -1,8 +1,9 @@
-// Signal syscalls. Actions and the mask are recorded; signals the guest sends itself are
-// delivered by SignalState (fatal default actions end the process with 128+signal).
+// Signal syscalls. Signals the guest sends itself are delivered by SignalState (fatal default
+// actions end the process with 128+signal; handlers run before the syscall returns).
 import { E, fail } from '../errno.ts';
 import type { Guest, Handler } from '../guest.ts';
-import { NSIG, SIGKILL, SIGSTOP } from '../signals.ts';
+import { NSIG, SI_TKILL, SI_USER, SIGKILL, SIGSTOP } from '../signals.ts';
+import { SignalReturn } from '../signal-frame.ts';
 import { int } from './args.ts';
 import { readTimespec } from './time.ts';
 
@@ -22,9 +23,9 @@ function validSignal(sig: number): boolean {
 }
 
 /** kill/tkill/tgkill to the guest itself. */
-function sendSelf(g: Guest, sig: number): number {
+function sendSelf(g: Guest, sig: number, code = SI_USER): number {
   if (sig < 0 || sig > NSIG) fail(E.EINVAL);
-  g.signals.raise(sig);
+  g.signals.raise(sig, code);
   return 0;
 }
 
@@ -91,7 +92,7 @@ export const signal: Record<string, Handler> = {
     if (timeout !== 0n) readTimespec(g, timeout);
     fail(E.EAGAIN);
   },
-  rt_sigreturn: () => fail(E.ENOSYS), // handlers never run, so there is no frame to return from
+  rt_sigreturn: () => { throw new SignalReturn(); }, // a handler's sa_restorer returning
   sigaltstack: (g, ss, oss) => {
     const cur = g.signals.altstack;
     let next: typeof cur | undefined;
@@ -121,11 +122,11 @@ export const signal: Record<string, Handler> = {
   tkill: (g, tid, sig) => {
     if (int(tid) <= 0) fail(E.EINVAL);
     if (int(tid) !== g.pid) fail(E.ESRCH);
-    return sendSelf(g, int(sig));
+    return sendSelf(g, int(sig), SI_TKILL);
   },
   tgkill: (g, tgid, tid, sig) => {
     if (int(tgid) <= 0 || int(tid) <= 0) fail(E.EINVAL);
     if (int(tgid) !== g.pid || int(tid) !== g.pid) fail(E.ESRCH);
-    return sendSelf(g, int(sig));
+    return sendSelf(g, int(sig), SI_TKILL);
   },
 };
