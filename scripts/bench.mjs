@@ -17,8 +17,8 @@ if (!has('aarch64-linux-gnu-gcc') || !has('qemu-aarch64')) {
   console.error('bench: needs aarch64-linux-gnu-gcc and qemu-aarch64 (apt-get install gcc-aarch64-linux-gnu qemu-user)');
   process.exit(1);
 }
-const wasiSysroot = '/usr/share/wasi-sysroot';
-const clangWasm = has('clang') && existsSync(wasiSysroot);
+const wasiSysroot = ['/usr/share/wasi-sysroot', '/usr'].find((d) => existsSync(join(d, 'lib/wasm32-wasi/crt1-command.o')));
+const clangWasm = has('clang') && wasiSysroot !== undefined;
 if (!clangWasm) console.error('bench: clang + wasi-libc not installed: no wasm32-wasi baseline (apt-get install clang lld wasi-libc libclang-rt-14-dev-wasm32)');
 const elf2wasm = join(root, 'bin/elf2wasm.js');
 const cacheDir = join(out, 'translation-cache');

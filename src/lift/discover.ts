@@ -65,8 +65,9 @@ export function discover(image: ElfImage, arch: Arch): Program {
   const pending = [...entries].filter((e) => image.isCode(e) && e % 4 === 0);
   const isEntry = (pc: number) => entries.has(pc);
   const build = (e: number) => {
-    if (functions.has(e)) return;
+    if (functions.has(e) || !image.isCode(e) || e % 4) return; // branches decoded from data can point anywhere
     const fn = discoverFunction(e, names.get(e) ?? `sub_${e.toString(16)}`, symRanges.get(e), decodeAt, isEntry, arch, image, addressTaken);
+    if (!fn.blocks.has(e)) return;
     functions.set(e, fn);
     for (const c of fn.callees) if (!functions.has(c)) { entries.add(c); pending.push(c); }
   };

@@ -39,7 +39,13 @@ export function emitModule(image: ElfImage, program: Program, arch: Arch, opts: 
   for (const e of emitters) e.lift();
   ctx.computeClobbers(new Map(emitters.map((e) => [e.fn.entry, e.writes])));
   const names = fns.map((fn) => ctx.functionName(fn.entry)!);
-  emitters.forEach((e, k) => e.finish(names[k]!));
+  emitters.forEach((e, k) => {
+    try {
+      e.finish(names[k]!);
+    } catch (err) {
+      throw new Error(`internal error: emitting ${names[k]}: ${(err as Error).message}`, { cause: err });
+    }
+  });
   m.addTable('fns', fns.length, fns.length);
   m.addActiveElementSegment('fns', 'fns_init', names, m.i32.const(0));
 
