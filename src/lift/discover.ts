@@ -5,7 +5,7 @@
 // entry point of the function that contains it, so indirect branches can reach it through
 // the dispatcher; a pointer into no known function starts a function of its own.
 import type { ElfImage } from '../elf/parse.ts';
-import type { Arch, Insn } from './types.ts';
+import type { Arch, Insn, JumpTableContext } from './types.ts';
 
 export interface Block {
   start: number;
@@ -122,6 +122,7 @@ function discoverFunction(
   const external = (t: number) => t !== entry && (isEntry(t) || (range !== undefined && (t < range.start || t >= range.end)));
   const work = [entry];
   const unresolved: number[] = [];
+  const jtc: JumpTableContext = { at: (pc) => insns.get(pc) ?? decodeAt(pc), range };
   const visit = (t: number) => { leaders.add(t); work.push(t); };
 
   while (work.length) {
@@ -155,7 +156,7 @@ function discoverFunction(
         break;
       }
       if (fl.kind === 'ijump') {
-        const table = arch.resolveJumpTable(blockEndingAt(insns, pc), image);
+        const table = arch.resolveJumpTable(blockEndingAt(insns, pc), image, jtc);
         if (table) { jumpTables.set(pc, table); table.forEach(visit); }
         else unresolved.push(pc);
       }
@@ -164,7 +165,7 @@ function discoverFunction(
     // once the worklist drains, retry indirect jumps with their predecessors' bounds checks
     while (!work.length && unresolved.length) {
       const br = unresolved.shift()!;
-      const table = resolveWithPredecessors(br, insns, leaders, arch, image);
+      const table = resolveWithPredecessors(br, insns, leaders, arch, image, jtc);
       if (table) { jumpTables.set(br, table); table.forEach(visit); continue; }
       indirect = true;
       // computed gotos: label addresses stored in data that lie inside this function
@@ -200,7 +201,7 @@ function discoverFunction(
 }
 
 /** Jump-table bounds checks often sit in a predecessor (`cmp; b.ls table`): try each one's tail + the block. */
-function resolveWithPredecessors(br: number, insns: Map<number, Insn>, leaders: Set<number>, arch: Arch, image: ElfImage): number[] | undefined {
+function resolveWithPredecessors(br: number, insns: Map<number, Insn>, leaders: Set<number>, arch: Arch, image: ElfImage, jtc: JumpTableContext): number[] | undefined {
   let start = br;
   while (!leaders.has(start) && insns.has(start - 4)) start -= 4;
   const block: Insn[] = [];
@@ -209,7 +210,7 @@ function resolveWithPredecessors(br: number, insns: Map<number, Insn>, leaders: 
     const fl = i.flow;
     const into = ((fl.kind === 'cond' || fl.kind === 'jump') && fl.target === start) || ((fl.kind === 'fall' || fl.kind === 'cond') && i.pc + 4 === start);
     if (!into) continue;
-    const table = arch.resolveJumpTable([...blockEndingAt(insns, i.pc).slice(-12), ...block], image);
+    const table = arch.resolveJumpTable([...blockEndingAt(insns, i.pc).slice(-12), ...block], image, jtc);
     if (table) return table;
   }
   return undefined;

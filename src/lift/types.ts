@@ -52,6 +52,13 @@ export interface Builder {
   scratch: Map<string, unknown>;
 }
 
+export interface JumpTableContext {
+  /** the decoded instruction at an address of this function, if any */
+  at(pc: number): Insn | undefined;
+  /** the function's extent: targets outside it mean the analysis went wrong */
+  range?: { start: number; end: number };
+}
+
 export interface Arch {
   readonly name: string;
   readonly registers: readonly RegisterDesc[];
@@ -60,8 +67,11 @@ export interface Arch {
   decode(word: number, pc: number): Insn;
   /** emits the instruction; for cond/icall/ijump/ret returns the condition (i32) or target (i64) */
   lift(insn: Insn, b: Builder): Expr | void;
-  /** targets of an indirect jump ending `block`, if it is a recognisable jump table */
-  resolveJumpTable(block: Insn[], image: ElfImage): number[] | undefined;
+  /**
+   * targets of an indirect jump ending `block`, if it is a recognisable jump table; `before(pc)`
+   * gives the instruction preceding `pc` in address order (for loop-invariant table bases)
+   */
+  resolveJumpTable(block: Insn[], image: ElfImage, ctx: JumpTableContext): number[] | undefined;
   /** code addresses that instructions in this block materialise (adr, adrp+add): function-pointer candidates */
   codeRefs(block: Insn[], image: ElfImage): number[];
   /** shared helper functions used by semantics (name → builder that adds it to the module) */

@@ -2,7 +2,7 @@
 // materialise, and switch jump tables (by evaluating the table-lookup slice concretely for
 // every index value the bounds check allows).
 import type { ElfImage } from '../../elf/parse.ts';
-import type { Insn } from '../../lift/types.ts';
+import type { Insn, JumpTableContext } from '../../lift/types.ts';
 import type { A64Insn } from './row-types.ts';
 import { adrpTarget } from './table/dp-imm.ts';
 import { decodeBitMask } from './ops.ts';
@@ -31,7 +31,7 @@ const FAKE_BASE = 0x7f0000000000n; // stand-in values for registers unknown to t
  * Recognises `cmp idx, #N; b.hi default; …; br target` (gcc and clang switch lowering, also at
  * -O0 where the index is reloaded from a stack slot) and returns the targets for idx = 0..N.
  */
-export function resolveJumpTable(block: Insn[], image: ElfImage): number[] | undefined {
+export function resolveJumpTable(block: Insn[], image: ElfImage, ctx: JumpTableContext): number[] | undefined {
   const insns = block as A64Insn[];
   const br = insns[insns.length - 1]!;
   // find the bounds check: the last `cmp reg, #imm` followed by b.hi / b.hs (or b.ls/b.lo into the table)
@@ -55,19 +55,64 @@ export function resolveJumpTable(block: Insn[], image: ElfImage): number[] | und
   const slot = before && before.name === 'LDST_uimm' && before.f.opc === 1 && before.f.rt === idxReg && !before.f.V
     ? { base: before.f.rn!, off: before.f.imm12! << before.f.size! } : undefined;
 
+  const slice = insns.slice(cmpAt + 1, -1);
+  const hoisted = hoistedBases(slice, insns[0]!.pc, idxReg, ctx);
   const targets: number[] = [];
+  const inRange = (t: number) => !ctx.range || (t >= ctx.range.start && t < ctx.range.end);
   for (let i = 0; i <= bound; i++) {
-    const t = evaluate(insns.slice(cmpAt + 1, -1), br.f.rn!, idxReg, BigInt(i), slot, image);
-    if (t === undefined || !image.isCode(Number(t)) || t % 4n) return undefined;
+    const t = evaluate(slice, br.f.rn!, idxReg, BigInt(i), slot, image, hoisted);
+    if (t === undefined || !image.isCode(Number(t)) || t % 4n || !inRange(Number(t))) return undefined;
     targets.push(Number(t));
   }
   return [...new Set(targets)];
 }
 
+const LOOKBACK = 512;
+
+/**
+ * Table bases that -O2 hoists out of an interpreter loop (`adrp x0, tbl; add x0, x0, :lo12:tbl`
+ * long before the bounds check): for registers the slice reads before writing, the nearest
+ * earlier definition in address order, accepted only if it is exactly such an adrp/add pair.
+ */
+function hoistedBases(slice: A64Insn[], start: number, idxReg: number, ctx: JumpTableContext): Map<number, bigint> {
+  const out = new Map<number, bigint>();
+  const written = new Set<number>([idxReg]);
+  for (const i of slice) {
+    if (i.name === 'LDST_reg' || i.name === 'LDST_uimm') {
+      const base = i.f.rn!;
+      if (!written.has(base) && base !== 31 && !out.has(base)) {
+        const v = findAdrpAdd(start, base, ctx);
+        if (v !== undefined) out.set(base, v);
+      }
+    }
+    const d = i.f.rd ?? i.f.rt;
+    if (d !== undefined) written.add(d);
+  }
+  return out;
+}
+
+function findAdrpAdd(start: number, reg: number, ctx: JumpTableContext): bigint | undefined {
+  for (let pc = start - 4, n = 0; n < LOOKBACK; pc -= 4, n++) {
+    const i = ctx.at(pc) as A64Insn | undefined;
+    if (!i) return undefined;
+    const d = i.f.rd ?? i.f.rt;
+    if (d !== reg) continue;
+    if (i.name !== 'ADD_SUB_imm' || i.f.op || i.f.S || i.f.rn !== reg || i.f.sh) return undefined;
+    for (let q = pc - 4, m = 0; m < 8; q -= 4, m++) {
+      const a = ctx.at(q) as A64Insn | undefined;
+      if (!a) return undefined;
+      if (a.name === 'ADRP' && a.f.rd === reg) return BigInt(adrpTarget(a.pc, a.f.immhi!, a.f.immlo!) + i.f.imm12!);
+      if ((a.f.rd ?? a.f.rt) === reg) return undefined;
+    }
+    return undefined;
+  }
+  return undefined;
+}
+
 type Regs = (bigint | undefined)[];
 
-function evaluate(slice: A64Insn[], target: number, idxReg: number, idx: bigint, slot: { base: number; off: number } | undefined, image: ElfImage): bigint | undefined {
-  const regs: Regs = Array.from({ length: 32 }, (_, r) => FAKE_BASE + (BigInt(r) << 24n));
+function evaluate(slice: A64Insn[], target: number, idxReg: number, idx: bigint, slot: { base: number; off: number } | undefined, image: ElfImage, known: Map<number, bigint>): bigint | undefined {
+  const regs: Regs = Array.from({ length: 32 }, (_, r) => known.get(r) ?? FAKE_BASE + (BigInt(r) << 24n));
   regs[idxReg] = idx;
   const stack = new Map<bigint, bigint>();
   if (slot) stack.set(regs[slot.base]! + BigInt(slot.off), idx);
