@@ -18,6 +18,8 @@ export const STATE = {
   fpcr: STATE_BASE + 288,
   fpsr: STATE_BASE + 292,
   exclusiveAddr: STATE_BASE + 296,
+  /** i32, sticky: 1 once the guest wrote FPCR or FPSR; FP ops then honour rounding modes and set FPSR flags */
+  fpStrict: STATE_BASE + 304,
   /** v0..v31, 16 bytes each. */
   vreg: (n: number) => STATE_BASE + 512 + 16 * n,
   end: STATE_BASE + 1024,

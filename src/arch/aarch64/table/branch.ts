@@ -92,8 +92,10 @@ function writeSysreg(b: Builder, r: string, rt: number): boolean {
   const m = b.m, v = () => xr(b, rt);
   switch (r) {
     case TPIDR: b.emit(m.i64.store(0, 8, m.i32.const(STATE.tpidr), v())); return true;
-    case FPCR: b.emit(m.i32.store(0, 4, m.i32.const(STATE.fpcr), m.i32.wrap(v()))); return true;
-    case FPSR: b.emit(m.i32.store(0, 4, m.i32.const(STATE.fpsr), m.i32.wrap(v()))); return true;
+    case FPCR: case FPSR:
+      b.emit(m.i32.store(0, 4, m.i32.const(r === FPCR ? STATE.fpcr : STATE.fpsr), m.i32.wrap(v())));
+      b.emit(m.i32.store(0, 4, m.i32.const(STATE.fpStrict), m.i32.const(1)));
+      return true;
     case NZCV: {
       const t = tmp(b, binaryen.i64, v());
       const bit = (n: number) => m.i32.wrap(m.i64.and(m.i64.shr_u(t(), i64c(b, n)), i64c(b, 1)));
