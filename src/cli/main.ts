@@ -12,6 +12,17 @@ import { TRANSLATOR_VERSION } from '../version.ts';
 import { META_SECTION, readJsonSection } from '../wasm/custom-section.ts';
 
 class UsageError extends Error {}
+/** bad input file: exit status 1, message names the file */
+class InputError extends Error {}
+
+function translateFile(file: string, bytes: Uint8Array, options: { optimize: number }, cached: boolean): Uint8Array {
+  try {
+    return cached ? translateCached(bytes, options).wasm : translate(bytes, options).wasm;
+  } catch (e) {
+    if (e instanceof ElfFormatError) throw new InputError(`${file}: ${e.message}`);
+    throw e;
+  }
+}
 
 const WASM_MAGIC = [0x00, 0x61, 0x73, 0x6d];
 
@@ -31,7 +42,13 @@ function optimizeLevel(v: unknown): number {
 
 function translateCommand(file: string, opts: { output?: string; optimize?: unknown }): void {
   const bytes = readInput(file);
-  const { wasm, meta } = translate(bytes, { optimize: optimizeLevel(opts.optimize) });
+  let result;
+  try {
+    result = translate(bytes, { optimize: optimizeLevel(opts.optimize) });
+  } catch (e) {
+    throw e instanceof ElfFormatError ? new InputError(`${file}: ${e.message}`) : e;
+  }
+  const { wasm, meta } = result;
   const out = opts.output ?? `${file.replace(/\.elf$/, '')}.wasm`;
   writeFileSync(out, wasm);
   const s = meta.stats;
@@ -56,12 +73,12 @@ async function runCommand(argv: string[]): Promise<number> {
   const bytes = readInput(file);
   const options = { optimize: optimizeLevel(optimize) };
   const isWasm = WASM_MAGIC.every((b, i) => bytes[i] === b);
-  const wasm = isWasm ? bytes : noCache ? translate(bytes, options).wasm : translateCached(bytes, options).wasm;
+  const wasm = isWasm ? bytes : translateFile(file, bytes, options, !noCache);
   // V8 has no on-stack replacement for Wasm: a guest main loop would stay in the baseline tier.
   v8.setFlagsFromString('--no-liftoff');
   const module = await WebAssembly.compile(wasm as Uint8Array<ArrayBuffer>);
   const meta = readJsonSection<TranslationMeta>(module, META_SECTION);
-  if (!meta) throw new UsageError(`${file}: a .wasm without elf2wasm metadata (not produced by elf2wasm)`);
+  if (!meta) throw new InputError(`${file}: a .wasm without elf2wasm metadata (not produced by elf2wasm)`);
   return runNode(module, meta, {
     args: [file, ...argv.slice(k + 1)],
     env: { ...process.env } as Record<string, string>,
@@ -95,7 +112,7 @@ export async function cliEntry(): Promise<void> {
     if (e instanceof UsageError || (e as Error).name === 'CACError') {
       process.stderr.write(`elf2wasm: ${(e as Error).message}\n`);
       process.exitCode = 2;
-    } else if (e instanceof ElfFormatError) {
+    } else if (e instanceof InputError) {
       process.stderr.write(`elf2wasm: ${e.message}\n`);
       process.exitCode = 1;
     } else {

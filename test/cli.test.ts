@@ -1,0 +1,83 @@
+// elf2wasm as a user meets it: a drop-in for `qemu-aarch64 tool.elf args…`.
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { expectedOf, FIXTURES } from './helpers/run-fixture.ts';
+
+const BIN = resolve(import.meta.dirname, '../bin/elf2wasm.js');
+let cache: string;
+let work: string;
+
+function cli(args: string[], input = '') {
+  const r = spawnSync(process.execPath, [BIN, ...args], {
+    input, encoding: 'utf8', cwd: work, env: { PATH: process.env.PATH ?? '', ELF2WASM_CACHE_DIR: cache },
+  });
+  return { status: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+const fixture = (name: string) => join(FIXTURES, 'bin', name);
+
+beforeAll(() => {
+  work = mkdtempSync(join(tmpdir(), 'elf2wasm-cli-'));
+  cache = join(work, 'cache');
+});
+
+describe('elf2wasm run', () => {
+  it('prints what qemu prints and exits with the guest status (glibc and musl hello)', () => {
+    for (const b of ['hello-glibc', 'hello-musl']) {
+      const r = cli(['run', fixture(b), 'one', 'two three']);
+      const e = expectedOf(b, 'args');
+      expect({ stdout: r.stdout, stderr: r.stderr, status: r.status }).toEqual(e);
+    }
+  });
+
+  it('caches the translation: the second run translates nothing', () => {
+    const files = readdirSync(cache).filter((f) => f.endsWith('.wasm'));
+    expect(files.length).toBe(2);
+    const before = files.map((f) => statSync(join(cache, f)).mtimeMs);
+    expect(cli(['run', fixture('hello-musl')]).status).toBe(0);
+    expect(readdirSync(cache).filter((f) => f.endsWith('.wasm')).map((f) => statSync(join(cache, f)).mtimeMs)).toEqual(before);
+  });
+
+  it('passes stdin through and returns exit codes', () => {
+    const text = 'The quick brown fox\njumps\n';
+    const e = expectedOf('progs-musl-O2', 'wc-newlines');
+    expect(cli(['run', fixture('progs-musl-O2'), 'wc'], '\n\n\n')).toEqual(e);
+    expect(cli(['run', fixture('progs-musl-O2'), 'wc'], text).status).toBe(0);
+    expect(cli(['run', fixture('progs-musl-O2'), 'exitcode', 'code', '300'])).toEqual(expectedOf('progs-musl-O2', 'exitcode-code300'));
+  });
+
+  it('runs a .wasm written by the translate command', () => {
+    const out = join(work, 'hello.wasm');
+    const t = cli([fixture('hello-musl'), '-o', out]);
+    expect(t.status).toBe(0);
+    expect(t.stderr).toMatch(/hello-musl → .*hello\.wasm: \d+ functions, \d+ instructions, \d+ KiB, \d+ ms/);
+    expect([...readFileSync(out).subarray(0, 4)]).toEqual([0, 0x61, 0x73, 0x6d]);
+    expect(cli(['run', out, 'one', 'two three'])).toEqual(expectedOf('hello-musl', 'args'));
+  });
+});
+
+describe('bad input: one clear line, no stack trace', () => {
+  const oneLine = (s: string) => s.trim().split('\n');
+  it('an x86-64 ELF', () => {
+    const r = cli(['run', join(FIXTURES, 'elf/x86-64-head')]);
+    expect(r.status).toBe(1);
+    expect(oneLine(r.stderr)).toEqual([expect.stringMatching(/^elf2wasm: .*x86-64 ELF: only AArch64 is supported$/)]);
+  });
+  it('a dynamically linked AArch64 ELF', () => {
+    const r = cli([join(FIXTURES, 'elf/hello-dynamic')]);
+    expect(r.status).toBe(1);
+    expect(oneLine(r.stderr)).toEqual([expect.stringMatching(/^elf2wasm: .*dynamically linked.*static/)]);
+  });
+  it('not an ELF at all, a missing file, bad usage', () => {
+    const notElf = cli(['run', join(FIXTURES, 'cases.json')]);
+    expect(notElf.status).toBe(1);
+    expect(oneLine(notElf.stderr)).toEqual([expect.stringMatching(/^elf2wasm: .*not an ELF file/)]);
+    const missing = cli(['run', join(work, 'nope.elf')]);
+    expect(missing.status).toBe(2);
+    expect(oneLine(missing.stderr)).toEqual([expect.stringMatching(/^elf2wasm: cannot read .*nope\.elf: ENOENT$/)]);
+    expect(cli(['run']).status).toBe(2);
+    expect(cli(['run', '--bogus', fixture('hello-musl')]).status).toBe(2);
+  });
+});
