@@ -37,6 +37,8 @@ export class FunctionEmitter implements Builder {
   private items: Item[] = [];
   private readonly blocks: PendingBlock[] = [];
   private readonly tailStubs = new Map<number, PendingBlock>();
+  /** an indirect jump with no resolved table: the function may re-enter itself mid-way */
+  private computedGoto = false;
 
   constructor(readonly ctx: ModuleContext, readonly fn: GuestFunction, readonly arch: Arch) {
     this.m = ctx.m;
@@ -132,6 +134,7 @@ export class FunctionEmitter implements Builder {
         items.push(m.local.set(t, r!));
         const targets = (blk.jumpTable ?? []).filter((x) => this.fn.blocks.has(x));
         if (targets.length) return finish({ kind: 'switch', value: t, targets });
+        this.computedGoto = true;
         items.push(...this.indirectJump(t));
         return finish({ kind: 'none' });
       }
@@ -192,7 +195,7 @@ export class FunctionEmitter implements Builder {
 
   private flush(): Expr {
     const m = this.m, stores: Expr[] = [];
-    for (const reg of [...this.writes].sort((a, b) => a - b)) stores.push(this.storeReg(reg));
+    for (const reg of this.homed(this.writes)) stores.push(this.storeReg(reg));
     return stores.length ? m.block(null, stores) : m.nop();
   }
 
@@ -203,7 +206,18 @@ export class FunctionEmitter implements Builder {
     return loads.length ? m.block(null, loads) : m.nop();
   }
 
-  private held(): number[] { return [...new Set([...this.reads, ...this.writes])].sort((a, b) => a - b); }
+  private held(): number[] { return this.homed([...new Set([...this.reads, ...this.writes])]); }
+
+  /**
+   * The registers that live in the state block across boundaries. NZCV does not: the AAPCS64
+   * leaves the flags undefined across calls and returns, so compiled code never carries them over
+   * one, and keeping them in locals only lets V8 drop every flag computation nobody reads. The
+   * exception is a function with computed gotos, which re-enters itself through the dispatcher.
+   */
+  private homed(regs: Iterable<number>): number[] {
+    const flags = new Set(this.arch.flagRegs);
+    return [...regs].filter((r) => this.computedGoto || !flags.has(r)).sort((a, b) => a - b);
+  }
 
   private storeReg(reg: number): Expr {
     const m = this.m, d = this.arch.registers[reg]!, p = m.i32.const(d.offset);
