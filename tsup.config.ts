@@ -1,4 +1,21 @@
+import { createHash } from 'node:crypto';
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { defineConfig } from 'tsup';
+
+/** hash of every source file: the translator version that cache keys include */
+function sourceHash(dir = 'src'): string {
+  const h = createHash('sha256');
+  const walk = (d: string) => {
+    for (const e of readdirSync(d, { withFileTypes: true }).sort((a, b) => a.name.localeCompare(b.name))) {
+      const p = join(d, e.name);
+      if (e.isDirectory()) walk(p);
+      else { h.update(p); h.update(readFileSync(p)); }
+    }
+  };
+  walk(dir);
+  return h.digest('hex').slice(0, 12);
+}
 
 export default defineConfig({
   entry: { index: 'src/index.ts', cli: 'src/cli/main.ts', node: 'src/node/index.ts' },
@@ -9,4 +26,5 @@ export default defineConfig({
   sourcemap: true,
   splitting: true,
   external: ['binaryen'],
+  define: { __ELF2WASM_BUILD__: JSON.stringify(sourceHash()) },
 });

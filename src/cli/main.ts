@@ -7,7 +7,6 @@ import { ElfFormatError } from '../elf/errors.ts';
 import type { TranslationMeta } from '../meta.ts';
 import { translateCached } from '../node/cache.ts';
 import { runNode } from '../node/run.ts';
-import { translate } from '../translate.ts';
 import { TRANSLATOR_VERSION } from '../version.ts';
 import { META_SECTION, readJsonSection } from '../wasm/custom-section.ts';
 
@@ -15,9 +14,9 @@ class UsageError extends Error {}
 /** bad input file: exit status 1, message names the file */
 class InputError extends Error {}
 
-function translateFile(file: string, bytes: Uint8Array, options: { optimize: number }, cached: boolean): Uint8Array {
+async function translateFile(file: string, bytes: Uint8Array, options: { optimize: number }, cached: boolean): Promise<Uint8Array> {
   try {
-    return cached ? translateCached(bytes, options).wasm : translate(bytes, options).wasm;
+    return cached ? (await translateCached(bytes, options)).wasm : (await import('../translate.ts')).translate(bytes, options).wasm;
   } catch (e) {
     if (e instanceof ElfFormatError) throw new InputError(`${file}: ${e.message}`);
     throw e;
@@ -40,11 +39,11 @@ function optimizeLevel(v: unknown): number {
   return n;
 }
 
-function translateCommand(file: string, opts: { output?: string; optimize?: unknown }): void {
+async function translateCommand(file: string, opts: { output?: string; optimize?: unknown }): Promise<void> {
   const bytes = readInput(file);
   let result;
   try {
-    result = translate(bytes, { optimize: optimizeLevel(opts.optimize) });
+    result = (await import('../translate.ts')).translate(bytes, { optimize: optimizeLevel(opts.optimize) });
   } catch (e) {
     throw e instanceof ElfFormatError ? new InputError(`${file}: ${e.message}`) : e;
   }
@@ -73,7 +72,7 @@ async function runCommand(argv: string[]): Promise<number> {
   const bytes = readInput(file);
   const options = { optimize: optimizeLevel(optimize) };
   const isWasm = WASM_MAGIC.every((b, i) => bytes[i] === b);
-  const wasm = isWasm ? bytes : translateFile(file, bytes, options, !noCache);
+  const wasm = isWasm ? bytes : await translateFile(file, bytes, options, !noCache);
   // V8 has no on-stack replacement for Wasm: a guest main loop would stay in the baseline tier.
   v8.setFlagsFromString('--no-liftoff');
   const module = await WebAssembly.compile(wasm as Uint8Array<ArrayBuffer>);
@@ -101,7 +100,7 @@ export async function main(argv: string[]): Promise<number> {
   if (parsed.options.help || parsed.options.version) return 0;
   const file = parsed.args[0];
   if (!file) { cli.outputHelp(); return 2; }
-  translateCommand(String(file), parsed.options as { output?: string; optimize?: unknown });
+  await translateCommand(String(file), parsed.options as { output?: string; optimize?: unknown });
   return 0;
 }
 

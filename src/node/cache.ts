@@ -3,7 +3,7 @@ import { createHash } from 'node:crypto';
 import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
-import { translate, type TranslateOptions } from '../translate.ts';
+import type { TranslateOptions } from '../translate.ts';
 import { TRANSLATOR_VERSION } from '../version.ts';
 
 export function defaultCacheDir(): string {
@@ -15,11 +15,13 @@ export function cacheKey(bytes: Uint8Array, options: TranslateOptions): string {
 }
 
 /** the translated module for `bytes`, from the cache when possible; `cached` says which */
-export function translateCached(bytes: Uint8Array, options: TranslateOptions = {}, dir = defaultCacheDir()): { wasm: Uint8Array; cached: boolean } {
+export async function translateCached(bytes: Uint8Array, options: TranslateOptions = {}, dir = defaultCacheDir()): Promise<{ wasm: Uint8Array; cached: boolean }> {
   const file = join(dir, `${cacheKey(bytes, options)}.wasm`);
   try {
     return { wasm: readFileSync(file), cached: true };
   } catch { /* not cached yet */ }
+  // loaded only on a miss: binaryen is 12 MB of JavaScript, a cached run should not pay for it
+  const { translate } = await import('../translate.ts');
   const { wasm } = translate(bytes, options);
   try {
     mkdirSync(dir, { recursive: true });
