@@ -465,6 +465,7 @@ function main() {
   for (const r of removed) console.log(`  removed stale expectation ${r}`);
   console.log(
     `record: ${cases.length} cases x ${PROGS_BUILDS.length} builds + ${HELLO_CASES.length} x ${HELLO_BUILDS.length} hello runs` +
+      (opts.cases.length ? `, restricted to ${opts.cases.join(', ')}` : '') +
       (opts.once ? '' : ' (each run twice to check determinism)'),
   );
   const { results, problems, count } = recordAll(qemu, cases, { once: opts.once, only: opts.cases });

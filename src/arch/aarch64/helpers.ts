@@ -1,4 +1,8 @@
 // Shared Wasm helper functions used by A64 semantics (exact FMA etc.), added once per module.
 import type binaryen from 'binaryen';
+import { fpHelpers } from './fp-ops.ts';
 
-export const helpers: Record<string, (m: binaryen.Module, name: string) => void> = {};
+export const helpers: Record<string, (m: binaryen.Module, name: string) => void> = {
+  // scalar floating point: NaN rules, fused multiply-add, half-precision conversions, FJCVTZS
+  ...fpHelpers,
+};

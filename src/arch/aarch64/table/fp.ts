@@ -1,4 +1,230 @@
-// Scalar floating point (Arm ARM C4.1.96): filled in by the FP issue; startup code needs only moves.
-import type { Row } from '../decoder.ts';
+// Scalar floating point (Arm ARM C4.1.96, the scalar FP groups): moves, arithmetic, fused
+// multiply-add, compares, conditional select, precision and integer conversions, rounding.
+//
+// Single and double precision are complete; half precision has the moves (FMOV register,
+// general, immediate), FCSEL, FCVT to/from S and D, and the FP16 conversions to integers and
+// SCVTF/UCVTF (non fixed-point). Half-precision arithmetic and compares, the fixed-point forms
+// with H, BFCVT and FRINT32/64 are not matched (the UNDEF row traps cleanly if they run).
+//
+// Results are bit-exact for Linux's default FPCR: round to nearest even, FZ = 0, DN = 0
+// (NaN rules: see fp-ops.ts). Not modelled:
+//  - FPCR: a guest that changes FPCR.RMode (fesetround), FZ or DN through MSR is ignored;
+//    everything keeps rounding to nearest even with gradual underflow and NaN propagation;
+//  - FPSR: the cumulative exception flags (IOC, DZC, OFC, UFC, IXC) are never set, so
+//    fetestexcept() reports nothing; FCMPE/FCCMPE behave as FCMP/FCCMP (no traps anyway).
+import binaryen from 'binaryen';
+import { row, type Fields, type Row } from '../decoder.ts';
+import type { Builder, Expr } from '../../../lift/types.ts';
+import { condition, i32c, i64c, setNZCV, setW, setX, tmp, wr, xr } from '../ops.ts';
+import { VREG } from '../regs.ts';
+import {
+  callH, FD, FS, fo, fpBinary, fpUnary, ic, io, nanFix, readBits, readF, roundHalfAway, writeBits,
+  writeConst, writeF, type FPKind,
+} from '../fp-ops.ts';
 
-export const fpRows: Row[] = [];
+const I32 = binaryen.i32, I64 = binaryen.i64, F64 = binaryen.f64;
+
+/** ftype 00 = S, 01 = D, 11 = H */
+const kindOf = (ftype: number): FPKind => (ftype === 1 ? FD : FS);
+const sizeOf = (ftype: number): 16 | 32 | 64 => (ftype === 0 ? 32 : ftype === 1 ? 64 : 16);
+const sOrD = (f: Fields) => f.ftype! <= 1;
+const notReserved = (f: Fields) => f.ftype !== 2;
+
+/** the operand of an FP → integer conversion as S or D; H is widened (exactly) to D */
+function source(b: Builder, ftype: number, n: number): { k: FPKind; x: () => Expr } {
+  if (ftype === 3) return { k: FD, x: tmp(b, F64, callH(b, 'fp_h2d', [readBits(b, 16, n)], F64)) };
+  const k = kindOf(ftype);
+  return { k, x: tmp(b, k.t, readF(b, k, n)) };
+}
+
+/** integer conversion of an already rounded value, saturating (NaN → 0), to W or X */
+function toInt(b: Builder, k: FPKind, v: Expr, sf: number, unsigned: number, rd: number): void {
+  const m = b.m, w = k.bits === 64 ? 'f64' : 'f32';
+  if (sf) setX(b, rd, (unsigned ? m.i64.trunc_u_sat : m.i64.trunc_s_sat)[w](v));
+  else setW(b, rd, (unsigned ? m.i32.trunc_u_sat : m.i32.trunc_s_sat)[w](v));
+}
+
+/** 2^e as a float constant of the kind (|e| ≤ 64) */
+const pow2 = (b: Builder, k: FPKind, e: number): Expr => (k.bits === 64 ? b.m.f64.const(2 ** e) : b.m.f32.const(2 ** e));
+
+/** FPRoundInt for the rounding of FCVT{N,P,M,Z}/FRINT{N,P,M,Z} (rmode 0..3) or A (4) */
+function roundBy(b: Builder, k: FPKind, rmode: number, x: () => Expr): Expr {
+  const f = fo(b.m, k);
+  switch (rmode) {
+    case 0: return f.nearest(x());
+    case 1: return f.ceil(x());
+    case 2: return f.floor(x());
+    case 3: return f.trunc(x());
+    default: return roundHalfAway(b, k, x);
+  }
+}
+
+/** VFPExpandImm: the 8-bit FMOV immediate as the bits of a half/single/double */
+export function expandImm(imm8: number, size: 16 | 32 | 64): bigint {
+  const E = size === 16 ? 5 : size === 32 ? 8 : 11, F = size - E - 1;
+  const sign = BigInt(imm8 >> 7), b6 = (imm8 >> 6) & 1;
+  let exp = BigInt(b6 ^ 1);
+  for (let i = 0; i < E - 3; i++) exp = (exp << 1n) | BigInt(b6);
+  exp = (exp << 2n) | BigInt((imm8 >> 4) & 3);
+  const frac = BigInt(imm8 & 15) << BigInt(F - 4);
+  return (sign << BigInt(size - 1)) | (exp << BigInt(F)) | frac;
+}
+
+function compare(b: Builder, k: FPKind, x: () => Expr, y: () => Expr): [Expr, Expr, Expr, Expr] {
+  const f = fo(b.m, k), m = b.m;
+  // less: 1000, equal: 0110, greater: 0010, unordered: 0011
+  return [f.lt(x(), y()), f.eq(x(), y()), m.i32.eqz(f.lt(x(), y())), m.i32.or(f.ne(x(), x()), f.ne(y(), y()))];
+}
+
+export const fpRows: Row[] = [
+  // ---- Floating-point data-processing (1 source) ----
+  row('FMOV_reg', '000 11110 ftype:2 1 000000 10000 rn:5 rd:5', (f, b) => {
+    const sz = sizeOf(f.ftype!);
+    writeBits(b, sz, f.rd!, readBits(b, sz, f.rn!));
+  }, { guard: notReserved }),
+  row('FABS', '000 11110 ftype:2 1 000001 10000 rn:5 rd:5', (f, b) => {
+    const k = kindOf(f.ftype!); // sign bit only, NaNs untouched
+    writeBits(b, k.bits, f.rd!, io(b.m, k).and(readBits(b, k.bits, f.rn!), ic(b.m, k, ~k.sign)));
+  }, { guard: sOrD }),
+  row('FNEG', '000 11110 ftype:2 1 000010 10000 rn:5 rd:5', (f, b) => {
+    const k = kindOf(f.ftype!);
+    writeBits(b, k.bits, f.rd!, io(b.m, k).xor(readBits(b, k.bits, f.rn!), ic(b.m, k, k.sign)));
+  }, { guard: sOrD }),
+  row('FSQRT', '000 11110 ftype:2 1 000011 10000 rn:5 rd:5', (f, b) => {
+    const k = kindOf(f.ftype!), x = tmp(b, k.t, readF(b, k, f.rn!));
+    writeF(b, k, f.rd!, fpUnary(b, k, x, fo(b.m, k).sqrt(x())));
+  }, { guard: sOrD }),
+  row('FCVT', '000 11110 ftype:2 1 0001 opc:2 10000 rn:5 rd:5', (f, b) => {
+    const m = b.m, from = f.ftype!, to = f.opc!;
+    if (from === 3) {
+      const k = kindOf(to);
+      return writeF(b, k, f.rd!, callH(b, `fp_h2${k.sfx}`, [readBits(b, 16, f.rn!)], k.t));
+    }
+    const k = kindOf(from), x = tmp(b, k.t, readF(b, k, f.rn!));
+    if (to === 3) return writeBits(b, 16, f.rd!, callH(b, `fp_${k.sfx}2h`, [x()], I32));
+    if (to === 1) writeF(b, FD, f.rd!, nanFix(b, FD, m.f64.promote(x()), () => callH(b, 'fp_cvtnan_sd', [x()], F64)));
+    else writeF(b, FS, f.rd!, nanFix(b, FS, m.f32.demote(x()), () => callH(b, 'fp_cvtnan_ds', [x()], binaryen.f32)));
+  }, { guard: (f) => f.ftype !== 2 && f.opc !== 2 && f.ftype !== f.opc }),
+  // FRINTN, P, M, Z, A, X, I (101 is unallocated); X and I use FPCR.RMode = nearest even
+  row('FRINT', '000 11110 ftype:2 1 001 rmode:3 10000 rn:5 rd:5', (f, b) => {
+    const k = kindOf(f.ftype!), x = tmp(b, k.t, readF(b, k, f.rn!));
+    writeF(b, k, f.rd!, fpUnary(b, k, x, roundBy(b, k, f.rmode! >= 6 ? 0 : f.rmode!, x)));
+  }, { guard: (f) => sOrD(f) && f.rmode !== 5 }),
+
+  // ---- compare ----
+  // FCMP/FCMPE Rn, Rm or #0.0 (opc bit 3; Rm is then ignored)
+  row('FCMP', '000 11110 ftype:2 1 rm:5 00 1000 rn:5 E Z 000', (f, b) => {
+    const k = kindOf(f.ftype!), x = tmp(b, k.t, readF(b, k, f.rn!));
+    const y = f.Z ? () => fc0(b, k) : tmp(b, k.t, readF(b, k, f.rm!));
+    const [n, z, c, v] = compare(b, k, x, y);
+    setNZCV(b, n, z, c, v);
+  }, { guard: sOrD }),
+  row('FCCMP', '000 11110 ftype:2 1 rm:5 cond:4 01 rn:5 E nzcv:4', (f, b) => {
+    const k = kindOf(f.ftype!), m = b.m;
+    const c = tmp(b, I32, condition(b, f.cond!));
+    const x = tmp(b, k.t, readF(b, k, f.rn!)), y = tmp(b, k.t, readF(b, k, f.rm!));
+    const flags = compare(b, k, x, y);
+    const pick = (e: Expr, bit: number) => m.select(c(), e, i32c(b, (f.nzcv! >> bit) & 1));
+    setNZCV(b, pick(flags[0], 3), pick(flags[1], 2), pick(flags[2], 1), pick(flags[3], 0));
+  }, { guard: sOrD }),
+
+  // ---- data-processing (2 source) ----
+  row('FP_2SRC', '000 11110 ftype:2 1 rm:5 opc:4 10 rn:5 rd:5', (f, b) => {
+    const k = kindOf(f.ftype!), F = fo(b.m, k);
+    const x = tmp(b, k.t, readF(b, k, f.rn!)), y = tmp(b, k.t, readF(b, k, f.rm!));
+    const bin = (op: (p: Expr, q: Expr) => Expr, nanHelper?: string) => fpBinary(b, k, x, y, op(x(), y()), nanHelper);
+    let r: Expr;
+    switch (f.opc) {
+      case 0: r = bin(F.mul); break;
+      case 1: r = bin(F.div); break;
+      case 2: r = bin(F.add); break;
+      case 3: r = bin(F.sub); break;
+      // Wasm max/min propagate NaN and order -0 < +0, as FMAX/FMIN do
+      case 4: r = bin(F.max); break;
+      case 5: r = bin(F.min); break;
+      case 6: r = bin(F.max, 'fp_nanm'); break; // FMAXNM: a single quiet NaN loses
+      case 7: r = bin(F.min, 'fp_nanm'); break;
+      default: r = F.neg(bin(F.mul)); break; // FNMUL negates the product, NaN included
+    }
+    writeF(b, k, f.rd!, r);
+  }, { guard: (f) => sOrD(f) && f.opc! <= 8 }),
+  row('FCSEL', '000 11110 ftype:2 1 rm:5 cond:4 11 rn:5 rd:5', (f, b) => {
+    const sz = sizeOf(f.ftype!), c = condition(b, f.cond!);
+    writeBits(b, sz, f.rd!, b.m.select(c, readBits(b, sz, f.rn!), readBits(b, sz, f.rm!)));
+  }, { guard: notReserved }),
+  row('FMOV_imm', '000 11110 ftype:2 1 imm8:8 100 00000 rd:5', (f, b) => {
+    writeConst(b, f.rd!, expandImm(f.imm8!, sizeOf(f.ftype!)));
+  }, { guard: notReserved }),
+
+  // ---- data-processing (3 source): FMADD, FMSUB, FNMADD, FNMSUB, all fused ----
+  row('FMADD', '000 11111 ftype:2 o1 rm:5 o0 ra:5 rn:5 rd:5', (f, b) => {
+    const k = kindOf(f.ftype!), F = fo(b.m, k);
+    // the negations come first, so a negated NaN operand comes out with its sign flipped
+    let a = readF(b, k, f.ra!), x = readF(b, k, f.rn!);
+    const y = readF(b, k, f.rm!);
+    if (f.o1) a = F.neg(a);
+    if (f.o0 !== f.o1) x = F.neg(x);
+    writeF(b, k, f.rd!, callH(b, `fp_fmadd_${k.sfx}`, [x, y, a], k.t));
+  }, { guard: sOrD }),
+
+  // ---- conversion between floating point and fixed point ----
+  row('CVTF_fix', 'sf 00 11110 ftype:2 0 00 01 U scale:6 rn:5 rd:5', (f, b) => {
+    const k = kindOf(f.ftype!), F = fo(b.m, k), fbits = 64 - f.scale!;
+    // int → float rounds once; the scaling by 2^-fbits is then exact (no underflow possible)
+    writeF(b, k, f.rd!, F.mul(intToFloat(b, k, f.sf!, f.U!, f.rn!), pow2(b, k, -fbits)));
+  }, { guard: (f) => sOrD(f) && (!!f.sf || f.scale! >= 32) }),
+  row('FCVTZ_fix', 'sf 00 11110 ftype:2 0 11 00 U scale:6 rn:5 rd:5', (f, b) => {
+    const k = kindOf(f.ftype!), F = fo(b.m, k), fbits = 64 - f.scale!;
+    // scaling up by 2^fbits is exact (or overflows to ∞, which saturates the same)
+    toInt(b, k, F.mul(readF(b, k, f.rn!), pow2(b, k, fbits)), f.sf!, f.U!, f.rd!);
+  }, { guard: (f) => sOrD(f) && (!!f.sf || f.scale! >= 32) }),
+
+  // ---- conversion between floating point and integer ----
+  // FCVTNS/NU, PS/PU, MS/MU, ZS/ZU
+  row('FCVT_int', 'sf 00 11110 ftype:2 1 rmode:2 00 U 000000 rn:5 rd:5', (f, b) => {
+    const { k, x } = source(b, f.ftype!, f.rn!);
+    toInt(b, k, roundBy(b, k, f.rmode!, x), f.sf!, f.U!, f.rd!);
+  }, { guard: notReserved }),
+  row('FCVTA_int', 'sf 00 11110 ftype:2 1 00 10 U 000000 rn:5 rd:5', (f, b) => {
+    const { k, x } = source(b, f.ftype!, f.rn!);
+    toInt(b, k, roundHalfAway(b, k, x), f.sf!, f.U!, f.rd!);
+  }, { guard: notReserved }),
+  row('CVTF_int', 'sf 00 11110 ftype:2 1 00 01 U 000000 rn:5 rd:5', (f, b) => {
+    if (f.ftype === 3) {
+      // W fits a double exactly; an X that does not is far beyond the half range (→ ∞ either way)
+      return writeBits(b, 16, f.rd!, callH(b, 'fp_d2h', [intToFloat(b, FD, f.sf!, f.U!, f.rn!)], I32));
+    }
+    const k = kindOf(f.ftype!);
+    writeF(b, k, f.rd!, intToFloat(b, k, f.sf!, f.U!, f.rn!));
+  }, { guard: notReserved }),
+  // FMOV between general and FP registers: W↔S, X↔D, W/X↔H, X↔V.D[1]
+  row('FMOV_gen', 'sf 00 11110 ftype:2 1 rmode:2 11 toFP 000000 rn:5 rd:5', (f, b) => {
+    const m = b.m, { ftype, rn, rd, toFP } = f as Required<Fields>;
+    if (ftype === 2) { // the upper half of the vector register
+      if (toFP) b.set(VREG + rd, m.i64x2.replace_lane(b.get(VREG + rd), 1, xr(b, rn)));
+      else setX(b, rd, m.i64x2.extract_lane(b.get(VREG + rn), 1));
+      return;
+    }
+    const sz = sizeOf(ftype);
+    if (toFP) writeBits(b, sz, rd, sz === 64 ? xr(b, rn) : wr(b, rn));
+    else if (sz === 64) setX(b, rd, readBits(b, 64, rn));
+    else setW(b, rd, readBits(b, sz, rn));
+  }, {
+    guard: (f) => (f.rmode === 0 && ((f.sf === 0 && f.ftype === 0) || (f.sf === 1 && f.ftype === 1) || f.ftype === 3))
+      || (f.rmode === 1 && f.sf === 1 && f.ftype === 2),
+  }),
+  row('FJCVTZS', '0 00 11110 01 1 11 110 000000 rn:5 rd:5', (f, b) => {
+    const m = b.m, r = tmp(b, I64, callH(b, 'fp_fjcvtzs', [readF(b, FD, f.rn!)], I64));
+    setW(b, f.rd!, m.i32.wrap(r()));
+    setNZCV(b, i32c(b, 0), m.i32.wrap(m.i64.shr_u(r(), i64c(b, 32))), i32c(b, 0), i32c(b, 0));
+  }),
+];
+
+/** SCVTF/UCVTF core: W or X (sf), signed or not (U), rounded once to the kind */
+function intToFloat(b: Builder, k: FPKind, sf: number, U: number, rn: number): Expr {
+  const F = fo(b.m, k);
+  const conv = U ? F.convert_u : F.convert_s;
+  return sf ? conv.i64(xr(b, rn)) : conv.i32(wr(b, rn));
+}
+
+const fc0 = (b: Builder, k: FPKind): Expr => (k.bits === 64 ? b.m.f64.const(0) : b.m.f32.const(0));
