@@ -8,6 +8,7 @@ import { TrapKind } from '../../../meta.ts';
 import type { Builder, Expr } from '../../../lift/types.ts';
 
 const LR = 30;
+const PSTATE_NOPS = new Set(['0:3', '0:4', '0:5', '3:1', '3:2', '3:4', '3:6', '3:7']);
 
 export const branches: Row[] = [
   row('B', '0 00101 imm26:s26', () => {}, { flow: (f, pc) => ({ kind: 'jump', target: pc + f.imm26! * 4 }) }),
@@ -43,10 +44,15 @@ export const branches: Row[] = [
 
   // NOP, YIELD, BTI, PACIASP/AUTIASP (no pointer authentication is advertised), CSDB, …
   row('HINT', '11010101000000110010 crm:4 op2:3 11111', () => {}),
+  // CLREX, DSB, DMB, ISB, SB; other op2 values are unallocated or TME
   row('BARRIER', '11010101000000110011 crm:4 op2:3 11111', (f, b) => {
     if (f.op2 === 2) b.emit(b.m.i64.store(0, 8, b.m.i32.const(STATE.exclusiveAddr), i64c(b, -1))); // CLREX
+  }, { guard: (f) => f.op2 === 2 || f.op2! >= 4 }),
+  // PSTATE fields that do not matter to a user-mode single core (UAO, PAN, SPSel, SSBS, DIT, TCO,
+  // DAIFSet/Clr). Not FlagM's CFINV/XAFLAG/AXFLAG (they change NZCV) nor SME's SVCR: those trap.
+  row('MSR_imm', '1101010100000 op1:3 0100 crm:4 op2:3 11111', () => {}, {
+    guard: (f) => PSTATE_NOPS.has(`${f.op1}:${f.op2}`),
   }),
-  row('MSR_imm', '1101010100000 op1:3 0100 crm:4 op2:3 11111', () => {}), // PSTATE fields (SPSel, DAIF…): no effect here
   row('SYS', '1101010100 0 01 op1:3 crn:4 crm:4 op2:3 rt:5', (f, b) => {
     // DC ZVA zeroes a 64-byte block; cache maintenance is a no-op on a coherent single core.
     if (f.op1 === 3 && f.crn === 7 && f.crm === 4 && f.op2 === 1) {

@@ -85,6 +85,9 @@ function transfer(b: Builder, acc: Access, rt: number, a: Expr): void {
 
 const accessGuard = (f: Fields) => access(f) !== undefined;
 
+/** PRFM/PRFUM exist only with unsigned offset, unscaled offset and register offset */
+const noPrefetch = (f: Fields) => !access(f)!.prefetch;
+
 function single(name: string, pattern: string, addrOf: (f: Fields, b: Builder) => { a: Expr; wb?: Expr }, extra?: (f: Fields) => boolean): Row {
   return row(name, pattern, (f, b) => {
     const acc = access(f)!;
@@ -128,7 +131,7 @@ function pairRow(name: string, mode: number): Row {
     }
     if (mode === 1) setXSP(b, f.rn!, m.i64.add(base(), i64c(b, off)));
     if (mode === 3) setXSP(b, f.rn!, at());
-  }, { guard: (f) => f.opc !== 3 && !(f.V === 0 && f.opc === 1 && f.L === 0) });
+  }, { guard: (f) => f.opc !== 3 && !(f.V === 0 && f.opc === 1 && (f.L === 0 || mode === 0)) }); // no STGP, no LDNPSW
 }
 
 export const loadStore: Row[] = [
@@ -136,14 +139,14 @@ export const loadStore: Row[] = [
     a: b.m.i64.add(xsp(b, f.rn!), i64c(b, f.imm12! * (1 << scaleOf(f)))),
   })),
   single('LDST_unscaled', 'size:2 111 V 00 opc:2 0 imm9:s9 00 rn:5 rt:5', (f, b) => ({ a: b.m.i64.add(xsp(b, f.rn!), i64c(b, f.imm9!)) })),
-  single('LDST_unpriv', 'size:2 111 0 00 opc:2 0 imm9:s9 10 rn:5 rt:5', (f, b) => ({ a: b.m.i64.add(xsp(b, f.rn!), i64c(b, f.imm9!)) })),
+  single('LDST_unpriv', 'size:2 111 0 00 opc:2 0 imm9:s9 10 rn:5 rt:5', (f, b) => ({ a: b.m.i64.add(xsp(b, f.rn!), i64c(b, f.imm9!)) }), noPrefetch),
   single('LDST_post', 'size:2 111 V 00 opc:2 0 imm9:s9 01 rn:5 rt:5', (f, b) => ({
     a: xsp(b, f.rn!), wb: b.m.i64.add(xsp(b, f.rn!), i64c(b, f.imm9!)),
-  })),
+  }), noPrefetch),
   single('LDST_pre', 'size:2 111 V 00 opc:2 0 imm9:s9 11 rn:5 rt:5', (f, b) => {
     const t = tmp(b, I64, b.m.i64.add(xsp(b, f.rn!), i64c(b, f.imm9!)));
     return { a: t(), wb: t() };
-  }),
+  }, noPrefetch),
   single('LDST_reg', 'size:2 111 V 00 opc:2 1 rm:5 option:3 S 10 rn:5 rt:5', (f, b) => ({
     a: b.m.i64.add(xsp(b, f.rn!), extended(b, 1, f.rm!, f.option!, f.S ? scaleOf(f) : 0)),
   }), (f) => (f.option! & 2) !== 0),
