@@ -3,11 +3,12 @@
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { translate } from 'unplugin-elf';
-import { runNode } from 'unplugin-elf/node';
+import { configureV8, runNode } from 'unplugin-elf/node';
 
 const file = process.argv[2] ?? 'test/fixtures/bin/hello-musl';
 const { wasm, meta } = translate(readFileSync(file));
 console.error(`translated ${file}: ${meta.stats.functions} functions, ${meta.stats.instructions} instructions, ${wasm.byteLength} bytes`);
+configureV8();
 const status = await runNode(await WebAssembly.compile(wasm), meta, {
   args: [file, ...process.argv.slice(3)], env: { HOME: '/' }, cwd: process.cwd(), execPath: resolve(file),
 });

@@ -1,11 +1,11 @@
 // elf2wasm: translate an AArch64 Linux ELF to Wasm, or translate (cached) and run it like qemu-user.
 import { readFileSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import v8 from 'node:v8';
 import { cac } from 'cac';
 import { ElfFormatError } from '../elf/errors.ts';
 import type { TranslationMeta } from '../meta.ts';
 import { translateCached } from '../node/cache.ts';
+import { configureV8 } from '../node/engine.ts';
 import { runNode } from '../node/run.ts';
 import { TRANSLATOR_VERSION } from '../version.ts';
 import { META_SECTION, readJsonSection } from '../wasm/custom-section.ts';
@@ -73,8 +73,7 @@ async function runCommand(argv: string[]): Promise<number> {
   const options = { optimize: optimizeLevel(optimize) };
   const isWasm = WASM_MAGIC.every((b, i) => bytes[i] === b);
   const wasm = isWasm ? bytes : await translateFile(file, bytes, options, !noCache);
-  // V8 has no on-stack replacement for Wasm: a guest main loop would stay in the baseline tier.
-  v8.setFlagsFromString('--no-liftoff');
+  configureV8();
   const module = await WebAssembly.compile(wasm as Uint8Array<ArrayBuffer>);
   const meta = readJsonSection<TranslationMeta>(module, META_SECTION);
   if (!meta) throw new InputError(`${file}: a .wasm without elf2wasm metadata (not produced by elf2wasm)`);

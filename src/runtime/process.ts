@@ -5,6 +5,7 @@ import type { TranslationMeta } from '../meta.ts';
 import { asGuestFault, describePc, GuestExit, GuestFault, GuestKilled, GuestTrap } from './errors.ts';
 import { Guest, type GuestOptions } from './guest.ts';
 import type { WasiImports } from './wasi.ts';
+import { hardwareFma } from './fma.ts';
 
 export interface RunOptions extends GuestOptions {
   /** Creates the WASI imports bound to the instance's memory, e.g. node:wasi after
@@ -20,8 +21,15 @@ export function linuxImports(target: { guest?: Guest }): WebAssembly.Imports {
   const noGuest = (): never => {
     throw new Error('linux import called before the guest was set up');
   };
+  const fma = hardwareFma();
+  const noFma = (): never => {
+    throw new Error('internal error: hardware FMA called although hwfma is 0');
+  };
   return {
     linux: {
+      fma64: fma?.fma64 ?? noFma,
+      fma32: fma?.fma32 ?? noFma,
+      hwfma: new WebAssembly.Global({ value: 'i32', mutable: false }, fma ? 1 : 0),
       syscall: (nr: bigint, a0: bigint, a1: bigint, a2: bigint, a3: bigint, a4: bigint, a5: bigint, pc: bigint): bigint =>
         (target.guest ?? noGuest()).syscall(nr, a0, a1, a2, a3, a4, a5, pc),
       trap: (kind: number, pc: bigint, info: bigint): never => (target.guest ?? noGuest()).trap(kind, pc, info),

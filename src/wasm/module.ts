@@ -22,6 +22,11 @@ export function emitModule(image: ElfImage, program: Program, arch: Arch, opts: 
   m.addFunctionImport('syscall', 'linux', 'syscall', binaryen.createType([I64, I64, I64, I64, I64, I64, I64, I64]), I64);
   m.addFunctionImport('trap', 'linux', 'trap', binaryen.createType([I32, I64, I64]), NONE);
   m.addGlobal('depth', I32, true, m.i32.const(0));
+  // the engine's fused multiply-add when it has one (see runtime/fma.ts); hwfma says whether to use it
+  const F64 = binaryen.f64, F32 = binaryen.f32;
+  m.addFunctionImport('fma64', 'linux', 'fma64', binaryen.createType([F64, F64, F64]), F64);
+  m.addFunctionImport('fma32', 'linux', 'fma32', binaryen.createType([F32, F32, F32]), F32);
+  m.addGlobalImport('hwfma', 'linux', 'hwfma', I32, false);
 
   const fns = [...program.functions.values()].sort((a, b) => a.entry - b.entry);
   const tableBase = alignUp(image.imageEnd, PAGE_SIZE);

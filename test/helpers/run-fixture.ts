@@ -3,7 +3,7 @@
 import { closeSync, mkdirSync, mkdtempSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import v8 from 'node:v8';
+import { configureV8 } from '../../src/node/engine.ts';
 import type { TranslationMeta } from '../../src/meta.ts';
 import { translate } from '../../src/translate.ts';
 import { runNode } from '../../src/node/run.ts';
@@ -18,7 +18,7 @@ export async function loadBinary(name: string): Promise<Loaded> {
   const path = join(FIXTURES, 'bin', name);
   // no disk cache: the translator under test changes between runs, its version string may not
   const { wasm } = translate(readFileSync(path));
-  v8.setFlagsFromString('--no-liftoff');
+  configureV8();
   const module = await WebAssembly.compile(wasm as Uint8Array<ArrayBuffer>);
   return { module, meta: readJsonSection<TranslationMeta>(module, META_SECTION)!, path };
 }
