@@ -5,7 +5,6 @@ import os from 'node:os';
 import path from 'node:path';
 import { WASI } from 'node:wasi';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { TranslationMeta } from '../../src/meta.ts';
 import { E } from '../../src/runtime/errno.ts';
 import { Guest, type GuestOptions } from '../../src/runtime/guest.ts';
 import { syscallNumber } from '../../src/runtime/syscalls/names.ts';

@@ -49,7 +49,7 @@ export const ic = (m: binaryen.Module, k: FPKind, v: bigint): Expr =>
 export const toBits = (m: binaryen.Module, k: FPKind, v: Expr): Expr => io(m, k).reinterpret(v);
 export const fromBits = (m: binaryen.Module, k: FPKind, v: Expr): Expr => fo(m, k).reinterpret(v);
 
-const L = (m: binaryen.Module, v: bigint | number): Expr => m.i64.const(BigInt.asIntN(64, BigInt(v)));
+export const L = (m: binaryen.Module, v: bigint | number): Expr => m.i64.const(BigInt.asIntN(64, BigInt(v)));
 
 // ---------------------------------------------------------------------------------------------
 // Register views
@@ -120,7 +120,7 @@ export function roundHalfAway(b: Builder, k: FPKind, x: () => Expr): Expr {
 // Wasm helper functions
 
 /** A tiny function builder for helpers: numbered params, fresh locals. */
-class Fn {
+export class Fn {
   private readonly vars: T[] = [];
   constructor(readonly m: binaryen.Module, readonly params: T[]) {}
   p(i: number): Expr { return this.m.local.get(i, this.params[i]!); }
@@ -135,10 +135,10 @@ class Fn {
     m.addFunction(name, binaryen.createType(this.params), result, this.vars, m.block(null, body, result));
   }
 }
-interface Var { get(): Expr; set(v: Expr): Expr; tee(v: Expr): Expr }
+export interface Var { get(): Expr; set(v: Expr): Expr; tee(v: Expr): Expr }
 
 /** i32/i64 expressions over the bits of a kind */
-function bitOps(m: binaryen.Module, k: FPKind) {
+export function bitOps(m: binaryen.Module, k: FPKind) {
   const i = io(m, k), c = (v: bigint) => ic(m, k, v);
   const abs = (x: Expr) => i.and(x, c(~k.sign));
   return {
@@ -154,7 +154,7 @@ function bitOps(m: binaryen.Module, k: FPKind) {
 }
 
 /** fp_nan1: FPProcessNaN of a NaN operand, else (an invalid operation) the default NaN */
-function nan1(k: FPKind) {
+export function nan1(k: FPKind) {
   return (m: binaryen.Module, name: string) => {
     const fn = new Fn(m, [k.t]), o = bitOps(m, k), x = fn.local(k.it);
     fn.add(name, k.t, [
@@ -165,7 +165,7 @@ function nan1(k: FPKind) {
 }
 
 /** fp_nan2: FPProcessNaNs(op1, op2): sNaN op1, sNaN op2, qNaN op1, qNaN op2, default NaN */
-function nan2(k: FPKind) {
+export function nan2(k: FPKind) {
   return (m: binaryen.Module, name: string) => {
     const fn = new Fn(m, [k.t, k.t]), o = bitOps(m, k), x = fn.local(k.it), y = fn.local(k.it);
     const ret = (v: Expr) => m.return(fromBits(m, k, v));
@@ -394,12 +394,43 @@ function fmaDouble(m: binaryen.Module, name: string): void {
 function fmaDoubleExact(m: binaryen.Module, name: string): void {
   const fn = new Fn(m, [F64, F64, F64]), i = m.i64;
   const v = () => fn.local(I64);
+  const { body, sign, W, eW } = fmaExactCore(fn, m.return(m.f64.const(0))); // exact zero: +0 when rounding to nearest
+  const q = v(), rem = v(), half = v(), E = v(), sh = v();
+  const c = (x: bigint | number) => L(m, x);
+  const ret = (bits: Expr) => m.return(m.f64.reinterpret(bits));
+  fn.add(name, F64, [
+    ...body,
+    E.set(i.add(eW.get(), c(62))),
+    sign.set(i.shl(sign.get(), c(63))),
+    m.if(i.gt_s(E.get(), c(1023)), ret(i.or(sign.get(), c(0x7ff0000000000000n)))),
+    // keep 53 bits, or fewer when the result is subnormal (its last bit is 2^-1074)
+    sh.set(m.select(i.gt_s(i.sub(c(-1074), eW.get()), c(10)), i.sub(c(-1074), eW.get()), c(10))),
+    m.if(i.ge_u(sh.get(), c(64)), ret(sign.get())),
+    q.set(i.shr_u(W.get(), sh.get())),
+    rem.set(i.and(W.get(), i.sub(i.shl(c(1), sh.get()), c(1)))),
+    half.set(i.shl(c(1), i.sub(sh.get(), c(1)))),
+    q.set(i.add(q.get(), i.extend_u(m.i32.or(i.gt_u(rem.get(), half.get()),
+      m.i32.and(i.eq(rem.get(), half.get()), m.i32.wrap(i.and(q.get(), c(1)))))))),
+    // normal: q holds the implicit bit, added onto (biased exponent - 1) << 52 (a carry bumps the
+    // exponent, up to ∞); subnormal: exponent field 0 (a carry makes it the smallest normal)
+    m.f64.reinterpret(i.or(sign.get(), i.add(q.get(), m.select(i.eq(sh.get(), c(10)), i.shl(i.add(E.get(), c(1022)), c(52)), c(0))))),
+  ]);
+}
+
+/**
+ * The exact part of fp_fmadd_d's slow path, shared with the FPCR-honouring FMA (fp-strict-fma.ts):
+ * statements leaving op1·op2 + addend (params 0, 1, 2 of `fn`: finite, op1, op2 ≠ 0) as
+ * (-1)^sign · W · 2^eW, W with its leading one at bit 62 and a sticky bit 0 (sign is 0 or 1);
+ * `onZero` (which must return) runs when the sum is exactly zero.
+ */
+export function fmaExactCore(fn: Fn, onZero: Expr): { body: Expr[]; sign: Var; W: Var; eW: Var } {
+  const m = fn.m, i = m.i64;
+  const v = () => fn.local(I64);
   const A = v(), B = v(), C = v(), sp = v(), sc = v(), ea = v(), eb = v(), ec = v(), ma = v(), mb = v(), mc = v();
   const ll = v(), mid = v(), ph = v(), pl = v(), ep = v(), sh = v(), ch = v(), cl = v(), ecn = v();
   const xh = v(), xl = v(), yh = v(), yl = v(), eX = v(), sX = v(), sY = v(), d = v(), lost = v();
-  const th = v(), tl = v(), sign = v(), msb = v(), W = v(), eW = v(), q = v(), rem = v(), half = v(), E = v();
+  const th = v(), tl = v(), sign = v(), msb = v(), W = v(), eW = v();
   const c = (x: bigint | number) => L(m, x);
-  const ret = (bits: Expr) => m.return(m.f64.reinterpret(bits));
   const clz128 = (hi: Var, lo: Var) => m.select(i.ne(hi.get(), c(0)), i.clz(hi.get()), i.add(c(64), i.clz(lo.get())));
   const unpack = (X: Var, e: Var, mt: Var, p: number) => [
     X.set(i.reinterpret(fn.p(p))),
@@ -411,7 +442,7 @@ function fmaDoubleExact(m: binaryen.Module, name: string): void {
   const hi32 = (x: Var) => i.shr_u(x.get(), c(32));
   const pick = (cond: Expr, dst: Var[], src1: Var[], src2: Var[]) =>
     m.if(cond, m.block(null, dst.map((x, k) => x.set(src1[k]!.get()))), m.block(null, dst.map((x, k) => x.set(src2[k]!.get()))));
-  fn.add(name, F64, [
+  const body = [
     ...unpack(A, ea, ma, 0), ...unpack(B, eb, mb, 1), ...unpack(C, ec, mc, 2),
     sp.set(i.shr_u(i.xor(A.get(), B.get()), c(63))),
     sc.set(i.shr_u(C.get(), c(63))),
@@ -471,7 +502,7 @@ function fmaDoubleExact(m: binaryen.Module, name: string): void {
         m.if(m.i32.and(i.ne(lost.get(), c(0)), i.eqz(i.and(tl.get(), c(1)))), m.block(null, [
           th.set(i.sub(th.get(), i.extend_u(i.eqz(tl.get())))), tl.set(i.sub(tl.get(), c(1))),
         ])),
-        m.if(i.eqz(i.or(th.get(), tl.get())), ret(c(0))), // exact zero: +0 when rounding to nearest
+        m.if(i.eqz(i.or(th.get(), tl.get())), onZero),
       ])),
     // squeeze into 64 bits W with the leading one at bit 62 (sticky bits jammed into bit 0)
     msb.set(i.sub(c(127), clz128(th, tl))),
@@ -486,21 +517,8 @@ function fmaDoubleExact(m: binaryen.Module, name: string): void {
       ]),
       W.set(i.shl(tl.get(), i.sub(c(62), msb.get())))),
     eW.set(i.sub(i.add(eX.get(), msb.get()), c(62))),
-    E.set(i.add(eW.get(), c(62))),
-    sign.set(i.shl(sign.get(), c(63))),
-    m.if(i.gt_s(E.get(), c(1023)), ret(i.or(sign.get(), c(0x7ff0000000000000n)))),
-    // keep 53 bits, or fewer when the result is subnormal (its last bit is 2^-1074)
-    sh.set(m.select(i.gt_s(i.sub(c(-1074), eW.get()), c(10)), i.sub(c(-1074), eW.get()), c(10))),
-    m.if(i.ge_u(sh.get(), c(64)), ret(sign.get())),
-    q.set(i.shr_u(W.get(), sh.get())),
-    rem.set(i.and(W.get(), i.sub(i.shl(c(1), sh.get()), c(1)))),
-    half.set(i.shl(c(1), i.sub(sh.get(), c(1)))),
-    q.set(i.add(q.get(), i.extend_u(m.i32.or(i.gt_u(rem.get(), half.get()),
-      m.i32.and(i.eq(rem.get(), half.get()), m.i32.wrap(i.and(q.get(), c(1)))))))),
-    // normal: q holds the implicit bit, added onto (biased exponent - 1) << 52 (a carry bumps the
-    // exponent, up to ∞); subnormal: exponent field 0 (a carry makes it the smallest normal)
-    m.f64.reinterpret(i.or(sign.get(), i.add(q.get(), m.select(i.eq(sh.get(), c(10)), i.shl(i.add(E.get(), c(1022)), c(52)), c(0))))),
-  ]);
+  ];
+  return { body, sign, W, eW };
 }
 
 /**

@@ -6,12 +6,12 @@
 // SCVTF/UCVTF (non fixed-point). Half-precision arithmetic and compares, the fixed-point forms
 // with H, BFCVT and FRINT32/64 are not matched (the UNDEF row traps cleanly if they run).
 //
-// Results are bit-exact for Linux's default FPCR: round to nearest even, FZ = 0, DN = 0
-// (NaN rules: see fp-ops.ts). Not modelled:
-//  - FPCR: a guest that changes FPCR.RMode (fesetround), FZ or DN through MSR is ignored;
-//    everything keeps rounding to nearest even with gradual underflow and NaN propagation;
-//  - FPSR: the cumulative exception flags (IOC, DZC, OFC, UFC, IXC) are never set, so
-//    fetestexcept() reports nothing; FCMPE/FCCMPE behave as FCMP/FCCMP (no traps anyway).
+// The fast path is bit-exact for Linux's default FPCR: round to nearest even, FZ = 0, DN = 0
+// (NaN rules: see fp-ops.ts), and raises no FPSR flags. Once the guest writes FPCR or FPSR
+// (fesetround, feclearexcept...), every instruction that can round or raise an exception takes
+// a strict helper instead (fp-strict.ts): FPCR.RMode, FZ, DN and the cumulative FPSR flags
+// IOC, DZC, OFC, UFC, IXC, IDC. FPCR's trap enables are ignored (no traps; FCMPE differs from
+// FCMP only in the flags), as are AHP, FZ16 and FEAT_AFP's AH/FIZ/NEP.
 import binaryen from 'binaryen';
 import { row, type Fields, type Row } from '../decoder.ts';
 import type { Builder, Expr } from '../../../lift/types.ts';
@@ -21,6 +21,7 @@ import {
   callH, FD, FS, fo, fpBinary, fpUnary, ic, io, nanFix, readBits, readF, roundHalfAway, writeBits,
   writeConst, writeF, type FPKind,
 } from '../fp-ops.ts';
+import { isStrict, orStrict } from '../fp-strict.ts';
 
 const I32 = binaryen.i32, I64 = binaryen.i64, F64 = binaryen.f64;
 
@@ -37,11 +38,28 @@ function source(b: Builder, ftype: number, n: number): { k: FPKind; x: () => Exp
   return { k, x: tmp(b, k.t, readF(b, k, n)) };
 }
 
-/** integer conversion of an already rounded value, saturating (NaN → 0), to W or X */
-function toInt(b: Builder, k: FPKind, v: Expr, sf: number, unsigned: number, rd: number): void {
+/**
+ * integer conversion of an already rounded value `v`, saturating (NaN → 0), to W or X; in strict
+ * mode fps_f2i converts x (scaled by 2^fbits) with rounding mode `rmode` (0 N, 1 P, 2 M, 3 Z, 4 A)
+ */
+function toInt(b: Builder, k: FPKind, v: Expr, sf: number, unsigned: number, rd: number, x: () => Expr, rmode: number, fbits = 0): void {
   const m = b.m, w = k.bits === 64 ? 'f64' : 'f32';
-  if (sf) setX(b, rd, (unsigned ? m.i64.trunc_u_sat : m.i64.trunc_s_sat)[w](v));
-  else setW(b, rd, (unsigned ? m.i32.trunc_u_sat : m.i32.trunc_s_sat)[w](v));
+  const strict = callH(b, `fps_f2i_${k.sfx}`, [x(), i32c(b, rmode), i32c(b, unsigned | (sf << 1) | (fbits << 8))], I64);
+  if (sf) setX(b, rd, orStrict(b, strict, (unsigned ? m.i64.trunc_u_sat : m.i64.trunc_s_sat)[w](v)));
+  else setW(b, rd, orStrict(b, m.i32.wrap(strict), (unsigned ? m.i32.trunc_u_sat : m.i32.trunc_s_sat)[w](v)));
+}
+
+/** a fresh local holding `v` (which the strict path may replace) */
+function local(b: Builder, t: number, v: Expr): { get: () => Expr; idx: number } {
+  const idx = b.temp(t);
+  b.emit(b.m.local.set(idx, v));
+  return { get: () => b.m.local.get(idx, t), idx };
+}
+
+/** strict mode: FCMP's operands go through fps_cmpin (FZ flush, IOC) */
+function checkCompare(b: Builder, k: FPKind, E: number, ops: { get: () => Expr; idx: number }[], cond?: () => Expr): void {
+  const m = b.m, on = cond ? m.i32.and(isStrict(b), cond()) : isStrict(b);
+  b.emit(m.if(on, m.block(null, ops.map((o) => m.local.set(o.idx, callH(b, `fps_cmpin_${k.sfx}`, [o.get(), i32c(b, E)], k.t))))));
 }
 
 /** 2^e as a float constant of the kind (|e| ≤ 64) */
@@ -92,38 +110,46 @@ export const fpRows: Row[] = [
   }, { guard: sOrD }),
   row('FSQRT', '000 11110 ftype:2 1 000011 10000 rn:5 rd:5', (f, b) => {
     const k = kindOf(f.ftype!), x = tmp(b, k.t, readF(b, k, f.rn!));
-    writeF(b, k, f.rd!, fpUnary(b, k, x, fo(b.m, k).sqrt(x())));
+    writeF(b, k, f.rd!, orStrict(b, callH(b, `fps_sqrt_${k.sfx}`, [x()], k.t), fpUnary(b, k, x, fo(b.m, k).sqrt(x()))));
   }, { guard: sOrD }),
   row('FCVT', '000 11110 ftype:2 1 0001 opc:2 10000 rn:5 rd:5', (f, b) => {
     const m = b.m, from = f.ftype!, to = f.opc!;
     if (from === 3) {
-      const k = kindOf(to);
-      return writeF(b, k, f.rd!, callH(b, `fp_h2${k.sfx}`, [readBits(b, 16, f.rn!)], k.t));
+      const k = kindOf(to), h = tmp(b, I32, readBits(b, 16, f.rn!));
+      return writeF(b, k, f.rd!, orStrict(b, callH(b, `fps_cvt_h${k.sfx}`, [h()], k.t), callH(b, `fp_h2${k.sfx}`, [h()], k.t)));
     }
     const k = kindOf(from), x = tmp(b, k.t, readF(b, k, f.rn!));
-    if (to === 3) return writeBits(b, 16, f.rd!, callH(b, `fp_${k.sfx}2h`, [x()], I32));
-    if (to === 1) writeF(b, FD, f.rd!, nanFix(b, FD, m.f64.promote(x()), () => callH(b, 'fp_cvtnan_sd', [x()], F64)));
-    else writeF(b, FS, f.rd!, nanFix(b, FS, m.f32.demote(x()), () => callH(b, 'fp_cvtnan_ds', [x()], binaryen.f32)));
+    if (to === 3) return writeBits(b, 16, f.rd!, orStrict(b, callH(b, `fps_cvt_${k.sfx}h`, [x()], I32), callH(b, `fp_${k.sfx}2h`, [x()], I32)));
+    if (to === 1) {
+      writeF(b, FD, f.rd!, orStrict(b, callH(b, 'fps_cvt_sd', [x()], F64),
+        nanFix(b, FD, m.f64.promote(x()), () => callH(b, 'fp_cvtnan_sd', [x()], F64))));
+    } else {
+      writeF(b, FS, f.rd!, orStrict(b, callH(b, 'fps_cvt_ds', [x()], binaryen.f32),
+        nanFix(b, FS, m.f32.demote(x()), () => callH(b, 'fp_cvtnan_ds', [x()], binaryen.f32))));
+    }
   }, { guard: (f) => f.ftype !== 2 && f.opc !== 2 && f.ftype !== f.opc }),
-  // FRINTN, P, M, Z, A, X, I (101 is unallocated); X and I use FPCR.RMode = nearest even
+  // FRINTN, P, M, Z, A, X, I (101 is unallocated); X and I use FPCR.RMode (nearest on the fast path)
   row('FRINT', '000 11110 ftype:2 1 001 rmode:3 10000 rn:5 rd:5', (f, b) => {
     const k = kindOf(f.ftype!), x = tmp(b, k.t, readF(b, k, f.rn!));
-    writeF(b, k, f.rd!, fpUnary(b, k, x, roundBy(b, k, f.rmode! >= 6 ? 0 : f.rmode!, x)));
+    writeF(b, k, f.rd!, orStrict(b, callH(b, `fps_rint_${k.sfx}`, [x(), i32c(b, f.rmode!)], k.t),
+      fpUnary(b, k, x, roundBy(b, k, f.rmode! >= 6 ? 0 : f.rmode!, x))));
   }, { guard: (f) => sOrD(f) && f.rmode !== 5 }),
 
   // ---- compare ----
   // FCMP/FCMPE Rn, Rm or #0.0 (opc bit 3; Rm is then ignored)
   row('FCMP', '000 11110 ftype:2 1 rm:5 00 1000 rn:5 E Z 000', (f, b) => {
-    const k = kindOf(f.ftype!), x = tmp(b, k.t, readF(b, k, f.rn!));
-    const y = f.Z ? () => fc0(b, k) : tmp(b, k.t, readF(b, k, f.rm!));
-    const [n, z, c, v] = compare(b, k, x, y);
+    const k = kindOf(f.ftype!), x = local(b, k.t, readF(b, k, f.rn!));
+    const y = f.Z ? undefined : local(b, k.t, readF(b, k, f.rm!));
+    checkCompare(b, k, f.E!, y ? [x, y] : [x]);
+    const [n, z, c, v] = compare(b, k, x.get, y ? y.get : () => fc0(b, k));
     setNZCV(b, n, z, c, v);
   }, { guard: sOrD }),
   row('FCCMP', '000 11110 ftype:2 1 rm:5 cond:4 01 rn:5 E nzcv:4', (f, b) => {
     const k = kindOf(f.ftype!), m = b.m;
     const c = tmp(b, I32, condition(b, f.cond!));
-    const x = tmp(b, k.t, readF(b, k, f.rn!)), y = tmp(b, k.t, readF(b, k, f.rm!));
-    const flags = compare(b, k, x, y);
+    const x = local(b, k.t, readF(b, k, f.rn!)), y = local(b, k.t, readF(b, k, f.rm!));
+    checkCompare(b, k, f.E!, [x, y], c); // FPCompare (and its exceptions) only when the condition holds
+    const flags = compare(b, k, x.get, y.get);
     const pick = (e: Expr, bit: number) => m.select(c(), e, i32c(b, (f.nzcv! >> bit) & 1));
     setNZCV(b, pick(flags[0], 3), pick(flags[1], 2), pick(flags[2], 1), pick(flags[3], 0));
   }, { guard: sOrD }),
@@ -133,18 +159,20 @@ export const fpRows: Row[] = [
     const k = kindOf(f.ftype!), F = fo(b.m, k);
     const x = tmp(b, k.t, readF(b, k, f.rn!)), y = tmp(b, k.t, readF(b, k, f.rm!));
     const bin = (op: (p: Expr, q: Expr) => Expr, nanHelper?: string) => fpBinary(b, k, x, y, op(x(), y()), nanHelper);
+    const strict = (name: string, fast: Expr) => orStrict(b, callH(b, `fps_${name}_${k.sfx}`, [x(), y()], k.t), fast);
+    const minMax = (op: number, fast: Expr) => orStrict(b, callH(b, `fps_minmax_${k.sfx}`, [x(), y(), i32c(b, op)], k.t), fast);
     let r: Expr;
     switch (f.opc) {
-      case 0: r = bin(F.mul); break;
-      case 1: r = bin(F.div); break;
-      case 2: r = bin(F.add); break;
-      case 3: r = bin(F.sub); break;
+      case 0: r = strict('mul', bin(F.mul)); break;
+      case 1: r = strict('div', bin(F.div)); break;
+      case 2: r = strict('add', bin(F.add)); break;
+      case 3: r = strict('sub', bin(F.sub)); break;
       // Wasm max/min propagate NaN and order -0 < +0, as FMAX/FMIN do
-      case 4: r = bin(F.max); break;
-      case 5: r = bin(F.min); break;
-      case 6: r = bin(F.max, 'fp_nanm'); break; // FMAXNM: a single quiet NaN loses
-      case 7: r = bin(F.min, 'fp_nanm'); break;
-      default: r = F.neg(bin(F.mul)); break; // FNMUL negates the product, NaN included
+      case 4: r = minMax(0, bin(F.max)); break;
+      case 5: r = minMax(1, bin(F.min)); break;
+      case 6: r = minMax(2, bin(F.max, 'fp_nanm')); break; // FMAXNM: a single quiet NaN loses
+      case 7: r = minMax(3, bin(F.min, 'fp_nanm')); break;
+      default: r = F.neg(strict('mul', bin(F.mul))); break; // FNMUL negates the (rounded) product, NaN included
     }
     writeF(b, k, f.rd!, r);
   }, { guard: (f) => sOrD(f) && f.opc! <= 8 }),
@@ -160,42 +188,43 @@ export const fpRows: Row[] = [
   row('FMADD', '000 11111 ftype:2 o1 rm:5 o0 ra:5 rn:5 rd:5', (f, b) => {
     const k = kindOf(f.ftype!), F = fo(b.m, k);
     // the negations come first, so a negated NaN operand comes out with its sign flipped
-    let a = readF(b, k, f.ra!), x = readF(b, k, f.rn!);
-    const y = readF(b, k, f.rm!);
-    if (f.o1) a = F.neg(a);
-    if (f.o0 !== f.o1) x = F.neg(x);
-    writeF(b, k, f.rd!, callH(b, `fp_fmadd_${k.sfx}`, [x, y, a], k.t));
+    const a = () => (f.o1 ? F.neg(readF(b, k, f.ra!)) : readF(b, k, f.ra!));
+    const x = () => (f.o0 !== f.o1 ? F.neg(readF(b, k, f.rn!)) : readF(b, k, f.rn!));
+    const y = () => readF(b, k, f.rm!);
+    writeF(b, k, f.rd!, orStrict(b, callH(b, `fps_fma_${k.sfx}`, [x(), y(), a()], k.t), callH(b, `fp_fmadd_${k.sfx}`, [x(), y(), a()], k.t)));
   }, { guard: sOrD }),
 
   // ---- conversion between floating point and fixed point ----
   row('CVTF_fix', 'sf 00 11110 ftype:2 0 00 01 U scale:6 rn:5 rd:5', (f, b) => {
     const k = kindOf(f.ftype!), F = fo(b.m, k), fbits = 64 - f.scale!;
     // int → float rounds once; the scaling by 2^-fbits is then exact (no underflow possible)
-    writeF(b, k, f.rd!, F.mul(intToFloat(b, k, f.sf!, f.U!, f.rn!), pow2(b, k, -fbits)));
+    writeF(b, k, f.rd!, F.mul(orStrict(b, strictIntToFloat(b, k, f.sf!, f.U!, f.rn!), intToFloat(b, k, f.sf!, f.U!, f.rn!)), pow2(b, k, -fbits)));
   }, { guard: (f) => sOrD(f) && (!!f.sf || f.scale! >= 32) }),
   row('FCVTZ_fix', 'sf 00 11110 ftype:2 0 11 00 U scale:6 rn:5 rd:5', (f, b) => {
     const k = kindOf(f.ftype!), F = fo(b.m, k), fbits = 64 - f.scale!;
     // scaling up by 2^fbits is exact (or overflows to ∞, which saturates the same)
-    toInt(b, k, F.mul(readF(b, k, f.rn!), pow2(b, k, fbits)), f.sf!, f.U!, f.rd!);
+    const x = tmp(b, k.t, readF(b, k, f.rn!));
+    toInt(b, k, F.mul(x(), pow2(b, k, fbits)), f.sf!, f.U!, f.rd!, x, 3, fbits);
   }, { guard: (f) => sOrD(f) && (!!f.sf || f.scale! >= 32) }),
 
   // ---- conversion between floating point and integer ----
   // FCVTNS/NU, PS/PU, MS/MU, ZS/ZU
   row('FCVT_int', 'sf 00 11110 ftype:2 1 rmode:2 00 U 000000 rn:5 rd:5', (f, b) => {
     const { k, x } = source(b, f.ftype!, f.rn!);
-    toInt(b, k, roundBy(b, k, f.rmode!, x), f.sf!, f.U!, f.rd!);
+    toInt(b, k, roundBy(b, k, f.rmode!, x), f.sf!, f.U!, f.rd!, x, f.rmode!);
   }, { guard: notReserved }),
   row('FCVTA_int', 'sf 00 11110 ftype:2 1 00 10 U 000000 rn:5 rd:5', (f, b) => {
     const { k, x } = source(b, f.ftype!, f.rn!);
-    toInt(b, k, roundHalfAway(b, k, x), f.sf!, f.U!, f.rd!);
+    toInt(b, k, roundHalfAway(b, k, x), f.sf!, f.U!, f.rd!, x, 4);
   }, { guard: notReserved }),
   row('CVTF_int', 'sf 00 11110 ftype:2 1 00 01 U 000000 rn:5 rd:5', (f, b) => {
     if (f.ftype === 3) {
       // W fits a double exactly; an X that does not is far beyond the half range (→ ∞ either way)
-      return writeBits(b, 16, f.rd!, callH(b, 'fp_d2h', [intToFloat(b, FD, f.sf!, f.U!, f.rn!)], I32));
+      return writeBits(b, 16, f.rd!, orStrict(b, callH(b, 'fps_i2h', [intArg(b, f.sf!, f.U!, f.rn!), i32c(b, f.U!)], I32),
+        callH(b, 'fp_d2h', [intToFloat(b, FD, f.sf!, f.U!, f.rn!)], I32)));
     }
     const k = kindOf(f.ftype!);
-    writeF(b, k, f.rd!, intToFloat(b, k, f.sf!, f.U!, f.rn!));
+    writeF(b, k, f.rd!, orStrict(b, strictIntToFloat(b, k, f.sf!, f.U!, f.rn!), intToFloat(b, k, f.sf!, f.U!, f.rn!)));
   }, { guard: notReserved }),
   // FMOV between general and FP registers: W↔S, X↔D, W/X↔H, X↔V.D[1]
   row('FMOV_gen', 'sf 00 11110 ftype:2 1 rmode:2 11 toFP 000000 rn:5 rd:5', (f, b) => {
@@ -214,11 +243,21 @@ export const fpRows: Row[] = [
       || (f.rmode === 1 && f.sf === 1 && f.ftype === 2),
   }),
   row('FJCVTZS', '0 00 11110 01 1 11 110 000000 rn:5 rd:5', (f, b) => {
-    const m = b.m, r = tmp(b, I64, callH(b, 'fp_fjcvtzs', [readF(b, FD, f.rn!)], I64));
+    const m = b.m, x = tmp(b, F64, readF(b, FD, f.rn!));
+    b.emit(m.if(isStrict(b), callH(b, 'fps_fjcvt', [x()], binaryen.none)));
+    const r = tmp(b, I64, callH(b, 'fp_fjcvtzs', [x()], I64));
     setW(b, f.rd!, m.i32.wrap(r()));
     setNZCV(b, i32c(b, 0), m.i32.wrap(m.i64.shr_u(r(), i64c(b, 32))), i32c(b, 0), i32c(b, 0));
   }),
 ];
+
+/** the SCVTF/UCVTF operand as an i64 (W extended by signedness) */
+function intArg(b: Builder, sf: number, U: number, rn: number): Expr {
+  return sf ? xr(b, rn) : U ? b.m.i64.extend_u(wr(b, rn)) : b.m.i64.extend_s(wr(b, rn));
+}
+/** strict SCVTF/UCVTF core: FPCR.RMode, IXC */
+const strictIntToFloat = (b: Builder, k: FPKind, sf: number, U: number, rn: number): Expr =>
+  callH(b, `fps_i2f_${k.sfx}`, [intArg(b, sf, U, rn), i32c(b, U)], k.t);
 
 /** SCVTF/UCVTF core: W or X (sf), signed or not (U), rounded once to the kind */
 function intToFloat(b: Builder, k: FPKind, sf: number, U: number, rn: number): Expr {
