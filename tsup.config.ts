@@ -18,13 +18,23 @@ function sourceHash(dir = 'src'): string {
 }
 
 export default defineConfig({
-  entry: { index: 'src/index.ts', cli: 'src/cli/main.ts', node: 'src/node/index.ts' },
+  entry: { index: 'src/index.ts', cli: 'src/cli/main.ts', node: 'src/node/index.ts', program: 'src/program/index.ts', worker: 'src/program/worker.ts' },
   format: ['esm'],
   target: 'node20',
-  dts: { entry: { index: 'src/index.ts', node: 'src/node/index.ts' } },
+  dts: { entry: { index: 'src/index.ts', node: 'src/node/index.ts', program: 'src/program/index.ts' } },
   clean: true,
   sourcemap: true,
   splitting: true,
   external: ['binaryen'],
   define: { __ELF2WASM_BUILD__: JSON.stringify(sourceHash()) },
+  esbuildPlugins: [{
+    // the program API starts `new Worker(new URL('./worker.ts', import.meta.url))`: in dist that file is worker.js
+    name: 'worker-url',
+    setup(build) {
+      build.onLoad({ filter: /src[\\/]program[\\/]worker-client\.ts$/ }, (args) => ({
+        contents: readFileSync(args.path, 'utf8').replaceAll("'./worker.ts'", "'./worker.js'"),
+        loader: 'ts',
+      }));
+    },
+  }],
 });

@@ -4,3 +4,4 @@ export type { TranslationMeta } from './meta.ts';
 export { ElfFormatError } from './elf/errors.ts';
 export { META_SECTION, readJsonSection } from './wasm/custom-section.ts';
 export { TRANSLATOR_VERSION } from './version.ts';
+export { createProgram, ProgramError, serveWorker, type ElfProgram, type ProgramErrorCode, type ProgramSource, type RunOptions, type RunResult, type WorkerLike } from './program/index.ts';

@@ -1,0 +1,61 @@
+// One run of a translated program in the current thread: a fresh instance and memory, WASI from
+// browser_wasi_shim over an in-memory file system and captured stdio. Used directly on the
+// caller's thread and by the worker entry.
+import { WASI } from '@bjorn3/browser_wasi_shim';
+import type { TranslationMeta } from '../meta.ts';
+import { runGuest } from '../runtime/process.ts';
+import type { WasiImports } from '../runtime/wasi.ts';
+import { buildRoot, collectFiles } from './fs.ts';
+import { OutputSink, stdinFile } from './stdio.ts';
+import { ProgramError, type RunOptions, type RunResult } from './types.ts';
+
+/** The part of RunOptions that crosses to a worker (no callbacks). */
+export type PlainRunOptions = Pick<RunOptions, 'args' | 'env' | 'stdin' | 'files' | 'cwd'>;
+
+export interface Streams {
+  onStdout?: (text: string) => void;
+  onStderr?: (text: string) => void;
+}
+
+export function plainOptions(options: RunOptions): PlainRunOptions {
+  const { args, env, stdin, files, cwd } = options;
+  return { args, env, stdin, files, cwd };
+}
+
+/** The guest path of the executable (AT_EXECFN, /proc/self/exe). */
+export function execPathOf(name: string): string {
+  return name.startsWith('/') ? name : `/bin/${name}`;
+}
+
+export async function execute(name: string, module: WebAssembly.Module, meta: TranslationMeta, options: PlainRunOptions, streams: Streams = {}): Promise<RunResult> {
+  const cwd = options.cwd ?? '/';
+  const stdout = new OutputSink(streams.onStdout);
+  const stderr = new OutputSink(streams.onStderr);
+  let root;
+  try {
+    root = buildRoot(options.files, cwd);
+  } catch (e) {
+    throw e instanceof TypeError ? new TypeError(`elf program "${name}": ${e.message}`) : e;
+  }
+  const fds = [stdinFile(options.stdin), stdout.fd, stderr.fd, root];
+  const makeWasi = (instance: WebAssembly.Instance): WasiImports => {
+    const wasi = new WASI([], [], fds, { debug: false });
+    wasi.inst = instance as unknown as typeof wasi.inst;
+    return wasi.wasiImport as WasiImports;
+  };
+  let exitCode: number;
+  try {
+    exitCode = await runGuest(module, meta, {
+      args: [name, ...(options.args ?? [])],
+      env: options.env ?? {},
+      cwd,
+      execPath: execPathOf(name),
+      rootFd: 3,
+      makeWasi,
+    });
+  } catch (e) {
+    if (e instanceof WebAssembly.LinkError) throw new ProgramError(name, 'BAD_MODULE', `not a translated program: ${e.message}`, { cause: e });
+    throw e;
+  }
+  return { exitCode, stdout: stdout.finish(), stderr: stderr.finish(), files: collectFiles(root.dir) };
+}

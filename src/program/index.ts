@@ -1,0 +1,63 @@
+// createProgram: the object a bundler plugin's loader module exports for a translated ELF.
+//
+//   const tool = createProgram('tool', { url: new URL('./tool.wasm', import.meta.url) });
+//   const { exitCode, stdout } = await tool.run({ args: ['-v'], stdin: 'data', worker: true });
+import type { TranslationMeta } from '../meta.ts';
+import { execute, plainOptions } from './execute.ts';
+import { compileSource, metaOf } from './load.ts';
+import { ProgramError, type ElfProgram, type ProgramSource, type RunOptions, type RunResult, type WorkerLike } from './types.ts';
+import { defaultWorker, runInWorker } from './worker-client.ts';
+
+export type { ElfProgram, ProgramErrorCode, ProgramSource, RunOptions, RunResult, WorkerLike } from './types.ts';
+export { ProgramError } from './types.ts';
+export { serveWorker } from './serve.ts';
+
+interface Compiled { module: WebAssembly.Module; meta: TranslationMeta }
+
+export function createProgram(name: string, source: ProgramSource): ElfProgram {
+  if (typeof name !== 'string' || !name) throw new TypeError('createProgram: the name must be a non-empty string');
+  if (!source || typeof source !== 'object') throw new TypeError(`createProgram("${name}"): a source is required`);
+  let compiled: Promise<Compiled> | undefined;
+
+  /** Compiles once; a failure is not cached, so a later run retries (e.g. after a network error). */
+  const prepare = (): Promise<Compiled> => {
+    if (compiled) return compiled;
+    const p = (async (): Promise<Compiled> => {
+      const module = await compileSource(name, source);
+      return { module, meta: metaOf(name, module, source.meta) };
+    })();
+    compiled = p;
+    p.catch(() => {
+      if (compiled === p) compiled = undefined;
+    });
+    return p;
+  };
+
+  const pickWorker = (w: NonNullable<RunOptions['worker']>): [WorkerLike, boolean] => {
+    if (w === true) return [(source.worker ?? defaultWorker)(), true];
+    if (typeof w === 'function') return [w(), true];
+    if (typeof w === 'object') return [w, false];
+    throw new TypeError(`elf program "${name}": worker must be a boolean, a worker or a factory`);
+  };
+
+  return {
+    name,
+    async compile(): Promise<WebAssembly.Module> {
+      return (await prepare()).module;
+    },
+    async run(options: RunOptions = {}): Promise<RunResult> {
+      const { module, meta } = await prepare();
+      const streams = { onStdout: options.onStdout, onStderr: options.onStderr };
+      if (!options.worker) return execute(name, module, meta, plainOptions(options), streams);
+      let worker: WorkerLike;
+      let owned: boolean;
+      try {
+        [worker, owned] = pickWorker(options.worker);
+      } catch (e) {
+        if (e instanceof ProgramError) throw e;
+        throw new ProgramError(name, 'WORKER_FAILED', `cannot start a worker: ${e instanceof Error ? e.message : String(e)}`, { cause: e });
+      }
+      return runInWorker(worker, owned, name, module, meta, plainOptions(options), streams);
+    },
+  };
+}

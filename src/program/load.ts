@@ -1,0 +1,115 @@
+// Getting a program's compiled module and its translation metadata from a ProgramSource.
+import type { TranslationMeta } from '../meta.ts';
+import { META_SECTION } from '../wasm/custom-section.ts';
+import { ProgramError, type ProgramSource } from './types.ts';
+
+type FsPromises = { readFile(path: URL): Promise<Uint8Array> };
+
+/** node:fs/promises when running under Node (process.getBuiltinModule needs no import, so
+ *  bundlers targeting browsers see nothing to resolve); undefined elsewhere. */
+function nodeFs(): FsPromises | undefined {
+  const proc = (globalThis as { process?: { getBuiltinModule?: (id: string) => unknown } }).process;
+  return typeof proc?.getBuiltinModule === 'function' ? (proc.getBuiltinModule('node:fs/promises') as FsPromises | undefined) : undefined;
+}
+
+async function compileBytes(name: string, bytes: Uint8Array | ArrayBuffer): Promise<WebAssembly.Module> {
+  try {
+    return await WebAssembly.compile(bytes as Uint8Array<ArrayBuffer>);
+  } catch (e) {
+    throw new ProgramError(name, 'BAD_MODULE', `not a valid WebAssembly module: ${e instanceof Error ? e.message : String(e)}`, { cause: e });
+  }
+}
+
+async function fetchModule(name: string, url: string | URL): Promise<WebAssembly.Module> {
+  const href = String(url);
+  const failed = (why: string, cause?: unknown): ProgramError => new ProgramError(name, 'LOAD_FAILED', `cannot load ${href}: ${why}`, { cause });
+  if (href.startsWith('file:')) {
+    const fs = nodeFs();
+    if (fs) {
+      let bytes: Uint8Array;
+      try {
+        bytes = await fs.readFile(new URL(href));
+      } catch (e) {
+        throw failed(e instanceof Error ? e.message : String(e), e);
+      }
+      return compileBytes(name, bytes);
+    }
+  }
+  if (typeof fetch !== 'function') throw failed('fetch is not available here (give `bytes`, `module` or `load`)');
+  let response: Response;
+  try {
+    response = await fetch(url);
+  } catch (e) {
+    throw failed(e instanceof Error ? e.message : String(e), e);
+  }
+  if (!response.ok) throw failed(`HTTP ${response.status} ${response.statusText}`.trim());
+  // compileStreaming insists on the application/wasm MIME type; anything else goes by bytes.
+  const type = response.headers.get('content-type') ?? '';
+  if (typeof WebAssembly.compileStreaming === 'function' && /^application\/wasm\b/i.test(type)) {
+    try {
+      return await WebAssembly.compileStreaming(response);
+    } catch (e) {
+      if (e instanceof WebAssembly.CompileError) throw new ProgramError(name, 'BAD_MODULE', `not a valid WebAssembly module: ${e.message}`, { cause: e });
+      throw failed(e instanceof Error ? e.message : String(e), e);
+    }
+  }
+  let body: ArrayBuffer;
+  try {
+    body = await response.arrayBuffer();
+  } catch (e) {
+    throw failed(e instanceof Error ? e.message : String(e), e);
+  }
+  return compileBytes(name, body);
+}
+
+/** Throws unless `module` looks like a translated program (imports only from `linux`, exports
+ *  `memory` and `run`), so a wrong file fails with a clear message rather than a LinkError. */
+export function checkModule(name: string, module: WebAssembly.Module): void {
+  const exports = WebAssembly.Module.exports(module);
+  const has = (n: string, kind: string): boolean => exports.some((e) => e.name === n && e.kind === kind);
+  const foreign = WebAssembly.Module.imports(module).find((i) => i.module !== 'linux');
+  if (!has('memory', 'memory') || !has('run', 'function') || foreign) {
+    const why = foreign ? `it imports ${foreign.module}.${foreign.name}` : 'it does not export `memory` and `run`';
+    throw new ProgramError(name, 'BAD_MODULE', `not a translated program (${why})`);
+  }
+}
+
+/** Compiles the source's module (not cached here: ElfProgram caches the promise). */
+export async function compileSource(name: string, source: ProgramSource): Promise<WebAssembly.Module> {
+  let module: WebAssembly.Module;
+  if (source.module) {
+    if (!(source.module instanceof WebAssembly.Module)) throw new ProgramError(name, 'BAD_MODULE', '`module` is not a WebAssembly.Module');
+    module = source.module;
+  } else if (source.bytes) module = await compileBytes(name, source.bytes);
+  else if (source.load) {
+    let bytes: Uint8Array | ArrayBuffer;
+    try {
+      bytes = await source.load();
+    } catch (e) {
+      throw new ProgramError(name, 'LOAD_FAILED', `load() failed: ${e instanceof Error ? e.message : String(e)}`, { cause: e });
+    }
+    module = await compileBytes(name, bytes);
+  } else if (source.url !== undefined) module = await fetchModule(name, source.url);
+  else throw new ProgramError(name, 'NO_SOURCE', 'no module source: give one of `module`, `bytes`, `load` or `url`');
+  checkModule(name, module);
+  return module;
+}
+
+/** The translation metadata: `source.meta`, else the module's custom section. */
+export function metaOf(name: string, module: WebAssembly.Module, given?: TranslationMeta): TranslationMeta {
+  let meta: unknown = given;
+  if (meta === undefined) {
+    const [section] = WebAssembly.Module.customSections(module, META_SECTION);
+    if (!section) throw new ProgramError(name, 'NO_META', `no translation metadata: the module has no "${META_SECTION}" section and none was given`);
+    try {
+      meta = JSON.parse(new TextDecoder().decode(section));
+    } catch (e) {
+      throw new ProgramError(name, 'NO_META', `the "${META_SECTION}" section is not valid JSON`, { cause: e });
+    }
+  }
+  const m = meta as Partial<TranslationMeta> | null;
+  if (!m || typeof m !== 'object' || m.arch !== 'aarch64' || typeof m.entry !== 'number' || typeof m.privateEnd !== 'number' || !Array.isArray(m.symbols)) {
+    throw new ProgramError(name, 'NO_META', 'the translation metadata is malformed');
+  }
+  return m as TranslationMeta;
+}

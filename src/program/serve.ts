@@ -1,0 +1,39 @@
+// The worker side of worker mode: runs programs sent by the caller's thread (worker-client.ts)
+// and streams their output back. worker.ts is the entry that starts it.
+import { execute } from './execute.ts';
+import { isRequest, listen, serializeError, type RunRequest, type WorkerReply } from './protocol.ts';
+import type { WorkerLike } from './types.ts';
+
+/** Serves run requests arriving on `port` (a worker's global scope or Node's parentPort). */
+export function serveWorker(port: WorkerLike): void {
+  const post = (reply: WorkerReply, transfer: ArrayBuffer[] = []): void => port.postMessage(reply, transfer);
+  const handle = async (req: RunRequest): Promise<void> => {
+    const { id } = req;
+    try {
+      const result = await execute(req.name, req.module, req.meta, req.options, {
+        onStdout: req.stream[0] ? (text) => post({ kind: 'elf2wasm:out', id, fd: 1, text }) : undefined,
+        onStderr: req.stream[1] ? (text) => post({ kind: 'elf2wasm:out', id, fd: 2, text }) : undefined,
+      });
+      // the file contents are copies made for this reply: hand their buffers over
+      const transfer = Object.values(result.files ?? {}).map((b) => b.buffer as ArrayBuffer);
+      post({ kind: 'elf2wasm:done', id, result }, transfer);
+    } catch (e) {
+      post({ kind: 'elf2wasm:error', id, error: serializeError(e) });
+    }
+  };
+  listen(port, 'message', (data) => {
+    if (isRequest(data)) void handle(data);
+  });
+}
+
+/** The port of the worker this module runs in, if it runs in one. process.getBuiltinModule
+ *  needs no import, so browser bundles have nothing Node-specific to resolve. */
+export function workerPort(): WorkerLike | undefined {
+  const g = globalThis as { WorkerGlobalScope?: unknown; process?: { getBuiltinModule?: (id: string) => unknown } };
+  if (typeof g.WorkerGlobalScope === 'function' && globalThis instanceof (g.WorkerGlobalScope as new () => object)) {
+    return globalThis as unknown as WorkerLike;
+  }
+  const threads = g.process?.getBuiltinModule?.('node:worker_threads') as { parentPort?: WorkerLike | null } | undefined;
+  return threads?.parentPort ?? undefined;
+}
+

@@ -1,0 +1,82 @@
+// The program API: what a bundler plugin's generated loader module exports for each translated
+// executable. Isomorphic (browsers, workers, Node); no `node:` imports anywhere in src/program.
+import type { TranslationMeta } from '../meta.ts';
+
+/** Where a program's translated module comes from. At least one of `module`, `bytes`, `load`
+ *  or `url` is needed; the first present in that order is used. */
+export interface ProgramSource {
+  /** translation metadata; default: the `elf2wasm.meta` custom section of the module */
+  meta?: TranslationMeta;
+  /** the .wasm to fetch (http(s):, data:, blob:, or file: under Node) */
+  url?: string | URL;
+  /** the .wasm bytes */
+  bytes?: Uint8Array;
+  /** an already compiled module */
+  module?: WebAssembly.Module;
+  /** produces the .wasm bytes (for hosts where `fetch(url)` does not work) */
+  load?: () => Promise<Uint8Array | ArrayBuffer>;
+  /** creates a worker running `worker.ts`, used when a run asks for `worker: true`
+   *  (default: `new Worker(new URL('./worker.ts', import.meta.url), { type: 'module' })`) */
+  worker?: () => WorkerLike;
+}
+
+export interface RunOptions {
+  /** argv[1..]; argv[0] is the program name */
+  args?: string[];
+  env?: Record<string, string>;
+  stdin?: string | Uint8Array;
+  /** absolute guest paths → contents, in an in-memory file system (parent directories are
+   *  created; a path ending in "/" makes an empty directory). The guest may change it. */
+  files?: Record<string, string | Uint8Array>;
+  /** working directory, created if missing (default "/") */
+  cwd?: string;
+  /** called with decoded UTF-8 text as the guest writes (multi-byte sequences are never split) */
+  onStdout?(text: string): void;
+  onStderr?(text: string): void;
+  /** run off the caller's thread: `true` uses the program's worker factory (or the default);
+   *  a factory makes a worker for this run (terminated after it); a worker is used as is
+   *  (kept alive, so it can serve many runs). */
+  worker?: boolean | WorkerLike | (() => WorkerLike);
+}
+
+export interface RunResult {
+  exitCode: number;
+  stdout: string;
+  stderr: string;
+  /** every regular file of the in-memory file system after the run, by absolute path */
+  files?: Record<string, Uint8Array>;
+}
+
+export interface ElfProgram {
+  readonly name: string;
+  /** runs the program as a fresh process (fresh instance, memory and file system) */
+  run(options?: RunOptions): Promise<RunResult>;
+  /** compiles (once) and returns the module, e.g. to start loading early */
+  compile(): Promise<WebAssembly.Module>;
+}
+
+/** A Web Worker, a worker_threads Worker or a MessagePort-like object. Messages arrive through
+ *  addEventListener('message', e => e.data) (browsers) or on('message', data) (Node). */
+export interface WorkerLike {
+  postMessage(message: unknown, transfer?: readonly unknown[]): void;
+  addEventListener?(type: string, listener: (event: any) => void): void;
+  removeEventListener?(type: string, listener: (event: any) => void): void;
+  on?(type: string, listener: (...args: any[]) => void): unknown;
+  off?(type: string, listener: (...args: any[]) => void): unknown;
+  terminate?(): unknown;
+}
+
+export type ProgramErrorCode = 'NO_SOURCE' | 'LOAD_FAILED' | 'BAD_MODULE' | 'NO_META' | 'WORKER_FAILED';
+
+/** A program could not be loaded or started (guest failures are exit codes instead). */
+export class ProgramError extends Error {
+  readonly code: ProgramErrorCode;
+  readonly program: string;
+
+  constructor(program: string, code: ProgramErrorCode, message: string, options?: { cause?: unknown }) {
+    super(`elf program "${program}": ${message}`, options);
+    this.name = 'ProgramError';
+    this.code = code;
+    this.program = program;
+  }
+}
