@@ -1,0 +1,5 @@
+// unplugin-elf for vite: `plugins: [elf()]`
+import { unplugin } from './bundler/plugin.ts';
+
+export type { Options } from './bundler/options.ts';
+export default unplugin.vite;

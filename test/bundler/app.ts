@@ -1,0 +1,44 @@
+// A throwaway app for bundler tests: main.js imports hello.elf (the musl hello fixture) and prints
+// its run result as JSON; bad.js imports an x86-64 ELF. node_modules/unplugin-elf links to this
+// repo, so `unplugin-elf/program` resolves to its dist/ (built by the suite's global setup).
+import { execFileSync } from 'node:child_process';
+import { copyFileSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+
+export const ROOT = resolve(import.meta.dirname, '../..');
+const FIXTURES = join(ROOT, 'test/fixtures');
+
+export const expected = JSON.parse(readFileSync(join(FIXTURES, 'expected/hello-musl/args.json'), 'utf8')) as { stdout: string; stderr: string; status: number };
+
+export interface App { dir: string; cacheDir: string }
+
+export function makeApp(): App {
+  const dir = mkdtempSync(join(tmpdir(), 'unplugin-elf-app-'));
+  mkdirSync(join(dir, 'node_modules'));
+  symlinkSync(ROOT, join(dir, 'node_modules/unplugin-elf'), 'dir');
+  copyFileSync(join(FIXTURES, 'bin/hello-musl'), join(dir, 'hello.elf'));
+  copyFileSync(join(FIXTURES, 'elf/x86-64-head'), join(dir, 'bad.elf'));
+  writeFileSync(join(dir, 'main.js'), [
+    "import prog from './hello.elf';",
+    "prog.run({ args: ['one', 'two three'] }).then((r) => console.log(JSON.stringify({ exitCode: r.exitCode, stdout: r.stdout, stderr: r.stderr })));",
+    '',
+  ].join('\n'));
+  writeFileSync(join(dir, 'bad.js'), "import prog from './bad.elf';\nconsole.log(prog.name);\n");
+  return { dir, cacheDir: join(dir, 'cache') };
+}
+
+export function removeApp(app: App | undefined): void {
+  if (app) rmSync(app.dir, { recursive: true, force: true });
+}
+
+/** runs a built bundle with Node and parses the JSON line it prints */
+export function runBundle(file: string): { exitCode: number; stdout: string; stderr: string } {
+  const out = execFileSync(process.execPath, [file], { encoding: 'utf8', timeout: 60_000 });
+  return JSON.parse(out.trim().split('\n').at(-1) ?? '') as { exitCode: number; stdout: string; stderr: string };
+}
+
+/** every file under `dir`, relative */
+export function listFiles(dir: string): string[] {
+  return readdirSync(dir, { recursive: true, encoding: 'utf8' });
+}

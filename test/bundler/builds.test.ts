@@ -1,0 +1,67 @@
+// Each bundler builds an app importing a .elf; the bundle runs under Node like qemu-aarch64 did.
+import { existsSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, afterEach, describe, expect, it, vi } from 'vitest';
+import elfRollup from '../../src/rollup.ts';
+import { expected, listFiles, makeApp, removeApp, runBundle } from './app.ts';
+import { builders } from './builders.ts';
+
+afterEach(() => { vi.restoreAllMocks(); });
+
+/** the [unplugin-elf] lines logged while `fn` runs */
+async function logged(fn: () => Promise<void>): Promise<string[]> {
+  const lines: string[] = [];
+  vi.spyOn(console, 'log').mockImplementation((...a: unknown[]) => { lines.push(a.join(' ')); });
+  await fn();
+  vi.restoreAllMocks();
+  return lines.filter((l) => l.startsWith('[unplugin-elf]'));
+}
+
+for (const [name, build] of Object.entries(builders)) {
+  describe(name, () => {
+    const app = makeApp();
+    afterAll(() => removeApp(app));
+
+    it('bundles hello.elf into an app that runs under Node', async () => {
+      const out = join(app.dir, 'dist-1');
+      const log = await logged(() => build(app, 'main.js', out));
+      expect(log).toEqual([expect.stringMatching(/^\[unplugin-elf\] hello\.elf → \d+ KiB wasm in \d+ ms$/)]);
+      const wasm = listFiles(out).filter((f) => f.endsWith('.wasm'));
+      expect(wasm).toHaveLength(1);
+      if (name === 'rollup' || name === 'vite') expect(wasm[0]).toMatch(/hello-[\w-]{6,}\.wasm$/);
+      const sizes = Object.fromEntries(listFiles(out).filter((f) => /\.(m?js|wasm)$/.test(f)).map((f) => [f, statSync(join(out, f)).size]));
+      console.info(`${name} output:`, JSON.stringify(sizes));
+      const got = runBundle(join(out, 'main.js'));
+      expect({ stdout: got.stdout, stderr: got.stderr, status: got.exitCode }).toEqual(expected);
+    });
+
+    it('takes the translation from the cache on the second build', async () => {
+      const out = join(app.dir, 'dist-2');
+      const log = await logged(() => build(app, 'main.js', out));
+      expect(log).toEqual([expect.stringMatching(/^\[unplugin-elf\] hello\.elf → \d+ KiB wasm \(cached\)$/)]);
+      expect(existsSync(join(out, 'main.js'))).toBe(true);
+    });
+
+    it('fails the build on an x86-64 executable, naming the file', async () => {
+      const err = await build(app, 'bad.js', join(app.dir, 'dist-bad')).then(() => undefined, (e: unknown) => e);
+      expect(err).toBeInstanceOf(Error);
+      expect(String((err as Error).message)).toMatch(/bad\.elf.*x86-64 ELF: only AArch64 is supported/s);
+    });
+  });
+}
+
+describe('inlineLimit', () => {
+  const app = makeApp();
+  afterAll(() => removeApp(app));
+
+  it('inlines a translation under the limit as a data: URL instead of emitting it', async () => {
+    const { rollup } = await import('rollup');
+    const bundle = await rollup({ input: join(app.dir, 'main.js'), plugins: [elfRollup({ root: app.dir, cacheDir: app.cacheDir, inlineLimit: 1 << 24, quiet: true })], external: ['unplugin-elf/program'] });
+    const out = join(app.dir, 'dist');
+    await bundle.write({ dir: out, format: 'es', entryFileNames: 'main.js' });
+    await bundle.close();
+    expect(listFiles(out).filter((f) => f.endsWith('.wasm'))).toEqual([]);
+    const got = runBundle(join(out, 'main.js'));
+    expect({ stdout: got.stdout, stderr: got.stderr, status: got.exitCode }).toEqual(expected);
+  });
+});
