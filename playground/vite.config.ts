@@ -1,0 +1,26 @@
+// The playground: `npm run playground` (vite dev server) or `npx vite build playground`.
+// It uses the plugin and the program API straight from this repository's sources, so no build
+// of dist/ is needed; an app would write `import elf from 'unplugin-elf/vite'` instead.
+import { fileURLToPath } from 'node:url';
+import { defineConfig } from 'vite';
+import elf from '../src/vite.ts';
+
+const repo = fileURLToPath(new URL('..', import.meta.url));
+
+export default defineConfig({
+  root: fileURLToPath(new URL('.', import.meta.url)),
+  plugins: [elf()],
+  resolve: {
+    alias: [
+      // the .elf loader modules import the program API by its package name
+      { find: /^unplugin-elf\/program$/, replacement: fileURLToPath(new URL('../src/program/index.ts', import.meta.url)) },
+    ],
+  },
+  server: { fs: { allow: [repo] } },
+  worker: { format: 'es' },
+  // the in-page translator chunk is binaryen (~13 MB), loaded only when a file is dropped
+  build: { target: 'es2022', outDir: 'dist', emptyOutDir: true, chunkSizeWarningLimit: 16_000 },
+  // binaryen (the in-page translator, imported lazily) is pre-bundled up front, so that the first
+  // dropped file does not make vite discover a new dependency and reload the page
+  optimizeDeps: { include: ['@xterm/xterm', '@xterm/addon-fit', 'binaryen'] },
+});
