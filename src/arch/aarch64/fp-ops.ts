@@ -369,6 +369,7 @@ function fmaDouble(m: binaryen.Module, name: string): void {
     r.set(f.add(th.get(), f.reinterpret(S.get()))),
   ];
   fn.add(name, F64, [
+    ...hardwareFirst(m, 'fma64', r, [a, b, c]),
     A.set(i.reinterpret(a())), B.set(i.reinterpret(b())), C.set(i.reinterpret(c())),
     ea.set(expOf(A.get())), eb.set(expOf(B.get())), ec.set(expOf(C.get())),
     m.if(m.i32.and(m.i32.and(inRange(ea, 564, 920), inRange(eb, 564, 920)), m.i32.or(inRange(ec, 53, 1971), i.eqz(i.shl(C.get(), L(m, 1))))),
@@ -382,6 +383,22 @@ function fmaDouble(m: binaryen.Module, name: string): void {
     r.get(),
   ]);
   nan3(FD)(m, `${name}_nan`);
+}
+
+/**
+ * When the runtime found a fused multiply-add in the engine (module global `hwfma`, import
+ * `fma64`/`fma32`, see src/runtime/fma.ts), use it and return unless the result is a NaN, whose
+ * AArch64 payload the software path below works out. Modules without that import (unit-test
+ * harnesses) get the software path only.
+ */
+function hardwareFirst(m: binaryen.Module, fma: string, r: Var, args: (() => Expr)[]): Expr[] {
+  if (!m.getGlobal('hwfma')) return [];
+  const t = binaryen.getExpressionType(args[0]!());
+  const eq = t === F64 ? m.f64.eq : m.f32.eq;
+  return [m.if(m.global.get('hwfma', binaryen.i32), m.block(null, [
+    r.set(m.call(fma, args.map((a) => a()), t)),
+    m.if(eq(r.get(), r.get()), m.return(r.get())),
+  ]))];
 }
 
 /**
@@ -531,6 +548,7 @@ function fmaSingle(m: binaryen.Module, name: string): void {
   const p = fn.local(F64), c = fn.local(F64), s = fn.local(F64), z = fn.local(F64), e = fn.local(F64);
   const S = fn.local(I64), r = fn.local(F32);
   fn.add(name, F32, [
+    ...hardwareFirst(m, 'fma32', r, [() => fn.p(0), () => fn.p(1), () => fn.p(2)]),
     p.set(f.mul(f.promote(fn.p(0)), f.promote(fn.p(1)))),
     c.set(f.promote(fn.p(2))),
     s.set(f.add(p.get(), c.get())),
