@@ -7,15 +7,20 @@ export class ModuleContext {
   /** nested guest calls kept on the Wasm stack before unwinding to the dispatcher */
   readonly callDepthLimit: number;
   private readonly names = new Map<number, string>();
+  private readonly indices = new Map<number, number>();
   private readonly transitiveWrites = new Map<number, Set<number> | undefined>();
   private readonly helpersAdded = new Set<string>();
 
   constructor(readonly m: binaryen.Module, readonly program: Program, readonly arch: Arch, callDepthLimit: number) {
     this.callDepthLimit = callDepthLimit;
-    for (const fn of program.functions.values()) this.names.set(fn.entry, wasmName(fn));
+    const sorted = [...program.functions.values()].sort((a, b) => a.entry - b.entry);
+    sorted.forEach((fn, i) => { this.names.set(fn.entry, wasmName(fn)); this.indices.set(fn.entry, i); });
   }
 
   functionName(pc: number): string | undefined { return this.names.get(pc); }
+
+  /** index in the function table (and in the dispatch table's entries), in entry-address order */
+  functionIndex(pc: number): number { return this.indices.get(pc)!; }
 
   /** registers a direct call to `pc` may change (undefined: any) */
   clobbers(pc: number): Set<number> | undefined { return this.transitiveWrites.get(pc); }

@@ -21,6 +21,8 @@ type Terminator =
   | { kind: 'goto'; to: number }
   | { kind: 'cond'; cond: number; to: number; tail: boolean; next: number }
   | { kind: 'switch'; value: number; targets: number[] }
+  /** computed goto: `value` holds this function's entry index for the target, or -1 */
+  | { kind: 'entries'; value: number; target: number }
   | { kind: 'none' };
 
 const wasmType = (t: string) => (t === 'i64' ? binaryen.i64 : t === 'i32' ? binaryen.i32 : binaryen.v128);
@@ -134,9 +136,17 @@ export class FunctionEmitter implements Builder {
         items.push(m.local.set(t, r!));
         const targets = (blk.jumpTable ?? []).filter((x) => this.fn.blocks.has(x));
         if (targets.length) return finish({ kind: 'switch', value: t, targets });
+        // A computed goto (or a table we could not read): if the target is one of this function's
+        // entry points, branch there directly through the dispatch table's entry index; anything
+        // else leaves through the dispatcher. Such functions re-enter themselves, so NZCV is homed.
         this.computedGoto = true;
-        items.push(...this.indirectJump(t));
-        return finish({ kind: 'none' });
+        const slot = this.temp(binaryen.i32), e = this.temp(binaryen.i32);
+        const slotGet = () => m.local.get(slot, binaryen.i32);
+        items.push(m.local.set(slot, m.call('lookup', [m.i32.wrap(m.local.get(t, binaryen.i64))], binaryen.i32)));
+        items.push(m.local.set(e, m.if(
+          m.i32.and(m.i32.ne(slotGet(), m.i32.const(0)), m.i32.eq(m.i32.load(4, 4, slotGet()), m.i32.const(this.ctx.functionIndex(this.fn.entry)))),
+          m.i32.load(8, 4, slotGet()), m.i32.const(-1))));
+        return finish({ kind: 'entries', value: e, target: t });
       }
       case 'stop':
         items.push(m.unreachable());
@@ -238,7 +248,11 @@ export class FunctionEmitter implements Builder {
     const held = this.held();
     const rl = new binaryen.Relooper(m);
     const rb = new Map<number, number>();
-    for (const pb of this.blocks) rb.set(pb.start, rl.addBlock(resolve(pb.items)));
+    for (const pb of this.blocks) {
+      rb.set(pb.start, pb.term.kind === 'entries'
+        ? rl.addBlockWithSwitch(resolve(pb.items), m.local.get(pb.term.value, binaryen.i32))
+        : rl.addBlock(resolve(pb.items)));
+    }
     const stubs = new Map<number, number>();
     for (const [t, pb] of this.tailStubs) stubs.set(t, rl.addBlock(resolve(pb.items)));
     for (const pb of this.blocks) {
@@ -250,6 +264,8 @@ export class FunctionEmitter implements Builder {
       } else if (term.kind === 'switch') {
         for (const t of term.targets) rl.addBranch(from, rb.get(t)!, m.i64.eq(m.local.get(term.value, binaryen.i64), this.i64(t)), 0);
         rl.addBranch(from, rl.addBlock(resolve(this.indirectJump(term.value))), 0, 0);
+      } else if (term.kind === 'entries') {
+        this.entrySwitch(rl, from, rb, rl.addBlock(resolve(this.indirectJump(term.target))), false);
       }
     }
     // prologue: load what this function holds, then enter at the requested entry point
@@ -261,19 +277,24 @@ export class FunctionEmitter implements Builder {
       rl.addBranch(head, rb.get(entries[0]!)!, 0, 0);
     } else {
       head = rl.addBlockWithSwitch(prologue, m.local.get(0, binaryen.i32));
-      // one switch edge per target block; entry 0 is the default
-      const byBlock = new Map<number, number[]>();
-      entries.forEach((e, k) => {
-        if (!k || e === entries[0]) return;
-        const list = byBlock.get(rb.get(e)!) ?? [];
-        byBlock.set(rb.get(e)!, [...list, k]);
-      });
-      for (const [blk, idx] of byBlock) rl.addBranchForSwitch(head, blk, idx, 0);
-      rl.addBranchForSwitch(head, rb.get(entries[0]!)!, [], 0);
+      this.entrySwitch(rl, head, rb, rb.get(entries[0]!)!, true);
     }
     const label = this.temp(binaryen.i32);
     const body = rl.renderAndDispose(head, label);
     m.addFunction(name, binaryen.i32, binaryen.none, this.localTypes, body);
+  }
+
+  /** switch edges from `from` on an entry index: one edge per target block, `fallback` the default */
+  private entrySwitch(rl: binaryen.Relooper, from: number, rb: Map<number, number>, fallback: number, entryIsDefault: boolean): void {
+    const entries = this.fn.entries;
+    const byBlock = new Map<number, number[]>();
+    entries.forEach((e, k) => {
+      const blk = rb.get(e)!;
+      if (entryIsDefault && blk === fallback) return;
+      byBlock.set(blk, [...(byBlock.get(blk) ?? []), k]);
+    });
+    for (const [blk, idx] of byBlock) rl.addBranchForSwitch(from, blk, idx, 0);
+    rl.addBranchForSwitch(from, fallback, [], 0);
   }
 
   private fellOffBlock(rl: binaryen.Relooper, pc: number): number {
