@@ -89,22 +89,7 @@ export function writeConst(b: Builder, n: number, bits: bigint): void {
 // ---------------------------------------------------------------------------------------------
 // Lifting-time helpers
 
-/** `r`, or when it is a NaN, `onNaN()` (evaluated only then) */
-export function nanFix(b: Builder, k: FPKind, r: Expr, onNaN: () => Expr): Expr {
-  const t = tmp(b, k.t, r);
-  return b.m.if(fo(b.m, k).ne(t(), t()), onNaN(), t());
-}
-
 export const callH = (b: Builder, name: string, args: Expr[], result: T): Expr => b.m.call(b.helper(name), args, result);
-
-/** unary op with the NaN rule of FPProcessNaN (quieten) / default NaN for invalid operations */
-export function fpUnary(b: Builder, k: FPKind, x: () => Expr, r: Expr): Expr {
-  return nanFix(b, k, r, () => callH(b, `fp_nan1_${k.sfx}`, [x()], k.t));
-}
-/** binary op with the NaN rule of FPProcessNaNs */
-export function fpBinary(b: Builder, k: FPKind, x: () => Expr, y: () => Expr, r: Expr, helper = 'fp_nan2'): Expr {
-  return nanFix(b, k, r, () => callH(b, `${helper}_${k.sfx}`, [x(), y()], k.t));
-}
 
 /** FPRoundInt with ties away from zero (FRINTA): trunc, then ±1 if the dropped fraction is ≥ 1/2 */
 export function roundHalfAway(b: Builder, k: FPKind, x: () => Expr): Expr {

@@ -2,9 +2,10 @@
 //
 // Double precision: r = the Wasm op (round to nearest), and the sign of exact − r from
 //  - add/sub: TwoSum (exact for finite r; subnormal sums are always exact);
-//  - mul: the FMA residual a·b − r, div: a − r·b (its sign times b's), sqrt: x − r², each by
-//    the exact fused multiply-add helper; operands are scaled by powers of two where the
-//    residual could underflow (then its sign would be lost);
+//  - mul: the residual a·b − r, div: a − r·b (its sign times b's), sqrt: x − r²; by Dekker's
+//    TwoProduct when the factors lie in [2^-459, 2^461) (nothing overflows or underflows),
+//    else by the exact fused multiply-add helper, with the operands scaled by powers of two
+//    where the residual could underflow (then its sign would be lost);
 //  - when r overflowed to ±∞, the same computed on operands scaled by 2^-128 (or halved) tells
 //    whether |exact| ≥ 2^1024, i.e. whether rounding towards zero overflows too.
 // fps_adj_d then rounds in FPCR.RMode and raises the flags (see fp-strict-core.ts).
@@ -15,7 +16,7 @@ import binaryen from 'binaryen';
 import type { Expr } from '../../lift/types.ts';
 import { bitOps, FD, Fn, FS, fromBits, L, type FPKind, type Var } from './fp-ops.ts';
 import {
-  adjF, bitSet, callRoundS, depFp, DN, DZC, type Factory, flushIn, IOC, loadFpcr, modeOf, nanOut2, nonFinite, param,
+  adjF, adjFast, bitSet, callRoundS, depFp, DN, DZC, type Factory, flushIn, IOC, loadFpcr, modeOf, nanOut2, nonFinite, param,
   raise, raiseIf, RM_DOWN, sgn, toOdd,
 } from './fp-strict-core.ts';
 
@@ -32,6 +33,34 @@ function beyond(m: M, p: Var, dir: () => Expr, T: number): Expr {
   const f = m.f64, i32 = m.i32;
   return i32.or(f.gt(f.abs(p.get()), f.const(T)), i32.and(f.eq(f.abs(p.get()), f.const(T)),
     i32.or(i32.eqz(dir()), i32.eq(i32.gt_s(dir(), i32.const(0)), f.gt(p.get(), f.const(0))))));
+}
+
+const SPLIT = 134217729; // 2^27 + 1
+
+/** |x| in [2^-459, 2^461): Dekker's product of two such numbers is exact (nothing overflows or underflows) */
+const inWindow = (m: M, x: Var): Expr =>
+  m.i64.lt_u(m.i64.sub(m.i64.and(m.i64.shr_u(m.i64.reinterpret(x.get()), L(m, 52)), L(m, 0x7ff)), L(m, 564)), L(m, 920));
+
+/** Dekker's TwoProduct: e = a·b - p exactly, for p = RN(a·b), a and b in the window */
+function twoProdErr(m: M, fn: Fn, a: Var, b: Var, p: Var, e: Var): Expr {
+  const f = m.f64, t = fn.local(F64), ah = fn.local(F64), al = fn.local(F64), bh = fn.local(F64), bl = fn.local(F64);
+  const split = (x: Var, hi: Var, lo: Var) => [
+    t.set(f.mul(x.get(), f.const(SPLIT))), hi.set(f.sub(t.get(), f.sub(t.get(), x.get()))), lo.set(f.sub(x.get(), hi.get())),
+  ];
+  return m.block(null, [
+    ...split(a, ah, al), ...split(b, bh, bl),
+    e.set(f.add(f.add(f.add(f.sub(f.mul(ah.get(), bh.get()), p.get()), f.mul(ah.get(), bl.get())), f.mul(al.get(), bh.get())), f.mul(al.get(), bl.get()))),
+  ]);
+}
+
+/**
+ * e = a - q·b rounded, with the sign of the exact residual: q·b = ph + pl (TwoProduct, q and b
+ * in the window), a - ph is exact (q·b is within a few ulps of a: Sterbenz), and rounding the
+ * last difference keeps its sign (nothing is below 2^-1074 here)
+ */
+function residual(m: M, fn: Fn, a: Var, q: Var, b: Var, e: Var): Expr {
+  const f = m.f64, ph = fn.local(F64);
+  return m.block(null, [ph.set(f.mul(q.get(), b.get())), twoProdErr(m, fn, q, b, ph, e), e.set(f.sub(f.sub(a.get(), ph.get()), e.get()))]);
 }
 
 /** the error direction of a round-to-nearest zero: towards the sign of r */
@@ -64,7 +93,7 @@ function addD(sub: boolean): Factory {
         m.return(adjF(m, FD, r.get(), i32.const(0), beyond(m, h, () => sgn(m, FD, e.get), 2 ** 1023), ctl.get())),
       ])),
       ...twoSum(m, a.get, bb.get, r, z, e),
-      adjF(m, FD, r.get(), sgn(m, FD, e.get), i32.const(0), ctl.get()),
+      adjFast(m, FD, r, () => sgn(m, FD, e.get), ctl),
     ]);
   };
 }
@@ -88,10 +117,12 @@ function mulD(m: M, name: string): void {
       e.set(fma(m, x.get(), y.get(), f.neg(p.get()))),
       m.return(adjF(m, FD, r.get(), i32.const(0), beyond(m, p, () => sgn(m, FD, e.get), 2 ** 896), ctl.get())),
     ])),
-    m.if(f.lt(f.abs(r.get()), f.const(TINY)),
-      e.set(fma(m, f.mul(y.get(), f.const(UP)), x.get(), f.neg(f.mul(r.get(), f.const(UP))))), // |y| < 2^-450
-      e.set(fma(m, a.get(), b.get(), f.neg(r.get())))),
-    adjF(m, FD, r.get(), sgn(m, FD, e.get), i32.const(0), ctl.get()),
+    m.if(i32.and(inWindow(m, a), inWindow(m, b)),
+      twoProdErr(m, fn, a, b, r, e),
+      m.if(f.lt(f.abs(r.get()), f.const(TINY)),
+        e.set(fma(m, f.mul(y.get(), f.const(UP)), x.get(), f.neg(f.mul(r.get(), f.const(UP))))), // |y| < 2^-450
+        e.set(fma(m, a.get(), b.get(), f.neg(r.get()))))),
+    adjFast(m, FD, r, () => sgn(m, FD, e.get), ctl),
   ]);
 }
 
@@ -113,10 +144,12 @@ function divD(m: M, name: string): void {
       e.set(fma(m, f.neg(p.get()), b.get(), x.get())),
       m.return(adjF(m, FD, r.get(), i32.const(0), beyond(m, p, () => i32.mul(sgn(m, FD, e.get), bSign()), 2 ** 896), ctl.get())),
     ])),
-    m.if(f.lt(f.abs(a.get()), f.const(TINY)),
-      e.set(fma(m, f.neg(f.mul(r.get(), f.const(UP))), b.get(), f.mul(a.get(), f.const(UP)))),
-      e.set(fma(m, f.neg(r.get()), b.get(), a.get()))),
-    adjF(m, FD, r.get(), i32.mul(sgn(m, FD, e.get), bSign()), i32.const(0), ctl.get()),
+    m.if(i32.and(inWindow(m, r), inWindow(m, b)),
+      residual(m, fn, a, r, b, e),
+      m.if(f.lt(f.abs(a.get()), f.const(TINY)),
+        e.set(fma(m, f.neg(f.mul(r.get(), f.const(UP))), b.get(), f.mul(a.get(), f.const(UP)))),
+        e.set(fma(m, f.neg(r.get()), b.get(), a.get())))),
+    adjFast(m, FD, r, () => i32.mul(sgn(m, FD, e.get), bSign()), ctl),
   ]);
 }
 
@@ -143,10 +176,12 @@ function sqrtD(m: M, name: string): void {
     flushIn(m, FD, x, ctl),
     sqrtSpecials(m, FD, x, ctl),
     r.set(f.sqrt(x.get())),
-    m.if(f.lt(x.get(), f.const(TINY)),
-      e.set(fma(m, f.neg(f.mul(r.get(), f.const(UP))), f.mul(r.get(), f.const(UP)), f.mul(x.get(), f.const(UP * UP)))),
-      e.set(fma(m, f.neg(r.get()), r.get(), x.get()))),
-    adjF(m, FD, r.get(), sgn(m, FD, e.get), m.i32.const(0), ctl.get()),
+    m.if(inWindow(m, r),
+      residual(m, fn, x, r, r, e),
+      m.if(f.lt(x.get(), f.const(TINY)),
+        e.set(fma(m, f.neg(f.mul(r.get(), f.const(UP))), f.mul(r.get(), f.const(UP)), f.mul(x.get(), f.const(UP * UP)))),
+        e.set(fma(m, f.neg(r.get()), r.get(), x.get())))),
+    adjFast(m, FD, r, () => sgn(m, FD, e.get), ctl),
   ]);
 }
 

@@ -11,7 +11,7 @@
 import binaryen from 'binaryen';
 import type { Expr } from '../../lift/types.ts';
 import { STATE } from '../../runtime/layout.ts';
-import { bitOps, FD, Fn, fo, fpHelpers, fromBits, FS, L, toBits, type FPKind, type Var } from './fp-ops.ts';
+import { bitOps, FD, Fn, fo, fpHelpers, fromBits, L, toBits, type FPKind, type Var } from './fp-ops.ts';
 
 const I32 = binaryen.i32, I64 = binaryen.i64, F32 = binaryen.f32, F64 = binaryen.f64;
 type T = binaryen.Type;
@@ -82,10 +82,10 @@ export const nonFinite = (m: M, k: FPKind, x: () => Expr): Expr => {
 // fps_adj_{h,s,d}(bits r, i32 err, i32 big, i32 fpcr) → bits: the result in FPCR.RMode
 
 /** a float format by its bits: half and single in i32, double in i64 */
-export interface BitFmt { sfx: 'h' | 's' | 'd'; it: T; width: number; frac: number; fz: number }
-export const BH: BitFmt = { sfx: 'h', it: I32, width: 16, frac: 10, fz: 0 }; // conversions to half never flush (FPRoundCV)
-export const BS: BitFmt = { sfx: 's', it: I32, width: 32, frac: 23, fz: FZ };
-export const BD: BitFmt = { sfx: 'd', it: I64, width: 64, frac: 52, fz: FZ };
+interface BitFmt { sfx: 'h' | 's' | 'd'; it: T; width: number; frac: number; fz: number }
+const BH: BitFmt = { sfx: 'h', it: I32, width: 16, frac: 10, fz: 0 }; // conversions to half never flush (FPRoundCV)
+const BS: BitFmt = { sfx: 's', it: I32, width: 32, frac: 23, fz: FZ };
+const BD: BitFmt = { sfx: 'd', it: I64, width: 64, frac: 52, fz: FZ };
 
 /**
  * fps_adj: r is the round-to-nearest result of an operation on finite operands (possibly ±0,
@@ -137,14 +137,25 @@ function adjust(F: BitFmt): Factory {
   };
 }
 
-export const adjH = adjust(BH), adjS = adjust(BS), adjD = adjust(BD);
-const adjOf = { s: adjS, d: adjD, h: adjH };
+const adjOf = { s: adjust(BS), d: adjust(BD), h: adjust(BH) };
 /** call of fps_adj for the kind: bits in, bits out */
 export const callAdj = (m: M, sfx: 'h' | 's' | 'd', bits: Expr, err: Expr, big: Expr, ctl: Expr): Expr =>
   m.call(dep(m, `adj_${sfx}`, adjOf[sfx]), [bits, err, big, ctl], sfx === 'd' ? I64 : I32);
 /** fps_adj on a float of the kind */
 export const adjF = (m: M, k: FPKind, r: Expr, err: Expr, big: Expr, ctl: Expr): Expr =>
   fromBits(m, k, callAdj(m, k.sfx, toBits(m, k, r), err, big, ctl));
+
+/**
+ * fps_adj inlined for its common case: rounding to nearest without FZ and r normal (above the
+ * smallest normal, which may be tiny before rounding): r, with IXC when err ≠ 0; else the call.
+ */
+export function adjFast(m: M, k: FPKind, r: Var, err: () => Expr, ctl: Var): Expr {
+  const o = bitOps(m, k), minNormal = 1n << BigInt(k.fracBits), i32 = m.i32;
+  const plain = i32.and(i32.eqz(i32.and(ctl.get(), i32.const((3 << 22) | FZ))),
+    o.i.lt_u(o.i.sub(o.abs(toBits(m, k, r.get())), o.c(minNormal + 1n)), o.c(k.inf - minNormal - 1n)));
+  return m.if(plain, m.block(null, [raiseIf(m, i32.ne(err(), i32.const(0)), IXC), r.get()], k.t),
+    adjF(m, k, r.get(), err(), i32.const(0), ctl.get()));
+}
 
 /**
  * fps_round_s(f64 v, i32 fpcr) → f32: a finite double rounded to single in FPCR.RMode, with
@@ -185,4 +196,3 @@ export function toOdd(m: M, s: () => Expr, e: () => Expr): Expr {
     m.i64.reinterpret(s()));
 }
 
-export { FD, FS };

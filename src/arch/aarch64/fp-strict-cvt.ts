@@ -13,11 +13,11 @@ import binaryen from 'binaryen';
 import type { Expr } from '../../lift/types.ts';
 import { bitOps, FD, Fn, fo, FS, fromBits, L, toBits, type FPKind, type Var } from './fp-ops.ts';
 import {
-  adjF, bitSet, callRoundH, callRoundS, depFp, DN, type Factory, flushIn, IOC, IXC, loadFpcr, modeOf, nonFinite, param,
+  adjFast, bitSet, callRoundH, callRoundS, depFp, DN, type Factory, flushIn, IOC, IXC, loadFpcr, modeOf, nonFinite, param,
   raise, raiseIf,
 } from './fp-strict-core.ts';
 
-const I32 = binaryen.i32, I64 = binaryen.i64, F32 = binaryen.f32, F64 = binaryen.f64;
+const I32 = binaryen.i32, I64 = binaryen.i64, F64 = binaryen.f64;
 type M = binaryen.Module;
 
 const wide = (m: M, k: FPKind, x: Expr): Expr => (k.bits === 64 ? x : m.f64.promote(x));
@@ -79,7 +79,7 @@ function cvtFromH(to: FPKind): Factory {
 function intToF(k: FPKind): Factory {
   return (m, name) => {
     const fn = new Fn(m, [I64, I32]), x = () => fn.p(0), U = () => fn.p(1), i = m.i64, F = fo(m, k);
-    const r = fn.local(k.t), v = fn.local(F64), d = fn.local(I64);
+    const r = fn.local(k.t), v = fn.local(F64), d = fn.local(I64), ctl = fn.local(I32);
     fn.add(name, k.t, [
       r.set(m.if(U(), F.convert_u.i64(x()), F.convert_s.i64(x()))),
       v.set(wide(m, k, r.get())),
@@ -87,7 +87,8 @@ function intToF(k: FPKind): Factory {
       d.set(i.sub(x(), m.if(U(),
         m.if(m.f64.ge(v.get(), m.f64.const(2 ** 64)), L(m, 0), i.trunc_u_sat.f64(v.get())),
         m.if(m.f64.ge(v.get(), m.f64.const(0)), i.trunc_u_sat.f64(v.get()), i.trunc_s_sat.f64(v.get()))))),
-      adjF(m, k, r.get(), m.i32.sub(i.gt_s(d.get(), L(m, 0)), i.lt_s(d.get(), L(m, 0))), m.i32.const(0), loadFpcr(m)),
+      ctl.set(loadFpcr(m)),
+      adjFast(m, k, r, () => m.i32.sub(i.gt_s(d.get(), L(m, 0)), i.lt_s(d.get(), L(m, 0))), ctl),
     ]);
   };
 }

@@ -1,16 +1,19 @@
 // Strict (FPCR/FPSR-honouring) fused multiply-add, fps_fma_{s,d}(op1, op2, addend): FPMulAdd
 // with FPCR.RMode, FZ, DN and the FPSR flags.
-//  - double: zero, infinite and NaN operands go through fp_fmadd_d (exact there); otherwise the
-//    exact integer core of fp_fmadd_d (fmaExactCore) gives the sum as sign · W · 2^eW, and it is
-//    rounded once here in the FPCR mode (FPRoundBase: overflow, tininess before rounding, FZ);
+//  - double: zero, infinite and NaN operands go through fp_fmadd_d (exact there). In the
+//    exponent window of fp_fmadd_d's fast path, its error-free transformations give
+//    r = RN(th + RO(tl + ul)) and (unless |ul| is not small against |th|) the sign of the exact
+//    error (below); fps_adj_d then rounds in the FPCR mode. Otherwise the exact integer core of
+//    fp_fmadd_d (fmaExactCore) gives the sum as sign · W · 2^eW, rounded once here in the FPCR
+//    mode (FPRoundBase: overflow, tininess before rounding, FZ);
 //  - single: the product is exact in double, the sum is rounded to odd there (TwoSum) and then
 //    to single by fps_round_s.
 import binaryen from 'binaryen';
 import type { Expr } from '../../lift/types.ts';
 import { bitOps, FD, Fn, fmaExactCore, FS, fromBits, L, toBits, type FPKind, type Var } from './fp-ops.ts';
 import {
-  bitSet, callRoundS, depFp, DN, type Factory, flushIn, FZ, IOC, IXC, loadFpcr, modeOf, nonFinite, OFC, param, raise,
-  raiseIf, RM_DOWN, RM_UP, toOdd, UFC,
+  adjFast, bitSet, callRoundS, dep, depFp, DN, type Factory, flushIn, FZ, IOC, IXC, loadFpcr, modeOf, nonFinite, OFC, param, raise,
+  raiseIf, RM_DOWN, RM_UP, sgn, toOdd, UFC,
 } from './fp-strict-core.ts';
 
 const I32 = binaryen.i32, I64 = binaryen.i64, F32 = binaryen.f32, F64 = binaryen.f64;
@@ -41,21 +44,72 @@ function specials(m: M, k: FPKind, x: Var, y: Var, a: Var, ctl: Var, r: Var): Ex
   ]);
 }
 
+const SPLIT = 134217729; // 2^27 + 1
+
+/**
+ * The fast case of fps_fma_d: |op1|, |op2| in [2^-459, 2^461), addend 0 or in [2^-970, 2^1001)
+ * (fp_fmadd_d's window: nothing overflows or underflows there). a·b = uh + ul (Dekker),
+ * c + uh = th + tl (TwoSum), tl + ul = s + e2 (TwoSum), v = s rounded to odd by e2,
+ * r = RN(th + v) = RN(exact), th + v = r + d1 (TwoSum). When |ul| ≤ |th| / 16, |v| < |th| / 2,
+ * so th, v and r are all multiples of ulp(v) and so is d1, while |exact - (th + v)| =
+ * |tl + ul - v| < ulp(v) (v is tl + ul rounded to odd): exact - r has the sign of d1 (both are
+ * zero when v is exact). Heavy cancellation of c and uh makes tl = 0 (Sterbenz), so the
+ * condition only fails where the product's error is comparable to the sum, and then the exact
+ * core takes over. Returns from the helper when it applies.
+ */
+function fmaFastD(m: M, a: Var, b: Var, c: Var, ctl: Var, fn: Fn): Expr {
+  const f = m.f64, i = m.i64, i32 = m.i32;
+  const v64 = () => fn.local(F64);
+  const t = v64(), ah = v64(), al = v64(), bh = v64(), bl = v64(), uh = v64(), ul = v64(), th = v64(), tl = v64(), z = v64();
+  const s = v64(), e2 = v64(), v = v64(), r = v64(), d1 = v64();
+  const expOf = (x: Expr) => i.and(i.shr_u(i.reinterpret(x), L(m, 52)), L(m, 0x7ff));
+  const inRange = (x: Var, lo: number, n: number) => i.lt_u(i.sub(expOf(x.get()), L(m, lo)), L(m, n));
+  const split = (x: Var, hi: Var, lo: Var) => [
+    t.set(f.mul(x.get(), f.const(SPLIT))), hi.set(f.sub(t.get(), f.sub(t.get(), x.get()))), lo.set(f.sub(x.get(), hi.get())),
+  ];
+  const twoSum = (p: Var, q: Var, sum: Var, err: Var) => [
+    sum.set(f.add(p.get(), q.get())), z.set(f.sub(sum.get(), p.get())),
+    err.set(f.add(f.sub(p.get(), f.sub(sum.get(), z.get())), f.sub(q.get(), z.get()))),
+  ];
+  return m.if(i32.and(i32.and(inRange(a, 564, 920), inRange(b, 564, 920)), i32.or(inRange(c, 53, 1971), f.eq(c.get(), f.const(0)))),
+    m.block(null, [
+      ...split(a, ah, al), ...split(b, bh, bl),
+      uh.set(f.mul(a.get(), b.get())),
+      ul.set(f.add(f.add(f.add(f.sub(f.mul(ah.get(), bh.get()), uh.get()), f.mul(ah.get(), bl.get())), f.mul(al.get(), bh.get())), f.mul(al.get(), bl.get()))),
+      ...twoSum(c, uh, th, tl),
+      m.if(i32.and(f.ne(th.get(), f.const(0)), f.le(f.abs(ul.get()), f.mul(f.abs(th.get()), f.const(1 / 16)))), m.block(null, [
+        ...twoSum(tl, ul, s, e2),
+        v.set(f.reinterpret(toOdd(m, s.get, e2.get))),
+        ...twoSum(th, v, r, d1),
+        m.return(adjFast(m, FD, r, () => sgn(m, FD, d1.get), ctl)),
+      ])),
+    ]));
+}
+
 function fmaD(m: M, name: string): void {
-  const fn = new Fn(m, [F64, F64, F64]), f = m.f64, i = m.i64, i32 = m.i32;
-  const x = param(fn, 0), y = param(fn, 1), a = param(fn, 2);
-  const ctl = fn.local(I32), r = fn.local(F64), mode = fn.local(I32), away = fn.local(I32), tiny = fn.local(I32);
+  const fn = new Fn(m, [F64, F64, F64]), f = m.f64, i32 = m.i32;
+  const x = param(fn, 0), y = param(fn, 1), a = param(fn, 2), ctl = fn.local(I32), r = fn.local(F64);
+  fn.add(name, F64, [
+    ctl.set(loadFpcr(m)),
+    flushIn(m, FD, x, ctl), flushIn(m, FD, y, ctl), flushIn(m, FD, a, ctl),
+    m.if(i32.or(i32.or(i32.or(nonFinite(m, FD, x.get), nonFinite(m, FD, y.get)), nonFinite(m, FD, a.get)),
+      i32.or(f.eq(x.get(), f.const(0)), f.eq(y.get(), f.const(0)))), specials(m, FD, x, y, a, ctl, r)),
+    fmaFastD(m, x, y, a, ctl, fn),
+    m.call(dep(m, 'fma_exact_d', fmaExactD), [x.get(), y.get(), a.get(), ctl.get()], F64),
+  ]);
+}
+
+/** (op1, op2, addend, fpcr): finite, op1, op2 ≠ 0: the exact sum rounded once in FPCR.RMode, with the flags */
+function fmaExactD(m: M, name: string): void {
+  const fn = new Fn(m, [F64, F64, F64, I32]), f = m.f64, i = m.i64, i32 = m.i32;
+  const ctl = param(fn, 3), mode = fn.local(I32), away = fn.local(I32), tiny = fn.local(I32);
   const E = fn.local(I64), S = fn.local(I64), sh = fn.local(I64), q = fn.local(I64), rem = fn.local(I64), half = fn.local(I64);
   const bits = fn.local(I64);
   const c = (v: bigint | number) => L(m, v), k = (v: number) => i32.const(v);
   const ret = (v: Expr) => m.return(f.reinterpret(v));
   const { body, sign, W, eW } = fmaExactCore(fn, ret(m.select(i32.eq(mode.get(), k(RM_DOWN)), c(1n << 63n), c(0))));
   fn.add(name, F64, [
-    ctl.set(loadFpcr(m)),
     mode.set(modeOf(m, ctl.get())),
-    flushIn(m, FD, x, ctl), flushIn(m, FD, y, ctl), flushIn(m, FD, a, ctl),
-    m.if(i32.or(i32.or(i32.or(nonFinite(m, FD, x.get), nonFinite(m, FD, y.get)), nonFinite(m, FD, a.get)),
-      i32.or(f.eq(x.get(), f.const(0)), f.eq(y.get(), f.const(0)))), specials(m, FD, x, y, a, ctl, r)),
     ...body,
     // round (-1)^sign · W · 2^eW (W: leading one at bit 62, sticky bit 0) in FPCR.RMode
     E.set(i.add(eW.get(), c(62))),

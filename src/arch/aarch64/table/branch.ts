@@ -80,7 +80,9 @@ function readSysreg(b: Builder, r: string): Expr | undefined {
   switch (r) {
     case TPIDR: return load64(b, STATE.tpidr);
     case FPCR: return load32(b, STATE.fpcr);
-    case FPSR: return load32(b, STATE.fpsr);
+    case FPSR: // reading the flags asks for them from now on (fetestexcept without a prior write)
+      b.emit(b.m.i32.store(0, 4, b.m.i32.const(STATE.fpStrict), b.m.i32.const(1)));
+      return load32(b, STATE.fpsr);
     case NZCV: {
       const bit = (reg: number, n: number) => m.i64.shl(m.i64.extend_u(b.get(reg)), i64c(b, n));
       return m.i64.or(m.i64.or(bit(FLAG_N, 31), bit(FLAG_Z, 30)), m.i64.or(bit(FLAG_C, 29), bit(FLAG_V, 28)));

@@ -8,9 +8,9 @@
 //
 // The fast path is bit-exact for Linux's default FPCR: round to nearest even, FZ = 0, DN = 0
 // (NaN rules: see fp-ops.ts), and raises no FPSR flags. Once the guest writes FPCR or FPSR
-// (fesetround, feclearexcept...), every instruction that can round or raise an exception takes
-// a strict helper instead (fp-strict.ts): FPCR.RMode, FZ, DN and the cumulative FPSR flags
-// IOC, DZC, OFC, UFC, IXC, IDC. FPCR's trap enables are ignored (no traps; FCMPE differs from
+// (MSR: fesetround to another mode, feclearexcept of a set flag, fesetenv...), every
+// instruction that can round or raise an exception takes a strict helper instead
+// (fp-strict.ts): FPCR.RMode, FZ, DN and the cumulative FPSR flags IOC, DZC, OFC, UFC, IXC, IDC. FPCR's trap enables are ignored (no traps; FCMPE differs from
 // FCMP only in the flags), as are AHP, FZ16 and FEAT_AFP's AH/FIZ/NEP.
 import binaryen from 'binaryen';
 import { row, type Fields, type Row } from '../decoder.ts';
@@ -18,10 +18,13 @@ import type { Builder, Expr } from '../../../lift/types.ts';
 import { condition, i32c, i64c, setNZCV, setW, setX, tmp, wr, xr } from '../ops.ts';
 import { VREG } from '../regs.ts';
 import {
-  callH, FD, FS, fo, fpBinary, fpUnary, ic, io, nanFix, readBits, readF, roundHalfAway, writeBits,
+  callH, FD, FS, fo, ic, io, readBits, readF, roundHalfAway, writeBits,
   writeConst, writeF, type FPKind,
 } from '../fp-ops.ts';
-import { isStrict, orStrict } from '../fp-strict.ts';
+import { isStrict, nanOrStrict, orStrict } from '../fp-strict.ts';
+
+/** the NaN FPProcessNaN makes of a NaN operand (or the default NaN for an invalid operation) */
+const nan1 = (b: Builder, k: FPKind, x: () => Expr) => () => callH(b, `fp_nan1_${k.sfx}`, [x()], k.t);
 
 const I32 = binaryen.i32, I64 = binaryen.i64, F64 = binaryen.f64;
 
@@ -40,7 +43,7 @@ function source(b: Builder, ftype: number, n: number): { k: FPKind; x: () => Exp
 
 /**
  * integer conversion of an already rounded value `v`, saturating (NaN → 0), to W or X; in strict
- * mode fps_f2i converts x (scaled by 2^fbits) with rounding mode `rmode` (0 N, 1 P, 2 M, 3 Z, 4 A)
+ * mode fps_f2i converts x itself (scaling by 2^fbits, rounding by `rmode`: 0 N, 1 P, 2 M, 3 Z, 4 A)
  */
 function toInt(b: Builder, k: FPKind, v: Expr, sf: number, unsigned: number, rd: number, x: () => Expr, rmode: number, fbits = 0): void {
   const m = b.m, w = k.bits === 64 ? 'f64' : 'f32';
@@ -110,7 +113,7 @@ export const fpRows: Row[] = [
   }, { guard: sOrD }),
   row('FSQRT', '000 11110 ftype:2 1 000011 10000 rn:5 rd:5', (f, b) => {
     const k = kindOf(f.ftype!), x = tmp(b, k.t, readF(b, k, f.rn!));
-    writeF(b, k, f.rd!, orStrict(b, callH(b, `fps_sqrt_${k.sfx}`, [x()], k.t), fpUnary(b, k, x, fo(b.m, k).sqrt(x()))));
+    writeF(b, k, f.rd!, nanOrStrict(b, k, fo(b.m, k).sqrt(x()), nan1(b, k, x), () => callH(b, `fps_sqrt_${k.sfx}`, [x()], k.t)));
   }, { guard: sOrD }),
   row('FCVT', '000 11110 ftype:2 1 0001 opc:2 10000 rn:5 rd:5', (f, b) => {
     const m = b.m, from = f.ftype!, to = f.opc!;
@@ -121,18 +124,18 @@ export const fpRows: Row[] = [
     const k = kindOf(from), x = tmp(b, k.t, readF(b, k, f.rn!));
     if (to === 3) return writeBits(b, 16, f.rd!, orStrict(b, callH(b, `fps_cvt_${k.sfx}h`, [x()], I32), callH(b, `fp_${k.sfx}2h`, [x()], I32)));
     if (to === 1) {
-      writeF(b, FD, f.rd!, orStrict(b, callH(b, 'fps_cvt_sd', [x()], F64),
-        nanFix(b, FD, m.f64.promote(x()), () => callH(b, 'fp_cvtnan_sd', [x()], F64))));
+      writeF(b, FD, f.rd!, nanOrStrict(b, FD, m.f64.promote(x()), () => callH(b, 'fp_cvtnan_sd', [x()], F64),
+        () => callH(b, 'fps_cvt_sd', [x()], F64)));
     } else {
-      writeF(b, FS, f.rd!, orStrict(b, callH(b, 'fps_cvt_ds', [x()], binaryen.f32),
-        nanFix(b, FS, m.f32.demote(x()), () => callH(b, 'fp_cvtnan_ds', [x()], binaryen.f32))));
+      writeF(b, FS, f.rd!, nanOrStrict(b, FS, m.f32.demote(x()), () => callH(b, 'fp_cvtnan_ds', [x()], binaryen.f32),
+        () => callH(b, 'fps_cvt_ds', [x()], binaryen.f32)));
     }
   }, { guard: (f) => f.ftype !== 2 && f.opc !== 2 && f.ftype !== f.opc }),
   // FRINTN, P, M, Z, A, X, I (101 is unallocated); X and I use FPCR.RMode (nearest on the fast path)
   row('FRINT', '000 11110 ftype:2 1 001 rmode:3 10000 rn:5 rd:5', (f, b) => {
     const k = kindOf(f.ftype!), x = tmp(b, k.t, readF(b, k, f.rn!));
-    writeF(b, k, f.rd!, orStrict(b, callH(b, `fps_rint_${k.sfx}`, [x(), i32c(b, f.rmode!)], k.t),
-      fpUnary(b, k, x, roundBy(b, k, f.rmode! >= 6 ? 0 : f.rmode!, x))));
+    writeF(b, k, f.rd!, nanOrStrict(b, k, roundBy(b, k, f.rmode! >= 6 ? 0 : f.rmode!, x), nan1(b, k, x),
+      () => callH(b, `fps_rint_${k.sfx}`, [x(), i32c(b, f.rmode!)], k.t)));
   }, { guard: (f) => sOrD(f) && f.rmode !== 5 }),
 
   // ---- compare ----
@@ -158,21 +161,23 @@ export const fpRows: Row[] = [
   row('FP_2SRC', '000 11110 ftype:2 1 rm:5 opc:4 10 rn:5 rd:5', (f, b) => {
     const k = kindOf(f.ftype!), F = fo(b.m, k);
     const x = tmp(b, k.t, readF(b, k, f.rn!)), y = tmp(b, k.t, readF(b, k, f.rm!));
-    const bin = (op: (p: Expr, q: Expr) => Expr, nanHelper?: string) => fpBinary(b, k, x, y, op(x(), y()), nanHelper);
-    const strict = (name: string, fast: Expr) => orStrict(b, callH(b, `fps_${name}_${k.sfx}`, [x(), y()], k.t), fast);
-    const minMax = (op: number, fast: Expr) => orStrict(b, callH(b, `fps_minmax_${k.sfx}`, [x(), y(), i32c(b, op)], k.t), fast);
+    // the Wasm op, its NaN fix-up (FPProcessNaNs or FMAXNM's rule) and the strict helper
+    const bin = (op: (p: Expr, q: Expr) => Expr, name: string, nanHelper = 'fp_nan2') => nanOrStrict(b, k, op(x(), y()),
+      () => callH(b, `${nanHelper}_${k.sfx}`, [x(), y()], k.t), () => callH(b, `fps_${name}_${k.sfx}`, [x(), y()], k.t));
+    const minMax = (op: (p: Expr, q: Expr) => Expr, n: number, nanHelper?: string) => nanOrStrict(b, k, op(x(), y()),
+      () => callH(b, `${nanHelper ?? 'fp_nan2'}_${k.sfx}`, [x(), y()], k.t), () => callH(b, `fps_minmax_${k.sfx}`, [x(), y(), i32c(b, n)], k.t));
     let r: Expr;
     switch (f.opc) {
-      case 0: r = strict('mul', bin(F.mul)); break;
-      case 1: r = strict('div', bin(F.div)); break;
-      case 2: r = strict('add', bin(F.add)); break;
-      case 3: r = strict('sub', bin(F.sub)); break;
+      case 0: r = bin(F.mul, 'mul'); break;
+      case 1: r = bin(F.div, 'div'); break;
+      case 2: r = bin(F.add, 'add'); break;
+      case 3: r = bin(F.sub, 'sub'); break;
       // Wasm max/min propagate NaN and order -0 < +0, as FMAX/FMIN do
-      case 4: r = minMax(0, bin(F.max)); break;
-      case 5: r = minMax(1, bin(F.min)); break;
-      case 6: r = minMax(2, bin(F.max, 'fp_nanm')); break; // FMAXNM: a single quiet NaN loses
-      case 7: r = minMax(3, bin(F.min, 'fp_nanm')); break;
-      default: r = F.neg(strict('mul', bin(F.mul))); break; // FNMUL negates the (rounded) product, NaN included
+      case 4: r = minMax(F.max, 0); break;
+      case 5: r = minMax(F.min, 1); break;
+      case 6: r = minMax(F.max, 2, 'fp_nanm'); break; // FMAXNM: a single quiet NaN loses
+      case 7: r = minMax(F.min, 3, 'fp_nanm'); break;
+      default: r = F.neg(bin(F.mul, 'mul')); break; // FNMUL negates the (rounded) product, NaN included
     }
     writeF(b, k, f.rd!, r);
   }, { guard: (f) => sOrD(f) && f.opc! <= 8 }),
