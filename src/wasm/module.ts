@@ -64,9 +64,7 @@ export function emitModule(image: ElfImage, program: Program, arch: Arch, opts: 
   binaryen.setOptimizeLevel(opts.optimize);
   binaryen.setShrinkLevel(0);
   binaryen.setDebugInfo(true); // keep function names: guest symbols in Wasm stack traces
-  const passes = (globalThis as { process?: { env: Record<string, string | undefined> } }).process?.env.ELF2WASM_PASSES;
-  if (passes) m.runPasses(passes.split(','));
-  else if (opts.optimize > 0) m.optimize();
+  if (opts.optimize > 0) m.optimize();
   const wasm = m.emitBinary();
   m.dispose();
   return { wasm, privateEnd };

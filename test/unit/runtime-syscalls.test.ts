@@ -3,14 +3,10 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { WASI } from 'node:wasi';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { E } from '../../src/runtime/errno.ts';
-import { Guest, type GuestOptions } from '../../src/runtime/guest.ts';
-import { syscallNumber } from '../../src/runtime/syscalls/names.ts';
-import type { WasiImports } from '../../src/runtime/wasi.ts';
 
-import { MEMORY_MODULE, META } from '../helpers/runtime-fixtures.ts';
+import { makeGuest as makeGuestIn, scratch, sys, type GuestTestOptions } from '../helpers/runtime-fixtures.ts';
 
 let dir: string;
 beforeAll(() => {
@@ -20,32 +16,7 @@ afterAll(() => {
   fs.rmSync(dir, { recursive: true, force: true });
 });
 
-function makeGuest(opts: Partial<GuestOptions> & { stdout?: number } = {}): Guest {
-  const instance = new WebAssembly.Instance(new WebAssembly.Module(MEMORY_MODULE), {});
-  const wasi = new WASI({ version: 'preview1', preopens: { '/': '/' }, returnOnExit: false, stdout: opts.stdout ?? 1 });
-  wasi.initialize(instance);
-  const memory = instance.exports.memory as WebAssembly.Memory;
-  const g = new Guest(memory, META, wasi.wasiImport as WasiImports, { args: ['prog'], env: {}, cwd: dir, execPath: '/usr/bin/prog', ...opts });
-  g.start();
-  return g;
-}
-
-type Arg = number | bigint;
-function sys(g: Guest, name: string, ...args: Arg[]): number {
-  const a = [...args, 0, 0, 0, 0, 0, 0].slice(0, 6).map((v) => BigInt.asUintN(64, BigInt(v)));
-  const r = g.syscall(BigInt(syscallNumber(name)), a[0]!, a[1]!, a[2]!, a[3]!, a[4]!, a[5]!, 0x400000n);
-  return Number(BigInt.asIntN(64, r));
-}
-
-/** Guest scratch memory: one anonymous mapping per guest. */
-function scratch(g: Guest): { at: (off: number) => number; str: (off: number, s: string) => number; text: (off: number, n: number) => string } {
-  const base = sys(g, 'mmap', 0, 1 << 20, 3, 0x22, -1, 0);
-  return {
-    at: (off) => base + off,
-    str: (off, s) => (g.mem.writeCString(base + off, s), base + off),
-    text: (off, n) => new TextDecoder().decode(g.mem.read(base + off, n)),
-  };
-}
+const makeGuest = (opts: GuestTestOptions = {}) => makeGuestIn(dir, opts);
 
 const AT_FDCWD = -100;
 const O = { RDONLY: 0, WRONLY: 1, RDWR: 2, CREAT: 0o100, EXCL: 0o200, TRUNC: 0o1000, APPEND: 0o2000, DIRECTORY: 0o40000, CLOEXEC: 0o2000000 };

@@ -1,5 +1,4 @@
 // Data processing — immediate (Arm ARM C4.1.92).
-import binaryen from 'binaryen';
 import { row, type Row } from '../decoder.ts';
 import {
   addWithFlags, cst, decodeBitMask, i64c, logicFlags, ops, rd, rdsp, tmp, wrt, wrtsp, wtype,
@@ -99,4 +98,3 @@ function bitfield(sf: number, opc: number, immr: number, imms: number, rn: numbe
   wrt(b, sf, rdn, res);
 }
 
-void binaryen;
