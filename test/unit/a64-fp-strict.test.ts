@@ -7,103 +7,12 @@ import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import binaryen from 'binaryen';
 import { describe, expect, it } from 'vitest';
-import { decode } from '../../src/arch/aarch64/index.ts';
-import { helpers } from '../../src/arch/aarch64/helpers.ts';
-import type { A64Insn } from '../../src/arch/aarch64/row-types.ts';
-import type { Builder, Expr } from '../../src/lift/types.ts';
-import { STATE } from '../../src/runtime/layout.ts';
+import { runInsn, type State } from '../helpers/a64-lift.ts';
 
-const I32 = binaryen.i32, I64 = binaryen.i64, V128 = binaryen.v128;
-const FEATURES = binaryen.Features.MVP | binaryen.Features.SIMD128 | binaryen.Features.SignExt | binaryen.Features.NontrappingFPToInt
-  | binaryen.Features.BulkMemory | binaryen.Features.MutableGlobals;
 const SLOW = { timeout: 600_000 };
 
 // ---------------------------------------------------------------------------------------------
-// One lifted instruction in a Wasm function: registers at 16·r (x0..x30, sp, n z c v, v0..v31),
-// the FP state words where the translator keeps them (STATE.fpcr, fpsr, fpStrict).
-
-const NREGS = 68, VREG = 36, FLAG_N = 32;
-interface State { x: bigint[]; v: bigint[]; nzcv: number; fpcr: number; fpsr: number; strict?: boolean }
-
-function liftInsn(word: number): (s: State) => State {
-  const insn = decode(word, 0x1000) as A64Insn;
-  if (insn.name === 'UNDEF') throw new Error(`${word.toString(16)} does not decode`);
-  const m = new binaryen.Module();
-  m.setFeatures(FEATURES);
-  m.setMemory(1, 1, 'memory');
-  m.addFunctionImport('trap', 'env', 'trap', binaryen.createType([I32, I64, I64]), binaryen.none);
-  const vars: binaryen.Type[] = [], regLocal = new Map<number, number>(), written = new Set<number>(), items: Expr[] = [], added = new Set<string>();
-  const regType = (r: number) => (r >= VREG ? V128 : r >= FLAG_N ? I32 : I64);
-  const local = (r: number) => {
-    let l = regLocal.get(r);
-    if (l === undefined) { l = vars.length; vars.push(regType(r)); regLocal.set(r, l); }
-    return l;
-  };
-  const b: Builder = {
-    m, pc: 0x1000, scratch: new Map(),
-    get: (r) => m.local.get(local(r), regType(r)),
-    set: (r, v) => { written.add(r); items.push(m.local.set(local(r), v)); },
-    emit: (s) => { items.push(s); },
-    temp: (t) => { vars.push(t); return vars.length - 1; },
-    addr: (a) => m.i32.wrap(a),
-    trap: (kind) => { items.push(m.call('trap', [m.i32.const(kind), m.i64.const(0x1000n), m.i64.const(0n)], binaryen.none)); },
-    syscall: () => { throw new Error('no syscalls here'); },
-    helper: (name) => {
-      const id = `helper_${name}`;
-      if (!added.has(id)) { added.add(id); helpers[name]!(m, id); }
-      return id;
-    },
-  };
-  insn.row.sem(insn.f, b, insn);
-  const pre: Expr[] = [], post: Expr[] = [];
-  for (const [r, l] of regLocal) {
-    const p = () => m.i32.const(r * 16), t = regType(r), g = m.local.get(l, t);
-    pre.push(m.local.set(l, t === V128 ? m.v128.load(0, 16, p()) : t === I32 ? m.i32.load(0, 4, p()) : m.i64.load(0, 8, p())));
-    if (written.has(r)) post.push(t === V128 ? m.v128.store(0, 16, p(), g) : t === I32 ? m.i32.store(0, 4, p(), g) : m.i64.store(0, 8, p(), g));
-  }
-  m.addFunction('run', binaryen.none, binaryen.none, vars, m.block(null, [...pre, ...items, ...post]));
-  m.addFunctionExport('run', 'run');
-  if (!m.validate()) throw new Error(`${insn.name} ${word.toString(16)}: module does not validate`);
-  m.optimize();
-  const bin = m.emitBinary();
-  m.dispose();
-  const inst = new WebAssembly.Instance(new WebAssembly.Module(new Uint8Array(bin)), { env: { trap: () => { throw new Error('trap'); } } });
-  const mem = new DataView((inst.exports.memory as WebAssembly.Memory).buffer);
-  const run = inst.exports.run as () => void;
-  return (s) => {
-    for (let r = 0; r < NREGS; r++) { mem.setBigUint64(r * 16, 0n, true); mem.setBigUint64(r * 16 + 8, 0n, true); }
-    s.x.forEach((x, r) => mem.setBigUint64(r * 16, BigInt.asUintN(64, x), true));
-    s.v.forEach((v, r) => {
-      mem.setBigUint64((VREG + r) * 16, v & ((1n << 64n) - 1n), true);
-      mem.setBigUint64((VREG + r) * 16 + 8, v >> 64n, true);
-    });
-    for (let k = 0; k < 4; k++) mem.setUint32((FLAG_N + k) * 16, (s.nzcv >> (3 - k)) & 1, true);
-    mem.setUint32(STATE.fpcr, s.fpcr, true);
-    mem.setUint32(STATE.fpsr, s.fpsr, true);
-    mem.setUint32(STATE.fpStrict, s.strict === false ? 0 : 1, true);
-    run();
-    let nzcv = 0;
-    for (let k = 0; k < 4; k++) nzcv |= (mem.getUint32((FLAG_N + k) * 16, true) & 1) << (3 - k);
-    return {
-      x: s.x.map((_, r) => mem.getBigUint64(r * 16, true)),
-      v: s.v.map((_, r) => mem.getBigUint64((VREG + r) * 16, true) | (mem.getBigUint64((VREG + r) * 16 + 8, true) << 64n)),
-      nzcv, fpcr: s.fpcr, fpsr: mem.getUint32(STATE.fpsr, true),
-    };
-  };
-}
-
-const lifted = new Map<number, (s: State) => State>();
-const runInsn = (word: number, s: State) => {
-  let f = lifted.get(word);
-  if (!f) { f = liftInsn(word); lifted.set(word, f); }
-  return f(s);
-};
-
-// ---------------------------------------------------------------------------------------------
-// Hand-checked cases (words from aarch64-linux-gnu-as; expectations as on hardware / qemu)
-
 const IOC = 1, DZC = 2, OFC = 4, UFC = 8, IXC = 16, IDC = 128;
 const RN = 0, RP = 1 << 22, RM = 2 << 22, RZ = 3 << 22, FZ = 1 << 24, DN = 1 << 25;
 const d = (x: number) => new BigUint64Array(new Float64Array([x]).buffer)[0]!;
@@ -414,7 +323,7 @@ describe.skipIf(!hasToolchain() && !process.env.CI)('A64 scalar FP with FPCR/FPS
           perTemplate.set(t.asm, (perTemplate.get(t.asm) ?? 0) + 1);
           if ((perTemplate.get(t.asm) ?? 0) <= 3 && report.length < 40) {
             const lo = (q: bigint) => hex(q & ((1n << 64n) - 1n));
-            report.push(`${t.asm} fpcr=${(s.fpcr >>> 0).toString(16)}: in v1=${lo(s.v[1]!)} v2=${lo(s.v[2]!)} v3=${lo(s.v[3]!)} x1=${hex(s.x[1]!)}\n`
+            report.push(`${t.asm} fpcr=${((s.fpcr ?? 0) >>> 0).toString(16)}: in v1=${lo(s.v[1]!)} v2=${lo(s.v[2]!)} v3=${lo(s.v[3]!)} x1=${hex(s.x[1]!)}\n`
               + `   qemu v0=${lo(want.v[0]!)} x0=${hex(want.x[0]!)} nzcv=${want.nzcv} fpsr=${want.fpsr.toString(16)}\n`
               + `   ours v0=${lo(got.v[0]!)} x0=${hex(got.x[0]!)} nzcv=${got.nzcv} fpsr=${got.fpsr.toString(16)}`);
           }

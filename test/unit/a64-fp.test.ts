@@ -7,14 +7,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import binaryen from 'binaryen';
 import { describe, expect, it } from 'vitest';
+import { FEATURES, runInsn, type State } from '../helpers/a64-lift.ts';
 import { decode } from '../../src/arch/aarch64/index.ts';
 import { helpers } from '../../src/arch/aarch64/helpers.ts';
-import type { A64Insn } from '../../src/arch/aarch64/row-types.ts';
-import type { Builder, Expr } from '../../src/lift/types.ts';
 
-const I32 = binaryen.i32, I64 = binaryen.i64, F32 = binaryen.f32, F64 = binaryen.f64, V128 = binaryen.v128;
-const FEATURES = binaryen.Features.MVP | binaryen.Features.SIMD128 | binaryen.Features.SignExt | binaryen.Features.NontrappingFPToInt
-  | binaryen.Features.BulkMemory | binaryen.Features.MutableGlobals;
+const I32 = binaryen.i32, I64 = binaryen.i64, F32 = binaryen.f32, F64 = binaryen.f64;
 
 // ---------------------------------------------------------------------------------------------
 // Exact reference arithmetic (BigInt)
@@ -162,86 +159,6 @@ function compileHelpers() {
 // One lifted instruction in a Wasm function: registers in memory (16 bytes each, numbered as
 // in regs.ts: x0..x30, sp, n z c v, v0..v31), loaded before and stored after.
 
-const REG_BYTES = 16, NREGS = 68;
-const VREG = 36, FLAG_N = 32;
-
-interface State { x: bigint[]; v: bigint[]; nzcv: number }
-
-function liftInsn(word: number): (s: State) => State {
-  const insn = decode(word, 0x1000) as A64Insn;
-  if (insn.name === 'UNDEF') throw new Error(`${word.toString(16)} does not decode`);
-  const m = new binaryen.Module();
-  m.setFeatures(FEATURES);
-  m.setMemory(1, 1, 'memory');
-  m.addFunctionImport('trap', 'env', 'trap', binaryen.createType([I32, I64, I64]), binaryen.none);
-  const vars: binaryen.Type[] = [];
-  const regLocal = new Map<number, number>();
-  const written = new Set<number>();
-  const regType = (r: number) => (r >= VREG ? V128 : r >= FLAG_N ? I32 : I64);
-  const items: Expr[] = [];
-  const added = new Set<string>();
-  const local = (r: number) => {
-    let l = regLocal.get(r);
-    if (l === undefined) { l = vars.length; vars.push(regType(r)); regLocal.set(r, l); }
-    return l;
-  };
-  const b: Builder = {
-    m, pc: 0x1000, scratch: new Map(),
-    get: (r) => m.local.get(local(r), regType(r)),
-    set: (r, v) => { written.add(r); items.push(m.local.set(local(r), v)); },
-    emit: (s) => { items.push(s); },
-    temp: (t) => { vars.push(t); return vars.length - 1; },
-    addr: (a) => m.i32.wrap(a),
-    trap: (kind, info) => { items.push(m.call('trap', [m.i32.const(kind), m.i64.const(0x1000n), m.i64.const(BigInt(info))], binaryen.none)); },
-    syscall: () => { throw new Error('no syscalls here'); },
-    helper: (name) => {
-      const id = `helper_${name}`;
-      if (!added.has(id)) { added.add(id); helpers[name]!(m, id); }
-      return id;
-    },
-  };
-  insn.row.sem(insn.f, b, insn);
-  const pre: Expr[] = [], post: Expr[] = [];
-  for (const [r, l] of regLocal) {
-    const p = m.i32.const(r * REG_BYTES), t = regType(r);
-    pre.push(m.local.set(l, t === V128 ? m.v128.load(0, 16, p) : t === I32 ? m.i32.load(0, 4, p) : m.i64.load(0, 8, p)));
-    if (written.has(r)) {
-      const g = m.local.get(l, t), q = m.i32.const(r * REG_BYTES);
-      post.push(t === V128 ? m.v128.store(0, 16, q, g) : t === I32 ? m.i32.store(0, 4, q, g) : m.i64.store(0, 8, q, g));
-    }
-  }
-  m.addFunction('run', binaryen.none, binaryen.none, vars, m.block(null, [...pre, ...items, ...post]));
-  m.addFunctionExport('run', 'run');
-  if (!m.validate()) throw new Error(`${insn.name} ${word.toString(16)}: module does not validate`);
-  m.optimize(); // as the translator does (-O2 by default): no rewrite may disturb NaN bits
-  const bin = m.emitBinary();
-  m.dispose();
-  const inst = new WebAssembly.Instance(new WebAssembly.Module(new Uint8Array(bin)), { env: { trap: () => { throw new Error('trap'); } } });
-  const mem = new DataView((inst.exports.memory as WebAssembly.Memory).buffer);
-  const run = inst.exports.run as () => void;
-  return (s) => {
-    for (let r = 0; r < NREGS; r++) { mem.setBigUint64(r * 16, 0n, true); mem.setBigUint64(r * 16 + 8, 0n, true); }
-    s.x.forEach((x, r) => mem.setBigUint64(r * 16, BigInt.asUintN(64, x), true));
-    s.v.forEach((v, r) => {
-      mem.setBigUint64((VREG + r) * 16, v & ((1n << 64n) - 1n), true);
-      mem.setBigUint64((VREG + r) * 16 + 8, v >> 64n, true);
-    });
-    for (let k = 0; k < 4; k++) mem.setUint32((FLAG_N + k) * 16, (s.nzcv >> (3 - k)) & 1, true);
-    run();
-    const x = s.x.map((_, r) => mem.getBigUint64(r * 16, true));
-    const v = s.v.map((_, r) => mem.getBigUint64((VREG + r) * 16, true) | (mem.getBigUint64((VREG + r) * 16 + 8, true) << 64n));
-    let nzcv = 0;
-    for (let k = 0; k < 4; k++) nzcv |= (mem.getUint32((FLAG_N + k) * 16, true) & 1) << (3 - k);
-    return { x, v, nzcv };
-  };
-}
-
-const lifted = new Map<number, (s: State) => State>();
-const runInsn = (word: number, s: State) => {
-  let f = lifted.get(word);
-  if (!f) { f = liftInsn(word); lifted.set(word, f); }
-  return f(s);
-};
 
 // ---------------------------------------------------------------------------------------------
 // Decoding. Words from `aarch64-linux-gnu-as -march=armv8.3-a+fp16` + objdump -d.
