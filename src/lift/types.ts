@@ -62,7 +62,7 @@ export interface JumpTableContext {
 export interface Arch {
   readonly name: string;
   readonly registers: readonly RegisterDesc[];
-  /** registers whose locals are derived state and may be dropped from scratch on write */
+  /** the condition flags: kept in locals only, not carried across calls and returns (AAPCS64) */
   readonly flagRegs: readonly number[];
   decode(word: number, pc: number): Insn;
   /** emits the instruction; for cond/icall/ijump/ret returns the condition (i32) or target (i64) */

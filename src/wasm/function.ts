@@ -31,9 +31,10 @@ export class FunctionEmitter implements Builder {
   readonly m: binaryen.Module;
   pc = 0;
   scratch = new Map<string, unknown>();
+  /** guest registers this function reads / writes anywhere (its write set is what it flushes) */
   readonly reads = new Set<number>();
   readonly writes = new Set<number>();
-  /** registers a call made from here may change: filled in once all functions are lifted */
+  /** Wasm locals after parameter 0 (the entry index) */
   private readonly localTypes: binaryen.Type[] = [];
   private readonly regLocal = new Map<number, number>();
   private items: Item[] = [];
