@@ -1,13 +1,23 @@
 // The JavaScript module that stands for one .elf import. It imports only the program API, never
 // the translator, so binaryen stays out of browser bundles.
 
+/** How the module's program starts its worker, where the program API's default does not work:
+ *  `url`, a JS expression for the URL of a worker script the plugin emitted; `threads`, the
+ *  relative path of the worker entry, started as a worker_threads Worker (the form webpack and
+ *  rspack bundle for Node). */
+export type WorkerRef = { url: string } | { threads: string };
+
 /** `urlExpression` is a JS expression evaluating to the .wasm URL (bundler-specific) */
-export function loaderSource(name: string, urlExpression: string): string {
-  return [
-    "import { createProgram } from 'unplugin-elf/program';",
-    `export default createProgram(${JSON.stringify(name)}, { url: ${urlExpression} });`,
-    '',
-  ].join('\n');
+export function loaderSource(name: string, urlExpression: string, worker?: WorkerRef): string {
+  const lines = ["import { createProgram } from 'unplugin-elf/program';"];
+  const source = [`url: ${urlExpression}`];
+  if (worker && 'url' in worker) source.push(`workerUrl: ${worker.url}`);
+  if (worker && 'threads' in worker) {
+    lines.push("import { Worker } from 'worker_threads';");
+    source.push(`worker: () => new Worker(new URL(${JSON.stringify(worker.threads)}, import.meta.url))`);
+  }
+  lines.push(`export default createProgram(${JSON.stringify(name)}, { ${source.join(', ')} });`, '');
+  return lines.join('\n');
 }
 
 /** a data: URL for inlined translations (fetch() decodes it in browsers and in Node) */

@@ -34,7 +34,7 @@ export function createProgram(name: string, source: ProgramSource): ElfProgram {
   };
 
   const pickWorker = (w: NonNullable<RunOptions['worker']>): [WorkerLike, boolean] => {
-    if (w === true) return [(source.worker ?? defaultWorker)(), true];
+    if (w === true) return [source.worker ? source.worker() : defaultWorker(source.workerUrl), true];
     if (typeof w === 'function') return [w(), true];
     if (typeof w === 'object') return [w, false];
     throw new TypeError(`elf program "${name}": worker must be a boolean, a worker or a factory`);

@@ -18,6 +18,9 @@ export interface ProgramSource {
   /** creates a worker running `worker.ts`, used when a run asks for `worker: true`
    *  (default: `new Worker(new URL('./worker.ts', import.meta.url), { type: 'module' })`) */
   worker?: () => WorkerLike;
+  /** the worker script (a build of `unplugin-elf/worker`) for `worker: true` when `worker` is not
+   *  given; the bundler plugin sets it where the bundler does not bundle workers itself */
+  workerUrl?: string | URL;
 }
 
 export interface RunOptions {

@@ -7,14 +7,23 @@ import { ProgramError, type RunResult, type WorkerLike } from './types.ts';
 
 let nextId = 1;
 
-/** A module Web Worker running worker.ts; under Node (no global Worker), a worker_threads
- *  worker on the same file. Bundlers (Vite, webpack 5, Rollup with a worker plugin, Parcel)
- *  recognise the `new Worker(new URL('./worker.ts', import.meta.url), …)` pattern. */
-export function defaultWorker(): WorkerLike {
-  if (typeof Worker === 'function') return new Worker(new URL('./worker.ts', import.meta.url), { type: 'module' });
+// worker.ts, relative to this module. Under Node it is passed through a variable: bundlers turn a
+// literal `new URL('./x', import.meta.url)` into a copied asset, and a copy of worker.js alone
+// cannot import its chunks (bundled Node builds get `url` from the plugin instead).
+const WORKER_ENTRY = './worker.ts';
+
+/** A worker running worker.ts (or the script at `url`, which the bundler plugin emits where the
+ *  bundler does not build workers itself): a module Web Worker in browsers; under Node (no global
+ *  Worker) a worker_threads worker. Bundlers that do (vite, webpack 5, rspack, Parcel) recognise
+ *  the literal `new Worker(new URL('./worker.ts', import.meta.url), …)` and bundle the worker. */
+export function defaultWorker(url?: string | URL): WorkerLike {
+  if (typeof Worker === 'function') {
+    if (url !== undefined) return new Worker(url, { type: 'module' });
+    return new Worker(new URL('./worker.ts', import.meta.url), { type: 'module' });
+  }
   const proc = (globalThis as { process?: { getBuiltinModule?: (id: string) => unknown } }).process;
   const threads = proc?.getBuiltinModule?.('node:worker_threads') as { Worker: new (url: URL) => WorkerLike } | undefined;
-  if (threads) return new threads.Worker(new URL('./worker.ts', import.meta.url));
+  if (threads) return new threads.Worker(url !== undefined ? new URL(url) : new URL(WORKER_ENTRY, import.meta.url));
   throw new TypeError('worker: this host has no Worker; pass a worker or a factory');
 }
 

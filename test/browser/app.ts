@@ -100,7 +100,9 @@ function resolveBare(app: App): Plugin {
   return {
     name: 'resolve-bare',
     resolveId(source) {
-      if (source === 'unplugin-elf/program') return join(app.dir, 'node_modules/unplugin-elf/dist/program.js');
+      // the package's exports have an import condition only (createRequire cannot resolve them)
+      const own = /^unplugin-elf\/(program|worker)$/.exec(source);
+      if (own) return join(app.dir, `node_modules/unplugin-elf/dist/${own[1]}.js`);
       if (/^[@\w]/.test(source)) return require.resolve(source);
       return null;
     },

@@ -2,14 +2,11 @@
 // page importing hello.elf and progs.elf; the page runs them (on its thread, in a worker, and `wc`
 // with stdin and streamed stdout) and must show exactly what qemu-aarch64 recorded.
 //
-// Worker mode needs the bundler to follow the program API's
-// `new Worker(new URL('./worker.js', import.meta.url), { type: 'module' })`: vite (build and dev),
-// webpack and rspack do. rollup and esbuild leave the URL as is, so it points at a worker.js that is
-// not in the output (HTTP 404): the run rejects with ProgramError WORKER_FAILED (the program itself
-// still runs on the page's thread; pass `worker` a factory for a worker you bundle yourself).
-// Under vite's dev server with unplugin-elf linked from outside the app (npm link, a monorepo),
-// the worker URL is /@fs/<the package>/dist/worker.js, which vite's server.fs.allow refuses (403)
-// unless the package's directory is allowed: the same WORKER_FAILED.
+// Worker mode: vite (build and dev), webpack and rspack bundle the program API's
+// `new Worker(new URL('./worker.js', import.meta.url), { type: 'module' })` themselves; for rollup
+// the plugin emits the worker entry as a chunk, for esbuild it bundles it beside the output. The
+// linked target is vite's dev server with unplugin-elf symlinked from outside the app (npm link,
+// a monorepo): the worker is served from /@fs/<the package>/dist/, which the plugin allows.
 import { join } from 'node:path';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -33,21 +30,18 @@ afterAll(async () => {
 });
 
 type Served = { origin: string; close(): Promise<void> };
-/** what a `worker: true` run does: runs, or fails as the worker script is refused with this status */
-type WorkerOutcome = 'runs' | 404 | 403;
 
-const targets: [string, WorkerOutcome, () => Promise<Served>][] = [
-  ...Object.entries(pageBuilders).map(([name, build]): [string, WorkerOutcome, () => Promise<Served>] => [
-    name, name === 'rollup' || name === 'esbuild' ? 404 : 'runs', async () => {
-      const out = join(app!.dir, `out-${name}`);
-      await build(app!, out);
-      return serveDir(out);
-    }]),
-  ['vite dev', 'runs', () => viteDev(app!)],
-  ['vite dev (linked package)', 403, () => viteDev(linked!)],
+const targets: [string, () => Promise<Served>][] = [
+  ...Object.entries(pageBuilders).map(([name, build]): [string, () => Promise<Served>] => [name, async () => {
+    const out = join(app!.dir, `out-${name}`);
+    await build(app!, out);
+    return serveDir(out);
+  }]),
+  ['vite dev', () => viteDev(app!)],
+  ['vite dev (linked package)', () => viteDev(linked!)],
 ];
 
-for (const [name, worker, start] of targets) {
+for (const [name, start] of targets) {
   describe(`${name} in chromium`, () => {
     let shown: PageResult;
 
@@ -69,20 +63,9 @@ for (const [name, worker, start] of targets) {
       expect(asRecorded(shown.runs.main), shown.problems.join('\n')).toEqual({ ...expectedHello, error: '' });
     });
 
-    if (worker === 'runs') {
-      it('runs hello.elf in a worker (worker: true)', () => {
-        expect(asRecorded(shown.runs.worker), shown.problems.join('\n')).toEqual({ ...expectedHello, error: '' });
-      });
-    } else {
-      it(`rejects worker: true with WORKER_FAILED (HTTP ${worker} for the worker script)`, () => {
-        expect(shown.runs.worker).toEqual({
-          stdout: '', stderr: '', status: 'error',
-          error: 'ProgramError WORKER_FAILED: elf program "hello": worker: the worker script failed to load or crashed',
-        });
-        const url = worker === 404 ? /\/worker\.js$/ : /\/@fs\/.*\/dist\/worker\.js\?worker_file&type=module$/;
-        expect(shown.problems.filter((p) => p.startsWith(`HTTP ${worker}: `)).map((p) => p.replace(/^HTTP \d+: /, ''))).toEqual([expect.stringMatching(url)]);
-      });
-    }
+    it('runs hello.elf in a worker (worker: true)', () => {
+      expect(asRecorded(shown.runs.worker), shown.problems.join('\n')).toEqual({ ...expectedHello, error: '' });
+    });
 
     it('runs wc on a stdin, streaming stdout through onStdout', () => {
       expect(asRecorded(shown.runs.wc), shown.problems.join('\n')).toEqual({ ...expectedWc, error: '' });

@@ -24,6 +24,12 @@ export function makeApp(): App {
     "prog.run({ args: ['one', 'two three'] }).then((r) => console.log(JSON.stringify({ exitCode: r.exitCode, stdout: r.stdout, stderr: r.stderr })));",
     '',
   ].join('\n'));
+  // the same run in a worker (worker_threads under Node): the bundle must carry the worker entry
+  writeFileSync(join(dir, 'worker.js'), [
+    "import prog from './hello.elf';",
+    "prog.run({ args: ['one', 'two three'], worker: true }).then((r) => console.log(JSON.stringify({ exitCode: r.exitCode, stdout: r.stdout, stderr: r.stderr })));",
+    '',
+  ].join('\n'));
   writeFileSync(join(dir, 'bad.js'), "import prog from './bad.elf';\nconsole.log(prog.name);\n");
   return { dir, cacheDir: join(dir, 'cache') };
 }

@@ -25,7 +25,8 @@ const vite: Build = async (app, entry, outDir) => {
   const { build } = await import('vite');
   await build({
     root: app.dir, configFile: false, logLevel: 'silent', base: './', plugins: [elfVite(options(app))],
-    build: { outDir, emptyOutDir: true, target: 'esnext', modulePreload: false, rollupOptions: { input: join(app.dir, entry), output: { entryFileNames: 'main.js' } } },
+    // an SSR build: vite's way to bundle for Node
+    build: { ssr: join(app.dir, entry), outDir, emptyOutDir: true, target: 'esnext', rollupOptions: { output: { entryFileNames: 'main.js' } } },
   });
 };
 

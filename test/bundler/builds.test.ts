@@ -35,6 +35,13 @@ for (const [name, build] of Object.entries(builders)) {
       expect({ stdout: got.stdout, stderr: got.stderr, status: got.exitCode }).toEqual(expected);
     });
 
+    it('bundles an app running hello.elf in a worker under Node (worker: true)', async () => {
+      const out = join(app.dir, 'dist-worker');
+      await build(app, 'worker.js', out);
+      const got = runBundle(join(out, 'main.js'));
+      expect({ stdout: got.stdout, stderr: got.stderr, status: got.exitCode }).toEqual(expected);
+    });
+
     it('takes the translation from the cache on the second build', async () => {
       const out = join(app.dir, 'dist-2');
       const log = await logged(() => build(app, 'main.js', out));

@@ -1,0 +1,52 @@
+// The worker behind `run({ worker: true })` in bundled apps. The program API starts it with the
+// literal `new Worker(new URL('./worker.js', import.meta.url))`, which vite, webpack and rspack
+// bundle for browsers by themselves. Elsewhere the plugin must put a build of the worker entry in
+// the output and hand its URL to the loader: rollup (and vite's SSR builds) as an emitted chunk,
+// esbuild as a separate build written beside the bundle, webpack/rspack targeting Node through a
+// `worker_threads` Worker, the form they bundle for Node.
+import { createHash } from 'node:crypto';
+import { existsSync, readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { PluginBuild } from 'esbuild';
+
+let root: string | undefined;
+
+/** this package's directory (the plugin runs from dist/, or from src/ in this repo's tests) */
+export function packageRoot(): string {
+  if (root) return root;
+  for (let dir = dirname(fileURLToPath(import.meta.url)); ; dir = dirname(dir)) {
+    const manifest = join(dir, 'package.json');
+    if (existsSync(manifest) && (JSON.parse(readFileSync(manifest, 'utf8')) as { name?: string }).name === 'unplugin-elf') return (root = dir);
+    if (dirname(dir) === dir) throw new Error(`unplugin-elf: cannot find the package directory above ${fileURLToPath(import.meta.url)}`);
+  }
+}
+
+/** the worker entry as built in this package (dist/worker.js) */
+export function workerEntryFile(): string {
+  const file = join(packageRoot(), 'dist', 'worker.js');
+  if (!existsSync(file)) throw new Error(`unplugin-elf: ${file} is missing (the package is not built: run \`npm run build\` in it)`);
+  return file;
+}
+
+export interface BuiltWorker { file: string; code: Uint8Array }
+
+/** The worker entry bundled by esbuild with the app build's platform and output settings, named
+ *  by its content hash so that it can be cached like the rest of the output. */
+export async function buildEsbuildWorker(build: PluginBuild): Promise<BuiltWorker> {
+  const o = build.initialOptions;
+  const result = await build.esbuild.build({
+    entryPoints: [workerEntryFile()], bundle: true, write: false, format: 'esm', logLevel: 'silent',
+    platform: o.platform, target: o.target, minify: o.minify, packages: o.packages, external: o.external,
+    conditions: o.conditions, mainFields: o.mainFields, alias: o.alias, define: o.define, absWorkingDir: o.absWorkingDir,
+  });
+  const code = result.outputFiles[0]!.contents;
+  const hash = createHash('sha256').update(code).digest('hex').slice(0, 8);
+  return { file: `unplugin-elf-worker-${hash}${o.outExtension?.['.js'] ?? '.js'}`, code };
+}
+
+/** webpack/rspack `target` values whose output runs in Node (a string, a list, or false) */
+export function targetsNode(target: unknown): boolean {
+  const list = Array.isArray(target) ? target : [target];
+  return list.some((t) => typeof t === 'string' && /^(async-)?node|^electron-main|^electron\d.*-main|^nwjs/.test(t));
+}
