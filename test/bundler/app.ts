@@ -30,6 +30,12 @@ export function makeApp(): App {
     "prog.run({ args: ['one', 'two three'], worker: true }).then((r) => console.log(JSON.stringify({ exitCode: r.exitCode, stdout: r.stdout, stderr: r.stderr })));",
     '',
   ].join('\n'));
+  // runs hello.elf with this process's arguments (watch tests)
+  writeFileSync(join(dir, 'argv.js'), [
+    "import prog from './hello.elf';",
+    "prog.run({ args: process.argv.slice(2) }).then((r) => console.log(JSON.stringify({ exitCode: r.exitCode, stdout: r.stdout, stderr: r.stderr })));",
+    '',
+  ].join('\n'));
   writeFileSync(join(dir, 'bad.js'), "import prog from './bad.elf';\nconsole.log(prog.name);\n");
   return { dir, cacheDir: join(dir, 'cache') };
 }
@@ -39,8 +45,8 @@ export function removeApp(app: App | undefined): void {
 }
 
 /** runs a built bundle with Node and parses the JSON line it prints */
-export function runBundle(file: string): { exitCode: number; stdout: string; stderr: string } {
-  const out = execFileSync(process.execPath, [file], { encoding: 'utf8', timeout: 60_000 });
+export function runBundle(file: string, args: string[] = []): { exitCode: number; stdout: string; stderr: string } {
+  const out = execFileSync(process.execPath, [file, ...args], { encoding: 'utf8', timeout: 60_000 });
   return JSON.parse(out.trim().split('\n').at(-1) ?? '') as { exitCode: number; stdout: string; stderr: string };
 }
 

@@ -1,5 +1,6 @@
 // One function per bundler: bundle `entry` of the app into `outDir` as Node-runnable ESM
-// (`main.js`), rejecting with the bundler's error text when the build fails.
+// (`main.js`), rejecting with the bundler's error text when the build fails; and the same builds
+// in watch mode.
 import { join } from 'node:path';
 import type { Options } from '../../src/bundler/options.ts';
 import elfEsbuild from '../../src/esbuild.ts';
@@ -21,18 +22,26 @@ const rollup: Build = async (app, entry, outDir) => {
   await bundle.close();
 };
 
+/** an SSR build: vite's way to bundle for Node */
+function viteConfig(app: App, entry: string, outDir: string, extra: object = {}) {
+  return {
+    root: app.dir, configFile: false as const, logLevel: 'silent' as const, base: './', plugins: [elfVite(options(app))],
+    build: { ssr: join(app.dir, entry), outDir, emptyOutDir: true, target: 'esnext', rollupOptions: { output: { entryFileNames: 'main.js' } }, ...extra },
+  };
+}
+
 const vite: Build = async (app, entry, outDir) => {
   const { build } = await import('vite');
-  await build({
-    root: app.dir, configFile: false, logLevel: 'silent', base: './', plugins: [elfVite(options(app))],
-    // an SSR build: vite's way to bundle for Node
-    build: { ssr: join(app.dir, entry), outDir, emptyOutDir: true, target: 'esnext', rollupOptions: { output: { entryFileNames: 'main.js' } } },
-  });
+  await build(viteConfig(app, entry, outDir));
 };
+
+function esbuildConfig(app: App, entry: string, outDir: string) {
+  return { absWorkingDir: app.dir, entryPoints: [entry], bundle: true, format: 'esm' as const, platform: 'node' as const, outdir: outDir, entryNames: 'main', logLevel: 'silent' as const };
+}
 
 const esbuild: Build = async (app, entry, outDir) => {
   const { build } = await import('esbuild');
-  await build({ absWorkingDir: app.dir, entryPoints: [entry], bundle: true, format: 'esm', platform: 'node', outdir: outDir, entryNames: 'main', logLevel: 'silent', plugins: [elfEsbuild(options(app))] });
+  await build({ ...esbuildConfig(app, entry, outDir), plugins: [elfEsbuild(options(app))] });
 };
 
 /** webpack and rspack share their configuration (webpack 5 also needs experiments.outputModule; rspack 2 has it built in) */
@@ -68,3 +77,91 @@ const rspack: Build = async (app, entry, outDir) => {
 };
 
 export const builders: Record<string, Build> = { rollup, vite, esbuild, webpack, rspack };
+
+// --- watch mode ---------------------------------------------------------------------------------
+
+/** A bundler watching an app: `builds(n)` resolves once n builds have finished (rejecting on a
+ *  failed one), `close()` stops watching. */
+export interface Watching { builds(n: number): Promise<void>; close(): Promise<void> }
+export type Watch = (app: App, entry: string, outDir: string) => Promise<Watching>;
+
+/** counts finished builds for a Watching */
+function buildLog(close: () => Promise<void>): Watching & { done(): void; failed(e: unknown): void } {
+  let count = 0;
+  let error: unknown;
+  const waiting: (() => void)[] = [];
+  const wake = (): void => { for (const w of waiting.splice(0)) w(); };
+  return {
+    done() { count++; wake(); },
+    failed(e) { error ??= e; wake(); },
+    builds(n) {
+      return new Promise<void>((resolve, reject) => {
+        const check = (): void => {
+          if (error) reject(error instanceof Error ? error : new Error(String(error)));
+          else if (count >= n) resolve();
+          else waiting.push(check);
+        };
+        check();
+      });
+    },
+    close,
+  };
+}
+
+type RollupWatcher = { on(e: 'event', fn: (e: { code: string; error?: unknown; result?: { close(): Promise<void> } | null }) => void): void; close(): Promise<void> };
+function rollupEvents(watcher: RollupWatcher): Watching {
+  const log = buildLog(() => watcher.close());
+  watcher.on('event', (e) => {
+    void e.result?.close();
+    if (e.code === 'BUNDLE_END') log.done();
+    else if (e.code === 'ERROR') log.failed(e.error);
+  });
+  return log;
+}
+
+function webpackEvents(start: (cb: (err: Error | null, stats?: Stats) => void) => { close(cb: () => void): void } | undefined): Watching {
+  let watching: { close(cb: () => void): void } | undefined;
+  const log = buildLog(() => new Promise<void>((resolve) => (watching ? watching.close(resolve) : resolve())));
+  watching = start((err, stats) => {
+    if (err) log.failed(err);
+    else if (stats?.hasErrors()) log.failed(new Error(stats.toString({ all: false, errors: true })));
+    else log.done();
+  });
+  return log;
+}
+
+export const watchers: Record<string, Watch> = {
+  async rollup(app, entry, outDir) {
+    const { watch } = await import('rollup');
+    return rollupEvents(watch({
+      input: join(app.dir, entry), plugins: [elfRollup(options(app))], external: ['unplugin-elf/program'], onwarn: () => {},
+      output: { dir: outDir, format: 'es', entryFileNames: 'main.js' }, watch: { buildDelay: 50 },
+    }) as unknown as RollupWatcher);
+  },
+  async vite(app, entry, outDir) {
+    const { build } = await import('vite');
+    return rollupEvents(await build(viteConfig(app, entry, outDir, { watch: { buildDelay: 50 } })) as unknown as RollupWatcher);
+  },
+  async esbuild(app, entry, outDir) {
+    const { context } = await import('esbuild');
+    let log: ReturnType<typeof buildLog> | undefined;
+    // after unplugin-elf's onEnd, which writes the wasm
+    const notify = { name: 'notify', setup(b: { onEnd(fn: (r: { errors: unknown[] }) => void): void }) {
+      b.onEnd((r) => (r.errors.length ? log?.failed(new Error(JSON.stringify(r.errors))) : log?.done()));
+    } };
+    const ctx = await context({ ...esbuildConfig(app, entry, outDir), plugins: [elfEsbuild(options(app)), notify] });
+    log = buildLog(() => ctx.dispose());
+    await ctx.watch();
+    return log;
+  },
+  async webpack(app, entry, outDir) {
+    const { default: webpack } = await import('webpack');
+    const compiler = webpack({ ...webpackConfig(app, entry, outDir), experiments: { outputModule: true }, plugins: [elfWebpack(options(app))] });
+    return webpackEvents((cb) => compiler.watch({ aggregateTimeout: 50 }, cb));
+  },
+  async rspack(app, entry, outDir) {
+    const { rspack } = await import('@rspack/core');
+    const compiler = rspack({ ...webpackConfig(app, entry, outDir), plugins: [elfRspack(options(app))] });
+    return webpackEvents((cb) => compiler.watch({ aggregateTimeout: 50 }, cb));
+  },
+};
