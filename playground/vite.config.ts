@@ -18,9 +18,9 @@ export default defineConfig({
   },
   server: { fs: { allow: [repo] } },
   worker: { format: 'es' },
-  // the in-page translator chunk is binaryen (~13 MB), loaded only when a file is dropped
+  // the translator worker's chunk is binaryen (~13 MB), loaded only when a file is dropped
   build: { target: 'es2022', outDir: 'dist', emptyOutDir: true, chunkSizeWarningLimit: 16_000 },
-  // binaryen (the in-page translator, imported lazily) is pre-bundled up front, so that the first
+  // binaryen (the translator worker's, imported lazily) is pre-bundled up front, so that the first
   // dropped file does not make vite discover a new dependency and reload the page
   optimizeDeps: { include: ['@xterm/xterm', '@xterm/addon-fit', 'binaryen'] },
 });

@@ -14,11 +14,13 @@
 //                  (the second run checks that the output is deterministic)
 //   --case NAME    restrict recording/verification to the named case(s)
 //
-// Inputs:   test/fixtures/src/{main.c,hello.c,progs/*.c}, test/fixtures/cases.json
+// Inputs:   test/fixtures/src/{main.c,hello.c,progs/*.c}, test/fixtures/cases.json,
+//           playground/demo/{nn,calc}.elf (built by playground/demo/build.sh, only run here)
 // Outputs:  test/fixtures/bin/{progs-glibc-O0,progs-glibc-O2,progs-musl-O2,hello-glibc,hello-musl}
 //           test/fixtures/bin/.sources.sha256   (hash of sources + this script + toolchain)
 //           test/fixtures/src/progs.def          (X-macro list of programs, generated)
 //           test/fixtures/expected/BUILD/CASE.json  ({stdout, stderr, status})
+//           test/fixtures/expected/playground/CASE.json
 //           test/fixtures/expected/.stamp.sha256 (hash of binaries + cases + qemu)
 //
 // No dependencies beyond Node itself. The binaries and expectations are
@@ -65,6 +67,15 @@ const HELLO_CASES = [
   { name: 'args', args: ['one', 'two three'] },
 ];
 
+/** The playground's demos, run as its page runs them (test/browser/playground.test.ts compares).
+ * nn.elf gets the page's environment; calc.elf gets a REPL session as stdin, as the page replays it. */
+const PLAYGROUND = path.join(ROOT, 'playground/demo');
+const PLAYGROUND_ENV = { HOME: '/', TERM: 'xterm-256color', LANG: 'C.UTF-8' };
+const PLAYGROUND_CASES = [
+  { name: 'nn', elf: 'nn.elf', env: PLAYGROUND_ENV },
+  { name: 'calc-session', elf: 'calc.elf', stdin: 'x = 2^10\nsqrt(x) + ans\n' },
+];
+
 const RUN_TIMEOUT_MS = 30_000;
 
 // ---------------------------------------------------------------------------
@@ -81,7 +92,7 @@ function parseArgs(argv) {
     else if (a === '--case') opts.cases.push(argv[++i]);
     else if (a === '-h' || a === '--help') {
       const text = fs.readFileSync(fileURLToPath(import.meta.url), 'utf8');
-      console.log(text.split('\n').slice(1, 24).map((l) => l.replace(/^\/\/ ?/, '')).join('\n'));
+      console.log(text.split('\n').slice(1, 27).map((l) => l.replace(/^\/\/ ?/, '')).join('\n'));
       process.exit(0);
     } else die(`unknown option ${a} (try --help)`);
   }
@@ -311,12 +322,15 @@ function jobs(cases) {
     for (const c of cases)
       list.push({
         build: b.name,
+        bin: path.join(BIN, b.name),
         caseName: c.name,
         argv: [c.prog, ...(c.args ?? [])],
         opts: { env: c.env ?? {}, stdin: c.stdin ?? '', tmpdir: !!c.tmpdir },
       });
   for (const b of HELLO_BUILDS)
-    for (const c of HELLO_CASES) list.push({ build: b.name, caseName: c.name, argv: c.args, opts: {} });
+    for (const c of HELLO_CASES) list.push({ build: b.name, bin: path.join(BIN, b.name), caseName: c.name, argv: c.args, opts: {} });
+  for (const c of PLAYGROUND_CASES)
+    list.push({ build: 'playground', bin: path.join(PLAYGROUND, c.elf), caseName: c.name, argv: [], opts: { env: c.env, stdin: c.stdin } });
   return list;
 }
 
@@ -328,15 +342,14 @@ function recordAll(qemu, cases, { once, only }) {
   const results = new Map(); // caseName -> Map(build -> result)
   let n = 0;
   for (const j of list) {
-    const bin = path.join(BIN, j.build);
-    if (!fs.existsSync(bin)) die(`missing binary ${rel(bin)} (run without --record-only)`);
-    const r1 = runUnderQemu(qemu, bin, j.argv, j.opts);
+    if (!fs.existsSync(j.bin)) die(`missing binary ${rel(j.bin)} (run without --record-only)`);
+    const r1 = runUnderQemu(qemu, j.bin, j.argv, j.opts);
     if (r1.timeout) {
       problems.push(`${j.build}/${j.caseName}: timed out`);
       continue;
     }
     if (!once) {
-      const r2 = runUnderQemu(qemu, bin, j.argv, j.opts);
+      const r2 = runUnderQemu(qemu, j.bin, j.argv, j.opts);
       if (canonical(r1) !== canonical(r2)) problems.push(`${j.build}/${j.caseName}: output differs between two runs`);
     }
     if (/^qemu: /m.test(r1.stderr)) problems.push(`${j.build}/${j.caseName}: qemu reported: ${r1.stderr.trim()}`);
@@ -357,6 +370,7 @@ function pruneExpected(cases) {
   const wanted = new Map();
   for (const b of PROGS_BUILDS) wanted.set(b.name, new Set(cases.map((c) => `${c.name}.json`)));
   for (const b of HELLO_BUILDS) wanted.set(b.name, new Set(HELLO_CASES.map((c) => `${c.name}.json`)));
+  wanted.set('playground', new Set(PLAYGROUND_CASES.map((c) => `${c.name}.json`)));
   const removed = [];
   if (!fs.existsSync(EXPECTED)) return removed;
   for (const ent of fs.readdirSync(EXPECTED, { withFileTypes: true })) {
@@ -383,7 +397,7 @@ function verifyAll(qemu, cases, only) {
       failures.push(`${j.build}/${j.caseName}: no expectation recorded`);
       continue;
     }
-    const r = runUnderQemu(qemu, path.join(BIN, j.build), j.argv, j.opts);
+    const r = runUnderQemu(qemu, j.bin, j.argv, j.opts);
     if (r.timeout) failures.push(`${j.build}/${j.caseName}: timed out`);
     else if (canonical(r) !== fs.readFileSync(file, 'utf8')) failures.push(`${j.build}/${j.caseName}: differs`);
   }
@@ -396,8 +410,10 @@ function expectationStamp(qemu, cases) {
     const p = path.join(BIN, b.name);
     h.update(`${b.name}\0${fs.existsSync(p) ? sha256(fs.readFileSync(p)) : 'missing'}\0`);
   }
+  for (const c of PLAYGROUND_CASES) h.update(`${c.elf}\0${sha256(fs.readFileSync(path.join(PLAYGROUND, c.elf)))}\0`);
   h.update(canonical(cases));
   h.update(canonical(HELLO_CASES));
+  h.update(canonical(PLAYGROUND_CASES));
   h.update(run(qemu, ['--version']).stdout);
   h.update(fs.readFileSync(fileURLToPath(import.meta.url)));
   return h.digest('hex');
@@ -464,7 +480,7 @@ function main() {
   const removed = opts.cases.length ? [] : pruneExpected(cases);
   for (const r of removed) console.log(`  removed stale expectation ${r}`);
   console.log(
-    `record: ${cases.length} cases x ${PROGS_BUILDS.length} builds + ${HELLO_CASES.length} x ${HELLO_BUILDS.length} hello runs` +
+    `record: ${cases.length} cases x ${PROGS_BUILDS.length} builds + ${HELLO_CASES.length} x ${HELLO_BUILDS.length} hello runs + ${PLAYGROUND_CASES.length} playground runs` +
       (opts.cases.length ? `, restricted to ${opts.cases.join(', ')}` : '') +
       (opts.once ? '' : ' (each run twice to check determinism)'),
   );

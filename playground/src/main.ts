@@ -1,13 +1,15 @@
 // The playground page: one xterm.js terminal and three ways to fill it.
 //  - nn.elf, imported through the plugin, trains a tiny neural network in a Web Worker with live output;
 //  - calc.elf, a line calculator: stdin is given up front, so each line re-runs it with the whole session;
-//  - a dropped ELF is translated here in the page (binaryen.js is loaded on first use) and run.
+//  - a dropped ELF is translated in the browser, in a worker (binaryen.js loads on first use), and run.
 import { FitAddon } from '@xterm/addon-fit';
 import { Terminal } from '@xterm/xterm';
 import '@xterm/xterm/css/xterm.css';
 import calc from '../demo/calc.elf';
 import nn from '../demo/nn.elf';
 import { createProgram, type ElfProgram, type RunResult } from '../../src/program/index.ts';
+import type { Translation } from '../../src/translate.ts';
+import type { TranslateReply } from './translate-worker.ts';
 import './style.css';
 
 const $ = <T extends HTMLElement>(id: string): T => document.getElementById(id) as T;
@@ -37,6 +39,12 @@ term.loadAddon(fit);
 term.open($('terminal'));
 fit.fit();
 new ResizeObserver(() => fit.fit()).observe($('terminal'));
+
+/** each run's plain output (the terminal has it only as styled cells): what
+ *  test/browser/playground.test.ts compares with qemu-aarch64's */
+interface Shown { title: string; stdin?: string; stdout?: string; stderr?: string; exitCode?: number; error?: string }
+const shown: Shown[] = [];
+Object.assign(window, { playground: { term, runs: shown } });
 
 /** a full terminal reset (RIS) through the write queue, so it stays in order with pending output */
 const clearScreen = (): void => term.write('\x1bc');
@@ -79,8 +87,6 @@ function setBusy(b: boolean): void {
 
 const seconds = (ms: number): string => (ms < 1000 ? `${Math.round(ms)} ms` : `${(ms / 1000).toFixed(2)} s`);
 const kib = (n: number): string => `${(n / 1024).toFixed(n < 10240 ? 1 : 0)} KiB`;
-/** lets the terminal paint before a long synchronous step */
-const paint = (): Promise<void> => new Promise((r) => requestAnimationFrame(() => setTimeout(r, 0)));
 
 /** runs `prog` in a worker with live output; reports the exit status in the terminal and the badge */
 async function runLive(prog: ElfProgram, title: string, args: string[] = []): Promise<RunResult | undefined> {
@@ -94,13 +100,16 @@ async function runLive(prog: ElfProgram, title: string, args: string[] = []): Pr
       onStdout: (text) => term.write(text),
       onStderr: (text) => term.write(c.red(text)),
     });
+    shown.push({ title, stdout: result.stdout, stderr: result.stderr, exitCode: result.exitCode });
     const took = seconds(performance.now() - t0);
     const ok = result.exitCode === 0;
     term.write(c.dim(`\n[${title} exited with status ${result.exitCode} after ${took}]\n`));
     status(title, ok ? 'done' : 'failed', `exit ${result.exitCode} · ${took}`);
     return result;
   } catch (e) {
-    term.write(c.red(`\n${e instanceof Error ? e.message : String(e)}\n`));
+    const error = e instanceof Error ? e.message : String(e);
+    shown.push({ title, error });
+    term.write(c.red(`\n${error}\n`));
     status(title, 'failed', 'error');
     return undefined;
   }
@@ -159,9 +168,11 @@ async function submit(): Promise<void> {
   session.push(input);
   setBusy(true);
   status('calc.elf', 'running', 'running');
+  const stdin = `${session.join('\n')}\n`;
   const t0 = performance.now();
   try {
-    const { stdout, stderr, exitCode } = await calc.run({ stdin: `${session.join('\n')}\n`, worker: true });
+    const { stdout, stderr, exitCode } = await calc.run({ stdin, worker: true });
+    shown.push({ title: 'calc.elf', stdin, stdout, stderr, exitCode });
     const answer = stdout.trimEnd().split('\n').at(-1) ?? '';
     if (answer.startsWith('error:')) {
       session.pop(); // keep the replayed session clean
@@ -173,7 +184,9 @@ async function submit(): Promise<void> {
     if (stderr) term.write(c.red(stderr));
     status('calc.elf', exitCode === 0 ? 'input' : 'failed', `exit ${exitCode} · ${seconds(performance.now() - t0)}`);
   } catch (e) {
-    term.write(c.red(`${e instanceof Error ? e.message : String(e)}\n`));
+    const error = e instanceof Error ? e.message : String(e);
+    shown.push({ title: 'calc.elf', stdin, error });
+    term.write(c.red(`${error}\n`));
     status('calc.elf', 'failed', 'error');
   }
   setBusy(false);
@@ -216,9 +229,24 @@ term.onData((data) => {
   if (rest.length) void submit();
 });
 
-// ── a dropped ELF: translated in the page, then run ───────────────────────────────────────────
+// ── a dropped ELF: translated in a worker, then run ───────────────────────────────────────────
 
-let translator: Promise<typeof import('../../src/translate.ts')> | undefined;
+let translator: Worker | undefined;
+
+/** translates in the worker (started on first use, then kept: binaryen loads once); `bytes` is transferred */
+function translateOffThread(bytes: Uint8Array): Promise<Translation> {
+  const worker = (translator ??= new Worker(new URL('./translate-worker.ts', import.meta.url), { type: 'module' }));
+  return new Promise((resolve, reject) => {
+    worker.onmessage = ({ data }: MessageEvent<TranslateReply>) => ('error' in data ? reject(new Error(data.error)) : resolve(data));
+    worker.onerror = (e) => {
+      // the script failed to load or crashed: the next file starts a fresh worker
+      worker.terminate();
+      translator = undefined;
+      reject(new Error(`the translator failed: ${e.message || 'its worker did not load'}`));
+    };
+    worker.postMessage(bytes, [bytes.buffer]);
+  });
+}
 
 async function runDropped(file: File): Promise<void> {
   while (busy) await whenIdle();
@@ -229,21 +257,21 @@ async function runDropped(file: File): Promise<void> {
   const args = ($<HTMLInputElement>('args').value.match(/"[^"]*"|'[^']*'|\S+/g) ?? []).map((a) => a.replace(/^(["'])(.*)\1$/, '$2'));
   term.write(c.dim('$ ') + c.bold(`./${file.name}`) + (args.length ? ` ${args.join(' ')}` : '') + '\n');
   status(file.name, 'running', 'translating');
+  if (!translator) term.write(c.dim('loading the translator (binaryen.js, ~13 MB, once)…\n'));
   try {
     const bytes = new Uint8Array(await file.arrayBuffer());
-    if (!translator) term.write(c.dim('loading the translator (binaryen.js, ~12 MB, once)…\n'));
-    translator ??= import('../../src/translate.ts');
-    const { translate } = await translator.catch((e) => { translator = undefined; throw e; });
-    term.write(c.dim(`translating ${kib(bytes.byteLength)} of AArch64 code…\n`));
-    await paint();
+    // the page stays live meanwhile: a short line (so that it never wraps) counting the seconds
     const t0 = performance.now();
-    const { wasm, meta } = translate(bytes);
-    const took = performance.now() - t0;
-    term.write(`${c.cyan(file.name)}: ${meta.stats.functions} functions, ${meta.stats.instructions} instructions → ${c.bold(kib(wasm.byteLength))} wasm, translated in ${c.bold(seconds(took))}\n\n`);
+    const tick = (): void => term.write(`\r\x1b[K${c.dim(`translating ${kib(file.size)} of AArch64 code… ${seconds(performance.now() - t0)}`)}`);
+    tick();
+    const ticker = setInterval(tick, 100);
+    const { wasm, meta } = await translateOffThread(bytes).finally(() => clearInterval(ticker));
+    term.write(`\r\x1b[K${c.cyan(file.name)}: ${meta.stats.functions} functions, ${meta.stats.instructions} instructions → ${c.bold(kib(wasm.byteLength))} wasm, translated in ${c.bold(seconds(meta.stats.millis))}\n\n`);
     await runLive(createProgram(name, { bytes: wasm, meta }), file.name, args);
   } catch (e) {
-    // ElfFormatError messages are one line, written for the person who dropped the file
-    term.write(c.red(`${e instanceof Error ? e.message : String(e)}\n`));
+    const error = e instanceof Error ? e.message : String(e);
+    shown.push({ title: file.name, error });
+    term.write(`\r\x1b[K${c.red(error)}\n`);
     status(file.name, 'failed', 'not translated');
   }
   setBusy(false);
