@@ -269,6 +269,8 @@ function loadCases(progNames) {
       die(`case ${c.name}: "env" must be an object`);
     for (const [k, v] of Object.entries(c.env ?? {}))
       if (typeof v !== 'string' || k.includes('=')) die(`case ${c.name}: bad env entry ${k}`);
+    for (const [k, v] of Object.entries(c.files ?? {}))
+      if (typeof v !== 'string' || k.startsWith('/') || k.split('/').includes('..')) die(`case ${c.name}: bad files entry ${k} (a relative path → its text)`);
   }
   for (const p of progNames)
     if (!cases.some((c) => c.prog === p)) console.warn(`fixtures: warning: program ${p} has no case in cases.json`);
@@ -286,10 +288,14 @@ function encodeStream(buf, key, out) {
   }
 }
 
-/** Runs one binary under qemu with exactly the given argv tail, env and stdin,
- * in a fresh empty working directory. */
-function runUnderQemu(qemu, binary, argvTail, { env = {}, stdin = '', tmpdir = false } = {}) {
+/** Runs one binary under qemu with exactly the given argv tail, env and stdin, in a fresh
+ * working directory holding only `files` (relative path → text). */
+function runUnderQemu(qemu, binary, argvTail, { env = {}, stdin = '', tmpdir = false, files = {} } = {}) {
   const cwd = fs.mkdtempSync(path.join(os.tmpdir(), 'fixtures-cwd-'));
+  for (const [name, text] of Object.entries(files)) {
+    fs.mkdirSync(path.dirname(path.join(cwd, name)), { recursive: true });
+    fs.writeFileSync(path.join(cwd, name), text);
+  }
   const dir = tmpdir ? fs.mkdtempSync(path.join(os.tmpdir(), 'fixtures-dir-')) : null;
   try {
     const args = [binary, ...(dir ? [argvTail[0], dir, ...argvTail.slice(1)] : argvTail)];
@@ -325,7 +331,7 @@ function jobs(cases) {
         bin: path.join(BIN, b.name),
         caseName: c.name,
         argv: [c.prog, ...(c.args ?? [])],
-        opts: { env: c.env ?? {}, stdin: c.stdin ?? '', tmpdir: !!c.tmpdir },
+        opts: { env: c.env ?? {}, stdin: c.stdin ?? '', tmpdir: !!c.tmpdir, files: c.files ?? {} },
       });
   for (const b of HELLO_BUILDS)
     for (const c of HELLO_CASES) list.push({ build: b.name, bin: path.join(BIN, b.name), caseName: c.name, argv: c.args, opts: {} });

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { expectedOf, FIXTURES, loadBinary, runFixture, type Loaded } from './helpers/run-fixture.ts';
 
-interface Case { name: string; prog: string; args?: string[]; stdin?: string; env?: Record<string, string>; tmpdir?: boolean }
+interface Case { name: string; prog: string; args?: string[]; stdin?: string; env?: Record<string, string>; tmpdir?: boolean; files?: Record<string, string> }
 const cases = JSON.parse(readFileSync(join(FIXTURES, 'cases.json'), 'utf8')) as Case[];
 
 for (const build of ['progs-glibc-O0', 'progs-glibc-O2', 'progs-musl-O2']) {
@@ -14,7 +14,7 @@ for (const build of ['progs-glibc-O0', 'progs-glibc-O2', 'progs-musl-O2']) {
     beforeAll(async () => { bin = await loadBinary(build); });
     for (const c of cases) {
       it(c.name, async () => {
-        const got = await runFixture(bin, [c.prog, ...(c.args ?? [])], { env: c.env, stdin: c.stdin, tmpdir: c.tmpdir });
+        const got = await runFixture(bin, [c.prog, ...(c.args ?? [])], { env: c.env, stdin: c.stdin, tmpdir: c.tmpdir, files: c.files });
         expect(got).toEqual(expectedOf(build, c.name));
       });
     }

@@ -7,10 +7,12 @@
  *  rspack bundle for Node). */
 export type WorkerRef = { url: string } | { threads: string };
 
-/** `urlExpression` is a JS expression evaluating to the .wasm URL (bundler-specific) */
-export function loaderSource(name: string, urlExpression: string, worker?: WorkerRef): string {
+/** `urlExpression` is a JS expression evaluating to the .wasm URL (bundler-specific); `files`
+ *  pairs a guest path with a URL expression for each bundled file */
+export function loaderSource(name: string, urlExpression: string, worker?: WorkerRef, files: [string, string][] = []): string {
   const lines = ["import { createProgram } from 'unplugin-elf/program';"];
   const source = [`url: ${urlExpression}`];
+  if (files.length) source.push(`fileUrls: { ${files.map(([guest, url]) => `${JSON.stringify(guest)}: ${url}`).join(', ')} }`);
   if (worker && 'url' in worker) source.push(`workerUrl: ${worker.url}`);
   if (worker && 'threads' in worker) {
     lines.push("import { Worker } from 'worker_threads';");
@@ -20,7 +22,12 @@ export function loaderSource(name: string, urlExpression: string, worker?: Worke
   return lines.join('\n');
 }
 
-/** a data: URL for inlined translations (fetch() decodes it in browsers and in Node) */
-export function dataUrl(wasm: Uint8Array): string {
-  return JSON.stringify(`data:application/wasm;base64,${Buffer.from(wasm).toString('base64')}`);
+/** the MIME type an emitted file is served with (the wasm must be application/wasm for streaming) */
+export function contentType(file: string): string {
+  return /\.wasm$/.test(file) ? 'application/wasm' : 'application/octet-stream';
+}
+
+/** a data: URL for inlined files (fetch() decodes it in browsers and in Node) */
+export function dataUrl(bytes: Uint8Array, type: string): string {
+  return JSON.stringify(`data:${type};base64,${Buffer.from(bytes).toString('base64')}`);
 }

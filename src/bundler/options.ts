@@ -12,11 +12,18 @@ export interface Options {
   root?: string;
   /** binaryen optimisation level 0..3 (default 2) */
   optimize?: number;
-  /** translations smaller than this many bytes are inlined as base64 data: URLs (default 0: never) */
+  /** translations (and bundled files) smaller than this many bytes are inlined as base64 data: URLs (default 0: never) */
   inlineLimit?: number;
   /** no log line per translation */
   quiet?: boolean;
+  /** extra files bundled with the programs, which see them at run time (under a run's own
+   *  `files`): absolute guest path → host path (relative to the root). A guest path ending in "/"
+   *  takes a host directory's files (recursively), or a host file under its own name. A function
+   *  chooses per executable (its absolute path). */
+  files?: FileMap | ((elf: string) => FileMap | undefined);
 }
+
+export type FileMap = Record<string, string>;
 
 export interface ResolvedOptions {
   include: FilterPattern;
@@ -26,12 +33,15 @@ export interface ResolvedOptions {
   optimize: number;
   inlineLimit: number;
   quiet: boolean;
+  files: (elf: string) => FileMap | undefined;
 }
 
 export function resolveOptions(options: Options = {}, root = options.root ?? process.cwd()): ResolvedOptions {
   const optimize = options.optimize ?? 2;
   if (!Number.isInteger(optimize) || optimize < 0 || optimize > 3) throw new TypeError(`unplugin-elf: optimize must be 0..3, not ${String(optimize)}`);
   const cacheDir = options.cacheDir ?? join('node_modules', '.cache', 'unplugin-elf');
+  const { files } = options;
+  if (files !== undefined && typeof files !== 'function' && (typeof files !== 'object' || files === null)) throw new TypeError('unplugin-elf: files must be an object (guest path → host path) or a function');
   return {
     include: options.include ?? /\.elf$/,
     exclude: options.exclude,
@@ -40,5 +50,6 @@ export function resolveOptions(options: Options = {}, root = options.root ?? pro
     optimize,
     inlineLimit: Math.max(0, options.inlineLimit ?? 0),
     quiet: options.quiet ?? false,
+    files: typeof files === 'function' ? files : () => files,
   };
 }

@@ -2,7 +2,7 @@
 // cache), emits the .wasm as an asset, and loads a small module exporting an ElfProgram for it.
 // The common `load` hook translates; where the wasm goes depends on the bundler (see `wasmUrl`).
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join, relative, resolve, sep } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { PluginBuild } from 'esbuild';
@@ -10,14 +10,21 @@ import type { UnpluginBuildContext, UnpluginContext, UnpluginFactory } from 'unp
 import { createUnplugin } from 'unplugin';
 import { ElfFormatError } from '../elf/errors.ts';
 import { translateCached } from '../node/cache.ts';
-import { dataUrl, loaderSource, type WorkerRef } from './loader.ts';
+import { contentType, dataUrl, loaderSource, type WorkerRef } from './loader.ts';
 import { resolveOptions, type Options } from './options.ts';
 import { buildEsbuildWorker, packageRoot, targetsNode, workerEntryFile, type BuiltWorker } from './worker-entry.ts';
 
 /** vite's dev server serves translations under this path (below `base`) */
 const DEV_PREFIX = '@unplugin-elf/';
 
-interface Translated { name: string; file: string; wasm: Uint8Array }
+/** a file to put in the output: `name` as imported (hello.wasm), `file` with its content hash */
+interface Asset { name: string; file: string; bytes: Uint8Array }
+
+function asset(name: string, bytes: Uint8Array): Asset {
+  const hash = createHash('sha256').update(bytes).digest('hex').slice(0, 8);
+  const dot = name.lastIndexOf('.');
+  return { name, file: dot > 0 ? `${name.slice(0, dot)}-${hash}${name.slice(dot)}` : `${name}-${hash}`, bytes };
+}
 
 type Context = UnpluginBuildContext & UnpluginContext;
 
@@ -36,14 +43,14 @@ function relativeUrl(from: string, to: string): string {
 export const unpluginFactory: UnpluginFactory<Options | undefined> = (raw, meta) => {
   let options = resolveOptions(raw);
   let viteDevBase: string | undefined; // set when running under vite's dev server
-  const devAssets = new Map<string, Uint8Array>(); // vite dev: URL path → wasm
-  const esbuildAssets = new Map<string, Uint8Array>(); // esbuild: file name in outdir → wasm
+  const devAssets = new Map<string, Uint8Array>(); // vite dev: URL path → contents
+  const esbuildAssets = new Map<string, Uint8Array>(); // esbuild: file name in outdir → contents
   let esbuild: { build: PluginBuild; worker?: Promise<BuiltWorker> } | undefined;
   let webpackNode = false; // webpack/rspack building for Node
   // vite SSR builds drop emitted assets (build.ssrEmitAssets), but the server needs its wasm
-  const ssrAssets = new Map<string, Uint8Array>(); // reference id → wasm
+  const ssrAssets = new Map<string, Uint8Array>(); // reference id → contents
 
-  async function translateFile(ctx: Context, id: string): Promise<Translated> {
+  async function translateFile(ctx: Context, id: string): Promise<{ name: string; wasm: Asset }> {
     const shown = relative(options.root, id) || id;
     let bytes: Uint8Array;
     try {
@@ -66,28 +73,53 @@ export const unpluginFactory: UnpluginFactory<Options | undefined> = (raw, meta)
       console.log(`[unplugin-elf] ${basename(id)} → ${Math.round(wasm.byteLength / 1024)} KiB wasm ${took}`);
     }
     const name = basename(id).replace(/\.[^.]*$/, '') || 'program';
-    const hash = createHash('sha256').update(wasm).digest('hex').slice(0, 8);
-    return { name, file: `${name}-${hash}.wasm`, wasm };
+    return { name, wasm: asset(`${name}.wasm`, wasm) };
   }
 
-  /** the wasm as a file under the cache dir (written once: its name holds its hash) */
-  function assetFile(t: Translated): string {
-    const file = join(options.cacheDir, 'assets', t.file);
+  /** the `files` option for this .elf: guest path → the file's contents */
+  function bundledFiles(ctx: Context, id: string): Map<string, Asset> {
+    const found = new Map<string, Asset>();
+    const add = (guest: string, host: string): void => {
+      ctx.addWatchFile(host);
+      found.set(guest, asset(basename(host), readFileSync(host)));
+    };
+    for (const [guest, hostPath] of Object.entries(options.files(id) ?? {})) {
+      const host = resolve(options.root, hostPath);
+      try {
+        if (!guest.startsWith('/')) throw new Error('the guest path must be absolute');
+        if (!statSync(host).isDirectory()) add(guest.endsWith('/') ? `${guest}${basename(host)}` : guest, host);
+        else if (!guest.endsWith('/')) throw new Error(`${hostPath} is a directory: its guest path must end in "/"`);
+        else {
+          for (const rel of readdirSync(host, { recursive: true, encoding: 'utf8' }).sort()) {
+            const file = join(host, rel);
+            if (statSync(file).isFile()) add(`${guest}${rel.split(sep).join('/')}`, file);
+          }
+        }
+      } catch (e) {
+        fail(ctx, `files: ${JSON.stringify(guest)} → ${hostPath}: ${e instanceof Error ? e.message : String(e)}`);
+      }
+    }
+    return found;
+  }
+
+  /** the asset as a file under the cache dir (written once: its name holds its hash) */
+  function assetFile(a: Asset): string {
+    const file = join(options.cacheDir, 'assets', a.file);
     if (!existsSync(file)) {
       mkdirSync(dirname(file), { recursive: true });
-      writeFileSync(file, t.wasm);
+      writeFileSync(file, a.bytes);
     }
     return file;
   }
 
-  /** A JS expression for the wasm's URL in the output, after putting the wasm where it belongs. */
-  function wasmUrl(ctx: Context, id: string, t: Translated, ssr: boolean): string {
-    if (t.wasm.byteLength < options.inlineLimit) return dataUrl(t.wasm);
+  /** A JS expression for the asset's URL in the output, after putting it where it belongs. */
+  function assetUrl(ctx: Context, id: string, a: Asset, ssr: boolean): string {
+    if (a.bytes.byteLength < options.inlineLimit) return dataUrl(a.bytes, contentType(a.file));
     // vite's dev SSR (and vitest) run the module in Node, where a file: URL loads directly
-    if (viteDevBase !== undefined && ssr) return JSON.stringify(pathToFileURL(assetFile(t)).href);
+    if (viteDevBase !== undefined && ssr) return JSON.stringify(pathToFileURL(assetFile(a)).href);
     if (viteDevBase !== undefined) {
-      const path = `${viteDevBase}${DEV_PREFIX}${t.file}`;
-      devAssets.set(path, t.wasm);
+      const path = `${viteDevBase}${DEV_PREFIX}${a.file}`;
+      devAssets.set(path, a.bytes);
       // a plain string: vite's dev transform of `new URL(…, import.meta.url)` would look for a file
       return JSON.stringify(path);
     }
@@ -95,17 +127,17 @@ export const unpluginFactory: UnpluginFactory<Options | undefined> = (raw, meta)
       case 'webpack':
       case 'rspack': {
         // asset modules: webpack and rspack turn `new URL('./x.wasm', import.meta.url)` into an
-        // emitted, hashed asset, so the wasm only has to exist as a file beside a known path
-        return `new URL(${JSON.stringify(relativeUrl(id, assetFile(t)))}, import.meta.url)`;
+        // emitted, hashed asset, so the file only has to exist beside a known path
+        return `new URL(${JSON.stringify(relativeUrl(id, assetFile(a)))}, import.meta.url)`;
       }
       case 'esbuild':
         // esbuild has no asset emission for plugins: the onEnd hook writes the file into outdir
-        esbuildAssets.set(t.file, t.wasm);
-        return `new URL(${JSON.stringify(`./${t.file}`)}, import.meta.url)`;
+        esbuildAssets.set(a.file, a.bytes);
+        return `new URL(${JSON.stringify(`./${a.file}`)}, import.meta.url)`;
       default: {
         // rollup and vite build: a hashed asset, its URL resolved by the bundler
-        const ref = (ctx as unknown as RollupContext).emitFile({ type: 'asset', name: `${t.name}.wasm`, source: t.wasm });
-        if (meta.framework === 'vite' && ssr) ssrAssets.set(ref, t.wasm);
+        const ref = (ctx as unknown as RollupContext).emitFile({ type: 'asset', name: a.name, source: a.bytes });
+        if (meta.framework === 'vite' && ssr) ssrAssets.set(ref, a.bytes);
         return `import.meta.ROLLUP_FILE_URL_${ref}`;
       }
     }
@@ -152,9 +184,10 @@ export const unpluginFactory: UnpluginFactory<Options | undefined> = (raw, meta)
       async handler(rawId, ...rest: unknown[]) {
         const id = rawId.replace(/[?#].*$/, '');
         this.addWatchFile(id);
-        const t = await translateFile(this, id);
+        const { name, wasm } = await translateFile(this, id);
         const ssr = (rest[0] as { ssr?: boolean } | undefined)?.ssr === true;
-        return loaderSource(t.name, wasmUrl(this, id, t, ssr), await workerRef(this, id, ssr));
+        const files = [...bundledFiles(this, id)].map(([guest, a]): [string, string] => [guest, assetUrl(this, id, a, ssr)]);
+        return loaderSource(name, assetUrl(this, id, wasm, ssr), await workerRef(this, id, ssr), files);
       },
     },
     vite: {
@@ -187,12 +220,18 @@ export const unpluginFactory: UnpluginFactory<Options | undefined> = (raw, meta)
       },
       configureServer(server) {
         server.middlewares.use((req, res, next) => {
-          const wasm = devAssets.get((req.url ?? '').replace(/[?#].*$/, ''));
-          if (!wasm) return next();
-          res.setHeader('Content-Type', 'application/wasm');
-          res.setHeader('Content-Length', String(wasm.byteLength));
+          let path = (req.url ?? '').replace(/[?#].*$/, '');
+          try {
+            path = decodeURIComponent(path); // file names may be any text (bundled files keep theirs)
+          } catch {
+            return next();
+          }
+          const bytes = devAssets.get(path);
+          if (!bytes) return next();
+          res.setHeader('Content-Type', contentType(path));
+          res.setHeader('Content-Length', String(bytes.byteLength));
           res.setHeader('Cache-Control', 'no-cache');
-          res.end(wasm);
+          res.end(bytes);
         });
       },
     },

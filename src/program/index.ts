@@ -4,7 +4,7 @@
 //   const { exitCode, stdout } = await tool.run({ args: ['-v'], stdin: 'data', worker: true });
 import type { TranslationMeta } from '../meta.ts';
 import { execute, plainOptions } from './execute.ts';
-import { compileSource, metaOf } from './load.ts';
+import { compileSource, fetchFiles, metaOf } from './load.ts';
 import { ProgramError, type ElfProgram, type ProgramSource, type RunOptions, type RunResult, type WorkerLike } from './types.ts';
 import { defaultWorker, runInWorker } from './worker-client.ts';
 
@@ -12,7 +12,7 @@ export type { ElfProgram, ProgramErrorCode, ProgramSource, RunOptions, RunResult
 export { ProgramError } from './types.ts';
 export { serveWorker } from './serve.ts';
 
-interface Compiled { module: WebAssembly.Module; meta: TranslationMeta }
+interface Compiled { module: WebAssembly.Module; meta: TranslationMeta; files: Record<string, Uint8Array> }
 
 export function createProgram(name: string, source: ProgramSource): ElfProgram {
   if (typeof name !== 'string' || !name) throw new TypeError('createProgram: the name must be a non-empty string');
@@ -23,8 +23,8 @@ export function createProgram(name: string, source: ProgramSource): ElfProgram {
   const prepare = (): Promise<Compiled> => {
     if (compiled) return compiled;
     const p = (async (): Promise<Compiled> => {
-      const module = await compileSource(name, source);
-      return { module, meta: metaOf(name, module, source.meta) };
+      const [module, files] = await Promise.all([compileSource(name, source), fetchFiles(name, source.fileUrls)]);
+      return { module, meta: metaOf(name, module, source.meta), files };
     })();
     compiled = p;
     p.catch(() => {
@@ -46,9 +46,10 @@ export function createProgram(name: string, source: ProgramSource): ElfProgram {
       return (await prepare()).module;
     },
     async run(options: RunOptions = {}): Promise<RunResult> {
-      const { module, meta } = await prepare();
+      const { module, meta, files } = await prepare();
       const streams = { onStdout: options.onStdout, onStderr: options.onStderr };
-      if (!options.worker) return execute(name, module, meta, plainOptions(options), streams);
+      const plain = plainOptions(source.fileUrls ? { ...options, files: { ...files, ...options.files } } : options);
+      if (!options.worker) return execute(name, module, meta, plain, streams);
       let worker: WorkerLike;
       let owned: boolean;
       try {
@@ -57,7 +58,7 @@ export function createProgram(name: string, source: ProgramSource): ElfProgram {
         if (e instanceof ProgramError) throw e;
         throw new ProgramError(name, 'WORKER_FAILED', `cannot start a worker: ${e instanceof Error ? e.message : String(e)}`, { cause: e });
       }
-      return runInWorker(worker, owned, name, module, meta, plainOptions(options), streams);
+      return runInWorker(worker, owned, name, module, meta, plain, streams);
     },
   };
 }

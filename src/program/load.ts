@@ -20,46 +20,66 @@ async function compileBytes(name: string, bytes: Uint8Array | ArrayBuffer): Prom
   }
 }
 
-async function fetchModule(name: string, url: string | URL): Promise<WebAssembly.Module> {
-  const href = String(url);
-  const failed = (why: string, cause?: unknown): ProgramError => new ProgramError(name, 'LOAD_FAILED', `cannot load ${href}: ${why}`, { cause });
-  if (href.startsWith('file:')) {
+function loadFailed(name: string, url: string | URL, why: unknown): ProgramError {
+  return new ProgramError(name, 'LOAD_FAILED', `cannot load ${String(url)}: ${why instanceof Error ? why.message : String(why)}`, { cause: why });
+}
+
+/** `url`'s contents: the bytes of a file: URL under Node, else the (successful) fetch Response */
+async function open(name: string, url: string | URL): Promise<Uint8Array | Response> {
+  if (String(url).startsWith('file:')) {
     const fs = nodeFs();
     if (fs) {
-      let bytes: Uint8Array;
       try {
-        bytes = await fs.readFile(new URL(href));
+        return await fs.readFile(new URL(url));
       } catch (e) {
-        throw failed(e instanceof Error ? e.message : String(e), e);
+        throw loadFailed(name, url, e);
       }
-      return compileBytes(name, bytes);
     }
   }
-  if (typeof fetch !== 'function') throw failed('fetch is not available here (give `bytes`, `module` or `load`)');
+  if (typeof fetch !== 'function') throw loadFailed(name, url, 'fetch is not available here (give `bytes`, `module` or `load`)');
   let response: Response;
   try {
     response = await fetch(url);
   } catch (e) {
-    throw failed(e instanceof Error ? e.message : String(e), e);
+    throw loadFailed(name, url, e);
   }
-  if (!response.ok) throw failed(`HTTP ${response.status} ${response.statusText}`.trim());
+  if (!response.ok) throw loadFailed(name, url, `HTTP ${response.status} ${response.statusText}`.trim());
+  return response;
+}
+
+async function bodyOf(name: string, url: string | URL, response: Response): Promise<ArrayBuffer> {
+  try {
+    return await response.arrayBuffer();
+  } catch (e) {
+    throw loadFailed(name, url, e);
+  }
+}
+
+/** the bytes at `url` (http(s):, data:, blob:, or file: under Node) */
+export async function fetchBytes(name: string, url: string | URL): Promise<Uint8Array> {
+  const got = await open(name, url);
+  return got instanceof Uint8Array ? got : new Uint8Array(await bodyOf(name, url, got));
+}
+
+/** the contents of `urls` (guest path → URL), fetched in parallel */
+export async function fetchFiles(name: string, urls: Record<string, string | URL> = {}): Promise<Record<string, Uint8Array>> {
+  return Object.fromEntries(await Promise.all(Object.entries(urls).map(async ([path, url]) => [path, await fetchBytes(name, url)] as const)));
+}
+
+async function fetchModule(name: string, url: string | URL): Promise<WebAssembly.Module> {
+  const got = await open(name, url);
+  if (got instanceof Uint8Array) return compileBytes(name, got);
   // compileStreaming insists on the application/wasm MIME type; anything else goes by bytes.
-  const type = response.headers.get('content-type') ?? '';
+  const type = got.headers.get('content-type') ?? '';
   if (typeof WebAssembly.compileStreaming === 'function' && /^application\/wasm\b/i.test(type)) {
     try {
-      return await WebAssembly.compileStreaming(response);
+      return await WebAssembly.compileStreaming(got);
     } catch (e) {
       if (e instanceof WebAssembly.CompileError) throw new ProgramError(name, 'BAD_MODULE', `not a valid WebAssembly module: ${e.message}`, { cause: e });
-      throw failed(e instanceof Error ? e.message : String(e), e);
+      throw loadFailed(name, url, e);
     }
   }
-  let body: ArrayBuffer;
-  try {
-    body = await response.arrayBuffer();
-  } catch (e) {
-    throw failed(e instanceof Error ? e.message : String(e), e);
-  }
-  return compileBytes(name, body);
+  return compileBytes(name, await bodyOf(name, url, got));
 }
 
 /** Throws unless `module` looks like a translated program (imports only from `linux`, exports

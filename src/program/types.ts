@@ -21,6 +21,9 @@ export interface ProgramSource {
   /** the worker script (a build of `unplugin-elf/worker`) for `worker: true` when `worker` is not
    *  given; the bundler plugin sets it where the bundler does not bundle workers itself */
   workerUrl?: string | URL;
+  /** files every run sees (absolute guest path → the URL of its contents), fetched with the
+   *  module; a run's own `files` are laid over them */
+  fileUrls?: Record<string, string | URL>;
 }
 
 export interface RunOptions {

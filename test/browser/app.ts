@@ -5,7 +5,7 @@ import { copyFileSync, cpSync, existsSync, mkdirSync, readFileSync, symlinkSync,
 import { createServer as createHttpServer, type Server } from 'node:http';
 import { createRequire } from 'node:module';
 import type { AddressInfo } from 'node:net';
-import { extname, join, normalize, sep } from 'node:path';
+import { dirname, extname, join, normalize, sep } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import type { Plugin } from 'rollup';
 import type { Options } from '../../src/bundler/options.ts';
@@ -21,13 +21,16 @@ const FIXTURES = join(ROOT, 'test/fixtures');
 export interface Expected { stdout: string; stderr: string; status: number }
 export const expectedHello = JSON.parse(readFileSync(join(FIXTURES, 'expected/hello-musl/args.json'), 'utf8')) as Expected;
 export const expectedWc = JSON.parse(readFileSync(join(FIXTURES, 'expected/progs-musl-O2/wc-text.json'), 'utf8')) as Expected;
-const cases = JSON.parse(readFileSync(join(FIXTURES, 'cases.json'), 'utf8')) as { name: string; stdin?: string }[];
+const cases = JSON.parse(readFileSync(join(FIXTURES, 'cases.json'), 'utf8')) as { name: string; prog: string; args?: string[]; stdin?: string; files?: Record<string, string> }[];
 export const wcStdin = cases.find((c) => c.name === 'wc-text')?.stdin ?? '';
+/** the catfiles case reads files the plugin bundles (its `files` option: /work/data/ ← data/) */
+const catfiles = cases.find((c) => c.name === 'catfiles')!;
+export const expectedCatfiles = JSON.parse(readFileSync(join(FIXTURES, 'expected/progs-musl-O2/catfiles.json'), 'utf8')) as Expected;
 
 // --- the page ---------------------------------------------------------------------------------
 
 /** one run's elements: `${id}-out`, `-err`, `-status` (exit code, or "error"), `-error` */
-const RUNS = ['main', 'worker', 'wc'] as const;
+const RUNS = ['main', 'worker', 'wc', 'files'] as const;
 export type RunId = (typeof RUNS)[number];
 
 function html(script: string): string {
@@ -61,6 +64,7 @@ async function main() {
   let streamed = '';
   await step('wc', () => progs.run({ args: ['wc'], stdin: ${JSON.stringify(wcStdin)}, onStdout: (text) => { streamed += text; } }));
   set('wc-streamed', streamed);
+  await step('files', () => progs.run({ args: ${JSON.stringify([catfiles.prog, ...(catfiles.args ?? [])])}, cwd: '/work' }));
 }
 
 main().finally(() => set('status', 'done'));
@@ -82,6 +86,10 @@ export function makePageApp({ installed, cacheDir }: { installed: boolean; cache
     symlinkSync(join(ROOT, 'node_modules/@bjorn3'), join(app.dir, 'node_modules/@bjorn3'), 'dir');
   }
   copyFileSync(join(FIXTURES, 'bin/progs-musl-O2'), join(app.dir, 'progs.elf'));
+  for (const [name, text] of Object.entries(catfiles.files ?? {})) {
+    mkdirSync(dirname(join(app.dir, name)), { recursive: true });
+    writeFileSync(join(app.dir, name), text);
+  }
   writeFileSync(join(app.dir, 'page.js'), PAGE_JS);
   writeFileSync(join(app.dir, 'index.html'), html('<script type="module" src="./page.js"></script>'));
   return app;
@@ -92,7 +100,7 @@ export function makePageApp({ installed, cacheDir }: { installed: boolean; cache
 /** builds the page into `outDir` (index.html and everything it loads) */
 export type PageBuild = (app: App, outDir: string) => Promise<void>;
 
-const options = (app: App): Options => ({ root: app.dir, cacheDir: app.cacheDir, quiet: true });
+const options = (app: App): Options => ({ root: app.dir, cacheDir: app.cacheDir, quiet: true, files: (elf) => (elf.endsWith('progs.elf') ? { '/work/data/': 'data' } : undefined) });
 
 /** rollup alone resolves no bare imports: the program API (an import-only export) and its dependency */
 function resolveBare(app: App): Plugin {

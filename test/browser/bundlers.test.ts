@@ -1,6 +1,7 @@
 // End to end in a real browser (Debian's chromium through playwright-core): each bundler builds a
-// page importing hello.elf and progs.elf; the page runs them (on its thread, in a worker, and `wc`
-// with stdin and streamed stdout) and must show exactly what qemu-aarch64 recorded.
+// page importing hello.elf and progs.elf; the page runs them (on its thread, in a worker, `wc`
+// with stdin and streamed stdout, `catfiles` on files bundled by the plugin's `files` option) and
+// must show exactly what qemu-aarch64 recorded.
 //
 // Worker mode: vite (build and dev), webpack and rspack bundle the program API's
 // `new Worker(new URL('./worker.js', import.meta.url), { type: 'module' })` themselves; for rollup
@@ -11,7 +12,7 @@ import { join } from 'node:path';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { removeApp, type App } from '../bundler/app.ts';
-import { asRecorded, expectedHello, expectedWc, launchChromium, makePageApp, openPage, pageBuilders, serveDir, viteDev, type PageResult } from './app.ts';
+import { asRecorded, expectedCatfiles, expectedHello, expectedWc, launchChromium, makePageApp, openPage, pageBuilders, serveDir, viteDev, type PageResult } from './app.ts';
 
 let browser: Browser | undefined;
 let app: App | undefined; // unplugin-elf installed in the app (a copy)
@@ -70,6 +71,10 @@ for (const [name, start] of targets) {
     it('runs wc on a stdin, streaming stdout through onStdout', () => {
       expect(asRecorded(shown.runs.wc), shown.problems.join('\n')).toEqual({ ...expectedWc, error: '' });
       expect(shown.streamed).toBe(expectedWc.stdout);
+    });
+
+    it('runs catfiles on the files the plugin bundled (files option)', () => {
+      expect(asRecorded(shown.runs.files), shown.problems.join('\n')).toEqual({ ...expectedCatfiles, error: '' });
     });
   });
 }

@@ -5,13 +5,19 @@ import { execFileSync } from 'node:child_process';
 import { copyFileSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import type { Options } from '../../src/bundler/options.ts';
 
 export const ROOT = resolve(import.meta.dirname, '../..');
 const FIXTURES = join(ROOT, 'test/fixtures');
 
 export const expected = JSON.parse(readFileSync(join(FIXTURES, 'expected/hello-musl/args.json'), 'utf8')) as { stdout: string; stderr: string; status: number };
 
-export interface App { dir: string; cacheDir: string }
+export interface App {
+  dir: string;
+  cacheDir: string;
+  /** more plugin options for the builds */
+  plugin?: Partial<Options>;
+}
 
 export function makeApp(): App {
   const dir = mkdtempSync(join(tmpdir(), 'unplugin-elf-app-'));

@@ -12,7 +12,7 @@ import type { App } from './app.ts';
 
 export type Build = (app: App, entry: string, outDir: string) => Promise<void>;
 
-const options = (app: App): Options => ({ root: app.dir, cacheDir: app.cacheDir });
+const options = (app: App): Options => ({ root: app.dir, cacheDir: app.cacheDir, ...app.plugin });
 
 const rollup: Build = async (app, entry, outDir) => {
   const { rollup } = await import('rollup');

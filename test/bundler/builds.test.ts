@@ -1,9 +1,9 @@
 // Each bundler builds an app importing a .elf; the bundle runs under Node like qemu-aarch64 did.
-import { existsSync, statSync } from 'node:fs';
-import { join } from 'node:path';
+import { copyFileSync, existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { afterAll, afterEach, describe, expect, it, vi } from 'vitest';
 import elfRollup from '../../src/rollup.ts';
-import { expected, listFiles, makeApp, removeApp, runBundle } from './app.ts';
+import { expected, listFiles, makeApp, removeApp, ROOT, runBundle } from './app.ts';
 import { builders } from './builders.ts';
 
 afterEach(() => { vi.restoreAllMocks(); });
@@ -56,6 +56,46 @@ for (const [name, build] of Object.entries(builders)) {
     });
   });
 }
+
+describe('files option', () => {
+  // the catfiles fixture case: its files under /work/data, read from the cwd /work
+  const cases = JSON.parse(readFileSync(join(ROOT, 'test/fixtures/cases.json'), 'utf8')) as { name: string; prog: string; args: string[]; files: Record<string, string> }[];
+  const c = cases.find((x) => x.name === 'catfiles')!;
+  const recorded = JSON.parse(readFileSync(join(ROOT, 'test/fixtures/expected/progs-musl-O2/catfiles.json'), 'utf8')) as typeof expected;
+  const app = makeApp();
+  app.plugin = { files: (elf) => (elf.endsWith('progs.elf') ? { '/work/data/': 'data' } : undefined) };
+  copyFileSync(join(ROOT, 'test/fixtures/bin/progs-musl-O2'), join(app.dir, 'progs.elf'));
+  for (const [name, text] of Object.entries(c.files)) {
+    mkdirSync(dirname(join(app.dir, name)), { recursive: true });
+    writeFileSync(join(app.dir, name), text);
+  }
+  writeFileSync(join(app.dir, 'files.js'), [
+    "import progs from './progs.elf';",
+    `progs.run({ args: ${JSON.stringify([c.prog, ...c.args])}, cwd: '/work' }).then((r) => console.log(JSON.stringify({ exitCode: r.exitCode, stdout: r.stdout, stderr: r.stderr })));`,
+    '',
+  ].join('\n'));
+  afterAll(() => removeApp(app));
+
+  for (const [name, build] of Object.entries(builders)) {
+    it(`${name}: bundles the files and the program reads them as under qemu`, async () => {
+      const out = join(app.dir, `dist-${name}`);
+      await build(app, 'files.js', out);
+      const got = runBundle(join(out, 'main.js'));
+      expect({ stdout: got.stdout, stderr: got.stderr, status: got.exitCode }).toEqual(recorded);
+    }, 120_000);
+  }
+
+  it('fails the build naming a missing host file', async () => {
+    const bad = makeApp();
+    bad.plugin = { files: { '/etc/motd': 'no-such-file.txt' } };
+    try {
+      const err = await builders.rollup!(bad, 'main.js', join(bad.dir, 'dist')).then(() => undefined, (e: unknown) => e);
+      expect(String((err as Error)?.message)).toMatch(/files: "\/etc\/motd" → no-such-file\.txt: ENOENT/);
+    } finally {
+      removeApp(bad);
+    }
+  });
+});
 
 describe('inlineLimit', () => {
   const app = makeApp();

@@ -1,8 +1,9 @@
 // Runs a translated fixture binary in-process, as the fixture script runs it under qemu:
-// exact argv tail, exactly the given environment, stdin from a file, a fresh empty cwd.
+// exact argv tail, exactly the given environment, stdin from a file, a fresh cwd holding only
+// the case's files.
 import { closeSync, mkdirSync, mkdtempSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { configureV8 } from '../../src/node/engine.ts';
 import type { TranslationMeta } from '../../src/meta.ts';
 import { translate } from '../../src/translate.ts';
@@ -23,7 +24,7 @@ export async function loadBinary(name: string): Promise<Loaded> {
   return { module, meta: readJsonSection<TranslationMeta>(module, META_SECTION)!, path };
 }
 
-export async function runFixture(bin: Loaded, argvTail: string[], opts: { env?: Record<string, string>; stdin?: string; tmpdir?: boolean } = {}): Promise<Expected> {
+export async function runFixture(bin: Loaded, argvTail: string[], opts: { env?: Record<string, string>; stdin?: string; tmpdir?: boolean; files?: Record<string, string> } = {}): Promise<Expected> {
   const work = mkdtempSync(join(tmpdir(), 'elf2wasm-run-'));
   const cwd = join(work, 'cwd');
   const dir = opts.tmpdir ? mkdtempSync(join(work, 'dir-')) : undefined;
@@ -32,6 +33,10 @@ export async function runFixture(bin: Loaded, argvTail: string[], opts: { env?: 
     writeFileSync(join(work, 'stdout'), '');
     writeFileSync(join(work, 'stderr'), '');
     mkdirSync(cwd);
+    for (const [name, text] of Object.entries(opts.files ?? {})) {
+      mkdirSync(dirname(join(cwd, name)), { recursive: true });
+      writeFileSync(join(cwd, name), text);
+    }
     const fds = ['stdin', 'stdout', 'stderr'].map((f, i) => openSync(join(work, f), i ? 'w' : 'r'));
     let status: number;
     try {
