@@ -46,7 +46,9 @@ export function createProgram(name: string, source: ProgramSource): ElfProgram {
       return (await prepare()).module;
     },
     async run(options: RunOptions = {}): Promise<RunResult> {
+      options.signal?.throwIfAborted();
       const { module, meta, files } = await prepare();
+      options.signal?.throwIfAborted();
       const streams = { onStdout: options.onStdout, onStderr: options.onStderr };
       const plain = plainOptions(source.fileUrls ? { ...options, files: { ...files, ...options.files } } : options);
       if (!options.worker) return execute(name, module, meta, plain, streams);
@@ -58,7 +60,7 @@ export function createProgram(name: string, source: ProgramSource): ElfProgram {
         if (e instanceof ProgramError) throw e;
         throw new ProgramError(name, 'WORKER_FAILED', `cannot start a worker: ${e instanceof Error ? e.message : String(e)}`, { cause: e });
       }
-      return runInWorker(worker, owned, name, module, meta, plain, streams);
+      return runInWorker(worker, owned, name, module, meta, plain, streams, options.signal);
     },
   };
 }

@@ -43,6 +43,10 @@ export interface RunOptions {
    *  a factory makes a worker for this run (terminated after it); a worker is used as is
    *  (kept alive, so it can serve many runs). */
   worker?: boolean | WorkerLike | (() => WorkerLike);
+  /** cancels the run, which then rejects with the signal's reason. A worker run stops at once: its
+   *  worker is terminated (one passed in as well). A run on the caller's thread is synchronous
+   *  guest code, so only a signal aborted before the program starts stops it. */
+  signal?: AbortSignal;
 }
 
 export interface RunResult {

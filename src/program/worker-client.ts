@@ -34,8 +34,8 @@ function describe(event: unknown): string {
   return 'the worker script failed to load or crashed';
 }
 
-/** Runs one program in `worker`; terminates it afterwards if `owned`. */
-export function runInWorker(worker: WorkerLike, owned: boolean, name: string, module: WebAssembly.Module, meta: TranslationMeta, options: PlainRunOptions, streams: Streams): Promise<RunResult> {
+/** Runs one program in `worker`; terminates it afterwards if `owned`, or when `signal` aborts. */
+export function runInWorker(worker: WorkerLike, owned: boolean, name: string, module: WebAssembly.Module, meta: TranslationMeta, options: PlainRunOptions, streams: Streams, signal?: AbortSignal): Promise<RunResult> {
   return new Promise<RunResult>((resolve, reject) => {
     const id = nextId++;
     const unsubscribe: (() => void)[] = [];
@@ -45,7 +45,7 @@ export function runInWorker(worker: WorkerLike, owned: boolean, name: string, mo
       for (const off of unsubscribe) off();
       if (owned) void worker.terminate?.();
     };
-    const fail = (e: Error): void => {
+    const fail = (e: unknown): void => {
       if (settled) return;
       finish();
       reject(e);
@@ -67,6 +67,16 @@ export function runInWorker(worker: WorkerLike, owned: boolean, name: string, mo
     // worker_threads: the thread ended (or never started) without answering
     if (typeof worker.on === 'function' && typeof worker.addEventListener !== 'function') {
       unsubscribe.push(listen(worker, 'exit', (code) => fail(workerFailed(`the worker exited (code ${String(code)}) before the program finished`))));
+    }
+    if (signal) {
+      // the guest runs synchronously in the worker: stopping it means terminating the worker
+      const abort = (): void => {
+        if (settled) return;
+        void worker.terminate?.();
+        fail(signal.reason);
+      };
+      signal.addEventListener('abort', abort, { once: true });
+      unsubscribe.push(() => signal.removeEventListener('abort', abort));
     }
     const request: RunRequest = { kind: 'elf2wasm:run', id, name, module, meta, options, stream: [!!streams.onStdout, !!streams.onStderr] };
     try {

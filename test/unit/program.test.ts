@@ -14,7 +14,7 @@ import { translate } from '../../src/translate.ts';
 import { expectedOf, FIXTURES } from '../helpers/run-fixture.ts';
 import { MEMORY_MODULE } from '../helpers/runtime-fixtures.ts';
 
-interface Case { name: string; prog: string; args?: string[]; stdin?: string; env?: Record<string, string> }
+interface Case { name: string; prog: string; args?: string[]; stdin?: string; env?: Record<string, string>; files?: Record<string, string> }
 const cases = JSON.parse(readFileSync(join(FIXTURES, 'cases.json'), 'utf8')) as Case[];
 const caseOf = (name: string): Case => cases.find((c) => c.name === name)!;
 
@@ -260,5 +260,61 @@ describe('createProgram: worker mode (worker_threads)', () => {
     const e = await hello.run({ worker: broken }).then(() => undefined, (err: unknown) => err);
     expect(e).toBeInstanceOf(ProgramError);
     expect((e as ProgramError).code).toBe('WORKER_FAILED');
+  });
+});
+
+describe('createProgram: bundled files (fileUrls)', () => {
+  const c = caseOf('catfiles') as Case & { files: Record<string, string> };
+  const urls = (): Record<string, string> => {
+    // data: URLs, and one file: URL (read from disk under Node)
+    const out = Object.fromEntries(Object.entries(c.files).map(([p, t]) => [`/work/${p}`, `data:text/plain;base64,${Buffer.from(t).toString('base64')}`]));
+    const words = join(work, 'words.txt');
+    writeFileSync(words, c.files['data/words.txt']!);
+    out['/work/data/words.txt'] = pathToFileURL(words).href;
+    return out;
+  };
+
+  it('every run sees them, on the caller thread and in a worker', async () => {
+    const p = createProgram('progs', { bytes: progsWasm, fileUrls: urls() });
+    for (const worker of [false, nodeWorker]) {
+      expect(outcome(await p.run({ args: [c.prog, ...(c.args ?? [])], cwd: '/work', worker }))).toEqual(expectedOf(BUILD, 'catfiles'));
+    }
+  });
+
+  it("a run's own files are laid over them, and no run changes them for the next", async () => {
+    const p = createProgram('progs', { bytes: progsWasm, fileUrls: urls() });
+    const r = await p.run({ args: ['fileio', '/work/data'], files: { '/work/data/words.txt': 'mine\n' } });
+    expect(r.exitCode).toBe(0);
+    expect(text(r.files!['/work/data/words.txt'])).toBe('mine\n');
+    expect(text(r.files!['/work/data/sub/deep.txt'])).toBe(c.files['data/sub/deep.txt']);
+    expect(outcome(await p.run({ args: [c.prog, ...(c.args ?? [])], cwd: '/work' }))).toEqual(expectedOf(BUILD, 'catfiles'));
+  });
+
+  it('a file that cannot be fetched fails the run with LOAD_FAILED naming its URL', async () => {
+    const p = createProgram('progs', { bytes: progsWasm, fileUrls: { '/x': pathToFileURL(join(work, 'missing')).href } });
+    const e = await p.run().then(() => undefined, (err: unknown) => err);
+    expect(e).toBeInstanceOf(ProgramError);
+    expect((e as ProgramError).code).toBe('LOAD_FAILED');
+    expect((e as ProgramError).message).toMatch(/cannot load file:.*\/missing: ENOENT/);
+  });
+});
+
+describe('createProgram: cancelling a run (signal)', () => {
+  it('an aborted signal stops a run before it starts', async () => {
+    const reason = new Error('not now');
+    for (const worker of [false, nodeWorker]) {
+      await expect(hello.run({ signal: AbortSignal.abort(reason), worker })).rejects.toBe(reason);
+    }
+  });
+
+  it('aborting a worker run terminates its worker and rejects with the reason', async () => {
+    const worker = nodeWorker();
+    const exited = new Promise<number>((resolve) => worker.once('exit', resolve));
+    const controller = new AbortController();
+    const reason = new Error('stop');
+    // abort at the first output: the program is still running (intmath prints more than a buffer)
+    const run = runCase(caseOf('intmath'), { worker, signal: controller.signal, onStdout: () => controller.abort(reason) });
+    await expect(run).rejects.toBe(reason);
+    expect(typeof (await exited)).toBe('number');
   });
 });
