@@ -1,6 +1,7 @@
 // A throwaway app for bundler tests: main.js imports hello.elf (the musl hello fixture) and prints
-// its run result as JSON; bad.js imports an x86-64 ELF. node_modules/unplugin-elf links to this
-// repo, so `unplugin-elf/program` resolves to its dist/ (built by the suite's global setup).
+// its run result as JSON; bad.js imports an x86-64 ELF, dynamic.js a dynamically linked one.
+// node_modules/unplugin-elf links to this repo, so `unplugin-elf/program` resolves to its dist/
+// (built by the suite's global setup).
 import { execFileSync } from 'node:child_process';
 import { copyFileSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -25,6 +26,7 @@ export function makeApp(): App {
   symlinkSync(ROOT, join(dir, 'node_modules/unplugin-elf'), 'dir');
   copyFileSync(join(FIXTURES, 'bin/hello-musl'), join(dir, 'hello.elf'));
   copyFileSync(join(FIXTURES, 'elf/x86-64-head'), join(dir, 'bad.elf'));
+  copyFileSync(join(FIXTURES, 'elf/hello-dynamic'), join(dir, 'dynamic.elf'));
   writeFileSync(join(dir, 'main.js'), [
     "import prog from './hello.elf';",
     "prog.run({ args: ['one', 'two three'] }).then((r) => console.log(JSON.stringify({ exitCode: r.exitCode, stdout: r.stdout, stderr: r.stderr })));",
@@ -43,6 +45,7 @@ export function makeApp(): App {
     '',
   ].join('\n'));
   writeFileSync(join(dir, 'bad.js'), "import prog from './bad.elf';\nconsole.log(prog.name);\n");
+  writeFileSync(join(dir, 'dynamic.js'), "import prog from './dynamic.elf';\nconsole.log(prog.name);\n");
   return { dir, cacheDir: join(dir, 'cache') };
 }
 

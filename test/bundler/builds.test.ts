@@ -54,6 +54,12 @@ for (const [name, build] of Object.entries(builders)) {
       expect(err).toBeInstanceOf(Error);
       expect(String((err as Error).message)).toMatch(/bad\.elf.*x86-64 ELF: only AArch64 is supported/s);
     });
+
+    it('fails the build on a dynamically linked executable, naming the file and the fix', async () => {
+      const err = await build(app, 'dynamic.js', join(app.dir, 'dist-dynamic')).then(() => undefined, (e: unknown) => e);
+      expect(err).toBeInstanceOf(Error);
+      expect(String((err as Error).message)).toMatch(/dynamic\.elf.*dynamically linked ELF \(interpreter [^)]+\): only static executables are supported yet; link with -static/s);
+    });
   });
 }
 
