@@ -15,6 +15,7 @@ import elfRspack from '../../src/rspack.ts';
 import elfVite from '../../src/vite.ts';
 import elfWebpack from '../../src/webpack.ts';
 import { makeApp, ROOT, type App } from '../bundler/app.ts';
+import { compile } from '../bundler/builders.ts';
 
 const FIXTURES = join(ROOT, 'test/fixtures');
 
@@ -146,15 +147,6 @@ function webpackConfig(app: App, outDir: string) {
     output: { path: outDir, filename: 'main.js' },
     optimization: { minimize: false },
   };
-}
-
-type Stats = { hasErrors(): boolean; toString(o: object): string };
-function compile(run: (cb: (err: Error | null, stats?: Stats) => void) => void): Promise<void> {
-  return new Promise((resolve, reject) => run((err, stats) => {
-    if (err) reject(err);
-    else if (stats?.hasErrors()) reject(new Error(stats.toString({ all: false, errors: true })));
-    else resolve();
-  }));
 }
 
 const webpack: PageBuild = async (app, outDir) => {

@@ -54,7 +54,8 @@ function webpackConfig(app: App, entry: string, outDir: string) {
 }
 
 type Stats = { hasErrors(): boolean; toString(o: object): string };
-function compile(run: (cb: (err: Error | null, stats?: Stats) => void) => void): Promise<void> {
+/** a webpack/rspack `compiler.run`, rejecting with the error text when the build fails */
+export function compile(run: (cb: (err: Error | null, stats?: Stats) => void) => void): Promise<void> {
   return new Promise((resolve, reject) => run((err, stats) => {
     if (err) reject(err);
     else if (stats?.hasErrors()) reject(new Error(stats.toString({ all: false, errors: true })));
