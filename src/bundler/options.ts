@@ -21,6 +21,10 @@ export interface Options {
    *  takes a host directory's files (recursively), or a host file under its own name. A function
    *  chooses per executable (its absolute path). */
   files?: FileMap | ((elf: string) => FileMap | undefined);
+  /** put the worker entry into the output where the bundler does not (rollup and vite SSR
+   *  builds: a chunk; esbuild: a file beside the bundle), so that `run({ worker: true })` works
+   *  (default true). Single-file outputs (rollup's iife and umd) cannot have it. */
+  worker?: boolean;
 }
 
 export type FileMap = Record<string, string>;
@@ -34,6 +38,7 @@ export interface ResolvedOptions {
   inlineLimit: number;
   quiet: boolean;
   files: (elf: string) => FileMap | undefined;
+  worker: boolean;
 }
 
 export function resolveOptions(options: Options = {}, root = options.root ?? process.cwd()): ResolvedOptions {
@@ -51,5 +56,6 @@ export function resolveOptions(options: Options = {}, root = options.root ?? pro
     inlineLimit: Math.max(0, options.inlineLimit ?? 0),
     quiet: options.quiet ?? false,
     files: typeof files === 'function' ? files : () => files,
+    worker: options.worker ?? true,
   };
 }

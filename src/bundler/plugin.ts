@@ -47,6 +47,7 @@ export const unpluginFactory: UnpluginFactory<Options | undefined> = (raw, meta)
   const esbuildAssets = new Map<string, Uint8Array>(); // esbuild: file name in outdir → contents
   let esbuild: { build: PluginBuild; worker?: Promise<BuiltWorker> } | undefined;
   let webpackNode = false; // webpack/rspack building for Node
+  let workerChunk = false; // rollup: the worker entry was emitted as a chunk
   // vite SSR builds drop emitted assets (build.ssrEmitAssets), but the server needs its wasm
   const ssrAssets = new Map<string, Uint8Array>(); // reference id → contents
 
@@ -146,6 +147,7 @@ export const unpluginFactory: UnpluginFactory<Options | undefined> = (raw, meta)
   /** Where `run({ worker: true })` finds its worker in this output (see worker-entry.ts);
    *  undefined where the program API's own `new Worker(new URL(…))` works. */
   async function workerRef(ctx: Context, id: string, ssr: boolean): Promise<WorkerRef | undefined> {
+    if (!options.worker) return undefined;
     switch (meta.framework) {
       case 'webpack':
       case 'rspack':
@@ -172,6 +174,7 @@ export const unpluginFactory: UnpluginFactory<Options | undefined> = (raw, meta)
     if (!api || api.external) return undefined;
     const entry = await rollup.resolve('unplugin-elf/worker', id, { skipSelf: true });
     const ref = rollup.emitFile({ type: 'chunk', id: entry && !entry.external ? entry.id : workerEntryFile(), name: 'unplugin-elf-worker' });
+    workerChunk = true;
     return { url: `import.meta.ROLLUP_FILE_URL_${ref}` };
   }
 
@@ -233,6 +236,15 @@ export const unpluginFactory: UnpluginFactory<Options | undefined> = (raw, meta)
           res.setHeader('Cache-Control', 'no-cache');
           res.end(bytes);
         });
+      },
+    },
+    rollup: {
+      outputOptions(output) {
+        // rollup's own error would only say that iife/umd cannot have several chunks
+        if (workerChunk && (output.format === 'iife' || output.format === 'umd')) {
+          this.error(`[unplugin-elf] ${output.format} output is a single file, but run({ worker: true }) needs the worker entry as a chunk of its own: use format 'es' (or 'cjs' for Node), or set the plugin option worker: false (then pass run() a worker factory)`);
+        }
+        return null;
       },
     },
     webpack(compiler) {

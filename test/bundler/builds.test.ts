@@ -103,6 +103,33 @@ describe('files option', () => {
   });
 });
 
+describe('rollup single-file output (iife)', () => {
+  const app = makeApp();
+  afterAll(() => removeApp(app));
+  const iife = async (worker?: boolean): Promise<string> => {
+    const { rollup } = await import('rollup');
+    // the program API bundled (as @rollup/plugin-node-resolve would resolve it)
+    const resolveApi = { name: 'resolve-api', resolveId: (source: string) => (/^unplugin-elf\/(program|worker)$/.test(source) ? join(ROOT, `dist/${source.slice(13)}.js`) : null) };
+    const bundle = await rollup({ input: join(app.dir, 'main.js'), plugins: [elfRollup({ root: app.dir, cacheDir: app.cacheDir, quiet: true, worker }), resolveApi], onwarn: () => {} });
+    try {
+      const out = join(app.dir, `dist-${String(worker)}`);
+      await bundle.write({ dir: out, format: 'iife', entryFileNames: 'main.js' });
+      return out;
+    } finally {
+      await bundle.close();
+    }
+  };
+
+  it('fails with a message saying what to do when the worker entry cannot be a chunk', async () => {
+    await expect(iife()).rejects.toThrow(/iife output is a single file, but run\(\{ worker: true \}\) needs the worker entry as a chunk.*worker: false/);
+  });
+
+  it('builds with worker: false', async () => {
+    const out = await iife(false);
+    expect(listFiles(out).filter((f) => f.endsWith('.js'))).toEqual(['main.js']);
+  });
+});
+
 describe('inlineLimit', () => {
   const app = makeApp();
   afterAll(() => removeApp(app));
