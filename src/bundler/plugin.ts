@@ -5,7 +5,7 @@ import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join, relative, resolve, sep } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import type { PluginBuild } from 'esbuild';
+import type { OutputFile, PluginBuild } from 'esbuild';
 import type { UnpluginBuildContext, UnpluginContext, UnpluginFactory } from 'unplugin';
 import { createUnplugin } from 'unplugin';
 import { ElfFormatError } from '../elf/errors.ts';
@@ -133,6 +133,7 @@ export const unpluginFactory: UnpluginFactory<Options | undefined> = (raw, meta)
       }
       case 'esbuild':
         // esbuild has no asset emission for plugins: the onEnd hook writes the file into outdir
+        if (esbuild && !esbuildOutDir(esbuild.build)) fail(ctx, `${relative(options.root, id) || id}: esbuild writes no files without outdir or outfile, and the .wasm goes beside the bundle (set one, or inlineLimit to inline it)`);
         esbuildAssets.set(a.file, a.bytes);
         return `new URL(${JSON.stringify(`./${a.file}`)}, import.meta.url)`;
       default: {
@@ -260,18 +261,32 @@ export const unpluginFactory: UnpluginFactory<Options | undefined> = (raw, meta)
         build.onEnd(async (result) => {
           const worker = await esbuild?.worker?.catch(() => undefined);
           if (worker) esbuildAssets.set(worker.file, worker.code);
-          if (result.errors.length || build.initialOptions.write === false || !esbuildAssets.size) return;
-          const { outdir, outfile } = build.initialOptions;
-          const dir = outdir ?? (outfile ? dirname(outfile) : undefined);
-          if (!dir) return;
-          const abs = resolve(build.initialOptions.absWorkingDir ?? process.cwd(), dir);
-          mkdirSync(abs, { recursive: true });
-          for (const [file, wasm] of esbuildAssets) writeFileSync(join(abs, file), wasm);
+          const dir = esbuildOutDir(build);
+          if (result.errors.length || !esbuildAssets.size || !dir) return;
+          if (build.initialOptions.write === false) {
+            // an in-memory build: the files join esbuild's own output files
+            for (const [file, contents] of esbuildAssets) result.outputFiles?.push(outputFile(join(dir, file), contents));
+            return;
+          }
+          mkdirSync(dir, { recursive: true });
+          for (const [file, contents] of esbuildAssets) writeFileSync(join(dir, file), contents);
         });
       },
     },
   };
 };
+
+/** the absolute directory esbuild writes the bundle into (undefined when it has none: stdout) */
+function esbuildOutDir(build: PluginBuild): string | undefined {
+  const { outdir, outfile, absWorkingDir } = build.initialOptions;
+  const dir = outdir ?? (outfile ? dirname(outfile) : undefined);
+  return dir === undefined ? undefined : resolve(absWorkingDir ?? process.cwd(), dir);
+}
+
+/** an esbuild OutputFile for an in-memory build's result */
+function outputFile(path: string, contents: Uint8Array): OutputFile {
+  return { path, contents, hash: createHash('sha256').update(contents).digest('base64url').slice(0, 12), get text() { return new TextDecoder().decode(contents); } };
+}
 
 /** `this.error` stops the build in a bundler-native way; some adapters only record it, so throw too */
 function fail(ctx: Context, message: string): never {

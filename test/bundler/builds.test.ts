@@ -2,6 +2,7 @@
 import { copyFileSync, existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { afterAll, afterEach, describe, expect, it, vi } from 'vitest';
+import elfEsbuild from '../../src/esbuild.ts';
 import elfRollup from '../../src/rollup.ts';
 import { expected, listFiles, makeApp, removeApp, ROOT, runBundle } from './app.ts';
 import { builders } from './builders.ts';
@@ -127,6 +128,28 @@ describe('rollup single-file output (iife)', () => {
   it('builds with worker: false', async () => {
     const out = await iife(false);
     expect(listFiles(out).filter((f) => f.endsWith('.js'))).toEqual(['main.js']);
+  });
+});
+
+describe('esbuild without writing', () => {
+  const app = makeApp();
+  afterAll(() => removeApp(app));
+  const options = { root: app.dir, cacheDir: app.cacheDir, quiet: true };
+
+  it('write: false gets the wasm and the worker among the output files', async () => {
+    const { build } = await import('esbuild');
+    const r = await build({ absWorkingDir: app.dir, entryPoints: ['main.js'], bundle: true, format: 'esm', platform: 'node', outdir: 'out', write: false, logLevel: 'silent', plugins: [elfEsbuild(options)] });
+    const names = r.outputFiles.map((f) => f.path.slice(join(app.dir, 'out').length + 1)).sort();
+    expect(names).toEqual([expect.stringMatching(/^hello-[0-9a-f]{8}\.wasm$/), 'main.js', expect.stringMatching(/^unplugin-elf-worker-[0-9a-f]{8}\.js$/)]);
+    const wasm = r.outputFiles.find((f) => f.path.endsWith('.wasm'))!;
+    expect(WebAssembly.validate(wasm.contents as Uint8Array<ArrayBuffer>)).toBe(true);
+    expect(existsSync(join(app.dir, 'out'))).toBe(false);
+  });
+
+  it('without outdir or outfile the build fails saying where the wasm would go', async () => {
+    const { build } = await import('esbuild');
+    const err = await build({ absWorkingDir: app.dir, entryPoints: ['main.js'], bundle: true, format: 'esm', logLevel: 'silent', plugins: [elfEsbuild(options)] }).then(() => undefined, (e: unknown) => e);
+    expect(String((err as Error)?.message)).toMatch(/hello\.elf: esbuild writes no files without outdir or outfile/);
   });
 });
 
