@@ -21,13 +21,3 @@ export function loaderSource(name: string, urlExpression: string, worker?: Worke
   lines.push(`export default createProgram(${JSON.stringify(name)}, { ${source.join(', ')} });`, '');
   return lines.join('\n');
 }
-
-/** the MIME type an emitted file is served with (the wasm must be application/wasm for streaming) */
-export function contentType(file: string): string {
-  return /\.wasm$/.test(file) ? 'application/wasm' : 'application/octet-stream';
-}
-
-/** a data: URL for inlined files (fetch() decodes it in browsers and in Node) */
-export function dataUrl(bytes: Uint8Array, type: string): string {
-  return JSON.stringify(`data:${type};base64,${Buffer.from(bytes).toString('base64')}`);
-}

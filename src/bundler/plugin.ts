@@ -1,30 +1,23 @@
 // The bundler plugin: `import tool from './tool.elf'` translates the executable (through the disk
-// cache), emits the .wasm as an asset, and loads a small module exporting an ElfProgram for it.
-// The common `load` hook translates; where the wasm goes depends on the bundler (see `wasmUrl`).
-import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
-import { basename, dirname, join, relative, resolve, sep } from 'node:path';
+// cache), emits the .wasm (and the `files` option's files) as assets, and loads a small module
+// exporting an ElfProgram for it. The common `load` hook translates; where the files and the
+// worker go depends on the bundler (see `assetUrl` and `workerRef`).
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { basename, dirname, join, relative, sep } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import type { OutputFile, PluginBuild } from 'esbuild';
+import type { PluginBuild } from 'esbuild';
 import type { UnpluginBuildContext, UnpluginContext, UnpluginFactory } from 'unplugin';
 import { createUnplugin } from 'unplugin';
 import { ElfFormatError } from '../elf/errors.ts';
 import { translateCached } from '../node/cache.ts';
-import { contentType, dataUrl, loaderSource, type WorkerRef } from './loader.ts';
+import { asset, contentType, dataUrl, expandFiles, relativeUrl, type Asset } from './assets.ts';
+import { buildEsbuildWorker, esbuildOutDir, outputFile, type BuiltWorker } from './esbuild-output.ts';
+import { loaderSource, type WorkerRef } from './loader.ts';
 import { resolveOptions, type Options } from './options.ts';
-import { buildEsbuildWorker, packageRoot, targetsNode, workerEntryFile, type BuiltWorker } from './worker-entry.ts';
+import { packageRoot, targetsNode, workerEntryFile } from './worker-entry.ts';
 
 /** vite's dev server serves translations under this path (below `base`) */
 const DEV_PREFIX = '@unplugin-elf/';
-
-/** a file to put in the output: `name` as imported (hello.wasm), `file` with its content hash */
-interface Asset { name: string; file: string; bytes: Uint8Array }
-
-function asset(name: string, bytes: Uint8Array): Asset {
-  const hash = createHash('sha256').update(bytes).digest('hex').slice(0, 8);
-  const dot = name.lastIndexOf('.');
-  return { name, file: dot > 0 ? `${name.slice(0, dot)}-${hash}${name.slice(dot)}` : `${name}-${hash}`, bytes };
-}
 
 type Context = UnpluginBuildContext & UnpluginContext;
 
@@ -32,12 +25,6 @@ type Context = UnpluginBuildContext & UnpluginContext;
 interface RollupContext {
   resolve(source: string, importer: string, options?: { skipSelf?: boolean }): Promise<{ id: string; external: boolean | string } | null>;
   emitFile(file: { type: 'asset'; name: string; source: Uint8Array } | { type: 'chunk'; id: string; name?: string }): string;
-}
-
-/** `to` as a relative URL from the directory of `from` (both file paths) */
-function relativeUrl(from: string, to: string): string {
-  const rel = relative(dirname(from), to).split(sep).join('/');
-  return rel.startsWith('.') ? rel : `./${rel}`;
 }
 
 export const unpluginFactory: UnpluginFactory<Options | undefined> = (raw, meta) => {
@@ -77,27 +64,19 @@ export const unpluginFactory: UnpluginFactory<Options | undefined> = (raw, meta)
     return { name, wasm: asset(`${name}.wasm`, wasm) };
   }
 
-  /** the `files` option for this .elf: guest path → the file's contents */
+  /** the `files` option for this .elf: guest path → the file's contents (watched) */
   function bundledFiles(ctx: Context, id: string): Map<string, Asset> {
     const found = new Map<string, Asset>();
-    const add = (guest: string, host: string): void => {
-      ctx.addWatchFile(host);
-      found.set(guest, asset(basename(host), readFileSync(host)));
-    };
     for (const [guest, hostPath] of Object.entries(options.files(id) ?? {})) {
-      const host = resolve(options.root, hostPath);
+      let files: [string, string][] = [];
       try {
-        if (!guest.startsWith('/')) throw new Error('the guest path must be absolute');
-        if (!statSync(host).isDirectory()) add(guest.endsWith('/') ? `${guest}${basename(host)}` : guest, host);
-        else if (!guest.endsWith('/')) throw new Error(`${hostPath} is a directory: its guest path must end in "/"`);
-        else {
-          for (const rel of readdirSync(host, { recursive: true, encoding: 'utf8' }).sort()) {
-            const file = join(host, rel);
-            if (statSync(file).isFile()) add(`${guest}${rel.split(sep).join('/')}`, file);
-          }
-        }
+        files = expandFiles(guest, hostPath, options.root);
       } catch (e) {
         fail(ctx, `files: ${JSON.stringify(guest)} → ${hostPath}: ${e instanceof Error ? e.message : String(e)}`);
+      }
+      for (const [path, host] of files) {
+        ctx.addWatchFile(host);
+        found.set(path, asset(basename(host), readFileSync(host)));
       }
     }
     return found;
@@ -275,18 +254,6 @@ export const unpluginFactory: UnpluginFactory<Options | undefined> = (raw, meta)
     },
   };
 };
-
-/** the absolute directory esbuild writes the bundle into (undefined when it has none: stdout) */
-function esbuildOutDir(build: PluginBuild): string | undefined {
-  const { outdir, outfile, absWorkingDir } = build.initialOptions;
-  const dir = outdir ?? (outfile ? dirname(outfile) : undefined);
-  return dir === undefined ? undefined : resolve(absWorkingDir ?? process.cwd(), dir);
-}
-
-/** an esbuild OutputFile for an in-memory build's result */
-function outputFile(path: string, contents: Uint8Array): OutputFile {
-  return { path, contents, hash: createHash('sha256').update(contents).digest('base64url').slice(0, 12), get text() { return new TextDecoder().decode(contents); } };
-}
 
 /** `this.error` stops the build in a bundler-native way; some adapters only record it, so throw too */
 function fail(ctx: Context, message: string): never {

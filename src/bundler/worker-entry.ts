@@ -2,13 +2,11 @@
 // literal `new Worker(new URL('./worker.js', import.meta.url))`, which vite, webpack and rspack
 // bundle for browsers by themselves. Elsewhere the plugin must put a build of the worker entry in
 // the output and hand its URL to the loader: rollup (and vite's SSR builds) as an emitted chunk,
-// esbuild as a separate build written beside the bundle, webpack/rspack targeting Node through a
+// esbuild as a separate build written beside the bundle (esbuild-output.ts), webpack/rspack targeting Node through a
 // `worker_threads` Worker, the form they bundle for Node.
-import { createHash } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { PluginBuild } from 'esbuild';
 
 let root: string | undefined;
 
@@ -27,22 +25,6 @@ export function workerEntryFile(): string {
   const file = join(packageRoot(), 'dist', 'worker.js');
   if (!existsSync(file)) throw new Error(`unplugin-elf: ${file} is missing (the package is not built: run \`npm run build\` in it)`);
   return file;
-}
-
-export interface BuiltWorker { file: string; code: Uint8Array }
-
-/** The worker entry bundled by esbuild with the app build's platform and output settings, named
- *  by its content hash so that it can be cached like the rest of the output. */
-export async function buildEsbuildWorker(build: PluginBuild): Promise<BuiltWorker> {
-  const o = build.initialOptions;
-  const result = await build.esbuild.build({
-    entryPoints: [workerEntryFile()], bundle: true, write: false, format: 'esm', logLevel: 'silent',
-    platform: o.platform, target: o.target, minify: o.minify, packages: o.packages, external: o.external,
-    conditions: o.conditions, mainFields: o.mainFields, alias: o.alias, define: o.define, absWorkingDir: o.absWorkingDir,
-  });
-  const code = result.outputFiles[0]!.contents;
-  const hash = createHash('sha256').update(code).digest('hex').slice(0, 8);
-  return { file: `unplugin-elf-worker-${hash}${o.outExtension?.['.js'] ?? '.js'}`, code };
 }
 
 /** webpack/rspack `target` values whose output runs in Node (a string, a list, or false) */

@@ -1,0 +1,35 @@
+// esbuild gives plugins no asset emission: the plugin writes its files into the output directory
+// itself (or adds them to an in-memory build's outputFiles), and bundles the worker entry with a
+// build of its own.
+import { createHash } from 'node:crypto';
+import { dirname, resolve } from 'node:path';
+import type { OutputFile, PluginBuild } from 'esbuild';
+import { workerEntryFile } from './worker-entry.ts';
+
+/** the absolute directory esbuild writes the bundle into (undefined when it has none: stdout) */
+export function esbuildOutDir(build: PluginBuild): string | undefined {
+  const { outdir, outfile, absWorkingDir } = build.initialOptions;
+  const dir = outdir ?? (outfile ? dirname(outfile) : undefined);
+  return dir === undefined ? undefined : resolve(absWorkingDir ?? process.cwd(), dir);
+}
+
+/** an esbuild OutputFile for an in-memory build's result */
+export function outputFile(path: string, contents: Uint8Array): OutputFile {
+  return { path, contents, hash: createHash('sha256').update(contents).digest('base64url').slice(0, 12), get text() { return new TextDecoder().decode(contents); } };
+}
+
+export interface BuiltWorker { file: string; code: Uint8Array }
+
+/** The worker entry bundled by esbuild with the app build's platform and output settings, named
+ *  by its content hash so that it can be cached like the rest of the output. */
+export async function buildEsbuildWorker(build: PluginBuild): Promise<BuiltWorker> {
+  const o = build.initialOptions;
+  const result = await build.esbuild.build({
+    entryPoints: [workerEntryFile()], bundle: true, write: false, format: 'esm', logLevel: 'silent',
+    platform: o.platform, target: o.target, minify: o.minify, packages: o.packages, external: o.external,
+    conditions: o.conditions, mainFields: o.mainFields, alias: o.alias, define: o.define, absWorkingDir: o.absWorkingDir,
+  });
+  const code = result.outputFiles[0]!.contents;
+  const hash = createHash('sha256').update(code).digest('hex').slice(0, 8);
+  return { file: `unplugin-elf-worker-${hash}${o.outExtension?.['.js'] ?? '.js'}`, code };
+}
