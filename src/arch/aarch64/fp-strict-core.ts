@@ -11,7 +11,8 @@
 import binaryen from 'binaryen';
 import type { Expr } from '../../lift/types.ts';
 import { STATE } from '../../runtime/layout.ts';
-import { bitOps, FD, Fn, fo, fpHelpers, fromBits, L, toBits, type FPKind, type Var } from './fp-ops.ts';
+import { fpHelpers } from './fp-helpers.ts';
+import { bitOps, FD, Fn, fo, fromBits, L, toBits, type FPKind, type Var } from './fp-ops.ts';
 
 const I32 = binaryen.i32, I64 = binaryen.i64, F32 = binaryen.f32, F64 = binaryen.f64;
 type T = binaryen.Type;

@@ -10,7 +10,8 @@
 //    to single by fps_round_s.
 import binaryen from 'binaryen';
 import type { Expr } from '../../lift/types.ts';
-import { bitOps, FD, Fn, fmaExactCore, FS, fromBits, L, toBits, type FPKind, type Var } from './fp-ops.ts';
+import { fmaExactCore } from './fp-fma.ts';
+import { bitOps, FD, Fn, FS, fromBits, L, toBits, type FPKind, type Var } from './fp-ops.ts';
 import {
   adjFast, bitSet, callRoundS, dep, depFp, DN, type Factory, flushIn, FZ, IOC, IXC, loadFpcr, modeOf, nonFinite, OFC, param, raise,
   raiseIf, RM_DOWN, RM_UP, sgn, toOdd, UFC,

@@ -1,6 +1,6 @@
 // Shared Wasm helper functions used by A64 semantics (exact FMA etc.), added once per module.
 import type binaryen from 'binaryen';
-import { fpHelpers } from './fp-ops.ts';
+import { fpHelpers } from './fp-helpers.ts';
 import { fpStrictHelpers } from './fp-strict.ts';
 
 export const helpers: Record<string, (m: binaryen.Module, name: string) => void> = {
