@@ -292,21 +292,21 @@ function readSection0(r: Reader, shoff: number, shentsize: number) {
 function readProgramHeaders(r: Reader, phoff: number, phentsize: number, phnum: number): ElfProgramHeader[] {
   if (phnum === 0) throw new ElfFormatError('no-load', 'ELF has no loadable segments');
   if (phentsize < 56) throw new ElfFormatError('not-elf', `not a valid ELF file (program header size ${phentsize}, expected 56)`);
-  r.need(phoff, phnum * phentsize, 'program header table');
-  const out: ElfProgramHeader[] = [];
-  for (let i = 0; i < phnum; i++) {
-    const o = phoff + i * phentsize;
-    out.push({
-      type: r.u32(o),
-      flags: r.u32(o + 4),
-      offset: r.u64(o + 8, 'segment file offset'),
-      vaddr: r.u64(o + 16, 'segment address'),
-      filesz: r.u64(o + 32, 'segment file size'),
-      memsz: r.u64(o + 40, 'segment memory size'),
-      align: r.u64(o + 48, 'segment alignment'),
-    });
-  }
-  return out;
+  return readTable(r, phoff, phentsize, phnum, 'program header table', (o) => ({
+    type: r.u32(o),
+    flags: r.u32(o + 4),
+    offset: r.u64(o + 8, 'segment file offset'),
+    vaddr: r.u64(o + 16, 'segment address'),
+    filesz: r.u64(o + 32, 'segment file size'),
+    memsz: r.u64(o + 40, 'segment memory size'),
+    align: r.u64(o + 48, 'segment alignment'),
+  }));
+}
+
+/** `num` entries of `entsize` bytes at `off` (checked to be in the file), each read by `entry` */
+function readTable<T>(r: Reader, off: number, entsize: number, num: number, what: string, entry: (o: number) => T): T[] {
+  r.need(off, num * entsize, what);
+  return Array.from({ length: num }, (_, i) => entry(off + i * entsize));
 }
 
 /** Anything that needs ld.so or shared libraries cannot run: there is no dynamic loader in the guest. */
@@ -404,22 +404,17 @@ function findPhdrAddr(phdrs: ElfProgramHeader[], phoff: number, tableSize: numbe
 function readSections(r: Reader, shoff: number, shentsize: number, shnum: number, shstrndx: number): ElfSection[] {
   if (shnum === 0) return [];
   checkShentsize(shentsize);
-  r.need(shoff, shnum * shentsize, 'section header table');
-  const raw = [];
-  for (let i = 0; i < shnum; i++) {
-    const o = shoff + i * shentsize;
-    raw.push({
-      nameOff: r.u32(o),
-      type: r.u32(o + 4),
-      flags: r.u64(o + 8, 'section flags'),
-      addr: r.u64(o + 16, 'section address'),
-      offset: r.u64(o + 24, 'section offset'),
-      size: r.u64(o + 32, 'section size'),
-      link: r.u32(o + 40),
-      info: r.u32(o + 44),
-      entsize: r.u64(o + 56, 'section entry size'),
-    });
-  }
+  const raw = readTable(r, shoff, shentsize, shnum, 'section header table', (o) => ({
+    nameOff: r.u32(o),
+    type: r.u32(o + 4),
+    flags: r.u64(o + 8, 'section flags'),
+    addr: r.u64(o + 16, 'section address'),
+    offset: r.u64(o + 24, 'section offset'),
+    size: r.u64(o + 32, 'section size'),
+    link: r.u32(o + 40),
+    info: r.u32(o + 44),
+    entsize: r.u64(o + 56, 'section entry size'),
+  }));
   const names = shstrndx !== 0 && shstrndx < raw.length ? raw[shstrndx]! : undefined;
   const nameTable = names ? r.subarray(names.offset, names.size, 'section name table') : new Uint8Array(0);
   return raw.map(({ nameOff, ...s }, i) => {
