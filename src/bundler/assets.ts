@@ -3,7 +3,6 @@
 import { createHash } from 'node:crypto';
 import { readdirSync, statSync } from 'node:fs';
 import { basename, dirname, join, relative, resolve, sep } from 'node:path';
-import type { FileMap } from './options.ts';
 
 /** a file to put in the output: `name` as imported (hello.wasm), `file` with its content hash */
 export interface Asset { name: string; file: string; bytes: Uint8Array }

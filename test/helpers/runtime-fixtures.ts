@@ -1,6 +1,10 @@
 // Shared by the runtime unit tests: a Guest over a memory-only module and real node:wasi, and
 // syscalls made the way translated code makes them.
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { WASI } from 'node:wasi';
+import { afterAll, beforeAll } from 'vitest';
 import type { TranslationMeta } from '../../src/meta.ts';
 import { Guest, type GuestOptions } from '../../src/runtime/guest.ts';
 import { syscallNumber } from '../../src/runtime/syscalls/names.ts';
@@ -39,6 +43,19 @@ export function makeGuest(cwd: string, opts: GuestTestOptions = {}): Guest {
 
 type Arg = number | bigint;
 /** a syscall by name, as the translated code makes it; returns the signed result */
+/** For a test file: a temporary directory made before its tests (removed after them) and a
+ *  makeGuest whose cwd is that directory. */
+export function guestsInTempDir(): { makeGuest: (opts?: GuestTestOptions) => Guest; dir: () => string } {
+  let dir = '';
+  beforeAll(() => {
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'elf2wasm-rt-'));
+  });
+  afterAll(() => {
+    fs.rmSync(dir, { recursive: true, force: true });
+  });
+  return { makeGuest: (opts = {}) => makeGuest(dir, opts), dir: () => dir };
+}
+
 export function sys(g: Guest, name: string, ...args: Arg[]): number {
   const a = [...args, 0, 0, 0, 0, 0, 0].slice(0, 6).map((v) => BigInt.asUintN(64, BigInt(v)));
   const r = g.syscall(BigInt(syscallNumber(name)), a[0]!, a[1]!, a[2]!, a[3]!, a[4]!, a[5]!, 0x400000n);

@@ -1,24 +1,15 @@
 // Process, time, signal, pipe and misc syscalls through a Guest bound to real node:wasi over a
 // hand-made memory (a tiny Wasm module that only exports its memory).
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { GuestExit, GuestKilled } from '../../src/runtime/errors.ts';
 import { E } from '../../src/runtime/errno.ts';
 import type { WasiImports } from '../../src/runtime/wasi.ts';
 
-import { makeGuest as makeGuestIn, scratch, sys, type GuestTestOptions } from '../helpers/runtime-fixtures.ts';
+import { guestsInTempDir, scratch, sys } from '../helpers/runtime-fixtures.ts';
 
-let dir: string;
-beforeAll(() => {
-  dir = fs.mkdtempSync(path.join(os.tmpdir(), 'elf2wasm-rt-'));
-});
-afterAll(() => {
-  fs.rmSync(dir, { recursive: true, force: true });
-});
-
-const makeGuest = (opts: GuestTestOptions = {}) => makeGuestIn(dir, opts);
+const { makeGuest, dir } = guestsInTempDir();
 
 
 describe('process, time, signals, misc', () => {
@@ -165,7 +156,7 @@ describe('process, time, signals, misc', () => {
   });
 
   it('retries host EAGAIN on blocking fds (Node makes its stdio pipes non-blocking)', () => {
-    const out = path.join(dir, 'eagain.txt');
+    const out = path.join(dir(), 'eagain.txt');
     const hostFd = fs.openSync(out, 'w');
     let refusals = 2;
     const wrap = (w: WasiImports): WasiImports => ({

@@ -1,22 +1,13 @@
 // Syscalls through a Guest bound to real node:wasi over a hand-made memory (a tiny Wasm module
 // that only exports its memory), against a temporary directory.
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { E } from '../../src/runtime/errno.ts';
 
-import { makeGuest as makeGuestIn, scratch, sys, type GuestTestOptions } from '../helpers/runtime-fixtures.ts';
+import { guestsInTempDir, scratch, sys } from '../helpers/runtime-fixtures.ts';
 
-let dir: string;
-beforeAll(() => {
-  dir = fs.mkdtempSync(path.join(os.tmpdir(), 'elf2wasm-rt-'));
-});
-afterAll(() => {
-  fs.rmSync(dir, { recursive: true, force: true });
-});
-
-const makeGuest = (opts: GuestTestOptions = {}) => makeGuestIn(dir, opts);
+const { makeGuest, dir } = guestsInTempDir();
 
 const AT_FDCWD = -100;
 const O = { RDONLY: 0, WRONLY: 1, RDWR: 2, CREAT: 0o100, EXCL: 0o200, TRUNC: 0o1000, APPEND: 0o2000, DIRECTORY: 0o40000, CLOEXEC: 0o2000000 };
@@ -33,23 +24,23 @@ describe('file syscalls through node:wasi', () => {
     expect(sys(g, 'read', fd, s.at(200), 5)).toBe(-E.EBADF); // write-only
     expect(sys(g, 'close', fd)).toBe(0);
     expect(sys(g, 'close', fd)).toBe(-E.EBADF);
-    expect(fs.readFileSync(path.join(dir, 'f.txt'), 'utf8')).toBe('hello world');
+    expect(fs.readFileSync(path.join(dir(), 'f.txt'), 'utf8')).toBe('hello world');
 
     // ".." is resolved lexically (Linux would need "nosuch" to exist)
-    const rd = sys(g, 'openat', AT_FDCWD, s.str(0, `${dir}/./nosuch/../f.txt`), O.RDONLY);
+    const rd = sys(g, 'openat', AT_FDCWD, s.str(0, `${dir()}/./nosuch/../f.txt`), O.RDONLY);
     expect(rd).toBe(3);
     expect(sys(g, 'unlinkat', AT_FDCWD, name, 0)).toBe(0);
-    expect(fs.existsSync(path.join(dir, 'f.txt'))).toBe(false);
+    expect(fs.existsSync(path.join(dir(), 'f.txt'))).toBe(false);
     // the open file stays readable after unlink
     expect(sys(g, 'read', rd, s.at(200), 20)).toBe(11);
   });
 
   it('resolves ".." lexically, reads back, lseeks, preads and fstats', () => {
-    fs.writeFileSync(path.join(dir, 'g.txt'), 'hello world');
-    fs.mkdirSync(path.join(dir, 'sub'), { recursive: true });
+    fs.writeFileSync(path.join(dir(), 'g.txt'), 'hello world');
+    fs.mkdirSync(path.join(dir(), 'sub'), { recursive: true });
     const g = makeGuest();
     const s = scratch(g);
-    const fd = sys(g, 'openat', AT_FDCWD, s.str(0, `${dir}/./sub/../g.txt`), O.RDONLY);
+    const fd = sys(g, 'openat', AT_FDCWD, s.str(0, `${dir()}/./sub/../g.txt`), O.RDONLY);
     expect(fd).toBe(3);
     expect(sys(g, 'read', fd, s.at(200), 5)).toBe(5);
     expect(s.text(200, 5)).toBe('hello');
@@ -64,7 +55,7 @@ describe('file syscalls through node:wasi', () => {
     expect(sys(g, 'lseek', fd, 0, 7)).toBe(-E.EINVAL);
     const st = s.at(400);
     expect(sys(g, 'fstat', fd, st)).toBe(0);
-    const host = fs.statSync(path.join(dir, 'g.txt'), { bigint: true });
+    const host = fs.statSync(path.join(dir(), 'g.txt'), { bigint: true });
     expect(g.mem.u64(st + 8)).toBe(host.ino); // st_ino
     expect(g.mem.u32(st + 16)).toBe(0o100644); // st_mode
     expect(g.mem.i64(st + 48)).toBe(11n); // st_size
@@ -75,7 +66,7 @@ describe('file syscalls through node:wasi', () => {
     expect(sys(g, 'close', fd)).toBe(0);
 
     // newfstatat on a directory, relative to a dirfd, and AT_EMPTY_PATH
-    const dfd = sys(g, 'openat', AT_FDCWD, s.str(0, dir), O.RDONLY | O.DIRECTORY);
+    const dfd = sys(g, 'openat', AT_FDCWD, s.str(0, dir()), O.RDONLY | O.DIRECTORY);
     expect(sys(g, 'newfstatat', dfd, s.str(0, 'sub'), st, 0)).toBe(0);
     expect(g.mem.u32(st + 16)).toBe(0o040755);
     expect(sys(g, 'newfstatat', dfd, s.str(0, ''), st, 0x1000)).toBe(0);
@@ -93,7 +84,7 @@ describe('file syscalls through node:wasi', () => {
   });
 
   it('lists directories with getdents64, including . and ..', () => {
-    const d = path.join(dir, 'list');
+    const d = path.join(dir(), 'list');
     fs.mkdirSync(d);
     for (const n of ['a', 'bb', 'ccc']) fs.writeFileSync(path.join(d, n), n);
     fs.mkdirSync(path.join(d, 'dir'));
@@ -127,19 +118,19 @@ describe('file syscalls through node:wasi', () => {
     const g = makeGuest();
     const s = scratch(g);
     expect(sys(g, 'mkdirat', AT_FDCWD, s.str(0, 'made'), 0o755)).toBe(0);
-    expect(fs.statSync(path.join(dir, 'made')).isDirectory()).toBe(true);
+    expect(fs.statSync(path.join(dir(), 'made')).isDirectory()).toBe(true);
     expect(sys(g, 'mkdirat', AT_FDCWD, s.str(0, 'made'), 0o755)).toBe(-E.EEXIST);
     expect(sys(g, 'chdir', s.str(0, 'made'))).toBe(0);
-    expect(sys(g, 'getcwd', s.at(500), 4096)).toBe(`${dir}/made`.length + 1);
-    expect(g.mem.cstring(s.at(500))).toBe(`${dir}/made`);
+    expect(sys(g, 'getcwd', s.at(500), 4096)).toBe(`${dir()}/made`.length + 1);
+    expect(g.mem.cstring(s.at(500))).toBe(`${dir()}/made`);
     expect(sys(g, 'getcwd', s.at(500), 3)).toBe(-E.ERANGE);
     const fd = sys(g, 'openat', AT_FDCWD, s.str(0, 'x'), O.CREAT | O.RDWR, 0o600);
-    expect(fs.existsSync(path.join(dir, 'made', 'x'))).toBe(true);
+    expect(fs.existsSync(path.join(dir(), 'made', 'x'))).toBe(true);
     expect(sys(g, 'close', fd)).toBe(0);
     expect(sys(g, 'renameat', AT_FDCWD, s.str(0, 'x'), AT_FDCWD, s.str(100, '../y'))).toBe(0);
-    expect(fs.existsSync(path.join(dir, 'y'))).toBe(true);
+    expect(fs.existsSync(path.join(dir(), 'y'))).toBe(true);
     expect(sys(g, 'renameat2', AT_FDCWD, s.str(0, '../y'), AT_FDCWD, s.str(100, '../g2'), 0)).toBe(0);
-    fs.writeFileSync(path.join(dir, 'g3'), '');
+    fs.writeFileSync(path.join(dir(), 'g3'), '');
     expect(sys(g, 'renameat2', AT_FDCWD, s.str(0, '../g2'), AT_FDCWD, s.str(100, '../g3'), 1)).toBe(-E.EEXIST);
     expect(sys(g, 'faccessat', AT_FDCWD, s.str(0, '../g2'), 4)).toBe(0);
     expect(sys(g, 'faccessat', AT_FDCWD, s.str(0, '../nope'), 0)).toBe(-E.ENOENT);
@@ -148,12 +139,12 @@ describe('file syscalls through node:wasi', () => {
     expect(sys(g, 'chdir', s.str(0, '..'))).toBe(0);
     expect(sys(g, 'unlinkat', AT_FDCWD, s.str(0, 'made'), 0)).toBe(-E.EISDIR);
     expect(sys(g, 'unlinkat', AT_FDCWD, s.str(0, 'made'), 0x200)).toBe(0);
-    expect(fs.existsSync(path.join(dir, 'made'))).toBe(false);
+    expect(fs.existsSync(path.join(dir(), 'made'))).toBe(false);
     expect(sys(g, 'chdir', s.str(0, 'g3'))).toBe(-E.ENOTDIR);
     const n = sys(g, 'readlinkat', AT_FDCWD, s.str(0, '/proc/self/exe'), s.at(500), 100);
     expect(s.text(500, n)).toBe('/usr/bin/prog');
     expect(sys(g, 'readlinkat', AT_FDCWD, s.str(0, '/proc/self/exe'), s.at(500), 4)).toBe(4);
-    fs.symlinkSync('g3', path.join(dir, 'lnk'));
+    fs.symlinkSync('g3', path.join(dir(), 'lnk'));
     const m = sys(g, 'readlinkat', AT_FDCWD, s.str(0, 'lnk'), s.at(500), 100);
     expect(s.text(500, m)).toBe('g3');
     expect(sys(g, 'readlinkat', AT_FDCWD, s.str(0, 'g3'), s.at(500), 100)).toBe(-E.EINVAL);
@@ -181,7 +172,7 @@ describe('file syscalls through node:wasi', () => {
     // the shared open file stays usable through the other fds
     expect(sys(g, 'write', 4, s.str(100, 'ab'), 2)).toBe(2);
     expect(sys(g, 'write', 20, s.str(100, 'cd'), 2)).toBe(2);
-    expect(fs.readFileSync(path.join(dir, 'dups'), 'utf8')).toBe('abcd');
+    expect(fs.readFileSync(path.join(dir(), 'dups'), 'utf8')).toBe('abcd');
     expect(sys(g, 'openat', AT_FDCWD, p, O.RDONLY)).toBe(3);
     expect(sys(g, 'ioctl', 3, 0x5401, s.at(200))).toBe(-E.ENOTTY); // TCGETS on a file
     expect(sys(g, 'ioctl', 3, 0x5413, s.at(200))).toBe(-E.ENOTTY); // TIOCGWINSZ
@@ -201,7 +192,7 @@ describe('file syscalls through node:wasi', () => {
   });
 
   it('writes to stdout through the host fd', () => {
-    const out = path.join(dir, 'stdout.txt');
+    const out = path.join(dir(), 'stdout.txt');
     const hostFd = fs.openSync(out, 'w');
     try {
       const g = makeGuest({ stdout: hostFd });
@@ -222,7 +213,7 @@ describe('file syscalls through node:wasi', () => {
 
   it('maps files with mmap', () => {
     const content = 'x'.repeat(5000) + 'END';
-    fs.writeFileSync(path.join(dir, 'm.bin'), content);
+    fs.writeFileSync(path.join(dir(), 'm.bin'), content);
     const g = makeGuest();
     const s = scratch(g);
     const fd = sys(g, 'openat', AT_FDCWD, s.str(0, 'm.bin'), O.RDONLY);
