@@ -1,10 +1,12 @@
 // Vite's dev server: the .elf module loads the wasm from a URL the plugin serves as application/wasm.
+import { copyFileSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
+import { join } from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import type { ViteDevServer } from 'vite';
 import elfVite from '../../src/vite.ts';
 import type { ElfProgram } from '../../src/program/index.ts';
-import { expected, makeApp, removeApp, type App } from './app.ts';
+import { expected, makeApp, removeApp, ROOT, type App } from './app.ts';
 
 let app: App;
 let server: ViteDevServer;
@@ -66,4 +68,19 @@ it('reports a bad executable as a module error naming it', async () => {
   const res = await fetch(await elfModuleUrl('bad.js'));
   expect(res.status).toBe(500);
   expect(await res.text()).toMatch(/bad\.elf.*x86-64/s);
+});
+
+it('serves the new translation after the .elf changes on disk, without a restart', async () => {
+  const wasmOf = async (): Promise<string | undefined> => /url: "([^"]+\.wasm)"/.exec(await (await fetch(await elfModuleUrl('main.js'))).text())?.[1];
+  const before = await wasmOf();
+  copyFileSync(join(ROOT, 'test/fixtures/bin/progs-musl-O2'), join(app.dir, 'hello.elf'));
+  let after = before;
+  for (let i = 0; i < 100 && after === before; i++) {
+    await new Promise((r) => setTimeout(r, 100));
+    after = await wasmOf();
+  }
+  expect(after).toMatch(/^\/@unplugin-elf\/hello-[0-9a-f]{8}\.wasm$/);
+  expect(after).not.toBe(before);
+  const wasm = new Uint8Array(await (await fetch(new URL(after!, origin))).arrayBuffer());
+  expect(WebAssembly.validate(wasm)).toBe(true);
 });
