@@ -38,7 +38,7 @@ export interface Builder {
   set(reg: number, value: Expr): void;
   /** append a statement to the current block */
   emit(stmt: Expr): void;
-  /** a fresh local of the given Wasm type */
+  /** a local of the given Wasm type, fresh within the current block (later blocks reuse it) */
   temp(type: binaryen.Type): number;
   /** guest address (i64) → Wasm address (i32) */
   addr(a: Expr): Expr;
