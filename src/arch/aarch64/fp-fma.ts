@@ -2,8 +2,8 @@
 // it is there and proven fused, else an exact software FMA (fmaExactCore is shared with the
 // FPCR-honouring version in fp-strict-fma.ts).
 import binaryen from 'binaryen';
-import type { Expr } from '../../lift/types.ts';
-import { FD, Fn, FS, L, nan3, type Var } from './fp-ops.ts';
+import type { Builder, Expr } from '../../lift/types.ts';
+import { callH, FD, Fn, fo, FS, L, nan3, type FPKind, type Var } from './fp-ops.ts';
 
 const I64 = binaryen.i64, F32 = binaryen.f32, F64 = binaryen.f64;
 type T = binaryen.Type;
@@ -75,6 +75,23 @@ function fmaDouble(m: binaryen.Module, name: string): void {
     r.get(),
   ]);
   nan3(FD)(m, `${name}_nan`);
+}
+
+/**
+ * FPMulAdd(a, x, y) = x·y + a, fused, on the default-FPCR path: the engine's fused op called
+ * straight from the translated code when there is one (`hwfma`, as in hardwareFirst), the
+ * fp_fmadd helper for NaN results and when there is none. Inline, because going through the
+ * helper to reach the import doubled the cost of FMADD-heavy loops (a call is not inlined).
+ * The operand getters must be pure: the fallback evaluates them again.
+ */
+export function fusedMulAdd(b: Builder, k: FPKind, x: () => Expr, y: () => Expr, a: () => Expr): Expr {
+  const m = b.m, soft = () => callH(b, `fp_fmadd_${k.sfx}`, [x(), y(), a()], k.t);
+  if (!m.getGlobal('hwfma')) return soft();
+  const r = b.temp(k.t), get = () => m.local.get(r, k.t);
+  return m.if(m.global.get('hwfma', binaryen.i32), m.block(null, [
+    m.local.set(r, m.call(k.bits === 64 ? 'fma64' : 'fma32', [x(), y(), a()], k.t)),
+    m.if(fo(m, k).eq(get(), get()), get(), soft()),
+  ], k.t), soft());
 }
 
 /**

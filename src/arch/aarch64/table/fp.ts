@@ -21,6 +21,7 @@ import {
   callH, FD, FS, fo, ic, io, readBits, readF, roundHalfAway, writeBits,
   writeConst, writeF, type FPKind,
 } from '../fp-ops.ts';
+import { fusedMulAdd } from '../fp-fma.ts';
 import { isStrict, nanOrStrict, orStrict } from '../fp-strict.ts';
 
 /** the NaN FPProcessNaN makes of a NaN operand (or the default NaN for an invalid operation) */
@@ -196,7 +197,7 @@ export const fpRows: Row[] = [
     const a = () => (f.o1 ? F.neg(readF(b, k, f.ra!)) : readF(b, k, f.ra!));
     const x = () => (f.o0 !== f.o1 ? F.neg(readF(b, k, f.rn!)) : readF(b, k, f.rn!));
     const y = () => readF(b, k, f.rm!);
-    writeF(b, k, f.rd!, orStrict(b, callH(b, `fps_fma_${k.sfx}`, [x(), y(), a()], k.t), callH(b, `fp_fmadd_${k.sfx}`, [x(), y(), a()], k.t)));
+    writeF(b, k, f.rd!, orStrict(b, callH(b, `fps_fma_${k.sfx}`, [x(), y(), a()], k.t), fusedMulAdd(b, k, x, y, a)));
   }, { guard: sOrD }),
 
   // ---- conversion between floating point and fixed point ----

@@ -10,6 +10,8 @@ import {
   vtmp, vzero, writeForm, writeNarrow, writeScalarV,
 } from '../simd-ops.ts';
 import { pairwise, reduceTree } from './simd-int.ts';
+import { FD, FS } from '../fp-ops.ts';
+import { fusedMulAdd } from '../fp-fma.ts';
 
 const signMask = (e: number) => 1n << BigInt(e - 1);
 const fone = (e: number) => (e === 32 ? 0x3f800000n : 0x3ff0000000000000n);
@@ -76,12 +78,11 @@ type F3 = { kind: 'bin'; op: FBin; pair?: boolean } | { kind: 'cmp'; op: FCmp } 
  * one rounding, AArch64 NaN rules; FMLS negates n first, so a NaN from n comes out negated).
  */
 function fmaLanes(b: Builder, e: number, count: number, n: G, mm: G, d: G, neg: boolean): Expr {
-  const m = b.m, V = e === 32 ? m.f32x4 : m.f64x2, S = e === 32 ? m.f32 : m.f64, T = e === 32 ? binaryen.f32 : binaryen.f64;
-  const name = b.helper(e === 32 ? 'fp_fmadd_s' : 'fp_fmadd_d');
+  const m = b.m, V = e === 32 ? m.f32x4 : m.f64x2, S = e === 32 ? m.f32 : m.f64, k = e === 32 ? FS : FD;
   let acc = d();
   for (let i = 0; i < count; i++) {
-    const ix = i as never, x = V.extract_lane(n(), ix);
-    acc = V.replace_lane(acc, ix, m.call(name, [neg ? S.neg(x) : x, V.extract_lane(mm(), ix), V.extract_lane(d(), ix)], T));
+    const ix = i as never, x = () => V.extract_lane(n(), ix);
+    acc = V.replace_lane(acc, ix, fusedMulAdd(b, k, () => (neg ? S.neg(x()) : x()), () => V.extract_lane(mm(), ix), () => V.extract_lane(d(), ix)));
   }
   return acc;
 }
