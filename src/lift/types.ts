@@ -64,6 +64,8 @@ export interface Arch {
   readonly registers: readonly RegisterDesc[];
   /** the condition flags: kept in locals only, not carried across calls and returns (AAPCS64) */
   readonly flagRegs: readonly number[];
+  /** instructions (and so branch targets) are aligned to 2^insnAlignLog2 bytes */
+  readonly insnAlignLog2: number;
   decode(word: number, pc: number): Insn;
   /** emits the instruction; for cond/icall/ijump/ret returns the condition (i32) or target (i64) */
   lift(insn: Insn, b: Builder): Expr | void;

@@ -32,6 +32,7 @@ export const aarch64: Arch = {
   name: 'aarch64',
   registers,
   flagRegs: [FLAG_N, FLAG_Z, FLAG_C, FLAG_V],
+  insnAlignLog2: 2,
   decode,
   lift: (insn: Insn, b) => {
     const i = insn as A64Insn;
