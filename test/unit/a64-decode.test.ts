@@ -224,7 +224,6 @@ function regNum(t: string | undefined): number {
 }
 const is32 = (t: string) => t.startsWith('w');
 const isSp = (t: string) => t === 'sp' || t === 'wsp';
-const isReg = (t: string | undefined) => t !== undefined && (REG_RE.test(t) || ['sp', 'wsp', 'xzr', 'wzr'].includes(t));
 function immOf(t: string | undefined): bigint {
   const m = /^#(-?)(0x[0-9a-f]+|\d+)$/.exec(t ?? '');
   if (!m) throw new Error(`not an immediate: ${t}`);

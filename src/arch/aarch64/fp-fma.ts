@@ -6,7 +6,6 @@ import type { Builder, Expr } from '../../lift/types.ts';
 import { callH, FD, Fn, fo, FS, L, nan3, type FPKind, type Var } from './fp-ops.ts';
 
 const I64 = binaryen.i64, F32 = binaryen.f32, F64 = binaryen.f64;
-type T = binaryen.Type;
 
 const SPLIT = 134217729; // 2^27 + 1, Veltkamp splitting constant for binary64
 

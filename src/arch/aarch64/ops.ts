@@ -1,7 +1,7 @@
 // Helpers shared by the A64 semantics: register views (X/W, ZR vs SP), NZCV and conditions.
 import binaryen from 'binaryen';
 import type { Builder, Expr } from '../../lift/types.ts';
-import { FLAG_C, FLAG_N, FLAG_V, FLAG_Z, SP } from './regs.ts';
+import { FLAG_C, FLAG_N, FLAG_V, FLAG_Z } from './regs.ts';
 
 export const i64c = (b: Builder, v: number | bigint) => b.m.i64.const(BigInt.asIntN(64, BigInt(v)));
 export const i32c = (b: Builder, v: number) => b.m.i32.const(v | 0);
