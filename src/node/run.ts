@@ -1,9 +1,9 @@
 // Runs a translated program under Node: the guest's file system is the host's, through
 // node:wasi with "/" preopened, and the guest's stdio are host fds (0/1/2 by default).
 //
-// Compilation is the caller's business. Note that V8's baseline compiler (Liftoff) produces
-// slow code for large translated functions; long-running programs may benefit from compiling
-// with `v8.setFlagsFromString('--no-liftoff')` set before WebAssembly.compile.
+// Compilation is the caller's business. Call configureV8() (./engine.ts) before
+// WebAssembly.compile: it makes V8 honour the module's compilation hints, without which a
+// long-running guest loop stays in V8's slow baseline tier (Liftoff).
 import { isatty } from 'node:tty';
 import type { WASI as WasiClass } from 'node:wasi';
 import type { TranslationMeta } from '../meta.ts';

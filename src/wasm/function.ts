@@ -108,6 +108,13 @@ export class FunctionEmitter implements Builder {
     return i;
   }
 
+  /** guest instructions in this function */
+  get size(): number {
+    let n = 0;
+    for (const blk of this.fn.blocks.values()) n += blk.insns.length;
+    return n;
+  }
+
   /** Phase 1: lift every block; calls' register traffic is left as thunks until write sets are known. */
   lift(): void {
     for (const blk of [...this.fn.blocks.values()].sort((a, b) => a.start - b.start)) this.liftBlock(blk);

@@ -6,6 +6,7 @@ import type { GuestFunction, Program } from '../lift/discover.ts';
 import type { Arch } from '../lift/types.ts';
 import { TrapKind } from '../meta.ts';
 import { PAGE_SIZE, STATE, WASM_PAGE } from '../runtime/layout.ts';
+import { HINT_DEFAULT, HINT_OPTIMIZED, insertCompilationHints } from './custom-section.ts';
 import { ModuleContext } from './context.ts';
 import { FunctionEmitter } from './function.ts';
 
@@ -65,10 +66,25 @@ export function emitModule(image: ElfImage, program: Program, arch: Arch, opts: 
   binaryen.setShrinkLevel(0);
   binaryen.setDebugInfo(true); // keep function names: guest symbols in Wasm stack traces
   if (opts.optimize > 0) m.optimize();
-  const wasm = m.emitBinary();
+  const baseline = new Set(names.filter((_, k) => emitters[k]!.size >= BASELINE_MIN_INSNS));
+  const hints: number[] = [];
+  for (let i = 0; i < m.getNumFunctions(); i++) {
+    const info = binaryen.getFunctionInfo(m.getFunctionByIndex(i));
+    if (!info.module) hints.push(baseline.has(info.name) ? HINT_DEFAULT : HINT_OPTIMIZED);
+  }
+  const wasm = insertCompilationHints(m.emitBinary(), new Uint8Array(hints));
   m.dispose();
   return { wasm, privateEnd };
 }
+
+/**
+ * Guest functions at least this long (in instructions) start in V8's baseline compiler (Liftoff):
+ * the optimising compiler, which otherwise compiles every function on its first call on the main
+ * thread, takes ~110 ms for glibc's __vfprintf_internal alone (2,057 instructions), more than a
+ * hello world's whole run; dynamic tiering recompiles such a function in the background once it
+ * is hot. The cost: a function this big that runs a long loop within one call stays in Liftoff.
+ */
+const BASELINE_MIN_INSNS = 1000;
 
 /** guest PC → (function index, entry index), open addressing; every entry point of every function */
 function dispatchTable(fns: GuestFunction[]): { table: Uint8Array; bits: number } {
