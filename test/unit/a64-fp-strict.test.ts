@@ -9,6 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { runInsn, type State } from '../helpers/a64-lift.ts';
+import { rng } from '../helpers/rng.ts';
 
 const SLOW = { timeout: 600_000 };
 
@@ -89,13 +90,8 @@ interface Fmt { p: number; ebits: number; bias: number; width: number }
 const D: Fmt = { p: 53, ebits: 11, bias: 1023, width: 64 };
 const S: Fmt = { p: 24, ebits: 8, bias: 127, width: 32 };
 
-let seed = Number(process.env.FP_SEED ?? 0x5eed1234) >>> 0 || 1;
-function rnd32(): number {
-  seed ^= seed << 13; seed >>>= 0; seed ^= seed >>> 17; seed ^= seed << 5; seed >>>= 0;
-  return seed;
-}
-const rnd64 = () => (BigInt(rnd32()) << 32n) | BigInt(rnd32());
-const rndInt = (n: number) => rnd32() % n;
+// deterministic random numbers (FP_SEED replays another sequence)
+const { rnd64, rndInt } = rng(0x5eed1234);
 const pick = <T>(a: T[]): T => a[rndInt(a.length)]!;
 
 /** a float with a random mantissa (sometimes short, to hit ties and exact cases) and an exponent field in [lo, hi] */

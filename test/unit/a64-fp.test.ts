@@ -10,6 +10,7 @@ import { describe, expect, it } from 'vitest';
 import { FEATURES, runInsn, type State } from '../helpers/a64-lift.ts';
 import { decode } from '../../src/arch/aarch64/index.ts';
 import { helpers } from '../../src/arch/aarch64/helpers.ts';
+import { rng } from '../helpers/rng.ts';
 
 const I32 = binaryen.i32, I64 = binaryen.i64, F32 = binaryen.f32, F64 = binaryen.f64;
 
@@ -101,14 +102,8 @@ function refConvert(from: Fmt, to: Fmt, x: bigint): bigint {
   return roundTo(to, neg, u.N, u.e);
 }
 
-// deterministic random numbers
-let seed = Number(process.env.FP_SEED ?? 0x12345678) >>> 0 || 1;
-function rnd32(): number {
-  seed ^= seed << 13; seed >>>= 0; seed ^= seed >>> 17; seed ^= seed << 5; seed >>>= 0;
-  return seed;
-}
-const rnd64 = () => (BigInt(rnd32()) << 32n) | BigInt(rnd32());
-const rndInt = (n: number) => rnd32() % n;
+// deterministic random numbers (FP_SEED replays another sequence)
+const { rnd64, rndInt } = rng(0x12345678);
 const hex = (x: bigint, w = 16) => '0x' + x.toString(16).padStart(w, '0');
 
 /** a float of format f with a random mantissa and an exponent field from [lo, hi] */
