@@ -29,7 +29,7 @@ export function defaultWorker(url?: string | URL): WorkerLike {
 
 function describe(event: unknown): string {
   if (event instanceof Error) return event.message;
-  const e = event as { message?: unknown; filename?: unknown } | null;
+  const e = event as { message?: unknown } | null;
   if (e && typeof e.message === 'string' && e.message) return e.message;
   return 'the worker script failed to load or crashed';
 }
@@ -70,9 +70,9 @@ export function runInWorker(worker: WorkerLike, owned: boolean, name: string, mo
     }
     if (signal) {
       // the guest runs synchronously in the worker: stopping it means terminating the worker
+      // (fail() terminates an owned one; one passed in is terminated too)
       const abort = (): void => {
-        if (settled) return;
-        void worker.terminate?.();
+        if (!settled && !owned) void worker.terminate?.();
         fail(signal.reason);
       };
       signal.addEventListener('abort', abort, { once: true });
