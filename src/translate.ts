@@ -6,13 +6,9 @@ import type { TranslationMeta } from './meta.ts';
 import { TRANSLATOR_VERSION } from './version.ts';
 import { appendCustomSection, META_SECTION } from './wasm/custom-section.ts';
 import { emitModule } from './wasm/module.ts';
+import { resolveTranslateOptions, type TranslateOptions } from './translate-options.ts';
 
-export interface TranslateOptions {
-  /** binaryen optimisation level 0..3 (default 2) */
-  optimize?: number;
-  /** nested guest calls kept on the Wasm stack before unwinding to the dispatcher (default 2000) */
-  callDepthLimit?: number;
-}
+export type { TranslateOptions } from './translate-options.ts';
 
 export interface Translation { wasm: Uint8Array; meta: TranslationMeta }
 
@@ -20,10 +16,7 @@ export function translate(bytes: Uint8Array, options: TranslateOptions = {}): Tr
   const t0 = performance.now();
   const image = parseElf(bytes);
   const program = discover(image, aarch64);
-  const { wasm, privateEnd } = emitModule(image, program, aarch64, {
-    optimize: options.optimize ?? 2,
-    callDepthLimit: options.callDepthLimit ?? 2000,
-  });
+  const { wasm, privateEnd } = emitModule(image, program, aarch64, resolveTranslateOptions(options));
   let blocks = 0;
   for (const fn of program.functions.values()) blocks += fn.blocks.size;
   const symbols: [number, string][] = image.symbols

@@ -1,6 +1,7 @@
 // The plugin's user options and their resolved form (defaults applied once, in one place).
 import { isAbsolute, join, resolve } from 'node:path';
 import type { FilterPattern } from 'unplugin';
+import { resolveTranslateOptions } from '../translate-options.ts';
 
 export interface Options {
   /** ids to translate (default: /\.elf$/) */
@@ -10,7 +11,7 @@ export interface Options {
   cacheDir?: string;
   /** project root (default: the bundler's root, else the working directory) */
   root?: string;
-  /** binaryen optimisation level 0..3 (default 2) */
+  /** binaryen optimisation level 0..4 (default 2) */
   optimize?: number;
   /** translations (and bundled files) smaller than this many bytes are inlined as base64 data: URLs (default 0: never) */
   inlineLimit?: number;
@@ -42,8 +43,12 @@ export interface ResolvedOptions {
 }
 
 export function resolveOptions(options: Options = {}, root = options.root ?? process.cwd()): ResolvedOptions {
-  const optimize = options.optimize ?? 2;
-  if (!Number.isInteger(optimize) || optimize < 0 || optimize > 3) throw new TypeError(`unplugin-elf: optimize must be 0..3, not ${String(optimize)}`);
+  let optimize: number;
+  try {
+    ({ optimize } = resolveTranslateOptions({ optimize: options.optimize }));
+  } catch (e) {
+    throw new TypeError(`unplugin-elf: ${(e as Error).message}`);
+  }
   const cacheDir = options.cacheDir ?? join('node_modules', '.cache', 'unplugin-elf');
   const { files } = options;
   if (files !== undefined && typeof files !== 'function' && (typeof files !== 'object' || files === null)) throw new TypeError('unplugin-elf: files must be an object (guest path → host path) or a function');

@@ -9,6 +9,7 @@ import { configureV8 } from '../node/engine.ts';
 import { runNode } from '../node/run.ts';
 import { TRANSLATOR_VERSION } from '../version.ts';
 import { META_SECTION, readJsonSection } from '../wasm/custom-section.ts';
+import { resolveTranslateOptions } from '../translate-options.ts';
 
 class UsageError extends Error {}
 /** bad input file: exit status 1, message names the file */
@@ -33,10 +34,13 @@ function readInput(path: string): Uint8Array {
   }
 }
 
+/** the CLI defaults to 0: V8 optimises anyway, and binaryen -O2 on glibc takes ~30 s */
 function optimizeLevel(v: unknown): number {
-  const n = v === undefined ? 0 : Number(v);
-  if (!Number.isInteger(n) || n < 0 || n > 4) throw new UsageError(`--optimize takes 0..4, not ${String(v)}`);
-  return n;
+  try {
+    return resolveTranslateOptions({ optimize: v === undefined ? 0 : Number(v) }).optimize;
+  } catch {
+    throw new UsageError(`--optimize takes 0..4, not ${String(v)}`);
+  }
 }
 
 async function translateCommand(file: string, opts: { output?: string; optimize?: unknown }): Promise<void> {

@@ -3,7 +3,7 @@ import { createHash } from 'node:crypto';
 import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
-import type { TranslateOptions } from '../translate.ts';
+import { resolveTranslateOptions, type TranslateOptions } from '../translate-options.ts';
 import { TRANSLATOR_VERSION } from '../version.ts';
 
 export function defaultCacheDir(): string {
@@ -11,7 +11,8 @@ export function defaultCacheDir(): string {
 }
 
 export function cacheKey(bytes: Uint8Array, options: TranslateOptions): string {
-  return createHash('sha256').update(TRANSLATOR_VERSION).update(JSON.stringify(options)).update(bytes).digest('hex');
+  // resolved: {} and the defaults spelled out are the same translation
+  return createHash('sha256').update(TRANSLATOR_VERSION).update(JSON.stringify(resolveTranslateOptions(options))).update(bytes).digest('hex');
 }
 
 /** the translated module for `bytes`, from the cache when possible; `cached` says which */
