@@ -2,9 +2,8 @@
 // against the current memory size (and must not point into the runtime's low 64 KiB), so a bad
 // pointer becomes -EFAULT instead of a JS exception or a silent write into the CPU state block.
 import { E, fail } from './errno.ts';
-import { MIN_GUEST_ADDR } from './layout.ts';
+import { ADDR_LIMIT, MIN_GUEST_ADDR } from './layout.ts';
 
-const MAX_ADDR = 2 ** 32;
 const encoder = new TextEncoder();
 const decoder = new TextDecoder('utf-8');
 
@@ -45,7 +44,7 @@ export class GuestMem {
   /** Converts a syscall argument to a guest address, checking [addr, addr+len) lies in memory. */
   check(addr: bigint | number, len: number): number {
     const a = Number(addr);
-    if (a < MIN_GUEST_ADDR || a >= MAX_ADDR || len < 0 || a + len > this.size) fail(E.EFAULT);
+    if (a < MIN_GUEST_ADDR || a >= ADDR_LIMIT || len < 0 || a + len > this.size) fail(E.EFAULT);
     return a;
   }
 

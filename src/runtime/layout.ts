@@ -33,4 +33,8 @@ export const SCRATCH_END = 0x10000;
 export const MIN_GUEST_ADDR = 0x10000;
 
 export const PAGE_SIZE = 4096;
+/** guest addresses are below 2^32 (one 32-bit Wasm memory) */
+export const ADDR_LIMIT = 2 ** 32;
+/** the signal stack minimum reported in AT_MINSIGSTKSZ and enforced by sigaltstack */
+export const MINSIGSTKSZ = 5120;
 export const WASM_PAGE = 65536;

@@ -3,7 +3,7 @@
 // [brk heap →][gap][mmap regions, placed first-fit above the heap]. Wasm memory can only grow at
 // its end, so the memory is grown lazily to cover whatever is handed out and nothing more.
 import { E, fail } from './errno.ts';
-import { MIN_GUEST_ADDR, PAGE_SIZE, WASM_PAGE } from './layout.ts';
+import { ADDR_LIMIT, MIN_GUEST_ADDR, PAGE_SIZE, WASM_PAGE } from './layout.ts';
 
 export const PROT_READ = 1;
 export const PROT_WRITE = 2;
@@ -17,7 +17,6 @@ export const MREMAP_MAYMOVE = 1;
 export const MREMAP_FIXED = 2;
 export const MADV_DONTNEED = 4;
 
-const ADDR_LIMIT = 2 ** 32;
 const DEFAULT_STACK = 8 * 1024 * 1024;
 
 export interface Vma {

@@ -2,7 +2,7 @@
 // does: from sp upwards argc, argv[], NULL, envp[], NULL, auxv pairs, AT_NULL; above them the
 // random bytes, the platform string, the argument/environment strings and the exec path.
 import type { TranslationMeta } from '../meta.ts';
-import { STATE, STATE_BASE } from './layout.ts';
+import { MINSIGSTKSZ, STATE, STATE_BASE } from './layout.ts';
 
 export const AT = {
   NULL: 0, PHDR: 3, PHENT: 4, PHNUM: 5, PAGESZ: 6, BASE: 7, FLAGS: 8, ENTRY: 9, UID: 11, EUID: 12,
@@ -64,7 +64,7 @@ export function buildInitialStack(memory: WebAssembly.Memory, stackLow: number, 
   const randomAddr = push(random.subarray(0, 16), false);
 
   const auxv: [number, number][] = [
-    [AT.MINSIGSTKSZ, 5120],
+    [AT.MINSIGSTKSZ, MINSIGSTKSZ],
     [AT.HWCAP, HWCAP],
     [AT.PAGESZ, 4096],
     [AT.CLKTCK, 100],

@@ -202,8 +202,7 @@ export function statPath(g: Guest, p: GuestPath, follow: boolean): Filestat {
 }
 
 /** st_mode for WASI metadata: WASI has no permission bits, so these are typical defaults. */
-export function modeOf(st: Filestat, isPipe = false): number {
-  if (isPipe) return S_IFIFO | 0o600;
+export function modeOf(st: Filestat): number {
   switch (st.filetype) {
     case FILETYPE.DIRECTORY: return S_IFDIR | 0o755;
     case FILETYPE.SYMBOLIC_LINK: return S_IFLNK | 0o777;
@@ -211,7 +210,7 @@ export function modeOf(st: Filestat, isPipe = false): number {
     case FILETYPE.BLOCK_DEVICE: return S_IFBLK | 0o660;
     case FILETYPE.SOCKET_DGRAM:
     case FILETYPE.SOCKET_STREAM: return S_IFSOCK | 0o755;
-    case FILETYPE.UNKNOWN: return S_IFIFO | 0o600; // uvwasi reports pipes as unknown
+    case FILETYPE.UNKNOWN: return S_IFIFO | 0o600; // our pipes (PIPE_STAT); uvwasi reports host pipes as unknown
     default: return S_IFREG | 0o644;
   }
 }
@@ -219,13 +218,13 @@ export function modeOf(st: Filestat, isPipe = false): number {
 const NS = 1_000_000_000n;
 
 /** Writes the 128-byte struct stat of AArch64 (asm-generic layout). */
-export function writeStat(g: Guest, addr: bigint, st: Filestat, isPipe = false): void {
+export function writeStat(g: Guest, addr: bigint, st: Filestat): void {
   g.mem.check(addr, 128);
   g.mem.zero(addr, 128);
   const m = g.mem;
   m.setU64(addr, st.dev);
   m.setU64(addr + 8n, st.ino);
-  m.setU32(addr + 16n, modeOf(st, isPipe));
+  m.setU32(addr + 16n, modeOf(st));
   m.setU32(addr + 20n, Number(st.nlink > 0xffffffffn ? 0xffffffffn : st.nlink));
   m.setU32(addr + 24n, g.uid);
   m.setU32(addr + 28n, g.gid);
@@ -240,7 +239,7 @@ export function writeStat(g: Guest, addr: bigint, st: Filestat, isPipe = false):
 }
 
 /** Writes a 256-byte struct statx with the basic fields (STATX_BASIC_STATS). */
-export function writeStatx(g: Guest, addr: bigint, st: Filestat, isPipe = false): void {
+export function writeStatx(g: Guest, addr: bigint, st: Filestat): void {
   g.mem.check(addr, 256);
   g.mem.zero(addr, 256);
   const m = g.mem;
@@ -249,7 +248,7 @@ export function writeStatx(g: Guest, addr: bigint, st: Filestat, isPipe = false)
   m.setU32(addr + 16n, Number(st.nlink > 0xffffffffn ? 0xffffffffn : st.nlink));
   m.setU32(addr + 20n, g.uid);
   m.setU32(addr + 24n, g.gid);
-  m.setU16(addr + 28n, modeOf(st, isPipe));
+  m.setU16(addr + 28n, modeOf(st));
   m.setU64(addr + 32n, st.ino);
   m.setU64(addr + 40n, st.size);
   m.setU64(addr + 48n, (st.size + 511n) / 512n);

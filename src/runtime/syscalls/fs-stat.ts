@@ -10,21 +10,21 @@ const AT_STATX_SYNC_TYPE = 0x6000;
 export const fsStat: Record<string, Handler> = {
   fstat: (g, fd, buf) => {
     const f = g.fds.get(int(fd));
-    writeStat(g, buf, statFile(g, f), !!f.pipe);
+    writeStat(g, buf, statFile(g, f));
     return 0;
   },
   newfstatat: (g, dirfd, path, buf, flagsArg) => {
     const flags = int(flagsArg);
     if (flags & ~(AT_SYMLINK_NOFOLLOW | AT_EMPTY_PATH | AT_NO_AUTOMOUNT)) fail(E.EINVAL);
     const p = guestPath(g, int(dirfd), path, flags);
-    writeStat(g, buf, statPath(g, p, !(flags & AT_SYMLINK_NOFOLLOW)), !!p.file?.pipe);
+    writeStat(g, buf, statPath(g, p, !(flags & AT_SYMLINK_NOFOLLOW)));
     return 0;
   },
   statx: (g, dirfd, path, flagsArg, _mask, buf) => {
     const flags = int(flagsArg);
     if (flags & ~(AT_SYMLINK_NOFOLLOW | AT_EMPTY_PATH | AT_NO_AUTOMOUNT | AT_STATX_SYNC_TYPE)) fail(E.EINVAL);
     const p = guestPath(g, int(dirfd), path, flags);
-    writeStatx(g, buf, statPath(g, p, !(flags & AT_SYMLINK_NOFOLLOW)), !!p.file?.pipe);
+    writeStatx(g, buf, statPath(g, p, !(flags & AT_SYMLINK_NOFOLLOW)));
     return 0;
   },
   getdents64: (g, fd, dirp, countArg) => {

@@ -4,10 +4,10 @@ import type { Handler } from '../guest.ts';
 import { MAP_ANONYMOUS, MAP_SHARED, PROT_WRITE } from '../memory.ts';
 import { O } from '../vfs.ts';
 import { int, num } from './args.ts';
+import { ADDR_LIMIT } from '../layout.ts';
 
 const MAP_TYPE = 0x0f;
 const MAP_SHARED_VALIDATE = 0x03;
-const ADDR_LIMIT = 2 ** 32;
 
 export const mm: Record<string, Handler> = {
   brk: (g, addr) => g.vm.setBrk(num(addr) >= ADDR_LIMIT ? 0 : num(addr)),

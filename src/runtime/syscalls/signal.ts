@@ -6,13 +6,13 @@ import { NSIG, SI_TKILL, SI_USER, SIGKILL, SIGSTOP } from '../signals.ts';
 import { SignalReturn } from '../signal-frame.ts';
 import { int } from './args.ts';
 import { readTimespec } from './time.ts';
+import { MINSIGSTKSZ } from '../layout.ts';
 
 const SIG_BLOCK = 0;
 const SIG_UNBLOCK = 1;
 const SIG_SETMASK = 2;
 const SS_ONSTACK = 1;
 const SS_DISABLE = 2;
-const MINSIGSTKSZ = 5120;
 
 function checkSigsetSize(size: bigint): void {
   if (size !== 8n) fail(E.EINVAL);
