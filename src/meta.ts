@@ -19,14 +19,6 @@ export interface TranslationMeta {
   stats: { functions: number; instructions: number; blocks: number; wasmBytes: number; millis: number };
 }
 
-/** Imports of a translated module, module name "linux". i64 values arrive as BigInt. */
-export interface GuestImports {
-  /** Linux syscall: number, six arguments, and the PC of the svc; returns the result (-errno on error). */
-  syscall(nr: bigint, a0: bigint, a1: bigint, a2: bigint, a3: bigint, a4: bigint, a5: bigint, pc: bigint): bigint;
-  /** Never returns: the runtime throws. kind: TrapKind. */
-  trap(kind: number, pc: bigint, info: bigint): void;
-}
-
 export const TrapKind = {
   /** an instruction the translator does not implement (info = encoding) → SIGILL */
   Unimplemented: 1,

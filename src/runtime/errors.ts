@@ -107,13 +107,3 @@ export function asGuestFault(error: unknown, where?: string): GuestFault | undef
   }
   return undefined;
 }
-
-/** The exit status a shell would report: the exit code, or 128+signal. */
-export function exitStatusOf(error: unknown): number {
-  if (error instanceof GuestExit) return error.status;
-  if (error instanceof GuestKilled || error instanceof GuestTrap || error instanceof GuestFault) return 128 + error.signal;
-  const fault = asGuestFault(error);
-  if (fault) return 128 + fault.signal;
-  // Anything else is an internal error of the runtime or translator (EX_SOFTWARE).
-  return 70;
-}

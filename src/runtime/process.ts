@@ -79,10 +79,3 @@ export async function runGuest(module: WebAssembly.Module, meta: TranslationMeta
   const instance = await WebAssembly.instantiate(module, linuxImports(target));
   return runInstance(instance, meta, opts, target);
 }
-
-/** Synchronous variant (browsers restrict synchronous instantiation of large modules). */
-export function runGuestSync(module: WebAssembly.Module, meta: TranslationMeta, opts: RunOptions): number {
-  const target: { guest?: Guest } = {};
-  const instance = new WebAssembly.Instance(module, linuxImports(target));
-  return runInstance(instance, meta, opts, target);
-}

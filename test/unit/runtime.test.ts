@@ -2,7 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import { TrapKind, type TranslationMeta } from '../../src/meta.ts';
 import { E, Errno, errnoName, wasiToLinuxErrno } from '../../src/runtime/errno.ts';
-import { describePc, exitStatusOf, GuestExit, GuestFault, GuestKilled, GuestTrap } from '../../src/runtime/errors.ts';
+import { asGuestFault, describePc, GuestExit, GuestFault, GuestKilled, GuestTrap } from '../../src/runtime/errors.ts';
 import { STATE } from '../../src/runtime/layout.ts';
 import { AddressSpace, MAP_ANONYMOUS, MAP_FIXED, MAP_FIXED_NOREPLACE, MAP_PRIVATE, MREMAP_MAYMOVE } from '../../src/runtime/memory.ts';
 import { AT, buildInitialStack, HWCAP, initCpuState } from '../../src/runtime/stack.ts';
@@ -62,17 +62,17 @@ describe('errors', () => {
   it('formats traps and maps them to signal statuses', () => {
     const t = new GuestTrap(TrapKind.Unimplemented, 0x4012a4, 0x4ea01c00n, symbols);
     expect(t.message).toBe('unimplemented instruction at 0x4012a4 (memcpy+36): encoding 0x4ea01c00');
-    expect(exitStatusOf(t)).toBe(132);
-    expect(exitStatusOf(new GuestTrap(TrapKind.Undefined, 0x400100, 0n, symbols))).toBe(132);
-    expect(exitStatusOf(new GuestTrap(TrapKind.Breakpoint, 0x400100, 0x3e8n, symbols))).toBe(133);
-    expect(exitStatusOf(new GuestTrap(TrapKind.UnknownTarget, 0x400100, 0x123n, symbols))).toBe(139);
-    expect(exitStatusOf(new GuestFault('memory access out of bounds'))).toBe(139);
+    expect(128 + t.signal).toBe(132);
+    expect(128 + new GuestTrap(TrapKind.Undefined, 0x400100, 0n, symbols).signal).toBe(132);
+    expect(128 + new GuestTrap(TrapKind.Breakpoint, 0x400100, 0x3e8n, symbols).signal).toBe(133);
+    expect(128 + new GuestTrap(TrapKind.UnknownTarget, 0x400100, 0x123n, symbols).signal).toBe(139);
+    expect(128 + new GuestFault('memory access out of bounds').signal).toBe(139);
     expect(new GuestFault('x').message).toBe('guest fault: x');
-    expect(exitStatusOf(new WebAssembly.RuntimeError('memory access out of bounds'))).toBe(139);
-    expect(exitStatusOf(new GuestKilled(6))).toBe(134);
-    expect(exitStatusOf(new GuestExit(3))).toBe(3);
-    expect(exitStatusOf(new GuestExit(256 + 7))).toBe(7);
-    expect(exitStatusOf(new GuestExit(-1))).toBe(255);
+    expect(128 + asGuestFault(new WebAssembly.RuntimeError('memory access out of bounds'))!.signal).toBe(139);
+    expect(128 + new GuestKilled(6).signal).toBe(134);
+    expect(new GuestExit(3).status).toBe(3);
+    expect(new GuestExit(256 + 7).status).toBe(7);
+    expect(new GuestExit(-1).status).toBe(255);
   });
 });
 

@@ -24,8 +24,3 @@ function buildTable(): Handler[] {
 }
 
 export const SYSCALLS: readonly (Handler | undefined)[] = buildTable();
-
-/** Names of the implemented syscalls (for documentation and tests). */
-export function implementedSyscalls(): string[] {
-  return [fsIo, fsPath, fsStat, mm, proc, time, signal, misc].flatMap((f) => Object.keys(f));
-}
