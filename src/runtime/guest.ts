@@ -4,7 +4,7 @@ import type { TranslationMeta } from '../meta.ts';
 import { GuestTrap } from './errors.ts';
 import { E, Errno, errnoName } from './errno.ts';
 import { FdTable, makeOpenFile, type OpenFile } from './fdtable.ts';
-import { GuestMem } from './guest-mem.ts';
+import { GuestMem, utf8 } from './guest-mem.ts';
 import { AddressSpace } from './memory.ts';
 import { runPendingHandlers, type Reentry } from './signal-frame.ts';
 import { SignalState } from './signals.ts';
@@ -169,7 +169,7 @@ export class Guest {
 
   /** Writes a diagnostic to the guest's stderr (fd 2 if still open, else the host's stderr). */
   writeStderr(text: string): void {
-    const bytes = new TextEncoder().encode(text);
+    const bytes = utf8(text);
     // The message goes through the scratch area: the guest's memory may be in any state.
     const f = this.fds.has(2) ? this.fds.get(2) : undefined;
     const wasiFd = f && !f.pipe && (f.flags & 3) !== O.RDONLY ? f.wasiFd : 2;

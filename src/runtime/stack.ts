@@ -3,6 +3,7 @@
 // random bytes, the platform string, the argument/environment strings and the exec path.
 import type { TranslationMeta } from '../meta.ts';
 import { MINSIGSTKSZ, STATE, STATE_BASE } from './layout.ts';
+import { utf8 } from './guest-mem.ts';
 
 export const AT = {
   NULL: 0, PHDR: 3, PHENT: 4, PHNUM: 5, PAGESZ: 6, BASE: 7, FLAGS: 8, ENTRY: 9, UID: 11, EUID: 12,
@@ -34,7 +35,6 @@ export interface InitialStack {
   auxv: [number, number][];
 }
 
-const encoder = new TextEncoder();
 
 /** Writes the initial stack below `stackTop` (the highest stack address, exclusive); `stackLow`
  *  bounds it. Returns sp (16-byte aligned) and the pointers written, for diagnostics. */
@@ -50,11 +50,11 @@ export function buildInitialStack(memory: WebAssembly.Memory, stackLow: number, 
     return p;
   };
   u8.fill(0, stackTop - 8, stackTop);
-  const execfn = push(encoder.encode(opts.execPath), true);
+  const execfn = push(utf8(opts.execPath), true);
   // Strings are pushed last-first so that they end up in memory in argv/envp order.
-  const envp = opts.env.map((s) => encoder.encode(s)).reverse().map((b) => push(b, true)).reverse();
-  const argv = opts.args.map((s) => encoder.encode(s)).reverse().map((b) => push(b, true)).reverse();
-  const platform = push(encoder.encode('aarch64'), true);
+  const envp = opts.env.map((s) => utf8(s)).reverse().map((b) => push(b, true)).reverse();
+  const argv = opts.args.map((s) => utf8(s)).reverse().map((b) => push(b, true)).reverse();
+  const platform = push(utf8('aarch64'), true);
   p -= p % 16;
   let random = opts.random;
   if (!random) {

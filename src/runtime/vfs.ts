@@ -8,6 +8,7 @@ import { hasTrailingSlash, resolvePath, toWasiPath } from './paths.ts';
 import { SIGNAL } from './errors.ts';
 import { sleepMs } from './sleep.ts';
 import { FDFLAGS, FILETYPE, LOOKUP_SYMLINK_FOLLOW, OFLAGS, RIGHTS_ALL, RIGHTS_READ, RIGHTS_WRITE, type Filestat } from './wasi.ts';
+import { fromUtf8, utf8 } from './guest-mem.ts';
 
 /** Linux open(2) flags as on arm64 (O_DIRECTORY/O_NOFOLLOW/O_DIRECT/O_LARGEFILE differ from
  *  the asm-generic values). */
@@ -284,17 +285,15 @@ export function direntType(filetype: number): number {
  *  real inode numbers (glibc's readdir skips entries whose d_ino is 0). */
 export function listDirectory(g: Guest, f: OpenFile): DirEntry[] {
   const raw = g.wasi.readdirAll(f.wasiFd);
-  const dec = new TextDecoder();
   const out: DirEntry[] = [];
-  const names = new Set(raw.map((e) => dec.decode(e.name)));
-  const enc = new TextEncoder();
+  const names = new Set(raw.map((e) => fromUtf8(e.name)));
   for (const dot of ['.', '..']) {
-    if (!names.has(dot)) out.push({ name: enc.encode(dot), ino: 0n, type: 4 });
+    if (!names.has(dot)) out.push({ name: utf8(dot), ino: 0n, type: 4 });
   }
   for (const e of raw) out.push({ name: e.name, ino: e.ino, type: direntType(e.type) });
   for (const e of out) {
     if (e.ino !== 0n) continue;
-    const name = dec.decode(e.name);
+    const name = fromUtf8(e.name);
     try {
       e.ino = g.wasi.pathFilestat(toWasiPath(resolvePath(f.path, name)), false).ino;
     } catch (err) {

@@ -5,6 +5,7 @@
 import { E, Errno, fail, wasiToLinuxErrno } from './errno.ts';
 import type { GuestMem } from './guest-mem.ts';
 import { SCRATCH_BASE, SCRATCH_END } from './layout.ts';
+import { fromUtf8, utf8 } from './guest-mem.ts';
 
 /** WASI preview1 imports, e.g. node:wasi's `wasi.wasiImport` (after `wasi.initialize(instance)`)
  *  or browser_wasi_shim's `wasi.wasiImport` (after `wasi.inst = instance`). */
@@ -41,7 +42,6 @@ export interface WasiDirent {
   type: number;
 }
 
-const encoder = new TextEncoder();
 const READDIR_BUF = 16384;
 
 export class WasiFs {
@@ -70,7 +70,7 @@ export class WasiFs {
       const len = this.mem.view().getUint32(st + 4, true);
       const name = this.alloc(len);
       if (this.raw('fd_prestat_dir_name', fd, name, len) !== 0) continue;
-      const s = new TextDecoder().decode(this.mem.bytes().subarray(name, name + len)).replace(/\0+$/, '');
+      const s = fromUtf8(this.mem.bytes().subarray(name, name + len)).replace(/\0+$/, '');
       if (s === '/' || s === '' || s === '.') return fd;
     }
     return 3;
@@ -84,7 +84,7 @@ export class WasiFs {
   }
 
   private cstr(s: string | Uint8Array): [number, number] {
-    const b = typeof s === 'string' ? encoder.encode(s) : s;
+    const b = typeof s === 'string' ? utf8(s) : s;
     const at = this.alloc(b.length + 1, 1);
     this.mem.bytes().set(b, at);
     return [at, b.length];

@@ -5,8 +5,8 @@ import { resolvePath, toWasiPath } from '../paths.ts';
 import { FILETYPE, FSTFLAGS } from '../wasi.ts';
 import { AT_EMPTY_PATH, AT_FDCWD, AT_REMOVEDIR, AT_SYMLINK_FOLLOW, AT_SYMLINK_NOFOLLOW, guestPath, O, openPath, statPath, type GuestPath } from '../vfs.ts';
 import { i64, int } from './args.ts';
+import { utf8 } from '../guest-mem.ts';
 
-const encoder = new TextEncoder();
 const UTIME_NOW = (1n << 30n) - 1n;
 const UTIME_OMIT = (1n << 30n) - 2n;
 const RENAME_NOREPLACE = 1;
@@ -44,13 +44,13 @@ function access(g: Guest, dirfd: number, pathAddr: bigint, mode: number, flags: 
 
 /** readlink target for the few /proc/self links programs commonly use. */
 function procLink(g: Guest, abs: string): Uint8Array | undefined {
-  if (abs === '/proc/self/exe' || abs === `/proc/${g.pid}/exe`) return encoder.encode(resolvePath('/', g.opts.execPath));
-  if (abs === '/proc/self/cwd') return encoder.encode(g.cwd);
+  if (abs === '/proc/self/exe' || abs === `/proc/${g.pid}/exe`) return utf8(resolvePath('/', g.opts.execPath));
+  if (abs === '/proc/self/cwd') return utf8(g.cwd);
   const m = /^\/proc\/self\/fd\/(\d+)$/.exec(abs);
   if (m) {
     const f = g.fds.get(Number(m[1]));
-    if (f.pipe) return encoder.encode(`pipe:[${f.pipe.id}]`);
-    if (f.path) return encoder.encode(f.path);
+    if (f.pipe) return utf8(`pipe:[${f.pipe.id}]`);
+    if (f.path) return utf8(f.path);
   }
   return undefined;
 }
@@ -166,7 +166,7 @@ export const fsPath: Record<string, Handler> = {
     return 0;
   },
   getcwd: (g, buf, size) => {
-    const bytes = encoder.encode(g.cwd);
+    const bytes = utf8(g.cwd);
     if (BigInt(bytes.length + 1) > size) fail(E.ERANGE);
     return g.mem.writeCString(buf, bytes);
   },

@@ -2,6 +2,7 @@
 import { E, fail } from '../errno.ts';
 import type { Handler } from '../guest.ts';
 import { count, int, uint } from './args.ts';
+import { fromUtf8, utf8 } from '../guest-mem.ts';
 
 const GRND_ALL = 1 | 2 | 4; // NONBLOCK | RANDOM | INSECURE
 const PR = { SET_PDEATHSIG: 1, GET_PDEATHSIG: 2, GET_DUMPABLE: 3, SET_DUMPABLE: 4, SET_NAME: 15, GET_NAME: 16, CAPBSET_READ: 23, SET_NO_NEW_PRIVS: 38, GET_NO_NEW_PRIVS: 39, SET_VMA: 0x53564d41 } as const;
@@ -17,7 +18,7 @@ export const misc: Record<string, Handler> = {
   sethostname: (g, name, len) => {
     if (g.uid !== 0) fail(E.EPERM);
     if (uint(len) > 64) fail(E.EINVAL);
-    g.hostname = new TextDecoder().decode(g.mem.read(name, uint(len)));
+    g.hostname = fromUtf8(g.mem.read(name, uint(len)));
     return 0;
   },
   sysinfo: (g, buf) => {
@@ -66,12 +67,12 @@ export const misc: Record<string, Handler> = {
   prctl: (g, optArg, arg2) => {
     switch (int(optArg)) {
       case PR.SET_NAME:
-        g.threadName = new TextDecoder().decode(g.mem.cstringBytes(arg2, 4096).subarray(0, 15));
+        g.threadName = fromUtf8(g.mem.cstringBytes(arg2, 4096).subarray(0, 15));
         return 0;
       case PR.GET_NAME: {
         g.mem.check(arg2, 16);
         g.mem.zero(arg2, 16);
-        g.mem.writeCString(arg2, new TextEncoder().encode(g.threadName).subarray(0, 15));
+        g.mem.writeCString(arg2, utf8(g.threadName).subarray(0, 15));
         return 0;
       }
       case PR.GET_DUMPABLE:
