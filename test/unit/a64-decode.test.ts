@@ -10,8 +10,8 @@
 //   (b) by field: registers, immediates, offsets, writeback, shift/extend, conditions and
 //       targets parsed from objdump's operand text and compared with the decoded fields;
 //   (c) by control flow: flow kinds and targets of branches, calls, returns and traps.
-// Decoder bugs found this way are listed in `knownDecoderBugs` (checked to still reproduce, so
-// a fix makes the test fail until the entry is removed) rather than silently skipped.
+// Every line must pass: the 13 decoder bugs this oracle found (FlagM and SME as MSR_imm, prefetch
+// with writeback, LDNPSW, unallocated barriers, TCOMMIT) were fixed, none is excused.
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { decode, rows } from '../../src/arch/aarch64/index.ts';
@@ -185,16 +185,6 @@ function kindOf(l: Line): Kind | undefined {
 const UNALLOCATED_SYSTEM = /^s0_\d_c[34]_/;
 const expectedRows = (l: Line) => (l.mn.startsWith('b.') ? ['B_cond']
   : l.mn === 'msr' && UNALLOCATED_SYSTEM.test(l.ops) ? ['UNDEF'] : INT_ROWS[l.mn]!);
-
-/**
- * Lines where the decoder is wrong today. Each is asserted to still decode as `decodes`, so
- * fixing the decoder makes the test fail until the entry is removed (and the strict check applies).
- */
-const knownDecoderBugs: { word: number; objdump: string; decodes: string; why: string }[] = [
-  // none open: the 13 found by this oracle (FlagM and SME as MSR_imm, prefetch with writeback,
-  // LDNPSW, unallocated barriers and TCOMMIT) were fixed in the decoder
-];
-const KNOWN_BUG_WORDS = new Set(knownDecoderBugs.map((b) => b.word));
 
 /**
  * FP/SIMD mnemonics with at least one oracle line still decoding UNDEF (SVE forms excluded).
@@ -619,7 +609,6 @@ describe('A64 decoder against objdump (test/fixtures/decode/oracle.tsv)', () => 
     const bad: string[] = [];
     for (const i of lineIdx('int')) {
       const l = ORACLE[i]!, d = DECODED[i]!;
-      if (KNOWN_BUG_WORDS.has(l.word)) continue;
       if (!expectedRows(l).includes(d.name)) bad.push(`${show(l, d)}: expected ${expectedRows(l).join('|')}`);
     }
     expect(bad).toEqual([]);
@@ -629,7 +618,7 @@ describe('A64 decoder against objdump (test/fixtures/decode/oracle.tsv)', () => 
     const bad: string[] = [];
     for (const i of lineIdx('undef')) {
       const l = ORACLE[i]!, d = DECODED[i]!;
-      if (!KNOWN_BUG_WORDS.has(l.word) && d.name !== 'UNDEF') bad.push(`${show(l, d)}: expected UNDEF`);
+      if (d.name !== 'UNDEF') bad.push(`${show(l, d)}: expected UNDEF`);
     }
     expect(bad).toEqual([]);
     expect(lineIdx('undef').length).toBeGreaterThan(150);
@@ -640,7 +629,7 @@ describe('A64 decoder against objdump (test/fixtures/decode/oracle.tsv)', () => 
     let checked = 0;
     for (const i of lineIdx('int')) {
       const l = ORACLE[i]!, d = DECODED[i]!;
-      if (KNOWN_BUG_WORDS.has(l.word) || !expectedRows(l).includes(d.name) || d.name === 'UNDEF') continue;
+      if (!expectedRows(l).includes(d.name) || d.name === 'UNDEF') continue;
       const check = checkerFor(l, d);
       if (!check) continue;
       const wrong: string[] = [];
@@ -664,7 +653,7 @@ describe('A64 decoder against objdump (test/fixtures/decode/oracle.tsv)', () => 
     const bad: string[] = [];
     ORACLE.forEach((l, i) => {
       const d = DECODED[i]!;
-      if (KNOWN_BUG_WORDS.has(l.word) || !KINDS[i]) return;
+      if (!KINDS[i]) return;
       const want = expectedFlow(l, d);
       if (d.flow.kind !== want) bad.push(`${show(l, d)}: flow ${d.flow.kind}, expected ${want}`);
       if (l.mn === 'svc' && d.flow.kind !== 'fall') bad.push(`${show(l, d)}: svc must fall through`);
@@ -685,13 +674,5 @@ describe('A64 decoder against objdump (test/fixtures/decode/oracle.tsv)', () => 
     const undef = new Set<string>();
     for (const i of lineIdx('fpsimd')) if (DECODED[i]!.name === 'UNDEF') undef.add(ORACLE[i]!.mn);
     expect([...undef].sort()).toEqual([...FPSIMD_STILL_UNDEF].sort());
-  });
-
-  it('still reproduces each known decoder bug (remove the entry once fixed)', () => {
-    for (const b of knownDecoderBugs) {
-      const l = ORACLE.find((x) => x.word === b.word);
-      expect(l && `${l.mn}${l.ops ? ` ${l.ops}` : ''}`, hex(b.word)).toBe(b.objdump);
-      expect(decode(b.word, 0).name, `${b.objdump}: ${b.why}`).toBe(b.decodes);
-    }
   });
 });
