@@ -9,7 +9,9 @@ const repo = fileURLToPath(new URL('..', import.meta.url));
 
 export default defineConfig({
   root: fileURLToPath(new URL('.', import.meta.url)),
-  plugins: [elf()],
+  // PLAYGROUND_CACHE_DIR: the playground test translates afresh (under vitest the translator's
+  // version, part of the cache key, does not change with its sources)
+  plugins: [elf({ cacheDir: process.env.PLAYGROUND_CACHE_DIR })],
   resolve: {
     alias: [
       // the .elf loader modules import the program API by its package name

@@ -101,7 +101,8 @@ export function makePageApp({ installed, cacheDir }: { installed: boolean; cache
 /** builds the page into `outDir` (index.html and everything it loads) */
 export type PageBuild = (app: App, outDir: string) => Promise<void>;
 
-const options = (app: App): Options => ({ root: app.dir, cacheDir: app.cacheDir, quiet: true, files: (elf) => (elf.endsWith('progs.elf') ? { '/work/data/': 'data' } : undefined) });
+// optimize 0: these tests are about bundling (the playground test builds at the default level)
+const options = (app: App): Options => ({ root: app.dir, cacheDir: app.cacheDir, quiet: true, optimize: 0, files: (elf) => (elf.endsWith('progs.elf') ? { '/work/data/': 'data' } : undefined) });
 
 /** rollup alone resolves no bare imports: the program API (an import-only export) and its dependency */
 function resolveBare(app: App): Plugin {

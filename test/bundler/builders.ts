@@ -12,7 +12,8 @@ import type { App } from './app.ts';
 
 export type Build = (app: App, entry: string, outDir: string) => Promise<void>;
 
-const options = (app: App): Options => ({ root: app.dir, cacheDir: app.cacheDir, ...app.plugin });
+// optimize 0: these tests are about bundling; the translation at the default level is tested elsewhere
+const options = (app: App): Options => ({ root: app.dir, cacheDir: app.cacheDir, optimize: 0, ...app.plugin });
 
 const rollup: Build = async (app, entry, outDir) => {
   const { rollup } = await import('rollup');

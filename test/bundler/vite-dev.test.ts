@@ -17,7 +17,7 @@ beforeAll(async () => {
   app = makeApp();
   server = await createServer({
     root: app.dir, configFile: false, logLevel: 'silent', server: { port: 0, host: '127.0.0.1', ws: false },
-    plugins: [elfVite({ root: app.dir, cacheDir: app.cacheDir, quiet: true })],
+    plugins: [elfVite({ root: app.dir, cacheDir: app.cacheDir, quiet: true, optimize: 0 })],
   });
   await server.listen();
   origin = `http://127.0.0.1:${(server.httpServer?.address() as AddressInfo).port}`;

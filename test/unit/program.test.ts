@@ -26,8 +26,9 @@ let progs: ElfProgram;
 let work: string;
 
 beforeAll(() => {
-  helloWasm = translate(readFileSync(join(FIXTURES, 'bin/hello-musl'))).wasm;
-  progsWasm = translate(readFileSync(join(FIXTURES, 'bin', BUILD))).wasm;
+  // optimize 0: the program API is under test here (programs.test.ts runs the default level)
+  helloWasm = translate(readFileSync(join(FIXTURES, 'bin/hello-musl')), { optimize: 0 }).wasm;
+  progsWasm = translate(readFileSync(join(FIXTURES, 'bin', BUILD)), { optimize: 0 }).wasm;
   hello = createProgram('hello', { bytes: helloWasm });
   progs = createProgram('progs', { bytes: progsWasm });
   work = mkdtempSync(join(tmpdir(), 'elf2wasm-program-'));
