@@ -4,6 +4,9 @@ import type { ElfImage } from '../elf/parse.ts';
 
 export type Expr = binaryen.ExpressionRef;
 
+/** the Wasm name of the shared helper function `name` (Arch.helpers), added once per module */
+export const helperId = (name: string): string => `helper_${name}`;
+
 /** Control-flow effect of one instruction, as discovery needs it. */
 export type Flow =
   | { kind: 'fall' }

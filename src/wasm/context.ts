@@ -1,7 +1,7 @@
 // What every function emitter shares: the binaryen module, function names, call clobber sets.
 import type binaryen from 'binaryen';
 import type { GuestFunction, Program } from '../lift/discover.ts';
-import type { Arch } from '../lift/types.ts';
+import { helperId, type Arch } from '../lift/types.ts';
 
 export class ModuleContext {
   /** nested guest calls kept on the Wasm stack before unwinding to the dispatcher */
@@ -9,7 +9,6 @@ export class ModuleContext {
   private readonly names = new Map<number, string>();
   private readonly indices = new Map<number, number>();
   private readonly transitiveWrites = new Map<number, Set<number> | undefined>();
-  private readonly helpersAdded = new Set<string>();
 
   constructor(readonly m: binaryen.Module, readonly program: Program, readonly arch: Arch, callDepthLimit: number) {
     this.callDepthLimit = callDepthLimit;
@@ -26,11 +25,11 @@ export class ModuleContext {
   clobbers(pc: number): Set<number> | undefined { return this.transitiveWrites.get(pc); }
 
   helper(name: string): string {
-    const id = `helper_${name}`;
-    if (!this.helpersAdded.has(id)) {
+    const id = helperId(name);
+    // helpers also add the helpers they use (fp-strict-core.ts depFp): the module is the registry
+    if (!this.m.getFunction(id)) {
       const make = this.arch.helpers[name];
       if (!make) throw new Error(`no helper named ${name}`);
-      this.helpersAdded.add(id);
       make(this.m, id);
     }
     return id;

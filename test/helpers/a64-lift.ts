@@ -4,7 +4,7 @@ import binaryen from 'binaryen';
 import { decode } from '../../src/arch/aarch64/index.ts';
 import { helpers } from '../../src/arch/aarch64/helpers.ts';
 import type { A64Insn } from '../../src/arch/aarch64/row-types.ts';
-import type { Builder, Expr } from '../../src/lift/types.ts';
+import { helperId, type Builder, type Expr } from '../../src/lift/types.ts';
 import { STATE } from '../../src/runtime/layout.ts';
 
 const I32 = binaryen.i32, I64 = binaryen.i64, V128 = binaryen.v128;
@@ -28,7 +28,7 @@ export function liftInsn(word: number): (s: State) => Ran {
   m.setFeatures(FEATURES);
   m.setMemory(1, 1, 'memory');
   m.addFunctionImport('trap', 'env', 'trap', binaryen.createType([I32, I64, I64]), binaryen.none);
-  const vars: binaryen.Type[] = [], regLocal = new Map<number, number>(), written = new Set<number>(), items: Expr[] = [], added = new Set<string>();
+  const vars: binaryen.Type[] = [], regLocal = new Map<number, number>(), written = new Set<number>(), items: Expr[] = [];
   const regType = (r: number) => (r >= VREG ? V128 : r >= FLAG_N ? I32 : I64);
   const local = (r: number) => {
     let l = regLocal.get(r);
@@ -45,8 +45,8 @@ export function liftInsn(word: number): (s: State) => Ran {
     trap: (kind, info) => { items.push(m.call('trap', [m.i32.const(kind), m.i64.const(0x1000n), m.i64.const(BigInt(info))], binaryen.none)); },
     syscall: () => { throw new Error('no syscalls here'); },
     helper: (name) => {
-      const id = `helper_${name}`;
-      if (!added.has(id)) { added.add(id); helpers[name]!(m, id); }
+      const id = helperId(name);
+      if (!m.getFunction(id)) helpers[name]!(m, id);
       return id;
     },
   };

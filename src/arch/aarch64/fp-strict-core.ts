@@ -9,7 +9,7 @@
 // does: tininess is detected *before* rounding (FPCR.AH = 0), underflow is only flagged when the
 // result is inexact, FZ flushes tiny results to zero with UFC and no IXC.
 import binaryen from 'binaryen';
-import type { Expr } from '../../lift/types.ts';
+import { helperId, type Expr } from '../../lift/types.ts';
 import { STATE } from '../../runtime/layout.ts';
 import { fpHelpers } from './fp-helpers.ts';
 import { bitOps, FD, Fn, fo, fromBits, L, toBits, type FPKind, type Var } from './fp-ops.ts';
@@ -42,16 +42,18 @@ export const param = (fn: Fn, i: number): Var => {
   return { get: () => m.local.get(i, t), set: (v) => m.local.set(i, v), tee: (v) => m.local.tee(i, v, t) };
 };
 
-/**
- * A helper used by another helper, added once per module under its own name (the translator's
- * helper registry hands out `helper_<name>` and must not see a second definition of that).
- */
+/** A helper used by another helper and not in the helper registry, added once per module. */
 export function dep(m: M, key: string, make: Factory): string {
   const id = `fpsdep_${key}`;
   if (!m.getFunction(id)) make(m, id);
   return id;
 }
-export const depFp = (m: M, key: string): string => dep(m, key, fpHelpers[key]!);
+/** a registered scalar FP helper used by another helper: the same function the lifter calls */
+export function depFp(m: M, key: string): string {
+  const id = helperId(key);
+  if (!m.getFunction(id)) fpHelpers[key]!(m, id);
+  return id;
+}
 
 /** FZ: a subnormal operand becomes a zero of its sign, raising IDC */
 export function flushIn(m: M, k: FPKind, x: Var, ctl: Var): Expr {
