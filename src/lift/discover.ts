@@ -5,7 +5,7 @@
 // entry point of the function that contains it, so indirect branches can reach it through
 // the dispatcher; a pointer into no known function starts a function of its own.
 import type { ElfImage } from '../elf/parse.ts';
-import type { Arch, Insn, JumpTableContext } from './types.ts';
+import type { Arch, CodeImage, Insn, JumpTableContext } from './types.ts';
 
 export interface Block {
   start: number;
@@ -33,7 +33,7 @@ export interface Program {
   instructions: number;
 }
 
-interface Range { start: number; end: number }
+export interface Range { start: number; end: number }
 
 export function discover(image: ElfImage, arch: Arch): Program {
   const decodeCache = new Map<number, Insn>();
@@ -109,9 +109,14 @@ function splitAt(fn: GuestFunction, pc: number): void {
   if (fn.blocks.has(pc) && !fn.entries.includes(pc)) fn.entries.push(pc);
 }
 
-function discoverFunction(
+/**
+ * One function's blocks from `entry`, following its control flow; `isEntry` names the addresses
+ * that start other functions (reached by a tail call, not as blocks of this one). Used by static
+ * discovery over the ELF image and by the run-time lifter over guest memory.
+ */
+export function discoverFunction(
   entry: number, name: string, range: Range | undefined, decodeAt: (pc: number) => Insn | undefined,
-  isEntry: (pc: number) => boolean, arch: Arch, image: ElfImage, addressTaken: Set<number>,
+  isEntry: (pc: number) => boolean, arch: Arch, image: CodeImage, addressTaken: Set<number>,
 ): GuestFunction {
   const insns = new Map<number, Insn>();
   const leaders = new Set<number>([entry]);
@@ -201,7 +206,7 @@ function discoverFunction(
 }
 
 /** Jump-table bounds checks often sit in a predecessor (`cmp; b.ls table`): try each one's tail + the block. */
-function resolveWithPredecessors(br: number, insns: Map<number, Insn>, leaders: Set<number>, arch: Arch, image: ElfImage, jtc: JumpTableContext): number[] | undefined {
+function resolveWithPredecessors(br: number, insns: Map<number, Insn>, leaders: Set<number>, arch: Arch, image: CodeImage, jtc: JumpTableContext): number[] | undefined {
   let start = br;
   while (!leaders.has(start) && insns.has(start - 4)) start -= 4;
   const block: Insn[] = [];

@@ -4,6 +4,9 @@ import type { ElfImage } from '../elf/parse.ts';
 
 export type Expr = binaryen.ExpressionRef;
 
+/** The code and data a lifter may read: an ELF image at build time, guest memory at run time. */
+export type CodeImage = Pick<ElfImage, 'read' | 'readU32' | 'isCode'>;
+
 /** the Wasm name of the shared helper function `name` (Arch.helpers), added once per module */
 export const helperId = (name: string): string => `helper_${name}`;
 
@@ -76,9 +79,9 @@ export interface Arch {
    * targets of an indirect jump ending `block`, if it is a recognisable jump table; `before(pc)`
    * gives the instruction preceding `pc` in address order (for loop-invariant table bases)
    */
-  resolveJumpTable(block: Insn[], image: ElfImage, ctx: JumpTableContext): number[] | undefined;
+  resolveJumpTable(block: Insn[], image: CodeImage, ctx: JumpTableContext): number[] | undefined;
   /** code addresses that instructions in this block materialise (adr, adrp+add): function-pointer candidates */
-  codeRefs(block: Insn[], image: ElfImage): number[];
+  codeRefs(block: Insn[], image: CodeImage): number[];
   /** shared helper functions used by semantics (name → builder that adds it to the module) */
   readonly helpers: Record<string, (m: binaryen.Module, name: string) => void>;
 }

@@ -40,6 +40,11 @@ export interface GuestOptions {
   mmapGap?: number;
   /** AT_RANDOM bytes (default: random) */
   random?: Uint8Array;
+  /**
+   * Lift code the build did not translate when control reaches it (default true). false: such a
+   * jump ends the guest with SIGSEGV and a message naming the address (to test static discovery).
+   */
+  runtimeLift?: boolean;
 }
 
 export type Handler = (g: Guest, a0: bigint, a1: bigint, a2: bigint, a3: bigint, a4: bigint, a5: bigint) => number | bigint;

@@ -312,8 +312,12 @@ export class FunctionEmitter implements Builder {
       const from = rb.get(pb.start)!, term = pb.term;
       if (term.kind === 'goto') rl.addBranch(from, rb.get(term.to)!, 0, 0);
       else if (term.kind === 'cond') {
-        rl.addBranch(from, term.tail ? stubs.get(term.to)! : rb.get(term.to)!, m.local.get(term.cond, binaryen.i32), 0);
-        rl.addBranch(from, rb.get(term.next) ?? stubs.get(term.next) ?? this.fellOffBlock(rl, term.next), 0, 0);
+        const taken = term.tail ? stubs.get(term.to)! : rb.get(term.to)!;
+        const fallthrough = rb.get(term.next) ?? stubs.get(term.next) ?? this.fellOffBlock(rl, term.next);
+        // a conditional branch to the next instruction (`cbz x0, 1f; 1:`) goes there either way;
+        // the Relooper takes at most one edge between two blocks
+        if (taken !== fallthrough) rl.addBranch(from, taken, m.local.get(term.cond, binaryen.i32), 0);
+        rl.addBranch(from, fallthrough, 0, 0);
       } else if (term.kind === 'switch') {
         const fallback = rl.addBlock(resolve(this.indirectJump(term.value)));
         if (term.dense) this.denseSwitch(rl, from, rb, term.targets, term.dense.base, fallback);

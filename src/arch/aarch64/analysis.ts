@@ -1,13 +1,12 @@
 // Static analyses the lifter asks of the architecture: code addresses that instructions
 // materialise, and switch jump tables (by evaluating the table-lookup slice concretely for
 // every index value the bounds check allows).
-import type { ElfImage } from '../../elf/parse.ts';
-import type { Insn, JumpTableContext } from '../../lift/types.ts';
+import type { CodeImage, Insn, JumpTableContext } from '../../lift/types.ts';
 import type { A64Insn } from './row-types.ts';
 import { adrpTarget } from './table/dp-imm.ts';
 import { decodeBitMask } from './ops.ts';
 
-export function codeRefs(block: Insn[], image: ElfImage): number[] {
+export function codeRefs(block: Insn[], image: CodeImage): number[] {
   const out: number[] = [];
   const page = new Map<number, number>();
   for (const insn of block as A64Insn[]) {
@@ -31,7 +30,7 @@ const FAKE_BASE = 0x7f0000000000n; // stand-in values for registers unknown to t
  * Recognises `cmp idx, #N; b.hi default; …; br target` (gcc and clang switch lowering, also at
  * -O0 where the index is reloaded from a stack slot) and returns the targets for idx = 0..N.
  */
-export function resolveJumpTable(block: Insn[], image: ElfImage, ctx: JumpTableContext): number[] | undefined {
+export function resolveJumpTable(block: Insn[], image: CodeImage, ctx: JumpTableContext): number[] | undefined {
   const insns = block as A64Insn[];
   const br = insns[insns.length - 1]!;
   // find the bounds check: the last `cmp reg, #imm` followed by b.hi / b.hs (or b.ls/b.lo into the table)
@@ -111,7 +110,7 @@ function findAdrpAdd(start: number, reg: number, ctx: JumpTableContext): bigint 
 
 type Regs = (bigint | undefined)[];
 
-function evaluate(slice: A64Insn[], target: number, idxReg: number, idx: bigint, slot: { base: number; off: number } | undefined, image: ElfImage, known: Map<number, bigint>): bigint | undefined {
+function evaluate(slice: A64Insn[], target: number, idxReg: number, idx: bigint, slot: { base: number; off: number } | undefined, image: CodeImage, known: Map<number, bigint>): bigint | undefined {
   const regs: Regs = Array.from({ length: 32 }, (_, r) => known.get(r) ?? FAKE_BASE + (BigInt(r) << 24n));
   regs[idxReg] = idx;
   const stack = new Map<bigint, bigint>();
