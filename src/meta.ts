@@ -3,7 +3,11 @@
 export interface TranslationMeta {
   /** translator version that produced the module (part of cache keys) */
   version: string;
+  /** the module contract it was built for (src/abi.ts MODULE_ABI), checked on load */
+  abi: number;
   arch: 'aarch64';
+  /** instructions are aligned to 2^insnAlignLog2 bytes (the dispatch hash drops those bits) */
+  insnAlignLog2: number;
   entry: number;
   /** guest address of the program headers, their entry size and count (AT_PHDR/AT_PHENT/AT_PHNUM) */
   phdrAddr: number;
@@ -14,6 +18,12 @@ export interface TranslationMeta {
   imageEnd: number;
   /** end (exclusive, page aligned) of the image plus translator-private data; the heap may start here */
   privateEnd: number;
+  /** executable PT_LOAD ranges [start, end): code the run-time lifter may lift */
+  code: [number, number][];
+  /** nested calls kept on the Wasm stack (translate option), also for code lifted at run time */
+  callDepthLimit: number;
+  /** guest PCs given to the build as extra entries (learned from earlier runs) */
+  learnedEntries?: number;
   /** sorted function symbols, for naming PCs in error messages: [address, name] */
   symbols: [number, string][];
   stats: { functions: number; instructions: number; blocks: number; wasmBytes: number; millis: number };

@@ -3,6 +3,7 @@ import { aarch64 } from './arch/aarch64/index.ts';
 import { parseElf } from './elf/parse.ts';
 import { discover } from './lift/discover.ts';
 import type { TranslationMeta } from './meta.ts';
+import { MODULE_ABI } from './abi.ts';
 import { TRANSLATOR_VERSION } from './version.ts';
 import { appendCustomSection, META_SECTION } from './wasm/custom-section.ts';
 import { emitModule } from './wasm/module.ts';
@@ -16,7 +17,8 @@ export function translate(bytes: Uint8Array, options: TranslateOptions = {}): Tr
   const t0 = performance.now();
   const image = parseElf(bytes);
   const program = discover(image, aarch64);
-  const { wasm, privateEnd } = emitModule(image, program, aarch64, resolveTranslateOptions(options));
+  const opts = resolveTranslateOptions(options);
+  const { wasm, privateEnd } = emitModule(image, program, aarch64, opts);
   let blocks = 0;
   for (const fn of program.functions.values()) blocks += fn.blocks.size;
   const symbols: [number, string][] = image.symbols
@@ -25,7 +27,9 @@ export function translate(bytes: Uint8Array, options: TranslateOptions = {}): Tr
     .sort((a, b) => a[0] - b[0]);
   const meta: TranslationMeta = {
     version: TRANSLATOR_VERSION,
+    abi: MODULE_ABI,
     arch: 'aarch64',
+    insnAlignLog2: aarch64.insnAlignLog2,
     entry: image.entry,
     phdrAddr: image.phdrAddr,
     phent: image.phentsize,
@@ -33,6 +37,8 @@ export function translate(bytes: Uint8Array, options: TranslateOptions = {}): Tr
     imageStart: image.imageStart,
     imageEnd: image.imageEnd,
     privateEnd,
+    code: image.segments.filter((s) => s.flags & 1).map((s): [number, number] => [s.vaddr, s.vaddr + s.memsz]),
+    callDepthLimit: opts.callDepthLimit,
     symbols,
     stats: {
       functions: program.functions.size,

@@ -52,6 +52,8 @@ export interface Builder {
   trap(kind: number, info: number | bigint): void;
   /** Linux syscall through the host import: args are number then up to six arguments (i64) */
   syscall(nr: Expr, args: Expr[]): Expr;
+  /** the instructions at guest address `addr` may have changed (instruction-cache invalidation) */
+  invalidateCode(addr: Expr): void;
   /** a shared helper function (created once per module by the arch's helper factory) */
   helper(name: string): string;
   /** per-block scratch for the arch (e.g. where the flags came from); cleared at block start */

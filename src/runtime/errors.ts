@@ -50,7 +50,7 @@ export class GuestTrap extends Error {
   readonly pc: number;
   readonly info: bigint;
   readonly signal: number;
-  constructor(kind: number, pc: number, info: bigint, symbols?: TranslationMeta['symbols']) {
+  constructor(kind: number, pc: number, info: bigint, symbols?: TranslationMeta['symbols'], detail?: string) {
     const where = describePc(pc, symbols);
     const hex = `0x${info.toString(16)}`;
     let message: string;
@@ -62,7 +62,7 @@ export class GuestTrap extends Error {
         break;
       case TrapKind.UnknownTarget:
         // Linux would fault on fetching from an unmapped/non-executable address.
-        message = `jump to untranslated address ${describePc(Number(info), symbols)} from ${where}`;
+        message = `jump to untranslated address ${describePc(Number(info), symbols)} from ${where}${detail ? `: ${detail}` : ''}`;
         signal = SIGNAL.SIGSEGV;
         break;
       case TrapKind.Breakpoint:

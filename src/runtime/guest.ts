@@ -2,6 +2,7 @@
 // the `linux.syscall` / `linux.trap` entry points the translated module calls.
 import type { TranslationMeta } from '../meta.ts';
 import { GuestTrap } from './errors.ts';
+import type { RuntimeCode } from './lifting.ts';
 import { E, Errno, errnoName } from './errno.ts';
 import { FdTable, makeOpenFile, type OpenFile } from './fdtable.ts';
 import { GuestMem, utf8 } from './guest-mem.ts';
@@ -69,6 +70,8 @@ export class Guest {
   /** resource limits: resource → [soft, hard] */
   readonly limits = new Map<number, [bigint, bigint]>();
   readonly startMs = performance.now();
+  /** code lifted at run time (set by runInstance) */
+  code?: RuntimeCode;
   /** how to re-enter translated code to run a signal handler (set by runInstance) */
   reentry?: Reentry;
   /** PC of the most recent syscall (for fault messages) */

@@ -38,6 +38,8 @@ export const pageUp = (n: number): number => Math.ceil(n / PAGE_SIZE) * PAGE_SIZ
 const wasmPageUp = (n: number): number => Math.ceil(n / WASM_PAGE) * WASM_PAGE;
 
 export class AddressSpace {
+  /** called before pages are unmapped, replaced or change protection (code there may be stale) */
+  onChange?: (start: number, end: number) => void;
   readonly memory: WebAssembly.Memory;
   readonly stackLow: number;
   readonly stackTop: number;
@@ -138,6 +140,7 @@ export class AddressSpace {
 
   /** Removes [start, end) from the mapping list, splitting mappings that straddle it. */
   private remove(start: number, end: number): void {
+    this.onChange?.(start, end);
     for (let i = 0; i < this.maps.length; i++) {
       const m = this.maps[i]!;
       if (m.end <= start || m.start >= end) continue;
@@ -219,6 +222,7 @@ export class AddressSpace {
     if (addr % PAGE_SIZE !== 0) fail(E.EINVAL);
     const end = addr + pageUp(length);
     if (end > this.size) fail(E.ENOMEM);
+    this.onChange?.(addr, end);
     for (let i = 0; i < this.maps.length; i++) {
       const m = this.maps[i]!;
       if (m.end <= addr || m.start >= end || m.prot === prot) continue;

@@ -1,16 +1,23 @@
 // Running a translated program: instantiate it with the `linux` imports, bind the host's WASI to
 // its memory, build the initial process state, call run(), and turn whatever ends it into an
 // exit status. Host-agnostic: the host layer (src/node/run.ts, a browser one) supplies WASI.
+import { MODULE_ABI } from '../abi.ts';
 import type { TranslationMeta } from '../meta.ts';
+import { TrapKind } from '../meta.ts';
 import { asGuestFault, describePc, GuestExit, GuestFault, GuestKilled, GuestTrap } from './errors.ts';
 import { Guest, type GuestOptions } from './guest.ts';
 import type { WasiImports } from './wasi.ts';
 import { hardwareFma } from './fma.ts';
+import { LiftPending, RuntimeCode, type LiftOptions } from './lifting.ts';
 
 export interface RunOptions extends GuestOptions {
   /** Creates the WASI imports bound to the instance's memory, e.g. node:wasi after
    *  `wasi.initialize(instance)` or browser_wasi_shim after `wasi.inst = instance`. */
   makeWasi(instance: WebAssembly.Instance): WasiImports;
+  /** how the run-time lifter is loaded (default: a dynamic import of src/lift/runtime-lift.ts) */
+  loadLifter?: LiftOptions['loadLifter'];
+  /** told once the run ends: what was lifted at run time (stats, entry PCs for learning builds) */
+  onLiftStats?: (code: RuntimeCode) => void;
 }
 
 /** Exit status for a translated program that returned from run(): a translator/runtime bug. */
@@ -33,6 +40,12 @@ export function linuxImports(target: { guest?: Guest }): WebAssembly.Imports {
       syscall: (nr: bigint, a0: bigint, a1: bigint, a2: bigint, a3: bigint, a4: bigint, a5: bigint, pc: bigint): bigint =>
         (target.guest ?? noGuest()).syscall(nr, a0, a1, a2, a3, a4, a5, pc),
       trap: (kind: number, pc: bigint, info: bigint): never => (target.guest ?? noGuest()).trap(kind, pc, info),
+      miss: (pc: bigint): void => {
+        const g = target.guest ?? noGuest();
+        if (!g.code) return g.trap(TrapKind.UnknownTarget, pc, pc);
+        g.code.miss(pc);
+      },
+      icache: (addr: bigint): void => (target.guest ?? noGuest()).code?.icache(addr),
     },
   };
 }
@@ -49,25 +62,57 @@ export function exitStatus(guest: Guest, error: unknown): number {
   return 128 + reported.signal;
 }
 
-/** Runs an instantiated translated module to completion (synchronously). */
-export function runInstance(instance: WebAssembly.Instance, meta: TranslationMeta, opts: RunOptions, target: { guest?: Guest } = {}): number {
+/** Thrown when a module was translated for another module contract (src/abi.ts). */
+export class ModuleAbiError extends Error {
+  constructor(found: unknown) {
+    super(`this module was translated by an elf2wasm with module contract ${String(found)}; this runtime needs ${MODULE_ABI}: translate the program again`);
+    this.name = 'ModuleAbiError';
+  }
+}
+
+/**
+ * Runs an instantiated translated module to completion. Guest code runs synchronously; the run
+ * only yields when code must be lifted at run time before the lifter is loaded (then the guest
+ * resumes from the dispatcher, with its state in memory, once the code is compiled).
+ */
+export async function runInstance(instance: WebAssembly.Instance, meta: TranslationMeta, opts: RunOptions, target: { guest?: Guest }, imports: WebAssembly.Imports): Promise<number> {
   const { memory, run } = instance.exports as { memory?: unknown; run?: unknown };
   if (!(memory instanceof WebAssembly.Memory) || typeof run !== 'function') {
     throw new TypeError('not a translated program: it must export `memory` and `run`');
   }
+  if (meta.abi !== MODULE_ABI) throw new ModuleAbiError(meta.abi);
   const guest = new Guest(memory, meta, opts.makeWasi(instance), opts);
   target.guest = guest;
-  guest.reentry = { run: run as () => void, depth: instance.exports.depth instanceof WebAssembly.Global ? instance.exports.depth : undefined };
+  const code = new RuntimeCode(instance, imports, meta, guest.vm, { enabled: opts.runtimeLift ?? true, trace: opts.trace, loadLifter: opts.loadLifter });
+  guest.code = code;
+  guest.reentry = {
+    run: () => {
+      code.nested++;
+      try { (run as () => void)(); } finally { code.nested--; }
+    },
+    depth: instance.exports.depth instanceof WebAssembly.Global ? instance.exports.depth : undefined,
+  };
   try {
     guest.start();
-    try {
-      (run as () => void)();
-    } catch (e) {
-      return exitStatus(guest, e);
+    for (;;) {
+      try {
+        (run as () => void)();
+      } catch (e) {
+        if (e instanceof LiftPending) {
+          try {
+            await code.complete(e);
+          } catch (le) {
+            return exitStatus(guest, le);
+          }
+          continue;
+        }
+        return exitStatus(guest, e);
+      }
+      guest.writeStderr(`elf2wasm: internal error: run() returned instead of ending with exit (last syscall at ${describePc(guest.lastPc, meta.symbols)})\n`);
+      return EXIT_INTERNAL_ERROR;
     }
-    guest.writeStderr(`elf2wasm: internal error: run() returned instead of ending with exit (last syscall at ${describePc(guest.lastPc, meta.symbols)})\n`);
-    return EXIT_INTERNAL_ERROR;
   } finally {
+    opts.onLiftStats?.(code);
     // makeWasi created the WASI instance for this run only, so its preopen goes too.
     guest.shutdown(true);
   }
@@ -76,6 +121,7 @@ export function runInstance(instance: WebAssembly.Instance, meta: TranslationMet
 /** Instantiates and runs a translated module; resolves to the exit status. */
 export async function runGuest(module: WebAssembly.Module, meta: TranslationMeta, opts: RunOptions): Promise<number> {
   const target: { guest?: Guest } = {};
-  const instance = await WebAssembly.instantiate(module, linuxImports(target));
-  return runInstance(instance, meta, opts, target);
+  const imports = linuxImports(target);
+  const instance = await WebAssembly.instantiate(module, imports);
+  return runInstance(instance, meta, opts, target, imports);
 }

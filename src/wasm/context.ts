@@ -1,24 +1,38 @@
 // What every function emitter shares: the binaryen module, function names, call clobber sets.
 import type binaryen from 'binaryen';
-import type { GuestFunction, Program } from '../lift/discover.ts';
+import type { GuestFunction } from '../lift/discover.ts';
 import { helperId, type Arch } from '../lift/types.ts';
+
+export interface ExtensionLink {
+  /** function table index of the module's first function */
+  tableIndex: number;
+  /**
+   * true for code lifted at run time: every address outside the module is reached through the
+   * program's dispatcher (it may be translated, or lifted when reached), and NZCV is homed at
+   * every boundary because such code is entered mid-function
+   */
+  external: boolean;
+}
 
 export class ModuleContext {
   /** nested guest calls kept on the Wasm stack before unwinding to the dispatcher */
   readonly callDepthLimit: number;
+  readonly link: ExtensionLink;
   private readonly names = new Map<number, string>();
   private readonly indices = new Map<number, number>();
   private readonly transitiveWrites = new Map<number, Set<number> | undefined>();
 
-  constructor(readonly m: binaryen.Module, readonly program: Program, readonly arch: Arch, callDepthLimit: number) {
+  /** `fns` in function-table order */
+  constructor(readonly m: binaryen.Module, readonly fns: GuestFunction[], readonly arch: Arch, callDepthLimit: number,
+    link: ExtensionLink = { tableIndex: 0, external: false }) {
     this.callDepthLimit = callDepthLimit;
-    const sorted = [...program.functions.values()].sort((a, b) => a.entry - b.entry);
-    sorted.forEach((fn, i) => { this.names.set(fn.entry, wasmName(fn)); this.indices.set(fn.entry, i); });
+    this.link = link;
+    fns.forEach((fn, i) => { this.names.set(fn.entry, wasmName(fn)); this.indices.set(fn.entry, link.tableIndex + i); });
   }
 
   functionName(pc: number): string | undefined { return this.names.get(pc); }
 
-  /** index in the function table (and in the dispatch table's entries), in entry-address order */
+  /** index in the function table (and in the dispatch table's entries) */
   functionIndex(pc: number): number { return this.indices.get(pc)!; }
 
   /** registers a direct call to `pc` may change (undefined: any) */
@@ -40,7 +54,7 @@ export class ModuleContext {
    * anything that reaches an indirect call or jump may run any code, so it clobbers everything.
    */
   computeClobbers(writes: Map<number, Set<number>>): void {
-    const fns = [...this.program.functions.values()];
+    const fns = this.fns;
     const state = new Map<number, Set<number> | undefined>();
     for (const fn of fns) state.set(fn.entry, fn.indirect ? undefined : new Set(writes.get(fn.entry)));
     for (let changed = true; changed;) {
@@ -49,7 +63,7 @@ export class ModuleContext {
         const mine = state.get(fn.entry);
         if (!mine) continue;
         for (const c of fn.callees) {
-          const theirs = this.program.functions.has(c) ? state.get(c) : undefined;
+          const theirs = this.names.has(c) ? state.get(c) : undefined;
           if (!theirs) { state.set(fn.entry, undefined); changed = true; break; }
           for (const r of theirs) if (!mine.has(r)) { mine.add(r); changed = true; }
         }

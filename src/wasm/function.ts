@@ -93,6 +93,7 @@ export class FunctionEmitter implements Builder {
     return this.m.call('syscall', [nr, ...a, this.i64(this.pc)], binaryen.i64);
   }
   helper(name: string): string { return this.ctx.helper(name); }
+  invalidateCode(addr: Expr): void { this.items.push(this.m.call('icache', [addr], binaryen.none)); }
 
   private newLocal(type: binaryen.Type): number {
     this.localTypes.push(type);
@@ -148,7 +149,7 @@ export class FunctionEmitter implements Builder {
         items.push(m.local.set(c, r!));
         const local = this.fn.blocks.has(fl.target);
         if (!local) this.tailStub(fl.target);
-        if (!this.fn.blocks.has(next!) && this.ctx.functionName(next!)) this.tailStub(next!);
+        if (!this.fn.blocks.has(next!) && (this.ctx.functionName(next!) || this.ctx.link.external)) this.tailStub(next!);
         return finish({ kind: 'cond', cond: c, to: fl.target, tail: !local, next: next! });
       }
       case 'call':
@@ -211,7 +212,7 @@ export class FunctionEmitter implements Builder {
   /** straight-line continuation: a local block, another function (tail call), or a trap */
   private continueAt(items: Item[], pc: number): Terminator {
     if (this.fn.blocks.has(pc)) return { kind: 'goto', to: pc };
-    if (this.ctx.functionName(pc)) items.push(...this.tailCall(pc));
+    if (this.ctx.functionName(pc) || this.ctx.link.external) items.push(...this.tailCall(pc));
     else return this.fellOff(items, pc);
     return { kind: 'none' };
   }
@@ -231,8 +232,9 @@ export class FunctionEmitter implements Builder {
     const m = this.m;
     const callee = this.ctx.functionName(target);
     const setPc = m.i64.store(0, 8, m.i32.const(STATE.pc), this.i64(target));
-    if (!callee) return [() => this.flush(), setPc, m.call('trap', [m.i32.const(TrapKind.UnknownTarget), this.i64(this.pc), this.i64(target)], binaryen.none), m.unreachable()];
-    return [() => this.flush(), setPc, m.return_call(callee, [m.i32.const(0)], binaryen.none)];
+    if (callee) return [() => this.flush(), setPc, m.return_call(callee, [m.i32.const(0)], binaryen.none)];
+    if (this.ctx.link.external) return [() => this.flush(), setPc, m.return_call('dispatch', [], binaryen.none)];
+    return [() => this.flush(), setPc, m.call('trap', [m.i32.const(TrapKind.UnknownTarget), this.i64(this.pc), this.i64(target)], binaryen.none), m.unreachable()];
   }
 
   /** direct (`target` known) or indirect call, resuming at `ret` only if the guest returns there */
@@ -276,11 +278,12 @@ export class FunctionEmitter implements Builder {
    * The registers that live in the state block across boundaries. NZCV does not: the AAPCS64
    * leaves the flags undefined across calls and returns, so compiled code never carries them over
    * one, and keeping them in locals only lets V8 drop every flag computation nobody reads. The
-   * exception is a function with computed gotos, which re-enters itself through the dispatcher.
+   * exception is a function with computed gotos, which re-enters itself through the dispatcher,
+   * and code lifted at run time, which may be entered anywhere (e.g. a missed jump-table target).
    */
   private homed(regs: Iterable<number>): number[] {
     const flags = new Set(this.arch.flagRegs);
-    return [...regs].filter((r) => this.computedGoto || !flags.has(r)).sort((a, b) => a - b);
+    return [...regs].filter((r) => this.computedGoto || this.ctx.link.external || !flags.has(r)).sort((a, b) => a - b);
   }
 
   private storeReg(reg: number): Expr {

@@ -44,6 +44,7 @@ export function liftInsn(word: number): (s: State) => Ran {
     addr: (a) => m.i32.wrap(a),
     trap: (kind, info) => { items.push(m.call('trap', [m.i32.const(kind), m.i64.const(0x1000n), m.i64.const(BigInt(info))], binaryen.none)); },
     syscall: () => { throw new Error('no syscalls here'); },
+    invalidateCode: () => { throw new Error('no cache maintenance here'); },
     helper: (name) => {
       const id = helperId(name);
       if (!m.getFunction(id)) helpers[name]!(m, id);

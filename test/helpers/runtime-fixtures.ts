@@ -1,5 +1,6 @@
 // Shared by the runtime unit tests: a Guest over a memory-only module and real node:wasi, and
 // syscalls made the way translated code makes them.
+import { MODULE_ABI } from '../../src/abi.ts';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -18,7 +19,7 @@ export const MEMORY_MODULE = new Uint8Array([
 ]);
 
 export const META: TranslationMeta = {
-  version: 'test', arch: 'aarch64', entry: 0x400000, phdrAddr: 0x400040, phent: 56, phnum: 1,
+  version: 'test', abi: MODULE_ABI, arch: 'aarch64', insnAlignLog2: 2, code: [], callDepthLimit: 2000, entry: 0x400000, phdrAddr: 0x400040, phent: 56, phnum: 1,
   imageStart: 0x10000, imageEnd: 0x10000, privateEnd: 0x10000, symbols: [],
   stats: { functions: 0, instructions: 0, blocks: 0, wasmBytes: 0, millis: 0 },
 };

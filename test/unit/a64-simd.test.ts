@@ -334,6 +334,7 @@ function runOne(word: number, vin: string[], xin: string[]): { v: string[]; x: s
     addr: (a) => m.i32.wrap(a),
     trap: () => { throw new Error('trap'); },
     syscall: () => { throw new Error('syscall'); },
+    invalidateCode: () => { throw new Error('icache'); },
     helper: (name) => { if (!added.has(name)) { aarch64.helpers[name]!(m, name); added.add(name); } return name; },
   };
   const X = (r: number) => 8 * r, V = (r: number) => 256 + 16 * r;

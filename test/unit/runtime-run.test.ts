@@ -1,5 +1,6 @@
 // End-to-end: small hand-assembled "translated programs" (importing linux.syscall/linux.trap,
 // exporting memory and run) under runNode, and under runGuest with browser_wasi_shim.
+import { MODULE_ABI } from '../../src/abi.ts';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -77,7 +78,7 @@ function program(code: number[], data: [number, string][] = [], locals = 0): Web
 }
 
 const META: TranslationMeta = {
-  version: 'test', arch: 'aarch64', entry: PC, phdrAddr: 0x400040, phent: 56, phnum: 1,
+  version: 'test', abi: MODULE_ABI, arch: 'aarch64', insnAlignLog2: 2, code: [], callDepthLimit: 2000, entry: PC, phdrAddr: 0x400040, phent: 56, phnum: 1,
   imageStart: 0x10000, imageEnd: 0x11000, privateEnd: 0x20000, symbols: [[PC, 'main']],
   stats: { functions: 1, instructions: 0, blocks: 0, wasmBytes: 0, millis: 0 },
 };

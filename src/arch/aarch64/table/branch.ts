@@ -54,11 +54,13 @@ export const branches: Row[] = [
     guard: (f) => PSTATE_NOPS.has(`${f.op1}:${f.op2}`),
   }),
   row('SYS', '1101010100 0 01 op1:3 crn:4 crm:4 op2:3 rt:5', (f, b) => {
-    // DC ZVA zeroes a 64-byte block; cache maintenance is a no-op on a coherent single core.
+    // DC ZVA zeroes a 64-byte block. IC IVAU tells the runtime that code there may have changed
+    // (a JIT's __builtin___clear_cache): translations of it are dropped. Other cache maintenance
+    // is a no-op on a coherent single core.
     if (f.op1 === 3 && f.crn === 7 && f.crm === 4 && f.op2 === 1) {
       const a = b.m.i64.and(xr(b, f.rt!), i64c(b, ~63n));
       b.emit(b.m.memory.fill(b.addr(a), i32c(b, 0), i32c(b, 64)));
-    }
+    } else if (f.op1 === 3 && f.crn === 7 && f.crm === 5 && f.op2 === 1) b.invalidateCode(xr(b, f.rt!));
   }),
   row('MRS', '1101010100 1 1 o0 op1:3 crn:4 crm:4 op2:3 rt:5', (f, b, i) => {
     const v = readSysreg(b, sysreg(f.o0!, f.op1!, f.crn!, f.crm!, f.op2!));

@@ -1,0 +1,52 @@
+// The contract between a translated module and the runtime, in one place: what a program module
+// imports and exports, how its dispatch table is laid out, and what a run-time lifted extension
+// module imports from the program it links into. Both sides import these names; the runtime
+// checks MODULE_ABI against the module's metadata on load. Binaryen-free (ships to browsers).
+
+/** bumped whenever an import, export or table layout below changes meaning */
+export const MODULE_ABI = 2;
+
+/** imports of every translated module, from the runtime (module name `linux`) */
+export const LINUX = 'linux';
+export const IMPORT = {
+  syscall: 'syscall',
+  trap: 'trap',
+  fma64: 'fma64',
+  fma32: 'fma32',
+  hwfma: 'hwfma',
+  /** control reached a guest PC the dispatch table does not know: lift it or throw */
+  miss: 'miss',
+  /** `ic ivau`: instructions at this guest address may have changed */
+  icache: 'icache',
+} as const;
+
+/** exports of a program module; an extension module imports them from module `program` */
+export const PROGRAM = 'program';
+export const EXPORT = {
+  memory: 'memory',
+  run: 'run',
+  /** nested guest calls on the Wasm stack (saved around nested runs, shared with extensions) */
+  depth: 'depth',
+  /** the function table every translated guest function lives in; extensions append to it */
+  table: 'fns',
+  lookup: 'lookup',
+  dispatch: 'dispatch',
+  /** where the dispatch table lives and log2 of its slot count (the runtime may move and grow it) */
+  dispatchBase: 'dt_base',
+  dispatchBits: 'dt_bits',
+} as const;
+
+/** An extension module exports its functions as `f0`, `f1`, … in the order it reports them. */
+export const extensionExport = (k: number): string => `f${k}`;
+
+/**
+ * Dispatch table: open addressing over 2^bits slots of SLOT bytes — guest PC (u32, 0 = empty),
+ * index in the function table (u32), entry index within that function (u32). Linear probing
+ * from dispatchHash(pc).
+ */
+export const DISPATCH_SLOT = 16;
+
+/** Fibonacci hashing of the word index; the generated lookup computes the same */
+export function dispatchHash(pc: number, bits: number, alignLog2: number): number {
+  return Math.imul(pc >>> alignLog2, 0x9e3779b1) >>> (32 - bits);
+}

@@ -1,0 +1,171 @@
+// Run-time lifting: code the build did not translate (a jump table it could not read, a stripped
+// binary's hidden function, a JIT's output) is lifted when control first reaches it. The program
+// module's dispatcher calls `miss(pc)`; if the address is executable guest memory, the lifter
+// (src/lift/runtime-lift.ts, with binaryen: loaded on the first miss only) decodes the code there
+// from guest memory, emits an extension module that imports the program's memory, table and
+// dispatcher, and its entry points go into the dispatch table. `ic ivau` and unmapping or
+// re-protecting pages drop lifted code there, so rewritten code is lifted again.
+import { EXPORT, extensionExport, PROGRAM } from '../abi.ts';
+import type { LiftedCode, RuntimeLifter } from '../lift/runtime-lift.ts';
+import type { TranslationMeta } from '../meta.ts';
+import { TrapKind } from '../meta.ts';
+import { DispatchTable } from './dispatch-table.ts';
+import { describePc, GuestTrap } from './errors.ts';
+import { MAP_ANONYMOUS, MAP_PRIVATE, PROT_EXEC, PROT_READ, PROT_WRITE, type AddressSpace } from './memory.ts';
+
+/** Thrown through the guest's Wasm frames to the top-level loop, which lifts asynchronously and resumes. */
+export class LiftPending extends Error {
+  constructor(readonly pc: number, readonly lifted?: LiftedCode) {
+    super(`lifting code at 0x${pc.toString(16)}`);
+    this.name = 'LiftPending';
+  }
+}
+
+export interface LiftStats { lifts: number; functions: number; instructions: number; millis: number }
+
+export interface LiftOptions {
+  /** false: a miss is a SIGSEGV trap, as before run-time lifting existed */
+  enabled: boolean;
+  trace?: (line: string) => void;
+  /** loads the lifter (a dynamic import; injectable for hosts that bundle differently) */
+  loadLifter?: () => Promise<RuntimeLifter>;
+}
+
+interface LiftedFunction { start: number; end: number; added: number[] }
+
+const loadDefaultLifter = async (): Promise<RuntimeLifter> => (await import('../lift/runtime-lift.ts')).runtimeLifter;
+
+export class RuntimeCode {
+  readonly stats: LiftStats = { lifts: 0, functions: 0, instructions: 0, millis: 0 };
+  /** guest PCs that were lifted at run time (for learning builds) */
+  readonly liftedEntries = new Set<number>();
+  /** nested runs (signal handlers) in progress: a miss there cannot wait for the lifter to load */
+  nested = 0;
+  private lifter?: RuntimeLifter;
+  private table?: DispatchTable;
+  private readonly lifted: LiftedFunction[] = [];
+  private readonly exports: WebAssembly.Exports;
+
+  constructor(
+    instance: WebAssembly.Instance,
+    private readonly imports: WebAssembly.Imports,
+    private readonly meta: TranslationMeta,
+    private readonly vm: AddressSpace,
+    private readonly opts: LiftOptions,
+  ) {
+    this.exports = instance.exports;
+    vm.onChange = (start, end) => this.invalidate(start, end);
+  }
+
+  /** `linux.miss`: lifts the code at `pc` (the dispatcher then finds it) or throws */
+  miss(pcValue: bigint): void {
+    const pc = Number(BigInt.asUintN(64, pcValue));
+    if (!this.opts.enabled || pcValue >= 2n ** 32n || !this.executable(pc)) throw this.unknown(pc);
+    if (!this.lifter) {
+      if (this.nested) throw new GuestTrap(TrapKind.UnknownTarget, pc, BigInt(pc), this.meta.symbols, 'the run-time lifter cannot load inside a signal handler');
+      throw new LiftPending(pc);
+    }
+    const lifted = this.liftCode(pc);
+    if (!lifted.functions.length) throw this.unknown(pc);
+    let module: WebAssembly.Module;
+    try {
+      module = new WebAssembly.Module(lifted.wasm as Uint8Array<ArrayBuffer>);
+    } catch (e) {
+      // a browser page's thread compiles only small modules synchronously
+      if (e instanceof RangeError && !this.nested) throw new LiftPending(pc, lifted);
+      throw e;
+    }
+    this.install(lifted, module);
+  }
+
+  /** the top-level loop's part of a miss: load the lifter, lift, compile asynchronously */
+  async complete(p: LiftPending): Promise<void> {
+    this.lifter ??= await (this.opts.loadLifter ?? loadDefaultLifter)();
+    const lifted = p.lifted ?? this.liftCode(p.pc);
+    if (!lifted.functions.length) throw this.unknown(p.pc);
+    this.install(lifted, await WebAssembly.compile(lifted.wasm as Uint8Array<ArrayBuffer>));
+  }
+
+  /** `linux.icache` (ic ivau): the 64-byte line at `addr` may hold new instructions */
+  icache(addr: bigint): void {
+    const a = Number(BigInt.asUintN(32, addr)) & ~63;
+    this.invalidate(a, a + 64);
+  }
+
+  /** drops lifted code overlapping [start, end): it is lifted again when reached */
+  invalidate(start: number, end: number): void {
+    if (!this.lifted.length || !this.table) return;
+    for (let i = this.lifted.length - 1; i >= 0; i--) {
+      const f = this.lifted[i]!;
+      if (f.end <= start || f.start >= end) continue;
+      for (const pc of f.added) this.table.delete(pc);
+      this.lifted.splice(i, 1);
+      this.opts.trace?.(`dropped code lifted at ${describePc(f.start, this.meta.symbols)}: its instructions changed`);
+    }
+  }
+
+  private unknown(pc: number): GuestTrap {
+    return new GuestTrap(TrapKind.UnknownTarget, pc, BigInt(pc), this.meta.symbols);
+  }
+
+  /** static code segments, and mappings the guest made executable */
+  private executable(pc: number): boolean {
+    if (pc < this.meta.privateEnd) return this.meta.code.some(([s, e]) => pc >= s && pc < e);
+    return this.vm.mappings().some((m) => pc >= m.start && pc < m.end && (m.prot & PROT_EXEC) !== 0);
+  }
+
+  private dispatch(): DispatchTable {
+    const { [EXPORT.dispatchBase]: base, [EXPORT.dispatchBits]: bits } = this.exports;
+    if (!(base instanceof WebAssembly.Global) || !(bits instanceof WebAssembly.Global)) throw new Error('internal error: the module exports no dispatch table');
+    this.table ??= new DispatchTable(this.memory, base, bits, this.meta.insnAlignLog2,
+      (bytes) => this.vm.mmap(0, bytes, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, '[elf2wasm]'));
+    return this.table;
+  }
+
+  private get memory(): WebAssembly.Memory { return this.exports[EXPORT.memory] as WebAssembly.Memory; }
+  private get functionTable(): WebAssembly.Table { return this.exports[EXPORT.table] as WebAssembly.Table; }
+
+  private liftCode(pc: number): LiftedCode {
+    const t0 = performance.now();
+    const table = this.dispatch();
+    const mem = () => new Uint8Array(this.memory.buffer);
+    const lifted = this.lifter!.lift(pc, {
+      code: {
+        read: (a, n) => (a + n <= mem().length ? mem().slice(a, a + n) : undefined),
+        readU32: (a) => (a + 4 <= mem().length ? new DataView(this.memory.buffer).getUint32(a, true) : undefined),
+        isCode: (a) => this.executable(a),
+      },
+      isEntry: (a) => table.has(a),
+      tableIndex: this.functionTable.length,
+      callDepthLimit: this.meta.callDepthLimit,
+    });
+    const ms = performance.now() - t0;
+    this.stats.lifts++;
+    this.stats.functions += lifted.functions.length;
+    this.stats.instructions += lifted.instructions;
+    this.stats.millis += ms;
+    this.opts.trace?.(`lifted ${describePc(pc, this.meta.symbols)}: ${lifted.functions.length} function(s), ${lifted.instructions} instructions, ${lifted.wasm.length} bytes, ${ms.toFixed(1)} ms`);
+    return lifted;
+  }
+
+  private install(lifted: LiftedCode, module: WebAssembly.Module): void {
+    const program: Record<string, unknown> = {};
+    for (const name of [EXPORT.memory, EXPORT.table, EXPORT.depth, EXPORT.lookup, EXPORT.dispatch]) program[name] = this.exports[name]!;
+    const ext = new WebAssembly.Instance(module, { ...this.imports, [PROGRAM]: program as WebAssembly.ModuleImports });
+    const fns = this.functionTable;
+    const base = fns.grow(lifted.functions.length);
+    if (base !== lifted.tableIndex) throw new Error(`internal error: lifted code expects table index ${lifted.tableIndex}, not ${base}`);
+    const table = this.dispatch();
+    lifted.functions.forEach((f, k) => {
+      fns.set(base + k, ext.exports[extensionExport(k)]);
+      const added: number[] = [];
+      f.entries.forEach((pc, entry) => {
+        if (table.has(pc)) return;
+        table.set({ pc, fn: base + k, entry });
+        added.push(pc);
+      });
+      this.lifted.push({ start: f.start, end: f.end, added });
+      if (added.length) this.liftedEntries.add(f.entries[0]!);
+    });
+  }
+}
