@@ -5,11 +5,16 @@ export interface TranslateOptions {
   optimize?: number;
   /** nested guest calls kept on the Wasm stack before unwinding to the dispatcher (default 2000) */
   callDepthLimit?: number;
+  /** extra entry PCs to translate ahead of time: code lifted at run time in earlier runs (learning builds) */
+  entries?: readonly number[];
 }
 
 /** the options with their defaults, checked (one place for the CLI, the plugin and cache keys) */
 export function resolveTranslateOptions(options: TranslateOptions = {}): Required<TranslateOptions> {
   const optimize = options.optimize ?? 2;
   if (!Number.isInteger(optimize) || optimize < 0 || optimize > 4) throw new RangeError(`optimize must be 0..4, not ${String(optimize)}`);
-  return { optimize, callDepthLimit: options.callDepthLimit ?? 2000 };
+  const entries = [...new Set(options.entries ?? [])].sort((a, b) => a - b);
+  if (entries.some((e) => !Number.isInteger(e) || e <= 0 || e >= 2 ** 32)) throw new RangeError('entries must be guest addresses (integers in 1..2^32-1)');
+  // sorted and unique: the same entries in any order are the same translation (and cache key)
+  return { optimize, callDepthLimit: options.callDepthLimit ?? 2000, entries };
 }

@@ -16,8 +16,8 @@ export interface Translation { wasm: Uint8Array; meta: TranslationMeta }
 export function translate(bytes: Uint8Array, options: TranslateOptions = {}): Translation {
   const t0 = performance.now();
   const image = parseElf(bytes);
-  const program = discover(image, aarch64);
   const opts = resolveTranslateOptions(options);
+  const program = discover(image, aarch64, opts.entries);
   const { wasm, privateEnd } = emitModule(image, program, aarch64, opts);
   let blocks = 0;
   for (const fn of program.functions.values()) blocks += fn.blocks.size;
@@ -39,6 +39,7 @@ export function translate(bytes: Uint8Array, options: TranslateOptions = {}): Tr
     privateEnd,
     code: image.segments.filter((s) => s.flags & 1).map((s): [number, number] => [s.vaddr, s.vaddr + s.memsz]),
     callDepthLimit: opts.callDepthLimit,
+    learnedEntries: opts.entries.length,
     symbols,
     stats: {
       functions: program.functions.size,

@@ -35,7 +35,8 @@ export interface Program {
 
 export interface Range { start: number; end: number }
 
-export function discover(image: ElfImage, arch: Arch): Program {
+/** `learned`: entry PCs lifted at run time in earlier runs (a learning build translates them ahead of time) */
+export function discover(image: ElfImage, arch: Arch, learned: readonly number[] = []): Program {
   const decodeCache = new Map<number, Insn>();
   const decodeAt = (pc: number): Insn | undefined => {
     let i = decodeCache.get(pc);
@@ -56,7 +57,7 @@ export function discover(image: ElfImage, arch: Arch): Program {
     if (!prev || prev.end < s.value + s.size) symRanges.set(s.value, { start: s.value, end: s.value + Math.max(s.size, 4) });
   }
 
-  const entries = new Set<number>([image.entry, ...symRanges.keys(), ...image.irelative.map((r) => r.addend)]);
+  const entries = new Set<number>([image.entry, ...symRanges.keys(), ...image.irelative.map((r) => r.addend), ...learned]);
   const addressTaken = new Set<number>();
   sweep(image, arch, decodeAt, symRanges, entries, addressTaken);
   for (const a of dataCodePointers(image)) addressTaken.add(a);
