@@ -1,0 +1,245 @@
+// Real-binary tests (test/real/*.test.ts): Debian's arm64 busybox, bash and zsh and two drivers
+// linked against Debian's static SQLite and Lua, fetched and built by scripts/debian-binaries.mjs
+// into test/.debian/bin (never committed). Every case runs twice on the same binary with the same
+// argv, environment, stdin and a fresh empty working directory: under qemu-aarch64 (the reference,
+// at test time) and translated (translate() at -O0 once per test file, runNode in a worker thread);
+// stdout, stderr and the exit status must be identical.
+import { spawn } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, openSync, closeSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { constants, tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { Worker } from 'node:worker_threads';
+import { afterAll, beforeAll, describe, it } from 'vitest';
+import type { TranslationMeta } from '../../src/meta.ts';
+import { configureV8 } from '../../src/node/engine.ts';
+import { translate } from '../../src/translate.ts';
+import type { WorkerInit, WorkerJob, WorkerReply } from '../real/run-worker.ts';
+
+export const DEBIAN_BIN = resolve(import.meta.dirname, '../.debian/bin');
+const WORKER = resolve(import.meta.dirname, '../real/run-worker.ts');
+
+export interface RealCase {
+  name: string;
+  /** argv[1..] (argv[0] is the binary's path, as qemu-aarch64 passes it) */
+  args: string[];
+  /** the whole environment (default: empty) */
+  env?: Record<string, string>;
+  /** the whole of stdin, from a file (default: empty) */
+  stdin?: string;
+  /** files created in the fresh working directory before the run (relative paths) */
+  files?: Record<string, string | Uint8Array>;
+}
+
+export interface Outcome { stdout: string; stderr: string; status: number }
+interface RawOutcome { stdout: Buffer; stderr: Buffer; status: number }
+
+/** The path of a fetched binary; throws (failing the test file) when it has not been fetched. */
+export function realBinary(name: string): string {
+  const path = join(DEBIAN_BIN, name);
+  if (!existsSync(path)) {
+    throw new Error(`${path} is missing: run \`node scripts/debian-binaries.mjs\` first (it downloads Debian's arm64 ` +
+      'busybox/bash/zsh-static and links the SQLite and Lua drivers; needs apt-get, dpkg and gcc-aarch64-linux-gnu; CI runs it)');
+  }
+  return path;
+}
+
+/** A fresh directory holding stdin, stdout, stderr and the case's working directory. */
+function prepare(c: RealCase): { work: string; cwd: string; io: [string, string, string] } {
+  const work = mkdtempSync(join(tmpdir(), 'elf2wasm-real-'));
+  const cwd = join(work, 'cwd');
+  mkdirSync(cwd);
+  for (const [name, text] of Object.entries(c.files ?? {})) {
+    mkdirSync(dirname(join(cwd, name)), { recursive: true });
+    writeFileSync(join(cwd, name), text);
+  }
+  const io: [string, string, string] = [join(work, 'stdin'), join(work, 'stdout'), join(work, 'stderr')];
+  writeFileSync(io[0], c.stdin ?? '');
+  writeFileSync(io[1], '');
+  writeFileSync(io[2], '');
+  return { work, cwd, io };
+}
+
+function collect(work: string, io: [string, string, string], status: number, note = ''): RawOutcome {
+  const stderr = readFileSync(io[2]);
+  return { stdout: readFileSync(io[1]), stderr: note ? Buffer.concat([stderr, Buffer.from(note)]) : stderr, status };
+}
+
+/** Runs a case under qemu-aarch64; a signal N ends it with status 128+N, as a shell reports it. */
+export async function runQemu(path: string, c: RealCase, timeoutMs: number): Promise<RawOutcome> {
+  const { work, cwd, io } = prepare(c);
+  const fds = [openSync(io[0], 'r'), openSync(io[1], 'w'), openSync(io[2], 'w')];
+  try {
+    const status = await new Promise<number>((res, rej) => {
+      const child = spawn('qemu-aarch64', [path, ...c.args], { cwd, env: c.env ?? {}, stdio: fds });
+      const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
+      child.on('error', (e) => {
+        clearTimeout(timer);
+        rej((e as NodeJS.ErrnoException).code === 'ENOENT' ? new Error('qemu-aarch64 not found: the real-binary tests need qemu-user (apt-get install qemu-user)') : e);
+      });
+      child.on('exit', (code, signal) => {
+        clearTimeout(timer);
+        if (signal === 'SIGKILL') rej(new Error(`qemu-aarch64 timed out after ${timeoutMs} ms on case ${c.name}`));
+        else res(code ?? 128 + (signal ? constants.signals[signal] : 0));
+      });
+    });
+    return collect(work, io, status);
+  } finally {
+    fds.forEach((fd) => closeSync(fd));
+    rmSync(work, { recursive: true, force: true });
+  }
+}
+
+const require = createRequire(import.meta.url);
+
+/** Worker threads running translated cases, each run bounded in time (the worker is replaced). */
+class RunPool {
+  private idle: Worker[] = [];
+  private waiting: ((w: Worker) => void)[] = [];
+  private all = new Set<Worker>();
+  private nextId = 1;
+
+  constructor(private init: WorkerInit, private size: number) {}
+
+  private spawn(): Worker {
+    // tsx's ESM API (its `import` export; require.resolve finds the CommonJS one beside it)
+    const tsx = pathToFileURL(require.resolve('tsx/esm/api').replace(/\.cjs$/, '.mjs')).href;
+    const boot = `import(${JSON.stringify(tsx)}).then((m) => { m.register(); return import(${JSON.stringify(pathToFileURL(WORKER).href)}); })`;
+    const w = new Worker(boot, { eval: true, stdout: false, stderr: false });
+    w.unref();
+    w.postMessage(this.init);
+    this.all.add(w);
+    return w;
+  }
+
+  private acquire(): Promise<Worker> {
+    const w = this.idle.pop();
+    if (w) return Promise.resolve(w);
+    if (this.all.size < this.size) return Promise.resolve(this.spawn());
+    return new Promise((res) => this.waiting.push(res));
+  }
+
+  private release(w: Worker): void {
+    const next = this.waiting.shift();
+    if (next) next(w);
+    else this.idle.push(w);
+  }
+
+  private replace(w: Worker): void {
+    this.all.delete(w);
+    void w.terminate();
+    const next = this.waiting.shift();
+    if (next) next(this.spawn());
+  }
+
+  async run(job: Omit<WorkerJob, 'kind' | 'id'>, timeoutMs: number): Promise<{ status: number } | { error: string }> {
+    const w = await this.acquire();
+    const id = this.nextId++;
+    return new Promise((res) => {
+      const done = (r: { status: number } | { error: string }, healthy: boolean): void => {
+        clearTimeout(timer);
+        w.off('message', onMessage);
+        w.off('error', onError);
+        w.off('exit', onExit);
+        if (healthy) this.release(w);
+        else this.replace(w);
+        res(r);
+      };
+      const onMessage = (m: WorkerReply): void => {
+        if (m.id !== id) return;
+        done('status' in m ? { status: m.status } : { error: m.error }, 'status' in m);
+      };
+      const onError = (e: Error): void => done({ error: `worker error: ${e.stack ?? e.message}` }, false);
+      const onExit = (code: number): void => done({ error: `worker exited with code ${code}` }, false);
+      const timer = setTimeout(() => done({ error: `timed out after ${timeoutMs} ms` }, false), timeoutMs);
+      w.on('message', onMessage);
+      w.on('error', onError);
+      w.on('exit', onExit);
+      w.postMessage({ kind: 'run', id, ...job } satisfies WorkerJob);
+    });
+  }
+
+  async close(): Promise<void> {
+    await Promise.all([...this.all].map((w) => w.terminate()));
+    this.all.clear();
+    this.idle = [];
+  }
+}
+
+/** Runs a case translated; a host-side failure (an exception, a time-out) becomes status -1 and a
+ *  line on stderr, so that the comparison with qemu shows it. */
+async function runTranslated(pool: RunPool, path: string, c: RealCase, timeoutMs: number): Promise<RawOutcome> {
+  const { work, cwd, io } = prepare(c);
+  try {
+    const r = await pool.run({ args: [path, ...c.args], env: c.env ?? {}, cwd, execPath: path, stdin: io[0], stdout: io[1], stderr: io[2] }, timeoutMs);
+    return 'status' in r ? collect(work, io, r.status) : collect(work, io, -1, `[host: ${r.error}]\n`);
+  } finally {
+    rmSync(work, { recursive: true, force: true });
+  }
+}
+
+export interface RealSuiteOptions {
+  /** translated runs in flight at once (worker threads; default 2) */
+  concurrency?: number;
+  /** per-run limit for qemu and for the translated run (default 60 s) */
+  timeoutMs?: number;
+}
+
+export interface Translated { module: WebAssembly.Module; meta: TranslationMeta; millis: number; wasmBytes: number }
+
+/** Translates a binary at -O0 and compiles it (once per test file). */
+export async function translateReal(path: string): Promise<Translated> {
+  const t0 = performance.now();
+  const { wasm, meta } = translate(readFileSync(path), { optimize: 0 });
+  const millis = Math.round(performance.now() - t0);
+  configureV8();
+  const module = await WebAssembly.compile(wasm as Uint8Array<ArrayBuffer>);
+  return { module, meta, millis, wasmBytes: wasm.byteLength };
+}
+
+const text = (b: Buffer): string => b.toString('utf8');
+
+/**
+ * One describe block: translates `binary` once, then compares every case with qemu. Fails (never
+ * skips) when the binary has not been fetched.
+ */
+export function realSuite(title: string, binary: string, cases: RealCase[], opts: RealSuiteOptions = {}): void {
+  const timeoutMs = opts.timeoutMs ?? 60_000;
+  const names = new Set<string>();
+  for (const c of cases) {
+    if (names.has(c.name)) throw new Error(`duplicate case name ${c.name}`);
+    names.add(c.name);
+  }
+  describe(title, () => {
+    let path = '';
+    let pool: RunPool | undefined;
+    // a setup failure (binary not fetched, translation failed) fails every case with its message:
+    // thrown from beforeAll it would only mark the cases skipped
+    let setupError: unknown;
+    beforeAll(async () => {
+      try {
+        path = realBinary(binary);
+        const t = await translateReal(path);
+        console.log(`${binary}: translated at -O0 in ${(t.millis / 1000).toFixed(1)} s, ${(t.wasmBytes / 1e6).toFixed(1)} MB of Wasm, ` +
+          `${t.meta.stats?.functions ?? '?'} functions, ${t.meta.stats?.instructions ?? '?'} instructions`);
+        pool = new RunPool({ kind: 'init', module: t.module, meta: t.meta }, opts.concurrency ?? 2);
+      } catch (e) {
+        setupError = e;
+      }
+    }, 600_000);
+    afterAll(async () => {
+      await pool?.close();
+    });
+    for (const c of cases) {
+      it.concurrent(c.name, async ({ expect }) => {
+        if (setupError !== undefined) throw setupError;
+        if (!pool) throw new Error(`${binary}: set-up did not finish`);
+        const [q, t] = await Promise.all([runQemu(path, c, timeoutMs), runTranslated(pool, path, c, timeoutMs)]);
+        expect({ stdout: text(t.stdout), stderr: text(t.stderr), status: t.status } satisfies Outcome)
+          .toEqual({ stdout: text(q.stdout), stderr: text(q.stderr), status: q.status } satisfies Outcome);
+        expect(t.stdout.equals(q.stdout) && t.stderr.equals(q.stderr), 'byte-identical output').toBe(true);
+      }, timeoutMs * 4);
+    }
+  });
+}

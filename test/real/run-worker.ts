@@ -1,0 +1,48 @@
+// Worker thread of the real-binary tests (test/helpers/real.ts): runs translated cases with
+// runNode, as test/helpers/run-fixture.ts does in-process, so that the test file can bound each
+// run's time (a guest that loops forever is terminated with its worker) and keep a few runs in
+// flight. Loaded through tsx (the sources are TypeScript), compiled module shared by the parent.
+import { closeSync, openSync } from 'node:fs';
+import { parentPort } from 'node:worker_threads';
+import type { TranslationMeta } from '../../src/meta.ts';
+import { configureV8 } from '../../src/node/engine.ts';
+import { runNode } from '../../src/node/run.ts';
+
+export interface WorkerInit { kind: 'init'; module: WebAssembly.Module; meta: TranslationMeta }
+export interface WorkerJob {
+  kind: 'run';
+  id: number;
+  args: string[];
+  env: Record<string, string>;
+  cwd: string;
+  execPath: string;
+  stdin: string;
+  stdout: string;
+  stderr: string;
+}
+export type WorkerReply = { id: number; status: number } | { id: number; error: string };
+
+configureV8();
+let program: WorkerInit | undefined;
+const port = parentPort!;
+port.on('message', (msg: WorkerInit | WorkerJob) => {
+  if (msg.kind === 'init') {
+    program = msg;
+    return;
+  }
+  void (async () => {
+    const fds = [openSync(msg.stdin, 'r'), openSync(msg.stdout, 'w'), openSync(msg.stderr, 'w')];
+    try {
+      if (!program) throw new Error('run before init');
+      const status = await runNode(program.module, program.meta, {
+        args: msg.args, env: msg.env, cwd: msg.cwd, execPath: msg.execPath,
+        stdin: fds[0], stdout: fds[1], stderr: fds[2],
+      });
+      port.postMessage({ id: msg.id, status } satisfies WorkerReply);
+    } catch (e) {
+      port.postMessage({ id: msg.id, error: e instanceof Error ? (e.stack ?? e.message) : String(e) } satisfies WorkerReply);
+    } finally {
+      fds.forEach((fd) => closeSync(fd));
+    }
+  })();
+});
