@@ -9,13 +9,14 @@ import { configureV8 } from '../node/engine.ts';
 import { runNode } from '../node/run.ts';
 import { TRANSLATOR_VERSION } from '../version.ts';
 import { META_SECTION, readJsonSection } from '../wasm/custom-section.ts';
-import { resolveTranslateOptions } from '../translate-options.ts';
+import { resolveTranslateOptions, type TranslateOptions } from '../translate-options.ts';
+import { learnedPathFor, readLearned, recordLearned } from '../node/learned.ts';
 
 class UsageError extends Error {}
 /** bad input file: exit status 1, message names the file */
 class InputError extends Error {}
 
-async function translateFile(file: string, bytes: Uint8Array, options: { optimize: number }, cached: boolean): Promise<Uint8Array> {
+async function translateFile(file: string, bytes: Uint8Array, options: TranslateOptions, cached: boolean): Promise<Uint8Array> {
   try {
     return cached ? (await translateCached(bytes, options)).wasm : (await import('../translate.ts')).translate(bytes, options).wasm;
   } catch (e) {
@@ -43,11 +44,12 @@ function optimizeLevel(v: unknown): number {
   }
 }
 
-async function translateCommand(file: string, opts: { output?: string; optimize?: unknown }): Promise<void> {
+async function translateCommand(file: string, opts: { output?: string; optimize?: unknown; learned?: string }): Promise<void> {
   const bytes = readInput(file);
   let result;
   try {
-    result = (await import('../translate.ts')).translate(bytes, { optimize: optimizeLevel(opts.optimize) });
+    const entries = readLearned(opts.learned ?? learnedPathFor(file), bytes);
+    result = (await import('../translate.ts')).translate(bytes, { optimize: optimizeLevel(opts.optimize), entries });
   } catch (e) {
     throw e instanceof ElfFormatError ? new InputError(`${file}: ${e.message}`) : e;
   }
@@ -55,47 +57,65 @@ async function translateCommand(file: string, opts: { output?: string; optimize?
   const out = opts.output ?? `${file.replace(/\.elf$/, '')}.wasm`;
   writeFileSync(out, wasm);
   const s = meta.stats;
-  process.stderr.write(`${file} → ${out}: ${s.functions} functions, ${s.instructions} instructions, ${(wasm.byteLength / 1024).toFixed(0)} KiB, ${s.millis} ms\n`);
+  const learned = meta.learnedEntries ? `, ${meta.learnedEntries} learned entries` : '';
+  process.stderr.write(`${file} → ${out}: ${s.functions} functions, ${s.instructions} instructions${learned}, ${(wasm.byteLength / 1024).toFixed(0)} KiB, ${s.millis} ms\n`);
 }
 
 /** `run` takes elf2wasm options before the program; everything after it belongs to the guest */
 async function runCommand(argv: string[]): Promise<number> {
-  let trace = false, noCache = false, optimize: unknown;
+  let trace = false, noCache = false, lift = true, optimize: unknown, record: string | undefined;
   let k = 0;
   for (; k < argv.length && argv[k]!.startsWith('-'); k++) {
     const a = argv[k]!;
     if (a === '--trace') trace = true;
     else if (a === '--no-cache') noCache = true;
+    else if (a === '--no-lift') lift = false;
+    else if (a === '--record') record = '';
+    else if (a.startsWith('--record=')) record = a.slice(9);
     else if (a === '--optimize' || a === '-O') optimize = argv[++k];
     else if (a.startsWith('--optimize=')) optimize = a.slice(11);
     else if (a === '--') { k++; break; }
     else throw new UsageError(`unknown option for run: ${a}`);
   }
   const file = argv[k];
-  if (!file) throw new UsageError('usage: elf2wasm run [--trace] [--no-cache] [--optimize N] <program> [args...]');
+  if (!file) throw new UsageError(`usage: ${RUN_USAGE}`);
   const bytes = readInput(file);
-  const options = { optimize: optimizeLevel(optimize) };
   const isWasm = WASM_MAGIC.every((b, i) => bytes[i] === b);
+  if (isWasm && record !== undefined) throw new UsageError('--record needs the executable, not a .wasm');
+  const learnedPath = record || learnedPathFor(file);
+  const options = { optimize: optimizeLevel(optimize), entries: isWasm ? [] : readLearned(learnedPath, bytes) };
   const wasm = isWasm ? bytes : await translateFile(file, bytes, options, !noCache);
   configureV8();
   const module = await WebAssembly.compile(wasm as Uint8Array<ArrayBuffer>);
   const meta = readJsonSection<TranslationMeta>(module, META_SECTION);
   if (!meta) throw new InputError(`${file}: a .wasm without elf2wasm metadata (not produced by elf2wasm)`);
+  const log = trace ? (line: string) => process.stderr.write(`[elf2wasm] ${line}\n`) : undefined;
   return runNode(module, meta, {
     args: [file, ...argv.slice(k + 1)],
     env: { ...process.env } as Record<string, string>,
     cwd: process.cwd(),
     execPath: resolve(file),
-    trace: trace ? (line: string) => process.stderr.write(`[elf2wasm] ${line}\n`) : undefined,
+    trace: log,
+    runtimeLift: lift,
+    onLiftStats: (code) => {
+      const s = code.stats;
+      log?.(`run-time lifting: ${s.lifts} lifts, ${s.functions} functions, ${s.instructions} instructions, ${s.millis.toFixed(0)} ms`);
+      if (record === undefined) return;
+      const all = recordLearned(learnedPath, bytes, code.liftedEntries);
+      log?.(`recorded ${code.liftedEntries.size} lifted entries in ${learnedPath} (${all.length} in all): the next translation includes them`);
+    },
   });
 }
+
+const RUN_USAGE = 'elf2wasm run [--trace] [--no-cache] [--no-lift] [--record[=FILE]] [--optimize N] <program> [args...]';
 
 export async function main(argv: string[]): Promise<number> {
   if (argv[0] === 'run') return runCommand(argv.slice(1));
   const cli = cac('elf2wasm');
   cli.command('<file>', 'translate an AArch64 Linux ELF executable to WebAssembly')
     .option('-o, --output <file>', 'output .wasm (default: <file>.wasm)')
-    .option('-O, --optimize <level>', 'binaryen optimisation level 0..4', { default: 0 });
+    .option('-O, --optimize <level>', 'binaryen optimisation level 0..4', { default: 0 })
+    .option('--learned <file>', 'entries lifted at run time by earlier runs (default: <file>.lifted, written by run --record)');
   cli.command('run <file> [...args]', 'translate (cached) and run in Node, like qemu-aarch64');
   cli.help();
   cli.version(TRANSLATOR_VERSION);
@@ -103,7 +123,7 @@ export async function main(argv: string[]): Promise<number> {
   if (parsed.options.help || parsed.options.version) return 0;
   const file = parsed.args[0];
   if (!file) { cli.outputHelp(); return 2; }
-  await translateCommand(String(file), parsed.options as { output?: string; optimize?: unknown });
+  await translateCommand(String(file), parsed.options as { output?: string; optimize?: unknown; learned?: string });
   return 0;
 }
 

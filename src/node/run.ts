@@ -7,11 +7,11 @@
 import { isatty } from 'node:tty';
 import type { WASI as WasiClass } from 'node:wasi';
 import type { TranslationMeta } from '../meta.ts';
-import { runGuest } from '../runtime/process.ts';
+import { runGuest, type RunOptions } from '../runtime/process.ts';
 import type { GuestOptions } from '../runtime/guest.ts';
 import type { WasiImports } from '../runtime/wasi.ts';
 
-export interface NodeRunOptions extends Omit<GuestOptions, 'isatty' | 'rootFd'> {
+export interface NodeRunOptions extends Omit<GuestOptions, 'isatty' | 'rootFd'>, Pick<RunOptions, 'onLiftStats' | 'loadLifter'> {
   /** host fds for the guest's fds 0, 1, 2 */
   stdin?: number;
   stdout?: number;

@@ -100,8 +100,13 @@ export class RuntimeCode {
       if (f.end <= start || f.start >= end) continue;
       for (const pc of f.added) this.table.delete(pc);
       this.lifted.splice(i, 1);
-      this.opts.trace?.(`dropped code lifted at ${describePc(f.start, this.meta.symbols)}: its instructions changed`);
+      this.opts.trace?.(`dropped code lifted at ${this.where(f.start)}: its instructions changed`);
     }
+  }
+
+  /** a PC with its symbol, if it is in the executable (not in a mapping the guest made) */
+  private where(pc: number): string {
+    return pc < this.meta.imageEnd ? describePc(pc, this.meta.symbols) : `0x${pc.toString(16)}`;
   }
 
   private unknown(pc: number): GuestTrap {
@@ -144,7 +149,7 @@ export class RuntimeCode {
     this.stats.functions += lifted.functions.length;
     this.stats.instructions += lifted.instructions;
     this.stats.millis += ms;
-    this.opts.trace?.(`lifted ${describePc(pc, this.meta.symbols)}: ${lifted.functions.length} function(s), ${lifted.instructions} instructions, ${lifted.wasm.length} bytes, ${ms.toFixed(1)} ms`);
+    this.opts.trace?.(`lifted ${this.where(pc)}: ${lifted.functions.length} function(s), ${lifted.instructions} instructions, ${lifted.wasm.length} bytes, ${ms.toFixed(1)} ms`);
     return lifted;
   }
 
@@ -165,7 +170,8 @@ export class RuntimeCode {
         added.push(pc);
       });
       this.lifted.push({ start: f.start, end: f.end, added });
-      if (added.length) this.liftedEntries.add(f.entries[0]!);
+      // only the executable's own code is worth learning: mappings differ from run to run
+      if (added.length && f.entries[0]! < this.meta.privateEnd) this.liftedEntries.add(f.entries[0]!);
     });
   }
 }
