@@ -1,10 +1,17 @@
 // Function and basic-block discovery over the whole program (arch-neutral).
 //
-// Function entries: FUNC symbols, the ELF entry, IRELATIVE resolvers and every direct call
-// target. Address-taken code (pointers found in data, adr/adrp+add results) becomes an extra
-// entry point of the function that contains it, so indirect branches can reach it through
-// the dispatcher; a pointer into no known function starts a function of its own.
+// Function entries: FUNC symbols, the ELF entry, IRELATIVE resolvers, init/fini array entries,
+// unwind-table FDEs (present in stripped binaries), PCs learned at run time by an earlier run,
+// and every direct call target. Address-taken code (pointers found in data and literal pools,
+// adr/adrp+add results, C++ landing pads) becomes an extra entry point of the function that
+// contains it, so indirect branches can reach it through the dispatcher; a pointer into no
+// known function starts a function of its own. program.report says how each was found and
+// which indirect branches stayed unresolved (report.ts formats it).
+import { readFdes } from '../elf/eh-frame.ts';
+import { initArrayEntries } from '../elf/init-arrays.ts';
+import { landingPads } from '../elf/lsda.ts';
 import type { ElfImage } from '../elf/parse.ts';
+import { noReturnOracle } from './noreturn.ts';
 import type { Arch, CodeImage, Insn, JumpTableContext } from './types.ts';
 
 export interface Block {
@@ -26,17 +33,47 @@ export interface GuestFunction {
   callees: Set<number>;
   /** calls or jumps whose target is only known at run time */
   indirect: boolean;
+  /** indirect jumps not resolved to a jump table, and why */
+  unresolved?: UnresolvedBranch[];
+}
+
+/** how discovery came to know a code address, strongest first */
+export const DISCOVERY_SOURCES = [
+  'symbol', 'entry', 'irelative', 'init-array', 'fde', 'learned', 'call',
+  'landing-pad', 'data-pointer', 'literal-pool', 'code-ref',
+] as const;
+export type DiscoverySource = typeof DISCOVERY_SOURCES[number];
+
+export interface UnresolvedBranch { pc: number; reason: string }
+
+export interface DiscoveryReport {
+  /** function entry → how it was first found */
+  functions: Map<number, DiscoverySource>;
+  /** address-taken code (entry points inside functions, or functions of their own) → where it came from */
+  addressTaken: Map<number, DiscoverySource>;
+  /** indirect jumps (not calls or returns) left to the dispatcher */
+  unresolved: (UnresolvedBranch & { function: number })[];
+  /** indirect jumps resolved to jump tables */
+  jumpTables: number;
+  /** FDEs read from .eh_frame/.debug_frame */
+  fdes: number;
+  millis: number;
 }
 
 export interface Program {
   functions: Map<number, GuestFunction>;
   instructions: number;
+  report?: DiscoveryReport;
 }
 
 export interface Range { start: number; end: number }
 
-/** `learned`: entry PCs lifted at run time in earlier runs (a learning build translates them ahead of time) */
-export function discover(image: ElfImage, arch: Arch, learned: readonly number[] = []): Program {
+/**
+ * `extraEntries`: PCs to treat as function starts (source 'learned'), e.g. code an earlier run
+ * had to lift at run time.
+ */
+export function discover(image: ElfImage, arch: Arch, extraEntries: readonly number[] = []): Program {
+  const t0 = performance.now();
   const decodeCache = new Map<number, Insn>();
   const decodeAt = (pc: number): Insn | undefined => {
     let i = decodeCache.get(pc);
@@ -47,30 +84,67 @@ export function discover(image: ElfImage, arch: Arch, learned: readonly number[]
     decodeCache.set(pc, i);
     return i;
   };
+  const isCodeStart = (a: number) => image.isCode(a) && a % (1 << arch.insnAlignLog2) === 0;
 
-  const symRanges = new Map<number, Range>();
+  const sources = new Map<number, DiscoverySource>();
+  const entries = new Set<number>();
+  const addEntry = (a: number, src: DiscoverySource) => {
+    if (!isCodeStart(a)) return;
+    entries.add(a);
+    if (!sources.has(a)) sources.set(a, src);
+  };
+
+  const ranges = new Map<number, Range>();
   const names = new Map<number, string>();
   for (const s of image.symbols) {
     if ((s.type !== 'func' && s.type !== 'ifunc') || !image.isCode(s.value)) continue;
     if (!names.has(s.value) || s.bind === 'global') names.set(s.value, s.name);
-    const prev = symRanges.get(s.value);
-    if (!prev || prev.end < s.value + s.size) symRanges.set(s.value, { start: s.value, end: s.value + Math.max(s.size, 4) });
+    const prev = ranges.get(s.value);
+    if (!prev || prev.end < s.value + s.size) ranges.set(s.value, { start: s.value, end: s.value + Math.max(s.size, 4) });
   }
+  const hasSymbols = ranges.size > 0;
+  for (const a of ranges.keys()) addEntry(a, 'symbol');
+  addEntry(image.entry, 'entry');
+  for (const r of image.irelative) addEntry(r.addend, 'irelative');
+  for (const a of initArrayEntries(image.sections)) addEntry(a, 'init-array');
 
-  const entries = new Set<number>([image.entry, ...symRanges.keys(), ...image.irelative.map((r) => r.addend), ...learned]);
+  // FDEs: a function start and extent where no symbol says more (assembly symbols often have size 0)
+  const fdes = readFdes(image.sections).filter((f) => isCodeStart(f.start));
+  for (const f of fdes) {
+    const r = ranges.get(f.start);
+    if (!r || r.end - r.start <= 4) ranges.set(f.start, { start: f.start, end: Math.max(f.end, r?.end ?? 0) });
+    addEntry(f.start, 'fde');
+  }
+  for (const a of extraEntries) addEntry(a, 'learned');
+
   const addressTaken = new Set<number>();
-  sweep(image, arch, decodeAt, symRanges, entries, addressTaken);
-  for (const a of dataCodePointers(image)) addressTaken.add(a);
+  const takenSource = new Map<number, DiscoverySource>();
+  const take = (a: number, src: DiscoverySource) => {
+    if (!isCodeStart(a)) return;
+    addressTaken.add(a);
+    if (!takenSource.has(a)) takenSource.set(a, src);
+  };
+  const bytesAt = (a: number) => {
+    const seg = image.segments.find((s) => a >= s.vaddr && a < s.vaddr + s.filesz);
+    return seg && seg.data.subarray(a - seg.vaddr);
+  };
+  for (const f of fdes) if (f.lsda !== undefined) for (const lp of landingPads(f.lsda, f.start, bytesAt)) take(lp, 'landing-pad');
+
+  // without symbols, FDEs cover only the code built with unwind tables: sweep all code then
+  const calls = sweep(image, arch, decodeAt, hasSymbols ? [...ranges.values()] : undefined, take);
+  for (const a of calls) addEntry(a, 'call');
+  for (const a of dataCodePointers(image)) take(a, 'data-pointer');
 
   const functions = new Map<number, GuestFunction>();
-  const pending = [...entries].filter((e) => image.isCode(e) && e % 4 === 0);
+  const pending = [...entries];
   const isEntry = (pc: number) => entries.has(pc);
+  const noReturn = noReturnOracle(decodeAt, isEntry);
   const build = (e: number) => {
-    if (functions.has(e) || !image.isCode(e) || e % 4) return; // branches decoded from data can point anywhere
-    const fn = discoverFunction(e, names.get(e) ?? `sub_${e.toString(16)}`, symRanges.get(e), decodeAt, isEntry, arch, image, addressTaken);
+    if (functions.has(e) || !isCodeStart(e)) return; // branches decoded from data can point anywhere
+    const fn = discoverFunction(e, names.get(e) ?? `sub_${e.toString(16)}`, ranges.get(e), decodeAt, isEntry, arch, image, addressTaken, noReturn);
     if (!fn.blocks.has(e)) return;
     functions.set(e, fn);
-    for (const c of fn.callees) if (!functions.has(c)) { entries.add(c); pending.push(c); }
+    for (const c of fn.callees) if (!functions.has(c)) { addEntry(c, 'call'); pending.push(c); }
   };
   while (pending.length) build(pending.pop()!);
 
@@ -83,14 +157,28 @@ export function discover(image: ElfImage, arch: Arch, learned: readonly number[]
     list.push(fn);
   }
   for (const a of addressTaken) {
-    if (functions.has(a) || !image.isCode(a) || a % 4) continue;
+    if (functions.has(a) || !isCodeStart(a)) continue;
     const fns = owners.get(a);
     if (fns) for (const fn of fns) splitAt(fn, a);
-    else { entries.add(a); pending.push(a); while (pending.length) build(pending.pop()!); }
+    else { addEntry(a, takenSource.get(a)!); pending.push(a); while (pending.length) build(pending.pop()!); }
   }
-  let instructions = 0;
-  for (const fn of functions.values()) for (const blk of fn.blocks.values()) instructions += blk.insns.length;
-  return { functions, instructions };
+  let instructions = 0, jumpTables = 0;
+  const unresolved: DiscoveryReport['unresolved'] = [];
+  for (const fn of functions.values()) {
+    for (const blk of fn.blocks.values()) {
+      instructions += blk.insns.length;
+      if (blk.jumpTable) jumpTables++;
+    }
+    for (const u of fn.unresolved ?? []) unresolved.push({ ...u, function: fn.entry });
+  }
+  const fnSources = new Map<number, DiscoverySource>();
+  for (const e of functions.keys()) fnSources.set(e, sources.get(e) ?? 'call');
+  unresolved.sort((a, b) => a.pc - b.pc);
+  const report: DiscoveryReport = {
+    functions: fnSources, addressTaken: takenSource, unresolved, jumpTables, fdes: fdes.length,
+    millis: performance.now() - t0,
+  };
+  return { functions, instructions, report };
 }
 
 /** Makes `pc` a block start and an entry point of `fn`. */
@@ -118,18 +206,38 @@ function splitAt(fn: GuestFunction, pc: number): void {
 export function discoverFunction(
   entry: number, name: string, range: Range | undefined, decodeAt: (pc: number) => Insn | undefined,
   isEntry: (pc: number) => boolean, arch: Arch, image: CodeImage, addressTaken: Set<number>,
+  noReturn?: (target: number) => boolean,
 ): GuestFunction {
   const insns = new Map<number, Insn>();
   const leaders = new Set<number>([entry]);
   const returnSites: number[] = [];
   const callees = new Set<number>();
   const jumpTables = new Map<number, number[]>();
+  /** branch target → the branches to it (for jump-table analysis across blocks) */
+  const branchesTo = new Map<number, number[]>();
   let indirect = false;
   const external = (t: number) => t !== entry && (isEntry(t) || (range !== undefined && (t < range.start || t >= range.end)));
   const work = [entry];
-  const unresolved: number[] = [];
-  const jtc: JumpTableContext = { at: (pc) => insns.get(pc) ?? decodeAt(pc), range };
+  const pendingJumps: number[] = [];
+  const unresolved: UnresolvedBranch[] = [];
   const visit = (t: number) => { leaders.add(t); work.push(t); };
+  const edge = (from: number, to: number) => {
+    let l = branchesTo.get(to);
+    if (!l) branchesTo.set(to, (l = []));
+    l.push(from);
+  };
+  /** where control arrives from outside the function's known branches: its entry, computed-goto targets */
+  const roots = new Set([entry]);
+  const predecessors = (pc: number): number[] | undefined => {
+    if (roots.has(pc)) return undefined;
+    const out = branchesTo.get(pc)?.slice() ?? [];
+    const prev = insns.get(pc - 4);
+    const k = prev?.flow.kind;
+    if (k === 'fall' || k === 'cond' || k === 'icall' || (k === 'call' && !noReturn?.((prev!.flow as { target: number }).target))) out.push(pc - 4);
+    return out;
+  };
+  let reason = '';
+  const jtc: JumpTableContext = { at: (pc) => insns.get(pc) ?? decodeAt(pc), range, predecessors, reject: (r) => { reason = r; } };
 
   while (work.length) {
     let pc = work.pop()!;
@@ -152,7 +260,7 @@ export function discoverFunction(
       }
       if (fl.kind === 'cond' || fl.kind === 'jump') {
         if (external(fl.target)) callees.add(fl.target);
-        else visit(fl.target);
+        else { edge(pc, fl.target); visit(fl.target); }
         if (fl.kind === 'cond') {
           pc += 4;
           if (external(pc)) { callees.add(pc); break; }
@@ -161,21 +269,30 @@ export function discoverFunction(
         }
         break;
       }
-      if (fl.kind === 'ijump') {
-        const table = arch.resolveJumpTable(blockEndingAt(insns, pc), image, jtc);
-        if (table) { jumpTables.set(pc, table); table.forEach(visit); }
-        else unresolved.push(pc);
-      }
+      if (fl.kind === 'ijump') pendingJumps.push(pc);
       break;
     }
-    // once the worklist drains, retry indirect jumps with their predecessors' bounds checks
-    while (!work.length && unresolved.length) {
-      const br = unresolved.shift()!;
-      const table = resolveWithPredecessors(br, insns, leaders, arch, image, jtc);
-      if (table) { jumpTables.set(br, table); table.forEach(visit); continue; }
+    // Jump tables are analysed once the worklist drains, when the blocks that reach the branch
+    // (its bounds check, the definition of a hoisted table base) are known. A table found adds
+    // code, explored before the others are retried; only when a whole round finds nothing do
+    // the rest become unresolved (their computed-goto targets have unknown predecessors, which
+    // would spoil the analysis of the others).
+    if (work.length || !pendingJumps.length) continue;
+    const failed: { br: number; reason: string }[] = [];
+    while (pendingJumps.length && !work.length) {
+      const br = pendingJumps.shift()!;
+      reason = 'not a recognised jump table';
+      const table = arch.resolveJumpTable(blockEndingAt(insns, br), image, jtc);
+      if (!table) { failed.push({ br, reason }); continue; }
+      jumpTables.set(br, table);
+      for (const t of table) { edge(br, t); visit(t); }
+    }
+    if (work.length) { for (const f of failed) pendingJumps.push(f.br); continue; }
+    for (const { br, reason: why } of failed) {
       indirect = true;
+      unresolved.push({ pc: br, reason: why });
       // computed gotos: label addresses stored in data that lie inside this function
-      if (range) for (const a of addressTaken) if (a >= range.start && a < range.end && !isEntry(a)) visit(a);
+      if (range) for (const a of addressTaken) if (a >= range.start && a < range.end && !isEntry(a) && !insns.has(a)) { roots.add(a); visit(a); }
     }
   }
 
@@ -202,24 +319,9 @@ export function discoverFunction(
   }
   const entries = [entry, ...new Set(returnSites.filter((r) => blocks.has(r)))];
   const fn: GuestFunction = { entry, name, blocks, entries, callees, indirect };
+  if (unresolved.length) fn.unresolved = unresolved;
   for (const a of addressTaken) if (a !== entry && blocks.has(a) && !entries.includes(a)) entries.push(a);
   return fn;
-}
-
-/** Jump-table bounds checks often sit in a predecessor (`cmp; b.ls table`): try each one's tail + the block. */
-function resolveWithPredecessors(br: number, insns: Map<number, Insn>, leaders: Set<number>, arch: Arch, image: CodeImage, jtc: JumpTableContext): number[] | undefined {
-  let start = br;
-  while (!leaders.has(start) && insns.has(start - 4)) start -= 4;
-  const block: Insn[] = [];
-  for (let p = start; p <= br; p += 4) block.push(insns.get(p)!);
-  for (const i of insns.values()) {
-    const fl = i.flow;
-    const into = ((fl.kind === 'cond' || fl.kind === 'jump') && fl.target === start) || ((fl.kind === 'fall' || fl.kind === 'cond') && i.pc + 4 === start);
-    if (!into) continue;
-    const table = arch.resolveJumpTable([...blockEndingAt(insns, i.pc).slice(-12), ...block], image, jtc);
-    if (table) return table;
-  }
-  return undefined;
 }
 
 /** the straight-line instructions before `pc` (for jump-table pattern matching) */
@@ -233,24 +335,28 @@ function blockEndingAt(insns: Map<number, Insn>, pc: number): Insn[] {
   return out;
 }
 
-/** Linear sweep of code: direct call targets become entries; materialised code addresses are address-taken. */
+/**
+ * Linear sweep of code (`ranges`, or every executable segment): returns the direct call
+ * targets; materialised code addresses and literal-pool code pointers go to `take`.
+ */
 function sweep(
-  image: ElfImage, arch: Arch, decodeAt: (pc: number) => Insn | undefined, symRanges: Map<number, Range>,
-  entries: Set<number>, addressTaken: Set<number>,
-): void {
-  const ranges: Range[] = symRanges.size
-    ? [...symRanges.values()]
-    : image.segments.filter((s) => s.flags & 1).map((s) => ({ start: s.vaddr, end: s.vaddr + s.filesz }));
-  for (const r of ranges) {
+  image: ElfImage, arch: Arch, decodeAt: (pc: number) => Insn | undefined, ranges: Range[] | undefined,
+  take: (a: number, src: DiscoverySource) => void,
+): Set<number> {
+  const calls = new Set<number>();
+  const spans = ranges ?? image.segments.filter((s) => s.flags & 1).map((s) => ({ start: s.vaddr, end: s.vaddr + s.filesz }));
+  for (const r of spans) {
     const run: Insn[] = [];
     for (let pc = r.start & ~3; pc < r.end; pc += 4) {
       const i = decodeAt(pc);
       if (!i) break;
       run.push(i);
-      if (i.flow.kind === 'call' && image.isCode(i.flow.target)) entries.add(i.flow.target);
+      if (i.flow.kind === 'call' && image.isCode(i.flow.target)) calls.add(i.flow.target);
     }
-    for (const a of arch.codeRefs(run, image)) addressTaken.add(a);
+    for (const a of arch.codeRefs(run, image)) take(a, 'code-ref');
+    for (const a of arch.literalCodePointers?.(run, image) ?? []) take(a, 'literal-pool');
   }
+  return calls;
 }
 
 /** 8-byte-aligned words in loaded data that point at 4-byte-aligned code: function pointers, label tables. */

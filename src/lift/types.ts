@@ -65,6 +65,16 @@ export interface JumpTableContext {
   at(pc: number): Insn | undefined;
   /** the function's extent: targets outside it mean the analysis went wrong */
   range?: { start: number; end: number };
+  /**
+   * the addresses of the instructions that can execute right before the one at `pc` (branches to
+   * it, and the previous instruction when it falls through or a call returns to it), over the
+   * function discovered so far; undefined where control also arrives from outside (the function
+   * entry, targets of unresolved indirect jumps); [] where nothing reaches `pc` (code after a
+   * call that never returns). Without it the analysis looks only at the block it is given.
+   */
+  predecessors?(pc: number): number[] | undefined;
+  /** told why the indirect jump is not a recognisable table (for the discovery report) */
+  reject?(reason: string): void;
 }
 
 export interface Arch {
@@ -84,6 +94,8 @@ export interface Arch {
   resolveJumpTable(block: Insn[], image: CodeImage, ctx: JumpTableContext): number[] | undefined;
   /** code addresses that instructions in this block materialise (adr, adrp+add): function-pointer candidates */
   codeRefs(block: Insn[], image: CodeImage): number[];
+  /** code addresses that literal-pool loads in this block read (`ldr x0, =func`) */
+  literalCodePointers?(block: Insn[], image: CodeImage): number[];
   /** shared helper functions used by semantics (name → builder that adds it to the module) */
   readonly helpers: Record<string, (m: binaryen.Module, name: string) => void>;
 }

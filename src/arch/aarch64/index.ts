@@ -11,7 +11,7 @@ import { loadStore } from './table/ldst.ts';
 import { fpRows } from './table/fp.ts';
 import { simdRows } from './table/simd.ts';
 import { helpers } from './helpers.ts';
-import { codeRefs, resolveJumpTable } from './analysis.ts';
+import { codeRefs, literalCodePointers, resolveJumpTable } from './analysis.ts';
 
 export const rows: Row[] = [...branches, ...dpImm, ...dpReg, ...loadStore, ...fpRows, ...simdRows];
 const match = buildDecoder(rows);
@@ -40,5 +40,6 @@ export const aarch64: Arch = {
   },
   resolveJumpTable,
   codeRefs,
+  literalCodePointers,
   helpers,
 };

@@ -1,0 +1,256 @@
+// Switch jump tables: every shape gcc and clang emit for AArch64. Instead of matching
+// instruction patterns, the analysis finds the bounds check that guards the indirect branch on
+// every path (`cmp idx, #N` + `b.hi default`, or `b.ls` into the table, with other guards such as
+// tbnz/cbz in between, in the same block or a dominating one) and then evaluates the instructions
+// from the check to the `br` concretely for each index 0..N: byte/halfword/word entries, signed
+// or not, scaled or not, relative to the table, to an `adr` label, or absolute 64-bit entries all
+// fall out of the evaluation. Registers the slice reads but does not compute (a table base in a
+// callee-saved register set up before a loop) come from reaching definitions over the
+// function's control-flow graph. A table is accepted only if every target is aligned code inside
+// the function: a wrong target set is worse than none, because unresolved branches still reach
+// the dispatcher.
+import type { CodeImage, Insn, JumpTableContext } from '../../lift/types.ts';
+import type { A64Insn } from './row-types.ts';
+import { adrpTarget } from './table/dp-imm.ts';
+import { decodeBitMask } from './ops.ts';
+import { setsFlags, valueBefore, writes, type ValueQuery } from './reg-values.ts';
+
+/** the most cases we evaluate (Lua's and SQLite's interpreters have ~200; a garbage bound is far larger) */
+const MAX_CASES = 65536;
+/** instructions between the bounds check and the `br` on one path */
+const MAX_PATH = 64;
+/** paths from joins between the check and the `br` */
+const MAX_PATHS = 8;
+const FAKE_BASE = 0x7f0000000000n; // stand-in values for registers unknown to the slice (sp, fp…)
+
+type Outcome = { targets: number[] } | { reason: string };
+
+/**
+ * Targets of the indirect jump ending `block`, or undefined (with `ctx.reject(reason)`). With a
+ * control-flow graph (`ctx.predecessors`) the search crosses blocks; without one it stays inside
+ * `block`, whose instructions are consecutive.
+ */
+export function resolveJumpTable(block: Insn[], image: CodeImage, ctx: JumpTableContext): number[] | undefined {
+  const out = analyse(block as A64Insn[], image, ctx);
+  if ('reason' in out) { ctx.reject?.(out.reason); return undefined; }
+  return out.targets;
+}
+
+interface Check {
+  /** the flag-setting compare */
+  cmp: A64Insn;
+  /** largest index the check lets through */
+  bound: number;
+  idxReg: number;
+  /** the compare (when it also writes a register) and what follows it up to the `br`, in order */
+  slice: A64Insn[];
+  /** the instruction before the compare on this path (-O0 reloads the index from its stack slot) */
+  before?: A64Insn;
+}
+
+function analyse(block: A64Insn[], image: CodeImage, ctx: JumpTableContext): Outcome {
+  const br = block[block.length - 1]!;
+  const inBlock = new Map(block.map((i) => [i.pc, i]));
+  const falls = (i: A64Insn | undefined) => i !== undefined && ['fall', 'cond', 'call', 'icall'].includes(i.flow.kind);
+  const preds = ctx.predecessors ?? ((pc: number) => (falls(inBlock.get(pc - 4)) ? [pc - 4] : []));
+  const at = (pc: number) => (inBlock.get(pc) ?? ctx.at(pc)) as A64Insn | undefined;
+  const q: ValueQuery = { ctx: { ...ctx, at }, image, preds };
+
+  const checks = boundsChecks(br, at, preds);
+  if ('reason' in checks) return checks;
+  if (!checks.length) return { reason: 'no bounds check found (only infeasible paths)' };
+  const targets = new Set<number>();
+  for (const c of checks) {
+    if (c.bound < 0) return { reason: 'the bounds check lets no index through' };
+    if (c.bound >= MAX_CASES) return { reason: `bound ${c.bound} is beyond ${MAX_CASES} cases` };
+    const slot = c.before && c.before.name === 'LDST_uimm' && c.before.f.opc === 1 && c.before.f.rt === c.idxReg && !c.before.f.V
+      ? { base: c.before.f.rn!, off: c.before.f.imm12! << c.before.f.size! } : undefined;
+    const known = new Map<number, bigint>();
+    for (const r of readBeforeWritten(c.slice, c.idxReg)) {
+      const v = valueBefore(q, c.cmp.pc, r);
+      if (v !== undefined) known.set(r, v);
+    }
+    for (let i = 0; i <= c.bound; i++) {
+      const t = evaluate(c.slice, br.f.rn!, c.idxReg, BigInt(i), slot, image, known);
+      if (t === undefined) return { reason: 'table entry not computable (table base unknown or outside the image)' };
+      const n = Number(t);
+      if (t % 4n || !image.isCode(n)) return { reason: `case ${i} leads to ${hex(t)}, not aligned code` };
+      if (ctx.range && (n < ctx.range.start || n >= ctx.range.end)) return { reason: `case ${i} leads to ${hex(t)}, outside the function` };
+      targets.add(n);
+    }
+  }
+  return { targets: [...targets] };
+}
+
+const hex = (v: bigint | number) => `0x${v.toString(16)}`;
+
+/**
+ * Walks back from the `br` over every path to the conditional branch that bounds the index
+ * (its out-of-range side must leave the path) and the compare that sets its flags.
+ */
+function boundsChecks(br: A64Insn, at: (pc: number) => A64Insn | undefined, preds: (pc: number) => number[] | undefined): Check[] | { reason: string } {
+  const out: Check[] = [];
+  const work: { pc: number; path: A64Insn[] }[] = [{ pc: br.pc, path: [] }];
+  let paths = 1;
+  while (work.length) {
+    const { pc, path } = work.pop()!;
+    const ps = preds(pc);
+    if (!ps) return { reason: 'no bounds check found (reached the function entry)' };
+    if (ps.length > 1 && (paths += ps.length - 1) > MAX_PATHS) return { reason: 'no bounds check found (too many paths)' };
+    for (const p of ps) {
+      const i = at(p);
+      if (!i) return { reason: 'no bounds check found (unknown predecessor)' };
+      if (path.length >= MAX_PATH || i.pc === br.pc) return { reason: 'no bounds check found' };
+      if (i.name === 'B_cond') {
+        const cond = i.f.cond!, taken = i.flow.kind === 'cond' && i.flow.target === pc, fall = p + 4 === pc;
+        const kind = boundKind(cond);
+        if (kind) {
+          if (taken === fall) return { reason: 'bounds check branches to the table either way' };
+          if ((kind === 'leave') !== fall) {
+            // out-of-range indices reach the table only through a call that did not return
+            // (an assertion): an infeasible path
+            if (path.some((x) => x.flow.kind === 'call')) continue;
+            return { reason: 'the table is on the out-of-range side of the bounds check' };
+          }
+          const c = compareBefore(i, cond, path, at, preds);
+          if ('reason' in c) return c;
+          out.push(c);
+          continue;
+        }
+      }
+      work.push({ pc: p, path: [i, ...path] });
+    }
+  }
+  return out;
+}
+
+/** 'leave' when the branch is taken for out-of-range indices (b.hi/b.hs), 'enter' when taken for in-range ones (b.ls/b.lo) */
+function boundKind(cond: number): 'leave' | 'enter' | undefined {
+  return cond === 8 || cond === 2 ? 'leave' : cond === 9 || cond === 3 ? 'enter' : undefined;
+}
+
+/** the compare whose flags the bounding branch tests, on its unique path back */
+function compareBefore(bc: A64Insn, cond: number, path: A64Insn[], at: (pc: number) => A64Insn | undefined, preds: (pc: number) => number[] | undefined): Check | { reason: string } {
+  const between: A64Insn[] = [];
+  let pc = bc.pc;
+  for (let n = 0; n < 8; n++) {
+    const ps = preds(pc);
+    if (ps?.length !== 1) return { reason: 'no compare before the bounds check' };
+    const i = at(ps[0]!);
+    if (!i) return { reason: 'no compare before the bounds check' };
+    pc = i.pc;
+    if (!setsFlags(i)) { between.unshift(i); continue; }
+    const f = i.f;
+    let limit: number | undefined;
+    if (i.name === 'ADD_SUB_imm' && f.op && f.S) limit = f.imm12! * (f.sh ? 4096 : 1);
+    if (limit === undefined) return { reason: `bounds check is a ${i.name}, not a compare with a constant` };
+    const bp = preds(i.pc);
+    const before = bp?.length === 1 ? at(bp[0]!) : undefined;
+    // hi/ls: idx <= limit passes; hs/lo: idx < limit
+    const bound = cond === 8 || cond === 9 ? limit : limit - 1;
+    const slice = [...(f.rd !== 31 ? [i] : []), ...between, ...path];
+    return { cmp: i, bound, idxReg: f.rn!, slice, ...(before ? { before } : {}) };
+  }
+  return { reason: 'no compare before the bounds check' };
+}
+
+/** registers `slice` reads before writing them (other than the index): their values come from before the check */
+function readBeforeWritten(slice: A64Insn[], idxReg: number): Set<number> {
+  const out = new Set<number>();
+  const written = new Set<number>([idxReg, 31]);
+  for (const i of slice) {
+    for (const k of ['rn', 'rm'] as const) {
+      const r = i.f[k];
+      if (r !== undefined && !written.has(r)) out.add(r);
+    }
+    for (const w of writes(i)) written.add(w);
+  }
+  return out;
+}
+
+type Regs = (bigint | undefined)[];
+
+function evaluate(slice: A64Insn[], target: number, idxReg: number, idx: bigint, slot: { base: number; off: number } | undefined, image: CodeImage, known: Map<number, bigint>): bigint | undefined {
+  const regs: Regs = Array.from({ length: 32 }, (_, r) => known.get(r) ?? FAKE_BASE + (BigInt(r) << 24n));
+  regs[idxReg] = idx;
+  const stack = new Map<bigint, bigint>();
+  if (slot) stack.set(regs[slot.base]! + BigInt(slot.off), idx);
+  const X = (n: number, sp = false) => (n === 31 && !sp ? 0n : regs[n]);
+  const mask = (sf: number) => (sf ? (1n << 64n) - 1n : (1n << 32n) - 1n);
+  const load = (a: bigint | undefined, size: number, signed: boolean): bigint | undefined => {
+    if (a === undefined) return undefined;
+    let v = stack.get(a);
+    if (v === undefined) {
+      const bytes = a < 2n ** 32n ? image.read(Number(a), 1 << size) : undefined;
+      if (!bytes) return undefined;
+      v = 0n;
+      for (let k = bytes.length - 1; k >= 0; k--) v = (v << 8n) | BigInt(bytes[k]!);
+    }
+    return signed ? BigInt.asUintN(64, BigInt.asIntN(8 << size, v)) : v;
+  };
+  const ext = (v: bigint | undefined, option: number, shift: number) => {
+    if (v === undefined) return undefined;
+    const w = [8, 16, 32, 64][option & 3]!;
+    const x = option & 4 ? BigInt.asIntN(w, v) : BigInt.asUintN(w, v);
+    return BigInt.asUintN(64, x << BigInt(shift));
+  };
+  for (const i of slice) {
+    const f = i.f;
+    let v: bigint | undefined;
+    let dst: number | undefined = f.rd;
+    switch (i.name) {
+      case 'ADR': v = BigInt(i.pc + f.immhi! * 4 + f.immlo!); break;
+      case 'ADRP': v = BigInt(adrpTarget(i.pc, f.immhi!, f.immlo!)); break;
+      case 'MOVZ': v = BigInt(f.imm16!) << BigInt(f.hw! * 16); break;
+      case 'ADD_SUB_imm': {
+        if (f.S && f.rd === 31) continue;
+        const a = X(f.rn!, true);
+        v = a === undefined ? undefined : (f.op ? a - BigInt(f.imm12! << (f.sh ? 12 : 0)) : a + BigInt(f.imm12! << (f.sh ? 12 : 0))) & mask(f.sf!);
+        break;
+      }
+      case 'ADD_SUB_shift': case 'ADD_SUB_ext': {
+        if (f.S && f.rd === 31) continue;
+        const a = i.name === 'ADD_SUB_ext' ? X(f.rn!, true) : X(f.rn!);
+        const bv = i.name === 'ADD_SUB_ext' ? ext(X(f.rm!), f.option!, f.imm3!) : (f.shift === 0 && X(f.rm!) !== undefined ? X(f.rm!)! << BigInt(f.imm6!) : undefined);
+        v = a === undefined || bv === undefined ? undefined : (f.op ? a - bv : a + bv) & mask(f.sf!);
+        break;
+      }
+      case 'LOGIC_shift': // mov rd, rm (orr rd, xzr, rm)
+        v = f.opc === 1 && f.rn === 31 && !f.N && f.imm6 === 0 ? (X(f.rm!) ?? undefined) : undefined;
+        if (v !== undefined) v &= mask(f.sf!);
+        break;
+      case 'BITFIELD': { // ubfm as lsl/lsr/uxtb/uxth, sbfm as sxtb/sxth/sxtw
+        const s = X(f.rn!);
+        const wm = decodeBitMask(f.sf!, f.N!, f.imms!, f.immr!);
+        if (s === undefined || wm === undefined) break;
+        const width = f.sf ? 64 : 32;
+        if (f.opc === 2 && f.imms! + 1 === f.immr) v = (s << BigInt(width - f.immr!)) & mask(f.sf!);
+        else if (f.opc === 2 && f.imms === width - 1) v = (s & mask(f.sf!)) >> BigInt(f.immr!);
+        else if (f.opc === 2 && f.immr === 0) v = s & ((1n << BigInt(f.imms! + 1)) - 1n);
+        else if (f.opc === 0 && f.immr === 0) v = BigInt.asUintN(64, BigInt.asIntN(f.imms! + 1, s)) & mask(f.sf!);
+        break;
+      }
+      case 'LDST_uimm': case 'LDST_reg': case 'LDST_unscaled': {
+        if (f.V) return undefined;
+        dst = f.rt;
+        const base = X(f.rn!, true);
+        const a = base === undefined ? undefined
+          : i.name === 'LDST_uimm' ? base + BigInt(f.imm12! << f.size!)
+          : i.name === 'LDST_unscaled' ? base + BigInt(f.imm9!)
+          : (() => { const o = ext(X(f.rm!), f.option!, f.S ? f.size! : 0); return o === undefined ? undefined : base + o; })();
+        if (f.opc === 0) { if (a !== undefined && X(f.rt!) !== undefined) stack.set(a, X(f.rt!)!); continue; }
+        v = load(a, f.size!, f.opc! >= 2);
+        if (v !== undefined && f.opc === 3) v &= mask(0);
+        break;
+      }
+      default: {
+        // anything else: what it writes becomes unknown
+        for (const w of writes(i)) if (w !== 31) regs[w] = undefined;
+        continue;
+      }
+    }
+    if (dst !== undefined && dst !== 31) regs[dst] = v;
+    else if (dst === 31 && i.name === 'ADD_SUB_imm') regs[31] = v;
+  }
+  return regs[target];
+}
