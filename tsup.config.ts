@@ -18,11 +18,11 @@ function sourceHash(dir = 'src'): string {
 }
 
 export default defineConfig({
-  entry: { index: 'src/index.ts', cli: 'src/cli/main.ts', node: 'src/node/index.ts', program: 'src/program/index.ts', worker: 'src/program/worker.ts',
+  entry: { index: 'src/index.ts', cli: 'src/cli/main.ts', node: 'src/node/index.ts', program: 'src/program/index.ts', worker: 'src/program/worker.ts', lifter: 'src/lift/runtime-lift.ts',
     vite: 'src/vite.ts', rollup: 'src/rollup.ts', webpack: 'src/webpack.ts', esbuild: 'src/esbuild.ts', rspack: 'src/rspack.ts' },
   format: ['esm'],
   target: 'node20',
-  dts: { entry: { index: 'src/index.ts', node: 'src/node/index.ts', program: 'src/program/index.ts',
+  dts: { entry: { index: 'src/index.ts', node: 'src/node/index.ts', program: 'src/program/index.ts', lifter: 'src/lift/runtime-lift.ts',
     vite: 'src/vite.ts', rollup: 'src/rollup.ts', webpack: 'src/webpack.ts', esbuild: 'src/esbuild.ts', rspack: 'src/rspack.ts' } },
   clean: true,
   sourcemap: true,

@@ -1,5 +1,6 @@
-// The JavaScript module that stands for one .elf import. It imports only the program API, never
-// the translator, so binaryen stays out of browser bundles.
+// The JavaScript module that stands for one .elf import. It imports only the program API, and the
+// run-time lifter (with binaryen) lazily: bundlers make that a chunk of its own, fetched only when
+// a program reaches code its build did not translate.
 
 /** How the module's program starts its worker, where the program API's default does not work:
  *  `url`, a JS expression for the URL of a worker script the plugin emitted; `threads`, the
@@ -9,9 +10,10 @@ export type WorkerRef = { url: string } | { threads: string };
 
 /** `urlExpression` is a JS expression evaluating to the .wasm URL (bundler-specific); `files`
  *  pairs a guest path with a URL expression for each bundled file */
-export function loaderSource(name: string, urlExpression: string, worker?: WorkerRef, files: [string, string][] = []): string {
+export function loaderSource(name: string, urlExpression: string, worker?: WorkerRef, files: [string, string][] = [], lifter = false): string {
   const lines = ["import { createProgram } from 'unplugin-elf/program';"];
   const source = [`url: ${urlExpression}`];
+  if (lifter) source.push("lifter: () => import('unplugin-elf/lifter')");
   if (files.length) source.push(`fileUrls: { ${files.map(([guest, url]) => `${JSON.stringify(guest)}: ${url}`).join(', ')} }`);
   if (worker && 'url' in worker) source.push(`workerUrl: ${worker.url}`);
   if (worker && 'threads' in worker) {

@@ -1,6 +1,7 @@
 // The plugin's user options and their resolved form (defaults applied once, in one place).
 import { isAbsolute, join, resolve } from 'node:path';
 import type { FilterPattern } from 'unplugin';
+import { learnedPathFor } from '../node/learned.ts';
 import { resolveTranslateOptions } from '../translate-options.ts';
 
 export interface Options {
@@ -26,6 +27,15 @@ export interface Options {
    *  builds: a chunk; esbuild: a file beside the bundle), so that `run({ worker: true })` works
    *  (default true). Single-file outputs (rollup's iife and umd) cannot have it. */
   worker?: boolean;
+  /** entries lifted at run time by earlier runs (`elf2wasm run --record`), translated ahead of
+   *  time: the file for an executable (its absolute path), or false to ignore such files
+   *  (default: `<executable>.lifted` beside it, used when present and made for the same bytes) */
+  learned?: false | ((elf: string) => string);
+  /** lift code the build did not translate when a program reaches it, on the page's thread and in
+   *  workers (default true): the lifter is a lazy chunk (~15 MB with binaryen) that only such a
+   *  program fetches. esbuild builds need `splitting` for it on the page's thread (without it the
+   *  chunk would be inlined into the bundle); their workers always have it. */
+  lift?: boolean;
 }
 
 export type FileMap = Record<string, string>;
@@ -40,6 +50,8 @@ export interface ResolvedOptions {
   quiet: boolean;
   files: (elf: string) => FileMap | undefined;
   worker: boolean;
+  learned: (elf: string) => string | undefined;
+  lift: boolean;
 }
 
 export function resolveOptions(options: Options = {}, root = options.root ?? process.cwd()): ResolvedOptions {
@@ -62,5 +74,7 @@ export function resolveOptions(options: Options = {}, root = options.root ?? pro
     quiet: options.quiet ?? false,
     files: typeof files === 'function' ? files : () => files,
     worker: options.worker ?? true,
+    lift: options.lift ?? true,
+    learned: options.learned === false ? () => undefined : options.learned ?? learnedPathFor,
   };
 }

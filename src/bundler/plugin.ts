@@ -10,6 +10,7 @@ import type { UnpluginBuildContext, UnpluginContext, UnpluginFactory } from 'unp
 import { createUnplugin } from 'unplugin';
 import { ElfFormatError } from '../elf/errors.ts';
 import { translateCached } from '../node/cache.ts';
+import { readLearned } from '../node/learned.ts';
 import { asset, contentType, dataUrl, expandFiles, relativeUrl, type Asset } from './assets.ts';
 import { buildEsbuildWorker, esbuildOutDir, outputFile, type BuiltWorker } from './esbuild-output.ts';
 import { loaderSource, type WorkerRef } from './loader.ts';
@@ -35,6 +36,7 @@ export const unpluginFactory: UnpluginFactory<Options | undefined> = (raw, meta)
   let esbuild: { build: PluginBuild; worker?: Promise<BuiltWorker> } | undefined;
   let webpackNode = false; // webpack/rspack building for Node
   let workerChunk = false; // rollup: the worker entry was emitted as a chunk
+  let lifterImported = false; // a loader module imports the run-time lifter (lazily)
   // vite SSR builds drop emitted assets (build.ssrEmitAssets), but the server needs its wasm
   const ssrAssets = new Map<string, Uint8Array>(); // reference id → contents
 
@@ -49,7 +51,10 @@ export const unpluginFactory: UnpluginFactory<Options | undefined> = (raw, meta)
     const t0 = performance.now();
     let result: { wasm: Uint8Array; cached: boolean };
     try {
-      result = await translateCached(bytes, { optimize: options.optimize }, options.cacheDir);
+      const learned = options.learned(id);
+      if (learned && existsSync(learned)) ctx.addWatchFile(learned);
+      const entries = learned ? readLearned(learned, bytes) : [];
+      result = await translateCached(bytes, { optimize: options.optimize, entries }, options.cacheDir);
     } catch (e) {
       // ElfFormatError messages are written for the person who supplied the file
       const why = e instanceof ElfFormatError ? e.message : e instanceof Error ? e.stack ?? e.message : String(e);
@@ -170,7 +175,10 @@ export const unpluginFactory: UnpluginFactory<Options | undefined> = (raw, meta)
         const { name, wasm } = await translateFile(this, id);
         const ssr = (rest[0] as { ssr?: boolean } | undefined)?.ssr === true;
         const files = [...bundledFiles(this, id)].map(([guest, a]): [string, string] => [guest, assetUrl(this, id, a, ssr)]);
-        return loaderSource(name, assetUrl(this, id, wasm, ssr), await workerRef(this, id, ssr), files);
+        // esbuild inlines a dynamic import unless the build splits: the lifter would weigh on every page
+        const lifter = options.lift && !(esbuild && !esbuild.build.initialOptions.splitting);
+        lifterImported ||= lifter;
+        return loaderSource(name, assetUrl(this, id, wasm, ssr), await workerRef(this, id, ssr), files, lifter);
       },
     },
     vite: {
@@ -221,8 +229,12 @@ export const unpluginFactory: UnpluginFactory<Options | undefined> = (raw, meta)
     rollup: {
       outputOptions(output) {
         // rollup's own error would only say that iife/umd cannot have several chunks
-        if (workerChunk && (output.format === 'iife' || output.format === 'umd')) {
-          this.error(`[unplugin-elf] ${output.format} output is a single file, but run({ worker: true }) needs the worker entry as a chunk of its own: use format 'es' (or 'cjs' for Node), or set the plugin option worker: false (then pass run() a worker factory)`);
+        const single = output.format === 'iife' || output.format === 'umd';
+        if (single && workerChunk) {
+          this.error(`[unplugin-elf] ${output.format} output is a single file, but run({ worker: true }) needs the worker entry as a chunk of its own: use format 'es' (or 'cjs' for Node), or set the plugin options worker: false (then pass run() a worker factory) and lift: false`);
+        }
+        if (single && lifterImported) {
+          this.error(`[unplugin-elf] ${output.format} output is a single file, but the run-time lifter is a lazy chunk of its own (binaryen, fetched only when a program needs it): use format 'es', or set the plugin option lift: false`);
         }
         return null;
       },
@@ -239,7 +251,7 @@ export const unpluginFactory: UnpluginFactory<Options | undefined> = (raw, meta)
         esbuild = { build };
         build.onEnd(async (result) => {
           const worker = await esbuild?.worker?.catch(() => undefined);
-          if (worker) esbuildAssets.set(worker.file, worker.code);
+          if (worker) for (const [file, code] of worker.files) esbuildAssets.set(file, code);
           const dir = esbuildOutDir(build);
           if (result.errors.length || !esbuildAssets.size || !dir) return;
           if (build.initialOptions.write === false) {

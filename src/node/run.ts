@@ -64,6 +64,7 @@ export async function runNode(module: WebAssembly.Module, meta: TranslationMeta,
     return wasi.wasiImport as WasiImports;
   };
   return runGuest(module, meta, {
+    loadLifter: () => import('../lift/runtime-lift.ts'),
     ...opts,
     isatty: (wasiFd) => wasiFd >= 0 && wasiFd <= 2 && ttys[wasiFd] === true,
     winsize,

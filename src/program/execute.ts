@@ -3,6 +3,7 @@
 // caller's thread and by the worker entry.
 import { WASI } from '@bjorn3/browser_wasi_shim';
 import type { TranslationMeta } from '../meta.ts';
+import type { LifterLoader } from '../runtime/lifting.ts';
 import { runGuest } from '../runtime/process.ts';
 import type { WasiImports } from '../runtime/wasi.ts';
 import { buildRoot, collectFiles } from './fs.ts';
@@ -27,7 +28,7 @@ export function execPathOf(name: string): string {
   return name.startsWith('/') ? name : `/bin/${name}`;
 }
 
-export async function execute(name: string, module: WebAssembly.Module, meta: TranslationMeta, options: PlainRunOptions, streams: Streams = {}): Promise<RunResult> {
+export async function execute(name: string, module: WebAssembly.Module, meta: TranslationMeta, options: PlainRunOptions, streams: Streams = {}, loadLifter?: LifterLoader): Promise<RunResult> {
   const cwd = options.cwd ?? '/';
   const stdout = new OutputSink(streams.onStdout);
   const stderr = new OutputSink(streams.onStderr);
@@ -52,6 +53,7 @@ export async function execute(name: string, module: WebAssembly.Module, meta: Tr
       execPath: execPathOf(name),
       rootFd: 3,
       makeWasi,
+      loadLifter,
     });
   } catch (e) {
     if (e instanceof WebAssembly.LinkError) throw new ProgramError(name, 'BAD_MODULE', `not a translated program: ${e.message}`, { cause: e });

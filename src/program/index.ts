@@ -51,7 +51,7 @@ export function createProgram(name: string, source: ProgramSource): ElfProgram {
       options.signal?.throwIfAborted();
       const streams = { onStdout: options.onStdout, onStderr: options.onStderr };
       const plain = plainOptions(source.fileUrls ? { ...options, files: { ...files, ...options.files } } : options);
-      if (!options.worker) return execute(name, module, meta, plain, streams);
+      if (!options.worker) return execute(name, module, meta, plain, streams, source.lifter);
       let worker: WorkerLike;
       let owned: boolean;
       try {

@@ -3,9 +3,13 @@
 import { execute } from './execute.ts';
 import { isRequest, listen, serializeError, type RunRequest, type WorkerReply } from './protocol.ts';
 import type { WorkerLike } from './types.ts';
+import type { LifterLoader } from '../runtime/lifting.ts';
 
-/** Serves run requests arriving on `port` (a worker's global scope or Node's parentPort). */
-export function serveWorker(port: WorkerLike): void {
+/**
+ * Serves run requests arriving on `port` (a worker's global scope or Node's parentPort).
+ * `lifter` loads the run-time lifter on a program's first miss (worker.ts passes a lazy import).
+ */
+export function serveWorker(port: WorkerLike, lifter?: LifterLoader): void {
   const post = (reply: WorkerReply, transfer: ArrayBuffer[] = []): void => port.postMessage(reply, transfer);
   const handle = async (req: RunRequest): Promise<void> => {
     const { id } = req;
@@ -13,7 +17,7 @@ export function serveWorker(port: WorkerLike): void {
       const result = await execute(req.name, req.module, req.meta, req.options, {
         onStdout: req.stream[0] ? (text) => post({ kind: 'elf2wasm:out', id, fd: 1, text }) : undefined,
         onStderr: req.stream[1] ? (text) => post({ kind: 'elf2wasm:out', id, fd: 2, text }) : undefined,
-      });
+      }, lifter);
       // the file contents are copies made for this reply: hand their buffers over
       const transfer = Object.values(result.files ?? {}).map((b) => b.buffer as ArrayBuffer);
       post({ kind: 'elf2wasm:done', id, result }, transfer);

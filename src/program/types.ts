@@ -1,6 +1,7 @@
 // The program API: what a bundler plugin's generated loader module exports for each translated
 // executable. Isomorphic (browsers, workers, Node); no `node:` imports anywhere in src/program.
 import type { TranslationMeta } from '../meta.ts';
+import type { LifterLoader } from '../runtime/lifting.ts';
 
 /** Where a program's translated module comes from. At least one of `module`, `bytes`, `load`
  *  or `url` is needed; the first present in that order is used. */
@@ -24,6 +25,13 @@ export interface ProgramSource {
   /** files every run sees (absolute guest path → the URL of its contents), fetched with the
    *  module; a run's own `files` are laid over them */
   fileUrls?: Record<string, string | URL>;
+  /**
+   * loads the run-time lifter for runs on the caller's thread, e.g.
+   * `() => import('unplugin-elf/lifter')` (the plugin's loader modules do this): code the build
+   * did not translate is then lifted when reached (binaryen loads on the first such miss). Worker
+   * runs bring their own (the worker entry imports it lazily).
+   */
+  lifter?: LifterLoader;
 }
 
 export interface RunOptions {

@@ -27,13 +27,18 @@ export interface LiftOptions {
   /** false: a miss is a SIGSEGV trap, as before run-time lifting existed */
   enabled: boolean;
   trace?: (line: string) => void;
-  /** loads the lifter (a dynamic import; injectable for hosts that bundle differently) */
-  loadLifter?: () => Promise<RuntimeLifter>;
+  /**
+   * loads the lifter (src/lift/runtime-lift.ts, the package's `unplugin-elf/lifter`) on the first
+   * miss: each host brings it in its own way (a dynamic import in Node and in workers, a lazy chunk
+   * in a bundle), because it carries binaryen. Without it a miss is a SIGSEGV naming the address.
+   */
+  loadLifter?: LifterLoader;
 }
 
-interface LiftedFunction { start: number; end: number; added: number[] }
+/** a lifter, or a module namespace exporting one as `runtimeLifter` (`() => import('unplugin-elf/lifter')`) */
+export type LifterLoader = () => Promise<RuntimeLifter | { runtimeLifter: RuntimeLifter }>;
 
-const loadDefaultLifter = async (): Promise<RuntimeLifter> => (await import('../lift/runtime-lift.ts')).runtimeLifter;
+interface LiftedFunction { start: number; end: number; added: number[] }
 
 export class RuntimeCode {
   readonly stats: LiftStats = { lifts: 0, functions: 0, instructions: 0, millis: 0 };
@@ -62,6 +67,7 @@ export class RuntimeCode {
     const pc = Number(BigInt.asUintN(64, pcValue));
     if (!this.opts.enabled || pcValue >= 2n ** 32n || !this.executable(pc)) throw this.unknown(pc);
     if (!this.lifter) {
+      if (!this.opts.loadLifter) throw new GuestTrap(TrapKind.UnknownTarget, pc, BigInt(pc), this.meta.symbols, 'run-time lifting is not available in this host (no lifter was given)');
       if (this.nested) throw new GuestTrap(TrapKind.UnknownTarget, pc, BigInt(pc), this.meta.symbols, 'the run-time lifter cannot load inside a signal handler');
       throw new LiftPending(pc);
     }
@@ -80,7 +86,10 @@ export class RuntimeCode {
 
   /** the top-level loop's part of a miss: load the lifter, lift, compile asynchronously */
   async complete(p: LiftPending): Promise<void> {
-    this.lifter ??= await (this.opts.loadLifter ?? loadDefaultLifter)();
+    if (!this.lifter) {
+      const loaded = await this.opts.loadLifter!();
+      this.lifter = 'runtimeLifter' in loaded ? loaded.runtimeLifter : loaded;
+    }
     const lifted = p.lifted ?? this.liftCode(p.pc);
     if (!lifted.functions.length) throw this.unknown(p.pc);
     this.install(lifted, await WebAssembly.compile(lifted.wasm as Uint8Array<ArrayBuffer>));

@@ -8,14 +8,14 @@ import { asGuestFault, describePc, GuestExit, GuestFault, GuestKilled, GuestTrap
 import { Guest, type GuestOptions } from './guest.ts';
 import type { WasiImports } from './wasi.ts';
 import { hardwareFma } from './fma.ts';
-import { LiftPending, RuntimeCode, type LiftOptions } from './lifting.ts';
+import { LiftPending, RuntimeCode, type LifterLoader } from './lifting.ts';
 
 export interface RunOptions extends GuestOptions {
   /** Creates the WASI imports bound to the instance's memory, e.g. node:wasi after
    *  `wasi.initialize(instance)` or browser_wasi_shim after `wasi.inst = instance`. */
   makeWasi(instance: WebAssembly.Instance): WasiImports;
-  /** how the run-time lifter is loaded (default: a dynamic import of src/lift/runtime-lift.ts) */
-  loadLifter?: LiftOptions['loadLifter'];
+  /** loads the run-time lifter on the first miss (see LiftOptions); without it misses are faults */
+  loadLifter?: LifterLoader;
   /** told once the run ends: what was lifted at run time (stats, entry PCs for learning builds) */
   onLiftStats?: (code: RuntimeCode) => void;
 }

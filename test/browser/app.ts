@@ -84,7 +84,8 @@ export function makePageApp({ installed, cacheDir }: { installed: boolean; cache
     mkdirSync(pkg);
     copyFileSync(join(ROOT, 'package.json'), join(pkg, 'package.json'));
     cpSync(join(ROOT, 'dist'), join(pkg, 'dist'), { recursive: true });
-    symlinkSync(join(ROOT, 'node_modules/@bjorn3'), join(app.dir, 'node_modules/@bjorn3'), 'dir');
+    // its dependencies, as npm installs them: the WASI shim, binaryen (the run-time lifter's chunk)
+    for (const dep of ['@bjorn3', 'binaryen']) symlinkSync(join(ROOT, 'node_modules', dep), join(app.dir, 'node_modules', dep), 'dir');
   }
   copyFileSync(join(FIXTURES, 'bin/progs-musl-O2'), join(app.dir, 'progs.elf'));
   for (const [name, text] of Object.entries(catfiles.files ?? {})) {
@@ -111,7 +112,7 @@ function resolveBare(app: App): Plugin {
     name: 'resolve-bare',
     resolveId(source) {
       // the package's exports have an import condition only (createRequire cannot resolve them)
-      const own = /^unplugin-elf\/(program|worker)$/.exec(source);
+      const own = /^unplugin-elf\/(program|worker|lifter)$/.exec(source);
       if (own) return join(app.dir, `node_modules/unplugin-elf/dist/${own[1]}.js`);
       if (/^[@\w]/.test(source)) return require.resolve(source);
       return null;

@@ -107,13 +107,13 @@ describe('files option', () => {
 describe('rollup single-file output (iife)', () => {
   const app = makeApp();
   afterAll(() => removeApp(app));
-  const iife = async (worker?: boolean): Promise<string> => {
+  const iife = async (worker?: boolean, lift?: boolean): Promise<string> => {
     const { rollup } = await import('rollup');
     // the program API bundled (as @rollup/plugin-node-resolve would resolve it)
-    const resolveApi = { name: 'resolve-api', resolveId: (source: string) => (/^unplugin-elf\/(program|worker)$/.test(source) ? join(ROOT, `dist/${source.slice(13)}.js`) : null) };
-    const bundle = await rollup({ input: join(app.dir, 'main.js'), plugins: [elfRollup({ root: app.dir, cacheDir: app.cacheDir, quiet: true, worker }), resolveApi], onwarn: () => {} });
+    const resolveApi = { name: 'resolve-api', resolveId: (source: string) => (/^unplugin-elf\/(program|worker|lifter)$/.test(source) ? join(ROOT, `dist/${source.slice(13)}.js`) : null) };
+    const bundle = await rollup({ input: join(app.dir, 'main.js'), plugins: [elfRollup({ root: app.dir, cacheDir: app.cacheDir, quiet: true, worker, lift }), resolveApi], onwarn: () => {} });
     try {
-      const out = join(app.dir, `dist-${String(worker)}`);
+      const out = join(app.dir, `dist-${String(worker)}-${String(lift)}`);
       await bundle.write({ dir: out, format: 'iife', entryFileNames: 'main.js' });
       return out;
     } finally {
@@ -125,8 +125,12 @@ describe('rollup single-file output (iife)', () => {
     await expect(iife()).rejects.toThrow(/iife output is a single file, but run\(\{ worker: true \}\) needs the worker entry as a chunk.*worker: false/);
   });
 
-  it('builds with worker: false', async () => {
-    const out = await iife(false);
+  it('fails with a message saying what to do when the run-time lifter cannot be a chunk', async () => {
+    await expect(iife(false)).rejects.toThrow(/iife output is a single file, but the run-time lifter is a lazy chunk.*lift: false/);
+  });
+
+  it('builds with worker: false and lift: false', async () => {
+    const out = await iife(false, false);
     expect(listFiles(out).filter((f) => f.endsWith('.js'))).toEqual(['main.js']);
   });
 });
@@ -140,7 +144,14 @@ describe('esbuild without writing', () => {
     const { build } = await import('esbuild');
     const r = await build({ absWorkingDir: app.dir, entryPoints: ['main.js'], bundle: true, format: 'esm', platform: 'node', outdir: 'out', write: false, logLevel: 'silent', plugins: [elfEsbuild(options)] });
     const names = r.outputFiles.map((f) => f.path.slice(join(app.dir, 'out').length + 1)).sort();
-    expect(names).toEqual([expect.stringMatching(/^hello-[0-9a-f]{8}\.wasm$/), 'main.js', expect.stringMatching(/^unplugin-elf-worker-[0-9a-f]{8}\.js$/)]);
+    const worker = names.filter((n) => /^unplugin-elf-worker-\w{8}\.js$/.test(n));
+    const chunks = names.filter((n) => /^unplugin-elf-(?!worker-).+\.js$/.test(n));
+    expect(names).toEqual([expect.stringMatching(/^hello-[0-9a-f]{8}\.wasm$/), 'main.js', ...[...chunks, ...worker].sort()]);
+    // the worker's run-time lifter (binaryen) is a chunk of its own, loaded only on a miss
+    expect(worker).toHaveLength(1);
+    const size = (n: string) => r.outputFiles.find((f) => f.path.endsWith(`/${n}`))!.contents.byteLength;
+    expect(size(worker[0]!)).toBeLessThan(1 << 20);
+    expect(chunks.some((c) => size(c) > 10 << 20)).toBe(true);
     const wasm = r.outputFiles.find((f) => f.path.endsWith('.wasm'))!;
     expect(WebAssembly.validate(wasm.contents as Uint8Array<ArrayBuffer>)).toBe(true);
     expect(existsSync(join(app.dir, 'out'))).toBe(false);
