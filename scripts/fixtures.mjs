@@ -14,14 +14,24 @@
 //                  (the second run checks that the output is deterministic)
 //   --case NAME    restrict recording/verification to the named case(s)
 //
-// Inputs:   test/fixtures/src/{main.c,hello.c,progs/*.c}, test/fixtures/cases.json,
+// Inputs:   test/fixtures/src/{main.c,hello.c,progs/*.c,cxx/cxx.cc}, test/fixtures/cases.json,
+//           test/fixtures/cxx-cases.json,
 //           playground/demo/{nn,calc}.elf (built by playground/demo/build.sh, only run here)
-// Outputs:  test/fixtures/bin/{progs-glibc-O0,progs-glibc-O2,progs-musl-O2,hello-glibc,hello-musl}
+// Outputs:  test/fixtures/bin/{progs-glibc-O0,progs-glibc-O2,progs-musl-O2,hello-glibc,hello-musl,
+//                               cxx-O0,cxx-O2}
 //           test/fixtures/bin/.sources.sha256   (hash of sources + this script + toolchain)
 //           test/fixtures/src/progs.def          (X-macro list of programs, generated)
 //           test/fixtures/expected/BUILD/CASE.json  ({stdout, stderr, status})
 //           test/fixtures/expected/playground/CASE.json
 //           test/fixtures/expected/.stamp.sha256 (hash of binaries + cases + qemu)
+//
+// Stripped builds are not committed: the tests derive them with test/helpers/strip-elf.mjs (pure
+// JS). When recording, every case also runs under qemu on that stripped copy of its build, which
+// must behave identically (and `readelf -s` must find no symbols in it).
+//
+// qemu's own report of a guest killed by a core-dumping signal ("qemu: uncaught target signal 6
+// (Aborted) - core dumped") is not the guest's output (Linux prints nothing; a shell prints
+// "Aborted"): it is removed from the recorded stderr. Any other "qemu: " line is a problem.
 //
 // No dependencies beyond Node itself. The binaries and expectations are
 // committed, so `npm test` never needs the cross toolchain or qemu.
@@ -32,6 +42,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { stripSymbols } from '../test/helpers/strip-elf.mjs';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const FIX = path.join(ROOT, 'test/fixtures');
@@ -40,13 +51,16 @@ const PROGS_DIR = path.join(SRC, 'progs');
 const BIN = path.join(FIX, 'bin');
 const EXPECTED = path.join(FIX, 'expected');
 const CASES_FILE = path.join(FIX, 'cases.json');
+const CXX_CASES_FILE = path.join(FIX, 'cxx-cases.json');
 const SOURCES_HASH_FILE = path.join(BIN, '.sources.sha256');
 const STAMP_FILE = path.join(EXPECTED, '.stamp.sha256');
 
 const GLIBC_CC = 'aarch64-linux-gnu-gcc';
 const MUSL_CC = 'aarch64-linux-musl-gcc';
+const GLIBC_CXX = 'aarch64-linux-gnu-g++';
+const READELF = 'aarch64-linux-gnu-readelf';
 const QEMU = 'qemu-aarch64';
-const REQUIRED_TOOLS = [GLIBC_CC, MUSL_CC, QEMU, 'file'];
+const REQUIRED_TOOLS = [GLIBC_CC, MUSL_CC, GLIBC_CXX, READELF, QEMU, 'file'];
 
 const COMMON_FLAGS = ['-static', '-g0', '-std=gnu17', '-Wall', '-Wextra'];
 const MAX_PROGS_SIZE = 1.5 * 1024 * 1024;
@@ -61,6 +75,13 @@ const PROGS_BUILDS = [
 const HELLO_BUILDS = [
   { name: 'hello-glibc', cc: GLIBC_CC, opt: '-O2' },
   { name: 'hello-musl', cc: MUSL_CC, opt: '-O2' },
+];
+/** The C++ exception fixtures (src/cxx/cxx.cc): `cxx NAME`, cases in cxx-cases.json. Kept small:
+ * no iostream, unused sections collected. */
+const CXX_FLAGS = ['-static', '-g0', '-std=gnu++17', '-Wall', '-Wextra', '-Wno-terminate', '-ffunction-sections', '-Wl,--gc-sections'];
+const CXX_BUILDS = [
+  { name: 'cxx-O0', cc: GLIBC_CXX, opt: '-O0', flags: CXX_FLAGS },
+  { name: 'cxx-O2', cc: GLIBC_CXX, opt: '-O2', flags: CXX_FLAGS },
 ];
 const HELLO_CASES = [
   { name: 'noargs', args: [] },
@@ -207,7 +228,7 @@ function sourcesHash() {
   const h = createHash('sha256');
   for (const f of listSourceFiles()) h.update(`${path.relative(SRC, f)}\0`).update(fs.readFileSync(f)).update('\0');
   h.update(fs.readFileSync(fileURLToPath(import.meta.url)));
-  for (const cc of [GLIBC_CC, MUSL_CC]) h.update(`${cc}\0${toolchainFingerprint(cc)}\0`);
+  for (const cc of [GLIBC_CC, MUSL_CC, GLIBC_CXX]) h.update(`${cc}\0${toolchainFingerprint(cc)}\0`);
   return h.digest('hex');
 }
 
@@ -217,7 +238,7 @@ function sourcesHash() {
 function compile(build, inputs) {
   const out = path.join(BIN, build.name);
   const tmpOut = `${out}.tmp`;
-  const args = [...COMMON_FLAGS, build.opt, '-o', tmpOut, ...inputs, '-lm'];
+  const args = [...(build.flags ?? COMMON_FLAGS), build.opt, '-o', tmpOut, ...inputs, '-lm'];
   const r = run(build.cc, args, { cwd: SRC });
   if (r.status !== 0 || !fs.existsSync(tmpOut)) {
     fs.rmSync(tmpOut, { force: true });
@@ -240,6 +261,7 @@ function buildAll(names) {
   const results = [];
   for (const b of PROGS_BUILDS) results.push({ name: b.name, ...compile(b, progInputs) });
   for (const b of HELLO_BUILDS) results.push({ name: b.name, ...compile(b, ['hello.c']) });
+  for (const b of CXX_BUILDS) results.push({ name: b.name, ...compile(b, ['cxx/cxx.cc']) });
   return results;
 }
 
@@ -277,6 +299,23 @@ function loadCases(progNames) {
   return cases;
 }
 
+function loadCxxCases() {
+  let cases;
+  try {
+    cases = JSON.parse(fs.readFileSync(CXX_CASES_FILE, 'utf8'));
+  } catch (e) {
+    die(`cannot read ${rel(CXX_CASES_FILE)}: ${e.message}`);
+  }
+  if (!Array.isArray(cases)) die(`${rel(CXX_CASES_FILE)} must be an array of cases`);
+  for (const c of cases) {
+    if (typeof c.name !== 'string' || !/^[A-Za-z0-9_.-]+$/.test(c.name)) die(`cxx: bad case name ${JSON.stringify(c.name)}`);
+    if (!Array.isArray(c.args) || c.args.some((a) => typeof a !== 'string')) die(`cxx case ${c.name}: "args" must be an array of strings`);
+  }
+  return cases;
+}
+
+const QEMU_SIGNAL_REPORT = /^qemu: uncaught target signal \d+ \([^)\n]*\) - core dumped\n/m;
+
 const utf8 = new TextDecoder('utf-8', { fatal: true });
 
 function encodeStream(buf, key, out) {
@@ -312,7 +351,7 @@ function runUnderQemu(qemu, binary, argvTail, { env = {}, stdin = '', tmpdir = f
     const status = r.status ?? 128 + (os.constants.signals[r.signal] ?? 0);
     const result = {};
     encodeStream(r.stdout, 'stdout', result);
-    encodeStream(r.stderr, 'stderr', result);
+    encodeStream(r.signal ? Buffer.from(r.stderr.toString('latin1').replace(QEMU_SIGNAL_REPORT, ''), 'latin1') : r.stderr, 'stderr', result);
     result.status = status;
     return result;
   } finally {
@@ -322,7 +361,7 @@ function runUnderQemu(qemu, binary, argvTail, { env = {}, stdin = '', tmpdir = f
 }
 
 /** All (build, case) pairs to run. */
-function jobs(cases) {
+function jobs(cases, cxxCases) {
   const list = [];
   for (const b of PROGS_BUILDS)
     for (const c of cases)
@@ -332,9 +371,13 @@ function jobs(cases) {
         caseName: c.name,
         argv: [c.prog, ...(c.args ?? [])],
         opts: { env: c.env ?? {}, stdin: c.stdin ?? '', tmpdir: !!c.tmpdir, files: c.files ?? {} },
+        strippable: true,
       });
   for (const b of HELLO_BUILDS)
     for (const c of HELLO_CASES) list.push({ build: b.name, bin: path.join(BIN, b.name), caseName: c.name, argv: c.args, opts: {} });
+  for (const b of CXX_BUILDS)
+    for (const c of cxxCases)
+      list.push({ build: b.name, bin: path.join(BIN, b.name), caseName: c.name, argv: c.args, opts: { env: c.env ?? {} }, strippable: true });
   for (const c of PLAYGROUND_CASES)
     list.push({ build: 'playground', bin: path.join(PLAYGROUND, c.elf), caseName: c.name, argv: [], opts: { env: c.env, stdin: c.stdin } });
   return list;
@@ -342,8 +385,23 @@ function jobs(cases) {
 
 const canonical = (o) => JSON.stringify(o, null, 2) + '\n';
 
-function recordAll(qemu, cases, { once, only }) {
-  const list = jobs(cases).filter((j) => !only.length || only.includes(j.caseName));
+/** A stripped copy of a build (test/helpers/strip-elf.mjs, as the tests make it), checked with
+ * readelf to hold no symbols; cached per build for this run of the script. */
+const strippedCopies = new Map();
+let strippedDir;
+function strippedCopy(build, bin, problems) {
+  if (strippedCopies.has(build)) return strippedCopies.get(build);
+  strippedDir ??= fs.mkdtempSync(path.join(os.tmpdir(), 'fixtures-stripped-'));
+  const out = path.join(strippedDir, `${build}-stripped`);
+  fs.writeFileSync(out, stripSymbols(fs.readFileSync(bin)).bytes, { mode: 0o755 });
+  const syms = run(READELF, ['-W', '-s', out]);
+  if (syms.status !== 0 || /Symbol table/.test(syms.stdout)) problems.push(`${build}: the stripped copy still has a symbol table:\n${syms.stdout}${syms.stderr}`);
+  strippedCopies.set(build, out);
+  return out;
+}
+
+function recordAll(qemu, cases, cxxCases, { once, only }) {
+  const list = jobs(cases, cxxCases).filter((j) => !only.length || only.includes(j.caseName));
   const problems = [];
   const results = new Map(); // caseName -> Map(build -> result)
   let n = 0;
@@ -359,6 +417,10 @@ function recordAll(qemu, cases, { once, only }) {
       if (canonical(r1) !== canonical(r2)) problems.push(`${j.build}/${j.caseName}: output differs between two runs`);
     }
     if (/^qemu: /m.test(r1.stderr)) problems.push(`${j.build}/${j.caseName}: qemu reported: ${r1.stderr.trim()}`);
+    if (j.strippable) {
+      const rs = runUnderQemu(qemu, strippedCopy(j.build, j.bin, problems), j.argv, j.opts);
+      if (rs.timeout || canonical(rs) !== canonical(r1)) problems.push(`${j.build}/${j.caseName}: the stripped binary behaves differently`);
+    }
     const dir = path.join(EXPECTED, j.build);
     fs.mkdirSync(dir, { recursive: true });
     const file = path.join(dir, `${j.caseName}.json`);
@@ -372,10 +434,11 @@ function recordAll(qemu, cases, { once, only }) {
 }
 
 /** Removes expectation files for cases or builds that no longer exist. */
-function pruneExpected(cases) {
+function pruneExpected(cases, cxxCases) {
   const wanted = new Map();
   for (const b of PROGS_BUILDS) wanted.set(b.name, new Set(cases.map((c) => `${c.name}.json`)));
   for (const b of HELLO_BUILDS) wanted.set(b.name, new Set(HELLO_CASES.map((c) => `${c.name}.json`)));
+  for (const b of CXX_BUILDS) wanted.set(b.name, new Set(cxxCases.map((c) => `${c.name}.json`)));
   wanted.set('playground', new Set(PLAYGROUND_CASES.map((c) => `${c.name}.json`)));
   const removed = [];
   if (!fs.existsSync(EXPECTED)) return removed;
@@ -394,8 +457,8 @@ function pruneExpected(cases) {
   return removed;
 }
 
-function verifyAll(qemu, cases, only) {
-  const list = jobs(cases).filter((j) => !only.length || only.includes(j.caseName));
+function verifyAll(qemu, cases, cxxCases, only) {
+  const list = jobs(cases, cxxCases).filter((j) => !only.length || only.includes(j.caseName));
   const failures = [];
   for (const j of list) {
     const file = path.join(EXPECTED, j.build, `${j.caseName}.json`);
@@ -410,15 +473,17 @@ function verifyAll(qemu, cases, only) {
   return { failures, count: list.length };
 }
 
-function expectationStamp(qemu, cases) {
+function expectationStamp(qemu, cases, cxxCases) {
   const h = createHash('sha256');
-  for (const b of [...PROGS_BUILDS, ...HELLO_BUILDS]) {
+  for (const b of [...PROGS_BUILDS, ...HELLO_BUILDS, ...CXX_BUILDS]) {
     const p = path.join(BIN, b.name);
     h.update(`${b.name}\0${fs.existsSync(p) ? sha256(fs.readFileSync(p)) : 'missing'}\0`);
   }
   for (const c of PLAYGROUND_CASES) h.update(`${c.elf}\0${sha256(fs.readFileSync(path.join(PLAYGROUND, c.elf)))}\0`);
   h.update(canonical(cases));
   h.update(canonical(HELLO_CASES));
+  h.update(canonical(cxxCases));
+  h.update(fs.readFileSync(path.join(ROOT, 'test/helpers/strip-elf.mjs')));
   h.update(canonical(PLAYGROUND_CASES));
   h.update(run(qemu, ['--version']).stdout);
   h.update(fs.readFileSync(fileURLToPath(import.meta.url)));
@@ -449,7 +514,7 @@ function main() {
 
   if (opts.verify) {
     const cases = loadCases(names);
-    const { failures, count } = verifyAll(qemu, cases, opts.cases);
+    const { failures, count } = verifyAll(qemu, cases, loadCxxCases(), opts.cases);
     for (const f of failures) console.error(`  FAIL ${f}`);
     console.log(`verify: ${count - failures.length}/${count} runs match the recorded expectations`);
     process.exit(failures.length ? 1 : 0);
@@ -458,7 +523,7 @@ function main() {
   // 1. Build.
   if (!opts.recordOnly) {
     const hash = sourcesHash();
-    const allBuilt = [...PROGS_BUILDS, ...HELLO_BUILDS].every((b) => fs.existsSync(path.join(BIN, b.name)));
+    const allBuilt = [...PROGS_BUILDS, ...HELLO_BUILDS, ...CXX_BUILDS].every((b) => fs.existsSync(path.join(BIN, b.name)));
     const old = fs.existsSync(SOURCES_HASH_FILE) ? fs.readFileSync(SOURCES_HASH_FILE, 'utf8').trim() : '';
     if (!opts.force && allBuilt && old === hash) {
       console.log(`build: up to date (${rel(SOURCES_HASH_FILE)} matches), use --force to rebuild`);
@@ -477,20 +542,23 @@ function main() {
 
   // 2. Record.
   const cases = loadCases(names);
-  const stamp = expectationStamp(qemu, cases);
+  const cxxCases = loadCxxCases();
+  const stamp = expectationStamp(qemu, cases, cxxCases);
   const oldStamp = fs.existsSync(STAMP_FILE) ? fs.readFileSync(STAMP_FILE, 'utf8').trim() : '';
   if (!opts.force && !opts.cases.length && oldStamp === stamp) {
     console.log(`record: up to date (${rel(STAMP_FILE)} matches), use --force to re-record`);
     return;
   }
-  const removed = opts.cases.length ? [] : pruneExpected(cases);
+  const removed = opts.cases.length ? [] : pruneExpected(cases, cxxCases);
   for (const r of removed) console.log(`  removed stale expectation ${r}`);
   console.log(
-    `record: ${cases.length} cases x ${PROGS_BUILDS.length} builds + ${HELLO_CASES.length} x ${HELLO_BUILDS.length} hello runs + ${PLAYGROUND_CASES.length} playground runs` +
+    `record: ${cases.length} cases x ${PROGS_BUILDS.length} builds + ${HELLO_CASES.length} x ${HELLO_BUILDS.length} hello runs + ` +
+      `${cxxCases.length} x ${CXX_BUILDS.length} C++ runs + ${PLAYGROUND_CASES.length} playground runs` +
       (opts.cases.length ? `, restricted to ${opts.cases.join(', ')}` : '') +
-      (opts.once ? '' : ' (each run twice to check determinism)'),
+      (opts.once ? '' : ' (each run twice to check determinism)') + ', progs and C++ cases also on their stripped builds',
   );
-  const { results, problems, count } = recordAll(qemu, cases, { once: opts.once, only: opts.cases });
+  const { results, problems, count } = recordAll(qemu, cases, cxxCases, { once: opts.once, only: opts.cases });
+  if (strippedDir) fs.rmSync(strippedDir, { recursive: true, force: true });
   const statusCounts = {};
   for (const byBuild of results.values())
     for (const r of byBuild.values()) statusCounts[r.status] = (statusCounts[r.status] ?? 0) + 1;
