@@ -1,4 +1,4 @@
-// Deterministic random numbers for the FP tests (xorshift32); FP_SEED in the environment
+// Deterministic random numbers for tests (xorshift32); FP_SEED in the environment
 // replays another sequence.
 export function rng(defaultSeed: number): { rnd32(): number; rnd64(): bigint; rndInt(n: number): number } {
   let seed = Number(process.env.FP_SEED ?? defaultSeed) >>> 0 || 1;
