@@ -92,37 +92,57 @@ export async function runQemu(path: string, c: RealCase, timeoutMs: number): Pro
 }
 
 const require = createRequire(import.meta.url);
+/** a worker's start-up: tsx, the sources and the run-time lifter (slow on a loaded machine) */
+const READY_TIMEOUT_MS = 300_000;
 
 /** Worker threads running translated cases, each run bounded in time (the worker is replaced). */
 class RunPool {
   private idle: Worker[] = [];
-  private waiting: ((w: Worker) => void)[] = [];
+  private waiting: { res: (w: Worker) => void; rej: (e: unknown) => void }[] = [];
   private all = new Set<Worker>();
   private nextId = 1;
 
   constructor(private init: WorkerInit, private size: number) {}
 
-  private spawn(): Worker {
-    // tsx's ESM API (its `import` export; require.resolve finds the CommonJS one beside it)
+  private spawn(): Promise<Worker> {
     const tsx = pathToFileURL(require.resolve('tsx/esm/api').replace(/\.cjs$/, '.mjs')).href;
     const boot = `import(${JSON.stringify(tsx)}).then((m) => { m.register(); return import(${JSON.stringify(pathToFileURL(WORKER).href)}); })`;
     const w = new Worker(boot, { eval: true, stdout: false, stderr: false });
     w.unref();
-    w.postMessage(this.init);
     this.all.add(w);
-    return w;
+    // ready once it has loaded the sources and the run-time lifter (see run-worker.ts)
+    return new Promise((res, rej) => {
+      const timer = setTimeout(() => fail(new Error(`worker not ready after ${READY_TIMEOUT_MS} ms`)), READY_TIMEOUT_MS);
+      const fail = (e: Error): void => {
+        clearTimeout(timer);
+        w.off('message', onMessage);
+        this.all.delete(w);
+        void w.terminate();
+        rej(e);
+      };
+      const onMessage = (m: WorkerReply): void => {
+        if (!('ready' in m)) return;
+        clearTimeout(timer);
+        w.off('message', onMessage);
+        w.off('error', fail);
+        res(w);
+      };
+      w.on('message', onMessage);
+      w.once('error', fail);
+      w.postMessage(this.init);
+    });
   }
 
   private acquire(): Promise<Worker> {
     const w = this.idle.pop();
     if (w) return Promise.resolve(w);
-    if (this.all.size < this.size) return Promise.resolve(this.spawn());
-    return new Promise((res) => this.waiting.push(res));
+    if (this.all.size < this.size) return this.spawn();
+    return new Promise((res, rej) => this.waiting.push({ res, rej }));
   }
 
   private release(w: Worker): void {
     const next = this.waiting.shift();
-    if (next) next(w);
+    if (next) next.res(w);
     else this.idle.push(w);
   }
 
@@ -130,11 +150,16 @@ class RunPool {
     this.all.delete(w);
     void w.terminate();
     const next = this.waiting.shift();
-    if (next) next(this.spawn());
+    if (next) this.spawn().then(next.res, next.rej);
   }
 
   async run(job: Omit<WorkerJob, 'kind' | 'id'>, timeoutMs: number): Promise<{ status: number } | { error: string }> {
-    const w = await this.acquire();
+    let w: Worker;
+    try {
+      w = await this.acquire();
+    } catch (e) {
+      return { error: e instanceof Error ? e.message : String(e) };
+    }
     const id = this.nextId++;
     return new Promise((res) => {
       const done = (r: { status: number } | { error: string }, healthy: boolean): void => {
@@ -147,7 +172,7 @@ class RunPool {
         res(r);
       };
       const onMessage = (m: WorkerReply): void => {
-        if (m.id !== id) return;
+        if ('ready' in m || m.id !== id) return;
         done('status' in m ? { status: m.status } : { error: m.error }, 'status' in m);
       };
       const onError = (e: Error): void => done({ error: `worker error: ${e.stack ?? e.message}` }, false);
@@ -180,9 +205,10 @@ async function runTranslated(pool: RunPool, path: string, c: RealCase, timeoutMs
 }
 
 export interface RealSuiteOptions {
-  /** translated runs in flight at once (worker threads; default 2) */
+  /** translated runs in flight at once (worker threads, each loading the run-time lifter; default 1:
+   *  vitest already runs two test files at once on the two-core CI machine) */
   concurrency?: number;
-  /** per-run limit for qemu and for the translated run (default 60 s) */
+  /** per-run limit for qemu and for the translated run (default 120 s) */
   timeoutMs?: number;
 }
 
@@ -205,7 +231,7 @@ const text = (b: Buffer): string => b.toString('utf8');
  * skips) when the binary has not been fetched.
  */
 export function realSuite(title: string, binary: string, cases: RealCase[], opts: RealSuiteOptions = {}): void {
-  const timeoutMs = opts.timeoutMs ?? 60_000;
+  const timeoutMs = opts.timeoutMs ?? 120_000;
   const names = new Set<string>();
   for (const c of cases) {
     if (names.has(c.name)) throw new Error(`duplicate case name ${c.name}`);
@@ -223,7 +249,7 @@ export function realSuite(title: string, binary: string, cases: RealCase[], opts
         const t = await translateReal(path);
         console.log(`${binary}: translated at -O0 in ${(t.millis / 1000).toFixed(1)} s, ${(t.wasmBytes / 1e6).toFixed(1)} MB of Wasm, ` +
           `${t.meta.stats?.functions ?? '?'} functions, ${t.meta.stats?.instructions ?? '?'} instructions`);
-        pool = new RunPool({ kind: 'init', module: t.module, meta: t.meta }, opts.concurrency ?? 2);
+        pool = new RunPool({ kind: 'init', module: t.module, meta: t.meta }, opts.concurrency ?? 1);
       } catch (e) {
         setupError = e;
       }
@@ -239,7 +265,7 @@ export function realSuite(title: string, binary: string, cases: RealCase[], opts
         expect({ stdout: text(t.stdout), stderr: text(t.stderr), status: t.status } satisfies Outcome)
           .toEqual({ stdout: text(q.stdout), stderr: text(q.stderr), status: q.status } satisfies Outcome);
         expect(t.stdout.equals(q.stdout) && t.stderr.equals(q.stderr), 'byte-identical output').toBe(true);
-      }, timeoutMs * 4);
+      }, READY_TIMEOUT_MS + timeoutMs * 6);
     }
   });
 }

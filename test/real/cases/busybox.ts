@@ -87,7 +87,8 @@ export const cases: RealCase[] = [
   bb('ls -1', ['ls', '-1', 'd'], { files: { 'd/b': '', 'd/a': '', 'd/c.txt': '' } }),
   bb('stat -c', ['stat', '-c', '%s %n %F', 'a.txt'], { files: { 'a.txt': text } }),
   bb('cmp differ', ['cmp', 'a', 'b'], { files: { a: 'hello world\n', b: 'hello there\n' } }),
-  bb('env', ['env'], { env: { B: '2', A: 'one two' } }),
+  // one variable: qemu-user reverses the order of the environment it passes to the guest
+  bb('env', ['env'], { env: { A: 'one two' } }),
   bb('getopt', ['getopt', '-o', 'ab:c', '--long', 'long:', '--', '-a', '-b', 'x', '--long=y', 'rest', '-c']),
   bb('uname', ['uname', '-s', '-m']),
   bb('date -u -d @', ['date', '-u', '-d', '@1700000000', '+%Y-%m-%d %H:%M:%S %j %a %b']),
@@ -142,7 +143,7 @@ export const cases: RealCase[] = [
   bb('base64', ['base64'], { stdin: big.slice(0, 500) }),
   bb('base64 -d', ['base64', '-d'], { stdin: Buffer.from(text).toString('base64') }),
   bb('uuencode -m', ['uuencode', '-m', 'name'], { stdin: text }),
-  bb('zcat', ['zcat', 'a.gz'], { files: { 'a.gz': gzipSync(big) } }),
+  bb('gunzip -c', ['gunzip', '-c', 'a.gz'], { files: { 'a.gz': gzipSync(big) } }),
   bb('gzip | gunzip -t', ['gunzip', '-t', 'a.gz'], { files: { 'a.gz': gzipSync(text) } }),
   bb('strings', ['strings', '-n', '3', 'b'], { files: { b: new Uint8Array([0, 1, 104, 105, 106, 0, 2, 3, 97, 98, 0, 120, 121, 122, 119, 10]) } }),
   // calculators
