@@ -19,6 +19,7 @@ function sourceHash(dir = 'src'): string {
 
 export default defineConfig({
   entry: { index: 'src/index.ts', cli: 'src/cli/main.ts', node: 'src/node/index.ts', program: 'src/program/index.ts', worker: 'src/program/worker.ts', lifter: 'src/lift/runtime-lift.ts',
+    'node-module-shim': 'src/bundler/node-module-shim.ts',
     vite: 'src/vite.ts', rollup: 'src/rollup.ts', webpack: 'src/webpack.ts', esbuild: 'src/esbuild.ts', rspack: 'src/rspack.ts' },
   format: ['esm'],
   target: 'node20',

@@ -4,7 +4,7 @@
 import { createHash } from 'node:crypto';
 import { basename, dirname, resolve } from 'node:path';
 import type { OutputFile, PluginBuild } from 'esbuild';
-import { workerEntryFile } from './worker-entry.ts';
+import { isBinaryenNodeModule, nodeModuleShimFile, workerEntryFile } from './worker-entry.ts';
 
 /** the absolute directory esbuild writes the bundle into (undefined when it has none: stdout) */
 export function esbuildOutDir(build: PluginBuild): string | undefined {
@@ -32,6 +32,10 @@ export async function buildEsbuildWorker(build: PluginBuild): Promise<BuiltWorke
     outdir: '/unplugin-elf-worker', entryNames: 'unplugin-elf-worker-[hash]', chunkNames: 'unplugin-elf-[name]-[hash]', outExtension: { '.js': ext },
     platform: o.platform, target: o.target, minify: o.minify, packages: o.packages, external: o.external,
     conditions: o.conditions, mainFields: o.mainFields, alias: o.alias, define: o.define, absWorkingDir: o.absWorkingDir,
+    plugins: [{
+      name: 'unplugin-elf-node-module',
+      setup(b) { b.onResolve({ filter: /^node:module$/ }, (a) => (isBinaryenNodeModule(a.path, a.importer) ? { path: nodeModuleShimFile() } : undefined)); },
+    }],
   });
   const files = new Map(result.outputFiles.filter((f) => f.path.endsWith(ext)).map((f) => [basename(f.path), f.contents]));
   const file = [...files.keys()].find((f) => f.startsWith('unplugin-elf-worker-'));

@@ -15,7 +15,7 @@ import { asset, contentType, dataUrl, expandFiles, relativeUrl, type Asset } fro
 import { buildEsbuildWorker, esbuildOutDir, outputFile, type BuiltWorker } from './esbuild-output.ts';
 import { loaderSource, type WorkerRef } from './loader.ts';
 import { resolveOptions, type Options } from './options.ts';
-import { packageRoot, targetsNode, workerEntryFile } from './worker-entry.ts';
+import { isBinaryenNodeModule, nodeModuleShimFile, packageRoot, targetsNode, workerEntryFile } from './worker-entry.ts';
 
 /** vite's dev server serves translations under this path (below `base`) */
 const DEV_PREFIX = '@unplugin-elf/';
@@ -166,6 +166,10 @@ export const unpluginFactory: UnpluginFactory<Options | undefined> = (raw, meta)
   return {
     name: 'unplugin-elf',
     enforce: 'pre',
+    // binaryen's node:module (see node-module-shim.ts); webpack, rspack and esbuild: in their hooks
+    resolveId(id, importer) {
+      return isBinaryenNodeModule(id, importer) && (meta.framework === 'rollup' || meta.framework === 'vite') ? nodeModuleShimFile() : undefined;
+    },
     load: {
       filter: { id: { include: options.include, exclude: options.exclude } },
       // vite passes `{ ssr }` as a second argument; the other bundlers pass nothing
@@ -183,8 +187,10 @@ export const unpluginFactory: UnpluginFactory<Options | undefined> = (raw, meta)
     },
     vite: {
       config() {
-        // the program API's `new URL(…, import.meta.url)` (its worker) must survive dev pre-bundling
-        return { optimizeDeps: { exclude: ['unplugin-elf'] } };
+        // the program API's `new URL(…, import.meta.url)` (its worker) must survive dev pre-bundling;
+        // the worker loads the run-time lifter as a chunk of its own, which needs ES-module workers
+        // binaryen is pre-bundled up front: discovered on a program's first miss, it would reload the page
+        return { optimizeDeps: { exclude: ['unplugin-elf'], include: ['unplugin-elf > binaryen'] }, worker: { format: 'es' as const } };
       },
       configResolved(config) {
         if (!raw?.root) options = resolveOptions(raw, config.root);
@@ -241,14 +247,17 @@ export const unpluginFactory: UnpluginFactory<Options | undefined> = (raw, meta)
     },
     webpack(compiler) {
       webpackNode = targetsNode(compiler.options.target);
+      shimNodeModule(compiler);
     },
     rspack(compiler) {
       webpackNode = targetsNode(compiler.options.target);
+      shimNodeModule(compiler);
     },
     esbuild: {
       loader: 'js',
       setup(build) {
         esbuild = { build };
+        build.onResolve({ filter: /^node:module$/ }, (a) => (isBinaryenNodeModule(a.path, a.importer) ? { path: nodeModuleShimFile() } : undefined));
         build.onEnd(async (result) => {
           const worker = await esbuild?.worker?.catch(() => undefined);
           if (worker) for (const [file, code] of worker.files) esbuildAssets.set(file, code);
@@ -266,6 +275,17 @@ export const unpluginFactory: UnpluginFactory<Options | undefined> = (raw, meta)
     },
   };
 };
+
+type ReplacementPlugin = new (re: RegExp, replace: (r: { request: string; context: string }) => void) => { apply(compiler: never): void };
+
+/** webpack and rspack: scheme requests (node:…) never reach resolver plugins, so binaryen's
+ *  node:module is replaced by its stand-in before resolution */
+function shimNodeModule(compiler: { webpack: { NormalModuleReplacementPlugin: unknown } }): void {
+  const Plugin = compiler.webpack.NormalModuleReplacementPlugin as ReplacementPlugin;
+  new Plugin(/^node:module$/, (r) => {
+    if (isBinaryenNodeModule(r.request, `${r.context}/`)) r.request = nodeModuleShimFile();
+  }).apply(compiler as never);
+}
 
 /** `this.error` stops the build in a bundler-native way; some adapters only record it, so throw too */
 function fail(ctx: Context, message: string): never {

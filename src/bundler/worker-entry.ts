@@ -27,6 +27,15 @@ export function workerEntryFile(): string {
   return file;
 }
 
+/** binaryen imports `node:module` (under Node only); bundles get this stand-in (node-module-shim.ts) */
+export function nodeModuleShimFile(): string {
+  return join(packageRoot(), 'dist', 'node-module-shim.js');
+}
+
+/** an import of node:module by binaryen, which browser bundlers cannot resolve */
+export const isBinaryenNodeModule = (id: string, importer: string | undefined): boolean =>
+  id === 'node:module' && importer !== undefined && /[\\/]binaryen[\\/]/.test(importer);
+
 /** webpack/rspack `target` values whose output runs in Node (a string, a list, or false) */
 export function targetsNode(target: unknown): boolean {
   const list = Array.isArray(target) ? target : [target];

@@ -27,11 +27,13 @@ export const wcStdin = cases.find((c) => c.name === 'wc-text')?.stdin ?? '';
 /** the catfiles case reads files the plugin bundles (its `files` option: /work/data/ ← data/) */
 const catfiles = cases.find((c) => c.name === 'catfiles')!;
 export const expectedCatfiles = JSON.parse(readFileSync(join(FIXTURES, 'expected/progs-musl-O2/catfiles.json'), 'utf8')) as Expected;
+/** the jit case writes machine code at run time: only the run-time lifter can run it */
+export const expectedJit = JSON.parse(readFileSync(join(FIXTURES, 'expected/progs-musl-O2/jit.json'), 'utf8')) as Expected;
 
 // --- the page ---------------------------------------------------------------------------------
 
 /** one run's elements: `${id}-out`, `-err`, `-status` (exit code, or "error"), `-error` */
-const RUNS = ['main', 'worker', 'wc', 'files'] as const;
+const RUNS = ['main', 'worker', 'wc', 'files', 'jit', 'jitWorker'] as const;
 export type RunId = (typeof RUNS)[number];
 
 function html(script: string): string {
@@ -66,6 +68,8 @@ async function main() {
   await step('wc', () => progs.run({ args: ['wc'], stdin: ${JSON.stringify(wcStdin)}, onStdout: (text) => { streamed += text; } }));
   set('wc-streamed', streamed);
   await step('files', () => progs.run({ args: ${JSON.stringify([catfiles.prog, ...(catfiles.args ?? [])])}, cwd: '/work' }));
+  await step('jit', () => progs.run({ args: ['jit'] }));
+  await step('jitWorker', () => progs.run({ args: ['jit'], worker: true }));
 }
 
 main().finally(() => set('status', 'done'));
@@ -138,7 +142,8 @@ const vite: PageBuild = async (app, outDir) => {
 
 const esbuild: PageBuild = async (app, outDir) => {
   const { build } = await import('esbuild');
-  await build({ absWorkingDir: app.dir, entryPoints: ['page.js'], bundle: true, format: 'esm', platform: 'browser', outdir: outDir, entryNames: 'main', logLevel: 'silent', plugins: [elfEsbuild(options(app))] });
+  // splitting: the run-time lifter stays a lazy chunk (without it the plugin leaves lifting to workers)
+  await build({ absWorkingDir: app.dir, entryPoints: ['page.js'], bundle: true, format: 'esm', splitting: true, platform: 'browser', outdir: outDir, entryNames: 'main', logLevel: 'silent', plugins: [elfEsbuild(options(app))] });
   writeFileSync(join(outDir, 'index.html'), html('<script type="module" src="./main.js"></script>'));
 };
 

@@ -12,7 +12,7 @@ import { join } from 'node:path';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { removeApp, type App } from '../bundler/app.ts';
-import { asRecorded, expectedCatfiles, expectedHello, expectedWc, launchChromium, makePageApp, openPage, pageBuilders, serveDir, viteDev, type PageResult } from './app.ts';
+import { asRecorded, expectedCatfiles, expectedHello, expectedJit, expectedWc, launchChromium, makePageApp, openPage, pageBuilders, serveDir, viteDev, type PageResult } from './app.ts';
 
 let browser: Browser | undefined;
 let app: App | undefined; // unplugin-elf installed in the app (a copy)
@@ -75,6 +75,11 @@ for (const [name, start] of targets) {
 
     it('runs catfiles on the files the plugin bundled (files option)', () => {
       expect(asRecorded(shown.runs.files), shown.problems.join('\n')).toEqual({ ...expectedCatfiles, error: '' });
+    });
+
+    it('runs code the program writes at run time (the lifter, a lazy chunk) on the page and in a worker', () => {
+      expect(asRecorded(shown.runs.jit), shown.problems.join('\n')).toEqual({ ...expectedJit, error: '' });
+      expect(asRecorded(shown.runs.jitWorker), shown.problems.join('\n')).toEqual({ ...expectedJit, error: '' });
     });
   });
 }
