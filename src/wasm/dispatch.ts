@@ -10,14 +10,14 @@ import { STATE } from '../runtime/layout.ts';
 const I32 = binaryen.i32, NONE = binaryen.none;
 
 /**
- * The initial table: every entry point of every function, at most a quarter full so that code
- * lifted at run time finds room before the runtime has to grow it.
+ * The initial table: every entry point of every function, at most half full. It is a data segment
+ * of the module, so it has no room to spare: code lifted at run time grows it (runtime side).
  */
 export function dispatchTable(fns: GuestFunction[], alignLog2: number): { table: Uint8Array; bits: number } {
   const entries: [number, number, number][] = [];
   const seen = new Set<number>();
   fns.forEach((fn, fi) => fn.entries.forEach((pc, k) => { if (!seen.has(pc)) { seen.add(pc); entries.push([pc, fi, k]); } }));
-  const bits = Math.max(6, Math.ceil(Math.log2(entries.length * 4 + 1)));
+  const bits = Math.max(4, Math.ceil(Math.log2(entries.length * 2 + 1)));
   const table = new Uint8Array(DISPATCH_SLOT << bits);
   const dv = new DataView(table.buffer);
   for (const [pc, fi, k] of entries) {
