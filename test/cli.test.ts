@@ -1,6 +1,6 @@
 // elf2wasm as a user meets it: a drop-in for `qemu-aarch64 tool.elf args…`.
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { copyFileSync, mkdtempSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -55,6 +55,43 @@ describe('elf2wasm run', () => {
     expect(t.stderr).toMatch(/hello-musl → .*hello\.wasm: \d+ functions, \d+ instructions, \d+ KiB, \d+ ms/);
     expect([...readFileSync(out).subarray(0, 4)]).toEqual([0, 0x61, 0x73, 0x6d]);
     expect(cli(['run', out, 'one', 'two three'])).toEqual(expectedOf('hello-musl', 'args'));
+  });
+});
+
+describe('elf2wasm run: code the build did not translate', () => {
+  const lift = (name: string) => join(FIXTURES, 'lift', name);
+  const expected = JSON.parse(readFileSync(lift('expected.json'), 'utf8')) as Record<string, { stdout: string; status: number }>;
+  const copy = () => {
+    const dir = mkdtempSync(join(work, 'learn-'));
+    copyFileSync(lift('hidden'), join(dir, 'hidden'));
+    return join(dir, 'hidden');
+  };
+
+  it('is lifted when reached, and --trace counts it', () => {
+    const r = cli(['run', '--trace', lift('hidden'), 'x', 'y']);
+    expect({ stdout: r.stdout, status: r.status }).toEqual({ stdout: expected['hidden-3']!.stdout, status: expected['hidden-3']!.status });
+    expect(r.stderr).toMatch(/^\[elf2wasm\] lifted 0x[0-9a-f]+: 1 function\(s\), \d+ instructions/m);
+    expect(r.stderr).toMatch(/^\[elf2wasm\] run-time lifting: [1-9]\d* lifts, /m);
+  });
+
+  it('--no-lift makes it a SIGSEGV naming the address', () => {
+    const r = cli(['run', '--no-lift', lift('hidden'), 'x']);
+    expect(r.status).toBe(139);
+    expect(r.stderr).toMatch(/^elf2wasm: jump to untranslated address 0x[0-9a-f]+/);
+  });
+
+  it('--record keeps what was lifted beside the executable; the next translation includes it', () => {
+    const exe = copy();
+    const first = cli(['run', '--record', exe, 'x', 'y']);
+    expect({ stdout: first.stdout, status: first.status }).toEqual({ stdout: expected['hidden-3']!.stdout, status: expected['hidden-3']!.status });
+    const learned = readFileSync(`${exe}.lifted`, 'utf8').split('\n');
+    expect(learned[0]).toMatch(/^# elf2wasm: .* sha256:[0-9a-f]{64}$/);
+    expect(learned.filter((l) => /^0x[0-9a-f]+$/.test(l)).length).toBeGreaterThan(0);
+    const again = cli(['run', '--trace', exe, 'x', 'y']);
+    expect(again.stdout).toBe(expected['hidden-3']!.stdout);
+    expect(again.stderr).toMatch(/^\[elf2wasm\] run-time lifting: 0 lifts, /m);
+    const t = cli([exe, '-o', join(work, 'learned.wasm')]);
+    expect(t.stderr).toMatch(/\d+ learned entries/);
   });
 });
 
