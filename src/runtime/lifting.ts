@@ -78,8 +78,9 @@ export class RuntimeCode {
       module = new WebAssembly.Module(lifted.wasm as Uint8Array<ArrayBuffer>);
     } catch (e) {
       // a browser page's thread compiles only small modules synchronously
-      if (e instanceof RangeError && !this.nested) throw new LiftPending(pc, lifted);
-      throw e;
+      if (!(e instanceof RangeError)) throw e;
+      if (!this.nested) throw new LiftPending(pc, lifted);
+      throw new GuestTrap(TrapKind.UnknownTarget, pc, BigInt(pc), this.meta.symbols, `lifted code cannot be compiled synchronously inside a signal handler here (${e.message})`);
     }
     this.install(lifted, module);
   }
