@@ -1,25 +1,14 @@
-// Every fixture program, in every build, must behave exactly as under qemu-aarch64:
-// same stdout, stderr and exit status (expectations recorded by `npm run fixtures`).
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { beforeAll, describe, expect, it } from 'vitest';
-import { expectedOf, FIXTURES, loadBinary, runFixture, type Loaded } from './helpers/run-fixture.ts';
+// Every fixture program, in every build, must behave exactly as under qemu-aarch64: same stdout,
+// stderr and exit status (expectations recorded by `npm run fixtures`). Each case runs with
+// run-time lifting disabled first (static discovery alone; counted, not failed) and with it on
+// (must pass): see test/helpers/program-suite.ts. The stripped builds are in
+// programs-stripped.test.ts and the C++ builds in cxx.test.ts (separate files run in parallel).
+import { describe, expect, it } from 'vitest';
+import { expectedOf, loadBinary, runFixture } from './helpers/run-fixture.ts';
+import { fixtureSuite, progsCases } from './helpers/program-suite.ts';
 
-interface Case { name: string; prog: string; args?: string[]; stdin?: string; env?: Record<string, string>; tmpdir?: boolean; files?: Record<string, string> }
-const cases = JSON.parse(readFileSync(join(FIXTURES, 'cases.json'), 'utf8')) as Case[];
-
-for (const build of ['progs-glibc-O0', 'progs-glibc-O2', 'progs-musl-O2']) {
-  describe(build, () => {
-    let bin: Loaded;
-    beforeAll(async () => { bin = await loadBinary(build); });
-    for (const c of cases) {
-      it(c.name, async () => {
-        const got = await runFixture(bin, [c.prog, ...(c.args ?? [])], { env: c.env, stdin: c.stdin, tmpdir: c.tmpdir, files: c.files });
-        expect(got).toEqual(expectedOf(build, c.name));
-      });
-    }
-  });
-}
+const cases = progsCases();
+for (const build of ['progs-glibc-O0', 'progs-glibc-O2', 'progs-musl-O2']) fixtureSuite(build, cases);
 
 describe('hello world', () => {
   for (const build of ['hello-glibc', 'hello-musl']) {

@@ -9,22 +9,41 @@ import type { TranslationMeta } from '../../src/meta.ts';
 import { translate } from '../../src/translate.ts';
 import { runNode } from '../../src/node/run.ts';
 import { META_SECTION, readJsonSection } from '../../src/wasm/custom-section.ts';
+import { stripSymbols } from './strip-elf.mjs';
 
 export const FIXTURES = resolve(import.meta.dirname, '../fixtures');
 
 export interface Expected { stdout: string; stderr: string; status: number; stdoutEncoding?: string; stderrEncoding?: string }
 export interface Loaded { module: WebAssembly.Module; meta: TranslationMeta; path: string }
 
-export async function loadBinary(name: string): Promise<Loaded> {
+/** Translates a committed fixture binary; `stripped`: first remove its symbol table, as `strip`
+ * does (test/helpers/strip-elf.mjs), so that only what a stripped binary offers guides discovery.
+ * The guest still sees the committed file's path as argv[0] and execPath. */
+export async function loadBinary(name: string, { stripped = false }: { stripped?: boolean } = {}): Promise<Loaded> {
   const path = join(FIXTURES, 'bin', name);
+  const bytes = readFileSync(path);
+  return loadElf(stripped ? stripSymbols(bytes).bytes : bytes, path);
+}
+
+/** Translates and compiles ELF bytes; `path` is what the guest sees as its executable. */
+export async function loadElf(bytes: Uint8Array, path: string): Promise<Loaded> {
   // no disk cache: the translator under test changes between runs, its version string may not
-  const { wasm } = translate(readFileSync(path));
+  const { wasm } = translate(bytes);
   configureV8();
   const module = await WebAssembly.compile(wasm as Uint8Array<ArrayBuffer>);
   return { module, meta: readJsonSection<TranslationMeta>(module, META_SECTION)!, path };
 }
 
-export async function runFixture(bin: Loaded, argvTail: string[], opts: { env?: Record<string, string>; stdin?: string; tmpdir?: boolean; files?: Record<string, string> } = {}): Promise<Expected> {
+export interface RunOptions {
+  env?: Record<string, string>;
+  stdin?: string;
+  tmpdir?: boolean;
+  files?: Record<string, string>;
+  /** false: a jump to code the build did not translate ends the guest (SIGSEGV) instead of lifting it */
+  runtimeLift?: boolean;
+}
+
+export async function runFixture(bin: Loaded, argvTail: string[], opts: RunOptions = {}): Promise<Expected> {
   const work = mkdtempSync(join(tmpdir(), 'elf2wasm-run-'));
   const cwd = join(work, 'cwd');
   const dir = opts.tmpdir ? mkdtempSync(join(work, 'dir-')) : undefined;
@@ -44,6 +63,7 @@ export async function runFixture(bin: Loaded, argvTail: string[], opts: { env?: 
       status = await runNode(bin.module, bin.meta, {
         args: [bin.path, ...tail], env: opts.env ?? {}, cwd, execPath: bin.path,
         stdin: fds[0], stdout: fds[1], stderr: fds[2],
+        ...(opts.runtimeLift === undefined ? {} : { runtimeLift: opts.runtimeLift }),
       });
     } finally {
       fds.forEach((fd) => closeSync(fd));
