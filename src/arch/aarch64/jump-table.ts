@@ -44,15 +44,34 @@ interface Check {
   idxReg: number;
   /** the compare (when it also writes a register) and what follows it up to the `br`, in order */
   slice: A64Insn[];
-  /** the instruction before the compare on this path (-O0 reloads the index from its stack slot) */
-  before?: A64Insn;
+}
+
+/**
+ * -O0 code keeps the index in a stack slot and reloads it after the check: the slot the index
+ * was loaded from (gcc: `ldr w0, [sp, #12]; cmp w0, #N`) or stored to (clang: `str x8, [sp, #8];
+ * subs x8, x8, #N`) just before the compare holds the index too.
+ */
+function stackSlot(c: Check, at: (pc: number) => A64Insn | undefined, preds: (pc: number) => number[] | undefined): { base: number; off: number } | undefined {
+  let pc = c.cmp.pc;
+  for (let n = 0; n < 4; n++) {
+    const ps = preds(pc);
+    const i = ps?.length === 1 ? at(ps[0]!) : undefined;
+    if (!i) return undefined;
+    pc = i.pc;
+    const f = i.f;
+    if (i.name === 'LDST_uimm' && !f.V && f.rt === c.idxReg && (f.opc === 0 || f.opc === 1) && f.size! >= 2) {
+      return { base: f.rn!, off: f.imm12! << f.size! };
+    }
+    if (writes(i).includes(c.idxReg)) return undefined;
+  }
+  return undefined;
 }
 
 function analyse(block: A64Insn[], image: CodeImage, ctx: JumpTableContext): Outcome {
   const br = block[block.length - 1]!;
   const inBlock = new Map(block.map((i) => [i.pc, i]));
   const falls = (i: A64Insn | undefined) => i !== undefined && ['fall', 'cond', 'call', 'icall'].includes(i.flow.kind);
-  const preds = ctx.predecessors ?? ((pc: number) => (falls(inBlock.get(pc - 4)) ? [pc - 4] : []));
+  const preds = ctx.predecessors ?? ((pc: number) => (falls(inBlock.get(pc - 4)) ? [pc - 4] : undefined));
   const at = (pc: number) => (inBlock.get(pc) ?? ctx.at(pc)) as A64Insn | undefined;
   const q: ValueQuery = { ctx: { ...ctx, at }, image, preds };
 
@@ -63,8 +82,7 @@ function analyse(block: A64Insn[], image: CodeImage, ctx: JumpTableContext): Out
   for (const c of checks) {
     if (c.bound < 0) return { reason: 'the bounds check lets no index through' };
     if (c.bound >= MAX_CASES) return { reason: `bound ${c.bound} is beyond ${MAX_CASES} cases` };
-    const slot = c.before && c.before.name === 'LDST_uimm' && c.before.f.opc === 1 && c.before.f.rt === c.idxReg && !c.before.f.V
-      ? { base: c.before.f.rn!, off: c.before.f.imm12! << c.before.f.size! } : undefined;
+    const slot = stackSlot(c, at, preds);
     const known = new Map<number, bigint>();
     for (const r of readBeforeWritten(c.slice, c.idxReg)) {
       const v = valueBefore(q, c.cmp.pc, r);
@@ -144,12 +162,10 @@ function compareBefore(bc: A64Insn, cond: number, path: A64Insn[], at: (pc: numb
     let limit: number | undefined;
     if (i.name === 'ADD_SUB_imm' && f.op && f.S) limit = f.imm12! * (f.sh ? 4096 : 1);
     if (limit === undefined) return { reason: `bounds check is a ${i.name}, not a compare with a constant` };
-    const bp = preds(i.pc);
-    const before = bp?.length === 1 ? at(bp[0]!) : undefined;
     // hi/ls: idx <= limit passes; hs/lo: idx < limit
     const bound = cond === 8 || cond === 9 ? limit : limit - 1;
     const slice = [...(f.rd !== 31 ? [i] : []), ...between, ...path];
-    return { cmp: i, bound, idxReg: f.rn!, slice, ...(before ? { before } : {}) };
+    return { cmp: i, bound, idxReg: f.rn!, slice };
   }
   return { reason: 'no compare before the bounds check' };
 }
