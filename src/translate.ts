@@ -2,6 +2,7 @@
 import { aarch64 } from './arch/aarch64/index.ts';
 import { parseElf } from './elf/parse.ts';
 import { discover } from './lift/discover.ts';
+import { formatReport } from './lift/report.ts';
 import type { TranslationMeta } from './meta.ts';
 import { MODULE_ABI } from './abi.ts';
 import { TRANSLATOR_VERSION } from './version.ts';
@@ -11,9 +12,15 @@ import { resolveTranslateOptions, type TranslateOptions } from './translate-opti
 
 export type { TranslateOptions } from './translate-options.ts';
 
-export interface Translation { wasm: Uint8Array; meta: TranslationMeta }
+export interface Translation {
+  wasm: Uint8Array;
+  meta: TranslationMeta;
+  /** with `{ report: true }`: what static discovery found, by source, and the indirect branches it left to run time */
+  report?: string;
+}
 
-export function translate(bytes: Uint8Array, options: TranslateOptions = {}): Translation {
+/** `diagnostics` do not change the translation (nor its cache key) */
+export function translate(bytes: Uint8Array, options: TranslateOptions = {}, diagnostics: { report?: boolean } = {}): Translation {
   const t0 = performance.now();
   const image = parseElf(bytes);
   const opts = resolveTranslateOptions(options);
@@ -49,5 +56,5 @@ export function translate(bytes: Uint8Array, options: TranslateOptions = {}): Tr
       millis: Math.round(performance.now() - t0),
     },
   };
-  return { wasm: appendCustomSection(wasm, META_SECTION, new TextEncoder().encode(JSON.stringify(meta))), meta };
+  return { wasm: appendCustomSection(wasm, META_SECTION, new TextEncoder().encode(JSON.stringify(meta))), meta, ...(diagnostics.report ? { report: formatReport(program, image) } : {}) };
 }

@@ -44,16 +44,17 @@ function optimizeLevel(v: unknown): number {
   }
 }
 
-async function translateCommand(file: string, opts: { output?: string; optimize?: unknown; learned?: string }): Promise<void> {
+async function translateCommand(file: string, opts: { output?: string; optimize?: unknown; learned?: string; report?: boolean }): Promise<void> {
   const bytes = readInput(file);
   let result;
   try {
     const entries = readLearned(opts.learned ?? learnedPathFor(file), bytes);
-    result = (await import('../translate.ts')).translate(bytes, { optimize: optimizeLevel(opts.optimize), entries });
+    result = (await import('../translate.ts')).translate(bytes, { optimize: optimizeLevel(opts.optimize), entries }, { report: opts.report });
   } catch (e) {
     throw e instanceof ElfFormatError ? new InputError(`${file}: ${e.message}`) : e;
   }
   const { wasm, meta } = result;
+  if (result.report) process.stdout.write(result.report);
   const out = opts.output ?? `${file.replace(/\.elf$/, '')}.wasm`;
   writeFileSync(out, wasm);
   const s = meta.stats;
@@ -115,6 +116,7 @@ export async function main(argv: string[]): Promise<number> {
   cli.command('<file>', 'translate an AArch64 Linux ELF executable to WebAssembly')
     .option('-o, --output <file>', 'output .wasm (default: <file>.wasm)')
     .option('-O, --optimize <level>', 'binaryen optimisation level 0..4', { default: 0 })
+    .option('--report', 'print what discovery found, by source, and the indirect branches left to run time')
     .option('--learned <file>', 'entries lifted at run time by earlier runs (default: <file>.lifted, written by run --record)');
   cli.command('run <file> [...args]', 'translate (cached) and run in Node, like qemu-aarch64');
   cli.help();
@@ -123,7 +125,7 @@ export async function main(argv: string[]): Promise<number> {
   if (parsed.options.help || parsed.options.version) return 0;
   const file = parsed.args[0];
   if (!file) { cli.outputHelp(); return 2; }
-  await translateCommand(String(file), parsed.options as { output?: string; optimize?: unknown; learned?: string });
+  await translateCommand(String(file), parsed.options as { output?: string; optimize?: unknown; learned?: string; report?: boolean });
   return 0;
 }
 
