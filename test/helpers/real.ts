@@ -116,6 +116,8 @@ class RunPool {
       const fail = (e: Error): void => {
         clearTimeout(timer);
         w.off('message', onMessage);
+        w.off('error', fail);
+        w.off('exit', onExit);
         this.all.delete(w);
         void w.terminate();
         rej(e);
@@ -125,10 +127,13 @@ class RunPool {
         clearTimeout(timer);
         w.off('message', onMessage);
         w.off('error', fail);
+        w.off('exit', onExit);
         res(w);
       };
+      const onExit = (code: number): void => fail(new Error(`worker exited with code ${code} while starting`));
       w.on('message', onMessage);
-      w.once('error', fail);
+      w.on('error', fail);
+      w.on('exit', onExit);
       w.postMessage(this.init);
     });
   }
