@@ -74,6 +74,14 @@ describe('elf2wasm run: code the build did not translate', () => {
     expect(r.stderr).toMatch(/^\[elf2wasm\] run-time lifting: [1-9]\d* lifts, /m);
   });
 
+  it('--report lists the functions found by source and the indirect branch left to run time', () => {
+    const r = cli([lift('hidden'), '-o', join(work, 'hidden.wasm'), '--report']);
+    expect(r.status).toBe(0);
+    expect(r.stdout).toMatch(/^functions: \d+ /);
+    expect(r.stdout).toMatch(/^indirect jumps unresolved: 1$/m);
+    expect(r.stdout).toMatch(/^ {2}0x[0-9a-f]+ .*: no bounds check found/m);
+  });
+
   it('--no-lift makes it a SIGSEGV naming the address', () => {
     const r = cli(['run', '--no-lift', lift('hidden'), 'x']);
     expect(r.status).toBe(139);

@@ -54,7 +54,7 @@ async function translateCommand(file: string, opts: { output?: string; optimize?
     throw e instanceof ElfFormatError ? new InputError(`${file}: ${e.message}`) : e;
   }
   const { wasm, meta } = result;
-  if (result.report) process.stdout.write(result.report);
+  if (result.report) process.stdout.write(result.report.endsWith('\n') ? result.report : `${result.report}\n`);
   const out = opts.output ?? `${file.replace(/\.elf$/, '')}.wasm`;
   writeFileSync(out, wasm);
   const s = meta.stats;
