@@ -1,0 +1,40 @@
+// The control-flow fuzzer's bounded CI sample: 40 generated programs (fixed seeds; gen.ts) built
+// with the cross assembler, run under qemu-aarch64 and translated (every other one with its symbol
+// table stripped); stdout (a register dump with a hash of the path taken) and exit status must match. Needs aarch64-linux-gnu-as/ld and
+// qemu-aarch64 (CI installs them): fails, never skips, without them. More seeds:
+// `node scripts/fuzz-cfg.mjs --count 1000`.
+import { beforeAll, describe, expect, it } from 'vitest';
+import { describeMismatch, fuzzOne, requireTools } from './harness.ts';
+
+const SEEDS = Array.from({ length: 40 }, (_, k) => 1000 + k * 7919);
+
+describe('control-flow fuzzer (qemu-aarch64 is the reference)', () => {
+  beforeAll(() => requireTools());
+  for (const [k, seed] of SEEDS.entries()) {
+    const stripped = k % 2 === 1;
+    it(`seed ${seed}${stripped ? ' (stripped)' : ''}`, async () => {
+      const r = await fuzzOne(seed, { stripped });
+      expect(r.reference, 'qemu ran the program').toBeDefined();
+      if (!r.ok) expect.fail(`${describeMismatch(r)}\n--- reproducer (node scripts/fuzz-cfg.mjs --seed ${seed}${stripped ? ' --stripped' : ''} --show) ---\n${r.asm}`);
+    });
+  }
+});
+
+// Found by the fuzzer in --strict-flags mode (reading NZCV at the target of a `br`, which compiled
+// code never does, but hand-written code may): the translation loses flags set before an indirect
+// branch to a local target (here cset reads C from the cmp: qemu exits 1, the translation 0).
+// Marked as an expected failure so that CI stays green while it is open: when the translator
+// preserves NZCV across `br`, this test fails — then turn it into a plain `it` (and consider
+// making strictFlags the fuzzer's default).
+describe('known discrepancies (expected to fail until fixed)', () => {
+  const asm = ['.text', '.global _start', '_start:', '  movz x14, #47080', '  cmp w14, #7', '  adr x17, 1f', '  br x17',
+    '1: cset w0, cs', '  mov x8, #94', '  svc #0', ''].join('\n');
+  let r: Awaited<ReturnType<typeof fuzzOne>>;
+  beforeAll(async () => { r = await fuzzOne(0, {}, asm); });
+  it('under qemu, NZCV set before `br` is visible at its target (exit status 1)', () => {
+    expect(r.reference).toEqual({ stdout: '', stderr: '', status: 1 });
+  });
+  it.fails('the translation keeps NZCV across `br` as well', () => {
+    expect(r.translated).toEqual(r.reference);
+  });
+});
