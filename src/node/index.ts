@@ -2,3 +2,4 @@
 export { runNode, type NodeRunOptions } from './run.ts';
 export { translateCached, defaultCacheDir, cacheKey } from './cache.ts';
 export { configureV8 } from './engine.ts';
+export { learnedPathFor, readLearned, recordLearned } from './learned.ts';

@@ -45,6 +45,7 @@ export async function execute(name: string, module: WebAssembly.Module, meta: Tr
     return wasi.wasiImport as WasiImports;
   };
   let exitCode: number;
+  let lifted: number[] = [];
   try {
     exitCode = await runGuest(module, meta, {
       args: [name, ...(options.args ?? [])],
@@ -54,10 +55,11 @@ export async function execute(name: string, module: WebAssembly.Module, meta: Tr
       rootFd: 3,
       makeWasi,
       loadLifter,
+      onLiftStats: (code) => { lifted = [...code.liftedEntries].sort((a, b) => a - b); },
     });
   } catch (e) {
     if (e instanceof WebAssembly.LinkError) throw new ProgramError(name, 'BAD_MODULE', `not a translated program: ${e.message}`, { cause: e });
     throw e;
   }
-  return { exitCode, stdout: stdout.finish(), stderr: stderr.finish(), files: collectFiles(root.dir) };
+  return { exitCode, stdout: stdout.finish(), stderr: stderr.finish(), files: collectFiles(root.dir), lifted };
 }

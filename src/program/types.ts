@@ -63,6 +63,10 @@ export interface RunResult {
   stderr: string;
   /** every regular file of the in-memory file system after the run, by absolute path */
   files?: Record<string, Uint8Array>;
+  /** entry points of the executable's own code that had to be lifted at run time: a learning
+   *  build translates them ahead of time (`recordLearned` from `unplugin-elf/node` writes the
+   *  file the CLI and the plugin read, `tool.elf.lifted`) */
+  lifted?: number[];
 }
 
 export interface ElfProgram {

@@ -320,3 +320,27 @@ describe('createProgram: cancelling a run (signal)', () => {
     expect(typeof (await exited)).toBe('number');
   });
 });
+
+describe('createProgram: code the build did not translate', () => {
+  const lift = JSON.parse(readFileSync(join(FIXTURES, 'lift/expected.json'), 'utf8')) as Record<string, { stdout: string; status: number }>;
+  const hiddenWasm = () => translate(readFileSync(join(FIXTURES, 'lift/hidden')), { optimize: 0 }).wasm;
+
+  it('is lifted on the caller thread with a lifter, and reported for learning builds', async () => {
+    const p = createProgram('hidden', { bytes: hiddenWasm(), lifter: () => import('../../src/lift/runtime-lift.ts') });
+    const r = await p.run({ args: ['x', 'y'] });
+    expect({ stdout: r.stdout, exitCode: r.exitCode, stderr: r.stderr }).toEqual({ stdout: lift['hidden-3']!.stdout, exitCode: lift['hidden-3']!.status, stderr: '' });
+    expect(r.lifted!.length).toBeGreaterThan(0);
+  });
+
+  it('is lifted in a worker (its entry loads the lifter itself)', async () => {
+    const p = createProgram('hidden', { bytes: hiddenWasm() });
+    const r = await p.run({ args: ['x'], worker: nodeWorker as unknown as () => WorkerLike });
+    expect({ stdout: r.stdout, exitCode: r.exitCode }).toEqual({ stdout: lift['hidden-2']!.stdout, exitCode: lift['hidden-2']!.status });
+  });
+
+  it('without a lifter the jump is a SIGSEGV saying why', async () => {
+    const r = await createProgram('hidden', { bytes: hiddenWasm() }).run({ args: ['x'] });
+    expect(r.exitCode).toBe(139);
+    expect(r.stderr).toMatch(/^elf2wasm: jump to untranslated address 0x[0-9a-f]+ .*run-time lifting is not available in this host/);
+  });
+});
