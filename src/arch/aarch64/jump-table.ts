@@ -92,6 +92,7 @@ function analyse(block: A64Insn[], image: CodeImage, ctx: JumpTableContext): Out
       const t = evaluate(c.slice, br.f.rn!, c.idxReg, BigInt(i), slot, image, known);
       if (t === undefined) return { reason: 'table entry not computable (table base unknown or outside the image)' };
       const n = Number(t);
+      if (t >= FAKE_BASE) return { reason: 'the target is not read from a table (an indirect tail call?)' };
       if (t % 4n || !image.isCode(n)) return { reason: `case ${i} leads to ${hex(t)}, not aligned code` };
       if (ctx.range && (n < ctx.range.start || n >= ctx.range.end)) return { reason: `case ${i} leads to ${hex(t)}, outside the function` };
       targets.add(n);
