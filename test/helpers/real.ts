@@ -15,7 +15,7 @@ import { afterAll, beforeAll, describe, it } from 'vitest';
 import type { TranslationMeta } from '../../src/meta.ts';
 import { configureV8 } from '../../src/node/engine.ts';
 import { translate } from '../../src/translate.ts';
-import type { WorkerInit, WorkerJob, WorkerReply } from '../real/run-worker.ts';
+import type { RunLifts, WorkerInit, WorkerJob, WorkerReply } from '../real/run-worker.ts';
 
 export const DEBIAN_BIN = resolve(import.meta.dirname, '../.debian/bin');
 const WORKER = resolve(import.meta.dirname, '../real/run-worker.ts');
@@ -158,7 +158,7 @@ class RunPool {
     if (next) this.spawn().then(next.res, next.rej);
   }
 
-  async run(job: Omit<WorkerJob, 'kind' | 'id'>, timeoutMs: number): Promise<{ status: number } | { error: string }> {
+  async run(job: Omit<WorkerJob, 'kind' | 'id'>, timeoutMs: number): Promise<{ status: number; lifts?: RunLifts } | { error: string }> {
     let w: Worker;
     try {
       w = await this.acquire();
@@ -167,7 +167,7 @@ class RunPool {
     }
     const id = this.nextId++;
     return new Promise((res) => {
-      const done = (r: { status: number } | { error: string }, healthy: boolean): void => {
+      const done = (r: { status: number; lifts?: RunLifts } | { error: string }, healthy: boolean): void => {
         clearTimeout(timer);
         w.off('message', onMessage);
         w.off('error', onError);
@@ -178,7 +178,7 @@ class RunPool {
       };
       const onMessage = (m: WorkerReply): void => {
         if ('ready' in m || m.id !== id) return;
-        done('status' in m ? { status: m.status } : { error: m.error }, 'status' in m);
+        done('status' in m ? { status: m.status, lifts: m.lifts } : { error: m.error }, 'status' in m);
       };
       const onError = (e: Error): void => done({ error: `worker error: ${e.stack ?? e.message}` }, false);
       const onExit = (code: number): void => done({ error: `worker exited with code ${code}` }, false);
@@ -199,13 +199,38 @@ class RunPool {
 
 /** Runs a case translated; a host-side failure (an exception, a time-out) becomes status -1 and a
  *  line on stderr, so that the comparison with qemu shows it. */
-async function runTranslated(pool: RunPool, path: string, c: RealCase, timeoutMs: number): Promise<RawOutcome> {
+async function runTranslated(pool: RunPool, path: string, c: RealCase, timeoutMs: number, lifts: LiftTally): Promise<RawOutcome> {
   const { work, cwd, io } = prepare(c);
   try {
     const r = await pool.run({ args: [path, ...c.args], env: c.env ?? {}, cwd, execPath: path, stdin: io[0], stdout: io[1], stderr: io[2] }, timeoutMs);
+    if ('lifts' in r && r.lifts) lifts.add(r.lifts);
     return 'status' in r ? collect(work, io, r.status) : collect(work, io, -1, `[host: ${r.error}]\n`);
   } finally {
     rmSync(work, { recursive: true, force: true });
+  }
+}
+
+/** run-time lifting over a suite's runs (printed after the suite: what static discovery missed) */
+class LiftTally {
+  runs = 0;
+  lifts = 0;
+  instructions = 0;
+  millis = 0;
+  readonly entries = new Map<number, number>();
+
+  add(l: RunLifts): void {
+    this.runs++;
+    this.lifts += l.lifts;
+    this.instructions += l.instructions;
+    this.millis += l.millis;
+    for (const e of l.entries) this.entries.set(e, (this.entries.get(e) ?? 0) + 1);
+  }
+
+  summary(binary: string): string {
+    const top = [...this.entries].sort((a, b) => b[1] - a[1] || a[0] - b[0]).slice(0, 40)
+      .map(([pc, n]) => `0x${pc.toString(16)}${n > 1 ? `×${n}` : ''}`).join(' ');
+    return `${binary}: run-time lifting in ${this.runs} runs: ${this.lifts} lifts, ${this.instructions} instructions, ` +
+      `${Math.round(this.millis)} ms; ${this.entries.size} distinct entries${top ? ` (most frequent first): ${top}` : ''}`;
   }
 }
 
@@ -259,14 +284,16 @@ export function realSuite(title: string, binary: string, cases: RealCase[], opts
         setupError = e;
       }
     }, 600_000);
+    const lifts = new LiftTally();
     afterAll(async () => {
       await pool?.close();
+      if (lifts.runs) console.log(lifts.summary(binary));
     });
     for (const c of cases) {
       it.concurrent(c.name, async ({ expect }) => {
         if (setupError !== undefined) throw setupError;
         if (!pool) throw new Error(`${binary}: set-up did not finish`);
-        const [q, t] = await Promise.all([runQemu(path, c, timeoutMs), runTranslated(pool, path, c, timeoutMs)]);
+        const [q, t] = await Promise.all([runQemu(path, c, timeoutMs), runTranslated(pool, path, c, timeoutMs, lifts)]);
         expect({ stdout: text(t.stdout), stderr: text(t.stderr), status: t.status } satisfies Outcome)
           .toEqual({ stdout: text(q.stdout), stderr: text(q.stderr), status: q.status } satisfies Outcome);
         expect(t.stdout.equals(q.stdout) && t.stderr.equals(q.stderr), 'byte-identical output').toBe(true);

@@ -20,7 +20,9 @@ export interface WorkerJob {
   stdout: string;
   stderr: string;
 }
-export type WorkerReply = { id: number; status: number } | { id: number; error: string } | { ready: true };
+/** what the run-time lifter did during one run (the runtime's onLiftStats) */
+export interface RunLifts { lifts: number; instructions: number; millis: number; entries: number[] }
+export type WorkerReply = { id: number; status: number; lifts?: RunLifts } | { id: number; error: string } | { ready: true };
 
 // The run-time lifter (binaryen and all) loads on a guest's first miss; a fresh worker thread
 // loading it then takes tens of seconds on a busy machine, which would count against the first
@@ -42,11 +44,15 @@ port.on('message', (msg: WorkerInit | WorkerJob) => {
     const fds = [openSync(msg.stdin, 'r'), openSync(msg.stdout, 'w'), openSync(msg.stderr, 'w')];
     try {
       if (!program) throw new Error('run before init');
+      let lifts: RunLifts | undefined;
       const status = await runNode(program.module, program.meta, {
         args: msg.args, env: msg.env, cwd: msg.cwd, execPath: msg.execPath,
         stdin: fds[0], stdout: fds[1], stderr: fds[2],
+        onLiftStats: (code) => {
+          lifts = { lifts: code.stats.lifts, instructions: code.stats.instructions, millis: code.stats.millis, entries: [...code.liftedEntries] };
+        },
       });
-      port.postMessage({ id: msg.id, status } satisfies WorkerReply);
+      port.postMessage({ id: msg.id, status, lifts } satisfies WorkerReply);
     } catch (e) {
       port.postMessage({ id: msg.id, error: e instanceof Error ? (e.stack ?? e.message) : String(e) } satisfies WorkerReply);
     } finally {
