@@ -128,7 +128,14 @@ export function discover(image: ElfImage, arch: Arch, extraEntries: readonly num
     const seg = image.segments.find((s) => a >= s.vaddr && a < s.vaddr + s.filesz);
     return seg && seg.data.subarray(a - seg.vaddr);
   };
-  for (const f of fdes) if (f.lsda !== undefined) for (const lp of landingPads(f.lsda, f.start, bytesAt)) take(lp, 'landing-pad');
+  /** function start → its landing pads: roots of the function (only the unwinder branches there) */
+  const padsOf = new Map<number, number[]>();
+  for (const f of fdes) {
+    if (f.lsda === undefined) continue;
+    const pads = landingPads(f.lsda, f.start, bytesAt).filter((lp) => lp >= f.start && lp < f.end);
+    for (const lp of pads) take(lp, 'landing-pad');
+    if (pads.length) padsOf.set(f.start, pads);
+  }
 
   // without symbols, FDEs cover only the code built with unwind tables: sweep all code then
   const calls = sweep(image, arch, decodeAt, hasSymbols ? [...ranges.values()] : undefined, take);
@@ -141,7 +148,7 @@ export function discover(image: ElfImage, arch: Arch, extraEntries: readonly num
   const noReturn = noReturnOracle(decodeAt, isEntry);
   const build = (e: number) => {
     if (functions.has(e) || !isCodeStart(e)) return; // branches decoded from data can point anywhere
-    const fn = discoverFunction(e, names.get(e) ?? `sub_${e.toString(16)}`, ranges.get(e), decodeAt, isEntry, arch, image, addressTaken, noReturn);
+    const fn = discoverFunction(e, names.get(e) ?? `sub_${e.toString(16)}`, ranges.get(e), decodeAt, isEntry, arch, image, addressTaken, noReturn, padsOf.get(e));
     if (!fn.blocks.has(e)) return;
     functions.set(e, fn);
     for (const c of fn.callees) if (!functions.has(c)) { addEntry(c, 'call'); pending.push(c); }
@@ -201,12 +208,14 @@ function splitAt(fn: GuestFunction, pc: number): void {
 /**
  * One function's blocks from `entry`, following its control flow; `isEntry` names the addresses
  * that start other functions (reached by a tail call, not as blocks of this one). Used by static
- * discovery over the ELF image and by the run-time lifter over guest memory.
+ * discovery over the ELF image and by the run-time lifter over guest memory. `noReturn` tells
+ * the jump-table analysis which calls never return; `roots` are further places control enters
+ * from outside (C++ landing pads, which only the unwinder reaches).
  */
 export function discoverFunction(
   entry: number, name: string, range: Range | undefined, decodeAt: (pc: number) => Insn | undefined,
   isEntry: (pc: number) => boolean, arch: Arch, image: CodeImage, addressTaken: Set<number>,
-  noReturn?: (target: number) => boolean,
+  noReturn?: (target: number) => boolean, roots: readonly number[] = [],
 ): GuestFunction {
   const insns = new Map<number, Insn>();
   const leaders = new Set<number>([entry]);
@@ -217,7 +226,8 @@ export function discoverFunction(
   const branchesTo = new Map<number, number[]>();
   let indirect = false;
   const external = (t: number) => t !== entry && (isEntry(t) || (range !== undefined && (t < range.start || t >= range.end)));
-  const work = [entry];
+  const work = [entry, ...roots];
+  for (const r of roots) leaders.add(r);
   const pendingJumps: number[] = [];
   const unresolved: UnresolvedBranch[] = [];
   const visit = (t: number) => { leaders.add(t); work.push(t); };
@@ -226,10 +236,10 @@ export function discoverFunction(
     if (!l) branchesTo.set(to, (l = []));
     l.push(from);
   };
-  /** where control arrives from outside the function's known branches: its entry, computed-goto targets */
-  const roots = new Set([entry]);
+  /** where control arrives from outside the function's known branches: its entry, landing pads, computed-goto targets */
+  const outside = new Set([entry, ...roots]);
   const predecessors = (pc: number): number[] | undefined => {
-    if (roots.has(pc)) return undefined;
+    if (outside.has(pc)) return undefined;
     const out = branchesTo.get(pc)?.slice() ?? [];
     const prev = insns.get(pc - 4);
     const k = prev?.flow.kind;
@@ -292,7 +302,7 @@ export function discoverFunction(
       indirect = true;
       unresolved.push({ pc: br, reason: why });
       // computed gotos: label addresses stored in data that lie inside this function
-      if (range) for (const a of addressTaken) if (a >= range.start && a < range.end && !isEntry(a) && !insns.has(a)) { roots.add(a); visit(a); }
+      if (range) for (const a of addressTaken) if (a >= range.start && a < range.end && !isEntry(a) && !insns.has(a)) { outside.add(a); visit(a); }
     }
   }
 

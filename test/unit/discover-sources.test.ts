@@ -89,6 +89,27 @@ describe('.gcc_except_table landing pads', () => {
   });
 });
 
+describe('discover: C++ landing pads', () => {
+  it.each(['cxx-O0', 'cxx-O2'])('%s: every landing pad is an entry point of the function whose FDE lists it', (name) => {
+    const image = parseElf(readFileSync(new URL(`../fixtures/bin/${name}`, import.meta.url)));
+    const program = discover(image, aarch64);
+    const bytesAt = (a: number) => {
+      const seg = image.segments.find((g) => a >= g.vaddr && a < g.vaddr + g.filesz);
+      return seg && seg.data.subarray(a - seg.vaddr);
+    };
+    let pads = 0;
+    for (const f of readFdes(image.sections)) {
+      if (f.lsda === undefined) continue;
+      for (const lp of landingPads(f.lsda, f.start, bytesAt)) {
+        pads++;
+        expect(program.functions.get(f.start)?.entries, `landing pad 0x${lp.toString(16)}`).toContain(lp);
+        expect(program.report!.addressTaken.get(lp)).toBe('landing-pad');
+      }
+    }
+    expect(pads).toBeGreaterThan(10);
+  });
+});
+
 describe('discover: sources and report', () => {
   const image = fixture('locale-glibc-O2-stripped');
   const program = discover(image, aarch64);
