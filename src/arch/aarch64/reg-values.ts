@@ -83,13 +83,58 @@ export function valueBefore(q: ValueQuery, pc: number, reg: number, depth = 0): 
       if (--budget < 0) return undefined;
       const i = q.ctx.at(p) as A64Insn | undefined;
       if (!i) return undefined;
-      if (!writes(i).includes(reg)) { stack.push(p); continue; }
+      if (!writes(i).includes(reg) || (i.name === 'BL' && reg !== 30 && !calleeWrites(q, i.flow.kind === 'call' ? i.flow.target : -1).has(reg))) {
+        stack.push(p);
+        continue;
+      }
       const v = definedValue(q, i, reg, depth);
       if (v === undefined || (found !== undefined && v !== found)) return undefined;
       found = v;
     }
   }
   return found;
+}
+
+const ALL_CLOBBERS: ReadonlySet<number> = new Set(CALL_CLOBBERS);
+const calleeMemo = new WeakMap<CodeImage, Map<number, ReadonlySet<number>>>();
+/** instructions one callee's scan may visit (its own calls included) */
+const CALLEE_BUDGET = 2000;
+
+/**
+ * The registers a call to `target` may change: gcc's -fipa-ra keeps values in caller-saved
+ * registers across calls to local functions that do not touch them (a hoisted jump-table base
+ * in x6 across `bl note`), so look at what the callee and its callees really write. Anything
+ * indirect, or too large to scan, may write every caller-saved register.
+ */
+function calleeWrites(q: ValueQuery, target: number): ReadonlySet<number> {
+  let memo = calleeMemo.get(q.image);
+  if (!memo) calleeMemo.set(q.image, (memo = new Map()));
+  const known = memo.get(target);
+  if (known) return known;
+  memo.set(target, ALL_CLOBBERS); // recursion: assume the worst
+  const out = new Set<number>([30]);
+  const seen = new Set<number>();
+  const work = [target];
+  let budget = CALLEE_BUDGET, result: ReadonlySet<number> = out;
+  scan: while (work.length) {
+    let pc = work.pop()!;
+    for (;;) {
+      if (seen.has(pc)) break;
+      seen.add(pc);
+      const i = q.ctx.at(pc) as A64Insn | undefined;
+      if (--budget < 0 || !i || i.flow.kind === 'icall' || i.flow.kind === 'ijump') { result = ALL_CLOBBERS; break scan; }
+      const fl = i.flow;
+      if (fl.kind === 'call') {
+        for (const r of calleeWrites(q, fl.target)) out.add(r);
+      } else for (const r of writes(i)) out.add(r);
+      if (fl.kind === 'ret' || fl.kind === 'stop') break;
+      if (fl.kind === 'jump') { pc = fl.target; continue; }
+      if (fl.kind === 'cond') work.push(fl.target);
+      pc += 4;
+    }
+  }
+  memo.set(target, result);
+  return result;
 }
 
 /** the value `i` writes to `reg` when it is a constant (its inputs looked up before it) */
