@@ -1,6 +1,7 @@
 // Runs a translated fixture binary in-process, as the fixture script runs it under qemu:
 // exact argv tail, exactly the given environment, stdin from a file, a fresh cwd holding only
 // the case's files.
+import { Worker } from 'node:worker_threads';
 import { closeSync, mkdirSync, mkdtempSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
@@ -22,13 +23,29 @@ export interface Loaded { module: WebAssembly.Module; meta: TranslationMeta; pat
 export async function loadBinary(name: string, { stripped = false }: { stripped?: boolean } = {}): Promise<Loaded> {
   const path = join(FIXTURES, 'bin', name);
   const bytes = readFileSync(path);
-  return loadElf(stripped ? stripSymbols(bytes).bytes : bytes, path);
+  return loadElf(stripped ? stripSymbols(bytes).bytes : bytes, path, { inChild: true });
 }
 
-/** Translates and compiles ELF bytes; `path` is what the guest sees as its executable. */
-export async function loadElf(bytes: Uint8Array, path: string): Promise<Loaded> {
+function translateInChild(bytes: Uint8Array): Promise<Uint8Array> {
+  return new Promise((resolvePromise, reject) => {
+    const worker = new Worker(new URL('./translate-worker.mjs', import.meta.url), { workerData: { bytes } });
+    let done = false;
+    worker.once('message', (m: { wasm?: Uint8Array; error?: string }) => {
+      done = true;
+      if (m.wasm) resolvePromise(m.wasm);
+      else reject(new Error(`translation failed: ${m.error}`));
+      void worker.terminate();
+    });
+    worker.once('error', reject);
+    worker.once('exit', (code) => { if (!done) reject(new Error(`the translating worker exited (${code}) without a result`)); });
+  });
+}
+
+/** Translates and compiles ELF bytes; `path` is what the guest sees as its executable.
+ * `inChild`: translate in a worker thread from dist/ (large binaries: keeps this test worker responsive). */
+export async function loadElf(bytes: Uint8Array, path: string, { inChild = false }: { inChild?: boolean } = {}): Promise<Loaded> {
   // no disk cache: the translator under test changes between runs, its version string may not
-  const { wasm } = translate(bytes);
+  const wasm = inChild ? await translateInChild(bytes) : translate(bytes).wasm;
   configureV8();
   const module = await WebAssembly.compile(wasm as Uint8Array<ArrayBuffer>);
   return { module, meta: readJsonSection<TranslationMeta>(module, META_SECTION)!, path };
