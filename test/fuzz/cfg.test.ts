@@ -3,6 +3,8 @@
 // table stripped); stdout (a register dump with a hash of the path taken) and exit status must match. Needs aarch64-linux-gnu-as/ld and
 // qemu-aarch64 (CI installs them): fails, never skips, without them. More seeds:
 // `node scripts/fuzz-cfg.mjs --count 1000`.
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { describeMismatch, fuzzOne, requireTools } from './harness.ts';
 
@@ -20,13 +22,20 @@ describe('control-flow fuzzer (qemu-aarch64 is the reference)', () => {
   }
 });
 
-// Found by the fuzzer in --strict-flags mode (reading NZCV at the target of a `br`, which compiled
-// code never does, but hand-written code may): the translation loses flags set before an indirect
-// branch to a local target (here cset reads C from the cmp: qemu exits 1, the translation 0).
-// Marked as an expected failure so that CI stays green while it is open: when the translator
-// preserves NZCV across `br`, this test fails — then turn it into a plain `it` (and consider
-// making strictFlags the fuzzer's default).
-describe('known discrepancies (expected to fail until fixed)', () => {
+// Reduced programs of past mismatches (test/fuzz/repro/*.s, see its README): must match qemu.
+describe('fuzzer reproducers', () => {
+  const dir = join(import.meta.dirname, 'repro');
+  for (const f of readdirSync(dir).filter((n) => n.endsWith('.s'))) {
+    it(f, async () => {
+      const r = await fuzzOne(0, {}, readFileSync(join(dir, f), 'utf8'));
+      if (!r.ok) expect.fail(describeMismatch(r));
+    });
+  }
+});
+
+// Found by the fuzzer in --strict-flags mode: hand-written code may read NZCV at the target of a
+// `br` (compiled code never does); here cset reads C from the cmp before the branch.
+describe('NZCV set before an indirect branch (found by the fuzzer)', () => {
   const asm = ['.text', '.global _start', '_start:', '  movz x14, #47080', '  cmp w14, #7', '  adr x17, 1f', '  br x17',
     '1: cset w0, cs', '  mov x8, #94', '  svc #0', ''].join('\n');
   let r: Awaited<ReturnType<typeof fuzzOne>>;
@@ -34,7 +43,7 @@ describe('known discrepancies (expected to fail until fixed)', () => {
   it('under qemu, NZCV set before `br` is visible at its target (exit status 1)', () => {
     expect(r.reference).toEqual({ stdout: '', stderr: '', status: 1 });
   });
-  it.fails('the translation keeps NZCV across `br` as well', () => {
+  it('the translation keeps NZCV across `br` as well', () => {
     expect(r.translated).toEqual(r.reference);
   });
 });
