@@ -35,6 +35,10 @@ export class ModuleContext {
   /** index in the function table (and in the dispatch table's entries) */
   functionIndex(pc: number): number { return this.indices.get(pc)!; }
 
+  /** functions that read NZCV on entry (set by the module once every function is lifted) */
+  readonly readsFlagsOnEntry = new Set<number>();
+  flagsLiveIn(pc: number): boolean { return this.readsFlagsOnEntry.has(pc); }
+
   /** registers a direct call to `pc` may change (undefined: any) */
   clobbers(pc: number): Set<number> | undefined { return this.transitiveWrites.get(pc); }
 

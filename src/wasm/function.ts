@@ -52,6 +52,11 @@ export class FunctionEmitter implements Builder {
   private readonly tailStubs = new Map<number, PendingBlock>();
   /** an indirect jump with no resolved table: the function may re-enter itself mid-way */
   private computedGoto = false;
+  /** per block: the flags it reads before writing them, and the flags it writes */
+  private readonly flagUse = new Map<number, { gen: Set<number>; kill: Set<number> }>();
+  private blockFlags = { gen: new Set<number>(), kill: new Set<number>() };
+  /** NZCV is read before written on some path from an entry point (hand-written code: see homed) */
+  flagsLiveIn = false;
 
   constructor(readonly ctx: ModuleContext, readonly fn: GuestFunction, readonly arch: Arch) {
     this.m = ctx.m;
@@ -60,10 +65,12 @@ export class FunctionEmitter implements Builder {
   // ---- Builder ----
   get(reg: number): Expr {
     this.reads.add(reg);
+    if (this.isFlag(reg) && !this.blockFlags.kill.has(reg)) this.blockFlags.gen.add(reg);
     return this.m.local.get(this.regIndex(reg), this.regType(reg));
   }
   set(reg: number, value: Expr): void {
     this.writes.add(reg);
+    if (this.isFlag(reg)) this.blockFlags.kill.add(reg);
     this.items.push(this.m.local.set(this.regIndex(reg), value));
   }
   emit(stmt: Expr): void { this.items.push(stmt); }
@@ -119,12 +126,41 @@ export class FunctionEmitter implements Builder {
   /** Phase 1: lift every block; calls' register traffic is left as thunks until write sets are known. */
   lift(): void {
     for (const blk of [...this.fn.blocks.values()].sort((a, b) => a.start - b.start)) this.liftBlock(blk);
+    this.flagsLiveIn = this.flagLiveness();
+  }
+
+  private isFlag(reg: number): boolean { return this.arch.flagRegs.includes(reg); }
+
+  /** whether some entry point's block may read NZCV before writing it (backward liveness over the blocks) */
+  private flagLiveness(): boolean {
+    const live = new Map<number, Set<number>>();
+    const succ = (pb: PendingBlock): number[] => {
+      const t = pb.term;
+      if (t.kind === 'goto') return [t.to];
+      if (t.kind === 'cond') return [t.to, t.next];
+      if (t.kind === 'switch') return t.targets;
+      if (t.kind === 'entries') return this.fn.entries;
+      return [];
+    };
+    for (let changed = true; changed;) {
+      changed = false;
+      for (const pb of this.blocks) {
+        const use = this.flagUse.get(pb.start)!;
+        const out = new Set<number>();
+        for (const s of succ(pb)) for (const r of live.get(s) ?? []) out.add(r);
+        const inn = new Set([...use.gen, ...[...out].filter((r) => !use.kill.has(r))]);
+        if (inn.size !== (live.get(pb.start)?.size ?? 0)) { live.set(pb.start, inn); changed = true; }
+      }
+    }
+    return this.fn.entries.some((e) => (live.get(e)?.size ?? 0) > 0);
   }
 
   private liftBlock(blk: Block): void {
     this.items = [];
     this.scratch.clear();
     this.tempsUsed.clear();
+    this.blockFlags = { gen: new Set(), kill: new Set() };
+    this.flagUse.set(blk.start, this.blockFlags);
     const last = blk.insns[blk.insns.length - 1]!;
     for (const insn of blk.insns) {
       this.pc = insn.pc;
@@ -232,8 +268,8 @@ export class FunctionEmitter implements Builder {
     const m = this.m;
     const callee = this.ctx.functionName(target);
     const setPc = m.i64.store(0, 8, m.i32.const(STATE.pc), this.i64(target));
-    if (callee) return [() => this.flush(), setPc, m.return_call(callee, [m.i32.const(0)], binaryen.none)];
-    if (this.ctx.link.external) return [() => this.flush(), setPc, m.return_call('dispatch', [], binaryen.none)];
+    if (callee) return [() => this.flush(this.ctx.flagsLiveIn(target)), setPc, m.return_call(callee, [m.i32.const(0)], binaryen.none)];
+    if (this.ctx.link.external) return [() => this.flush(true), setPc, m.return_call('dispatch', [], binaryen.none)];
     return [() => this.flush(), setPc, m.call('trap', [m.i32.const(TrapKind.UnknownTarget), this.i64(this.pc), this.i64(target)], binaryen.none), m.unreachable()];
   }
 
@@ -256,12 +292,16 @@ export class FunctionEmitter implements Builder {
 
   private indirectJump(t: number): Item[] {
     const m = this.m;
-    return [() => this.flush(), m.i64.store(0, 8, m.i32.const(STATE.pc), m.local.get(t, binaryen.i64)), m.return_call('dispatch', [], binaryen.none)];
+    // the target may be hand-written code reading NZCV set before the branch
+    return [() => this.flush(true), m.i64.store(0, 8, m.i32.const(STATE.pc), m.local.get(t, binaryen.i64)), m.return_call('dispatch', [], binaryen.none)];
   }
 
-  private flush(): Expr {
+  /** stores the registers this function writes; `withFlags`: NZCV too (a jump to code that reads it) */
+  private flush(withFlags = false): Expr {
     const m = this.m, stores: Expr[] = [];
-    for (const reg of this.homed(this.writes)) stores.push(this.storeReg(reg));
+    const regs = new Set(this.homed(this.writes));
+    if (withFlags) for (const f of this.arch.flagRegs) if (this.writes.has(f)) regs.add(f);
+    for (const reg of [...regs].sort((a, b) => a - b)) stores.push(this.storeReg(reg));
     return stores.length ? m.block(null, stores) : m.nop();
   }
 
@@ -278,8 +318,10 @@ export class FunctionEmitter implements Builder {
    * The registers that live in the state block across boundaries. NZCV does not: the AAPCS64
    * leaves the flags undefined across calls and returns, so compiled code never carries them over
    * one, and keeping them in locals only lets V8 drop every flag computation nobody reads. The
-   * exception is a function with computed gotos, which re-enters itself through the dispatcher,
-   * and code lifted at run time, which may be entered anywhere (e.g. a missed jump-table target).
+   * exceptions: a function with computed gotos, which re-enters itself through the dispatcher;
+   * code lifted at run time, which may be entered anywhere (e.g. a missed jump-table target); and
+   * a function that reads NZCV on entry (hand-written code branched to after a compare), which
+   * loads it, while indirect jumps and tail calls to such a function store it (see flush).
    */
   private homed(regs: Iterable<number>): number[] {
     const flags = new Set(this.arch.flagRegs);
@@ -303,6 +345,7 @@ export class FunctionEmitter implements Builder {
     const m = this.m;
     const resolve = (items: Item[]) => m.block(null, items.map((it) => (typeof it === 'function' ? it() : it)));
     const held = this.held();
+    if (this.flagsLiveIn) for (const f of this.arch.flagRegs) if (!held.includes(f)) held.push(f);
     const rl = new binaryen.Relooper(m);
     const rb = new Map<number, number>();
     for (const pb of this.blocks) {

@@ -36,6 +36,7 @@ function newModule(): binaryen.Module {
 function emitFunctions(ctx: ModuleContext, fns: GuestFunction[], arch: Arch): { names: string[]; emitters: FunctionEmitter[] } {
   const emitters = fns.map((fn) => new FunctionEmitter(ctx, fn, arch));
   for (const e of emitters) e.lift();
+  for (const e of emitters) if (e.flagsLiveIn) ctx.readsFlagsOnEntry.add(e.fn.entry);
   ctx.computeClobbers(new Map(emitters.map((e) => [e.fn.entry, e.writes])));
   const names = fns.map((fn) => ctx.functionName(fn.entry)!);
   emitters.forEach((e, k) => {
