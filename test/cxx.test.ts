@@ -8,5 +8,5 @@ import { cxxCases, fixtureSuite } from './helpers/program-suite.ts';
 const cases = cxxCases();
 for (const build of ['cxx-O0', 'cxx-O2']) {
   fixtureSuite(build, cases);
-  fixtureSuite(build, cases, { stripped: true });
+  fixtureSuite(build, cases, { stripped: true, optimize: 0 });
 }

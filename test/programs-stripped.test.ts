@@ -6,4 +6,4 @@
 import { fixtureSuite, progsCases } from './helpers/program-suite.ts';
 
 const cases = progsCases();
-for (const build of ['progs-glibc-O0', 'progs-glibc-O2', 'progs-musl-O2']) fixtureSuite(build, cases, { stripped: true });
+for (const build of ['progs-glibc-O0', 'progs-glibc-O2', 'progs-musl-O2']) fixtureSuite(build, cases, { stripped: true, optimize: 0 });

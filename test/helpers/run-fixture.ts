@@ -20,15 +20,15 @@ export interface Loaded { module: WebAssembly.Module; meta: TranslationMeta; pat
 /** Translates a committed fixture binary; `stripped`: first remove its symbol table, as `strip`
  * does (test/helpers/strip-elf.mjs), so that only what a stripped binary offers guides discovery.
  * The guest still sees the committed file's path as argv[0] and execPath. */
-export async function loadBinary(name: string, { stripped = false }: { stripped?: boolean } = {}): Promise<Loaded> {
+export async function loadBinary(name: string, { stripped = false, optimize }: { stripped?: boolean; optimize?: number } = {}): Promise<Loaded> {
   const path = join(FIXTURES, 'bin', name);
   const bytes = readFileSync(path);
-  return loadElf(stripped ? stripSymbols(bytes).bytes : bytes, path, { inChild: true });
+  return loadElf(stripped ? stripSymbols(bytes).bytes : bytes, path, { inChild: true, optimize });
 }
 
-function translateInChild(bytes: Uint8Array): Promise<Uint8Array> {
+function translateInChild(bytes: Uint8Array, optimize?: number): Promise<Uint8Array> {
   return new Promise((resolvePromise, reject) => {
-    const worker = new Worker(new URL('./translate-worker.mjs', import.meta.url), { workerData: { bytes } });
+    const worker = new Worker(new URL('./translate-worker.mjs', import.meta.url), { workerData: { bytes, optimize } });
     let done = false;
     worker.once('message', (m: { wasm?: Uint8Array; error?: string }) => {
       done = true;
@@ -43,9 +43,9 @@ function translateInChild(bytes: Uint8Array): Promise<Uint8Array> {
 
 /** Translates and compiles ELF bytes; `path` is what the guest sees as its executable.
  * `inChild`: translate in a worker thread from dist/ (large binaries: keeps this test worker responsive). */
-export async function loadElf(bytes: Uint8Array, path: string, { inChild = false }: { inChild?: boolean } = {}): Promise<Loaded> {
+export async function loadElf(bytes: Uint8Array, path: string, { inChild = false, optimize }: { inChild?: boolean; optimize?: number } = {}): Promise<Loaded> {
   // no disk cache: the translator under test changes between runs, its version string may not
-  const wasm = inChild ? await translateInChild(bytes) : translate(bytes).wasm;
+  const wasm = inChild ? await translateInChild(bytes, optimize) : translate(bytes, { optimize }).wasm;
   configureV8();
   const module = await WebAssembly.compile(wasm as Uint8Array<ArrayBuffer>);
   return { module, meta: readJsonSection<TranslationMeta>(module, META_SECTION)!, path };
