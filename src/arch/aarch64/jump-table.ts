@@ -13,7 +13,7 @@ import type { CodeImage, Insn, JumpTableContext } from '../../lift/types.ts';
 import type { A64Insn } from './row-types.ts';
 import { adrpTarget } from './table/dp-imm.ts';
 import { decodeBitMask } from './ops.ts';
-import { setsFlags, slotValueBefore, valueBefore, writes, type ValueQuery } from './reg-values.ts';
+import { setsFlags, valueBefore, writes, type ValueQuery } from './reg-values.ts';
 
 /** the most cases we evaluate (Lua's and SQLite's interpreters have ~200; a garbage bound is far larger) */
 const MAX_CASES = 65536;
@@ -88,16 +88,8 @@ function analyse(block: A64Insn[], image: CodeImage, ctx: JumpTableContext): Out
       const v = valueBefore(q, c.cmp.pc, r);
       if (v !== undefined) known.set(r, v);
     }
-    // a table base spilled to the frame and reloaded in the slice (`ldr x0, [sp, #16]`)
-    const frame = new Map<number, bigint>();
-    for (const i of c.slice) {
-      if (writes(i).includes(31)) break;
-      if (i.name !== 'LDST_uimm' || i.f.V || i.f.opc !== 1 || i.f.size !== 3 || i.f.rn !== 31) continue;
-      const v = slotValueBefore(q, i.pc, i.f.imm12! << 3);
-      if (v !== undefined) frame.set(i.f.imm12! << 3, v);
-    }
     for (let i = 0; i <= c.bound; i++) {
-      const t = evaluate(c.slice, br.f.rn!, c.idxReg, BigInt(i), slot, image, known, frame);
+      const t = evaluate(c.slice, br.f.rn!, c.idxReg, BigInt(i), slot, image, known);
       if (t === undefined) return { reason: 'table entry not computable (table base unknown or outside the image)' };
       const n = Number(t);
       if (t >= FAKE_BASE) return { reason: 'the target is not read from a table (an indirect tail call?)' };
@@ -195,13 +187,10 @@ function readBeforeWritten(slice: A64Insn[], idxReg: number): Set<number> {
 
 type Regs = (bigint | undefined)[];
 
-/** `frame`: constants known to be in [sp, #off] when the slice starts */
-function evaluate(slice: A64Insn[], target: number, idxReg: number, idx: bigint, slot: { base: number; off: number } | undefined, image: CodeImage, known: Map<number, bigint>,
-  frame: Map<number, bigint> = new Map()): bigint | undefined {
+function evaluate(slice: A64Insn[], target: number, idxReg: number, idx: bigint, slot: { base: number; off: number } | undefined, image: CodeImage, known: Map<number, bigint>): bigint | undefined {
   const regs: Regs = Array.from({ length: 32 }, (_, r) => known.get(r) ?? FAKE_BASE + (BigInt(r) << 24n));
   regs[idxReg] = idx;
   const stack = new Map<bigint, bigint>();
-  for (const [off, v] of frame) stack.set(regs[31]! + BigInt(off), v);
   if (slot) stack.set(regs[slot.base]! + BigInt(slot.off), idx);
   const X = (n: number, sp = false) => (n === 31 && !sp ? 0n : regs[n]);
   const mask = (sf: number) => (sf ? (1n << 64n) - 1n : (1n << 32n) - 1n);

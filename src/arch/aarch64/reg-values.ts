@@ -166,10 +166,6 @@ function definedValue(q: ValueQuery, i: A64Insn, reg: number, depth: number): bi
       const v = before(f.rm!);
       return v === undefined ? undefined : v & mask;
     }
-    case 'LDST_uimm': { // ldr x, [sp, #off]: a constant spilled to the frame (sqlite3VdbeExec's table base)
-      if (f.V || f.opc !== 1 || f.size !== 3 || f.rn !== 31) return undefined;
-      return slotValueBefore(q, i.pc, f.imm12! << 3, depth + 1);
-    }
     case 'LDR_lit': { // ldr x, =constant
       if (f.V || f.opc! > 1) return undefined;
       const b = q.image.read(i.pc + f.imm19! * 4, f.opc ? 8 : 4);
@@ -180,56 +176,4 @@ function definedValue(q: ValueQuery, i: A64Insn, reg: number, depth: number): bi
     }
     default: return undefined;
   }
-}
-
-/**
- * The 8-byte value the frame slot [sp, #off] holds just before `pc`, if every store reaching it
- * stores the same constant. Stores through other registers are assumed not to alias a spill slot
- * (compilers do not take their address); a wrong guess costs only speed, never correctness: the
- * lifter switches on the computed target and sends any other address to the dispatcher.
- */
-export function slotValueBefore(q: ValueQuery, pc: number, off: number, depth = 0): bigint | undefined {
-  if (depth > 8) return undefined;
-  let found: bigint | undefined;
-  let budget = BUDGET;
-  const seen = new Set<number>();
-  const stack = [pc];
-  while (stack.length) {
-    const ps = q.preds(stack.pop()!);
-    if (!ps) return undefined;
-    for (const p of ps) {
-      if (seen.has(p)) continue;
-      seen.add(p);
-      if (--budget < 0) return undefined;
-      const i = q.ctx.at(p) as A64Insn | undefined;
-      if (!i || writes(i).includes(31)) return undefined; // the frame moved
-      const reg = storedTo(i, off);
-      if (reg === null) { stack.push(p); continue; }
-      const v = reg === undefined ? undefined : reg === 31 ? 0n : valueBefore(q, i.pc, reg, depth + 1);
-      if (v === undefined || (found !== undefined && v !== found)) return undefined;
-      found = v;
-    }
-  }
-  return found;
-}
-
-/** for a store that writes [sp, #off]: the x register stored there whole (31: xzr), undefined if
- *  it writes the slot otherwise; null if it does not write the slot */
-function storedTo(i: A64Insn, off: number): number | undefined | null {
-  const f = i.f;
-  if (f.rn !== 31) return null;
-  let at: number, size: number, regs: number[];
-  if (i.name === 'LDST_uimm' && f.opc === 0) { size = 1 << f.size!; at = f.imm12! * size; regs = [f.rt!]; }
-  else if (i.name === 'LDST_unscaled' && f.opc === 0) { size = 1 << f.size!; at = f.imm9!; regs = [f.rt!]; }
-  else if (i.name.startsWith('LDSTP_') && !f.L) {
-    size = f.V ? 4 << f.opc! : 4 << (f.opc! >> 1);
-    at = i.name === 'LDSTP_post' ? 0 : f.imm7! * size;
-    regs = [f.rt!, f.rt2!];
-  } else return null;
-  for (const [k, r] of regs.entries()) {
-    const lo = at + k * size;
-    if (lo + size <= off || lo >= off + 8) continue;
-    return lo === off && size === 8 && !f.V ? r : undefined;
-  }
-  return null;
 }
