@@ -88,8 +88,8 @@ export interface Arch {
   /** emits the instruction; for cond/icall/ijump/ret returns the condition (i32) or target (i64) */
   lift(insn: Insn, b: Builder): Expr | void;
   /**
-   * targets of an indirect jump ending `block`, if it is a recognisable jump table; `before(pc)`
-   * gives the instruction preceding `pc` in address order (for loop-invariant table bases)
+   * targets of an indirect jump ending `block`, if it is a recognisable jump table (`ctx` gives
+   * the rest of the function: predecessors for bounds checks and hoisted table bases)
    */
   resolveJumpTable(block: Insn[], image: CodeImage, ctx: JumpTableContext): number[] | undefined;
   /** code addresses that instructions in this block materialise (adr, adrp+add): function-pointer candidates */

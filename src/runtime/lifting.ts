@@ -126,15 +126,15 @@ export class RuntimeCode {
   /** static code segments, and mappings the guest made executable */
   private executable(pc: number): boolean {
     if (pc < this.meta.privateEnd) return this.meta.code.some(([s, e]) => pc >= s && pc < e);
-    return this.vm.mappings().some((m) => pc >= m.start && pc < m.end && (m.prot & PROT_EXEC) !== 0);
+    return ((this.vm.protectionAt(pc) ?? 0) & PROT_EXEC) !== 0;
   }
 
   private dispatch(): DispatchTable {
+    if (this.table) return this.table;
     const { [EXPORT.dispatchBase]: base, [EXPORT.dispatchBits]: bits } = this.exports;
     if (!(base instanceof WebAssembly.Global) || !(bits instanceof WebAssembly.Global)) throw new Error('internal error: the module exports no dispatch table');
-    this.table ??= new DispatchTable(this.memory, base, bits, this.meta.insnAlignLog2,
-      (bytes) => this.vm.mmap(0, bytes, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, '[elf2wasm]'));
-    return this.table;
+    return (this.table = new DispatchTable(this.memory, base, bits, this.meta.insnAlignLog2,
+      (bytes) => this.vm.mmap(0, bytes, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, '[elf2wasm]')));
   }
 
   private get memory(): WebAssembly.Memory { return this.exports[EXPORT.memory] as WebAssembly.Memory; }
@@ -143,11 +143,12 @@ export class RuntimeCode {
   private liftCode(pc: number): LiftedCode {
     const t0 = performance.now();
     const table = this.dispatch();
-    const mem = () => new Uint8Array(this.memory.buffer);
+    // no guest code runs while lifting, so the memory cannot grow under these views
+    const bytes = new Uint8Array(this.memory.buffer), view = new DataView(this.memory.buffer);
     const lifted = this.lifter!.lift(pc, {
       code: {
-        read: (a, n) => (a + n <= mem().length ? mem().slice(a, a + n) : undefined),
-        readU32: (a) => (a + 4 <= mem().length ? new DataView(this.memory.buffer).getUint32(a, true) : undefined),
+        read: (a, n) => (a + n <= bytes.length ? bytes.slice(a, a + n) : undefined),
+        readU32: (a) => (a + 4 <= bytes.length ? view.getUint32(a, true) : undefined),
         isCode: (a) => this.executable(a),
       },
       isEntry: (a) => table.has(a),

@@ -171,6 +171,12 @@ export class AddressSpace {
   }
 
   /** The first mapping of [start, end) if the range is entirely mapped (possibly by several). */
+  /** the protection of the page holding `addr` (PROT_*), undefined where nothing is mapped */
+  protectionAt(addr: number): number | undefined {
+    for (const m of this.maps) if (addr >= m.start && addr < m.end) return m.prot;
+    return undefined;
+  }
+
   private mappedAt(start: number, end: number): Vma | undefined {
     let first: Vma | undefined;
     let at = start;

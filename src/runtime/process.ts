@@ -3,7 +3,6 @@
 // exit status. Host-agnostic: the host layer (src/node/run.ts, a browser one) supplies WASI.
 import { MODULE_ABI } from '../abi.ts';
 import type { TranslationMeta } from '../meta.ts';
-import { TrapKind } from '../meta.ts';
 import { asGuestFault, describePc, GuestExit, GuestFault, GuestKilled, GuestTrap } from './errors.ts';
 import { Guest, type GuestOptions } from './guest.ts';
 import type { WasiImports } from './wasi.ts';
@@ -40,11 +39,8 @@ export function linuxImports(target: { guest?: Guest }): WebAssembly.Imports {
       syscall: (nr: bigint, a0: bigint, a1: bigint, a2: bigint, a3: bigint, a4: bigint, a5: bigint, pc: bigint): bigint =>
         (target.guest ?? noGuest()).syscall(nr, a0, a1, a2, a3, a4, a5, pc),
       trap: (kind: number, pc: bigint, info: bigint): never => (target.guest ?? noGuest()).trap(kind, pc, info),
-      miss: (pc: bigint): void => {
-        const g = target.guest ?? noGuest();
-        if (!g.code) return g.trap(TrapKind.UnknownTarget, pc, pc);
-        g.code.miss(pc);
-      },
+      // runInstance sets guest.code before the guest runs
+      miss: (pc: bigint): void => (target.guest ?? noGuest()).code!.miss(pc),
       icache: (addr: bigint): void => (target.guest ?? noGuest()).code?.icache(addr),
     },
   };
