@@ -4,6 +4,7 @@
 import type { TranslationMeta } from '../meta.ts';
 import { MINSIGSTKSZ, STATE, STATE_BASE } from './layout.ts';
 import { utf8 } from './guest-mem.ts';
+import { HWCAP, HWCAP2 } from './hwcap.ts';
 
 export const AT = {
   NULL: 0, PHDR: 3, PHENT: 4, PHNUM: 5, PAGESZ: 6, BASE: 7, FLAGS: 8, ENTRY: 9, UID: 11, EUID: 12,
@@ -11,9 +12,7 @@ export const AT = {
   EXECFN: 31, MINSIGSTKSZ: 51,
 } as const;
 
-/** Only FP and ASIMD: what the translator implements. No HWCAP_CPUID, so glibc does not read
- *  MIDR_EL1 (an mrs the translator would have to emulate). */
-export const HWCAP = (1 << 0) | (1 << 1);
+export { HWCAP, HWCAP2 } from './hwcap.ts';
 
 export interface StackOptions {
   args: string[];
@@ -80,7 +79,7 @@ export function buildInitialStack(memory: WebAssembly.Memory, stackLow: number, 
     [AT.EGID, opts.egid],
     [AT.SECURE, 0],
     [AT.RANDOM, randomAddr],
-    [AT.HWCAP2, 0],
+    [AT.HWCAP2, HWCAP2],
     [AT.EXECFN, execfn],
     [AT.PLATFORM, platform],
     [AT.NULL, 0],

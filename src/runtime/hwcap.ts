@@ -1,0 +1,30 @@
+// The CPU features the translator implements, as Linux tells user space about them: AT_HWCAP and
+// AT_HWCAP2 (arch/arm64/include/uapi/asm/hwcap.h) and the ID register fields that Linux's MRS
+// emulation shows at EL0 (Documentation/arch/arm64/cpu-feature-registers.rst). Linux derives each
+// HWCAP bit from an ID register field (arm64_elf_hwcaps: field >= value), so one line per feature
+// names both and the two views cannot disagree (arch/aarch64/sysregs.ts builds the registers).
+//
+// Add a feature here only once every instruction it names is implemented: static glibc's IFUNC
+// resolvers and libraries such as zlib-ng and OpenSSL pick code paths from these bits.
+
+/** an AArch64 ID register as Linux lets EL0 read it */
+export type IdReg = 'PFR0' | 'ISAR0' | 'ISAR1';
+
+export interface Feature {
+  /** AT_HWCAP (1) or AT_HWCAP2 (2) */
+  word: 1 | 2;
+  /** bit number in that word */
+  bit: number;
+  /** the ID register field that reports it (4 bits at lsb) and the value Linux requires */
+  id?: { reg: IdReg; lsb: number; value: number };
+}
+
+export const FEATURES: Record<string, Feature> = {
+  FP: { word: 1, bit: 0 }, // ID_AA64PFR0.FP = 0 means implemented
+  ASIMD: { word: 1, bit: 1 }, // ID_AA64PFR0.AdvSIMD = 0 likewise
+};
+
+const word = (w: 1 | 2): number => Object.values(FEATURES).reduce((acc, f) => (f.word === w ? acc | (1 << f.bit) : acc), 0) >>> 0;
+
+export const HWCAP = word(1);
+export const HWCAP2 = word(2);
