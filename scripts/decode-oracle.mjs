@@ -24,7 +24,7 @@
 // The hand-written list covers forms the binaries lack: every LSE atomic and CAS variant,
 // exclusive pairs, every load/store addressing mode for B/H/W/X/SB/SH/SW and the SIMD&FP
 // registers, flag-setting add/sub with carry, conditional compares, EXTR/RORV, system
-// instructions, and encodings the translator must leave UNDEF (CRC32, pointer
+// instructions, CRC32, and encodings the translator must leave UNDEF (pointer
 // authentication outside the hint space, SVE, SME, MTE, MOPS). All of it is kept.
 // Groups the installed binutils rejects are skipped with a warning (MOPS needs 2.38).
 //
@@ -250,7 +250,7 @@ function handWritten() {
     'movz x0, #0x1234, lsl #48', 'movz w1, #0xffff, lsl #16', 'movn x2, #0x0, lsl #32', 'movn w3, #0xffff',
     'movk x4, #0xabcd, lsl #32', 'movk w5, #0x1, lsl #16', 'mov x6, #0xffff0000ffff0000', 'mov w7, #0x7fffffff',
     'adr x0, dp_fwd', 'adr x1, .', 'cmp x0, x1, lsl #12', 'cmp w2, w3, asr #31',
-    // CRC32 (Armv8.1 optional): no row, so these must stay UNDEF
+    // CRC32 (Armv8.1 optional; table/crc.ts)
     'crc32b w0, w1, w2', 'crc32h w3, w4, w5', 'crc32w w6, w7, w8', 'crc32x w9, w10, x11', 'crc32cb w12, w13, w14',
     'crc32cx w15, w16, x17',
     'dp_fwd:',

@@ -22,6 +22,7 @@ export interface Feature {
 export const FEATURES: Record<string, Feature> = {
   FP: { word: 1, bit: 0 }, // ID_AA64PFR0.FP = 0 means implemented
   ASIMD: { word: 1, bit: 1 }, // ID_AA64PFR0.AdvSIMD = 0 likewise
+  CRC32: { word: 1, bit: 7, id: { reg: 'ISAR0', lsb: 16, value: 1 } },
 };
 
 const word = (w: 1 | 2): number => Object.values(FEATURES).reduce((acc, f) => (f.word === w ? acc | (1 << f.bit) : acc), 0) >>> 0;

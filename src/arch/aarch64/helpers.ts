@@ -2,10 +2,16 @@
 import type binaryen from 'binaryen';
 import { fpHelpers } from './fp-helpers.ts';
 import { fpStrictHelpers } from './fp-strict.ts';
+import { cryptoHelpers } from './crypto-ops.ts';
+import { crcHelpers } from './table/crc.ts';
 
 export const helpers: Record<string, (m: binaryen.Module, name: string) => void> = {
   // scalar floating point: NaN rules, fused multiply-add, half-precision conversions, FJCVTZS
   ...fpHelpers,
   // the same honouring FPCR (rounding mode, FZ, DN) and raising the FPSR flags (fp-strict.ts)
   ...fpStrictHelpers,
+  // AES, SHA-1/256/512 rounds, 64-bit carry-less multiply (crypto-ops.ts)
+  ...cryptoHelpers,
+  // CRC32/CRC32C (table/crc.ts)
+  ...crcHelpers,
 };

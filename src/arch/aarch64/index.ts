@@ -7,13 +7,14 @@ import { FLAG_C, FLAG_N, FLAG_V, FLAG_Z, registers } from './regs.ts';
 import { branches } from './table/branch.ts';
 import { dpImm } from './table/dp-imm.ts';
 import { dpReg } from './table/dp-reg.ts';
+import { crcRows } from './table/crc.ts';
 import { loadStore } from './table/ldst.ts';
 import { fpRows } from './table/fp.ts';
 import { simdRows } from './table/simd.ts';
 import { helpers } from './helpers.ts';
 import { codeRefs, literalCodePointers, resolveJumpTable } from './analysis.ts';
 
-export const rows: Row[] = [...branches, ...dpImm, ...dpReg, ...loadStore, ...fpRows, ...simdRows];
+export const rows: Row[] = [...branches, ...dpImm, ...dpReg, ...crcRows, ...loadStore, ...fpRows, ...simdRows];
 const match = buildDecoder(rows);
 
 /** Anything the table does not know: a SIGILL trap if executed, never a build failure. */
