@@ -15,6 +15,8 @@ export type { TranslateOptions } from './translate-options.ts';
 export interface Translation {
   wasm: Uint8Array;
   meta: TranslationMeta;
+  /** what the ELF loader ignored as Linux does (e.g. damaged section headers: fewer symbols), one line each */
+  warnings: string[];
   /** with `{ report: true }`: what static discovery found, by source, and the indirect branches it left to run time */
   report?: string;
 }
@@ -56,5 +58,5 @@ export function translate(bytes: Uint8Array, options: TranslateOptions = {}, dia
       millis: Math.round(performance.now() - t0),
     },
   };
-  return { wasm: appendCustomSection(wasm, META_SECTION, new TextEncoder().encode(JSON.stringify(meta))), meta, ...(diagnostics.report ? { report: formatReport(program, image) } : {}) };
+  return { wasm: appendCustomSection(wasm, META_SECTION, new TextEncoder().encode(JSON.stringify(meta))), meta, warnings: image.warnings, ...(diagnostics.report ? { report: formatReport(program, image) } : {}) };
 }

@@ -54,6 +54,7 @@ async function translateCommand(file: string, opts: { output?: string; optimize?
     throw e instanceof ElfFormatError ? new InputError(`${file}: ${e.message}`) : e;
   }
   const { wasm, meta } = result;
+  for (const w of result.warnings) process.stderr.write(`elf2wasm: warning: ${file}: ${w}\n`);
   if (result.report) process.stdout.write(result.report.endsWith('\n') ? result.report : `${result.report}\n`);
   const out = opts.output ?? `${file.replace(/\.elf$/, '')}.wasm`;
   writeFileSync(out, wasm);

@@ -78,6 +78,8 @@ export interface ElfImage {
   read(addr: number, len: number): Uint8Array | undefined;
   readU32(addr: number): number | undefined;
   readU64(addr: number): bigint | undefined;
+  /** What the loader ignored as Linux does (damaged section headers, so maybe no symbols), one line each. */
+  warnings: string[];
   /** True if addr lies inside an executable PT_LOAD. */
   isCode(addr: number): boolean;
   /** Nearest symbol (func/notype/ifunc preferred) at or below addr, e.g. { name: 'main', offset: 8 }; undefined outside the loaded image. */
@@ -114,15 +116,30 @@ export function parseElf(bytes: Uint8Array): ElfImage {
   }
   const entry = r.u64(24, 'entry point');
   const phoff = r.u64(32, 'program header offset');
-  const shoff = r.u64(40, 'section header offset');
   const phentsize = r.u16(54);
   const phnumField = r.u16(56);
   const shentsize = r.u16(58);
   const shnumField = r.u16(60);
   const shstrndxField = r.u16(62);
+  const warnings: string[] = [];
+  // Linux loads from the program headers alone, so damaged section headers only cost what
+  // translation reads from them (symbols, IRELATIVE relocations): a warning, not an error.
+  const lenient = <T>(what: string, fallback: T, read: () => T): T => {
+    try {
+      return read();
+    } catch (e) {
+      if (!(e instanceof ElfFormatError)) throw e;
+      warnings.push(`${e.message}: ${what} ignored, translation may lack symbol names and IFUNC resolvers`);
+      return fallback;
+    }
+  };
+  const shoff = lenient('section header table', 0, () => r.u64(40, 'section header offset'));
   // With too many sections/segments for 16 bits, the real counts live in section header 0.
   const escaped = phnumField === PN_XNUM || shnumField === 0 || shstrndxField === SHN_XINDEX;
-  const sh0 = shoff !== 0 && escaped ? readSection0(r, shoff, shentsize) : undefined;
+  // A program header count there is needed to load, so only then is section 0 a hard error.
+  const sh0 = shoff !== 0 && escaped
+    ? (phnumField === PN_XNUM ? readSection0(r, shoff, shentsize) : lenient('section header 0', undefined, () => readSection0(r, shoff, shentsize)))
+    : undefined;
   const phnum = phnumField === PN_XNUM && sh0 ? sh0.info : phnumField;
   const shnum = shnumField === 0 && sh0 ? sh0.size : shnumField;
   const shstrndx = shstrndxField === SHN_XINDEX && sh0 ? sh0.link : shstrndxField;
@@ -139,8 +156,9 @@ export function parseElf(bytes: Uint8Array): ElfImage {
     throw new ElfFormatError('bad-address', `entry point ${hex(entry)} is outside all loadable segments`);
   }
 
-  const sections = shoff !== 0 ? readSections(r, shoff, shentsize, shnum, shstrndx) : [];
-  const symbols = readSymbols(r, sections);
+  const sections = shoff !== 0 ? lenient('section header table', [], () => readSections(r, shoff, shentsize, shnum, shstrndx, warnings)) : [];
+  const symbols = lenient('symbol table', [], () => readSymbols(sections));
+  const irelative = lenient('IRELATIVE relocations', [], () => readIrelative(sections));
 
   const tlsHdr = phdrs.find((p) => p.type === PT_TLS);
   const stack = phdrs.find((p) => p.type === PT_GNU_STACK);
@@ -185,10 +203,11 @@ export function parseElf(bytes: Uint8Array): ElfImage {
     stackExecutable: stack !== undefined && (stack.flags & PF_X) !== 0,
     sections,
     symbols,
-    irelative: readIrelative(r, sections),
+    irelative,
     imageStart,
     imageEnd,
     read,
+    warnings,
     readU32(addr) {
       const off = fileView(addr, 4);
       if (off !== undefined) return r.view.getUint32(off, true);
@@ -363,7 +382,9 @@ function loadSegments(r: Reader, phdrs: ElfProgramHeader[], pie: boolean): ElfSe
     if (p.filesz > p.memsz) {
       throw new ElfFormatError('bad-address', `${where} has file size ${hex(p.filesz)} larger than its memory size`);
     }
-    const data = r.subarray(p.offset, p.filesz, `PT_LOAD ${where}`);
+    // All .bss (p_filesz 0): nothing comes from the file, so p_offset may lie past its end (ld
+    // emits that for -nostdlib programs) and Linux maps anonymous zero pages.
+    const data = p.filesz === 0 ? new Uint8Array(0) : r.subarray(p.offset, p.filesz, `PT_LOAD ${where}`);
     segments.push({ vaddr: p.vaddr, memsz: p.memsz, filesz: p.filesz, offset: p.offset, flags: p.flags, data });
   }
   if (segments.length === 0) throw new ElfFormatError('no-load', 'ELF has no loadable segments');
@@ -401,7 +422,7 @@ function findPhdrAddr(phdrs: ElfProgramHeader[], phoff: number, tableSize: numbe
   return load ? load.vaddr + (phoff - load.offset) : 0;
 }
 
-function readSections(r: Reader, shoff: number, shentsize: number, shnum: number, shstrndx: number): ElfSection[] {
+function readSections(r: Reader, shoff: number, shentsize: number, shnum: number, shstrndx: number, warnings: string[]): ElfSection[] {
   if (shnum === 0) return [];
   checkShentsize(shentsize);
   const raw = readTable(r, shoff, shentsize, shnum, 'section header table', (o) => ({
@@ -415,13 +436,24 @@ function readSections(r: Reader, shoff: number, shentsize: number, shnum: number
     info: r.u32(o + 44),
     entsize: r.u64(o + 56, 'section entry size'),
   }));
+  // One damaged section loses only its own name or bytes (sections do not matter for loading).
+  const salvage = <T>(fallback: T, read: () => T): T => {
+    try {
+      return read();
+    } catch (e) {
+      if (!(e instanceof ElfFormatError)) throw e;
+      warnings.push(`${e.message}: ignored, translation may lack symbol names and IFUNC resolvers`);
+      return fallback;
+    }
+  };
   const names = shstrndx !== 0 && shstrndx < raw.length ? raw[shstrndx]! : undefined;
-  const nameTable = names ? r.subarray(names.offset, names.size, 'section name table') : new Uint8Array(0);
+  if (shstrndx !== 0 && !names) warnings.push(`section name table index ${shstrndx} is out of range (${raw.length} sections): sections have no names`);
+  const nameTable = names ? salvage(new Uint8Array(0), () => r.subarray(names.offset, names.size, 'section name table')) : new Uint8Array(0);
   return raw.map(({ nameOff, ...s }, i) => {
-    const name = names ? stringAt(nameTable, nameOff, 'section name') : '';
+    const name = nameTable.length ? salvage('', () => stringAt(nameTable, nameOff, 'section name')) : '';
     // Section 0 (SHT_NULL) may carry counts in sh_size, so it never has data.
     const hasData = s.type !== SHT_NOBITS && s.type !== SHT_NULL;
-    const data = hasData ? r.subarray(s.offset, s.size, `section ${name || i}`) : new Uint8Array(0);
+    const data = hasData ? salvage(new Uint8Array(0), () => r.subarray(s.offset, s.size, `section ${name || i}`)) : new Uint8Array(0);
     return { name, ...s, data };
   });
 }
@@ -429,7 +461,7 @@ function readSections(r: Reader, shoff: number, shentsize: number, shnum: number
 const SYMBOL_TYPES: ElfSymbolType[] = ['notype', 'object', 'func', 'section', 'file', 'other', 'tls'];
 const SYMBOL_BINDS = ['local', 'global', 'weak'] as const;
 
-function readSymbols(r: Reader, sections: ElfSection[]): ElfSymbol[] {
+function readSymbols(sections: ElfSection[]): ElfSymbol[] {
   const symtab = sections.find((s) => s.type === SHT_SYMTAB);
   if (!symtab) return [];
   const entsize = symtab.entsize || 24;
@@ -458,13 +490,14 @@ function readSymbols(r: Reader, sections: ElfSection[]): ElfSymbol[] {
 }
 
 /** IFUNC relocations the static startup code applies itself; the translator needs the resolver addresses. */
-function readIrelative(r: Reader, sections: ElfSection[]): { offset: number; addend: number }[] {
+function readIrelative(sections: ElfSection[]): { offset: number; addend: number }[] {
   const out: { offset: number; addend: number }[] = [];
   for (const s of sections) {
     if (s.type !== SHT_RELA || (s.flags & SHF_ALLOC) === 0) continue;
     const entsize = s.entsize || 24;
     if (entsize < 24) throw new ElfFormatError('not-elf', `not a valid ELF file (${s.name} entry size ${entsize}, expected 24)`);
-    for (let o = s.offset; o + 24 <= s.offset + s.size; o += entsize) {
+    const r = new Reader(s.data);
+    for (let o = 0; o + 24 <= s.data.length; o += entsize) {
       if (r.u32(o + 8) !== R_AARCH64_IRELATIVE) continue;
       const addend = Number(r.view.getBigInt64(o + 16, true)); // r_addend is signed
       if (!Number.isSafeInteger(addend)) throw new ElfFormatError('bad-address', `IRELATIVE addend ${hex(addend)} is too large`);

@@ -1,0 +1,2 @@
+export interface Variant { name: string; bytes: Uint8Array }
+export function elfVariants(base: Uint8Array): Variant[];
