@@ -50,3 +50,11 @@ export const DISPATCH_SLOT = 16;
 export function dispatchHash(pc: number, bits: number, alignLog2: number): number {
   return Math.imul(pc >>> alignLog2, 0x9e3779b1) >>> (32 - bits);
 }
+
+/**
+ * Syscall numbers below zero that translated code passes to `linux.syscall` for things Linux
+ * gives user space without a syscall. `counter`: CNTVCT_EL0, the virtual counter, which ticks at
+ * COUNTER_HZ (what CNTFRQ_EL0 reads; qemu-aarch64's rate) from an arbitrary origin, monotonically.
+ */
+export const PSEUDO_SYSCALL = { counter: -1 } as const;
+export const COUNTER_HZ = 62_500_000;

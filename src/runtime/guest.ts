@@ -10,7 +10,7 @@ import { AddressSpace } from './memory.ts';
 import { runPendingHandlers, type Reentry } from './signal-frame.ts';
 import { SignalState } from './signals.ts';
 import { buildInitialStack, initCpuState } from './stack.ts';
-import { SYSCALLS } from './syscalls/index.ts';
+import { PSEUDO_SYSCALLS, SYSCALLS } from './syscalls/index.ts';
 import { syscallName } from './syscalls/names.ts';
 import { WasiFs, type WasiImports } from './wasi.ts';
 import { resolvePath } from './paths.ts';
@@ -126,7 +126,7 @@ export class Guest {
   syscall(nr: bigint, a0: bigint, a1: bigint, a2: bigint, a3: bigint, a4: bigint, a5: bigint, pc: bigint): bigint {
     this.lastPc = Number(pc);
     const n = Number(nr);
-    const handler = SYSCALLS[n];
+    const handler = n < 0 ? PSEUDO_SYSCALLS.get(n) : SYSCALLS[n];
     let result: bigint;
     if (!handler) {
       if (!this.seenUnimplemented.has(n)) {

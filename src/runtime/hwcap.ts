@@ -23,6 +23,7 @@ export const FEATURES: Record<string, Feature> = {
   FP: { word: 1, bit: 0 }, // ID_AA64PFR0.FP = 0 means implemented
   ASIMD: { word: 1, bit: 1 }, // ID_AA64PFR0.AdvSIMD = 0 likewise
   CRC32: { word: 1, bit: 7, id: { reg: 'ISAR0', lsb: 16, value: 1 } },
+  CPUID: { word: 1, bit: 11 }, // MRS of MIDR_EL1 and the ID registers works (arch/aarch64/sysregs.ts)
 };
 
 const word = (w: 1 | 2): number => Object.values(FEATURES).reduce((acc, f) => (f.word === w ? acc | (1 << f.bit) : acc), 0) >>> 0;

@@ -1,5 +1,6 @@
 // The syscall table: AArch64 syscall number → handler. Each family module exports handlers
-// keyed by syscall name; numbers come from names.ts. Missing numbers return -ENOSYS.
+// keyed by syscall name; numbers come from names.ts. Missing numbers return -ENOSYS. Negative
+// numbers are the runtime's own services to translated code (PSEUDO_SYSCALLS).
 import type { Handler } from '../guest.ts';
 import { fsIo } from './fs-io.ts';
 import { fsPath } from './fs-path.ts';
@@ -9,7 +10,8 @@ import { mm } from './mm.ts';
 import { syscallNumber } from './names.ts';
 import { proc } from './process.ts';
 import { signal } from './signal.ts';
-import { time } from './time.ts';
+import { counterTicks, time } from './time.ts';
+import { PSEUDO_SYSCALL } from '../../abi.ts';
 
 function buildTable(): Handler[] {
   const table: Handler[] = [];
@@ -24,3 +26,6 @@ function buildTable(): Handler[] {
 }
 
 export const SYSCALLS: readonly (Handler | undefined)[] = buildTable();
+
+/** handlers of the negative syscall numbers translated code uses (abi.ts PSEUDO_SYSCALL) */
+export const PSEUDO_SYSCALLS: ReadonlyMap<number, Handler> = new Map([[PSEUDO_SYSCALL.counter, counterTicks]]);

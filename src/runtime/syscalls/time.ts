@@ -1,5 +1,6 @@
 // Clocks and sleeping. Time comes from the WASI host clock (nanosecond resolution) with
 // `performance` as the fallback; sleeping blocks the thread (the guest is synchronous).
+import { COUNTER_HZ } from '../../abi.ts';
 import { E, fail } from '../errno.ts';
 import type { Guest, Handler } from '../guest.ts';
 import { sleepMs } from '../sleep.ts';
@@ -15,6 +16,9 @@ function realtimeNs(g: Guest): bigint {
 function monotonicNs(g: Guest): bigint {
   return g.wasi.clock(1) ?? BigInt(Math.round(performance.now() * 1e6));
 }
+/** CNTVCT_EL0 (the PSEUDO_SYSCALL.counter of abi.ts): the monotonic clock at COUNTER_HZ */
+export const counterTicks = (g: Guest): bigint => (monotonicNs(g) * BigInt(COUNTER_HZ)) / NS;
+
 /** CPU time of the guest: approximated by the wall time since it started (it never blocks
  *  except in sleeps, which the guest does not expect to count anyway). */
 function cpuNs(g: Guest): bigint {

@@ -1,11 +1,10 @@
 // Branches, exception generation and system instructions (Arm ARM C4.1.93).
 import binaryen from 'binaryen';
 import { row, type Row } from '../decoder.ts';
-import { condition, i32c, i64c, ops, rd, setNZCV, setX, tmp, xr } from '../ops.ts';
-import { FLAG_C, FLAG_N, FLAG_V, FLAG_Z } from '../regs.ts';
+import { condition, i32c, i64c, ops, rd, setX, tmp, xr } from '../ops.ts';
+import { readSysreg, sysreg, writeSysreg } from '../sysregs.ts';
 import { STATE } from '../../../runtime/layout.ts';
 import { TrapKind } from '../../../meta.ts';
-import type { Builder, Expr } from '../../../lift/types.ts';
 
 const LR = 30;
 const PSTATE_NOPS = new Set(['0:3', '0:4', '0:5', '3:1', '3:2', '3:4', '3:6', '3:7']);
@@ -71,47 +70,3 @@ export const branches: Row[] = [
     if (!writeSysreg(b, sysreg(f.o0!, f.op1!, f.crn!, f.crm!, f.op2!), f.rt!)) b.trap(TrapKind.Unimplemented, i.word);
   }),
 ];
-
-const sysreg = (o0: number, op1: number, crn: number, crm: number, op2: number) => `${2 + o0}.${op1}.${crn}.${crm}.${op2}`;
-const TPIDR = '3.3.13.0.2', FPCR = '3.3.4.4.0', FPSR = '3.3.4.4.1', NZCV = '3.3.4.2.0';
-const load64 = (b: Builder, off: number) => b.m.i64.load(0, 8, b.m.i32.const(off));
-const load32 = (b: Builder, off: number) => b.m.i64.extend_u(b.m.i32.load(0, 4, b.m.i32.const(off)));
-
-function readSysreg(b: Builder, r: string): Expr | undefined {
-  const m = b.m;
-  switch (r) {
-    case TPIDR: return load64(b, STATE.tpidr);
-    case FPCR: return load32(b, STATE.fpcr);
-    case FPSR: // reading the flags asks for them from now on (fetestexcept without a prior write)
-      b.emit(b.m.i32.store(0, 4, b.m.i32.const(STATE.fpStrict), b.m.i32.const(1)));
-      return load32(b, STATE.fpsr);
-    case NZCV: {
-      const bit = (reg: number, n: number) => m.i64.shl(m.i64.extend_u(b.get(reg)), i64c(b, n));
-      return m.i64.or(m.i64.or(bit(FLAG_N, 31), bit(FLAG_Z, 30)), m.i64.or(bit(FLAG_C, 29), bit(FLAG_V, 28)));
-    }
-    case '3.3.0.0.1': return i64c(b, 0x8444c004); // CTR_EL0: 64-byte lines, as common cores report
-    case '3.3.0.0.7': return i64c(b, 0x4); // DCZID_EL0: DC ZVA allowed, 64-byte blocks
-    case '3.0.0.0.0': return i64c(b, 0x410fd083); // MIDR_EL1: a Cortex-A72 (only read when HWCAP_CPUID says so)
-    case '3.3.14.0.0': return i64c(b, 1000000000); // CNTFRQ_EL0: 1 GHz, matching the virtual counter below
-    case '3.3.14.0.2': return b.syscall(i64c(b, -1), []); // CNTVCT_EL0: nanoseconds from the host (pseudo-syscall -1)
-    default: return undefined;
-  }
-}
-
-function writeSysreg(b: Builder, r: string, rt: number): boolean {
-  const m = b.m, v = () => xr(b, rt);
-  switch (r) {
-    case TPIDR: b.emit(m.i64.store(0, 8, m.i32.const(STATE.tpidr), v())); return true;
-    case FPCR: case FPSR:
-      b.emit(m.i32.store(0, 4, m.i32.const(r === FPCR ? STATE.fpcr : STATE.fpsr), m.i32.wrap(v())));
-      b.emit(m.i32.store(0, 4, m.i32.const(STATE.fpStrict), m.i32.const(1)));
-      return true;
-    case NZCV: {
-      const t = tmp(b, binaryen.i64, v());
-      const bit = (n: number) => m.i32.wrap(m.i64.and(m.i64.shr_u(t(), i64c(b, n)), i64c(b, 1)));
-      setNZCV(b, bit(31), bit(30), bit(29), bit(28));
-      return true;
-    }
-    default: return false;
-  }
-}
