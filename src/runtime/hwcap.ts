@@ -22,7 +22,14 @@ export interface Feature {
 export const FEATURES: Record<string, Feature> = {
   FP: { word: 1, bit: 0 }, // ID_AA64PFR0.FP = 0 means implemented
   ASIMD: { word: 1, bit: 1 }, // ID_AA64PFR0.AdvSIMD = 0 likewise
+  AES: { word: 1, bit: 3, id: { reg: 'ISAR0', lsb: 4, value: 1 } },
+  PMULL: { word: 1, bit: 4, id: { reg: 'ISAR0', lsb: 4, value: 2 } }, // the same field: 2 = AES and PMULL
+  SHA1: { word: 1, bit: 5, id: { reg: 'ISAR0', lsb: 8, value: 1 } },
+  SHA2: { word: 1, bit: 6, id: { reg: 'ISAR0', lsb: 12, value: 1 } },
   CRC32: { word: 1, bit: 7, id: { reg: 'ISAR0', lsb: 16, value: 1 } },
+  JSCVT: { word: 1, bit: 13, id: { reg: 'ISAR1', lsb: 12, value: 1 } },
+  SHA3: { word: 1, bit: 17, id: { reg: 'ISAR0', lsb: 32, value: 1 } },
+  SHA512: { word: 1, bit: 21, id: { reg: 'ISAR0', lsb: 12, value: 2 } }, // the same field: 2 = SHA256 and SHA512
   CPUID: { word: 1, bit: 11 }, // MRS of MIDR_EL1 and the ID registers works (arch/aarch64/sysregs.ts)
 };
 

@@ -34,8 +34,9 @@ export const CONSTANT_SYSREGS: ReadonlyMap<string, bigint> = (() => {
   regs.set('3.0.0.7.0', 0xff000000n); // ID_AA64MMFR0_EL1: the fixed granule fields qemu reports
   for (const f of Object.values(FEATURES)) {
     if (!f.id) continue;
-    const name = ID_REG[f.id.reg];
-    regs.set(name, regs.get(name)! | (BigInt(f.id.value) << BigInt(f.id.lsb)));
+    // features sharing a field (AES/PMULL, SHA2/SHA512) report the highest level
+    const name = ID_REG[f.id.reg], lsb = BigInt(f.id.lsb), old = regs.get(name)!;
+    if (BigInt(f.id.value) > ((old >> lsb) & 0xfn)) regs.set(name, (old & ~(0xfn << lsb)) | (BigInt(f.id.value) << lsb));
   }
   regs.set('3.3.0.0.1', 0x8444c004n); // CTR_EL0: 64-byte I and D cache lines, PIPT I-cache
   regs.set('3.3.0.0.7', 0x4n); // DCZID_EL0: DC ZVA allowed, 2^4 words = 64-byte blocks (table/branch.ts zeroes 64)
