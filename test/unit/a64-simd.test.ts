@@ -203,7 +203,7 @@ const DECODE: [string, number, string, Record<string, number>][] = [
 ];
 
 // Must not match any SIMD row (unimplemented or reserved): they fall to UNDEF and trap at run
-// time (the crypto extensions' encodings are tested in a64-crypto.test.ts). The first group is assembled as above with -march=armv8.3-a+fp16+crypto+rdm+dotprod; the
+// time (the crypto extensions and dot products are tested in a64-crypto.test.ts and a64-dotprod.test.ts). The first group is assembled as above with -march=armv8.3-a+fp16+crypto+rdm+dotprod; the
 // second is hand-made reserved combinations that objdump also shows as `undefined`.
 const UNDEF: [string, number][] = [
   ['fadd v0.8h, v1.8h, v2.8h', 0x4e421420],
@@ -213,7 +213,6 @@ const UNDEF: [string, number][] = [
   ['urecpe v0.2s, v1.2s', 0x0ea1c820],
   ['frsqrts v0.2d, v1.2d, v2.2d', 0x4ee2fc20],
   ['frecps s0, s1, s2', 0x5e22fc20],
-  ['sdot v0.4s, v1.16b, v2.16b', 0x4e829420],
   ['fcmla v0.4s, v1.4s, v2.4s, #90', 0x6e82cc20],
   ['ld2 {v0.1d, v1.1d}, [x0] (size=3, Q=0: reserved)', 0x0c408c00],
   ['add v0.1d, v1.1d, v2.1d (size=3, Q=0: reserved)', 0x0ee28420],
