@@ -4,6 +4,7 @@ import { fpHelpers } from './fp-helpers.ts';
 import { fpStrictHelpers } from './fp-strict.ts';
 import { cryptoHelpers } from './crypto-ops.ts';
 import { crcHelpers } from './table/crc.ts';
+import { estimateHelpers } from './fp-estimate.ts';
 
 export const helpers: Record<string, (m: binaryen.Module, name: string) => void> = {
   // scalar floating point: NaN rules, fused multiply-add, half-precision conversions, FJCVTZS
@@ -14,4 +15,6 @@ export const helpers: Record<string, (m: binaryen.Module, name: string) => void>
   ...cryptoHelpers,
   // CRC32/CRC32C (table/crc.ts)
   ...crcHelpers,
+  // FRECPE/FRSQRTE/FRECPX/FRECPS/FRSQRTS lanes (fp-estimate.ts)
+  ...estimateHelpers,
 };
