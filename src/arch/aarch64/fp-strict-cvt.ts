@@ -100,7 +100,7 @@ function intToH(m: M, name: string): void {
 }
 
 /** FPRoundInt of a double by rounding mode 0..3 (N, P, M, Z) or 4 (A, ties away) */
-function roundBy(m: M, mode: Var, v: Var, t: Var): Expr {
+export function roundBy(m: M, mode: Var, v: Var, t: Var): Expr {
   const f = m.f64, i32 = m.i32, is = (n: number) => i32.eq(mode.get(), i32.const(n));
   return m.block(null, [
     t.set(f.trunc(v.get())),

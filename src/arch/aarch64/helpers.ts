@@ -4,6 +4,7 @@ import { fpHelpers } from './fp-helpers.ts';
 import { fpStrictHelpers } from './fp-strict.ts';
 import { cryptoHelpers } from './crypto-ops.ts';
 import { crcHelpers } from './table/crc.ts';
+import { rintIntHelpers } from './table/frint-int.ts';
 import { estimateHelpers } from './fp-estimate.ts';
 
 export const helpers: Record<string, (m: binaryen.Module, name: string) => void> = {
@@ -15,6 +16,8 @@ export const helpers: Record<string, (m: binaryen.Module, name: string) => void>
   ...cryptoHelpers,
   // CRC32/CRC32C (table/crc.ts)
   ...crcHelpers,
+  // FRINT32/64 honouring FPCR (table/frint-int.ts)
+  ...rintIntHelpers,
   // FRECPE/FRSQRTE/FRECPX/FRECPS/FRSQRTS lanes (fp-estimate.ts)
   ...estimateHelpers,
 };

@@ -4,7 +4,8 @@
 // Single and double precision are complete; half precision has the moves (FMOV register,
 // general, immediate), FCSEL, FCVT to/from S and D, and the FP16 conversions to integers and
 // SCVTF/UCVTF (non fixed-point). Half-precision arithmetic and compares, the fixed-point forms
-// with H, BFCVT and FRINT32/64 are not matched (the UNDEF row traps cleanly if they run).
+// with H and BFCVT are not matched (the UNDEF row traps cleanly if they run). FRINT32/64 are in
+// frint-int.ts.
 //
 // The fast path is bit-exact for Linux's default FPCR: round to nearest even, FZ = 0, DN = 0
 // (NaN rules: see fp-ops.ts), and raises no FPSR flags. Once the guest writes FPCR or FPSR
