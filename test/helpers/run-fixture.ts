@@ -58,6 +58,8 @@ export interface RunOptions {
   files?: Record<string, string>;
   /** false: a jump to code the build did not translate ends the guest (SIGSEGV) instead of lifting it */
   runtimeLift?: boolean;
+  /** how stdout is decoded (default utf8; latin1 keeps binary output byte for byte) */
+  stdoutEncoding?: BufferEncoding;
 }
 
 export async function runFixture(bin: Loaded, argvTail: string[], opts: RunOptions = {}): Promise<Expected> {
@@ -85,7 +87,7 @@ export async function runFixture(bin: Loaded, argvTail: string[], opts: RunOptio
     } finally {
       fds.forEach((fd) => closeSync(fd));
     }
-    return { stdout: readFileSync(join(work, 'stdout'), 'utf8'), stderr: readFileSync(join(work, 'stderr'), 'utf8'), status };
+    return { stdout: readFileSync(join(work, 'stdout'), opts.stdoutEncoding ?? 'utf8'), stderr: readFileSync(join(work, 'stderr'), 'utf8'), status };
   } finally {
     rmSync(work, { recursive: true, force: true });
   }

@@ -1,0 +1,22 @@
+// The fuzz classes, in the order reports list them.
+import type { FuzzClass } from '../generate.ts';
+import { branchClass } from './branch.ts';
+import { intClass } from './int.ts';
+import { ldstClass } from './ldst.ts';
+
+export const CLASSES: FuzzClass[] = [intClass, branchClass, ldstClass];
+
+/**
+ * What the fuzzer runs: each class without its `ext` templates, and each extension (templates the
+ * translator does not implement yet, or a known difference) as a unit of its own, so that a class
+ * can be complete while an extension is still missing.
+ */
+export function fuzzUnits(): FuzzClass[] {
+  const units: FuzzClass[] = [];
+  for (const cls of CLASSES) {
+    if (cls.templates.some((t) => !t.ext)) units.push(cls);
+    for (const ext of new Set(cls.templates.flatMap((t) => (t.ext ? [t.ext] : []))))
+      units.push({ ...cls, name: ext, templates: cls.templates.filter((t) => t.ext === ext).map(({ ext: _, ...t }) => t) });
+  }
+  return units;
+}

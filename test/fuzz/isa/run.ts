@@ -1,0 +1,66 @@
+// The random-instruction fuzzer over many sequences (`npm run fuzz:isa -- …`; the CI sample is
+// test/fuzz/isa.test.ts):
+//   --count N     sequences per class (default 100)
+//   --class C     a class or extension (repeatable; default: every class and extension)
+//   --seed S      first seed (default 1): sequences S, S+1, …
+//   --length L    instructions per sequence (default 40)
+//   --out DIR     where mismatch reproducers go (default fuzz-isa-repro)
+//   --list        print the classes and extensions
+// Prints per class how many sequences were identical to qemu, mismatched (first differing register,
+// the sequence disassembled) or stopped at an unimplemented instruction (which template).
+import { mkdirSync } from 'node:fs';
+import { fuzzUnits } from './classes/index.ts';
+import { generateSequence } from './generate.ts';
+import { describe, qemuAvailable, runSequence, TemplateError, writeRepro, type Verdict } from './harness.ts';
+
+const argv = process.argv.slice(2);
+let count = 100, seed = 1, length = 40, out = 'fuzz-isa-repro';
+const wanted: string[] = [];
+const units = fuzzUnits();
+for (let i = 0; i < argv.length; i++) {
+  const a = argv[i];
+  if (a === '--count') count = Number(argv[++i]);
+  else if (a === '--class') wanted.push(...argv[++i]!.split(','));
+  else if (a === '--seed') seed = Number(argv[++i]);
+  else if (a === '--length') length = Number(argv[++i]);
+  else if (a === '--out') out = argv[++i]!;
+  else if (a === '--list') { for (const u of units) console.log(`${u.name}\t${u.templates.filter((t) => !t.ext).map((t) => t.name).join(' ')}`); process.exit(0); }
+  else { console.error(`fuzz:isa: unknown option ${a}`); process.exit(2); }
+}
+const unknown = wanted.filter((w) => !units.some((u) => u.name === w));
+if (unknown.length) { console.error(`fuzz:isa: no class ${unknown.join(', ')} (--list shows them)`); process.exit(2); }
+if (!qemuAvailable()) { console.error('fuzz:isa needs qemu-aarch64 (Debian: apt-get install qemu-user)'); process.exit(2); }
+
+const t0 = Date.now();
+const summary: string[] = [];
+let bad = 0;
+for (const unit of units.filter((u) => !wanted.length || wanted.includes(u.name))) {
+  const counts: Record<Verdict | 'template', number> = { identical: 0, mismatch: 0, unimplemented: 0, error: 0, template: 0 };
+  const stops = new Map<string, number>();
+  for (let k = 0; k < count; k++) {
+    const seq = generateSequence(unit, seed + k, length);
+    let r;
+    try {
+      r = await runSequence(seq);
+    } catch (e) {
+      if (!(e instanceof TemplateError)) throw e;
+      counts.template++;
+      console.log(`TEMPLATE ${e.message}`);
+      continue;
+    }
+    counts[r.verdict]++;
+    if (r.verdict === 'unimplemented') stops.set(r.detail.split(' ')[0]!, (stops.get(r.detail.split(' ')[0]!) ?? 0) + 1);
+    if (r.verdict === 'mismatch' || r.verdict === 'error') {
+      mkdirSync(out, { recursive: true });
+      console.log(`${r.verdict.toUpperCase()} ${describe(r)}\n  reproducer: ${writeRepro(r, out)}.{elf,txt}`);
+    }
+  }
+  const stopList = [...stops].sort((a, b) => b[1] - a[1]).map(([n, c]) => `${n} ${c}`).join(', ');
+  const line = `${unit.name.padEnd(18)} ${count} sequences: ${counts.identical} identical, ${counts.mismatch} mismatch, ` +
+    `${counts.unimplemented} stopped at unimplemented${stopList ? ` (${stopList})` : ''}, ${counts.error} errors, ${counts.template} template errors`;
+  console.log(line);
+  summary.push(line);
+  bad += counts.mismatch + counts.error + counts.template;
+}
+console.log(`\nfuzz:isa (seeds ${seed}..${seed + count - 1}, ${length} instructions, ${((Date.now() - t0) / 1000).toFixed(0)} s)\n${summary.join('\n')}`);
+process.exit(bad ? 1 : 0);
