@@ -29,7 +29,10 @@ export const FEATURES: Record<string, Feature> = {
   CRC32: { word: 1, bit: 7, id: { reg: 'ISAR0', lsb: 16, value: 1 } },
   JSCVT: { word: 1, bit: 13, id: { reg: 'ISAR1', lsb: 12, value: 1 } },
   SHA3: { word: 1, bit: 17, id: { reg: 'ISAR0', lsb: 32, value: 1 } },
+  ASIMDDP: { word: 1, bit: 20, id: { reg: 'ISAR0', lsb: 44, value: 1 } },
   SHA512: { word: 1, bit: 21, id: { reg: 'ISAR0', lsb: 12, value: 2 } }, // the same field: 2 = SHA256 and SHA512
+  FRINT: { word: 2, bit: 8, id: { reg: 'ISAR1', lsb: 32, value: 1 } },
+  I8MM: { word: 2, bit: 13, id: { reg: 'ISAR1', lsb: 52, value: 1 } },
   CPUID: { word: 1, bit: 11 }, // MRS of MIDR_EL1 and the ID registers works (arch/aarch64/sysregs.ts)
 };
 
