@@ -1,7 +1,7 @@
-// FRECPE, FRSQRTE, FRECPX, FRECPS, FRSQRTS (single and double; scalar, 2S, 4S, 2D): against a
-// transcription of the Arm ARM pseudocode (FPRecipEstimate, FPRSqrtEstimate and their integer
-// RecipEstimate / RecipSqrtEstimate loops, FPRecpX) over every estimate input and the special
-// values, and with the cross toolchain against qemu-aarch64 under every rounding mode, FZ and DN,
+// FRECPE, FRSQRTE, FRECPX, FRECPS, FRSQRTS (single and double; scalar, 2S, 4S, 2D) and URECPE,
+// URSQRTE: against a transcription of the Arm ARM pseudocode (FPRecipEstimate, FPRSqrtEstimate,
+// their integer RecipEstimate / RecipSqrtEstimate loops, FPRecpX) over every estimate input and
+// the special values, and with the cross toolchain against qemu-aarch64 under every rounding mode, FZ and DN,
 // FPSR included.
 import { describe, expect, it } from 'vitest';
 import { runInsn } from '../helpers/a64-lift.ts';
@@ -136,6 +136,21 @@ describe('A64 reciprocal estimates against the Arm ARM pseudocode', () => {
     }
     expect(runInsn(WORDS.recpe.s, { x: [], v: [0n, 0x3f800000n], nzcv: 0 }).v[0]).toBe(0x3f7f8000n); // 1/1.0 ≈ 0.998
   });
+
+  it('URECPE / URSQRTE: all ones below 0.5 (0.25), else the estimate of the top 9 bits', () => {
+    const urecpe = 0x4ea1c820, ursqrte = 0x6ea1c820; // urecpe v0.4s, v1.4s / ursqrte v0.4s, v1.4s
+    const ref = (rsqrt: boolean, x: number) => (x < (rsqrt ? 0x40000000 : 0x80000000) ? 0xffffffff
+      : ((rsqrt ? recipSqrtEstimate(x >>> 23) : recipEstimate(x >>> 23)) * 2 ** 23) >>> 0);
+    const xs = [0, 1, 0x3fffffff, 0x40000000, 0x7fffffff, 0x80000000, 0xffffffff, 0xc0000000];
+    for (let k = 0; k < 512; k++) xs.push(((k << 23) | (Number(rnd64() & 0x7fffffn))) >>> 0);
+    for (let i = 0; i < xs.length; i += 4) {
+      const q = xs.slice(i, i + 4).reduce((acc, x, j) => acc | (BigInt(x) << BigInt(32 * j)), 0n);
+      for (const [w, rs] of [[urecpe, false], [ursqrte, true]] as const) {
+        const got = runInsn(w, { x: [], v: [0n, q], nzcv: 0 }).v[0]!;
+        xs.slice(i, i + 4).forEach((x, j) => expect(Number((got >> BigInt(32 * j)) & 0xffffffffn), `${rs ? 'ursqrte' : 'urecpe'} ${x.toString(16)}`).toBe(ref(rs, x)));
+      }
+    }
+  });
 });
 
 function cases(): InsnCase[] {
@@ -157,6 +172,10 @@ function cases(): InsnCase[] {
         ps.push([BigInt((1 << f.E) - 3 - rndInt(2)) << BigInt(f.F) | (rnd64() & ((1n << BigInt(f.F)) - 1n)), (1n << BigInt(f.F + f.E - 1)) | (rnd64() & ((1n << BigInt(f.F)) - 1n))]);
       }
       T.push({ asm: `${op} ${r}0, ${r}1, ${r}2`, states: st(ps) });
+    }
+    if (f === S) {
+      const ints = Array.from({ length: 60 }, (_, k) => rnd64() << 64n | rnd64() >> BigInt(k % 3)).concat([0n, (1n << 128n) - 1n, 0x80000000_7fffffff_40000000_3fffffffn]);
+      for (const op of ['urecpe', 'ursqrte']) for (const a of ['4s', '2s']) T.push({ asm: `${op} v0.${a}, v1.${a}`, states: st(ints.map((v) => [v])).slice(0, 200) });
     }
     const arr = f === S ? ['4s', '2s'] : ['2d'];
     for (const a of arr) {

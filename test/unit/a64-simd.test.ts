@@ -209,7 +209,6 @@ const UNDEF: [string, number][] = [
   ['fadd v0.8h, v1.8h, v2.8h', 0x4e421420],
   ['fmla v0.4h, v1.4h, v2.h[3]', 0x0f321020],
   ['fcvtzs h0, h1', 0x5ef9b820],
-  ['urecpe v0.2s, v1.2s', 0x0ea1c820],
   ['fcmla v0.4s, v1.4s, v2.4s, #90', 0x6e82cc20],
   ['ld2 {v0.1d, v1.1d}, [x0] (size=3, Q=0: reserved)', 0x0c408c00],
   ['add v0.1d, v1.1d, v2.1d (size=3, Q=0: reserved)', 0x0ee28420],

@@ -1,5 +1,5 @@
 // Reciprocal and reciprocal square root estimates and steps (FRECPE, FRSQRTE, FRECPX, FRECPS,
-// FRSQRTS) as Wasm helpers on the bits of one single or double: fpe_{recpe,rsqrte,recpx}_{s,d}(x)
+// FRSQRTS; and the integer URECPE, URSQRTE) as Wasm helpers on the bits of one single or double: fpe_{recpe,rsqrte,recpx}_{s,d}(x)
 // and fpe_{recps,rsqrts}_{s,d}(x, y), every operand and result an i64 holding the bits (a single
 // in the low 32). They honour FPCR (RMode, FZ, DN) and raise the FPSR flags whether or not the
 // guest has written FPCR (these are rare instructions and each is a call anyway; the value
@@ -92,8 +92,7 @@ function recpe(f: Fmt): Factory {
         m.block(null, [exp.set(i32.const(-1)), frac.set(i64.and(i64.shl(frac.get(), L(m, 2)), L(m, M52)))]),
         frac.set(i64.and(i64.shl(frac.get(), L(m, 1)), L(m, M52))))),
       rexp.set(i32.sub(i32.const(2 * ((1 << (f.exp - 1)) - 1) - 1), exp.get())),
-      // RecipEstimate(256 + frac<51:44>): (2^19 div (2a + 1) + 1) div 2, in [256, 512)
-      est.set(i64.shr_u(i64.add(i64.div_u(L(m, 1 << 19), i64.or(i64.shr_u(frac.get(), L(m, 43)), L(m, 0x201))), L(m, 1)), L(m, 1))),
+      est.set(recipEstimate(m, i64.or(L(m, 256), i64.shr_u(frac.get(), L(m, 44))))),
       frac.set(i64.shl(i64.and(est.get(), L(m, 0xff)), L(m, 44))),
       m.if(i32.eqz(rexp.get()), frac.set(i64.or(L(m, 1n << 51n), i64.shr_u(frac.get(), L(m, 1))))),
       m.if(i32.eq(rexp.get(), i32.const(-1)), m.block(null, [
@@ -103,6 +102,10 @@ function recpe(f: Fmt): Factory {
     ]);
   };
 }
+
+/** RecipEstimate(a), a in [256, 512): (2^19 div (2a + 1) + 1) div 2, in [256, 512) */
+const recipEstimate = (m: M, a: Expr): Expr =>
+  m.i64.shr_u(m.i64.add(m.i64.div_u(L(m, 1 << 19), m.i64.or(m.i64.shl(a, L(m, 1)), L(m, 1))), L(m, 1)), L(m, 1));
 
 /** RecipSqrtEstimate(a), a in [128, 512): in [256, 512) */
 function rsqrtEstimate(m: M, fn: Fn, a: Expr): Expr {
@@ -206,8 +209,23 @@ function step(f: Fmt, rsqrt: boolean): Factory {
   };
 }
 
+/**
+ * URECPE / URSQRTE on a 32-bit lane: the operand as a fraction in [0.5, 1) resp. [0.25, 1);
+ * smaller operands give all ones, else the 9-bit estimate of the top 9 bits, at the top
+ */
+function unsignedEstimate(rsqrt: boolean): Factory {
+  return (m, name) => {
+    const fn = new Fn(m, [I64]), i64 = m.i64, top = () => i64.shr_u(fn.p(0), L(m, 23));
+    fn.add(name, I64, [
+      m.if(i64.lt_u(fn.p(0), L(m, rsqrt ? 0x40000000 : 0x80000000)), m.return(L(m, 0xffffffff))),
+      i64.shl(rsqrt ? rsqrtEstimate(m, fn, top()) : recipEstimate(m, top()), L(m, 23)),
+    ]);
+  };
+}
+
 export const estimateHelpers: Record<string, Factory> = {
   fpe_recpe_s: recpe(S), fpe_recpe_d: recpe(D), fpe_rsqrte_s: rsqrte(S), fpe_rsqrte_d: rsqrte(D),
   fpe_recpx_s: recpx(S), fpe_recpx_d: recpx(D),
   fpe_recps_s: step(S, false), fpe_recps_d: step(D, false), fpe_rsqrts_s: step(S, true), fpe_rsqrts_d: step(D, true),
+  fpe_urecpe_s: unsignedEstimate(false), fpe_ursqrte_s: unsignedEstimate(true),
 };
