@@ -2,6 +2,7 @@
 // RunOptions.files and read back into a plain record after the run. The runtime resolves every
 // guest path to one relative to this preopen, so the fixes below for where the shim differs
 // from POSIX (and node:wasi) only need to be made on the root.
+import { addDevices } from './devices.ts';
 import { Directory, File, type Fd, type Inode, OpenFile, PreopenDirectory, wasi } from '@bjorn3/browser_wasi_shim';
 
 /** An open file that keeps O_APPEND: every write goes to the end (the shim only seeks there
@@ -86,7 +87,8 @@ function toDirectory(node: DirNode): Map<string, Inode> {
 }
 
 /** The preopen for the guest's "/": `files` (copied, so the guest cannot change the caller's
- *  buffers), plus the working directory and /tmp as empty directories if missing. */
+ *  buffers), plus the working directory and /tmp as empty directories if missing, and the
+ *  devices of devices.ts in /dev. */
 export function buildRoot(files: Record<string, string | Uint8Array> = {}, cwd = '/'): PreopenDirectory {
   const root: DirNode = { dirs: new Map(), files: new Map() };
   for (const [path, content] of Object.entries(files)) {
@@ -103,7 +105,9 @@ export function buildRoot(files: Record<string, string | Uint8Array> = {}, cwd =
   }
   ensureDir(root, components(cwd, 'cwd'), cwd);
   ensureDir(root, ['tmp'], '/tmp');
-  return new RootDirectory('/', toDirectory(root));
+  const contents = toDirectory(root);
+  addDevices(contents);
+  return new RootDirectory('/', contents);
 }
 
 /** Every regular file under `dir`, by absolute path (contents copied). */

@@ -126,6 +126,16 @@ export class FdTable {
     this.slots[fd] = { file, cloexec };
   }
 
+  /** Keeps `file` open without an fd (a MAP_SHARED mapping holds its file, as a VMA does). */
+  hold(file: OpenFile): void {
+    file.refs++;
+  }
+
+  /** Lets go of a hold(); the file is released when nothing else refers to it. */
+  drop(file: OpenFile): void {
+    if (--file.refs === 0) this.release(file);
+  }
+
   close(fd: number): void {
     const file = this.get(fd);
     this.slots[fd] = undefined;

@@ -2,7 +2,7 @@
 // against the current memory size (and must not point into the runtime's low 64 KiB), so a bad
 // pointer becomes -EFAULT instead of a JS exception or a silent write into the CPU state block.
 import { E, fail } from './errno.ts';
-import { ADDR_LIMIT, MIN_GUEST_ADDR } from './layout.ts';
+import { ADDR_LIMIT, MIN_GUEST_ADDR, PAGE_SIZE as PAGE } from './layout.ts';
 
 const encoder = new TextEncoder();
 const decoder = new TextDecoder('utf-8');
@@ -105,15 +105,25 @@ export class GuestMem {
     this.bytes().fill(0, a, a + len);
   }
 
-  /** Reads a NUL-terminated string of at most `max` bytes (excluding the NUL): EFAULT if memory
-   *  ends first, ENAMETOOLONG if no NUL within `max` bytes (PATH_MAX semantics). */
+  /** Whether the page holding `addr` may be read by the guest (set by the Guest from its address
+   *  space); without it, all of memory counts as readable. */
+  readablePage?: (addr: number) => boolean;
+
+  /** Reads a NUL-terminated string (a path): EFAULT if unreadable memory comes before the NUL,
+   *  else ENAMETOOLONG if it is `max` bytes or longer with the NUL (PATH_MAX semantics). The
+   *  scan goes on past `max` as qemu's does, so an unterminated string is EFAULT, not too long. */
   cstringBytes(addr: bigint | number, max = 4096): Uint8Array {
     const a = this.check(addr, 1);
     const u8 = this.bytes();
-    const limit = Math.min(u8.length, a + max + 1);
-    const n = u8.subarray(a, limit).indexOf(0);
-    if (n < 0) fail(a + max + 1 > u8.length ? E.EFAULT : E.ENAMETOOLONG);
-    return u8.slice(a, a + n);
+    for (let page = a - (a % PAGE); page < u8.length; page += PAGE) {
+      if (this.readablePage && !this.readablePage(page)) break;
+      const n = u8.subarray(Math.max(a, page), Math.min(page + PAGE, u8.length)).indexOf(0);
+      if (n < 0) continue;
+      const len = Math.max(a, page) + n - a;
+      if (len + 1 > max) fail(E.ENAMETOOLONG);
+      return u8.slice(a, a + len);
+    }
+    fail(E.EFAULT);
   }
   cstring(addr: bigint | number, max = 4096): string {
     return decoder.decode(this.cstringBytes(addr, max));

@@ -6,8 +6,9 @@ import type { RuntimeCode } from './lifting.ts';
 import { E, Errno, errnoName } from './errno.ts';
 import { FdTable, makeOpenFile, type OpenFile } from './fdtable.ts';
 import { GuestMem, utf8 } from './guest-mem.ts';
-import { AddressSpace } from './memory.ts';
+import { AddressSpace, pageUp, PROT_READ } from './memory.ts';
 import { runPendingHandlers, type Reentry } from './signal-frame.ts';
+import { SharedFileMaps } from './shared-maps.ts';
 import { SignalState } from './signals.ts';
 import { buildInitialStack, initCpuState } from './stack.ts';
 import { PSEUDO_SYSCALLS, SYSCALLS } from './syscalls/index.ts';
@@ -58,6 +59,8 @@ export class Guest {
   readonly vm: AddressSpace;
   readonly wasi: WasiFs;
   readonly fds: FdTable;
+  /** MAP_SHARED file mappings, written back to their files */
+  readonly sharedMaps: SharedFileMaps;
   readonly signals = new SignalState();
   readonly pid: number;
   readonly ppid: number;
@@ -84,9 +87,15 @@ export class Guest {
     this.memory = memory;
     this.mem = new GuestMem(memory);
     this.vm = new AddressSpace(memory, meta.privateEnd, { stackSize: opts.stackSize, mmapGap: opts.mmapGap });
+    // Strings (paths) are read up to their NUL: a mapping's end before it is EFAULT, as in qemu.
+    this.mem.readablePage = (a) => {
+      const heap = a >= this.vm.brkStart && a < pageUp(this.vm.brk);
+      return ((this.vm.protectionAt(a) ?? (heap ? PROT_READ : 0)) & PROT_READ) !== 0;
+    };
     this.wasi = new WasiFs(wasi, this.mem, opts.rootFd);
     this.wasi.onHostError = (m) => this.log(m);
     this.fds = new FdTable((f) => this.release(f));
+    this.sharedMaps = new SharedFileMaps(this);
     this.pid = opts.pid ?? 1000;
     this.ppid = opts.ppid ?? 1;
     this.uid = opts.uid ?? 1000;
@@ -194,6 +203,7 @@ export class Guest {
   /** Closes every guest fd (and so the WASI fds the guest opened) and, if asked, the root
    *  preopen: node:wasi holds a host fd for it until then. */
   shutdown(closeRoot = false): void {
+    this.sharedMaps.unmapAll(); // the process's MAP_SHARED pages reach their files
     for (const fd of this.fds.fds()) this.fds.close(fd);
     if (closeRoot) {
       try {

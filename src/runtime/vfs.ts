@@ -6,6 +6,7 @@ import { makeOpenFile, type DirEntry, type OpenFile } from './fdtable.ts';
 import type { Guest } from './guest.ts';
 import { hasTrailingSlash, resolvePath, toWasiPath } from './paths.ts';
 import { SIGNAL } from './errors.ts';
+import { ownFdOf, reopenOwnFd } from './own-fds.ts';
 import { sleepMs } from './sleep.ts';
 import { FDFLAGS, FILETYPE, LOOKUP_SYMLINK_FOLLOW, OFLAGS, RIGHTS_ALL, RIGHTS_READ, RIGHTS_WRITE, type Filestat } from './wasi.ts';
 import { fromUtf8, utf8 } from './guest-mem.ts';
@@ -71,6 +72,8 @@ export function guestPath(g: Guest, dirfd: number, pathAddr: bigint, flags = 0):
 
 /** openat(2) on a resolved path. */
 export function openPath(g: Guest, p: GuestPath, flags: number): OpenFile {
+  const own = p.file ? undefined : ownFdOf(g, p.abs);
+  if (own !== undefined) return reopenOwnFd(g, own, flags, (abs) => openPath(g, { abs, trailingSlash: false }, flags));
   if ((flags & O.TMPFILE) === O.TMPFILE) fail(E.EOPNOTSUPP);
   const acc = flags & O.ACCMODE;
   if (acc === 3) fail(E.EINVAL);
@@ -197,6 +200,8 @@ export function statFile(g: Guest, f: OpenFile): Filestat {
 
 export function statPath(g: Guest, p: GuestPath, follow: boolean): Filestat {
   if (p.file) return statFile(g, p.file);
+  const own = follow ? ownFdOf(g, p.abs) : undefined;
+  if (own !== undefined) return statFile(g, g.fds.has(own) ? g.fds.get(own) : fail(E.ENOENT));
   const st = g.wasi.pathFilestat(toWasiPath(p.abs), follow);
   if (p.trailingSlash && st.filetype !== FILETYPE.DIRECTORY) fail(E.ENOTDIR);
   return st;

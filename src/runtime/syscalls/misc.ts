@@ -67,7 +67,12 @@ export const misc: Record<string, Handler> = {
   prctl: (g, optArg, arg2) => {
     switch (int(optArg)) {
       case PR.SET_NAME:
-        g.threadName = fromUtf8(g.mem.cstringBytes(arg2, 4096).subarray(0, 15));
+        {
+        // 16 bytes, NUL or not (qemu copies the whole comm buffer; Linux keeps at most 15)
+        const name = g.mem.read(arg2, 16);
+        const nul = name.indexOf(0);
+        g.threadName = fromUtf8(name.subarray(0, nul < 0 || nul > 15 ? 15 : nul));
+      }
         return 0;
       case PR.GET_NAME: {
         g.mem.check(arg2, 16);

@@ -1,7 +1,7 @@
 // Memory-management syscalls, on top of AddressSpace.
 import { E, fail } from '../errno.ts';
 import type { Handler } from '../guest.ts';
-import { MAP_ANONYMOUS, MAP_SHARED, PROT_WRITE } from '../memory.ts';
+import { MAP_ANONYMOUS, MAP_FIXED, MAP_SHARED, pageUp, PROT_WRITE } from '../memory.ts';
 import { O } from '../vfs.ts';
 import { int, num } from './args.ts';
 import { ADDR_LIMIT } from '../layout.ts';
@@ -20,9 +20,11 @@ export const mm: Record<string, Handler> = {
     if (lenArg === 0n || lenArg >= BigInt(ADDR_LIMIT)) fail(lenArg === 0n ? E.EINVAL : E.ENOMEM);
     const len = num(lenArg);
     const addr = num(addrArg) >= ADDR_LIMIT ? 0 : num(addrArg);
+    // a fixed mapping replaces what was there: shared file pages reach their file first
+    if (flags & MAP_FIXED) g.sharedMaps.unmap(addr, addr + pageUp(len));
     if (flags & MAP_ANONYMOUS) return g.vm.mmap(addr, len, prot, flags, 'anon');
-    // File mapping: the content is copied in (a private snapshot; writes through MAP_SHARED
-    // mappings are not written back).
+    // File mapping: the content is copied in; a MAP_SHARED one of a writable file is written
+    // back (shared-maps.ts), a MAP_PRIVATE one keeps its writes.
     const f = g.fds.get(int(fdArg));
     if (f.pipe || f.isDir) fail(E.ENODEV);
     const acc = f.flags & O.ACCMODE;
@@ -39,10 +41,12 @@ export const mm: Record<string, Handler> = {
       g.vm.munmap(start, len);
       throw e;
     }
+    if (type !== 2 && acc === O.RDWR) g.sharedMaps.add(start, start + pageUp(len), f, offArg);
     return start;
   },
   munmap: (g, addr, len) => {
     if (addr >= BigInt(ADDR_LIMIT) || len >= BigInt(ADDR_LIMIT)) fail(E.EINVAL);
+    if (addr % 4096n === 0n && len !== 0n) g.sharedMaps.unmap(num(addr), num(addr) + pageUp(num(len)));
     g.vm.munmap(num(addr), num(len));
     return 0;
   },
@@ -54,6 +58,8 @@ export const mm: Record<string, Handler> = {
   mremap: (g, oldAddr, oldLen, newLen, flags, newAddr) => {
     if (oldAddr >= BigInt(ADDR_LIMIT) || oldLen >= BigInt(ADDR_LIMIT)) fail(E.EFAULT);
     if (newLen >= BigInt(ADDR_LIMIT) || newAddr >= BigInt(ADDR_LIMIT)) fail(E.ENOMEM);
+    // not followed to its new place: a remapped shared mapping is written back and becomes private
+    g.sharedMaps.unmap(num(oldAddr), num(oldAddr) + pageUp(num(oldLen)));
     return g.vm.mremap(num(oldAddr), num(oldLen), num(newLen), int(flags), num(newAddr));
   },
   madvise: (g, addr, len, advice) => {
@@ -61,7 +67,11 @@ export const mm: Record<string, Handler> = {
     g.vm.madvise(num(addr), Math.min(num(len), ADDR_LIMIT), int(advice));
     return 0;
   },
-  msync: (_g, addr) => (addr % 4096n === 0n ? 0 : fail(E.EINVAL)),
+  msync: (g, addr, len) => {
+    if (addr % 4096n !== 0n) fail(E.EINVAL);
+    if (addr < BigInt(ADDR_LIMIT) && len < BigInt(ADDR_LIMIT)) g.sharedMaps.sync(num(addr), num(addr) + pageUp(num(len)));
+    return 0;
+  },
   mlock: () => 0,
   munlock: () => 0,
   mlockall: () => 0,

@@ -1,7 +1,7 @@
 // Clocks and sleeping. Time comes from the WASI host clock (nanosecond resolution) with
 // `performance` as the fallback; sleeping blocks the thread (the guest is synchronous).
 import { COUNTER_HZ } from '../../abi.ts';
-import { E, fail } from '../errno.ts';
+import { E, Errno, fail } from '../errno.ts';
 import type { Guest, Handler } from '../guest.ts';
 import { sleepMs } from '../sleep.ts';
 import { int } from './args.ts';
@@ -50,12 +50,21 @@ export function clockNs(g: Guest, id: number): bigint {
   }
 }
 
-/** Reads a struct timespec {i64 sec, i64 nsec} as nanoseconds (EINVAL if malformed). */
-export function readTimespec(g: Guest, addr: bigint): bigint {
-  const sec = g.mem.i64(addr);
-  const nsec = g.mem.i64(addr + 8n);
+/** Reads a struct timespec {i64 sec, i64 nsec} (EFAULT if unreadable). */
+function readRawTimespec(g: Guest, addr: bigint): [sec: bigint, nsec: bigint] {
+  g.mem.check(addr, 16);
+  return [g.mem.i64(addr), g.mem.i64(addr + 8n)];
+}
+
+/** A struct timespec read by readRawTimespec as nanoseconds (EINVAL if malformed). */
+function timespecNs([sec, nsec]: [bigint, bigint]): bigint {
   if (sec < 0n || nsec < 0n || nsec >= NS) fail(E.EINVAL);
   return sec * NS + nsec;
+}
+
+/** Reads a struct timespec as nanoseconds (EFAULT if unreadable, EINVAL if malformed). */
+export function readTimespec(g: Guest, addr: bigint): bigint {
+  return timespecNs(readRawTimespec(g, addr));
 }
 
 function writeTimespec(g: Guest, addr: bigint, ns: bigint): void {
@@ -88,13 +97,22 @@ export const time: Record<string, Handler> = {
     return 0;
   },
   nanosleep: (g, req) => {
-    sleepMs(Number(readTimespec(g, req)) / 1e6);
+    // qemu-aarch64 reports an unreadable request as EINVAL (Linux: EFAULT); we follow qemu
+    let raw: [bigint, bigint];
+    try {
+      raw = readRawTimespec(g, req);
+    } catch (e) {
+      if (e instanceof Errno && e.errno === E.EFAULT) fail(E.EINVAL);
+      throw e;
+    }
+    sleepMs(Number(timespecNs(raw)) / 1e6);
     return 0;
   },
   clock_nanosleep: (g, idArg, flags, req) => {
     const id = int(idArg);
+    const raw = readRawTimespec(g, req); // before the clock id: qemu gives EFAULT even for a bad clock
     if (id === CLOCK.THREAD_CPUTIME) fail(E.EINVAL);
-    let ns = readTimespec(g, req);
+    let ns = timespecNs(raw);
     if (int(flags) & TIMER_ABSTIME) ns -= clockNs(g, id);
     else clockNs(g, id);
     sleepMs(Number(ns) / 1e6);
