@@ -21,7 +21,9 @@ import binaryen from 'binaryen';
 import { helperId, type Expr } from '../../lift/types.ts';
 import { Fn, L, type Var } from './fp-ops.ts';
 import { strictFma } from './fp-strict-fma.ts';
-import { bitSet, DN, DZC, type Factory, FZ, IDC, IOC, IXC, loadFpcr, modeOf, OFC, raise, RM_DOWN, RM_UP, UFC } from './fp-strict-core.ts';
+import {
+  bitSet, DN, DZC, type Factory, FZ, IDC, IOC, IXC, loadFpcr, modeOf, OFC, param, raise, RM_DOWN, RM_UP, UFC,
+} from './fp-strict-core.ts';
 
 const I32 = binaryen.i32, I64 = binaryen.i64, F32 = binaryen.f32, F64 = binaryen.f64;
 type M = binaryen.Module;
@@ -68,7 +70,7 @@ function widen(m: M, f: Fmt, ax: Var, frac: Var, exp: Var): Expr[] {
 function recpe(f: Fmt): Factory {
   return (m, name) => {
     const fn = new Fn(m, [I64]), i64 = m.i64, i32 = m.i32;
-    const x: Var = { get: () => fn.p(0), set: (v) => m.local.set(0, v), tee: (v) => m.local.tee(0, v, I64) };
+    const x = param(fn, 0);
     const ctl = fn.local(I32), sg = fn.local(I64), ax = fn.local(I64), frac = fn.local(I64), exp = fn.local(I32);
     const rexp = fn.local(I32), est = fn.local(I64), mode = fn.local(I32), toInf = fn.local(I32);
     const M52 = (1n << 52n) - 1n;
@@ -128,7 +130,7 @@ function rsqrtEstimate(m: M, fn: Fn, a: Expr): Expr {
 function rsqrte(f: Fmt): Factory {
   return (m, name) => {
     const fn = new Fn(m, [I64]), i64 = m.i64, i32 = m.i32;
-    const x: Var = { get: () => fn.p(0), set: (v) => m.local.set(0, v), tee: (v) => m.local.tee(0, v, I64) };
+    const x = param(fn, 0);
     const ctl = fn.local(I32), sg = fn.local(I64), ax = fn.local(I64), frac = fn.local(I64), exp = fn.local(I32);
     const lz = fn.local(I64), scaled = fn.local(I64);
     const M52 = (1n << 52n) - 1n, bias = (1 << (f.exp - 1)) - 1;
@@ -157,7 +159,7 @@ function rsqrte(f: Fmt): Factory {
 function recpx(f: Fmt): Factory {
   return (m, name) => {
     const fn = new Fn(m, [I64]), i64 = m.i64;
-    const x: Var = { get: () => fn.p(0), set: (v) => m.local.set(0, v), tee: (v) => m.local.tee(0, v, I64) };
+    const x = param(fn, 0);
     const ctl = fn.local(I32), sg = fn.local(I64), ax = fn.local(I64), e = fn.local(I64);
     fn.add(name, I64, [
       ...unpack(m, f, x, ctl, sg, ax), // (the FZ flush only raises IDC: the exponent is read from x)
@@ -183,8 +185,7 @@ function step(f: Fmt, rsqrt: boolean): Factory {
     const fl = (v: Expr) => (f === S ? m.f32.reinterpret(i32.wrap(v)) : m.f64.reinterpret(v));
     const bits = (v: Expr) => (f === S ? i64.extend_u(i32.reinterpret(v)) : i64.reinterpret(v));
     const c = (v: number) => (f === S ? m.f32.const(v) : m.f64.const(v));
-    const p = (i: number): Var => ({ get: () => fn.p(i), set: (v) => m.local.set(i, v), tee: (v) => m.local.tee(i, v, I64) });
-    const x = p(0), y = p(1), ctl = fn.local(I32), ax = fn.local(I64), ay = fn.local(I64);
+    const x = param(fn, 0), y = param(fn, 1), ctl = fn.local(I32), ax = fn.local(I64), ay = fn.local(I64);
     const isInf = (v: Var) => i64.eq(v.get(), L(m, inf(f))), isZero = (v: Var) => i64.eqz(v.get());
     const fz = (v: Var, a: Var) => m.block(null, [
       a.set(i64.and(v.get(), L(m, sign(f) - 1n))),
