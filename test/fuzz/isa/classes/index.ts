@@ -1,10 +1,12 @@
 // The fuzz classes, in the order reports list them.
 import type { FuzzClass } from '../generate.ts';
+import { atomicClass } from './atomic.ts';
 import { branchClass } from './branch.ts';
+import { fpClass } from './fp.ts';
 import { intClass } from './int.ts';
 import { ldstClass } from './ldst.ts';
 
-export const CLASSES: FuzzClass[] = [intClass, branchClass, ldstClass];
+export const CLASSES: FuzzClass[] = [intClass, branchClass, ldstClass, fpClass, atomicClass];
 
 /**
  * What the fuzzer runs: each class without its `ext` templates, and each extension (templates the
