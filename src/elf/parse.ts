@@ -102,6 +102,8 @@ const MIN_VADDR = 0x10000;
 const MAX_VADDR_END = 0xffff0000;
 
 const ELF_MAGIC = [0x7f, 0x45, 0x4c, 0x46];
+/** what translation reads from section headers, for warnings about damaged ones */
+const LOST = 'so the translation may lack symbol names, and IFUNC resolvers, .init_array and .eh_frame entries are left to run-time lifting';
 const utf8 = new TextDecoder();
 
 export function parseElf(bytes: Uint8Array): ElfImage {
@@ -129,7 +131,7 @@ export function parseElf(bytes: Uint8Array): ElfImage {
       return read();
     } catch (e) {
       if (!(e instanceof ElfFormatError)) throw e;
-      warnings.push(`${e.message}: ${what} ignored, translation may lack symbol names and IFUNC resolvers`);
+      warnings.push(`${e.message}: ${what} ignored, ${LOST}`);
       return fallback;
     }
   };
@@ -442,12 +444,12 @@ function readSections(r: Reader, shoff: number, shentsize: number, shnum: number
       return read();
     } catch (e) {
       if (!(e instanceof ElfFormatError)) throw e;
-      warnings.push(`${e.message}: ignored, translation may lack symbol names and IFUNC resolvers`);
+      warnings.push(`${e.message}: ignored, ${LOST}`);
       return fallback;
     }
   };
   const names = shstrndx !== 0 && shstrndx < raw.length ? raw[shstrndx]! : undefined;
-  if (shstrndx !== 0 && !names) warnings.push(`section name table index ${shstrndx} is out of range (${raw.length} sections): sections have no names`);
+  if (shstrndx !== 0 && !names) warnings.push(`section name table index ${shstrndx} is out of range (${raw.length} sections): sections have no names, so .init_array and .eh_frame entries are left to run-time lifting`);
   const nameTable = names ? salvage(new Uint8Array(0), () => r.subarray(names.offset, names.size, 'section name table')) : new Uint8Array(0);
   return raw.map(({ nameOff, ...s }, i) => {
     const name = nameTable.length ? salvage('', () => stringAt(nameTable, nameOff, 'section name')) : '';
