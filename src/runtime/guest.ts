@@ -135,7 +135,13 @@ export class Guest {
   syscall(nr: bigint, a0: bigint, a1: bigint, a2: bigint, a3: bigint, a4: bigint, a5: bigint, pc: bigint): bigint {
     this.lastPc = Number(pc);
     const n = Number(nr);
-    const handler = n < 0 ? PSEUDO_SYSCALLS.get(n) : SYSCALLS[n];
+    if (n < 0) {
+      // the runtime's own services to translated code (abi.ts PSEUDO_SYSCALL: CNTVCT_EL0) are not
+      // syscalls: no trace, and pending signals wait for the next real syscall (a handler run here
+      // would be handed the result as the interrupted x0, while the MRS writes another register)
+      return BigInt(PSEUDO_SYSCALLS.get(n)?.(this, a0, a1, a2, a3, a4, a5) ?? -E.ENOSYS);
+    }
+    const handler = SYSCALLS[n];
     let result: bigint;
     if (!handler) {
       if (!this.seenUnimplemented.has(n)) {
