@@ -19,7 +19,6 @@ const KNOWN_DIFFERENT: Record<string, string> = {
   'nzcv-across-calls': 'NZCV is treated as dead across BL/BLR/RET (AAPCS64), code reading it there sees 0',
   'exclusive-monitor': 'a store exclusive without a load exclusive succeeds (qemu: fails, status 1)',
   'fp16': 'half-precision arithmetic, compares and conversions (FEAT_FP16) are not implemented',
-  'frint': 'FRINT32Z/32X/64Z/64X (FEAT_FRINTTS) are not implemented',
   'casp': 'CASP/CASPA/CASPL/CASPAL (LSE pair compare-and-swap) are not implemented',
   'lrcpc2': 'LDAPUR*/STLUR (FEAT_LRCPC2) are not implemented',
 };
