@@ -133,8 +133,8 @@ describe.skipIf(!!missing && !process.env.CI)(`A64 system registers against qemu
     }
   });
 
-  // CNTVCT_EL0 through the translator and runtime (the pseudo-syscall), HWCAP via getauxval's
-  // source (the auxv), CRC32 and an ID register: the program prints "ok" only if all hold
+  // CNTVCT_EL0 through the translator and runtime (the pseudo-syscall), CRC32C and MIDR_EL1: the
+  // program prints "ok" only if all hold
   it('a translated program reads a counter that advances at CNTFRQ_EL0 over a sleep, as under qemu', { timeout: 300_000 }, async () => {
     const dir = mkdtempSync(join(tmpdir(), 'a64cnt-'));
     try {
@@ -195,6 +195,27 @@ no: .ascii "bad\\n"
       expect(want).toBe('ok\n');
       const got = await runFixture(await loadElf(readFileSync(join(dir, 't')), join(dir, 't')), []);
       expect(got).toEqual({ stdout: want, stderr: '', status: 0 });
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('a translated program reading a register EL0 may not read dies of SIGILL, as under qemu', { timeout: 300_000 }, async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'a64ill-'));
+    try {
+      // CNTPCT_EL0 (qemu traps it at EL0), after output that must come first
+      writeFileSync(join(dir, 't.s'), `.text\n.global _start\n_start:\n  mov x0, #1\n  adr x1, msg\n  mov x2, #3\n  mov x8, #64\n  svc #0
+  mrs x0, cntpct_el0\n  mov x8, #93\n  svc #0\nmsg: .ascii "go\\n"\n`);
+      execFileSync('aarch64-linux-gnu-gcc', ['-nostdlib', '-static', '-o', join(dir, 't'), join(dir, 't.s')]);
+      let status = 0, stdout = '';
+      try { execFileSync('qemu-aarch64', [join(dir, 't')], { stdio: ['ignore', 'pipe', 'ignore'] }); } catch (e) {
+        const err = e as { status: number | null; signal: string | null; stdout: Buffer };
+        status = err.status ?? (err.signal === 'SIGILL' ? 132 : -1);
+        stdout = err.stdout.toString();
+      }
+      expect({ status, stdout }).toEqual({ status: 132, stdout: 'go\n' });
+      const got = await runFixture(await loadElf(readFileSync(join(dir, 't')), join(dir, 't')), []);
+      expect({ status: got.status, stdout: got.stdout }).toEqual({ status, stdout });
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
