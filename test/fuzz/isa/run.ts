@@ -11,7 +11,7 @@
 import { mkdirSync } from 'node:fs';
 import { fuzzUnits } from './classes/index.ts';
 import { generateSequence } from './generate.ts';
-import { describe, qemuAvailable, runSequence, TemplateError, writeRepro, type Verdict } from './harness.ts';
+import { describe, disassemble, qemuAvailable, runSequence, TemplateError, writeRepro, type Verdict } from './harness.ts';
 
 const argv = process.argv.slice(2);
 let count = 100, seed = 1, length = 40, out = 'fuzz-isa-repro';
@@ -37,6 +37,7 @@ let bad = 0;
 for (const unit of units.filter((u) => !wanted.length || wanted.includes(u.name))) {
   const counts: Record<Verdict | 'template', number> = { identical: 0, mismatch: 0, unimplemented: 0, error: 0, template: 0 };
   const stops = new Map<string, number>();
+  const stopMnemonics = new Map<string, Set<string>>(); // template → the mnemonics it stopped at
   for (let k = 0; k < count; k++) {
     const seq = generateSequence(unit, seed + k, length);
     let r;
@@ -49,13 +50,19 @@ for (const unit of units.filter((u) => !wanted.length || wanted.includes(u.name)
       continue;
     }
     counts[r.verdict]++;
-    if (r.verdict === 'unimplemented') stops.set(r.detail.split(' ')[0]!, (stops.get(r.detail.split(' ')[0]!) ?? 0) + 1);
+    if (r.verdict === 'unimplemented') {
+      const name = r.stoppedAt!.name;
+      stops.set(name, (stops.get(name) ?? 0) + 1);
+      const line = disassemble(seq)[r.stoppedAt!.index]!;
+      const mnemonic = /^\s*[0-9a-f]+:\t[0-9a-f]+\s+\t?(\S+)/.exec(line)?.[1] ?? `0x${r.stoppedAt!.word.toString(16)}`;
+      (stopMnemonics.get(name) ?? stopMnemonics.set(name, new Set()).get(name)!).add(mnemonic);
+    }
     if (r.verdict === 'mismatch' || r.verdict === 'error') {
       mkdirSync(out, { recursive: true });
       console.log(`${r.verdict.toUpperCase()} ${describe(r)}\n  reproducer: ${writeRepro(r, out)}.{elf,txt}`);
     }
   }
-  const stopList = [...stops].sort((a, b) => b[1] - a[1]).map(([n, c]) => `${n} ${c}`).join(', ');
+  const stopList = [...stops].sort((a, b) => b[1] - a[1]).map(([n, c]) => `${n} ${c}: ${[...stopMnemonics.get(n)!].sort().join(' ')}`).join('; ');
   const line = `${unit.name.padEnd(18)} ${count} sequences: ${counts.identical} identical, ${counts.mismatch} mismatch, ` +
     `${counts.unimplemented} stopped at unimplemented${stopList ? ` (${stopList})` : ''}, ${counts.error} errors, ${counts.template} template errors`;
   console.log(line);

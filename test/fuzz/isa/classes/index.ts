@@ -2,11 +2,14 @@
 import type { FuzzClass } from '../generate.ts';
 import { atomicClass } from './atomic.ts';
 import { branchClass } from './branch.ts';
+import { cryptoClass } from './crypto.ts';
 import { fpClass } from './fp.ts';
 import { intClass } from './int.ts';
 import { ldstClass } from './ldst.ts';
+import { simdFpClass } from './simd-fp.ts';
+import { simdIntClass } from './simd-int.ts';
 
-export const CLASSES: FuzzClass[] = [intClass, branchClass, ldstClass, fpClass, atomicClass];
+export const CLASSES: FuzzClass[] = [intClass, branchClass, ldstClass, fpClass, simdIntClass, simdFpClass, cryptoClass, atomicClass];
 
 /**
  * What the fuzzer runs: each class without its `ext` templates, and each extension (templates the
