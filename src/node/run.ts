@@ -1,17 +1,22 @@
 // Runs a translated program under Node: the guest's file system is the host's, through
-// node:wasi with "/" preopened, and the guest's stdio are host fds (0/1/2 by default).
+// node:wasi with "/" preopened (file metadata from node:fs, see file-host.ts), the guest's stdio
+// are host fds (0/1/2 by default), and it has the host's identity (uid, gid, groups, hostname,
+// kernel release), as under qemu-user.
 //
 // Compilation is the caller's business. Call configureV8() (./engine.ts) before
 // WebAssembly.compile: it makes V8 honour the module's compilation hints, without which a
 // long-running guest loop stays in V8's slow baseline tier (Liftoff).
+import { readFileSync } from 'node:fs';
+import { hostname, release, version } from 'node:os';
 import { isatty } from 'node:tty';
 import type { WASI as WasiClass } from 'node:wasi';
 import type { TranslationMeta } from '../meta.ts';
 import { runGuest, type RunOptions } from '../runtime/process.ts';
 import type { GuestOptions } from '../runtime/guest.ts';
 import type { WasiImports } from '../runtime/wasi.ts';
+import { NodeFileHost } from './file-host.ts';
 
-export interface NodeRunOptions extends Omit<GuestOptions, 'isatty' | 'rootFd'>, Pick<RunOptions, 'onLiftStats' | 'loadLifter'> {
+export interface NodeRunOptions extends Omit<GuestOptions, 'isatty' | 'rootFd' | 'fileHost'>, Pick<RunOptions, 'onLiftStats' | 'loadLifter'> {
   /** host fds for the guest's fds 0, 1, 2 */
   stdin?: number;
   stdout?: number;
@@ -37,6 +42,25 @@ function loadWasi(): Promise<typeof import('node:wasi')> {
     }
   })();
   return wasiModule;
+}
+
+/** Who the guest is, as qemu-user passes it through: the host process's identity. */
+function hostIdentity(): Pick<GuestOptions, 'uid' | 'gid' | 'groups' | 'hostname' | 'kernel'> {
+  const uid = process.getuid?.() ?? 0;
+  const gid = process.getgid?.() ?? 0;
+  return { uid, gid, groups: supplementaryGroups(), hostname: hostname(), kernel: { release: release(), version: version() } };
+}
+
+/** The process's supplementary groups as getgroups(2) returns them. Node's process.getgroups()
+ *  adds the effective gid when it is not among them; Linux's /proc/self/status has the list. */
+function supplementaryGroups(): number[] {
+  try {
+    const line = /^Groups:(.*)$/m.exec(readFileSync('/proc/self/status', 'latin1'))?.[1];
+    if (line !== undefined) return line.trim().split(/\s+/).filter(Boolean).map(Number);
+  } catch {
+    // not Linux
+  }
+  return process.getgroups?.() ?? [];
 }
 
 export async function runNode(module: WebAssembly.Module, meta: TranslationMeta, opts: NodeRunOptions): Promise<number> {
@@ -65,7 +89,9 @@ export async function runNode(module: WebAssembly.Module, meta: TranslationMeta,
   };
   return runGuest(module, meta, {
     loadLifter: () => import('../lift/runtime-lift.ts'),
+    ...hostIdentity(),
     ...opts,
+    fileHost: new NodeFileHost(hostFds),
     isatty: (wasiFd) => wasiFd >= 0 && wasiFd <= 2 && ttys[wasiFd] === true,
     winsize,
     makeWasi,

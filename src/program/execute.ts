@@ -7,11 +7,12 @@ import type { LifterLoader } from '../runtime/lifting.ts';
 import { runGuest } from '../runtime/process.ts';
 import type { WasiImports } from '../runtime/wasi.ts';
 import { buildRoot, collectFiles } from './fs.ts';
+import { MemFileHost, MetaTable } from './fs-meta.ts';
 import { OutputSink, stdinFile } from './stdio.ts';
 import { ProgramError, type RunOptions, type RunResult } from './types.ts';
 
 /** The part of RunOptions that crosses to a worker (no callbacks). */
-export type PlainRunOptions = Pick<RunOptions, 'args' | 'env' | 'stdin' | 'files' | 'cwd'>;
+export type PlainRunOptions = Pick<RunOptions, 'args' | 'env' | 'stdin' | 'files' | 'cwd' | 'uid' | 'gid'>;
 
 export interface Streams {
   onStdout?: (text: string) => void;
@@ -19,8 +20,8 @@ export interface Streams {
 }
 
 export function plainOptions(options: RunOptions): PlainRunOptions {
-  const { args, env, stdin, files, cwd } = options;
-  return { args, env, stdin, files, cwd };
+  const { args, env, stdin, files, cwd, uid, gid } = options;
+  return { args, env, stdin, files, cwd, uid, gid };
 }
 
 /** The guest path of the executable (AT_EXECFN, /proc/self/exe). */
@@ -32,9 +33,11 @@ export async function execute(name: string, module: WebAssembly.Module, meta: Tr
   const cwd = options.cwd ?? '/';
   const stdout = new OutputSink(streams.onStdout);
   const stderr = new OutputSink(streams.onStderr);
+  const owner = { uid: options.uid ?? 0, gid: options.gid ?? options.uid ?? 0 };
+  const table = new MetaTable(owner);
   let root;
   try {
-    root = buildRoot(options.files, cwd);
+    root = buildRoot(options.files, cwd, table);
   } catch (e) {
     throw e instanceof TypeError ? new TypeError(`elf program "${name}": ${e.message}`) : e;
   }
@@ -52,7 +55,10 @@ export async function execute(name: string, module: WebAssembly.Module, meta: Tr
       env: options.env ?? {},
       cwd,
       execPath: execPathOf(name),
+      ...owner,
+      groups: [owner.gid],
       rootFd: 3,
+      fileHost: new MemFileHost(root, table, fds),
       makeWasi,
       loadLifter,
       onLiftStats: (code) => { lifted = [...code.liftedEntries].sort((a, b) => a - b); },

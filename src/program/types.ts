@@ -44,6 +44,10 @@ export interface RunOptions {
   files?: Record<string, string | Uint8Array>;
   /** working directory, created if missing (default "/") */
   cwd?: string;
+  /** the guest's user id, also the owner of `files` and of what it creates (default 0, root) */
+  uid?: number;
+  /** the guest's group id (default: `uid`) */
+  gid?: number;
   /** called with decoded UTF-8 text as the guest writes (multi-byte sequences are never split) */
   onStdout?(text: string): void;
   onStderr?(text: string): void;

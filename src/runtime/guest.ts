@@ -14,6 +14,7 @@ import { buildInitialStack, initCpuState } from './stack.ts';
 import { PSEUDO_SYSCALLS, SYSCALLS } from './syscalls/index.ts';
 import { syscallName } from './syscalls/names.ts';
 import { WasiFs, type WasiImports } from './wasi.ts';
+import type { FileHost } from './file-host.ts';
 import { resolvePath } from './paths.ts';
 import { O } from './vfs.ts';
 
@@ -27,9 +28,15 @@ export interface GuestOptions {
   execPath: string;
   uid?: number;
   gid?: number;
+  /** supplementary groups (getgroups); default: just `gid` */
+  groups?: number[];
   pid?: number;
   ppid?: number;
   hostname?: string;
+  /** uname's release and version (default: a plausible Linux 6.1) */
+  kernel?: { release: string; version: string };
+  /** Linux metadata (modes, owners, devices) and path mapping beyond what WASI can say */
+  fileHost?: FileHost;
   /** whether the WASI stdio fd 0, 1 or 2 is a terminal (TCGETS/TIOCGWINSZ succeed); default: none */
   isatty?: (wasiFd: number) => boolean;
   /** terminal size reported by TIOCGWINSZ */
@@ -66,6 +73,7 @@ export class Guest {
   readonly ppid: number;
   uid: number;
   gid: number;
+  groups: number[];
   cwd: string;
   umask = 0o022;
   hostname: string;
@@ -94,12 +102,14 @@ export class Guest {
     };
     this.wasi = new WasiFs(wasi, this.mem, opts.rootFd);
     this.wasi.onHostError = (m) => this.log(m);
+    this.wasi.host = opts.fileHost;
     this.fds = new FdTable((f) => this.release(f));
     this.sharedMaps = new SharedFileMaps(this);
     this.pid = opts.pid ?? 1000;
     this.ppid = opts.ppid ?? 1;
     this.uid = opts.uid ?? 1000;
     this.gid = opts.gid ?? this.uid;
+    this.groups = opts.groups ?? [this.gid];
     this.cwd = resolvePath('/', opts.cwd);
     this.hostname = opts.hostname ?? 'localhost';
     // Linux's comm: the executable's base name, at most 15 bytes

@@ -1,9 +1,9 @@
 // MAP_SHARED file mappings. Guest memory is one Wasm memory, so a shared mapping is a copy of the
-// file's bytes like a private one; what makes it shared is that its pages are written back to the
-// file: on msync, when the range is unmapped or mapped over, and when the process ends (Linux's
-// page cache makes every write visible at once; a guest can only tell the difference by reading
-// the file through another fd before any of these). Each mapping holds its open file, as a VMA
-// does, so closing the fd after mmap is fine.
+// file's bytes like a private one; what makes it shared is that it stays coherent with the file,
+// as Linux's page cache keeps it: its pages are written back on msync, when the range is unmapped
+// or mapped over, when the process ends and before the file is read through any fd, and writes
+// to the file through any fd are copied into it. Each mapping holds its open file, as a VMA does,
+// so closing the fd after mmap is fine.
 import type { OpenFile } from './fdtable.ts';
 import type { Guest } from './guest.ts';
 
@@ -13,6 +13,8 @@ interface SharedMapping {
   file: OpenFile;
   /** file offset of `start` */
   offset: bigint;
+  /** the file's identity (device and inode): other fds may name the same file */
+  id: string;
 }
 
 export class SharedFileMaps {
@@ -23,7 +25,50 @@ export class SharedFileMaps {
   add(start: number, end: number, file: OpenFile, offset: bigint): void {
     this.forget(start, end); // callers unmap first; this only keeps the list consistent
     this.g.fds.hold(file);
-    this.maps.push({ start, end, file, offset });
+    this.maps.push({ start, end, file, offset, id: this.idOf(file) ?? '' });
+  }
+
+  /** Before `file` is read (or mapped again): the mappings' writes reach it first. */
+  beforeRead(file: OpenFile): void {
+    for (const m of this.sameFile(file)) this.writeBack(m, m.start, m.end);
+  }
+
+  /** After `n` bytes were written to `file` at `offset` (undefined: at its position, now past
+   *  them): the mappings of those bytes show them. */
+  afterWrite(file: OpenFile, offset: bigint | undefined, n: number): void {
+    if (n <= 0) return;
+    const maps = this.sameFile(file);
+    if (maps.length === 0) return;
+    const g = this.g;
+    const from = offset ?? g.wasi.seek(file.wasiFd, 0n, 1 /* WHENCE_CUR */) - BigInt(n);
+    for (const m of maps) {
+      const lo = from > m.offset ? from : m.offset;
+      const mapEnd = m.offset + BigInt(m.end - m.start);
+      const hi = from + BigInt(n) < mapEnd ? from + BigInt(n) : mapEnd;
+      if (lo >= hi) continue;
+      const at = m.start + Number(lo - m.offset);
+      for (let done = 0, len = Number(hi - lo); done < len;) {
+        const r = g.wasi.pread(m.file.wasiFd, [[at + done, len - done]], lo + BigInt(done));
+        if (r === 0) break;
+        done += r;
+      }
+    }
+  }
+
+  /** the mappings of the file `file` refers to (none without shared mappings: no host call) */
+  private sameFile(file: OpenFile): SharedMapping[] {
+    if (this.maps.length === 0 || file.pipe) return [];
+    const id = this.idOf(file);
+    return id === undefined ? [] : this.maps.filter((m) => m.id === id);
+  }
+
+  private idOf(file: OpenFile): string | undefined {
+    try {
+      const st = this.g.wasi.fdFilestat(file.wasiFd);
+      return `${st.dev}:${st.ino}`;
+    } catch {
+      return undefined;
+    }
   }
 
   /** Writes the mapped bytes of [start, end) back to their files (msync). */

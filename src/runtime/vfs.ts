@@ -70,10 +70,10 @@ export function guestPath(g: Guest, dirfd: number, pathAddr: bigint, flags = 0):
   return { abs, trailingSlash: hasTrailingSlash(raw) };
 }
 
-/** openat(2) on a resolved path. */
-export function openPath(g: Guest, p: GuestPath, flags: number): OpenFile {
+/** openat(2) on a resolved path; `mode`: permission bits of a file O_CREAT makes. */
+export function openPath(g: Guest, p: GuestPath, flags: number, mode = 0o666): OpenFile {
   const own = p.file ? undefined : ownFdOf(g, p.abs);
-  if (own !== undefined) return reopenOwnFd(g, own, flags, (abs) => openPath(g, { abs, trailingSlash: false }, flags));
+  if (own !== undefined) return reopenOwnFd(g, own, flags, (abs) => openPath(g, { abs, trailingSlash: false }, flags, mode));
   if ((flags & O.TMPFILE) === O.TMPFILE) fail(E.EOPNOTSUPP);
   const acc = flags & O.ACCMODE;
   if (acc === 3) fail(E.EINVAL);
@@ -93,7 +93,7 @@ export function openPath(g: Guest, p: GuestPath, flags: number): OpenFile {
   if (acc === O.RDONLY || flags & O.PATH) rights &= ~RIGHTS_WRITE;
   if (acc === O.WRONLY) rights &= ~RIGHTS_READ;
   const lookup = flags & O.NOFOLLOW ? 0 : LOOKUP_SYMLINK_FOLLOW;
-  const wasiFd = g.wasi.open(toWasiPath(p.abs), lookup, oflags, rights, fdflags);
+  const wasiFd = g.wasi.open(toWasiPath(p.abs), lookup, oflags, rights, fdflags, mode & 0o7777 & ~g.umask);
   let filetype: number = FILETYPE.REGULAR_FILE;
   try {
     filetype = g.wasi.fdstat(wasiFd).filetype;
@@ -230,13 +230,15 @@ export function writeStat(g: Guest, addr: bigint, st: Filestat): void {
   const m = g.mem;
   m.setU64(addr, st.dev);
   m.setU64(addr + 8n, st.ino);
-  m.setU32(addr + 16n, modeOf(st));
+  const lx = st.linux;
+  m.setU32(addr + 16n, lx?.mode ?? modeOf(st));
   m.setU32(addr + 20n, Number(st.nlink > 0xffffffffn ? 0xffffffffn : st.nlink));
-  m.setU32(addr + 24n, g.uid);
-  m.setU32(addr + 28n, g.gid);
+  m.setU32(addr + 24n, lx?.uid ?? g.uid);
+  m.setU32(addr + 28n, lx?.gid ?? g.gid);
+  m.setU64(addr + 32n, lx?.rdev ?? 0n);
   m.setI64(addr + 48n, st.size);
-  m.setI32(addr + 56n, 4096);
-  m.setI64(addr + 64n, (st.size + 511n) / 512n);
+  m.setI32(addr + 56n, lx?.blksize ?? 4096);
+  m.setI64(addr + 64n, lx?.blocks ?? (st.size + 511n) / 512n);
   const times = [st.atim, st.mtim, st.ctim];
   times.forEach((t, i) => {
     m.setI64(addr + BigInt(72 + 16 * i), t / NS);
@@ -249,27 +251,38 @@ export function writeStatx(g: Guest, addr: bigint, st: Filestat): void {
   g.mem.check(addr, 256);
   g.mem.zero(addr, 256);
   const m = g.mem;
-  m.setU32(addr, 0x7ff);
-  m.setU32(addr + 4n, 4096);
+  const lx = st.linux;
+  m.setU32(addr, lx?.btim === undefined ? 0x7ff : 0xfff); // STATX_BASIC_STATS (| STATX_BTIME)
+  m.setU32(addr + 4n, lx?.blksize ?? 4096);
   m.setU32(addr + 16n, Number(st.nlink > 0xffffffffn ? 0xffffffffn : st.nlink));
-  m.setU32(addr + 20n, g.uid);
-  m.setU32(addr + 24n, g.gid);
-  m.setU16(addr + 28n, modeOf(st));
+  m.setU32(addr + 20n, lx?.uid ?? g.uid);
+  m.setU32(addr + 24n, lx?.gid ?? g.gid);
+  m.setU16(addr + 28n, lx?.mode ?? modeOf(st));
   m.setU64(addr + 32n, st.ino);
   m.setU64(addr + 40n, st.size);
-  m.setU64(addr + 48n, (st.size + 511n) / 512n);
+  m.setU64(addr + 48n, lx?.blocks ?? (st.size + 511n) / 512n);
   const ts = (off: bigint, t: bigint): void => {
     m.setI64(addr + off, t / NS);
     m.setU32(addr + off + 8n, Number(t % NS));
   };
   ts(64n, st.atim); // stx_atime
-  ts(80n, st.ctim); // stx_btime: unknown, ctime is the closest available
+  ts(80n, lx?.btim ?? st.ctim); // stx_btime: when unknown, ctime is the closest available
   ts(96n, st.ctim);
   ts(112n, st.mtim);
-  // stx_dev_major/minor from the 64-bit dev number (Linux's new_encode_dev split)
-  const dev = Number(st.dev & 0xffffffffn);
-  m.setU32(addr + 136n, (dev >>> 8) & 0xfff);
-  m.setU32(addr + 140n, (dev & 0xff) | ((dev >>> 12) & 0xfff00));
+  const [rdevMajor, rdevMinor] = splitDev(lx?.rdev ?? 0n);
+  m.setU32(addr + 128n, rdevMajor);
+  m.setU32(addr + 132n, rdevMinor);
+  const [devMajor, devMinor] = splitDev(st.dev);
+  m.setU32(addr + 136n, devMajor);
+  m.setU32(addr + 140n, devMinor);
+}
+
+/** major and minor of a dev_t as glibc encodes it (gnu_dev_major/minor; Linux's new_encode_dev
+ *  for the 32-bit numbers it uses). */
+function splitDev(dev: bigint): [number, number] {
+  const major = Number(((dev >> 8n) & 0xfffn) | ((dev >> 32n) & 0xfffff000n));
+  const minor = Number((dev & 0xffn) | ((dev >> 12n) & 0xffffff00n));
+  return [major, minor];
 }
 
 /** Linux DT_* for a WASI filetype. */

@@ -6,6 +6,7 @@ import { E, Errno, fail, wasiToLinuxErrno } from './errno.ts';
 import type { GuestMem } from './guest-mem.ts';
 import { SCRATCH_BASE, SCRATCH_END } from './layout.ts';
 import { fromUtf8, utf8 } from './guest-mem.ts';
+import type { FileHost, LinuxMeta } from './file-host.ts';
 
 /** WASI preview1 imports, e.g. node:wasi's `wasi.wasiImport` (after `wasi.initialize(instance)`)
  *  or browser_wasi_shim's `wasi.wasiImport` (after `wasi.inst = instance`). */
@@ -34,6 +35,8 @@ export interface Filestat {
   atim: bigint;
   mtim: bigint;
   ctim: bigint;
+  /** mode, owner, device and block figures when a FileHost knows them */
+  linux?: LinuxMeta;
 }
 
 export interface WasiDirent {
@@ -51,6 +54,10 @@ export class WasiFs {
   readonly rootFd: number;
   /** called with a description when a WASI function throws instead of returning an errno */
   onHostError?: (message: string) => void;
+  /** Linux metadata and path mapping beyond WASI (see file-host.ts) */
+  host?: FileHost;
+  /** the (mapped) path each WASI fd was opened on, for the host's fstat/fchmod */
+  private readonly fdPaths = new Map<number, { path: string; mount: number }>();
   private top = SCRATCH_BASE;
 
   constructor(imports: WasiImports, mem: GuestMem, rootFd?: number) {
@@ -124,15 +131,46 @@ export class WasiFs {
     return at;
   }
 
-  open(path: string, lookup: number, oflags: number, rights: bigint, fdflags: number): number {
+  /** The WASI path to ask about for a guest path, and the mount it lies on (see FileHost). */
+  private map(path: string, follow: boolean, write: boolean): { path: string; mount: number } {
+    return this.host?.mapPath?.(path, follow, write) ?? { path, mount: 0 };
+  }
+
+  /** Maps two paths that one operation links together: across mounts that is EXDEV, as on Linux. */
+  private mapPair(from: string, to: string, follow: boolean): [string, string] {
+    const a = this.map(from, follow, true);
+    const b = this.map(to, false, true);
+    if (a.mount !== b.mount) fail(E.EXDEV);
+    return [a.path, b.path];
+  }
+
+  /** `createMode`: the mode (umask applied) a file created by O_CREAT gets, where the host can set it. */
+  open(path: string, lookup: number, oflags: number, rights: bigint, fdflags: number, createMode?: number): number {
+    const write = (oflags & (OFLAGS.CREAT | OFLAGS.TRUNC)) !== 0 || (rights & RIGHTS_WRITE) !== 0n;
+    const mapped = this.map(path, (lookup & LOOKUP_SYMLINK_FOLLOW) !== 0, write);
+    const creating = this.host && createMode !== undefined && oflags & OFLAGS.CREAT && !this.exists(mapped.path);
     this.begin();
-    const [p, n] = this.cstr(path);
+    const [p, n] = this.cstr(mapped.path);
     const out = this.alloc(4);
     this.call('path_open', this.rootFd, lookup, p, n, oflags, rights, RIGHTS_ALL, fdflags, out);
-    return this.mem.view().getUint32(out, true);
+    const fd = this.mem.view().getUint32(out, true);
+    if (this.host) this.fdPaths.set(fd, mapped);
+    if (creating) this.host!.created(mapped.path, createMode!);
+    return fd;
+  }
+
+  private exists(mapped: string): boolean {
+    try {
+      this.host!.stat(mapped, false);
+      return true;
+    } catch (e) {
+      if (e instanceof Errno) return false;
+      throw e;
+    }
   }
 
   close(fd: number): void {
+    this.fdPaths.delete(fd);
     this.begin();
     this.call('fd_close', fd);
   }
@@ -205,10 +243,13 @@ export class WasiFs {
     this.begin();
     const out = this.alloc(64);
     this.call('fd_filestat_get', fd, out);
-    return this.readFilestat(out);
+    const st = this.readFilestat(out);
+    return this.host?.fstat(fd, this.fdPaths.get(fd)?.path, st) ?? st;
   }
 
-  pathFilestat(path: string, follow: boolean): Filestat {
+  pathFilestat(guestPath: string, follow: boolean): Filestat {
+    const path = this.map(guestPath, follow, false).path;
+    if (this.host) return this.host.stat(path, follow);
     this.begin();
     const [p, n] = this.cstr(path);
     const out = this.alloc(64);
@@ -235,6 +276,12 @@ export class WasiFs {
   }
 
   setTimes(fd: number | undefined, path: string | undefined, follow: boolean, atim: bigint, mtim: bigint, fstflags: number): void {
+    if (path !== undefined) path = this.map(path, follow, true).path;
+    const hostPath = path ?? this.fdPaths.get(fd!)?.path;
+    if (this.host?.setTimes && hostPath !== undefined) {
+      this.host.setTimes(hostPath, follow || path === undefined, atim, mtim, fstflags);
+      return;
+    }
     this.begin();
     if (path === undefined) {
       this.call('fd_filestat_set_times', fd!, atim, mtim, fstflags);
@@ -279,46 +326,88 @@ export class WasiFs {
     return entries;
   }
 
-  unlink(path: string): void {
+  unlink(guestPath: string): void {
+    const path = this.map(guestPath, false, true).path;
     this.begin();
     const [p, n] = this.cstr(path);
     this.call('path_unlink_file', this.rootFd, p, n);
   }
 
-  rmdir(path: string): void {
+  rmdir(guestPath: string): void {
+    const path = this.map(guestPath, false, true).path;
     this.begin();
     const [p, n] = this.cstr(path);
     this.call('path_remove_directory', this.rootFd, p, n);
   }
 
-  mkdir(path: string): void {
+  /** `mode`: the new directory's mode (umask applied), where the host can set it */
+  mkdir(guestPath: string, mode?: number): void {
+    const path = this.map(guestPath, false, true).path;
     this.begin();
     const [p, n] = this.cstr(path);
     this.call('path_create_directory', this.rootFd, p, n);
+    if (mode !== undefined) this.host?.created(path, mode);
   }
 
-  rename(from: string, to: string): void {
+  rename(guestFrom: string, guestTo: string): void {
+    const [from, to] = this.mapPair(guestFrom, guestTo, false);
     this.begin();
     const [p, n] = this.cstr(from);
     const [q, m] = this.cstr(to);
     this.call('path_rename', this.rootFd, p, n, this.rootFd, q, m);
   }
 
-  symlink(target: Uint8Array, path: string): void {
+  symlink(target: Uint8Array, guestPath: string): void {
+    const path = this.map(guestPath, false, true).path;
     this.begin();
     const [t, tn] = this.cstr(target);
     const [p, n] = this.cstr(path);
     this.call('path_symlink', t, tn, this.rootFd, p, n);
   }
 
-  link(from: string, to: string, follow: boolean): void {
+  link(guestFrom: string, guestTo: string, follow: boolean): void {
+    const [from, to] = this.mapPair(guestFrom, guestTo, follow);
     this.begin();
     const [p, n] = this.cstr(from);
     const [q, m] = this.cstr(to);
     this.call('path_link', this.rootFd, follow ? LOOKUP_SYMLINK_FOLLOW : 0, p, n, this.rootFd, q, m);
   }
 
-  readlink(path: string): Uint8Array {
+  /** chmod(2)/lchmod: without a host, WASI has no modes and the change is accepted if the file exists. */
+  chmod(guestPath: string, mode: number, follow: boolean): void {
+    const path = this.map(guestPath, follow, true).path;
+    if (this.host) this.host.chmod(path, mode, follow);
+    else this.pathFilestat(guestPath, follow);
+  }
+
+  chown(guestPath: string, uid: number, gid: number, follow: boolean): void {
+    const path = this.map(guestPath, follow, true).path;
+    if (this.host) this.host.chown(path, uid, gid, follow);
+    else this.pathFilestat(guestPath, follow);
+  }
+
+  /** fchmod/fchown act on the path the fd was opened on (WASI does not expose the host's fd);
+   *  without a host, or for an fd the runtime did not open (stdio), they are accepted. */
+  fchmod(fd: number, mode: number): void {
+    const p = this.fdPaths.get(fd);
+    if (this.host && p) this.host.chmod(p.path, mode, true);
+  }
+
+  fchown(fd: number, uid: number, gid: number): void {
+    const p = this.fdPaths.get(fd);
+    if (this.host && p) this.host.chown(p.path, uid, gid, true);
+  }
+
+  /** access(2); false when there is no host to ask (the caller decides from WASI's metadata) */
+  access(guestPath: string, mode: number, follow: boolean): boolean {
+    if (!this.host) return false;
+    const path = this.map(guestPath, follow, (mode & 2) !== 0).path;
+    this.host.access(path, mode);
+    return true;
+  }
+
+  readlink(guestPath: string): Uint8Array {
+    const path = this.map(guestPath, false, false).path;
     this.begin();
     const [p, n] = this.cstr(path);
     const size = 4096;

@@ -11,9 +11,9 @@ const UTIME_NOW = (1n << 30n) - 1n;
 const UTIME_OMIT = (1n << 30n) - 2n;
 const RENAME_NOREPLACE = 1;
 
-function openat(g: Guest, dirfd: number, pathAddr: bigint, flags: number): number {
+function openat(g: Guest, dirfd: number, pathAddr: bigint, flags: number, mode: number): number {
   const p = guestPath(g, dirfd, pathAddr);
-  const file = openPath(g, p, flags);
+  const file = openPath(g, p, flags, mode);
   try {
     return g.fds.install(file, (flags & O.CLOEXEC) !== 0);
   } catch (e) {
@@ -32,12 +32,24 @@ function exists(g: Guest, p: GuestPath): boolean {
   }
 }
 
+function sameFile(g: Guest, a: GuestPath, b: GuestPath): boolean {
+  try {
+    const x = statPath(g, a, false);
+    const y = statPath(g, b, false);
+    return x.ino === y.ino && x.dev === y.dev && x.ino !== 0n;
+  } catch (e) {
+    if (e instanceof Errno) return false;
+    throw e;
+  }
+}
+
 function access(g: Guest, dirfd: number, pathAddr: bigint, mode: number, flags: number): number {
   if (mode & ~7 || flags & ~(AT_SYMLINK_NOFOLLOW | AT_EMPTY_PATH | 0x200 /* AT_EACCESS */)) fail(E.EINVAL);
   const p = guestPath(g, dirfd, pathAddr, flags);
+  if (!p.file && g.wasi.access(toWasiPath(p.abs), mode, !(flags & AT_SYMLINK_NOFOLLOW))) return 0;
   const st = statPath(g, p, !(flags & AT_SYMLINK_NOFOLLOW));
-  // Consistent with the modes fstat reports (0644 files, 0755 directories): files are not
-  // executable. WASI cannot tell whether writes would be permitted; they are assumed to be.
+  // Without a host that knows permissions: consistent with the modes fstat reports (0644 files,
+  // 0755 directories), files are not executable. WASI cannot tell whether writes would be permitted; they are assumed to be.
   if (mode & 1 && st.filetype !== FILETYPE.DIRECTORY && st.filetype !== FILETYPE.SYMBOLIC_LINK) fail(E.EACCES);
   return 0;
 }
@@ -106,8 +118,16 @@ function writeStatfs(g: Guest, addr: bigint): void {
   m.setI64(addr + 72n, 4096); // f_frsize
 }
 
+/** The WASI fd behind a guest fd that names a file (pipes have none: EINVAL is not right for
+ *  every caller, but no host operation applies). */
+function fdOf(g: Guest, fd: bigint): number {
+  const f = g.fds.get(int(fd));
+  if (f.pipe) return -1;
+  return f.wasiFd;
+}
+
 export const fsPath: Record<string, Handler> = {
-  openat: (g, dirfd, path, flags) => openat(g, int(dirfd), path, int(flags)),
+  openat: (g, dirfd, path, flags, mode) => openat(g, int(dirfd), path, int(flags), int(mode)),
   unlinkat: (g, dirfd, path, flagsArg) => {
     const flags = int(flagsArg);
     if (flags & ~AT_REMOVEDIR) fail(E.EINVAL);
@@ -121,9 +141,9 @@ export const fsPath: Record<string, Handler> = {
     }
     return 0;
   },
-  mkdirat: (g, dirfd, path) => {
+  mkdirat: (g, dirfd, path, mode) => {
     const p = guestPath(g, int(dirfd), path);
-    g.wasi.mkdir(toWasiPath(p.abs));
+    g.wasi.mkdir(toWasiPath(p.abs), int(mode) & 0o7777 & ~g.umask);
     return 0;
   },
   renameat: (g, olddir, oldpath, newdir, newpath) => fsPath.renameat2!(g, olddir, oldpath, newdir, newpath, 0n, 0n),
@@ -133,6 +153,8 @@ export const fsPath: Record<string, Handler> = {
     const from = guestPath(g, int(olddir), oldpath);
     const to = guestPath(g, int(newdir), newpath);
     if (flags & RENAME_NOREPLACE && exists(g, to)) fail(E.EEXIST);
+    // two links to one file: rename(2) does nothing (a WASI host may not know; the in-memory one does not)
+    if (sameFile(g, from, to)) return 0;
     g.wasi.rename(toWasiPath(from.abs), toWasiPath(to.abs));
     return 0;
   },
@@ -193,11 +215,23 @@ export const fsPath: Record<string, Handler> = {
     }
     return 0;
   },
-  // WASI has no ownership or permission bits: changes are accepted if the file exists.
-  fchmod: (g, fd) => (g.fds.get(int(fd)), 0),
-  fchown: (g, fd) => (g.fds.get(int(fd)), 0),
-  fchmodat: (g, dirfd, path) => (statPath(g, guestPath(g, int(dirfd), path), true), 0),
-  fchownat: (g, dirfd, path, _u, _g, flags) => (statPath(g, guestPath(g, int(dirfd), path, int(flags)), !(int(flags) & AT_SYMLINK_NOFOLLOW)), 0),
+  // Without a FileHost, WASI has no ownership or permission bits: changes are accepted if the
+  // file exists.
+  fchmod: (g, fd, mode) => (g.wasi.fchmod(fdOf(g, fd), int(mode) & 0o7777), 0),
+  fchown: (g, fd, uid, gid) => (g.wasi.fchown(fdOf(g, fd), int(uid), int(gid)), 0),
+  fchmodat: (g, dirfd, path, mode) => {
+    const p = guestPath(g, int(dirfd), path);
+    g.wasi.chmod(toWasiPath(p.abs), int(mode) & 0o7777, true);
+    return 0;
+  },
+  fchownat: (g, dirfd, path, uid, gid, flagsArg) => {
+    const flags = int(flagsArg);
+    if (flags & ~(AT_SYMLINK_NOFOLLOW | AT_EMPTY_PATH)) fail(E.EINVAL);
+    const p = guestPath(g, int(dirfd), path, flags);
+    if (p.file) g.wasi.fchown(p.file.wasiFd, int(uid), int(gid));
+    else g.wasi.chown(toWasiPath(p.abs), int(uid), int(gid), !(flags & AT_SYMLINK_NOFOLLOW));
+    return 0;
+  },
   statfs: (g, path, buf) => {
     statPath(g, guestPath(g, AT_FDCWD, path), true);
     writeStatfs(g, buf);

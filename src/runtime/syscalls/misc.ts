@@ -11,7 +11,8 @@ export const misc: Record<string, Handler> = {
   uname: (g, buf) => {
     g.mem.check(buf, 6 * 65);
     g.mem.zero(buf, 6 * 65);
-    const fields = ['Linux', g.hostname, '6.1.0', '#1 SMP', 'aarch64', '(none)'];
+    const kernel = g.opts.kernel ?? { release: '6.1.0', version: '#1 SMP' };
+    const fields = ['Linux', g.hostname, kernel.release, kernel.version, 'aarch64', '(none)'];
     fields.forEach((s, i) => g.mem.writeCString(buf + BigInt(65 * i), s.slice(0, 64)));
     return 0;
   },

@@ -1,12 +1,17 @@
 // Memory-management syscalls, on top of AddressSpace.
 import { E, fail } from '../errno.ts';
-import type { Handler } from '../guest.ts';
+import type { Guest, Handler } from '../guest.ts';
 import { MAP_ANONYMOUS, MAP_FIXED, MAP_SHARED, pageUp, PROT_WRITE } from '../memory.ts';
 import { O } from '../vfs.ts';
 import { int, num } from './args.ts';
 import { ADDR_LIMIT } from '../layout.ts';
 
 const MAP_TYPE = 0x0f;
+const MS_ASYNC = 1, MS_INVALIDATE = 2, MS_SYNC = 4;
+
+/** whether the page at `a` is mapped (any protection), the brk heap included */
+const mappedAt = (g: Guest, a: number): boolean =>
+  g.vm.protectionAt(a) !== undefined || (a >= g.vm.brkStart && a < pageUp(g.vm.brk));
 const MAP_SHARED_VALIDATE = 0x03;
 
 export const mm: Record<string, Handler> = {
@@ -29,6 +34,7 @@ export const mm: Record<string, Handler> = {
     if (f.pipe || f.isDir) fail(E.ENODEV);
     const acc = f.flags & O.ACCMODE;
     if (acc === O.WRONLY || (type !== 2 && prot & PROT_WRITE && acc !== O.RDWR)) fail(E.EACCES);
+    g.sharedMaps.beforeRead(f);
     const start = g.vm.mmap(addr, len, prot, flags, f.path);
     let done = 0;
     try {
@@ -67,9 +73,14 @@ export const mm: Record<string, Handler> = {
     g.vm.madvise(num(addr), Math.min(num(len), ADDR_LIMIT), int(advice));
     return 0;
   },
-  msync: (g, addr, len) => {
-    if (addr % 4096n !== 0n) fail(E.EINVAL);
-    if (addr < BigInt(ADDR_LIMIT) && len < BigInt(ADDR_LIMIT)) g.sharedMaps.sync(num(addr), num(addr) + pageUp(num(len)));
+  msync: (g, addr, len, flagsArg) => {
+    const flags = int(flagsArg);
+    if (flags & ~(MS_ASYNC | MS_INVALIDATE | MS_SYNC) || (flags & MS_ASYNC && flags & MS_SYNC) || addr % 4096n !== 0n) fail(E.EINVAL);
+    const end = addr + ((len + 4095n) & ~4095n);
+    if (end > BigInt(ADDR_LIMIT)) fail(E.ENOMEM);
+    g.sharedMaps.sync(num(addr), num(end));
+    // as Linux: the mapped parts are synced, then a hole anywhere in the range is ENOMEM
+    for (let a = num(addr); a < num(end); a += 4096) if (!mappedAt(g, a)) fail(E.ENOMEM);
     return 0;
   },
   mlock: () => 0,

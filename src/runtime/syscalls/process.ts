@@ -91,10 +91,11 @@ export const proc: Record<string, Handler> = {
   setfsuid: (g) => g.uid,
   setfsgid: (g) => g.gid,
   getgroups: (g, size, list) => {
-    if (int(size) === 0) return 1;
-    if (int(size) < 1) fail(E.EINVAL);
-    g.mem.setU32(list, g.gid);
-    return 1;
+    if (int(size) === 0) return g.groups.length;
+    if (int(size) < g.groups.length) fail(E.EINVAL);
+    g.mem.check(list, 4 * g.groups.length);
+    g.groups.forEach((id, i) => g.mem.setU32(list + BigInt(4 * i), id));
+    return g.groups.length;
   },
   setgroups: (g) => (g.uid === 0 ? 0 : fail(E.EPERM)),
   umask: (g, mask) => {

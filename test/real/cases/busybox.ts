@@ -2,6 +2,7 @@
 // Expectations come from qemu-aarch64 at test time, never from this file.
 import { gzipSync } from 'node:zlib';
 import type { RealCase } from '../../helpers/real.ts';
+import { metadataTree } from './metadata-tree.ts';
 
 const text = 'the quick brown fox\njumps over the lazy dog\nThe Quick Brown Fox\n# a comment\nfoo bar foo baz\n\nlast line\n';
 const table = 'root:x:0:0:root:/root:/bin/bash\ndaemon:x:1:1:daemon:/usr/sbin:/usr/sbin/nologin\nbin:x:2:2:bin:/bin:/usr/sbin/nologin\nsys:x:3:3:sys:/dev:/usr/sbin/nologin\nsync:x:4:65534:sync:/bin:/bin/sync\n';
@@ -20,6 +21,9 @@ function pseudoLines(n: number, seed: number): string {
 const big = pseudoLines(3000, 2463534242);
 
 const bb = (name: string, args: string[], opts: Omit<RealCase, 'name' | 'args'> = {}): RealCase => ({ name, args, ...opts });
+// identity and file metadata as the host has them (qemu-user passes both through)
+const tree = metadataTree();
+const inTree = (...names: string[]): string[] => names.map((n) => `${tree}/${n}`);
 const sh = (name: string, script: string, opts: Omit<RealCase, 'name' | 'args'> = {}): RealCase => ({ name: `sh: ${name}`, args: ['sh', '-c', script], ...opts });
 
 export const cases: RealCase[] = [
@@ -91,6 +95,28 @@ export const cases: RealCase[] = [
   bb('env', ['env'], { env: { A: 'one two' } }),
   bb('getopt', ['getopt', '-o', 'ab:c', '--long', 'long:', '--', '-a', '-b', 'x', '--long=y', 'rest', '-c']),
   bb('uname', ['uname', '-s', '-m']),
+  bb('uname -a', ['uname', '-a']),
+  bb('id', ['id']),
+  bb('id -G', ['id', '-G']),
+  bb('id -un', ['id', '-un']),
+  bb('whoami', ['whoami']),
+  bb('hostname', ['hostname']),
+  bb('ls -l tree', ['ls', '-l', tree]),
+  bb('ls -l --full-time tree', ['ls', '-l', '--full-time', tree]),
+  bb('ls -lni tree', ['ls', '-lni', tree]),
+  bb('ls -lR tree', ['ls', '-lR', tree]),
+  bb('ls -lL', ['ls', '-lL', ...inTree('symlink', 'plain.txt')]),
+  bb('ls -ld host', ['ls', '-ld', '/', '/etc', '/etc/passwd', '/bin']),
+  bb('stat tree', ['stat', ...inTree('plain.txt', 'big.bin', 'setuid', 'setgid', 'private', 'hardlink', 'symlink', 'dangling', 'sticky', 'sub', 'fifo', '.')]),
+  bb('stat -L', ['stat', '-L', ...inTree('symlink')]),
+  bb('stat -t', ['stat', '-t', ...inTree('plain.txt', 'sticky', 'symlink')]),
+  bb('stat -c all', ['stat', '-c', '%a %A %b %B %d %D %f %F %g %G %h %i %N %o %s %t %T %u %U %x %X %y %Y %z %Z %n', ...inTree('plain.txt', 'symlink', 'sticky', 'fifo')]),
+  bb('stat devices', ['stat', '-c', '%A %F %t %T %u %g %n', '/dev/null', '/dev/zero', '/dev/urandom']),
+  bb('find -newer', ['find', tree, '-newer', `${tree}/plain.txt`]),
+  bb('find ! -newer', ['find', tree, '!', '-newer', `${tree}/big.bin`, '-type', 'f']),
+  bb('find -perm -type -links', ['find', tree, '(', '-perm', '-4000', '-o', '-perm', '-1000', '-o', '-type', 'l', '-o', '-type', 'p', '-o', '-links', '2', ')']),
+  bb('find -user -size -mtime', ['find', tree, '-user', 'root', '-size', '+10k', '-mtime', '+100']),
+  bb('test -u -k -p -L', ['sh', '-c', `cd ${tree} && test -u setuid && test -g setgid && test -k sticky && test -p fifo && test -L symlink && test ! -L plain.txt && test -x setuid && test -r private && test -w private && test setuid -ot plain.txt && test plain.txt -ef hardlink && echo all true`]),
   bb('date -u -d @', ['date', '-u', '-d', '@1700000000', '+%Y-%m-%d %H:%M:%S %j %a %b']),
   bb('cal', ['cal', '2', '2024']),
   bb('sleep', ['sleep', '0.01']),
