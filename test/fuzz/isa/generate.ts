@@ -75,7 +75,7 @@ function randomState(r: Prng, cls: FuzzClass): MachineState {
   const memory = new Uint8Array(SCRATCH_SIZE + STACK_SIZE);
   const mv = new DataView(memory.buffer);
   for (let o = 0; o < memory.length; o += 8) mv.setBigUint64(o, half(), true);
-  return { x, v, memory, sp: INITIAL_SP, nzcv: r.int(16) << 28, strictFp: !!cls.strictFp && r.chance(0.5) };
+  return { x, v, memory, sp: INITIAL_SP, nzcv: r.int(16) << 28, strictFp: !!cls.strictFp && r.chance(0.5), addrRegs: Object.keys(cls.addr ?? {}).map(Number) };
 }
 
 const MAX_TRIES = 2000;

@@ -1,7 +1,9 @@
-// The test program around a random instruction sequence: a prologue loading every register from
-// an initial-state block, the sequence, and an epilogue storing X0–X30, SP, NZCV, FPSR and V0–V31
-// to a dump block and writing the dump and the scratch areas to stdout. Everything is machine
-// words encoded here; the ELF comes from test/helpers/elf-writer.ts.
+// The test program around random instruction sequences: per sequence, a prologue loading every
+// register from an initial-state block, the sequence, and an epilogue storing X0–X30, SP, NZCV,
+// FPSR and V0–V31 to a dump block and writing the dump and the scratch areas to stdout; the last
+// one exits. Several sequences share one program (one translation, one qemu run), each in a data
+// block of its own (`slot`). Everything is machine words encoded here; the ELF comes from
+// test/helpers/elf-writer.ts.
 import { writeElf } from '../../helpers/elf-writer.ts';
 import { asm } from './template.ts';
 
@@ -16,7 +18,8 @@ export const STACK = SCRATCH + SCRATCH_SIZE, STACK_SIZE = 0x2000;
 export const OUT_SIZE = DUMP_SIZE + SCRATCH_SIZE + STACK_SIZE;
 /** the initial register values, in the dump's layout */
 const INIT = DATA + OUT_SIZE;
-const DATA_SIZE = OUT_SIZE + DUMP_SIZE;
+/** the data of one sequence (dump, scratch, stack, initial state); slot k's addresses are slot 0's plus k·BLOCK */
+export const BLOCK = 0x5000;
 
 // dump/initial-state layout: x0..x30, sp, nzcv, fpsr (8 bytes each), v0..v31 (16 bytes each)
 export const OFF_SP = 31 * 8, OFF_NZCV = 32 * 8, OFF_FPSR = 33 * 8, OFF_V = 34 * 8;
@@ -31,7 +34,12 @@ export interface MachineState {
   memory: Uint8Array;
   /** write FPSR before the sequence: the translator then keeps FPSR exactly (see src/arch/aarch64/fp-strict.ts) */
   strictFp: boolean;
+  /** the general registers holding addresses in the data block (moved with it to another slot) */
+  addrRegs: number[];
 }
+
+/** A sequence and the state it starts from, as slot 0 sees them. */
+export interface Placed { words: number[]; state: MachineState }
 
 const movz = (rd: number, imm: number, hw = 0) => asm('1 10 100101 hw:2 imm16:16 rd:5', { hw, imm16: imm, rd });
 const movk = (rd: number, imm: number, hw: number) => asm('1 11 100101 hw:2 imm16:16 rd:5', { hw, imm16: imm, rd });
@@ -47,8 +55,8 @@ const sysreg = (read: boolean, crm: number, op2: number, rt: number) =>
 const NZCV_REG = [2, 0] as const, FPSR_REG = [4, 1] as const;
 const SVC0 = asm('11010100 000 0000000000000000 000 01');
 
-function prologue(strictFp: boolean): number[] {
-  const w = [...mov32(0, INIT)];
+function prologue(strictFp: boolean, shift: number): number[] {
+  const w = [...mov32(0, INIT + shift)];
   for (let k = 0; k < 32; k += 2) w.push(pair(true, true, 2, k, k + 1, 0, (OFF_V + 16 * k) / 16));
   w.push(ldstX(true, 1, 0, OFF_NZCV), sysreg(false, ...NZCV_REG, 1));
   w.push(ldstX(true, 1, 0, OFF_SP), addImm0(31, 1));
@@ -58,40 +66,51 @@ function prologue(strictFp: boolean): number[] {
   return w;
 }
 
-function epilogue(): number[] {
+/** `strictFp`: read FPSR (a read makes the translator keep FPSR from then on, so not otherwise) */
+function epilogue(strictFp: boolean, shift: number, last: boolean): number[] {
   const w = [pair(false, false, 3, 0, 1, 31, -2)]; // stp x0, x1, [sp, #-16]!
-  w.push(...mov32(0, DUMP));
+  w.push(...mov32(0, DUMP + shift));
   for (let k = 2; k < 30; k += 2) w.push(pair(false, false, 2, k, k + 1, 0, k));
   w.push(ldstX(false, 30, 0, 240));
   w.push(pair(false, true, 1, 2, 3, 31, 2), pair(false, false, 2, 2, 3, 0, 0)); // ldp x2, x3, [sp], #16; stp x2, x3, [x0]
   w.push(addImm0(1, 31), ldstX(false, 1, 0, OFF_SP));
   w.push(sysreg(true, ...NZCV_REG, 1), ldstX(false, 1, 0, OFF_NZCV));
-  w.push(sysreg(true, ...FPSR_REG, 1), ldstX(false, 1, 0, OFF_FPSR));
+  if (strictFp) w.push(sysreg(true, ...FPSR_REG, 1), ldstX(false, 1, 0, OFF_FPSR));
   for (let k = 0; k < 32; k += 2) w.push(pair(true, false, 2, k, k + 1, 0, (OFF_V + 16 * k) / 16));
   w.push(addImm0(1, 0), movz(0, 1), movz(2, OUT_SIZE), movz(8, 64), SVC0); // write(1, DUMP, OUT_SIZE)
-  w.push(movz(0, 0), movz(8, 94), SVC0); // exit_group(0)
+  if (last) w.push(movz(0, 0), movz(8, 94), SVC0); // exit_group(0)
   return w;
 }
 
-/** The address of the sequence's first word (branch targets are relative to it). */
-export const sequenceStart = (strictFp: boolean): number => TEXT + 4 * prologue(strictFp).length;
-
-export function buildElf(seq: number[], s: MachineState): Uint8Array {
-  const words = [...prologue(s.strictFp), ...seq, ...epilogue()];
+/** The program running `seqs` one after the other (sequence k in slot k), and each sequence's first word's address. */
+export function buildElf(seqs: Placed[]): { elf: Uint8Array; starts: number[] } {
+  const words: number[] = [], starts: number[] = [];
+  const data = new Uint8Array(BLOCK * seqs.length);
+  seqs.forEach(({ words: seq, state }, k) => {
+    const shift = k * BLOCK;
+    words.push(...prologue(state.strictFp, shift));
+    starts.push(TEXT + 4 * words.length);
+    words.push(...seq, ...epilogue(state.strictFp, shift, k === seqs.length - 1));
+    writeState(new DataView(data.buffer, shift, BLOCK), state, shift);
+  });
   const text = new Uint8Array(words.length * 4);
   const tv = new DataView(text.buffer);
   words.forEach((w, i) => tv.setUint32(4 * i, w, true));
-  const data = new Uint8Array(DATA_SIZE);
-  data.set(s.memory, SCRATCH - DATA);
-  const init = new DataView(data.buffer, INIT - DATA);
-  s.x.forEach((x, k) => init.setBigUint64(8 * k, BigInt.asUintN(64, x), true));
-  init.setBigUint64(OFF_SP, BigInt(s.sp), true);
+  return { elf: writeElf(TEXT, [{ vaddr: TEXT, bytes: text, flags: 5 }, { vaddr: DATA, bytes: data, flags: 6 }]), starts };
+}
+
+/** The initial memory and register block of a sequence in slot `shift / BLOCK`. */
+function writeState(block: DataView, s: MachineState, shift: number): void {
+  new Uint8Array(block.buffer, block.byteOffset + SCRATCH - DATA, s.memory.length).set(s.memory);
+  const init = new DataView(block.buffer, block.byteOffset + INIT - DATA);
+  const moved = new Set(s.addrRegs);
+  s.x.forEach((x, k) => init.setBigUint64(8 * k, BigInt.asUintN(64, x + (moved.has(k) ? BigInt(shift) : 0n)), true));
+  init.setBigUint64(OFF_SP, BigInt(s.sp + shift), true);
   init.setBigUint64(OFF_NZCV, BigInt(s.nzcv >>> 0), true);
   s.v.forEach((v, k) => {
     init.setBigUint64(OFF_V + 16 * k, BigInt.asUintN(64, v), true);
     init.setBigUint64(OFF_V + 16 * k + 8, BigInt.asUintN(64, v >> 64n), true);
   });
-  return writeElf(TEXT, [{ vaddr: TEXT, bytes: text, flags: 5 }, { vaddr: DATA, bytes: data, flags: 6 }]);
 }
 
 /** One register or memory byte range of a dump, named as the report shows it. */

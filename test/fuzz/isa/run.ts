@@ -4,6 +4,7 @@
 //   --class C     a class or extension (repeatable; default: every class and extension)
 //   --seed S      first seed (default 1): sequences S, S+1, …
 //   --length L    instructions per sequence (default 40)
+//   --batch B     sequences per program (default 25; one translation and one qemu run each)
 //   --out DIR     where mismatch reproducers go (default fuzz-isa-repro)
 //   --list        print the classes and extensions
 // Prints per class how many sequences were identical to qemu, mismatched (first differing register,
@@ -11,10 +12,10 @@
 import { mkdirSync } from 'node:fs';
 import { fuzzUnits } from './classes/index.ts';
 import { generateSequence } from './generate.ts';
-import { describe, disassemble, qemuAvailable, runSequence, TemplateError, writeRepro, type Verdict } from './harness.ts';
+import { describe, disassemble, qemuAvailable, runBatch, runSequence, TemplateError, writeRepro, type IsaResult, type Verdict } from './harness.ts';
 
 const argv = process.argv.slice(2);
-let count = 100, seed = 1, length = 40, out = 'fuzz-isa-repro';
+let count = 100, seed = 1, length = 40, batch = 25, out = 'fuzz-isa-repro';
 const wanted: string[] = [];
 const units = fuzzUnits();
 for (let i = 0; i < argv.length; i++) {
@@ -23,6 +24,7 @@ for (let i = 0; i < argv.length; i++) {
   else if (a === '--class') wanted.push(...argv[++i]!.split(','));
   else if (a === '--seed') seed = Number(argv[++i]);
   else if (a === '--length') length = Number(argv[++i]);
+  else if (a === '--batch') batch = Number(argv[++i]);
   else if (a === '--out') out = argv[++i]!;
   else if (a === '--list') { for (const u of units) console.log(`${u.name}\t${u.templates.filter((t) => !t.ext).map((t) => t.name).join(' ')}`); process.exit(0); }
   else { console.error(`fuzz:isa: unknown option ${a}`); process.exit(2); }
@@ -38,28 +40,37 @@ for (const unit of units.filter((u) => !wanted.length || wanted.includes(u.name)
   const counts: Record<Verdict | 'template', number> = { identical: 0, mismatch: 0, unimplemented: 0, error: 0, template: 0 };
   const stops = new Map<string, number>();
   const stopMnemonics = new Map<string, Set<string>>(); // template → the mnemonics it stopped at
-  for (let k = 0; k < count; k++) {
-    const seq = generateSequence(unit, seed + k, length);
-    let r;
+  for (let k0 = 0; k0 < count; k0 += batch) {
+    const seqs = Array.from({ length: Math.min(batch, count - k0) }, (_, j) => generateSequence(unit, seed + k0 + j, length));
+    // sequences that write FPSR go last: the translator keeps FPSR from the first write on, for the whole run
+    seqs.sort((a, b) => Number(a.state.strictFp) - Number(b.state.strictFp));
+    let results: IsaResult[];
     try {
-      r = await runSequence(seq);
+      results = await runBatch(seqs);
     } catch (e) {
       if (!(e instanceof TemplateError)) throw e;
       counts.template++;
       console.log(`TEMPLATE ${e.message}`);
       continue;
     }
-    counts[r.verdict]++;
-    if (r.verdict === 'unimplemented') {
-      const name = r.stoppedAt!.name;
-      stops.set(name, (stops.get(name) ?? 0) + 1);
-      const line = disassemble(seq)[r.stoppedAt!.index]!;
-      const mnemonic = /^\s*[0-9a-f]+:\t[0-9a-f]+\s+\t?(\S+)/.exec(line)?.[1] ?? `0x${r.stoppedAt!.word.toString(16)}`;
-      (stopMnemonics.get(name) ?? stopMnemonics.set(name, new Set()).get(name)!).add(mnemonic);
-    }
-    if (r.verdict === 'mismatch' || r.verdict === 'error') {
-      mkdirSync(out, { recursive: true });
-      console.log(`${r.verdict.toUpperCase()} ${describe(r)}\n  reproducer: ${writeRepro(r, out)}.{elf,txt}`);
+    for (let r of results) {
+      if (r.verdict === 'mismatch' && seqs.length > 1) {
+        const single = await runSequence(r.seq); // the reproducer runs the sequence alone
+        if (single.verdict === 'identical') r = { ...r, detail: `${r.detail} (only in its batch, seeds ${seqs[0]!.seed}..${seqs.at(-1)!.seed}; alone it matches)` };
+        else r = single;
+      }
+      counts[r.verdict]++;
+      if (r.verdict === 'unimplemented') {
+        const name = r.stoppedAt!.name;
+        stops.set(name, (stops.get(name) ?? 0) + 1);
+        const line = disassemble(r.seq)[r.stoppedAt!.index]!;
+        const mnemonic = /^\s*[0-9a-f]+:\t[0-9a-f]+\s+\t?(\S+)/.exec(line)?.[1] ?? `0x${r.stoppedAt!.word.toString(16)}`;
+        (stopMnemonics.get(name) ?? stopMnemonics.set(name, new Set()).get(name)!).add(mnemonic);
+      }
+      if (r.verdict === 'mismatch' || r.verdict === 'error') {
+        mkdirSync(out, { recursive: true });
+        console.log(`${r.verdict.toUpperCase()} ${describe(r)}\n  reproducer: ${writeRepro(r, out)}.{elf,txt}`);
+      }
     }
   }
   const stopList = [...stops].sort((a, b) => b[1] - a[1]).map(([n, c]) => `${n} ${c}: ${[...stopMnemonics.get(n)!].sort().join(' ')}`).join('; ');
