@@ -28,9 +28,16 @@ export class SharedFileMaps {
     this.maps.push({ start, end, file, offset, id: this.idOf(file) ?? '' });
   }
 
-  /** Before `file` is read (or mapped again): the mappings' writes reach it first. */
-  beforeRead(file: OpenFile): void {
-    for (const m of this.sameFile(file)) this.writeBack(m, m.start, m.end);
+  /** Before `len` bytes of `file` at `offset` (undefined: at its position) are read or mapped:
+   *  the mappings' writes to them reach the file first. */
+  beforeRead(file: OpenFile, offset: bigint | undefined, len: number): void {
+    const maps = this.sameFile(file);
+    if (maps.length === 0) return;
+    const from = offset ?? this.g.wasi.seek(file.wasiFd, 0n, 1 /* WHENCE_CUR */);
+    for (const m of maps) {
+      const r = this.overlap(m, from, len);
+      if (r) this.writeBack(m, r[0], r[1]);
+    }
   }
 
   /** After `n` bytes were written to `file` at `offset` (undefined: at its position, now past
@@ -42,17 +49,23 @@ export class SharedFileMaps {
     const g = this.g;
     const from = offset ?? g.wasi.seek(file.wasiFd, 0n, 1 /* WHENCE_CUR */) - BigInt(n);
     for (const m of maps) {
-      const lo = from > m.offset ? from : m.offset;
-      const mapEnd = m.offset + BigInt(m.end - m.start);
-      const hi = from + BigInt(n) < mapEnd ? from + BigInt(n) : mapEnd;
-      if (lo >= hi) continue;
-      const at = m.start + Number(lo - m.offset);
-      for (let done = 0, len = Number(hi - lo); done < len;) {
-        const r = g.wasi.pread(m.file.wasiFd, [[at + done, len - done]], lo + BigInt(done));
-        if (r === 0) break;
-        done += r;
+      const r = this.overlap(m, from, n);
+      if (!r) continue;
+      const [s, e] = r;
+      for (let done = 0; done < e - s;) {
+        const got = g.wasi.pread(m.file.wasiFd, [[s + done, e - s - done]], m.offset + BigInt(s - m.start + done));
+        if (got === 0) break;
+        done += got;
       }
     }
+  }
+
+  /** the guest addresses [s, e) where `m` maps file bytes [from, from + len), if any */
+  private overlap(m: SharedMapping, from: bigint, len: number): [number, number] | undefined {
+    const lo = from > m.offset ? from : m.offset;
+    const mapEnd = m.offset + BigInt(m.end - m.start);
+    const hi = from + BigInt(len) < mapEnd ? from + BigInt(len) : mapEnd;
+    return lo < hi ? [m.start + Number(lo - m.offset), m.start + Number(hi - m.offset)] : undefined;
   }
 
   /** the mappings of the file `file` refers to (none without shared mappings: no host call) */

@@ -171,6 +171,7 @@ export function readFile(g: Guest, f: OpenFile, iovs: [number, number][], offset
     }
     return done;
   }
+  g.sharedMaps.beforeRead(f, offset, iovs.reduce((n, [, len]) => n + len, 0)); // MAP_SHARED pages of this file are its content
   return blocking(f, () => (offset === undefined ? g.wasi.read(f.wasiFd, iovs) : g.wasi.pread(f.wasiFd, iovs, offset)));
 }
 
@@ -190,7 +191,9 @@ export function writeFile(g: Guest, f: OpenFile, iovs: [number, number][], offse
     return done;
   }
   if (iovs.length === 0) return 0;
-  return blocking(f, () => (offset === undefined ? g.wasi.write(f.wasiFd, iovs) : g.wasi.pwrite(f.wasiFd, iovs, offset)));
+  const n = blocking(f, () => (offset === undefined ? g.wasi.write(f.wasiFd, iovs) : g.wasi.pwrite(f.wasiFd, iovs, offset)));
+  g.sharedMaps.afterWrite(f, offset, n); // and MAP_SHARED mappings of it show the new bytes
+  return n;
 }
 
 export function statFile(g: Guest, f: OpenFile): Filestat {

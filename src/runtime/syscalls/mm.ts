@@ -34,7 +34,7 @@ export const mm: Record<string, Handler> = {
     if (f.pipe || f.isDir) fail(E.ENODEV);
     const acc = f.flags & O.ACCMODE;
     if (acc === O.WRONLY || (type !== 2 && prot & PROT_WRITE && acc !== O.RDWR)) fail(E.EACCES);
-    g.sharedMaps.beforeRead(f);
+    g.sharedMaps.beforeRead(f, offArg, len);
     const start = g.vm.mmap(addr, len, prot, flags, f.path);
     let done = 0;
     try {
