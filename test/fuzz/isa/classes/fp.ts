@@ -60,7 +60,7 @@ export const fpClass: FuzzClass = {
     t('FP_1src', '00011110 ftype:2 1 opcode:6 10000 rn:5 rd:5', { valid: (f) => (precision(f) || (half(f) && (f.opcode === 4 || f.opcode === 5))) && oneSourceValid(f), weight: 2 }),
     t('FP_1src_H', '00011110 11 1 opcode:6 10000 rn:5 rd:5', { valid: (f) => f.opcode !== 4 && f.opcode !== 5 && oneSourceValid({ ...f, ftype: 3 }), ext: 'fp16' }),
     // FRINT32Z FRINT32X FRINT64Z FRINT64X (FEAT_FRINTTS)
-    t('FRINTTS', '00011110 0 sz 1 0100 op:2 10000 rn:5 rd:5', { ext: 'frint' }),
+    t('FRINTTS', '00011110 0 sz 1 0100 op:2 10000 rn:5 rd:5'),
     ...both('FP_cmp', '00011110 ftype:2 1 rm:5 00 1000 rn:5 opc:2 000', (f) => !(f.opc! & 1) || f.rm === 0),
     ...both('FP_ccmp', '00011110 ftype:2 1 rm:5 cond:4 01 rn:5 op nzcv:4'),
     ...both('FP_csel', '00011110 ftype:2 1 rm:5 cond:4 11 rn:5 rd:5'),

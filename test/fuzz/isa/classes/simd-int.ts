@@ -122,8 +122,8 @@ export const simdIntClass: FuzzClass = {
     t('SIMD_elem', '0 Q U 01111 size:2 L M rm:4 opcode:4 H 0 rn:5 rd:5', { valid: (f) => (f.size === 1 || f.size === 2) && !!BY_ELEMENT[f.opcode!]?.includes(f.U!), weight: 3 }),
     t('SIMD_elem_scalar', '01 U 11111 size:2 L M rm:4 opcode:4 H 0 rn:5 rd:5', { valid: (f) => (f.size === 1 || f.size === 2) && !!SCALAR_BY_ELEMENT[f.opcode!]?.includes(f.U!) }),
     // FEAT_DotProd: SDOT/UDOT (vector and by element)
-    t('DOT', '0 Q U 01110 10 0 rm:5 1 0010 1 rn:5 rd:5', { ext: 'dotprod' }),
-    t('DOT_elem', '0 Q U 01111 10 L M rm:4 1110 H 0 rn:5 rd:5', { ext: 'dotprod' }),
+    t('DOT', '0 Q U 01110 10 0 rm:5 1 0010 1 rn:5 rd:5'),
+    t('DOT_elem', '0 Q U 01111 10 L M rm:4 1110 H 0 rn:5 rd:5'),
     // FEAT_RDM: SQRDMLAH/SQRDMLSH (vector, by element)
     t('SQRDMLAH', '0 Q 1 01110 size:2 0 rm:5 1 000 S 1 rn:5 rd:5', { valid: (f) => f.size === 1 || f.size === 2 }),
     t('SQRDMLAH_elem', '0 Q 1 01111 size:2 L M rm:4 11 S 1 H 0 rn:5 rd:5', { valid: (f) => f.size === 1 || f.size === 2 }),
