@@ -1,6 +1,6 @@
 // elf2wasm as a user meets it: a drop-in for `qemu-aarch64 tool.elf args…`.
 import { spawnSync } from 'node:child_process';
-import { copyFileSync, mkdtempSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { copyFileSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -124,5 +124,50 @@ describe('bad input: one clear line, no stack trace', () => {
     expect(oneLine(missing.stderr)).toEqual([expect.stringMatching(/^elf2wasm: cannot read .*nope\.elf: ENOENT$/)]);
     expect(cli(['run']).status).toBe(2);
     expect(cli(['run', '--bogus', fixture('hello-musl')]).status).toBe(2);
+  });
+});
+
+// The file system options (src/cli/confine.ts, src/node/namespace.ts; syscall-level cases in
+// test/unit/confinement.test.ts), seen through the catfiles fixture, which prints the files and
+// directory trees it is given or the errno of each path it cannot reach.
+describe('elf2wasm run --root / --mount / --no-host-fs: a confined guest', () => {
+  let outside: string;
+  let root: string;
+  let data: string;
+  beforeAll(() => {
+    outside = mkdtempSync(join(tmpdir(), 'elf2wasm-outside-'));
+    writeFileSync(join(outside, 'secret.txt'), 'SECRET\n');
+    root = mkdtempSync(join(tmpdir(), 'elf2wasm-root-'));
+    mkdirSync(join(root, 'etc'));
+    writeFileSync(join(root, 'etc/passwd'), 'decoy\n');
+    symlinkSync(join(outside, 'secret.txt'), join(root, 'abs-out'));
+    symlinkSync(`../../../../../..${outside}`, join(root, 'rel-out'));
+    data = mkdtempSync(join(tmpdir(), 'elf2wasm-data-'));
+    writeFileSync(join(data, 'f.txt'), 'data\n');
+  });
+  const catfiles = (opts: string[], ...paths: string[]) => cli(['run', ...opts, fixture('progs-musl-O2'), 'catfiles', ...paths]);
+
+  it('--root DIR: "/" is DIR; "..", links and /proc lead nowhere else', () => {
+    const secret = join(outside, 'secret.txt');
+    const r = catfiles(['--root', root], '/etc/passwd', secret, `/../../..${secret}`, '/abs-out', '/rel-out/secret.txt', `/proc/self/root${secret}`);
+    expect(r.status).toBe(0);
+    expect(r.stdout).toContain('/etc/passwd: 6 bytes\ndecoy\n');
+    expect(r.stdout).not.toContain('SECRET');
+    expect(r.stdout.match(/No such file or directory/g)).toHaveLength(5);
+  });
+
+  it('--no-host-fs with a read-only --mount: only the mount and an empty root exist', () => {
+    const r = catfiles(['--no-host-fs', `--mount=/data=${data}:ro`], '/', '/etc/passwd');
+    expect(r.status).toBe(0);
+    expect(r.stdout).toBe(`//: 2 entries\n//data/: 1 entries\n//data/f.txt: 5 bytes\ndata\n//tmp/: 0 entries\n/etc/passwd: No such file or directory\n`);
+  });
+
+  it('the host file system stays the default; bad options are usage errors', () => {
+    expect(catfiles([], join(outside, 'secret.txt')).stdout).toContain('SECRET');
+    for (const bad of [['--root', join(outside, 'nope')], ['--mount', '/x'], ['--mount', `x=${data}`], ['--mount', `/x=${join(outside, 'nope')}`], ['--root', root, '--no-host-fs'], ['--root']]) {
+      const r = catfiles(bad, '/');
+      expect(r.status, bad.join(' ')).toBe(2);
+      expect(r.stderr, bad.join(' ')).toMatch(/^elf2wasm: (--root|--mount)/);
+    }
   });
 });

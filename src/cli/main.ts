@@ -1,6 +1,5 @@
 // elf2wasm: translate an AArch64 Linux ELF to Wasm, or translate (cached) and run it like qemu-user.
 import { readFileSync, writeFileSync } from 'node:fs';
-import { resolve } from 'node:path';
 import { cac } from 'cac';
 import { ElfFormatError } from '../elf/errors.ts';
 import type { TranslationMeta } from '../meta.ts';
@@ -11,8 +10,7 @@ import { TRANSLATOR_VERSION } from '../version.ts';
 import { META_SECTION, readJsonSection } from '../wasm/custom-section.ts';
 import { resolveTranslateOptions, type TranslateOptions } from '../translate-options.ts';
 import { learnedPathFor, readLearned, recordLearned } from '../node/learned.ts';
-
-class UsageError extends Error {}
+import { FS_USAGE, FsOptions, UsageError } from './confine.ts';
 /** bad input file: exit status 1, message names the file */
 class InputError extends Error {}
 
@@ -66,10 +64,13 @@ async function translateCommand(file: string, opts: { output?: string; optimize?
 /** `run` takes elf2wasm options before the program; everything after it belongs to the guest */
 async function runCommand(argv: string[]): Promise<number> {
   let trace = false, noCache = false, lift = true, optimize: unknown, record: string | undefined;
+  const fsOptions = new FsOptions();
   let k = 0;
   for (; k < argv.length && argv[k]!.startsWith('-'); k++) {
     const a = argv[k]!;
-    if (a === '--trace') trace = true;
+    const fsEnd = fsOptions.parse(argv, k);
+    if (fsEnd !== undefined) k = fsEnd;
+    else if (a === '--trace') trace = true;
     else if (a === '--no-cache') noCache = true;
     else if (a === '--no-lift') lift = false;
     else if (a === '--record') record = '';
@@ -92,11 +93,13 @@ async function runCommand(argv: string[]): Promise<number> {
   const meta = readJsonSection<TranslationMeta>(module, META_SECTION);
   if (!meta) throw new InputError(`${file}: a .wasm without elf2wasm metadata (not produced by elf2wasm)`);
   const log = trace ? (line: string) => process.stderr.write(`[elf2wasm] ${line}\n`) : undefined;
+  const view = fsOptions.setup(file);
   return runNode(module, meta, {
     args: [file, ...argv.slice(k + 1)],
     env: { ...process.env } as Record<string, string>,
-    cwd: process.cwd(),
-    execPath: resolve(file),
+    cwd: view.cwd,
+    execPath: view.execPath,
+    namespace: view.namespace,
     trace: log,
     runtimeLift: lift,
     onLiftStats: (code) => {
@@ -109,7 +112,7 @@ async function runCommand(argv: string[]): Promise<number> {
   });
 }
 
-const RUN_USAGE = 'elf2wasm run [--trace] [--no-cache] [--no-lift] [--record[=FILE]] [--optimize N] <program> [args...]';
+const RUN_USAGE = `elf2wasm run [--trace] [--no-cache] [--no-lift] [--record[=FILE]] [--optimize N] ${FS_USAGE} <program> [args...]`;
 
 export async function main(argv: string[]): Promise<number> {
   if (argv[0] === 'run') return runCommand(argv.slice(1));

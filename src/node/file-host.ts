@@ -2,7 +2,7 @@
 // type and setuid/setgid/sticky bits, owners, link counts, inode and device numbers, rdev, blocks
 // and nanosecond times, symlink metadata (lstat), and real permission checks and changes.
 // node:wasi (uvwasi) keeps doing the I/O; WASI preview1 cannot express any of this.
-import { accessSync, chmodSync, chownSync, fstatSync, lchownSync, lstatSync, lutimesSync, statSync, utimesSync, type BigIntStats } from 'node:fs';
+import { accessSync, chmodSync, chownSync, fstatSync, lchownSync, lstatSync, lutimesSync, statSync, symlinkSync, utimesSync, type BigIntStats } from 'node:fs';
 import { Errno } from '../runtime/errno.ts';
 import type { FileHost } from '../runtime/file-host.ts';
 import { FILETYPE, FSTFLAGS, type Filestat } from '../runtime/wasi.ts';
@@ -104,6 +104,12 @@ export class NodeFileHost implements FileHost {
     // whole microseconds plus half of one: Node truncates the double it is given to microseconds
     const seconds = (ns: bigint): number => (Number(ns / 1000n) + 0.5) / 1e6;
     hostCall(() => (follow ? utimesSync : lutimesSync)(hostPathOf(path), seconds(a), seconds(m)));
+  }
+
+  /** uvwasi refuses absolute targets; Linux stores any bytes (they are resolved when followed,
+   *  in the guest's namespace when it is confined: see namespace.ts) */
+  symlink(target: Uint8Array, path: string): void {
+    hostCall(() => symlinkSync(Buffer.from(target), hostPathOf(path)));
   }
 
   created(path: string, mode: number): void {

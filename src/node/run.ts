@@ -15,8 +15,12 @@ import { runGuest, type RunOptions } from '../runtime/process.ts';
 import type { GuestOptions } from '../runtime/guest.ts';
 import type { WasiImports } from '../runtime/wasi.ts';
 import { NodeFileHost } from './file-host.ts';
+import type { Namespace } from './namespace.ts';
 
 export interface NodeRunOptions extends Omit<GuestOptions, 'isatty' | 'rootFd' | 'fileHost'>, Pick<RunOptions, 'onLiftStats' | 'loadLifter'> {
+  /** a confined view of the host's file system (default: all of it, as under qemu-user);
+   *  `cwd` and `execPath` are then paths in it */
+  namespace?: Namespace;
   /** host fds for the guest's fds 0, 1, 2 */
   stdin?: number;
   stdout?: number;
@@ -91,7 +95,7 @@ export async function runNode(module: WebAssembly.Module, meta: TranslationMeta,
     loadLifter: () => import('../lift/runtime-lift.ts'),
     ...hostIdentity(),
     ...opts,
-    fileHost: new NodeFileHost(hostFds),
+    fileHost: new NodeFileHost(hostFds, opts.namespace?.mapPath),
     isatty: (wasiFd) => wasiFd >= 0 && wasiFd <= 2 && ttys[wasiFd] === true,
     winsize,
     makeWasi,

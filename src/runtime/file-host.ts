@@ -39,4 +39,6 @@ export interface FileHost {
   created(path: string, mode: number): void;
   /** utimensat(2) with WASI's FSTFLAGS (times in ns), where the host is more exact than WASI */
   setTimes?(path: string, follow: boolean, atim: bigint, mtim: bigint, flags: number): void;
+  /** symlink(2), where WASI refuses what Linux allows (uvwasi: absolute targets) */
+  symlink?(target: Uint8Array, path: string): void;
 }

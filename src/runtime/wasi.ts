@@ -359,6 +359,7 @@ export class WasiFs {
 
   symlink(target: Uint8Array, guestPath: string): void {
     const path = this.map(guestPath, false, true).path;
+    if (this.host?.symlink) return this.host.symlink(target, path);
     this.begin();
     const [t, tn] = this.cstr(target);
     const [p, n] = this.cstr(path);

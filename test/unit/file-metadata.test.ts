@@ -130,6 +130,9 @@ describe('host file metadata (Node FileHost)', () => {
     expect(sys(g, 'faccessat', AT_FDCWD, s.str(0, `${d}/f`), 1)).toBe(-E.EACCES);
     expect(sys(g, 'fchownat', AT_FDCWD, s.str(0, `${d}/f`), owner.uid, owner.gid, 0)).toBe(0);
     expect(sys(g, 'fchmodat', AT_FDCWD, s.str(0, `${d}/none`), 0o600)).toBe(-E.ENOENT);
+    // an absolute symlink target, which uvwasi alone refuses
+    expect(sys(g, 'symlinkat', s.str(0, '/etc/passwd'), AT_FDCWD, s.str(1000, `${d}/abs`))).toBe(0);
+    expect(fs.readlinkSync(`${d}/abs`)).toBe('/etc/passwd');
   });
 });
 
