@@ -8,7 +8,7 @@
 import { describe, expect, it } from 'vitest';
 import { fuzzUnits } from './isa/classes/index.ts';
 import { generateSequence } from './isa/generate.ts';
-import { describe as report, qemuAvailable, runSequence } from './isa/harness.ts';
+import { describe as report, qemuAvailable, runBatch, runSequence } from './isa/harness.ts';
 import { DATA, differences, OUT_SIZE } from './isa/program.ts';
 
 const LENGTH = 40;
@@ -32,13 +32,11 @@ const haveQemu = qemuAvailable();
 if (!haveQemu && process.env.CI === 'true') throw new Error('test/fuzz/isa.test.ts needs qemu-aarch64 under CI (apt-get install qemu-user)');
 if (!haveQemu) console.warn('SKIPPED test/fuzz/isa.test.ts: qemu-aarch64 is not installed (it is the reference)');
 
+/** The sequences of `seeds` in one program; a report of each that differs from qemu. */
 async function mismatches(unit: ReturnType<typeof fuzzUnits>[number], seeds: number[]): Promise<string[]> {
-  const bad: string[] = [];
-  for (const seed of seeds) {
-    const r = await runSequence(generateSequence(unit, seed, LENGTH));
-    if (r.verdict !== 'identical') bad.push(`${report(r)}\n(npm run fuzz:isa -- --class ${unit.name} --seed ${seed} --count 1)`);
-  }
-  return bad;
+  const results = await runBatch(seeds.map((seed) => generateSequence(unit, seed, LENGTH)));
+  return results.filter((r) => r.verdict !== 'identical')
+    .map((r) => `${report(r)}\n(npm run fuzz:isa -- --class ${unit.name} --seed ${r.seq.seed} --count 1)`);
 }
 
 describe.skipIf(!haveQemu)('random-instruction fuzzer (qemu-aarch64 is the reference)', () => {

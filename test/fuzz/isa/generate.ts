@@ -13,8 +13,8 @@ export interface FuzzClass {
   index?: Record<number, bigint>;
   /** V registers and memory start with floating-point-looking values */
   fpValues?: boolean;
-  /** some sequences write FPSR first, so that FPSR is compared (scalar FP: fp-strict.ts) */
-  strictFp?: boolean;
+  /** half the sequences ('always': all) write FPSR first, so that FPSR is compared (scalar FP: fp-strict.ts) */
+  strictFp?: boolean | 'always';
 }
 
 export interface Sequence {
@@ -75,7 +75,7 @@ function randomState(r: Prng, cls: FuzzClass): MachineState {
   const memory = new Uint8Array(SCRATCH_SIZE + STACK_SIZE);
   const mv = new DataView(memory.buffer);
   for (let o = 0; o < memory.length; o += 8) mv.setBigUint64(o, half(), true);
-  return { x, v, memory, sp: INITIAL_SP, nzcv: r.int(16) << 28, strictFp: !!cls.strictFp && r.chance(0.5), addrRegs: Object.keys(cls.addr ?? {}).map(Number) };
+  return { x, v, memory, sp: INITIAL_SP, nzcv: r.int(16) << 28, strictFp: cls.strictFp === 'always' || (!!cls.strictFp && r.chance(0.5)), addrRegs: Object.keys(cls.addr ?? {}).map(Number) };
 }
 
 const MAX_TRIES = 2000;
