@@ -200,6 +200,17 @@ describe('A64 PMULL 1Q and the SHA3 group (exact references)', () => {
   });
 });
 
+describe('A64 crypto with overlapping registers', () => {
+  it.each(Object.entries(W))('%s reads all its operands before writing Vd', (name, word) => {
+    for (let k = 0; k < 10; k++) {
+      const d = (rnd64() << 64n) | rnd64(), m = (rnd64() << 64n) | rnd64(), a = (rnd64() << 64n) | rnd64();
+      const separate = runInsn(word, { x: [], v: [d, d, m, a], nzcv: 0 }).v[0];
+      // Rn := Rd (bits 9:5 cleared): the same values through one register
+      expect(runInsn(word & ~(31 << 5), { x: [], v: [d, 0n, m, a], nzcv: 0 }).v[0], name).toBe(separate);
+    }
+  });
+});
+
 const missing = toolchainMissing();
 // Outside CI a missing toolchain skips (the test name says why); under CI it must run and fails.
 describe.skipIf(!!missing && !process.env.CI)(`A64 crypto against qemu-aarch64${missing ? ` (skipped: ${missing})` : ''}`, () => {
