@@ -124,6 +124,10 @@ export const simdIntClass: FuzzClass = {
     // FEAT_DotProd: SDOT/UDOT (vector and by element)
     t('DOT', '0 Q U 01110 10 0 rm:5 1 0010 1 rn:5 rd:5'),
     t('DOT_elem', '0 Q U 01111 10 L M rm:4 1110 H 0 rn:5 rd:5'),
+    // FEAT_I8MM (advertised in AT_HWCAP2): SMMLA/UMMLA/USMMLA (U:B = 00, 10, 01), USDOT (vector), SUDOT/USDOT (by element)
+    t('I8MM_MMLA', '0 1 U 01110 10 0 rm:5 1 010 B 1 rn:5 rd:5', { valid: (f) => !(f.U && f.B) }),
+    t('USDOT', '0 Q 0 01110 10 0 rm:5 1 0011 1 rn:5 rd:5'),
+    t('SUDOT_USDOT_elem', '0 Q 0 01111 us 0 L M rm:4 1111 H 0 rn:5 rd:5'),
     // FEAT_RDM: SQRDMLAH/SQRDMLSH (vector, by element)
     t('SQRDMLAH', '0 Q 1 01110 size:2 0 rm:5 1 000 S 1 rn:5 rd:5', { valid: (f) => f.size === 1 || f.size === 2 }),
     t('SQRDMLAH_elem', '0 Q 1 01111 size:2 L M rm:4 11 S 1 H 0 rn:5 rd:5', { valid: (f) => f.size === 1 || f.size === 2 }),
