@@ -28,6 +28,11 @@ const KNOWN_DIFFERENT: Record<string, string> = {
   'simd-fp-fpsr': 'Advanced SIMD FP instructions do not set FPSR flags (fp-strict.ts: they always take the fast path)',
 };
 
+/** single sequences the long runs found differing (unit, seed; length 40): expected failures until fixed */
+const KNOWN_SEQUENCES: { unit: string; seed: number; why: string }[] = [
+  { unit: 'fp-fpcr', seed: 591, why: 'FJCVTZS of a subnormal with FPCR.FZ = 1: qemu sets Z (the flushed input converts exactly), the translation clears it' },
+];
+
 const haveQemu = qemuAvailable();
 if (!haveQemu && process.env.CI === 'true') throw new Error('test/fuzz/isa.test.ts needs qemu-aarch64 under CI (apt-get install qemu-user)');
 if (!haveQemu) console.warn('SKIPPED test/fuzz/isa.test.ts: qemu-aarch64 is not installed (it is the reference)');
@@ -60,6 +65,12 @@ describe.skipIf(!haveQemu)('random-instruction fuzzer (qemu-aarch64 is the refer
   it('every known difference names a unit', () => {
     expect(Object.keys(KNOWN_DIFFERENT).filter((k) => !fuzzUnits().some((u) => u.name === k))).toEqual([]);
   });
+
+  for (const { unit, seed, why } of KNOWN_SEQUENCES) {
+    it.fails(`${unit} seed ${seed}: known difference (${why}); remove it from KNOWN_SEQUENCES when this fails`, async () => {
+      expect(await mismatches(fuzzUnits().find((u) => u.name === unit)!, [seed])).toEqual([]);
+    });
+  }
 
   for (const unit of fuzzUnits()) {
     const why = KNOWN_DIFFERENT[unit.name];

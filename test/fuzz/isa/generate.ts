@@ -15,6 +15,8 @@ export interface FuzzClass {
   fpValues?: boolean;
   /** half the sequences ('always': all) write FPSR first, so that FPSR is compared (scalar FP: fp-strict.ts) */
   strictFp?: boolean | 'always';
+  /** each sequence sets a random FPCR rounding mode, FZ and DN (scalar FP honours them from the first FPCR write on) */
+  fpcr?: boolean;
 }
 
 export interface Sequence {
@@ -75,7 +77,8 @@ function randomState(r: Prng, cls: FuzzClass): MachineState {
   const memory = new Uint8Array(SCRATCH_SIZE + STACK_SIZE);
   const mv = new DataView(memory.buffer);
   for (let o = 0; o < memory.length; o += 8) mv.setBigUint64(o, half(), true);
-  return { x, v, memory, sp: INITIAL_SP, nzcv: r.int(16) << 28, strictFp: cls.strictFp === 'always' || (!!cls.strictFp && r.chance(0.5)), addrRegs: Object.keys(cls.addr ?? {}).map(Number) };
+  const fpcr = cls.fpcr ? (r.int(4) << 22) | (r.chance(0.3) ? 1 << 24 : 0) | (r.chance(0.3) ? 1 << 25 : 0) : undefined;
+  return { ...(fpcr ? { fpcr } : {}), x, v, memory, sp: INITIAL_SP, nzcv: r.int(16) << 28, strictFp: cls.strictFp === 'always' || (!!cls.strictFp && r.chance(0.5)), addrRegs: Object.keys(cls.addr ?? {}).map(Number) };
 }
 
 const MAX_TRIES = 2000;

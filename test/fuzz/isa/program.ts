@@ -34,6 +34,8 @@ export interface MachineState {
   memory: Uint8Array;
   /** write FPSR before the sequence: the translator then keeps FPSR exactly (see src/arch/aarch64/fp-strict.ts) */
   strictFp: boolean;
+  /** FPCR for the sequence (rounding mode, FZ, DN; implies strictFp), default 0 */
+  fpcr?: number;
   /** the general registers holding addresses in the data block (moved with it to another slot) */
   addrRegs: number[];
 }
@@ -52,22 +54,23 @@ const ldstX = (load: boolean, rt: number, rn: number, byteOff: number) =>
 const addImm0 = (rd: number, rn: number) => asm('1 0 0 100010 0 000000000000 rn:5 rd:5', { rn, rd }); // mov to/from sp
 const sysreg = (read: boolean, crm: number, op2: number, rt: number) =>
   asm('1101010100 L 1 1 011 0100 crm:4 op2:3 rt:5', { L: read ? 1 : 0, crm, op2, rt });
-const NZCV_REG = [2, 0] as const, FPSR_REG = [4, 1] as const;
+const NZCV_REG = [2, 0] as const, FPSR_REG = [4, 1] as const, FPCR_REG = [4, 0] as const;
 const SVC0 = asm('11010100 000 0000000000000000 000 01');
 
-function prologue(strictFp: boolean, shift: number): number[] {
+function prologue(s: MachineState, shift: number): number[] {
   const w = [...mov32(0, INIT + shift)];
   for (let k = 0; k < 32; k += 2) w.push(pair(true, true, 2, k, k + 1, 0, (OFF_V + 16 * k) / 16));
   w.push(ldstX(true, 1, 0, OFF_NZCV), sysreg(false, ...NZCV_REG, 1));
   w.push(ldstX(true, 1, 0, OFF_SP), addImm0(31, 1));
-  if (strictFp) w.push(sysreg(false, ...FPSR_REG, 31)); // msr fpsr, xzr
+  if (s.strictFp) w.push(sysreg(false, ...FPSR_REG, 31)); // msr fpsr, xzr
+  if (s.fpcr) w.push(ldstX(true, 1, 0, OFF_FPSR), sysreg(false, ...FPCR_REG, 1)); // FPCR from the FPSR slot of the initial state
   for (let k = 1; k < 31; k += 2) w.push(pair(false, true, 2, k, k + 1, 0, k));
   w.push(ldstX(true, 0, 0, 0));
   return w;
 }
 
 /** `strictFp`: read FPSR (a read makes the translator keep FPSR from then on, so not otherwise) */
-function epilogue(strictFp: boolean, shift: number, last: boolean): number[] {
+function epilogue(s: MachineState, shift: number, last: boolean): number[] {
   const w = [pair(false, false, 3, 0, 1, 31, -2)]; // stp x0, x1, [sp, #-16]!
   w.push(...mov32(0, DUMP + shift));
   for (let k = 2; k < 30; k += 2) w.push(pair(false, false, 2, k, k + 1, 0, k));
@@ -75,7 +78,8 @@ function epilogue(strictFp: boolean, shift: number, last: boolean): number[] {
   w.push(pair(false, true, 1, 2, 3, 31, 2), pair(false, false, 2, 2, 3, 0, 0)); // ldp x2, x3, [sp], #16; stp x2, x3, [x0]
   w.push(addImm0(1, 31), ldstX(false, 1, 0, OFF_SP));
   w.push(sysreg(true, ...NZCV_REG, 1), ldstX(false, 1, 0, OFF_NZCV));
-  if (strictFp) w.push(sysreg(true, ...FPSR_REG, 1), ldstX(false, 1, 0, OFF_FPSR));
+  if (s.strictFp) w.push(sysreg(true, ...FPSR_REG, 1), ldstX(false, 1, 0, OFF_FPSR));
+  if (s.fpcr) w.push(sysreg(false, ...FPCR_REG, 31)); // back to the default for the next sequence
   for (let k = 0; k < 32; k += 2) w.push(pair(true, false, 2, k, k + 1, 0, (OFF_V + 16 * k) / 16));
   w.push(addImm0(1, 0), movz(0, 1), movz(2, OUT_SIZE), movz(8, 64), SVC0); // write(1, DUMP, OUT_SIZE)
   if (last) w.push(movz(0, 0), movz(8, 94), SVC0); // exit_group(0)
@@ -88,9 +92,9 @@ export function buildElf(seqs: Placed[]): { elf: Uint8Array; starts: number[] } 
   const data = new Uint8Array(BLOCK * seqs.length);
   seqs.forEach(({ words: seq, state }, k) => {
     const shift = k * BLOCK;
-    words.push(...prologue(state.strictFp, shift));
+    words.push(...prologue(state, shift));
     starts.push(TEXT + 4 * words.length);
-    words.push(...seq, ...epilogue(state.strictFp, shift, k === seqs.length - 1));
+    words.push(...seq, ...epilogue(state, shift, k === seqs.length - 1));
     writeState(new DataView(data.buffer, shift, BLOCK), state, shift);
   });
   const text = new Uint8Array(words.length * 4);
@@ -107,6 +111,7 @@ function writeState(block: DataView, s: MachineState, shift: number): void {
   s.x.forEach((x, k) => init.setBigUint64(8 * k, BigInt.asUintN(64, x + (moved.has(k) ? BigInt(shift) : 0n)), true));
   init.setBigUint64(OFF_SP, BigInt(s.sp + shift), true);
   init.setBigUint64(OFF_NZCV, BigInt(s.nzcv >>> 0), true);
+  init.setBigUint64(OFF_FPSR, BigInt(s.fpcr ?? 0), true);
   s.v.forEach((v, k) => {
     init.setBigUint64(OFF_V + 16 * k, BigInt.asUintN(64, v), true);
     init.setBigUint64(OFF_V + 16 * k + 8, BigInt.asUintN(64, v >> 64n), true);

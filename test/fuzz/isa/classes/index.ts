@@ -25,5 +25,7 @@ export function fuzzUnits(): FuzzClass[] {
   }
   // Advanced SIMD FP keeps no FPSR flags (src/arch/aarch64/fp-strict.ts): FPSR compared is a known difference
   units.push({ ...simdFpClass, name: 'simd-fp-fpsr', strictFp: 'always' });
+  // scalar FP under every FPCR rounding mode, flush-to-zero and default-NaN
+  units.push({ ...fpClass, name: 'fp-fpcr', strictFp: 'always', fpcr: true });
   return units;
 }
