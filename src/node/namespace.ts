@@ -109,6 +109,6 @@ export class Namespace {
   readonly mapPath: NonNullable<FileHost['mapPath']> = (path, follow, write) => {
     const r = this.resolve(path === '.' ? '/' : `/${path}`, follow);
     if (write && r.readonly) throw new Errno(E.EROFS);
-    return { path: r.host === '/' ? '.' : r.host.slice(1), mount: r.mount };
+    return { path: r.host === '/' ? '.' : r.host.slice(1), mount: r.mount, readonly: r.readonly };
   };
 }

@@ -49,22 +49,25 @@ function loadWasi(): Promise<typeof import('node:wasi')> {
 }
 
 /** Who the guest is, as qemu-user passes it through: the host process's identity. */
-function hostIdentity(): Pick<GuestOptions, 'uid' | 'gid' | 'groups' | 'hostname' | 'kernel'> {
+function hostIdentity(): Pick<GuestOptions, 'uid' | 'gid' | 'groups' | 'umask' | 'hostname' | 'kernel'> {
   const uid = process.getuid?.() ?? 0;
   const gid = process.getgid?.() ?? 0;
-  return { uid, gid, groups: supplementaryGroups(), hostname: hostname(), kernel: { release: release(), version: version() } };
-}
-
-/** The process's supplementary groups as getgroups(2) returns them. Node's process.getgroups()
- *  adds the effective gid when it is not among them; Linux's /proc/self/status has the list. */
-function supplementaryGroups(): number[] {
+  // The supplementary groups as getgroups(2) returns them (Node's process.getgroups() adds the
+  // effective gid when it is not among them) and the umask (process.umask() without an argument
+  // is deprecated), from Linux's /proc/self/status.
+  let status = '';
   try {
-    const line = /^Groups:(.*)$/m.exec(readFileSync('/proc/self/status', 'latin1'))?.[1];
-    if (line !== undefined) return line.trim().split(/\s+/).filter(Boolean).map(Number);
+    status = readFileSync('/proc/self/status', 'latin1');
   } catch {
     // not Linux
   }
-  return process.getgroups?.() ?? [];
+  const field = (name: string): string | undefined => new RegExp(`^${name}:(.*)$`, 'm').exec(status)?.[1]?.trim();
+  const groups = field('Groups')?.split(/\s+/).filter(Boolean).map(Number) ?? process.getgroups?.() ?? [];
+  const umask = field('Umask');
+  return {
+    uid, gid, groups, umask: umask === undefined ? undefined : parseInt(umask, 8),
+    hostname: hostname(), kernel: { release: release(), version: version() },
+  };
 }
 
 export async function runNode(module: WebAssembly.Module, meta: TranslationMeta, opts: NodeRunOptions): Promise<number> {

@@ -1,7 +1,7 @@
 // Linux metadata for the program API's in-memory file system (browser_wasi_shim inodes, which
 // have none): modes, owners, link counts and times, kept beside the inodes and updated by the
 // tree's operations (fs.ts), and the runtime's FileHost over them.
-import { Directory, File, type Fd, type Inode, OpenDirectory, OpenFile, type PreopenDirectory } from '@bjorn3/browser_wasi_shim';
+import { ConsoleStdout, Directory, File, type Fd, type Inode, OpenDirectory, OpenFile, type PreopenDirectory } from '@bjorn3/browser_wasi_shim';
 import { E, Errno, wasiToLinuxErrno } from '../runtime/errno.ts';
 import type { FileHost } from '../runtime/file-host.ts';
 import { FILETYPE, FSTFLAGS, type Filestat } from '../runtime/wasi.ts';
@@ -36,6 +36,8 @@ export class MetaTable {
   private readonly meta = new WeakMap<Inode, Meta>();
   /** owner of what the guest creates and of the initial files */
   readonly owner: Owner;
+  /** when the run started (the time of everything the tree starts with) */
+  readonly startTime = nowNs();
 
   constructor(owner: Owner) {
     this.owner = owner;
@@ -109,8 +111,14 @@ export class MetaTable {
 export function inodeOfFd(fd: Fd | undefined): Inode | undefined {
   if (fd instanceof OpenFile) return fd.file;
   if (fd instanceof OpenDirectory) return fd.dir;
+  // devices.ts's open devices keep their inode in `dev`
+  const dev = (fd as { dev?: unknown } | undefined)?.dev;
+  if (dev instanceof CharDevice) return dev;
   return undefined;
 }
+
+/** st_dev of pipes on Linux (pipefs, 0:12) */
+const PIPE_DEV = 0xcn;
 
 /** The runtime's view of the tree's metadata. */
 export class MemFileHost implements FileHost {
@@ -132,8 +140,16 @@ export class MemFileHost implements FileHost {
   }
 
   fstat(fd: number): Filestat | undefined {
-    const inode = inodeOfFd(this.fds[fd]);
-    return inode && this.table.stat(inode);
+    const obj = this.fds[fd];
+    const inode = inodeOfFd(obj);
+    if (inode) return this.table.stat(inode);
+    // captured stdout/stderr: what a program whose output is read by its parent has, a pipe
+    if (obj instanceof ConsoleStdout) {
+      const t = this.table.startTime;
+      const { uid, gid } = this.table.owner;
+      return { dev: PIPE_DEV, ino: BigInt(fd + 1), filetype: FILETYPE.UNKNOWN, nlink: 1n, size: 0n, atim: t, mtim: t, ctim: t, linux: { mode: 0o010600, uid, gid, rdev: 0n, blksize: 4096, blocks: 0n } };
+    }
+    return undefined;
   }
 
   chmod(path: string, mode: number): void {

@@ -5,7 +5,7 @@
 // metadata the shim does not keep (fs-meta.ts: times, link counts).
 import { addDevices } from './devices.ts';
 import { Directory, File, type Fd, type Inode, OpenFile, PreopenDirectory, wasi } from '@bjorn3/browser_wasi_shim';
-import { MetaTable, nowNs } from './fs-meta.ts';
+import { MetaTable } from './fs-meta.ts';
 
 /** An open file that keeps O_APPEND: every write goes to the end (the shim only seeks there
  *  once, at open), and fcntl(F_SETFL) may turn it on or off. */
@@ -207,7 +207,7 @@ export function buildRoot(files: Record<string, string | Uint8Array> = {}, cwd =
   ensureDir(root, components(cwd, 'cwd'), cwd);
   const hadTmp = root.dirs.has('tmp');
   ensureDir(root, ['tmp'], '/tmp');
-  const time = nowNs();
+  const time = table.startTime;
   const contents = toDirectory(root, table, time);
   addDevices(contents);
   const preopen = new RootDirectory('/', contents, table);

@@ -23,9 +23,9 @@ export interface FileHost {
    * whether a symlink in the last component is followed; `write`: the operation changes the file
    * system (a read-only mount refuses it with EROFS). `mount` numbers the mount the result lies
    * on: operations that link two paths (rename, link) across mounts fail with EXDEV. Throws Errno.
-   * Absent: the identity.
+   * Absent: the identity. `readonly`: the mount refuses changes (then also through fds opened there).
    */
-  mapPath?(path: string, follow: boolean, write: boolean): { path: string; mount: number };
+  mapPath?(path: string, follow: boolean, write: boolean): { path: string; mount: number; readonly?: boolean };
   /** Linux metadata of a (mapped) path; throws Errno like stat(2)/lstat(2) */
   stat(path: string, follow: boolean): Filestat;
   /** Linux metadata of the open WASI fd `fd` (opened on the mapped `path`, if known), or

@@ -30,6 +30,8 @@ export interface GuestOptions {
   gid?: number;
   /** supplementary groups (getgroups); default: just `gid` */
   groups?: number[];
+  /** the file mode creation mask at start (default 022) */
+  umask?: number;
   pid?: number;
   ppid?: number;
   hostname?: string;
@@ -110,6 +112,7 @@ export class Guest {
     this.uid = opts.uid ?? 1000;
     this.gid = opts.gid ?? this.uid;
     this.groups = opts.groups ?? [this.gid];
+    this.umask = opts.umask ?? 0o022;
     this.cwd = resolvePath('/', opts.cwd);
     this.hostname = opts.hostname ?? 'localhost';
     // Linux's comm: the executable's base name, at most 15 bytes

@@ -57,7 +57,7 @@ export class WasiFs {
   /** Linux metadata and path mapping beyond WASI (see file-host.ts) */
   host?: FileHost;
   /** the (mapped) path each WASI fd was opened on, for the host's fstat/fchmod */
-  private readonly fdPaths = new Map<number, { path: string; mount: number }>();
+  private readonly fdPaths = new Map<number, { path: string; mount: number; readonly?: boolean }>();
   private top = SCRATCH_BASE;
 
   constructor(imports: WasiImports, mem: GuestMem, rootFd?: number) {
@@ -132,7 +132,7 @@ export class WasiFs {
   }
 
   /** The WASI path to ask about for a guest path, and the mount it lies on (see FileHost). */
-  private map(path: string, follow: boolean, write: boolean): { path: string; mount: number } {
+  private map(path: string, follow: boolean, write: boolean): { path: string; mount: number; readonly?: boolean } {
     return this.host?.mapPath?.(path, follow, write) ?? { path, mount: 0 };
   }
 
@@ -277,7 +277,7 @@ export class WasiFs {
 
   setTimes(fd: number | undefined, path: string | undefined, follow: boolean, atim: bigint, mtim: bigint, fstflags: number): void {
     if (path !== undefined) path = this.map(path, follow, true).path;
-    const hostPath = path ?? this.fdPaths.get(fd!)?.path;
+    const hostPath = path ?? this.writableFdPath(fd!);
     if (this.host?.setTimes && hostPath !== undefined) {
       this.host.setTimes(hostPath, follow || path === undefined, atim, mtim, fstflags);
       return;
@@ -390,13 +390,20 @@ export class WasiFs {
   /** fchmod/fchown act on the path the fd was opened on (WASI does not expose the host's fd);
    *  without a host, or for an fd the runtime did not open (stdio), they are accepted. */
   fchmod(fd: number, mode: number): void {
-    const p = this.fdPaths.get(fd);
-    if (this.host && p) this.host.chmod(p.path, mode, true);
+    const p = this.writableFdPath(fd);
+    if (this.host && p) this.host.chmod(p, mode, true);
   }
 
   fchown(fd: number, uid: number, gid: number): void {
+    const p = this.writableFdPath(fd);
+    if (this.host && p) this.host.chown(p, uid, gid, true);
+  }
+
+  /** the path an fd was opened on, for a change made through it: EROFS on a read-only mount */
+  private writableFdPath(fd: number): string | undefined {
     const p = this.fdPaths.get(fd);
-    if (this.host && p) this.host.chown(p.path, uid, gid, true);
+    if (p?.readonly) fail(E.EROFS);
+    return p?.path;
   }
 
   /** access(2); false when there is no host to ask (the caller decides from WASI's metadata) */

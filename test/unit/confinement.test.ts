@@ -104,6 +104,13 @@ describe('a confined guest (--root DIR, --mount GUEST=HOST[:ro])', () => {
     expect(sys(g, 'symlinkat', s.str(0, '/x'), AT_FDCWD, s.str(1000, '/ro/link'))).toBe(-E.EROFS);
     expect(two('renameat', '/ro/file.txt', '/stolen')).toBe(-E.EROFS);
     expect(two('linkat', '/ro/file.txt', '/mnt/rw/l', 0)).toBe(-E.EROFS);
+    // nor through an fd opened for reading there
+    const rd = open('/ro/file.txt');
+    expect(rd).toBeGreaterThan(2);
+    expect(sys(g, 'fchmod', rd, 0o777)).toBe(-E.EROFS);
+    expect(sys(g, 'fchown', rd, 0, 0)).toBe(-E.EROFS);
+    expect(sys(g, 'utimensat', rd, 0, 0, 0)).toBe(-E.EROFS);
+    expect(fs.statSync(path.join(t.ro, 'file.txt')).mode & 0o777).toBe(0o644);
     // rw mount: writes work there, but nothing moves or links across the boundary
     const fd = open('/mnt/rw/new.txt', O.WRONLY | O.CREAT);
     expect(fd).toBeGreaterThan(2);

@@ -5,7 +5,7 @@
 // blocks and owners, and change mtime/ctime at the same steps.
 import fs from 'node:fs';
 import path from 'node:path';
-import { File, OpenFile, WASI } from '@bjorn3/browser_wasi_shim';
+import { ConsoleStdout, File, OpenFile, WASI } from '@bjorn3/browser_wasi_shim';
 import { describe, expect, it } from 'vitest';
 import { NodeFileHost } from '../../src/node/file-host.ts';
 import { buildRoot } from '../../src/program/fs.ts';
@@ -48,7 +48,7 @@ function memGuest(): Guest {
   const instance = new WebAssembly.Instance(new WebAssembly.Module(MEMORY_MODULE), {});
   const table = new MetaTable(owner);
   const root = buildRoot({ '/work/': '' }, '/work', table);
-  const fds = [new OpenFile(new File([])), new OpenFile(new File([])), new OpenFile(new File([])), root];
+  const fds = [new OpenFile(new File([])), new ConsoleStdout(() => {}), new ConsoleStdout(() => {}), root];
   const wasi = new WASI([], [], fds);
   wasi.inst = instance as unknown as typeof wasi.inst;
   const g = new Guest(instance.exports.memory as WebAssembly.Memory, META, wasi.wasiImport as WasiImports, {
@@ -133,6 +133,12 @@ describe('host file metadata (Node FileHost)', () => {
     // an absolute symlink target, which uvwasi alone refuses
     expect(sys(g, 'symlinkat', s.str(0, '/etc/passwd'), AT_FDCWD, s.str(1000, `${d}/abs`))).toBe(0);
     expect(fs.readlinkSync(`${d}/abs`)).toBe('/etc/passwd');
+    // the initial umask is the host process's under Node (runNode passes it), else 022
+    const tight = makeGuest({ fileHost: new NodeFileHost([0, 1, 2]), umask: 0o077 });
+    const ts = scratch(tight);
+    expect(sys(tight, 'openat', AT_FDCWD, ts.str(0, `${d}/tight`), O.CREAT | O.WRONLY, 0o666)).toBeGreaterThan(2);
+    expect(fs.statSync(`${d}/tight`).mode).toBe(0o100600);
+    expect(sys(tight, 'umask', 0)).toBe(0o077);
   });
 });
 
@@ -209,6 +215,19 @@ describe('in-memory file system metadata (program API)', () => {
       const m = [step(mem, ms), observe(mem, ms, mb)];
       expect(m, what).toEqual(k);
     }
+  });
+
+  it('captured stdout is a pipe, /dev/null a character device, also through an fd', () => {
+    const g = memGuest();
+    const s = scratch(g);
+    expect(sys(g, 'fstat', 1, s.at(4096))).toBe(0);
+    expect(readStat(g, s.at(4096))).toMatchObject({ mode: 0o10600, nlink: 1, size: 0n, uid: owner.uid });
+    const fd = sys(g, 'openat', AT_FDCWD, s.str(0, '/dev/null'), O.WRONLY);
+    expect(sys(g, 'fstat', fd, s.at(4096))).toBe(0);
+    const dev = readStat(g, s.at(4096));
+    expect(dev).toMatchObject({ mode: 0o20666, rdev: 0x103n, uid: 0, gid: 0 });
+    expect(sys(g, 'newfstatat', AT_FDCWD, s.str(0, '/dev/null'), s.at(4096), 0)).toBe(0);
+    expect(readStat(g, s.at(4096))).toEqual(dev);
   });
 
   it('files start at run start, owned by root unless configured; /tmp is sticky', () => {
