@@ -63,6 +63,9 @@ export interface OpenFile {
   tty: boolean;
   pipe?: Pipe;
   pipeEnd?: 'read' | 'write';
+  /** the description's own file position where it shares its WASI fd with another description
+   *  (stdio reopened through /dev/stdin): reads and writes are positioned there */
+  position?: bigint;
   /** directory listing snapshot taken by the first getdents64, and the position in it */
   dir?: DirEntry[];
   dirPos: number;

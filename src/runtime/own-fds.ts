@@ -5,6 +5,7 @@ import { E, fail } from './errno.ts';
 import { makeOpenFile, type OpenFile } from './fdtable.ts';
 import type { Guest } from './guest.ts';
 import { O } from './vfs.ts';
+import { FILETYPE } from './wasi.ts';
 
 const STDIO: Record<string, number> = { '/dev/stdin': 0, '/dev/stdout': 1, '/dev/stderr': 2 };
 
@@ -20,7 +21,8 @@ export function ownFdOf(g: Guest, abs: string): number | undefined {
  * Opens fd `fd` again with open(2) `flags`, as opening its /proc/self/fd entry does: a pipe end
  * gets a new description of the same pipe; a file opened by path is opened again by its path (own
  * offset, the new flags, O_TRUNC applies). The stdio the process started with have no path here:
- * the new description shares the host's fd (and so its offset). `openByPath` is vfs's openPath.
+ * the new description shares the host's fd, with a position of its own if it is a regular file.
+ * `openByPath` is vfs's openPath.
  */
 export function reopenOwnFd(g: Guest, fd: number, flags: number, openByPath: (abs: string) => OpenFile): OpenFile {
   if (!g.fds.has(fd)) fail(E.ENOENT); // a /proc/self/fd entry exists only for open fds
@@ -34,5 +36,13 @@ export function reopenOwnFd(g: Guest, fd: number, flags: number, openByPath: (ab
     return makeOpenFile({ wasiFd: -1, flags: (end === 'read' ? O.RDONLY : O.WRONLY) | status, pipe: f.pipe, pipeEnd: end });
   }
   if (f.path !== '') return openByPath(f.path);
-  return makeOpenFile({ wasiFd: f.wasiFd, flags: acc | status, keepOpen: true, tty: f.tty });
+  // a regular file gets a position of its own, from the start, as a new open file description
+  let regular = false;
+  try {
+    regular = g.wasi.fdstat(f.wasiFd).filetype === FILETYPE.REGULAR_FILE;
+  } catch {
+    // a host without fdstat: share the position
+  }
+  if (regular && flags & O.TRUNC && acc !== O.RDONLY) g.wasi.setSize(f.wasiFd, 0n);
+  return makeOpenFile({ wasiFd: f.wasiFd, flags: acc | status, keepOpen: true, tty: f.tty, ...(regular ? { position: 0n } : {}) });
 }

@@ -155,6 +155,11 @@ function blocking<T>(f: OpenFile, op: () => T): T {
 export function readFile(g: Guest, f: OpenFile, iovs: [number, number][], offset?: bigint): number {
   checkReadable(f);
   if (iovs.length === 0) return 0;
+  if (offset === undefined && f.position !== undefined) {
+    const n = readFile(g, f, iovs, f.position);
+    f.position += BigInt(n);
+    return n;
+  }
   if (f.pipe) {
     if (offset !== undefined) fail(E.ESPIPE);
     if (f.pipe.size === 0) {
@@ -177,6 +182,12 @@ export function readFile(g: Guest, f: OpenFile, iovs: [number, number][], offset
 
 export function writeFile(g: Guest, f: OpenFile, iovs: [number, number][], offset?: bigint): number {
   checkWritable(f);
+  if (offset === undefined && f.position !== undefined && iovs.length) {
+    if (f.flags & O.APPEND) f.position = statFile(g, f).size;
+    const n = writeFile(g, f, iovs, f.position);
+    f.position += BigInt(n);
+    return n;
+  }
   if (f.pipe) {
     if (offset !== undefined) fail(E.ESPIPE);
     if (f.pipe.readers === 0) {

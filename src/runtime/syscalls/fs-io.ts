@@ -1,10 +1,10 @@
 // Syscalls on file descriptors: I/O, seeking, descriptor management, fcntl, ioctl, pipes.
 import { E, fail } from '../errno.ts';
 import { makeOpenFile, Pipe } from '../fdtable.ts';
-import type { Handler } from '../guest.ts';
+import type { Guest, Handler } from '../guest.ts';
 import type { GuestMem } from '../guest-mem.ts';
 import { sleepMs } from '../sleep.ts';
-import { guestIovecs, O, readFile, writeFile } from '../vfs.ts';
+import { guestIovecs, O, readFile, statFile, writeFile } from '../vfs.ts';
 import { count, i64, int, uint } from './args.ts';
 
 const F = { DUPFD: 0, GETFD: 1, SETFD: 2, GETFL: 3, SETFL: 4, GETLK: 5, SETLK: 6, SETLKW: 7, SETOWN: 8, GETOWN: 9, OFD_GETLK: 36, OFD_SETLK: 37, OFD_SETLKW: 38, DUPFD_CLOEXEC: 1030, SETPIPE_SZ: 1031, GETPIPE_SZ: 1032 } as const;
@@ -22,6 +22,14 @@ function writeTermios(mem: GuestMem, addr: bigint): void {
   // VSUSP ^Z, VEOL, VREPRINT ^R, VDISCARD ^O, VWERASE ^W, VLNEXT ^V, VEOL2
   const cc = [3, 28, 127, 21, 4, 0, 1, 0, 17, 19, 26, 0, 18, 15, 23, 22, 0, 0, 0];
   mem.write(addr + 17n, Uint8Array.from(cc));
+}
+
+function notSocket(g: Guest, fd: bigint, addr: bigint, addrlen: bigint): never {
+  const len = g.mem.i32(addrlen);
+  if (len < 0) fail(E.EINVAL);
+  g.mem.check(addr, len);
+  g.fds.get(int(fd));
+  fail(E.ENOTSOCK);
 }
 
 export const fsIo: Record<string, Handler> = {
@@ -78,6 +86,12 @@ export const fsIo: Record<string, Handler> = {
       f.dirPos = pos;
       return pos;
     }
+    if (f.position !== undefined) {
+      const pos = i64(off) + (w === 0 ? 0n : w === 1 ? f.position : statFile(g, f).size);
+      if (pos < 0n) fail(E.EINVAL);
+      f.position = pos;
+      return pos;
+    }
     const r = g.wasi.seek(f.wasiFd, i64(off), w);
     return BigInt.asIntN(64, r);
   },
@@ -96,6 +110,10 @@ export const fsIo: Record<string, Handler> = {
     }
     return 0;
   },
+  // No fd is a socket here. The checks come in qemu's order (the buffers first); bash takes any
+  // other error (ENOSYS) for "stdin is a network connection" and then sources ~/.bashrc.
+  getsockname: (g, fd, addr, addrlen) => notSocket(g, fd, addr, addrlen),
+  getpeername: (g, fd, addr, addrlen) => notSocket(g, fd, addr, addrlen),
   dup: (g, fd) => g.fds.install(g.fds.get(int(fd)), false),
   dup3: (g, oldfd, newfd, flags) => {
     const f = g.fds.get(int(oldfd));

@@ -19,6 +19,10 @@ const scripts: [name: string, script: string, stdin?: string, knownBug?: string]
   ['read -a and -d', 'read -r -a parts; echo ${#parts[@]} ${parts[1]}; read -r -d ";" a; echo "[$a]"; read -r -n 3 b; echo "[$b]"; read -r rest; echo "[$rest]"', 'alpha beta gamma\nfirst;second\nthird line\n'],
   ['mapfile', 'mapfile -t lines; echo ${#lines[@]}; printf "%s|" "${lines[@]}"; echo; mapfile -t -s 1 -n 2 two <<< $\'x\\ny\\nz\'; echo ${#two[@]} ${two[1]}', 'a\nb\nc\nd\n'],
   ['mapfile < /dev/stdin', 'mapfile -t -s 1 -n 2 two < /dev/stdin; echo ${#two[@]}', 'a\nb\nc\nd\n'],
+  // bash's read leaves fd 0 after the line; /dev/stdin opens the file again, from its start
+  ['read, then < /dev/stdin', 'read a; mapfile -t rest < /dev/stdin; echo "$a ${#rest[@]} ${rest[0]}"', 'a\nb\nc\nd\n'],
+  // > /dev/stdout truncates the stdout file and writes from its start; fd 1 keeps its offset
+  ['> /dev/stdout', 'echo one; echo two > /dev/stdout; echo three; echo four >> /dev/stderr'],
   ['trap EXIT', "trap 'echo bye \"$?\"' EXIT; echo working; exit 5"],
   ['trap ERR and RETURN', "set -E; trap 'echo \"err at $LINENO\"' ERR; f() { false; echo in-f; }; f; trap - ERR; trap 'echo returning' RETURN; g() { :; }; g; echo done"],
   ['[[ ]] regex', 'for s in "2024-02-29" "1999-1-1" "abc-12-34"; do if [[ $s =~ ^([0-9]{4})-([0-9]{2})-([0-9]{2})$ ]]; then echo "date ${BASH_REMATCH[1]}/${BASH_REMATCH[2]}/${BASH_REMATCH[3]}"; else echo "no: $s"; fi; done; [[ foobar == f*r ]] && echo glob; [[ abc < abd ]] && echo lt; [[ -n $s && ! -z $s ]] && echo nonempty'],
