@@ -2,9 +2,9 @@
 // type and setuid/setgid/sticky bits, owners, link counts, inode and device numbers, rdev, blocks
 // and nanosecond times, symlink metadata (lstat), and real permission checks and changes.
 // node:wasi (uvwasi) keeps doing the I/O; WASI preview1 cannot express any of this.
-import { accessSync, chmodSync, chownSync, fstatSync, lchownSync, lstatSync, lutimesSync, statSync, symlinkSync, utimesSync, type BigIntStats } from 'node:fs';
+import { accessSync, chmodSync, chownSync, fstatSync, lchownSync, lstatSync, lutimesSync, statfsSync, statSync, symlinkSync, utimesSync, type BigIntStats } from 'node:fs';
 import { Errno } from '../runtime/errno.ts';
-import type { FileHost } from '../runtime/file-host.ts';
+import type { FileHost, FsStats } from '../runtime/file-host.ts';
 import { FILETYPE, FSTFLAGS, type Filestat } from '../runtime/wasi.ts';
 
 const S_IFMT = 0o170000n;
@@ -81,6 +81,11 @@ export class NodeFileHost implements FileHost {
       }
     }
     return undefined;
+  }
+
+  statfs(path: string): FsStats {
+    const s = hostCall(() => statfsSync(hostPathOf(path), { bigint: true }));
+    return { type: s.type, bsize: s.bsize, blocks: s.blocks, bfree: s.bfree, bavail: s.bavail, files: s.files, ffree: s.ffree };
   }
 
   chmod(path: string, mode: number): void {

@@ -17,6 +17,17 @@ export interface LinuxMeta {
   btim?: bigint;
 }
 
+/** struct statfs fields a host can tell (f_fsid and f_flags it cannot: Node does not report them) */
+export interface FsStats {
+  type: bigint;
+  bsize: bigint;
+  blocks: bigint;
+  bfree: bigint;
+  bavail: bigint;
+  files: bigint;
+  ffree: bigint;
+}
+
 export interface FileHost {
   /**
    * The WASI path to use for guest path `path` (a WASI path of the guest's namespace). `follow`:
@@ -39,6 +50,8 @@ export interface FileHost {
   created(path: string, mode: number): void;
   /** utimensat(2) with WASI's FSTFLAGS (times in ns), where the host is more exact than WASI */
   setTimes?(path: string, follow: boolean, atim: bigint, mtim: bigint, flags: number): void;
+  /** statfs(2) figures of the file system holding `path` (WASI has none) */
+  statfs?(path: string): FsStats;
   /** symlink(2), where WASI refuses what Linux allows (uvwasi: absolute targets) */
   symlink?(target: Uint8Array, path: string): void;
 }

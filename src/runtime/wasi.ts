@@ -6,7 +6,7 @@ import { E, Errno, fail, wasiToLinuxErrno } from './errno.ts';
 import type { GuestMem } from './guest-mem.ts';
 import { SCRATCH_BASE, SCRATCH_END } from './layout.ts';
 import { fromUtf8, utf8 } from './guest-mem.ts';
-import type { FileHost, LinuxMeta } from './file-host.ts';
+import type { FileHost, FsStats, LinuxMeta } from './file-host.ts';
 
 /** WASI preview1 imports, e.g. node:wasi's `wasi.wasiImport` (after `wasi.initialize(instance)`)
  *  or browser_wasi_shim's `wasi.wasiImport` (after `wasi.inst = instance`). */
@@ -404,6 +404,13 @@ export class WasiFs {
     const p = this.fdPaths.get(fd);
     if (p?.readonly) fail(E.EROFS);
     return p?.path;
+  }
+
+  /** statfs(2) of a guest path or of an open fd's file, when the host can tell */
+  statfs(guestPath: string | undefined, fd?: number): FsStats | undefined {
+    if (!this.host?.statfs) return undefined;
+    const path = guestPath === undefined ? this.fdPaths.get(fd!)?.path : this.map(guestPath, true, false).path;
+    return path === undefined ? undefined : this.host.statfs(path);
   }
 
   /** access(2); false when there is no host to ask (the caller decides from WASI's metadata) */

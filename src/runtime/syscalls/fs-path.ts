@@ -3,6 +3,7 @@ import { E, Errno, fail } from '../errno.ts';
 import type { Guest, Handler } from '../guest.ts';
 import { resolvePath, toWasiPath } from '../paths.ts';
 import { FILETYPE, FSTFLAGS } from '../wasi.ts';
+import type { FsStats } from '../file-host.ts';
 import { AT_EMPTY_PATH, AT_FDCWD, AT_REMOVEDIR, AT_SYMLINK_FOLLOW, AT_SYMLINK_NOFOLLOW, guestPath, O, openPath, statPath, type GuestPath } from '../vfs.ts';
 import { i64, int } from './args.ts';
 import { utf8 } from '../guest-mem.ts';
@@ -102,20 +103,23 @@ function setTimes(g: Guest, dirfd: number, pathAddr: bigint, timesAddr: bigint, 
   return 0;
 }
 
-/** A plausible ext4-like struct statfs (120 bytes): WASI exposes no filesystem statistics. */
-function writeStatfs(g: Guest, addr: bigint): void {
+/** A plausible ext4-like file system, for hosts that cannot tell (WASI has no statistics). */
+const TYPICAL_FS: FsStats = { type: 0xef53n, bsize: 4096n, blocks: 1n << 24n, bfree: 1n << 23n, bavail: 1n << 23n, files: 1n << 22n, ffree: 1n << 21n };
+
+/** Writes struct statfs (120 bytes). */
+function writeStatfs(g: Guest, addr: bigint, fs = TYPICAL_FS): void {
   const m = g.mem;
   m.check(addr, 120);
   m.zero(addr, 120);
-  m.setI64(addr, 0xef53); // f_type
-  m.setI64(addr + 8n, 4096); // f_bsize
-  m.setU64(addr + 16n, 1n << 24n); // f_blocks
-  m.setU64(addr + 24n, 1n << 23n); // f_bfree
-  m.setU64(addr + 32n, 1n << 23n); // f_bavail
-  m.setU64(addr + 40n, 1n << 22n); // f_files
-  m.setU64(addr + 48n, 1n << 21n); // f_ffree
+  m.setU64(addr, fs.type); // f_type
+  m.setU64(addr + 8n, fs.bsize); // f_bsize
+  m.setU64(addr + 16n, fs.blocks); // f_blocks
+  m.setU64(addr + 24n, fs.bfree); // f_bfree
+  m.setU64(addr + 32n, fs.bavail); // f_bavail
+  m.setU64(addr + 40n, fs.files); // f_files
+  m.setU64(addr + 48n, fs.ffree); // f_ffree
   m.setI64(addr + 64n, 255); // f_namelen
-  m.setI64(addr + 72n, 4096); // f_frsize
+  m.setU64(addr + 72n, fs.bsize); // f_frsize
 }
 
 /** The WASI fd behind a guest fd that names a file (pipes have none: EINVAL is not right for
@@ -233,13 +237,14 @@ export const fsPath: Record<string, Handler> = {
     return 0;
   },
   statfs: (g, path, buf) => {
-    statPath(g, guestPath(g, AT_FDCWD, path), true);
-    writeStatfs(g, buf);
+    const p = guestPath(g, AT_FDCWD, path);
+    statPath(g, p, true);
+    writeStatfs(g, buf, g.wasi.statfs(toWasiPath(p.abs)));
     return 0;
   },
   fstatfs: (g, fd, buf) => {
-    g.fds.get(int(fd));
-    writeStatfs(g, buf);
+    const f = g.fds.get(int(fd));
+    writeStatfs(g, buf, f.pipe ? undefined : g.wasi.statfs(undefined, f.wasiFd));
     return 0;
   },
 };

@@ -111,6 +111,7 @@ export const cases: RealCase[] = [
   bb('stat -L', ['stat', '-L', ...inTree('symlink')]),
   bb('stat -t', ['stat', '-t', ...inTree('plain.txt', 'sticky', 'symlink')]),
   bb('stat -c all', ['stat', '-c', '%a %A %b %B %d %D %f %F %g %G %h %i %N %o %s %t %T %u %U %x %X %y %Y %z %Z %n', ...inTree('plain.txt', 'symlink', 'sticky', 'fifo')]),
+  bb('stat -f', ['stat', '-f', '-c', '%t %T %s %S %l %b %c %n', '/', tree, '/proc', '/dev']),
   bb('stat devices', ['stat', '-c', '%A %F %t %T %u %g %n', '/dev/null', '/dev/zero', '/dev/urandom']),
   bb('find -newer', ['find', tree, '-newer', `${tree}/plain.txt`]),
   bb('find ! -newer', ['find', tree, '!', '-newer', `${tree}/big.bin`, '-type', 'f']),
