@@ -135,8 +135,8 @@ export function describe(r: IsaResult): string {
 }
 
 /** Writes `<dir>/<class>-<seed>.elf` (runs under qemu-aarch64 and elf2wasm run) and `.txt` (the report). */
-export function writeRepro(r: IsaResult, dir: string): string {
-  const stem = join(dir, `${r.seq.cls}-${r.seq.seed}`);
+export function writeRepro(r: IsaResult, dir: string, suffix = ''): string {
+  const stem = join(dir, `${r.seq.cls}-${r.seq.seed}${suffix}`);
   writeFileSync(`${stem}.elf`, buildElf([r.seq]).elf, { mode: 0o755 });
   writeFileSync(`${stem}.txt`, `${describe(r)}\n\nreproduce: npm run fuzz:isa -- --class ${r.seq.cls} --seed ${r.seq.seed} --count 1 --length ${r.seq.words.length}\n` +
     `stdout is the dump: x0..x30, sp, nzcv, fpsr (8 bytes each), v0..v31 (16 each) from 0, then memory 0x500400..0x504400 from byte 0x400\n`);

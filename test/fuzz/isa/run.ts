@@ -6,16 +6,18 @@
 //   --length L    instructions per sequence (default 40)
 //   --batch B     sequences per program (default 25; one translation and one qemu run each)
 //   --out DIR     where mismatch reproducers go (default fuzz-isa-repro)
+//   --reduce      also shrink each mismatch (words replaced by NOP while it differs at the same place)
 //   --list        print the classes and extensions
 // Prints per class how many sequences were identical to qemu, mismatched (first differing register,
 // the sequence disassembled) or stopped at an unimplemented instruction (which template).
 import { mkdirSync } from 'node:fs';
 import { fuzzUnits } from './classes/index.ts';
 import { generateSequence } from './generate.ts';
+import { NOP, reduce } from './reduce.ts';
 import { describe, disassemble, qemuAvailable, runBatch, runSequence, TemplateError, writeRepro, type IsaResult, type Verdict } from './harness.ts';
 
 const argv = process.argv.slice(2);
-let count = 100, seed = 1, length = 40, batch = 25, out = 'fuzz-isa-repro';
+let count = 100, seed = 1, length = 40, batch = 25, out = 'fuzz-isa-repro', shrink = false;
 const wanted: string[] = [];
 const units = fuzzUnits();
 for (let i = 0; i < argv.length; i++) {
@@ -26,6 +28,7 @@ for (let i = 0; i < argv.length; i++) {
   else if (a === '--length') length = Number(argv[++i]);
   else if (a === '--batch') batch = Number(argv[++i]);
   else if (a === '--out') out = argv[++i]!;
+  else if (a === '--reduce') shrink = true;
   else if (a === '--list') { for (const u of units) console.log(`${u.name}\t${u.templates.filter((t) => !t.ext).map((t) => t.name).join(' ')}`); process.exit(0); }
   else { console.error(`fuzz:isa: unknown option ${a}`); process.exit(2); }
 }
@@ -69,6 +72,11 @@ for (const unit of units.filter((u) => !wanted.length || wanted.includes(u.name)
       if (r.verdict === 'mismatch' || r.verdict === 'error') {
         mkdirSync(out, { recursive: true });
         console.log(`${r.verdict.toUpperCase()} ${describe(r)}\n  reproducer: ${writeRepro(r, out)}.{elf,txt}`);
+        if (shrink && r.verdict === 'mismatch') {
+          const small = await reduce(r);
+          const kept = small.seq.words.filter((w) => w !== NOP).length;
+          console.log(`REDUCED to ${kept} instructions: ${describe(small).split('\n').filter((l) => !l.includes('// NOP')).join('\n')}\n  reproducer: ${writeRepro(small, out, '-min')}.{elf,txt}`);
+        }
       }
     }
   }
