@@ -46,3 +46,17 @@ export function reopenOwnFd(g: Guest, fd: number, flags: number, openByPath: (ab
   if (regular && flags & O.TRUNC && acc !== O.RDONLY) g.wasi.setSize(f.wasiFd, 0n);
   return makeOpenFile({ wasiFd: f.wasiFd, flags: acc | status, keepOpen: true, tty: f.tty, ...(regular ? { position: 0n } : {}) });
 }
+
+/** What readlink(2) reads at `abs` when it is one of these links (/dev/stdin and /dev/fd point
+ *  into /proc/self/fd, whose entries name the fd's file); undefined when the runtime cannot tell
+ *  (stdio the process started with: the host may know) or `abs` is another path. */
+export function ownFdLink(g: Guest, abs: string): string | undefined {
+  if (abs in STDIO) return `/proc/self/fd/${STDIO[abs]}`;
+  if (abs === '/dev/fd') return '/proc/self/fd';
+  const fd = ownFdOf(g, abs);
+  if (fd === undefined) return undefined;
+  if (!g.fds.has(fd)) fail(E.ENOENT);
+  const f = g.fds.get(fd);
+  if (f.pipe) return `pipe:[${f.pipe.id}]`;
+  return f.path || undefined;
+}

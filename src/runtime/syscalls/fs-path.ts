@@ -1,5 +1,6 @@
 // Syscalls on paths: open, create/remove/rename, links, access checks, cwd, times, statfs.
 import { E, Errno, fail } from '../errno.ts';
+import { ownFdLink } from '../own-fds.ts';
 import type { Guest, Handler } from '../guest.ts';
 import { resolvePath, toWasiPath } from '../paths.ts';
 import { FILETYPE, FSTFLAGS } from '../wasi.ts';
@@ -59,13 +60,8 @@ function access(g: Guest, dirfd: number, pathAddr: bigint, mode: number, flags: 
 function procLink(g: Guest, abs: string): Uint8Array | undefined {
   if (abs === '/proc/self/exe' || abs === `/proc/${g.pid}/exe`) return utf8(resolvePath('/', g.opts.execPath));
   if (abs === '/proc/self/cwd') return utf8(g.cwd);
-  const m = /^\/proc\/self\/fd\/(\d+)$/.exec(abs);
-  if (m) {
-    const f = g.fds.get(Number(m[1]));
-    if (f.pipe) return utf8(`pipe:[${f.pipe.id}]`);
-    if (f.path) return utf8(f.path);
-  }
-  return undefined;
+  const own = ownFdLink(g, abs);
+  return own === undefined ? undefined : utf8(own);
 }
 
 function setTimes(g: Guest, dirfd: number, pathAddr: bigint, timesAddr: bigint, flags: number): number {
