@@ -75,7 +75,7 @@ export class Namespace {
   }
 
   /** Resolves an absolute guest path: see the file comment. */
-  resolve(guestPath: string, follow: boolean): { host: string; mount: number; readonly: boolean } {
+  resolve(guestPath: string, follow: boolean): { host: string; mount: number; readonly: boolean; mountPoint: boolean } {
     const todo = parts(guestPath);
     const done: string[] = [];
     let links = 0;
@@ -102,12 +102,15 @@ export class Namespace {
       todo.unshift(...target.split('/').filter((t) => t !== '' && t !== '.'));
     }
     const { host, mount } = this.hostOf(done);
-    return { host, mount: mount.index, readonly: mount.readonly };
+    return { host, mount: mount.index, readonly: mount.readonly, mountPoint: mount.guest.length > 0 && done.length === mount.guest.length };
   }
 
   /** FileHost.mapPath: WASI paths (relative to node:wasi's preopen of the host's "/") both ways. */
   readonly mapPath: NonNullable<FileHost['mapPath']> = (path, follow, write) => {
     const r = this.resolve(path === '.' ? '/' : `/${path}`, follow);
+    // removing, renaming or replacing a mount point (write without following: unlink, rmdir,
+    // rename, link, symlink, mkdir) is EBUSY, as on Linux: it must not reach the mounted host file
+    if (write && !follow && r.mountPoint) throw new Errno(E.EBUSY);
     if (write && r.readonly) throw new Errno(E.EROFS);
     return { path: r.host === '/' ? '.' : r.host.slice(1), mount: r.mount, readonly: r.readonly };
   };

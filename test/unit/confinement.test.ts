@@ -38,7 +38,7 @@ function makeTree(): Tree {
 }
 
 function confined(t: Tree): { g: Guest; s: ReturnType<typeof scratch>; open: (p: string, flags?: number, dirfd?: number) => number; read: (p: string) => string | number } {
-  const ns = new Namespace([{ guest: '/', host: t.root }, parseMount(`/ro=${t.ro}:ro`), parseMount(`/mnt/rw=${t.rw}`)]);
+  const ns = new Namespace([{ guest: '/', host: t.root }, parseMount(`/ro=${t.ro}:ro`), parseMount(`/mnt/rw=${t.rw}`), parseMount(`/etc/hosts=${t.outside}/secret.txt`)]);
   const g = makeGuest({ fileHost: new NodeFileHost([0, 1, 2], ns.mapPath), cwd: '/' });
   const s = scratch(g);
   const open = (p: string, flags = O.RDONLY, dirfd = AT_FDCWD): number => sys(g, 'openat', dirfd, s.str(0, p), flags, 0o644);
@@ -65,6 +65,9 @@ describe('a confined guest (--root DIR, --mount GUEST=HOST[:ro])', () => {
       expect(read(p), p).toBe(-E.ENOENT);
     }
     expect(read('/loop')).toBe(-E.ELOOP);
+    // a file mount shows that file, and cannot be removed through the guest
+    expect(read('/etc/hosts')).toBe('SECRET\n');
+    expect(sys(g, 'unlinkat', AT_FDCWD, s.str(0, '/etc/hosts'), 0)).toBe(-E.EBUSY);
     // directory fds: relative paths from a directory go no higher than the root either
     const etc = open('/etc', O.DIRECTORY);
     expect(etc).toBeGreaterThan(2);
@@ -96,7 +99,11 @@ describe('a confined guest (--root DIR, --mount GUEST=HOST[:ro])', () => {
     const two = (name: string, a: string, b: string, ...rest: number[]): number => sys(g, name, AT_FDCWD, s.str(0, a), AT_FDCWD, s.str(1000, b), ...rest);
     expect(sys(g, 'unlinkat', AT_FDCWD, s.str(0, '/ro/file.txt'), 0)).toBe(-E.EROFS);
     expect(sys(g, 'mkdirat', AT_FDCWD, s.str(0, '/ro/d'), 0o755)).toBe(-E.EROFS);
-    expect(sys(g, 'unlinkat', AT_FDCWD, s.str(0, '/ro'), AT_REMOVEDIR)).toBe(-E.EROFS);
+    // a mount point cannot be removed, renamed or replaced (EBUSY), whatever the mount
+    expect(sys(g, 'unlinkat', AT_FDCWD, s.str(0, '/ro'), AT_REMOVEDIR)).toBe(-E.EBUSY);
+    expect(sys(g, 'unlinkat', AT_FDCWD, s.str(0, '/mnt/rw'), AT_REMOVEDIR)).toBe(-E.EBUSY);
+    expect(two('renameat', '/mnt/rw', '/elsewhere')).toBe(-E.EBUSY);
+    expect(two('renameat', '/etc/passwd', '/mnt/rw')).toBe(-E.EBUSY);
     expect(sys(g, 'fchmodat', AT_FDCWD, s.str(0, '/ro/file.txt'), 0o777)).toBe(-E.EROFS);
     expect(sys(g, 'utimensat', AT_FDCWD, s.str(0, '/ro/file.txt'), 0, 0)).toBe(-E.EROFS);
     expect(sys(g, 'faccessat', AT_FDCWD, s.str(0, '/ro/file.txt'), 2)).toBe(-E.EROFS);
