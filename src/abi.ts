@@ -4,7 +4,7 @@
 // checks MODULE_ABI against the module's metadata on load. Binaryen-free (ships to browsers).
 
 /** bumped whenever an import, export or table layout below changes meaning */
-export const MODULE_ABI = 2;
+export const MODULE_ABI = 3;
 
 /** imports of every translated module, from the runtime (module name `linux`) */
 export const LINUX = 'linux';
@@ -18,7 +18,24 @@ export const IMPORT = {
   miss: 'miss',
   /** `ic ivau`: instructions at this guest address may have changed */
   icache: 'icache',
+  /**
+   * a guest load or store the page table refuses (address, PC of the instruction): the function
+   * has stored its registers and STATE.pc; the runtime delivers SIGSEGV/SIGBUS and returns with
+   * STATE.pc where the guest goes on (the function then returns to the dispatcher), or throws
+   */
+  fault: 'fault',
 } as const;
+
+/**
+ * Page table: one byte per 4 KiB guest page over the whole 32-bit address space, in memory the
+ * guest cannot reach (its own entries say so). Translated code checks every guest load for
+ * PAGE_READ and every store for PAGE_WRITE before it accesses memory; the runtime keeps the
+ * bytes equal to the mappings' protections. Addresses of 2^32 and above always fault.
+ */
+export const PAGE_TABLE_SIZE = 1 << 20;
+export const PAGE_SHIFT = 12;
+export const PAGE_READ = 1;
+export const PAGE_WRITE = 2;
 
 /** exports of a program module; an extension module imports them from module `program` */
 export const PROGRAM = 'program';

@@ -1,4 +1,5 @@
 // What the translator tells the runtime about a translated program (serialisable as JSON).
+import type { ProtectMode } from './translate-options.ts';
 
 export interface TranslationMeta {
   /** translator version that produced the module (part of cache keys) */
@@ -18,6 +19,12 @@ export interface TranslationMeta {
   imageEnd: number;
   /** end (exclusive, page aligned) of the image plus translator-private data; the heap may start here */
   privateEnd: number;
+  /** memory protection the code was translated with (TranslateOptions.protect) */
+  protect: ProtectMode;
+  /** guest address of the page table translated code checks accesses against (abi.ts), 0: none */
+  pageTable: number;
+  /** PT_LOAD ranges [start, end, PROT_*] as the kernel maps them */
+  segments: [number, number, number][];
   /** executable PT_LOAD ranges [start, end): code the run-time lifter may lift */
   code: [number, number][];
   /** nested calls kept on the Wasm stack (translate option), also for code lifted at run time */

@@ -27,7 +27,7 @@ export function translate(bytes: Uint8Array, options: TranslateOptions = {}, dia
   const image = parseElf(bytes);
   const opts = resolveTranslateOptions(options);
   const program = discover(image, aarch64, opts.entries);
-  const { wasm, privateEnd } = emitModule(image, program, aarch64, opts);
+  const { wasm, privateEnd, pageTable } = emitModule(image, program, aarch64, opts);
   let blocks = 0;
   for (const fn of program.functions.values()) blocks += fn.blocks.size;
   const symbols: [number, string][] = image.symbols
@@ -46,6 +46,9 @@ export function translate(bytes: Uint8Array, options: TranslateOptions = {}, dia
     imageStart: image.imageStart,
     imageEnd: image.imageEnd,
     privateEnd,
+    protect: opts.protect,
+    pageTable,
+    segments: image.segments.map((s): [number, number, number] => [s.vaddr, s.vaddr + s.memsz, elfProt(s.flags)]),
     code: image.segments.filter((s) => s.flags & 1).map((s): [number, number] => [s.vaddr, s.vaddr + s.memsz]),
     callDepthLimit: opts.callDepthLimit,
     learnedEntries: opts.entries.length,
@@ -60,3 +63,6 @@ export function translate(bytes: Uint8Array, options: TranslateOptions = {}, dia
   };
   return { wasm: appendCustomSection(wasm, META_SECTION, new TextEncoder().encode(JSON.stringify(meta))), meta, warnings: image.warnings, ...(diagnostics.report ? { report: formatReport(program, image) } : {}) };
 }
+
+/** PF_X/PF_W/PF_R (1/2/4) → PROT_EXEC/PROT_WRITE/PROT_READ (4/2/1) */
+const elfProt = (flags: number): number => ((flags & 1) << 2) | (flags & 2) | ((flags & 4) >> 2);

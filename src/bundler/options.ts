@@ -2,7 +2,7 @@
 import { isAbsolute, join, resolve } from 'node:path';
 import type { FilterPattern } from 'unplugin';
 import { learnedPathFor } from '../node/learned.ts';
-import { resolveTranslateOptions } from '../translate-options.ts';
+import { resolveTranslateOptions, type ProtectMode } from '../translate-options.ts';
 
 export interface Options {
   /** ids to translate (default: /\.elf$/) */
@@ -14,6 +14,8 @@ export interface Options {
   root?: string;
   /** binaryen optimisation level 0..4 (default 2) */
   optimize?: number;
+  /** memory protection of the translated code: 'none' (default), 'bounds' or 'full' (TranslateOptions.protect) */
+  protect?: ProtectMode;
   /** translations (and bundled files) smaller than this many bytes are inlined as base64 data: URLs (default 0: never) */
   inlineLimit?: number;
   /** no log line per translation */
@@ -46,6 +48,7 @@ export interface ResolvedOptions {
   root: string;
   cacheDir: string;
   optimize: number;
+  protect: ProtectMode;
   inlineLimit: number;
   quiet: boolean;
   files: (elf: string) => FileMap | undefined;
@@ -55,9 +58,9 @@ export interface ResolvedOptions {
 }
 
 export function resolveOptions(options: Options = {}, root = options.root ?? process.cwd()): ResolvedOptions {
-  let optimize: number;
+  let optimize: number, protect: ProtectMode;
   try {
-    ({ optimize } = resolveTranslateOptions({ optimize: options.optimize }));
+    ({ optimize, protect } = resolveTranslateOptions({ optimize: options.optimize, protect: options.protect }));
   } catch (e) {
     throw new TypeError(`unplugin-elf: ${(e as Error).message}`);
   }
@@ -70,6 +73,7 @@ export function resolveOptions(options: Options = {}, root = options.root ?? pro
     root,
     cacheDir: isAbsolute(cacheDir) ? cacheDir : resolve(root, cacheDir),
     optimize,
+    protect,
     inlineLimit: Math.max(0, options.inlineLimit ?? 0),
     quiet: options.quiet ?? false,
     files: typeof files === 'function' ? files : () => files,

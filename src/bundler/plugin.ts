@@ -54,7 +54,7 @@ export const unpluginFactory: UnpluginFactory<Options | undefined> = (raw, meta)
       const learned = options.learned(id);
       if (learned && existsSync(learned)) ctx.addWatchFile(learned);
       const entries = learned ? readLearned(learned, bytes) : [];
-      result = await translateCached(bytes, { optimize: options.optimize, entries }, options.cacheDir);
+      result = await translateCached(bytes, { optimize: options.optimize, protect: options.protect, entries }, options.cacheDir);
     } catch (e) {
       // ElfFormatError messages are written for the person who supplied the file
       const why = e instanceof ElfFormatError ? e.message : e instanceof Error ? e.stack ?? e.message : String(e);

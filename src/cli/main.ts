@@ -8,7 +8,7 @@ import { configureV8 } from '../node/engine.ts';
 import { runNode } from '../node/run.ts';
 import { TRANSLATOR_VERSION } from '../version.ts';
 import { META_SECTION, readJsonSection } from '../wasm/custom-section.ts';
-import { resolveTranslateOptions, type TranslateOptions } from '../translate-options.ts';
+import { resolveTranslateOptions, type ProtectMode, type TranslateOptions } from '../translate-options.ts';
 import { learnedPathFor, readLearned, recordLearned } from '../node/learned.ts';
 import { FS_USAGE, FsOptions, UsageError } from './confine.ts';
 /** bad input file: exit status 1, message names the file */
@@ -34,6 +34,14 @@ function readInput(path: string): Uint8Array {
 }
 
 /** the CLI defaults to 0: V8 optimises anyway, and binaryen -O2 on glibc takes ~30 s */
+function protectMode(v: unknown): ProtectMode {
+  try {
+    return resolveTranslateOptions({ protect: v === undefined ? undefined : String(v) as ProtectMode }).protect;
+  } catch {
+    throw new UsageError(`--protect takes bounds, full or none, not ${String(v)}`);
+  }
+}
+
 function optimizeLevel(v: unknown): number {
   try {
     return resolveTranslateOptions({ optimize: v === undefined ? 0 : Number(v) }).optimize;
@@ -42,12 +50,12 @@ function optimizeLevel(v: unknown): number {
   }
 }
 
-async function translateCommand(file: string, opts: { output?: string; optimize?: unknown; learned?: string; report?: boolean }): Promise<void> {
+async function translateCommand(file: string, opts: { output?: string; optimize?: unknown; learned?: string; report?: boolean; protect?: unknown }): Promise<void> {
   const bytes = readInput(file);
   let result;
   try {
     const entries = readLearned(opts.learned ?? learnedPathFor(file), bytes);
-    result = (await import('../translate.ts')).translate(bytes, { optimize: optimizeLevel(opts.optimize), entries }, { report: opts.report });
+    result = (await import('../translate.ts')).translate(bytes, { optimize: optimizeLevel(opts.optimize), entries, protect: protectMode(opts.protect) }, { report: opts.report });
   } catch (e) {
     throw e instanceof ElfFormatError ? new InputError(`${file}: ${e.message}`) : e;
   }
@@ -63,7 +71,7 @@ async function translateCommand(file: string, opts: { output?: string; optimize?
 
 /** `run` takes elf2wasm options before the program; everything after it belongs to the guest */
 async function runCommand(argv: string[]): Promise<number> {
-  let trace = false, noCache = false, lift = true, optimize: unknown, record: string | undefined;
+  let trace = false, noCache = false, lift = true, protect: unknown, optimize: unknown, record: string | undefined;
   const fsOptions = new FsOptions();
   let k = 0;
   for (; k < argv.length && argv[k]!.startsWith('-'); k++) {
@@ -73,6 +81,8 @@ async function runCommand(argv: string[]): Promise<number> {
     else if (a === '--trace') trace = true;
     else if (a === '--no-cache') noCache = true;
     else if (a === '--no-lift') lift = false;
+    else if (a === '--protect') protect = argv[++k];
+    else if (a.startsWith('--protect=')) protect = a.slice(10);
     else if (a === '--record') record = '';
     else if (a.startsWith('--record=')) record = a.slice(9);
     else if (a === '--optimize' || a === '-O') optimize = argv[++k];
@@ -86,7 +96,7 @@ async function runCommand(argv: string[]): Promise<number> {
   const isWasm = WASM_MAGIC.every((b, i) => bytes[i] === b);
   if (isWasm && record !== undefined) throw new UsageError('--record needs the executable, not a .wasm');
   const learnedPath = record || learnedPathFor(file);
-  const options = { optimize: optimizeLevel(optimize), entries: isWasm ? [] : readLearned(learnedPath, bytes) };
+  const options = { optimize: optimizeLevel(optimize), entries: isWasm ? [] : readLearned(learnedPath, bytes), protect: protectMode(protect) };
   const wasm = isWasm ? bytes : await translateFile(file, bytes, options, !noCache);
   configureV8();
   const module = await WebAssembly.compile(wasm as Uint8Array<ArrayBuffer>);
@@ -112,7 +122,7 @@ async function runCommand(argv: string[]): Promise<number> {
   });
 }
 
-const RUN_USAGE = `elf2wasm run [--trace] [--no-cache] [--no-lift] [--record[=FILE]] [--optimize N] ${FS_USAGE} <program> [args...]`;
+const RUN_USAGE = `elf2wasm run [--trace] [--no-cache] [--no-lift] [--protect bounds|full|none] [--record[=FILE]] [--optimize N] ${FS_USAGE} <program> [args...]`;
 
 export async function main(argv: string[]): Promise<number> {
   if (argv[0] === 'run') return runCommand(argv.slice(1));
@@ -121,7 +131,8 @@ export async function main(argv: string[]): Promise<number> {
     .option('-o, --output <file>', 'output .wasm (default: <file>.wasm)')
     .option('-O, --optimize <level>', 'binaryen optimisation level 0..4', { default: 0 })
     .option('--report', 'print what discovery found, by source, and the indirect branches left to run time')
-    .option('--learned <file>', 'entries lifted at run time by earlier runs (default: <file>.lifted, written by run --record)');
+    .option('--learned <file>', 'entries lifted at run time by earlier runs (default: <file>.lifted, written by run --record)')
+    .option('--protect <mode>', 'memory protection: bounds (null page, 64-bit addresses), full (a page table: unmapped and read-only memory too), none', { default: 'bounds' });
   cli.command('run <file> [...args]', 'translate (cached) and run in Node, like qemu-aarch64');
   cli.help();
   cli.version(TRANSLATOR_VERSION);
@@ -129,7 +140,7 @@ export async function main(argv: string[]): Promise<number> {
   if (parsed.options.help || parsed.options.version) return 0;
   const file = parsed.args[0];
   if (!file) { cli.outputHelp(); return 2; }
-  await translateCommand(String(file), parsed.options as { output?: string; optimize?: unknown; learned?: string; report?: boolean });
+  await translateCommand(String(file), parsed.options as { output?: string; optimize?: unknown; learned?: string; report?: boolean; protect?: unknown });
   return 0;
 }
 

@@ -2,6 +2,7 @@
 // at a guest PC in guest memory, with the functions it calls that nothing translated yet, and
 // emits them as one extension module. It pulls in binaryen, so only this entry point loads it.
 import { aarch64 } from '../arch/aarch64/index.ts';
+import type { Protection } from '../wasm/context.ts';
 import { emitExtension } from '../wasm/module.ts';
 import { discoverFunction, type GuestFunction } from './discover.ts';
 import type { Arch, CodeImage, Insn } from './types.ts';
@@ -14,6 +15,8 @@ export interface LiftRequest {
   /** function-table index the first lifted function will have */
   tableIndex: number;
   callDepthLimit: number;
+  /** the program's memory protection, which lifted code follows too */
+  protect: Protection;
 }
 
 export interface LiftedCode {
@@ -59,7 +62,7 @@ function lift(arch: Arch, pc: number, req: LiftRequest): LiftedCode {
     }
     return { entries: fn.entries, start, end };
   });
-  const wasm = emitExtension(fns, arch, { optimize: 0, callDepthLimit: req.callDepthLimit, tableIndex: req.tableIndex });
+  const wasm = emitExtension(fns, arch, { optimize: 0, callDepthLimit: req.callDepthLimit, tableIndex: req.tableIndex, protect: req.protect });
   return { wasm, tableIndex: req.tableIndex, functions, instructions };
 }
 

@@ -46,8 +46,8 @@ export interface Builder {
   emit(stmt: Expr): void;
   /** a local of the given Wasm type, fresh within the current block (later blocks reuse it) */
   temp(type: binaryen.Type): number;
-  /** guest address (i64) → Wasm address (i32) */
-  addr(a: Expr): Expr;
+  /** the Wasm address of a guest load (or store, `write`) at guest address `a` (i64) */
+  addr(a: Expr, write?: boolean): Expr;
   /** traps with a runtime error (never returns at run time) */
   trap(kind: number, info: number | bigint): void;
   /** Linux syscall through the host import: args are number then up to six arguments (i64) */

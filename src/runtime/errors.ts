@@ -89,10 +89,11 @@ export class GuestTrap extends Error {
 /** A Wasm trap inside guest code (out-of-bounds access, host stack exhaustion...): the guest
  *  would have received SIGSEGV. */
 export class GuestFault extends Error {
-  readonly signal: number = SIGNAL.SIGSEGV;
-  constructor(detail: string, options?: { cause?: unknown }) {
+  readonly signal: number;
+  constructor(detail: string, options?: { cause?: unknown }, signal: number = SIGNAL.SIGSEGV) {
     super(`guest fault: ${detail}`, options);
     this.name = 'GuestFault';
+    this.signal = signal;
   }
 }
 

@@ -1,13 +1,13 @@
 // One running guest process: its memory, address space, files, identity and signal state, and
 // the `linux.syscall` / `linux.trap` entry points the translated module calls.
 import type { TranslationMeta } from '../meta.ts';
-import { GuestTrap } from './errors.ts';
+import { describePc, GuestFault, GuestTrap, SIGNAL } from './errors.ts';
 import type { RuntimeCode } from './lifting.ts';
 import { E, Errno, errnoName } from './errno.ts';
 import { FdTable, makeOpenFile, type OpenFile } from './fdtable.ts';
 import { GuestMem, utf8 } from './guest-mem.ts';
 import { AddressSpace, pageUp, PROT_READ } from './memory.ts';
-import { runPendingHandlers, type Reentry } from './signal-frame.ts';
+import { runFaultHandler, runPendingHandlers, type Reentry } from './signal-frame.ts';
 import { SharedFileMaps } from './shared-maps.ts';
 import { SignalState } from './signals.ts';
 import { buildInitialStack, initCpuState } from './stack.ts';
@@ -58,6 +58,9 @@ export interface GuestOptions {
   runtimeLift?: boolean;
 }
 
+/** si_code of SIGSEGV: no mapping there, or a mapping that does not allow the access; of SIGBUS: misaligned */
+const SEGV_MAPERR = 1, SEGV_ACCERR = 2, BUS_ADRALN = 1;
+
 export type Handler = (g: Guest, a0: bigint, a1: bigint, a2: bigint, a3: bigint, a4: bigint, a5: bigint) => number | bigint;
 
 export class Guest {
@@ -96,7 +99,12 @@ export class Guest {
     this.opts = opts;
     this.memory = memory;
     this.mem = new GuestMem(memory);
-    this.vm = new AddressSpace(memory, meta.privateEnd, { stackSize: opts.stackSize, mmapGap: opts.mmapGap });
+    this.vm = new AddressSpace(memory, meta.privateEnd, {
+      stackSize: opts.stackSize,
+      mmapGap: opts.mmapGap,
+      image: { segments: meta.segments, privateStart: pageUp(meta.imageEnd) },
+      pageTable: meta.pageTable,
+    });
     // Strings (paths) are read up to their NUL: a mapping's end before it is EFAULT, as in qemu.
     this.mem.readablePage = (a) => {
       const heap = a >= this.vm.brkStart && a < pageUp(this.vm.brk);
@@ -182,6 +190,42 @@ export class Guest {
     const hex = (v: bigint): string => (v > 0xffffn || v < -0xffffn ? `0x${BigInt.asUintN(64, v).toString(16)}` : v.toString());
     const r = result < 0n && result > -4096n ? `-${errnoName(Number(-result))}` : hex(result);
     this.log(`${syscallName(n)}(${args.map((a) => hex(BigInt.asIntN(64, a))).join(', ')}) = ${r}`);
+  }
+
+  /**
+   * `linux.fault`: the instruction at `pc` may not access `addr` (the page table said so). The
+   * guest's SIGSEGV handler runs, with si_addr and si_code as Linux sets them, and the guest
+   * resumes where the handler's context says; without a handler the process dies (status 139).
+   */
+  fault(addr: bigint, pc: bigint): void {
+    const a = BigInt.asUintN(64, addr), at = Number(BigInt.asUintN(64, pc));
+    const mapped = a < 2n ** 32n && this.vm.protectionAt(Number(a)) !== undefined;
+    this.faultSignal(SIGNAL.SIGSEGV, mapped ? SEGV_ACCERR : SEGV_MAPERR, a, at,
+      `segmentation fault: ${mapped ? 'access not allowed to' : 'no memory at'} address 0x${a.toString(16)} by the instruction at ${describePc(at, this.meta.symbols)}`);
+  }
+
+  /**
+   * Control reached `target`, where no code can run: SIGSEGV (nothing executable there) or
+   * SIGBUS (misaligned), delivered with the PC at the target as on Linux. False when the guest
+   * does not catch it (the caller reports the jump).
+   */
+  badJump(target: bigint): boolean {
+    const t = BigInt.asUintN(64, target);
+    const misaligned = (t & BigInt(2 ** this.meta.insnAlignLog2 - 1)) !== 0n;
+    const sig = misaligned ? SIGNAL.SIGBUS : SIGNAL.SIGSEGV;
+    if (!this.signals.catches(sig) || !this.reentry) {
+      if (misaligned) throw new GuestFault(`bus error: jump to misaligned address 0x${t.toString(16)}`, undefined, SIGNAL.SIGBUS);
+      return false;
+    }
+    const mapped = t < 2n ** 32n && this.vm.protectionAt(Number(t)) !== undefined;
+    runFaultHandler(this.memory, this.signals, this.reentry, sig, misaligned ? BUS_ADRALN : mapped ? SEGV_ACCERR : SEGV_MAPERR, t, t);
+    return true;
+  }
+
+  /** a synchronous fault: the guest's handler runs, or the process dies with `message` */
+  private faultSignal(sig: number, code: number, addr: bigint, pc: number, message: string): void {
+    if (!this.signals.catches(sig) || !this.reentry) throw new GuestFault(message, undefined, sig);
+    runFaultHandler(this.memory, this.signals, this.reentry, sig, code, addr, BigInt(pc));
   }
 
   /** `linux.trap`: always throws. */

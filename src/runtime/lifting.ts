@@ -11,7 +11,8 @@ import type { TranslationMeta } from '../meta.ts';
 import { TrapKind } from '../meta.ts';
 import { DispatchTable } from './dispatch-table.ts';
 import { describePc, GuestTrap } from './errors.ts';
-import { MAP_ANONYMOUS, MAP_PRIVATE, PROT_EXEC, PROT_READ, PROT_WRITE, type AddressSpace } from './memory.ts';
+import { MAP_ANONYMOUS, MAP_PRIVATE, PROT_EXEC, RUNTIME_AREA, type AddressSpace } from './memory.ts';
+import { SIGRETURN_ADDR } from './signal-frame.ts';
 
 /** Thrown through the guest's Wasm frames to the top-level loop, which lifts asynchronously and resumes. */
 export class LiftPending extends Error {
@@ -41,6 +42,8 @@ export type LifterLoader = () => Promise<RuntimeLifter | { runtimeLifter: Runtim
 interface LiftedFunction { start: number; end: number; added: number[] }
 
 export class RuntimeCode {
+  /** control reached a PC where nothing can run: delivers SIGSEGV/SIGBUS to a guest handler (true) or not (false) */
+  badJump?: (pc: bigint) => boolean;
   readonly stats: LiftStats = { lifts: 0, functions: 0, instructions: 0, millis: 0 };
   /** guest PCs that were lifted at run time (for learning builds) */
   readonly liftedEntries = new Set<number>();
@@ -65,7 +68,13 @@ export class RuntimeCode {
   /** `linux.miss`: lifts the code at `pc` (the dispatcher then finds it) or throws */
   miss(pcValue: bigint): void {
     const pc = Number(BigInt.asUintN(64, pcValue));
-    if (!this.opts.enabled || pcValue >= 2n ** 32n || !this.executable(pc)) throw this.unknown(pc);
+    // a handler returning to SIGRETURN_ADDR ends its nested run (signal-frame.ts)
+    if (pcValue === SIGRETURN_ADDR) throw this.unknown(pc);
+    if (pcValue >= 2n ** 32n || pc % 2 ** this.meta.insnAlignLog2 || !this.executable(pc)) {
+      if (this.badJump?.(pcValue)) return;
+      throw this.unknown(pc);
+    }
+    if (!this.opts.enabled) throw this.unknown(pc);
     if (!this.lifter) {
       if (!this.opts.loadLifter) throw new GuestTrap(TrapKind.UnknownTarget, pc, BigInt(pc), this.meta.symbols, 'run-time lifting is not available in this host (no lifter was given)');
       if (this.nested) throw new GuestTrap(TrapKind.UnknownTarget, pc, BigInt(pc), this.meta.symbols, 'the run-time lifter cannot load inside a signal handler');
@@ -134,7 +143,8 @@ export class RuntimeCode {
     const { [EXPORT.dispatchBase]: base, [EXPORT.dispatchBits]: bits } = this.exports;
     if (!(base instanceof WebAssembly.Global) || !(bits instanceof WebAssembly.Global)) throw new Error('internal error: the module exports no dispatch table');
     return (this.table = new DispatchTable(this.memory, base, bits, this.meta.insnAlignLog2,
-      (bytes) => this.vm.mmap(0, bytes, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, '[elf2wasm]')));
+      // the runtime's own memory: no guest access (page table), no guest munmap/mprotect
+      (bytes) => this.vm.mmap(0, bytes, 0, MAP_PRIVATE | MAP_ANONYMOUS, RUNTIME_AREA)));
   }
 
   private get memory(): WebAssembly.Memory { return this.exports[EXPORT.memory] as WebAssembly.Memory; }
@@ -154,6 +164,7 @@ export class RuntimeCode {
       isEntry: (a) => table.has(a),
       tableIndex: this.functionTable.length,
       callDepthLimit: this.meta.callDepthLimit,
+      protect: { mode: this.meta.protect, pageTable: this.meta.pageTable },
     });
     const ms = performance.now() - t0;
     this.stats.lifts++;

@@ -4,6 +4,7 @@
 // its end, so the memory is grown lazily to cover whatever is handed out and nothing more.
 import { E, fail } from './errno.ts';
 import { ADDR_LIMIT, MIN_GUEST_ADDR, PAGE_SIZE, WASM_PAGE } from './layout.ts';
+import { pageBits, PageTable } from './page-table.ts';
 
 export const PROT_READ = 1;
 export const PROT_WRITE = 2;
@@ -32,7 +33,18 @@ export interface AddressSpaceOptions {
   /** Address space left free above the break before the first mmap region, so that brk can grow
    *  a little after an mmap. Beyond it brk fails and glibc falls back to mmap. */
   mmapGap?: number;
+  /**
+   * The executable's PT_LOAD segments [start, end, PROT_*] and where its translator-private data
+   * begins: with them the image is mapped segment by segment with its own protections, and the
+   * runtime's areas (below MIN_GUEST_ADDR, from privateStart to privateEnd) are no guest's memory.
+   */
+  image?: { segments: [number, number, number][]; privateStart: number };
+  /** guest address of the module's page table: kept equal to the mappings (memory protection) */
+  pageTable?: number;
 }
+
+/** mappings of the runtime's own data: never accessible to guest code, never changed by it */
+export const RUNTIME_AREA = '[elf2wasm]';
 
 export const pageUp = (n: number): number => Math.ceil(n / PAGE_SIZE) * PAGE_SIZE;
 const wasmPageUp = (n: number): number => Math.ceil(n / WASM_PAGE) * WASM_PAGE;
@@ -52,6 +64,7 @@ export class AddressSpace {
   /** Memory at or above this address has never been handed out, so it is still zero from
    *  memory.grow and needs no clearing (clearing would also commit host pages needlessly). */
   private cleanAbove: number;
+  private readonly pages?: PageTable;
 
   constructor(memory: WebAssembly.Memory, privateEnd: number, opts: AddressSpaceOptions = {}) {
     this.memory = memory;
@@ -63,10 +76,44 @@ export class AddressSpace {
     this.stackTop = this.stackLow + stackSize;
     this.brkStart = this.stackTop;
     this.brkCur = this.brkStart;
-    this.maps.push({ start: 0, end: this.privateEnd, prot: 7, flags: MAP_PRIVATE, name: '[image]' });
+    if (opts.image) {
+      this.maps.push({ start: 0, end: MIN_GUEST_ADDR, prot: 0, flags: MAP_PRIVATE, name: RUNTIME_AREA });
+      // page-rounded as the kernel maps them; a page two segments share goes to the later one
+      for (const [start, end, prot] of opts.image.segments) {
+        const s = Math.floor(start / PAGE_SIZE) * PAGE_SIZE;
+        this.remove(s, pageUp(end));
+        this.insert({ start: s, end: pageUp(end), prot, flags: MAP_PRIVATE, name: '[image]' });
+      }
+      if (this.privateEnd > opts.image.privateStart) this.insert({ start: opts.image.privateStart, end: this.privateEnd, prot: 0, flags: MAP_PRIVATE, name: RUNTIME_AREA });
+    } else {
+      this.maps.push({ start: 0, end: this.privateEnd, prot: 7, flags: MAP_PRIVATE, name: '[image]' });
+    }
+    // the guard under the stack: mapped without access, as qemu-user maps it (faults there are SEGV_ACCERR)
+    if (opts.image) this.maps.push({ start: this.privateEnd, end: this.stackLow, prot: 0, flags: MAP_PRIVATE | MAP_ANONYMOUS, name: '' });
     this.maps.push({ start: this.stackLow, end: this.stackTop, prot: 3, flags: MAP_PRIVATE | MAP_ANONYMOUS, name: '[stack]' });
     if (!this.ensure(this.stackTop)) throw new RangeError('cannot grow memory for the guest stack');
     this.cleanAbove = this.stackTop;
+    if (opts.pageTable) {
+      this.pages = new PageTable(memory, opts.pageTable);
+      this.sync(0, this.stackTop);
+    }
+  }
+
+  /** rewrites the page table for [start, end) from the mappings and the heap */
+  private sync(start: number, end: number): void {
+    const pt = this.pages;
+    if (!pt) return;
+    start = Math.floor(start / PAGE_SIZE) * PAGE_SIZE;
+    end = Math.min(pageUp(end), ADDR_LIMIT);
+    pt.set(start, end, 0);
+    for (const m of this.maps) if (m.end > start && m.start < end) pt.set(Math.max(m.start, start), Math.min(m.end, end), pageBits(m.prot));
+    const heapEnd = this.heapEnd();
+    if (heapEnd > start && this.brkStart < end) pt.set(Math.max(this.brkStart, start), Math.min(heapEnd, end), pageBits(PROT_READ | PROT_WRITE));
+  }
+
+  /** whether [start, end) touches the runtime's own data (guest mapping calls must leave it alone) */
+  private runtimeArea(start: number, end: number): boolean {
+    return start < MIN_GUEST_ADDR || this.maps.some((m) => m.name === RUNTIME_AREA && m.start < end && m.end > start);
   }
 
   get brk(): number {
@@ -123,6 +170,7 @@ export class AddressSpace {
       this.clear(oldTop, newTop);
     }
     this.brkCur = addr;
+    this.sync(Math.min(oldTop, newTop), Math.max(oldTop, newTop));
     return addr;
   }
 
@@ -173,8 +221,15 @@ export class AddressSpace {
   /** The first mapping of [start, end) if the range is entirely mapped (possibly by several). */
   /** the protection of the page holding `addr` (PROT_*), undefined where nothing is mapped */
   protectionAt(addr: number): number | undefined {
-    for (const m of this.maps) if (addr >= m.start && addr < m.end) return m.prot;
+    for (const m of this.maps) if (addr >= m.start && addr < m.end) return m.name === RUNTIME_AREA ? undefined : m.prot;
+    if (addr >= this.brkStart && addr < this.heapEnd()) return PROT_READ | PROT_WRITE;
     return undefined;
+  }
+
+  /** whether the guest may write all of [start, end) */
+  writable(start: number, end: number): boolean {
+    for (let a = Math.floor(start / PAGE_SIZE) * PAGE_SIZE; a < end; a += PAGE_SIZE) if (!((this.protectionAt(a) ?? 0) & PROT_WRITE)) return false;
+    return true;
   }
 
   private mappedAt(start: number, end: number): Vma | undefined {
@@ -200,7 +255,7 @@ export class AddressSpace {
       if (addr % PAGE_SIZE !== 0) fail(E.EINVAL);
       // Like Linux's mmap_min_addr; here the low 64 KiB also holds the CPU state and scratch.
       if (addr < MIN_GUEST_ADDR) fail(E.EPERM);
-      if (addr + len > ADDR_LIMIT) fail(E.ENOMEM);
+      if (addr + len > ADDR_LIMIT || this.runtimeArea(addr, addr + len)) fail(E.ENOMEM);
       if (flags & MAP_FIXED_NOREPLACE && !(flags & MAP_FIXED) && !this.isFree(addr, addr + len)) fail(E.EEXIST);
       start = addr;
       this.remove(start, start + len);
@@ -213,21 +268,23 @@ export class AddressSpace {
     if (!this.ensure(start + len)) fail(E.ENOMEM);
     this.insert({ start, end: start + len, prot, flags, name });
     this.clear(start, start + len);
+    this.sync(start, start + len);
     return start;
   }
 
   munmap(addr: number, length: number): void {
     if (addr % PAGE_SIZE !== 0 || length <= 0) fail(E.EINVAL);
     const end = addr + pageUp(length);
-    if (end > ADDR_LIMIT) fail(E.EINVAL);
+    if (end > ADDR_LIMIT || this.runtimeArea(addr, end)) fail(E.EINVAL);
     this.remove(addr, end);
+    this.sync(addr, end);
   }
 
   /** mprotect(2): protections are only recorded (Wasm memory cannot be protected). */
   mprotect(addr: number, length: number, prot: number): void {
     if (addr % PAGE_SIZE !== 0) fail(E.EINVAL);
     const end = addr + pageUp(length);
-    if (end > this.size) fail(E.ENOMEM);
+    if (end > this.size || this.runtimeArea(addr, end)) fail(E.ENOMEM);
     this.onChange?.(addr, end);
     for (let i = 0; i < this.maps.length; i++) {
       const m = this.maps[i]!;
@@ -239,9 +296,18 @@ export class AddressSpace {
       this.maps.splice(i, 1, ...parts);
       i += parts.length - 1;
     }
+    this.sync(addr, end);
   }
 
   mremap(oldAddr: number, oldLength: number, newLength: number, flags: number, newAddr: number): number {
+    if (this.runtimeArea(oldAddr, oldAddr + pageUp(oldLength)) || (flags & MREMAP_FIXED && this.runtimeArea(newAddr, newAddr + pageUp(newLength)))) fail(E.EINVAL);
+    const at = this.remap(oldAddr, oldLength, newLength, flags, newAddr);
+    this.sync(oldAddr, oldAddr + pageUp(oldLength));
+    this.sync(at, at + pageUp(newLength));
+    return at;
+  }
+
+  private remap(oldAddr: number, oldLength: number, newLength: number, flags: number, newAddr: number): number {
     if (oldAddr % PAGE_SIZE !== 0 || newLength <= 0 || flags & ~7) fail(E.EINVAL);
     if (flags & MREMAP_FIXED && !(flags & MREMAP_MAYMOVE)) fail(E.EINVAL);
     const oldLen = pageUp(oldLength);

@@ -42,6 +42,7 @@ export function linuxImports(target: { guest?: Guest }): WebAssembly.Imports {
       // runInstance sets guest.code before the guest runs
       miss: (pc: bigint): void => (target.guest ?? noGuest()).code!.miss(pc),
       icache: (addr: bigint): void => (target.guest ?? noGuest()).code?.icache(addr),
+      fault: (addr: bigint, pc: bigint): void => (target.guest ?? noGuest()).fault(addr, pc),
     },
   };
 }
@@ -81,12 +82,14 @@ export async function runInstance(instance: WebAssembly.Instance, meta: Translat
   target.guest = guest;
   const code = new RuntimeCode(instance, imports, meta, guest.vm, { enabled: opts.runtimeLift ?? true, trace: opts.trace, loadLifter: opts.loadLifter });
   guest.code = code;
+  code.badJump = (pc) => guest.badJump(pc);
   guest.reentry = {
     run: () => {
       code.nested++;
       try { (run as () => void)(); } finally { code.nested--; }
     },
     depth: instance.exports.depth instanceof WebAssembly.Global ? instance.exports.depth : undefined,
+    writable: (start, end) => guest.vm.writable(start, end),
   };
   try {
     guest.start();

@@ -5,8 +5,8 @@
 // (to a return address no code lives at, or through sa_restorer's rt_sigreturn) the context is
 // restored and the syscall result handed back.
 import { STATE, STATE_BASE } from './layout.ts';
-import { GuestTrap } from './errors.ts';
-import { SA_RESTORER, SA_SIGINFO, type SignalState } from './signals.ts';
+import { GuestFault, GuestTrap } from './errors.ts';
+import { SA_ONSTACK, SA_RESTORER, SA_SIGINFO, type SignalState } from './signals.ts';
 import { TrapKind } from '../meta.ts';
 
 /** where a handler "returns" when it has no sa_restorer: never translated code */
@@ -24,50 +24,92 @@ export interface Reentry {
   run(): void;
   /** the module's call-depth counter, saved around the nested run */
   depth?: WebAssembly.Global;
+  /** whether the guest may write [start, end): a frame that does not fit kills the process (SIGSEGV) */
+  writable?: (start: number, end: number) => boolean;
 }
 
 export function runPendingHandlers(memory: WebAssembly.Memory, signals: SignalState, reentry: Reentry,
   info: { pid: number; uid: number }, result: bigint, pc: bigint): void {
   while (signals.toRun.length) {
     const { sig, code } = signals.toRun.shift()!;
-    const act = signals.action(sig);
-    const saved = new Uint8Array(memory.buffer, STATE_BASE, STATE.end - STATE_BASE).slice();
-    const savedDv = new DataView(saved.buffer);
-    savedDv.setBigUint64(0, BigInt.asUintN(64, result), true); // x0 as the syscall returns it
-    savedDv.setBigUint64(STATE.pc - STATE_BASE, pc + 4n, true);
-    const mask = signals.enterHandler(sig);
-
-    const dv = new DataView(memory.buffer);
-    const sp = dv.getBigUint64(STATE.sp, true);
-    const uc = (sp - BigInt(UCONTEXT_SIZE)) & ~15n;
-    const si = (uc - BigInt(SIGINFO_SIZE)) & ~15n;
-    new Uint8Array(memory.buffer).fill(0, Number(si), Number(sp));
-    dv.setInt32(Number(si), sig, true);
-    dv.setInt32(Number(si) + 8, code, true);
-    dv.setInt32(Number(si) + 16, info.pid, true);
-    dv.setInt32(Number(si) + 20, info.uid, true);
-    const mc = Number(uc) + UC_MCONTEXT;
-    for (let r = 0; r < 31; r++) dv.setBigUint64(mc + 8 + 8 * r, savedDv.getBigUint64(8 * r, true), true);
-    dv.setBigUint64(mc + 8 + 8 * 31, sp, true);
-    dv.setBigUint64(mc + 8 + 8 * 32, pc + 4n, true);
-
-    dv.setBigUint64(STATE.x(0), BigInt(sig), true);
-    dv.setBigUint64(STATE.x(1), act.flags & SA_SIGINFO ? si : 0n, true);
-    dv.setBigUint64(STATE.x(2), act.flags & SA_SIGINFO ? uc : 0n, true);
-    dv.setBigUint64(STATE.x(30), act.flags & SA_RESTORER && act.restorer ? act.restorer : SIGRETURN_ADDR, true);
-    dv.setBigUint64(STATE.sp, si, true);
-    dv.setBigUint64(STATE.pc, act.handler, true);
-
-    const depth = reentry.depth?.value as number | undefined;
-    try {
-      reentry.run();
-    } catch (e) {
-      const returned = e instanceof SignalReturn
-        || (e instanceof GuestTrap && e.kind === TrapKind.UnknownTarget && BigInt(e.pc) === SIGRETURN_ADDR);
-      if (!returned) throw e;
-    }
-    if (reentry.depth && depth !== undefined) reentry.depth.value = depth;
-    new Uint8Array(memory.buffer).set(saved, STATE_BASE);
-    signals.leaveHandler(mask);
+    runHandler(memory, signals, reentry, sig, { code, pid: info.pid, uid: info.uid }, { pc: pc + 4n, x0: result });
   }
+}
+
+/**
+ * A synchronous fault (SIGSEGV, SIGBUS) at `pc`, with the state block holding the registers
+ * before the faulting instruction: runs the guest's handler, then takes the context back from
+ * the frame's ucontext as rt_sigreturn does, so a handler that fixed the mapping retries the
+ * instruction and one that changed uc_mcontext.pc goes on there. The caller has checked that a
+ * handler is installed and the signal not blocked.
+ */
+export function runFaultHandler(memory: WebAssembly.Memory, signals: SignalState, reentry: Reentry,
+  sig: number, code: number, addr: bigint, pc: bigint): void {
+  const frame = runHandler(memory, signals, reentry, sig, { code, addr }, { pc });
+  const dv = new DataView(memory.buffer), mc = frame + UC_MCONTEXT;
+  for (let r = 0; r < 31; r++) dv.setBigUint64(STATE.x(r), dv.getBigUint64(mc + 8 + 8 * r, true), true);
+  dv.setBigUint64(STATE.sp, dv.getBigUint64(mc + 8 + 8 * 31, true), true);
+  dv.setBigUint64(STATE.pc, dv.getBigUint64(mc + 8 + 8 * 32, true), true);
+}
+
+/** what the handler's siginfo says: si_code, and the sender (kill) or the faulting address */
+interface SigInfo { code: number; pid?: number; uid?: number; addr?: bigint }
+
+/**
+ * Runs the handler of `sig` in a nested run() on a Linux-like frame, the state block holding the
+ * interrupted context (`at.pc` where it resumes, `at.x0` a syscall result), and restores the
+ * state block when the handler returns. Returns the frame's ucontext address (still in memory).
+ */
+function runHandler(memory: WebAssembly.Memory, signals: SignalState, reentry: Reentry, sig: number, si: SigInfo, at: { pc: bigint; x0?: bigint }): number {
+  const act = signals.action(sig);
+  const saved = new Uint8Array(memory.buffer, STATE_BASE, STATE.end - STATE_BASE).slice();
+  const savedDv = new DataView(saved.buffer);
+  if (at.x0 !== undefined) savedDv.setBigUint64(0, BigInt.asUintN(64, at.x0), true);
+  savedDv.setBigUint64(STATE.pc - STATE_BASE, at.pc, true);
+  const mask = signals.enterHandler(sig);
+
+  const dv = new DataView(memory.buffer);
+  const sp = dv.getBigUint64(STATE.sp, true);
+  // SA_ONSTACK: the frame goes on the alternate stack unless the guest already runs on it
+  const alt = signals.altstack;
+  const onAlt = alt.flags === 0 && sp > alt.sp && sp <= alt.sp + alt.size;
+  const top = act.flags & SA_ONSTACK && alt.flags === 0 && !onAlt ? alt.sp + alt.size : sp;
+  const uc = (top - BigInt(UCONTEXT_SIZE)) & ~15n;
+  const info = (uc - BigInt(SIGINFO_SIZE)) & ~15n;
+  if (top > 2n ** 32n || info < 0n || (reentry.writable && !reentry.writable(Number(info), Number(top)))) {
+    throw new GuestFault(`cannot deliver signal ${sig}: no writable stack for its frame at 0x${top.toString(16)}`);
+  }
+  new Uint8Array(memory.buffer).fill(0, Number(info), Number(top));
+  dv.setInt32(Number(info), sig, true);
+  dv.setInt32(Number(info) + 8, si.code, true);
+  if (si.addr !== undefined) dv.setBigUint64(Number(info) + 16, si.addr, true);
+  else {
+    dv.setInt32(Number(info) + 16, si.pid ?? 0, true);
+    dv.setInt32(Number(info) + 20, si.uid ?? 0, true);
+  }
+  const mc = Number(uc) + UC_MCONTEXT;
+  dv.setBigUint64(mc, si.addr ?? 0n, true); // fault_address
+  for (let r = 0; r < 31; r++) dv.setBigUint64(mc + 8 + 8 * r, savedDv.getBigUint64(8 * r, true), true);
+  dv.setBigUint64(mc + 8 + 8 * 31, sp, true);
+  dv.setBigUint64(mc + 8 + 8 * 32, at.pc, true);
+
+  dv.setBigUint64(STATE.x(0), BigInt(sig), true);
+  dv.setBigUint64(STATE.x(1), act.flags & SA_SIGINFO ? info : 0n, true);
+  dv.setBigUint64(STATE.x(2), act.flags & SA_SIGINFO ? uc : 0n, true);
+  dv.setBigUint64(STATE.x(30), act.flags & SA_RESTORER && act.restorer ? act.restorer : SIGRETURN_ADDR, true);
+  dv.setBigUint64(STATE.sp, info, true);
+  dv.setBigUint64(STATE.pc, act.handler, true);
+
+  const depth = reentry.depth?.value as number | undefined;
+  try {
+    reentry.run();
+  } catch (e) {
+    const returned = e instanceof SignalReturn
+      || (e instanceof GuestTrap && e.kind === TrapKind.UnknownTarget && BigInt(e.pc) === SIGRETURN_ADDR);
+    if (!returned) throw e;
+  }
+  if (reentry.depth && depth !== undefined) reentry.depth.value = depth;
+  new Uint8Array(memory.buffer).set(saved, STATE_BASE);
+  signals.leaveHandler(mask);
+  return Number(uc);
 }

@@ -11,6 +11,7 @@ export const SIGSTOP = 19;
 export const SI_USER = 0;
 export const SI_TKILL = -6;
 export const SA_SIGINFO = 4n;
+export const SA_ONSTACK = 0x08000000n;
 export const SA_RESTORER = 0x04000000n;
 export const SA_NODEFER = 0x40000000n;
 export const SA_RESETHAND = 0x80000000n;
@@ -51,6 +52,19 @@ export class SignalState {
 
   get mask(): bigint {
     return this.maskBits;
+  }
+
+  blocked(sig: number): boolean {
+    return (this.maskBits & bit(sig)) !== 0n;
+  }
+
+  /**
+   * Whether a synchronous fault signal (SIGSEGV, SIGBUS from the instruction just executed) goes
+   * to a handler; if not, Linux kills the process even when the signal is ignored or blocked.
+   */
+  catches(sig: number): boolean {
+    const h = this.action(sig).handler;
+    return h !== SIG_DFL && h !== SIG_IGN && !this.blocked(sig);
   }
 
   /** Replaces the blocked set; newly unblocked pending signals are delivered (may throw). */

@@ -2,6 +2,7 @@
 import type binaryen from 'binaryen';
 import type { GuestFunction } from '../lift/discover.ts';
 import { helperId, type Arch } from '../lift/types.ts';
+import type { ProtectMode } from '../translate-options.ts';
 
 export interface ExtensionLink {
   /** function table index of the module's first function */
@@ -14,6 +15,9 @@ export interface ExtensionLink {
   external: boolean;
 }
 
+/** memory protection of a module: the mode, and the page table's guest address for 'full' (abi.ts) */
+export interface Protection { mode: ProtectMode; pageTable: number }
+
 export class ModuleContext {
   /** nested guest calls kept on the Wasm stack before unwinding to the dispatcher */
   readonly callDepthLimit: number;
@@ -23,8 +27,9 @@ export class ModuleContext {
   private readonly transitiveWrites = new Map<number, Set<number> | undefined>();
 
   /** `fns` in function-table order */
+  /** `protect`: how guest loads and stores are checked (function.ts addr) */
   constructor(readonly m: binaryen.Module, readonly fns: GuestFunction[], readonly arch: Arch, callDepthLimit: number,
-    link: ExtensionLink = { tableIndex: 0, external: false }) {
+    link: ExtensionLink = { tableIndex: 0, external: false }, readonly protect: Protection = { mode: 'none', pageTable: 0 }) {
     this.callDepthLimit = callDepthLimit;
     this.link = link;
     fns.forEach((fn, i) => { this.names.set(fn.entry, wasmName(fn)); this.indices.set(fn.entry, link.tableIndex + i); });

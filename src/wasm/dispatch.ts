@@ -44,8 +44,9 @@ export function addLookup(m: binaryen.Module, base: number, bits: number, alignL
     m.loop('probe', m.block(null, [
       m.local.set(2, m.i32.add(m.global.get(EXPORT.dispatchBase, I32), m.i32.mul(i(), m.i32.const(DISPATCH_SLOT)))),
       m.local.set(3, m.i32.load(0, 4, a())),
-      m.if(m.i32.eq(k(), pc()), m.return(a())),
+      // empty first: an empty slot's PC field is 0, which must not match a jump to address 0
       m.if(m.i32.eqz(k()), m.return(m.i32.const(0))),
+      m.if(m.i32.eq(k(), pc()), m.return(a())),
       m.local.set(1, m.i32.and(m.i32.add(i(), m.i32.const(1)), mask())),
       m.br('probe'),
     ])),

@@ -10,8 +10,15 @@ import binaryen from 'binaryen';
 import type { Block, GuestFunction } from '../lift/discover.ts';
 import type { Arch, Builder, Expr, Insn } from '../lift/types.ts';
 import { TrapKind } from '../meta.ts';
+import { IMPORT, PAGE_READ, PAGE_SHIFT, PAGE_WRITE } from '../abi.ts';
 import { STATE } from '../runtime/layout.ts';
 import type { ModuleContext } from './context.ts';
+
+const FAULT_LABEL = 'fault';
+/** the guest's address range under protect 'bounds' (MIN_GUEST_ADDR up, the top 64 KiB left out for offsets) */
+const BOUNDS_LO = 0x10000, BOUNDS_HI = 2 ** 32 - 0x10000;
+/** binaryen.js has Block.setChildAt but its typings do not */
+const setChildAt = (binaryen as unknown as { Block: { setChildAt(block: Expr, index: number, child: Expr): void } }).Block.setChildAt;
 
 type Item = Expr | (() => Expr);
 
@@ -70,6 +77,7 @@ export class FunctionEmitter implements Builder {
   }
   set(reg: number, value: Expr): void {
     this.writes.add(reg);
+    this.checkedBases.delete(reg);
     if (this.isFlag(reg)) this.blockFlags.kill.add(reg);
     this.items.push(this.m.local.set(this.regIndex(reg), value));
   }
@@ -87,7 +95,45 @@ export class FunctionEmitter implements Builder {
     if (used === pool.length) pool.push(this.newLocal(type));
     return pool[used]!;
   }
-  addr(a: Expr): Expr { return this.m.i32.wrap(a); }
+  /**
+   * The Wasm address of a guest access, checked as the module's memory protection says (see
+   * TranslateOptions.protect). A refused access branches to the function's fault block with the
+   * address and this PC (see faultBlock).
+   * - 'full': the page table says whether the page may be read (written); an address of 2^32 or
+   *   more always faults. Only the first byte's page is checked: an access straddling into a
+   *   protected page is not caught.
+   * - 'bounds': the address must lie in [MIN_GUEST_ADDR, 2^32 - MIN_GUEST_ADDR): the null page,
+   *   the runtime's low area and 64-bit addresses fault. A base register checked by an earlier
+   *   instruction of the same block is not checked again while it keeps its value: its small
+   *   offsets (< 4 KiB either way) cannot leave the guest's range by more than they reach.
+   */
+  addr(a: Expr, write = false): Expr {
+    const m = this.m, protect = this.ctx.protect;
+    if (protect.mode === 'none') return m.i32.wrap(a);
+    const base = protect.mode === 'bounds' ? this.baseRegister(a) : undefined;
+    if (base !== undefined) {
+      const at = this.checkedBases.get(base);
+      if (at !== undefined && at !== this.pc) return m.i32.wrap(a);
+      this.checkedBases.set(base, this.pc);
+    }
+    const f = this.faultLocals();
+    const full = () => m.local.get(f.addr, binaryen.i64);
+    const toFault = () => this.toFault(m.local.set(f.pc, this.i64(this.pc)));
+    if (protect.mode === 'bounds') {
+      const outside = m.i64.ge_u(m.i64.sub(full(), this.i64(BOUNDS_LO)), this.i64(BOUNDS_HI - BOUNDS_LO));
+      return m.block(null, [m.local.set(f.addr, a), m.if(outside, toFault()), m.i32.wrap(full())], binaryen.i32);
+    }
+    const low = () => m.local.get(f.low, binaryen.i32);
+    const page = m.i32.load8_u(protect.pageTable, 1, m.i32.shr_u(low(), m.i32.const(PAGE_SHIFT)));
+    const denied = m.i32.eqz(m.i32.and(page, m.i32.const(write ? PAGE_WRITE : PAGE_READ)));
+    const beyond = m.i64.ne(m.i64.shr_u(full(), this.i64(32)), this.i64(0));
+    return m.block(null, [
+      m.local.set(f.addr, a),
+      m.local.set(f.low, m.i32.wrap(full())),
+      m.if(m.i32.or(beyond, denied), toFault()),
+      low(),
+    ], binaryen.i32);
+  }
   trap(kind: number, info: number | bigint): void {
     this.items.push(this.m.call('trap', [this.m.i32.const(kind), this.i64(this.pc), this.i64(info)], binaryen.none));
     this.items.push(this.m.unreachable());
@@ -101,6 +147,64 @@ export class FunctionEmitter implements Builder {
   }
   helper(name: string): string { return this.ctx.helper(name); }
   invalidateCode(addr: Expr): void { this.items.push(this.m.call('icache', [addr], binaryen.none)); }
+
+  /** registers checked as access bases in this block, with the PC of the instruction that checked them */
+  private readonly checkedBases = new Map<number, number>();
+
+  /** the guest register `a` reads, if `a` is that register or it plus a constant below 4 KiB */
+  private baseRegister(a: Expr): number | undefined {
+    type Info = { id: number; index?: number; op?: number; left?: Expr; right?: Expr; value?: number | { low: number; high: number } };
+    let info = binaryen.getExpressionInfo(a) as Info;
+    if (info.id === binaryen.BinaryId && info.op === binaryen.AddInt64) {
+      const c = binaryen.getExpressionInfo(info.right!) as Info;
+      if (c.id !== binaryen.ConstId || typeof c.value !== 'object') return undefined;
+      const { low, high } = c.value;
+      if (!((high === 0 && low >>> 0 < 4096) || (high === -1 && low >> 0 > -4096))) return undefined;
+      info = binaryen.getExpressionInfo(info.left!) as Info;
+    }
+    if (info.id !== binaryen.LocalGetId) return undefined;
+    for (const [reg, local] of this.regLocal) if (local === info.index) return reg;
+    return undefined;
+  }
+
+  private faults?: { addr: number; low: number; pc: number };
+  /** blocks whose child 1 becomes `br $fault` once the body is rendered (see toFault) */
+  private readonly faultExits: Expr[] = [];
+
+  /**
+   * `setPc` then a branch to the fault block. The Relooper compares block contents and cannot
+   * follow a branch to a label outside them, so the branch is a placeholder until rendering.
+   */
+  private toFault(setPc: Expr): Expr {
+    const blk = this.m.block(null, [setPc, this.m.unreachable()]);
+    this.faultExits.push(blk);
+    return blk;
+  }
+  /** locals of the access check: the address, its low 32 bits, the faulting PC */
+  private faultLocals() {
+    return this.faults ??= { addr: this.newLocal(binaryen.i64), low: this.newLocal(binaryen.i32), pc: this.newLocal(binaryen.i64) };
+  }
+
+  /**
+   * Where refused accesses go: the registers as they were before the faulting instruction (its
+   * check comes before any of its effects) are stored with PC, and the runtime delivers the
+   * signal. NZCV is not stored: compiled code keeps it in locals only (see homed), and keeping
+   * every flag computation alive for the fault path would slow every access down; a handler that
+   * returns to retry sees NZCV as of the function's last boundary. If a handler returns (or the runtime otherwise resumes), STATE.pc says where: this
+   * function returns, its callers see an unexpected PC and return too, and the dispatcher goes on
+   * there (mid-function PCs are lifted at run time).
+   */
+  private faultBlock(body: Expr): Expr {
+    const m = this.m, f = this.faults;
+    if (!f) return body;
+    for (const blk of this.faultExits) setChildAt(blk, 1, m.br(FAULT_LABEL));
+    return m.block(null, [
+      m.block(FAULT_LABEL, [body, m.return()]),
+      this.flush(),
+      m.i64.store(0, 8, m.i32.const(STATE.pc), m.local.get(f.pc, binaryen.i64)),
+      m.call(IMPORT.fault, [m.local.get(f.addr, binaryen.i64), m.local.get(f.pc, binaryen.i64)], binaryen.none),
+    ]);
+  }
 
   private newLocal(type: binaryen.Type): number {
     this.localTypes.push(type);
@@ -159,6 +263,7 @@ export class FunctionEmitter implements Builder {
     this.items = [];
     this.scratch.clear();
     this.tempsUsed.clear();
+    this.checkedBases.clear();
     this.blockFlags = { gen: new Set(), kill: new Set() };
     this.flagUse.set(blk.start, this.blockFlags);
     const last = blk.insns[blk.insns.length - 1]!;
@@ -387,7 +492,7 @@ export class FunctionEmitter implements Builder {
       this.entrySwitch(rl, head, rb, rb.get(entries[0]!)!, true);
     }
     const label = this.newLocal(binaryen.i32);
-    const body = rl.renderAndDispose(head, label);
+    const body = this.faultBlock(rl.renderAndDispose(head, label));
     m.addFunction(name, binaryen.i32, binaryen.none, this.localTypes, body);
   }
 

@@ -3,20 +3,26 @@
 // (code lifted at run time) imports all of those from the running program and appends its
 // functions to the program's table. The contract between them and the runtime is src/abi.ts.
 import binaryen from 'binaryen';
-import { EXPORT, extensionExport, IMPORT, LINUX, PROGRAM } from '../abi.ts';
+import { EXPORT, extensionExport, IMPORT, LINUX, PAGE_TABLE_SIZE, PROGRAM } from '../abi.ts';
 import type { ElfImage } from '../elf/parse.ts';
 import type { GuestFunction, Program } from '../lift/discover.ts';
 import type { Arch } from '../lift/types.ts';
 import { PAGE_SIZE, WASM_PAGE } from '../runtime/layout.ts';
 import { HINT_DEFAULT, HINT_OPTIMIZED, insertCompilationHints } from './custom-section.ts';
-import { ModuleContext } from './context.ts';
+import { ModuleContext, type Protection } from './context.ts';
+import type { ProtectMode } from '../translate-options.ts';
 import { addDispatch, addLookup, addRun, dispatchTable } from './dispatch.ts';
 import { FunctionEmitter } from './function.ts';
 
 const I32 = binaryen.i32, I64 = binaryen.i64, F64 = binaryen.f64, F32 = binaryen.f32, NONE = binaryen.none;
 
-export interface EmitOptions { optimize: number; callDepthLimit: number }
-export interface Emitted { wasm: Uint8Array; privateEnd: number }
+export interface EmitOptions {
+  optimize: number;
+  callDepthLimit: number;
+  protect: ProtectMode;
+}
+/** `pageTable`: the page table's guest address, 0 when the module does not check accesses */
+export interface Emitted { wasm: Uint8Array; privateEnd: number; pageTable: number }
 
 function newModule(): binaryen.Module {
   const m = new binaryen.Module();
@@ -25,6 +31,7 @@ function newModule(): binaryen.Module {
   m.addFunctionImport(IMPORT.syscall, LINUX, IMPORT.syscall, binaryen.createType([I64, I64, I64, I64, I64, I64, I64, I64]), I64);
   m.addFunctionImport(IMPORT.trap, LINUX, IMPORT.trap, binaryen.createType([I32, I64, I64]), NONE);
   m.addFunctionImport(IMPORT.icache, LINUX, IMPORT.icache, I64, NONE);
+  m.addFunctionImport(IMPORT.fault, LINUX, IMPORT.fault, binaryen.createType([I64, I64]), NONE);
   // the engine's fused multiply-add when it has one (see runtime/fma.ts); hwfma says whether to use it
   m.addFunctionImport(IMPORT.fma64, LINUX, IMPORT.fma64, binaryen.createType([F64, F64, F64]), F64);
   m.addFunctionImport(IMPORT.fma32, LINUX, IMPORT.fma32, binaryen.createType([F32, F32, F32]), F32);
@@ -67,7 +74,10 @@ export function emitModule(image: ElfImage, program: Program, arch: Arch, opts: 
     const fns = [...program.functions.values()].sort((a, b) => a.entry - b.entry);
     const tableBase = alignUp(image.imageEnd, PAGE_SIZE);
     const { table, bits } = dispatchTable(fns, arch.insnAlignLog2);
-    const privateEnd = alignUp(tableBase + table.length, WASM_PAGE);
+    // the page table (zero: no access until the runtime fills it) follows the dispatch table
+    const full = opts.protect === 'full';
+    const pageTable = full ? alignUp(tableBase + table.length, PAGE_SIZE) : 0;
+    const privateEnd = alignUp(full ? pageTable + PAGE_TABLE_SIZE : tableBase + table.length, WASM_PAGE);
     // memory first: binaryen validates loads and stores against it as functions are added
     const segments: binaryen.MemorySegment[] = image.segments
       .filter((s) => s.filesz > 0)
@@ -75,7 +85,7 @@ export function emitModule(image: ElfImage, program: Program, arch: Arch, opts: 
     segments.push({ offset: m.i32.const(tableBase), data: table, passive: false });
     m.setMemory(privateEnd / WASM_PAGE, 65536, EXPORT.memory, segments);
 
-    const ctx = new ModuleContext(m, fns, arch, opts.callDepthLimit);
+    const ctx = new ModuleContext(m, fns, arch, opts.callDepthLimit, undefined, { mode: opts.protect, pageTable });
     const { names, emitters } = emitFunctions(ctx, fns, arch);
     // growable: code lifted at run time appends its functions
     m.addTable(EXPORT.table, fns.length, TABLE_MAX);
@@ -93,7 +103,7 @@ export function emitModule(image: ElfImage, program: Program, arch: Arch, opts: 
       const info = binaryen.getFunctionInfo(m.getFunctionByIndex(i));
       if (!info.module) hints.push(baseline.has(info.name) ? HINT_DEFAULT : HINT_OPTIMIZED);
     }
-    return { wasm: insertCompilationHints(m.emitBinary(), new Uint8Array(hints)), privateEnd };
+    return { wasm: insertCompilationHints(m.emitBinary(), new Uint8Array(hints)), privateEnd, pageTable };
   } finally {
     m.dispose();
   }
@@ -104,7 +114,7 @@ export function emitModule(image: ElfImage, program: Program, arch: Arch, opts: 
  * from index `tableIndex` on, exported as f0, f1, … Anything they reach outside themselves goes
  * through the program's dispatcher.
  */
-export function emitExtension(fns: GuestFunction[], arch: Arch, opts: EmitOptions & { tableIndex: number }): Uint8Array {
+export function emitExtension(fns: GuestFunction[], arch: Arch, opts: Omit<EmitOptions, 'protect'> & { tableIndex: number; protect: Protection }): Uint8Array {
   const m = newModule();
   try {
     m.addMemoryImport('0', PROGRAM, EXPORT.memory);
@@ -112,7 +122,7 @@ export function emitExtension(fns: GuestFunction[], arch: Arch, opts: EmitOption
     m.addGlobalImport(EXPORT.depth, PROGRAM, EXPORT.depth, I32, true);
     m.addFunctionImport(EXPORT.lookup, PROGRAM, EXPORT.lookup, I32, I32);
     m.addFunctionImport(EXPORT.dispatch, PROGRAM, EXPORT.dispatch, NONE, NONE);
-    const ctx = new ModuleContext(m, fns, arch, opts.callDepthLimit, { tableIndex: opts.tableIndex, external: true });
+    const ctx = new ModuleContext(m, fns, arch, opts.callDepthLimit, { tableIndex: opts.tableIndex, external: true }, opts.protect);
     const { names } = emitFunctions(ctx, fns, arch);
     names.forEach((n, k) => m.addFunctionExport(n, extensionExport(k)));
     finishModule(m, opts.optimize);

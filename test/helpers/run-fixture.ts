@@ -8,6 +8,7 @@ import { dirname, join, resolve } from 'node:path';
 import { configureV8 } from '../../src/node/engine.ts';
 import type { TranslationMeta } from '../../src/meta.ts';
 import { translate } from '../../src/translate.ts';
+import type { ProtectMode, TranslateOptions } from '../../src/translate-options.ts';
 import { runNode } from '../../src/node/run.ts';
 import { META_SECTION, readJsonSection } from '../../src/wasm/custom-section.ts';
 import { stripSymbols } from './strip-elf.mjs';
@@ -26,9 +27,9 @@ export async function loadBinary(name: string, { stripped = false, optimize }: {
   return loadElf(stripped ? stripSymbols(bytes).bytes : bytes, path, { inChild: true, optimize });
 }
 
-function translateInChild(bytes: Uint8Array, optimize?: number): Promise<Uint8Array> {
+function translateInChild(bytes: Uint8Array, options: TranslateOptions): Promise<Uint8Array> {
   return new Promise((resolvePromise, reject) => {
-    const worker = new Worker(new URL('./translate-worker.mjs', import.meta.url), { workerData: { bytes, optimize } });
+    const worker = new Worker(new URL('./translate-worker.mjs', import.meta.url), { workerData: { bytes, options } });
     let done = false;
     worker.once('message', (m: { wasm?: Uint8Array; error?: string }) => {
       done = true;
@@ -43,9 +44,10 @@ function translateInChild(bytes: Uint8Array, optimize?: number): Promise<Uint8Ar
 
 /** Translates and compiles ELF bytes; `path` is what the guest sees as its executable.
  * `inChild`: translate in a worker thread from dist/ (large binaries: keeps this test worker responsive). */
-export async function loadElf(bytes: Uint8Array, path: string, { inChild = false, optimize }: { inChild?: boolean; optimize?: number } = {}): Promise<Loaded> {
+export async function loadElf(bytes: Uint8Array, path: string, { inChild = false, optimize, protect }: { inChild?: boolean; optimize?: number; protect?: ProtectMode } = {}): Promise<Loaded> {
   // no disk cache: the translator under test changes between runs, its version string may not
-  const wasm = inChild ? await translateInChild(bytes, optimize) : translate(bytes, { optimize }).wasm;
+  const options: TranslateOptions = { optimize, protect };
+  const wasm = inChild ? await translateInChild(bytes, options) : translate(bytes, options).wasm;
   configureV8();
   const module = await WebAssembly.compile(wasm as Uint8Array<ArrayBuffer>);
   return { module, meta: readJsonSection<TranslationMeta>(module, META_SECTION)!, path };

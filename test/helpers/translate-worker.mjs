@@ -6,7 +6,7 @@ import { parentPort, workerData } from 'node:worker_threads';
 
 const { translate } = await import(new URL('../../dist/index.js', import.meta.url).href);
 try {
-  const { wasm } = translate(workerData.bytes, { optimize: workerData.optimize });
+  const { wasm } = translate(workerData.bytes, workerData.options);
   parentPort.postMessage({ wasm }, [wasm.buffer]);
 } catch (e) {
   parentPort.postMessage({ error: e instanceof Error ? `${e.message}\n${e.stack}` : String(e) });

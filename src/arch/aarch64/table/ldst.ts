@@ -20,7 +20,7 @@ export function loadInt(b: Builder, size: number, signed: boolean, a: Expr): Exp
 }
 
 export function storeInt(b: Builder, size: number, a: Expr, v: Expr): Expr {
-  const m = b.m, p = b.addr(a);
+  const m = b.m, p = b.addr(a, true);
   switch (size) {
     case 0: return m.i64.store8(0, 1, p, v);
     case 1: return m.i64.store16(0, 1, p, v);
@@ -42,7 +42,7 @@ export function loadVec(b: Builder, size: number, a: Expr): Expr {
 }
 
 export function storeVec(b: Builder, size: number, a: Expr, v: Expr): Expr {
-  const m = b.m, p = b.addr(a);
+  const m = b.m, p = b.addr(a, true);
   switch (size) {
     case 0: return m.i32.store8(0, 1, p, m.i32x4.extract_lane(v, 0));
     case 1: return m.i32.store16(0, 1, p, m.i32x4.extract_lane(v, 0));

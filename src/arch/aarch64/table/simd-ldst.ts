@@ -49,7 +49,7 @@ function multiple(f: Fields, b: Builder, post: boolean): void {
   const q = f.Q!, esize = 8 << f.size!, eb = 1 << f.size!, regBytes = q ? 16 : 8;
   const total = rpt * selem * regBytes, n = 16 / eb;
   const base = tmp(b, I64, xsp(b, f.rn!));
-  const at = (off: number) => b.addr(off ? m.i64.add(base(), i64c(b, off)) : base());
+  const at = (off: number) => b.addr(off ? m.i64.add(base(), i64c(b, off)) : base(), !f.L);
   const reg = (s: number) => b.get(VR(f.rt! + s));
   if (selem === 1) {
     for (let r = 0; r < rpt; r++) {
@@ -115,7 +115,7 @@ function single(f: Fields, b: Builder, post: boolean): void {
   const m = b.m, d = singleDesc(f)!;
   const eb = 1 << d.scale, esize = 8 * eb;
   const base = tmp(b, I64, xsp(b, f.rn!));
-  const at = (off: number) => b.addr(off ? m.i64.add(base(), i64c(b, off)) : base());
+  const at = (off: number) => b.addr(off ? m.i64.add(base(), i64c(b, off)) : base(), !f.L);
   for (let s = 0; s < d.selem; s++) {
     const t = f.rt! + s;
     if (d.replicate) writeV(b, t, loadSplat(b, esize, at(s * eb)), f.Q!);
