@@ -1,7 +1,7 @@
 // Memory protection (TranslateOptions.protect): programs that fault on a null pointer, a write
 // to .rodata or .text, an mprotect'ed or munmap'ed page, a stack overflow, a NULL call, a 4 GiB
 // alias and a misaligned jump, with and without a SIGSEGV handler that recovers (siglongjmp) or
-// fixes the mapping and retries. Built for glibc and musl from test/fixtures/src/faults/faults.c
+// fixes the mapping and retries. Built for glibc and musl from test/fixtures/faults/faults.c
 // and recorded under qemu-aarch64 when the test runs: stdout and exit status must be identical.
 import { execFileSync, spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
@@ -11,7 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ProtectMode } from '../src/translate-options.ts';
 import { loadElf, runFixture, type Loaded } from './helpers/run-fixture.ts';
 
-const SOURCE = resolve(import.meta.dirname, 'fixtures/src/faults/faults.c');
+const SOURCE = resolve(import.meta.dirname, 'fixtures/faults/faults.c');
 const LIBCS = { glibc: 'aarch64-linux-gnu-gcc', musl: 'aarch64-linux-musl-gcc' } as const;
 
 function missingTool(): string | undefined {
