@@ -72,7 +72,7 @@ export class RuntimeCode {
     if (pcValue === SIGRETURN_ADDR) throw this.unknown(pc);
     if (pcValue >= 2n ** 32n || pc % 2 ** this.meta.insnAlignLog2 || !this.executable(pc)) {
       if (this.badJump?.(pcValue)) return;
-      throw this.unknown(pc);
+      throw this.unknown(pc, 'no executable memory there');
     }
     if (!this.opts.enabled) throw this.unknown(pc);
     if (!this.lifter) {
@@ -128,8 +128,8 @@ export class RuntimeCode {
     return pc < this.meta.imageEnd ? describePc(pc, this.meta.symbols) : `0x${pc.toString(16)}`;
   }
 
-  private unknown(pc: number): GuestTrap {
-    return new GuestTrap(TrapKind.UnknownTarget, pc, BigInt(pc), this.meta.symbols);
+  private unknown(pc: number, detail?: string): GuestTrap {
+    return new GuestTrap(TrapKind.UnknownTarget, pc, BigInt(pc), this.meta.symbols, detail);
   }
 
   /** static code segments, and mappings the guest made executable */
