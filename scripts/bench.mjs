@@ -9,7 +9,10 @@ const root = resolve(import.meta.dirname, '..');
 const src = join(root, 'test/fixtures/bench');
 const out = join(root, '.cache/bench');
 mkdirSync(out, { recursive: true });
-const only = process.argv.slice(2);
+// `--protect=MODE` (bounds, full) also times each program translated with that memory protection
+const protectArg = process.argv.slice(2).find((a) => a.startsWith('--protect='));
+const protect = protectArg?.slice('--protect='.length);
+const only = process.argv.slice(2).filter((a) => a !== protectArg);
 const has = (cmd) => spawnSync('sh', ['-c', `command -v ${cmd}`]).status === 0;
 const sh = (cmd, args, opts = {}) => spawnSync(cmd, args, { encoding: 'utf8', maxBuffer: 1 << 26, ...opts });
 
@@ -45,8 +48,10 @@ for (const file of readdirSync(src).filter((f) => f.endsWith('.c')).sort()) {
   sh('rm', ['-rf', cacheDir]);
   const tr = time('node', [elf2wasm, elf, '-o', join(out, `${name}.translated.wasm`)]);
   time('node', [elf2wasm, 'run', elf]); // warm the cache
+  if (protect) time('node', [elf2wasm, 'run', `--protect=${protect}`, elf]);
   const q = time('qemu-aarch64', [elf]);
   const ours = time('node', [elf2wasm, 'run', elf]);
+  const guarded = protect ? time('node', [elf2wasm, 'run', `--protect=${protect}`, elf]) : undefined;
   const base = clangWasm && existsSync(wasm) ? time('node', [join(root, 'scripts/run-wasi.mjs'), wasm]) : undefined;
   const same = ours.stdout === q.stdout && ours.status === q.status;
   rows.push({
@@ -57,7 +62,8 @@ for (const file of readdirSync(src).filter((f) => f.endsWith('.c')).sort()) {
     'clang-wasm s': base ? (base.ms / 1000).toFixed(2) : '-',
     'qemu/elf2wasm': (q.ms / ours.ms).toFixed(2),
     'clang-wasm/elf2wasm': base ? (base.ms / ours.ms).toFixed(2) : '-',
-    output: same ? 'same as qemu' : `DIFFERS (status ${ours.status}: ${(ours.stderr || ours.stdout).trim().split('\n').pop()})`,
+    ...(guarded ? { [`protect=${protect} s`]: (guarded.ms / 1000).toFixed(2), [`protect=${protect}/elf2wasm`]: (guarded.ms / ours.ms).toFixed(2) } : {}),
+    output: same && (!guarded || (guarded.stdout === q.stdout && guarded.status === q.status)) ? 'same as qemu' : `DIFFERS (status ${ours.status}: ${(ours.stderr || ours.stdout).trim().split('\n').pop()})`,
   });
 }
 console.table(rows);
