@@ -140,7 +140,7 @@ function floatToInt(k: FPKind): Factory {
   };
 }
 
-/** the flags of FJCVTZS Wd, Dn (its result does not depend on FPCR: a flushed input gives 0, Z = 0 as well) */
+/** the flags of FJCVTZS Wd, Dn (its result does not depend on FPCR: a flushed input gives 0; Z: see table/fp.ts) */
 function fjcvtFlags(m: M, name: string): void {
   const fn = new Fn(m, [F64]), x = param(fn, 0), f = m.f64, ctl = fn.local(I32), t = fn.local(F64);
   fn.add(name, binaryen.none, [

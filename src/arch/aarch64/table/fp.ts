@@ -24,6 +24,8 @@ import {
 } from '../fp-ops.ts';
 import { fusedMulAdd } from '../fp-fma.ts';
 import { isStrict, nanOrStrict, orStrict } from '../fp-strict.ts';
+import { FZ } from '../fp-strict-core.ts';
+import { STATE } from '../../../runtime/layout.ts';
 
 /** the NaN FPProcessNaN makes of a NaN operand (or the default NaN for an invalid operation) */
 const nan1 = (b: Builder, k: FPKind, x: () => Expr) => () => callH(b, `fp_nan1_${k.sfx}`, [x()], k.t);
@@ -50,8 +52,12 @@ function source(b: Builder, ftype: number, n: number): { k: FPKind; x: () => Exp
 function toInt(b: Builder, k: FPKind, v: Expr, sf: number, unsigned: number, rd: number, x: () => Expr, rmode: number, fbits = 0): void {
   const m = b.m, w = k.bits === 64 ? 'f64' : 'f32';
   const strict = callH(b, `fps_f2i_${k.sfx}`, [x(), i32c(b, rmode), i32c(b, unsigned | (sf << 1) | (fbits << 8))], I64);
-  if (sf) setX(b, rd, orStrict(b, strict, (unsigned ? m.i64.trunc_u_sat : m.i64.trunc_s_sat)[w](v)));
-  else setW(b, rd, orStrict(b, m.i32.wrap(strict), (unsigned ? m.i32.trunc_u_sat : m.i32.trunc_s_sat)[w](v)));
+  const r = sf ? orStrict(b, strict, (unsigned ? m.i64.trunc_u_sat : m.i64.trunc_s_sat)[w](v))
+    : orStrict(b, m.i32.wrap(strict), (unsigned ? m.i32.trunc_u_sat : m.i32.trunc_s_sat)[w](v));
+  // to XZR the result goes, but in strict mode the conversion still sets FPSR's flags
+  if (rd === 31) b.emit(m.drop(r));
+  else if (sf) setX(b, rd, r);
+  else setW(b, rd, r);
 }
 
 /** a fresh local holding `v` (which the strict path may replace) */
@@ -252,7 +258,10 @@ export const fpRows: Row[] = [
   row('FJCVTZS', '0 00 11110 01 1 11 110 000000 rn:5 rd:5', (f, b) => {
     const m = b.m, x = tmp(b, F64, readF(b, FD, f.rn!));
     b.emit(m.if(isStrict(b), callH(b, 'fps_fjcvt', [x()], binaryen.none)));
-    const r = tmp(b, I64, callH(b, 'fp_fjcvtzs', [x()], I64));
+    // with FPCR.FZ a subnormal input is ±0 first: +0 converts exactly (Z = 1), -0 does not
+    const fz = m.i32.and(isStrict(b), m.i32.ne(m.i32.and(m.i32.load(0, 4, i32c(b, STATE.fpcr)), i32c(b, FZ)), i32c(b, 0)));
+    const flushed = tmp(b, F64, m.select(m.i32.and(fz, m.f64.lt(m.f64.abs(x()), m.f64.const(2 ** -1022))), m.f64.copysign(m.f64.const(0), x()), x()));
+    const r = tmp(b, I64, callH(b, 'fp_fjcvtzs', [flushed()], I64));
     setW(b, f.rd!, m.i32.wrap(r()));
     setNZCV(b, i32c(b, 0), m.i32.wrap(m.i64.shr_u(r(), i64c(b, 32))), i32c(b, 0), i32c(b, 0));
   }),
