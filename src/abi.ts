@@ -32,8 +32,8 @@ export const IMPORT = {
  * PAGE_READ and every store for PAGE_WRITE before it accesses memory; the runtime keeps the
  * bytes equal to the mappings' protections. Addresses of 2^32 and above always fault.
  */
-export const PAGE_TABLE_SIZE = 1 << 20;
 export const PAGE_SHIFT = 12;
+export const PAGE_TABLE_SIZE = 2 ** (32 - PAGE_SHIFT);
 export const PAGE_READ = 1;
 export const PAGE_WRITE = 2;
 

@@ -106,10 +106,7 @@ export class Guest {
       pageTable: meta.pageTable,
     });
     // Strings (paths) are read up to their NUL: a mapping's end before it is EFAULT, as in qemu.
-    this.mem.readablePage = (a) => {
-      const heap = a >= this.vm.brkStart && a < pageUp(this.vm.brk);
-      return ((this.vm.protectionAt(a) ?? (heap ? PROT_READ : 0)) & PROT_READ) !== 0;
-    };
+    this.mem.readablePage = (a) => ((this.vm.protectionAt(a) ?? 0) & PROT_READ) !== 0;
     this.wasi = new WasiFs(wasi, this.mem, opts.rootFd);
     this.wasi.onHostError = (m) => this.log(m);
     this.wasi.host = opts.fileHost;
@@ -198,10 +195,9 @@ export class Guest {
    * resumes where the handler's context says; without a handler the process dies (status 139).
    */
   fault(addr: bigint, pc: bigint): void {
-    const a = BigInt.asUintN(64, addr), at = Number(BigInt.asUintN(64, pc));
-    const mapped = a < 2n ** 32n && this.vm.protectionAt(Number(a)) !== undefined;
-    this.faultSignal(SIGNAL.SIGSEGV, mapped ? SEGV_ACCERR : SEGV_MAPERR, a, at,
-      `segmentation fault: ${mapped ? 'access not allowed to' : 'no memory at'} address 0x${a.toString(16)} by the instruction at ${describePc(at, this.meta.symbols)}`);
+    const a = BigInt.asUintN(64, addr), at = Number(BigInt.asUintN(64, pc)), code = this.segvCode(a);
+    this.faultSignal(SIGNAL.SIGSEGV, code, a, at,
+      `segmentation fault: ${code === SEGV_ACCERR ? 'access not allowed to' : 'no memory at'} address 0x${a.toString(16)} by the instruction at ${describePc(at, this.meta.symbols)}`);
   }
 
   /**
@@ -211,21 +207,28 @@ export class Guest {
    */
   badJump(target: bigint): boolean {
     const t = BigInt.asUintN(64, target);
-    const misaligned = (t & BigInt(2 ** this.meta.insnAlignLog2 - 1)) !== 0n;
-    const sig = misaligned ? SIGNAL.SIGBUS : SIGNAL.SIGSEGV;
-    if (!this.signals.catches(sig) || !this.reentry) {
-      if (misaligned) throw new GuestFault(`bus error: jump to misaligned address 0x${t.toString(16)}`, undefined, SIGNAL.SIGBUS);
-      return false;
+    if ((t & BigInt(2 ** this.meta.insnAlignLog2 - 1)) !== 0n) {
+      this.faultSignal(SIGNAL.SIGBUS, BUS_ADRALN, t, t, `bus error: jump to misaligned address 0x${t.toString(16)}`);
+      return true;
     }
-    const mapped = t < 2n ** 32n && this.vm.protectionAt(Number(t)) !== undefined;
-    runFaultHandler(this.memory, this.signals, this.reentry, sig, misaligned ? BUS_ADRALN : mapped ? SEGV_ACCERR : SEGV_MAPERR, t, t);
+    if (!this.catchesFault(SIGNAL.SIGSEGV)) return false;
+    this.faultSignal(SIGNAL.SIGSEGV, this.segvCode(t), t, t, '');
     return true;
   }
 
-  /** a synchronous fault: the guest's handler runs, or the process dies with `message` */
-  private faultSignal(sig: number, code: number, addr: bigint, pc: number, message: string): void {
-    if (!this.signals.catches(sig) || !this.reentry) throw new GuestFault(message, undefined, sig);
-    runFaultHandler(this.memory, this.signals, this.reentry, sig, code, addr, BigInt(pc));
+  /** SIGSEGV's si_code for `addr`: a mapping that does not allow the access, or none */
+  private segvCode(addr: bigint): number {
+    return addr < 2n ** 32n && this.vm.protectionAt(Number(addr)) !== undefined ? SEGV_ACCERR : SEGV_MAPERR;
+  }
+
+  private catchesFault(sig: number): boolean {
+    return this.signals.catches(sig) && this.reentry !== undefined;
+  }
+
+  /** a synchronous fault at `pc`: the guest's handler runs, or the process dies with `message` */
+  private faultSignal(sig: number, code: number, addr: bigint, pc: bigint | number, message: string): void {
+    if (!this.catchesFault(sig)) throw new GuestFault(message, undefined, sig);
+    runFaultHandler(this.memory, this.signals, this.reentry!, sig, code, addr, BigInt(pc));
   }
 
   /** `linux.trap`: always throws. */

@@ -1,6 +1,8 @@
 // Fixed guest-address layout shared by the translator (generated code) and the runtime.
 // Guest address A is Wasm linear-memory address A. Static AArch64 executables load at
 // 0x400000 or above, so the low 64 KiB (below Linux's mmap_min_addr) is ours.
+import { PAGE_SHIFT } from '../abi.ts';
+
 
 /** CPU state block: registers that must be visible outside one translated function. */
 export const STATE_BASE = 0x1000;
@@ -32,7 +34,7 @@ export const SCRATCH_END = 0x10000;
 /** The lowest guest address a loadable segment may use. */
 export const MIN_GUEST_ADDR = 0x10000;
 
-export const PAGE_SIZE = 4096;
+export const PAGE_SIZE = 1 << PAGE_SHIFT;
 /** guest addresses are below 2^32 (one 32-bit Wasm memory) */
 export const ADDR_LIMIT = 2 ** 32;
 /** the signal stack minimum reported in AT_MINSIGSTKSZ and enforced by sigaltstack */

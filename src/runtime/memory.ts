@@ -218,8 +218,7 @@ export class AddressSpace {
     }
   }
 
-  /** The first mapping of [start, end) if the range is entirely mapped (possibly by several). */
-  /** the protection of the page holding `addr` (PROT_*), undefined where nothing is mapped */
+  /** the protection of the page holding `addr` (PROT_*), undefined where the guest has nothing mapped */
   protectionAt(addr: number): number | undefined {
     for (const m of this.maps) if (addr >= m.start && addr < m.end) return m.name === RUNTIME_AREA ? undefined : m.prot;
     if (addr >= this.brkStart && addr < this.heapEnd()) return PROT_READ | PROT_WRITE;
@@ -232,6 +231,7 @@ export class AddressSpace {
     return true;
   }
 
+  /** The first mapping of [start, end) if the range is entirely mapped (possibly by several). */
   private mappedAt(start: number, end: number): Vma | undefined {
     let first: Vma | undefined;
     let at = start;
@@ -280,7 +280,7 @@ export class AddressSpace {
     this.sync(addr, end);
   }
 
-  /** mprotect(2): protections are only recorded (Wasm memory cannot be protected). */
+  /** mprotect(2): recorded, and enforced through the page table when the module has one (protect 'full') */
   mprotect(addr: number, length: number, prot: number): void {
     if (addr % PAGE_SIZE !== 0) fail(E.EINVAL);
     const end = addr + pageUp(length);

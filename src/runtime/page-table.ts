@@ -14,9 +14,4 @@ export class PageTable {
     if (end <= start) return;
     new Uint8Array(this.memory.buffer).fill(bits, this.base + (start >>> PAGE_SHIFT), this.base + Math.ceil(end / 2 ** PAGE_SHIFT));
   }
-
-  /** the bits of the page holding `addr` */
-  get(addr: number): number {
-    return new Uint8Array(this.memory.buffer)[this.base + (addr >>> PAGE_SHIFT)]!;
-  }
 }

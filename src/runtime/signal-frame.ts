@@ -14,6 +14,8 @@ export const SIGRETURN_ADDR = 0xfffff000n;
 const SIGINFO_SIZE = 128;
 const UCONTEXT_SIZE = 4560; // arm64 struct ucontext with its 4 KiB __reserved area
 const UC_MCONTEXT = 176; // offset of uc_mcontext (sigcontext: fault_address, regs[31], sp, pc, pstate)
+/** offsets in sigcontext of x<r>, sp and pc */
+const MC_X = (r: number) => 8 + 8 * r, MC_SP = MC_X(31), MC_PC = MC_X(32);
 
 export class SignalReturn extends Error {
   constructor() { super('rt_sigreturn'); }
@@ -47,9 +49,9 @@ export function runFaultHandler(memory: WebAssembly.Memory, signals: SignalState
   sig: number, code: number, addr: bigint, pc: bigint): void {
   const frame = runHandler(memory, signals, reentry, sig, { code, addr }, { pc });
   const dv = new DataView(memory.buffer), mc = frame + UC_MCONTEXT;
-  for (let r = 0; r < 31; r++) dv.setBigUint64(STATE.x(r), dv.getBigUint64(mc + 8 + 8 * r, true), true);
-  dv.setBigUint64(STATE.sp, dv.getBigUint64(mc + 8 + 8 * 31, true), true);
-  dv.setBigUint64(STATE.pc, dv.getBigUint64(mc + 8 + 8 * 32, true), true);
+  for (let r = 0; r < 31; r++) dv.setBigUint64(STATE.x(r), dv.getBigUint64(mc + MC_X(r), true), true);
+  dv.setBigUint64(STATE.sp, dv.getBigUint64(mc + MC_SP, true), true);
+  dv.setBigUint64(STATE.pc, dv.getBigUint64(mc + MC_PC, true), true);
 }
 
 /** what the handler's siginfo says: si_code, and the sender (kill) or the faulting address */
@@ -89,9 +91,9 @@ function runHandler(memory: WebAssembly.Memory, signals: SignalState, reentry: R
   }
   const mc = Number(uc) + UC_MCONTEXT;
   dv.setBigUint64(mc, si.addr ?? 0n, true); // fault_address
-  for (let r = 0; r < 31; r++) dv.setBigUint64(mc + 8 + 8 * r, savedDv.getBigUint64(8 * r, true), true);
-  dv.setBigUint64(mc + 8 + 8 * 31, sp, true);
-  dv.setBigUint64(mc + 8 + 8 * 32, at.pc, true);
+  for (let r = 0; r < 31; r++) dv.setBigUint64(mc + MC_X(r), savedDv.getBigUint64(8 * r, true), true);
+  dv.setBigUint64(mc + MC_SP, sp, true);
+  dv.setBigUint64(mc + MC_PC, at.pc, true);
 
   dv.setBigUint64(STATE.x(0), BigInt(sig), true);
   dv.setBigUint64(STATE.x(1), act.flags & SA_SIGINFO ? info : 0n, true);

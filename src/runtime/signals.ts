@@ -84,7 +84,7 @@ export class SignalState {
   raise(sig: number, code = SI_USER): void {
     if (sig === 0) return;
     this.code = code;
-    if (this.maskBits & bit(sig)) {
+    if (this.blocked(sig)) {
       this.pending |= bit(sig);
       return;
     }

@@ -11,12 +11,12 @@ import type { Block, GuestFunction } from '../lift/discover.ts';
 import type { Arch, Builder, Expr, Insn } from '../lift/types.ts';
 import { TrapKind } from '../meta.ts';
 import { IMPORT, PAGE_READ, PAGE_SHIFT, PAGE_WRITE } from '../abi.ts';
-import { STATE } from '../runtime/layout.ts';
+import { ADDR_LIMIT, MIN_GUEST_ADDR, STATE } from '../runtime/layout.ts';
 import type { ModuleContext } from './context.ts';
 
 const FAULT_LABEL = 'fault';
-/** the guest's address range under protect 'bounds' (MIN_GUEST_ADDR up, the top 64 KiB left out for offsets) */
-const BOUNDS_LO = 0x10000, BOUNDS_HI = 2 ** 32 - 0x10000;
+/** the guest's address range under protect 'bounds' (MIN_GUEST_ADDR up, as much left out at the top for offsets) */
+const BOUNDS_LO = MIN_GUEST_ADDR, BOUNDS_HI = ADDR_LIMIT - MIN_GUEST_ADDR;
 /** binaryen.js has Block.setChildAt but its typings do not */
 const setChildAt = (binaryen as unknown as { Block: { setChildAt(block: Expr, index: number, child: Expr): void } }).Block.setChildAt;
 
@@ -190,9 +190,10 @@ export class FunctionEmitter implements Builder {
    * check comes before any of its effects) are stored with PC, and the runtime delivers the
    * signal. NZCV is not stored: compiled code keeps it in locals only (see homed), and keeping
    * every flag computation alive for the fault path would slow every access down; a handler that
-   * returns to retry sees NZCV as of the function's last boundary. If a handler returns (or the runtime otherwise resumes), STATE.pc says where: this
-   * function returns, its callers see an unexpected PC and return too, and the dispatcher goes on
-   * there (mid-function PCs are lifted at run time).
+   * returns to retry sees NZCV as of the function's last boundary. If a handler returns (or the
+   * runtime otherwise resumes), STATE.pc says where: this function returns, its callers see an
+   * unexpected PC and return too, and the dispatcher goes on there (mid-function PCs are lifted
+   * at run time).
    */
   private faultBlock(body: Expr): Expr {
     const m = this.m, f = this.faults;
