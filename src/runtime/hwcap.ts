@@ -27,7 +27,12 @@ export const FEATURES: Record<string, Feature> = {
   SHA1: { word: 1, bit: 5, id: { reg: 'ISAR0', lsb: 8, value: 1 } },
   SHA2: { word: 1, bit: 6, id: { reg: 'ISAR0', lsb: 12, value: 1 } },
   CRC32: { word: 1, bit: 7, id: { reg: 'ISAR0', lsb: 16, value: 1 } },
+  ATOMICS: { word: 1, bit: 8, id: { reg: 'ISAR0', lsb: 20, value: 2 } }, // LSE: CAS, CASP, LD<op>, ST<op>, SWP
   JSCVT: { word: 1, bit: 13, id: { reg: 'ISAR1', lsb: 12, value: 1 } },
+  LRCPC: { word: 1, bit: 15, id: { reg: 'ISAR1', lsb: 20, value: 1 } }, // LDAPR
+  ILRCPC: { word: 1, bit: 26, id: { reg: 'ISAR1', lsb: 20, value: 2 } }, // the same field: 2 = LDAPUR/STLUR too
+  FLAGM: { word: 1, bit: 27, id: { reg: 'ISAR0', lsb: 52, value: 1 } }, // CFINV, RMIF, SETF8/16
+  FLAGM2: { word: 2, bit: 7, id: { reg: 'ISAR0', lsb: 52, value: 2 } }, // the same field: 2 = AXFLAG, XAFLAG too
   SHA3: { word: 1, bit: 17, id: { reg: 'ISAR0', lsb: 32, value: 1 } },
   ASIMDDP: { word: 1, bit: 20, id: { reg: 'ISAR0', lsb: 44, value: 1 } },
   SHA512: { word: 1, bit: 21, id: { reg: 'ISAR0', lsb: 12, value: 2 } }, // the same field: 2 = SHA256 and SHA512

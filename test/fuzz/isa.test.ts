@@ -16,7 +16,6 @@ const LENGTH = 40;
 const SEEDS = [101, 202, 303];
 /** unit → why it cannot match yet */
 const KNOWN_DIFFERENT: Record<string, string> = {
-  'flagm': 'CFINV, RMIF, SETF8/16 (FEAT_FlagM) are not implemented',
   'nzcv-across-calls': 'NZCV is treated as dead across BL/BLR/RET (AAPCS64), code reading it there sees 0',
   'exclusive-monitor': 'a store exclusive without a load exclusive succeeds (qemu: fails, status 1)',
   'fp16': 'scalar half-precision arithmetic, compares and conversions (FEAT_FP16) are not implemented',
@@ -24,8 +23,6 @@ const KNOWN_DIFFERENT: Record<string, string> = {
   'fcvt-half': 'vector FCVTN/FCVTL between half and single precision are not implemented',
   'sm3': 'SM3TT* (FEAT_SM3) are not implemented',
   'sm4': 'SM4E (FEAT_SM4) is not implemented',
-  'casp': 'CASP/CASPA/CASPL/CASPAL (LSE pair compare-and-swap) are not implemented',
-  'lrcpc2': 'LDAPUR*/STLUR (FEAT_LRCPC2) are not implemented',
   'simd-fp-fpsr': 'Advanced SIMD FP instructions do not set FPSR flags (fp-strict.ts: they always take the fast path)',
 };
 

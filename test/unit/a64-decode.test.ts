@@ -139,6 +139,9 @@ for (const mn of [
   'paciasp', 'autiasp', 'pacibsp', 'autibsp', 'paciaz', 'pacibz', 'autiaz', 'autibz',
   'pacia1716', 'pacib1716', 'autia1716', 'autib1716',
 ]) INT_ROWS[mn] = ['HINT'];
+for (const mn of ['casp', 'caspa', 'caspl', 'caspal']) INT_ROWS[mn] = ['CASP'];
+for (const mn of ['ldapur', 'ldapurb', 'ldapurh', 'ldapursb', 'ldapursh', 'ldapursw', 'stlur', 'stlurb', 'stlurh']) INT_ROWS[mn] = ['LDAPUR_STLUR'];
+Object.assign(INT_ROWS, { cfinv: ['CFINV'], axflag: ['AXFLAG'], xaflag: ['XAFLAG'], rmif: ['RMIF'], setf8: ['SETF'], setf16: ['SETF'] });
 for (const mn of ['crc32b', 'crc32h', 'crc32w', 'crc32x', 'crc32cb', 'crc32ch', 'crc32cw', 'crc32cx']) INT_ROWS[mn] = ['CRC32'];
 
 /** mnemonics that must decode UNDEF (trap when executed) */
@@ -147,11 +150,8 @@ const UNDEF_MNEMONICS = new Set([
   'retaa', 'retab', 'braa', 'brab', 'blraa', 'blrab', 'braaz', 'brabz', 'blraaz', 'blrabz', 'eretaa', 'eretab',
   'ldraa', 'ldrab', 'pacia', 'pacib', 'pacda', 'pacdb', 'paciza', 'pacizb', 'pacdza', 'pacdzb',
   'autia', 'autib', 'autda', 'autdb', 'autiza', 'autizb', 'autdza', 'autdzb', 'xpaci', 'xpacd', 'pacga',
-  // no row yet: CASP (LSE pair compare-and-swap), LDAPUR/STLUR (RCpc 2), SYSL
-  'casp', 'caspa', 'caspl', 'caspal',
-  'ldapur', 'ldapurb', 'ldapurh', 'ldapursb', 'ldapursh', 'ldapursw', 'stlur', 'stlurb', 'stlurh', 'sysl',
-  // FlagM (not advertised in HWCAP: traps)
-  'cfinv', 'axflag', 'xaflag', 'rmif', 'setf8', 'setf16',
+  // SYSL: no system register an EL0 program may read this way
+  'sysl',
   // calls to EL2/EL3: UNDEFINED at EL0
   'hvc', 'smc',
   // words objdump cannot name (unallocated), TME

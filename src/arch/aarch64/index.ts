@@ -5,6 +5,7 @@ import { buildDecoder, row, type Row } from './decoder.ts';
 import type { A64Insn } from './row-types.ts';
 import { FLAG_C, FLAG_N, FLAG_V, FLAG_Z, registers } from './regs.ts';
 import { branches } from './table/branch.ts';
+import { flagmRows } from './table/flagm.ts';
 import { dpImm } from './table/dp-imm.ts';
 import { dpReg } from './table/dp-reg.ts';
 import { crcRows } from './table/crc.ts';
@@ -15,7 +16,7 @@ import { simdRows } from './table/simd.ts';
 import { helpers } from './helpers.ts';
 import { codeRefs, literalCodePointers, resolveJumpTable } from './analysis.ts';
 
-export const rows: Row[] = [...branches, ...dpImm, ...dpReg, ...crcRows, ...loadStore, ...fpRows, ...rintIntRows, ...simdRows];
+export const rows: Row[] = [...branches, ...flagmRows, ...dpImm, ...dpReg, ...crcRows, ...loadStore, ...fpRows, ...rintIntRows, ...simdRows];
 const match = buildDecoder(rows);
 
 /** Anything the table does not know: a SIGILL trap if executed, never a build failure. */

@@ -48,7 +48,7 @@ export const branches: Row[] = [
     if (f.op2 === 2) b.emit(b.m.i64.store(0, 8, b.m.i32.const(STATE.exclusiveAddr), i64c(b, -1))); // CLREX
   }, { guard: (f) => f.op2 === 2 || f.op2! >= 4 }),
   // PSTATE fields that do not matter to a user-mode single core (UAO, PAN, SPSel, SSBS, DIT, TCO,
-  // DAIFSet/Clr). Not FlagM's CFINV/XAFLAG/AXFLAG (they change NZCV) nor SME's SVCR: those trap.
+  // DAIFSet/Clr). FlagM's CFINV/XAFLAG/AXFLAG change NZCV (table/flagm.ts); SME's SVCR traps.
   row('MSR_imm', '1101010100000 op1:3 0100 crm:4 op2:3 11111', () => {}, {
     guard: (f) => PSTATE_NOPS.has(`${f.op1}:${f.op2}`),
   }),

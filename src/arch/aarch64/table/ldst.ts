@@ -196,7 +196,27 @@ export const loadStore: Row[] = [
     b.emit(m.if(m.i64.eq(old(), expect), storeInt(b, size, a(), xr(b, f.rt!))));
     setX(b, f.rs!, old());
   }),
+  // CASP/CASPA/CASPL/CASPAL: (Rs, Rs+1) compared with two adjacent words, (Rt, Rt+1) stored if equal;
+  // Rs, Rs+1 receive the old words. Odd Rs or Rt is unallocated.
+  row('CASP', '0 sz 001000 0 L 1 rs:5 o0 11111 rn:5 rt:5', (f, b) => {
+    const m = b.m, size = 2 + f.sz!, s = f.rs!, t = f.rt!, a = tmp(b, I64, xsp(b, f.rn!));
+    const a2 = () => m.i64.add(a(), i64c(b, 1 << size));
+    const mask = (e: Expr) => (size === 3 ? e : m.i64.and(e, i64c(b, 0xffffffff)));
+    const old1 = tmp(b, I64, loadInt(b, size, false, a())), old2 = tmp(b, I64, loadInt(b, size, false, a2()));
+    const same = m.i32.and(m.i64.eq(old1(), mask(xr(b, s))), m.i64.eq(old2(), mask(xr(b, s + 1))));
+    b.emit(m.if(same, m.block(null, [storeInt(b, size, a(), xr(b, t)), storeInt(b, size, a2(), xr(b, t + 1))])));
+    setX(b, s, old1());
+    setX(b, s + 1, old2());
+  }, { guard: (f) => f.rs! % 2 === 0 && f.rt! % 2 === 0 }),
   row('LDAPR', 'size:2 111 0 00 1 0 1 11111 1100 00 rn:5 rt:5', (f, b) => setX(b, f.rt!, loadInt(b, f.size!, false, xsp(b, f.rn!)))),
+  // LDAPUR/STLUR (FEAT_LRCPC2), unscaled offset: opc 00 STLUR, 01 LDAPUR, 10 LDAPURS to 64 bits, 11 to 32
+  row('LDAPUR_STLUR', 'size:2 011001 opc:2 0 imm9:s9 00 rn:5 rt:5', (f, b) => {
+    const a = b.m.i64.add(xsp(b, f.rn!), i64c(b, f.imm9!));
+    if (f.opc === 0) return b.emit(storeInt(b, f.size!, a, xr(b, f.rt!)));
+    const v = loadInt(b, f.size!, f.opc! >= 2, a);
+    if (f.opc === 3) setW(b, f.rt!, b.m.i32.wrap(v));
+    else setX(b, f.rt!, v);
+  }, { guard: (f) => f.opc! < 2 || (f.opc === 2 ? f.size! < 3 : f.size! < 2) }),
   row('LSE_atomic', 'size:2 111 0 00 A R 1 rs:5 o3 opc:3 00 rn:5 rt:5', (f, b) => {
     const m = b.m, size = f.size!, a = tmp(b, I64, xsp(b, f.rn!));
     const old = tmp(b, I64, loadInt(b, size, false, a()));

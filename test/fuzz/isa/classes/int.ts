@@ -49,11 +49,11 @@ export const condCmpImm = t('COND_cmp_imm', 'sf op 1 11010010 imm5:5 cond:4 1 0 
 
 // FEAT_CRC32
 export const crc32 = t('CRC32', 'sf 0 0 11010110 rm:5 010 C sz:2 rn:5 rd:5', { valid: (f) => (f.sf ? f.sz === 3 : f.sz! < 3), w: ['rd'] });
-// FEAT_FlagM: CFINV, RMIF, SETF8/SETF16
+// FEAT_FlagM: CFINV, RMIF, SETF8/SETF16; FEAT_FlagM2: XAFLAG, AXFLAG
 export const flagm = [
-  t('CFINV', '1101010100000000 0100 0000 000 11111', { ext: 'flagm' }),
-  t('RMIF', '1 0 1 11010000 imm6:6 00001 rn:5 0 mask:4', { ext: 'flagm' }),
-  t('SETF', '0 0 1 11010000 000000 sz 0010 rn:5 0 1101', { ext: 'flagm' }),
+  t('CFINV_XAFLAG_AXFLAG', '1101010100000000 0100 0000 op2:3 11111', { valid: (f) => f.op2! <= 2 }),
+  t('RMIF', '1 0 1 11010000 imm6:6 00001 rn:5 0 mask:4'),
+  t('SETF', '0 0 1 11010000 000000 sz 0010 rn:5 0 1101'),
 ];
 
 export const intClass: FuzzClass = {
