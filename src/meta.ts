@@ -33,7 +33,8 @@ export interface TranslationMeta {
   learnedEntries?: number;
   /** sorted function symbols, for naming PCs in error messages: [address, name] */
   symbols: [number, string][];
-  stats: { functions: number; instructions: number; blocks: number; wasmBytes: number; millis: number };
+  /** what was translated (no translation time: the same input and options give the same bytes) */
+  stats: { functions: number; instructions: number; blocks: number; wasmBytes: number };
 }
 
 export const TrapKind = {

@@ -19,6 +19,8 @@ export interface Translation {
   warnings: string[];
   /** with `{ report: true }`: what static discovery found, by source, and the indirect branches it left to run time */
   report?: string;
+  /** how long the translation took; not in `meta`, so that the module is reproducible */
+  millis: number;
 }
 
 /** `diagnostics` do not change the translation (nor its cache key) */
@@ -58,10 +60,9 @@ export function translate(bytes: Uint8Array, options: TranslateOptions = {}, dia
       instructions: program.instructions,
       blocks,
       wasmBytes: wasm.byteLength,
-      millis: Math.round(performance.now() - t0),
     },
   };
-  return { wasm: appendCustomSection(wasm, META_SECTION, new TextEncoder().encode(JSON.stringify(meta))), meta, warnings: image.warnings, ...(diagnostics.report ? { report: formatReport(program, image) } : {}) };
+  return { wasm: appendCustomSection(wasm, META_SECTION, new TextEncoder().encode(JSON.stringify(meta))), meta, warnings: image.warnings, millis: Math.round(performance.now() - t0), ...(diagnostics.report ? { report: formatReport(program, image) } : {}) };
 }
 
 /** PF_X/PF_W/PF_R (1/2/4) → PROT_EXEC/PROT_WRITE/PROT_READ (4/2/1) */

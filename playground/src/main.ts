@@ -265,8 +265,8 @@ async function runDropped(file: File): Promise<void> {
     const tick = (): void => term.write(`\r\x1b[K${c.dim(`translating ${kib(file.size)} of AArch64 code… ${seconds(performance.now() - t0)}`)}`);
     tick();
     const ticker = setInterval(tick, 100);
-    const { wasm, meta } = await translateOffThread(bytes).finally(() => clearInterval(ticker));
-    term.write(`\r\x1b[K${c.cyan(file.name)}: ${meta.stats.functions} functions, ${meta.stats.instructions} instructions → ${c.bold(kib(wasm.byteLength))} wasm, translated in ${c.bold(seconds(meta.stats.millis))}\n\n`);
+    const { wasm, meta, millis } = await translateOffThread(bytes).finally(() => clearInterval(ticker));
+    term.write(`\r\x1b[K${c.cyan(file.name)}: ${meta.stats.functions} functions, ${meta.stats.instructions} instructions → ${c.bold(kib(wasm.byteLength))} wasm, translated in ${c.bold(seconds(millis))}\n\n`);
     await runLive(createProgram(name, { bytes: wasm, meta }), file.name, args);
   } catch (e) {
     const error = e instanceof Error ? e.message : String(e);

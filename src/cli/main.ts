@@ -66,7 +66,7 @@ async function translateCommand(file: string, opts: { output?: string; optimize?
   writeFileSync(out, wasm);
   const s = meta.stats;
   const learned = meta.learnedEntries ? `, ${meta.learnedEntries} learned entries` : '';
-  process.stderr.write(`${file} → ${out}: ${s.functions} functions, ${s.instructions} instructions${learned}, ${(wasm.byteLength / 1024).toFixed(0)} KiB, ${s.millis} ms\n`);
+  process.stderr.write(`${file} → ${out}: ${s.functions} functions, ${s.instructions} instructions${learned}, ${(wasm.byteLength / 1024).toFixed(0)} KiB, ${result.millis} ms\n`);
 }
 
 /** `run` takes elf2wasm options before the program; everything after it belongs to the guest */
