@@ -1,5 +1,5 @@
-// Advanced SIMD floating point (single and double lanes; FP16 forms are not implemented and
-// stay UNDEF): three same, pairwise, across lanes, two-register misc (rounding, conversions,
+// Advanced SIMD floating point (single and double lanes, and FCVTN/FCVTL between half and single;
+// the FP16 arithmetic forms are not implemented and stay UNDEF): three same, pairwise, across lanes, two-register misc (rounding, conversions,
 // compares with zero), by element, and fixed-point conversions by immediate.
 import binaryen from 'binaryen';
 import { row, type Fields, type Row } from '../decoder.ts';
@@ -237,7 +237,7 @@ function descF1(U: number, a: number, opcode: number): F1 | undefined {
 function f1Guard(f: Fields, scalar: boolean): boolean {
   const d = descF1(f.U!, f.a!, f.opcode!);
   if (!d) return false;
-  if (d.kind === 'fcvtn' || d.kind === 'fcvtl') return !scalar && f.sz === 1;
+  if (d.kind === 'fcvtn' || d.kind === 'fcvtl') return !scalar; // sz 0: half <-> single, 1: single <-> double
   if (d.kind === 'fcvtxn') return f.sz === 1;
   if (scalar) return 'scalar' in d;
   return !(f.sz === 1 && f.Q === 0);
@@ -269,6 +269,16 @@ function promote(b: Builder, bits: () => Expr): Expr {
   return m.select(m.f32.ne(f(), f()), nan, m.i64.reinterpret(m.f64.promote(f())));
 }
 
+/**
+ * FCVTN (fp_s2h: four single lanes to the low four half lanes) or FCVTL (fp_h2s: the four half
+ * lanes from `first` to single lanes), a lane at a time through the scalar FCVT helpers
+ */
+function halfLanes(b: Builder, v: Expr, helper: 'fp_s2h' | 'fp_h2s', first = 0): Expr {
+  const m = b.m, xs = vtmp(b, v);
+  if (helper === 'fp_s2h') return mapLanes(b, 16, 4, (i) => m.i64.extend_u(m.call(b.helper(helper), [m.f32x4.extract_lane(xs(), i as never)], binaryen.i32)));
+  return mapLanes(b, 32, 4, (i) => m.i64.extend_u(m.i32.reinterpret(m.call(b.helper(helper), [m.i16x8.extract_lane_u(xs(), (first + i) as never)], binaryen.f32))));
+}
+
 function f1Sem(f: Fields, b: Builder, scalar: boolean): void {
   const d = descF1(f.U!, f.a!, f.opcode!)!, e = f.sz ? 64 : 32, F = fns(b, e);
   const x = vget(b, f.rn!);
@@ -287,11 +297,13 @@ function f1Sem(f: Fields, b: Builder, scalar: boolean): void {
     case 'neg': return out(F.neg(x()));
     case 'sqrt': return out(fixNaN1(b, e, F.sqrt(x()), x));
     case 'fcvtn': case 'fcvtxn': {
+      if (!f.sz) return writeNarrow(b, f.rd!, halfLanes(b, x(), 'fp_s2h'), f.Q!);
       const xs = vtmp(b, x()), odd = d.kind === 'fcvtxn';
       const v = mapLanes(b, 32, scalar ? 1 : 2, (i) => { const l = tmp(b, I64, lane(b, xs(), 64, i)); return odd ? demoteOdd(b, l) : demote(b, l); });
       return scalar ? writeScalarV(b, f.rd!, v, 32) : writeNarrow(b, f.rd!, v, f.Q!);
     }
     default: { // FCVTL / FCVTL2
+      if (!f.sz) return b.set(VR(f.rd!), halfLanes(b, x(), 'fp_h2s', f.Q! * 4));
       const xs = vtmp(b, x()), base = f.Q ? 2 : 0;
       b.set(VR(f.rd!), mapLanes(b, 64, 2, (i) => { const l = tmp(b, I64, lane(b, xs(), 32, base + i)); return promote(b, l); }));
     }
