@@ -34,6 +34,8 @@ export const FEATURES: Record<string, Feature> = {
   FLAGM: { word: 1, bit: 27, id: { reg: 'ISAR0', lsb: 52, value: 1 } }, // CFINV, RMIF, SETF8/16
   FLAGM2: { word: 2, bit: 7, id: { reg: 'ISAR0', lsb: 52, value: 2 } }, // the same field: 2 = AXFLAG, XAFLAG too
   SHA3: { word: 1, bit: 17, id: { reg: 'ISAR0', lsb: 32, value: 1 } },
+  SM3: { word: 1, bit: 18, id: { reg: 'ISAR0', lsb: 36, value: 1 } },
+  SM4: { word: 1, bit: 19, id: { reg: 'ISAR0', lsb: 40, value: 1 } },
   ASIMDDP: { word: 1, bit: 20, id: { reg: 'ISAR0', lsb: 44, value: 1 } },
   SHA512: { word: 1, bit: 21, id: { reg: 'ISAR0', lsb: 12, value: 2 } }, // the same field: 2 = SHA256 and SHA512
   FRINT: { word: 2, bit: 8, id: { reg: 'ISAR1', lsb: 32, value: 1 } },

@@ -20,8 +20,6 @@ const KNOWN_DIFFERENT: Record<string, string> = {
   'exclusive-monitor': 'a store exclusive without a load exclusive succeeds (qemu: fails, status 1)',
   'fp16': 'scalar half-precision arithmetic, compares and conversions (FEAT_FP16) are not implemented',
   'fp16-simd': 'vector half-precision arithmetic (FEAT_FP16) is not implemented',
-  'sm3': 'SM3TT* (FEAT_SM3) are not implemented',
-  'sm4': 'SM4E (FEAT_SM4) is not implemented',
   'simd-fp-fpsr': 'Advanced SIMD FP instructions do not set FPSR flags (fp-strict.ts: they always take the fast path)',
 };
 

@@ -1,7 +1,7 @@
 // The cryptographic extensions: decoding; whole AES-128, SHA-1, SHA-256 and SHA-512 computations
 // composed from the instructions (as OpenSSL and Linux compose them) against node:crypto; PMULL
 // 1Q against a BigInt carry-less multiply; and, with the cross toolchain, every instruction
-// against qemu-aarch64 on random operands.
+// (SM3 and SM4 too) against qemu-aarch64 on random operands.
 import { createCipheriv, createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { decode } from '../../src/arch/aarch64/index.ts';
@@ -11,7 +11,7 @@ import { rng } from '../helpers/rng.ts';
 
 const { rnd64, rndInt } = rng(0xae5);
 
-// Words from `aarch64-linux-gnu-as -march=armv8.5-a+crypto+sha3` (binutils 2.40): d = v0, n = v1, m = v2, a = v3.
+// Words from `aarch64-linux-gnu-as -march=armv8.5-a+crypto+sha3+sm4` (binutils 2.40): d = v0, n = v1, m = v2, a = v3.
 const W = {
   aese: 0x4e284820, aesd: 0x4e285820, aesmc: 0x4e286820, aesimc: 0x4e287820,
   sha1c: 0x5e020020, sha1p: 0x5e021020, sha1m: 0x5e022020, sha1su0: 0x5e023020,
@@ -20,6 +20,8 @@ const W = {
   sha512h: 0xce628020, sha512h2: 0xce628420, sha512su0: 0xcec08020, sha512su1: 0xce628820,
   eor3: 0xce020c20, bcax: 0xce220c20, rax1: 0xce628c20, xar: 0xce821420,
   pmull1q: 0x0ee2e020, pmull2_1q: 0x4ee2e020,
+  sm3ss1: 0xce420c20, sm3tt1a: 0xce429020, sm3tt1b: 0xce42a420, sm3tt2a: 0xce42b820, sm3tt2b: 0xce428c20,
+  sm3partw1: 0xce62c020, sm3partw2: 0xce62c420, sm4e: 0xcec08420, sm4ekey: 0xce62c820,
 };
 const ASM: Record<keyof typeof W, string> = {
   aese: 'aese v0.16b, v1.16b', aesd: 'aesd v0.16b, v1.16b', aesmc: 'aesmc v0.16b, v1.16b', aesimc: 'aesimc v0.16b, v1.16b',
@@ -29,6 +31,9 @@ const ASM: Record<keyof typeof W, string> = {
   sha512h: 'sha512h q0, q1, v2.2d', sha512h2: 'sha512h2 q0, q1, v2.2d', sha512su0: 'sha512su0 v0.2d, v1.2d', sha512su1: 'sha512su1 v0.2d, v1.2d, v2.2d',
   eor3: 'eor3 v0.16b, v1.16b, v2.16b, v3.16b', bcax: 'bcax v0.16b, v1.16b, v2.16b, v3.16b', rax1: 'rax1 v0.2d, v1.2d, v2.2d', xar: 'xar v0.2d, v1.2d, v2.2d, #5',
   pmull1q: 'pmull v0.1q, v1.1d, v2.1d', pmull2_1q: 'pmull2 v0.1q, v1.2d, v2.2d',
+  sm3ss1: 'sm3ss1 v0.4s, v1.4s, v2.4s, v3.4s', sm3tt1a: 'sm3tt1a v0.4s, v1.4s, v2.s[1]', sm3tt1b: 'sm3tt1b v0.4s, v1.4s, v2.s[2]',
+  sm3tt2a: 'sm3tt2a v0.4s, v1.4s, v2.s[3]', sm3tt2b: 'sm3tt2b v0.4s, v1.4s, v2.s[0]', sm3partw1: 'sm3partw1 v0.4s, v1.4s, v2.4s',
+  sm3partw2: 'sm3partw2 v0.4s, v1.4s, v2.4s', sm4e: 'sm4e v0.4s, v1.4s', sm4ekey: 'sm4ekey v0.4s, v1.4s, v2.4s',
 };
 
 /** the instruction on v0 = d, v1 = n, v2 = m (other registers zero): the new v0 */
@@ -50,8 +55,8 @@ describe('A64 crypto decoding', () => {
     expect(d.flow).toEqual({ kind: 'fall' });
   });
   it.each([
-    ['sm3ss1 v0.4s, v1.4s, v2.4s, v3.4s', 0xce420c20], ['sm4e v0.4s, v1.4s', 0xcec08420], ['sha256su1 opcode 111 (unallocated)', 0x5e027020],
-    ['aese with size=01 (unallocated)', 0x4e684820], ['sha1h with size=01 (unallocated)', 0x5e680820], ['sm3partw1 v0.4s, v1.4s, v2.4s', 0xce62c020],
+    ['sha256su1 opcode 111 (unallocated)', 0x5e027020], ['aese with size=01 (unallocated)', 0x4e684820],
+    ['sha1h with size=01 (unallocated)', 0x5e680820], ['sm3partw opcode 11 (unallocated)', 0xce62cc20],
   ])('%s stays UNDEF', (_asm, word) => expect(decode(word, 0x1000).name).toBe('UNDEF'));
 });
 
@@ -221,7 +226,7 @@ describe.skipIf(!!missing && !process.env.CI)(`A64 crypto against qemu-aarch64${
       states: Array.from({ length: 64 }, () => ({ x: [rnd64(), rnd64(), rnd64(), rnd64()], v: [rnd128(), rnd128(), rnd128(), rnd128()], nzcv: rndInt(16) })),
     }));
     for (const k of [0, 1, 31, 32, 63]) cases.push({ asm: `xar v0.2d, v1.2d, v2.2d, #${k}`, states: [{ x: [], v: [0n, rnd128(), rnd128()], nzcv: 0 }] });
-    const { total, bad } = differ(cases, { march: 'armv8.2-a+crypto+sha3' });
+    const { total, bad } = differ(cases, { march: 'armv8.2-a+crypto+sha3+sm4' });
     expect(describeBad(bad), `${bad.length} of ${total} records differ`).toBe('');
   });
 });

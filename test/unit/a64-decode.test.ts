@@ -192,8 +192,6 @@ const expectedRows = (l: Line) => (l.mn.startsWith('b.') ? ['B_cond']
 const FPSIMD_STILL_UNDEF: string[] = [
   // FP16 arithmetic (fadd h0 / v.8h, fmla v.8h by element), FP16 FML, BF16, complex (FCADD/FCMLA)
   'fadd', 'fmla', 'fmlal', 'bfcvt', 'bfcvtn', 'bfdot', 'fcadd', 'fcmla',
-  // cryptography: SM3 (AES, SHA1/SHA2/SHA3/SHA512 and PMULL 1Q are implemented)
-  'sm3ss1',
 ];
 
 // ---------------------------------------------------------------------------------------------

@@ -1,6 +1,6 @@
 // Wasm helper functions of the cryptographic extensions (FEAT_AES, FEAT_PMULL, FEAT_SHA1,
-// FEAT_SHA256, FEAT_SHA512): the per-round work that is too long to inline at every use.
-// The instructions' rows are in table/crypto.ts; the short SHA schedule updates and the SHA3
+// FEAT_SHA256, FEAT_SHA512; SM3 and SM4 are in sm-ops.ts): the per-round work that is too long
+// to inline at every use. The instructions' rows are in table/crypto.ts; the short SHA schedule updates and the SHA3
 // group are inlined there.
 //
 // AES works on the 16-byte state in the FIPS-197 order the Arm ARM uses (byte 4c+r is row r of
@@ -47,7 +47,7 @@ const vc = (m: M, bytes: number[]) => m.v128.const(bytes.map((x) => x & 0xff));
 const splat8 = (m: M, x: number) => vc(m, new Array(16).fill(x));
 
 /** table[v[i]] for every byte (see the header) */
-function lookup16(m: M, table: number[], idx: Var): Expr {
+export function lookup16(m: M, table: number[], idx: Var): Expr {
   let acc = m.i8x16.swizzle(vc(m, table.slice(0, 16)), idx.get());
   for (let k = 1; k < 16; k++) {
     acc = m.v128.or(acc, m.i8x16.swizzle(vc(m, table.slice(16 * k, 16 * k + 16)), m.i8x16.sub(idx.get(), splat8(m, 16 * k))));
@@ -113,16 +113,16 @@ const aesInvMix: Factory = (m, name) => {
 // SHA-1 and SHA-256 rounds: four rounds on 32-bit words held in locals. The Arm ARM rotates the
 // whole Y:X state by one word per round; here the locals are renamed instead of moved.
 
-type G = () => Expr;
-type W32 = (m: M, x: G, y: G, z: G) => Expr;
-const choose: W32 = (m, x, y, z) => m.i32.xor(m.i32.and(m.i32.xor(y(), z()), x()), z());
-const parity: W32 = (m, x, y, z) => m.i32.xor(m.i32.xor(x(), y()), z());
-const majority: W32 = (m, x, y, z) => m.i32.or(m.i32.and(x(), y()), m.i32.and(m.i32.or(x(), y()), z()));
+export type G = () => Expr;
+export type W32 = (m: M, x: G, y: G, z: G) => Expr;
+export const choose: W32 = (m, x, y, z) => m.i32.xor(m.i32.and(m.i32.xor(y(), z()), x()), z());
+export const parity: W32 = (m, x, y, z) => m.i32.xor(m.i32.xor(x(), y()), z());
+export const majority: W32 = (m, x, y, z) => m.i32.or(m.i32.and(x(), y()), m.i32.and(m.i32.or(x(), y()), z()));
 
-const lane32 = (m: M, v: Expr, i: number) => m.i32x4.extract_lane(v, i as never);
-const fromWords = (m: M, w: Var[]): Expr =>
+export const lane32 = (m: M, v: Expr, i: number) => m.i32x4.extract_lane(v, i as never);
+export const fromWords = (m: M, w: Var[]): Expr =>
   w.reduce((acc, x, i) => m.i32x4.replace_lane(acc, i as never, x.get()), m.i32x4.splat(m.i32.const(0)));
-const add32 = (m: M, ...xs: Expr[]) => xs.reduce((a, c) => m.i32.add(a, c));
+export const add32 = (m: M, ...xs: Expr[]) => xs.reduce((a, c) => m.i32.add(a, c));
 const rors = (m: M, x: () => Expr, ...n: number[]) => n.map((k) => m.i32.rotr(x(), m.i32.const(k))).reduce((a, c) => m.i32.xor(a, c));
 
 /** SHA1C / SHA1P / SHA1M Qd, Sn, Vm.4S: (X: v128, Y: i32, W: v128) → X */

@@ -3,6 +3,7 @@ import type binaryen from 'binaryen';
 import { fpHelpers } from './fp-helpers.ts';
 import { fpStrictHelpers } from './fp-strict.ts';
 import { cryptoHelpers } from './crypto-ops.ts';
+import { smHelpers } from './sm-ops.ts';
 import { crcHelpers } from './table/crc.ts';
 import { rintIntHelpers } from './table/frint-int.ts';
 import { estimateHelpers } from './fp-estimate.ts';
@@ -14,6 +15,8 @@ export const helpers: Record<string, (m: binaryen.Module, name: string) => void>
   ...fpStrictHelpers,
   // AES, SHA-1/256/512 rounds, 64-bit carry-less multiply (crypto-ops.ts)
   ...cryptoHelpers,
+  // SM3 and SM4 (sm-ops.ts)
+  ...smHelpers,
   // CRC32/CRC32C (table/crc.ts)
   ...crcHelpers,
   // FRINT32/64 honouring FPCR (table/frint-int.ts)

@@ -2,7 +2,7 @@
 // two-register SHA", C4.1.97 SHA512 and SHA3): AESE/AESD/AESMC/AESIMC, SHA1*, SHA256*,
 // SHA512*, EOR3/BCAX/RAX1/XAR, and PMULL/PMULL2 Vd.1Q (the 8-bit PMULL is in simd-int.ts).
 // The round functions are Wasm helpers (crypto-ops.ts); the message-schedule updates are a few
-// lane-wise v128 ops and are inlined. SM3/SM4 are not matched (UNDEF).
+// lane-wise v128 ops and are inlined. SM3 and SM4 (FEAT_SM3, FEAT_SM4) are helpers of sm-ops.ts.
 import { row, type Row } from '../decoder.ts';
 import type { Builder, Expr } from '../../../lift/types.ts';
 import { i32c } from '../ops.ts';
@@ -23,6 +23,7 @@ function sigma(b: Builder, esize: 32 | 64, v: G, rots: number[], shr: number): E
 
 const AES = ['aes_e', 'aes_d', 'aes_mc', 'aes_imc'];
 const SHA1 = ['sha1_c', 'sha1_p', 'sha1_m'];
+const SM3TT = ['sm3_tt1a', 'sm3_tt1b', 'sm3_tt2a', 'sm3_tt2b'];
 
 export const cryptoRows: Row[] = [
   // AESE/AESD Vd.16B, Vn.16B (AddRoundKey, (Inv)ShiftRows, (Inv)SubBytes); AESMC/AESIMC
@@ -84,6 +85,20 @@ export const cryptoRows: Row[] = [
     const x = vtmp(b, b.m.v128.xor(get(b, f.rn!), get(b, f.rm!)));
     b.set(VR(f.rd!), f.imm6 ? ror64(b, x, f.imm6) : x());
   }),
+  // SM3SS1 Vd.4S, Vn.4S, Vm.4S, Va.4S
+  row('SM3SS1', '11001110 010 rm:5 0 ra:5 rn:5 rd:5', (f, b) => b.set(VR(f.rd!), call(b, 'sm3_ss1', [get(b, f.rn!), get(b, f.rm!), get(b, f.ra!)]))),
+  // SM3TT1A/1B/2A/2B Vd.4S, Vn.4S, Vm.S[imm2]
+  row('SM3TT', '11001110 010 rm:5 10 imm2:2 op:2 rn:5 rd:5', (f, b) => {
+    const w = b.m.i32x4.extract_lane(get(b, f.rm!), f.imm2! as never);
+    b.set(VR(f.rd!), call(b, SM3TT[f.op!]!, [get(b, f.rd!), get(b, f.rn!), w]));
+  }),
+  // SM3PARTW1/2 Vd.4S, Vn.4S, Vm.4S; SM4EKEY Vd.4S, Vn.4S, Vm.4S
+  row('SM3PARTW_SM4EKEY', '11001110 011 rm:5 1100 op:2 rn:5 rd:5', (f, b) => {
+    const d = get(b, f.rd!), n = get(b, f.rn!), mm = get(b, f.rm!);
+    b.set(VR(f.rd!), f.op === 2 ? call(b, 'sm4_ekey', [n, mm]) : call(b, f.op ? 'sm3_partw2' : 'sm3_partw1', [d, n, mm]));
+  }, { guard: (f) => f.op !== 3 }),
+  // SM4E Vd.4S, Vn.4S
+  row('SM4E', '11001110 110 00000 1000 01 rn:5 rd:5', (f, b) => b.set(VR(f.rd!), call(b, 'sm4_e', [get(b, f.rd!), get(b, f.rn!)]))),
   // PMULL/PMULL2 Vd.1Q, Vn.1D/2D, Vm.1D/2D: 64 × 64 → 128 carry-less
   row('PMULL_1Q', '0 Q 0 01110 11 1 rm:5 1110 00 rn:5 rd:5', (f, b) => {
     b.set(VR(f.rd!), call(b, 'clmul64', [lane(b, get(b, f.rn!), 64, f.Q!), lane(b, get(b, f.rm!), 64, f.Q!)]));

@@ -1,6 +1,6 @@
 // Cryptographic extensions: AES rounds and mix columns, SHA-1/SHA-256 (three-register and
-// two-register forms), SHA-512, SHA-3 (EOR3, RAX1, XAR, BCAX), PMULL/PMULL2 on 64-bit lanes;
-// SM3 and SM4 (not implemented) are units of their own.
+// two-register forms), SHA-512, SHA-3 (EOR3, RAX1, XAR, BCAX), PMULL/PMULL2 on 64-bit lanes,
+// SM3 (SS1, TT1A/1B/2A/2B, PARTW1/2) and SM4 (E, EKEY).
 import type { FuzzClass } from '../generate.ts';
 import { t } from '../template.ts';
 
@@ -18,7 +18,9 @@ export const cryptoClass: FuzzClass = {
     t('RAX1', '11001110 011 rm:5 1 0 0011 rn:5 rd:5', {}),
     t('XAR', '11001110 100 rm:5 imm6:6 rn:5 rd:5', {}),
     t('PMULL_1Q', '0 Q 001110 11 1 rm:5 1110 00 rn:5 rd:5', {}),
-    t('SM3_3reg', '11001110 010 rm:5 10 imm2:2 opcode:2 rn:5 rd:5', { ext: 'sm3' }), // SM3TT1A/1B/2A/2B
-    t('SM4E', '11001110 110 00000 1000 01 rn:5 rd:5', { ext: 'sm4' }),
+    t('SM3SS1', '11001110 010 rm:5 0 ra:5 rn:5 rd:5'),
+    t('SM3TT', '11001110 010 rm:5 10 imm2:2 opcode:2 rn:5 rd:5'), // SM3TT1A/1B/2A/2B
+    t('SM3PARTW_SM4EKEY', '11001110 011 rm:5 1100 opcode:2 rn:5 rd:5', { valid: (f) => f.opcode !== 3 }),
+    t('SM4E', '11001110 110 00000 1000 01 rn:5 rd:5'),
   ],
 };
