@@ -1,6 +1,7 @@
 // The plugin's user options and their resolved form (defaults applied once, in one place).
-import { isAbsolute, join, resolve } from 'node:path';
+import { resolve } from 'node:path';
 import type { FilterPattern } from 'unplugin';
+import { defaultCacheDir, defaultCacheSize, parseSize } from '../node/cache.ts';
 import { learnedPathFor } from '../node/learned.ts';
 import { resolveTranslateOptions, type ProtectMode } from '../translate-options.ts';
 
@@ -8,8 +9,12 @@ export interface Options {
   /** ids to translate (default: /\.elf$/) */
   include?: FilterPattern;
   exclude?: FilterPattern;
-  /** translation cache and generated files (default: node_modules/.cache/unplugin-elf under the root) */
+  /** the translation cache, relative to the root (default: the one the CLI uses,
+   *  $ELF2WASM_CACHE_DIR or ~/.cache/elf2wasm, so that both share translations) */
   cacheDir?: string;
+  /** the translation cache's size limit in bytes, or a size such as '500M' (default:
+   *  $ELF2WASM_CACHE_SIZE, else 1G); the least recently used translations go beyond it */
+  cacheSize?: number | string;
   /** project root (default: the bundler's root, else the working directory) */
   root?: string;
   /** binaryen optimisation level 0..4 (default 2) */
@@ -46,7 +51,11 @@ export interface ResolvedOptions {
   include: FilterPattern;
   exclude: FilterPattern | undefined;
   root: string;
+  /** translations (src/node/cache.ts) */
   cacheDir: string;
+  cacheSize: number;
+  /** files the plugin generates for the bundler to pick up (assets where the bundler needs a path) */
+  generatedDir: string;
   optimize: number;
   protect: ProtectMode;
   inlineLimit: number;
@@ -64,14 +73,23 @@ export function resolveOptions(options: Options = {}, root = options.root ?? pro
   } catch (e) {
     throw new TypeError(`unplugin-elf: ${(e as Error).message}`);
   }
-  const cacheDir = options.cacheDir ?? join('node_modules', '.cache', 'unplugin-elf');
+  let cacheSize: number;
+  try {
+    cacheSize = typeof options.cacheSize === 'string' ? parseSize(options.cacheSize, 'cacheSize') : options.cacheSize ?? defaultCacheSize();
+  } catch (e) {
+    throw new TypeError(`unplugin-elf: ${(e as Error).message}`);
+  }
+  if (!(cacheSize >= 0)) throw new TypeError(`unplugin-elf: cacheSize must be a size in bytes, not ${String(options.cacheSize)}`);
   const { files } = options;
   if (files !== undefined && typeof files !== 'function' && (typeof files !== 'object' || files === null)) throw new TypeError('unplugin-elf: files must be an object (guest path → host path) or a function');
   return {
     include: options.include ?? /\.elf$/,
     exclude: options.exclude,
     root,
-    cacheDir: isAbsolute(cacheDir) ? cacheDir : resolve(root, cacheDir),
+    cacheDir: options.cacheDir === undefined ? defaultCacheDir() : resolve(root, options.cacheDir),
+    cacheSize,
+    // under the project, not in the shared cache: webpack's module ids include the path
+    generatedDir: resolve(root, 'node_modules', '.cache', 'unplugin-elf'),
     optimize,
     protect,
     inlineLimit: Math.max(0, options.inlineLimit ?? 0),

@@ -54,7 +54,7 @@ export const unpluginFactory: UnpluginFactory<Options | undefined> = (raw, meta)
       const learned = options.learned(id);
       if (learned && existsSync(learned)) ctx.addWatchFile(learned);
       const entries = learned ? readLearned(learned, bytes) : [];
-      result = await translateCached(bytes, { optimize: options.optimize, protect: options.protect, entries }, options.cacheDir);
+      result = await translateCached(bytes, { optimize: options.optimize, protect: options.protect, entries }, { dir: options.cacheDir, maxBytes: options.cacheSize, name: basename(id) });
     } catch (e) {
       // ElfFormatError messages are written for the person who supplied the file
       const why = e instanceof ElfFormatError ? e.message : e instanceof Error ? e.stack ?? e.message : String(e);
@@ -87,9 +87,9 @@ export const unpluginFactory: UnpluginFactory<Options | undefined> = (raw, meta)
     return found;
   }
 
-  /** the asset as a file under the cache dir (written once: its name holds its hash) */
+  /** the asset as a file on disk (written once: its name holds its hash) */
   function assetFile(a: Asset): string {
-    const file = join(options.cacheDir, 'assets', a.file);
+    const file = join(options.generatedDir, 'assets', a.file);
     if (!existsSync(file)) {
       mkdirSync(dirname(file), { recursive: true });
       writeFileSync(file, a.bytes);

@@ -1,5 +1,6 @@
 // elf2wasm: translate an AArch64 Linux ELF to Wasm, or translate (cached) and run it like qemu-user.
 import { readFileSync, writeFileSync } from 'node:fs';
+import { basename } from 'node:path';
 import { cac } from 'cac';
 import { ElfFormatError } from '../elf/errors.ts';
 import type { TranslationMeta } from '../meta.ts';
@@ -10,13 +11,16 @@ import { TRANSLATOR_VERSION } from '../version.ts';
 import { META_SECTION, readJsonSection } from '../wasm/custom-section.ts';
 import { resolveTranslateOptions, type ProtectMode, type TranslateOptions } from '../translate-options.ts';
 import { learnedPathFor, readLearned, recordLearned } from '../node/learned.ts';
-import { FS_USAGE, FsOptions, UsageError } from './confine.ts';
+import { defaultCacheSize } from '../node/cache.ts';
+import { cacheCommand } from './cache-command.ts';
+import { FsOptions, UsageError } from './confine.ts';
+import { RUN_HELP, RUN_USAGE } from './run-help.ts';
 /** bad input file: exit status 1, message names the file */
 class InputError extends Error {}
 
 async function translateFile(file: string, bytes: Uint8Array, options: TranslateOptions, cached: boolean): Promise<Uint8Array> {
   try {
-    return cached ? (await translateCached(bytes, options)).wasm : (await import('../translate.ts')).translate(bytes, options).wasm;
+    return cached ? (await translateCached(bytes, options, { name: basename(file) })).wasm : (await import('../translate.ts')).translate(bytes, options).wasm;
   } catch (e) {
     if (e instanceof ElfFormatError) throw new InputError(`${file}: ${e.message}`);
     throw e;
@@ -88,6 +92,7 @@ async function runCommand(argv: string[]): Promise<number> {
     else if (a === '--optimize' || a === '-O') optimize = argv[++k];
     else if (a.startsWith('--optimize=')) optimize = a.slice(11);
     else if (a === '--') { k++; break; }
+    else if (a === '--help' || a === '-h') { process.stdout.write(RUN_HELP); return 0; }
     else throw new UsageError(`unknown option for run: ${a}`);
   }
   const file = argv[k];
@@ -122,18 +127,23 @@ async function runCommand(argv: string[]): Promise<number> {
   });
 }
 
-const RUN_USAGE = `elf2wasm run [--trace] [--no-cache] [--no-lift] [--protect bounds|full|none] [--record[=FILE]] [--optimize N] ${FS_USAGE} <program> [args...]`;
-
 export async function main(argv: string[]): Promise<number> {
+  try {
+    defaultCacheSize();
+  } catch (e) {
+    throw new UsageError((e as Error).message); // a bad ELF2WASM_CACHE_SIZE
+  }
   if (argv[0] === 'run') return runCommand(argv.slice(1));
+  if (argv[0] === 'cache') return cacheCommand(argv.slice(1), (text) => process.stdout.write(text));
   const cli = cac('elf2wasm');
   cli.command('<file>', 'translate an AArch64 Linux ELF executable to WebAssembly')
     .option('-o, --output <file>', 'output .wasm (default: <file>.wasm)')
     .option('-O, --optimize <level>', 'binaryen optimisation level 0..4', { default: 0 })
     .option('--report', 'print what discovery found, by source, and the indirect branches left to run time')
     .option('--learned <file>', 'entries lifted at run time by earlier runs (default: <file>.lifted, written by run --record)')
-    .option('--protect <mode>', 'memory protection: bounds (null page, 64-bit addresses), full (a page table: unmapped and read-only memory too), none', { default: 'bounds' });
+    .option('--protect <mode>', 'memory protection: bounds (null page, 64-bit addresses), full (a page table: unmapped and read-only memory too), none', { default: 'none' });
   cli.command('run <file> [...args]', 'translate (cached) and run in Node, like qemu-aarch64');
+  cli.command('cache <ls|clean>', 'list (ls) or empty (clean) the translation cache shared with the bundler plugins');
   cli.help();
   cli.version(TRANSLATOR_VERSION);
   const parsed = cli.parse(['node', 'elf2wasm', ...argv], { run: false });

@@ -1,13 +1,60 @@
-// Translation cache on disk, keyed by ELF content, translator version and options.
+// The translation cache on disk, one for the CLI and every bundler: keyed by ELF content,
+// translator version and options, bounded in size with least-recently-used eviction.
+//
+// An entry is `<key>.wasm` and a small `<key>.json` describing it (for `elf2wasm cache ls`). The
+// .wasm's mtime is its last use: a hit touches it, and after a write the oldest entries go
+// until the cache fits its size limit again.
 import { createHash } from 'node:crypto';
-import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { resolveTranslateOptions, type TranslateOptions } from '../translate-options.ts';
 import { TRANSLATOR_VERSION } from '../version.ts';
 
+/** the default size limit: a busybox at -O2 is ~15 MB, so dozens of programs and versions fit */
+export const DEFAULT_CACHE_SIZE = 1 << 30;
+
+export interface CacheOptions {
+  /** the cache directory (default: defaultCacheDir()) */
+  dir?: string;
+  /** size limit in bytes (default: $ELF2WASM_CACHE_SIZE, else DEFAULT_CACHE_SIZE) */
+  maxBytes?: number;
+  /** what the entry is shown as by `elf2wasm cache ls` (the executable's file name) */
+  name?: string;
+}
+
+/** one cached translation, as `elf2wasm cache ls` shows it */
+export interface CacheEntry {
+  key: string;
+  /** the .wasm's size in bytes */
+  bytes: number;
+  /** last use (written or read), ms since the epoch */
+  used: number;
+  /** from the entry's description, when it has one */
+  name?: string;
+  version?: string;
+  options?: Required<TranslateOptions>;
+}
+
+/** $ELF2WASM_CACHE_DIR, else $XDG_CACHE_HOME/elf2wasm, else ~/.cache/elf2wasm */
 export function defaultCacheDir(): string {
-  return process.env.ELF2WASM_CACHE_DIR ?? join(process.env.XDG_CACHE_HOME ?? join(homedir(), '.cache'), 'elf2wasm');
+  return process.env.ELF2WASM_CACHE_DIR || join(process.env.XDG_CACHE_HOME || join(homedir(), '.cache'), 'elf2wasm');
+}
+
+const UNITS: Record<string, number> = { '': 1, k: 2 ** 10, m: 2 ** 20, g: 2 ** 30, t: 2 ** 40 };
+
+/** A size such as `500M`, `2G`, `1.5g`, `123456` (bytes; K/M/G/T are powers of 1024, an optional
+ *  trailing B or iB is ignored); throws a RangeError naming `what` otherwise. */
+export function parseSize(text: string, what = 'size'): number {
+  const m = /^\s*(\d+(?:\.\d+)?)\s*([kmgt]?)(?:i?b)?\s*$/i.exec(text);
+  if (!m) throw new RangeError(`${what} must be a size such as 500M or 2G, not ${JSON.stringify(text)}`);
+  return Math.round(Number(m[1]) * UNITS[m[2]!.toLowerCase()]!);
+}
+
+/** $ELF2WASM_CACHE_SIZE, else DEFAULT_CACHE_SIZE */
+export function defaultCacheSize(): number {
+  const env = process.env.ELF2WASM_CACHE_SIZE;
+  return env ? parseSize(env, 'ELF2WASM_CACHE_SIZE') : DEFAULT_CACHE_SIZE;
 }
 
 export function cacheKey(bytes: Uint8Array, options: TranslateOptions): string {
@@ -15,20 +62,112 @@ export function cacheKey(bytes: Uint8Array, options: TranslateOptions): string {
   return createHash('sha256').update(TRANSLATOR_VERSION).update(JSON.stringify(resolveTranslateOptions(options))).update(bytes).digest('hex');
 }
 
-/** the translated module for `bytes`, from the cache when possible; `cached` says which */
-export async function translateCached(bytes: Uint8Array, options: TranslateOptions = {}, dir = defaultCacheDir()): Promise<{ wasm: Uint8Array; cached: boolean }> {
-  const file = join(dir, `${cacheKey(bytes, options)}.wasm`);
-  try {
-    return { wasm: readFileSync(file), cached: true };
-  } catch { /* not cached yet */ }
+/** the translation itself, on a miss; the default loads the translator in this thread */
+export type Translator = (bytes: Uint8Array, options: TranslateOptions) => Uint8Array | Promise<Uint8Array>;
+
+const translateHere: Translator = async (bytes, options) => {
   // loaded only on a miss: binaryen is 12 MB of JavaScript, a cached run should not pay for it
   const { translate } = await import('../translate.ts');
-  const { wasm } = translate(bytes, options);
+  return translate(bytes, options).wasm;
+};
+
+/** The translated module for `bytes`, from the cache when possible (`cached` says which). Every
+ *  translation of the CLI and the bundler plugin goes through here, so equal options share entries. */
+export async function translateCached(bytes: Uint8Array, options: TranslateOptions = {}, cache: CacheOptions = {}, translator: Translator = translateHere): Promise<{ wasm: Uint8Array; cached: boolean }> {
+  const dir = cache.dir ?? defaultCacheDir();
+  const key = cacheKey(bytes, options);
+  const file = join(dir, `${key}.wasm`);
+  try {
+    const wasm = readFileSync(file);
+    touch(file);
+    return { wasm, cached: true };
+  } catch { /* not cached yet */ }
+  const wasm = await translator(bytes, options);
   try {
     mkdirSync(dir, { recursive: true });
-    const tmp = `${file}.${process.pid}.tmp`;
-    writeFileSync(tmp, wasm);
-    renameSync(tmp, file); // atomic: concurrent runs never see a partial file
+    const about = { name: cache.name, version: TRANSLATOR_VERSION, options: resolveTranslateOptions(options) };
+    writeAtomically(join(dir, `${key}.json`), JSON.stringify(about));
+    writeAtomically(file, wasm);
+    evict(dir, cache.maxBytes ?? defaultCacheSize(), key);
   } catch { /* a read-only cache is not an error */ }
   return { wasm, cached: false };
+}
+
+/** concurrent users never see a partial file */
+function writeAtomically(file: string, data: string | Uint8Array): void {
+  const tmp = `${file}.${process.pid}.tmp`;
+  writeFileSync(tmp, data);
+  renameSync(tmp, file);
+}
+
+/** marks an entry as just used (a read-only cache keeps its old order) */
+function touch(file: string): void {
+  const now = new Date();
+  try {
+    utimesSync(file, now, now);
+  } catch { /* read-only */ }
+}
+
+/** the cache's entries, most recently used first */
+export function listCache(dir = defaultCacheDir()): CacheEntry[] {
+  let names: string[];
+  try {
+    names = readdirSync(dir);
+  } catch {
+    return []; // no cache yet
+  }
+  const entries: CacheEntry[] = [];
+  for (const n of names) {
+    const key = /^([0-9a-f]{64})\.wasm$/.exec(n)?.[1];
+    if (!key) continue;
+    let st;
+    try {
+      st = statSync(join(dir, n));
+    } catch {
+      continue; // evicted meanwhile by another process
+    }
+    entries.push({ key, bytes: st.size, used: st.mtimeMs, ...describe(dir, key) });
+  }
+  return entries.sort((a, b) => b.used - a.used || a.key.localeCompare(b.key));
+}
+
+function describe(dir: string, key: string): Pick<CacheEntry, 'name' | 'version' | 'options'> {
+  try {
+    return JSON.parse(readFileSync(join(dir, `${key}.json`), 'utf8')) as Pick<CacheEntry, 'name' | 'version' | 'options'>;
+  } catch {
+    return {}; // written by an older elf2wasm, or removed meanwhile
+  }
+}
+
+function remove(dir: string, key: string): void {
+  rmSync(join(dir, `${key}.wasm`), { force: true });
+  rmSync(join(dir, `${key}.json`), { force: true });
+}
+
+/** Removes the least recently used entries until the rest fit in `maxBytes`; `keep` (the entry
+ *  just written) stays even when it alone is larger. Returns the removed entries. */
+export function evict(dir: string, maxBytes: number, keep?: string): CacheEntry[] {
+  const entries = listCache(dir);
+  let total = entries.reduce((s, e) => s + e.bytes, 0);
+  const removed: CacheEntry[] = [];
+  for (const e of entries.reverse()) {
+    if (total <= maxBytes) break;
+    if (e.key === keep) continue;
+    remove(dir, e.key);
+    total -= e.bytes;
+    removed.push(e);
+  }
+  return removed;
+}
+
+/** Empties the cache (entries, descriptions, leftovers of interrupted writes); returns the removed entries. */
+export function cleanCache(dir = defaultCacheDir()): CacheEntry[] {
+  const entries = listCache(dir);
+  for (const e of entries) remove(dir, e.key);
+  let names: string[] = [];
+  try {
+    names = readdirSync(dir);
+  } catch { /* no cache */ }
+  for (const n of names) if (/^[0-9a-f]{64}\.(wasm|json)/.test(n)) rmSync(join(dir, n), { force: true });
+  return entries;
 }

@@ -25,8 +25,9 @@ describe('reproducible output', () => {
   const app = makeApp();
   afterAll(() => removeApp(app));
 
-  it('the CLI writes the same .wasm twice, at -O0 and -O2, each time in a fresh process', () => {
-    for (const level of ['0', '2']) {
+  // -O2, the plugin's default: binaryen's optimiser too is deterministic (the builds below are -O0)
+  it('the CLI writes the same .wasm twice, each time in a fresh process', () => {
+    for (const level of ['2']) {
       const outs = ['a', 'b'].map((n) => {
         const out = join(app.dir, `hello-${level}-${n}.wasm`);
         const r = spawnSync(process.execPath, [BIN, join(app.dir, 'hello.elf'), '-O', level, '-o', out], { encoding: 'utf8' });
@@ -56,12 +57,11 @@ describe('reproducible output', () => {
   for (const [name, build] of Object.entries(builders)) {
     it(`${name}: two cold builds give byte-identical output`, async () => {
       const outputs = [];
-      // the same cache directory, emptied: its path may show in the output (webpack's module ids)
-      const cacheDir = join(app.dir, `cache-${name}`);
       for (const n of [1, 2]) {
-        rmSync(cacheDir, { recursive: true, force: true });
+        // cold: an empty translation cache, no files generated before
+        rmSync(join(app.dir, 'node_modules/.cache'), { recursive: true, force: true });
         const out = join(app.dir, `dist-${name}-${n}`);
-        await build({ ...app, cacheDir, plugin: { quiet: true } }, 'main.js', out);
+        await build({ ...app, cacheDir: join(app.dir, `cache-${name}-${n}`), plugin: { quiet: true } }, 'main.js', out);
         outputs.push(outputOf(out));
       }
       const [a, b] = outputs as [Record<string, Buffer>, Record<string, Buffer>];
