@@ -78,7 +78,7 @@ export async function runNode(module: WebAssembly.Module, meta: TranslationMeta,
   if (!winsize && ttys[1] && hostFds[1] === 1 && process.stdout.isTTY) {
     winsize = { rows: process.stdout.rows, cols: process.stdout.columns };
   }
-  const makeWasi = (instance: WebAssembly.Instance): WasiImports => {
+  const makeWasi = (memory: WebAssembly.Memory): WasiImports => {
     const wasi: WasiClass = new WASI({
       version: 'preview1',
       args: [],
@@ -91,7 +91,7 @@ export async function runNode(module: WebAssembly.Module, meta: TranslationMeta,
     });
     // initialize() only needs the memory; passing a stand-in keeps it from calling any other
     // export (it would run an `_initialize` and rejects modules exporting `_start`).
-    wasi.initialize({ exports: { memory: instance.exports.memory } } as unknown as WebAssembly.Instance);
+    wasi.initialize({ exports: { memory } } as unknown as WebAssembly.Instance);
     return wasi.wasiImport as WasiImports;
   };
   return runGuest(module, meta, {

@@ -8,7 +8,7 @@ import { runGuest } from '../runtime/process.ts';
 import type { WasiImports } from '../runtime/wasi.ts';
 import { buildRoot, collectFiles } from './fs.ts';
 import { MemFileHost, MetaTable } from './fs-meta.ts';
-import { OutputSink, stdinFile } from './stdio.ts';
+import { capturedOutput, OutputSink, stdinFile } from './stdio.ts';
 import { ProgramError, type RunOptions, type RunResult } from './types.ts';
 
 /** The part of RunOptions that crosses to a worker (no callbacks). */
@@ -42,9 +42,9 @@ export async function execute(name: string, module: WebAssembly.Module, meta: Tr
     throw e instanceof TypeError ? new TypeError(`elf program "${name}": ${e.message}`) : e;
   }
   const fds = [stdinFile(options.stdin), stdout.fd, stderr.fd, root];
-  const makeWasi = (instance: WebAssembly.Instance): WasiImports => {
+  const makeWasi = (memory: WebAssembly.Memory): WasiImports => {
     const wasi = new WASI([], [], fds, { debug: false });
-    wasi.inst = instance as unknown as typeof wasi.inst;
+    wasi.inst = { exports: { memory } } as unknown as typeof wasi.inst;
     return wasi.wasiImport as WasiImports;
   };
   let exitCode: number;
@@ -67,5 +67,5 @@ export async function execute(name: string, module: WebAssembly.Module, meta: Tr
     if (e instanceof WebAssembly.LinkError) throw new ProgramError(name, 'BAD_MODULE', `not a translated program: ${e.message}`, { cause: e });
     throw e;
   }
-  return { exitCode, stdout: stdout.finish(), stderr: stderr.finish(), files: collectFiles(root.dir), lifted };
+  return { exitCode, ...capturedOutput(stdout, stderr), files: collectFiles(root.dir), lifted };
 }

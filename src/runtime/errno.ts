@@ -26,6 +26,13 @@ export class Errno extends Error {
   }
 }
 
+/** EINTR from a wait a signal ended; `restart`: a syscall SA_RESTART handlers restart (read, write, wait4) */
+export class Interrupted extends Errno {
+  constructor(readonly restart: boolean) {
+    super(E.EINTR);
+  }
+}
+
 export function fail(errno: number): never {
   throw new Errno(errno);
 }

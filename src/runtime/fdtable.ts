@@ -10,9 +10,12 @@ export interface DirEntry {
   type: number;
 }
 
-/** An in-memory pipe. Single-threaded, so a read of an empty pipe with live writers could only
- *  block forever; it reports EAGAIN instead. Writes are never short (no capacity limit). */
+/** An in-memory pipe with Linux's default capacity: a writer finding it full waits for a reader
+ *  (or gets EAGAIN with O_NONBLOCK), a reader finding it empty waits for a writer (see Kernel.wait). */
 export class Pipe {
+  static readonly CAPACITY = 65536;
+  /** writes of at most this many bytes are atomic (never interleaved with other writers') */
+  static readonly ATOMIC = 4096;
   private chunks: Uint8Array[] = [];
   size = 0;
   readers = 0;
@@ -143,6 +146,23 @@ export class FdTable {
     const file = this.get(fd);
     this.slots[fd] = undefined;
     if (--file.refs === 0) this.release(file);
+  }
+
+  /** a copy for a forked process: the same open files (shared offsets and status flags) */
+  copy(): FdTable {
+    const t = new FdTable(this.release);
+    t.limit = this.limit;
+    this.slots.forEach((s, fd) => {
+      if (!s) return;
+      t.slots[fd] = { ...s };
+      s.file.refs++;
+    });
+    return t;
+  }
+
+  /** execve: closes the close-on-exec fds */
+  closeOnExec(): void {
+    this.slots.forEach((s, fd) => { if (s?.cloexec) this.close(fd); });
   }
 
   /** All open fds, ascending. */

@@ -3,18 +3,19 @@
 import type { TranslationMeta } from '../meta.ts';
 import { describePc, GuestFault, GuestTrap, SIGNAL } from './errors.ts';
 import type { RuntimeCode } from './lifting.ts';
-import { E, Errno, errnoName } from './errno.ts';
+import { E, Errno, errnoName, Interrupted } from './errno.ts';
 import { FdTable, makeOpenFile, type OpenFile } from './fdtable.ts';
 import { GuestMem, utf8 } from './guest-mem.ts';
 import { AddressSpace, pageUp, PROT_READ } from './memory.ts';
 import { runFaultHandler, runPendingHandlers, type Reentry } from './signal-frame.ts';
 import { SharedFileMaps } from './shared-maps.ts';
-import { SignalState } from './signals.ts';
+import { SA_RESTART, SignalState } from './signals.ts';
 import { buildInitialStack, initCpuState } from './stack.ts';
 import { PSEUDO_SYSCALLS, SYSCALLS } from './syscalls/index.ts';
 import { syscallName } from './syscalls/names.ts';
 import { WasiFs, type WasiImports } from './wasi.ts';
 import type { FileHost } from './file-host.ts';
+import type { Kernel } from './kernel.ts';
 import { resolvePath } from './paths.ts';
 import { O } from './vfs.ts';
 
@@ -22,6 +23,8 @@ export interface GuestOptions {
   /** argv, including argv[0] */
   args: string[];
   env: Record<string, string>;
+  /** the environment as execve passed it ("NAME=value" strings, in order); replaces `env` */
+  environ?: string[];
   /** initial working directory (absolute guest path) */
   cwd: string;
   /** absolute guest path of the executable (AT_EXECFN, /proc/self/exe) */
@@ -61,6 +64,9 @@ export interface GuestOptions {
 /** si_code of SIGSEGV: no mapping there, or a mapping that does not allow the access; of SIGBUS: misaligned */
 const SEGV_MAPERR = 1, SEGV_ACCERR = 2, BUS_ADRALN = 1;
 
+/** Linux's comm: the executable's base name, at most 15 bytes */
+const commName = (execPath: string): string => execPath.slice(execPath.lastIndexOf('/') + 1).slice(0, 15);
+
 export type Handler = (g: Guest, a0: bigint, a1: bigint, a2: bigint, a3: bigint, a4: bigint, a5: bigint) => number | bigint;
 
 export class Guest {
@@ -73,9 +79,11 @@ export class Guest {
   readonly fds: FdTable;
   /** MAP_SHARED file mappings, written back to their files */
   readonly sharedMaps: SharedFileMaps;
-  readonly signals = new SignalState();
+  readonly signals: SignalState;
   readonly pid: number;
-  readonly ppid: number;
+  ppid: number;
+  /** the process tree this process belongs to (fork, exec, wait, pipes that block); none: a lone process */
+  kernel?: Kernel;
   uid: number;
   gid: number;
   groups: number[];
@@ -94,7 +102,12 @@ export class Guest {
   lastPc = 0;
   private readonly seenUnimplemented = new Set<number>();
 
-  constructor(memory: WebAssembly.Memory, meta: TranslationMeta, wasi: WasiImports, opts: GuestOptions) {
+  /**
+   * `wasi`: the host's WASI imports bound to this memory, or the process tree's WasiFs. `from`:
+   * the process this one continues (exec: its fds without the close-on-exec ones, its identity and
+   * signal mask; fork: copies of its fds and signal state, which the caller completes).
+   */
+  constructor(memory: WebAssembly.Memory, meta: TranslationMeta, wasi: WasiImports | WasiFs, opts: GuestOptions, from?: { guest: Guest; fork: boolean }) {
     this.meta = meta;
     this.opts = opts;
     this.memory = memory;
@@ -107,11 +120,33 @@ export class Guest {
     });
     // Strings (paths) are read up to their NUL: a mapping's end before it is EFAULT, as in qemu.
     this.mem.readablePage = (a) => ((this.vm.protectionAt(a) ?? 0) & PROT_READ) !== 0;
-    this.wasi = new WasiFs(wasi, this.mem, opts.rootFd);
-    this.wasi.onHostError = (m) => this.log(m);
-    this.wasi.host = opts.fileHost;
-    this.fds = new FdTable((f) => this.release(f));
+    if (wasi instanceof WasiFs) this.wasi = wasi;
+    else {
+      this.wasi = new WasiFs(wasi, this.mem, opts.rootFd);
+      this.wasi.onHostError = (m) => this.log(m);
+      this.wasi.host = opts.fileHost;
+    }
     this.sharedMaps = new SharedFileMaps(this);
+    if (from) {
+      const p = from.guest;
+      this.fds = from.fork ? p.fds.copy() : p.fds;
+      if (!from.fork) p.fds.closeOnExec();
+      this.signals = from.fork ? p.signals.copy() : p.signals.afterExec();
+      this.pid = opts.pid ?? p.pid;
+      this.ppid = opts.ppid ?? p.ppid;
+      this.uid = p.uid;
+      this.gid = p.gid;
+      this.groups = p.groups;
+      this.umask = p.umask;
+      this.cwd = p.cwd;
+      this.hostname = p.hostname;
+      for (const [k, v] of p.limits) this.limits.set(k, v);
+      this.kernel = p.kernel;
+      this.threadName = from.fork ? p.threadName : commName(opts.execPath);
+      return;
+    }
+    this.signals = new SignalState();
+    this.fds = new FdTable((f) => this.release(f));
     this.pid = opts.pid ?? 1000;
     this.ppid = opts.ppid ?? 1;
     this.uid = opts.uid ?? 1000;
@@ -120,8 +155,7 @@ export class Guest {
     this.umask = opts.umask ?? 0o022;
     this.cwd = resolvePath('/', opts.cwd);
     this.hostname = opts.hostname ?? 'localhost';
-    // Linux's comm: the executable's base name, at most 15 bytes
-    this.threadName = opts.execPath.slice(opts.execPath.lastIndexOf('/') + 1).slice(0, 15);
+    this.threadName = commName(opts.execPath);
     // Linux passes fds 0..2 through from the parent; here they are the host's WASI stdio.
     for (const fd of [0, 1, 2]) {
       const tty = opts.isatty?.(fd) ?? false;
@@ -131,7 +165,7 @@ export class Guest {
 
   /** Builds the initial stack and CPU state; call once before running. */
   start(): void {
-    const env = Object.entries(this.opts.env).map(([k, v]) => `${k}=${v}`);
+    const env = this.opts.environ ?? Object.entries(this.opts.env).map(([k, v]) => `${k}=${v}`);
     const { sp } = buildInitialStack(this.memory, this.vm.stackLow, this.vm.stackTop, this.meta, {
       args: this.opts.args,
       env,
@@ -168,11 +202,19 @@ export class Guest {
       }
       result = BigInt(-E.ENOSYS);
     } else {
-      try {
-        result = BigInt(handler(this, a0, a1, a2, a3, a4, a5));
-      } catch (e) {
-        if (!(e instanceof Errno)) throw e;
-        result = BigInt(-e.errno);
+      for (;;) {
+        try {
+          result = BigInt(handler(this, a0, a1, a2, a3, a4, a5));
+        } catch (e) {
+          if (!(e instanceof Errno)) throw e;
+          // a wait that SA_RESTART handlers interrupted: they run, then the syscall goes on
+          if (e instanceof Interrupted && e.restart && this.reentry && this.signals.toRun.every(({ sig }) => this.signals.action(sig).flags & SA_RESTART)) {
+            runPendingHandlers(this.memory, this.signals, this.reentry, { pid: this.pid, uid: this.uid }, undefined, pc);
+            continue;
+          }
+          result = BigInt(-e.errno);
+        }
+        break;
       }
     }
     if (this.opts.trace) this.traceCall(n, [a0, a1, a2, a3, a4, a5], result);
@@ -180,8 +222,16 @@ export class Guest {
       if (this.reentry) runPendingHandlers(this.memory, this.signals, this.reentry, { pid: this.pid, uid: this.uid }, result, pc);
       else this.signals.toRun.length = 0;
     }
+    if (this.maskAfterHandlers !== undefined) {
+      const mask = this.maskAfterHandlers;
+      this.maskAfterHandlers = undefined;
+      this.signals.setMask(mask);
+    }
     return result;
   }
+
+  /** the signal mask to restore once the handlers a syscall let run are done (rt_sigsuspend) */
+  maskAfterHandlers?: bigint;
 
   private traceCall(n: number, args: bigint[], result: bigint): void {
     const hex = (v: bigint): string => (v > 0xffffn || v < -0xffffn ? `0x${BigInt.asUintN(64, v).toString(16)}` : v.toString());

@@ -1,5 +1,5 @@
 // Public surface of the host-agnostic runtime.
-export { runGuest, runInstance, linuxImports, exitStatus, EXIT_INTERNAL_ERROR, type RunOptions } from './process.ts';
+export { runGuest, linuxImports, exitStatus, EXIT_INTERNAL_ERROR, type RunOptions } from './process.ts';
 export { Guest, type GuestOptions } from './guest.ts';
 export { GuestExit, GuestKilled, GuestTrap, GuestFault, describePc } from './errors.ts';
 export { E, Errno, wasiToLinuxErrno, errnoName } from './errno.ts';

@@ -52,6 +52,8 @@ export class RuntimeCode {
   private lifter?: RuntimeLifter;
   private table?: DispatchTable;
   private readonly lifted: LiftedFunction[] = [];
+  /** every extension module installed, in order (a forked process installs them again) */
+  private readonly installed: { lifted: LiftedCode; module: WebAssembly.Module }[] = [];
   private readonly exports: WebAssembly.Exports;
 
   constructor(
@@ -92,6 +94,18 @@ export class RuntimeCode {
       throw new GuestTrap(TrapKind.UnknownTarget, pc, BigInt(pc), this.meta.symbols, `lifted code cannot be compiled synchronously inside a signal handler here (${e.message})`);
     }
     this.install(lifted, module);
+  }
+
+  /**
+   * A forked process's code: the parent's extension modules, instantiated against this
+   * instance in the same order, so that the function table indices its dispatch table (copied
+   * with the memory) names hold the same code. Lifted code the parent dropped stays dropped.
+   */
+  adopt(parent: RuntimeCode): void {
+    this.lifter = parent.lifter;
+    for (const { lifted, module } of parent.installed) this.instantiate(lifted, module);
+    this.lifted.push(...parent.lifted.map((f) => ({ ...f, added: [...f.added] })));
+    for (const pc of parent.liftedEntries) this.liftedEntries.add(pc);
   }
 
   /** the top-level loop's part of a miss: load the lifter, lift, compile asynchronously */
@@ -175,16 +189,23 @@ export class RuntimeCode {
     return lifted;
   }
 
-  private install(lifted: LiftedCode, module: WebAssembly.Module): void {
+  /** links an extension module into the program: its functions at the end of the function table */
+  private instantiate(lifted: LiftedCode, module: WebAssembly.Module): number {
     const program: Record<string, unknown> = {};
     for (const name of [EXPORT.memory, EXPORT.table, EXPORT.depth, EXPORT.lookup, EXPORT.dispatch]) program[name] = this.exports[name]!;
     const ext = new WebAssembly.Instance(module, { ...this.imports, [PROGRAM]: program as WebAssembly.ModuleImports });
     const fns = this.functionTable;
     const base = fns.grow(lifted.functions.length);
     if (base !== lifted.tableIndex) throw new Error(`internal error: lifted code expects table index ${lifted.tableIndex}, not ${base}`);
+    lifted.functions.forEach((_, k) => fns.set(base + k, ext.exports[extensionExport(k)]));
+    this.installed.push({ lifted, module });
+    return base;
+  }
+
+  private install(lifted: LiftedCode, module: WebAssembly.Module): void {
+    const base = this.instantiate(lifted, module);
     const table = this.dispatch();
     lifted.functions.forEach((f, k) => {
-      fns.set(base + k, ext.exports[extensionExport(k)]);
       const added: number[] = [];
       f.entries.forEach((pc, entry) => {
         if (table.has(pc)) return;

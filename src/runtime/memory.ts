@@ -116,6 +116,13 @@ export class AddressSpace {
     return start < MIN_GUEST_ADDR || this.maps.some((m) => m.name === RUNTIME_AREA && m.start < end && m.end > start);
   }
 
+  /** a forked process's address space: the parent's mappings and break (the memory is copied by the caller) */
+  adopt(parent: AddressSpace): void {
+    this.maps.splice(0, this.maps.length, ...parent.maps.map((m) => ({ ...m })));
+    this.brkCur = parent.brkCur;
+    this.cleanAbove = parent.cleanAbove;
+  }
+
   get brk(): number {
     return this.brkCur;
   }

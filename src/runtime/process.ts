@@ -1,22 +1,28 @@
 // Running a translated program: instantiate it with the `linux` imports, bind the host's WASI to
-// its memory, build the initial process state, call run(), and turn whatever ends it into an
-// exit status. Host-agnostic: the host layer (src/node/run.ts, a browser one) supplies WASI.
+// the run's I/O memory, start the first process and run the process tree (kernel.ts), and turn
+// whatever ends a process into a termination. Host-agnostic: the host layer (src/node/run.ts, a
+// browser one) supplies WASI.
 import { MODULE_ABI } from '../abi.ts';
 import type { TranslationMeta } from '../meta.ts';
 import { asGuestFault, describePc, GuestExit, GuestFault, GuestKilled, GuestTrap } from './errors.ts';
-import { Guest, type GuestOptions } from './guest.ts';
-import type { WasiImports } from './wasi.ts';
+import type { Guest, GuestOptions } from './guest.ts';
+import { GuestMem } from './guest-mem.ts';
+import { ioMemory, WasiFs, type WasiImports } from './wasi.ts';
 import { hardwareFma } from './fma.ts';
-import { LiftPending, RuntimeCode, type LifterLoader } from './lifting.ts';
+import { Kernel, type KernelOptions } from './kernel.ts';
+import type { LifterLoader, RuntimeCode } from './lifting.ts';
 
-export interface RunOptions extends GuestOptions {
-  /** Creates the WASI imports bound to the instance's memory, e.g. node:wasi after
-   *  `wasi.initialize(instance)` or browser_wasi_shim after `wasi.inst = instance`. */
-  makeWasi(instance: WebAssembly.Instance): WasiImports;
+export interface RunOptions extends GuestOptions, Pick<KernelOptions, 'loadImage'> {
+  /**
+   * Creates the WASI imports bound to `memory`, the run's I/O memory (not a guest's: every
+   * process of the run shares one WASI fd table), e.g. node:wasi after
+   * `wasi.initialize({ exports: { memory } })` or browser_wasi_shim after `wasi.inst = { exports: { memory } }`.
+   */
+  makeWasi(memory: WebAssembly.Memory): WasiImports;
   /** loads the run-time lifter on the first miss (see LiftOptions); without it misses are faults */
   loadLifter?: LifterLoader;
-  /** told once the run ends: what was lifted at run time (stats, entry PCs for learning builds) */
-  onLiftStats?: (code: RuntimeCode) => void;
+  /** told as each process image ends (exit, exec): what was lifted at run time in it (stats, entry PCs for learning builds) */
+  onLiftStats?: (code: RuntimeCode, meta: TranslationMeta) => void;
 }
 
 /** Exit status for a translated program that returned from run(): a translator/runtime bug. */
@@ -47,16 +53,29 @@ export function linuxImports(target: { guest?: Guest }): WebAssembly.Imports {
   };
 }
 
-/** Converts what ended the guest into an exit status, printing a one-line diagnostic on the
+/** how a process ended: exit(code), or killed by `signal` */
+export interface Termination { code?: number; signal?: number }
+
+/** Converts what ended the guest into a termination, printing a one-line diagnostic on the
  *  guest's stderr for traps and faults. Errors that are not about the guest are rethrown. */
-export function exitStatus(guest: Guest, error: unknown): number {
-  if (error instanceof GuestExit) return error.status;
-  if (error instanceof GuestKilled) return 128 + error.signal; // like the kernel: no message
+export function termination(guest: Guest, error: unknown): Termination {
+  if (error instanceof GuestExit) return { code: error.status };
+  if (error instanceof GuestKilled) return { signal: error.signal }; // like the kernel: no message
   let reported: GuestTrap | GuestFault | undefined = error instanceof GuestTrap || error instanceof GuestFault ? error : undefined;
   reported ??= asGuestFault(error, guest.lastPc ? `last syscall at ${describePc(guest.lastPc, guest.meta.symbols)}` : undefined);
   if (!reported) throw error;
   guest.writeStderr(`elf2wasm: ${reported.message}\n`);
-  return 128 + reported.signal;
+  return { signal: reported.signal };
+}
+
+/** the exit status a shell reports for a termination: the code, or 128 + the signal */
+export function shellStatus(end: Termination): number {
+  return end.signal !== undefined ? 128 + end.signal : end.code ?? 0;
+}
+
+/** Converts what ended the guest into an exit status (see termination). */
+export function exitStatus(guest: Guest, error: unknown): number {
+  return shellStatus(termination(guest, error));
 }
 
 /** Thrown when a module was translated for another module contract (src/abi.ts). */
@@ -67,60 +86,42 @@ export class ModuleAbiError extends Error {
   }
 }
 
-/**
- * Runs an instantiated translated module to completion. Guest code runs synchronously; the run
- * only yields when code must be lifted at run time before the lifter is loaded (then the guest
- * resumes from the dispatcher, with its state in memory, once the code is compiled).
- */
-export async function runInstance(instance: WebAssembly.Instance, meta: TranslationMeta, opts: RunOptions, target: { guest?: Guest }, imports: WebAssembly.Imports): Promise<number> {
+/** checks that `instance` is a translated program for this runtime */
+export function checkProgram(instance: WebAssembly.Instance, meta: TranslationMeta): void {
   const { memory, run } = instance.exports as { memory?: unknown; run?: unknown };
   if (!(memory instanceof WebAssembly.Memory) || typeof run !== 'function') {
     throw new TypeError('not a translated program: it must export `memory` and `run`');
   }
   if (meta.abi !== MODULE_ABI) throw new ModuleAbiError(meta.abi);
-  const guest = new Guest(memory, meta, opts.makeWasi(instance), opts);
-  target.guest = guest;
-  const code = new RuntimeCode(instance, imports, meta, guest.vm, { enabled: opts.runtimeLift ?? true, trace: opts.trace, loadLifter: opts.loadLifter });
-  guest.code = code;
-  code.badJump = (pc) => guest.badJump(pc);
-  guest.reentry = {
-    run: () => {
-      code.nested++;
-      try { (run as () => void)(); } finally { code.nested--; }
-    },
-    depth: instance.exports.depth instanceof WebAssembly.Global ? instance.exports.depth : undefined,
-    writable: (start, end) => guest.vm.writable(start, end),
-  };
-  try {
-    guest.start();
-    for (;;) {
-      try {
-        (run as () => void)();
-      } catch (e) {
-        if (e instanceof LiftPending) {
-          try {
-            await code.complete(e);
-          } catch (le) {
-            return exitStatus(guest, le);
-          }
-          continue;
-        }
-        return exitStatus(guest, e);
-      }
-      guest.writeStderr(`elf2wasm: internal error: run() returned instead of ending with exit (last syscall at ${describePc(guest.lastPc, meta.symbols)})\n`);
-      return EXIT_INTERNAL_ERROR;
-    }
-  } finally {
-    opts.onLiftStats?.(code);
-    // makeWasi created the WASI instance for this run only, so its preopen goes too.
-    guest.shutdown(true);
-  }
 }
 
-/** Instantiates and runs a translated module; resolves to the exit status. */
+/**
+ * Runs a translated program, and every process it forks or execs, to completion (see kernel.ts);
+ * resolves to the first process's exit status. Guest code runs synchronously; the run only
+ * yields when something must happen asynchronously (lifting before the lifter is loaded,
+ * compiling an exec'd program), while the processes that wait for it are unwound.
+ */
 export async function runGuest(module: WebAssembly.Module, meta: TranslationMeta, opts: RunOptions): Promise<number> {
+  const io = ioMemory();
+  const wasi = new WasiFs(opts.makeWasi(io), new GuestMem(io), opts.rootFd);
+  wasi.onHostError = (m) => opts.trace?.(m);
+  wasi.host = opts.fileHost;
+  const kernel = new Kernel({ wasi, loadLifter: opts.loadLifter, runtimeLift: opts.runtimeLift, trace: opts.trace, loadImage: opts.loadImage, onLiftStats: opts.onLiftStats });
   const target: { guest?: Guest } = {};
   const imports = linuxImports(target);
   const instance = await WebAssembly.instantiate(module, imports);
-  return runInstance(instance, meta, opts, target, imports);
+  checkProgram(instance, meta);
+  try {
+    const root = kernel.spawn({ module, meta }, opts, instance, imports, target);
+    kernel.rootPid = root.pid;
+    await kernel.runAll(root);
+    return root.end ? shellStatus(root.end) : EXIT_INTERNAL_ERROR;
+  } finally {
+    // makeWasi created the WASI instance for this run only, so its preopen goes too.
+    try {
+      wasi.close(wasi.rootFd);
+    } catch {
+      // already closed, or the host does not allow it
+    }
+  }
 }

@@ -22,6 +22,14 @@ export class SharedFileMaps {
 
   constructor(private readonly g: Guest) {}
 
+  /** a forked process's: the parent's mappings, each holding its file again */
+  adopt(parent: SharedFileMaps): void {
+    for (const m of parent.maps) {
+      this.g.fds.hold(m.file);
+      this.maps.push({ ...m });
+    }
+  }
+
   add(start: number, end: number, file: OpenFile, offset: bigint): void {
     this.forget(start, end); // callers unmap first; this only keeps the list consistent
     this.g.fds.hold(file);
@@ -53,7 +61,7 @@ export class SharedFileMaps {
       if (!r) continue;
       const [s, e] = r;
       for (let done = 0; done < e - s;) {
-        const got = g.wasi.pread(m.file.wasiFd, [[s + done, e - s - done]], m.offset + BigInt(s - m.start + done));
+        const got = g.wasi.pread(m.file.wasiFd, g.mem, [[s + done, e - s - done]], m.offset + BigInt(s - m.start + done));
         if (got === 0) break;
         done += got;
       }
@@ -128,7 +136,7 @@ export class SharedFileMaps {
       const size = g.wasi.fdFilestat(m.file.wasiFd).size;
       const n = Math.min(e - s, Number(size > at ? size - at : 0n));
       for (let done = 0; done < n;) {
-        const w = g.wasi.pwrite(m.file.wasiFd, [[s + done, n - done]], at + BigInt(done));
+        const w = g.wasi.pwrite(m.file.wasiFd, g.mem, [[s + done, n - done]], at + BigInt(done));
         if (w === 0) break;
         done += w;
       }

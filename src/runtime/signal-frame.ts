@@ -30,11 +30,16 @@ export interface Reentry {
   writable?: (start: number, end: number) => boolean;
 }
 
+/**
+ * Runs the handlers of the signals a syscall at `pc` let in, before it returns `result`; without
+ * a result, before it is restarted (SA_RESTART): the interrupted context is then the `svc` itself
+ * with its arguments.
+ */
 export function runPendingHandlers(memory: WebAssembly.Memory, signals: SignalState, reentry: Reentry,
-  info: { pid: number; uid: number }, result: bigint, pc: bigint): void {
+  info: { pid: number; uid: number }, result: bigint | undefined, pc: bigint): void {
   while (signals.toRun.length) {
     const { sig, code } = signals.toRun.shift()!;
-    runHandler(memory, signals, reentry, sig, { code, pid: info.pid, uid: info.uid }, { pc: pc + 4n, x0: result });
+    runHandler(memory, signals, reentry, sig, { code, pid: info.pid, uid: info.uid }, result === undefined ? { pc } : { pc: pc + 4n, x0: result });
   }
 }
 

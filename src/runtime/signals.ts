@@ -12,6 +12,7 @@ export const SI_USER = 0;
 export const SI_TKILL = -6;
 export const SA_SIGINFO = 4n;
 export const SA_ONSTACK = 0x08000000n;
+export const SA_RESTART = 0x10000000n;
 export const SA_RESTORER = 0x04000000n;
 export const SA_NODEFER = 0x40000000n;
 export const SA_RESETHAND = 0x80000000n;
@@ -99,6 +100,23 @@ export class SignalState {
       throw new GuestKilled(sig);
     }
     this.toRun.push({ sig, code: this.code });
+  }
+
+  /** a forked child's: the same actions, mask and alternate stack, nothing pending */
+  copy(): SignalState {
+    const s = new SignalState();
+    for (const [k, v] of this.actions) s.actions.set(k, { ...v });
+    s.maskBits = this.maskBits;
+    s.altstack = { ...this.altstack };
+    return s;
+  }
+
+  /** after execve: handled signals go back to their default action (ignored ones stay ignored); the mask and pending signals stay */
+  afterExec(): SignalState {
+    for (const [k, v] of [...this.actions]) if (v.handler !== SIG_IGN) this.actions.delete(k);
+    this.altstack = { sp: 0n, flags: 2, size: 0n };
+    this.toRun.length = 0;
+    return this;
   }
 
   /** the mask while a handler runs: sa_mask plus the signal itself (unless SA_NODEFER) */

@@ -2,7 +2,7 @@
 // dirfd, opening with Linux flag semantics, I/O on WASI fds and in-memory pipes, and the
 // conversion of WASI file metadata to Linux's struct stat / statx.
 import { E, Errno, fail } from './errno.ts';
-import { makeOpenFile, type DirEntry, type OpenFile } from './fdtable.ts';
+import { makeOpenFile, Pipe, type DirEntry, type OpenFile } from './fdtable.ts';
 import type { Guest } from './guest.ts';
 import { hasTrailingSlash, resolvePath, toWasiPath } from './paths.ts';
 import { SIGNAL } from './errors.ts';
@@ -162,10 +162,10 @@ export function readFile(g: Guest, f: OpenFile, iovs: [number, number][], offset
   }
   if (f.pipe) {
     if (offset !== undefined) fail(E.ESPIPE);
-    if (f.pipe.size === 0) {
-      if (f.pipe.writers === 0) return 0;
-      // Nobody else can ever write: blocking would hang forever.
-      fail(E.EAGAIN);
+    const pipe = f.pipe;
+    if (pipe.size === 0 && pipe.writers > 0) {
+      // a lone process would wait for itself forever: EAGAIN rather than a hang
+      if (f.flags & O.NONBLOCK || !g.kernel?.wait(g, () => pipe.size > 0 || pipe.writers === 0, { restart: true })) fail(E.EAGAIN);
     }
     let done = 0;
     for (const [base, len] of iovs) {
@@ -177,7 +177,7 @@ export function readFile(g: Guest, f: OpenFile, iovs: [number, number][], offset
     return done;
   }
   g.sharedMaps.beforeRead(f, offset, iovs.reduce((n, [, len]) => n + len, 0)); // MAP_SHARED pages of this file are its content
-  return blocking(f, () => (offset === undefined ? g.wasi.read(f.wasiFd, iovs) : g.wasi.pread(f.wasiFd, iovs, offset)));
+  return blocking(f, () => (offset === undefined ? g.wasi.read(f.wasiFd, g.mem, iovs) : g.wasi.pread(f.wasiFd, g.mem, iovs, offset)));
 }
 
 export function writeFile(g: Guest, f: OpenFile, iovs: [number, number][], offset?: bigint): number {
@@ -190,21 +190,59 @@ export function writeFile(g: Guest, f: OpenFile, iovs: [number, number][], offse
   }
   if (f.pipe) {
     if (offset !== undefined) fail(E.ESPIPE);
-    if (f.pipe.readers === 0) {
+    return writePipe(g, f, f.pipe, iovs);
+  }
+  if (iovs.length === 0) return 0;
+  const n = blocking(f, () => (offset === undefined ? g.wasi.write(f.wasiFd, g.mem, iovs) : g.wasi.pwrite(f.wasiFd, g.mem, iovs, offset)));
+  g.sharedMaps.afterWrite(f, offset, n); // and MAP_SHARED mappings of it show the new bytes
+  return n;
+}
+
+/**
+ * A write to a pipe: up to Pipe.ATOMIC bytes go in at once, longer writes as room appears,
+ * waiting for readers (Kernel.wait) unless O_NONBLOCK. A lone process never waits: nobody could
+ * read, so its pipe grows instead. With no reader left: SIGPIPE, then EPIPE (or the count so far).
+ */
+function writePipe(g: Guest, f: OpenFile, pipe: Pipe, iovs: [number, number][]): number {
+  const total = iovs.reduce((n, [, len]) => n + len, 0);
+  // a write unwound while waiting runs again from the start: what it wrote before stays written
+  let done = g.kernel?.progress(g) ?? 0;
+  const need = total <= Pipe.ATOMIC ? total : 1;
+  while (done < total || total === 0) {
+    if (pipe.readers === 0) {
+      if (done > 0) return done;
       g.signals.raise(SIGNAL.SIGPIPE); // kills the process unless ignored/handled
       fail(E.EPIPE);
     }
-    let done = 0;
-    for (const [base, len] of iovs) {
-      f.pipe.push(g.mem.bytes().subarray(base, base + len));
-      done += len;
+    if (total === 0) return 0;
+    let room = Pipe.CAPACITY - pipe.size;
+    if (room < Math.min(need, total - done)) {
+      if (f.flags & O.NONBLOCK) {
+        if (done > 0) return done;
+        fail(E.EAGAIN);
+      }
+      let waited: boolean;
+      try {
+        waited = g.kernel?.wait(g, () => Pipe.CAPACITY - pipe.size >= need || pipe.readers === 0, { restart: true, progress: done }) ?? false;
+      } catch (e) {
+        if (e instanceof Errno && done > 0) return done; // interrupted after a part: a short write
+        throw e;
+      }
+      if (!waited) room = total - done;
+      else continue;
     }
-    return done;
+    let skip = done, left = Math.min(room, total - done);
+    for (const [base, len] of iovs) {
+      if (left === 0) break;
+      if (skip >= len) { skip -= len; continue; }
+      const k = Math.min(len - skip, left);
+      pipe.push(g.mem.bytes().subarray(base + skip, base + skip + k));
+      skip = 0;
+      left -= k;
+      done += k;
+    }
   }
-  if (iovs.length === 0) return 0;
-  const n = blocking(f, () => (offset === undefined ? g.wasi.write(f.wasiFd, iovs) : g.wasi.pwrite(f.wasiFd, iovs, offset)));
-  g.sharedMaps.afterWrite(f, offset, n); // and MAP_SHARED mappings of it show the new bytes
-  return n;
+  return done;
 }
 
 export function statFile(g: Guest, f: OpenFile): Filestat {

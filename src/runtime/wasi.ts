@@ -1,10 +1,13 @@
 // Typed access to a host's WASI preview1 functions. WASI functions take pointers into the Wasm
-// memory they are bound to, which is the guest memory: data buffers are passed in place (guest
-// address == Wasm address), while small arguments (paths, iovec arrays, result cells) are
-// marshalled through the runtime's scratch area. Failures throw Errno with the Linux errno.
+// memory they are bound to: small arguments (paths, iovec arrays, result cells) are marshalled
+// through the scratch area there. That memory is an I/O memory of the runtime's own, shared by
+// every process of a tree (one WASI fd table, so forked processes share open files and their
+// offsets), and file data is copied between it and the guest's memory; or, where a host binds
+// WASI to the guest's memory itself, data buffers are passed in place. Failures throw Errno with
+// the Linux errno.
 import { E, Errno, fail, wasiToLinuxErrno } from './errno.ts';
 import type { GuestMem } from './guest-mem.ts';
-import { SCRATCH_BASE, SCRATCH_END } from './layout.ts';
+import { SCRATCH_BASE, SCRATCH_END, WASM_PAGE } from './layout.ts';
 import { fromUtf8, utf8 } from './guest-mem.ts';
 import type { FileHost, FsStats, LinuxMeta } from './file-host.ts';
 
@@ -46,6 +49,31 @@ export interface WasiDirent {
 }
 
 const READDIR_BUF = 16384;
+
+type Iovecs = readonly (readonly [number, number])[];
+
+/** the bounce buffer of an I/O memory (after its scratch area), and the most one WASI call moves */
+const IO_DATA = SCRATCH_END;
+const IO_CHUNK = 16 << 20;
+
+/** copies `n` bytes at position `pos` of the data the guest iovecs describe from (or, `toGuest`, to) `buf` at `at` */
+function copyIovecs(guest: Uint8Array, iovs: Iovecs, pos: number, n: number, buf: Uint8Array, at: number, toGuest: boolean): void {
+  for (const [base, len] of iovs) {
+    if (n === 0) return;
+    if (pos >= len) { pos -= len; continue; }
+    const k = Math.min(len - pos, n);
+    if (toGuest) guest.set(buf.subarray(at, at + k), base + pos);
+    else buf.set(guest.subarray(base + pos, base + pos + k), at);
+    at += k;
+    n -= k;
+    pos = 0;
+  }
+}
+
+/** A memory for WASI to work in, apart from any guest's (see WasiFs.transfer). */
+export function ioMemory(): WebAssembly.Memory {
+  return new WebAssembly.Memory({ initial: IO_DATA / WASM_PAGE + 1 });
+}
 
 export class WasiFs {
   readonly imports: WasiImports;
@@ -175,20 +203,12 @@ export class WasiFs {
     this.call('fd_close', fd);
   }
 
-  read(fd: number, iovs: readonly (readonly [number, number])[]): number {
-    this.begin();
-    const v = this.iovecs(iovs);
-    const out = this.alloc(4);
-    this.call('fd_read', fd, v, iovs.length, out);
-    return this.mem.view().getUint32(out, true);
+  read(fd: number, guest: GuestMem, iovs: Iovecs): number {
+    return this.transfer(guest, iovs, true, (v, n) => this.count('fd_read', fd, v, n));
   }
 
-  write(fd: number, iovs: readonly (readonly [number, number])[]): number {
-    this.begin();
-    const v = this.iovecs(iovs);
-    const out = this.alloc(4);
-    this.call('fd_write', fd, v, iovs.length, out);
-    return this.mem.view().getUint32(out, true);
+  write(fd: number, guest: GuestMem, iovs: Iovecs): number {
+    return this.transfer(guest, iovs, false, (v, n) => this.count('fd_write', fd, v, n));
   }
 
   /** Writes bytes that live outside guest memory (runtime messages) via the scratch area. */
@@ -196,26 +216,75 @@ export class WasiFs {
     this.begin();
     const buf = this.alloc(data.length, 1);
     this.mem.bytes().set(data, buf);
-    const v = this.iovecs([[buf, data.length]]);
+    return this.count('fd_write', fd, this.iovecs([[buf, data.length]]), 1);
+  }
+
+  pread(fd: number, guest: GuestMem, iovs: Iovecs, offset: bigint): number {
+    return this.transfer(guest, iovs, true, (v, n, done) => this.count('fd_pread', fd, v, n, offset + BigInt(done)));
+  }
+
+  pwrite(fd: number, guest: GuestMem, iovs: Iovecs, offset: bigint): number {
+    return this.transfer(guest, iovs, false, (v, n, done) => this.count('fd_pwrite', fd, v, n, offset + BigInt(done)));
+  }
+
+  /** the first `size` bytes of the file at `fd`, read at offsets (its position stays), through the scratch area */
+  readAll(fd: number, size: number): Uint8Array {
+    const out = new Uint8Array(size);
+    let done = 0;
+    while (done < size) {
+      this.begin();
+      const n = Math.min(size - done, 32768), buf = this.alloc(n, 1);
+      const got = this.count('fd_pread', fd, this.iovecs([[buf, n]]), 1, BigInt(done));
+      if (got === 0) break;
+      out.set(this.mem.bytes().subarray(buf, buf + got), done);
+      done += got;
+    }
+    return out.subarray(0, done);
+  }
+
+  /** calls an fd_read/fd_write-like function (its last argument the count cell) with a fresh scratch area */
+  private count(name: string, fd: number, iovs: number, n: number, ...rest: bigint[]): number {
     const out = this.alloc(4);
-    this.call('fd_write', fd, v, 1, out);
+    this.call(name, fd, iovs, n, ...rest, out);
     return this.mem.view().getUint32(out, true);
   }
 
-  pread(fd: number, iovs: readonly (readonly [number, number])[], offset: bigint): number {
-    this.begin();
-    const v = this.iovecs(iovs);
-    const out = this.alloc(4);
-    this.call('fd_pread', fd, v, iovs.length, offset, out);
-    return this.mem.view().getUint32(out, true);
+  /**
+   * Moves data between `guest` and a host file. WASI functions see only the memory they are bound
+   * to: when that is the guest's own memory the buffers go in place; otherwise (the I/O memory of
+   * a process tree, see Kernel) through a bounce buffer there, in chunks: a chunk that comes back
+   * short ends the transfer, as a short read or write would.
+   */
+  private transfer(guest: GuestMem, iovs: Iovecs, into: boolean, op: (iovs: number, n: number, done: number) => number): number {
+    if (guest.memory === this.mem.memory) {
+      this.begin();
+      return op(this.iovecs(iovs), iovs.length, 0);
+    }
+    const total = iovs.reduce((n, [, len]) => n + len, 0);
+    let done = 0;
+    while (done < total) {
+      const n = Math.min(total - done, IO_CHUNK);
+      this.reserve(IO_DATA + n);
+      if (!into) copyIovecs(guest.bytes(), iovs, done, n, this.mem.bytes(), IO_DATA, false);
+      this.begin();
+      let got: number;
+      try {
+        got = op(this.iovecs([[IO_DATA, n]]), 1, done);
+      } catch (e) {
+        if (done === 0) throw e;
+        break; // what moved before the error counts, as with a short transfer
+      }
+      if (into) copyIovecs(guest.bytes(), iovs, done, got, this.mem.bytes(), IO_DATA, true);
+      done += got;
+      if (got < n) break;
+    }
+    return done;
   }
 
-  pwrite(fd: number, iovs: readonly (readonly [number, number])[], offset: bigint): number {
-    this.begin();
-    const v = this.iovecs(iovs);
-    const out = this.alloc(4);
-    this.call('fd_pwrite', fd, v, iovs.length, offset, out);
-    return this.mem.view().getUint32(out, true);
+  /** grows the I/O memory to at least `end` bytes */
+  private reserve(end: number): void {
+    const have = this.mem.memory.buffer.byteLength;
+    if (end > have) this.mem.memory.grow(Math.ceil((end - have) / WASM_PAGE));
   }
 
   seek(fd: number, offset: bigint, whence: number): bigint {

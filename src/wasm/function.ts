@@ -13,6 +13,7 @@ import { TrapKind } from '../meta.ts';
 import { IMPORT, PAGE_READ, PAGE_SHIFT, PAGE_WRITE } from '../abi.ts';
 import { ADDR_LIMIT, MIN_GUEST_ADDR, STATE } from '../runtime/layout.ts';
 import type { ModuleContext } from './context.ts';
+import { structure, type CfgNode, type Exit } from './structure.ts';
 
 const FAULT_LABEL = 'fault';
 /** the guest's address range under protect 'bounds' (MIN_GUEST_ADDR up, as much left out at the top for offsets) */
@@ -141,8 +142,10 @@ export class FunctionEmitter implements Builder {
   syscall(nr: Expr, args: Expr[]): Expr {
     const a = [...args];
     while (a.length < 6) a.push(this.i64(0));
-    // the state block is the interrupted context if a signal handler runs before the syscall returns
-    this.items.push(() => this.flush());
+    // The state block is the whole guest state at a syscall, NZCV included: the interrupted
+    // context if a signal handler runs before it returns, and where a process resumes from the
+    // dispatcher after the syscall unwound it or forked it (runtime/kernel.ts).
+    this.items.push(() => this.flush(true));
     return this.m.call('syscall', [nr, ...a, this.i64(this.pc)], binaryen.i64);
   }
   helper(name: string): string { return this.ctx.helper(name); }
@@ -446,84 +449,63 @@ export class FunctionEmitter implements Builder {
     return m.local.set(this.regIndex(reg), v);
   }
 
-  /** Phase 2: resolve thunks, structure the CFG with the Relooper, add the Wasm function. */
+  /** Phase 2: resolve thunks, structure the CFG (structure.ts), add the Wasm function. */
   finish(name: string): void {
     const m = this.m;
     const resolve = (items: Item[]) => m.block(null, items.map((it) => (typeof it === 'function' ? it() : it)));
     const held = this.held();
     if (this.flagsLiveIn) for (const f of this.arch.flagRegs) if (!held.includes(f)) held.push(f);
-    const rl = new binaryen.Relooper(m);
-    const rb = new Map<number, number>();
-    for (const pb of this.blocks) {
-      const term = pb.term, on = term.kind === 'entries' ? term.value : term.kind === 'switch' ? term.dense?.index : undefined;
-      rb.set(pb.start, on !== undefined ? rl.addBlockWithSwitch(resolve(pb.items), m.local.get(on, binaryen.i32)) : rl.addBlock(resolve(pb.items)));
-    }
+    // node 0 is the prologue: load what this function holds, then enter at the requested entry point
+    const nodes: CfgNode[] = [{ code: m.block(null, held.map((r) => this.loadReg(r))), exit: { kind: 'none' } }];
+    const add = (code: Expr, exit: Exit = { kind: 'none' }): number => nodes.push({ code, exit }) - 1;
+    const ids = new Map<number, number>();
+    for (const pb of this.blocks) ids.set(pb.start, add(resolve(pb.items)));
     const stubs = new Map<number, number>();
-    for (const [t, pb] of this.tailStubs) stubs.set(t, rl.addBlock(resolve(pb.items)));
+    for (const [t, pb] of this.tailStubs) stubs.set(t, add(resolve(pb.items)));
     for (const pb of this.blocks) {
-      const from = rb.get(pb.start)!, term = pb.term;
-      if (term.kind === 'goto') rl.addBranch(from, rb.get(term.to)!, 0, 0);
+      const node = nodes[ids.get(pb.start)!]!, term = pb.term;
+      if (term.kind === 'goto') node.exit = { kind: 'goto', to: ids.get(term.to)! };
       else if (term.kind === 'cond') {
-        const taken = term.tail ? stubs.get(term.to)! : rb.get(term.to)!;
-        const fallthrough = rb.get(term.next) ?? stubs.get(term.next) ?? this.fellOffBlock(rl, term.next);
-        // a conditional branch to the next instruction (`cbz x0, 1f; 1:`) goes there either way;
-        // the Relooper takes at most one edge between two blocks
-        if (taken !== fallthrough) rl.addBranch(from, taken, m.local.get(term.cond, binaryen.i32), 0);
-        rl.addBranch(from, fallthrough, 0, 0);
+        const taken = term.tail ? stubs.get(term.to)! : ids.get(term.to)!;
+        const fall = ids.get(term.next) ?? stubs.get(term.next) ?? this.fellOffNode(add, term.next);
+        node.exit = { kind: 'cond', cond: m.local.get(term.cond, binaryen.i32), taken, fall };
       } else if (term.kind === 'switch') {
-        const fallback = rl.addBlock(resolve(this.indirectJump(term.value)));
-        if (term.dense) this.denseSwitch(rl, from, rb, term.targets, term.dense.base, fallback);
-        else {
-          for (const t of term.targets) rl.addBranch(from, rb.get(t)!, m.i64.eq(m.local.get(term.value, binaryen.i64), this.i64(t)), 0);
-          rl.addBranch(from, fallback, 0, 0);
+        const fallback = add(resolve(this.indirectJump(term.value)));
+        if (term.dense) {
+          const index = m.local.get(term.dense.index, binaryen.i32);
+          node.exit = { kind: 'switch', index, targets: this.denseTargets(ids, term.targets, term.dense.base, fallback), fallback };
+        } else {
+          // few targets spread far apart: compare in turn (a chain of nodes), then the dispatcher
+          let next = fallback;
+          for (const t of [...term.targets].reverse()) {
+            const cond = m.i64.eq(m.local.get(term.value, binaryen.i64), this.i64(t));
+            next = add(m.nop(), { kind: 'cond', cond, taken: ids.get(t)!, fall: next });
+          }
+          node.exit = { kind: 'goto', to: next };
         }
       } else if (term.kind === 'entries') {
-        this.entrySwitch(rl, from, rb, rl.addBlock(resolve(this.indirectJump(term.target))), false);
+        const fallback = add(resolve(this.indirectJump(term.target)));
+        node.exit = { kind: 'switch', index: m.local.get(term.value, binaryen.i32), targets: this.fn.entries.map((e) => ids.get(e)!), fallback };
       }
     }
-    // prologue: load what this function holds, then enter at the requested entry point
-    const prologue = m.block(null, held.map((r) => this.loadReg(r)));
-    const entries = this.fn.entries;
-    let head: number;
-    if (entries.length === 1) {
-      head = rl.addBlock(prologue);
-      rl.addBranch(head, rb.get(entries[0]!)!, 0, 0);
-    } else {
-      head = rl.addBlockWithSwitch(prologue, m.local.get(0, binaryen.i32));
-      this.entrySwitch(rl, head, rb, rb.get(entries[0]!)!, true);
-    }
-    const label = this.newLocal(binaryen.i32);
-    const body = this.faultBlock(rl.renderAndDispose(head, label));
+    const entries = this.fn.entries.map((e) => ids.get(e)!);
+    nodes[0]!.exit = entries.length === 1 ? { kind: 'goto', to: entries[0]! }
+      : { kind: 'switch', index: m.local.get(0, binaryen.i32), targets: entries, fallback: entries[0]! };
+    const body = this.faultBlock(structure(m, nodes, () => this.newLocal(binaryen.i32)));
     m.addFunction(name, binaryen.i32, binaryen.none, this.localTypes, body);
   }
 
-  /** switch edges from `from` on an entry index: one edge per target block, `fallback` the default */
-  private entrySwitch(rl: binaryen.Relooper, from: number, rb: Map<number, number>, fallback: number, entryIsDefault: boolean): void {
-    const entries = this.fn.entries;
-    const byBlock = new Map<number, number[]>();
-    entries.forEach((e, k) => {
-      const blk = rb.get(e)!;
-      if (entryIsDefault && blk === fallback) return;
-      byBlock.set(blk, [...(byBlock.get(blk) ?? []), k]);
-    });
-    for (const [blk, idx] of byBlock) rl.addBranchForSwitch(from, blk, idx, 0);
-    rl.addBranchForSwitch(from, fallback, [], 0);
+  /** the switch table of a pcIndex: target node per index, `fallback` in the gaps */
+  private denseTargets(ids: Map<number, number>, targets: number[], base: number, fallback: number): number[] {
+    const table: number[] = [];
+    for (const t of targets) table[(t - base) / 2 ** this.arch.insnAlignLog2] = ids.get(t)!;
+    return Array.from(table, (x) => x ?? fallback);
   }
 
-  /** switch edges from `from` on a pcIndex: one edge per target block, `fallback` the default */
-  private denseSwitch(rl: binaryen.Relooper, from: number, rb: Map<number, number>, targets: number[], base: number, fallback: number): void {
-    const byBlock = new Map<number, number[]>();
-    for (const t of new Set(targets)) {
-      const blk = rb.get(t)!;
-      byBlock.set(blk, [...(byBlock.get(blk) ?? []), (t - base) / 2 ** this.arch.insnAlignLog2]);
-    }
-    for (const [blk, idx] of byBlock) rl.addBranchForSwitch(from, blk, idx, 0);
-    rl.addBranchForSwitch(from, fallback, [], 0);
-  }
-
-  private fellOffBlock(rl: binaryen.Relooper, pc: number): number {
+  private fellOffNode(add: (code: Expr) => number, pc: number): number {
     const items: Item[] = [];
     this.fellOff(items, pc);
-    return rl.addBlock(this.m.block(null, items as Expr[]));
+    return add(this.m.block(null, items as Expr[]));
   }
+
 }

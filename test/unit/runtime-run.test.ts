@@ -159,7 +159,7 @@ describe('runNode', () => {
 describe('runGuest with browser_wasi_shim', () => {
   it('reads a file from an in-memory tree and writes it to the console', async () => {
     const lines: string[] = [];
-    const makeWasi = (instance: WebAssembly.Instance): WasiImports => {
+    const makeWasi = (memory: WebAssembly.Memory): WasiImports => {
       const motd = new File(enc.encode('welcome\n'));
       const fds = [
         new OpenFile(new File([])),
@@ -168,7 +168,7 @@ describe('runGuest with browser_wasi_shim', () => {
         new PreopenDirectory('/', new Map([['etc', new Directory([['motd', motd]])]])),
       ];
       const wasi = new ShimWASI([], [], fds, { debug: false });
-      wasi.inst = instance as unknown as typeof wasi.inst;
+      wasi.inst = { exports: { memory } } as unknown as typeof wasi.inst;
       return wasi.wasiImport as WasiImports;
     };
     // fd = openat(AT_FDCWD, "motd" relative to cwd /etc); n = read(fd, buf, 100); write(1, buf, n)

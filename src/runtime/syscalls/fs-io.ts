@@ -1,6 +1,6 @@
 // Syscalls on file descriptors: I/O, seeking, descriptor management, fcntl, ioctl, pipes.
 import { E, fail } from '../errno.ts';
-import { makeOpenFile, Pipe } from '../fdtable.ts';
+import { makeOpenFile, Pipe, type OpenFile } from '../fdtable.ts';
 import type { Guest, Handler } from '../guest.ts';
 import type { GuestMem } from '../guest-mem.ts';
 import { sleepMs } from '../sleep.ts';
@@ -30,6 +30,17 @@ function notSocket(g: Guest, fd: bigint, addr: bigint, addrlen: bigint): never {
   g.mem.check(addr, len);
   g.fds.get(int(fd));
   fail(E.ENOTSOCK);
+}
+
+const POLL = { IN: 0x1, OUT: 0x4, ERR: 0x8, HUP: 0x10, NVAL: 0x20, RDNORM: 0x40, WRNORM: 0x100 } as const;
+
+/** poll's revents of an open file for the `events` asked */
+function pollEvents(f: OpenFile, events: number): number {
+  const pipe = f.pipe;
+  if (!pipe) return events & (POLL.IN | POLL.OUT | POLL.RDNORM | POLL.WRNORM);
+  if (f.pipeEnd === 'read') return pipe.size > 0 ? events & (POLL.IN | POLL.RDNORM) : pipe.writers === 0 ? POLL.HUP : 0;
+  if (pipe.readers === 0) return POLL.ERR;
+  return Pipe.CAPACITY - pipe.size >= Pipe.ATOMIC ? events & (POLL.OUT | POLL.WRNORM) : 0;
 }
 
 export const fsIo: Record<string, Handler> = {
@@ -245,33 +256,28 @@ export const fsIo: Record<string, Handler> = {
     return 0;
   },
   ppoll: (g, fdsAddr, nfdsArg, timeout) => {
-    // Reads and writes block until done, so every open fd is reported ready for what was
-    // asked; an in-memory pipe is readable only with data or without writers.
+    // Host files and terminals are reported ready for what was asked (their reads and writes
+    // block until done); an in-memory pipe only when a read or write would not wait.
     const nfds = uint(nfdsArg);
     if (nfds > g.fds.limit) fail(E.EINVAL);
     g.mem.check(fdsAddr, 8 * nfds);
-    let ready = 0;
-    for (let i = 0; i < nfds; i++) {
-      const p = fdsAddr + BigInt(8 * i);
-      const fd = g.mem.i32(p);
-      const events = g.mem.u16(p + 4n);
-      let revents = 0;
-      if (fd >= 0) {
-        if (!g.fds.has(fd)) revents = 0x20; // POLLNVAL
-        else {
-          const f = g.fds.get(fd);
-          revents = events & (0x1 | 0x4 | 0x40 | 0x100); // POLLIN POLLOUT POLLRDNORM POLLWRNORM
-          if (f.pipe?.size === 0 && f.pipeEnd === 'read') revents = f.pipe.writers === 0 ? 0x10 : revents & ~0x41;
-        }
+    const scan = (write: boolean): number => {
+      let ready = 0;
+      for (let i = 0; i < nfds; i++) {
+        const p = fdsAddr + BigInt(8 * i);
+        const fd = g.mem.i32(p);
+        const revents = fd < 0 ? 0 : g.fds.has(fd) ? pollEvents(g.fds.get(fd), g.mem.u16(p + 4n)) : POLL.NVAL;
+        if (write) g.mem.setU16(p + 6n, revents);
+        if (revents) ready++;
       }
-      g.mem.setU16(p + 6n, revents);
-      if (revents) ready++;
+      return ready;
+    };
+    if (scan(false) === 0 && (timeout === 0n || g.mem.i64(timeout) !== 0n || g.mem.i64(timeout + 8n) !== 0n)) {
+      const ms = timeout === 0n ? Infinity : Number(g.mem.i64(timeout) * 1_000_000_000n + g.mem.i64(timeout + 8n)) / 1e6;
+      if (g.kernel) g.kernel.sleep(g, ms, () => scan(false) > 0);
+      else if (Number.isFinite(ms)) sleepMs(ms);
     }
-    if (ready === 0 && timeout !== 0n) {
-      const ns = g.mem.i64(timeout) * 1_000_000_000n + g.mem.i64(timeout + 8n);
-      sleepMs(Number(ns) / 1e6);
-    }
-    return ready;
+    return scan(true);
   },
   fsync: (g, fd) => {
     const f = g.fds.get(int(fd));

@@ -39,7 +39,7 @@ export const mm: Record<string, Handler> = {
     let done = 0;
     try {
       while (done < len) {
-        const n = g.wasi.pread(f.wasiFd, [[start + done, len - done]], offArg + BigInt(done));
+        const n = g.wasi.pread(f.wasiFd, g.mem, [[start + done, len - done]], offArg + BigInt(done));
         if (n === 0) break;
         done += n;
       }

@@ -1,9 +1,11 @@
-// Process and thread syscalls: exit, identity, process groups, resource limits, futex. The
-// guest is one process with one thread whose tid equals its pid.
+// Process and thread syscalls: fork, exec, wait, exit, identity, process groups, resource
+// limits, futex. Processes live in the run's Kernel; each has one thread, whose tid is its pid.
 import { GuestExit } from '../errors.ts';
 import { E, fail } from '../errno.ts';
 import type { Guest, Handler } from '../guest.ts';
 import { int, uint } from './args.ts';
+import { execve } from '../exec.ts';
+import { Kernel } from '../kernel.ts';
 
 const RLIM_INFINITY = 0xffffffffffffffffn;
 const RLIMIT_STACK = 3;
@@ -103,10 +105,10 @@ export const proc: Record<string, Handler> = {
     g.umask = uint(mask) & 0o777;
     return old;
   },
-  getpgid: (g, pid) => (int(pid) === 0 || int(pid) === g.pid ? g.pid : fail(E.ESRCH)),
-  setpgid: (g, pid, pgid) => (int(pid) === 0 || int(pid) === g.pid ? (int(pgid) < 0 ? fail(E.EINVAL) : 0) : fail(E.ESRCH)),
-  getsid: (g, pid) => (int(pid) === 0 || int(pid) === g.pid ? g.pid : fail(E.ESRCH)),
-  setsid: (g) => g.pid,
+  getpgid: (g, pid) => g.kernel ? g.kernel.getpgid(g, int(pid)) : int(pid) === 0 || int(pid) === g.pid ? g.pid : fail(E.ESRCH),
+  setpgid: (g, pid, pgid) => g.kernel ? g.kernel.setpgid(g, int(pid), int(pgid)) : int(pid) === 0 || int(pid) === g.pid ? (int(pgid) < 0 ? fail(E.EINVAL) : 0) : fail(E.ESRCH),
+  getsid: (g, pid) => g.kernel ? g.kernel.getsid(g, int(pid)) : int(pid) === 0 || int(pid) === g.pid ? g.pid : fail(E.ESRCH),
+  setsid: (g) => g.kernel ? g.kernel.setsid(g) : g.pid,
   prlimit64: (g, pid, res, newAddr, oldAddr) => {
     if (int(pid) !== 0 && int(pid) !== g.pid) fail(E.ESRCH);
     return limit(g, int(res), newAddr, oldAddr);
@@ -142,10 +144,86 @@ export const proc: Record<string, Handler> = {
         fail(E.ENOSYS);
     }
   },
-  // No other processes: creating or waiting for one is not possible.
-  clone: () => fail(E.ENOSYS),
-  clone3: () => fail(E.ENOSYS),
-  execve: () => fail(E.ENOSYS),
-  wait4: () => fail(E.ECHILD),
-  waitid: () => fail(E.ECHILD),
+  clone: (g, flags, stack, parentTid, tls, childTid) => clone(g, flags, stack, parentTid, tls, childTid),
+  clone3: (g, args, size) => {
+    // struct clone_args: flags, pidfd, child_tid, parent_tid, exit_signal, stack, stack_size, tls, …
+    if (size < 64n) fail(E.EINVAL);
+    g.mem.check(args, 64);
+    const f = (i: number) => g.mem.u64(args + BigInt(8 * i));
+    if (f(4) > 0xffn || f(0) & 0xffn) fail(E.EINVAL);
+    const stack = f(5) !== 0n ? f(5) + f(6) : 0n;
+    return clone(g, f(0) | f(4), stack, f(3), f(7), f(2));
+  },
+  execve: (g, path, argv, envp) => execve(g, AT_FDCWD, path, argv, envp, 0),
+  execveat: (g, dirfd, path, argv, envp, flags) => {
+    if (int(flags) & ~(AT_EMPTY_PATH | AT_SYMLINK_NOFOLLOW)) fail(E.EINVAL);
+    return execve(g, int(dirfd), path, argv, envp, int(flags));
+  },
+  wait4: (g, pid, status, options, rusage) => {
+    if (!g.kernel) fail(E.ECHILD);
+    if (status !== 0n) g.mem.check(status, 4);
+    const r = g.kernel.wait4(g, int(pid), int(options));
+    if (r.pid > 0 && status !== 0n) g.mem.setI32(status, r.status);
+    if (rusage !== 0n) {
+      g.mem.check(rusage, RUSAGE_SIZE);
+      g.mem.zero(rusage, RUSAGE_SIZE);
+    }
+    return r.pid;
+  },
+  waitid: (g, idtype, id, info, options, rusage) => {
+    if (!g.kernel) fail(E.ECHILD);
+    if (info !== 0n) g.mem.check(info, 128);
+    const r = g.kernel.waitid(g, int(idtype), int(id), int(options));
+    if (info !== 0n) {
+      g.mem.zero(info, 128);
+      if (r?.end) {
+        const { code, status } = Kernel.childInfo(r.end);
+        g.mem.setI32(info, SIGCHLD);
+        g.mem.setI32(info + 8n, code);
+        g.mem.setI32(info + 16n, r.pid);
+        g.mem.setI32(info + 20n, g.uid);
+        g.mem.setI32(info + 24n, status);
+      }
+    }
+    if (rusage !== 0n) {
+      g.mem.check(rusage, RUSAGE_SIZE);
+      g.mem.zero(rusage, RUSAGE_SIZE);
+    }
+    return 0;
+  },
 };
+
+const RUSAGE_SIZE = 144;
+const SIGCHLD = 17;
+const AT_FDCWD = -100, AT_SYMLINK_NOFOLLOW = 0x100, AT_EMPTY_PATH = 0x1000;
+const CLONE = { VM: 0x100n, VFORK: 0x4000n, THREAD: 0x10000n, SETTLS: 0x80000n, PARENT_SETTID: 0x100000n, CHILD_CLEARTID: 0x200000n, CHILD_SETTID: 0x1000000n } as const;
+
+/**
+ * clone without a shared address space is fork: a new process (see Kernel.fork). vfork
+ * (CLONE_VM|CLONE_VFORK, as glibc's posix_spawn and busybox use it) is a fork whose parent waits
+ * until the child execs or exits; the child's writes to memory are its own, which vfork's rules
+ * (the child may only exec or _exit) make invisible. Threads are not supported yet.
+ */
+function clone(g: Guest, flags: bigint, stack: bigint, parentTid: bigint, tls: bigint, childTid: bigint): number {
+  const kernel = g.kernel;
+  if (!kernel) fail(E.ENOSYS);
+  if (flags & CLONE.THREAD || (flags & CLONE.VM && !(flags & CLONE.VFORK))) {
+    g.log('clone: threads are not supported yet');
+    fail(E.ENOSYS);
+  }
+  // a vfork done again after its parent was unwound while waiting: the child exists already
+  const forked = kernel.progress(g);
+  if (forked) {
+    kernel.vforkWait(g, forked);
+    return forked;
+  }
+  const pid = kernel.fork(g, BigInt(g.lastPc), {
+    exitSignal: Number(flags & 0xffn),
+    stack: stack !== 0n ? stack : undefined,
+    tls: flags & CLONE.SETTLS ? tls : undefined,
+    childTid: flags & CLONE.CHILD_SETTID ? childTid : undefined,
+    parentTid: flags & CLONE.PARENT_SETTID ? parentTid : undefined,
+  });
+  if (flags & CLONE.VFORK) kernel.vforkWait(g, pid);
+  return pid;
+}

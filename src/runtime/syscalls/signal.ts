@@ -70,8 +70,12 @@ export const signal: Record<string, Handler> = {
   },
   rt_sigsuspend: (g, set, size) => {
     checkSigsetSize(size);
-    g.mem.u64(set);
-    // Nothing can ever send a signal to a single-threaded guest that waits.
+    const mask = g.mem.u64(set);
+    // The handlers run with `mask`; the old mask comes back once they are done (Guest.syscall).
+    // A lone process has nobody to signal it: EINTR at once, as if a signal had come.
+    g.maskAfterHandlers = g.signals.mask;
+    g.signals.setMask(mask);
+    g.kernel?.wait(g, () => false);
     fail(E.EINTR);
   },
   rt_sigtimedwait: (g, set, info, timeout, size) => {
@@ -116,16 +120,21 @@ export const signal: Record<string, Handler> = {
   },
   kill: (g, pidArg, sig) => {
     const pid = int(pidArg);
+    if (int(sig) < 0 || int(sig) > NSIG) fail(E.EINVAL);
+    if (g.kernel && pid !== g.pid) return g.kernel.kill(g, pid, int(sig));
     if (pid !== g.pid && pid !== 0 && pid !== -1 && pid !== -g.pid) fail(E.ESRCH);
     return sendSelf(g, int(sig));
   },
   tkill: (g, tid, sig) => {
     if (int(tid) <= 0) fail(E.EINVAL);
+    if (g.kernel && int(tid) !== g.pid) return g.kernel.kill(g, int(tid), int(sig));
     if (int(tid) !== g.pid) fail(E.ESRCH);
     return sendSelf(g, int(sig), SI_TKILL);
   },
   tgkill: (g, tgid, tid, sig) => {
     if (int(tgid) <= 0 || int(tid) <= 0) fail(E.EINVAL);
+    if (int(tgid) !== int(tid)) fail(E.ESRCH); // one thread per process: its tid is its pid
+    if (g.kernel && int(tid) !== g.pid) return g.kernel.kill(g, int(tid), int(sig));
     if (int(tgid) !== g.pid || int(tid) !== g.pid) fail(E.ESRCH);
     return sendSelf(g, int(sig), SI_TKILL);
   },

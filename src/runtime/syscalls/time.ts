@@ -6,6 +6,12 @@ import type { Guest, Handler } from '../guest.ts';
 import { sleepMs } from '../sleep.ts';
 import { int } from './args.ts';
 
+/** a sleep other processes may use to run (a signal ends it: EINTR) */
+function sleep(g: Guest, ms: number): void {
+  if (g.kernel) g.kernel.sleep(g, ms);
+  else sleepMs(ms);
+}
+
 const NS = 1_000_000_000n;
 const CLOCK = { REALTIME: 0, MONOTONIC: 1, PROCESS_CPUTIME: 2, THREAD_CPUTIME: 3, MONOTONIC_RAW: 4, REALTIME_COARSE: 5, MONOTONIC_COARSE: 6, BOOTTIME: 7, REALTIME_ALARM: 8, BOOTTIME_ALARM: 9, TAI: 11 } as const;
 const TIMER_ABSTIME = 1;
@@ -105,7 +111,7 @@ export const time: Record<string, Handler> = {
       if (e instanceof Errno && e.errno === E.EFAULT) fail(E.EINVAL);
       throw e;
     }
-    sleepMs(Number(timespecNs(raw)) / 1e6);
+    sleep(g, Number(timespecNs(raw)) / 1e6);
     return 0;
   },
   clock_nanosleep: (g, idArg, flags, req) => {
@@ -115,7 +121,7 @@ export const time: Record<string, Handler> = {
     let ns = timespecNs(raw);
     if (int(flags) & TIMER_ABSTIME) ns -= clockNs(g, id);
     else clockNs(g, id);
-    sleepMs(Number(ns) / 1e6);
+    sleep(g, Number(ns) / 1e6);
     return 0;
   },
   times: (g, buf) => {

@@ -1,0 +1,579 @@
+// The processes of one run. Each process is an instance of a translated module with a memory of
+// its own; all of them run on this thread, one at a time (processes are not threads: nothing in
+// one can see another's memory, so parallelism would buy nothing but a host per process). A
+// process runs until it exits or must wait (a pipe, a child, a timer). A syscall that must wait
+// runs the other ready processes from inside itself (their Wasm frames stack on top of its own)
+// and returns once it can go on. When only a process deeper on the stack, or something
+// asynchronous (compiling an exec'd program, loading the run-time lifter), can make progress,
+// the waiting process unwinds instead (Blocked): the guest state is in memory at every syscall,
+// so it resumes later from the dispatcher, the syscall done again. A fork child starts that
+// way: a new instance of the same module with a copy of the parent's memory, at the
+// instruction after the `svc`, x0 = 0.
+import type { TranslationMeta } from '../meta.ts';
+import { E, fail, Interrupted } from './errno.ts';
+import { GuestKilled } from './errors.ts';
+import { Guest, type GuestOptions } from './guest.ts';
+import { STATE } from './layout.ts';
+import { LiftPending, RuntimeCode, type LifterLoader } from './lifting.ts';
+import { linuxImports, termination, type Termination } from './process.ts';
+import { sleepMs } from './sleep.ts';
+import type { WasiFs } from './wasi.ts';
+
+/** thrown through a process's Wasm frames when it must wait for something only unwinding allows */
+export class Blocked extends Error {
+  constructor() {
+    super('the process waits');
+    this.name = 'Blocked';
+  }
+}
+
+/** thrown through the Wasm frames of a process whose execve passed the point of no return */
+export class ExecImage extends Error {
+  constructor(readonly image: ProcessImage | Promise<ProcessImage>, readonly opts: GuestOptions) {
+    super(`exec ${opts.execPath}`);
+    this.name = 'ExecImage';
+  }
+}
+
+/** a translated program a process can run */
+export interface ProcessImage { module: WebAssembly.Module; meta: TranslationMeta }
+
+export interface KernelOptions {
+  wasi: WasiFs;
+  /** loads the run-time lifter on the first miss (see lifting.ts) */
+  loadLifter?: LifterLoader;
+  runtimeLift?: boolean;
+  trace?: (line: string) => void;
+  /**
+   * The program in an executable a guest execs (`bytes`, read from the guest's file system at
+   * `path`): a host translates it (through its cache) or finds it among the programs it was given.
+   * Throws Errno (ENOEXEC) for what it cannot run. Without it, only the running programs' own
+   * executables can be exec'd.
+   */
+  loadImage?: (bytes: Uint8Array, path: string) => ProcessImage | Promise<ProcessImage>;
+  /** told when a process's image ends: what was lifted at run time */
+  onLiftStats?: (code: RuntimeCode, meta: TranslationMeta) => void;
+}
+
+const SIGCHLD = 17;
+/** wait4 options */
+const WNOHANG = 1, WUNTRACED = 2, WCONTINUED = 8, WNOWAIT = 0x1000000, WEXITED = 4;
+/** waitid's idtype */
+const P_ALL = 0, P_PID = 1, P_PGID = 2;
+/** siginfo si_code of SIGCHLD */
+const CLD_EXITED = 1, CLD_KILLED = 2, CLD_DUMPED = 3;
+/** signals whose default action dumps core (the wait status's 0x80 bit) */
+const CORE = new Set([3, 4, 5, 6, 7, 8, 11, 24, 25, 31]);
+
+export type ProcState = 'ready' | 'waiting' | 'zombie';
+
+export class Proc {
+  state: ProcState = 'ready';
+  /** what the process waits for (state 'waiting'): true once it can go on */
+  ready?: () => boolean;
+  /** where it resumes: run() from STATE.pc, or first the syscall at `syscall` again (a pipe write
+   *  that had written `progress` bytes goes on from there) */
+  resume: { syscall?: bigint; progress?: number } = {};
+  /** the progress the syscall being done again had made (see Kernel.progress) */
+  progress?: number;
+  /** something asynchronous the process waits for (state 'waiting') */
+  pending?: Promise<void>;
+  /** a vfork child whose parent waits until it execs or exits */
+  vforked = false;
+  /** waits only for its condition, not for signals (a vfork parent) */
+  signalsWait = true;
+  /** killed by a signal while its frames were deeper on the stack: they unwind when it resumes */
+  killed?: number;
+  end?: Termination;
+  /** when a sleeping process wakes (performance.now) */
+  wakeAt?: number;
+  /** what the parent is sent when this process ends (clone's exit signal; SIGCHLD for fork) */
+  exitSignal = SIGCHLD;
+  readonly children = new Set<Proc>();
+  parent?: Proc;
+  pgid: number;
+  sid: number;
+  code!: RuntimeCode;
+  private run!: () => void;
+
+  constructor(readonly kernel: Kernel, public guest: Guest, public image: ProcessImage, public instance: WebAssembly.Instance, imports: WebAssembly.Imports) {
+    this.pgid = guest.pid;
+    this.sid = guest.pid;
+    this.attach(instance, imports);
+  }
+
+  get pid(): number { return this.guest.pid; }
+
+  /** binds the process to a (new) instance of its image: run-time lifting, signal re-entry */
+  attach(instance: WebAssembly.Instance, imports: WebAssembly.Imports): void {
+    const k = this.kernel, guest = this.guest, meta = this.image.meta;
+    this.instance = instance;
+    const run = instance.exports.run as () => void;
+    const code = new RuntimeCode(instance, imports, meta, guest.vm, { enabled: k.opts.runtimeLift ?? true, trace: k.opts.trace, loadLifter: k.opts.loadLifter });
+    this.code = guest.code = code;
+    code.badJump = (pc) => guest.badJump(pc);
+    guest.reentry = {
+      run: () => {
+        code.nested++;
+        try { run(); } finally { code.nested--; }
+      },
+      depth: instance.exports.depth instanceof WebAssembly.Global ? instance.exports.depth : undefined,
+      writable: (start, end) => guest.vm.writable(start, end),
+    };
+    this.run = run;
+  }
+
+  /** runs the guest until it ends, waits or throws what the kernel handles (see Kernel.slice) */
+  enter(): void {
+    if (this.killed !== undefined) throw new GuestKilled(this.killed);
+    const pc = this.resume.syscall;
+    if (pc !== undefined) {
+      this.progress = this.resume.progress;
+      this.resume = {};
+      const dv = new DataView(this.guest.memory.buffer);
+      const x = (r: number) => dv.getBigUint64(STATE.x(r), true);
+      const result = this.guest.syscall(x(8), x(0), x(1), x(2), x(3), x(4), x(5), pc);
+      const after = new DataView(this.guest.memory.buffer);
+      after.setBigUint64(STATE.x(0), BigInt.asUintN(64, result), true);
+      after.setBigUint64(STATE.pc, pc + 4n, true);
+    }
+    this.run();
+  }
+}
+
+export class Kernel {
+  readonly procs = new Map<number, Proc>();
+  /** processes whose frames are on the JS stack, outermost first; the last one is running */
+  private readonly active: Proc[] = [];
+  private nextPid: number;
+  /** images by executable path, so that exec of a program the run already has is synchronous */
+  private readonly images = new Map<string, ProcessImage>();
+
+  constructor(readonly opts: KernelOptions) {
+    this.nextPid = 1000;
+  }
+
+  /** the process whose code runs now */
+  get current(): Proc | undefined { return this.active.at(-1); }
+
+  /** the first process of the run */
+  spawn(image: ProcessImage, guestOpts: GuestOptions, instance: WebAssembly.Instance, imports: WebAssembly.Imports, target: { guest?: Guest }): Proc {
+    const memory = instance.exports.memory as WebAssembly.Memory;
+    const guest = new Guest(memory, image.meta, this.opts.wasi, guestOpts);
+    guest.kernel = this;
+    target.guest = guest;
+    const p = new Proc(this, guest, image, instance, imports);
+    this.procs.set(p.pid, p);
+    this.nextPid = Math.max(this.nextPid, p.pid + 1);
+    this.images.set(guestOpts.execPath, image);
+    guest.start();
+    return p;
+  }
+
+  /** the Proc of `g` (every guest of a kernel has one) */
+  of(g: Guest): Proc {
+    return this.procs.get(g.pid)!;
+  }
+
+  /** Runs every process until none can go on; resolves once `root` and everything it left have ended. */
+  async runAll(root: Proc): Promise<void> {
+    for (;;) {
+      const p = this.nextReady();
+      if (p) {
+        this.slice(p);
+        continue;
+      }
+      const pending = [...this.procs.values()].filter((q) => q.pending).map((q) => q.pending!);
+      if (pending.length) {
+        await Promise.race(pending);
+        continue;
+      }
+      const wake = this.sleepers();
+      if (wake !== undefined) {
+        await new Promise((resolve) => setTimeout(resolve, Math.max(0, wake - performance.now())));
+        continue;
+      }
+      const blocked = [...this.procs.values()].filter((q) => q.state === 'waiting');
+      if (!blocked.length) return;
+      // Nothing can ever wake them (they wait for each other): each wait gives up, as a lone
+      // process's wait does (Kernel.wait returns false). The root first: the run is about it.
+      const q = blocked.includes(root) ? root : blocked[0]!;
+      q.ready = () => true;
+      q.state = 'ready';
+      this.deadlocked.add(q);
+    }
+  }
+
+  private readonly deadlocked = new Set<Proc>();
+
+  /** a process that can run now and is not on the stack */
+  private nextReady(): Proc | undefined {
+    for (const p of this.procs.values()) {
+      if (this.active.includes(p) || p.pending) continue;
+      if (p.state === 'ready') return p;
+      if (p.state === 'waiting' && (p.ready?.() || this.interrupted(p))) {
+        p.state = 'ready';
+        return p;
+      }
+    }
+    return undefined;
+  }
+
+  private interrupted(p: Proc): boolean {
+    return p.killed !== undefined || (p.signalsWait && p.guest.signals.toRun.length > 0);
+  }
+
+  /** runs `p` until it ends or waits (nested inside a waiting process's syscall, or from runAll) */
+  private slice(p: Proc): void {
+    this.active.push(p);
+    try {
+      p.enter();
+      p.guest.writeStderr('elf2wasm: internal error: run() returned instead of ending with exit\n');
+      this.exit(p, { code: 70 });
+    } catch (e) {
+      this.caught(p, e);
+    } finally {
+      this.active.pop();
+    }
+  }
+
+  private caught(p: Proc, e: unknown): void {
+    if (e instanceof Blocked) return;
+    if (e instanceof LiftPending) {
+      this.await(p, p.code.complete(e));
+      return;
+    }
+    if (e instanceof ExecImage) {
+      if (e.image instanceof Promise) this.await(p, e.image.then((img) => this.replace(p, img, e.opts)));
+      else this.replace(p, e.image, e.opts);
+      return;
+    }
+    this.exit(p, termination(p.guest, e));
+  }
+
+  /** `p` waits for `work` (lifting, compiling an exec'd program), then runs on from STATE.pc */
+  private await(p: Proc, work: Promise<void>): void {
+    p.state = 'waiting';
+    p.ready = () => p.pending === undefined;
+    p.pending = work.then(
+      () => { p.pending = undefined; },
+      (err) => {
+        p.pending = undefined;
+        if (p.state !== 'zombie') this.exit(p, termination(p.guest, err));
+      });
+  }
+
+  /**
+   * Waits until `ready()` (a check without side effects) holds, running other processes
+   * meanwhile. False when nothing can ever make it hold: no other process could (a lone process
+   * reading a pipe only it writes): the caller fails as Linux would not, rather than hang. A
+   * signal to handle interrupts the wait (EINTR); a fatal one ends the process.
+   */
+  wait(g: Guest, ready: () => boolean, opts: { restart?: boolean; progress?: number; signals?: boolean } = {}): boolean {
+    const me = this.of(g);
+    me.signalsWait = opts.signals ?? true;
+    for (;;) {
+      if (me.killed !== undefined) throw new GuestKilled(me.killed);
+      if (this.deadlocked.delete(me)) return false;
+      if (ready()) return true;
+      if (me.signalsWait && g.signals.toRun.length) throw new Interrupted(opts.restart ?? false);
+      const other = this.nextReady();
+      if (other) {
+        this.slice(other);
+        continue;
+      }
+      const below = this.active.slice(0, -1).some((q) => q.state === 'waiting' ? q.ready?.() || this.interrupted(q) : true);
+      const async = [...this.procs.values()].some((q) => q.pending);
+      if (!below && !async) {
+        const wake = this.sleepers();
+        if (wake !== undefined) {
+          sleepMs(wake - performance.now());
+          continue;
+        }
+        if (this.active.length === 1 || this.lone(me)) return false;
+      }
+      me.state = 'waiting';
+      me.ready = ready;
+      me.resume = { syscall: BigInt(g.lastPc), progress: opts.progress };
+      throw new Blocked();
+    }
+  }
+
+  /** what the syscall being done again after an unwind had done before (0 the first time) */
+  progress(g: Guest): number {
+    const me = this.of(g), n = me.progress ?? 0;
+    me.progress = undefined;
+    return n;
+  }
+
+  /** the earliest time a sleeping process wakes (ms, performance.now) */
+  private sleepers(): number | undefined {
+    let t: number | undefined;
+    for (const p of this.procs.values()) if (p.wakeAt !== undefined && p.state !== 'zombie' && (t === undefined || p.wakeAt < t)) t = p.wakeAt;
+    return t;
+  }
+
+  /** no other process is alive */
+  private lone(me: Proc): boolean {
+    for (const p of this.procs.values()) if (p !== me && p.state !== 'zombie') return false;
+    return true;
+  }
+
+  /**
+   * Sleeps `ms` (Infinity: until `until` holds), letting other processes run meanwhile; a
+   * signal to handle ends it early (EINTR). A lone process just sleeps: nobody else could make
+   * `until` hold.
+   */
+  sleep(g: Guest, ms: number, until?: () => boolean): void {
+    const me = this.of(g);
+    if (this.lone(me)) {
+      if (Number.isFinite(ms)) sleepMs(ms);
+      return;
+    }
+    if (Number.isFinite(ms)) me.wakeAt ??= performance.now() + ms;
+    try {
+      this.wait(g, () => (me.wakeAt !== undefined && performance.now() >= me.wakeAt) || (until?.() ?? false));
+    } finally {
+      // an unwound sleep keeps its wake time for when the syscall runs again
+      if (me.state !== 'waiting') me.wakeAt = undefined;
+    }
+  }
+
+  // ---- processes ---------------------------------------------------------------------------
+
+  /**
+   * fork: a new process running a copy of `parent`, resuming after the syscall at `pc` with x0 = 0.
+   * `tls` and `stack` are clone's CLONE_SETTLS and new stack; `childTid` gets the child's pid
+   * (CLONE_CHILD_SETTID), as glibc's fork asks.
+   */
+  fork(parent: Guest, pc: bigint, opts: { tls?: bigint; stack?: bigint; childTid?: bigint; parentTid?: bigint; exitSignal: number }): number {
+    const pp = this.of(parent);
+    const pid = this.nextPid++;
+    const target: { guest?: Guest } = {};
+    const imports = linuxImports(target);
+    const instance = new WebAssembly.Instance(pp.image.module, imports);
+    const memory = instance.exports.memory as WebAssembly.Memory;
+    const size = parent.memory.buffer.byteLength;
+    if (memory.buffer.byteLength < size) memory.grow((size - memory.buffer.byteLength) / 65536);
+    new Uint8Array(memory.buffer).set(new Uint8Array(parent.memory.buffer));
+    copyGlobals(pp.instance, instance);
+    const guest = new Guest(memory, pp.image.meta, this.opts.wasi, { ...parent.opts, pid, ppid: parent.pid }, { guest: parent, fork: true });
+    target.guest = guest;
+    guest.vm.adopt(parent.vm);
+    guest.sharedMaps.adopt(parent.sharedMaps);
+    const child = new Proc(this, guest, pp.image, instance, imports);
+    child.code.adopt(pp.code);
+    child.pgid = pp.pgid;
+    child.sid = pp.sid;
+    child.parent = pp;
+    child.exitSignal = opts.exitSignal;
+    pp.children.add(child);
+    this.procs.set(pid, child);
+    const dv = new DataView(memory.buffer);
+    dv.setBigUint64(STATE.x(0), 0n, true);
+    dv.setBigUint64(STATE.pc, pc + 4n, true);
+    if (opts.stack) dv.setBigUint64(STATE.sp, opts.stack, true);
+    if (opts.tls !== undefined) dv.setBigUint64(STATE.tpidr, opts.tls, true);
+    if (opts.childTid) guest.mem.setU32(opts.childTid, pid);
+    if (opts.parentTid) {
+      parent.mem.setU32(opts.parentTid, pid);
+      guest.mem.setU32(opts.parentTid, pid);
+    }
+    this.opts.trace?.(`fork: pid ${parent.pid} → ${pid}`);
+    return pid;
+  }
+
+  /**
+   * The parent of a vfork child waits until the child execs or exits (signals wait too, as on
+   * Linux). Done again after an unwind, the clone must not fork again: its progress is the child.
+   */
+  vforkWait(g: Guest, pid: number): void {
+    const child = this.procs.get(pid);
+    if (!child) return;
+    child.vforked = true;
+    this.wait(g, () => !child.vforked, { signals: false, progress: pid });
+  }
+
+  /**
+   * execve past the point of no return: `p` continues as `image`, with the same pid, open files
+   * (less the close-on-exec ones), identity and signal mask; caught handlers are reset.
+   */
+  private replace(p: Proc, image: ProcessImage, opts: GuestOptions): void {
+    const old = p.guest;
+    this.opts.onLiftStats?.(p.code, p.image.meta);
+    old.sharedMaps.unmapAll();
+    const target: { guest?: Guest } = {};
+    const imports = linuxImports(target);
+    const instance = new WebAssembly.Instance(image.module, imports);
+    const guest = new Guest(instance.exports.memory as WebAssembly.Memory, image.meta, this.opts.wasi, { ...old.opts, ...opts, pid: old.pid, ppid: old.ppid }, { guest: old, fork: false });
+    target.guest = guest;
+    p.guest = guest;
+    p.image = image;
+    p.attach(instance, imports);
+    this.images.set(opts.execPath, image);
+    guest.start();
+    p.state = 'ready';
+    p.resume = {};
+    p.vforked = false;
+  }
+
+  /** the image for `path` if the run already has it (a program execing itself, a shell's applets) */
+  knownImage(path: string): ProcessImage | undefined {
+    return this.images.get(path);
+  }
+
+  /** the process ends: a zombie until its parent reaps it; its children go to init */
+  exit(p: Proc, end: Termination): void {
+    if (p.state === 'zombie') return;
+    p.state = 'zombie';
+    p.end = end;
+    p.vforked = false;
+    p.ready = undefined;
+    this.opts.onLiftStats?.(p.code, p.image.meta);
+    p.guest.shutdown(false);
+    for (const c of p.children) {
+      c.parent = undefined;
+      c.guest.ppid = 1;
+      if (c.state === 'zombie') this.procs.delete(c.pid);
+    }
+    p.children.clear();
+    const parent = p.parent;
+    if (parent && parent.state !== 'zombie') {
+      if (p.exitSignal) this.signal(parent, p.exitSignal);
+    } else if (parent === undefined && p.pid !== this.rootPid) {
+      this.procs.delete(p.pid); // init reaps orphans
+    }
+  }
+
+  /** the root process's pid: its end is the run's */
+  rootPid = 0;
+
+  // ---- signals -----------------------------------------------------------------------------
+
+  /** delivers `sig` to `p` from another process (or the kernel): a fatal one ends it */
+  signal(p: Proc, sig: number): void {
+    if (p.state === 'zombie' || sig === 0) return;
+    if (p === this.current) {
+      p.guest.signals.raise(sig);
+      return;
+    }
+    try {
+      p.guest.signals.raise(sig);
+    } catch (e) {
+      if (!(e instanceof GuestKilled)) throw e;
+      if (this.active.includes(p)) p.killed = e.signal; // its frames unwind when it resumes
+      else this.exit(p, { signal: e.signal });
+    }
+  }
+
+  /** kill(2): `pid` > 0 one process, 0 the caller's group, -1 everyone but init, < -1 group -pid */
+  kill(sender: Guest, pid: number, sig: number): number {
+    const me = this.of(sender);
+    const targets = [...this.procs.values()].filter((p) => p.state !== 'zombie' && (
+      pid > 0 ? p.pid === pid : pid === 0 ? p.pgid === me.pgid : pid === -1 ? p.pid !== 1 : p.pgid === -pid));
+    if (!targets.length) {
+      // a zombie still exists for kill (ESRCH only for no process at all)
+      if (pid > 0 && this.procs.has(pid)) return 0;
+      fail(E.ESRCH);
+    }
+    // the sender last: its own fatal signal must not stop it from signalling the others
+    targets.sort((a, b) => Number(a === me) - Number(b === me));
+    for (const p of targets) this.signal(p, sig);
+    return 0;
+  }
+
+  // ---- wait --------------------------------------------------------------------------------
+
+  /** wait4: reaps a child matching `pid` (wait4's selectors), writing its status */
+  wait4(g: Guest, pid: number, options: number): { pid: number; status: number } {
+    if (options & ~(WNOHANG | WUNTRACED | WCONTINUED | 0x40000000 | 0x20000000 | 0x80000000)) fail(E.EINVAL);
+    const me = this.of(g);
+    const match = (c: Proc) => pid === -1 || (pid > 0 ? c.pid === pid : pid === 0 ? c.pgid === me.pgid : c.pgid === -pid);
+    return this.reap(g, me, match, options & WNOHANG ? 0 : 1, true) ?? { pid: 0, status: 0 };
+  }
+
+  /** waitid: as wait4, with siginfo-style results; WNOWAIT leaves the child a zombie */
+  waitid(g: Guest, idtype: number, id: number, options: number): { pid: number; status: number; end?: Termination } | undefined {
+    if (!(options & WEXITED)) fail(E.EINVAL);
+    const me = this.of(g);
+    const match = idtype === P_ALL ? () => true : idtype === P_PID ? (c: Proc) => c.pid === id : idtype === P_PGID ? (c: Proc) => c.pgid === (id || me.pgid) : fail(E.EINVAL);
+    return this.reap(g, me, match, options & WNOHANG ? 0 : 1, !(options & WNOWAIT));
+  }
+
+  private reap(g: Guest, me: Proc, match: (c: Proc) => boolean, block: number, remove: boolean): { pid: number; status: number; end?: Termination } | undefined {
+    const mine = () => [...me.children].filter(match);
+    if (!mine().length) fail(E.ECHILD);
+    const zombie = () => mine().find((c) => c.state === 'zombie');
+    if (!zombie() && block && !this.wait(g, () => zombie() !== undefined || !mine().length)) fail(E.ECHILD);
+    const z = zombie();
+    if (!z) {
+      if (!mine().length) fail(E.ECHILD);
+      return undefined; // WNOHANG
+    }
+    if (remove) {
+      me.children.delete(z);
+      this.procs.delete(z.pid);
+    }
+    return { pid: z.pid, status: waitStatus(z.end!), end: z.end };
+  }
+
+  /** SIGCHLD's si_code and si_status for a termination */
+  static childInfo(end: Termination): { code: number; status: number } {
+    if (end.signal !== undefined) return { code: CORE.has(end.signal) ? CLD_DUMPED : CLD_KILLED, status: end.signal };
+    return { code: CLD_EXITED, status: end.code ?? 0 };
+  }
+
+  // ---- process groups and sessions ---------------------------------------------------------
+
+  setpgid(g: Guest, pid: number, pgid: number): number {
+    const me = this.of(g);
+    const p = pid === 0 ? me : this.procs.get(pid);
+    if (!p || (p !== me && p.parent !== me)) fail(E.ESRCH);
+    if (pgid < 0) fail(E.EINVAL);
+    if (p.sid !== me.sid || p.pid === p.sid) fail(E.EPERM);
+    const group = pgid === 0 ? p.pid : pgid;
+    if (group !== p.pid && ![...this.procs.values()].some((q) => q.pgid === group && q.sid === me.sid)) fail(E.EPERM);
+    p.pgid = group;
+    return 0;
+  }
+
+  getpgid(g: Guest, pid: number): number {
+    const p = pid === 0 ? this.of(g) : this.procs.get(pid);
+    if (!p) fail(E.ESRCH);
+    return p.pgid;
+  }
+
+  getsid(g: Guest, pid: number): number {
+    const p = pid === 0 ? this.of(g) : this.procs.get(pid);
+    if (!p) fail(E.ESRCH);
+    return p.sid;
+  }
+
+  setsid(g: Guest): number {
+    const me = this.of(g);
+    if ([...this.procs.values()].some((q) => q.pgid === me.pid)) {
+      if (me.pgid === me.pid) fail(E.EPERM);
+    }
+    me.sid = me.pgid = me.pid;
+    return me.pid;
+  }
+}
+
+/** the wait status of a termination, as wait4 writes it */
+export function waitStatus(end: Termination): number {
+  if (end.signal !== undefined) return end.signal | (CORE.has(end.signal) ? 0x80 : 0);
+  return ((end.code ?? 0) & 0xff) << 8;
+}
+
+/** mutable exported globals (dispatch table base and size, call depth) as the parent has them */
+function copyGlobals(from: WebAssembly.Instance, to: WebAssembly.Instance): void {
+  for (const [name, g] of Object.entries(from.exports)) {
+    const h = to.exports[name];
+    if (!(g instanceof WebAssembly.Global) || !(h instanceof WebAssembly.Global)) continue;
+    try {
+      h.value = g.value;
+    } catch {
+      // immutable: equal in every instance
+    }
+  }
+}
