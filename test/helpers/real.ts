@@ -263,11 +263,16 @@ export async function translateReal(path: string): Promise<Translated> {
 
 const text = (b: Buffer): string => b.toString('utf8');
 
+/** A fetched binary's name in test/.debian/bin, or one a test makes itself (e.g. builds from C):
+ *  `make` returns its path and is called before the suite's cases run (throwing fails them all). */
+export type RealBinary = string | { name: string; make: () => string };
+
 /**
  * One describe block: translates `binary` once, then compares every case with qemu. Fails (never
- * skips) when the binary has not been fetched.
+ * skips) when the binary has not been fetched or could not be made.
  */
-export function realSuite(title: string, binary: string, cases: RealCase[], opts: RealSuiteOptions = {}): void {
+export function realSuite(title: string, binary: RealBinary, cases: RealCase[], opts: RealSuiteOptions = {}): void {
+  const name = typeof binary === 'string' ? binary : binary.name;
   const timeoutMs = opts.timeoutMs ?? 120_000;
   const names = new Set<string>();
   for (const c of cases) {
@@ -282,9 +287,9 @@ export function realSuite(title: string, binary: string, cases: RealCase[], opts
     let setupError: unknown;
     beforeAll(async () => {
       try {
-        path = realBinary(binary);
+        path = typeof binary === 'string' ? realBinary(binary) : binary.make();
         const t = await translateReal(path);
-        console.log(`${binary}: translated at -O0 in ${(t.millis / 1000).toFixed(1)} s, ${(t.wasmBytes / 1e6).toFixed(1)} MB of Wasm, ` +
+        console.log(`${name}: translated at -O0 in ${(t.millis / 1000).toFixed(1)} s, ${(t.wasmBytes / 1e6).toFixed(1)} MB of Wasm, ` +
           `${t.meta.stats?.functions ?? '?'} functions, ${t.meta.stats?.instructions ?? '?'} instructions`);
         pool = new RunPool({ kind: 'init', module: t.module, meta: t.meta }, opts.concurrency ?? 1);
       } catch (e) {
@@ -294,14 +299,15 @@ export function realSuite(title: string, binary: string, cases: RealCase[], opts
     const lifts = new LiftTally();
     afterAll(async () => {
       await pool?.close();
-      if (lifts.runs) console.log(lifts.summary(binary));
+      if (lifts.runs) console.log(lifts.summary(name));
     });
     for (const c of cases) {
       (c.knownBug ? it.concurrent.fails : it.concurrent)(c.knownBug ? `${c.name} — known bug: ${c.knownBug}` : c.name, async ({ expect }) => {
         if (setupError !== undefined) throw setupError;
-        if (!pool) throw new Error(`${binary}: set-up did not finish`);
+        if (!pool) throw new Error(`${name}: set-up did not finish`);
         const [q, t] = await Promise.all([runQemu(path, c, timeoutMs), runTranslated(pool, path, c, timeoutMs, lifts)]);
-        expect({ stdout: text(t.stdout), stderr: text(t.stderr), status: t.status } satisfies Outcome)
+        // the case's name in the message: vitest reports failures with one message once, for all
+        expect({ stdout: text(t.stdout), stderr: text(t.stderr), status: t.status } satisfies Outcome, `${c.name}: translated vs qemu`)
           .toEqual({ stdout: text(q.stdout), stderr: text(q.stderr), status: q.status } satisfies Outcome);
         expect(t.stdout.equals(q.stdout) && t.stderr.equals(q.stderr), 'byte-identical output').toBe(true);
       }, READY_TIMEOUT_MS + timeoutMs * 6);

@@ -1,0 +1,56 @@
+// busybox `sh -c` scripts that need processes (test/procs.test.ts): pipelines, $(…), xargs,
+// find -exec, tar and gzip through pipes, background jobs, wait, kill, SIGPIPE. Every applet is
+// busybox's own: its sh forks for a pipeline stage or a subshell and, for an applet that is not
+// NOFORK/NOEXEC, execs /proc/self/exe with argv[0] the applet's name (never /bin/<applet>, and
+// without PATH, as here). Output is deterministic: no pids, times or directory order (find and tar
+// listings are sorted). Expectations come from qemu-aarch64 at test time, never from this file.
+import type { RealCase } from '../../helpers/real.ts';
+
+const words = 'the cat and the dog and the bird\nthe end of the cat\n';
+const files = { 'a.txt': 'alpha\nbeta\n', 'b.txt': 'gamma\n', 'sub/c.txt': 'delta\nepsilon\nzeta\n', 'sub/d.log': 'not a txt\n' };
+
+const sh = (name: string, script: string, opts: Omit<RealCase, 'name' | 'args'> = {}): RealCase => ({ name: `sh: ${name}`, args: ['sh', '-c', script], ...opts });
+
+export const cases: RealCase[] = [
+  // pipelines
+  sh('pipeline of three', 'printf "b\\na\\nc\\nb\\n" | sort | uniq'),
+  sh('sort | uniq -c | sort -rn', 'tr -s " " "\\n" | sort | uniq -c | sort -rn | head -n 4', { stdin: words }),
+  sh('ls | wc -l', 'ls | wc -l; ls sub | wc -l', { files }),
+  sh('while read in a pipeline', 'seq 5 | while read x; do echo $((x * x)); done | tac'),
+  sh('pipeline exit status', 'false | true; echo "status $?"; true | false; echo "status $?"; set -o pipefail; false | true; echo "pipefail $?"'),
+  sh('big pipeline (back-pressure)', 'seq 200000 | sort -rn | head -n 3; seq 100000 | md5sum; seq 100000 | wc -c'),
+  sh('awk in a pipeline', 'seq 10 | awk "{ s += \\$1 } END { print s }"'),
+  sh('here-doc into a pipeline', 'cat <<EOF | wc -l\none\ntwo\nthree\nEOF'),
+  sh('stdin through a pipeline', 'tr a-z A-Z | rev', { stdin: words }),
+  // command substitution
+  sh('$(…)', 'echo $(echo x) $(seq 3) "$(printf "a\\nb")"; n=$(echo hello | wc -c); echo "n=$n"'),
+  sh('nested $(…) and backquotes', 'echo $(echo outer $(echo inner)) `echo back`; x=$(basename $(dirname /a/b/c)); echo $x'),
+  sh('$(…) exit status', 'x=$(exit 3); echo "status $?"; y=$(false; echo out); echo "$y $?"'),
+  // xargs, find -exec
+  sh('xargs', 'seq 10 | xargs -n 3 echo; printf "a.txt\\nb.txt\\n" | xargs wc -l', { files }),
+  sh('xargs -I', 'printf "one\\ntwo\\n" | xargs -I{} echo "[{}]"'),
+  sh('find -exec \\;', 'find . -name "*.txt" -exec wc -l {} \\; | sort', { files }),
+  sh('find -exec +', 'find . -name "*.txt" -exec cat {} + | sort', { files }),
+  sh('find | xargs grep', 'find . -type f | sort | xargs grep -l a', { files }),
+  // archives and compression through pipes
+  sh('tar c | tar t', 'tar c a.txt b.txt sub | tar t | sort', { files }),
+  sh('tar c | tar x', 'mkdir out && tar c sub | tar x -C out && cat out/sub/c.txt', { files }),
+  sh('gzip | gunzip', 'seq 20000 | gzip -c | gunzip -c | md5sum; seq 20000 | gzip -9 | wc -c; echo text | gzip | gzip -d'),
+  sh('gzip | tar', 'tar c sub | gzip | tar tz | sort', { files }),
+  // SIGPIPE: the writer dies silently with 141
+  sh('yes | head -n 3', 'yes | head -n 3'),
+  sh('yes | head: status', 'set -o pipefail; yes | head -n 3; echo "status $?"'),
+  sh('seq | head', 'seq 1000000 | head -n 2; echo done'),
+  // subshells, background jobs, wait, kill
+  sh('subshell', '(x=in; echo "sub $x"; exit 4); echo "status $? x=${x-unset}"; (cd sub && ls); ls', { files }),
+  sh('background and wait', '(exit 7) & wait $!; echo "status $?"; (echo bg) & wait; echo "all done"'),
+  sh('wait for several', 'for i in 1 2 3; do (exit $i) & eval "p$i=\\$!"; done; wait $p2; echo "p2 $?"; wait $p3; echo "p3 $?"; wait $p1; echo "p1 $?"'),
+  // the shell's own job notices ("Terminated") come or not depending on when SIGCHLD arrives
+  sh('kill a background job', 'exec 2>/dev/null; sleep 10 & kill $!; wait $!; echo "status $?"; sleep 10 & kill -9 $!; wait $!; echo "status $?"'),
+  sh('trap and kill between processes', 'trap "echo got USR1" USR1; (kill -USR1 $$); echo after'),
+  sh('killed by a signal', 'sh -c "kill -TERM \\$\\$"; echo "status $?"; sh -c "exit 300"; echo "status $?"'),
+  sh('exec', 'sh -c "exec echo replaced; echo never"; (exec true); echo "status $?"'),
+  sh('env -i', 'env -i A=1 env'),
+  sh('output order across processes', 'echo 1; (echo 2; (echo 3)); echo 4 | cat; echo 5'),
+  sh('command not found', 'nonexistent_cmd_xyz | true; nonexistent_cmd_xyz; echo "status $?"'),
+];
