@@ -18,8 +18,8 @@ export function serveWorker(port: WorkerLike, lifter?: LifterLoader): void {
         onStdout: req.stream[0] ? (text) => post({ kind: 'elf2wasm:out', id, fd: 1, text }) : undefined,
         onStderr: req.stream[1] ? (text) => post({ kind: 'elf2wasm:out', id, fd: 2, text }) : undefined,
       }, lifter);
-      // the file contents are copies made for this reply: hand their buffers over
-      const transfer = Object.values(result.files ?? {}).map((b) => b.buffer as ArrayBuffer);
+      // the output and file contents are copies made for this reply: hand their buffers over
+      const transfer = [result.stdoutBytes, result.stderrBytes, ...Object.values(result.files ?? {})].map((b) => b.buffer as ArrayBuffer);
       post({ kind: 'elf2wasm:done', id, result }, transfer);
     } catch (e) {
       post({ kind: 'elf2wasm:error', id, error: serializeError(e) });

@@ -38,9 +38,11 @@ export interface RunOptions {
   /** argv[1..]; argv[0] is the program name */
   args?: string[];
   env?: Record<string, string>;
+  /** the whole of stdin: text (written as UTF-8) or bytes, given as they are */
   stdin?: string | Uint8Array;
-  /** absolute guest paths → contents, in an in-memory file system (parent directories are
-   *  created; a path ending in "/" makes an empty directory). The guest may change it. */
+  /** absolute guest paths → contents (text, written as UTF-8, or bytes), in an in-memory file
+   *  system (parent directories are created; a path ending in "/" makes an empty directory).
+   *  The guest may change it. */
   files?: Record<string, string | Uint8Array>;
   /** working directory, created if missing (default "/") */
   cwd?: string;
@@ -48,7 +50,8 @@ export interface RunOptions {
   uid?: number;
   /** the guest's group id (default: `uid`) */
   gid?: number;
-  /** called with decoded UTF-8 text as the guest writes (multi-byte sequences are never split) */
+  /** called with decoded UTF-8 text as the guest writes (multi-byte sequences are never split);
+   *  the result has the exact bytes */
   onStdout?(text: string): void;
   onStderr?(text: string): void;
   /** run off the caller's thread: `true` uses the program's worker factory (or the default);
@@ -63,8 +66,13 @@ export interface RunOptions {
 
 export interface RunResult {
   exitCode: number;
+  /** stdout decoded as UTF-8 (a sequence that is not UTF-8 becomes U+FFFD: binary output wants `stdoutBytes`) */
   stdout: string;
   stderr: string;
+  /** exactly the bytes the guest wrote to stdout (fd 1) */
+  stdoutBytes: Uint8Array;
+  /** exactly the bytes the guest wrote to stderr (fd 2) */
+  stderrBytes: Uint8Array;
   /** every regular file of the in-memory file system after the run, by absolute path */
   files?: Record<string, Uint8Array>;
   /** entry points of the executable's own code that had to be lifted at run time: a learning

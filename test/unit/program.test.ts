@@ -13,6 +13,7 @@ import { createProgram, ProgramError, type ElfProgram, type RunResult, type Work
 import { OutputSink } from '../../src/program/stdio.ts';
 import { translate } from '../../src/translate.ts';
 import { expectedOf, FIXTURES } from '../helpers/run-fixture.ts';
+import { nodeWorker, tsWorker } from '../helpers/ts-worker.ts';
 import { MEMORY_MODULE } from '../helpers/runtime-fixtures.ts';
 
 interface Case { name: string; prog: string; args?: string[]; stdin?: string; env?: Record<string, string>; files?: Record<string, string> }
@@ -46,11 +47,6 @@ const text = (b: Uint8Array | undefined): string => new TextDecoder().decode(b);
 /** what fileio leaves in stdio.txt when it cannot rename it away */
 const STDIO_TXT = Array.from({ length: 50 }, (_, i) => `line ${String(i).padStart(2, '0')} value ${i * i}\n`).join('') + 'appended by stdio\n';
 
-/** A worker_threads worker on a TypeScript entry, loaded through tsx (Node 20's `--import tsx`
- *  in execArgv does not reach worker threads; tsx's API does). */
-const tsWorker = (url: URL): Worker =>
-  new Worker(`import('tsx/esm/api').then(({ register }) => { register(); return import(${JSON.stringify(url.href)}); })`, { eval: true });
-const nodeWorker = (): Worker => tsWorker(new URL('../../src/program/worker.ts', import.meta.url));
 
 describe('createProgram: runs on the caller thread', () => {
   it('hello world prints what qemu recorded', async () => {
@@ -126,7 +122,9 @@ describe('createProgram: runs on the caller thread', () => {
     const bytes = new TextEncoder().encode('aü✓😀');
     for (const b of bytes) sink.fd.fd_write(new Uint8Array([b]));
     sink.fd.fd_write(new Uint8Array([0xe2, 0x9c])); // an incomplete sequence at the end
-    expect(sink.finish()).toBe('aü✓😀\ufffd');
+    const { text, bytes: all } = sink.finish();
+    expect(text).toBe('aü✓😀\ufffd');
+    expect(all).toEqual(new Uint8Array([...bytes, 0xe2, 0x9c])); // the bytes as written
     expect(got).toEqual(['a', 'ü', '✓', '😀', '\ufffd']);
   });
 
