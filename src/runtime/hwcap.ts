@@ -22,6 +22,7 @@ export interface Feature {
 export const FEATURES: Record<string, Feature> = {
   FP: { word: 1, bit: 0 }, // ID_AA64PFR0.FP = 0 means implemented
   ASIMD: { word: 1, bit: 1 }, // ID_AA64PFR0.AdvSIMD = 0 likewise
+  FPHP: { word: 1, bit: 9, id: { reg: 'PFR0', lsb: 16, value: 1 } }, // scalar half-precision arithmetic (FEAT_FP16)
   AES: { word: 1, bit: 3, id: { reg: 'ISAR0', lsb: 4, value: 1 } },
   PMULL: { word: 1, bit: 4, id: { reg: 'ISAR0', lsb: 4, value: 2 } }, // the same field: 2 = AES and PMULL
   SHA1: { word: 1, bit: 5, id: { reg: 'ISAR0', lsb: 8, value: 1 } },

@@ -20,7 +20,7 @@ type M = binaryen.Module;
 export type Factory = (m: M, name: string) => void;
 
 export const IOC = 1, DZC = 2, OFC = 4, UFC = 8, IXC = 16, IDC = 128;
-export const FZ = 1 << 24, DN = 1 << 25;
+export const FZ = 1 << 24, DN = 1 << 25, FZ16 = 1 << 19;
 export const RM_UP = 1, RM_DOWN = 2, RM_ZERO = 3;
 
 /** the FPCR word */
@@ -89,6 +89,7 @@ interface BitFmt { sfx: 'h' | 's' | 'd'; it: T; width: number; frac: number; fz:
 const BH: BitFmt = { sfx: 'h', it: I32, width: 16, frac: 10, fz: 0 }; // conversions to half never flush (FPRoundCV)
 const BS: BitFmt = { sfx: 's', it: I32, width: 32, frac: 23, fz: FZ };
 const BD: BitFmt = { sfx: 'd', it: I64, width: 64, frac: 52, fz: FZ };
+const BH16: BitFmt = { ...BH, fz: FZ16 }; // half-precision arithmetic flushes by FZ16 (FPRound)
 
 /**
  * fps_adj: r is the round-to-nearest result of an operation on finite operands (possibly ±0,
@@ -140,9 +141,9 @@ function adjust(F: BitFmt): Factory {
   };
 }
 
-const adjOf = { s: adjust(BS), d: adjust(BD), h: adjust(BH) };
-/** call of fps_adj for the kind: bits in, bits out */
-export const callAdj = (m: M, sfx: 'h' | 's' | 'd', bits: Expr, err: Expr, big: Expr, ctl: Expr): Expr =>
+const adjOf = { s: adjust(BS), d: adjust(BD), h: adjust(BH), h16: adjust(BH16) };
+/** call of fps_adj for the kind (h16: half precision with FZ16): bits in, bits out */
+export const callAdj = (m: M, sfx: 'h' | 'h16' | 's' | 'd', bits: Expr, err: Expr, big: Expr, ctl: Expr): Expr =>
   m.call(dep(m, `adj_${sfx}`, adjOf[sfx]), [bits, err, big, ctl], sfx === 'd' ? I64 : I32);
 /** fps_adj on a float of the kind */
 export const adjF = (m: M, k: FPKind, r: Expr, err: Expr, big: Expr, ctl: Expr): Expr =>
@@ -175,18 +176,23 @@ export function roundS(m: M, name: string): void {
   ]);
 }
 
-/** fps_round_h(f64 v, i32 fpcr) → i32: a finite double rounded to half in FPCR.RMode, with flags */
-export function roundH(m: M, name: string): void {
+/**
+ * fps_round_h(f64 v, i32 fpcr) → i32: a finite double rounded to half in FPCR.RMode, with flags;
+ * `sfx` h16 also flushes a tiny result by FZ16 (arithmetic, where conversions do not flush)
+ */
+const roundHalf = (sfx: 'h' | 'h16'): Factory => (m, name) => {
   const fn = new Fn(m, [F64, I32]), v = () => fn.p(0), r = fn.local(I32), d = fn.local(F64);
   fn.add(name, I32, [
     r.set(m.call(depFp(m, 'fp_d2h'), [v()], I32)),
     d.set(m.f64.sub(v(), m.call(depFp(m, 'fp_h2d'), [r.get()], F64))),
-    callAdj(m, 'h', r.get(), sgn(m, FD, d.get), m.f64.ge(m.f64.abs(v()), m.f64.const(65536)), fn.p(1)),
+    callAdj(m, sfx, r.get(), sgn(m, FD, d.get), m.f64.ge(m.f64.abs(v()), m.f64.const(65536)), fn.p(1)),
   ]);
-}
+};
+export const roundH = roundHalf('h');
 
 export const callRoundS = (m: M, v: Expr, ctl: Expr): Expr => m.call(dep(m, 'round_s', roundS), [v, ctl], F32);
 export const callRoundH = (m: M, v: Expr, ctl: Expr): Expr => m.call(dep(m, 'round_h', roundH), [v, ctl], I32);
+export const callRoundH16 = (m: M, v: Expr, ctl: Expr): Expr => m.call(dep(m, 'round_h16', roundHalf('h16')), [v, ctl], I32);
 
 /**
  * s + e (s = RN(s + e), e the exact error, both doubles) rounded to odd: s, or when inexact and

@@ -2,6 +2,7 @@
 import type binaryen from 'binaryen';
 import { fpHelpers } from './fp-helpers.ts';
 import { fpStrictHelpers } from './fp-strict.ts';
+import { fp16Helpers } from './fp16-arith.ts';
 import { cryptoHelpers } from './crypto-ops.ts';
 import { smHelpers } from './sm-ops.ts';
 import { crcHelpers } from './table/crc.ts';
@@ -13,6 +14,8 @@ export const helpers: Record<string, (m: binaryen.Module, name: string) => void>
   ...fpHelpers,
   // the same honouring FPCR (rounding mode, FZ, DN) and raising the FPSR flags (fp-strict.ts)
   ...fpStrictHelpers,
+  // half-precision arithmetic, always honouring FPCR (fp16-arith.ts)
+  ...fp16Helpers,
   // AES, SHA-1/256/512 rounds, 64-bit carry-less multiply (crypto-ops.ts)
   ...cryptoHelpers,
   // SM3 and SM4 (sm-ops.ts)

@@ -3,16 +3,16 @@
 //
 // Single and double precision are complete; half precision has the moves (FMOV register,
 // general, immediate), FCSEL, FCVT to/from S and D, and the FP16 conversions to integers and
-// SCVTF/UCVTF (non fixed-point). Half-precision arithmetic and compares, the fixed-point forms
-// with H and BFCVT are not matched (the UNDEF row traps cleanly if they run). FRINT32/64 are in
-// frint-int.ts.
+// SCVTF/UCVTF (non fixed-point) here; its arithmetic, compares, rounding and fixed-point
+// conversions are in fp16.ts. BFCVT is not matched (the UNDEF row traps cleanly if it runs).
+// FRINT32/64 are in frint-int.ts.
 //
 // The fast path is bit-exact for Linux's default FPCR: round to nearest even, FZ = 0, DN = 0
 // (NaN rules: see fp-ops.ts), and raises no FPSR flags. Once the guest writes FPCR or FPSR
 // (MSR: fesetround to another mode, feclearexcept of a set flag, fesetenv...), every
 // instruction that can round or raise an exception takes a strict helper instead
 // (fp-strict.ts): FPCR.RMode, FZ, DN and the cumulative FPSR flags IOC, DZC, OFC, UFC, IXC, IDC. FPCR's trap enables are ignored (no traps; FCMPE differs from
-// FCMP only in the flags), as are AHP, FZ16 and FEAT_AFP's AH/FIZ/NEP.
+// FCMP only in the flags), as are AHP and FEAT_AFP's AH/FIZ/NEP; FZ16 applies to H operands.
 import binaryen from 'binaryen';
 import { row, type Fields, type Row } from '../decoder.ts';
 import type { Builder, Expr } from '../../../lift/types.ts';
@@ -38,9 +38,9 @@ const sizeOf = (ftype: number): 16 | 32 | 64 => (ftype === 0 ? 32 : ftype === 1 
 const sOrD = (f: Fields) => f.ftype! <= 1;
 const notReserved = (f: Fields) => f.ftype !== 2;
 
-/** the operand of an FP → integer conversion as S or D; H is widened (exactly) to D */
-function source(b: Builder, ftype: number, n: number): { k: FPKind; x: () => Expr } {
-  if (ftype === 3) return { k: FD, x: tmp(b, F64, callH(b, 'fp_h2d', [readBits(b, 16, n)], F64)) };
+/** the operand of an FP → integer conversion as S or D; H is flushed by FZ16 and widened (exactly) to D */
+export function source(b: Builder, ftype: number, n: number): { k: FPKind; x: () => Expr } {
+  if (ftype === 3) return { k: FD, x: tmp(b, F64, callH(b, 'fp_h2d', [callH(b, 'fph_flush', [readBits(b, 16, n)], I32)], F64)) };
   const k = kindOf(ftype);
   return { k, x: tmp(b, k.t, readF(b, k, n)) };
 }
@@ -49,7 +49,7 @@ function source(b: Builder, ftype: number, n: number): { k: FPKind; x: () => Exp
  * integer conversion of an already rounded value `v`, saturating (NaN → 0), to W or X; in strict
  * mode fps_f2i converts x itself (scaling by 2^fbits, rounding by `rmode`: 0 N, 1 P, 2 M, 3 Z, 4 A)
  */
-function toInt(b: Builder, k: FPKind, v: Expr, sf: number, unsigned: number, rd: number, x: () => Expr, rmode: number, fbits = 0): void {
+export function toInt(b: Builder, k: FPKind, v: Expr, sf: number, unsigned: number, rd: number, x: () => Expr, rmode: number, fbits = 0): void {
   const m = b.m, w = k.bits === 64 ? 'f64' : 'f32';
   const strict = callH(b, `fps_f2i_${k.sfx}`, [x(), i32c(b, rmode), i32c(b, unsigned | (sf << 1) | (fbits << 8))], I64);
   const r = sf ? orStrict(b, strict, (unsigned ? m.i64.trunc_u_sat : m.i64.trunc_s_sat)[w](v))
@@ -99,7 +99,7 @@ export function expandImm(imm8: number, size: 16 | 32 | 64): bigint {
   return (sign << BigInt(size - 1)) | (exp << BigInt(F)) | frac;
 }
 
-function compare(b: Builder, k: FPKind, x: () => Expr, y: () => Expr): [Expr, Expr, Expr, Expr] {
+export function compare(b: Builder, k: FPKind, x: () => Expr, y: () => Expr): [Expr, Expr, Expr, Expr] {
   const f = fo(b.m, k), m = b.m;
   // less: 1000, equal: 0110, greater: 0010, unordered: 0011
   return [f.lt(x(), y()), f.eq(x(), y()), m.i32.eqz(f.lt(x(), y())), m.i32.or(f.ne(x(), x()), f.ne(y(), y()))];
@@ -268,7 +268,7 @@ export const fpRows: Row[] = [
 ];
 
 /** the SCVTF/UCVTF operand as an i64 (W extended by signedness) */
-function intArg(b: Builder, sf: number, U: number, rn: number): Expr {
+export function intArg(b: Builder, sf: number, U: number, rn: number): Expr {
   return sf ? xr(b, rn) : U ? b.m.i64.extend_u(wr(b, rn)) : b.m.i64.extend_s(wr(b, rn));
 }
 /** strict SCVTF/UCVTF core: FPCR.RMode, IXC */

@@ -1,19 +1,19 @@
 // Scalar floating point (Arm ARM C4.1.96 "data processing -- scalar floating-point"): arithmetic,
 // fused multiply-add, compares, conditional select/compare, conversions between precisions, to
-// and from integers and fixed point, FMOV. ftype 0 single, 1 double; 3 half (FEAT_FP16, its own unit
-// where half-precision arithmetic is needed). Half the sequences write FPSR first so that the
+// and from integers and fixed point, FMOV. ftype 0 single, 1 double; 3 half (FEAT_FP16: templates
+// of their own, _H). Half the sequences write FPSR first so that the
 // exception flags are compared too (the translator keeps them from the first FPCR/FPSR write on).
 import type { FuzzClass } from '../generate.ts';
 import { t, type F } from '../template.ts';
 
-/** ftype 0/1 always; 3 (half) only in the fp16 unit */
+/** ftype 0/1, or 3 (half) in the _H templates */
 const precision = (f: F) => f.ftype === 0 || f.ftype === 1;
 const half = (f: F) => f.ftype === 3;
 /** the same template for single/double and, separately, half precision */
 function both(name: string, pattern: string, valid: (f: F) => boolean = () => true, w?: string[]) {
   return [
     t(name, pattern, { valid: (f) => precision(f) && valid(f), ...(w ? { w } : {}) }),
-    t(`${name}_H`, pattern, { valid: (f) => half(f) && valid(f), ...(w ? { w } : {}), ext: 'fp16' }),
+    t(`${name}_H`, pattern, { valid: (f) => half(f) && valid(f), ...(w ? { w } : {}) }),
   ];
 }
 
@@ -31,7 +31,7 @@ const intConv = t('FP_INT_conv', 'sf 0 0 11110 ftype:2 1 rmode:2 opcode:3 000000
   valid: (f) => intConvValid(f) && (f.ftype! < 2 || (f.ftype === 2 && f.opcode! >= 6)), writes: intConvWrites, weight: 3,
 });
 const intConvHalf = t('FP_INT_conv_H', 'sf 0 0 11110 11 1 rmode:2 opcode:3 000000 rn:5 rd:5', {
-  valid: (f) => intConvValid({ ...f, ftype: 3 }), writes: intConvWrites, ext: 'fp16',
+  valid: (f) => intConvValid({ ...f, ftype: 3 }), writes: intConvWrites,
 });
 // FJCVTZS (FEAT_JSCVT): double to int32 with JavaScript's wrap-around
 const fjcvtzs = t('FJCVTZS', '0 0 0 11110 01 1 11 110 000000 rn:5 rd:5', { w: ['rd'] });
@@ -58,7 +58,7 @@ export const fpClass: FuzzClass = {
     ...both('FP_3src', '00011111 ftype:2 o1 rm:5 o0 ra:5 rn:5 rd:5'),
     // FCVT from half (ftype 3, opcodes 4/5) is ARMv8.0, everything else on half is FEAT_FP16
     t('FP_1src', '00011110 ftype:2 1 opcode:6 10000 rn:5 rd:5', { valid: (f) => (precision(f) || (half(f) && (f.opcode === 4 || f.opcode === 5))) && oneSourceValid(f), weight: 2 }),
-    t('FP_1src_H', '00011110 11 1 opcode:6 10000 rn:5 rd:5', { valid: (f) => f.opcode !== 4 && f.opcode !== 5 && oneSourceValid({ ...f, ftype: 3 }), ext: 'fp16' }),
+    t('FP_1src_H', '00011110 11 1 opcode:6 10000 rn:5 rd:5', { valid: (f) => f.opcode !== 4 && f.opcode !== 5 && oneSourceValid({ ...f, ftype: 3 }) }),
     // FRINT32Z FRINT32X FRINT64Z FRINT64X (FEAT_FRINTTS)
     t('FRINTTS', '00011110 0 sz 1 0100 op:2 10000 rn:5 rd:5'),
     ...both('FP_cmp', '00011110 ftype:2 1 rm:5 00 1000 rn:5 opc:2 000', (f) => !(f.opc! & 1) || f.rm === 0),
