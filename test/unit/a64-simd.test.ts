@@ -206,7 +206,6 @@ const DECODE: [string, number, string, Record<string, number>][] = [
 // time (the crypto extensions and dot products are tested in a64-crypto.test.ts and a64-dotprod.test.ts). The first group is assembled as above with -march=armv8.3-a+fp16+crypto+rdm+dotprod; the
 // second is hand-made reserved combinations that objdump also shows as `undefined`.
 const UNDEF: [string, number][] = [
-  ['fadd v0.8h, v1.8h, v2.8h', 0x4e421420],
   ['fmla v0.4h, v1.4h, v2.h[3]', 0x0f321020],
   ['fcvtzs h0, h1', 0x5ef9b820],
   ['fcmla v0.4s, v1.4s, v2.4s, #90', 0x6e82cc20],

@@ -84,17 +84,24 @@ function arith(op: 'add' | 'sub' | 'mul' | 'div'): Factory {
   };
 }
 
-/** fph_fma(n, m, a) = a + n·m, fused (FPMulAdd: the negations are applied by the caller) */
-const fma: Factory = (m, name) => {
-  const fn = new Fn(m, [I32, I32, I32]), n = param(fn, 0), mm = param(fn, 1), a = param(fn, 2), f = m.f64;
+/**
+ * fph_fma(n, m, a) = a + n·m, fused (FPMulAdd: the negations are applied by the caller); `step`:
+ * fph_recps(n, m) = 2 - n·m and fph_rsqrts(n, m) = (3 - n·m) / 2, fused, 0 × ∞ giving 2 or 1.5
+ * (FPRecipStepFused, FPRSqrtStepFused)
+ */
+const fma = (step?: 'recps' | 'rsqrts'): Factory => (m, name) => {
+  const fn = new Fn(m, step ? [I32, I32] : [I32, I32, I32]), n = param(fn, 0), mm = param(fn, 1), f = m.f64;
+  const a = step ? fn.local(I32) : param(fn, 2);
   const ctl = fn.local(I32), p = fn.local(F64), z = fn.local(F64), s = fn.local(F64), bb = fn.local(F64), e = fn.local(F64);
   const kind = (x: Var, bits: number) => m.i32.eq(m.i32.and(x.get(), c(m, 0x7fff)), c(m, bits));
-  const infZero = m.i32.or(m.i32.and(kind(n, INF), kind(mm, 0)), m.i32.and(kind(n, 0), kind(mm, INF)));
+  const infZero = () => m.i32.or(m.i32.and(kind(n, INF), kind(mm, 0)), m.i32.and(kind(n, 0), kind(mm, INF)));
   fn.add(name, I32, [
+    ...(step ? [a.set(c(m, step === 'recps' ? 0x4000 : 0x4200)), n.set(m.i32.xor(n.get(), c(m, SIGN)))] : []),
     ctl.set(loadFpcr(m)), flush16(m, n, ctl), flush16(m, mm, ctl), flush16(m, a, ctl),
     // a quiet NaN addend does not hide the invalid 0 × ∞
-    m.if(m.i32.and(isQNaN(m, a.get), infZero), m.block(null, [raise(m, c(m, IOC)), m.return(c(m, DNAN))])),
+    step ? m.nop() : m.if(m.i32.and(isQNaN(m, a.get), infZero()), m.block(null, [raise(m, c(m, IOC)), m.return(c(m, DNAN))])),
     processNaNs(m, [a, n, mm], ctl),
+    step ? m.if(infZero(), m.return(c(m, step === 'recps' ? 0x4000 : 0x3e00))) : m.nop(),
     p.set(f.mul(toD(m, n.get()), toD(m, mm.get()))), // exact
     z.set(toD(m, a.get())),
     s.set(f.add(p.get(), z.get())),
@@ -104,7 +111,7 @@ const fma: Factory = (m, name) => {
     e.set(f.add(f.sub(p.get(), f.sub(s.get(), bb.get())), f.sub(z.get(), bb.get()))),
     s.set(f.reinterpret(toOdd(m, s.get, e.get))),
     zeroSign(m, s, ctl, m.i64.lt_s(m.i64.reinterpret(p.get()), L(m, 0)), negative(m, a.get())),
-    callRoundH16(m, s.get(), ctl.get()),
+    callRoundH16(m, step === 'rsqrts' ? f.mul(s.get(), f.const(0.5)) : s.get(), ctl.get()), // halving is exact
   ]);
 };
 
@@ -184,5 +191,5 @@ const intToHalf: Factory = (m, name) => {
 
 export const fp16Helpers: Record<string, Factory> = {
   fph_add: arith('add'), fph_sub: arith('sub'), fph_mul: arith('mul'), fph_div: arith('div'),
-  fph_fma: fma, fph_sqrt: sqrt, fph_minmax: minMax, fph_rint: rint, fph_cmpin: cmpIn, fph_flush: flushOnly, fph_i2h: intToHalf,
+  fph_fma: fma(), fph_recps: fma('recps'), fph_rsqrts: fma('rsqrts'), fph_sqrt: sqrt, fph_minmax: minMax, fph_rint: rint, fph_cmpin: cmpIn, fph_flush: flushOnly, fph_i2h: intToHalf,
 };

@@ -20,7 +20,7 @@ const fhalf = (e: number) => (e === 32 ? 0x3f000000n : 0x3fe0000000000000n);
 const finf = (e: number) => (e === 32 ? 0x7f800000n : 0x7ff0000000000000n);
 const fqbit = (e: number) => (e === 32 ? 1n << 22n : 1n << 51n);
 
-type FBin = 'add' | 'sub' | 'mul' | 'div' | 'max' | 'min' | 'maxnm' | 'minnm' | 'mulx' | 'abd';
+export type FBin = 'add' | 'sub' | 'mul' | 'div' | 'max' | 'min' | 'maxnm' | 'minnm' | 'mulx' | 'abd';
 
 /** all-ones where x is a quiet NaN */
 function isQNaN(b: Builder, e: number, x: G): Expr {
@@ -56,7 +56,7 @@ export function fbin(b: Builder, e: number, op: FBin, x: G, y: G): Expr {
   }
 }
 
-type FCmp = 'eq' | 'ge' | 'gt' | 'age' | 'agt';
+export type FCmp = 'eq' | 'ge' | 'gt' | 'age' | 'agt';
 function fcmp(b: Builder, e: number, op: FCmp, x: G, y: G): Expr {
   const F = fns(b, e);
   switch (op) {
@@ -71,7 +71,7 @@ function fcmp(b: Builder, e: number, op: FCmp, x: G, y: G): Expr {
 // ------------------------------------------------------------------------------------------
 // Three same (float)
 
-type F3 = { kind: 'bin'; op: FBin; pair?: boolean } | { kind: 'cmp'; op: FCmp } | { kind: 'fma'; neg: boolean };
+export type F3 = { kind: 'bin'; op: FBin; pair?: boolean } | { kind: 'cmp'; op: FCmp } | { kind: 'fma'; neg: boolean };
 
 /**
  * FMLA / FMLS lane by lane through the scalar fused multiply-add helper (FPMulAdd(d, ±n, m):
@@ -87,7 +87,7 @@ function fmaLanes(b: Builder, e: number, count: number, n: G, mm: G, d: G, neg: 
   return acc;
 }
 
-function descF3(U: number, a: number, opc: number): F3 | undefined {
+export function descF3(U: number, a: number, opc: number): F3 | undefined {
   switch ((U << 4) | (a << 3) | opc) {
     case 0b00000: return { kind: 'bin', op: 'maxnm' };
     case 0b01000: return { kind: 'bin', op: 'minnm' };

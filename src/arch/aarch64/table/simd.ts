@@ -1,12 +1,15 @@
 // Advanced SIMD (Arm ARM C4.1.96) and its structure loads/stores (C4.1.94). The rows live in
 // simd-ldst.ts (LD1–4/ST1–4, LDnR), simd-int.ts (integer, permutes, moves) and simd-fp.ts
-// (float lanes), simd-fp-estimate.ts (reciprocal estimates and steps), crypto.ts (AES, SHA, SHA3, PMULL 1Q), simd-dot.ts (SDOT/UDOT/USDOT/SUDOT); encodings in this space that none of them accept fall through to UNDEF.
+// (float lanes), simd-fp16.ts (half-precision three-same), simd-fp-estimate.ts (reciprocal
+// estimates and steps), crypto.ts (AES, SHA, SHA3, SM3, SM4, PMULL 1Q), simd-dot.ts
+// (SDOT/UDOT/USDOT/SUDOT); encodings in this space that none of them accept fall through to UNDEF.
 import type { Row } from '../decoder.ts';
 import { simdLdst } from './simd-ldst.ts';
 import { simdIntRows } from './simd-int.ts';
 import { simdFpRows } from './simd-fp.ts';
+import { simdFp16Rows } from './simd-fp16.ts';
 import { estimateRows } from './simd-fp-estimate.ts';
 import { cryptoRows } from './crypto.ts';
 import { dotRows } from './simd-dot.ts';
 
-export const simdRows: Row[] = [...simdLdst, ...simdIntRows, ...simdFpRows, ...cryptoRows, ...dotRows, ...estimateRows];
+export const simdRows: Row[] = [...simdLdst, ...simdIntRows, ...simdFpRows, ...simdFp16Rows, ...cryptoRows, ...dotRows, ...estimateRows];

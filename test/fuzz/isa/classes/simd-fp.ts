@@ -1,7 +1,7 @@
 // Advanced SIMD floating point, vector and scalar: three-same, two-register misc (rounding,
 // conversions, compares with zero), across lanes, pairwise, by element, fixed-point conversions.
-// Single and double lanes, and the half <-> single FCVTN/FCVTL; half precision (FEAT_FP16) is a
-// unit of its own until implemented. FPSR is not compared here: the translator
+// Single and double lanes, the half <-> single FCVTN/FCVTL and the half-precision (FEAT_FP16)
+// three-same forms. FPSR is not compared here: the translator
 // keeps Advanced SIMD FP on its flag-free fast path (src/arch/aarch64/fp-strict.ts); the
 // simd-fp-fpsr unit is that known difference.
 import type { FuzzClass } from '../generate.ts';
@@ -76,7 +76,7 @@ export const simdFpClass: FuzzClass = {
     t('SIMDFP_fixed_scalar', '01 U 111110 immh:4 immb:3 opcode:5 1 rn:5 rd:5', { valid: fixedValid }),
     // FCVTN/FCVTN2 single -> half, FCVTL/FCVTL2 half -> single (ARMv8.0, not FEAT_FP16)
     t('FCVTN_FCVTL_H', '0 Q 0 01110 0 0 10000 1011 op 10 rn:5 rd:5'),
-    // half precision: vector three-same and two-register misc forms (FEAT_FP16)
-    t('SIMDFP_3same_H', '0 Q U 01110 a 10 rm:5 00 op3:3 1 rn:5 rd:5', { valid: (f) => THREE_SAME[key(f, 'op3')] === '', ext: 'fp16-simd' }),
+    // half precision: vector three-same (FEAT_FP16; the other half-precision AdvSIMD forms are not implemented)
+    t('SIMDFP_3same_H', '0 Q U 01110 a 10 rm:5 00 op3:3 1 rn:5 rd:5', { valid: (f) => THREE_SAME[key(f, 'op3')] === '', weight: 2 }),
   ],
 };
