@@ -17,19 +17,21 @@ function sourceHash(dir = 'src'): string {
   return h.digest('hex').slice(0, 12);
 }
 
-export default defineConfig({
+const define = { __ELF2WASM_BUILD__: JSON.stringify(sourceHash()) };
+const plugins = { vite: 'src/vite.ts', rollup: 'src/rollup.ts', webpack: 'src/webpack.ts', esbuild: 'src/esbuild.ts', rspack: 'src/rspack.ts' };
+
+export default defineConfig([{
   entry: { index: 'src/index.ts', cli: 'src/cli/main.ts', node: 'src/node/index.ts', program: 'src/program/index.ts', worker: 'src/program/worker.ts', lifter: 'src/lift/runtime-lift.ts',
-    'node-module-shim': 'src/bundler/node-module-shim.ts',
-    vite: 'src/vite.ts', rollup: 'src/rollup.ts', webpack: 'src/webpack.ts', esbuild: 'src/esbuild.ts', rspack: 'src/rspack.ts' },
+    'node-module-shim': 'src/bundler/node-module-shim.ts', ...plugins },
   format: ['esm'],
   target: 'node20',
-  dts: { entry: { index: 'src/index.ts', node: 'src/node/index.ts', program: 'src/program/index.ts', lifter: 'src/lift/runtime-lift.ts',
-    vite: 'src/vite.ts', rollup: 'src/rollup.ts', webpack: 'src/webpack.ts', esbuild: 'src/esbuild.ts', rspack: 'src/rspack.ts' } },
-  clean: true,
+  dts: { entry: { index: 'src/index.ts', node: 'src/node/index.ts', program: 'src/program/index.ts', lifter: 'src/lift/runtime-lift.ts', ...plugins } },
+  // the CommonJS build (below) runs at the same time: its files are not this build's to remove
+  clean: ['!**/*.cjs', '!**/*.cjs.map', '!**/*.d.cts'],
   sourcemap: true,
   splitting: true,
   external: ['binaryen'],
-  define: { __ELF2WASM_BUILD__: JSON.stringify(sourceHash()) },
+  define,
   esbuildPlugins: [{
     // the program API starts `new Worker(new URL('./worker.ts', import.meta.url))`: in dist that file is worker.js
     name: 'worker-url',
@@ -40,4 +42,22 @@ export default defineConfig({
       }));
     },
   }],
-});
+}, {
+  // CommonJS builds of the plugin entries, for configs that `require('unplugin-elf/webpack')`
+  entry: plugins,
+  format: ['cjs'],
+  target: 'node20',
+  dts: { entry: plugins },
+  sourcemap: true,
+  shims: true, // import.meta.url (the package's directory, the worker entry)
+  external: ['binaryen'],
+  define,
+  esbuildPlugins: [{
+    // binaryen is ESM with top-level await, which require() cannot load: the translator comes
+    // from the ESM build through a real import() (which CommonJS may use) instead of a bundled copy
+    name: 'translator-from-esm',
+    setup(build) {
+      build.onResolve({ filter: /[\\/]translate\.ts$/ }, (args) => (args.kind === 'dynamic-import' ? { path: './index.js', external: true } : undefined));
+    },
+  }],
+}]);

@@ -14,6 +14,7 @@ import { readLearned } from '../node/learned.ts';
 import { asset, contentType, dataUrl, expandFiles, relativeUrl, type Asset } from './assets.ts';
 import { buildEsbuildWorker, esbuildOutDir, outputFile, type BuiltWorker } from './esbuild-output.ts';
 import { loaderSource, type WorkerRef } from './loader.ts';
+import { keepAssetNames } from './webpack-assets.ts';
 import { resolveOptions, type Options } from './options.ts';
 import { isBinaryenNodeModule, nodeModuleShimFile, packageRoot, targetsNode, workerEntryFile } from './worker-entry.ts';
 
@@ -87,9 +88,12 @@ export const unpluginFactory: UnpluginFactory<Options | undefined> = (raw, meta)
     return found;
   }
 
+  /** where assets are written for bundlers that need a path (webpack, rspack, vite dev SSR) */
+  const assetsDir = (): string => join(options.generatedDir, 'assets');
+
   /** the asset as a file on disk (written once: its name holds its hash) */
   function assetFile(a: Asset): string {
-    const file = join(options.generatedDir, 'assets', a.file);
+    const file = join(assetsDir(), a.file);
     if (!existsSync(file)) {
       mkdirSync(dirname(file), { recursive: true });
       writeFileSync(file, a.bytes);
@@ -248,10 +252,12 @@ export const unpluginFactory: UnpluginFactory<Options | undefined> = (raw, meta)
     webpack(compiler) {
       webpackNode = targetsNode(compiler.options.target);
       shimNodeModule(compiler);
+      keepAssetNames(compiler, assetsDir());
     },
     rspack(compiler) {
       webpackNode = targetsNode(compiler.options.target);
       shimNodeModule(compiler);
+      keepAssetNames(compiler, assetsDir());
     },
     esbuild: {
       loader: 'js',

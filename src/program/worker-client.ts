@@ -7,10 +7,13 @@ import { ProgramError, type RunResult, type WorkerLike } from './types.ts';
 
 let nextId = 1;
 
-// worker.ts, relative to this module. Under Node it is passed through a variable: bundlers turn a
-// literal `new URL('./x', import.meta.url)` into a copied asset, and a copy of worker.js alone
-// cannot import its chunks (bundled Node builds get `url` from the plugin instead).
+// worker.ts, relative to this module. Under Node both are passed through variables: bundlers turn
+// a literal `new URL('./x', import.meta.url)` into a copied asset, and a copy of worker.js alone
+// cannot import its chunks (bundled Node builds get `url` from the plugin instead); and webpack
+// warns "Critical dependency: the request of a dependency is an expression" at a `new URL(x,
+// import.meta.url)` whose `x` is not a literal.
 const WORKER_ENTRY = './worker.ts';
+const MODULE_URL = import.meta.url;
 
 /** A worker running worker.ts (or the script at `url`, which the bundler plugin emits where the
  *  bundler does not build workers itself): a module Web Worker in browsers; under Node (no global
@@ -23,7 +26,7 @@ export function defaultWorker(url?: string | URL): WorkerLike {
   }
   const proc = (globalThis as { process?: { getBuiltinModule?: (id: string) => unknown } }).process;
   const threads = proc?.getBuiltinModule?.('node:worker_threads') as { Worker: new (url: URL) => WorkerLike } | undefined;
-  if (threads) return new threads.Worker(url !== undefined ? new URL(url) : new URL(WORKER_ENTRY, import.meta.url));
+  if (threads) return new threads.Worker(url !== undefined ? new URL(url) : new URL(WORKER_ENTRY, MODULE_URL));
   throw new TypeError('worker: this host has no Worker; pass a worker or a factory');
 }
 

@@ -54,12 +54,13 @@ function webpackConfig(app: App, entry: string, outDir: string) {
   };
 }
 
-type Stats = { hasErrors(): boolean; toString(o: object): string };
-/** a webpack/rspack `compiler.run`, rejecting with the error text when the build fails */
+type Stats = { hasErrors(): boolean; hasWarnings(): boolean; toString(o: object): string };
+/** a webpack/rspack `compiler.run`, rejecting with the error text when the build fails or warns
+ *  (the plugin's output must build cleanly: "Critical dependency" warnings came from it before) */
 export function compile(run: (cb: (err: Error | null, stats?: Stats) => void) => void): Promise<void> {
   return new Promise((resolve, reject) => run((err, stats) => {
     if (err) reject(err);
-    else if (stats?.hasErrors()) reject(new Error(stats.toString({ all: false, errors: true })));
+    else if (stats?.hasErrors() || stats?.hasWarnings()) reject(new Error(stats.toString({ all: false, errors: true, warnings: true })));
     else resolve();
   }));
 }
