@@ -9,8 +9,10 @@ import { TRANSLATOR_VERSION } from './version.ts';
 import { appendCustomSection, META_SECTION } from './wasm/custom-section.ts';
 import { emitModule } from './wasm/module.ts';
 import { resolveTranslateOptions, type TranslateOptions } from './translate-options.ts';
+import type { ProgressListener } from './translate-progress.ts';
 
 export type { TranslateOptions } from './translate-options.ts';
+export type { TranslateProgress, ProgressListener } from './translate-progress.ts';
 
 export interface Translation {
   wasm: Uint8Array;
@@ -23,13 +25,20 @@ export interface Translation {
   millis: number;
 }
 
+export interface Diagnostics {
+  /** with the translation: what static discovery found (Translation.report) */
+  report?: boolean;
+  /** called as the translation goes on (many times: throttle what it shows, see translate-progress.ts) */
+  onProgress?: ProgressListener;
+}
+
 /** `diagnostics` do not change the translation (nor its cache key) */
-export function translate(bytes: Uint8Array, options: TranslateOptions = {}, diagnostics: { report?: boolean } = {}): Translation {
+export function translate(bytes: Uint8Array, options: TranslateOptions = {}, diagnostics: Diagnostics = {}): Translation {
   const t0 = performance.now();
   const image = parseElf(bytes);
   const opts = resolveTranslateOptions(options);
   const program = discover(image, aarch64, opts.entries);
-  const { wasm, privateEnd, pageTable } = emitModule(image, program, aarch64, opts);
+  const { wasm, privateEnd, pageTable } = emitModule(image, program, aarch64, { ...opts, onProgress: diagnostics.onProgress });
   let blocks = 0;
   for (const fn of program.functions.values()) blocks += fn.blocks.size;
   const symbols: [number, string][] = image.symbols

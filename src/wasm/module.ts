@@ -11,6 +11,7 @@ import { PAGE_SIZE, WASM_PAGE } from '../runtime/layout.ts';
 import { HINT_DEFAULT, HINT_OPTIMIZED, insertCompilationHints } from './custom-section.ts';
 import { ModuleContext, type Protection } from './context.ts';
 import type { ProtectMode } from '../translate-options.ts';
+import type { ProgressListener } from '../translate-progress.ts';
 import { addDispatch, addLookup, addRun, dispatchTable } from './dispatch.ts';
 import { FunctionEmitter } from './function.ts';
 
@@ -20,6 +21,7 @@ export interface EmitOptions {
   optimize: number;
   callDepthLimit: number;
   protect: ProtectMode;
+  onProgress?: ProgressListener;
 }
 /** `pageTable`: the page table's guest address, 0 when the module does not check accesses */
 export interface Emitted { wasm: Uint8Array; privateEnd: number; pageTable: number }
@@ -40,9 +42,13 @@ function newModule(): binaryen.Module {
 }
 
 /** lifts every function, then emits them once the call graph's clobber sets are known */
-function emitFunctions(ctx: ModuleContext, fns: GuestFunction[], arch: Arch): { names: string[]; emitters: FunctionEmitter[] } {
+function emitFunctions(ctx: ModuleContext, fns: GuestFunction[], arch: Arch, onProgress?: ProgressListener): { names: string[]; emitters: FunctionEmitter[] } {
   const emitters = fns.map((fn) => new FunctionEmitter(ctx, fn, arch));
-  for (const e of emitters) e.lift();
+  const total = emitters.length;
+  emitters.forEach((e, k) => {
+    e.lift();
+    onProgress?.({ phase: 'lift', done: k + 1, total });
+  });
   for (const e of emitters) if (e.flagsLiveIn) ctx.readsFlagsOnEntry.add(e.fn.entry);
   ctx.computeClobbers(new Map(emitters.map((e) => [e.fn.entry, e.writes])));
   const names = fns.map((fn) => ctx.functionName(fn.entry)!);
@@ -52,16 +58,22 @@ function emitFunctions(ctx: ModuleContext, fns: GuestFunction[], arch: Arch): { 
     } catch (err) {
       throw new Error(`internal error: emitting ${names[k]}: ${(err as Error).message}`, { cause: err });
     }
+    onProgress?.({ phase: 'compile', done: k + 1, total });
   });
   return { names, emitters };
 }
 
-function finishModule(m: binaryen.Module, optimize: number): void {
+function finishModule(m: binaryen.Module, optimize: number, onProgress?: ProgressListener): void {
   if (!m.validate()) throw new Error('internal error: generated Wasm module does not validate');
   binaryen.setOptimizeLevel(optimize);
   binaryen.setShrinkLevel(0);
   binaryen.setDebugInfo(true); // keep function names: guest symbols in Wasm stack traces
-  if (optimize > 0) m.optimize();
+  if (optimize > 0) {
+    onProgress?.({ phase: 'optimize', done: 0, total: 1 });
+    m.optimize();
+    onProgress?.({ phase: 'optimize', done: 1, total: 1 });
+  }
+  onProgress?.({ phase: 'emit', done: 0, total: 1 });
 }
 
 export function emitModule(image: ElfImage, program: Program, arch: Arch, opts: EmitOptions): Emitted {
@@ -86,17 +98,20 @@ export function emitModule(image: ElfImage, program: Program, arch: Arch, opts: 
     m.setMemory(privateEnd / WASM_PAGE, 65536, EXPORT.memory, segments);
 
     const ctx = new ModuleContext(m, fns, arch, opts.callDepthLimit, undefined, { mode: opts.protect, pageTable });
-    const { names, emitters } = emitFunctions(ctx, fns, arch);
+    const { names, emitters } = emitFunctions(ctx, fns, arch, opts.onProgress);
     // growable: code lifted at run time appends its functions
     m.addTable(EXPORT.table, fns.length, TABLE_MAX);
-    m.addActiveElementSegment(EXPORT.table, 'fns_init', names, m.i32.const(0));
+    // binaryen.js copies a segment's names onto its 5 MB stack: a million names overflow it
+    for (let k = 0; k < names.length; k += ELEMENT_SEGMENT_MAX) {
+      m.addActiveElementSegment(EXPORT.table, `fns_init${k ? `_${k}` : ''}`, names.slice(k, k + ELEMENT_SEGMENT_MAX), m.i32.const(k));
+    }
     m.addTableExport(EXPORT.table, EXPORT.table);
 
     addLookup(m, tableBase, bits, arch.insnAlignLog2);
     addDispatch(m);
     addRun(m);
 
-    finishModule(m, opts.optimize);
+    finishModule(m, opts.optimize, opts.onProgress);
     const baseline = new Set(names.filter((_, k) => emitters[k]!.size >= BASELINE_MIN_INSNS));
     const hints: number[] = [];
     for (let i = 0; i < m.getNumFunctions(); i++) {
@@ -131,6 +146,9 @@ export function emitExtension(fns: GuestFunction[], arch: Arch, opts: Omit<EmitO
     m.dispose();
   }
 }
+
+/** function names per element segment (see emitModule) */
+const ELEMENT_SEGMENT_MAX = 8192;
 
 /** the function table's limit: far more functions than any program has */
 const TABLE_MAX = 1 << 24;

@@ -1,0 +1,166 @@
+// Turns a function's control-flow graph into structured Wasm (blocks, loops, br, br_table).
+//
+// Reducible graphs (nearly all compiled code) are structured in near-linear time by the
+// dominator-tree method of Ramsey's "Beyond Relooper" (ICFP 2022): every node is emitted once,
+// as the child of its immediate dominator; a node with one forward predecessor is emitted in
+// place of the branch to it, a node with several (a merge node) after a `block` that the
+// branches leave, and a loop header inside a `loop` that back edges continue. binaryen's
+// Relooper, which the graphs used to go through, takes time quadratic in the blocks of a long
+// chain (a function with 4000 calls, each a block and an entry point, took 30 s); it remains the
+// fallback for irreducible graphs.
+import binaryen from 'binaryen';
+import type { Expr } from '../lift/types.ts';
+
+/** how control leaves a node; nodes are numbered by their index in the graph */
+export type Exit =
+  | { kind: 'goto'; to: number }
+  | { kind: 'cond'; cond: Expr; taken: number; fall: number }
+  /** `targets[i]` for index i, `fallback` for any other index */
+  | { kind: 'switch'; index: Expr; targets: number[]; fallback: number }
+  /** the code ends in a return, tail call or trap */
+  | { kind: 'none' };
+
+export interface CfgNode { code: Expr; exit: Exit }
+
+/**
+ * The function body for `nodes`, entered at node 0; `label` is a spare i32 local for the
+ * Relooper, used only when the graph is irreducible.
+ */
+export function structure(m: binaryen.Module, nodes: CfgNode[], label: () => number): Expr {
+  return structureReducible(m, nodes) ?? reloop(m, nodes, label());
+}
+
+/** binaryen.js has Block.appendChild but its typings do not */
+const appendChild = (binaryen as unknown as { Block: { appendChild(block: Expr, child: Expr): number } }).Block.appendChild;
+
+/**
+ * A block that branches leave, of type none. Filled after it is made: binaryen finalizes a named
+ * block made with its children by searching them for branches to it, which makes a ladder of
+ * nested blocks (a function's many entry points) quadratic.
+ */
+function labelled(m: binaryen.Module, name: string, children: Expr[]): Expr {
+  const b = m.block(name, [], binaryen.none);
+  for (const c of children) appendChild(b, c);
+  return b;
+}
+
+const successors = (e: Exit): number[] =>
+  e.kind === 'goto' ? [e.to] : e.kind === 'cond' ? [e.taken, e.fall] : e.kind === 'switch' ? [...e.targets, e.fallback] : [];
+
+/** distinct targets of a switch, in order of first appearance */
+const distinct = (xs: number[]): number[] => [...new Set(xs)];
+
+/** undefined when the graph is irreducible (or too deep to structure on this stack) */
+function structureReducible(m: binaryen.Module, nodes: CfgNode[]): Expr | undefined {
+  const n = nodes.length;
+  const succ = nodes.map((nd) => distinct(successors(nd.exit)));
+  // reverse postorder from node 0 (iterative DFS: graphs have tens of thousands of nodes)
+  const rpo = new Int32Array(n).fill(-1), order: number[] = [];
+  const seen = new Uint8Array(n), stack: [number, number][] = [[0, 0]];
+  seen[0] = 1;
+  while (stack.length) {
+    const top = stack[stack.length - 1]!, [x, i] = top;
+    if (i < succ[x]!.length) {
+      top[1]++;
+      const t = succ[x]![i]!;
+      if (!seen[t]) { seen[t] = 1; stack.push([t, 0]); }
+    } else { stack.pop(); order.push(x); }
+  }
+  order.reverse();
+  order.forEach((x, k) => { rpo[x] = k; });
+  // immediate dominators (Cooper, Harvey and Kennedy's iteration; few rounds on reducible graphs)
+  const preds: number[][] = nodes.map(() => []);
+  for (const x of order) for (const t of succ[x]!) preds[t]!.push(x);
+  const idom = new Int32Array(n).fill(-1);
+  idom[0] = 0;
+  const intersect = (a: number, b: number): number => {
+    while (a !== b) {
+      while (rpo[a]! > rpo[b]!) a = idom[a]!;
+      while (rpo[b]! > rpo[a]!) b = idom[b]!;
+    }
+    return a;
+  };
+  for (let changed = true; changed;) {
+    changed = false;
+    for (const x of order) {
+      if (x === 0) continue;
+      let d = -1;
+      for (const p of preds[x]!) if (idom[p] !== -1) d = d === -1 ? p : intersect(p, d);
+      if (d !== idom[x]) { idom[x] = d; changed = true; }
+    }
+  }
+  const dominates = (a: number, b: number): boolean => {
+    while (b !== a && b !== 0) b = idom[b]!;
+    return b === a;
+  };
+  // classify edges: a back edge's target must dominate its source, else the graph is irreducible
+  const forwardIn = new Int32Array(n), loopHeader = new Uint8Array(n);
+  for (const x of order) {
+    for (const t of succ[x]!) {
+      if (rpo[t]! > rpo[x]!) forwardIn[t]!++;
+      else if (dominates(t, x)) loopHeader[t] = 1;
+      else return undefined;
+    }
+  }
+  const isMerge = (t: number) => forwardIn[t]! >= 2;
+  const mergeChildren: number[][] = nodes.map(() => []);
+  for (const x of order) if (x !== 0 && isMerge(x)) mergeChildren[idom[x]!]!.push(x); // ascending rpo
+
+  const branch = (x: number, t: number): Expr[] =>
+    rpo[t]! <= rpo[x]! ? [m.br(`l${t}`)] : isMerge(t) ? [m.br(`b${t}`)] : tree(t);
+  const exit = (x: number): Expr[] => {
+    const e = nodes[x]!.exit;
+    switch (e.kind) {
+      case 'goto': return branch(x, e.to);
+      case 'cond':
+        if (e.taken === e.fall) return [m.drop(e.cond), ...branch(x, e.fall)];
+        return [m.if(e.cond, m.block(null, branch(x, e.taken))), ...branch(x, e.fall)];
+      case 'switch': {
+        // a target reached by br already has a label; others get a block, their code after it
+        const labels = new Map<number, string>(), inline: number[] = [];
+        for (const t of distinct([...e.targets, e.fallback])) {
+          if (rpo[t]! <= rpo[x]!) labels.set(t, `l${t}`);
+          else if (isMerge(t)) labels.set(t, `b${t}`);
+          else { labels.set(t, `s${x}_${t}`); inline.push(t); }
+        }
+        let body: Expr[] = [m.switch(e.targets.map((t) => labels.get(t)!), labels.get(e.fallback)!, e.index)];
+        for (const t of inline) body = [labelled(m, labels.get(t)!, body), ...tree(t)];
+        return body;
+      }
+      case 'none': return [];
+    }
+  };
+  // a node and the merge nodes it dominates: each merge node after a block the branches to it leave
+  const tree = (x: number): Expr[] => {
+    let body: Expr[] = [nodes[x]!.code, ...exit(x)];
+    for (const y of mergeChildren[x]!) body = [labelled(m, `b${y}`, body), ...tree(y)];
+    return loopHeader[x] ? [m.loop(`l${x}`, m.block(null, body))] : body;
+  };
+  try {
+    return m.block(null, tree(0));
+  } catch (err) {
+    if (err instanceof RangeError) return undefined; // a dominator tree deeper than the JS stack
+    throw err;
+  }
+}
+
+/** binaryen's Relooper: any graph, in time quadratic in the worst case */
+function reloop(m: binaryen.Module, nodes: CfgNode[], label: number): Expr {
+  const rl = new binaryen.Relooper(m);
+  const ids = nodes.map((nd) => (nd.exit.kind === 'switch' ? rl.addBlockWithSwitch(nd.code, nd.exit.index) : rl.addBlock(nd.code)));
+  nodes.forEach((nd, x) => {
+    const e = nd.exit, from = ids[x]!;
+    if (e.kind === 'goto') rl.addBranch(from, ids[e.to]!, 0, 0);
+    else if (e.kind === 'cond') {
+      // the Relooper takes at most one edge between two blocks
+      if (e.taken !== e.fall) rl.addBranch(from, ids[e.taken]!, e.cond, 0);
+      rl.addBranch(from, ids[e.fall]!, 0, 0);
+    } else if (e.kind === 'switch') {
+      const byTarget = new Map<number, number[]>();
+      e.targets.forEach((t, i) => { if (t !== e.fallback) byTarget.set(t, [...(byTarget.get(t) ?? []), i]); });
+      for (const [t, idx] of byTarget) rl.addBranchForSwitch(from, ids[t]!, idx, 0);
+      rl.addBranchForSwitch(from, ids[e.fallback]!, [], 0);
+    }
+  });
+  return rl.renderAndDispose(ids[0]!, label);
+}
