@@ -241,10 +241,10 @@ export const unpluginFactory: UnpluginFactory<Options | undefined> = (raw, meta)
         // rollup's own error would only say that iife/umd cannot have several chunks
         const single = output.format === 'iife' || output.format === 'umd';
         if (single && workerChunk) {
-          this.error(`[unplugin-elf] ${output.format} output is a single file, but run({ worker: true }) needs the worker entry as a chunk of its own: use format 'es' (or 'cjs' for Node), or set the plugin options worker: false (then pass run() a worker factory) and lift: false`);
+          this.error(`${output.format} output is a single file, but run({ worker: true }) needs the worker entry as a chunk of its own: use format 'es' (or 'cjs' for Node), or set the plugin options worker: false (then pass run() a worker factory) and lift: false`);
         }
         if (single && lifterImported) {
-          this.error(`[unplugin-elf] ${output.format} output is a single file, but the run-time lifter is a lazy chunk of its own (binaryen, fetched only when a program needs it): use format 'es', or set the plugin option lift: false`);
+          this.error(`${output.format} output is a single file, but the run-time lifter is a lazy chunk of its own (binaryen, fetched only when a program needs it): use format 'es', or set the plugin option lift: false`);
         }
         return null;
       },
@@ -293,9 +293,12 @@ function shimNodeModule(compiler: { webpack: { NormalModuleReplacementPlugin: un
   }).apply(compiler as never);
 }
 
-/** `this.error` stops the build in a bundler-native way; some adapters only record it, so throw too */
+/** `this.error` stops the build in a bundler-native way; some adapters only record it, so throw too.
+ *  rollup, vite and esbuild put the plugin's name in front of the message themselves; webpack and
+ *  rspack name only unplugin's loader, so the message names the plugin there. */
 function fail(ctx: Context, message: string): never {
-  const text = `[unplugin-elf] ${message}`;
+  const framework = ctx.getNativeBuildContext?.().framework;
+  const text = framework === 'webpack' || framework === 'rspack' ? `[unplugin-elf] ${message}` : message;
   ctx.error(text);
   throw new Error(text);
 }

@@ -54,6 +54,9 @@ for (const [name, build] of Object.entries(builders)) {
       const err = await build(app, 'bad.js', join(app.dir, 'dist-bad')).then(() => undefined, (e: unknown) => e);
       expect(err).toBeInstanceOf(Error);
       expect(String((err as Error).message)).toMatch(/bad\.elf.*x86-64 ELF: only AArch64 is supported/s);
+      // the plugin named once, by the bundler where it does so ([plugin:unplugin-elf] [unplugin-elf] before)
+      expect(String((err as Error).message)).toMatch(/\[(plugin:? )?unplugin-elf\] cannot translate bad\.elf/);
+      expect(String((err as Error).message)).not.toMatch(/unplugin-elf\] \[unplugin-elf\]/);
     });
 
     it('fails the build on a dynamically linked executable, naming the file and the fix', async () => {
