@@ -20,7 +20,7 @@ type M = binaryen.Module;
 export type Factory = (m: M, name: string) => void;
 
 export const IOC = 1, DZC = 2, OFC = 4, UFC = 8, IXC = 16, IDC = 128;
-export const FZ = 1 << 24, DN = 1 << 25, FZ16 = 1 << 19;
+export const FZ = 1 << 24, DN = 1 << 25, FZ16 = 1 << 19, AHP = 1 << 26;
 export const RM_UP = 1, RM_DOWN = 2, RM_ZERO = 3;
 
 /** the FPCR word */

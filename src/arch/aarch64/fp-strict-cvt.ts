@@ -1,6 +1,7 @@
 // Strict (FPCR/FPSR-honouring) conversions, rounding to integral, FMAX/FMIN and the compare
 // operand check:
-//  - fps_cvt_{ds,sd,dh,sh,hs,hd}: FCVT between precisions (narrowing rounds in FPCR.RMode);
+//  - fps_cvt_{ds,sd,dh,sh,hs,hd}: FCVT between precisions (narrowing rounds in FPCR.RMode; H in
+//    FPCR.AHP's alternative format when it is set);
 //  - fps_i2f_{s,d}(i64, unsigned), fps_i2h: SCVTF/UCVTF, rounded in FPCR.RMode, IXC;
 //  - fps_f2i_{s,d}(x, rmode, type): FCVT{N,P,M,Z,A}{S,U} and the fixed-point FCVTZ: IOC for
 //    NaN or out of range (the result saturates), else IXC when not integral (FPToFixed);
@@ -13,9 +14,10 @@ import binaryen from 'binaryen';
 import type { Expr } from '../../lift/types.ts';
 import { bitOps, FD, Fn, fo, FS, fromBits, L, toBits, type FPKind, type Var } from './fp-ops.ts';
 import {
-  adjFast, bitSet, callRoundH, callRoundS, depFp, DN, type Factory, flushIn, IOC, IXC, loadFpcr, modeOf, nonFinite, param,
+  adjFast, AHP, bitSet, callRoundH, callRoundS, depFp, DN, type Factory, flushIn, IOC, IXC, loadFpcr, modeOf, nonFinite, param,
   raise, raiseIf,
 } from './fp-strict-core.ts';
+import { STATE } from '../../runtime/layout.ts';
 
 const I32 = binaryen.i32, I64 = binaryen.i64, F64 = binaryen.f64;
 type M = binaryen.Module;
@@ -48,26 +50,59 @@ function cvtSD(from: FPKind, to: FPKind): Factory {
   };
 }
 
+/**
+ * FPCR.AHP's alternative half precision (FCVT to and from H only): exponent 31 holds normal
+ * numbers up to 131008; NaN converts to a zero and ∞ or overflow to the largest value, with IOC.
+ * Returns the conversion of the double `v` (finite, not NaN) with the flags of IEEE rounding:
+ * below 2^15 both formats round alike; above, v/2 rounds as AHP rounds v, one exponent lower.
+ */
+function roundAhp(m: M, v: Var, ctl: Var, fpsr: Var, r: Var): Expr {
+  const i32 = m.i32, sign = () => i32.wrap(m.i64.and(m.i64.shr_u(m.i64.reinterpret(v.get()), L(m, 48)), L(m, 0x8000)));
+  return m.block(null, [
+    m.if(m.f64.lt(m.f64.abs(v.get()), m.f64.const(2 ** 15)), m.return(callRoundH(m, v.get(), ctl.get()))),
+    fpsr.set(i32.load(0, 4, i32.const(STATE.fpsr))),
+    // 2^17 and above overflow in every rounding mode; below, only by rounding up to it
+    r.set(m.if(m.f64.ge(m.f64.abs(v.get()), m.f64.const(2 ** 17)), i32.const(0x7c00), callRoundH(m, m.f64.mul(v.get(), m.f64.const(0.5)), ctl.get()))),
+    m.if(i32.eq(i32.and(r.get(), i32.const(0x7fff)), i32.const(0x7c00)), m.block(null, [
+      i32.store(0, 4, i32.const(STATE.fpsr), i32.or(fpsr.get(), i32.const(IOC))), // not OFC/IXC: Arm's overflow is invalid here
+      m.return(i32.or(sign(), i32.const(0x7fff))),
+    ])),
+    m.return(i32.add(r.get(), i32.const(0x400))),
+  ]);
+}
+
 /** FCVT Hd, Sn / Dn (result: the 16 bits in an i32) */
 function cvtToH(from: FPKind): Factory {
   return (m, name) => {
-    const fn = new Fn(m, [from.t]), x = param(fn, 0), ctl = fn.local(I32);
+    const fn = new Fn(m, [from.t]), x = param(fn, 0), ctl = fn.local(I32), v = fn.local(F64), fpsr = fn.local(I32), r = fn.local(I32);
     const conv = () => m.call(depFp(m, `fp_${from.sfx}2h`), [x.get()], I32);
+    const o = bitOps(m, from), signBit = () => m.i32.and(conv(), m.i32.const(0x8000));
     fn.add(name, I32, [
       ctl.set(loadFpcr(m)),
       flushIn(m, from, x, ctl),
+      m.if(bitSet(m, ctl.get(), AHP), m.block(null, [
+        m.if(nonFinite(m, from, x.get), m.block(null, [ // NaN: a zero, ∞: the largest value; both IOC
+          raise(m, m.i32.const(IOC)),
+          m.return(m.i32.or(signBit(), m.select(o.isNaN(toBits(m, from, x.get())), m.i32.const(0), m.i32.const(0x7fff)))),
+        ])),
+        v.set(wide(m, from, x.get())),
+        roundAhp(m, v, ctl, fpsr, r),
+      ])),
       nanIn(m, from, x, ctl, conv(), m.i32.const(0x7e00)),
       m.if(nonFinite(m, from, x.get), conv(), callRoundH(m, wide(m, from, x.get()), ctl.get())),
     ]);
   };
 }
 
-/** FCVT Sd / Dd, Hn: exact; IOC for a signalling NaN, DN (half operands are never flushed) */
+/** FCVT Sd / Dd, Hn: exact; IOC for a signalling NaN, DN (half operands are never flushed); AHP: exponent 31 is normal */
 function cvtFromH(to: FPKind): Factory {
   return (m, name) => {
     const fn = new Fn(m, [I32]), h = () => fn.p(0), i32 = m.i32;
     const isNaN = () => i32.gt_u(i32.and(h(), i32.const(0x7fff)), i32.const(0x7c00));
+    const top = i32.eq(i32.and(h(), i32.const(0x7c00)), i32.const(0x7c00));
+    const F = fo(m, to), half = m.call(depFp(m, `fp_h2${to.sfx}`), [i32.sub(h(), i32.const(0x400))], to.t);
     fn.add(name, to.t, [
+      m.if(i32.and(top, bitSet(m, loadFpcr(m), AHP)), m.return(F.mul(half, to.bits === 64 ? m.f64.const(2) : m.f32.const(2)))),
       raiseIf(m, i32.and(isNaN(), i32.eqz(i32.and(h(), i32.const(0x200)))), IOC),
       m.if(i32.and(isNaN(), bitSet(m, loadFpcr(m), DN)), m.return(dnanOf(m, to))),
       m.call(depFp(m, `fp_h2${to.sfx}`), [h()], to.t),

@@ -15,7 +15,7 @@ export interface FuzzClass {
   fpValues?: boolean;
   /** half the sequences ('always': all) write FPSR first, so that FPSR is compared (scalar FP: fp-strict.ts) */
   strictFp?: boolean | 'always';
-  /** each sequence sets a random FPCR rounding mode, FZ, FZ16 and DN (scalar FP honours them from the first FPCR write on) */
+  /** each sequence sets a random FPCR rounding mode, FZ, FZ16, AHP and DN (scalar FP honours them from the first FPCR write on) */
   fpcr?: boolean;
 }
 
@@ -77,9 +77,9 @@ function randomState(r: Prng, cls: FuzzClass): MachineState {
   const memory = new Uint8Array(SCRATCH_SIZE + STACK_SIZE);
   const mv = new DataView(memory.buffer);
   for (let o = 0; o < memory.length; o += 8) mv.setBigUint64(o, half(), true);
-  // FZ16 (bit 19) from a bit of V0 rather than a draw of its own: earlier seeds keep their sequences
-  const fz16 = Number(v[0]! & 1n) << 19;
-  const fpcr = cls.fpcr ? (r.int(4) << 22) | (r.chance(0.3) ? 1 << 24 : 0) | (r.chance(0.3) ? 1 << 25 : 0) | fz16 : undefined;
+  // FZ16 (bit 19) and AHP (bit 26) from bits of V0 rather than draws of their own: earlier seeds keep their sequences
+  const fz16 = Number(v[0]! & 1n) << 19, ahp = Number((v[0]! >> 1n) & 1n) << 26;
+  const fpcr = cls.fpcr ? (r.int(4) << 22) | (r.chance(0.3) ? 1 << 24 : 0) | (r.chance(0.3) ? 1 << 25 : 0) | fz16 | ahp : undefined;
   return { ...(fpcr ? { fpcr } : {}), x, v, memory, sp: INITIAL_SP, nzcv: r.int(16) << 28, strictFp: cls.strictFp === 'always' || (!!cls.strictFp && r.chance(0.5)), addrRegs: Object.keys(cls.addr ?? {}).map(Number) };
 }
 
