@@ -86,4 +86,4 @@ for (const [libc, gcc] of Object.entries(LIBCS)) {
   realSuite(`processes: procs.c (${libc})`, { name, make: () => buildProcs(gcc, name) }, cases, { timeoutMs });
 }
 realSuite('processes: busybox sh scripts', debian('busybox'), busyboxCases, { timeoutMs });
-realSuite('processes: bash scripts', debian('bash-static'), bashCases, { timeoutMs });
+realSuite('processes: bash scripts', debian('bash-static'), bashCases, { timeoutMs, execs: [debian('busybox')] });

@@ -6,6 +6,7 @@ import { ElfFormatError } from '../elf/errors.ts';
 import type { TranslationMeta } from '../meta.ts';
 import { translateCached } from '../node/cache.ts';
 import { configureV8 } from '../node/engine.ts';
+import { nodeImageLoader } from '../node/images.ts';
 import { runNode } from '../node/run.ts';
 import { TRANSLATOR_VERSION } from '../version.ts';
 import { META_SECTION, readJsonSection } from '../wasm/custom-section.ts';
@@ -14,13 +15,20 @@ import { learnedPathFor, readLearned, recordLearned } from '../node/learned.ts';
 import { defaultCacheSize } from '../node/cache.ts';
 import { cacheCommand } from './cache-command.ts';
 import { FsOptions, UsageError } from './confine.ts';
+import { terminalProgress } from './progress.ts';
 import { RUN_HELP, RUN_USAGE } from './run-help.ts';
 /** bad input file: exit status 1, message names the file */
 class InputError extends Error {}
 
 async function translateFile(file: string, bytes: Uint8Array, options: TranslateOptions, cached: boolean): Promise<Uint8Array> {
   try {
-    return cached ? (await translateCached(bytes, options, { name: basename(file) })).wasm : (await import('../translate.ts')).translate(bytes, options).wasm;
+    const progress = terminalProgress(`translating ${basename(file)}`);
+    const here = async (b: Uint8Array, o: TranslateOptions) => (await import('../translate.ts')).translate(b, o, { onProgress: progress.onProgress }).wasm;
+    try {
+      return cached ? (await translateCached(bytes, options, { name: basename(file) }, here)).wasm : await here(bytes, options);
+    } finally {
+      progress.end();
+    }
   } catch (e) {
     if (e instanceof ElfFormatError) throw new InputError(`${file}: ${e.message}`);
     throw e;
@@ -59,7 +67,12 @@ async function translateCommand(file: string, opts: { output?: string; optimize?
   let result;
   try {
     const entries = readLearned(opts.learned ?? learnedPathFor(file), bytes);
-    result = (await import('../translate.ts')).translate(bytes, { optimize: optimizeLevel(opts.optimize), entries, protect: protectMode(opts.protect) }, { report: opts.report });
+    const progress = terminalProgress(file);
+    try {
+      result = (await import('../translate.ts')).translate(bytes, { optimize: optimizeLevel(opts.optimize), entries, protect: protectMode(opts.protect) }, { report: opts.report, onProgress: progress.onProgress });
+    } finally {
+      progress.end();
+    }
   } catch (e) {
     throw e instanceof ElfFormatError ? new InputError(`${file}: ${e.message}`) : e;
   }
@@ -109,7 +122,10 @@ async function runCommand(argv: string[]): Promise<number> {
   if (!meta) throw new InputError(`${file}: a .wasm without elf2wasm metadata (not produced by elf2wasm)`);
   const log = trace ? (line: string) => process.stderr.write(`[elf2wasm] ${line}\n`) : undefined;
   const view = fsOptions.setup(file);
-  return runNode(module, meta, {
+  // what every process of the run lifted: stats for --trace, the first program's entries for --record
+  const stats = { lifts: 0, functions: 0, instructions: 0, millis: 0 };
+  const entries = new Set<number>();
+  const status = await runNode(module, meta, {
     args: [file, ...argv.slice(k + 1)],
     env: { ...process.env } as Record<string, string>,
     cwd: view.cwd,
@@ -117,14 +133,18 @@ async function runCommand(argv: string[]): Promise<number> {
     namespace: view.namespace,
     trace: log,
     runtimeLift: lift,
-    onLiftStats: (code) => {
-      const s = code.stats;
-      log?.(`run-time lifting: ${s.lifts} lifts, ${s.functions} functions, ${s.instructions} instructions, ${s.millis.toFixed(0)} ms`);
-      if (record === undefined) return;
-      const all = recordLearned(learnedPath, bytes, code.liftedEntries);
-      log?.(`recorded ${code.liftedEntries.size} lifted entries in ${learnedPath} (${all.length} in all): the next translation includes them`);
+    loadImage: nodeImageLoader(options, { cache: !noCache, first: isWasm ? undefined : { bytes, image: { module, meta } }, trace: log }),
+    onLiftStats: (code, of) => {
+      for (const k of Object.keys(stats) as (keyof typeof stats)[]) stats[k] += code.stats[k];
+      if (of === meta) for (const pc of code.liftedEntries) entries.add(pc);
     },
   });
+  log?.(`run-time lifting: ${stats.lifts} lifts, ${stats.functions} functions, ${stats.instructions} instructions, ${stats.millis.toFixed(0)} ms`);
+  if (record !== undefined) {
+    const all = recordLearned(learnedPath, bytes, entries);
+    log?.(`recorded ${entries.size} lifted entries in ${learnedPath} (${all.length} in all): the next translation includes them`);
+  }
+  return status;
 }
 
 export async function main(argv: string[]): Promise<number> {

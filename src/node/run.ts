@@ -17,7 +17,7 @@ import type { WasiImports } from '../runtime/wasi.ts';
 import { NodeFileHost } from './file-host.ts';
 import type { Namespace } from './namespace.ts';
 
-export interface NodeRunOptions extends Omit<GuestOptions, 'isatty' | 'rootFd' | 'fileHost'>, Pick<RunOptions, 'onLiftStats' | 'loadLifter'> {
+export interface NodeRunOptions extends Omit<GuestOptions, 'isatty' | 'rootFd' | 'fileHost'>, Pick<RunOptions, 'onLiftStats' | 'loadLifter' | 'loadImage'> {
   /** a confined view of the host's file system (default: all of it, as under qemu-user);
    *  `cwd` and `execPath` are then paths in it */
   namespace?: Namespace;

@@ -222,6 +222,7 @@ export class Guest {
       if (this.reentry) runPendingHandlers(this.memory, this.signals, this.reentry, { pid: this.pid, uid: this.uid }, result, pc);
       else this.signals.toRun.length = 0;
     }
+    this.kernel?.stoppedHere(this, result);
     if (this.maskAfterHandlers !== undefined) {
       const mask = this.maskAfterHandlers;
       this.maskAfterHandlers = undefined;

@@ -14,8 +14,9 @@ import { E, fail, Interrupted } from './errno.ts';
 import { GuestKilled } from './errors.ts';
 import { Guest, type GuestOptions } from './guest.ts';
 import { STATE } from './layout.ts';
-import { LiftPending, RuntimeCode, type LifterLoader } from './lifting.ts';
+import { LiftPending, RuntimeCode, type Installed, type LifterLoader } from './lifting.ts';
 import { linuxImports, termination, type Termination } from './process.ts';
+import { SIG_DFL, SIG_IGN } from './signals.ts';
 import { sleepMs } from './sleep.ts';
 import type { WasiFs } from './wasi.ts';
 
@@ -55,15 +56,21 @@ export interface KernelOptions {
   onLiftStats?: (code: RuntimeCode, meta: TranslationMeta) => void;
 }
 
-const SIGCHLD = 17;
+const SIGCHLD = 17, SIGCONT = 18, SIGSTOP = 19;
+/** signals whose default action stops the process */
+const STOPS = new Set([19, 20, 21, 22]);
+/** sigaction flags on SIGCHLD: no notice of stops and continuations; no zombies */
+const SA_NOCLDSTOP = 1n, SA_NOCLDWAIT = 2n;
+const RLIMIT_NPROC = 6;
 /** wait4 options */
 const WNOHANG = 1, WUNTRACED = 2, WCONTINUED = 8, WNOWAIT = 0x1000000, WEXITED = 4;
 /** waitid's idtype */
 const P_ALL = 0, P_PID = 1, P_PGID = 2;
 /** siginfo si_code of SIGCHLD */
-const CLD_EXITED = 1, CLD_KILLED = 2, CLD_DUMPED = 3;
-/** signals whose default action dumps core (the wait status's 0x80 bit) */
-const CORE = new Set([3, 4, 5, 6, 7, 8, 11, 24, 25, 31]);
+const CLD_EXITED = 1, CLD_KILLED = 2, CLD_STOPPED = 5, CLD_CONTINUED = 6;
+
+/** what wait4/waitid report of a child: its pid, wait status and siginfo */
+export interface WaitResult { pid: number; status: number; info?: { code: number; status: number } }
 
 export type ProcState = 'ready' | 'waiting' | 'zombie';
 
@@ -78,6 +85,10 @@ export class Proc {
   progress?: number;
   /** something asynchronous the process waits for (state 'waiting') */
   pending?: Promise<void>;
+  /** stopped by SIGSTOP (or SIGTSTP/SIGTTIN/SIGTTOU's default action) until SIGCONT */
+  stopped = false;
+  /** a stop or continuation its parent has not been told of by wait4 (WUNTRACED, WCONTINUED) */
+  report?: { stopped: number } | { continued: true };
   /** a vfork child whose parent waits until it execs or exits */
   vforked = false;
   /** waits only for its condition, not for signals (a vfork parent) */
@@ -109,7 +120,7 @@ export class Proc {
     const k = this.kernel, guest = this.guest, meta = this.image.meta;
     this.instance = instance;
     const run = instance.exports.run as () => void;
-    const code = new RuntimeCode(instance, imports, meta, guest.vm, { enabled: k.opts.runtimeLift ?? true, trace: k.opts.trace, loadLifter: k.opts.loadLifter });
+    const code = new RuntimeCode(instance, imports, meta, guest.vm, { enabled: k.opts.runtimeLift ?? true, trace: k.opts.trace, loadLifter: k.opts.loadLifter, shared: k.sharedCode(meta) });
     this.code = guest.code = code;
     code.badJump = (pc) => guest.badJump(pc);
     guest.reentry = {
@@ -151,6 +162,15 @@ export class Kernel {
 
   constructor(readonly opts: KernelOptions) {
     this.nextPid = 1000;
+  }
+
+  private readonly lifted = new Map<TranslationMeta, Map<number, Installed>>();
+
+  /** code lifted at run time in the executable of `meta`, shared by its processes (see LiftOptions.shared) */
+  sharedCode(meta: TranslationMeta): Map<number, Installed> {
+    let m = this.lifted.get(meta);
+    if (!m) this.lifted.set(meta, (m = new Map()));
+    return m;
   }
 
   /** the process whose code runs now */
@@ -209,7 +229,7 @@ export class Kernel {
   /** a process that can run now and is not on the stack */
   private nextReady(): Proc | undefined {
     for (const p of this.procs.values()) {
-      if (this.active.includes(p) || p.pending) continue;
+      if (this.active.includes(p) || p.pending || p.stopped) continue;
       if (p.state === 'ready') return p;
       if (p.state === 'waiting' && (p.ready?.() || this.interrupted(p))) {
         p.state = 'ready';
@@ -259,7 +279,16 @@ export class Kernel {
       () => { p.pending = undefined; },
       (err) => {
         p.pending = undefined;
-        if (p.state !== 'zombie') this.exit(p, termination(p.guest, err));
+        if (p.state === 'zombie') return;
+        let end: Termination;
+        try {
+          end = termination(p.guest, err);
+        } catch {
+          // not the guest's doing (an exec'd program the translator refused): the process ends as a shell's failed exec does
+          p.guest.writeStderr(`elf2wasm: ${err instanceof Error ? err.message : String(err)}\n`);
+          end = { code: 127 };
+        }
+        this.exit(p, end);
       });
   }
 
@@ -269,20 +298,20 @@ export class Kernel {
    * reading a pipe only it writes): the caller fails as Linux would not, rather than hang. A
    * signal to handle interrupts the wait (EINTR); a fatal one ends the process.
    */
-  wait(g: Guest, ready: () => boolean, opts: { restart?: boolean; progress?: number; signals?: boolean } = {}): boolean {
+  wait(g: Guest, ready: () => boolean, opts: { restart?: boolean; progress?: number; signals?: boolean; result?: bigint } = {}): boolean {
     const me = this.of(g);
     me.signalsWait = opts.signals ?? true;
     for (;;) {
       if (me.killed !== undefined) throw new GuestKilled(me.killed);
       if (this.deadlocked.delete(me)) return false;
-      if (ready()) return true;
+      if (ready() && !me.stopped) return true;
       if (me.signalsWait && g.signals.toRun.length) throw new Interrupted(opts.restart ?? false);
       const other = this.nextReady();
       if (other) {
         this.slice(other);
         continue;
       }
-      const below = this.active.slice(0, -1).some((q) => q.state === 'waiting' ? q.ready?.() || this.interrupted(q) : true);
+      const below = this.active.slice(0, -1).some((q) => !q.stopped && (q.state === 'waiting' ? q.ready?.() || this.interrupted(q) : true));
       const async = [...this.procs.values()].some((q) => q.pending);
       if (!below && !async) {
         const wake = this.sleepers();
@@ -294,7 +323,13 @@ export class Kernel {
       }
       me.state = 'waiting';
       me.ready = ready;
-      me.resume = { syscall: BigInt(g.lastPc), progress: opts.progress };
+      if (opts.result !== undefined) {
+        // the syscall is done: the process goes on after it with its result
+        const dv = new DataView(g.memory.buffer);
+        dv.setBigUint64(STATE.x(0), BigInt.asUintN(64, opts.result), true);
+        dv.setBigUint64(STATE.pc, BigInt(g.lastPc) + 4n, true);
+        me.resume = {};
+      } else me.resume = { syscall: BigInt(g.lastPc), progress: opts.progress };
       throw new Blocked();
     }
   }
@@ -348,14 +383,14 @@ export class Kernel {
    */
   fork(parent: Guest, pc: bigint, opts: { tls?: bigint; stack?: bigint; childTid?: bigint; parentTid?: bigint; exitSignal: number }): number {
     const pp = this.of(parent);
+    const nproc = parent.limits.get(RLIMIT_NPROC)?.[0];
+    if (parent.uid !== 0 && nproc !== undefined && BigInt([...this.procs.values()].filter((q) => q.guest.uid === parent.uid).length) >= nproc) fail(E.EAGAIN);
     const pid = this.nextPid++;
     const target: { guest?: Guest } = {};
     const imports = linuxImports(target);
     const instance = new WebAssembly.Instance(pp.image.module, imports);
     const memory = instance.exports.memory as WebAssembly.Memory;
-    const size = parent.memory.buffer.byteLength;
-    if (memory.buffer.byteLength < size) memory.grow((size - memory.buffer.byteLength) / 65536);
-    new Uint8Array(memory.buffer).set(new Uint8Array(parent.memory.buffer));
+    copyMemory(parent.memory, memory);
     copyGlobals(pp.instance, instance);
     const guest = new Guest(memory, pp.image.meta, this.opts.wasi, { ...parent.opts, pid, ppid: parent.pid }, { guest: parent, fork: true });
     target.guest = guest;
@@ -379,7 +414,7 @@ export class Kernel {
       parent.mem.setU32(opts.parentTid, pid);
       guest.mem.setU32(opts.parentTid, pid);
     }
-    this.opts.trace?.(`fork: pid ${parent.pid} → ${pid}`);
+    this.opts.trace?.(`fork: pid ${parent.pid} → ${pid} (${parent.memory.buffer.byteLength >>> 20} MiB of memory)`);
     return pid;
   }
 
@@ -439,7 +474,12 @@ export class Kernel {
     p.children.clear();
     const parent = p.parent;
     if (parent && parent.state !== 'zombie') {
-      if (p.exitSignal) this.signal(parent, p.exitSignal);
+      const act = parent.guest.signals.action(SIGCHLD);
+      if (p.exitSignal === SIGCHLD && (act.handler === SIG_IGN || act.flags & SA_NOCLDWAIT)) {
+        // nobody will wait: no zombie (a waiting wait4 then finds no child: ECHILD)
+        parent.children.delete(p);
+        this.procs.delete(p.pid);
+      } else if (p.exitSignal) this.signal(parent, p.exitSignal);
     } else if (parent === undefined && p.pid !== this.rootPid) {
       this.procs.delete(p.pid); // init reaps orphans
     }
@@ -451,19 +491,53 @@ export class Kernel {
   // ---- signals -----------------------------------------------------------------------------
 
   /** delivers `sig` to `p` from another process (or the kernel): a fatal one ends it */
-  signal(p: Proc, sig: number): void {
+  signal(p: Proc, sig: number, code?: number): void {
     if (p.state === 'zombie' || sig === 0) return;
+    if (sig === SIGCONT) this.continue(p);
+    const h = p.guest.signals.action(sig).handler;
+    if (sig === SIGSTOP || (STOPS.has(sig) && h === SIG_DFL && !p.guest.signals.blocked(sig))) {
+      this.stop(p, sig);
+      return;
+    }
     if (p === this.current) {
-      p.guest.signals.raise(sig);
+      p.guest.signals.raise(sig, code);
       return;
     }
     try {
-      p.guest.signals.raise(sig);
+      p.guest.signals.raise(sig, code);
     } catch (e) {
       if (!(e instanceof GuestKilled)) throw e;
       if (this.active.includes(p)) p.killed = e.signal; // its frames unwind when it resumes
       else this.exit(p, { signal: e.signal });
     }
+  }
+
+  private stop(p: Proc, sig: number): void {
+    if (p.stopped) return;
+    p.stopped = true;
+    p.report = { stopped: sig };
+    this.notifyParent(p, true);
+  }
+
+  private continue(p: Proc): void {
+    if (!p.stopped) return;
+    p.stopped = false;
+    p.report = { continued: true };
+    this.notifyParent(p, true);
+  }
+
+  /** SIGCHLD to the parent (for a stop or continuation only without SA_NOCLDSTOP) */
+  private notifyParent(p: Proc, stopOrCont: boolean): void {
+    const parent = p.parent;
+    if (!parent || parent.state === 'zombie') return;
+    if (stopOrCont && parent.guest.signals.action(SIGCHLD).flags & SA_NOCLDSTOP) return;
+    this.signal(parent, SIGCHLD);
+  }
+
+  /** after a syscall of `g` that stopped it (raise(SIGSTOP)): waits for SIGCONT, then goes on with `result` */
+  stoppedHere(g: Guest, result: bigint): void {
+    const me = this.of(g);
+    if (me.stopped) this.wait(g, () => true, { signals: false, result });
   }
 
   /** kill(2): `pid` > 0 one process, 0 the caller's group, -1 everyone but init, < -1 group -pid */
@@ -489,37 +563,48 @@ export class Kernel {
     if (options & ~(WNOHANG | WUNTRACED | WCONTINUED | 0x40000000 | 0x20000000 | 0x80000000)) fail(E.EINVAL);
     const me = this.of(g);
     const match = (c: Proc) => pid === -1 || (pid > 0 ? c.pid === pid : pid === 0 ? c.pgid === me.pgid : c.pgid === -pid);
-    return this.reap(g, me, match, options & WNOHANG ? 0 : 1, true) ?? { pid: 0, status: 0 };
+    return this.reap(g, me, match, options, true) ?? { pid: 0, status: 0 };
   }
 
   /** waitid: as wait4, with siginfo-style results; WNOWAIT leaves the child a zombie */
-  waitid(g: Guest, idtype: number, id: number, options: number): { pid: number; status: number; end?: Termination } | undefined {
-    if (!(options & WEXITED)) fail(E.EINVAL);
+  waitid(g: Guest, idtype: number, id: number, options: number): WaitResult | undefined {
+    if (!(options & (WEXITED | WUNTRACED | WCONTINUED))) fail(E.EINVAL);
     const me = this.of(g);
     const match = idtype === P_ALL ? () => true : idtype === P_PID ? (c: Proc) => c.pid === id : idtype === P_PGID ? (c: Proc) => c.pgid === (id || me.pgid) : fail(E.EINVAL);
-    return this.reap(g, me, match, options & WNOHANG ? 0 : 1, !(options & WNOWAIT));
+    // waitid reports exits only with WEXITED
+    const exits = (c: Proc) => match(c) && (c.state !== 'zombie' || (options & WEXITED) !== 0);
+    return this.reap(g, me, exits, options, !(options & WNOWAIT));
   }
 
-  private reap(g: Guest, me: Proc, match: (c: Proc) => boolean, block: number, remove: boolean): { pid: number; status: number; end?: Termination } | undefined {
+  private reap(g: Guest, me: Proc, match: (c: Proc) => boolean, options: number, remove: boolean): WaitResult | undefined {
+    const block = !(options & WNOHANG);
     const mine = () => [...me.children].filter(match);
     if (!mine().length) fail(E.ECHILD);
-    const zombie = () => mine().find((c) => c.state === 'zombie');
+    const reportable = (c: Proc) => c.state === 'zombie' || (c.report !== undefined && ('stopped' in c.report ? options & WUNTRACED : options & WCONTINUED));
+    const zombie = () => mine().find(reportable);
     if (!zombie() && block && !this.wait(g, () => zombie() !== undefined || !mine().length)) fail(E.ECHILD);
     const z = zombie();
     if (!z) {
       if (!mine().length) fail(E.ECHILD);
       return undefined; // WNOHANG
     }
+    if (z.state !== 'zombie') {
+      const report = z.report!;
+      if (remove) z.report = undefined;
+      return 'stopped' in report
+        ? { pid: z.pid, status: (report.stopped << 8) | 0x7f, info: { code: CLD_STOPPED, status: report.stopped } }
+        : { pid: z.pid, status: 0xffff, info: { code: CLD_CONTINUED, status: SIGCONT } };
+    }
     if (remove) {
       me.children.delete(z);
       this.procs.delete(z.pid);
     }
-    return { pid: z.pid, status: waitStatus(z.end!), end: z.end };
+    return { pid: z.pid, status: waitStatus(z.end!), info: Kernel.childInfo(z.end!) };
   }
 
   /** SIGCHLD's si_code and si_status for a termination */
   static childInfo(end: Termination): { code: number; status: number } {
-    if (end.signal !== undefined) return { code: CORE.has(end.signal) ? CLD_DUMPED : CLD_KILLED, status: end.signal };
+    if (end.signal !== undefined) return { code: CLD_KILLED, status: end.signal }; // no core dumps: see waitStatus
     return { code: CLD_EXITED, status: end.code ?? 0 };
   }
 
@@ -559,10 +644,35 @@ export class Kernel {
   }
 }
 
-/** the wait status of a termination, as wait4 writes it */
+/** the wait status of a termination, as wait4 writes it: no core is ever dumped (RLIMIT_CORE 0,
+ *  as on a default Debian), so WCOREDUMP stays clear */
 export function waitStatus(end: Termination): number {
-  if (end.signal !== undefined) return end.signal | (CORE.has(end.signal) ? 0x80 : 0);
+  if (end.signal !== undefined) return end.signal;
   return ((end.code ?? 0) & 0xff) << 8;
+}
+
+/**
+ * The child's memory as the parent's. A fresh memory is zero, so only chunks holding something
+ * are copied: most of a process's memory (the stack's unused part, freed heap) is zero, and not
+ * writing it spares the host from committing those pages.
+ */
+function copyMemory(from: WebAssembly.Memory, to: WebAssembly.Memory): void {
+  const size = from.buffer.byteLength;
+  // below this the instance's own data segments may have put bytes the parent has since cleared
+  const initialized = to.buffer.byteLength;
+  if (initialized < size) to.grow((size - initialized) / 65536);
+  const src = new Uint8Array(from.buffer), dst = new Uint8Array(to.buffer);
+  const words = new Int32Array(from.buffer, 0, size / 4), dwords = new Int32Array(to.buffer, 0, initialized / 4);
+  const CHUNK = 16384;
+  const zero = (v: Int32Array, at: number, end: number): boolean => {
+    for (let w = at >> 2, last = end >> 2; w < last; w++) if (v[w] !== 0) return false;
+    return true;
+  };
+  for (let at = 0; at < size; at += CHUNK) {
+    const end = Math.min(at + CHUNK, size);
+    if (!zero(words, at, end)) dst.set(src.subarray(at, end), at);
+    else if (at < initialized && !zero(dwords, at, Math.min(end, initialized))) dst.fill(0, at, end);
+  }
 }
 
 /** mutable exported globals (dispatch table base and size, call depth) as the parent has them */

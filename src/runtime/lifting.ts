@@ -34,7 +34,16 @@ export interface LiftOptions {
    * in a bundle), because it carries binaryen. Without it a miss is a SIGSEGV naming the address.
    */
   loadLifter?: LifterLoader;
+  /**
+   * Code lifted from the executable's own segments by any process running the same image, by
+   * entry PC: a forked child resuming where its parent's code has no entry (after the fork's
+   * `svc`) installs what another child lifted instead of lifting it again.
+   */
+  shared?: Map<number, Installed>;
 }
+
+/** a compiled extension module and what it holds */
+export interface Installed { lifted: LiftedCode; module: WebAssembly.Module }
 
 /** a lifter, or a module namespace exporting one as `runtimeLifter` (`() => import('unplugin-elf/lifter')`) */
 export type LifterLoader = () => Promise<RuntimeLifter | { runtimeLifter: RuntimeLifter }>;
@@ -53,7 +62,7 @@ export class RuntimeCode {
   private table?: DispatchTable;
   private readonly lifted: LiftedFunction[] = [];
   /** every extension module installed, in order (a forked process installs them again) */
-  private readonly installed: { lifted: LiftedCode; module: WebAssembly.Module }[] = [];
+  private readonly installed: Installed[] = [];
   private readonly exports: WebAssembly.Exports;
 
   constructor(
@@ -77,6 +86,11 @@ export class RuntimeCode {
       throw this.unknown(pc, 'no executable memory there');
     }
     if (!this.opts.enabled) throw this.unknown(pc);
+    const known = this.opts.shared?.get(pc);
+    if (known && known.lifted.tableIndex === this.functionTable.length) {
+      this.install(known.lifted, known.module);
+      return;
+    }
     if (!this.lifter) {
       if (!this.opts.loadLifter) throw new GuestTrap(TrapKind.UnknownTarget, pc, BigInt(pc), this.meta.symbols, 'run-time lifting is not available in this host (no lifter was given)');
       if (this.nested) throw new GuestTrap(TrapKind.UnknownTarget, pc, BigInt(pc), this.meta.symbols, 'the run-time lifter cannot load inside a signal handler');
@@ -204,6 +218,8 @@ export class RuntimeCode {
 
   private install(lifted: LiftedCode, module: WebAssembly.Module): void {
     const base = this.instantiate(lifted, module);
+    const entry = lifted.functions[0]?.entries[0];
+    if (this.opts.shared && entry !== undefined && entry < this.meta.privateEnd) this.opts.shared.set(entry, { lifted, module });
     const table = this.dispatch();
     lifted.functions.forEach((f, k) => {
       const added: number[] = [];

@@ -247,6 +247,8 @@ export interface RealSuiteOptions {
   concurrency?: number;
   /** per-run limit for qemu and for the translated run (default 120 s) */
   timeoutMs?: number;
+  /** other binaries the cases exec (by their absolute path), translated too */
+  execs?: RealBinary[];
 }
 
 export interface Translated { module: WebAssembly.Module; meta: TranslationMeta; millis: number; wasmBytes: number }
@@ -291,7 +293,13 @@ export function realSuite(title: string, binary: RealBinary, cases: RealCase[], 
         const t = await translateReal(path);
         console.log(`${name}: translated at -O0 in ${(t.millis / 1000).toFixed(1)} s, ${(t.wasmBytes / 1e6).toFixed(1)} MB of Wasm, ` +
           `${t.meta.stats?.functions ?? '?'} functions, ${t.meta.stats?.instructions ?? '?'} instructions`);
-        pool = new RunPool({ kind: 'init', module: t.module, meta: t.meta }, opts.concurrency ?? 1);
+        const execs: Record<string, { module: WebAssembly.Module; meta: TranslationMeta }> = {};
+        for (const b of opts.execs ?? []) {
+          const p = resolve(typeof b === 'string' ? realBinary(b) : b.make());
+          const e = await translateReal(p);
+          execs[p] = { module: e.module, meta: e.meta };
+        }
+        pool = new RunPool({ kind: 'init', module: t.module, meta: t.meta, execs }, opts.concurrency ?? 1);
       } catch (e) {
         setupError = e;
       }

@@ -7,8 +7,10 @@ import { parentPort } from 'node:worker_threads';
 import type { TranslationMeta } from '../../src/meta.ts';
 import { configureV8 } from '../../src/node/engine.ts';
 import { runNode } from '../../src/node/run.ts';
+import { E, Errno } from '../../src/runtime/errno.ts';
 
-export interface WorkerInit { kind: 'init'; module: WebAssembly.Module; meta: TranslationMeta }
+/** `execs`: other programs the cases exec, translated by the test, by host path */
+export interface WorkerInit { kind: 'init'; module: WebAssembly.Module; meta: TranslationMeta; execs?: Record<string, { module: WebAssembly.Module; meta: TranslationMeta }> }
 export interface WorkerJob {
   kind: 'run';
   id: number;
@@ -44,14 +46,25 @@ port.on('message', (msg: WorkerInit | WorkerJob) => {
     const fds = [openSync(msg.stdin, 'r'), openSync(msg.stdout, 'w'), openSync(msg.stderr, 'w')];
     try {
       if (!program) throw new Error('run before init');
-      let lifts: RunLifts | undefined;
+      // every process of the run adds to the tally; entries are the first program's
+      const lifts: RunLifts = { lifts: 0, instructions: 0, millis: 0, entries: [] };
+      const entries = new Set<number>();
       const status = await runNode(program.module, program.meta, {
         args: msg.args, env: msg.env, cwd: msg.cwd, execPath: msg.execPath,
         stdin: fds[0], stdout: fds[1], stderr: fds[2],
-        onLiftStats: (code) => {
-          lifts = { lifts: code.stats.lifts, instructions: code.stats.instructions, millis: code.stats.millis, entries: [...code.liftedEntries] };
+        loadImage: (bytes, path) => {
+          const image = program!.execs?.[path];
+          if (image) return image;
+          throw new Errno(E.ENOEXEC); // the test did not translate it for this run
+        },
+        onLiftStats: (code, meta) => {
+          lifts.lifts += code.stats.lifts;
+          lifts.instructions += code.stats.instructions;
+          lifts.millis += code.stats.millis;
+          if (meta === program!.meta) for (const pc of code.liftedEntries) entries.add(pc);
         },
       });
+      lifts.entries = [...entries];
       port.postMessage({ id: msg.id, status, lifts } satisfies WorkerReply);
     } catch (e) {
       port.postMessage({ id: msg.id, error: e instanceof Error ? (e.stack ?? e.message) : String(e) } satisfies WorkerReply);

@@ -260,7 +260,7 @@ export const fsIo: Record<string, Handler> = {
     // block until done); an in-memory pipe only when a read or write would not wait.
     const nfds = uint(nfdsArg);
     if (nfds > g.fds.limit) fail(E.EINVAL);
-    g.mem.check(fdsAddr, 8 * nfds);
+    if (nfds) g.mem.check(fdsAddr, 8 * nfds); // ppoll(NULL, 0, …) is how musl and glibc pause()
     const scan = (write: boolean): number => {
       let ready = 0;
       for (let i = 0; i < nfds; i++) {

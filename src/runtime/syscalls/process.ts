@@ -5,10 +5,10 @@ import { E, fail } from '../errno.ts';
 import type { Guest, Handler } from '../guest.ts';
 import { int, uint } from './args.ts';
 import { execve } from '../exec.ts';
-import { Kernel } from '../kernel.ts';
 
 const RLIM_INFINITY = 0xffffffffffffffffn;
 const RLIMIT_STACK = 3;
+const RLIMIT_CORE = 4;
 const RLIMIT_NOFILE = 7;
 const RLIM_NLIMITS = 16;
 
@@ -17,6 +17,7 @@ function getLimit(g: Guest, res: number): [bigint, bigint] {
   if (set) return set;
   if (res === RLIMIT_STACK) return [8n * 1024n * 1024n, RLIM_INFINITY];
   if (res === RLIMIT_NOFILE) return [1024n, 1024n];
+  if (res === RLIMIT_CORE) return [0n, RLIM_INFINITY]; // no core dumps, as a default Debian
   return [RLIM_INFINITY, RLIM_INFINITY];
 }
 
@@ -176,8 +177,8 @@ export const proc: Record<string, Handler> = {
     const r = g.kernel.waitid(g, int(idtype), int(id), int(options));
     if (info !== 0n) {
       g.mem.zero(info, 128);
-      if (r?.end) {
-        const { code, status } = Kernel.childInfo(r.end);
+      if (r?.info) {
+        const { code, status } = r.info;
         g.mem.setI32(info, SIGCHLD);
         g.mem.setI32(info + 8n, code);
         g.mem.setI32(info + 16n, r.pid);

@@ -25,7 +25,9 @@ function validSignal(sig: number): boolean {
 /** kill/tkill/tgkill to the guest itself. */
 function sendSelf(g: Guest, sig: number, code = SI_USER): number {
   if (sig < 0 || sig > NSIG) fail(E.EINVAL);
-  g.signals.raise(sig, code);
+  // in a process tree stop signals stop (Kernel.signal); a lone process has nobody to continue it
+  if (g.kernel) g.kernel.signal(g.kernel.of(g), sig, code);
+  else g.signals.raise(sig, code);
   return 0;
 }
 
@@ -73,7 +75,8 @@ export const signal: Record<string, Handler> = {
     const mask = g.mem.u64(set);
     // The handlers run with `mask`; the old mask comes back once they are done (Guest.syscall).
     // A lone process has nobody to signal it: EINTR at once, as if a signal had come.
-    g.maskAfterHandlers = g.signals.mask;
+    // done again after an unwind, the mask to restore is still the one from before the first try
+    g.maskAfterHandlers ??= g.signals.mask;
     g.signals.setMask(mask);
     g.kernel?.wait(g, () => false);
     fail(E.EINTR);

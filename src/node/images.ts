@@ -1,0 +1,52 @@
+// The programs a guest execs under Node: the executable's bytes, translated through the cache
+// with the first program's options and compiled. Equal bytes are one image (busybox's applets,
+// a program execing /proc/self/exe), so an exec of a program the run has seen is synchronous.
+import { createHash } from 'node:crypto';
+import { basename } from 'node:path';
+import { ElfFormatError } from '../elf/errors.ts';
+import { parseElf } from '../elf/parse.ts';
+import type { TranslationMeta } from '../meta.ts';
+import { E, Errno } from '../runtime/errno.ts';
+import type { ProcessImage } from '../runtime/kernel.ts';
+import type { TranslateOptions } from '../translate-options.ts';
+import { META_SECTION, readJsonSection } from '../wasm/custom-section.ts';
+import { translateCached } from './cache.ts';
+
+export type ImageLoader = (bytes: Uint8Array, path: string) => ProcessImage | Promise<ProcessImage>;
+
+const digest = (bytes: Uint8Array): string => createHash('sha256').update(bytes).digest('hex');
+
+/**
+ * A loader for Kernel's loadImage. `first`: the program the run starts with and its bytes.
+ * What the translator refuses (another architecture, a dynamically linked executable) is ENOEXEC
+ * before the point of no return, as Linux refuses a binary format it has no handler for.
+ */
+export function nodeImageLoader(options: TranslateOptions, opts: { cache: boolean; first?: { bytes: Uint8Array; image: ProcessImage }; trace?: (line: string) => void }): ImageLoader {
+  const images = new Map<string, ProcessImage | Promise<ProcessImage>>();
+  if (opts.first) images.set(digest(opts.first.bytes), opts.first.image);
+  return (bytes, path) => {
+    const key = digest(bytes);
+    const known = images.get(key);
+    if (known) return known;
+    try {
+      parseElf(bytes);
+    } catch (e) {
+      if (!(e instanceof ElfFormatError)) throw e;
+      opts.trace?.(`execve ${path}: ${e.message}`);
+      throw new Errno(E.ENOEXEC);
+    }
+    const loading = (async (): Promise<ProcessImage> => {
+      const wasm = opts.cache
+        ? (await translateCached(bytes, options, { name: basename(path) })).wasm
+        : (await import('../translate.ts')).translate(bytes, options).wasm;
+      const module = await WebAssembly.compile(wasm as Uint8Array<ArrayBuffer>);
+      const meta = readJsonSection<TranslationMeta>(module, META_SECTION)!;
+      const image = { module, meta };
+      images.set(key, image);
+      return image;
+    })();
+    images.set(key, loading);
+    loading.catch(() => images.delete(key));
+    return loading;
+  };
+}
