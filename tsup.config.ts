@@ -17,11 +17,22 @@ function sourceHash(dir = 'src'): string {
   return h.digest('hex').slice(0, 12);
 }
 
+/** the plugin's translation thread (src/node/translate-thread.ts) starts dist/translate-worker.js (an ESM entry, for both builds) */
+const translateWorkerUrl = {
+  name: 'translate-worker-url',
+  setup(build: { onLoad(o: { filter: RegExp }, f: (a: { path: string }) => { contents: string; loader: 'ts' }): void }) {
+    build.onLoad({ filter: /src[\\/]node[\\/]translate-thread\.ts$/ }, (args) => ({
+      contents: readFileSync(args.path, 'utf8').replaceAll("'./translate-worker.ts'", "'./translate-worker.js'"),
+      loader: 'ts',
+    }));
+  },
+};
+
 const define = { __ELF2WASM_BUILD__: JSON.stringify(sourceHash()) };
 const plugins = { vite: 'src/vite.ts', rollup: 'src/rollup.ts', webpack: 'src/webpack.ts', esbuild: 'src/esbuild.ts', rspack: 'src/rspack.ts' };
 
 export default defineConfig([{
-  entry: { index: 'src/index.ts', cli: 'src/cli/main.ts', node: 'src/node/index.ts', program: 'src/program/index.ts', worker: 'src/program/worker.ts', lifter: 'src/lift/runtime-lift.ts',
+  entry: { index: 'src/index.ts', cli: 'src/cli/main.ts', node: 'src/node/index.ts', program: 'src/program/index.ts', worker: 'src/program/worker.ts', 'translate-worker': 'src/node/translate-worker.ts', lifter: 'src/lift/runtime-lift.ts',
     'node-module-shim': 'src/bundler/node-module-shim.ts', ...plugins },
   format: ['esm'],
   target: 'node20',
@@ -41,7 +52,7 @@ export default defineConfig([{
         loader: 'ts',
       }));
     },
-  }],
+  }, translateWorkerUrl],
 }, {
   // CommonJS builds of the plugin entries, for configs that `require('unplugin-elf/webpack')`
   entry: plugins,
@@ -59,5 +70,5 @@ export default defineConfig([{
     setup(build) {
       build.onResolve({ filter: /[\\/]translate\.ts$/ }, (args) => (args.kind === 'dynamic-import' ? { path: './index.js', external: true } : undefined));
     },
-  }],
+  }, translateWorkerUrl],
 }]);

@@ -23,8 +23,11 @@ export interface Options {
   protect?: ProtectMode;
   /** translations (and bundled files) smaller than this many bytes are inlined as base64 data: URLs (default 0: never) */
   inlineLimit?: number;
-  /** no log line per translation */
+  /** no log lines about translations (a translation logs its start and its end) */
   quiet?: boolean;
+  /** a translation that runs longer than this many milliseconds logs a progress line every as
+   *  many milliseconds (default 5000) */
+  progressInterval?: number;
   /** extra files bundled with the programs, which see them at run time (under a run's own
    *  `files`): absolute guest path → host path (relative to the root). A guest path ending in "/"
    *  takes a host directory's files (recursively), or a host file under its own name. A function
@@ -60,6 +63,7 @@ export interface ResolvedOptions {
   protect: ProtectMode;
   inlineLimit: number;
   quiet: boolean;
+  progressInterval: number;
   files: (elf: string) => FileMap | undefined;
   worker: boolean;
   learned: (elf: string) => string | undefined;
@@ -94,6 +98,7 @@ export function resolveOptions(options: Options = {}, root = options.root ?? pro
     protect,
     inlineLimit: Math.max(0, options.inlineLimit ?? 0),
     quiet: options.quiet ?? false,
+    progressInterval: Math.max(0, options.progressInterval ?? 5000),
     files: typeof files === 'function' ? files : () => files,
     worker: options.worker ?? true,
     lift: options.lift ?? true,

@@ -15,6 +15,7 @@ import { asset, contentType, dataUrl, expandFiles, relativeUrl, type Asset } fro
 import { buildEsbuildWorker, esbuildOutDir, outputFile, type BuiltWorker } from './esbuild-output.ts';
 import { loaderSource, type WorkerRef } from './loader.ts';
 import { keepAssetNames } from './webpack-assets.ts';
+import { bundlerLog, loggedTranslator } from './progress-log.ts';
 import { resolveOptions, type Options } from './options.ts';
 import { isBinaryenNodeModule, nodeModuleShimFile, packageRoot, targetsNode, workerEntryFile } from './worker-entry.ts';
 
@@ -50,12 +51,14 @@ export const unpluginFactory: UnpluginFactory<Options | undefined> = (raw, meta)
       return fail(ctx, `cannot read ${shown}: ${e instanceof Error ? e.message : String(e)}`);
     }
     const t0 = performance.now();
+    const log = bundlerLog(ctx);
     let result: { wasm: Uint8Array; cached: boolean };
     try {
       const learned = options.learned(id);
       if (learned && existsSync(learned)) ctx.addWatchFile(learned);
       const entries = learned ? readLearned(learned, bytes) : [];
-      result = await translateCached(bytes, { optimize: options.optimize, protect: options.protect, entries }, { dir: options.cacheDir, maxBytes: options.cacheSize, name: basename(id) });
+      const translator = loggedTranslator(basename(id), options.quiet ? undefined : log, options.progressInterval);
+      result = await translateCached(bytes, { optimize: options.optimize, protect: options.protect, entries }, { dir: options.cacheDir, maxBytes: options.cacheSize, name: basename(id) }, translator);
     } catch (e) {
       // ElfFormatError messages are written for the person who supplied the file
       const why = e instanceof ElfFormatError ? e.message : e instanceof Error ? e.stack ?? e.message : String(e);
@@ -64,7 +67,7 @@ export const unpluginFactory: UnpluginFactory<Options | undefined> = (raw, meta)
     const { wasm, cached } = result;
     if (!options.quiet) {
       const took = cached ? '(cached)' : `in ${Math.round(performance.now() - t0)} ms`;
-      console.log(`[unplugin-elf] ${basename(id)} → ${Math.round(wasm.byteLength / 1024)} KiB wasm ${took}`);
+      log(`${basename(id)} → ${Math.round(wasm.byteLength / 1024)} KiB wasm ${took}`);
     }
     const name = basename(id).replace(/\.[^.]*$/, '') || 'program';
     return { name, wasm: asset(`${name}.wasm`, wasm) };

@@ -15,13 +15,20 @@ import { learnedPathFor, readLearned, recordLearned } from '../node/learned.ts';
 import { defaultCacheSize } from '../node/cache.ts';
 import { cacheCommand } from './cache-command.ts';
 import { FsOptions, UsageError } from './confine.ts';
+import { terminalProgress } from './progress.ts';
 import { RUN_HELP, RUN_USAGE } from './run-help.ts';
 /** bad input file: exit status 1, message names the file */
 class InputError extends Error {}
 
 async function translateFile(file: string, bytes: Uint8Array, options: TranslateOptions, cached: boolean): Promise<Uint8Array> {
   try {
-    return cached ? (await translateCached(bytes, options, { name: basename(file) })).wasm : (await import('../translate.ts')).translate(bytes, options).wasm;
+    const progress = terminalProgress(`translating ${basename(file)}`);
+    const here = async (b: Uint8Array, o: TranslateOptions) => (await import('../translate.ts')).translate(b, o, { onProgress: progress.onProgress }).wasm;
+    try {
+      return cached ? (await translateCached(bytes, options, { name: basename(file) }, here)).wasm : await here(bytes, options);
+    } finally {
+      progress.end();
+    }
   } catch (e) {
     if (e instanceof ElfFormatError) throw new InputError(`${file}: ${e.message}`);
     throw e;
@@ -60,7 +67,12 @@ async function translateCommand(file: string, opts: { output?: string; optimize?
   let result;
   try {
     const entries = readLearned(opts.learned ?? learnedPathFor(file), bytes);
-    result = (await import('../translate.ts')).translate(bytes, { optimize: optimizeLevel(opts.optimize), entries, protect: protectMode(opts.protect) }, { report: opts.report });
+    const progress = terminalProgress(file);
+    try {
+      result = (await import('../translate.ts')).translate(bytes, { optimize: optimizeLevel(opts.optimize), entries, protect: protectMode(opts.protect) }, { report: opts.report, onProgress: progress.onProgress });
+    } finally {
+      progress.end();
+    }
   } catch (e) {
     throw e instanceof ElfFormatError ? new InputError(`${file}: ${e.message}`) : e;
   }

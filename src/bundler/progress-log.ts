@@ -1,0 +1,33 @@
+// What the plugin says about a translation: a line when it starts and when it ends, and for a
+// long one a progress line every few seconds, through the bundler's logger where it has one
+// (rollup and vite: this.info) and on the console otherwise.
+import type { Translator } from '../node/cache.ts';
+import { translateInThread } from '../node/translate-thread.ts';
+import { describeProgress, type TranslateProgress } from '../translate-progress.ts';
+
+export type Log = (line: string) => void;
+
+/** the bundler's info logger for this hook's context, else the console */
+export function bundlerLog(ctx: unknown): Log {
+  const info = (ctx as { info?: unknown }).info;
+  // rollup and vite prefix the plugin's name themselves
+  if (typeof info === 'function') return (line) => (info as (message: string) => void).call(ctx, line);
+  return (line) => console.log(`[unplugin-elf] ${line}`);
+}
+
+/** A Translator for translateCached that runs on a worker thread and logs as it goes: a
+ *  translation longer than `intervalMs` logs a progress line every `intervalMs`. */
+export function loggedTranslator(name: string, log: Log | undefined, intervalMs: number): Translator {
+  return (bytes, options) => {
+    const t0 = performance.now();
+    let lastLine = t0;
+    log?.(`translating ${name} (${Math.round(bytes.byteLength / 1024)} KiB, optimize ${options.optimize ?? 2}) on a worker thread`);
+    const onProgress = log && ((p: TranslateProgress) => {
+      const now = performance.now();
+      if (now - lastLine < intervalMs) return;
+      lastLine = now;
+      log(`translating ${name}: ${describeProgress(p)}, ${((now - t0) / 1000).toFixed(0)} s`);
+    });
+    return translateInThread(bytes, options, { onProgress, progressMs: Math.min(1000, intervalMs) }).then(({ wasm }) => wasm);
+  };
+}
