@@ -153,6 +153,9 @@ function webpackConfig(app: App, outDir: string) {
     mode: 'production' as const, context: app.dir, entry: './page.js', target: 'web' as const, devtool: false as const,
     output: { path: outDir, filename: 'main.js' },
     optimization: { minimize: false },
+    // compile() fails on any warning (the plugin's output must build cleanly); webpack's size
+    // advice for web targets is not about it: the run-time lifter's chunk is megabytes by nature
+    performance: { hints: false as const },
   };
 }
 
