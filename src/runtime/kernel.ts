@@ -321,6 +321,12 @@ export class Kernel {
         }
         if (this.active.length === 1 || this.lone(me)) return false;
       }
+      // A signal handler's run cannot be unwound and resumed (its frame and the interrupted
+      // context live on the JS stack): its wait gives up instead, as a lone process's does.
+      if (me.code.nested > 0) {
+        g.log(`pid ${g.pid}: a signal handler waits for something only another process can do; the wait fails`);
+        return false;
+      }
       me.state = 'waiting';
       me.ready = ready;
       if (opts.result !== undefined) {
