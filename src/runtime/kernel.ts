@@ -11,7 +11,7 @@
 // instruction after the `svc`, x0 = 0.
 import type { TranslationMeta } from '../meta.ts';
 import { E, fail, Interrupted } from './errno.ts';
-import { GuestKilled } from './errors.ts';
+import { GuestKilled, SIGNAL } from './errors.ts';
 import { Guest, type GuestOptions } from './guest.ts';
 import { STATE } from './layout.ts';
 import { LiftPending, RuntimeCode, type Installed, type LifterLoader } from './lifting.ts';
@@ -56,7 +56,7 @@ export interface KernelOptions {
   onLiftStats?: (code: RuntimeCode, meta: TranslationMeta) => void;
 }
 
-const SIGCHLD = 17, SIGCONT = 18, SIGSTOP = 19;
+const { SIGCHLD, SIGCONT, SIGSTOP } = SIGNAL;
 /** signals whose default action stops the process */
 const STOPS = new Set([19, 20, 21, 22]);
 /** sigaction flags on SIGCHLD: no notice of stops and continuations; no zombies */
@@ -99,7 +99,7 @@ export class Proc {
   /** when a sleeping process wakes (performance.now) */
   wakeAt?: number;
   /** what the parent is sent when this process ends (clone's exit signal; SIGCHLD for fork) */
-  exitSignal = SIGCHLD;
+  exitSignal: number = SIGCHLD;
   readonly children = new Set<Proc>();
   parent?: Proc;
   pgid: number;
@@ -446,7 +446,7 @@ export class Kernel {
     const target: { guest?: Guest } = {};
     const imports = linuxImports(target);
     const instance = new WebAssembly.Instance(image.module, imports);
-    const guest = new Guest(instance.exports.memory as WebAssembly.Memory, image.meta, this.opts.wasi, { ...old.opts, ...opts, pid: old.pid, ppid: old.ppid }, { guest: old, fork: false });
+    const guest = new Guest(instance.exports.memory as WebAssembly.Memory, image.meta, this.opts.wasi, { ...opts, pid: old.pid, ppid: old.ppid }, { guest: old, fork: false });
     target.guest = guest;
     p.guest = guest;
     p.image = image;

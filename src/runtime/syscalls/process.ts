@@ -1,10 +1,11 @@
 // Process and thread syscalls: fork, exec, wait, exit, identity, process groups, resource
 // limits, futex. Processes live in the run's Kernel; each has one thread, whose tid is its pid.
-import { GuestExit } from '../errors.ts';
+import { GuestExit, SIGNAL } from '../errors.ts';
 import { E, fail } from '../errno.ts';
 import type { Guest, Handler } from '../guest.ts';
 import { int, uint } from './args.ts';
 import { execve } from '../exec.ts';
+import { AT_EMPTY_PATH, AT_FDCWD, AT_SYMLINK_NOFOLLOW } from '../vfs.ts';
 
 const RLIM_INFINITY = 0xffffffffffffffffn;
 const RLIMIT_STACK = 3;
@@ -179,7 +180,7 @@ export const proc: Record<string, Handler> = {
       g.mem.zero(info, 128);
       if (r?.info) {
         const { code, status } = r.info;
-        g.mem.setI32(info, SIGCHLD);
+        g.mem.setI32(info, SIGNAL.SIGCHLD);
         g.mem.setI32(info + 8n, code);
         g.mem.setI32(info + 16n, r.pid);
         g.mem.setI32(info + 20n, g.uid);
@@ -195,8 +196,6 @@ export const proc: Record<string, Handler> = {
 };
 
 const RUSAGE_SIZE = 144;
-const SIGCHLD = 17;
-const AT_FDCWD = -100, AT_SYMLINK_NOFOLLOW = 0x100, AT_EMPTY_PATH = 0x1000;
 const CLONE = { VM: 0x100n, VFORK: 0x4000n, THREAD: 0x10000n, SETTLS: 0x80000n, PARENT_SETTID: 0x100000n, CHILD_CLEARTID: 0x200000n, CHILD_SETTID: 0x1000000n } as const;
 
 /**
