@@ -9,7 +9,12 @@ export interface TranslationMeta {
   arch: 'aarch64';
   /** instructions are aligned to 2^insnAlignLog2 bytes (the dispatch hash drops those bits) */
   insnAlignLog2: number;
+  /** the program's entry point (AT_ENTRY), at its load base */
   entry: number;
+  /** where a position-independent program was loaded (0 for a fixed-address one): src/elf/load-plan.ts */
+  base?: number;
+  /** a dynamically linked program's interpreter, translated with it: the guest starts at its entry, AT_BASE is its base */
+  interp?: { path: string; base: number; entry: number };
   /** guest address of the program headers, their entry size and count (AT_PHDR/AT_PHENT/AT_PHNUM) */
   phdrAddr: number;
   phent: number;

@@ -1,4 +1,5 @@
 // translate()'s options, apart from translate.ts so that cache keys need not load binaryen.
+import type { InterpreterFile } from './elf/load-plan.ts';
 
 export interface TranslateOptions {
   /** binaryen optimisation level 0..4 (default 2) */
@@ -18,13 +19,21 @@ export interface TranslateOptions {
    * Jumps to a NULL, unmapped or misaligned address fault in every mode (the dispatcher sees them).
    */
   protect?: ProtectMode;
+  /**
+   * a dynamically linked program's interpreter (PT_INTERP, e.g. /lib/ld-linux-aarch64.so.1) as
+   * the sysroot holds it (src/node/sysroot.ts finds it): translated with the program, at its own
+   * base. Part of the cache key by content, not an option that resolveTranslateOptions returns.
+   */
+  interpreter?: InterpreterFile;
 }
 
 export type ProtectMode = 'none' | 'bounds' | 'full';
+/** the options that describe a translation (JSON-serialisable) */
+export type ResolvedTranslateOptions = Required<Omit<TranslateOptions, 'interpreter'>>;
 const PROTECT_MODES: readonly ProtectMode[] = ['none', 'bounds', 'full'];
 
 /** the options with their defaults, checked (one place for the CLI, the plugin and cache keys) */
-export function resolveTranslateOptions(options: TranslateOptions = {}): Required<TranslateOptions> {
+export function resolveTranslateOptions(options: TranslateOptions = {}): ResolvedTranslateOptions {
   const optimize = options.optimize ?? 2;
   if (!Number.isInteger(optimize) || optimize < 0 || optimize > 4) throw new RangeError(`optimize must be 0..4, not ${String(optimize)}`);
   const entries = [...new Set(options.entries ?? [])].sort((a, b) => a - b);

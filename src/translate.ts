@@ -1,6 +1,7 @@
 // translate(bytes) → { wasm, meta }: the whole pipeline, isomorphic (no node: imports).
 import { aarch64 } from './arch/aarch64/index.ts';
 import { parseElf } from './elf/parse.ts';
+import { planLoad } from './elf/load-plan.ts';
 import { discover } from './lift/discover.ts';
 import { formatReport } from './lift/report.ts';
 import type { TranslationMeta } from './meta.ts';
@@ -35,9 +36,11 @@ export interface Diagnostics {
 /** `diagnostics` do not change the translation (nor its cache key) */
 export function translate(bytes: Uint8Array, options: TranslateOptions = {}, diagnostics: Diagnostics = {}): Translation {
   const t0 = performance.now();
-  const image = parseElf(bytes);
   const opts = resolveTranslateOptions(options);
-  const program = discover(image, aarch64, opts.entries);
+  const plan = planLoad(parseElf(bytes), options.interpreter);
+  // program and interpreter together (load-plan.ts): the interpreter's entry is where it starts
+  const image = plan.combined;
+  const program = discover(image, aarch64, plan.interp ? [...opts.entries, plan.start] : opts.entries);
   const { wasm, privateEnd, pageTable } = emitModule(image, program, aarch64, { ...opts, onProgress: diagnostics.onProgress });
   let blocks = 0;
   for (const fn of program.functions.values()) blocks += fn.blocks.size;
@@ -51,6 +54,8 @@ export function translate(bytes: Uint8Array, options: TranslateOptions = {}, dia
     arch: 'aarch64',
     insnAlignLog2: aarch64.insnAlignLog2,
     entry: image.entry,
+    base: plan.base,
+    ...(plan.interp ? { interp: { path: plan.interp.path, base: plan.interp.base, entry: plan.start } } : {}),
     phdrAddr: image.phdrAddr,
     phent: image.phentsize,
     phnum: image.phnum,

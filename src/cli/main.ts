@@ -8,6 +8,7 @@ import { translateCached } from '../node/cache.ts';
 import { configureV8 } from '../node/engine.ts';
 import { nodeImageLoader } from '../node/images.ts';
 import { runNode } from '../node/run.ts';
+import { interpreterFor, resolveSysroot } from '../node/sysroot.ts';
 import { TRANSLATOR_VERSION } from '../version.ts';
 import { META_SECTION, readJsonSection } from '../wasm/custom-section.ts';
 import { resolveTranslateOptions, type ProtectMode, type TranslateOptions } from '../translate-options.ts';
@@ -37,6 +38,15 @@ async function translateFile(file: string, bytes: Uint8Array, options: Translate
 
 const WASM_MAGIC = [0x00, 0x61, 0x73, 0x6d];
 
+/** a dynamic program's interpreter from the sysroot (translated with it); what cannot be loaded names the file */
+function interpreterOf(file: string, bytes: Uint8Array, sysroot: string | undefined): TranslateOptions['interpreter'] {
+  try {
+    return interpreterFor(bytes, sysroot);
+  } catch (e) {
+    throw e instanceof ElfFormatError ? new InputError(`${file}: ${e.message}`) : e;
+  }
+}
+
 function readInput(path: string): Uint8Array {
   try {
     return readFileSync(path);
@@ -62,14 +72,15 @@ function optimizeLevel(v: unknown): number {
   }
 }
 
-async function translateCommand(file: string, opts: { output?: string; optimize?: unknown; learned?: string; report?: boolean; protect?: unknown }): Promise<void> {
+async function translateCommand(file: string, opts: { output?: string; optimize?: unknown; learned?: string; report?: boolean; protect?: unknown; sysroot?: string }): Promise<void> {
   const bytes = readInput(file);
+  const interpreter = interpreterOf(file, bytes, resolveSysroot(opts.sysroot));
   let result;
   try {
     const entries = readLearned(opts.learned ?? learnedPathFor(file), bytes);
     const progress = terminalProgress(file);
     try {
-      result = (await import('../translate.ts')).translate(bytes, { optimize: optimizeLevel(opts.optimize), entries, protect: protectMode(opts.protect) }, { report: opts.report, onProgress: progress.onProgress });
+      result = (await import('../translate.ts')).translate(bytes, { optimize: optimizeLevel(opts.optimize), entries, protect: protectMode(opts.protect), interpreter }, { report: opts.report, onProgress: progress.onProgress });
     } finally {
       progress.end();
     }
@@ -88,7 +99,7 @@ async function translateCommand(file: string, opts: { output?: string; optimize?
 
 /** `run` takes elf2wasm options before the program; everything after it belongs to the guest */
 async function runCommand(argv: string[]): Promise<number> {
-  let trace = false, noCache = false, lift = true, protect: unknown, optimize: unknown, record: string | undefined;
+  let trace = false, noCache = false, lift = true, protect: unknown, optimize: unknown, record: string | undefined, sysrootArg: string | undefined;
   const fsOptions = new FsOptions();
   let k = 0;
   for (; k < argv.length && argv[k]!.startsWith('-'); k++) {
@@ -98,6 +109,8 @@ async function runCommand(argv: string[]): Promise<number> {
     else if (a === '--trace') trace = true;
     else if (a === '--no-cache') noCache = true;
     else if (a === '--no-lift') lift = false;
+    else if (a === '-L') sysrootArg = argv[++k] ?? '';
+    else if (a.startsWith('-L') && a.length > 2) sysrootArg = a.slice(2);
     else if (a === '--protect') protect = argv[++k];
     else if (a.startsWith('--protect=')) protect = a.slice(10);
     else if (a === '--record') record = '';
@@ -114,7 +127,10 @@ async function runCommand(argv: string[]): Promise<number> {
   const isWasm = WASM_MAGIC.every((b, i) => bytes[i] === b);
   if (isWasm && record !== undefined) throw new UsageError('--record needs the executable, not a .wasm');
   const learnedPath = record || learnedPathFor(file);
-  const options = { optimize: optimizeLevel(optimize), entries: isWasm ? [] : readLearned(learnedPath, bytes), protect: protectMode(protect) };
+  if (sysrootArg === '') throw new UsageError('-L takes a directory (the AArch64 sysroot)');
+  const sysroot = resolveSysroot(sysrootArg);
+  const interpreter = isWasm ? undefined : interpreterOf(file, bytes, sysroot);
+  const options = { optimize: optimizeLevel(optimize), entries: isWasm ? [] : readLearned(learnedPath, bytes), protect: protectMode(protect), interpreter };
   const wasm = isWasm ? bytes : await translateFile(file, bytes, options, !noCache);
   configureV8();
   const module = await WebAssembly.compile(wasm as Uint8Array<ArrayBuffer>);
@@ -131,9 +147,11 @@ async function runCommand(argv: string[]): Promise<number> {
     cwd: view.cwd,
     execPath: view.execPath,
     namespace: view.namespace,
+    // as qemu -L; the default sysroot only for dynamic programs, so static ones see the host's files as under plain qemu
+    sysroot: sysrootArg || process.env.QEMU_LD_PREFIX || process.env.ELF2WASM_SYSROOT || meta.interp ? sysroot : undefined,
     trace: log,
     runtimeLift: lift,
-    loadImage: nodeImageLoader(options, { cache: !noCache, first: isWasm ? undefined : { bytes, image: { module, meta } }, trace: log }),
+    loadImage: nodeImageLoader(options, { cache: !noCache, first: isWasm ? undefined : { bytes, image: { module, meta } }, trace: log, sysroot }),
     onLiftStats: (code, of) => {
       for (const k of Object.keys(stats) as (keyof typeof stats)[]) stats[k] += code.stats[k];
       if (of === meta) for (const pc of code.liftedEntries) entries.add(pc);
@@ -161,6 +179,7 @@ export async function main(argv: string[]): Promise<number> {
     .option('-O, --optimize <level>', 'binaryen optimisation level 0..4', { default: 0 })
     .option('--report', 'print what discovery found, by source, and the indirect branches left to run time')
     .option('--learned <file>', 'entries lifted at run time by earlier runs (default: <file>.lifted, written by run --record)')
+    .option('-L, --sysroot <dir>', 'AArch64 sysroot with a dynamic program\'s interpreter (as qemu-aarch64 -L; default $QEMU_LD_PREFIX, else /usr/aarch64-linux-gnu)')
     .option('--protect <mode>', 'memory protection: bounds (null page, 64-bit addresses), full (a page table: unmapped and read-only memory too), none', { default: 'none' });
   cli.command('run <file> [...args]', 'translate (cached) and run in Node, like qemu-aarch64');
   cli.command('cache <ls|clean>', 'list (ls) or empty (clean) the translation cache shared with the bundler plugins');
@@ -170,7 +189,7 @@ export async function main(argv: string[]): Promise<number> {
   if (parsed.options.help || parsed.options.version) return 0;
   const file = parsed.args[0];
   if (!file) { cli.outputHelp(); return 2; }
-  await translateCommand(String(file), parsed.options as { output?: string; optimize?: unknown; learned?: string; report?: boolean; protect?: unknown });
+  await translateCommand(String(file), parsed.options as { output?: string; optimize?: unknown; learned?: string; report?: boolean; protect?: unknown; sysroot?: string });
   return 0;
 }
 

@@ -3,6 +3,7 @@
 // damaged file raises ElfFormatError instead of a RangeError from DataView.
 
 import { ElfFormatError, hex, machineName } from './errors.ts';
+import { segmentAccess, segmentFinder } from './image-view.ts';
 
 export interface ElfSegment {
   vaddr: number;
@@ -71,6 +72,12 @@ export interface ElfImage {
   symbols: ElfSymbol[];
   /** R_AARCH64_IRELATIVE entries from allocated SHT_RELA sections (.rela.iplt / .rela.plt / .rela.dyn). */
   irelative: { offset: number; addend: number }[];
+  /** R_AARCH64_RELATIVE entries of PT_DYNAMIC's DT_RELA table (position-independent images): the word at offset becomes load base + addend */
+  relative: { offset: number; addend: number }[];
+  /** PT_INTERP: the program interpreter (dynamic loader) the kernel would map, e.g. /lib/ld-linux-aarch64.so.1 */
+  interp?: string;
+  /** DT_NEEDED names from PT_DYNAMIC, in order */
+  needed: string[];
   /** Lowest vaddr and highest vaddr+memsz over PT_LOADs. */
   imageStart: number;
   imageEnd: number;
@@ -90,16 +97,16 @@ const EM_AARCH64 = 183;
 const ET_REL = 1, ET_EXEC = 2, ET_DYN = 3, ET_CORE = 4;
 const PT_LOAD = 1, PT_DYNAMIC = 2, PT_INTERP = 3, PT_PHDR = 6, PT_TLS = 7, PT_GNU_STACK = 0x6474e551;
 const PF_X = 1;
-const SHT_NULL = 0, SHT_SYMTAB = 2, SHT_RELA = 4, SHT_NOBITS = 8;
+const SHT_NULL = 0, SHT_SYMTAB = 2, SHT_RELA = 4, SHT_NOBITS = 8, SHT_DYNSYM = 11;
 const SHF_ALLOC = 2;
-const SHN_UNDEF = 0, SHN_ABS = 0xfff1, SHN_XINDEX = 0xffff;
+const SHN_XINDEX = 0xffff;
 const PN_XNUM = 0xffff;
-const DT_NULL = 0n, DT_NEEDED = 1n, DT_STRTAB = 5n;
-const R_AARCH64_IRELATIVE = 1032;
+const DT_NULL = 0n, DT_NEEDED = 1n, DT_STRTAB = 5n, DT_RELA = 7n, DT_RELASZ = 8n;
+const R_AARCH64_RELATIVE = 1027, R_AARCH64_IRELATIVE = 1032;
 
 /** Segments must fit in the guest's 32-bit space: the low 64 KiB belongs to the runtime, the top 64 KiB is kept free. */
-const MIN_VADDR = 0x10000;
-const MAX_VADDR_END = 0xffff0000;
+export const MIN_VADDR = 0x10000;
+export const MAX_VADDR_END = 0xffff0000;
 
 const ELF_MAGIC = [0x7f, 0x45, 0x4c, 0x46];
 /** what translation reads from section headers, for warnings about damaged ones */
@@ -147,14 +154,12 @@ export function parseElf(bytes: Uint8Array): ElfImage {
   const shstrndx = shstrndxField === SHN_XINDEX && sh0 ? sh0.link : shstrndxField;
 
   const phdrs = readProgramHeaders(r, phoff, phentsize, phnum);
-  rejectDynamic(r, phdrs);
+  const interpHdr = phdrs.find((p) => p.type === PT_INTERP);
+  const interp = interpHdr && cString(r.subarray(interpHdr.offset, interpHdr.filesz, 'interpreter path'), 0);
+  const dynamic = readDynamic(r, phdrs);
 
   const segments = loadSegments(r, phdrs, etype === ET_DYN);
-  const imageStart = segments[0]!.vaddr;
-  const last = segments[segments.length - 1]!;
-  const imageEnd = last.vaddr + last.memsz;
-  const findSegment = segmentFinder(segments);
-  if (!findSegment(entry)) {
+  if (!segmentFinder(segments)(entry)) {
     throw new ElfFormatError('bad-address', `entry point ${hex(entry)} is outside all loadable segments`);
   }
 
@@ -165,31 +170,7 @@ export function parseElf(bytes: Uint8Array): ElfImage {
   const tlsHdr = phdrs.find((p) => p.type === PT_TLS);
   const stack = phdrs.find((p) => p.type === PT_GNU_STACK);
 
-  const read = (addr: number, len: number): Uint8Array | undefined => {
-    // Longer than the image cannot be fully loaded; checking first avoids a huge allocation.
-    if (!Number.isInteger(len) || len < 0 || len > imageEnd - imageStart) return undefined;
-    const out = new Uint8Array(len);
-    for (let pos = 0; pos < len;) {
-      const a = addr + pos;
-      const s = findSegment(a);
-      if (!s) return undefined;
-      const at = a - s.vaddr;
-      const n = Math.min(len - pos, s.memsz - at);
-      const fromFile = Math.min(n, s.filesz - at);
-      if (fromFile > 0) out.set(s.data.subarray(at, at + fromFile), pos);
-      pos += n; // the rest stays zero: it is .bss
-    }
-    return out;
-  };
-
-  // The lifter reads every instruction through readU32, so the common case (inside a
-  // segment's file bytes) reads the file directly instead of allocating.
-  const fileView = (addr: number, len: number): number | undefined => {
-    const s = findSegment(addr);
-    return s && addr + len <= s.vaddr + s.filesz ? s.offset + (addr - s.vaddr) : undefined;
-  };
-
-  let symbolIndex: SymbolIndex | undefined;
+  const access = segmentAccess(segments, symbols);
 
   return {
     type: etype === ET_EXEC ? 'exec' : 'dyn',
@@ -206,31 +187,11 @@ export function parseElf(bytes: Uint8Array): ElfImage {
     sections,
     symbols,
     irelative,
-    imageStart,
-    imageEnd,
-    read,
+    relative: dynamic.relative,
+    ...(interp !== undefined ? { interp } : {}),
+    needed: dynamic.needed,
     warnings,
-    readU32(addr) {
-      const off = fileView(addr, 4);
-      if (off !== undefined) return r.view.getUint32(off, true);
-      const b = read(addr, 4);
-      return b && new DataView(b.buffer).getUint32(0, true);
-    },
-    readU64(addr) {
-      const off = fileView(addr, 8);
-      if (off !== undefined) return r.view.getBigUint64(off, true);
-      const b = read(addr, 8);
-      return b && new DataView(b.buffer).getBigUint64(0, true);
-    },
-    isCode(addr) {
-      const s = findSegment(addr);
-      return s !== undefined && (s.flags & PF_X) !== 0;
-    },
-    symbolize(addr) {
-      if (!findSegment(addr)) return undefined;
-      symbolIndex ??= new SymbolIndex(symbols);
-      return symbolIndex.lookup(addr);
-    },
+    ...access,
   };
 }
 
@@ -330,41 +291,48 @@ function readTable<T>(r: Reader, off: number, entsize: number, num: number, what
   return Array.from({ length: num }, (_, i) => entry(off + i * entsize));
 }
 
-/** Anything that needs ld.so or shared libraries cannot run: there is no dynamic loader in the guest. */
-function rejectDynamic(r: Reader, phdrs: ElfProgramHeader[]): void {
-  const hint = 'only static executables are supported yet; link with -static';
-  const interp = phdrs.find((p) => p.type === PT_INTERP);
-  if (interp) {
-    const path = cString(r.subarray(interp.offset, interp.filesz, 'interpreter path'), 0);
-    throw new ElfFormatError('dynamic', `dynamically linked ELF (interpreter ${path}): ${hint}`);
-  }
-  const needed = neededLibraries(r, phdrs);
-  if (needed) throw new ElfFormatError('dynamic', `dynamically linked ELF (needs ${needed}, no interpreter): ${hint}`);
-}
+interface DynamicInfo { needed: string[]; relative: { offset: number; addend: number }[] }
 
-/** DT_NEEDED names from PT_DYNAMIC, comma-separated, or undefined when there are none. */
-function neededLibraries(r: Reader, phdrs: ElfProgramHeader[]): string | undefined {
+/**
+ * What the dynamic loader reads from PT_DYNAMIC that the translator needs too: DT_NEEDED names
+ * and the R_AARCH64_RELATIVE relocations (through which a position-independent image's data
+ * points at its own code). Addresses there (DT_STRTAB, DT_RELA) are found in the PT_LOADs.
+ */
+function readDynamic(r: Reader, phdrs: ElfProgramHeader[]): DynamicInfo {
+  const out: DynamicInfo = { needed: [], relative: [] };
   const dyn = phdrs.find((p) => p.type === PT_DYNAMIC);
-  if (!dyn) return undefined;
+  if (!dyn) return out;
   const d = r.subarray(dyn.offset, dyn.filesz, 'dynamic section');
   const view = new DataView(d.buffer, d.byteOffset, d.byteLength);
   const needed: bigint[] = [];
-  let strtab: bigint | undefined;
+  const tags = new Map<bigint, bigint>();
   for (let o = 0; o + 16 <= d.length; o += 16) {
     const tag = view.getBigInt64(o, true);
     const val = view.getBigUint64(o + 8, true);
     if (tag === DT_NULL) break;
     if (tag === DT_NEEDED) needed.push(val);
-    if (tag === DT_STRTAB) strtab = val;
+    else tags.set(tag, val);
   }
-  if (needed.length === 0) return undefined;
-  // DT_STRTAB is an address; find the file bytes that a PT_LOAD maps there.
-  if (strtab === undefined) return 'shared libraries';
-  const at = Number(strtab); // the vaddrs below are exact, so a rounded huge value simply matches nothing
-  const load = phdrs.find((p) => p.type === PT_LOAD && at >= p.vaddr && at < p.vaddr + p.filesz);
-  if (!load) return 'shared libraries';
-  const table = r.subarray(load.offset, load.filesz, 'dynamic string table').subarray(at - load.vaddr);
-  return needed.map((n) => (n < BigInt(table.length) ? cString(table, Number(n)) : '?')).join(', ');
+  // the file bytes a PT_LOAD maps at a dynamic-section address (a huge value simply matches nothing)
+  const fileAt = (addr: bigint | undefined, what: string): Uint8Array | undefined => {
+    if (addr === undefined) return undefined;
+    const at = Number(addr);
+    const load = phdrs.find((p) => p.type === PT_LOAD && at >= p.vaddr && at < p.vaddr + p.filesz);
+    return load && r.subarray(load.offset, load.filesz, what).subarray(at - load.vaddr);
+  };
+  const strtab = fileAt(tags.get(DT_STRTAB), 'dynamic string table');
+  out.needed = needed.map((n) => (strtab && n < BigInt(strtab.length) ? cString(strtab, Number(n)) : '?'));
+  const rela = fileAt(tags.get(DT_RELA), 'DT_RELA relocations');
+  const relaSize = Number(tags.get(DT_RELASZ) ?? 0n);
+  if (rela) {
+    const rv = new DataView(rela.buffer, rela.byteOffset, Math.min(rela.byteLength, relaSize));
+    for (let o = 0; o + 24 <= rv.byteLength; o += 24) {
+      if (rv.getUint32(o + 8, true) !== R_AARCH64_RELATIVE) continue;
+      const offset = Number(rv.getBigUint64(o, true)), addend = Number(rv.getBigInt64(o + 16, true));
+      if (Number.isSafeInteger(offset) && Number.isSafeInteger(addend)) out.relative.push({ offset, addend });
+    }
+  }
+  return out;
 }
 
 function loadSegments(r: Reader, phdrs: ElfProgramHeader[], pie: boolean): ElfSegment[] {
@@ -372,11 +340,9 @@ function loadSegments(r: Reader, phdrs: ElfProgramHeader[], pie: boolean): ElfSe
   for (const p of phdrs) {
     if (p.type !== PT_LOAD || p.memsz === 0) continue;
     const where = `segment ${hex(p.vaddr)}-${hex(p.vaddr + p.memsz)}`;
-    if (p.vaddr < MIN_VADDR) {
-      const why = pie
-        ? '; position-independent (static-pie or shared library) images are not relocated yet, link with -static -no-pie'
-        : '';
-      throw new ElfFormatError('bad-address', `${where} starts below the lowest supported guest address ${hex(MIN_VADDR)}${why}`);
+    // a position-independent image's addresses are offsets from the base it is loaded at (load-bias.ts)
+    if (p.vaddr < MIN_VADDR && !pie) {
+      throw new ElfFormatError('bad-address', `${where} starts below the lowest supported guest address ${hex(MIN_VADDR)}`);
     }
     if (p.vaddr + p.memsz > MAX_VADDR_END) {
       throw new ElfFormatError('bad-address', `${where} ends above the highest supported guest address ${hex(MAX_VADDR_END)}`);
@@ -398,22 +364,6 @@ function loadSegments(r: Reader, phdrs: ElfProgramHeader[], pie: boolean): ElfSe
     }
   }
   return segments;
-}
-
-/** Binary search over sorted, non-overlapping segments. */
-function segmentFinder(segments: ElfSegment[]): (addr: number) => ElfSegment | undefined {
-  return (addr) => {
-    if (!Number.isInteger(addr)) return undefined;
-    let lo = 0, hi = segments.length - 1;
-    while (lo <= hi) {
-      const mid = (lo + hi) >> 1;
-      const s = segments[mid]!;
-      if (addr < s.vaddr) hi = mid - 1;
-      else if (addr >= s.vaddr + s.memsz) lo = mid + 1;
-      else return s;
-    }
-    return undefined;
-  };
 }
 
 /** Same rule as the Linux loader: PT_PHDR if present, else the PT_LOAD whose file bytes contain the table. */
@@ -464,7 +414,8 @@ const SYMBOL_TYPES: ElfSymbolType[] = ['notype', 'object', 'func', 'section', 'f
 const SYMBOL_BINDS = ['local', 'global', 'weak'] as const;
 
 function readSymbols(sections: ElfSection[]): ElfSymbol[] {
-  const symtab = sections.find((s) => s.type === SHT_SYMTAB);
+  // a stripped shared object (ld.so, libc.so.6) still has the dynamic symbols it exports
+  const symtab = sections.find((s) => s.type === SHT_SYMTAB) ?? sections.find((s) => s.type === SHT_DYNSYM);
   if (!symtab) return [];
   const entsize = symtab.entsize || 24;
   if (entsize < 24) throw new ElfFormatError('not-elf', `not a valid ELF file (.symtab entry size ${entsize}, expected 24)`);
@@ -507,38 +458,6 @@ function readIrelative(sections: ElfSection[]): { offset: number; addend: number
     }
   }
   return out;
-}
-
-/** Symbols sorted by address, one per address, for symbolize(). */
-class SymbolIndex {
-  private readonly values: number[] = [];
-  private readonly names: string[] = [];
-
-  constructor(symbols: ElfSymbol[]) {
-    const rank = (s: ElfSymbol) =>
-      (s.type === 'func' || s.type === 'ifunc' ? 0 : s.type === 'notype' ? 1 : 2) * 3 +
-      (s.bind === 'global' ? 0 : s.bind === 'weak' ? 1 : 2);
-    const useful = symbols.filter((s) =>
-      s.name !== '' &&
-      !s.name.startsWith('$') && // AArch64 mapping symbols ($x, $d) mark code/data, they are not names
-      (s.type === 'func' || s.type === 'ifunc' || s.type === 'notype' || s.type === 'object') &&
-      s.shndx !== SHN_UNDEF && s.shndx !== SHN_ABS);
-    useful.sort((a, b) => a.value - b.value || rank(a) - rank(b));
-    for (const s of useful) {
-      if (this.values[this.values.length - 1] === s.value) continue; // keep the best-ranked alias
-      this.values.push(s.value);
-      this.names.push(s.name);
-    }
-  }
-
-  lookup(addr: number): { name: string; offset: number } | undefined {
-    let lo = 0, hi = this.values.length - 1, found = -1;
-    while (lo <= hi) {
-      const mid = (lo + hi) >> 1;
-      if (this.values[mid]! <= addr) { found = mid; lo = mid + 1; } else hi = mid - 1;
-    }
-    return found < 0 ? undefined : { name: this.names[found]!, offset: addr - this.values[found]! };
-  }
 }
 
 function stringAt(table: Uint8Array, off: number, what: string): string {

@@ -8,7 +8,7 @@ import { createHash } from 'node:crypto';
 import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
-import { resolveTranslateOptions, type TranslateOptions } from '../translate-options.ts';
+import { resolveTranslateOptions, type ResolvedTranslateOptions, type TranslateOptions } from '../translate-options.ts';
 import { TRANSLATOR_VERSION } from '../version.ts';
 
 /** the default size limit: a busybox at -O2 is ~15 MB, so dozens of programs and versions fit */
@@ -33,7 +33,7 @@ export interface CacheEntry {
   /** from the entry's description, when it has one */
   name?: string;
   version?: string;
-  options?: Required<TranslateOptions>;
+  options?: ResolvedTranslateOptions;
 }
 
 /** $ELF2WASM_CACHE_DIR, else $XDG_CACHE_HOME/elf2wasm, else ~/.cache/elf2wasm */
@@ -59,7 +59,11 @@ export function defaultCacheSize(): number {
 
 export function cacheKey(bytes: Uint8Array, options: TranslateOptions): string {
   // resolved: {} and the defaults spelled out are the same translation
-  return createHash('sha256').update(TRANSLATOR_VERSION).update(JSON.stringify(resolveTranslateOptions(options))).update(bytes).digest('hex');
+  const hash = createHash('sha256').update(TRANSLATOR_VERSION).update(JSON.stringify(resolveTranslateOptions(options))).update(bytes);
+  // the interpreter translated with a dynamic program: its bytes and the path it is known by
+  const interp = options.interpreter;
+  if (interp) hash.update(`\0interpreter ${interp.path}\0`).update(interp.bytes);
+  return hash.digest('hex');
 }
 
 /** the translation itself, on a miss; the default loads the translator in this thread */

@@ -11,6 +11,7 @@ import type { ProcessImage } from '../runtime/kernel.ts';
 import type { TranslateOptions } from '../translate-options.ts';
 import { META_SECTION, readJsonSection } from '../wasm/custom-section.ts';
 import { translateCached } from './cache.ts';
+import { interpreterFor } from './sysroot.ts';
 
 export type ImageLoader = (bytes: Uint8Array, path: string) => ProcessImage | Promise<ProcessImage>;
 
@@ -21,15 +22,18 @@ const digest = (bytes: Uint8Array): string => createHash('sha256').update(bytes)
  * What the translator refuses (another architecture, a dynamically linked executable) is ENOEXEC
  * before the point of no return, as Linux refuses a binary format it has no handler for.
  */
-export function nodeImageLoader(options: TranslateOptions, opts: { cache: boolean; first?: { bytes: Uint8Array; image: ProcessImage }; trace?: (line: string) => void }): ImageLoader {
+export function nodeImageLoader(options: TranslateOptions, opts: { cache: boolean; first?: { bytes: Uint8Array; image: ProcessImage }; trace?: (line: string) => void; sysroot?: string }): ImageLoader {
   const images = new Map<string, ProcessImage | Promise<ProcessImage>>();
   if (opts.first) images.set(digest(opts.first.bytes), opts.first.image);
   return (bytes, path) => {
     const key = digest(bytes);
     const known = images.get(key);
     if (known) return known;
+    let withInterp: TranslateOptions;
     try {
       parseElf(bytes);
+      // a dynamic program is translated with its interpreter (its own, not the first program's)
+      withInterp = { ...options, interpreter: interpreterFor(bytes, opts.sysroot) };
     } catch (e) {
       if (!(e instanceof ElfFormatError)) throw e;
       opts.trace?.(`execve ${path}: ${e.message}`);
@@ -37,8 +41,8 @@ export function nodeImageLoader(options: TranslateOptions, opts: { cache: boolea
     }
     const loading = (async (): Promise<ProcessImage> => {
       const wasm = opts.cache
-        ? (await translateCached(bytes, options, { name: basename(path) })).wasm
-        : (await import('../translate.ts')).translate(bytes, options).wasm;
+        ? (await translateCached(bytes, withInterp, { name: basename(path) })).wasm
+        : (await import('../translate.ts')).translate(bytes, withInterp).wasm;
       const module = await WebAssembly.compile(wasm as Uint8Array<ArrayBuffer>);
       const meta = readJsonSection<TranslationMeta>(module, META_SECTION)!;
       const image = { module, meta };

@@ -16,11 +16,14 @@ import type { GuestOptions } from '../runtime/guest.ts';
 import type { WasiImports } from '../runtime/wasi.ts';
 import { NodeFileHost } from './file-host.ts';
 import type { Namespace } from './namespace.ts';
+import { sysrootMapPath } from './sysroot.ts';
 
 export interface NodeRunOptions extends Omit<GuestOptions, 'isatty' | 'rootFd' | 'fileHost'>, Pick<RunOptions, 'onLiftStats' | 'loadLifter' | 'loadImage'> {
   /** a confined view of the host's file system (default: all of it, as under qemu-user);
    *  `cwd` and `execPath` are then paths in it */
   namespace?: Namespace;
+  /** qemu-aarch64's -L: absolute paths the guest uses are looked up in this host directory first (sysroot.ts) */
+  sysroot?: string;
   /** host fds for the guest's fds 0, 1, 2 */
   stdin?: number;
   stdout?: number;
@@ -98,7 +101,7 @@ export async function runNode(module: WebAssembly.Module, meta: TranslationMeta,
     loadLifter: () => import('../lift/runtime-lift.ts'),
     ...hostIdentity(),
     ...opts,
-    fileHost: new NodeFileHost(hostFds, opts.namespace?.mapPath),
+    fileHost: new NodeFileHost(hostFds, opts.sysroot ? sysrootMapPath(opts.sysroot, opts.namespace?.mapPath) : opts.namespace?.mapPath),
     isatty: (wasiFd) => wasiFd >= 0 && wasiFd <= 2 && ttys[wasiFd] === true,
     winsize,
     makeWasi,

@@ -176,7 +176,7 @@ export class Guest {
       egid: this.gid,
       random: this.opts.random,
     });
-    initCpuState(this.memory, sp, this.meta.entry);
+    initCpuState(this.memory, sp, this.meta.interp?.entry ?? this.meta.entry); // a dynamic program starts in its loader, as on Linux
   }
 
   log(line: string): void {

@@ -1,13 +1,15 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { ElfFormatError, parseElf, type ElfErrorCode } from '../../src/elf/index.ts';
+import { PIE_BASE, planLoad } from '../../src/elf/load-plan.ts';
 
 const fixture = (name: string) => new Uint8Array(readFileSync(new URL(`../fixtures/elf/${name}`, import.meta.url)));
 
-function expectElfError(bytes: Uint8Array, code: ElfErrorCode, message?: RegExp): ElfFormatError {
+/** `load`: what is expected to fail, parsing by default (planLoad: placing the images) */
+function expectElfError(bytes: Uint8Array, code: ElfErrorCode, message?: RegExp, load: (b: Uint8Array) => unknown = parseElf): ElfFormatError {
   let err: unknown;
   try {
-    parseElf(bytes);
+    load(bytes);
   } catch (e) {
     err = e;
   }
@@ -214,14 +216,15 @@ describe('parseElf: rejected inputs', () => {
     expectElfError(minimal({ phdrs: [{ type: PT.GNU_STACK, flags: 6 }] }), 'no-load');
   });
 
-  it('rejects dynamically linked executables, naming the interpreter or libraries', () => {
+  it('reads PT_INTERP and DT_NEEDED; placing a dynamic program without its interpreter fails, naming it or the libraries', () => {
+    const load = (b: Uint8Array) => planLoad(parseElf(b));
     const interp = new TextEncoder().encode('/lib/ld-musl-aarch64.so.1\0');
     const withInterp = minimal({
       phdrs: [{ type: PT.INTERP, offset: 0x1800, vaddr: 0x401800, filesz: interp.length }, textLoad],
       payload: [[0x1800, interp]],
     });
-    expectElfError(withInterp, 'dynamic',
-      /^dynamically linked ELF \(interpreter \/lib\/ld-musl-aarch64\.so\.1\): only static executables are supported yet; link with -static$/);
+    expect(parseElf(withInterp).interp).toBe('/lib/ld-musl-aarch64.so.1');
+    expectElfError(withInterp, 'dynamic', /^dynamically linked ELF: it needs its interpreter \/lib\/ld-musl-aarch64\.so\.1 from a sysroot .*-L DIR or QEMU_LD_PREFIX/, load);
 
     // No PT_INTERP but DT_NEEDED entries: still needs shared libraries.
     const dyn = new Uint8Array(48);
@@ -234,12 +237,15 @@ describe('parseElf: rejected inputs', () => {
       phdrs: [{ type: PT.DYNAMIC, offset: 0x1800, vaddr: 0x401800, filesz: 48 }, textLoad],
       payload: [[0x1800, dyn], [0x1900, strs]],
     });
-    expectElfError(needy, 'dynamic', /needs libc\.so/);
+    expect(parseElf(needy).needed).toEqual(['libc.so']);
+    expectElfError(needy, 'dynamic', /needs libc\.so, no interpreter/, load);
   });
 
   it('rejects segments outside the 32-bit guest window', () => {
     expectElfError(minimal({ phdrs: [{ ...textLoad, vaddr: 0x8000 }], entry: 0x8000 }), 'bad-address', /0x8000.*below .*0x10000/);
-    expectElfError(minimal({ type: 3, phdrs: [{ ...textLoad, vaddr: 0 }], entry: 0x100 }), 'bad-address', /static-pie/);
+    // a position-independent image's addresses are offsets: it loads at PIE_BASE
+    const pie = planLoad(parseElf(minimal({ type: 3, phdrs: [{ ...textLoad, vaddr: 0 }], entry: 0x100 })));
+    expect([pie.base, pie.program.imageStart, pie.program.entry, pie.start]).toEqual([PIE_BASE, PIE_BASE, PIE_BASE + 0x100, PIE_BASE + 0x100]);
     expectElfError(minimal({ phdrs: [{ ...textLoad, vaddr: 0xfffe0000, memsz: 0x20000 }], entry: 0xfffe0000 }),
       'bad-address', /0xfffe0000-0x100000000 ends above .*0xffff0000/);
     expectElfError(minimal({ phdrs: [{ ...textLoad, vaddr: 2 ** 60 }] }), 'bad-address', /too large/);
@@ -375,8 +381,10 @@ describe('parseElf: committed real binaries (test/fixtures/elf)', () => {
     expect(img.sections.map((s) => s.name)).toContain('.text');
   });
 
-  it('rejects a dynamically linked glibc executable, naming its interpreter', () => {
-    expectElfError(fixture('hello-dynamic'), 'dynamic', /interpreter \/lib\/ld-linux-aarch64\.so\.1\).*-static/);
+  it('reads a dynamically linked glibc executable; without its interpreter it cannot be placed', () => {
+    const img = parseElf(fixture('hello-dynamic'));
+    expect([img.interp, img.needed]).toEqual(['/lib/ld-linux-aarch64.so.1', ['libc.so.6']]);
+    expectElfError(fixture('hello-dynamic'), 'dynamic', /interpreter \/lib\/ld-linux-aarch64\.so\.1 from a sysroot/, (b) => planLoad(parseElf(b)));
   });
 
   it('rejects an x86-64 executable from its first 4 KiB', () => {

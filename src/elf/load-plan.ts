@@ -1,0 +1,56 @@
+// Where the translator puts each image, as the kernel's ELF loader would: a fixed-address
+// executable (ET_EXEC) where it was linked; a position-independent one (PIE, static-pie) at
+// PIE_BASE; its interpreter (PT_INTERP, e.g. ld-linux-aarch64.so.1) just above the program.
+//
+// Guest memory is the Wasm memory 1:1 and grows only upwards, so every base is low and packed:
+// - PIE_BASE = 4 MiB is where GNU ld links fixed-address AArch64 executables (0x400000), so a PIE
+//   sits where the static build of the same program would, and [64 KiB, 4 MiB) stays unmapped:
+//   small bogus pointers fault as on Linux (where a PIE lives far from zero);
+// - the interpreter follows the program at the next 1 MiB boundary (Linux puts it in the mmap
+//   area; here the break and the mmap area come after the runtime's data, runtime/memory.ts);
+// - both are deterministic (the same program and interpreter give the same module) and aligned
+//   to their largest p_align, as ld.so's own mapping of libraries expects.
+// Above the last image come the translator's private data, the stack, the heap and mmaps.
+import { ElfFormatError } from './errors.ts';
+import { atBase } from './load-bias.ts';
+import { combineImages } from './combine.ts';
+import { parseElf, type ElfImage } from './parse.ts';
+
+export const PIE_BASE = 0x400000;
+const INTERP_ALIGN = 0x100000;
+
+/** the dynamic loader a program names in PT_INTERP, read from a sysroot by the host */
+export interface InterpreterFile { path: string; bytes: Uint8Array }
+
+export interface LoadPlan {
+  /** the program at its base */
+  program: ElfImage;
+  base: number;
+  interp?: { path: string; image: ElfImage; base: number };
+  /** all images as one address space (what is translated) */
+  combined: ElfImage;
+  /** where the first instruction runs: the interpreter's entry, else the program's */
+  start: number;
+}
+
+const alignUp = (v: number, a: number) => Math.ceil(v / a) * a;
+const maxAlign = (image: ElfImage) => Math.max(0x10000, ...image.phdrs.filter((p) => p.type === 1).map((p) => p.align));
+
+export function planLoad(file: ElfImage, interpreter?: InterpreterFile): LoadPlan {
+  if (file.interp !== undefined && !interpreter) {
+    throw new ElfFormatError('dynamic', `dynamically linked ELF: it needs its interpreter ${file.interp} from a sysroot (a directory holding the AArch64 libraries, e.g. /usr/aarch64-linux-gnu): give one with elf2wasm -L DIR or QEMU_LD_PREFIX, as for qemu-aarch64, or the plugin's sysroot option`);
+  }
+  if (file.interp === undefined && file.needed.length) {
+    throw new ElfFormatError('dynamic', `dynamically linked ELF (needs ${file.needed.join(', ')}, no interpreter): only executables with a PT_INTERP loader or static ones are supported`);
+  }
+  const base = file.type === 'dyn' ? alignUp(PIE_BASE, maxAlign(file)) : 0;
+  const program = atBase(file, base);
+  if (!interpreter) return { program, base, combined: program, start: program.entry };
+  const parsed = parseElf(interpreter.bytes);
+  if (parsed.type !== 'dyn' || parsed.interp !== undefined) {
+    throw new ElfFormatError('not-executable', `${interpreter.path}: the interpreter must be a position-independent image without an interpreter of its own`);
+  }
+  const interpBase = alignUp(program.imageEnd, Math.max(INTERP_ALIGN, maxAlign(parsed)));
+  const image = atBase(parsed, interpBase);
+  return { program, base, interp: { path: interpreter.path, image, base: interpBase }, combined: combineImages([program, image]), start: image.entry };
+}

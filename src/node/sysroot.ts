@@ -1,0 +1,63 @@
+// The sysroot under Node: where a dynamically linked program's interpreter and libraries come
+// from, as qemu-aarch64's -L DIR / QEMU_LD_PREFIX. An absolute path the guest uses (the
+// interpreter, a library ld.so opens, any file) is looked up as DIR/path first and, when that
+// does not exist, as path itself: what qemu-user does.
+import { existsSync, lstatSync, readFileSync } from 'node:fs';
+import { posix } from 'node:path';
+import { ElfFormatError } from '../elf/errors.ts';
+import type { InterpreterFile } from '../elf/load-plan.ts';
+import { parseElf } from '../elf/parse.ts';
+import type { FileHost } from '../runtime/file-host.ts';
+
+/** Debian's cross sysroot (libc6-arm64-cross, libstdc++6-arm64-cross …) */
+export const DEFAULT_SYSROOT = '/usr/aarch64-linux-gnu';
+
+/** `-L DIR` if given, else $QEMU_LD_PREFIX (qemu's), else $ELF2WASM_SYSROOT, else DEFAULT_SYSROOT when it exists */
+export function resolveSysroot(given?: string, env: NodeJS.ProcessEnv = process.env): string | undefined {
+  const dir = given || env.QEMU_LD_PREFIX || env.ELF2WASM_SYSROOT;
+  if (dir) return posix.resolve(dir);
+  return existsSync(DEFAULT_SYSROOT) ? DEFAULT_SYSROOT : undefined;
+}
+
+/** the host file for an absolute guest path: DIR/path if it exists there, else path */
+export function inSysroot(sysroot: string | undefined, path: string): string {
+  if (!sysroot || !path.startsWith('/')) return path;
+  const there = posix.join(sysroot, path);
+  return exists(there) ? there : path;
+}
+
+/**
+ * The interpreter a program names in PT_INTERP, read from the sysroot, for TranslateOptions;
+ * undefined for a static program. A dynamic one whose interpreter cannot be found fails with
+ * the interpreter's name and how to give a sysroot.
+ */
+export function interpreterFor(bytes: Uint8Array, sysroot: string | undefined): InterpreterFile | undefined {
+  const path = parseElf(bytes).interp;
+  if (path === undefined) return undefined;
+  const file = inSysroot(sysroot, path);
+  try {
+    return { path, bytes: readFileSync(file) };
+  } catch {
+    const where = sysroot ? `is neither in the sysroot ${sysroot} nor on the host` : 'is not on the host and no sysroot was given';
+    throw new ElfFormatError('dynamic', `dynamically linked ELF: its interpreter ${path} ${where}; give the AArch64 sysroot holding it with -L DIR or QEMU_LD_PREFIX (as for qemu-aarch64; e.g. /usr/aarch64-linux-gnu from Debian's libc6-arm64-cross)`);
+  }
+}
+
+/** FileHost.mapPath for a guest that sees the host's file system with the sysroot's files over it */
+export function sysrootMapPath(sysroot: string, inner?: FileHost['mapPath']): NonNullable<FileHost['mapPath']> {
+  return (path, follow, write) => {
+    // WASI paths are relative to the preopened "/"; "." is the root itself, never redirected
+    const mapped = path === '.' || path === '' ? path : inSysroot(sysroot, `/${path}`);
+    const wasi = mapped.startsWith('/') ? mapped.slice(1) : mapped;
+    return inner ? inner(wasi, follow, write) : { path: wasi, mount: 0 };
+  };
+}
+
+function exists(path: string): boolean {
+  try {
+    lstatSync(path);
+    return true;
+  } catch {
+    return false;
+  }
+}
