@@ -23,6 +23,7 @@ export const FEATURES: Record<string, Feature> = {
   FP: { word: 1, bit: 0 }, // ID_AA64PFR0.FP = 0 means implemented
   ASIMD: { word: 1, bit: 1 }, // ID_AA64PFR0.AdvSIMD = 0 likewise
   FPHP: { word: 1, bit: 9, id: { reg: 'PFR0', lsb: 16, value: 1 } }, // scalar half-precision arithmetic (FEAT_FP16)
+  ASIMDHP: { word: 1, bit: 10, id: { reg: 'PFR0', lsb: 20, value: 1 } }, // Advanced SIMD half precision (FEAT_FP16: table/simd-fp16*.ts)
   AES: { word: 1, bit: 3, id: { reg: 'ISAR0', lsb: 4, value: 1 } },
   PMULL: { word: 1, bit: 4, id: { reg: 'ISAR0', lsb: 4, value: 2 } }, // the same field: 2 = AES and PMULL
   SHA1: { word: 1, bit: 5, id: { reg: 'ISAR0', lsb: 8, value: 1 } },
@@ -38,6 +39,7 @@ export const FEATURES: Record<string, Feature> = {
   SM3: { word: 1, bit: 18, id: { reg: 'ISAR0', lsb: 36, value: 1 } },
   SM4: { word: 1, bit: 19, id: { reg: 'ISAR0', lsb: 40, value: 1 } },
   ASIMDDP: { word: 1, bit: 20, id: { reg: 'ISAR0', lsb: 44, value: 1 } },
+  ASIMDFHM: { word: 1, bit: 23, id: { reg: 'ISAR0', lsb: 48, value: 1 } }, // FMLAL/FMLSL (table/simd-fhm.ts)
   SHA512: { word: 1, bit: 21, id: { reg: 'ISAR0', lsb: 12, value: 2 } }, // the same field: 2 = SHA256 and SHA512
   FRINT: { word: 2, bit: 8, id: { reg: 'ISAR1', lsb: 32, value: 1 } },
   I8MM: { word: 2, bit: 13, id: { reg: 'ISAR1', lsb: 52, value: 1 } },

@@ -198,6 +198,16 @@ const DECODE: [string, number, string, Record<string, number>][] = [
   ['sqrdmlsh v0.4h, v1.4h, v2.4h', 0x2e428c20, 'SIMD_3same_rdm', { Q: 0, size: 1, rm: 2, opcode: 1, rn: 1, rd: 0 }],
   ['sqrdmlsh s0, s1, s2', 0x7e828c20, 'SIMD_3same_rdm_scalar', { size: 2, rm: 2, opcode: 1, rn: 1, rd: 0 }],
   ['sqrdmlsh v0.2s, v1.2s, v2.s[3]', 0x2fa2f820, 'SIMD_elem_int', { Q: 0, U: 1, size: 2, L: 1, M: 0, rm: 2, opcode: 15, H: 1, rn: 1, rd: 0 }],
+  // half precision (FEAT_FP16), assembled with -march=armv8.2-a+fp16
+  ['fmla v0.4h, v1.4h, v2.h[3]', 0x0f321020, 'SIMD_elem_fp16', { Q: 0, U: 0, L: 1, M: 1, rm: 2, opcode: 1, H: 0, rn: 1, rd: 0 }],
+  ['fmulx h0, h1, v2.h[0]', 0x7f029020, 'SIMD_elem_fp16_scalar', { U: 1, L: 0, M: 0, rm: 2, opcode: 9, H: 0, rn: 1, rd: 0 }],
+  ['fcvtzs h0, h1', 0x5ef9b820, 'SIMD_2misc_fp16_scalar', { U: 0, a: 1, opcode: 27, rn: 1, rd: 0 }],
+  ['frintx v0.8h, v1.8h', 0x6e799820, 'SIMD_2misc_fp16', { Q: 1, U: 1, a: 0, opcode: 25, rn: 1, rd: 0 }],
+  ['fminv h0, v1.4h', 0x0eb0f820, 'SIMD_across_fp16', { Q: 0, a: 1, opcode: 15, rn: 1, rd: 0 }],
+  ['faddp h0, v1.2h', 0x5e30d820, 'SIMD_pair_fp16_scalar', { a: 0, opcode: 13, rn: 1, rd: 0 }],
+  ['facgt h0, h1, h2', 0x7ec22c20, 'SIMD_3same_fp16_scalar', { U: 1, a: 1, rm: 2, opc: 5, rn: 1, rd: 0 }],
+  ['fcvtzu v0.8h, v1.8h, #9', 0x6f17fc20, 'SIMD_fixed_cvt_fp16', { Q: 1, U: 1, ib: 7, opcode: 31, rn: 1, rd: 0 }],
+  ['fmov v0.8h, #-0.125', 0x4f06fc00, 'SIMD_FMOV_fp16', { Q: 1, a: 1, b: 1, c: 0, d: 0, e: 0, f: 0, g: 0, h: 0, rd: 0 }],
   ['sqrdmlsh h0, h1, v2.h[2]', 0x7f62f020, 'SIMD_elem_int_scalar', { U: 1, size: 1, L: 1, M: 0, rm: 2, opcode: 15, H: 0, rn: 1, rd: 0 }],
   ['sqdmulh s0, s1, v2.s[1]', 0x5fa2c020, 'SIMD_elem_int_scalar', { U: 0, size: 2, L: 1, M: 0, rm: 2, opcode: 12, H: 0, rn: 1, rd: 0 }],
 ];
@@ -206,8 +216,6 @@ const DECODE: [string, number, string, Record<string, number>][] = [
 // time (the crypto extensions and dot products are tested in a64-crypto.test.ts and a64-dotprod.test.ts). The first group is assembled as above with -march=armv8.3-a+fp16+crypto+rdm+dotprod; the
 // second is hand-made reserved combinations that objdump also shows as `undefined`.
 const UNDEF: [string, number][] = [
-  ['fmla v0.4h, v1.4h, v2.h[3]', 0x0f321020],
-  ['fcvtzs h0, h1', 0x5ef9b820],
   ['fcmla v0.4s, v1.4s, v2.4s, #90', 0x6e82cc20],
   ['ld2 {v0.1d, v1.1d}, [x0] (size=3, Q=0: reserved)', 0x0c408c00],
   ['add v0.1d, v1.1d, v2.1d (size=3, Q=0: reserved)', 0x0ee28420],

@@ -1,7 +1,8 @@
 // Reciprocal and reciprocal square root estimates and steps (FRECPE, FRSQRTE, FRECPX, FRECPS,
 // FRSQRTS; and the integer URECPE, URSQRTE) as Wasm helpers on the bits of one single or double: fpe_{recpe,rsqrte,recpx}_{s,d}(x)
 // and fpe_{recps,rsqrts}_{s,d}(x, y), every operand and result an i64 holding the bits (a single
-// in the low 32). They honour FPCR (RMode, FZ, DN) and raise the FPSR flags whether or not the
+// in the low 32); the estimates also for half precision, fpe_{recpe,rsqrte,recpx}_h (FZ16 in
+// place of FZ; the half steps are fp16-arith.ts's fph_recps/fph_rsqrts). They honour FPCR (RMode, FZ, DN) and raise the FPSR flags whether or not the
 // guest has written FPCR (these are rare instructions and each is a call anyway; the value
 // of a clean FPCR is Linux's default).
 //
@@ -22,16 +23,18 @@ import { helperId, type Expr } from '../../lift/types.ts';
 import { Fn, L, type Var } from './fp-ops.ts';
 import { strictFma } from './fp-strict-fma.ts';
 import {
-  bitSet, DN, DZC, type Factory, FZ, IDC, IOC, IXC, loadFpcr, modeOf, OFC, param, raise, RM_DOWN, RM_UP, UFC,
+  bitSet, DN, DZC, type Factory, FZ, FZ16, IDC, IOC, IXC, loadFpcr, modeOf, OFC, param, raise, RM_DOWN, RM_UP, UFC,
 } from './fp-strict-core.ts';
 
 const I32 = binaryen.i32, I64 = binaryen.i64, F32 = binaryen.f32, F64 = binaryen.f64;
 type M = binaryen.Module;
 
-/** a format by its bits, held in an i64 */
-interface Fmt { sfx: 's' | 'd'; frac: number; exp: number }
-const S: Fmt = { sfx: 's', frac: 23, exp: 8 };
-const D: Fmt = { sfx: 'd', frac: 52, exp: 11 };
+/** a format by its bits, held in an i64; the FPCR bit that flushes it, and whether flushing an operand raises IDC */
+interface Fmt { sfx: 'h' | 's' | 'd'; frac: number; exp: number; fz: number; idc: boolean }
+const S: Fmt = { sfx: 's', frac: 23, exp: 8, fz: FZ, idc: true };
+const D: Fmt = { sfx: 'd', frac: 52, exp: 11, fz: FZ, idc: true };
+/** half precision (FEAT_FP16): FZ16 flushes, without IDC (as for the other half-precision instructions) */
+const H: Fmt = { sfx: 'h', frac: 10, exp: 5, fz: FZ16, idc: false };
 
 const sign = (f: Fmt) => 1n << BigInt(f.frac + f.exp);
 const inf = (f: Fmt) => ((1n << BigInt(f.exp)) - 1n) << BigInt(f.frac);
@@ -52,8 +55,8 @@ function unpack(m: M, f: Fmt, x: Var, ctl: Var, sg: Var, ax: Var): Expr[] {
       m.if(i64.eqz(i64.and(x.get(), L(m, qbit(f)))), raise(m, m.i32.const(IOC))),
       m.return(m.select(bitSet(m, ctl.get(), DN), L(m, dnan(f)), i64.or(x.get(), L(m, qbit(f))))),
     ])),
-    m.if(m.i32.and(bitSet(m, ctl.get(), FZ), m.i32.and(i64.ne(ax.get(), L(m, 0)), i64.lt_u(ax.get(), L(m, 1n << BigInt(f.frac))))),
-      m.block(null, [ax.set(L(m, 0)), raise(m, m.i32.const(IDC))])),
+    m.if(m.i32.and(bitSet(m, ctl.get(), f.fz), m.i32.and(i64.ne(ax.get(), L(m, 0)), i64.lt_u(ax.get(), L(m, 1n << BigInt(f.frac))))),
+      m.block(null, [ax.set(L(m, 0)), f.idc ? raise(m, m.i32.const(IDC)) : m.nop()])),
   ];
 }
 
@@ -79,7 +82,7 @@ function recpe(f: Fmt): Factory {
       m.if(i64.eq(ax.get(), L(m, inf(f))), m.return(sg.get())),
       m.if(i64.eqz(ax.get()), m.block(null, [raise(m, i32.const(DZC)), m.return(i64.or(sg.get(), L(m, inf(f))))])),
       // |x| < 2^-(emax+1): the reciprocal overflows
-      m.if(i64.lt_u(ax.get(), L(m, f === S ? 1n << 21n : 1n << 50n)), m.block(null, [
+      m.if(i64.lt_u(ax.get(), L(m, 1n << BigInt(f.frac - 2))), m.block(null, [
         raise(m, i32.const(OFC | IXC)),
         mode.set(modeOf(m, ctl.get())),
         toInf.set(m.if(i32.eqz(mode.get()), i32.const(1), m.if(i32.eq(mode.get(), i32.const(RM_UP)), i64.eqz(sg.get()),
@@ -87,7 +90,7 @@ function recpe(f: Fmt): Factory {
         m.return(i64.or(sg.get(), m.select(toInf.get(), L(m, inf(f)), L(m, inf(f) - 1n)))),
       ])),
       // FZ: a reciprocal below the normal range is flushed to zero
-      m.if(i32.and(bitSet(m, ctl.get(), FZ), i64.ge_u(ax.get(), L(m, pow2(f, (1 << (f.exp - 1)) - 2)))),
+      m.if(i32.and(bitSet(m, ctl.get(), f.fz), i64.ge_u(ax.get(), L(m, pow2(f, (1 << (f.exp - 1)) - 2)))),
         m.block(null, [raise(m, i32.const(UFC)), m.return(sg.get())])),
       ...widen(m, f, ax, frac, exp),
       m.if(i32.eqz(exp.get()), m.if(i64.eqz(i64.and(frac.get(), L(m, 1n << 51n))),
@@ -227,6 +230,7 @@ function unsignedEstimate(rsqrt: boolean): Factory {
 export const estimateHelpers: Record<string, Factory> = {
   fpe_recpe_s: recpe(S), fpe_recpe_d: recpe(D), fpe_rsqrte_s: rsqrte(S), fpe_rsqrte_d: rsqrte(D),
   fpe_recpx_s: recpx(S), fpe_recpx_d: recpx(D),
+  fpe_recpe_h: recpe(H), fpe_rsqrte_h: rsqrte(H), fpe_recpx_h: recpx(H),
   fpe_recps_s: step(S, false), fpe_recps_d: step(D, false), fpe_rsqrts_s: step(S, true), fpe_rsqrts_d: step(D, true),
   fpe_urecpe_s: unsignedEstimate(false), fpe_ursqrte_s: unsignedEstimate(true),
 };

@@ -1,5 +1,5 @@
 // Half-precision arithmetic (FEAT_FP16, scalar): Wasm helpers over the 16 bits of an H register
-// held in an i32. Rows: table/fp16.ts.
+// held in an i32. Rows: table/fp16.ts (scalar), table/simd-fp16*.ts (Advanced SIMD lanes).
 //
 // Wasm has no f16, so each operation runs in f64 on the exactly widened operands and rounds once
 // to half (fp-strict-core's round_h16: FPCR.RMode, FZ16, IXC/UFC/OFC). That is exact: sums and
@@ -11,7 +11,7 @@
 // before the guest writes FPCR it is zero, i.e. round to nearest, as the fast path assumes). FZ16
 // flushes subnormal operands without IDC (FPUnpack for half precision; qemu does the same).
 import binaryen from 'binaryen';
-import type { Expr } from '../../lift/types.ts';
+import { helperId, type Expr } from '../../lift/types.ts';
 import { Fn, L, type Var } from './fp-ops.ts';
 import {
   bitSet, callRoundH16, depFp, DN, DZC, type Factory, FZ16, IOC, IXC, loadFpcr, modeOf, param, raise, raiseIf, RM_DOWN, toOdd,
@@ -189,7 +189,83 @@ const intToHalf: Factory = (m, name) => {
   ]);
 };
 
+/** fph_mulx(a, b): FMULX, FMUL except that 0 × ∞ (after the FZ16 flush) is 2 with the sign of the product */
+const mulx: Factory = (m, name) => {
+  const fn = new Fn(m, [I32, I32]), a = param(fn, 0), b = param(fn, 1), ctl = fn.local(I32), i32 = m.i32;
+  const is = (x: Var, bits: number) => i32.eq(i32.and(x.get(), c(m, SIGN - 1)), c(m, bits));
+  fn.add(name, I32, [
+    ctl.set(loadFpcr(m)), flush16(m, a, ctl), flush16(m, b, ctl),
+    m.if(i32.or(i32.and(is(a, 0), is(b, INF)), i32.and(is(a, INF), is(b, 0))),
+      m.return(i32.or(i32.and(i32.xor(a.get(), b.get()), c(m, SIGN)), c(m, 0x4000)))),
+    m.call(dep16(m, 'fph_mul'), [a.get(), b.get()], I32),
+  ]);
+};
+
+/**
+ * fph_cmp(a, b, op) → 0xffff when it holds, else 0: EQ (0), GE (1), GT (2), and on the absolute
+ * values GE (3), GT (4). Operands flushed by FZ16; EQ is a quiet compare (IOC for a signalling
+ * NaN only), the others signal on any NaN (FPCompareGE/GT).
+ */
+const compare: Factory = (m, name) => {
+  const fn = new Fn(m, [I32, I32, I32]), a = param(fn, 0), b = param(fn, 1), op = () => fn.p(2), i32 = m.i32, f = m.f64;
+  const ctl = fn.local(I32), x = fn.local(F64), y = fn.local(F64);
+  const either = (p: (v: Var) => Expr) => i32.or(p(a), p(b));
+  fn.add(name, I32, [
+    ctl.set(loadFpcr(m)), flush16(m, a, ctl), flush16(m, b, ctl),
+    raiseIf(m, i32.or(either((v) => isSNaN(m, v.get)), i32.and(i32.ne(op(), c(m, 0)), either((v) => isNaN(m, v.get())))), IOC),
+    m.if(i32.ge_u(op(), c(m, 3)), m.block(null, [a.set(i32.and(a.get(), c(m, SIGN - 1))), b.set(i32.and(b.get(), c(m, SIGN - 1)))])),
+    x.set(toD(m, a.get())), y.set(toD(m, b.get())),
+    i32.mul(c(m, 0xffff), m.if(i32.eqz(op()), f.eq(x.get(), y.get()),
+      m.if(i32.eqz(i32.and(op(), c(m, 1))), f.gt(x.get(), y.get()), f.ge(x.get(), y.get())))),
+  ]);
+};
+
+/**
+ * fph_f2i(a, rmode, type) → a 16-bit integer (in the low bits): FCVT{N,P,M,Z,A}{S,U} and
+ * FCVTZS/FCVTZU #fbits on half-precision lanes (type: bit 0 unsigned, bits 8.. fbits). FPToFixed:
+ * IOC and saturation for NaN (0) or out of range, else IXC when not integral.
+ */
+const toInt16: Factory = (m, name) => {
+  const fn = new Fn(m, [I32, I32, I32]), a = param(fn, 0), ty = () => fn.p(2), i32 = m.i32, f = m.f64;
+  const ctl = fn.local(I32), v = fn.local(F64), r = fn.local(F64), mode = fn.local(I32), lo = fn.local(F64), hi = fn.local(F64);
+  const unsigned = () => i32.and(ty(), c(m, 1));
+  fn.add(name, I32, [
+    ctl.set(loadFpcr(m)), flush16(m, a, ctl),
+    m.if(isNaN(m, a.get()), m.block(null, [raise(m, c(m, IOC)), m.return(c(m, 0))])),
+    // 2^fbits (fbits ≤ 16): the scaling is exact
+    v.set(f.mul(toD(m, a.get()), f.reinterpret(m.i64.shl(m.i64.extend_u(i32.add(i32.shr_u(ty(), c(m, 8)), c(m, 1023))), L(m, 52))))),
+    mode.set(fn.p(1)),
+    roundBy(m, mode, v, r),
+    lo.set(m.select(unsigned(), f.const(0), f.const(-32768))), hi.set(m.select(unsigned(), f.const(65535), f.const(32767))),
+    m.if(i32.or(f.lt(r.get(), lo.get()), f.gt(r.get(), hi.get())), raise(m, c(m, IOC)), raiseIf(m, f.ne(r.get(), v.get()), IXC)),
+    i32.and(i32.trunc_s.f64(f.min(f.max(r.get(), lo.get()), hi.get())), c(m, 0xffff)),
+  ]);
+};
+
+/**
+ * fph_widen(a) → the bits of a single: a half widened as FMLAL/FMLSL read their operands: flushed by
+ * FZ16 (no flag), otherwise exact, a NaN keeping its payload and staying signalling (qemu converts
+ * by bits, so that the multiply-add sees the signalling NaN)
+ */
+const widen: Factory = (m, name) => {
+  const fn = new Fn(m, [I32]), a = param(fn, 0), ctl = fn.local(I32), i32 = m.i32;
+  fn.add(name, I32, [
+    ctl.set(loadFpcr(m)), flush16(m, a, ctl),
+    m.if(isNaN(m, a.get()), m.return(i32.or(i32.or(i32.shl(i32.and(a.get(), c(m, SIGN)), c(m, 16)), c(m, 0x7f800000)),
+      i32.shl(i32.and(a.get(), c(m, 0x3ff)), c(m, 13))))),
+    i32.reinterpret(m.call(depFp(m, 'fp_h2s'), [a.get()], binaryen.f32)),
+  ]);
+};
+
+/** a helper of this file called by another one */
+function dep16(m: M, key: string): string {
+  const id = helperId(key);
+  if (!m.getFunction(id)) fp16Helpers[key]!(m, id);
+  return id;
+}
+
 export const fp16Helpers: Record<string, Factory> = {
-  fph_add: arith('add'), fph_sub: arith('sub'), fph_mul: arith('mul'), fph_div: arith('div'),
+  fph_add: arith('add'), fph_sub: arith('sub'), fph_mul: arith('mul'), fph_div: arith('div'), fph_mulx: mulx,
   fph_fma: fma(), fph_recps: fma('recps'), fph_rsqrts: fma('rsqrts'), fph_sqrt: sqrt, fph_minmax: minMax, fph_rint: rint, fph_cmpin: cmpIn, fph_flush: flushOnly, fph_i2h: intToHalf,
+  fph_cmp: compare, fph_f2i: toInt16, fph_widen: widen,
 };

@@ -1,7 +1,7 @@
 // FRECPE, FRSQRTE, FRECPX, FRECPS, FRSQRTS on single and double lanes, scalar and vector (4S, 2S,
 // 2D), and URECPE/URSQRTE on 32-bit integer lanes. Every lane goes through a helper of
 // fp-estimate.ts (the FP ones honour FPCR and raise the FPSR flags). The half-precision forms
-// (FEAT_FP16) are not matched and trap as UNDEF.
+// (FEAT_FP16) are rows of simd-fp16.ts and simd-fp16-misc.ts.
 import { row, type Fields, type Row } from '../decoder.ts';
 import type { Builder } from '../../../lift/types.ts';
 import { type Form, I64, lane, mapLanes, vget, vtmp, writeForm } from '../simd-ops.ts';

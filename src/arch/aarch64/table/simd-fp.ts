@@ -1,5 +1,5 @@
 // Advanced SIMD floating point (single and double lanes, and FCVTN/FCVTL between half and single;
-// the FP16 arithmetic forms are not implemented and stay UNDEF): three same, pairwise, across lanes, two-register misc (rounding, conversions,
+// the FP16 forms are in simd-fp16*.ts): three same, pairwise, across lanes, two-register misc (rounding, conversions,
 // compares with zero), by element, and fixed-point conversions by immediate.
 import binaryen from 'binaryen';
 import { row, type Fields, type Row } from '../decoder.ts';

@@ -6,7 +6,7 @@ import { cryptoClass } from './crypto.ts';
 import { fpClass } from './fp.ts';
 import { intClass } from './int.ts';
 import { ldstClass } from './ldst.ts';
-import { simdFpClass } from './simd-fp.ts';
+import { simdFp16FpcrUnit, simdFpClass } from './simd-fp.ts';
 import { simdIntClass } from './simd-int.ts';
 
 export const CLASSES: FuzzClass[] = [intClass, branchClass, ldstClass, fpClass, simdIntClass, simdFpClass, cryptoClass, atomicClass];
@@ -27,5 +27,7 @@ export function fuzzUnits(): FuzzClass[] {
   units.push({ ...simdFpClass, name: 'simd-fp-fpsr', strictFp: 'always' });
   // scalar FP under every FPCR rounding mode, flush-to-zero and default-NaN
   units.push({ ...fpClass, name: 'fp-fpcr', strictFp: 'always', fpcr: true });
+  // Advanced SIMD half precision under every FPCR rounding mode, FZ16 and default-NaN, FPSR compared
+  units.push(simdFp16FpcrUnit);
   return units;
 }

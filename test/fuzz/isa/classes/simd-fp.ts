@@ -1,7 +1,7 @@
 // Advanced SIMD floating point, vector and scalar: three-same, two-register misc (rounding,
 // conversions, compares with zero), across lanes, pairwise, by element, fixed-point conversions.
-// Single and double lanes, the half <-> single FCVTN/FCVTL and the half-precision (FEAT_FP16)
-// three-same forms. FPSR is not compared here: the translator
+// Single and double lanes, the half <-> single FCVTN/FCVTL and every half-precision (FEAT_FP16)
+// form (the _H templates; simd-fp16-fpcr runs them alone under random FPCR values). FPSR is not compared here: the translator
 // keeps Advanced SIMD FP on its flag-free fast path (src/arch/aarch64/fp-strict.ts); the
 // simd-fp-fpsr unit is that known difference.
 import type { FuzzClass } from '../generate.ts';
@@ -58,6 +58,35 @@ const elemValid = (f: F) => (f.U ? f.opcode === 9 : [1, 5, 9].includes(f.opcode!
 /** SCVTF/UCVTF (11100) and FCVTZS/FCVTZU (11111) with fbits: single (immh 01xx) or double (1xxx) lanes */
 const fixedValid = (f: F) => (f.opcode === b('11100') || f.opcode === b('11111')) && f.immh! >= 4;
 
+// Half precision (FEAT_FP16): `a:U:opcode` of the two-register misc forms, vector and scalar
+const TWO_MISC_H = table([
+  ...['11000', '11001', '11010', '11011', '11100', '11101'].flatMap((o): [number, number, string][] => [[0, 0, o], [0, 1, o]]),
+  [1, 0, '01100'], [1, 0, '01101'], [1, 0, '01110'], [1, 0, '01111'], [1, 0, '11000'], [1, 0, '11001'], [1, 0, '11010'], [1, 0, '11011'], [1, 0, '11101'],
+  [1, 1, '01100'], [1, 1, '01101'], [1, 1, '01111'], [1, 1, '11001'], [1, 1, '11010'], [1, 1, '11011'], [1, 1, '11101'], [1, 1, '11111'],
+]);
+const SCALAR_TWO_MISC_H = table([
+  ...['11010', '11011', '11100', '11101'].flatMap((o): [number, number, string][] => [[0, 0, o], [0, 1, o]]),
+  [1, 0, '01100'], [1, 0, '01101'], [1, 0, '01110'], [1, 0, '11010'], [1, 0, '11011'], [1, 0, '11101'], [1, 0, '11111'],
+  [1, 1, '01100'], [1, 1, '01101'], [1, 1, '11010'], [1, 1, '11011'], [1, 1, '11101'],
+]);
+const reduceValid = (f: F) => f.opcode === b('01100') || f.opcode === b('01111');
+const HALF = [
+  t('SIMDFP_3same_H', '0 Q U 01110 a 10 rm:5 00 op3:3 1 rn:5 rd:5', { valid: (f) => THREE_SAME[key(f, 'op3')] === '', weight: 3 }),
+  t('SIMDFP_3same_scalar_H', '01 U 11110 a 10 rm:5 00 op3:3 1 rn:5 rd:5', { valid: (f) => SCALAR_THREE_SAME[key(f, 'op3')] === '', weight: 2 }),
+  t('SIMDFP_2misc_H', '0 Q U 01110 a 1111 00 opcode:5 10 rn:5 rd:5', { valid: (f) => TWO_MISC_H[key(f, 'opcode')] === '', weight: 3 }),
+  t('SIMDFP_2misc_scalar_H', '01 U 11110 a 1111 00 opcode:5 10 rn:5 rd:5', { valid: (f) => SCALAR_TWO_MISC_H[key(f, 'opcode')] === '', weight: 2 }),
+  t('SIMDFP_across_H', '0 Q 0 01110 a 0 11000 opcode:5 10 rn:5 rd:5', { valid: reduceValid }),
+  t('SIMDFP_pair_scalar_H', '01 0 11110 a 0 11000 opcode:5 10 rn:5 rd:5', { valid: (f) => reduceValid(f) || (f.opcode === b('01101') && f.a === 0) }),
+  t('SIMDFP_elem_H', '0 Q U 01111 00 L M rm:4 opcode:4 H 0 rn:5 rd:5', { valid: elemValid, weight: 2 }),
+  t('SIMDFP_elem_scalar_H', '01 U 11111 00 L M rm:4 opcode:4 H 0 rn:5 rd:5', { valid: elemValid }),
+  t('SIMDFP_fixed_H', '0 Q U 011110 001 ib:4 opcode:5 1 rn:5 rd:5', { valid: (f) => f.opcode === b('11100') || f.opcode === b('11111') }),
+  t('SIMDFP_fixed_scalar_H', '01 U 111110 001 ib:4 opcode:5 1 rn:5 rd:5', { valid: (f) => f.opcode === b('11100') || f.opcode === b('11111') }),
+  t('FMOV_vector_H', '0 Q 0 0111100000 abc:3 1111 1 1 defgh:5 rd:5'),
+  // FMLAL FMLAL2 FMLSL FMLSL2 (FEAT_FHM): half products accumulated in single lanes
+  t('FMLAL_H', '0 Q U 01110 S 0 1 rm:5 11 o 011 rn:5 rd:5', { valid: (f) => f.o !== f.U }),
+  t('FMLAL_elem_H', '0 Q U 01111 10 L M rm:4 o S 00 H 0 rn:5 rd:5', { valid: (f) => f.o === f.U }),
+];
+
 export const simdFpClass: FuzzClass = {
   name: 'simd-fp',
   fpValues: true,
@@ -76,7 +105,9 @@ export const simdFpClass: FuzzClass = {
     t('SIMDFP_fixed_scalar', '01 U 111110 immh:4 immb:3 opcode:5 1 rn:5 rd:5', { valid: fixedValid }),
     // FCVTN/FCVTN2 single -> half, FCVTL/FCVTL2 half -> single (ARMv8.0, not FEAT_FP16)
     t('FCVTN_FCVTL_H', '0 Q 0 01110 0 0 10000 1011 op 10 rn:5 rd:5'),
-    // half precision: vector three-same (FEAT_FP16; the other half-precision AdvSIMD forms are not implemented)
-    t('SIMDFP_3same_H', '0 Q U 01110 a 10 rm:5 00 op3:3 1 rn:5 rd:5', { valid: (f) => THREE_SAME[key(f, 'op3')] === '', weight: 2 }),
+    ...HALF,
   ],
 };
+
+/** Advanced SIMD half precision (FEAT_FP16) alone, under random FPCR values (RMode, FZ16, DN): every lane honours them and raises FPSR flags */
+export const simdFp16FpcrUnit: FuzzClass = { ...simdFpClass, name: 'simd-fp16-fpcr', templates: HALF, strictFp: 'always', fpcr: true };
