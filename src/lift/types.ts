@@ -48,6 +48,12 @@ export interface Builder {
   temp(type: binaryen.Type): number;
   /** the Wasm address of a guest load (or store, `write`) at guest address `a` (i64) */
   addr(a: Expr, write?: boolean): Expr;
+  /**
+   * A count that grows whenever register `reg` (without one: guest memory, by a store or a
+   * syscall) may be written: equal counts at two instructions of one block mean it is unchanged
+   * between them. Optional: without it, nothing is known.
+   */
+  version?(reg?: number): number;
   /** traps with a runtime error (never returns at run time) */
   trap(kind: number, info: number | bigint): void;
   /** Linux syscall through the host import: args are number then up to six arguments (i64) */

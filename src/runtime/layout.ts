@@ -19,9 +19,16 @@ export const STATE = {
   tpidr: STATE_BASE + 280,
   fpcr: STATE_BASE + 288,
   fpsr: STATE_BASE + 292,
+  /**
+   * The local exclusive monitor (arch/aarch64/table/exclusive.ts; EXCL_* registers): the address a load exclusive
+   * marked, stored complemented so that a zeroed state block (a new process or thread) has none;
+   * 0 = open. exclusiveVal/exclusiveHigh: the value(s) it loaded, which the store exclusive compares.
+   */
   exclusiveAddr: STATE_BASE + 296,
   /** i32, sticky: 1 once the guest wrote FPCR or FPSR; FP ops then honour rounding modes and set FPSR flags */
   fpStrict: STATE_BASE + 304,
+  exclusiveVal: STATE_BASE + 312,
+  exclusiveHigh: STATE_BASE + 320,
   /** v0..v31, 16 bytes each. */
   vreg: (n: number) => STATE_BASE + 512 + 16 * n,
   end: STATE_BASE + 1024,

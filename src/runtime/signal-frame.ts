@@ -59,6 +59,15 @@ export function runFaultHandler(memory: WebAssembly.Memory, signals: SignalState
   dv.setBigUint64(STATE.pc, dv.getBigUint64(mc + MC_PC, true), true);
 }
 
+/**
+ * Taking and returning from an exception clears the local exclusive monitor (qemu-aarch64 clears
+ * it whenever guest code resumes): a store exclusive in the handler, or after it returns, fails.
+ * (SVC clears it in the translated code: arch/aarch64/table/branch.ts.)
+ */
+function openExclusiveMonitor(memory: WebAssembly.Memory): void {
+  new DataView(memory.buffer).setBigUint64(STATE.exclusiveAddr, 0n, true); // complemented: 0 holds no address
+}
+
 /** what the handler's siginfo says: si_code, and the sender (kill) or the faulting address */
 interface SigInfo { code: number; pid?: number; uid?: number; addr?: bigint }
 
@@ -69,6 +78,7 @@ interface SigInfo { code: number; pid?: number; uid?: number; addr?: bigint }
  */
 function runHandler(memory: WebAssembly.Memory, signals: SignalState, reentry: Reentry, sig: number, si: SigInfo, at: { pc: bigint; x0?: bigint }): number {
   const act = signals.action(sig);
+  openExclusiveMonitor(memory); // for the handler and, saved so, for the interrupted code after it
   const saved = new Uint8Array(memory.buffer, STATE_BASE, STATE.end - STATE_BASE).slice();
   const savedDv = new DataView(saved.buffer);
   if (at.x0 !== undefined) savedDv.setBigUint64(0, BigInt.asUintN(64, at.x0), true);

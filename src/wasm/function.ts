@@ -16,6 +16,8 @@ import type { ModuleContext } from './context.ts';
 import { structure, type CfgNode, type Exit } from './structure.ts';
 
 const FAULT_LABEL = 'fault';
+/** Builder.version's key for guest memory (registers are numbered from 0) */
+const MEMORY = -1;
 /** the guest's address range under protect 'bounds' (MIN_GUEST_ADDR up, as much left out at the top for offsets) */
 const BOUNDS_LO = MIN_GUEST_ADDR, BOUNDS_HI = ADDR_LIMIT - MIN_GUEST_ADDR;
 /** binaryen.js has Block.setChildAt but its typings do not */
@@ -78,6 +80,7 @@ export class FunctionEmitter implements Builder {
   }
   set(reg: number, value: Expr): void {
     this.writes.add(reg);
+    this.bump(reg);
     this.checkedBases.delete(reg);
     if (this.isFlag(reg)) this.blockFlags.kill.add(reg);
     this.items.push(this.m.local.set(this.regIndex(reg), value));
@@ -110,6 +113,7 @@ export class FunctionEmitter implements Builder {
    */
   addr(a: Expr, write = false): Expr {
     const m = this.m, protect = this.ctx.protect;
+    if (write) this.bump(MEMORY);
     if (protect.mode === 'none') return m.i32.wrap(a);
     const base = protect.mode === 'bounds' ? this.baseRegister(a) : undefined;
     if (base !== undefined) {
@@ -140,6 +144,7 @@ export class FunctionEmitter implements Builder {
     this.items.push(this.m.unreachable());
   }
   syscall(nr: Expr, args: Expr[]): Expr {
+    this.bump(MEMORY);
     const a = [...args];
     while (a.length < 6) a.push(this.i64(0));
     // The state block is the whole guest state at a syscall, NZCV included: the interrupted
@@ -150,6 +155,11 @@ export class FunctionEmitter implements Builder {
   }
   helper(name: string): string { return this.ctx.helper(name); }
   invalidateCode(addr: Expr): void { this.items.push(this.m.call('icache', [addr], binaryen.none)); }
+
+  /** see Builder.version: per register, and guest memory as MEMORY */
+  private readonly versions = new Map<number, number>();
+  version(reg = MEMORY): number { return this.versions.get(reg) ?? 0; }
+  private bump(reg: number): void { this.versions.set(reg, this.version(reg) + 1); }
 
   /** registers checked as access bases in this block, with the PC of the instruction that checked them */
   private readonly checkedBases = new Map<number, number>();

@@ -10,6 +10,7 @@ import { dpImm } from './table/dp-imm.ts';
 import { dpReg } from './table/dp-reg.ts';
 import { crcRows } from './table/crc.ts';
 import { loadStore } from './table/ldst.ts';
+import { exclusiveRows } from './table/exclusive.ts';
 import { fpRows } from './table/fp.ts';
 import { fp16Rows } from './table/fp16.ts';
 import { rintIntRows } from './table/frint-int.ts';
@@ -17,7 +18,7 @@ import { simdRows } from './table/simd.ts';
 import { helpers } from './helpers.ts';
 import { codeRefs, literalCodePointers, resolveJumpTable } from './analysis.ts';
 
-export const rows: Row[] = [...branches, ...flagmRows, ...dpImm, ...dpReg, ...crcRows, ...loadStore, ...fpRows, ...fp16Rows, ...rintIntRows, ...simdRows];
+export const rows: Row[] = [...branches, ...flagmRows, ...dpImm, ...dpReg, ...crcRows, ...loadStore, ...exclusiveRows, ...fpRows, ...fp16Rows, ...rintIntRows, ...simdRows];
 const match = buildDecoder(rows);
 
 /** Anything the table does not know: a SIGILL trap if executed, never a build failure. */

@@ -3,7 +3,7 @@ import binaryen from 'binaryen';
 import { row, type Row } from '../decoder.ts';
 import { condition, i32c, i64c, ops, rd, setX, tmp, xr } from '../ops.ts';
 import { readSysreg, sysreg, writeSysreg } from '../sysregs.ts';
-import { STATE } from '../../../runtime/layout.ts';
+import { clearExclusive } from './exclusive.ts';
 import { TrapKind } from '../../../meta.ts';
 
 const LR = 30;
@@ -36,6 +36,7 @@ export const branches: Row[] = [
   row('SVC', '11010100 000 imm16:16 000 01', (_f, b) => {
     const args = [0, 1, 2, 3, 4, 5].map((n) => xr(b, n));
     setX(b, 0, b.syscall(xr(b, 8), args));
+    clearExclusive(b); // the exception return clears the monitor
   }),
   row('BRK', '11010100 001 imm16:16 000 00', (f, b) => b.trap(TrapKind.Breakpoint, f.imm16!), { flow: () => ({ kind: 'stop' }) }),
   row('HLT', '11010100 010 imm16:16 000 00', (f, b) => b.trap(TrapKind.Breakpoint, f.imm16!), { flow: () => ({ kind: 'stop' }) }),
@@ -45,7 +46,7 @@ export const branches: Row[] = [
   row('HINT', '11010101000000110010 crm:4 op2:3 11111', () => {}),
   // CLREX, DSB, DMB, ISB, SB; other op2 values are unallocated or TME
   row('BARRIER', '11010101000000110011 crm:4 op2:3 11111', (f, b) => {
-    if (f.op2 === 2) b.emit(b.m.i64.store(0, 8, b.m.i32.const(STATE.exclusiveAddr), i64c(b, -1))); // CLREX
+    if (f.op2 === 2) clearExclusive(b); // CLREX
   }, { guard: (f) => f.op2 === 2 || f.op2! >= 4 }),
   // PSTATE fields that do not matter to a user-mode single core (UAO, PAN, SPSel, SSBS, DIT, TCO,
   // DAIFSet/Clr). FlagM's CFINV/XAFLAG/AXFLAG change NZCV (table/flagm.ts); SME's SVCR traps.

@@ -1,5 +1,5 @@
 // Loads and stores (Arm ARM C4.1.94): every addressing mode, GPR and SIMD&FP registers,
-// exclusives, acquire/release and LSE atomics (single-threaded: exclusives always succeed).
+// acquire/release and LSE atomics (the exclusives are table/exclusive.ts).
 import binaryen from 'binaryen';
 import { row, type Fields, type Row } from '../decoder.ts';
 import type { Builder, Expr } from '../../../lift/types.ts';
@@ -10,7 +10,12 @@ const I64 = binaryen.i64;
 
 /** integer load of 1 << size bytes, zero- or sign-extended to 64 bits */
 export function loadInt(b: Builder, size: number, signed: boolean, a: Expr): Expr {
-  const m = b.m, p = b.addr(a);
+  return loadAt(b, size, signed, b.addr(a));
+}
+
+/** integer load of 1 << size bytes at the checked Wasm address `p` (i32) */
+export function loadAt(b: Builder, size: number, signed: boolean, p: Expr): Expr {
+  const m = b.m;
   switch (size) {
     case 0: return signed ? m.i64.load8_s(0, 1, p) : m.i64.load8_u(0, 1, p);
     case 1: return signed ? m.i64.load16_s(0, 1, p) : m.i64.load16_u(0, 1, p);
@@ -20,7 +25,12 @@ export function loadInt(b: Builder, size: number, signed: boolean, a: Expr): Exp
 }
 
 export function storeInt(b: Builder, size: number, a: Expr, v: Expr): Expr {
-  const m = b.m, p = b.addr(a, true);
+  return storeAt(b, size, b.addr(a, true), v);
+}
+
+/** integer store of the low 1 << size bytes of `v` at the checked Wasm address `p` (i32) */
+export function storeAt(b: Builder, size: number, p: Expr, v: Expr): Expr {
+  const m = b.m;
   switch (size) {
     case 0: return m.i64.store8(0, 1, p, v);
     case 1: return m.i64.store16(0, 1, p, v);
@@ -164,25 +174,7 @@ export const loadStore: Row[] = [
   pairRow('LDSTP_off', 2),
   pairRow('LDSTP_pre', 3),
 
-  // Exclusive and ordered accesses: one core, so exclusives succeed and barriers are implicit.
-  row('LDXR_STXR', 'size:2 001000 0 L 0 rs:5 o0 11111 rn:5 rt:5', (f, b) => {
-    const a = xsp(b, f.rn!);
-    if (f.L) return setX(b, f.rt!, loadInt(b, f.size!, false, a));
-    b.emit(storeInt(b, f.size!, a, xr(b, f.rt!)));
-    setX(b, f.rs!, i64c(b, 0));
-  }),
-  row('LDXP_STXP', '1 sz 001000 0 L 1 rs:5 o0 rt2:5 rn:5 rt:5', (f, b) => {
-    const m = b.m, size = 2 + f.sz!, base = tmp(b, I64, xsp(b, f.rn!));
-    const a2 = () => m.i64.add(base(), i64c(b, 1 << size));
-    if (f.L) {
-      const v1 = tmp(b, I64, loadInt(b, size, false, base()));
-      setX(b, f.rt2!, loadInt(b, size, false, a2()));
-      return setX(b, f.rt!, v1());
-    }
-    b.emit(storeInt(b, size, base(), xr(b, f.rt!)));
-    b.emit(storeInt(b, size, a2(), xr(b, f.rt2!)));
-    setX(b, f.rs!, i64c(b, 0));
-  }),
+  // Ordered accesses: one core, so barriers are implicit (exclusives: exclusive.ts).
   row('LDAR_STLR', 'size:2 001000 1 L 0 11111 o0 11111 rn:5 rt:5', (f, b) => {
     const a = xsp(b, f.rn!);
     if (f.L) setX(b, f.rt!, loadInt(b, f.size!, false, a));

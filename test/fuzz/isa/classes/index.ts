@@ -5,7 +5,7 @@ import { branchClass } from './branch.ts';
 import { cryptoClass } from './crypto.ts';
 import { fpClass } from './fp.ts';
 import { intClass } from './int.ts';
-import { ldstClass } from './ldst.ts';
+import { exclusiveMonitor, ldstClass } from './ldst.ts';
 import { simdFp16FpcrUnit, simdFpClass } from './simd-fp.ts';
 import { simdIntClass } from './simd-int.ts';
 
@@ -23,6 +23,8 @@ export function fuzzUnits(): FuzzClass[] {
     for (const ext of new Set(cls.templates.flatMap((t) => (t.ext ? [t.ext] : []))))
       units.push({ ...cls, name: ext, templates: cls.templates.filter((t) => t.ext === ext).map(({ ext: _, ...t }) => t) });
   }
+  // load/store exclusives only, with CLREX: the monitor's states, each sequence from an open monitor
+  units.push({ ...ldstClass, name: 'exclusive-monitor', templates: exclusiveMonitor });
   // Advanced SIMD FP keeps no FPSR flags (src/arch/aarch64/fp-strict.ts): FPSR compared is a known difference
   units.push({ ...simdFpClass, name: 'simd-fp-fpsr', strictFp: 'always' });
   // scalar FP under every FPCR rounding mode, flush-to-zero and default-NaN

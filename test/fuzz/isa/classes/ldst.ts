@@ -4,7 +4,7 @@
 // x24–x26 hold small offsets (x24 with junk in its top half, so only 32-bit extends stay in range).
 import { SCRATCH, SCRATCH_SIZE } from '../program.ts';
 import { addrReg, draw, indexReg, type FuzzClass } from '../generate.ts';
-import { t, type Ctx, type F, type TemplateOptions } from '../template.ts';
+import { asm, t, type Ctx, type F, type TemplateOptions } from '../template.ts';
 
 const base = { rn: addrReg };
 const sx = (v: number, bits: number) => BigInt.asIntN(bits, BigInt(v));
@@ -130,9 +130,29 @@ function exclusivePair(c: Ctx): number[] | undefined {
   const st = draw(storeExclusive, c, (f) => f.size === ld.f.size && f.o1 === ld.f.o1 && f.rn === ld.f.rn);
   return [ld.word, st.word];
 }
-// A store exclusive with no load exclusive before it must fail (status 1) as under qemu; the translator
-// lets every store exclusive succeed (src/arch/aarch64/table/ldst.ts: one core), a known difference.
-const unpairedStore = { ...storeExclusive, name: 'STXR_unpaired', ext: 'exclusive-monitor' };
+// The local exclusive monitor (src/arch/aarch64/table/exclusive.ts), as qemu models it: a store
+// exclusive fails without a load exclusive of its address before it (STXR_unpaired; the epilogue's
+// syscall clears the monitor between sequences), after CLREX or a store exclusive, and when memory
+// no longer holds the value loaded, compared at the store's size.
+const unpairedStore = { ...storeExclusive, name: 'STXR_unpaired' };
+const clrex = t('CLREX', '11010101000000110011 crm:4 010 11111');
+/** a load exclusive, then at the same base a store exclusive of any size, pair or not */
+function exclusiveOtherSize(c: Ctx): number[] | undefined {
+  if (c.length - c.pos < 2) return undefined;
+  const ld = draw(loadExclusive, c);
+  return [ld.word, draw(storeExclusive, c, (f) => f.rn === ld.f.rn).word];
+}
+/** a load exclusive, CLREX or a plain store to its address (of the loaded value, or another), the store exclusive */
+function exclusiveBetween(c: Ctx): number[] | undefined {
+  if (c.length - c.pos < 3) return undefined;
+  const ld = draw(loadExclusive, c, (f) => !f.o1);
+  const rt = c.r.chance(0.5) ? ld.f.rt! : c.r.int(32);
+  const between = c.r.chance(0.3) ? draw(clrex, c).word : asm('size:2 111 0 01 00 000000000000 rn:5 rt:5', { size: ld.f.size!, rn: ld.f.rn!, rt });
+  return [ld.word, between, draw(storeExclusive, c, (f) => f.size === ld.f.size && !f.o1 && f.rn === ld.f.rn).word];
+}
+const group = (name: string, emit: (c: Ctx) => number[] | undefined, weight = 1) => ({ ...t(name, '0'.repeat(32)), emit, weight });
+/** the templates of the exclusive-monitor unit (test/fuzz/isa/classes/index.ts) */
+export const exclusiveMonitor = [loadExclusive, unpairedStore, clrex, group('LDXR_STXR', exclusivePair), group('LDXR_STXR_size', exclusiveOtherSize), group('LDXR_x_STXR', exclusiveBetween)];
 
 // LD1–LD4 / ST1–ST4 (multiple structures), no offset or post-indexed by the size (rm = 31) or a register
 const STRUCT: Record<number, number> = { 0: 4, 2: 4, 4: 3, 6: 3, 7: 1, 8: 2, 10: 2 }; // opcode → registers
@@ -151,7 +171,7 @@ const structMultiple = t('LDST_struct', '0 Q 001100 post L 0 rm:5 opcode:4 size:
 
 export const ldstClass: FuzzClass = {
   name: 'ldst',
-  templates: [unsignedImm, imm9, regOffset, pairs, literal, ordered, { ...t('LDXR_STXR', '0'.repeat(32)), emit: exclusivePair, weight: 2 }, structMultiple, unpairedStore],
+  templates: [unsignedImm, imm9, regOffset, pairs, literal, ordered, group('LDXR_STXR', exclusivePair, 2), structMultiple, unpairedStore],
   addr: { 27: SCRATCH + SCRATCH_SIZE / 2 },
   index: { 24: 0xdeadbeef00000040n, 25: 0x1f8n, 26: BigInt.asUintN(64, -0x88n) },
 };
