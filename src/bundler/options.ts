@@ -3,6 +3,7 @@ import { resolve } from 'node:path';
 import type { FilterPattern } from 'unplugin';
 import { defaultCacheDir, defaultCacheSize, parseSize } from '../node/cache.ts';
 import { learnedPathFor } from '../node/learned.ts';
+import { resolveSysroot } from '../node/sysroot.ts';
 import { resolveTranslateOptions, type ProtectMode } from '../translate-options.ts';
 
 export interface Options {
@@ -46,6 +47,11 @@ export interface Options {
    *  program fetches. esbuild builds need `splitting` for it on the page's thread (without it the
    *  chunk would be inlined into the bundle); their workers always have it. */
   lift?: boolean;
+  /** the AArch64 sysroot of dynamically linked executables (relative to the root), as
+   *  qemu-aarch64 -L: their interpreter is translated with them, and it and the libraries they
+   *  need at start-up (DT_NEEDED) are bundled at their guest paths (default: $QEMU_LD_PREFIX,
+   *  else $ELF2WASM_SYSROOT, else /usr/aarch64-linux-gnu when it exists) */
+  sysroot?: string;
 }
 
 export type FileMap = Record<string, string>;
@@ -68,6 +74,7 @@ export interface ResolvedOptions {
   worker: boolean;
   learned: (elf: string) => string | undefined;
   lift: boolean;
+  sysroot: string | undefined;
 }
 
 export function resolveOptions(options: Options = {}, root = options.root ?? process.cwd()): ResolvedOptions {
@@ -102,6 +109,7 @@ export function resolveOptions(options: Options = {}, root = options.root ?? pro
     files: typeof files === 'function' ? files : () => files,
     worker: options.worker ?? true,
     lift: options.lift ?? true,
+    sysroot: resolveSysroot(options.sysroot === undefined ? undefined : resolve(root, options.sysroot)),
     learned: options.learned === false ? () => undefined : options.learned ?? learnedPathFor,
   };
 }

@@ -11,6 +11,7 @@ import { createUnplugin } from 'unplugin';
 import { ElfFormatError } from '../elf/errors.ts';
 import { translateCached } from '../node/cache.ts';
 import { readLearned } from '../node/learned.ts';
+import { interpreterFor, startupFiles } from '../node/sysroot.ts';
 import { asset, contentType, dataUrl, expandFiles, relativeUrl, type Asset } from './assets.ts';
 import { buildEsbuildWorker, esbuildOutDir, outputFile, type BuiltWorker } from './esbuild-output.ts';
 import { loaderSource, type WorkerRef } from './loader.ts';
@@ -58,7 +59,8 @@ export const unpluginFactory: UnpluginFactory<Options | undefined> = (raw, meta)
       if (learned && existsSync(learned)) ctx.addWatchFile(learned);
       const entries = learned ? readLearned(learned, bytes) : [];
       const translator = loggedTranslator(basename(id), options.quiet ? undefined : log, options.progressInterval);
-      result = await translateCached(bytes, { optimize: options.optimize, protect: options.protect, entries }, { dir: options.cacheDir, maxBytes: options.cacheSize, name: basename(id) }, translator);
+      const interpreter = interpreterFor(bytes, options.sysroot);
+      result = await translateCached(bytes, { optimize: options.optimize, protect: options.protect, entries, interpreter }, { dir: options.cacheDir, maxBytes: options.cacheSize, name: basename(id) }, translator);
     } catch (e) {
       // ElfFormatError messages are written for the person who supplied the file
       const why = e instanceof ElfFormatError ? e.message : e instanceof Error ? e.stack ?? e.message : String(e);
@@ -87,6 +89,12 @@ export const unpluginFactory: UnpluginFactory<Options | undefined> = (raw, meta)
         ctx.addWatchFile(host);
         found.set(path, asset(basename(host), readFileSync(host)));
       }
+    }
+    // a dynamic program's interpreter and start-up libraries, where its ld.so looks for them
+    for (const [path, host] of startupFiles(readFileSync(id), id, options.sysroot)) {
+      if (found.has(path)) continue; // the user's own files win
+      ctx.addWatchFile(host);
+      found.set(path, asset(basename(host), readFileSync(host)));
     }
     return found;
   }

@@ -78,6 +78,8 @@ export interface ElfImage {
   interp?: string;
   /** DT_NEEDED names from PT_DYNAMIC, in order */
   needed: string[];
+  /** DT_RUNPATH, else DT_RPATH (colon-separated directories, may use $ORIGIN): where the dynamic loader looks for `needed` first */
+  runpath?: string;
   /** Lowest vaddr and highest vaddr+memsz over PT_LOADs. */
   imageStart: number;
   imageEnd: number;
@@ -101,7 +103,7 @@ const SHT_NULL = 0, SHT_SYMTAB = 2, SHT_RELA = 4, SHT_NOBITS = 8, SHT_DYNSYM = 1
 const SHF_ALLOC = 2;
 const SHN_XINDEX = 0xffff;
 const PN_XNUM = 0xffff;
-const DT_NULL = 0n, DT_NEEDED = 1n, DT_STRTAB = 5n, DT_RELA = 7n, DT_RELASZ = 8n;
+const DT_NULL = 0n, DT_NEEDED = 1n, DT_STRTAB = 5n, DT_RELA = 7n, DT_RELASZ = 8n, DT_RPATH = 15n, DT_RUNPATH = 29n;
 const R_AARCH64_RELATIVE = 1027, R_AARCH64_IRELATIVE = 1032;
 
 /** Segments must fit in the guest's 32-bit space: the low 64 KiB belongs to the runtime, the top 64 KiB is kept free. */
@@ -190,6 +192,7 @@ export function parseElf(bytes: Uint8Array): ElfImage {
     relative: dynamic.relative,
     ...(interp !== undefined ? { interp } : {}),
     needed: dynamic.needed,
+    ...(dynamic.runpath !== undefined ? { runpath: dynamic.runpath } : {}),
     warnings,
     ...access,
   };
@@ -291,7 +294,7 @@ function readTable<T>(r: Reader, off: number, entsize: number, num: number, what
   return Array.from({ length: num }, (_, i) => entry(off + i * entsize));
 }
 
-interface DynamicInfo { needed: string[]; relative: { offset: number; addend: number }[] }
+interface DynamicInfo { needed: string[]; runpath?: string; relative: { offset: number; addend: number }[] }
 
 /**
  * What the dynamic loader reads from PT_DYNAMIC that the translator needs too: DT_NEEDED names
@@ -321,7 +324,10 @@ function readDynamic(r: Reader, phdrs: ElfProgramHeader[]): DynamicInfo {
     return load && r.subarray(load.offset, load.filesz, what).subarray(at - load.vaddr);
   };
   const strtab = fileAt(tags.get(DT_STRTAB), 'dynamic string table');
-  out.needed = needed.map((n) => (strtab && n < BigInt(strtab.length) ? cString(strtab, Number(n)) : '?'));
+  const str = (n: bigint) => (strtab && n < BigInt(strtab.length) ? cString(strtab, Number(n)) : '?');
+  out.needed = needed.map(str);
+  const runpath = tags.get(DT_RUNPATH) ?? tags.get(DT_RPATH);
+  if (runpath !== undefined) out.runpath = str(runpath);
   const rela = fileAt(tags.get(DT_RELA), 'DT_RELA relocations');
   const relaSize = Number(tags.get(DT_RELASZ) ?? 0n);
   if (rela) {

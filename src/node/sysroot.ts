@@ -43,6 +43,39 @@ export function interpreterFor(bytes: Uint8Array, sysroot: string | undefined): 
   }
 }
 
+/** where glibc's ld.so (Debian's multiarch build) looks for a library after DT_RUNPATH/RPATH */
+const LIBRARY_DIRS = ['/lib/aarch64-linux-gnu', '/usr/lib/aarch64-linux-gnu', '/lib', '/usr/lib'];
+
+/**
+ * The shared libraries a dynamic program loads at start-up (DT_NEEDED, transitively, found as
+ * its ld.so would: DT_RUNPATH/RPATH with $ORIGIN, then the default directories, each in the
+ * sysroot first), with its interpreter: guest path → host path, in load order. For hosts
+ * without the sysroot's files (the plugin bundles them). A library that cannot be found is left
+ * out: ld.so then reports it at run time as on Linux.
+ */
+export function startupFiles(bytes: Uint8Array, guestPath: string, sysroot: string | undefined): Map<string, string> {
+  const out = new Map<string, string>();
+  const top = parseElf(bytes);
+  if (top.interp === undefined) return out;
+  out.set(top.interp, inSysroot(sysroot, top.interp));
+  const queue: { needed: string[]; runpath?: string; origin: string }[] = [{ needed: top.needed, runpath: top.runpath, origin: posix.dirname(guestPath) }];
+  const seen = new Set<string>();
+  for (let item = queue.shift(); item; item = queue.shift()) {
+    for (const name of item.needed) {
+      if (seen.has(name)) continue;
+      seen.add(name);
+      const dirs = [...(item.runpath?.split(':').map((d) => d.replace(/\$\{?ORIGIN\}?/g, item!.origin)) ?? []), ...LIBRARY_DIRS];
+      const guest = name.includes('/') ? name : dirs.map((d) => posix.join(d, name)).find((g) => exists(inSysroot(sysroot, g)));
+      if (!guest) continue;
+      const host = inSysroot(sysroot, guest);
+      out.set(guest, host);
+      const lib = parseElf(readFileSync(host));
+      queue.push({ needed: lib.needed, runpath: lib.runpath, origin: posix.dirname(guest) });
+    }
+  }
+  return out;
+}
+
 /** FileHost.mapPath for a guest that sees the host's file system with the sysroot's files over it */
 export function sysrootMapPath(sysroot: string, inner?: FileHost['mapPath']): NonNullable<FileHost['mapPath']> {
   return (path, follow, write) => {
