@@ -7,7 +7,7 @@
 // ahead of time; libc.so.6, libstdc++.so.6 and the test's own dlopen()ed libplugin.so are mapped
 // by the guest's ld.so through the runtime's mmap and lifted at run time.
 import { execFile, spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
@@ -16,7 +16,15 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 const SYSROOT = '/usr/aarch64-linux-gnu';
 const SRC = resolve(import.meta.dirname, 'fixtures/dynamic');
 const BIN = resolve(import.meta.dirname, '../bin/elf2wasm.js');
-const TOOLS = ['aarch64-linux-gnu-gcc', 'aarch64-linux-gnu-g++', 'qemu-aarch64'];
+const TOOLS = ['aarch64-linux-gnu-gcc', 'aarch64-linux-gnu-g++', 'aarch64-linux-musl-gcc', 'qemu-aarch64'];
+/** the reference runs exec'd AArch64 children only with qemu registered with binfmt_misc (ARCHITECTURE.md) */
+const binfmt = (() => {
+  try {
+    return /^enabled$/m.test(readFileSync('/proc/sys/fs/binfmt_misc/qemu-aarch64', 'utf8'));
+  } catch {
+    return false;
+  }
+})();
 
 const onPath = (tool: string) => spawnSync('sh', ['-c', `command -v ${tool}`]).status === 0;
 const missing = [...TOOLS.filter((t) => !onPath(t)), ...(existsSync(join(SYSROOT, 'lib/ld-linux-aarch64.so.1')) ? [] : [`${SYSROOT} (libc6-dev-arm64-cross)`])];
@@ -31,6 +39,9 @@ let env: Record<string, string>;
 const BUILDS: [string, string, string[]][] = [
   ['hello', 'gcc', ['hello.c']],
   ['hello-static-pie', 'gcc', ['-static-pie', 'hello.c']],
+  ['hello-no-pie', 'gcc', ['-no-pie', 'hello.c']],
+  ['hello-musl', 'musl-gcc', ['hello.c']],
+  ['exec', 'gcc', ['exec.c']],
   ['heap', 'gcc', ['heap.c', '-lm']],
   ['heap-static-pie', 'gcc', ['-static-pie', 'heap.c', '-lm']],
   ['cxx', 'g++', ['cxx.cc']],
@@ -54,11 +65,13 @@ function run(cmd: string, args: string[], extraEnv: Record<string, string> = {})
 }
 
 /** the program under qemu and translated, with the same arguments, environment and directory */
-async function compare(prog: string, args: string[], how: 'flag' | 'env' = 'flag'): Promise<Outcome> {
-  const expected = await run('qemu-aarch64', ['-L', SYSROOT, `./${prog}`, ...args]);
+async function compare(prog: string, args: string[], how: 'flag' | 'env' = 'flag', runOptions: string[] = []): Promise<Outcome> {
+  const expected = await (how === 'flag'
+    ? run('qemu-aarch64', ['-L', SYSROOT, `./${prog}`, ...args])
+    : run('qemu-aarch64', [`./${prog}`, ...args], { QEMU_LD_PREFIX: SYSROOT }));
   const actual = await (how === 'flag'
-    ? run(process.execPath, [BIN, 'run', '-L', SYSROOT, `./${prog}`, ...args])
-    : run(process.execPath, [BIN, 'run', `./${prog}`, ...args], { QEMU_LD_PREFIX: SYSROOT }));
+    ? run(process.execPath, [BIN, 'run', ...runOptions, '-L', SYSROOT, `./${prog}`, ...args])
+    : run(process.execPath, [BIN, 'run', ...runOptions, `./${prog}`, ...args], { QEMU_LD_PREFIX: SYSROOT }));
   expect(actual).toEqual(expected);
   return actual;
 }
@@ -68,7 +81,7 @@ suite(`dynamic and static-pie executables against qemu-aarch64 -L ${SYSROOT}${wh
     work = mkdtempSync(join(tmpdir(), 'elf2wasm-dynamic-'));
     env = { PATH: process.env.PATH ?? '', ELF2WASM_CACHE_DIR: join(work, 'cache'), GREETING: 'hi there' };
     for (const [out, cc, flags] of BUILDS) {
-      await promisify(execFile)(`aarch64-linux-gnu-${cc}`, ['-O2', '-o', join(work, out), ...flags.map((f) => (/\.(c|cc)$/.test(f) ? join(SRC, f) : f))]);
+      await promisify(execFile)(cc === 'musl-gcc' ? 'aarch64-linux-musl-gcc' : `aarch64-linux-gnu-${cc}`, ['-O2', '-o', join(work, out), ...flags.map((f) => (/\.(c|cc)$/.test(f) ? join(SRC, f) : f))]);
     }
   });
   afterAll(() => {
@@ -81,6 +94,16 @@ suite(`dynamic and static-pie executables against qemu-aarch64 -L ${SYSROOT}${wh
   });
   it('hello as static-pie (self-relocating, no interpreter)', async () => {
     await compare('hello-static-pie', ['one', 'two words']);
+  });
+  it('a fixed-address (-no-pie) dynamic executable, checked with memory protection', async () => {
+    await compare('hello-no-pie', ['a'], 'flag', ['--protect', 'full']);
+  });
+  it('musl: its dynamic loader (libc.so itself) as the interpreter', async () => {
+    await compare('hello-musl', ['a', 'b']);
+  });
+  // exec'd children under the reference need binfmt_misc (and take the sysroot from QEMU_LD_PREFIX)
+  it.skipIf(!binfmt && !process.env.CI)(`fork and exec of dynamic programs (/proc/self/exe, another program)${binfmt ? '' : ' (skipped: qemu-aarch64 not registered with binfmt_misc)'}`, async () => {
+    expect((await compare('exec', [], 'env')).stdout).toContain('parent: hello exited 42');
   });
   it('the sysroot from QEMU_LD_PREFIX, as qemu takes it', async () => {
     await compare('hello', ['x'], 'env');

@@ -1,7 +1,7 @@
 // Several loaded images (a program and its interpreter, each at its base) seen as one address
 // space, so that discovery and the module emitter translate them together: one dispatch table,
 // one memory image. The first image is the program: its headers, entry and TLS are the view's.
-import { ElfFormatError, hex } from './errors.ts';
+import { hex } from './errors.ts';
 import { segmentAccess } from './image-view.ts';
 import type { ElfImage } from './parse.ts';
 
@@ -15,7 +15,6 @@ export function combineImages(images: readonly ElfImage[]): ElfImage {
     if (s.vaddr < prev.vaddr + prev.memsz) throw new Error(`internal error: loaded images overlap at ${hex(s.vaddr)}`);
   }
   const symbols = images.flatMap((i) => i.symbols);
-  if (!segments.length) throw new ElfFormatError('no-load', 'ELF has no loadable segments');
   return {
     ...program,
     ...segmentAccess(segments, symbols),
