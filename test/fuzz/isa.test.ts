@@ -17,7 +17,6 @@ const SEEDS = [101, 202, 303];
 /** unit → why it cannot match yet */
 const KNOWN_DIFFERENT: Record<string, string> = {
   'nzcv-across-calls': 'NZCV is treated as dead across BL/BLR/RET (AAPCS64), code reading it there sees 0',
-  'simd-fp-fpsr': 'Advanced SIMD FP instructions do not set FPSR flags (fp-strict.ts: they always take the fast path)',
 };
 
 /** single sequences the long runs found differing (unit, seed; length 40): expected failures until fixed */

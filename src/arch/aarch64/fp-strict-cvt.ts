@@ -2,6 +2,7 @@
 // operand check:
 //  - fps_cvt_{ds,sd,dh,sh,hs,hd}: FCVT between precisions (narrowing rounds in FPCR.RMode; H in
 //    FPCR.AHP's alternative format when it is set);
+//  - fps_cvtxn: FCVTXN, double to single rounded to odd;
 //  - fps_i2f_{s,d}(i64, unsigned), fps_i2h: SCVTF/UCVTF, rounded in FPCR.RMode, IXC;
 //  - fps_f2i_{s,d}(x, rmode, type): FCVT{N,P,M,Z,A}{S,U} and the fixed-point FCVTZ: IOC for
 //    NaN or out of range (the result saturates), else IXC when not integral (FPToFixed);
@@ -14,12 +15,12 @@ import binaryen from 'binaryen';
 import type { Expr } from '../../lift/types.ts';
 import { bitOps, FD, Fn, fo, FS, fromBits, L, toBits, type FPKind, type Var } from './fp-ops.ts';
 import {
-  adjFast, AHP, bitSet, callRoundH, callRoundS, depFp, DN, type Factory, flushIn, IOC, IXC, loadFpcr, modeOf, nonFinite, param,
+  adjFast, AHP, bitSet, FZ, callRoundH, callRoundS, depFp, DN, type Factory, flushIn, IOC, IXC, loadFpcr, modeOf, nonFinite, param,
   raise, raiseIf,
 } from './fp-strict-core.ts';
 import { STATE } from '../../runtime/layout.ts';
 
-const I32 = binaryen.i32, I64 = binaryen.i64, F64 = binaryen.f64;
+const I32 = binaryen.i32, I64 = binaryen.i64, F32 = binaryen.f32, F64 = binaryen.f64;
 type M = binaryen.Module;
 
 const wide = (m: M, k: FPKind, x: Expr): Expr => (k.bits === 64 ? x : m.f64.promote(x));
@@ -48,6 +49,27 @@ function cvtSD(from: FPKind, to: FPKind): Factory {
         : m.f64.promote(x.get()),
     ]);
   };
+}
+
+/**
+ * FCVTXN: double → single rounded to odd. The flags are those of rounding the same exact value
+ * toward zero (inexact, tiny, overflow to the largest finite value alike), so the RZ result with
+ * its last bit set when inexact; a tiny result FZ flushed to zero stays zero.
+ */
+function cvtXN(m: M, name: string): void {
+  const fn = new Fn(m, [F64]), x = param(fn, 0), ctl = fn.local(I32), r = fn.local(F32), i32 = m.i32;
+  const bits = () => i32.reinterpret(r.get());
+  fn.add(name, F32, [
+    ctl.set(loadFpcr(m)),
+    flushIn(m, FD, x, ctl),
+    nanIn(m, FD, x, ctl, m.call(depFp(m, 'fp_cvtnan_ds'), [x.get()], F32), dnanOf(m, FS)),
+    m.if(nonFinite(m, FD, x.get), m.return(m.f32.demote(x.get()))),
+    r.set(callRoundS(m, x.get(), i32.or(ctl.get(), i32.const(3 << 22)))), // RMode = RZ
+    m.if(i32.and(i32.and(m.f64.ne(m.f64.promote(r.get()), x.get()), i32.eqz(i32.and(bits(), i32.const(1)))),
+      i32.eqz(i32.and(bitSet(m, ctl.get(), FZ), m.f64.lt(m.f64.abs(x.get()), m.f64.const(2 ** -126))))),
+    r.set(m.f32.reinterpret(i32.add(bits(), i32.const(1))))),
+    r.get(),
+  ]);
 }
 
 /**
@@ -243,7 +265,7 @@ function cmpIn(k: FPKind): Factory {
 }
 
 export const strictCvt: Record<string, Factory> = {
-  fps_cvt_ds: cvtSD(FD, FS), fps_cvt_sd: cvtSD(FS, FD),
+  fps_cvt_ds: cvtSD(FD, FS), fps_cvt_sd: cvtSD(FS, FD), fps_cvtxn: cvtXN,
   fps_cvt_dh: cvtToH(FD), fps_cvt_sh: cvtToH(FS), fps_cvt_hs: cvtFromH(FS), fps_cvt_hd: cvtFromH(FD),
   fps_i2f_s: intToF(FS), fps_i2f_d: intToF(FD), fps_i2h: intToH,
   fps_f2i_s: floatToInt(FS), fps_f2i_d: floatToInt(FD),

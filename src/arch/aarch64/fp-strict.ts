@@ -9,10 +9,10 @@
 // FPCR.RMode, FZ and DN and OR IOC/DZC/OFC/UFC/IXC/IDC into FPSR as the Arm ARM's FPRoundBase,
 // FPProcessNaNs, FPToFixed etc. do.
 //
-// Not covered: the Advanced SIMD FP instructions (vector and AdvSIMD scalar forms) always take
-// the fast path; exceptions raised before the first write are not in FPSR (glibc's
-// feclearexcept only writes FPSR when a flag to clear is set, so a program that merely reads
-// FPSR first sees no flags until it writes FPCR/FPSR). FPCR.AH/FIZ/NEP (FEAT_AFP), AHP and
+// Advanced SIMD FP makes the same choice per instruction, its strict arm a lane at a time through
+// these helpers (simd-fp-strict.ts). Not covered: exceptions raised before the first write are
+// not in FPSR (glibc's feclearexcept only writes FPSR when a flag to clear is set, so a program
+// that merely reads FPSR first sees no flags until it writes FPCR/FPSR). FPCR.AH/FIZ/NEP (FEAT_AFP), AHP and
 // trapped exceptions are not modelled (FZ16: the half-precision helpers of fp16-arith.ts).
 import type { Builder, Expr } from '../../lift/types.ts';
 import { STATE } from '../../runtime/layout.ts';

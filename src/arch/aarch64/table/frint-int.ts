@@ -5,8 +5,8 @@
 // raises Inexact. Zero keeps its sign.
 //
 // The fast path is a Wasm trunc/nearest and a range test; the scalar forms take the strict helper
-// fps_rintn_{s,d} once the guest has written FPCR/FPSR (fp-strict.ts); the vector forms always
-// take the fast path, as the other Advanced SIMD FP instructions do.
+// fps_rintn_{s,d} once the guest has written FPCR/FPSR (fp-strict.ts), the vector forms a lane at a
+// time (simd-fp-strict.ts).
 import binaryen from 'binaryen';
 import { row, type Row } from '../decoder.ts';
 import type { Builder } from '../../../lift/types.ts';
@@ -15,7 +15,8 @@ import { callH, FD, Fn, fo, FS, readF, writeF, type FPKind } from '../fp-ops.ts'
 import { type Factory, flushIn, IOC, IXC, loadFpcr, modeOf, param, raise, raiseIf } from '../fp-strict-core.ts';
 import { roundBy } from '../fp-strict-cvt.ts';
 import { orStrict } from '../fp-strict.ts';
-import { VR, fns, vsplatc, vtmp, writeV } from '../simd-ops.ts';
+import { VR, fns, vget, vsplatc, vtmp, writeV } from '../simd-ops.ts';
+import { fl as laneF, strictLanes } from '../simd-fp-strict.ts';
 
 const I32 = binaryen.i32, F64 = binaryen.f64;
 
@@ -62,6 +63,7 @@ export const rintIntRows: Row[] = [
     const r = vtmp(b, f.x ? F.nearest(b.get(VR(f.rn!))) : F.trunc(b.get(VR(f.rn!))));
     const fl = (v: number) => F.splat(e === 64 ? m.f64.const(v) : m.f32.const(v));
     const ok = m.v128.and(F.ge(r(), fl(-lim)), F.lt(r(), fl(lim)));
-    writeV(b, f.rd!, m.v128.bitselect(r(), vsplatc(b, e, minBits(e, f.i64!)), ok), f.Q!);
+    const k = e === 64 ? FD : FS, strict = (i: number) => callH(b, `fps_rintn_${k.sfx}`, [laneF(b, e, vget(b, f.rn!), i), i32c(b, f.x! | (f.i64! << 1))], k.t);
+    writeV(b, f.rd!, strictLanes(b, e, (f.Q ? 128 : 64) / e, strict, m.v128.bitselect(r(), vsplatc(b, e, minBits(e, f.i64!)), ok)), f.Q!);
   }, { guard: (f) => !(f.sz && !f.Q) }),
 ];

@@ -10,8 +10,9 @@ import {
   vtmp, vzero, writeForm, writeNarrow, writeScalarV,
 } from '../simd-ops.ts';
 import { pairwise, reduceTree } from './simd-int.ts';
-import { FD, FS } from '../fp-ops.ts';
+import { callH, FD, FS } from '../fp-ops.ts';
 import { fusedMulAdd } from '../fp-fma.ts';
+import { fl, kindOf, type Lane, strictBin, strictCmp, strictFromInt, strictLanes, strictToInt } from '../simd-fp-strict.ts';
 
 const signMask = (e: number) => 1n << BigInt(e - 1);
 const fone = (e: number) => (e === 32 ? 0x3f800000n : 0x3ff0000000000000n);
@@ -87,6 +88,18 @@ function fmaLanes(b: Builder, e: number, count: number, n: G, mm: G, d: G, neg: 
   return acc;
 }
 
+/** FMLA/FMLS on one lane, strict: FPMulAdd(d, ±n, m) by the scalar helper */
+function fmaStrict(b: Builder, e: number, neg: boolean, n: G, mm: G, d: G, i: number): Expr {
+  const k = kindOf(e), x = fl(b, e, n, i);
+  return callH(b, `fps_fma_${k.sfx}`, [neg ? (e === 64 ? b.m.f64.neg(x) : b.m.f32.neg(x)) : x, fl(b, e, mm, i), fl(b, e, d, i)], k.t);
+}
+
+/** lane i of a pairwise op over Vn:Vm (count result lanes): the pair 2i of the concatenation */
+function pairLane(b: Builder, e: number, count: number, x: G, y: G, i: number, op: FBin): Expr {
+  const half = count / 2, src = i < half ? x : y, j = 2 * (i < half ? i : i - half);
+  return strictBin(b, e, op, () => fl(b, e, src, j), () => fl(b, e, src, j + 1));
+}
+
 export function descF3(U: number, a: number, opc: number): F3 | undefined {
   switch ((U << 4) | (a << 3) | opc) {
     case 0b00000: return { kind: 'bin', op: 'maxnm' };
@@ -129,12 +142,21 @@ function f3Sem(f: Fields, b: Builder, scalar: boolean): void {
   const d = descF3(f.U!, f.a!, f.opc!)!, e = f.sz ? 64 : 32;
   const x = vget(b, f.rn!), y = vget(b, f.rm!);
   const form: Form = { q: scalar ? 0 : f.Q!, esize: e, scalar };
-  let v: Expr;
-  if (d.kind === 'fma') v = fmaLanes(b, e, (form.q ? 128 : 64) / e, x, y, vget(b, f.rd!), d.neg);
-  else if (d.kind === 'cmp') v = fcmp(b, e, d.op, x, y);
-  else if (d.pair) v = pairwise(b, e, form.q, x, y, (p, r) => fbin(b, e, d.op, p, r));
-  else v = fbin(b, e, d.op, x, y);
-  writeForm(b, f.rd!, v, form);
+  const count = scalar ? 1 : (form.q ? 128 : 64) / e, X = (i: number) => () => fl(b, e, x, i), Y = (i: number) => () => fl(b, e, y, i);
+  let v: Expr, strict: Lane;
+  if (d.kind === 'fma') {
+    v = fmaLanes(b, e, count, x, y, vget(b, f.rd!), d.neg);
+    strict = (i) => fmaStrict(b, e, d.neg, x, y, vget(b, f.rd!), i);
+  } else if (d.kind === 'cmp') {
+    return writeForm(b, f.rd!, strictLanes(b, e, count, (i) => strictCmp(b, e, d.op, X(i), Y(i)), fcmp(b, e, d.op, x, y), true), form);
+  } else if (d.pair) {
+    v = pairwise(b, e, form.q, x, y, (p, r) => fbin(b, e, d.op, p, r));
+    strict = (i) => pairLane(b, e, count, x, y, i, d.op);
+  } else {
+    v = fbin(b, e, d.op, x, y);
+    strict = (i) => strictBin(b, e, d.op, X(i), Y(i));
+  }
+  writeForm(b, f.rd!, strictLanes(b, e, count, strict, v), form);
 }
 
 const three = [
@@ -147,7 +169,7 @@ const pairScalar = row('SIMD_pair_fp_scalar', '01 1 11110 a sz 11000 opcode:5 10
   const e = f.sz ? 64 : 32, x = vget(b, f.rn!);
   const op: FBin = f.opcode === 0b01101 ? 'add' : f.opcode === 0b01100 ? (f.a ? 'minnm' : 'maxnm') : (f.a ? 'min' : 'max');
   const hi = vtmp(b, dupLane(b, x(), e, 1));
-  writeScalarV(b, f.rd!, fbin(b, e, op, x, hi), e);
+  writeScalarV(b, f.rd!, strictLanes(b, e, 1, () => pairLane(b, e, 2, x, x, 0, op), fbin(b, e, op, x, hi)), e);
 }, { guard: (f) => f.opcode === 0b01100 || f.opcode === 0b01111 || (f.opcode === 0b01101 && f.a === 0) });
 
 // across lanes (4S only): FMAXV / FMINV / FMAXNMV / FMINNMV
@@ -156,7 +178,9 @@ const acrossFp = row('SIMD_across_fp', '0 1 1 01110 a 0 11000 opcode:5 10 rn:5 r
   // Arm's Reduce splits in halves: op(op(e0, e1), op(e2, e3))
   const x = vget(b, f.rn!);
   const pairs = vtmp(b, pairwise(b, 32, 1, x, x, (p, r) => fbin(b, 32, op, p, r)));
-  writeScalarV(b, f.rd!, reduceTree(b, 32, 2, pairs(), (p, r) => fbin(b, 32, op, p, r)), 32);
+  const fast = reduceTree(b, 32, 2, pairs(), (p, r) => fbin(b, 32, op, p, r));
+  const strict = () => strictBin(b, 32, op, () => pairLane(b, 32, 4, x, x, 0, op), () => pairLane(b, 32, 4, x, x, 1, op));
+  writeScalarV(b, f.rd!, strictLanes(b, 32, 1, strict, fast), 32);
 }, { guard: (f) => f.opcode === 0b01100 || f.opcode === 0b01111 });
 
 // ------------------------------------------------------------------------------------------
@@ -279,33 +303,45 @@ function halfLanes(b: Builder, v: Expr, helper: 'fp_s2h' | 'fp_h2s', first = 0):
   return mapLanes(b, 32, 4, (i) => m.i64.extend_u(m.i32.reinterpret(m.call(b.helper(helper), [m.i16x8.extract_lane_u(xs(), (first + i) as never)], binaryen.f32))));
 }
 
+/** FPRoundInt's rounding of FRINT{N,A,P,M,X,Z,I} as fps_rint takes it (the scalar FRINT's rmode field) */
+const rintMode = (f: Fields): number => (f.opcode === 0b11000 ? (f.a ? 1 : f.U ? 4 : 0) : f.a ? (f.U ? 7 : 3) : f.U ? 6 : 2);
+const RMODE: Record<Round, number> = { n: 0, p: 1, m: 2, z: 3, a: 4 };
+
 function f1Sem(f: Fields, b: Builder, scalar: boolean): void {
-  const d = descF1(f.U!, f.a!, f.opcode!)!, e = f.sz ? 64 : 32, F = fns(b, e);
-  const x = vget(b, f.rn!);
-  const form: Form = { q: scalar ? 0 : f.Q!, esize: e, scalar };
-  const out = (v: Expr) => writeForm(b, f.rd!, v, form);
+  const d = descF1(f.U!, f.a!, f.opcode!)!, e = f.sz ? 64 : 32, F = fns(b, e), k = kindOf(e), m = b.m;
+  const x = vget(b, f.rn!), X = (i: number) => fl(b, e, x, i);
+  const form: Form = { q: scalar ? 0 : f.Q!, esize: e, scalar }, count = scalar ? 1 : (form.q ? 128 : 64) / e;
+  const out = (v: Expr, strict?: Lane, int = false) => writeForm(b, f.rd!, strict ? strictLanes(b, e, count, strict, v, int) : v, form);
   switch (d.kind) {
-    case 'round': return out(fixNaN1(b, e, roundV(b, e, d.mode, x), x));
-    case 'cvt': return out(toInt(b, e, d.signed, d.mode === 'z' ? x() : roundV(b, e, d.mode, x)));
-    case 'icvt': return out(fromInt(b, e, d.signed, x()));
+    case 'round': return out(fixNaN1(b, e, roundV(b, e, d.mode, x), x), (i) => callH(b, `fps_rint_${k.sfx}`, [X(i), i32c(b, rintMode(f))], k.t));
+    case 'cvt': return out(toInt(b, e, d.signed, d.mode === 'z' ? x() : roundV(b, e, d.mode, x)), (i) => strictToInt(b, e, X(i), RMODE[d.mode], d.signed ? 0 : 1), true);
+    case 'icvt': return out(fromInt(b, e, d.signed, x()), (i) => strictFromInt(b, e, lane(b, x(), e, i, d.signed), d.signed ? 0 : 1));
     case 'cmp0': {
       const z = vzero(b);
       const v = d.op === 'gt' ? F.gt(x(), z) : d.op === 'ge' ? F.ge(x(), z) : d.op === 'eq' ? F.eq(x(), z) : d.op === 'le' ? F.le(x(), z) : F.lt(x(), z);
-      return out(v);
+      return out(v, (i) => strictCmp(b, e, d.op, () => X(i), () => (e === 64 ? m.f64.const(0) : m.f32.const(0))), true);
     }
     case 'abs': return out(F.abs(x()));
     case 'neg': return out(F.neg(x()));
-    case 'sqrt': return out(fixNaN1(b, e, F.sqrt(x()), x));
+    case 'sqrt': return out(fixNaN1(b, e, F.sqrt(x()), x), (i) => callH(b, `fps_sqrt_${k.sfx}`, [X(i)], k.t));
     case 'fcvtn': case 'fcvtxn': {
-      if (!f.sz) return writeNarrow(b, f.rd!, halfLanes(b, x(), 'fp_s2h'), f.Q!);
+      if (!f.sz) {
+        const strict = (i: number) => m.i64.extend_u(callH(b, 'fps_cvt_sh', [fl(b, 32, x, i)], binaryen.i32));
+        return writeNarrow(b, f.rd!, strictLanes(b, 16, 4, strict, halfLanes(b, x(), 'fp_s2h'), true), f.Q!);
+      }
       const xs = vtmp(b, x()), odd = d.kind === 'fcvtxn';
       const v = mapLanes(b, 32, scalar ? 1 : 2, (i) => { const l = tmp(b, I64, lane(b, xs(), 64, i)); return odd ? demoteOdd(b, l) : demote(b, l); });
-      return scalar ? writeScalarV(b, f.rd!, v, 32) : writeNarrow(b, f.rd!, v, f.Q!);
+      const r = strictLanes(b, 32, scalar ? 1 : 2, (i) => callH(b, odd ? 'fps_cvtxn' : 'fps_cvt_ds', [fl(b, 64, x, i)], binaryen.f32), v);
+      return scalar ? writeScalarV(b, f.rd!, r, 32) : writeNarrow(b, f.rd!, r, f.Q!);
     }
     default: { // FCVTL / FCVTL2
-      if (!f.sz) return b.set(VR(f.rd!), halfLanes(b, x(), 'fp_h2s', f.Q! * 4));
+      if (!f.sz) {
+        const first = f.Q! * 4, strict = (i: number) => callH(b, 'fps_cvt_hs', [m.i16x8.extract_lane_u(x(), (first + i) as never)], binaryen.f32);
+        return b.set(VR(f.rd!), strictLanes(b, 32, 4, strict, halfLanes(b, x(), 'fp_h2s', first)));
+      }
       const xs = vtmp(b, x()), base = f.Q ? 2 : 0;
-      b.set(VR(f.rd!), mapLanes(b, 64, 2, (i) => { const l = tmp(b, I64, lane(b, xs(), 32, base + i)); return promote(b, l); }));
+      const fast = mapLanes(b, 64, 2, (i) => { const l = tmp(b, I64, lane(b, xs(), 32, base + i)); return promote(b, l); });
+      b.set(VR(f.rd!), strictLanes(b, 64, 2, (i) => callH(b, 'fps_cvt_sd', [fl(b, 32, x, base + i)], binaryen.f64), fast));
     }
   }
 }
@@ -328,12 +364,15 @@ function elemFpSem(f: Fields, b: Builder, scalar: boolean): void {
   const e = f.size! & 1 ? 64 : 32, index = e === 64 ? f.H! : (f.H! << 1) | f.L!;
   const rm = (f.M! << 4) | f.rm!;
   const el = vtmp(b, dupLane(b, b.get(VR(rm)), e, index));
-  const form: Form = { q: scalar ? 0 : f.Q!, esize: e, scalar };
+  const form: Form = { q: scalar ? 0 : f.Q!, esize: e, scalar }, count = scalar ? 1 : (form.q ? 128 : 64) / e;
+  const x = vget(b, f.rn!);
   if (f.opcode !== 0b1001) {
-    const count = scalar ? 1 : (form.q ? 128 : 64) / e;
-    return writeForm(b, f.rd!, fmaLanes(b, e, count, vget(b, f.rn!), el, vget(b, f.rd!), f.opcode === 0b0101), form);
+    const neg = f.opcode === 0b0101;
+    const fast = fmaLanes(b, e, count, x, el, vget(b, f.rd!), neg);
+    return writeForm(b, f.rd!, strictLanes(b, e, count, (i) => fmaStrict(b, e, neg, x, el, vget(b, f.rd!), i), fast), form);
   }
-  writeForm(b, f.rd!, fbin(b, e, f.U ? 'mulx' : 'mul', vget(b, f.rn!), el), form);
+  const op = f.U ? 'mulx' : 'mul';
+  writeForm(b, f.rd!, strictLanes(b, e, count, (i) => strictBin(b, e, op, () => fl(b, e, x, i), () => fl(b, e, el, i)), fbin(b, e, op, x, el)), form);
 }
 
 const byElem = [
@@ -356,10 +395,16 @@ function fixedSem(f: Fields, b: Builder, scalar: boolean): void {
   const e = f.immh! & 8 ? 64 : 32, fbits = 2 * e - ((f.immh! << 3) | f.immb!), F = fns(b, e);
   const scale = (k: number) => (e === 32 ? vsplatc(b, 32, BigInt(127 + k) << 23n) : vsplatc(b, 64, BigInt(1023 + k) << 52n));
   const x = vget(b, f.rn!), sg = !f.U;
-  const form: Form = { q: scalar ? 0 : f.Q!, esize: e, scalar };
-  if (f.opcode === 0b11100) return writeForm(b, f.rd!, F.mul(fromInt(b, e, sg, x()), scale(-fbits)), form);
+  const form: Form = { q: scalar ? 0 : f.Q!, esize: e, scalar }, count = scalar ? 1 : (form.q ? 128 : 64) / e;
+  if (f.opcode === 0b11100) {
+    // the integer rounds once; scaling by 2^-fbits is then exact (no result is that small)
+    const S = e === 64 ? b.m.f64 : b.m.f32;
+    const strict = (i: number) => S.mul(strictFromInt(b, e, lane(b, x(), e, i, sg), f.U!), S.const(2 ** -fbits));
+    return writeForm(b, f.rd!, strictLanes(b, e, count, strict, F.mul(fromInt(b, e, sg, x()), scale(-fbits))), form);
+  }
   // ×2^fbits is exact (or overflows to ∞, which saturates the same way)
-  writeForm(b, f.rd!, toInt(b, e, sg, F.mul(x(), scale(fbits))), form);
+  const strict = (i: number) => strictToInt(b, e, fl(b, e, x, i), 3, f.U!, fbits);
+  writeForm(b, f.rd!, strictLanes(b, e, count, strict, toInt(b, e, sg, F.mul(x(), scale(fbits))), true), form);
 }
 
 const fixed = [

@@ -2,8 +2,8 @@
 // conversions, compares with zero), across lanes, pairwise, by element, fixed-point conversions.
 // Single and double lanes, the half <-> single FCVTN/FCVTL and every half-precision (FEAT_FP16)
 // form (the _H templates; simd-fp16-fpcr runs them alone under random FPCR values). FPSR is not compared here: the translator
-// keeps Advanced SIMD FP on its flag-free fast path (src/arch/aarch64/fp-strict.ts); the
-// simd-fp-fpsr unit is that known difference.
+// keeps Advanced SIMD FP on its flag-free fast path until FPCR/FPSR is written (src/arch/aarch64/fp-strict.ts);
+// the simd-fp-fpsr unit writes them first and compares FPSR.
 import type { FuzzClass } from '../generate.ts';
 import { t, type F } from '../template.ts';
 
