@@ -100,6 +100,10 @@ export class Guest {
   reentry?: Reentry;
   /** PC of the most recent syscall (for fault messages) */
   lastPc = 0;
+  /** the running thread's id: the pid but while another thread of the process runs (kernel.ts) */
+  get tid(): number { return this.threadId ?? this.pid; }
+  set tid(t: number) { this.threadId = t; }
+  private threadId?: number;
   private readonly seenUnimplemented = new Set<number>();
 
   /**

@@ -9,11 +9,19 @@
 // so it resumes later from the dispatcher, the syscall done again. A fork child starts that
 // way: a new instance of the same module with a copy of the parent's memory, at the
 // instruction after the `svc`, x0 = 0.
+//
+// Threads (clone with CLONE_VM|CLONE_THREAD) are tasks of a process: they share its instance,
+// memory and everything else but their registers, which live in the one state block of the
+// instance while the thread runs and are saved beside the task while another thread of the
+// process runs (see use). They take turns as processes do: a thread runs until it waits (a
+// futex, see futex.ts; a pipe; sched_yield), never preempted, so a program that spins without
+// a syscall waiting for another thread hangs.
 import type { TranslationMeta } from '../meta.ts';
 import { E, fail, Interrupted } from './errno.ts';
 import { GuestKilled, SIGNAL } from './errors.ts';
 import { Guest, type GuestOptions } from './guest.ts';
-import { STATE } from './layout.ts';
+import { STATE, STATE_BASE } from './layout.ts';
+import { Futexes, type FutexWaiter } from './futex.ts';
 import { LiftPending, RuntimeCode, type Installed, type LifterLoader } from './lifting.ts';
 import { linuxImports, termination, type Termination } from './process.ts';
 import { SIG_DFL, SIG_IGN } from './signals.ts';
@@ -25,6 +33,14 @@ export class Blocked extends Error {
   constructor() {
     super('the process waits');
     this.name = 'Blocked';
+  }
+}
+
+/** thrown through the Wasm frames of a thread that ends while other threads of its process go on */
+export class ThreadExit extends Error {
+  constructor() {
+    super('the thread ends');
+    this.name = 'ThreadExit';
   }
 }
 
@@ -72,10 +88,31 @@ const CLD_EXITED = 1, CLD_KILLED = 2, CLD_STOPPED = 5, CLD_CONTINUED = 6;
 /** what wait4/waitid report of a child: its pid, wait status and siginfo */
 export interface WaitResult { pid: number; status: number; info?: { code: number; status: number } }
 
-export type ProcState = 'ready' | 'waiting' | 'zombie';
+/** 'gone': a thread that ended while its process goes on */
+export type ProcState = 'ready' | 'waiting' | 'zombie' | 'gone';
 
+/** what a thread that is not running keeps of itself (the state block's part of it, see Kernel.use) */
+interface SavedThread { regs: Uint8Array; depth: number; lastPc: number; mask: bigint }
+const STATE_SIZE = STATE.end - STATE_BASE;
+
+/**
+ * A task: a process (its first thread, which also holds what belongs to the whole process:
+ * children, group, session, exit status) or another thread of one (`group` is the process).
+ */
 export class Proc {
   state: ProcState = 'ready';
+  /** the thread id: the pid for a process's first thread */
+  tid: number;
+  /** the process this thread belongs to: itself for its first thread */
+  group: Proc = this;
+  /** the process's threads that have not ended, the first one first (on the process only) */
+  tasks: Proc[] = [this];
+  /** registers and the like of a thread while another thread of its process runs */
+  saved?: SavedThread;
+  /** CLONE_CHILD_CLEARTID / set_tid_address: zeroed and woken (futex) when the thread ends */
+  clearTid = 0n;
+  /** the futex wait the thread is in, kept across an unwind (see futex.ts) */
+  futex?: FutexWaiter;
   /** what the process waits for (state 'waiting'): true once it can go on */
   ready?: () => boolean;
   /** where it resumes: run() from STATE.pc, or first the syscall at `syscall` again (a pipe write
@@ -107,10 +144,16 @@ export class Proc {
   code!: RuntimeCode;
   private run!: () => void;
 
-  constructor(readonly kernel: Kernel, public guest: Guest, public image: ProcessImage, public instance: WebAssembly.Instance, imports: WebAssembly.Imports) {
+  /** a process running `instance`; or, with `thread`, another thread of `thread`'s process */
+  constructor(readonly kernel: Kernel, public guest: Guest, public image: ProcessImage, public instance: WebAssembly.Instance, imports: WebAssembly.Imports, thread?: Proc) {
     this.pgid = guest.pid;
     this.sid = guest.pid;
-    this.attach(instance, imports);
+    this.tid = guest.pid;
+    if (thread) {
+      this.group = thread.group;
+      this.code = thread.code;
+      this.run = thread.run;
+    } else this.attach(instance, imports);
   }
 
   get pid(): number { return this.guest.pid; }
@@ -173,8 +216,19 @@ export class Kernel {
     return m;
   }
 
-  /** the process whose code runs now */
+  /** the task whose code runs now */
   get current(): Proc | undefined { return this.active.at(-1); }
+
+  /** every task (thread) of every process */
+  private *tasks(): Generator<Proc> {
+    for (const p of this.procs.values()) yield* p.tasks;
+  }
+
+  /** the task of `g` that runs now (the one making a syscall), else its first thread */
+  self(g: Guest): Proc {
+    const c = this.current;
+    return c !== undefined && c.guest === g ? c : this.of(g);
+  }
 
   /** the first process of the run */
   spawn(image: ProcessImage, guestOpts: GuestOptions, instance: WebAssembly.Instance, imports: WebAssembly.Imports, target: { guest?: Guest }): Proc {
@@ -203,7 +257,7 @@ export class Kernel {
         this.slice(p);
         continue;
       }
-      const pending = [...this.procs.values()].filter((q) => q.pending).map((q) => q.pending!);
+      const pending = [...this.tasks()].filter((q) => q.pending).map((q) => q.pending!);
       if (pending.length) {
         await Promise.race(pending);
         continue;
@@ -213,11 +267,11 @@ export class Kernel {
         await new Promise((resolve) => setTimeout(resolve, Math.max(0, wake - performance.now())));
         continue;
       }
-      const blocked = [...this.procs.values()].filter((q) => q.state === 'waiting');
+      const blocked = [...this.tasks()].filter((q) => q.state === 'waiting');
       if (!blocked.length) return;
       // Nothing can ever wake them (they wait for each other): each wait gives up, as a lone
       // process's wait does (Kernel.wait returns false). The root first: the run is about it.
-      const q = blocked.includes(root) ? root : blocked[0]!;
+      const q = blocked.find((t) => t.group === root) ?? blocked[0]!;
       q.ready = () => true;
       q.state = 'ready';
       this.deadlocked.add(q);
@@ -228,8 +282,8 @@ export class Kernel {
 
   /** a process that can run now and is not on the stack */
   private nextReady(): Proc | undefined {
-    for (const p of this.procs.values()) {
-      if (this.active.includes(p) || p.pending || p.stopped) continue;
+    for (const p of this.tasks()) {
+      if (this.active.includes(p) || p.pending || p.group.stopped) continue;
       if (p.state === 'ready') return p;
       if (p.state === 'waiting' && (p.ready?.() || this.interrupted(p))) {
         p.state = 'ready';
@@ -246,6 +300,7 @@ export class Kernel {
   /** runs `p` until it ends or waits (nested inside a waiting process's syscall, or from runAll) */
   private slice(p: Proc): void {
     this.active.push(p);
+    this.use(p);
     try {
       p.enter();
       p.guest.writeStderr('elf2wasm: internal error: run() returned instead of ending with exit\n');
@@ -254,11 +309,40 @@ export class Kernel {
       this.caught(p, e);
     } finally {
       this.active.pop();
+      const top = this.current;
+      if (top) this.use(top);
     }
+  }
+
+  /** which thread's registers are in the state block of each process's instance */
+  private readonly loaded = new WeakMap<Guest, Proc>();
+
+  /** puts `t`'s registers into its instance's state block, saving those of the thread that was there */
+  private use(t: Proc): void {
+    const g = t.guest, cur = this.loaded.get(g);
+    if (cur === t) return;
+    const depth = t.instance.exports.depth instanceof WebAssembly.Global ? t.instance.exports.depth : undefined;
+    if (cur !== undefined && cur.state !== 'gone' && cur.state !== 'zombie') {
+      cur.saved = { regs: new Uint8Array(g.memory.buffer, STATE_BASE, STATE_SIZE).slice(), depth: depth?.value ?? 0, lastPc: g.lastPc, mask: g.signals.mask };
+    }
+    const s = t.saved;
+    if (s) {
+      new Uint8Array(g.memory.buffer, STATE_BASE, STATE_SIZE).set(s.regs);
+      if (depth) depth.value = s.depth;
+      g.lastPc = s.lastPc;
+      g.signals.swapMask(s.mask);
+      t.saved = undefined;
+    }
+    g.tid = t.tid;
+    this.loaded.set(g, t);
   }
 
   private caught(p: Proc, e: unknown): void {
     if (e instanceof Blocked) return;
+    if (e instanceof ThreadExit) {
+      this.endThread(p);
+      return;
+    }
     if (e instanceof LiftPending) {
       this.await(p, p.code.complete(e));
       return;
@@ -299,20 +383,20 @@ export class Kernel {
    * signal to handle interrupts the wait (EINTR); a fatal one ends the process.
    */
   wait(g: Guest, ready: () => boolean, opts: { restart?: boolean; progress?: number; signals?: boolean; result?: bigint } = {}): boolean {
-    const me = this.of(g);
+    const me = this.self(g);
     me.signalsWait = opts.signals ?? true;
     for (;;) {
       if (me.killed !== undefined) throw new GuestKilled(me.killed);
       if (this.deadlocked.delete(me)) return false;
-      if (ready() && !me.stopped) return true;
+      if (ready() && !me.group.stopped) return true;
       if (me.signalsWait && g.signals.toRun.length) throw new Interrupted(opts.restart ?? false);
       const other = this.nextReady();
       if (other) {
         this.slice(other);
         continue;
       }
-      const below = this.active.slice(0, -1).some((q) => !q.stopped && (q.state === 'waiting' ? q.ready?.() || this.interrupted(q) : true));
-      const async = [...this.procs.values()].some((q) => q.pending);
+      const below = this.active.slice(0, -1).some((q) => !q.group.stopped && q.state !== 'gone' && (q.state === 'waiting' ? q.ready?.() || this.interrupted(q) : true));
+      const async = [...this.tasks()].some((q) => q.pending);
       if (!below && !async) {
         const wake = this.sleepers();
         if (wake !== undefined) {
@@ -342,7 +426,7 @@ export class Kernel {
 
   /** what the syscall being done again after an unwind had done before (0 the first time) */
   progress(g: Guest): number {
-    const me = this.of(g), n = me.progress ?? 0;
+    const me = this.self(g), n = me.progress ?? 0;
     me.progress = undefined;
     return n;
   }
@@ -350,30 +434,31 @@ export class Kernel {
   /** the earliest time a sleeping process wakes (ms, performance.now) */
   private sleepers(): number | undefined {
     let t: number | undefined;
-    for (const p of this.procs.values()) if (p.wakeAt !== undefined && p.state !== 'zombie' && (t === undefined || p.wakeAt < t)) t = p.wakeAt;
+    for (const p of this.tasks()) if (p.wakeAt !== undefined && p.state !== 'zombie' && p.state !== 'gone' && (t === undefined || p.wakeAt < t)) t = p.wakeAt;
     return t;
   }
 
-  /** no other process is alive */
+  /** no other process or thread is alive */
   private lone(me: Proc): boolean {
-    for (const p of this.procs.values()) if (p !== me && p.state !== 'zombie') return false;
+    for (const p of this.tasks()) if (p !== me && p.state !== 'zombie' && p.state !== 'gone') return false;
     return true;
   }
 
   /**
    * Sleeps `ms` (Infinity: until `until` holds), letting other processes run meanwhile; a
    * signal to handle ends it early (EINTR). A lone process just sleeps: nobody else could make
-   * `until` hold.
+   * `until` hold. False when nothing could ever end the sleep (see wait).
    */
-  sleep(g: Guest, ms: number, until?: () => boolean): void {
-    const me = this.of(g);
+  sleep(g: Guest, ms: number, until?: () => boolean): boolean {
+    const me = this.self(g);
     if (this.lone(me)) {
-      if (Number.isFinite(ms)) sleepMs(ms);
-      return;
+      if (!Number.isFinite(ms)) return false;
+      sleepMs(ms);
+      return true;
     }
     if (Number.isFinite(ms)) me.wakeAt ??= performance.now() + ms;
     try {
-      this.wait(g, () => (me.wakeAt !== undefined && performance.now() >= me.wakeAt) || (until?.() ?? false));
+      return this.wait(g, () => (me.wakeAt !== undefined && performance.now() >= me.wakeAt) || (until?.() ?? false));
     } finally {
       // an unwound sleep keeps its wake time for when the syscall runs again
       if (me.state !== 'waiting') me.wakeAt = undefined;
@@ -424,6 +509,108 @@ export class Kernel {
     return pid;
   }
 
+  // ---- threads ----------------------------------------------------------------------------
+
+  /**
+   * clone with CLONE_THREAD: a new thread of `g`'s process, resuming after the syscall at `pc`
+   * with the caller's registers but x0 = 0, on `stack`, with `tls` (CLONE_SETTLS); its tid is
+   * written to `parentTid` and `childTid` (CLONE_PARENT_SETTID, CLONE_CHILD_SETTID) and
+   * `clearTid` is zeroed and woken when it ends (CLONE_CHILD_CLEARTID: pthread_join waits on it).
+   */
+  thread(g: Guest, pc: bigint, opts: { stack: bigint; tls?: bigint; parentTid?: bigint; childTid?: bigint; clearTid?: bigint }): number {
+    const creator = this.self(g), p = creator.group;
+    const nproc = g.limits.get(RLIMIT_NPROC)?.[0];
+    if (g.uid !== 0 && nproc !== undefined && BigInt([...this.tasks()].filter((q) => q.guest.uid === g.uid && q.state !== 'gone').length) >= nproc) fail(E.EAGAIN);
+    const t = new Proc(this, g, p.image, p.instance, {}, creator);
+    t.tid = this.nextPid++;
+    // the creator is in a syscall: the state block holds all of its registers
+    const regs = new Uint8Array(g.memory.buffer, STATE_BASE, STATE_SIZE).slice();
+    const dv = new DataView(regs.buffer);
+    dv.setBigUint64(STATE.x(0) - STATE_BASE, 0n, true);
+    dv.setBigUint64(STATE.pc - STATE_BASE, pc + 4n, true);
+    if (opts.stack) dv.setBigUint64(STATE.sp - STATE_BASE, opts.stack, true);
+    if (opts.tls !== undefined) dv.setBigUint64(STATE.tpidr - STATE_BASE, opts.tls, true);
+    t.saved = { regs, depth: 0, lastPc: 0, mask: g.signals.mask };
+    t.clearTid = opts.clearTid ?? 0n;
+    if (opts.parentTid) g.mem.setU32(opts.parentTid, t.tid);
+    if (opts.childTid) g.mem.setU32(opts.childTid, t.tid);
+    p.tasks.push(t);
+    this.opts.trace?.(`thread: pid ${g.pid} tid ${creator.tid} → tid ${t.tid}`);
+    return t.tid;
+  }
+
+  /**
+   * exit(2) of the calling thread: if other threads of its process go on, the thread ends alone
+   * (ThreadExit); else it returns and the process ends with the status, as exit_group.
+   */
+  exitThread(g: Guest): void {
+    const me = this.self(g);
+    if (!me.group.tasks.some((t) => t !== me && t.state !== 'gone')) return;
+    throw new ThreadExit();
+  }
+
+  /** a thread ended alone: its clear_child_tid is zeroed and woken, it runs no more */
+  private endThread(t: Proc): void {
+    const p = t.group;
+    t.state = 'gone';
+    t.ready = undefined;
+    t.futex = undefined;
+    if (t !== p) p.tasks.splice(p.tasks.indexOf(t), 1);
+    if (t.clearTid !== 0n) {
+      try {
+        t.guest.mem.setU32(t.clearTid, 0);
+        this.futexes(t.guest).wake(t.clearTid, 1, -1);
+      } catch {
+        // an unmapped clear_child_tid is ignored, as Linux does
+      }
+    }
+    if (!p.tasks.some((q) => q.state !== 'gone')) this.exit(t, { code: 0 });
+  }
+
+  /** the futex queues of `g`'s address space */
+  futexes(g: Guest): Futexes {
+    let f = this.futexTables.get(g);
+    if (!f) this.futexTables.set(g, (f = new Futexes(this, g)));
+    return f;
+  }
+  private readonly futexTables = new WeakMap<Guest, Futexes>();
+
+  /**
+   * sched_yield: the other tasks that can run do, before the caller goes on. One deeper on the
+   * stack, or one waiting for lifting or compiling, can only go on once the caller unwinds: it
+   * does, to go on after the syscall later.
+   */
+  yield(g: Guest): void {
+    const me = this.self(g);
+    const other = this.nextReady();
+    if (other) {
+      this.slice(other);
+      if (me.killed !== undefined) throw new GuestKilled(me.killed);
+      return;
+    }
+    // something only the top-level loop can finish (lifting, compiling) must not wait behind a spinning caller either
+    const below = this.active.slice(0, -1).some((q) => q.state === 'ready' && !q.group.stopped);
+    if ((!below && ![...this.tasks()].some((q) => q.pending)) || me.code.nested > 0) return;
+    me.state = 'waiting';
+    me.ready = () => true;
+    const dv = new DataView(g.memory.buffer);
+    dv.setBigUint64(STATE.x(0), 0n, true);
+    dv.setBigUint64(STATE.pc, BigInt(g.lastPc) + 4n, true);
+    me.resume = {};
+    throw new Blocked();
+  }
+
+  /** the threads of `g`'s process that have not ended */
+  threadCount(g: Guest): number {
+    return this.of(g).tasks.filter((t) => t.state !== 'gone').length;
+  }
+
+  /** the task with thread id `tid` (a process's first thread has its pid) */
+  task(tid: number): Proc | undefined {
+    for (const t of this.tasks()) if (t.tid === tid && t.state !== 'gone') return t;
+    return undefined;
+  }
+
   /**
    * The parent of a vfork child waits until the child execs or exits (signals wait too, as on
    * Linux). Done again after an unwind, the clone must not fork again: its progress is the child.
@@ -464,8 +651,15 @@ export class Kernel {
   }
 
   /** the process ends: a zombie until its parent reaps it; its children go to init */
-  exit(p: Proc, end: Termination): void {
+  exit(task: Proc, end: Termination): void {
+    const p = task.group;
     if (p.state === 'zombie') return;
+    // every thread ends with the process; one whose frames are on the stack unwinds when it resumes
+    for (const t of p.tasks) {
+      if (this.active.includes(t)) t.killed ??= SIGNAL.SIGKILL;
+      if (t !== p) t.state = 'gone';
+    }
+    p.tasks = [p];
     p.state = 'zombie';
     p.end = end;
     p.vforked = false;
@@ -505,7 +699,7 @@ export class Kernel {
       this.stop(p, sig);
       return;
     }
-    if (p === this.current) {
+    if (p === this.current?.group) {
       p.guest.signals.raise(sig, code);
       return;
     }
@@ -513,7 +707,8 @@ export class Kernel {
       p.guest.signals.raise(sig, code);
     } catch (e) {
       if (!(e instanceof GuestKilled)) throw e;
-      if (this.active.includes(p)) p.killed = e.signal; // its frames unwind when it resumes
+      const active = p.tasks.filter((t) => this.active.includes(t));
+      if (active.length) for (const t of active) t.killed = e.signal; // their frames unwind when they resume
       else this.exit(p, { signal: e.signal });
     }
   }
@@ -549,6 +744,8 @@ export class Kernel {
   /** kill(2): `pid` > 0 one process, 0 the caller's group, -1 everyone but init, < -1 group -pid */
   kill(sender: Guest, pid: number, sig: number): number {
     const me = this.of(sender);
+    // a thread's id names its process
+    if (pid > 0 && !this.procs.has(pid)) pid = this.task(pid)?.group.pid ?? pid;
     const targets = [...this.procs.values()].filter((p) => p.state !== 'zombie' && (
       pid > 0 ? p.pid === pid : pid === 0 ? p.pgid === me.pgid : pid === -1 ? p.pid !== 1 : p.pgid === -pid));
     if (!targets.length) {

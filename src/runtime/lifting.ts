@@ -122,15 +122,33 @@ export class RuntimeCode {
     for (const pc of parent.liftedEntries) this.liftedEntries.add(pc);
   }
 
-  /** the top-level loop's part of a miss: load the lifter, lift, compile asynchronously */
-  async complete(p: LiftPending): Promise<void> {
+  /**
+   * The top-level loop's part of a miss: load the lifter, lift, compile asynchronously. The
+   * threads of a process share this code, so misses complete one at a time, and code lifted for
+   * a table that grew meanwhile (another thread's synchronous miss) is lifted again.
+   */
+  complete(p: LiftPending): Promise<void> {
+    const next = this.completing.then(() => this.completeOne(p));
+    this.completing = next.catch(() => undefined);
+    return next;
+  }
+  private completing: Promise<void> = Promise.resolve();
+
+  private async completeOne(p: LiftPending): Promise<void> {
     if (!this.lifter) {
       const loaded = await this.opts.loadLifter!();
       this.lifter = 'runtimeLifter' in loaded ? loaded.runtimeLifter : loaded;
     }
-    const lifted = p.lifted ?? this.liftCode(p.pc);
-    if (!lifted.functions.length) throw this.unknown(p.pc);
-    this.install(lifted, await WebAssembly.compile(lifted.wasm as Uint8Array<ArrayBuffer>));
+    for (let lifted = p.lifted; ;) {
+      if (this.dispatch().has(p.pc)) return; // another thread's miss lifted it
+      if (lifted?.tableIndex !== this.functionTable.length) lifted = this.liftCode(p.pc);
+      if (!lifted.functions.length) throw this.unknown(p.pc);
+      const module = await WebAssembly.compile(lifted.wasm as Uint8Array<ArrayBuffer>);
+      if (lifted.tableIndex === this.functionTable.length && !this.dispatch().has(p.pc)) {
+        this.install(lifted, module);
+        return;
+      }
+    }
   }
 
   /** `linux.icache` (ic ivau): the 64-byte line at `addr` may hold new instructions */

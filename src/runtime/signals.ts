@@ -68,6 +68,11 @@ export class SignalState {
     return h !== SIG_DFL && h !== SIG_IGN && !this.blocked(sig);
   }
 
+  /** Replaces the blocked set without delivering anything: another thread's mask comes in (kernel.ts) */
+  swapMask(mask: bigint): void {
+    this.maskBits = mask;
+  }
+
   /** Replaces the blocked set; newly unblocked pending signals are delivered (may throw). */
   setMask(mask: bigint): void {
     this.maskBits = BigInt.asUintN(64, mask) & ~UNBLOCKABLE;

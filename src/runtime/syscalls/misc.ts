@@ -50,7 +50,10 @@ export const misc: Record<string, Handler> = {
     return 8;
   },
   sched_setaffinity: (g, pid) => (int(pid) === 0 || int(pid) === g.pid ? 0 : fail(E.ESRCH)),
-  sched_yield: () => 0,
+  sched_yield: (g) => {
+    g.kernel?.yield(g);
+    return 0;
+  },
   sched_getscheduler: () => 0, // SCHED_OTHER
   sched_setscheduler: () => fail(E.EPERM),
   sched_getparam: (g, _pid, param) => (g.mem.setI32(param, 0), 0),

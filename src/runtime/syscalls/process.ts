@@ -4,6 +4,7 @@ import { GuestExit, SIGNAL } from '../errors.ts';
 import { E, fail } from '../errno.ts';
 import type { Guest, Handler } from '../guest.ts';
 import { int, uint } from './args.ts';
+import { clockNs, readTimespec } from './time.ts';
 import { execve } from '../exec.ts';
 import { AT_EMPTY_PATH, AT_FDCWD, AT_SYMLINK_NOFOLLOW } from '../vfs.ts';
 
@@ -43,7 +44,11 @@ function limit(g: Guest, res: number, newAddr: bigint, oldAddr: bigint): number 
 }
 
 /** Applies a FUTEX_WAKE_OP operation to the word at uaddr2. */
-function wakeOp(g: Guest, uaddr2: bigint, val3: number): void {
+const FUTEX = { WAIT: 0, WAKE: 1, REQUEUE: 3, CMP_REQUEUE: 4, WAKE_OP: 5, UNLOCK_PI: 7, WAIT_BITSET: 9, WAKE_BITSET: 10 } as const;
+const FUTEX_CLOCK_REALTIME = 0x100;
+
+/** FUTEX_WAKE_OP's operation on the u32 at `uaddr2`; whether its comparison of the old value holds */
+function wakeOp(g: Guest, uaddr2: bigint, val3: number): boolean {
   const sext12 = (v: number): number => (v << 20) >> 20;
   const field = (val3 >>> 28) & 0xf;
   const op = field & 7;
@@ -51,7 +56,10 @@ function wakeOp(g: Guest, uaddr2: bigint, val3: number): void {
   if (field & 8) oparg = 1 << (oparg & 31); // FUTEX_OP_OPARG_SHIFT
   const old = g.mem.u32(uaddr2);
   const ops = [oparg, old + oparg, old | oparg, old & ~oparg, old ^ oparg];
-  if (op < ops.length) g.mem.setU32(uaddr2, ops[op]!);
+  if (op < ops.length) g.mem.setU32(uaddr2, ops[op]! >>> 0);
+  const cmparg = sext12(val3 & 0xfff), signed = old | 0;
+  const cmps = [signed === cmparg, signed !== cmparg, signed < cmparg, signed <= cmparg, signed > cmparg, signed >= cmparg];
+  return cmps[(val3 >>> 24) & 0xf] ?? false;
 }
 
 function sameId(cur: number, v: number): boolean {
@@ -59,18 +67,22 @@ function sameId(cur: number, v: number): boolean {
 }
 
 export const proc: Record<string, Handler> = {
-  exit: (_g, status) => {
+  exit: (g, status) => {
+    g.kernel?.exitThread(g); // other threads go on: only this one ends
     throw new GuestExit(int(status));
   },
   exit_group: (_g, status) => {
     throw new GuestExit(int(status));
   },
-  set_tid_address: (g) => g.pid,
+  set_tid_address: (g, addr) => {
+    if (g.kernel) g.kernel.self(g).clearTid = addr;
+    return g.tid;
+  },
   set_robust_list: (_g, _head, len) => (len === 24n ? 0 : fail(E.EINVAL)),
   get_robust_list: () => fail(E.EPERM),
   rseq: () => fail(E.ENOSYS), // glibc copes: it then does not use rseq
   getpid: (g) => g.pid,
-  gettid: (g) => g.pid,
+  gettid: (g) => g.tid,
   getppid: (g) => g.ppid,
   getuid: (g) => g.uid,
   geteuid: (g) => g.uid,
@@ -118,28 +130,45 @@ export const proc: Record<string, Handler> = {
   getrlimit: (g, res, addr) => limit(g, int(res), 0n, addr),
   setrlimit: (g, res, addr) => limit(g, int(res), addr, 0n),
   futex: (g, uaddr, opArg, valArg, timeout, uaddr2, val3) => {
-    const cmd = int(opArg) & 0x7f; // strip FUTEX_PRIVATE_FLAG / FUTEX_CLOCK_REALTIME
+    const op = int(opArg), cmd = op & 0x7f; // less FUTEX_PRIVATE_FLAG and FUTEX_CLOCK_REALTIME
+    const k = g.kernel;
+    const bitset = cmd === FUTEX.WAIT_BITSET || cmd === FUTEX.WAKE_BITSET ? int(val3) : -1;
+    if (bitset === 0) fail(E.EINVAL);
     switch (cmd) {
-      case 0: // FUTEX_WAIT
-      case 9: // FUTEX_WAIT_BITSET
-        if (g.mem.u32(uaddr) !== uint(valArg)) fail(E.EAGAIN);
-        // No other thread exists to wake us: a timed wait times out, an untimed one returns
-        // as a spurious wakeup (callers re-check their condition).
-        if (timeout !== 0n) fail(E.ETIMEDOUT);
-        return 0;
-      case 1: // FUTEX_WAKE
-      case 10: // FUTEX_WAKE_BITSET
+      case FUTEX.WAIT:
+      case FUTEX.WAIT_BITSET: {
+        if (!k) {
+          // a lone thread: nobody can wake it; a timed wait times out, an untimed one returns
+          // as a spurious wakeup (callers re-check their condition)
+          if (g.mem.u32(uaddr) !== uint(valArg)) fail(E.EAGAIN);
+          if (timeout !== 0n) fail(E.ETIMEDOUT);
+          return 0;
+        }
+        // FUTEX_WAIT's timeout is relative; FUTEX_WAIT_BITSET's is absolute, on CLOCK_REALTIME with FUTEX_CLOCK_REALTIME
+        let ms = Infinity;
+        if (timeout !== 0n) {
+          const ns = readTimespec(g, timeout);
+          ms = Number(cmd === FUTEX.WAIT ? ns : ns - clockNs(g, op & FUTEX_CLOCK_REALTIME ? 0 : 1)) / 1e6;
+          if (ms <= 0 && g.mem.u32(uaddr) === uint(valArg)) fail(E.ETIMEDOUT);
+        }
+        return k.futexes(g).wait(uaddr, uint(valArg), bitset, Math.max(ms, 0));
+      }
+      case FUTEX.WAKE:
+      case FUTEX.WAKE_BITSET:
         g.mem.u32(uaddr);
-        return 0;
-      case 3: // FUTEX_REQUEUE
-        return 0;
-      case 4: // FUTEX_CMP_REQUEUE
-        if (g.mem.u32(uaddr) !== uint(val3)) fail(E.EAGAIN);
-        return 0;
-      case 5: // FUTEX_WAKE_OP
-        wakeOp(g, uaddr2, uint(val3));
-        return 0;
-      case 7: // FUTEX_UNLOCK_PI
+        return k ? k.futexes(g).wake(uaddr, int(valArg), bitset) : 0;
+      case FUTEX.CMP_REQUEUE:
+      case FUTEX.REQUEUE:
+        if (cmd === FUTEX.CMP_REQUEUE && g.mem.u32(uaddr) !== uint(val3)) fail(E.EAGAIN);
+        // the number to requeue comes in the timeout argument
+        return k ? k.futexes(g).requeue(uaddr, int(valArg), Number(BigInt.asUintN(32, timeout)), uaddr2) : 0;
+      case FUTEX.WAKE_OP: {
+        const wake2 = wakeOp(g, uaddr2, uint(val3));
+        if (!k) return 0;
+        const f = k.futexes(g);
+        return f.wake(uaddr, int(valArg), -1) + (wake2 ? f.wake(uaddr2, Number(BigInt.asUintN(32, timeout)), -1) : 0);
+      }
+      case FUTEX.UNLOCK_PI:
         g.mem.setU32(uaddr, 0);
         return 0;
       default:
@@ -196,19 +225,31 @@ export const proc: Record<string, Handler> = {
 };
 
 const RUSAGE_SIZE = 144;
-const CLONE = { VM: 0x100n, VFORK: 0x4000n, THREAD: 0x10000n, SETTLS: 0x80000n, PARENT_SETTID: 0x100000n, CHILD_CLEARTID: 0x200000n, CHILD_SETTID: 0x1000000n } as const;
+const CLONE = { VM: 0x100n, SIGHAND: 0x800n, VFORK: 0x4000n, THREAD: 0x10000n, SETTLS: 0x80000n, PARENT_SETTID: 0x100000n, CHILD_CLEARTID: 0x200000n, CHILD_SETTID: 0x1000000n } as const;
 
 /**
  * clone without a shared address space is fork: a new process (see Kernel.fork). vfork
  * (CLONE_VM|CLONE_VFORK, as glibc's posix_spawn and busybox use it) is a fork whose parent waits
  * until the child execs or exits; the child's writes to memory are its own, which vfork's rules
- * (the child may only exec or _exit) make invisible. Threads are not supported yet.
+ * (the child may only exec or _exit) make invisible. CLONE_THREAD is a thread (Kernel.thread);
+ * other sharing of an address space between processes (CLONE_VM alone) is not supported.
  */
 function clone(g: Guest, flags: bigint, stack: bigint, parentTid: bigint, tls: bigint, childTid: bigint): number {
   const kernel = g.kernel;
   if (!kernel) fail(E.ENOSYS);
-  if (flags & CLONE.THREAD || (flags & CLONE.VM && !(flags & CLONE.VFORK))) {
-    g.log('clone: threads are not supported yet');
+  if (flags & CLONE.THREAD) {
+    // Linux's rules: a thread shares the signal handlers, which need the shared memory
+    if (!(flags & CLONE.VM) || !(flags & CLONE.SIGHAND)) fail(E.EINVAL);
+    return kernel.thread(g, BigInt(g.lastPc), {
+      stack,
+      tls: flags & CLONE.SETTLS ? tls : undefined,
+      parentTid: flags & CLONE.PARENT_SETTID ? parentTid : undefined,
+      childTid: flags & CLONE.CHILD_SETTID ? childTid : undefined,
+      clearTid: flags & CLONE.CHILD_CLEARTID ? childTid : undefined,
+    });
+  }
+  if (flags & CLONE.VM && !(flags & CLONE.VFORK)) {
+    g.log('clone: CLONE_VM without CLONE_THREAD or CLONE_VFORK (another process sharing this memory) is not supported');
     fail(E.ENOSYS);
   }
   // a vfork done again after its parent was unwound while waiting: the child exists already

@@ -31,6 +31,23 @@ function sendSelf(g: Guest, sig: number, code = SI_USER): number {
   return 0;
 }
 
+/**
+ * tkill/tgkill: `sig` to thread `tid` (of process `tgid` if `checkGroup`). Signals are kept per
+ * process here: the thread whose mask lets it through first takes it.
+ */
+function sendThread(g: Guest, tgid: number, tid: number, sig: number, checkGroup: boolean): number {
+  if (sig < 0 || sig > NSIG) fail(E.EINVAL);
+  const k = g.kernel;
+  if (!k) {
+    if (tid !== g.pid || (checkGroup && tgid !== g.pid)) fail(E.ESRCH);
+    return sendSelf(g, sig, SI_TKILL);
+  }
+  const t = k.task(tid);
+  if (!t || (checkGroup && t.group.pid !== tgid)) fail(E.ESRCH);
+  if (t.guest !== g) return k.kill(g, t.group.pid, sig);
+  return sendSelf(g, sig, SI_TKILL);
+}
+
 export const signal: Record<string, Handler> = {
   rt_sigaction: (g, sigArg, act, oact, size) => {
     const sig = int(sigArg);
@@ -84,6 +101,11 @@ export const signal: Record<string, Handler> = {
   rt_sigtimedwait: (g, set, info, timeout, size) => {
     checkSigsetSize(size);
     const wanted = g.mem.u64(set);
+    if ((g.signals.pending & wanted) === 0n && g.kernel) {
+      // another thread or process may send one: wait for it (a signal not waited for interrupts: EINTR)
+      const ms = timeout !== 0n ? Number(readTimespec(g, timeout)) / 1e6 : Infinity;
+      if (ms > 0) g.kernel.sleep(g, ms, () => (g.signals.pending & wanted) !== 0n);
+    }
     const ready = g.signals.pending & wanted;
     if (ready !== 0n) {
       let sig = 1;
@@ -130,15 +152,10 @@ export const signal: Record<string, Handler> = {
   },
   tkill: (g, tid, sig) => {
     if (int(tid) <= 0) fail(E.EINVAL);
-    if (g.kernel && int(tid) !== g.pid) return g.kernel.kill(g, int(tid), int(sig));
-    if (int(tid) !== g.pid) fail(E.ESRCH);
-    return sendSelf(g, int(sig), SI_TKILL);
+    return sendThread(g, g.pid, int(tid), int(sig), false);
   },
   tgkill: (g, tgid, tid, sig) => {
     if (int(tgid) <= 0 || int(tid) <= 0) fail(E.EINVAL);
-    if (int(tgid) !== int(tid)) fail(E.ESRCH); // one thread per process: its tid is its pid
-    if (g.kernel && int(tid) !== g.pid) return g.kernel.kill(g, int(tid), int(sig));
-    if (int(tgid) !== g.pid || int(tid) !== g.pid) fail(E.ESRCH);
-    return sendSelf(g, int(sig), SI_TKILL);
+    return sendThread(g, int(tgid), int(tid), int(sig), true);
   },
 };
