@@ -22,7 +22,8 @@ export interface NodeRunOptions extends Omit<GuestOptions, 'isatty' | 'rootFd' |
   /** a confined view of the host's file system (default: all of it, as under qemu-user);
    *  `cwd` and `execPath` are then paths in it */
   namespace?: Namespace;
-  /** qemu-aarch64's -L: absolute paths the guest uses are looked up in this host directory first (sysroot.ts) */
+  /** qemu-aarch64's -L: absolute paths the guest uses are looked up in this host directory first
+   *  (sysroot.ts); not with a `namespace`, whose own files (and mounts) the guest sees instead */
   sysroot?: string;
   /** host fds for the guest's fds 0, 1, 2 */
   stdin?: number;
@@ -101,7 +102,7 @@ export async function runNode(module: WebAssembly.Module, meta: TranslationMeta,
     loadLifter: () => import('../lift/runtime-lift.ts'),
     ...hostIdentity(),
     ...opts,
-    fileHost: new NodeFileHost(hostFds, opts.sysroot ? sysrootMapPath(opts.sysroot, opts.namespace?.mapPath) : opts.namespace?.mapPath),
+    fileHost: new NodeFileHost(hostFds, opts.namespace?.mapPath ?? (opts.sysroot ? sysrootMapPath(opts.sysroot) : undefined)),
     isatty: (wasiFd) => wasiFd >= 0 && wasiFd <= 2 && ttys[wasiFd] === true,
     winsize,
     makeWasi,

@@ -76,13 +76,15 @@ export function startupFiles(bytes: Uint8Array, guestPath: string, sysroot: stri
   return out;
 }
 
-/** FileHost.mapPath for a guest that sees the host's file system with the sysroot's files over it */
-export function sysrootMapPath(sysroot: string, inner?: FileHost['mapPath']): NonNullable<FileHost['mapPath']> {
-  return (path, follow, write) => {
+/**
+ * FileHost.mapPath for a guest that sees the host's file system with the sysroot's files over it.
+ * (A confined guest, --root/--mount, sees its namespace instead: its root holds its libraries.)
+ */
+export function sysrootMapPath(sysroot: string): NonNullable<FileHost['mapPath']> {
+  return (path) => {
     // WASI paths are relative to the preopened "/"; "." is the root itself, never redirected
     const mapped = path === '.' || path === '' ? path : inSysroot(sysroot, `/${path}`);
-    const wasi = mapped.startsWith('/') ? mapped.slice(1) : mapped;
-    return inner ? inner(wasi, follow, write) : { path: wasi, mount: 0 };
+    return { path: mapped.startsWith('/') ? mapped.slice(1) : mapped, mount: 0 };
   };
 }
 
