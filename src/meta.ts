@@ -15,6 +15,8 @@ export interface TranslationMeta {
   base?: number;
   /** a dynamically linked program's interpreter, translated with it: the guest starts at its entry, AT_BASE is its base */
   interp?: { path: string; base: number; entry: number };
+  /** shared libraries translated with the program: the runtime's mmap of that file (by name and size) without an address places it at `base` */
+  libraries?: { path: string; base: number; end: number; size: number; align: number }[];
   /** guest address of the program headers, their entry size and count (AT_PHDR/AT_PHENT/AT_PHNUM) */
   phdrAddr: number;
   phent: number;

@@ -25,11 +25,17 @@ export interface TranslateOptions {
    * base. Part of the cache key by content, not an option that resolveTranslateOptions returns.
    */
   interpreter?: InterpreterFile;
+  /**
+   * shared libraries a dynamic program loads at start-up, translated ahead of time with it (each
+   * at a fixed base where the runtime's mmap puts that file when ld.so maps it); without them
+   * libraries are lifted at run time. Part of the cache key by content, like `interpreter`.
+   */
+  libraries?: InterpreterFile[];
 }
 
 export type ProtectMode = 'none' | 'bounds' | 'full';
 /** the options that describe a translation (JSON-serialisable) */
-export type ResolvedTranslateOptions = Required<Omit<TranslateOptions, 'interpreter'>>;
+export type ResolvedTranslateOptions = Required<Omit<TranslateOptions, 'interpreter' | 'libraries'>>;
 const PROTECT_MODES: readonly ProtectMode[] = ['none', 'bounds', 'full'];
 
 /** the options with their defaults, checked (one place for the CLI, the plugin and cache keys) */

@@ -37,7 +37,7 @@ export interface Diagnostics {
 export function translate(bytes: Uint8Array, options: TranslateOptions = {}, diagnostics: Diagnostics = {}): Translation {
   const t0 = performance.now();
   const opts = resolveTranslateOptions(options);
-  const plan = planLoad(parseElf(bytes), options.interpreter);
+  const plan = planLoad(parseElf(bytes), options.interpreter, options.libraries);
   // program and interpreter together (load-plan.ts): the interpreter's entry is where it starts
   const image = plan.combined;
   const program = discover(image, aarch64, plan.interp ? [...opts.entries, plan.start] : opts.entries);
@@ -64,8 +64,9 @@ export function translate(bytes: Uint8Array, options: TranslateOptions = {}, dia
     privateEnd,
     protect: opts.protect,
     pageTable,
-    segments: image.segments.map((s): [number, number, number] => [s.vaddr, s.vaddr + s.memsz, elfProt(s.flags)]),
-    code: image.segments.filter((s) => s.flags & 1).map((s): [number, number] => [s.vaddr, s.vaddr + s.memsz]),
+    segments: image.segments.filter((s) => !s.guestMapped).map((s): [number, number, number] => [s.vaddr, s.vaddr + s.memsz, elfProt(s.flags)]),
+    code: image.segments.filter((s) => s.flags & 1 && !s.guestMapped).map((s): [number, number] => [s.vaddr, s.vaddr + s.memsz]),
+    ...(plan.libraries.length ? { libraries: plan.libraries.map((l) => ({ path: l.path, base: l.base, end: l.image.imageEnd, size: l.size, align: l.align })) } : {}),
     callDepthLimit: opts.callDepthLimit,
     learnedEntries: opts.entries.length,
     symbols,

@@ -8,7 +8,7 @@ import { translateCached } from '../node/cache.ts';
 import { configureV8 } from '../node/engine.ts';
 import { nodeImageLoader } from '../node/images.ts';
 import { runNode } from '../node/run.ts';
-import { interpreterFor, resolveSysroot } from '../node/sysroot.ts';
+import { interpreterFor, libraryFiles, resolveSysroot } from '../node/sysroot.ts';
 import { TRANSLATOR_VERSION } from '../version.ts';
 import { META_SECTION, readJsonSection } from '../wasm/custom-section.ts';
 import { resolveTranslateOptions, type ProtectMode, type TranslateOptions } from '../translate-options.ts';
@@ -99,7 +99,7 @@ async function translateCommand(file: string, opts: { output?: string; optimize?
 
 /** `run` takes elf2wasm options before the program; everything after it belongs to the guest */
 async function runCommand(argv: string[]): Promise<number> {
-  let trace = false, noCache = false, lift = true, protect: unknown, optimize: unknown, record: string | undefined, sysrootArg: string | undefined;
+  let trace = false, noCache = false, lift = true, protect: unknown, optimize: unknown, record: string | undefined, sysrootArg: string | undefined, libraries = false;
   const fsOptions = new FsOptions();
   let k = 0;
   for (; k < argv.length && argv[k]!.startsWith('-'); k++) {
@@ -109,6 +109,7 @@ async function runCommand(argv: string[]): Promise<number> {
     else if (a === '--trace') trace = true;
     else if (a === '--no-cache') noCache = true;
     else if (a === '--no-lift') lift = false;
+    else if (a === '--translate-libraries') libraries = true;
     else if (a === '-L') sysrootArg = argv[++k] ?? '';
     else if (a.startsWith('-L') && a.length > 2) sysrootArg = a.slice(2);
     else if (a === '--protect') protect = argv[++k];
@@ -130,7 +131,10 @@ async function runCommand(argv: string[]): Promise<number> {
   if (sysrootArg === '') throw new UsageError('-L takes a directory (the AArch64 sysroot)');
   const sysroot = resolveSysroot(sysrootArg);
   const interpreter = isWasm ? undefined : interpreterOf(file, bytes, sysroot);
-  const options = { optimize: optimizeLevel(optimize), entries: isWasm ? [] : readLearned(learnedPath, bytes), protect: protectMode(protect), interpreter };
+  const options = {
+    optimize: optimizeLevel(optimize), entries: isWasm ? [] : readLearned(learnedPath, bytes), protect: protectMode(protect), interpreter,
+    ...(libraries && interpreter ? { libraries: libraryFiles(bytes, file, sysroot) } : {}),
+  };
   const wasm = isWasm ? bytes : await translateFile(file, bytes, options, !noCache);
   configureV8();
   const module = await WebAssembly.compile(wasm as Uint8Array<ArrayBuffer>);

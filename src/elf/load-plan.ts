@@ -27,6 +27,8 @@ export interface LoadPlan {
   program: ElfImage;
   base: number;
   interp?: { path: string; image: ElfImage; base: number };
+  /** shared libraries translated ahead of time, each at the base the runtime's mmap gives its file */
+  libraries: { path: string; image: ElfImage; base: number; size: number; align: number }[];
   /** all images as one address space (what is translated) */
   combined: ElfImage;
   /** where the first instruction runs: the interpreter's entry, else the program's */
@@ -36,7 +38,11 @@ export interface LoadPlan {
 const alignUp = (v: number, a: number) => Math.ceil(v / a) * a;
 const maxAlign = (image: ElfImage) => Math.max(0x10000, ...image.phdrs.filter((p) => p.type === 1).map((p) => p.align));
 
-export function planLoad(file: ElfImage, interpreter?: InterpreterFile): LoadPlan {
+/**
+ * `libraries` (the start-up libraries, in load order) are placed above the interpreter, each at
+ * the next 1 MiB boundary; their segments are marked `guestMapped`: ld.so maps them, not the module.
+ */
+export function planLoad(file: ElfImage, interpreter?: InterpreterFile, libraries: readonly InterpreterFile[] = []): LoadPlan {
   if (file.interp !== undefined && !interpreter) {
     throw new ElfFormatError('dynamic', `dynamically linked ELF: it needs its interpreter ${file.interp} from a sysroot (a directory holding the AArch64 libraries, e.g. /usr/aarch64-linux-gnu): give one with elf2wasm -L DIR or QEMU_LD_PREFIX, as for qemu-aarch64, or the plugin's sysroot option`);
   }
@@ -45,12 +51,28 @@ export function planLoad(file: ElfImage, interpreter?: InterpreterFile): LoadPla
   }
   const base = file.type === 'dyn' ? alignUp(PIE_BASE, maxAlign(file)) : 0;
   const program = atBase(file, base);
-  if (!interpreter) return { program, base, combined: program, start: program.entry };
+  if (!interpreter) return { program, base, libraries: [], combined: program, start: program.entry };
   const parsed = parseElf(interpreter.bytes);
   if (parsed.type !== 'dyn' || parsed.interp !== undefined) {
     throw new ElfFormatError('not-executable', `${interpreter.path}: the interpreter must be a position-independent image without an interpreter of its own`);
   }
   const interpBase = alignUp(program.imageEnd, Math.max(INTERP_ALIGN, maxAlign(parsed)));
   const image = atBase(parsed, interpBase);
-  return { program, base, interp: { path: interpreter.path, image, base: interpBase }, combined: combineImages([program, image]), start: image.entry };
+  const libs: LoadPlan['libraries'] = [];
+  let end = image.imageEnd;
+  for (const lib of libraries) {
+    const parsedLib = parseElf(lib.bytes);
+    if (parsedLib.type !== 'dyn') throw new ElfFormatError('not-executable', `${lib.path}: a shared library must be position independent`);
+    const align = maxAlign(parsedLib);
+    // a gap of 1 MiB before it: ld.so first reserves a library's span plus its alignment
+    const libBase = alignUp(end + INTERP_ALIGN, Math.max(INTERP_ALIGN, align));
+    const at = atBase(parsedLib, libBase);
+    for (const s of at.segments) s.guestMapped = true;
+    libs.push({ path: lib.path, image: at, base: libBase, size: lib.bytes.length, align });
+    end = at.imageEnd;
+  }
+  const combined = combineImages([program, image, ...libs.map((l) => l.image)]);
+  // room for that reservation above the last library too (below the runtime's private data)
+  if (libs.length) combined.imageEnd = alignUp(end + INTERP_ALIGN, INTERP_ALIGN);
+  return { program, base, interp: { path: interpreter.path, image, base: interpBase }, libraries: libs, combined, start: image.entry };
 }

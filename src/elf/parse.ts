@@ -14,6 +14,8 @@ export interface ElfSegment {
   flags: number;
   /** The filesz file bytes (a subarray of the input, not a copy). */
   data: Uint8Array;
+  /** translated, but mapped by the guest's own loader at run time (a shared library: load-plan.ts), not by the module */
+  guestMapped?: boolean;
 }
 
 export interface ElfProgramHeader {

@@ -63,6 +63,7 @@ export function cacheKey(bytes: Uint8Array, options: TranslateOptions): string {
   // the interpreter translated with a dynamic program: its bytes and the path it is known by
   const interp = options.interpreter;
   if (interp) hash.update(`\0interpreter ${interp.path}\0`).update(interp.bytes);
+  for (const lib of options.libraries ?? []) hash.update(`\0library ${lib.path}\0`).update(lib.bytes);
   return hash.digest('hex');
 }
 

@@ -76,6 +76,12 @@ export function startupFiles(bytes: Uint8Array, guestPath: string, sysroot: stri
   return out;
 }
 
+/** the start-up libraries of a dynamic program, read for TranslateOptions.libraries (its interpreter left out) */
+export function libraryFiles(bytes: Uint8Array, guestPath: string, sysroot: string | undefined): InterpreterFile[] {
+  const interp = parseElf(bytes).interp;
+  return [...startupFiles(bytes, guestPath, sysroot)].filter(([path]) => path !== interp).map(([path, host]) => ({ path, bytes: readFileSync(host) }));
+}
+
 /**
  * FileHost.mapPath for a guest that sees the host's file system with the sysroot's files over it.
  * (A confined guest, --root/--mount, sees its namespace instead: its root holds its libraries.)

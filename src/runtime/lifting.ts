@@ -178,9 +178,10 @@ export class RuntimeCode {
     return new GuestTrap(TrapKind.UnknownTarget, pc, BigInt(pc), this.meta.symbols, detail);
   }
 
-  /** static code segments, and mappings the guest made executable */
+  /** static code segments, and mappings the guest made executable (translated libraries' included) */
   private executable(pc: number): boolean {
-    if (pc < this.meta.privateEnd) return this.meta.code.some(([s, e]) => pc >= s && pc < e);
+    const inLibrary = this.meta.libraries?.some((l) => pc >= l.base && pc < l.end);
+    if (pc < this.meta.privateEnd && !inLibrary) return this.meta.code.some(([s, e]) => pc >= s && pc < e);
     return ((this.vm.protectionAt(pc) ?? 0) & PROT_EXEC) !== 0;
   }
 

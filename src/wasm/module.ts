@@ -92,7 +92,7 @@ export function emitModule(image: ElfImage, program: Program, arch: Arch, opts: 
     const privateEnd = alignUp(full ? pageTable + PAGE_TABLE_SIZE : tableBase + table.length, WASM_PAGE);
     // memory first: binaryen validates loads and stores against it as functions are added
     const segments: binaryen.MemorySegment[] = image.segments
-      .filter((s) => s.filesz > 0)
+      .filter((s) => s.filesz > 0 && !s.guestMapped)
       .map((s) => ({ offset: m.i32.const(s.vaddr), data: s.data, passive: false }));
     segments.push({ offset: m.i32.const(tableBase), data: table, passive: false });
     m.setMemory(privateEnd / WASM_PAGE, 65536, EXPORT.memory, segments);

@@ -1,7 +1,7 @@
 // Memory-management syscalls, on top of AddressSpace.
 import { E, fail } from '../errno.ts';
 import type { Guest, Handler } from '../guest.ts';
-import { MAP_ANONYMOUS, MAP_FIXED, MAP_SHARED, pageUp, PROT_WRITE } from '../memory.ts';
+import { MAP_ANONYMOUS, MAP_FIXED, MAP_FIXED_NOREPLACE, MAP_SHARED, pageUp, PROT_WRITE } from '../memory.ts';
 import { O } from '../vfs.ts';
 import { int, num } from './args.ts';
 import { ADDR_LIMIT } from '../layout.ts';
@@ -13,6 +13,44 @@ const MS_ASYNC = 1, MS_INVALIDATE = 2, MS_SYNC = 4;
 const mappedAt = (g: Guest, a: number): boolean =>
   g.vm.protectionAt(a) !== undefined || (a >= g.vm.brkStart && a < pageUp(g.vm.brk));
 const MAP_SHARED_VALIDATE = 0x03;
+
+/**
+ * glibc's ld.so (2.35 on) maps a library whose p_align exceeds the page size by reserving its span
+ * plus that alignment (anonymous, PROT_NONE) and mapping the file over the aligned start: a
+ * reservation of exactly that length, while the library's translated range is still free, goes to
+ * its base, so the aligned start is the base.
+ */
+function reservedLibrary(g: Guest, len: number): { base: number } | undefined {
+  return g.meta.libraries?.find((l) => {
+    const span = l.end - l.base; // maplength: from the first segment (at 0) to the end of the last one, unrounded
+    if (len !== (span >= l.align ? span + l.align : 2 * l.align) || g.vm.protectionAt(l.base) !== undefined) return false;
+    // and ld.so has that file open (by name and size) to map it next
+    return g.fds.fds().some((fd) => {
+      const f = g.fds.get(fd);
+      return !f.isDir && !f.pipe && sameLibrary(g, l, f.path, f.wasiFd);
+    });
+  });
+}
+
+const baseName = (path: string) => path.slice(path.lastIndexOf('/') + 1);
+
+function sameLibrary(g: Guest, l: { path: string; size: number }, path: string, wasiFd: number): boolean {
+  if (baseName(path) !== baseName(l.path)) return false;
+  try {
+    return Number(g.wasi.fdFilestat(wasiFd).size) === l.size;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * A shared library translated with the program (meta.libraries): ld.so's first mapping of it, of
+ * the whole file without an address, goes to the base its translated code was made for. The file
+ * is recognised by name and size (a different file of that name is mapped as usual and lifted).
+ */
+function translatedLibrary(g: Guest, path: string, wasiFd: number, len: number): { base: number } | undefined {
+  return g.meta.libraries?.find((l) => len <= pageUp(l.end) - l.base && g.vm.protectionAt(l.base) === undefined && sameLibrary(g, l, path, wasiFd));
+}
 
 export const mm: Record<string, Handler> = {
   brk: (g, addr) => g.vm.setBrk(num(addr) >= ADDR_LIMIT ? 0 : num(addr)),
@@ -27,7 +65,10 @@ export const mm: Record<string, Handler> = {
     const addr = num(addrArg) >= ADDR_LIMIT ? 0 : num(addrArg);
     // a fixed mapping replaces what was there: shared file pages reach their file first
     if (flags & MAP_FIXED) g.sharedMaps.unmap(addr, addr + pageUp(len));
-    if (flags & MAP_ANONYMOUS) return g.vm.mmap(addr, len, prot, flags, 'anon');
+    if (flags & MAP_ANONYMOUS) {
+      const lib = flags & (MAP_FIXED | MAP_FIXED_NOREPLACE) || prot !== 0 ? undefined : reservedLibrary(g, len);
+      return lib ? g.vm.mmap(lib.base, len, prot, flags | MAP_FIXED, 'anon') : g.vm.mmap(addr, len, prot, flags, 'anon');
+    }
     // File mapping: the content is copied in; a MAP_SHARED one of a writable file is written
     // back (shared-maps.ts), a MAP_PRIVATE one keeps its writes.
     const f = g.fds.get(int(fdArg));
@@ -35,7 +76,8 @@ export const mm: Record<string, Handler> = {
     const acc = f.flags & O.ACCMODE;
     if (acc === O.WRONLY || (type !== 2 && prot & PROT_WRITE && acc !== O.RDWR)) fail(E.EACCES);
     g.sharedMaps.beforeRead(f, offArg, len);
-    const start = g.vm.mmap(addr, len, prot, flags, f.path);
+    const lib = flags & (MAP_FIXED | MAP_FIXED_NOREPLACE) || offArg !== 0n ? undefined : translatedLibrary(g, f.path, f.wasiFd, len);
+    const start = lib ? g.vm.mmap(lib.base, len, prot, flags | MAP_FIXED, f.path) : g.vm.mmap(addr, len, prot, flags, f.path);
     let done = 0;
     try {
       while (done < len) {
