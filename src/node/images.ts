@@ -11,7 +11,7 @@ import type { ProcessImage } from '../runtime/kernel.ts';
 import type { TranslateOptions } from '../translate-options.ts';
 import { META_SECTION, readJsonSection } from '../wasm/custom-section.ts';
 import { translateCached } from './cache.ts';
-import { interpreterFor } from './sysroot.ts';
+import { interpreterFor, libraryFiles } from './sysroot.ts';
 
 export type ImageLoader = (bytes: Uint8Array, path: string) => ProcessImage | Promise<ProcessImage>;
 
@@ -33,7 +33,10 @@ export function nodeImageLoader(options: TranslateOptions, opts: { cache: boolea
     try {
       parseElf(bytes);
       // a dynamic program is translated with its interpreter (its own, not the first program's)
-      withInterp = { ...options, interpreter: interpreterFor(bytes, opts.sysroot) };
+      const interpreter = interpreterFor(bytes, opts.sysroot);
+      // and its own start-up libraries, when the run translates them ahead of time
+      const libraries = options.libraries && interpreter ? libraryFiles(bytes, path, opts.sysroot) : undefined;
+      withInterp = { ...options, interpreter, libraries };
     } catch (e) {
       if (!(e instanceof ElfFormatError)) throw e;
       opts.trace?.(`execve ${path}: ${e.message}`);
