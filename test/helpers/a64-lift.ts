@@ -29,7 +29,7 @@ export function liftInsn(word: number): (s: State) => Ran {
   m.setMemory(1, 1, 'memory');
   m.addFunctionImport('trap', 'env', 'trap', binaryen.createType([I32, I64, I64]), binaryen.none);
   const vars: binaryen.Type[] = [], regLocal = new Map<number, number>(), written = new Set<number>(), items: Expr[] = [];
-  const regType = (r: number) => (r >= VREG ? V128 : r >= FLAG_N ? I32 : I64);
+  const regType = (r: number) => (r >= VREG + 32 ? I64 : r >= VREG ? V128 : r >= FLAG_N ? I32 : I64); // past v31: the exclusive monitor
   const local = (r: number) => {
     let l = regLocal.get(r);
     if (l === undefined) { l = vars.length; vars.push(regType(r)); regLocal.set(r, l); }
