@@ -9,10 +9,17 @@
 export type WorkerRef = { url: string } | { threads: string };
 
 /** `urlExpression` is a JS expression evaluating to the .wasm URL (bundler-specific); `files`
- *  pairs a guest path with a URL expression for each bundled file */
-export function loaderSource(name: string, urlExpression: string, worker?: WorkerRef, files: [string, string][] = [], lifter = false): string {
+ *  pairs a guest path with a URL expression for each bundled file, `programs` for each program
+ *  the guest can exec (the same expression for paths sharing a translation, `urlExpression` for
+ *  the program's own: the program API shares a module between equal URLs) */
+export function loaderSource(name: string, urlExpression: string, worker?: WorkerRef, files: [string, string][] = [], lifter = false, programs: [string, string][] = []): string {
   const lines = ["import { createProgram } from 'unplugin-elf/program';"];
-  const source = [`url: ${urlExpression}`];
+  // each distinct URL once: a data: URL (inlineLimit) can be large
+  const distinct = [...new Set([urlExpression, ...programs.map(([, url]) => url)])];
+  if (programs.length) lines.push(`const wasm = [${distinct.join(', ')}];`);
+  const ref = (url: string): string => (programs.length ? `wasm[${distinct.indexOf(url)}]` : url);
+  const source = [`url: ${ref(urlExpression)}`];
+  if (programs.length) source.push(`programs: { ${programs.map(([guest, url]) => `${JSON.stringify(guest)}: ${ref(url)}`).join(', ')} }`);
   if (lifter) source.push("lifter: () => import('unplugin-elf/lifter')");
   if (files.length) source.push(`fileUrls: { ${files.map(([guest, url]) => `${JSON.stringify(guest)}: ${url}`).join(', ')} }`);
   if (worker && 'url' in worker) source.push(`workerUrl: ${worker.url}`);

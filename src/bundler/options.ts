@@ -34,6 +34,12 @@ export interface Options {
    *  takes a host directory's files (recursively), or a host file under its own name. A function
    *  chooses per executable (its absolute path). */
   files?: FileMap | ((elf: string) => FileMap | undefined);
+  /** other executables the programs can execve: absolute guest path → host .elf (relative to the
+   *  root), e.g. `{ '/bin/sh': 'busybox.elf', '/usr/bin/env': 'busybox.elf' }`. Each is translated
+   *  once however many paths name it (the importing program's own .elf is its own module) and
+   *  appears at its paths as an executable file; `#!` interpreters resolve through them. A
+   *  function chooses per executable (its absolute path). */
+  programs?: FileMap | ((elf: string) => FileMap | undefined);
   /** put the worker entry into the output where the bundler does not (rollup and vite SSR
    *  builds: a chunk; esbuild: a file beside the bundle), so that `run({ worker: true })` works
    *  (default true). Single-file outputs (rollup's iife and umd) cannot have it. */
@@ -71,6 +77,7 @@ export interface ResolvedOptions {
   quiet: boolean;
   progressInterval: number;
   files: (elf: string) => FileMap | undefined;
+  programs: (elf: string) => FileMap | undefined;
   worker: boolean;
   learned: (elf: string) => string | undefined;
   lift: boolean;
@@ -91,8 +98,10 @@ export function resolveOptions(options: Options = {}, root = options.root ?? pro
     throw new TypeError(`unplugin-elf: ${(e as Error).message}`);
   }
   if (!(cacheSize >= 0)) throw new TypeError(`unplugin-elf: cacheSize must be a size in bytes, not ${String(options.cacheSize)}`);
-  const { files } = options;
-  if (files !== undefined && typeof files !== 'function' && (typeof files !== 'object' || files === null)) throw new TypeError('unplugin-elf: files must be an object (guest path → host path) or a function');
+  const { files, programs } = options;
+  for (const [name, map] of [['files', files], ['programs', programs]] as const) {
+    if (map !== undefined && typeof map !== 'function' && (typeof map !== 'object' || map === null)) throw new TypeError(`unplugin-elf: ${name} must be an object (guest path → host path) or a function`);
+  }
   return {
     include: options.include ?? /\.elf$/,
     exclude: options.exclude,
@@ -107,6 +116,7 @@ export function resolveOptions(options: Options = {}, root = options.root ?? pro
     quiet: options.quiet ?? false,
     progressInterval: Math.max(0, options.progressInterval ?? 5000),
     files: typeof files === 'function' ? files : () => files,
+    programs: typeof programs === 'function' ? programs : () => programs,
     worker: options.worker ?? true,
     lift: options.lift ?? true,
     sysroot: resolveSysroot(options.sysroot === undefined ? undefined : resolve(root, options.sysroot)),

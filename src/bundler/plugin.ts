@@ -3,7 +3,7 @@
 // exporting an ElfProgram for it. The common `load` hook translates; where the files and the
 // worker go depends on the bundler (see `assetUrl` and `workerRef`).
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { basename, dirname, join, relative, sep } from 'node:path';
+import { basename, dirname, join, relative, resolve, sep } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { PluginBuild } from 'esbuild';
 import type { UnpluginBuildContext, UnpluginContext, UnpluginFactory } from 'unplugin';
@@ -95,6 +95,23 @@ export const unpluginFactory: UnpluginFactory<Options | undefined> = (raw, meta)
       if (found.has(path)) continue; // the user's own files win
       ctx.addWatchFile(host);
       found.set(path, asset(basename(host), readFileSync(host)));
+    }
+    return found;
+  }
+
+  /** The `programs` option for this .elf: guest path → the translation of the executable it names
+   *  (one per distinct file; the importing program's own is `own`). */
+  async function bundledPrograms(ctx: Context, id: string, own: Asset): Promise<[string, Asset][]> {
+    const byFile = new Map<string, Promise<Asset>>([[id, Promise.resolve(own)]]);
+    const found: [string, Asset][] = [];
+    for (const [guest, hostPath] of Object.entries(options.programs(id) ?? {})) {
+      if (!guest.startsWith('/')) fail(ctx, `programs: ${JSON.stringify(guest)} → ${hostPath}: the guest path must be absolute`);
+      const host = resolve(options.root, hostPath);
+      if (!byFile.has(host)) {
+        ctx.addWatchFile(host);
+        byFile.set(host, translateFile(ctx, host).then((t) => t.wasm));
+      }
+      found.push([guest, await byFile.get(host)!]);
     }
     return found;
   }
@@ -194,10 +211,16 @@ export const unpluginFactory: UnpluginFactory<Options | undefined> = (raw, meta)
         const { name, wasm } = await translateFile(this, id);
         const ssr = (rest[0] as { ssr?: boolean } | undefined)?.ssr === true;
         const files = [...bundledFiles(this, id)].map(([guest, a]): [string, string] => [guest, assetUrl(this, id, a, ssr)]);
+        // one URL per distinct translation, the program's own among them
+        const urls = new Map<string, string>([[wasm.file, assetUrl(this, id, wasm, ssr)]]);
+        const programs = (await bundledPrograms(this, id, wasm)).map(([guest, a]): [string, string] => {
+          if (!urls.has(a.file)) urls.set(a.file, assetUrl(this, id, a, ssr));
+          return [guest, urls.get(a.file)!];
+        });
         // esbuild inlines a dynamic import unless the build splits: the lifter would weigh on every page
         const lifter = options.lift && !(esbuild && !esbuild.build.initialOptions.splitting);
         lifterImported ||= lifter;
-        return loaderSource(name, assetUrl(this, id, wasm, ssr), await workerRef(this, id, ssr), files, lifter);
+        return loaderSource(name, urls.get(wasm.file)!, await workerRef(this, id, ssr), files, lifter, programs);
       },
     },
     vite: {

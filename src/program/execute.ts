@@ -8,6 +8,7 @@ import { runGuest } from '../runtime/process.ts';
 import type { WasiImports } from '../runtime/wasi.ts';
 import { buildRoot, collectFiles } from './fs.ts';
 import { MemFileHost, MetaTable } from './fs-meta.ts';
+import { programFiles, programLoader, type ProgramImages } from './programs.ts';
 import { capturedOutput, OutputSink, stdinFile } from './stdio.ts';
 import { ProgramError, type RunOptions, type RunResult } from './types.ts';
 
@@ -29,15 +30,17 @@ export function execPathOf(name: string): string {
   return name.startsWith('/') ? name : `/bin/${name}`;
 }
 
-export async function execute(name: string, module: WebAssembly.Module, meta: TranslationMeta, options: PlainRunOptions, streams: Streams = {}, loadLifter?: LifterLoader): Promise<RunResult> {
+/** `programs`: the programs the guest can execve besides its own executable */
+export async function execute(name: string, module: WebAssembly.Module, meta: TranslationMeta, options: PlainRunOptions, streams: Streams = {}, loadLifter?: LifterLoader, programs?: ProgramImages): Promise<RunResult> {
   const cwd = options.cwd ?? '/';
   const stdout = new OutputSink(streams.onStdout);
   const stderr = new OutputSink(streams.onStderr);
   const owner = { uid: options.uid ?? 0, gid: options.gid ?? options.uid ?? 0 };
   const table = new MetaTable(owner);
+  const stubs = programFiles(programs);
   let root;
   try {
-    root = buildRoot(options.files, cwd, table);
+    root = buildRoot({ ...stubs, ...options.files }, cwd, table, Object.keys(stubs).filter((path) => !options.files?.[path]));
   } catch (e) {
     throw e instanceof TypeError ? new TypeError(`elf program "${name}": ${e.message}`) : e;
   }
@@ -61,6 +64,7 @@ export async function execute(name: string, module: WebAssembly.Module, meta: Tr
       fileHost: new MemFileHost(root, table, fds),
       makeWasi,
       loadLifter,
+      loadImage: programs && programLoader(programs),
       onLiftStats: (code) => { lifted = [...code.liftedEntries].sort((a, b) => a - b); },
     });
   } catch (e) {

@@ -187,10 +187,10 @@ function toDirectory(node: DirNode, table: MetaTable, time: bigint): Map<string,
 }
 
 /** The preopen for the guest's "/": `files` (copied, so the guest cannot change the caller's
- *  buffers), plus the working directory and /tmp (mode 1777, as on Linux) as empty directories
- *  if missing, and the devices of devices.ts in /dev. Everything is created now, owned by
- *  `table.owner`. */
-export function buildRoot(files: Record<string, string | Uint8Array> = {}, cwd = '/', table = new MetaTable({ uid: 0, gid: 0 })): RootDirectory {
+ *  buffers; mode 755 for those in `executables`, else 644), plus the working directory and /tmp
+ *  (mode 1777, as on Linux) as empty directories if missing, and the devices of devices.ts in
+ *  /dev. Everything is created now, owned by `table.owner`. */
+export function buildRoot(files: Record<string, string | Uint8Array> = {}, cwd = '/', table = new MetaTable({ uid: 0, gid: 0 }), executables: string[] = []): RootDirectory {
   const root: DirNode = { dirs: new Map(), files: new Map() };
   for (const [path, content] of Object.entries(files)) {
     const parts = components(path, 'files key');
@@ -213,6 +213,7 @@ export function buildRoot(files: Record<string, string | Uint8Array> = {}, cwd =
   const preopen = new RootDirectory('/', contents, table);
   table.add(preopen.dir, time);
   if (!hadTmp) table.get(preopen.dir.contents.get('tmp')!).mode |= 0o1777;
+  for (const path of executables) table.get(preopen.path_lookup(components(path, 'files key').join('/'), 0).inode_obj!).mode |= 0o111;
   return preopen;
 }
 

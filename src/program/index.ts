@@ -5,6 +5,7 @@
 import type { TranslationMeta } from '../meta.ts';
 import { execute, plainOptions } from './execute.ts';
 import { compileSource, fetchFiles, metaOf } from './load.ts';
+import type { ProgramImages } from './programs.ts';
 import { ProgramError, type ElfProgram, type ProgramSource, type RunOptions, type RunResult, type WorkerLike } from './types.ts';
 import { defaultWorker, runInWorker } from './worker-client.ts';
 
@@ -12,7 +13,25 @@ export type { ElfProgram, ProgramErrorCode, ProgramSource, RunOptions, RunResult
 export { ProgramError } from './types.ts';
 export { serveWorker } from './serve.ts';
 
-interface Compiled { module: WebAssembly.Module; meta: TranslationMeta; files: Record<string, Uint8Array> }
+interface Compiled { module: WebAssembly.Module; meta: TranslationMeta; files: Record<string, Uint8Array>; programs?: ProgramImages }
+
+/** the source's `programs`, one module per distinct URL (the program's own where it is the same) */
+async function compilePrograms(name: string, source: ProgramSource, own: Promise<WebAssembly.Module>): Promise<ProgramImages | undefined> {
+  if (!source.programs) return undefined;
+  const urls: string[] = [];
+  const paths: Record<string, number> = {};
+  for (const [path, url] of Object.entries(source.programs)) {
+    if (!path.startsWith('/')) throw new TypeError(`createProgram("${name}"): programs: ${JSON.stringify(path)} is not an absolute guest path`);
+    const key = String(url);
+    if (!urls.includes(key)) urls.push(key);
+    paths[path] = urls.indexOf(key);
+  }
+  const images = await Promise.all(urls.map(async (url) => {
+    const module = source.url !== undefined && url === String(source.url) ? await own : await compileSource(name, { url });
+    return { module, meta: metaOf(name, module) };
+  }));
+  return { paths, images };
+}
 
 export function createProgram(name: string, source: ProgramSource): ElfProgram {
   if (typeof name !== 'string' || !name) throw new TypeError('createProgram: the name must be a non-empty string');
@@ -23,8 +42,9 @@ export function createProgram(name: string, source: ProgramSource): ElfProgram {
   const prepare = (): Promise<Compiled> => {
     if (compiled) return compiled;
     const p = (async (): Promise<Compiled> => {
-      const [module, files] = await Promise.all([compileSource(name, source), fetchFiles(name, source.fileUrls)]);
-      return { module, meta: metaOf(name, module, source.meta), files };
+      const own = compileSource(name, source);
+      const [module, files, programs] = await Promise.all([own, fetchFiles(name, source.fileUrls), compilePrograms(name, source, own)]);
+      return { module, meta: metaOf(name, module, source.meta), files, programs };
     })();
     compiled = p;
     p.catch(() => {
@@ -47,11 +67,11 @@ export function createProgram(name: string, source: ProgramSource): ElfProgram {
     },
     async run(options: RunOptions = {}): Promise<RunResult> {
       options.signal?.throwIfAborted();
-      const { module, meta, files } = await prepare();
+      const { module, meta, files, programs } = await prepare();
       options.signal?.throwIfAborted();
       const streams = { onStdout: options.onStdout, onStderr: options.onStderr };
       const plain = plainOptions(source.fileUrls ? { ...options, files: { ...files, ...options.files } } : options);
-      if (!options.worker) return execute(name, module, meta, plain, streams, source.lifter);
+      if (!options.worker) return execute(name, module, meta, plain, streams, source.lifter, programs);
       let worker: WorkerLike;
       let owned: boolean;
       try {
@@ -60,7 +80,7 @@ export function createProgram(name: string, source: ProgramSource): ElfProgram {
         if (e instanceof ProgramError) throw e;
         throw new ProgramError(name, 'WORKER_FAILED', `cannot start a worker: ${e instanceof Error ? e.message : String(e)}`, { cause: e });
       }
-      return runInWorker(worker, owned, name, module, meta, plain, streams, options.signal);
+      return runInWorker(worker, owned, name, { module, meta, programs }, plain, streams, options.signal);
     },
   };
 }

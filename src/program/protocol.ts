@@ -2,6 +2,7 @@
 // small adapter over Web Workers (EventTarget) and Node's worker_threads (EventEmitter).
 import type { TranslationMeta } from '../meta.ts';
 import type { PlainRunOptions } from './execute.ts';
+import type { ProgramImages } from './programs.ts';
 import { ProgramError, type ProgramErrorCode, type RunResult, type WorkerLike } from './types.ts';
 
 export interface RunRequest {
@@ -10,6 +11,8 @@ export interface RunRequest {
   name: string;
   module: WebAssembly.Module;
   meta: TranslationMeta;
+  /** the programs it can execve (ProgramSource.programs, compiled) */
+  programs?: ProgramImages;
   options: PlainRunOptions;
   /** whether to send stdout (fd 1) / stderr (fd 2) text as it is written */
   stream: [boolean, boolean];

@@ -17,7 +17,7 @@ export function serveWorker(port: WorkerLike, lifter?: LifterLoader): void {
       const result = await execute(req.name, req.module, req.meta, req.options, {
         onStdout: req.stream[0] ? (text) => post({ kind: 'elf2wasm:out', id, fd: 1, text }) : undefined,
         onStderr: req.stream[1] ? (text) => post({ kind: 'elf2wasm:out', id, fd: 2, text }) : undefined,
-      }, lifter);
+      }, lifter, req.programs);
       // the output and file contents are copies made for this reply: hand their buffers over
       const transfer = [result.stdoutBytes, result.stderrBytes, ...Object.values(result.files ?? {})].map((b) => b.buffer as ArrayBuffer);
       post({ kind: 'elf2wasm:done', id, result }, transfer);

@@ -25,6 +25,11 @@ export interface ProgramSource {
   /** files every run sees (absolute guest path → the URL of its contents), fetched with the
    *  module; a run's own `files` are laid over them */
   fileUrls?: Record<string, string | URL>;
+  /** other translated programs the guest can execve: absolute guest path → the URL of its .wasm
+   *  (as `url`). Each appears in the guest's file system as an executable file at its path (its
+   *  contents are a stub, not the ELF); paths with the same URL share one module, and a URL equal
+   *  to `url` is this program's own module. Fetched and compiled with the module. */
+  programs?: Record<string, string | URL>;
   /**
    * loads the run-time lifter for runs on the caller's thread, e.g.
    * `() => import('unplugin-elf/lifter')` (the plugin's loader modules do this): code the build

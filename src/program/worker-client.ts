@@ -2,6 +2,7 @@
 // worker running worker.ts, relays streamed output to the callbacks, resolves with the result.
 import type { TranslationMeta } from '../meta.ts';
 import type { PlainRunOptions, Streams } from './execute.ts';
+import type { ProgramImages } from './programs.ts';
 import { deserializeError, isReply, listen, type RunRequest } from './protocol.ts';
 import { ProgramError, type RunResult, type WorkerLike } from './types.ts';
 
@@ -38,7 +39,7 @@ function describe(event: unknown): string {
 }
 
 /** Runs one program in `worker`; terminates it afterwards if `owned`, or when `signal` aborts. */
-export function runInWorker(worker: WorkerLike, owned: boolean, name: string, module: WebAssembly.Module, meta: TranslationMeta, options: PlainRunOptions, streams: Streams, signal?: AbortSignal): Promise<RunResult> {
+export function runInWorker(worker: WorkerLike, owned: boolean, name: string, program: { module: WebAssembly.Module; meta: TranslationMeta; programs?: ProgramImages }, options: PlainRunOptions, streams: Streams, signal?: AbortSignal): Promise<RunResult> {
   return new Promise<RunResult>((resolve, reject) => {
     const id = nextId++;
     const unsubscribe: (() => void)[] = [];
@@ -81,7 +82,8 @@ export function runInWorker(worker: WorkerLike, owned: boolean, name: string, mo
       signal.addEventListener('abort', abort, { once: true });
       unsubscribe.push(() => signal.removeEventListener('abort', abort));
     }
-    const request: RunRequest = { kind: 'elf2wasm:run', id, name, module, meta, options, stream: [!!streams.onStdout, !!streams.onStderr] };
+    // compiled modules (the program's and those it can exec) cross to the worker as they are
+    const request: RunRequest = { kind: 'elf2wasm:run', id, name, ...program, options, stream: [!!streams.onStdout, !!streams.onStderr] };
     try {
       worker.postMessage(request);
     } catch (e) {
