@@ -70,8 +70,16 @@ export function dispatchHash(pc: number, bits: number, alignLog2: number): numbe
 
 /**
  * Syscall numbers below zero that translated code passes to `linux.syscall` for things Linux
- * gives user space without a syscall. `counter`: CNTVCT_EL0, the virtual counter, which ticks at
- * COUNTER_HZ (what CNTFRQ_EL0 reads; qemu-aarch64's rate) from an arbitrary origin, monotonically.
+ * gives user space without a syscall, or that the runtime wants to hear of. `counter`: CNTVCT_EL0,
+ * the virtual counter, which ticks at COUNTER_HZ (what CNTFRQ_EL0 reads; qemu-aarch64's rate) from
+ * an arbitrary origin, monotonically.
  */
-export const PSEUDO_SYSCALL = { counter: -1 } as const;
+export const PSEUDO_SYSCALL = { counter: -1, preempt: -2 } as const;
+/**
+ * `preempt`: a loop has run PREEMPT_INTERVAL more iterations in one call of its function; the
+ * guest state is in memory (STATE.pc the loop's head), so other threads may run meanwhile or the
+ * thread may unwind and resume at the loop's head (runtime/kernel.ts): threads that wait by
+ * spinning let the thread they wait for run.
+ */
+export const PREEMPT_INTERVAL = 1 << 16;
 export const COUNTER_HZ = 62_500_000;

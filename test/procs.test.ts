@@ -26,11 +26,9 @@
 // and back-pressure, dup2/dup3, close-on-exec, kill between processes and to groups, SIGCHLD,
 // SIGPIPE, setpgid/getpgid/setsid, RLIMIT_NPROC, poll on pipes, shared file offsets; the
 // per-case list is in the report of the commit that added this file and in procs.c's comments.
-import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
-import { afterAll } from 'vitest';
+import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { crossBuilder } from './helpers/cross-build.ts';
 import { realBinary, realSuite, type RealBinary, type RealCase } from './helpers/real.ts';
 import { cases as bashCases } from './real/cases/bash-procs.ts';
 import { cases as busyboxCases } from './real/cases/busybox-procs.ts';
@@ -60,19 +58,10 @@ function requireBinfmt(): void {
   }
 }
 
-let buildDir: string | undefined;
-afterAll(() => { if (buildDir) rmSync(buildDir, { recursive: true, force: true }); });
-
+const build = crossBuilder('procs');
 function buildProcs(gcc: string, name: string): string {
   requireBinfmt();
-  buildDir ??= mkdtempSync(join(tmpdir(), 'elf2wasm-procs-'));
-  const out = join(buildDir, name);
-  try {
-    execFileSync(gcc, ['-O2', '-static', '-Wall', '-Wextra', '-o', out, SOURCE], { stdio: ['ignore', 'ignore', 'pipe'] });
-  } catch (e) {
-    throw new Error(`building ${SOURCE} with ${gcc} failed (the cross toolchain: see ARCHITECTURE.md, "Toolchain"): ${e instanceof Error ? e.message : String(e)}`);
-  }
-  return out;
+  return build(gcc, SOURCE, name, ['-O2', '-static', '-Wall', '-Wextra']);
 }
 
 const debian = (name: string): RealBinary => ({ name, make: () => { requireBinfmt(); return realBinary(name); } });

@@ -5,16 +5,17 @@
 //  - threads.c (test/fixtures/threads/threads.c), built for glibc and musl (-O2 -static -pthread),
 //    one case per argv[1]: create/join, mutex, condvar, TLS, once, barrier, semaphores, detached
 //    threads, tids, main's pthread_exit, exit() in a thread, timed waits, rwlock, atomics with
-//    sched_yield, fork in a thread, many threads, pthread_kill into sigwait.
+//    sched_yield, fork in a thread, many threads, pthread_kill into sigwait, two threads taking
+//    turns by busy-waiting on an atomic (no syscall: the preemption check at spin loop heads,
+//    FunctionEmitter.spinLoopHeads) and a spin lock.
 //  - threads-cxx.cc: std::thread, mutex, condition_variable, async with an exception, atomics,
 //    thread_local (glibc; Debian has no musl C++).
 // The `deadlock` case of threads.c waits forever under Linux; translated, it must end with a
 // message instead of hanging (no reference: qemu hangs too).
-import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { crossBuilder } from './helpers/cross-build.ts';
 import { realSuite, type RealCase } from './helpers/real.ts';
 import { loadElf, runFixture } from './helpers/run-fixture.ts';
 
@@ -23,22 +24,11 @@ const CXX_SOURCE = resolve(import.meta.dirname, 'fixtures/threads/threads-cxx.cc
 const LIBCS = { glibc: 'aarch64-linux-gnu-gcc', musl: 'aarch64-linux-musl-gcc' } as const;
 const CASES = [
   'create-join', 'mutex', 'condvar', 'tls', 'once-barrier', 'semaphores', 'ids', 'main-exit', 'exit-group',
-  'timedwait', 'rwlock', 'atomics', 'fork-in-thread', 'many', 'thread-kill',
+  'timedwait', 'rwlock', 'atomics', 'fork-in-thread', 'many', 'thread-kill', 'busy-wait',
 ];
 
-let buildDir: string | undefined;
-afterAll(() => { if (buildDir) rmSync(buildDir, { recursive: true, force: true }); });
-
-function build(compiler: string, source: string, name: string): string {
-  buildDir ??= mkdtempSync(join(tmpdir(), 'elf2wasm-threads-'));
-  const out = join(buildDir, name);
-  try {
-    execFileSync(compiler, ['-O2', '-static', '-pthread', '-Wall', '-o', out, source], { stdio: ['ignore', 'ignore', 'pipe'] });
-  } catch (e) {
-    throw new Error(`building ${source} with ${compiler} failed (the cross toolchain: see ARCHITECTURE.md, "Toolchain"): ${e instanceof Error ? e.message : String(e)}`);
-  }
-  return out;
-}
+const crossBuild = crossBuilder('threads');
+const build = (compiler: string, source: string, name: string) => crossBuild(compiler, source, name, ['-O2', '-static', '-pthread', '-Wall']);
 
 const timeoutMs = 60_000;
 for (const [libc, gcc] of Object.entries(LIBCS)) {

@@ -10,7 +10,7 @@ import binaryen from 'binaryen';
 import type { Block, GuestFunction } from '../lift/discover.ts';
 import type { Arch, Builder, Expr, Insn } from '../lift/types.ts';
 import { TrapKind } from '../meta.ts';
-import { IMPORT, PAGE_READ, PAGE_SHIFT, PAGE_WRITE } from '../abi.ts';
+import { IMPORT, PAGE_READ, PAGE_SHIFT, PAGE_WRITE, PREEMPT_INTERVAL, PSEUDO_SYSCALL } from '../abi.ts';
 import { ADDR_LIMIT, MIN_GUEST_ADDR, STATE } from '../runtime/layout.ts';
 import type { ModuleContext } from './context.ts';
 import { structure, type CfgNode, type Exit } from './structure.ts';
@@ -24,6 +24,9 @@ const BOUNDS_LO = MIN_GUEST_ADDR, BOUNDS_HI = ADDR_LIMIT - MIN_GUEST_ADDR;
 const setChildAt = (binaryen as unknown as { Block: { setChildAt(block: Expr, index: number, child: Expr): void } }).Block.setChildAt;
 
 type Item = Expr | (() => Expr);
+
+/** registers a block writes, whether it may write memory, the base registers of its loads */
+interface BlockEffects { regs: Set<number>; stores: boolean; loadBases: Set<number> }
 
 interface PendingBlock { start: number; items: Item[]; term: Terminator }
 
@@ -80,6 +83,7 @@ export class FunctionEmitter implements Builder {
   }
   set(reg: number, value: Expr): void {
     this.writes.add(reg);
+    this.blockEffects.regs.add(reg);
     this.bump(reg);
     this.checkedBases.delete(reg);
     if (this.isFlag(reg)) this.blockFlags.kill.add(reg);
@@ -113,6 +117,11 @@ export class FunctionEmitter implements Builder {
    */
   addr(a: Expr, write = false): Expr {
     const m = this.m, protect = this.ctx.protect;
+    if (write) this.blockEffects.stores = true;
+    else {
+      const base = this.baseRegister(a);
+      if (base !== undefined) this.blockEffects.loadBases.add(base);
+    }
     if (write) this.bump(MEMORY);
     if (protect.mode === 'none') return m.i32.wrap(a);
     const base = protect.mode === 'bounds' ? this.baseRegister(a) : undefined;
@@ -145,6 +154,7 @@ export class FunctionEmitter implements Builder {
   }
   syscall(nr: Expr, args: Expr[]): Expr {
     this.bump(MEMORY);
+    this.blockEffects.stores = true;
     const a = [...args];
     while (a.length < 6) a.push(this.i64(0));
     // The state block is the whole guest state at a syscall, NZCV included: the interrupted
@@ -270,8 +280,11 @@ export class FunctionEmitter implements Builder {
         if (inn.size !== (live.get(pb.start)?.size ?? 0)) { live.set(pb.start, inn); changed = true; }
       }
     }
+    this.flagsLiveAt = live;
     return this.fn.entries.some((e) => (live.get(e)?.size ?? 0) > 0);
   }
+  /** the flags each block may read before writing them */
+  private flagsLiveAt = new Map<number, Set<number>>();
 
   private liftBlock(blk: Block): void {
     this.items = [];
@@ -280,6 +293,8 @@ export class FunctionEmitter implements Builder {
     this.checkedBases.clear();
     this.blockFlags = { gen: new Set(), kill: new Set() };
     this.flagUse.set(blk.start, this.blockFlags);
+    this.blockEffects = { regs: new Set(), stores: false, loadBases: new Set() };
+    this.effects.set(blk.start, this.blockEffects);
     const last = blk.insns[blk.insns.length - 1]!;
     for (const insn of blk.insns) {
       this.pc = insn.pc;
@@ -308,9 +323,11 @@ export class FunctionEmitter implements Builder {
         return finish({ kind: 'cond', cond: c, to: fl.target, tail: !local, next: next! });
       }
       case 'call':
+        this.blockEffects.stores = true; // the callee may
         items.push(...this.call(m.i64.const(BigInt(fl.target)), fl.target, next!));
         return finish(this.continueAt(items, next!));
       case 'icall': {
+        this.blockEffects.stores = true;
         const t = this.temp(binaryen.i64);
         items.push(m.local.set(t, r!));
         items.push(...this.call(m.local.get(t, binaryen.i64), undefined, next!));
@@ -469,7 +486,8 @@ export class FunctionEmitter implements Builder {
     const nodes: CfgNode[] = [{ code: m.block(null, held.map((r) => this.loadReg(r))), exit: { kind: 'none' } }];
     const add = (code: Expr, exit: Exit = { kind: 'none' }): number => nodes.push({ code, exit }) - 1;
     const ids = new Map<number, number>();
-    for (const pb of this.blocks) ids.set(pb.start, add(resolve(pb.items)));
+    const heads = this.spinLoopHeads();
+    for (const pb of this.blocks) ids.set(pb.start, add(resolve(heads.has(pb.start) ? [this.preemptCheck(pb.start), ...pb.items] : pb.items)));
     const stubs = new Map<number, number>();
     for (const [t, pb] of this.tailStubs) stubs.set(t, add(resolve(pb.items)));
     for (const pb of this.blocks) {
@@ -504,6 +522,67 @@ export class FunctionEmitter implements Builder {
     const body = this.faultBlock(structure(m, nodes, () => this.newLocal(binaryen.i32)));
     m.addFunction(name, binaryen.i32, binaryen.none, this.localTypes, body);
   }
+
+  /**
+   * The heads of loops that only another thread can end: a loop that writes no memory (no store,
+   * call or syscall) and reads memory at an address its body does not change (a base register
+   * it never writes), so that the value it waits for must come from elsewhere, e.g.
+   * `while (!atomic_load(&flag));` or a spin lock's inner loop. Loops that compute (their loads
+   * move through memory) get no check and pay nothing.
+   */
+  private spinLoopHeads(): Set<number> {
+    const heads = new Set<number>();
+    const preds = new Map<number, number[]>();
+    const succ = (pb: PendingBlock): number[] => {
+      const t = pb.term;
+      return t.kind === 'goto' ? [t.to] : t.kind === 'cond' ? (t.tail ? [t.next] : [t.to, t.next]) : t.kind === 'switch' ? t.targets : [];
+    };
+    for (const pb of this.blocks) for (const x of succ(pb)) preds.set(x, [...(preds.get(x) ?? []), pb.start]);
+    for (const pb of this.blocks) {
+      for (const head of succ(pb)) {
+        if (head > pb.start || heads.has(head)) continue;
+        // the blocks of the loop closed by this edge: those that reach its source without passing its head
+        const body = new Set([head]), work = [pb.start];
+        while (work.length) {
+          const b = work.pop()!;
+          if (body.has(b)) continue;
+          body.add(b);
+          if (body.size > 16) break; // spin loops are small
+          work.push(...(preds.get(b) ?? []));
+        }
+        if (body.size > 16) continue;
+        const fx = [...body].map((b) => this.effects.get(b)!);
+        if (fx.some((e) => e.stores)) continue;
+        const written = new Set(fx.flatMap((e) => [...e.regs]));
+        if (fx.some((e) => [...e.loadBases].some((r) => !written.has(r)))) heads.add(head);
+      }
+    }
+    return heads;
+  }
+
+  /**
+   * Counts a spin loop head's runs in a local; every PREEMPT_INTERVAL of them, with the whole
+   * guest state stored and STATE.pc this head, tells the runtime (PSEUDO_SYSCALL.preempt), which
+   * may run other threads or unwind this one to resume here later: threads take turns only at
+   * syscalls otherwise, and the thread a spinning one waits for would never run.
+   */
+  private preemptCheck(pc: number): Expr {
+    const m = this.m;
+    this.loopCount ??= this.newLocal(binaryen.i32);
+    const n = this.loopCount;
+    const bump = m.local.tee(n, m.i32.add(m.local.get(n, binaryen.i32), m.i32.const(1)), binaryen.i32);
+    const none = this.i64(0);
+    // NZCV only where the loop reads it before setting it: stored, it would stay live through every iteration
+    return m.if(m.i32.eqz(m.i32.and(bump, m.i32.const(PREEMPT_INTERVAL - 1))), m.block(null, [
+      this.flush((this.flagsLiveAt.get(pc)?.size ?? 0) > 0),
+      m.i64.store(0, 8, m.i32.const(STATE.pc), this.i64(pc)),
+      m.drop(m.call('syscall', [this.i64(PSEUDO_SYSCALL.preempt), none, none, none, none, none, none, this.i64(pc)], binaryen.i64)),
+    ]));
+  }
+  private loopCount?: number;
+  /** what each block does that a spin loop does not (see spinLoopHeads) */
+  private readonly effects = new Map<number, BlockEffects>();
+  private blockEffects: BlockEffects = { regs: new Set(), stores: false, loadBases: new Set() };
 
   /** the switch table of a pcIndex: target node per index, `fallback` in the gaps */
   private denseTargets(ids: Map<number, number>, targets: number[], base: number, fallback: number): number[] {

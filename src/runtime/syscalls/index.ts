@@ -28,4 +28,7 @@ function buildTable(): Handler[] {
 export const SYSCALLS: readonly (Handler | undefined)[] = buildTable();
 
 /** handlers of the negative syscall numbers translated code uses (abi.ts PSEUDO_SYSCALL) */
-export const PSEUDO_SYSCALLS: ReadonlyMap<number, Handler> = new Map([[PSEUDO_SYSCALL.counter, counterTicks]]);
+export const PSEUDO_SYSCALLS: ReadonlyMap<number, Handler> = new Map<number, Handler>([
+  [PSEUDO_SYSCALL.counter, counterTicks],
+  [PSEUDO_SYSCALL.preempt, (g) => (g.kernel?.preempt(g), 0)],
+]);
