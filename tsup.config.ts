@@ -17,12 +17,12 @@ function sourceHash(dir = 'src'): string {
   return h.digest('hex').slice(0, 12);
 }
 
-/** the plugin's translation thread (src/node/translate-thread.ts) starts dist/translate-worker.js (an ESM entry, for both builds) */
+/** the plugin's translation thread (src/node/translate-thread.ts) starts dist/translate-worker.js (an ESM entry, for both builds); the CLI's run thread (run-thread.ts) dist/run-worker.js */
 const translateWorkerUrl = {
   name: 'translate-worker-url',
   setup(build: { onLoad(o: { filter: RegExp }, f: (a: { path: string }) => { contents: string; loader: 'ts' }): void }) {
-    build.onLoad({ filter: /src[\\/]node[\\/]translate-thread\.ts$/ }, (args) => ({
-      contents: readFileSync(args.path, 'utf8').replaceAll("'./translate-worker.ts'", "'./translate-worker.js'"),
+    build.onLoad({ filter: /src[\\/]node[\\/](translate|run)-thread\.ts$/ }, (args) => ({
+      contents: readFileSync(args.path, 'utf8').replaceAll("'./translate-worker.ts'", "'./translate-worker.js'").replaceAll("'./run-worker.ts'", "'./run-worker.js'"),
       loader: 'ts',
     }));
   },
@@ -32,7 +32,7 @@ const define = { __ELF2WASM_BUILD__: JSON.stringify(sourceHash()) };
 const plugins = { vite: 'src/vite.ts', rollup: 'src/rollup.ts', webpack: 'src/webpack.ts', esbuild: 'src/esbuild.ts', rspack: 'src/rspack.ts' };
 
 export default defineConfig([{
-  entry: { index: 'src/index.ts', cli: 'src/cli/main.ts', node: 'src/node/index.ts', program: 'src/program/index.ts', worker: 'src/program/worker.ts', 'translate-worker': 'src/node/translate-worker.ts', lifter: 'src/lift/runtime-lift.ts',
+  entry: { index: 'src/index.ts', cli: 'src/cli/main.ts', node: 'src/node/index.ts', program: 'src/program/index.ts', worker: 'src/program/worker.ts', 'translate-worker': 'src/node/translate-worker.ts', 'run-worker': 'src/node/run-worker.ts', lifter: 'src/lift/runtime-lift.ts',
     'node-module-shim': 'src/bundler/node-module-shim.ts', ...plugins },
   format: ['esm'],
   target: 'node20',

@@ -5,9 +5,8 @@ import { cac } from 'cac';
 import { ElfFormatError } from '../elf/errors.ts';
 import type { TranslationMeta } from '../meta.ts';
 import { translateCached } from '../node/cache.ts';
-import { configureV8 } from '../node/engine.ts';
-import { nodeImageLoader } from '../node/images.ts';
-import { runNode } from '../node/run.ts';
+import { runNodeInThread } from '../node/run-thread.ts';
+import { Interrupts } from '../runtime/interrupts.ts';
 import { interpreterFor, libraryFiles, resolveSysroot } from '../node/sysroot.ts';
 import { TRANSLATOR_VERSION } from '../version.ts';
 import { META_SECTION, readJsonSection } from '../wasm/custom-section.ts';
@@ -16,6 +15,7 @@ import { learnedPathFor, readLearned, recordLearned } from '../node/learned.ts';
 import { defaultCacheSize } from '../node/cache.ts';
 import { cacheCommand } from './cache-command.ts';
 import { FsOptions, UsageError } from './confine.ts';
+import { forwardHostSignals } from './host-signals.ts';
 import { terminalProgress } from './progress.ts';
 import { RUN_HELP, RUN_USAGE } from './run-help.ts';
 /** bad input file: exit status 1, message names the file */
@@ -136,35 +136,41 @@ async function runCommand(argv: string[]): Promise<number> {
     ...(libraries && interpreter ? { libraries: libraryFiles(bytes, file, sysroot) } : {}),
   };
   const wasm = isWasm ? bytes : await translateFile(file, bytes, options, !noCache);
-  configureV8();
   const module = await WebAssembly.compile(wasm as Uint8Array<ArrayBuffer>);
   const meta = readJsonSection<TranslationMeta>(module, META_SECTION);
   if (!meta) throw new InputError(`${file}: a .wasm without elf2wasm metadata (not produced by elf2wasm)`);
   const log = trace ? (line: string) => process.stderr.write(`[elf2wasm] ${line}\n`) : undefined;
   const view = fsOptions.setup(file);
+  // the guest runs on a thread of its own, so that this one can pass Ctrl-C on to it (run-thread.ts)
+  const interrupts = new Interrupts();
+  const stopForwarding = forwardHostSignals(interrupts);
+  let reply;
+  try {
+    reply = await runNodeInThread({
+      module, meta,
+      opts: {
+        args: [file, ...argv.slice(k + 1)],
+        env: { ...process.env } as Record<string, string>,
+        cwd: view.cwd,
+        execPath: view.execPath,
+        // as qemu -L; the default sysroot only for dynamic programs, so static ones see the host's files as under plain qemu
+        sysroot: sysrootArg || process.env.QEMU_LD_PREFIX || process.env.ELF2WASM_SYSROOT || meta.interp ? sysroot : undefined,
+        runtimeLift: lift,
+      },
+      mounts: view.namespace?.given,
+      trace,
+      images: { options, cache: !noCache, first: isWasm ? undefined : bytes, sysroot },
+      interrupts: interrupts.cell,
+    });
+  } finally {
+    stopForwarding();
+  }
   // what every process of the run lifted: stats for --trace, the first program's entries for --record
-  const stats = { lifts: 0, functions: 0, instructions: 0, millis: 0 };
-  const entries = new Set<number>();
-  const status = await runNode(module, meta, {
-    args: [file, ...argv.slice(k + 1)],
-    env: { ...process.env } as Record<string, string>,
-    cwd: view.cwd,
-    execPath: view.execPath,
-    namespace: view.namespace,
-    // as qemu -L; the default sysroot only for dynamic programs, so static ones see the host's files as under plain qemu
-    sysroot: sysrootArg || process.env.QEMU_LD_PREFIX || process.env.ELF2WASM_SYSROOT || meta.interp ? sysroot : undefined,
-    trace: log,
-    runtimeLift: lift,
-    loadImage: nodeImageLoader(options, { cache: !noCache, first: isWasm ? undefined : { bytes, image: { module, meta } }, trace: log, sysroot }),
-    onLiftStats: (code, of) => {
-      for (const k of Object.keys(stats) as (keyof typeof stats)[]) stats[k] += code.stats[k];
-      if (of === meta) for (const pc of code.liftedEntries) entries.add(pc);
-    },
-  });
+  const { status, stats, entries } = reply;
   log?.(`run-time lifting: ${stats.lifts} lifts, ${stats.functions} functions, ${stats.instructions} instructions, ${stats.millis.toFixed(0)} ms`);
   if (record !== undefined) {
     const all = recordLearned(learnedPath, bytes, entries);
-    log?.(`recorded ${entries.size} lifted entries in ${learnedPath} (${all.length} in all): the next translation includes them`);
+    log?.(`recorded ${entries.length} lifted entries in ${learnedPath} (${all.length} in all): the next translation includes them`);
   }
   return status;
 }

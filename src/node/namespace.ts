@@ -45,7 +45,8 @@ export class Namespace {
   private readonly mounts: Resolved[];
 
   /** `mounts` must include the root ("/"); a later mount at the same point replaces an earlier one. */
-  constructor(mounts: readonly Mount[]) {
+  constructor(readonly given: readonly Mount[]) {
+    const mounts = given;
     const byPoint = new Map<string, Mount>();
     for (const m of mounts) byPoint.set(parts(m.guest).join('/'), m);
     if (!byPoint.has('')) throw new TypeError('a namespace needs a mount at "/"');

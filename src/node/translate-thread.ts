@@ -1,13 +1,12 @@
 // translate() on a worker thread: the bundler plugin's translations run there, so that the
 // bundler's own thread (vite's dev server answering requests, other modules loading) never
 // waits for binaryen, and several executables translate at once, one thread each.
-import { createRequire } from 'node:module';
-import { pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { ElfFormatError, type ElfErrorCode } from '../elf/errors.ts';
 import type { TranslationMeta } from '../meta.ts';
 import type { TranslateOptions } from '../translate-options.ts';
 import type { ProgressListener, TranslateProgress } from '../translate-progress.ts';
+import { workerScript } from './worker-script.ts';
 
 export interface ThreadRequest { bytes: Uint8Array; options: TranslateOptions; progressMs?: number }
 export type ThreadReply =
@@ -23,32 +22,14 @@ export interface ThreadOptions {
 
 /**
  * The worker's file beside this module: dist/translate-worker.js in the package (tsup.config.ts
- * rewrites the name), src/node/translate-worker.ts in this repository's tests (see workerSource).
+ * rewrites the name), src/node/translate-worker.ts in this repository's tests (see workerScript).
  */
 const WORKER_URL = new URL('./translate-worker.ts', import.meta.url);
-
-/**
- * The worker's script. From source (this repository's tests) a loader hook strips the types with
- * esbuild first; tsx would do it too, but it also transforms binaryen's 12 MB, which takes a minute.
- */
-function workerSource(): [string | URL, { eval?: boolean }] {
-  if (!WORKER_URL.pathname.endsWith('.ts')) return [WORKER_URL, {}];
-  const esbuild = pathToFileURL(createRequire(import.meta.url).resolve('esbuild')).href;
-  const hooks = `import { readFileSync } from 'node:fs'; import { fileURLToPath } from 'node:url'; import esbuild from ${JSON.stringify(esbuild)};
-    export async function load(url, context, next) {
-      if (!url.startsWith('file:') || !url.endsWith('.ts')) return next(url, context);
-      const file = fileURLToPath(url);
-      const { code } = esbuild.transformSync(readFileSync(file, 'utf8'), { loader: 'ts', format: 'esm', sourcefile: file, sourcemap: 'inline' });
-      return { format: 'module', source: code, shortCircuit: true };
-    }`;
-  const main = `const { register } = await import('node:module'); register(${JSON.stringify(`data:text/javascript,${encodeURIComponent(hooks)}`)}); await import(${JSON.stringify(WORKER_URL.href)});`;
-  return [`import(${JSON.stringify(`data:text/javascript,${encodeURIComponent(main)}`)})`, { eval: true }];
-}
 
 /** translate() in a new worker thread; ElfFormatErrors arrive as such */
 export function translateInThread(bytes: Uint8Array, options: TranslateOptions = {}, thread: ThreadOptions = {}): Promise<{ wasm: Uint8Array; meta: TranslationMeta; warnings: string[] }> {
   const request: ThreadRequest = { bytes, options, progressMs: thread.onProgress ? thread.progressMs ?? 250 : undefined };
-  const [script, how] = workerSource();
+  const [script, how] = workerScript(WORKER_URL);
   const worker = new Worker(script, {
     ...how,
     workerData: request,

@@ -197,6 +197,8 @@ export class Guest {
       // would be handed the result as the interrupted x0, while the MRS writes another register)
       return BigInt(PSEUDO_SYSCALLS.get(n)?.(this, a0, a1, a2, a3, a4, a5) ?? -E.ENOSYS);
     }
+    // Ctrl-C and the like arrive here: a handler runs as this syscall returns, a wait it makes is interrupted
+    this.kernel?.takeInterrupts();
     const handler = SYSCALLS[n];
     let result: bigint;
     if (!handler) {

@@ -14,12 +14,12 @@
 // memory and everything else but their registers, which live in the one state block of the
 // instance while the thread runs and are saved beside the task while another thread of the
 // process runs (see use). They take turns as processes do: a thread runs until it waits (a
-// futex, see futex.ts; a pipe; sched_yield) or spins: a loop that only another thread can end
-// (FunctionEmitter.spinLoopHeads) gives way every PREEMPT_INTERVAL iterations (preempt). Other
-// long computations are never interrupted.
+// futex, see futex.ts; a pipe; sched_yield), never preempted, so a program that spins without
+// a syscall waiting for another thread hangs.
 import type { TranslationMeta } from '../meta.ts';
 import { E, fail, Interrupted } from './errno.ts';
 import { GuestKilled, SIGNAL } from './errors.ts';
+import type { Interrupts } from './interrupts.ts';
 import { Guest, type GuestOptions } from './guest.ts';
 import { STATE, STATE_BASE } from './layout.ts';
 import { Futexes, type FutexWaiter } from './futex.ts';
@@ -71,6 +71,8 @@ export interface KernelOptions {
   loadImage?: (bytes: Uint8Array, path: string) => ProcessImage | Promise<ProcessImage>;
   /** told when a process's image ends: what was lifted at run time */
   onLiftStats?: (code: RuntimeCode, meta: TranslationMeta) => void;
+  /** signals sent from outside the run (Ctrl-C, a caller's kill): the foreground group gets them */
+  interrupts?: Interrupts;
 }
 
 const { SIGCHLD, SIGCONT, SIGSTOP } = SIGNAL;
@@ -253,11 +255,9 @@ export class Kernel {
   /** Runs every process until none can go on; resolves once `root` and everything it left have ended. */
   async runAll(root: Proc): Promise<void> {
     for (;;) {
+      this.takeInterrupts();
       const p = this.nextReady();
       if (p) {
-        // a thread that gave way (preempt, sched_yield) is ready at once: let lifting or
-        // compiling that another one waits for finish meanwhile
-        if ([...this.tasks()].some((q) => q.pending)) await new Promise((resolve) => setTimeout(resolve, 0));
         this.slice(p);
         continue;
       }
@@ -268,7 +268,7 @@ export class Kernel {
       }
       const wake = this.sleepers();
       if (wake !== undefined) {
-        await new Promise((resolve) => setTimeout(resolve, Math.max(0, wake - performance.now())));
+        await this.idle(Math.max(0, wake - performance.now()));
         continue;
       }
       const blocked = [...this.tasks()].filter((q) => q.state === 'waiting');
@@ -390,6 +390,7 @@ export class Kernel {
     const me = this.self(g);
     me.signalsWait = opts.signals ?? true;
     for (;;) {
+      this.takeInterrupts();
       if (me.killed !== undefined) throw new GuestKilled(me.killed);
       if (this.deadlocked.delete(me)) return false;
       if (ready() && !me.group.stopped) return true;
@@ -404,7 +405,7 @@ export class Kernel {
       if (!below && !async) {
         const wake = this.sleepers();
         if (wake !== undefined) {
-          sleepMs(wake - performance.now());
+          sleepMs(wake - performance.now(), this.opts.interrupts?.cell);
           continue;
         }
         if (this.active.length === 1 || this.lone(me)) return false;
@@ -457,7 +458,12 @@ export class Kernel {
     const me = this.self(g);
     if (this.lone(me)) {
       if (!Number.isFinite(ms)) return false;
-      sleepMs(ms);
+      // a signal from outside (Ctrl-C) ends the sleep early: EINTR if a handler is to run
+      const end = performance.now() + ms;
+      for (let left = ms; left > 0; left = end - performance.now()) {
+        sleepMs(left, this.opts.interrupts?.cell);
+        if (this.takeInterrupts() && g.signals.toRun.length) throw new Interrupted(false);
+      }
       return true;
     }
     if (Number.isFinite(ms)) me.wakeAt ??= performance.now() + ms;
@@ -585,21 +591,6 @@ export class Kernel {
    * does, to go on after the syscall later.
    */
   yield(g: Guest): void {
-    this.giveWay(g, { x0: 0n, pc: BigInt(g.lastPc) + 4n });
-  }
-
-  /**
-   * A loop of the running thread has run long without a syscall (PSEUDO_SYSCALL.preempt; the
-   * guest state is in memory, STATE.pc the loop's head): if another thread of its process can
-   * run, it does, as at sched_yield. Processes do not share memory: they never wait by spinning.
-   */
-  preempt(g: Guest): void {
-    if (this.threadCount(g) < 2) return;
-    this.giveWay(g, { pc: BigInt(g.lastPc) });
-  }
-
-  /** sched_yield's and preempt's part: `resume` is where the caller goes on if it must unwind */
-  private giveWay(g: Guest, resume: { x0?: bigint; pc: bigint }): void {
     const me = this.self(g);
     const other = this.nextReady();
     if (other) {
@@ -613,8 +604,8 @@ export class Kernel {
     me.state = 'waiting';
     me.ready = () => true;
     const dv = new DataView(g.memory.buffer);
-    if (resume.x0 !== undefined) dv.setBigUint64(STATE.x(0), resume.x0, true);
-    dv.setBigUint64(STATE.pc, resume.pc, true);
+    dv.setBigUint64(STATE.x(0), 0n, true);
+    dv.setBigUint64(STATE.pc, BigInt(g.lastPc) + 4n, true);
     me.resume = {};
     throw new Blocked();
   }
@@ -708,6 +699,27 @@ export class Kernel {
   rootPid = 0;
 
   // ---- signals -----------------------------------------------------------------------------
+
+  /**
+   * Delivers the signals sent from outside the run (KernelOptions.interrupts) to the foreground
+   * process group, as the terminal driver does with ^C: the first process's group (the runtime
+   * keeps no other foreground). True when there were any.
+   */
+  takeInterrupts(): boolean {
+    const sigs = this.opts.interrupts?.take();
+    if (!sigs?.length) return false;
+    const fg = this.procs.get(this.rootPid)?.pgid ?? this.rootPid;
+    const me = this.current?.group;
+    // the running process last: its own fatal signal must not keep the others from theirs
+    const targets = [...this.procs.values()].filter((p) => p.state !== 'zombie' && p.pgid === fg).sort((a, b) => Number(a === me) - Number(b === me));
+    for (const sig of sigs) for (const p of targets) this.signal(p, sig);
+    return true;
+  }
+
+  /** runAll's wait for a sleeper: cut short by a signal from outside */
+  private idle(ms: number): Promise<void> {
+    return this.opts.interrupts?.idle(ms) ?? new Promise((resolve) => setTimeout(resolve, ms));
+  }
 
   /** delivers `sig` to `p` from another process (or the kernel): a fatal one ends it */
   signal(p: Proc, sig: number, code?: number): void {

@@ -12,7 +12,7 @@ import { hardwareFma } from './fma.ts';
 import { Kernel, type KernelOptions } from './kernel.ts';
 import type { LifterLoader, RuntimeCode } from './lifting.ts';
 
-export interface RunOptions extends GuestOptions, Pick<KernelOptions, 'loadImage'> {
+export interface RunOptions extends GuestOptions, Pick<KernelOptions, 'loadImage' | 'interrupts'> {
   /**
    * Creates the WASI imports bound to `memory`, the run's I/O memory (not a guest's: every
    * process of the run shares one WASI fd table), e.g. node:wasi after
@@ -106,7 +106,7 @@ export async function runGuest(module: WebAssembly.Module, meta: TranslationMeta
   const wasi = new WasiFs(opts.makeWasi(io), new GuestMem(io), opts.rootFd);
   wasi.onHostError = (m) => opts.trace?.(m);
   wasi.host = opts.fileHost;
-  const kernel = new Kernel({ wasi, loadLifter: opts.loadLifter, runtimeLift: opts.runtimeLift, trace: opts.trace, loadImage: opts.loadImage, onLiftStats: opts.onLiftStats });
+  const kernel = new Kernel({ wasi, loadLifter: opts.loadLifter, runtimeLift: opts.runtimeLift, trace: opts.trace, loadImage: opts.loadImage, onLiftStats: opts.onLiftStats, interrupts: opts.interrupts });
   const target: { guest?: Guest } = {};
   const imports = linuxImports(target);
   const instance = await WebAssembly.instantiate(module, imports);

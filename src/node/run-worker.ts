@@ -1,0 +1,35 @@
+// The worker_threads entry behind runNodeInThread (run-thread.ts): one run per thread.
+import { writeSync } from 'node:fs';
+import { parentPort, workerData } from 'node:worker_threads';
+import { Interrupts } from '../runtime/interrupts.ts';
+import { configureV8 } from './engine.ts';
+import { nodeImageLoader } from './images.ts';
+import { Namespace } from './namespace.ts';
+import { runNode } from './run.ts';
+import type { RunThreadReply, RunThreadRequest } from './run-thread.ts';
+
+const req = workerData as RunThreadRequest;
+const { module, meta, images } = req;
+// written at once, in order with the guest's own output to the same fd
+const trace = req.trace ? (line: string) => void writeSync(2, `[elf2wasm] ${line}\n`) : undefined;
+const reply: RunThreadReply = { status: 0, stats: { lifts: 0, functions: 0, instructions: 0, millis: 0 }, entries: [] };
+const entries = new Set<number>();
+try {
+  configureV8();
+  reply.status = await runNode(module, meta, {
+    ...req.opts,
+    namespace: req.mounts ? new Namespace(req.mounts) : undefined,
+    trace,
+    interrupts: new Interrupts(req.interrupts),
+    loadImage: nodeImageLoader(images.options, { cache: images.cache, first: images.first ? { bytes: images.first, image: { module, meta } } : undefined, trace, sysroot: images.sysroot }),
+    onLiftStats: (code, of) => {
+      for (const k of Object.keys(reply.stats) as (keyof RunThreadReply['stats'])[]) reply.stats[k] += code.stats[k];
+      if (of === meta) for (const pc of code.liftedEntries) entries.add(pc);
+    },
+  });
+  reply.entries = [...entries];
+  parentPort!.postMessage({ reply });
+} catch (e) {
+  const err = e instanceof Error ? e : new Error(String(e));
+  parentPort!.postMessage({ error: { message: err.message, stack: err.stack } });
+}
