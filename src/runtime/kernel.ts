@@ -14,8 +14,9 @@
 // memory and everything else but their registers, which live in the one state block of the
 // instance while the thread runs and are saved beside the task while another thread of the
 // process runs (see use). They take turns as processes do: a thread runs until it waits (a
-// futex, see futex.ts; a pipe; sched_yield), never preempted, so a program that spins without
-// a syscall waiting for another thread hangs.
+// futex, see futex.ts; a pipe; sched_yield) or spins: a loop that only another thread can end
+// (FunctionEmitter.spinLoopHeads) gives way every PREEMPT_INTERVAL iterations (preempt). Other
+// long computations are never interrupted.
 import type { TranslationMeta } from '../meta.ts';
 import { E, fail, Interrupted } from './errno.ts';
 import { GuestKilled, SIGNAL } from './errors.ts';
@@ -258,6 +259,9 @@ export class Kernel {
       this.takeInterrupts();
       const p = this.nextReady();
       if (p) {
+        // a thread that gave way (preempt, sched_yield) is ready at once: let lifting or
+        // compiling that another one waits for finish meanwhile
+        if ([...this.tasks()].some((q) => q.pending)) await new Promise((resolve) => setTimeout(resolve, 0));
         this.slice(p);
         continue;
       }
@@ -591,6 +595,21 @@ export class Kernel {
    * does, to go on after the syscall later.
    */
   yield(g: Guest): void {
+    this.giveWay(g, { x0: 0n, pc: BigInt(g.lastPc) + 4n });
+  }
+
+  /**
+   * A loop of the running thread has run long without a syscall (PSEUDO_SYSCALL.preempt; the
+   * guest state is in memory, STATE.pc the loop's head): if another thread of its process can
+   * run, it does, as at sched_yield. Processes do not share memory: they never wait by spinning.
+   */
+  preempt(g: Guest): void {
+    if (this.threadCount(g) < 2) return;
+    this.giveWay(g, { pc: BigInt(g.lastPc) });
+  }
+
+  /** sched_yield's and preempt's part: `resume` is where the caller goes on if it must unwind */
+  private giveWay(g: Guest, resume: { x0?: bigint; pc: bigint }): void {
     const me = this.self(g);
     const other = this.nextReady();
     if (other) {
@@ -604,8 +623,8 @@ export class Kernel {
     me.state = 'waiting';
     me.ready = () => true;
     const dv = new DataView(g.memory.buffer);
-    dv.setBigUint64(STATE.x(0), 0n, true);
-    dv.setBigUint64(STATE.pc, BigInt(g.lastPc) + 4n, true);
+    if (resume.x0 !== undefined) dv.setBigUint64(STATE.x(0), resume.x0, true);
+    dv.setBigUint64(STATE.pc, resume.pc, true);
     me.resume = {};
     throw new Blocked();
   }
