@@ -110,7 +110,7 @@ export type PageBuild = (app: App, outDir: string) => Promise<void>;
 const options = (app: App): Options => ({ root: app.dir, cacheDir: app.cacheDir, quiet: true, optimize: 0, files: (elf) => (elf.endsWith('progs.elf') ? { '/work/data/': 'data' } : undefined) });
 
 /** rollup alone resolves no bare imports: the program API (an import-only export) and its dependency */
-function resolveBare(app: App): Plugin {
+export function resolveBare(app: App): Plugin {
   const require = createRequire(join(app.dir, 'package.json'));
   return {
     name: 'resolve-bare',
