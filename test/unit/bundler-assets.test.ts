@@ -50,4 +50,10 @@ describe('expandFiles', () => {
     expect(resolveOptions({ files: (elf) => (elf.endsWith('y.elf') ? { '/y': 'y' } : undefined) }).files('/x.elf')).toBeUndefined();
     expect(() => resolveOptions({ files: 'data' as never })).toThrow(/files must be an object/);
   });
+
+  it('options: programs may be a map or a function, anything else is refused', () => {
+    expect(resolveOptions({ programs: { '/bin/sh': 'busybox.elf' } }).programs('/x.elf')).toEqual({ '/bin/sh': 'busybox.elf' });
+    expect(resolveOptions({}).programs('/x.elf')).toBeUndefined();
+    expect(() => resolveOptions({ programs: 'busybox.elf' as never })).toThrow(/programs must be an object/);
+  });
 });
