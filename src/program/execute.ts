@@ -4,6 +4,7 @@
 import { WASI } from '@bjorn3/browser_wasi_shim';
 import type { TranslationMeta } from '../meta.ts';
 import type { LifterLoader } from '../runtime/lifting.ts';
+import { Interrupts } from '../runtime/interrupts.ts';
 import { runGuest } from '../runtime/process.ts';
 import type { WasiImports } from '../runtime/wasi.ts';
 import { buildRoot, collectFiles } from './fs.ts';
@@ -12,8 +13,9 @@ import { programFiles, programLoader, type ProgramImages } from './programs.ts';
 import { capturedOutput, OutputSink, stdinFile } from './stdio.ts';
 import { ProgramError, type RunOptions, type RunResult } from './types.ts';
 
-/** The part of RunOptions that crosses to a worker (no callbacks). */
-export type PlainRunOptions = Pick<RunOptions, 'args' | 'env' | 'stdin' | 'files' | 'cwd' | 'uid' | 'gid'>;
+/** The part of RunOptions that crosses to a worker (no callbacks), and the word that
+ *  RunningProgram.kill sets (Interrupts.cell: shared with a worker where SharedArrayBuffer exists). */
+export type PlainRunOptions = Pick<RunOptions, 'args' | 'env' | 'stdin' | 'files' | 'cwd' | 'uid' | 'gid'> & { interrupts?: Int32Array };
 
 export interface Streams {
   onStdout?: (text: string) => void;
@@ -64,6 +66,7 @@ export async function execute(name: string, module: WebAssembly.Module, meta: Tr
       fileHost: new MemFileHost(root, table, fds),
       makeWasi,
       loadLifter,
+      interrupts: options.interrupts && new Interrupts(options.interrupts),
       loadImage: programs && programLoader(programs),
       onLiftStats: (code) => { lifted = [...code.liftedEntries].sort((a, b) => a - b); },
     });

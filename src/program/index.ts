@@ -6,10 +6,11 @@ import type { TranslationMeta } from '../meta.ts';
 import { execute, plainOptions } from './execute.ts';
 import { compileSource, fetchFiles, metaOf } from './load.ts';
 import type { ProgramImages } from './programs.ts';
-import { ProgramError, type ElfProgram, type ProgramSource, type RunOptions, type RunResult, type WorkerLike } from './types.ts';
+import { Interrupts, signalNumber } from '../runtime/interrupts.ts';
+import { ProgramError, type ElfProgram, type ProgramSource, type RunningProgram, type RunOptions, type RunResult, type WorkerLike } from './types.ts';
 import { defaultWorker, runInWorker } from './worker-client.ts';
 
-export type { ElfProgram, ProgramErrorCode, ProgramSource, RunOptions, RunResult, WorkerLike } from './types.ts';
+export type { ElfProgram, ProgramErrorCode, ProgramSource, RunningProgram, RunOptions, RunResult, WorkerLike } from './types.ts';
 export { ProgramError } from './types.ts';
 export { serveWorker } from './serve.ts';
 
@@ -65,22 +66,34 @@ export function createProgram(name: string, source: ProgramSource): ElfProgram {
     async compile(): Promise<WebAssembly.Module> {
       return (await prepare()).module;
     },
-    async run(options: RunOptions = {}): Promise<RunResult> {
-      options.signal?.throwIfAborted();
-      const { module, meta, files, programs } = await prepare();
-      options.signal?.throwIfAborted();
-      const streams = { onStdout: options.onStdout, onStderr: options.onStderr };
-      const plain = plainOptions(source.fileUrls ? { ...options, files: { ...files, ...options.files } } : options);
-      if (!options.worker) return execute(name, module, meta, plain, streams, source.lifter, programs);
-      let worker: WorkerLike;
-      let owned: boolean;
-      try {
-        [worker, owned] = pickWorker(options.worker);
-      } catch (e) {
-        if (e instanceof ProgramError) throw e;
-        throw new ProgramError(name, 'WORKER_FAILED', `cannot start a worker: ${e instanceof Error ? e.message : String(e)}`, { cause: e });
-      }
-      return runInWorker(worker, owned, name, { module, meta, programs }, plain, streams, options.signal);
+    run(options: RunOptions = {}): RunningProgram {
+      const interrupts = new Interrupts();
+      const shared = interrupts.cell.buffer instanceof SharedArrayBuffer;
+      const kill = (sig: number | string = 'SIGTERM'): void => {
+        // a worker gets a copy of a plain ArrayBuffer: only a shared word reaches its run
+        if (options.worker && !shared) throw new TypeError(`elf program "${name}": kill() in a worker needs SharedArrayBuffer (a cross-origin-isolated page: Cross-Origin-Opener-Policy and Cross-Origin-Embedder-Policy headers)`);
+        interrupts.send(signalNumber(sig));
+      };
+      return Object.assign(start(options, interrupts.cell), { kill });
     },
   };
+
+  /** one run: compiles (once), then runs here or in a worker */
+  async function start(options: RunOptions, interrupts: Int32Array): Promise<RunResult> {
+    options.signal?.throwIfAborted();
+    const { module, meta, files, programs } = await prepare();
+    options.signal?.throwIfAborted();
+    const streams = { onStdout: options.onStdout, onStderr: options.onStderr };
+    const plain = { ...plainOptions(source.fileUrls ? { ...options, files: { ...files, ...options.files } } : options), interrupts };
+    if (!options.worker) return execute(name, module, meta, plain, streams, source.lifter, programs);
+    let worker: WorkerLike;
+    let owned: boolean;
+    try {
+      [worker, owned] = pickWorker(options.worker);
+    } catch (e) {
+      if (e instanceof ProgramError) throw e;
+      throw new ProgramError(name, 'WORKER_FAILED', `cannot start a worker: ${e instanceof Error ? e.message : String(e)}`, { cause: e });
+    }
+    return runInWorker(worker, owned, name, { module, meta, programs }, plain, streams, options.signal);
+  }
 }

@@ -86,10 +86,24 @@ export interface RunResult {
   lifted?: number[];
 }
 
+/**
+ * A run in progress: a promise of its result that can also send the program a signal, as a
+ * terminal's ^C or kill(1) would (to its process group). A handler the guest installed runs and
+ * the program goes on; otherwise the signal's default action applies (the result's exitCode is
+ * then 128 + N). The guest notices a signal at its next syscall or wait (at once when it sleeps or
+ * waits for a pipe or a child); one computing without syscalls does not until it makes one. A
+ * worker run needs SharedArrayBuffer (a cross-origin-isolated page) for this: without it kill
+ * throws. Signals sent before the program starts wait for its first syscall.
+ */
+export interface RunningProgram extends Promise<RunResult> {
+  /** sends `signal` (a number, or a name such as 'SIGINT' or 'INT'; default SIGTERM, as kill(1)) */
+  kill(signal?: number | string): void;
+}
+
 export interface ElfProgram {
   readonly name: string;
   /** runs the program as a fresh process (fresh instance, memory and file system) */
-  run(options?: RunOptions): Promise<RunResult>;
+  run(options?: RunOptions): RunningProgram;
   /** compiles (once) and returns the module, e.g. to start loading early */
   compile(): Promise<WebAssembly.Module>;
 }

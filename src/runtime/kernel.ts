@@ -462,7 +462,9 @@ export class Kernel {
     const me = this.self(g);
     if (this.lone(me)) {
       if (!Number.isFinite(ms)) return false;
-      // a signal from outside (Ctrl-C) ends the sleep early: EINTR if a handler is to run
+      // a signal from outside (Ctrl-C) ends the sleep early: EINTR if a handler is to run (one
+      // that came before the sleep began came while the guest ran: the sleep is interrupted too)
+      if (g.signals.toRun.length) throw new Interrupted(false);
       const end = performance.now() + ms;
       for (let left = ms; left > 0; left = end - performance.now()) {
         sleepMs(left, this.opts.interrupts?.cell);
