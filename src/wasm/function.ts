@@ -254,7 +254,9 @@ export class FunctionEmitter implements Builder {
   /** Phase 1: lift every block; calls' register traffic is left as thunks until write sets are known. */
   lift(): void {
     for (const blk of [...this.fn.blocks.values()].sort((a, b) => a.start - b.start)) this.liftBlock(blk);
-    this.flagsLiveIn = this.flagLiveness();
+    // A function with a computed goto homes NZCV (see homed): it leaves through the dispatcher
+    // with the flags its entry loaded, so whoever branches or falls into it must store them.
+    this.flagsLiveIn = this.flagLiveness() || this.computedGoto;
   }
 
   private isFlag(reg: number): boolean { return this.arch.flagRegs.includes(reg); }

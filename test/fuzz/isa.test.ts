@@ -26,6 +26,7 @@ const KNOWN_SEQUENCES: { unit: string; seed: number; why: string }[] = [
 const FIXED_SEQUENCES: { unit: string; seed: number; what: string }[] = [
   { unit: 'fp-fpcr', seed: 591, what: 'FJCVTZS of a subnormal with FPCR.FZ = 1 sets Z (the flushed +0 converts exactly)' },
   { unit: 'fp-fpcr', seed: 20033, what: 'FCVTZS to XZR of an out-of-range value sets FPSR.IOC (the conversion runs for its flags)' },
+  { unit: 'branch', seed: 204680, what: 'NZCV set just before falling into a function with a computed goto (which passes the flags it finds on entry on through the dispatcher) is stored at the fall' },
 ];
 
 const haveQemu = qemuAvailable();
