@@ -31,6 +31,8 @@ export interface GuestFunction {
   entries: number[];
   /** direct call and tail-call targets that are function entries */
   callees: Set<number>;
+  /** the addresses after calls that never return (noreturn.ts): no control comes back there */
+  deadReturns?: Set<number>;
   /** calls or jumps whose target is only known at run time */
   indirect: boolean;
   /** indirect jumps not resolved to a jump table, and why */
@@ -220,6 +222,7 @@ export function discoverFunction(
   const insns = new Map<number, Insn>();
   const leaders = new Set<number>([entry]);
   const returnSites: number[] = [];
+  const deadReturns = new Set<number>();
   const callees = new Set<number>();
   const jumpTables = new Map<number, number[]>();
   /** branch target → the branches to it (for jump-table analysis across blocks) */
@@ -262,6 +265,7 @@ export function discoverFunction(
       if (fl.kind === 'fall') { pc += 4; continue; }
       if (fl.kind === 'call' || fl.kind === 'icall') {
         if (fl.kind === 'call') callees.add(fl.target); else indirect = true;
+        if (fl.kind === 'call' && noReturn?.(fl.target)) deadReturns.add(pc + 4);
         pc += 4;
         if (external(pc)) { callees.add(pc); break; }
         returnSites.push(pc);
@@ -330,6 +334,7 @@ export function discoverFunction(
   const entries = [entry, ...new Set(returnSites.filter((r) => blocks.has(r)))];
   const fn: GuestFunction = { entry, name, blocks, entries, callees, indirect };
   if (unresolved.length) fn.unresolved = unresolved;
+  if (deadReturns.size) fn.deadReturns = deadReturns;
   for (const a of addressTaken) if (a !== entry && blocks.has(a) && !entries.includes(a)) entries.push(a);
   return fn;
 }

@@ -43,6 +43,15 @@ export class ModuleContext {
   /** functions that read NZCV on entry (set by the module once every function is lifted) */
   readonly readsFlagsOnEntry = new Set<number>();
   flagsLiveIn(pc: number): boolean { return this.readsFlagsOnEntry.has(pc); }
+  /**
+   * Some code reads NZCV that a call or return left: a function branched or called to that reads
+   * it on entry, or a return site (after a call that returns) that reads it. That is hand-written
+   * code passing results in the flags; the translator cannot tell where its BLR and RET go, so
+   * then every function of the module keeps NZCV in the state block at every boundary (homed),
+   * as code lifted at run time does. Compiled code never does it (AAPCS64) and pays nothing: its
+   * modules are unchanged.
+   */
+  flagsCrossCalls = false;
 
   /** registers a direct call to `pc` may change (undefined: any) */
   clobbers(pc: number): Set<number> | undefined { return this.transitiveWrites.get(pc); }

@@ -70,6 +70,12 @@ export class FunctionEmitter implements Builder {
   private blockFlags = { gen: new Set<number>(), kill: new Set<number>() };
   /** NZCV is read before written on some path from an entry point (hand-written code: see homed) */
   flagsLiveIn = false;
+  /** NZCV is read before written where one of this function's calls returns (see ModuleContext.flagsCrossCalls) */
+  flagsAtReturn = false;
+  /** NZCV is read before written at the function's own entry */
+  flagsAtEntry = false;
+  /** where this function's calls return to */
+  private readonly returnSites: number[] = [];
 
   constructor(readonly ctx: ModuleContext, readonly fn: GuestFunction, readonly arch: Arch) {
     this.m = ctx.m;
@@ -283,6 +289,10 @@ export class FunctionEmitter implements Builder {
       }
     }
     this.flagsLiveAt = live;
+    const reads = (pc: number) => (live.get(pc)?.size ?? 0) > 0;
+    // after a call that never returns, compilers put code that only branches reach, with NZCV in locals
+    this.flagsAtReturn = this.returnSites.some((pc) => !this.fn.deadReturns?.has(pc) && reads(pc));
+    this.flagsAtEntry = reads(this.fn.entry);
     return this.fn.entries.some((e) => (live.get(e)?.size ?? 0) > 0);
   }
   /** the flags each block may read before writing them */
@@ -414,6 +424,7 @@ export class FunctionEmitter implements Builder {
   /** direct (`target` known) or indirect call, resuming at `ret` only if the guest returns there */
   private call(targetExpr: Expr, target: number | undefined, ret: number): Item[] {
     const m = this.m, ctx = this.ctx;
+    this.returnSites.push(ret);
     const depth = () => m.global.get('depth', binaryen.i32);
     const out: Item[] = [() => this.flush(), m.i64.store(0, 8, m.i32.const(STATE.pc), targetExpr)];
     // Too deep for the Wasm stack: unwind to the dispatcher, which resumes at the callee.
@@ -457,13 +468,14 @@ export class FunctionEmitter implements Builder {
    * leaves the flags undefined across calls and returns, so compiled code never carries them over
    * one, and keeping them in locals only lets V8 drop every flag computation nobody reads. The
    * exceptions: a function with computed gotos, which re-enters itself through the dispatcher;
-   * code lifted at run time, which may be entered anywhere (e.g. a missed jump-table target); and
-   * a function that reads NZCV on entry (hand-written code branched to after a compare), which
+   * code lifted at run time, which may be entered anywhere (e.g. a missed jump-table target);
+   * a module where some code reads NZCV a call or return left (ModuleContext.flagsCrossCalls);
+   * and a function that reads NZCV on entry (hand-written code branched to after a compare), which
    * loads it, while indirect jumps and tail calls to such a function store it (see flush).
    */
   private homed(regs: Iterable<number>): number[] {
-    const flags = new Set(this.arch.flagRegs);
-    return [...regs].filter((r) => this.computedGoto || this.ctx.link.external || !flags.has(r)).sort((a, b) => a - b);
+    const flags = new Set(this.arch.flagRegs), all = this.computedGoto || this.ctx.link.external || this.ctx.flagsCrossCalls;
+    return [...regs].filter((r) => all || !flags.has(r)).sort((a, b) => a - b);
   }
 
   private storeReg(reg: number): Expr {

@@ -50,6 +50,10 @@ function emitFunctions(ctx: ModuleContext, fns: GuestFunction[], arch: Arch, onP
     onProgress?.({ phase: 'lift', done: k + 1, total });
   });
   for (const e of emitters) if (e.flagsLiveIn) ctx.readsFlagsOnEntry.add(e.fn.entry);
+  // entries found only as addresses in data or code (no branch goes there) are often not code
+  // at all, or mid-function blocks after a compare: they do not count
+  const branchedTo = new Set(fns.flatMap((fn) => [...fn.callees]));
+  ctx.flagsCrossCalls = emitters.some((e) => e.flagsAtReturn || (e.flagsAtEntry && branchedTo.has(e.fn.entry)));
   ctx.computeClobbers(new Map(emitters.map((e) => [e.fn.entry, e.writes])));
   const names = fns.map((fn) => ctx.functionName(fn.entry)!);
   emitters.forEach((e, k) => {

@@ -14,9 +14,9 @@ const indirect = (kinds: number[]) => (c: Ctx): number[] | undefined => {
   return [asm('0 immlo:2 10000 immhi:19 rd:5', { immlo: 0, immhi: k, rd: rn }), asm('1101011 00 op:2 11111 000000 rn:5 00000', { op: c.r.pick(kinds), rn })];
 };
 
-// The translator treats NZCV as dead across calls and returns (AAPCS64: compiled code never reads
-// flags a callee or caller may have changed), so code reached by BL/BLR/RET that reads the flags
-// set before differs from qemu: a known difference, its own unit.
+// Code reached by BL/BLR/RET that reads the flags set before: hand-written code only (AAPCS64
+// leaves NZCV undefined across calls), for which the translator keeps NZCV in the state block at
+// every boundary of the module (ModuleContext.flagsCrossCalls): its own unit.
 const CALLS = 'nzcv-across-calls';
 
 export const branchClass: FuzzClass = {
