@@ -24,7 +24,7 @@ const CXX_SOURCE = resolve(import.meta.dirname, 'fixtures/threads/threads-cxx.cc
 const LIBCS = { glibc: 'aarch64-linux-gnu-gcc', musl: 'aarch64-linux-musl-gcc' } as const;
 const CASES = [
   'create-join', 'mutex', 'condvar', 'tls', 'once-barrier', 'semaphores', 'ids', 'main-exit', 'exit-group',
-  'timedwait', 'rwlock', 'atomics', 'fork-in-thread', 'many', 'thread-kill', 'busy-wait',
+  'timedwait', 'rwlock', 'atomics', 'fork-in-thread', 'many', 'thread-kill', 'busy-wait', 'wake-then-spin',
 ];
 
 const crossBuild = crossBuilder('threads');

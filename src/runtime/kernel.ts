@@ -301,6 +301,11 @@ export class Kernel {
     return undefined;
   }
 
+  /** a task on the stack that could go on if the ones above it unwound */
+  private canGoOn(q: Proc): boolean {
+    return !q.group.stopped && q.state !== 'gone' && (q.state === 'waiting' ? q.ready?.() || this.interrupted(q) : true);
+  }
+
   private interrupted(p: Proc): boolean {
     return p.killed !== undefined || (p.signalsWait && p.guest.signals.toRun.length > 0);
   }
@@ -404,7 +409,7 @@ export class Kernel {
         this.slice(other);
         continue;
       }
-      const below = this.active.slice(0, -1).some((q) => !q.group.stopped && q.state !== 'gone' && (q.state === 'waiting' ? q.ready?.() || this.interrupted(q) : true));
+      const below = this.active.slice(0, -1).some((q) => this.canGoOn(q));
       const async = [...this.tasks()].some((q) => q.pending);
       if (!below && !async) {
         const wake = this.sleepers();
@@ -620,7 +625,7 @@ export class Kernel {
       return;
     }
     // something only the top-level loop can finish (lifting, compiling) must not wait behind a spinning caller either
-    const below = this.active.slice(0, -1).some((q) => q.state === 'ready' && !q.group.stopped);
+    const below = this.active.slice(0, -1).some((q) => this.canGoOn(q));
     if ((!below && ![...this.tasks()].some((q) => q.pending)) || me.code.nested > 0) return;
     me.state = 'waiting';
     me.ready = () => true;
@@ -759,8 +764,8 @@ export class Kernel {
       p.guest.signals.raise(sig, code);
     } catch (e) {
       if (!(e instanceof GuestKilled)) throw e;
-      const active = p.tasks.filter((t) => this.active.includes(t));
-      if (active.length) for (const t of active) t.killed = e.signal; // their frames unwind when they resume
+      // threads with frames on the stack unwind when they resume; the others die when they would run
+      if (p.tasks.some((t) => this.active.includes(t))) for (const t of p.tasks) t.killed = e.signal;
       else this.exit(p, { signal: e.signal });
     }
   }
