@@ -43,7 +43,6 @@ function limit(g: Guest, res: number, newAddr: bigint, oldAddr: bigint): number 
   return 0;
 }
 
-/** Applies a FUTEX_WAKE_OP operation to the word at uaddr2. */
 const FUTEX = { WAIT: 0, WAKE: 1, REQUEUE: 3, CMP_REQUEUE: 4, WAKE_OP: 5, UNLOCK_PI: 7, WAIT_BITSET: 9, WAKE_BITSET: 10 } as const;
 const FUTEX_CLOCK_REALTIME = 0x100;
 
