@@ -6,7 +6,7 @@ import type { TranslationMeta } from '../meta.ts';
 import { execute, plainOptions } from './execute.ts';
 import { compileSource, fetchFiles, metaOf } from './load.ts';
 import type { ProgramImages } from './programs.ts';
-import { Interrupts, signalNumber } from '../runtime/interrupts.ts';
+import { Interrupts, isShared, signalNumber } from '../runtime/interrupts.ts';
 import { ProgramError, type ElfProgram, type ProgramSource, type RunningProgram, type RunOptions, type RunResult, type WorkerLike } from './types.ts';
 import { defaultWorker, runInWorker } from './worker-client.ts';
 
@@ -68,7 +68,7 @@ export function createProgram(name: string, source: ProgramSource): ElfProgram {
     },
     run(options: RunOptions = {}): RunningProgram {
       const interrupts = new Interrupts();
-      const shared = interrupts.cell.buffer instanceof SharedArrayBuffer;
+      const shared = isShared(interrupts.cell.buffer);
       const kill = (sig: number | string = 'SIGTERM'): void => {
         // a worker gets a copy of a plain ArrayBuffer: only a shared word reaches its run
         if (options.worker && !shared) throw new TypeError(`elf program "${name}": kill() in a worker needs SharedArrayBuffer (a cross-origin-isolated page: Cross-Origin-Opener-Policy and Cross-Origin-Embedder-Policy headers)`);

@@ -3,6 +3,11 @@
 // the kernel: it sets a bit in a shared word instead, and the kernel takes the word at every
 // syscall and whenever it waits (its sleeps wait on this word, so a sender's notify wakes them).
 
+/** whether `buffer` is shared memory (a page that is not cross-origin isolated has no SharedArrayBuffer at all) */
+export function isShared(buffer: ArrayBufferLike): buffer is SharedArrayBuffer {
+  return typeof SharedArrayBuffer === 'function' && buffer instanceof SharedArrayBuffer;
+}
+
 /** a pending-signal word shared between the run and whoever may signal it */
 export class Interrupts {
   /** bit N-1: signal N is pending (1..31, the signals a terminal or a caller sends) */
@@ -16,7 +21,7 @@ export class Interrupts {
   send(sig: number): boolean {
     if (!Number.isInteger(sig) || sig < 1 || sig > 31) throw new RangeError(`not a signal the run can be sent: ${sig}`);
     const before = Atomics.or(this.cell, 0, 1 << (sig - 1));
-    if (this.cell.buffer instanceof SharedArrayBuffer) Atomics.notify(this.cell, 0);
+    if (isShared(this.cell.buffer)) Atomics.notify(this.cell, 0);
     return (before & (1 << (sig - 1))) === 0;
   }
 
@@ -32,7 +37,7 @@ export class Interrupts {
   /** resolves after `ms` or as soon as a signal is sent (without the SharedArrayBuffer: after `ms`) */
   idle(ms: number): Promise<void> {
     const waitAsync = (Atomics as { waitAsync?: (a: Int32Array, i: number, v: number, t: number) => { async: boolean; value: Promise<unknown> | string } }).waitAsync;
-    if (waitAsync && this.cell.buffer instanceof SharedArrayBuffer) {
+    if (waitAsync && isShared(this.cell.buffer)) {
       const r = waitAsync(this.cell, 0, 0, ms);
       return r.async ? (r.value as Promise<unknown>).then(() => undefined) : Promise.resolve();
     }
