@@ -7,7 +7,8 @@
 //    threads, tids, main's pthread_exit, exit() in a thread, timed waits, rwlock, atomics with
 //    sched_yield, fork in a thread, many threads, pthread_kill into sigwait, two threads taking
 //    turns by busy-waiting on an atomic (no syscall: the preemption check at spin loop heads,
-//    FunctionEmitter.spinLoopHeads) and a spin lock.
+//    FunctionEmitter.spinLoopHeads) and a spin lock, a thread that wakes a condvar waiter and
+//    then busy-waits for it.
 //  - threads-cxx.cc: std::thread, mutex, condition_variable, async with an exception, atomics,
 //    thread_local (glibc; Debian has no musl C++).
 // The `deadlock` case of threads.c waits forever under Linux; translated, it must end with a
