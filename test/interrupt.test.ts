@@ -3,11 +3,9 @@
 // process group of its own that gets the signal once the program prints "ready", as a
 // terminal's ^C reaches its foreground job; output and status must be the same (a death by
 // signal N counts as 128 + N, what a shell shows).
-import { execFileSync } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { dirname, join, resolve } from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { crossBuilder } from './helpers/cross-build.ts';
 import { interrupted, signalStatus } from './helpers/interrupted.ts';
 
 const BIN = resolve(import.meta.dirname, '../bin/elf2wasm.js');
@@ -15,12 +13,11 @@ const SOURCE = resolve(import.meta.dirname, 'fixtures/signals/interrupt.c');
 let work: string;
 let program: string;
 
+const build = crossBuilder('interrupt');
 beforeAll(() => {
-  work = mkdtempSync(join(tmpdir(), 'elf2wasm-interrupt-'));
-  program = join(work, 'interrupt');
-  execFileSync('aarch64-linux-gnu-gcc', ['-static', '-O1', '-o', program, SOURCE], { stdio: ['ignore', 'ignore', 'pipe'] });
+  program = build('aarch64-linux-gnu-gcc', SOURCE, 'interrupt', ['-static', '-O1']);
+  work = dirname(program);
 });
-afterAll(() => rmSync(work, { recursive: true, force: true }));
 
 describe('a signal to elf2wasm run reaches the guest as under qemu-aarch64', () => {
   const cases: [string, string, NodeJS.Signals][] = [

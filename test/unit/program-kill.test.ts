@@ -2,11 +2,10 @@
 // program a signal, with qemu-user's semantics (interrupt.c under qemu-aarch64, its process
 // group signalled once it prints "ready", is the reference): a handler runs and the program goes
 // on, or the default action ends it with 128 + N. On the caller's thread and in a worker.
-import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { readFileSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { crossBuilder } from '../helpers/cross-build.ts';
 import { createProgram, type ElfProgram } from '../../src/program/index.ts';
 import { translate } from '../../src/translate.ts';
 import { interrupted, READY_DELAY_MS, signalStatus, type Outcome } from '../helpers/interrupted.ts';
@@ -17,14 +16,13 @@ let work: string;
 let elf: string;
 let program: ElfProgram;
 
+const build = crossBuilder('kill');
 beforeAll(() => {
-  work = mkdtempSync(join(tmpdir(), 'elf2wasm-kill-'));
-  elf = join(work, 'interrupt');
-  execFileSync('aarch64-linux-gnu-gcc', ['-static', '-O1', '-o', elf, SOURCE], { stdio: ['ignore', 'ignore', 'pipe'] });
+  elf = build('aarch64-linux-gnu-gcc', SOURCE, 'interrupt', ['-static', '-O1']);
+  work = dirname(elf);
   // the lifter: a forked child resumes at the instruction after fork's svc, which the build did not see as an entry
   program = createProgram('interrupt', { bytes: translate(readFileSync(elf), { optimize: 0 }).wasm, lifter: () => import('../../src/lift/runtime-lift.ts') });
 });
-afterAll(() => rmSync(work, { recursive: true, force: true }));
 
 /** runs interrupt.c through the program API, killing it with `sig` once it prints "ready" */
 async function killed(args: string[], sig: NodeJS.Signals, worker: boolean): Promise<Outcome> {
