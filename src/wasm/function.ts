@@ -13,7 +13,8 @@ import { TrapKind } from '../meta.ts';
 import { IMPORT, PAGE_READ, PAGE_SHIFT, PAGE_WRITE, PREEMPT_INTERVAL, PSEUDO_SYSCALL } from '../abi.ts';
 import { ADDR_LIMIT, MIN_GUEST_ADDR, STATE } from '../runtime/layout.ts';
 import type { ModuleContext } from './context.ts';
-import { structure, type CfgNode, type Exit } from './structure.ts';
+import { structure } from './structure.ts';
+import type { CfgNode, Exit } from './cfg.ts';
 
 const FAULT_LABEL = 'fault';
 /** Builder.version's key for guest memory (registers are numbered from 0) */

@@ -10,24 +10,19 @@
 // fallback for irreducible graphs.
 import binaryen from 'binaryen';
 import type { Expr } from '../lift/types.ts';
+import { successors, type CfgNode } from './cfg.ts';
+import { makeReducible } from './irreducible.ts';
 
-/** how control leaves a node; nodes are numbered by their index in the graph */
-export type Exit =
-  | { kind: 'goto'; to: number }
-  | { kind: 'cond'; cond: Expr; taken: number; fall: number }
-  /** `targets[i]` for index i, `fallback` for any other index */
-  | { kind: 'switch'; index: Expr; targets: number[]; fallback: number }
-  /** the code ends in a return, tail call or trap */
-  | { kind: 'none' };
-
-export interface CfgNode { code: Expr; exit: Exit }
 
 /**
- * The function body for `nodes`, entered at node 0; `label` is a spare i32 local for the
- * Relooper, used only when the graph is irreducible.
+ * The function body for `nodes`, entered at node 0 (which no node branches to); `label` is a
+ * spare i32 local, used only when the graph is irreducible.
  */
 export function structure(m: binaryen.Module, nodes: CfgNode[], label: () => number): Expr {
-  return structureReducible(m, nodes) ?? reloop(m, nodes, label());
+  const body = structureReducible(m, nodes);
+  if (body) return body;
+  const local = label();
+  return structureReducible(m, makeReducible(m, nodes, local)) ?? reloop(m, nodes, local);
 }
 
 /** binaryen.js has Block.appendChild but its typings do not */
@@ -44,14 +39,11 @@ function labelled(m: binaryen.Module, name: string, children: Expr[]): Expr {
   return b;
 }
 
-const successors = (e: Exit): number[] =>
-  e.kind === 'goto' ? [e.to] : e.kind === 'cond' ? [e.taken, e.fall] : e.kind === 'switch' ? [...e.targets, e.fallback] : [];
-
 /** distinct targets of a switch, in order of first appearance */
 const distinct = (xs: number[]): number[] => [...new Set(xs)];
 
-/** undefined when the graph is irreducible (or too deep to structure on this stack) */
-function structureReducible(m: binaryen.Module, nodes: CfgNode[]): Expr | undefined {
+/** undefined when the graph is irreducible (or too deep to structure on this stack); exported for its test */
+export function structureReducible(m: binaryen.Module, nodes: CfgNode[]): Expr | undefined {
   const n = nodes.length;
   const succ = nodes.map((nd) => distinct(successors(nd.exit)));
   // reverse postorder from node 0 (iterative DFS: graphs have tens of thousands of nodes)

@@ -1,0 +1,131 @@
+// Makes an irreducible control-flow graph reducible, so structure.ts can structure it in
+// near-linear time instead of handing it to binaryen's Relooper (which took 7 of busybox's 18 s).
+//
+// Our irreducible graphs are nearly all loops with several entries: a function is entered at its
+// start or at a return site (when the dispatcher resumes a frame that was unwound), and a return
+// site inside a loop is a second way into that loop. The fix is the one LLVM's WebAssembly
+// backend uses (WebAssemblyFixIrreducibleControlFlow): a strongly connected region with several
+// entries gets a dispatch node that becomes its only entry; every edge to one of the entries
+// instead sets a label local to the entry's number and goes to the dispatch node, which switches
+// on it. Then the same is done inside the region with the edges back to its header removed,
+// until every loop has one entry. Edges from outside and from inside the region go through
+// separate setter nodes, so the outside ones stay outside the loop. The cost is paid only by the
+// redirected edges: a local.set and a br_table.
+import binaryen from 'binaryen';
+import { successors, type CfgNode, type Exit } from './cfg.ts';
+
+function retarget(e: Exit, f: (t: number) => number): Exit {
+  switch (e.kind) {
+    case 'goto': return { kind: 'goto', to: f(e.to) };
+    case 'cond': return { ...e, taken: f(e.taken), fall: f(e.fall) };
+    case 'switch': return { ...e, targets: e.targets.map(f), fallback: f(e.fallback) };
+    case 'none': return e;
+  }
+}
+
+/**
+ * A reducible graph with the same behaviour as `nodes` (node 0, the start, has no predecessors);
+ * new nodes are appended. `label` is the i32 local the dispatch nodes switch on.
+ */
+export function makeReducible(m: binaryen.Module, input: CfgNode[], label: number): CfgNode[] {
+  const nodes = input.map((n) => ({ ...n }));
+  const succ = (x: number) => successors(nodes[x]!.exit);
+  // only nodes reachable from the start count (an unreachable predecessor is no entry)
+  const reachable = new Uint8Array(nodes.length);
+  for (const stack = [0]; stack.length;) {
+    const x = stack.pop()!;
+    if (reachable[x]) continue;
+    reachable[x] = 1;
+    stack.push(...succ(x));
+  }
+  const all: number[] = [];
+  reachable.forEach((r, x) => { if (r) all.push(x); });
+  const preds = new Map<number, Set<number>>(all.map((x) => [x, new Set()]));
+  for (const p of all) for (const t of succ(p)) if (t !== p) preds.get(t)!.add(p);
+  const work: { region: number[]; header: number }[] = [{ region: all, header: -1 }];
+  while (work.length) {
+    const { region, header } = work.pop()!;
+    for (const scc of components(region, header, succ)) {
+      const inside = new Set(scc);
+      if (inside.has(0)) throw new Error('internal error: the start node is in a loop');
+      const entries = scc.filter((x) => [...preds.get(x)!].some((p) => !inside.has(p)));
+      if (entries.length === 1) {
+        work.push({ region: scc, header: entries[0]! });
+        continue;
+      }
+      const dispatch = nodes.push({
+        code: m.nop(),
+        exit: { kind: 'switch', index: m.local.get(label, binaryen.i32), targets: entries, fallback: entries[0]! },
+      }) - 1;
+      preds.set(dispatch, new Set());
+      const setter = (i: number): number => {
+        const s = nodes.push({ code: m.local.set(label, m.i32.const(i)), exit: { kind: 'goto', to: dispatch } }) - 1;
+        preds.set(s, new Set());
+        preds.get(dispatch)!.add(s);
+        return s;
+      };
+      const fromOutside = entries.map((_, i) => setter(i));
+      const fromInside = entries.map((_, i) => setter(i));
+      const index = new Map(entries.map((e, i) => [e, i]));
+      const redirected = new Set<number>();
+      for (const e of entries) for (const p of preds.get(e)!) redirected.add(p);
+      for (const p of redirected) {
+        const via = inside.has(p) ? fromInside : fromOutside;
+        nodes[p]!.exit = retarget(nodes[p]!.exit, (t) => {
+          if (!index.has(t)) return t;
+          const s = via[index.get(t)!]!;
+          preds.get(t)!.delete(p);
+          preds.get(s)!.add(p);
+          return s;
+        });
+      }
+      for (const e of entries) preds.get(e)!.add(dispatch);
+      work.push({ region: [...scc, dispatch, ...fromInside], header: dispatch });
+    }
+  }
+  return nodes;
+}
+
+/**
+ * The strongly connected components of `region` that are loops (more than one node; a node
+ * looping on itself has one entry), ignoring edges that leave the region or go to `header`
+ * (Tarjan's algorithm, iterative: regions have tens of thousands of nodes).
+ */
+function components(region: number[], header: number, succ: (x: number) => number[]): number[][] {
+  const member = new Set(region);
+  const index = new Map<number, number>(), low = new Map<number, number>();
+  const onStack = new Set<number>(), stack: number[] = [], out: number[][] = [];
+  let next = 0;
+  const edges = (x: number) => succ(x).filter((t) => t !== header && member.has(t));
+  for (const root of region) {
+    if (index.has(root)) continue;
+    const frames: [number, number[], number][] = [];
+    const open = (x: number) => {
+      index.set(x, next); low.set(x, next); next++;
+      stack.push(x); onStack.add(x);
+      frames.push([x, edges(x), 0]);
+    };
+    open(root);
+    while (frames.length) {
+      const frame = frames[frames.length - 1]!, [x, ts] = frame;
+      if (frame[2] < ts.length) {
+        const t = ts[frame[2]++]!;
+        if (!index.has(t)) open(t);
+        else if (onStack.has(t)) low.set(x, Math.min(low.get(x)!, index.get(t)!));
+        continue;
+      }
+      frames.pop();
+      if (frames.length) {
+        const parent = frames[frames.length - 1]![0];
+        low.set(parent, Math.min(low.get(parent)!, low.get(x)!));
+      }
+      if (low.get(x) === index.get(x)) {
+        const scc: number[] = [];
+        let y: number;
+        do { y = stack.pop()!; onStack.delete(y); scc.push(y); } while (y !== x);
+        if (scc.length > 1) out.push(scc);
+      }
+    }
+  }
+  return out;
+}
