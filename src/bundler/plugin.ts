@@ -42,6 +42,8 @@ export const unpluginFactory: UnpluginFactory<Options | undefined> = (raw, meta)
   let lifterImported = false; // a loader module imports the run-time lifter (lazily)
   // vite SSR builds drop emitted assets (build.ssrEmitAssets), but the server needs its wasm
   const ssrAssets = new Map<string, Uint8Array>(); // reference id → contents
+  // vite SSR builds: files (assets and the worker chunk) that the server loads beside its bundle
+  const ssrFiles = new Set<string>(); // reference ids
 
   async function translateFile(ctx: Context, id: string): Promise<{ name: string; wasm: Asset }> {
     const shown = relative(options.root, id) || id;
@@ -155,7 +157,10 @@ export const unpluginFactory: UnpluginFactory<Options | undefined> = (raw, meta)
       default: {
         // rollup and vite build: a hashed asset, its URL resolved by the bundler
         const ref = (ctx as unknown as RollupContext).emitFile({ type: 'asset', name: a.name, source: a.bytes });
-        if (meta.framework === 'vite' && ssr) ssrAssets.set(ref, a.bytes);
+        if (meta.framework === 'vite' && ssr) {
+          ssrAssets.set(ref, a.bytes);
+          ssrFiles.add(ref);
+        }
         return `import.meta.ROLLUP_FILE_URL_${ref}`;
       }
     }
@@ -191,6 +196,7 @@ export const unpluginFactory: UnpluginFactory<Options | undefined> = (raw, meta)
     if (!api || api.external) return undefined;
     const entry = await rollup.resolve('unplugin-elf/worker', id, { skipSelf: true });
     const ref = rollup.emitFile({ type: 'chunk', id: entry && !entry.external ? entry.id : workerEntryFile(), name: 'unplugin-elf-worker' });
+    if (meta.framework === 'vite') ssrFiles.add(ref); // only vite SSR builds emit it
     workerChunk = true;
     return { url: `import.meta.ROLLUP_FILE_URL_${ref}` };
   }
@@ -240,6 +246,13 @@ export const unpluginFactory: UnpluginFactory<Options | undefined> = (raw, meta)
           const dir = packageRoot().split(sep).join('/');
           if (!allow.some((a) => dir === a || dir.startsWith(a.endsWith('/') ? a : `${a}/`))) allow.push(dir);
         }
+      },
+      // vite 8 makes an SSR build's file URLs root-relative, for a browser (vite 7: relative to the
+      // chunk): the server loads these files from beside its bundle
+      resolveFileUrl({ referenceId, relativePath, format }) {
+        if (!ssrFiles.has(referenceId)) return null;
+        const path = JSON.stringify(relativePath.startsWith('.') ? relativePath : `./${relativePath}`);
+        return format === 'cjs' ? `require('node:url').pathToFileURL(require('node:path').join(__dirname, ${path})).href` : `new URL(${path}, import.meta.url).href`;
       },
       writeBundle(output) {
         if (!ssrAssets.size || !output.dir) return;

@@ -1,6 +1,7 @@
 // One function per bundler: bundle `entry` of the app into `outDir` as Node-runnable ESM
-// (`main.js`), rejecting with the bundler's error text when the build fails; and the same builds
-// in watch mode.
+// (`main.js`), rejecting with the bundler's error text when the build fails; the same builds with
+// the other majors of the peer ranges (package.json's aliased devDependencies: vite8, …); and the
+// same builds in watch mode.
 import { join } from 'node:path';
 import type { Options } from '../../src/bundler/options.ts';
 import elfEsbuild from '../../src/esbuild.ts';
@@ -15,8 +16,9 @@ export type Build = (app: App, entry: string, outDir: string) => Promise<void>;
 // optimize 0: these tests are about bundling; the translation at the default level is tested elsewhere
 const options = (app: App): Options => ({ root: app.dir, cacheDir: app.cacheDir, optimize: 0, ...app.plugin });
 
-const rollup: Build = async (app, entry, outDir) => {
-  const { rollup } = await import('rollup');
+/** `pkg`: the package to import, the bundler or an alias of another major of it */
+const rollupBuild = (pkg: string): Build => async (app, entry, outDir) => {
+  const { rollup } = await import(pkg) as typeof import('rollup');
   // the program API stays an import: Node resolves it through the app's node_modules
   const bundle = await rollup({ input: join(app.dir, entry), plugins: [elfRollup(options(app))], external: ['unplugin-elf/program'], onwarn: () => {} });
   await bundle.write({ dir: outDir, format: 'es', entryFileNames: 'main.js' });
@@ -31,8 +33,8 @@ function viteConfig(app: App, entry: string, outDir: string, extra: object = {})
   };
 }
 
-const vite: Build = async (app, entry, outDir) => {
-  const { build } = await import('vite');
+const viteBuild = (pkg: string): Build => async (app, entry, outDir) => {
+  const { build } = await import(pkg) as typeof import('vite');
   await build(viteConfig(app, entry, outDir));
 };
 
@@ -72,14 +74,18 @@ const webpack: Build = async (app, entry, outDir) => {
   await new Promise((r) => compiler.close(r));
 };
 
-const rspack: Build = async (app, entry, outDir) => {
-  const { rspack } = await import('@rspack/core');
-  const compiler = rspack({ ...webpackConfig(app, entry, outDir), plugins: [elfRspack(options(app))] });
+/** `outputModule`: rspack 1 needs the experiment for ES-module output */
+const rspackBuild = (pkg: string, outputModule = false): Build => async (app, entry, outDir) => {
+  const { rspack } = await import(pkg) as typeof import('@rspack/core');
+  const compiler = rspack({ ...webpackConfig(app, entry, outDir), ...(outputModule && { experiments: { outputModule: true } as object }), plugins: [elfRspack(options(app))] });
   await compile((cb) => compiler.run(cb));
   await new Promise((r) => compiler.close(r));
 };
 
-export const builders: Record<string, Build> = { rollup, vite, esbuild, webpack, rspack };
+export const builders: Record<string, Build> = { rollup: rollupBuild('rollup'), vite: viteBuild('vite'), esbuild, webpack, rspack: rspackBuild('@rspack/core') };
+
+/** the other majors of the peer ranges (webpack has one, esbuild one minor) */
+export const otherMajors: Record<string, Build> = { 'rollup 3': rollupBuild('rollup3'), 'vite 8': viteBuild('vite8'), 'rspack 1': rspackBuild('rspack1', true) };
 
 // --- watch mode ---------------------------------------------------------------------------------
 

@@ -6,7 +6,7 @@ import { afterAll, afterEach, describe, expect, it, vi } from 'vitest';
 import elfEsbuild from '../../src/esbuild.ts';
 import elfRollup from '../../src/rollup.ts';
 import { expected, listFiles, makeApp, removeApp, ROOT, runBundle } from './app.ts';
-import { builders } from './builders.ts';
+import { builders, otherMajors } from './builders.ts';
 
 afterEach(() => { vi.restoreAllMocks(); });
 
@@ -28,7 +28,7 @@ for (const [name, build] of Object.entries(builders)) {
     const app = makeApp();
     afterAll(() => removeApp(app));
 
-    it('bundles hello.elf into an app that runs under Node', async () => {
+    it(`bundles hello.elf into an app that runs under Node${name === 'vite' ? ' (vite build --ssr)' : ''}`, async () => {
       const out = join(app.dir, 'dist-1');
       const log = await logged(() => build(app, 'main.js', out));
       expect(log).toEqual(silent(name) ? [] : [expect.stringMatching(/translating hello\.elf \(\d+ KiB, optimize \d\) on a worker thread$/), expect.stringMatching(/hello\.elf → \d+ KiB wasm in \d+ ms$/)]);
@@ -77,6 +77,24 @@ for (const [name, build] of Object.entries(builders)) {
     });
   });
 }
+
+describe('the other majors of the peer ranges', () => {
+  const app = makeApp();
+  afterAll(() => removeApp(app));
+
+  for (const [name, build] of Object.entries(otherMajors)) {
+    // vite's builds here are SSR builds (vite build --ssr), run under Node
+    it(`${name}${name.startsWith('vite') ? ' (SSR build)' : ''}: the app runs hello.elf under Node as qemu-aarch64 does, on the main thread and in a worker`, async () => {
+      for (const entry of ['main.js', 'worker.js']) {
+        const out = join(app.dir, `dist-${name.replace(' ', '')}-${entry}`);
+        await build(app, entry, out);
+        expect(listFiles(out).filter((f) => f.endsWith('.wasm'))).toEqual([expect.stringMatching(/(^|\/)hello-[\w-]{6,}\.wasm$/)]);
+        const got = runBundle(join(out, 'main.js'));
+        expect({ stdout: got.stdout, stderr: got.stderr, status: got.exitCode }).toEqual(expected);
+      }
+    });
+  }
+});
 
 describe('files option', () => {
   // the catfiles fixture case: its files under /work/data, read from the cwd /work
