@@ -41,10 +41,11 @@ export interface GuestFunction {
 
 /** how discovery came to know a code address, strongest first */
 export const DISCOVERY_SOURCES = [
-  'symbol', 'entry', 'irelative', 'init-array', 'fde', 'learned', 'call',
+  'symbol', 'entry', 'irelative', 'init-array', 'section', 'fde', 'learned', 'call',
   'landing-pad', 'data-pointer', 'literal-pool', 'code-ref',
 ] as const;
 export type DiscoverySource = typeof DISCOVERY_SOURCES[number];
+const ENTRY_SECTIONS = ['.init', '.fini', '.plt'];
 
 export interface UnresolvedBranch { pc: number; reason: string }
 
@@ -109,6 +110,9 @@ export function discover(image: ElfImage, arch: Arch, extraEntries: readonly num
   addEntry(image.entry, 'entry');
   for (const r of image.irelative) addEntry(r.addend, 'irelative');
   for (const a of initArrayEntries(image.sections)) addEntry(a, 'init-array');
+  // what ld.so calls in a stripped object: .init and .fini (DT_INIT, DT_FINI), and PLT0, where
+  // lazily bound GOT slots point until it resolves them (JUMP_SLOT relocations, not RELATIVE)
+  for (const s of image.sections) if (ENTRY_SECTIONS.includes(s.name) && s.size) addEntry(s.addr, 'section');
 
   // FDEs: a function start and extent where no symbol says more (assembly symbols often have size 0)
   const fdes = readFdes(image.sections).filter((f) => isCodeStart(f.start));
