@@ -3,3 +3,9 @@ declare module '*.elf' {
   const program: import('unplugin-elf/program').ElfProgram;
   export default program;
 }
+
+// `import url from './tool.elf?url'`: the translation's URL
+declare module '*.elf?url' {
+  const url: string;
+  export default url;
+}

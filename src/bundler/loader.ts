@@ -30,3 +30,8 @@ export function loaderSource(name: string, urlExpression: string, worker?: Worke
   lines.push(`export default createProgram(${JSON.stringify(name)}, { ${source.join(', ')} });`, '');
   return lines.join('\n');
 }
+
+/** The module of a `?url` import: the translation's URL as a string (`urlExpression` may be a URL) */
+export function urlModuleSource(urlExpression: string): string {
+  return `export default String(${urlExpression});\n`;
+}

@@ -8,13 +8,15 @@ import { pathToFileURL } from 'node:url';
 import type { PluginBuild } from 'esbuild';
 import type { UnpluginBuildContext, UnpluginContext, UnpluginFactory } from 'unplugin';
 import { createUnplugin } from 'unplugin';
+import { makeIdFiltersToMatchWithQuery } from 'unplugin/utils/filter';
 import { ElfFormatError } from '../elf/errors.ts';
 import { translateCached } from '../node/cache.ts';
 import { readLearned } from '../node/learned.ts';
 import { interpreterFor, startupFiles } from '../node/sysroot.ts';
 import { asset, contentType, dataUrl, expandFiles, relativeUrl, type Asset } from './assets.ts';
 import { buildEsbuildWorker, esbuildOutDir, outputFile, type BuiltWorker } from './esbuild-output.ts';
-import { loaderSource, type WorkerRef } from './loader.ts';
+import { parseImportQuery, resolveQueried } from './import-query.ts';
+import { loaderSource, urlModuleSource, type WorkerRef } from './loader.ts';
 import { keepAssetNames } from './webpack-assets.ts';
 import { bundlerLog, loggedTranslator } from './progress-log.ts';
 import { resolveOptions, type Options } from './options.ts';
@@ -45,7 +47,8 @@ export const unpluginFactory: UnpluginFactory<Options | undefined> = (raw, meta)
   // vite SSR builds: files (assets and the worker chunk) that the server loads beside its bundle
   const ssrFiles = new Set<string>(); // reference ids
 
-  async function translateFile(ctx: Context, id: string): Promise<{ name: string; wasm: Asset }> {
+  /** `over`: an import's own translate options (its query) */
+  async function translateFile(ctx: Context, id: string, over: { optimize?: number; protect?: Options['protect'] } = {}): Promise<{ name: string; wasm: Asset }> {
     const shown = relative(options.root, id) || id;
     let bytes: Uint8Array;
     try {
@@ -62,7 +65,8 @@ export const unpluginFactory: UnpluginFactory<Options | undefined> = (raw, meta)
       const entries = learned ? readLearned(learned, bytes) : [];
       const translator = loggedTranslator(basename(id), options.quiet ? undefined : log, options.progressInterval);
       const interpreter = interpreterFor(bytes, options.sysroot);
-      result = await translateCached(bytes, { optimize: options.optimize, protect: options.protect, entries, interpreter }, { dir: options.cacheDir, maxBytes: options.cacheSize, name: basename(id) }, translator);
+      const { optimize = options.optimize, protect = options.protect } = over;
+      result = await translateCached(bytes, { optimize, protect, entries, interpreter }, { dir: options.cacheDir, maxBytes: options.cacheSize, name: basename(id) }, translator);
     } catch (e) {
       // ElfFormatError messages are written for the person who supplied the file
       const why = e instanceof ElfFormatError ? e.message : e instanceof Error ? e.stack ?? e.message : String(e);
@@ -204,18 +208,31 @@ export const unpluginFactory: UnpluginFactory<Options | undefined> = (raw, meta)
   return {
     name: 'unplugin-elf',
     enforce: 'pre',
-    // binaryen's node:module (see node-module-shim.ts); webpack, rspack and esbuild: in their hooks
-    resolveId(id, importer) {
-      return isBinaryenNodeModule(id, importer) && (meta.framework === 'rollup' || meta.framework === 'vite') ? nodeModuleShimFile() : undefined;
+    resolveId: {
+      filter: { id: /^node:module$|\?/ },
+      handler(id, importer) {
+        // binaryen's node:module (see node-module-shim.ts); webpack, rspack and esbuild: in their hooks
+        if (isBinaryenNodeModule(id, importer)) return meta.framework === 'rollup' || meta.framework === 'vite' ? nodeModuleShimFile() : undefined;
+        // vite, webpack and rspack resolve an import's query themselves
+        return meta.framework === 'rollup' || meta.framework === 'esbuild' ? resolveQueried(id, importer, options.include, options.exclude) : undefined;
+      },
     },
     load: {
-      filter: { id: { include: options.include, exclude: options.exclude } },
+      // an id with a query passes the filters as without (`./tool.elf?optimize=0`)
+      filter: { id: { include: idFilters(options.include), exclude: idFilters(options.exclude) } },
       // vite passes `{ ssr }` as a second argument; the other bundlers pass nothing
       async handler(rawId, ...rest: unknown[]) {
-        const id = rawId.replace(/[?#].*$/, '');
+        let query;
+        try {
+          query = parseImportQuery(rawId);
+        } catch (e) {
+          return fail(this, `${relative(options.root, rawId) || rawId}: ${(e as Error).message}`);
+        }
+        const id = query.path;
         this.addWatchFile(id);
-        const { name, wasm } = await translateFile(this, id);
+        const { name, wasm } = await translateFile(this, id, query);
         const ssr = (rest[0] as { ssr?: boolean } | undefined)?.ssr === true;
+        if (query.url) return urlModuleSource(assetUrl(this, id, wasm, ssr));
         const files = [...bundledFiles(this, id)].map(([guest, a]): [string, string] => [guest, assetUrl(this, id, a, ssr)]);
         // one URL per distinct translation, the program's own among them
         const urls = new Map<string, string>([[wasm.file, assetUrl(this, id, wasm, ssr)]]);
@@ -328,6 +345,11 @@ export const unpluginFactory: UnpluginFactory<Options | undefined> = (raw, meta)
     },
   };
 };
+
+/** include/exclude patterns that also take the id with a query */
+function idFilters(patterns: Options['include']): Options['include'] {
+  return patterns === undefined ? undefined : makeIdFiltersToMatchWithQuery(patterns);
+}
 
 type ReplacementPlugin = new (re: RegExp, replace: (r: { request: string; context: string }) => void) => { apply(compiler: never): void };
 

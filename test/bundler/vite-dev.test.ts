@@ -1,5 +1,5 @@
 // Vite's dev server: the .elf module loads the wasm from a URL the plugin serves as application/wasm.
-import { copyFileSync } from 'node:fs';
+import { copyFileSync, readFileSync, writeFileSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
@@ -62,6 +62,19 @@ it('loads the program in SSR (as vitest would) from a file: URL', async () => {
   const mod = await server.ssrLoadModule('/hello.elf') as { default: ElfProgram };
   const got = await mod.default.run({ args: ['one', 'two three'] });
   expect({ stdout: got.stdout, stderr: got.stderr, status: got.exitCode }).toEqual(expected);
+});
+
+it('serves a ?url import as the URL of the wasm, in the browser and in SSR', async () => {
+  writeFileSync(join(app.dir, 'url.js'), "import url from './hello.elf?url';\nexport default url;\n");
+  const code = await (await fetch(await elfModuleUrl('url.js'))).text();
+  const url = /export default String\("([^"]+)"\)/.exec(code)?.[1];
+  expect(url).toMatch(/^\/@unplugin-elf\/hello-[0-9a-f]{8}\.wasm$/);
+  const wasm = await fetch(new URL(url!, origin));
+  expect(wasm.headers.get('content-type')).toBe('application/wasm');
+  expect(WebAssembly.validate(new Uint8Array(await wasm.arrayBuffer()))).toBe(true);
+  const ssr = await server.ssrLoadModule('/url.js') as { default: string };
+  expect(ssr.default).toMatch(/^file:\/\/.*\/hello-[0-9a-f]{8}\.wasm$/);
+  expect(WebAssembly.validate(readFileSync(new URL(ssr.default)))).toBe(true);
 });
 
 it('reports a bad executable as a module error naming it', async () => {
