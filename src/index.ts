@@ -1,6 +1,8 @@
 // unplugin-elf: the isomorphic core (translator + runtime). Node helpers live in 'unplugin-elf/node'.
 export { translate, type TranslateOptions, type Translation } from './translate.ts';
-export type { TranslationMeta } from './meta.ts';
+export { translateLibrary, type LibraryTranslation } from './translate-library.ts';
+export type { LibraryMeta, TranslationMeta } from './meta.ts';
+export type { LibraryImage } from './runtime/libraries.ts';
 export { ElfFormatError } from './elf/errors.ts';
 export { META_SECTION, readJsonSection } from './wasm/custom-section.ts';
 export { TRANSLATOR_VERSION } from './version.ts';

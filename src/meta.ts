@@ -44,6 +44,29 @@ export interface TranslationMeta {
   stats: { functions: number; instructions: number; blocks: number; wasmBytes: number };
 }
 
+/**
+ * A shared library translated on its own (translate-library.ts): an extension module (abi.ts)
+ * that a run installs once its ld.so has mapped that file at `base`, shared by every program.
+ */
+export interface LibraryMeta {
+  version: string;
+  abi: number;
+  kind: 'library';
+  arch: 'aarch64';
+  insnAlignLog2: number;
+  base: number;
+  /** end of its image (exclusive) at `base` */
+  end: number;
+  /** the file's size (a run matches the file ld.so maps by name and size) and its largest p_align (glibc's reservation is span + p_align) */
+  size: number;
+  align: number;
+  protect: ProtectMode;
+  callDepthLimit: number;
+  /** the module's functions in export order (f0, f1, …): entry PCs ([0] the function's) and the extent of their code */
+  functions: { entries: number[]; start: number; end: number }[];
+  stats: { functions: number; instructions: number; blocks: number; wasmBytes: number };
+}
+
 export const TrapKind = {
   /** an instruction the translator does not implement (info = encoding) → SIGILL */
   Unimplemented: 1,

@@ -3,12 +3,14 @@
 // files (test/.debian/dynamic-root, git-ignored, fetched with `apt-get download` on first use),
 // run by `elf2wasm run -L SYSROOT` and by `qemu-aarch64 -L SYSROOT`: identical stdout, stderr,
 // status. These binaries are stripped PIEs: discovery has only .dynsym, eh_frame and the
-// relocated data; their libraries are lifted at run time.
+// relocated data. Their libraries are translated each on its own and cached: sed reuses the
+// libc.so.6 and libpcre2-8.so.0 that grep's run translated.
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { cacheEntries } from './helpers/cache-entries.ts';
 
 const CACHE = resolve(import.meta.dirname, '.debian/dynamic');
 const ROOT = join(CACHE, 'root');
@@ -38,10 +40,11 @@ let work: string;
 
 interface Outcome { stdout: string; stderr: string; status: number | null }
 
+/** long enough for the first run, which translates libc.so.6 and the tool's other libraries */
 function run(cmd: string, args: string[]): Promise<Outcome> {
   return new Promise((res, rej) => {
     const env = { PATH: process.env.PATH ?? '', ELF2WASM_CACHE_DIR: join(work, 'cache'), LC_ALL: 'C' };
-    const child = spawn(cmd, args, { cwd: work, env, timeout: 170_000 });
+    const child = spawn(cmd, args, { cwd: work, env, timeout: 500_000 });
     const out: Buffer[] = [], err: Buffer[] = [];
     child.stdout.on('data', (b: Buffer) => out.push(b));
     child.stderr.on('data', (b: Buffer) => err.push(b));
@@ -73,10 +76,20 @@ suite(`Debian's dynamic grep and sed against qemu-aarch64 -L${unavailable ? ` (s
     await compare('grep', ['-ic', 'beta', 'in.txt']);
     expect((await compare('grep', ['delta', 'in.txt'])).status).toBe(1);
     expect((await compare('grep', ['-P', 'b\\w+\\s(\\d+)', 'no-such-file'])).status).toBe(2);
-  });
+  }, 900_000);
   it('sed: an extended-regex substitution, line addressing, deletion', async () => {
     expect((await compare('sed', ['-E', 's/beta ([0-9]+)/B<\\1>/', 'in.txt'])).stdout).toContain('B<42>');
     await compare('sed', ['-n', '2,3p;$=', 'in.txt']);
     await compare('sed', ['/^g/d', 'in.txt']);
-  });
+  }, 900_000);
+  it('grep and sed share the translations of the libraries they both load (libc.so.6, libpcre2-8.so.0)', async () => {
+    const cache = join(work, 'cache');
+    await compare('grep', ['-c', 'a', 'in.txt']);
+    const shared = ['libc.so.6', 'libpcre2-8.so.0'].map((name) => cacheEntries(cache, name));
+    for (const entries of shared) expect(entries).toHaveLength(1);
+    // sed loads them too (libpcre2 through libselinux): the same entries, read, not written again
+    await compare('sed', ['-n', '$=', 'in.txt']);
+    expect(['libc.so.6', 'libpcre2-8.so.0'].map((name) => cacheEntries(cache, name))).toEqual(shared);
+    expect(cacheEntries(cache, 'libselinux.so.1')).toHaveLength(1);
+  }, 900_000);
 });

@@ -4,10 +4,11 @@ import { basename } from 'node:path';
 import { cac } from 'cac';
 import { ElfFormatError } from '../elf/errors.ts';
 import type { TranslationMeta } from '../meta.ts';
-import { translateCached } from '../node/cache.ts';
+import { translateCached, type LibraryTranslator } from '../node/cache.ts';
+import { libraryImages } from '../node/libraries.ts';
 import { runNodeInThread } from '../node/run-thread.ts';
 import { Interrupts } from '../runtime/interrupts.ts';
-import { interpreterFor, libraryFiles, resolveSysroot } from '../node/sysroot.ts';
+import { interpreterFor, resolveSysroot } from '../node/sysroot.ts';
 import { TRANSLATOR_VERSION } from '../version.ts';
 import { META_SECTION, readJsonSection } from '../wasm/custom-section.ts';
 import { resolveTranslateOptions, type ProtectMode, type TranslateOptions } from '../translate-options.ts';
@@ -35,6 +36,16 @@ async function translateFile(file: string, bytes: Uint8Array, options: Translate
     throw e;
   }
 }
+
+/** a library's translation on its own (node/libraries.ts), with progress on a terminal */
+const translateLibraryShown: LibraryTranslator = async (lib, options) => {
+  const progress = terminalProgress(`translating ${basename(lib.path)}`);
+  try {
+    return (await import('../translate-library.ts')).translateLibrary(lib, options, progress.onProgress).wasm;
+  } finally {
+    progress.end();
+  }
+};
 
 const WASM_MAGIC = [0x00, 0x61, 0x73, 0x6d];
 
@@ -99,7 +110,7 @@ async function translateCommand(file: string, opts: { output?: string; optimize?
 
 /** `run` takes elf2wasm options before the program; everything after it belongs to the guest */
 async function runCommand(argv: string[]): Promise<number> {
-  let trace = false, noCache = false, lift = true, protect: unknown, optimize: unknown, record: string | undefined, sysrootArg: string | undefined, libraries = false;
+  let trace = false, noCache = false, lift = true, protect: unknown, optimize: unknown, record: string | undefined, sysrootArg: string | undefined, libraries = true;
   const fsOptions = new FsOptions();
   let k = 0;
   for (; k < argv.length && argv[k]!.startsWith('-'); k++) {
@@ -109,7 +120,7 @@ async function runCommand(argv: string[]): Promise<number> {
     else if (a === '--trace') trace = true;
     else if (a === '--no-cache') noCache = true;
     else if (a === '--no-lift') lift = false;
-    else if (a === '--translate-libraries') libraries = true;
+    else if (a === '--no-translate-libraries') libraries = false;
     else if (a === '-L') sysrootArg = argv[++k] ?? '';
     else if (a.startsWith('-L') && a.length > 2) sysrootArg = a.slice(2);
     else if (a === '--protect') protect = argv[++k];
@@ -131,15 +142,14 @@ async function runCommand(argv: string[]): Promise<number> {
   if (sysrootArg === '') throw new UsageError('-L takes a directory (the AArch64 sysroot)');
   const sysroot = resolveSysroot(sysrootArg);
   const interpreter = isWasm ? undefined : interpreterOf(file, bytes, sysroot);
-  const options = {
-    optimize: optimizeLevel(optimize), entries: isWasm ? [] : readLearned(learnedPath, bytes), protect: protectMode(protect), interpreter,
-    ...(libraries && interpreter ? { libraries: libraryFiles(bytes, file, sysroot) } : {}),
-  };
+  const options = { optimize: optimizeLevel(optimize), entries: isWasm ? [] : readLearned(learnedPath, bytes), protect: protectMode(protect), interpreter };
   const wasm = isWasm ? bytes : await translateFile(file, bytes, options, !noCache);
   const module = await WebAssembly.compile(wasm as Uint8Array<ArrayBuffer>);
   const meta = readJsonSection<TranslationMeta>(module, META_SECTION);
   if (!meta) throw new InputError(`${file}: a .wasm without elf2wasm metadata (not produced by elf2wasm)`);
   const log = trace ? (line: string) => process.stderr.write(`[elf2wasm] ${line}\n`) : undefined;
+  // a dynamic program's libraries, each translated on its own (cached, shared with other programs)
+  const libraryModules = libraries && interpreter ? await libraryImages(bytes, file, sysroot, options, { cache: !noCache, trace: log, translator: translateLibraryShown }) : undefined;
   const view = fsOptions.setup(file);
   // the guest runs on a thread of its own, so that this one can pass Ctrl-C on to it (run-thread.ts)
   const interrupts = new Interrupts();
@@ -159,7 +169,8 @@ async function runCommand(argv: string[]): Promise<number> {
       },
       mounts: view.namespace?.given,
       trace,
-      images: { options, cache: !noCache, first: isWasm ? undefined : bytes, sysroot },
+      images: { options, cache: !noCache, first: isWasm ? undefined : bytes, sysroot, libraries },
+      libraries: libraryModules,
       interrupts: interrupts.cell,
     });
   } finally {

@@ -11,6 +11,10 @@
 // - both are deterministic (the same program and interpreter give the same module) and aligned
 //   to their largest p_align, as ld.so's own mapping of libraries expects.
 // Above the last image come the translator's private data, the stack, the heap and mmaps.
+//
+// A shared library translated on its own (planLibrary) goes to a base chosen from its content in
+// LIBRARY_AREA, far above any usual program, its stack and early heap: the same file gets the same
+// base, hence the same translation, in every program that loads it, so one translation serves all.
 import { ElfFormatError } from './errors.ts';
 import { atBase } from './load-bias.ts';
 import { combineImages } from './combine.ts';
@@ -33,6 +37,41 @@ export interface LoadPlan {
   combined: ElfImage;
   /** where the first instruction runs: the interpreter's entry, else the program's */
   start: number;
+}
+
+/**
+ * Where libraries translated on their own are placed: 1 MiB slots in [64 MiB, 512 MiB). The
+ * memory grows to cover a library only when ld.so maps it there, so the area costs nothing
+ * unmapped. Two libraries of one program may land on overlapping slots (about one chance in 100
+ * per pair of ~2 MiB libraries): the runtime then maps the second as usual and lifts it at run time.
+ */
+export const LIBRARY_AREA = { start: 0x4000000, end: 0x20000000 } as const;
+
+/** a library translated on its own: its image at its base (see LIBRARY_AREA) */
+export interface LibraryPlan { path: string; image: ElfImage; base: number; size: number; align: number }
+
+export function planLibrary(lib: InterpreterFile): LibraryPlan {
+  const parsed = parseElf(lib.bytes);
+  // (libc.so.6 names an interpreter too: it can run as a program; as a library that does not matter)
+  if (parsed.type !== 'dyn') throw new ElfFormatError('not-executable', `${lib.path}: a shared library must be position independent`);
+  const align = maxAlign(parsed);
+  const slot = Math.max(INTERP_ALIGN, align);
+  // its span from 0 (where the first segment starts), with room for glibc's reservation of
+  // span + p_align (runtime/syscalls/mm.ts)
+  const reach = alignUp(parsed.imageEnd + align, slot);
+  const slots = Math.floor((LIBRARY_AREA.end - LIBRARY_AREA.start - reach) / slot);
+  if (slots <= 0) throw new ElfFormatError('bad-address', `${lib.path}: a library of ${reach >>> 20} MiB does not fit the library area`);
+  const base = LIBRARY_AREA.start + (fnv1a(lib.bytes) % slots) * slot;
+  const image = atBase(parsed, base);
+  for (const s of image.segments) s.guestMapped = true;
+  return { path: lib.path, image, base, size: lib.bytes.length, align };
+}
+
+/** FNV-1a over the file: cheap, deterministic and spread enough to pick a slot */
+function fnv1a(bytes: Uint8Array): number {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < bytes.length; i++) h = Math.imul(h ^ bytes[i]!, 0x01000193);
+  return h >>> 0;
 }
 
 const alignUp = (v: number, a: number) => Math.ceil(v / a) * a;

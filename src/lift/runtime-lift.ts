@@ -54,7 +54,13 @@ function lift(arch: Arch, pc: number, req: LiftRequest): LiftedCode {
     for (const blk of fn.blocks.values()) instructions += blk.insns.length;
     for (const c of fn.callees) if (!isEntry(c) && decodeAt(c)) pending.push(c);
   }
-  const functions = fns.map((fn) => {
+  const wasm = emitExtension(fns, arch, { optimize: 0, callDepthLimit: req.callDepthLimit, tableIndex: req.tableIndex, protect: req.protect });
+  return { wasm, tableIndex: req.tableIndex, functions: functionExtents(fns, arch), instructions };
+}
+
+/** what the runtime installs of an extension module's functions: their entries and the extent of their code */
+export function functionExtents(fns: readonly GuestFunction[], arch: Arch): LiftedCode['functions'] {
+  return fns.map((fn) => {
     let start = Infinity, end = 0;
     for (const blk of fn.blocks.values()) {
       start = Math.min(start, blk.start);
@@ -62,8 +68,6 @@ function lift(arch: Arch, pc: number, req: LiftRequest): LiftedCode {
     }
     return { entries: fn.entries, start, end };
   });
-  const wasm = emitExtension(fns, arch, { optimize: 0, callDepthLimit: req.callDepthLimit, tableIndex: req.tableIndex, protect: req.protect });
-  return { wasm, tableIndex: req.tableIndex, functions, instructions };
 }
 
 export const runtimeLifter: RuntimeLifter = { lift: (pc, req) => lift(aarch64, pc, req) };

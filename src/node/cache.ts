@@ -8,6 +8,7 @@ import { createHash } from 'node:crypto';
 import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
+import type { InterpreterFile } from '../elf/load-plan.ts';
 import { resolveTranslateOptions, type ResolvedTranslateOptions, type TranslateOptions } from '../translate-options.ts';
 import { TRANSLATOR_VERSION } from '../version.ts';
 
@@ -79,15 +80,33 @@ const translateHere: Translator = async (bytes, options) => {
 /** The translated module for `bytes`, from the cache when possible (`cached` says which). Every
  *  translation of the CLI and the bundler plugin goes through here, so equal options share entries. */
 export async function translateCached(bytes: Uint8Array, options: TranslateOptions = {}, cache: CacheOptions = {}, translator: Translator = translateHere): Promise<{ wasm: Uint8Array; cached: boolean }> {
+  return cachedModule(cacheKey(bytes, options), options, cache, () => translator(bytes, options));
+}
+
+/**
+ * A shared library translated on its own (translate-library.ts), from the cache when possible:
+ * keyed by the library's content, the options and the translator's version only, so every
+ * program that loads the same file shares one entry (`key` names it, e.g. for tests).
+ */
+export async function translateLibraryCached(lib: InterpreterFile, options: TranslateOptions = {}, cache: CacheOptions = {}, translator: LibraryTranslator = translateLibraryHere): Promise<{ wasm: Uint8Array; cached: boolean; key: string }> {
+  // the program's own parts of the options (learned entries, its interpreter) do not apply
+  const own = { optimize: options.optimize, callDepthLimit: options.callDepthLimit, protect: options.protect };
+  const key = createHash('sha256').update(TRANSLATOR_VERSION).update('\0library\0').update(JSON.stringify(resolveTranslateOptions(own))).update(lib.bytes).digest('hex');
+  return { ...(await cachedModule(key, own, cache, () => translator(lib, own))), key };
+}
+
+export type LibraryTranslator = (lib: InterpreterFile, options: TranslateOptions) => Uint8Array | Promise<Uint8Array>;
+const translateLibraryHere: LibraryTranslator = async (lib, options) => (await import('../translate-library.ts')).translateLibrary(lib, options).wasm;
+
+async function cachedModule(key: string, options: TranslateOptions, cache: CacheOptions, produce: () => Uint8Array | Promise<Uint8Array>): Promise<{ wasm: Uint8Array; cached: boolean }> {
   const dir = cache.dir ?? defaultCacheDir();
-  const key = cacheKey(bytes, options);
   const file = join(dir, `${key}.wasm`);
   try {
     const wasm = readFileSync(file);
     touch(file);
     return { wasm, cached: true };
   } catch { /* not cached yet */ }
-  const wasm = await translator(bytes, options);
+  const wasm = await produce();
   try {
     mkdirSync(dir, { recursive: true });
     const about = { name: cache.name, version: TRANSLATOR_VERSION, options: resolveTranslateOptions(options) };

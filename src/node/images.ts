@@ -11,7 +11,9 @@ import type { ProcessImage } from '../runtime/kernel.ts';
 import type { TranslateOptions } from '../translate-options.ts';
 import { META_SECTION, readJsonSection } from '../wasm/custom-section.ts';
 import { translateCached } from './cache.ts';
-import { interpreterFor, libraryFiles } from './sysroot.ts';
+import { withLibraries } from '../runtime/libraries.ts';
+import { libraryImages } from './libraries.ts';
+import { interpreterFor } from './sysroot.ts';
 
 export type ImageLoader = (bytes: Uint8Array, path: string) => ProcessImage | Promise<ProcessImage>;
 
@@ -22,7 +24,7 @@ const digest = (bytes: Uint8Array): string => createHash('sha256').update(bytes)
  * What the translator refuses (another architecture, a dynamically linked executable) is ENOEXEC
  * before the point of no return, as Linux refuses a binary format it has no handler for.
  */
-export function nodeImageLoader(options: TranslateOptions, opts: { cache: boolean; first?: { bytes: Uint8Array; image: ProcessImage }; trace?: (line: string) => void; sysroot?: string }): ImageLoader {
+export function nodeImageLoader(options: TranslateOptions, opts: { cache: boolean; first?: { bytes: Uint8Array; image: ProcessImage }; trace?: (line: string) => void; sysroot?: string; libraries?: boolean }): ImageLoader {
   const images = new Map<string, ProcessImage | Promise<ProcessImage>>();
   if (opts.first) images.set(digest(opts.first.bytes), opts.first.image);
   return (bytes, path) => {
@@ -33,10 +35,7 @@ export function nodeImageLoader(options: TranslateOptions, opts: { cache: boolea
     try {
       parseElf(bytes);
       // a dynamic program is translated with its interpreter (its own, not the first program's)
-      const interpreter = interpreterFor(bytes, opts.sysroot);
-      // and its own start-up libraries, when the run translates them ahead of time
-      const libraries = options.libraries && interpreter ? libraryFiles(bytes, path, opts.sysroot) : undefined;
-      withInterp = { ...options, interpreter, libraries };
+      withInterp = { ...options, interpreter: interpreterFor(bytes, opts.sysroot) };
     } catch (e) {
       if (!(e instanceof ElfFormatError)) throw e;
       opts.trace?.(`execve ${path}: ${e.message}`);
@@ -47,8 +46,9 @@ export function nodeImageLoader(options: TranslateOptions, opts: { cache: boolea
         ? (await translateCached(bytes, withInterp, { name: basename(path) })).wasm
         : (await import('../translate.ts')).translate(bytes, withInterp).wasm;
       const module = await WebAssembly.compile(wasm as Uint8Array<ArrayBuffer>);
-      const meta = readJsonSection<TranslationMeta>(module, META_SECTION)!;
-      const image = { module, meta };
+      // and its own start-up libraries, each translated on its own (shared through the cache)
+      const libraries = opts.libraries && withInterp.interpreter ? await libraryImages(bytes, path, opts.sysroot, withInterp, { cache: opts.cache, trace: opts.trace }) : [];
+      const image: ProcessImage = { module, ...withLibraries(readJsonSection<TranslationMeta>(module, META_SECTION)!, libraries, opts.trace) };
       images.set(key, image);
       return image;
     })();

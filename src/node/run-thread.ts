@@ -5,6 +5,7 @@
 // (runtime/interrupts.ts), which the guest's thread checks at every syscall and wait.
 import { Worker } from 'node:worker_threads';
 import type { TranslationMeta } from '../meta.ts';
+import type { LibraryImage } from '../runtime/libraries.ts';
 import type { TranslateOptions } from '../translate-options.ts';
 import type { Mount } from './namespace.ts';
 import type { NodeRunOptions } from './run.ts';
@@ -20,7 +21,9 @@ export interface RunThreadRequest {
   /** trace lines go to the host's stderr */
   trace: boolean;
   /** nodeImageLoader's arguments: exec'd programs are translated in the thread */
-  images: { options: TranslateOptions; cache: boolean; first?: Uint8Array; sysroot?: string };
+  images: { options: TranslateOptions; cache: boolean; first?: Uint8Array; sysroot?: string; libraries?: boolean };
+  /** the program's libraries translated on their own (node/libraries.ts) */
+  libraries?: LibraryImage[];
   /** Interrupts.cell */
   interrupts: Int32Array;
 }

@@ -2,6 +2,7 @@
 import { writeSync } from 'node:fs';
 import { parentPort, workerData } from 'node:worker_threads';
 import { Interrupts } from '../runtime/interrupts.ts';
+import { withLibraries } from '../runtime/libraries.ts';
 import { configureV8 } from './engine.ts';
 import { nodeImageLoader } from './images.ts';
 import { Namespace } from './namespace.ts';
@@ -9,19 +10,22 @@ import { runNode } from './run.ts';
 import type { RunThreadReply, RunThreadRequest } from './run-thread.ts';
 
 const req = workerData as RunThreadRequest;
-const { module, meta, images } = req;
+const { module, images } = req;
 // written at once, in order with the guest's own output to the same fd
 const trace = req.trace ? (line: string) => void writeSync(2, `[elf2wasm] ${line}\n`) : undefined;
 const reply: RunThreadReply = { status: 0, stats: { lifts: 0, functions: 0, instructions: 0, millis: 0 }, entries: [] };
 const entries = new Set<number>();
 try {
   configureV8();
+  // the program's meta with its libraries placed: the image an exec of the program itself reuses
+  const { meta, libraries } = withLibraries(req.meta, req.libraries ?? [], trace);
   reply.status = await runNode(module, meta, {
     ...req.opts,
+    libraries,
     namespace: req.mounts ? new Namespace(req.mounts) : undefined,
     trace,
     interrupts: new Interrupts(req.interrupts),
-    loadImage: nodeImageLoader(images.options, { cache: images.cache, first: images.first ? { bytes: images.first, image: { module, meta } } : undefined, trace, sysroot: images.sysroot }),
+    loadImage: nodeImageLoader(images.options, { cache: images.cache, first: images.first ? { bytes: images.first, image: { module, meta, libraries } } : undefined, trace, sysroot: images.sysroot, libraries: images.libraries }),
     onLiftStats: (code, of) => {
       for (const k of Object.keys(reply.stats) as (keyof RunThreadReply['stats'])[]) reply.stats[k] += code.stats[k];
       if (of === meta) for (const pc of code.liftedEntries) entries.add(pc);

@@ -25,6 +25,7 @@ import { Guest, type GuestOptions } from './guest.ts';
 import { STATE, STATE_BASE } from './layout.ts';
 import { Futexes, type FutexWaiter } from './futex.ts';
 import { LiftPending, RuntimeCode, type Installed, type LifterLoader } from './lifting.ts';
+import type { LibraryImage } from './libraries.ts';
 import { linuxImports, termination, type Termination } from './process.ts';
 import { SIG_DFL, SIG_IGN } from './signals.ts';
 import { sleepMs } from './sleep.ts';
@@ -54,8 +55,11 @@ export class ExecImage extends Error {
   }
 }
 
-/** a translated program a process can run */
-export interface ProcessImage { module: WebAssembly.Module; meta: TranslationMeta }
+/**
+ * a translated program a process can run; `libraries`: shared libraries translated on their own
+ * that its ld.so loads, placed by `meta.libraries` (see libraries.ts withLibraries)
+ */
+export interface ProcessImage { module: WebAssembly.Module; meta: TranslationMeta; libraries?: readonly LibraryImage[] }
 
 export interface KernelOptions {
   wasi: WasiFs;
@@ -167,7 +171,7 @@ export class Proc {
     const k = this.kernel, guest = this.guest, meta = this.image.meta;
     this.instance = instance;
     const run = instance.exports.run as () => void;
-    const code = new RuntimeCode(instance, imports, meta, guest.vm, { enabled: k.opts.runtimeLift ?? true, trace: k.opts.trace, loadLifter: k.opts.loadLifter, shared: k.sharedCode(meta) });
+    const code = new RuntimeCode(instance, imports, meta, guest.vm, { enabled: k.opts.runtimeLift ?? true, trace: k.opts.trace, loadLifter: k.opts.loadLifter, shared: k.sharedCode(meta), libraries: this.image.libraries });
     this.code = guest.code = code;
     code.badJump = (pc) => guest.badJump(pc);
     guest.reentry = {

@@ -10,6 +10,7 @@ import type { LiftedCode, RuntimeLifter } from '../lift/runtime-lift.ts';
 import type { TranslationMeta } from '../meta.ts';
 import { TrapKind } from '../meta.ts';
 import { DispatchTable } from './dispatch-table.ts';
+import type { LibraryImage } from './libraries.ts';
 import { describePc, GuestTrap } from './errors.ts';
 import { MAP_ANONYMOUS, MAP_PRIVATE, PROT_EXEC, RUNTIME_AREA, type AddressSpace } from './memory.ts';
 import { SIGRETURN_ADDR } from './signal-frame.ts';
@@ -40,10 +41,14 @@ export interface LiftOptions {
    * `svc`) installs what another child lifted instead of lifting it again.
    */
   shared?: Map<number, Installed>;
+  /** shared libraries translated ahead of time, installed when their file is mapped at their base */
+  libraries?: readonly LibraryImage[];
 }
 
 /** a compiled extension module and what it holds */
-export interface Installed { lifted: LiftedCode; module: WebAssembly.Module }
+export interface Installed { lifted: InstalledCode; module: WebAssembly.Module }
+/** what the runtime needs of an extension module (LiftedCode, or a library's LibraryMeta) */
+type InstalledCode = Pick<LiftedCode, 'tableIndex' | 'functions'>;
 
 /** a lifter, or a module namespace exporting one as `runtimeLifter` (`() => import('unplugin-elf/lifter')`) */
 export type LifterLoader = () => Promise<RuntimeLifter | { runtimeLifter: RuntimeLifter }>;
@@ -151,6 +156,19 @@ export class RuntimeCode {
     }
   }
 
+  /**
+   * ld.so has mapped a library's file at `base`, where its translation ahead of time (libraries.ts)
+   * was made for: that code joins the program's, as lifted code does (dropped likewise when the
+   * guest unmaps or rewrites it, installed again when the file is mapped there again).
+   */
+  libraryMapped(base: number): void {
+    const lib = this.opts.libraries?.find((l) => l.meta.base === base);
+    const first = lib?.meta.functions[0]?.entries[0];
+    if (!lib || first === undefined || this.dispatch().has(first)) return;
+    this.install({ tableIndex: this.functionTable.length, functions: lib.meta.functions }, lib.module);
+    this.opts.trace?.(`${lib.path} mapped at 0x${base.toString(16)}: its translation (${lib.meta.functions.length} functions) is installed`);
+  }
+
   /** `linux.icache` (ic ivau): the 64-byte line at `addr` may hold new instructions */
   icache(addr: bigint): void {
     const a = Number(BigInt.asUintN(32, addr)) & ~63;
@@ -223,7 +241,7 @@ export class RuntimeCode {
   }
 
   /** links an extension module into the program: its functions at the end of the function table */
-  private instantiate(lifted: LiftedCode, module: WebAssembly.Module): number {
+  private instantiate(lifted: InstalledCode, module: WebAssembly.Module): number {
     const program: Record<string, unknown> = {};
     for (const name of [EXPORT.memory, EXPORT.table, EXPORT.depth, EXPORT.lookup, EXPORT.dispatch]) program[name] = this.exports[name]!;
     const ext = new WebAssembly.Instance(module, { ...this.imports, [PROGRAM]: program as WebAssembly.ModuleImports });
@@ -235,7 +253,7 @@ export class RuntimeCode {
     return base;
   }
 
-  private install(lifted: LiftedCode, module: WebAssembly.Module): void {
+  private install(lifted: InstalledCode, module: WebAssembly.Module): void {
     const base = this.instantiate(lifted, module);
     const entry = lifted.functions[0]?.entries[0];
     if (this.opts.shared && entry !== undefined && entry < this.meta.privateEnd) this.opts.shared.set(entry, { lifted, module });

@@ -11,6 +11,7 @@ import { ioMemory, WasiFs, type WasiImports } from './wasi.ts';
 import { hardwareFma } from './fma.ts';
 import { Kernel, type KernelOptions } from './kernel.ts';
 import type { LifterLoader, RuntimeCode } from './lifting.ts';
+import { withLibraries, type LibraryImage } from './libraries.ts';
 
 export interface RunOptions extends GuestOptions, Pick<KernelOptions, 'loadImage' | 'interrupts'> {
   /**
@@ -23,6 +24,8 @@ export interface RunOptions extends GuestOptions, Pick<KernelOptions, 'loadImage
   loadLifter?: LifterLoader;
   /** told as each process image ends (exit, exec): what was lifted at run time in it (stats, entry PCs for learning builds) */
   onLiftStats?: (code: RuntimeCode, meta: TranslationMeta) => void;
+  /** shared libraries translated on their own that the program's ld.so loads (libraries.ts) */
+  libraries?: readonly LibraryImage[];
 }
 
 /** Exit status for a translated program that returned from run(): a translator/runtime bug. */
@@ -112,7 +115,8 @@ export async function runGuest(module: WebAssembly.Module, meta: TranslationMeta
   const instance = await WebAssembly.instantiate(module, imports);
   checkProgram(instance, meta);
   try {
-    const root = kernel.spawn({ module, meta }, opts, instance, imports, target);
+    const image = opts.libraries?.length ? { module, ...withLibraries(meta, opts.libraries, opts.trace) } : { module, meta };
+    const root = kernel.spawn(image, opts, instance, imports, target);
     kernel.rootPid = root.pid;
     await kernel.runAll(root);
     return root.end ? shellStatus(root.end) : EXIT_INTERNAL_ERROR;

@@ -116,16 +116,21 @@ export function emitModule(image: ElfImage, program: Program, arch: Arch, opts: 
     addRun(m);
 
     finishModule(m, opts.optimize, opts.onProgress);
-    const baseline = new Set(names.filter((_, k) => emitters[k]!.size >= BASELINE_MIN_INSNS));
-    const hints: number[] = [];
-    for (let i = 0; i < m.getNumFunctions(); i++) {
-      const info = binaryen.getFunctionInfo(m.getFunctionByIndex(i));
-      if (!info.module) hints.push(baseline.has(info.name) ? HINT_DEFAULT : HINT_OPTIMIZED);
-    }
-    return { wasm: insertCompilationHints(m.emitBinary(), new Uint8Array(hints)), privateEnd, pageTable };
+    return { wasm: withHints(m, names, emitters.map((e) => e.size)), privateEnd, pageTable };
   } finally {
     m.dispose();
   }
+}
+
+/** the module's binary with V8's compilation hints (see BASELINE_MIN_INSNS); `sizes` in instructions, as `names` */
+function withHints(m: binaryen.Module, names: string[], sizes: number[]): Uint8Array {
+  const baseline = new Set(names.filter((_, k) => sizes[k]! >= BASELINE_MIN_INSNS));
+  const hints: number[] = [];
+  for (let i = 0; i < m.getNumFunctions(); i++) {
+    const info = binaryen.getFunctionInfo(m.getFunctionByIndex(i));
+    if (!info.module) hints.push(baseline.has(info.name) ? HINT_DEFAULT : HINT_OPTIMIZED);
+  }
+  return insertCompilationHints(m.emitBinary(), new Uint8Array(hints));
 }
 
 /**
@@ -133,7 +138,7 @@ export function emitModule(image: ElfImage, program: Program, arch: Arch, opts: 
  * from index `tableIndex` on, exported as f0, f1, … Anything they reach outside themselves goes
  * through the program's dispatcher.
  */
-export function emitExtension(fns: GuestFunction[], arch: Arch, opts: Omit<EmitOptions, 'protect'> & { tableIndex: number; protect: Protection }): Uint8Array {
+export function emitExtension(fns: GuestFunction[], arch: Arch, opts: Omit<EmitOptions, 'protect'> & { tableIndex: number; protect: Protection; hints?: boolean }): Uint8Array {
   const m = newModule();
   try {
     m.addMemoryImport('0', PROGRAM, EXPORT.memory);
@@ -142,14 +147,29 @@ export function emitExtension(fns: GuestFunction[], arch: Arch, opts: Omit<EmitO
     m.addFunctionImport(EXPORT.lookup, PROGRAM, EXPORT.lookup, I32, I32);
     m.addFunctionImport(EXPORT.dispatch, PROGRAM, EXPORT.dispatch, NONE, NONE);
     const ctx = new ModuleContext(m, fns, arch, opts.callDepthLimit, { tableIndex: opts.tableIndex, external: true }, opts.protect);
-    const { names } = emitFunctions(ctx, fns, arch);
+    const { names, emitters } = emitFunctions(ctx, fns, arch, opts.onProgress);
     names.forEach((n, k) => m.addFunctionExport(n, extensionExport(k)));
-    finishModule(m, opts.optimize);
-    return m.emitBinary();
+    finishModule(m, opts.optimize, opts.onProgress);
+    return opts.hints ? withHints(m, names, emitters.map((e) => e.size)) : m.emitBinary();
   } finally {
     m.dispose();
   }
 }
+
+/**
+ * A shared library translated on its own (translate-library.ts): an extension module whose
+ * table index is known only when a run installs it, so it is built for LIBRARY_TABLE_INDEX.
+ */
+export function emitLibrary(fns: GuestFunction[], arch: Arch, opts: Omit<EmitOptions, 'protect'> & { protect: Protection }): Uint8Array {
+  return emitExtension(fns, arch, { ...opts, tableIndex: LIBRARY_TABLE_INDEX, hints: true });
+}
+
+/**
+ * No function has this table index (TABLE_MAX): a computed goto in a library function, which
+ * compares a dispatch slot's function index with its own to branch to one of its entries
+ * directly, then always takes its other path, through the dispatcher (correct, a little slower).
+ */
+const LIBRARY_TABLE_INDEX = 1 << 24;
 
 /** function names per element segment (see emitModule) */
 const ELEMENT_SEGMENT_MAX = 8192;

@@ -4,7 +4,7 @@ import { mkdtempSync, readdirSync, rmSync, utimesSync, writeFileSync } from 'nod
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { cacheKey, cleanCache, defaultCacheDir, defaultCacheSize, evict, listCache, parseSize, translateCached, type Translator } from '../../src/node/cache.ts';
+import { cacheKey, cleanCache, defaultCacheDir, defaultCacheSize, evict, listCache, parseSize, translateCached, translateLibraryCached, type LibraryTranslator, type Translator } from '../../src/node/cache.ts';
 import { TRANSLATOR_VERSION } from '../../src/version.ts';
 
 let dir: string;
@@ -42,6 +42,22 @@ describe('translateCached', () => {
     await translateCached(elf(1), { optimize: 0 }, { dir }, fake(10));
     await translateCached(elf(1), { optimize: 1 }, { dir }, fake(10));
     expect(calls).toBe(2);
+  });
+
+  it('keys a library by its content and own options: any path, any program (entries, interpreter), never a program\'s entry', async () => {
+    const libs: string[] = [];
+    const fakeLib: LibraryTranslator = (lib, options) => {
+      libs.push(`${lib.path} ${JSON.stringify(options)}`);
+      return new Uint8Array([1, 2, 3]);
+    };
+    const a = await translateLibraryCached({ path: '/lib/libc.so.6', bytes: elf(1) }, { optimize: 0, entries: [4] }, { dir, name: 'libc.so.6' }, fakeLib);
+    const b = await translateLibraryCached({ path: '/usr/lib/libc.so.6', bytes: elf(1) }, { optimize: 0, interpreter: { path: '/lib/ld.so', bytes: elf(9) } }, { dir }, fakeLib);
+    expect([a.cached, b.cached, a.key === b.key, libs.length]).toEqual([false, true, true, 1]);
+    // the program's own options do not reach the library's translation
+    expect(libs[0]).toBe('/lib/libc.so.6 {"optimize":0}');
+    expect((await translateLibraryCached({ path: '/lib/libc.so.6', bytes: elf(1) }, { optimize: 1 }, { dir }, fakeLib)).cached).toBe(false);
+    expect(a.key).not.toBe(cacheKey(elf(1), { optimize: 0 }));
+    expect(listCache(dir).find((e) => e.key === a.key)?.name).toBe('libc.so.6');
   });
 
   it('describes each entry for `cache ls`: name, options, translator version, size', async () => {

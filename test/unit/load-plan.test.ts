@@ -3,7 +3,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { atBase } from '../../src/elf/load-bias.ts';
-import { PIE_BASE, planLoad } from '../../src/elf/load-plan.ts';
+import { LIBRARY_AREA, PIE_BASE, planLibrary, planLoad } from '../../src/elf/load-plan.ts';
 import { parseElf } from '../../src/elf/parse.ts';
 
 const dynamic = new Uint8Array(readFileSync(new URL('../fixtures/elf/hello-dynamic', import.meta.url)));
@@ -55,5 +55,24 @@ describe.skipIf(!hasLdso && !process.env.CI)(`a program and its interpreter${has
     expect(plan.combined.segments.length).toBe(plan.program.segments.length + interp.image.segments.length);
     expect(plan.combined.isCode(plan.start) && plan.combined.isCode(plan.program.entry)).toBe(true);
     expect(plan.combined.imageEnd).toBe(interp.image.imageEnd);
+  });
+});
+
+describe.skipIf(!hasLdso)(`a library translated on its own (planLibrary)${hasLdso ? '' : ` (skipped: ${LDSO} not installed)`}`, () => {
+  const LIBC = '/usr/aarch64-linux-gnu/lib/libc.so.6';
+  const bytes = new Uint8Array(readFileSync(LIBC));
+
+  it('goes to a base its content picks, in the library area, aligned, with room for glibc\'s reservation', () => {
+    const plan = planLibrary({ path: LIBC, bytes });
+    // the same file at another path: the same base
+    expect(planLibrary({ path: '/elsewhere/libc.so.6', bytes }).base).toBe(plan.base);
+    expect(plan.base % Math.max(0x100000, plan.align)).toBe(0);
+    expect(plan.base).toBeGreaterThanOrEqual(LIBRARY_AREA.start);
+    expect(plan.image.imageEnd + plan.align).toBeLessThanOrEqual(LIBRARY_AREA.end);
+    expect(plan.image.segments.every((s) => s.guestMapped)).toBe(true);
+    // one byte changed (past the headers): another file, most likely another slot
+    const other = new Uint8Array(bytes);
+    other[other.length - 1]! ^= 1;
+    expect(planLibrary({ path: LIBC, bytes: other }).base).not.toBe(plan.base);
   });
 });

@@ -23,13 +23,20 @@ const MAP_SHARED_VALIDATE = 0x03;
 function reservedLibrary(g: Guest, len: number): { base: number } | undefined {
   return g.meta.libraries?.find((l) => {
     const span = l.end - l.base; // maplength: from the first segment (at 0) to the end of the last one, unrounded
-    if (len !== (span >= l.align ? span + l.align : 2 * l.align) || g.vm.protectionAt(l.base) !== undefined) return false;
+    if (len !== (span >= l.align ? span + l.align : 2 * l.align) || !free(g, l.base, l.base + len)) return false;
     // and ld.so has that file open (by name and size) to map it next
     return g.fds.fds().some((fd) => {
       const f = g.fds.get(fd);
       return !f.isDir && !f.pipe && sameLibrary(g, l, f.path, f.wasiFd);
     });
   });
+}
+
+/** nothing is mapped in [start, end) (the brk heap included) */
+function free(g: Guest, start: number, end: number): boolean {
+  if (end > ADDR_LIMIT) return false;
+  for (let a = start; a < end; a += 4096) if (mappedAt(g, a)) return false;
+  return true;
 }
 
 const baseName = (path: string) => path.slice(path.lastIndexOf('/') + 1);
@@ -49,7 +56,13 @@ function sameLibrary(g: Guest, l: { path: string; size: number }, path: string, 
  * is recognised by name and size (a different file of that name is mapped as usual and lifted).
  */
 function translatedLibrary(g: Guest, path: string, wasiFd: number, len: number): { base: number } | undefined {
-  return g.meta.libraries?.find((l) => len <= pageUp(l.end) - l.base && g.vm.protectionAt(l.base) === undefined && sameLibrary(g, l, path, wasiFd));
+  return g.meta.libraries?.find((l) => len <= pageUp(l.end) - l.base && free(g, l.base, l.base + len) && sameLibrary(g, l, path, wasiFd));
+}
+
+/** that file's mapping of its start landed at a library's base: its translation may join the program's */
+function mappedLibrary(g: Guest, start: number, path: string, wasiFd: number): void {
+  const l = g.meta.libraries?.find((x) => x.base === start);
+  if (l && sameLibrary(g, l, path, wasiFd)) g.code?.libraryMapped(start);
 }
 
 export const mm: Record<string, Handler> = {
@@ -90,6 +103,7 @@ export const mm: Record<string, Handler> = {
       throw e;
     }
     if (type !== 2 && acc === O.RDWR) g.sharedMaps.add(start, start + pageUp(len), f, offArg);
+    if (offArg === 0n) mappedLibrary(g, start, f.path, f.wasiFd);
     return start;
   },
   munmap: (g, addr, len) => {

@@ -1,0 +1,54 @@
+// translateLibrary(file) → { wasm, meta }: a shared library (libc.so.6, libm.so.6, …) translated on
+// its own, at the base its content picks (elf/load-plan.ts planLibrary), into an extension module
+// (wasm/module.ts emitLibrary). It depends on nothing but the file and the options, so one
+// translation serves every program that loads that library: a run installs it into the program's
+// function and dispatch tables once ld.so has mapped the file at its base (runtime/lifting.ts).
+// Everything outside the library (the program, ld.so, other libraries: PLT/GOT calls) is reached
+// through the program's dispatcher, as code lifted at run time reaches it.
+import { aarch64 } from './arch/aarch64/index.ts';
+import { ElfFormatError } from './elf/errors.ts';
+import { planLibrary, type InterpreterFile } from './elf/load-plan.ts';
+import { discover } from './lift/discover.ts';
+import { functionExtents } from './lift/runtime-lift.ts';
+import { MODULE_ABI } from './abi.ts';
+import type { LibraryMeta } from './meta.ts';
+import { resolveTranslateOptions, type TranslateOptions } from './translate-options.ts';
+import type { ProgressListener } from './translate-progress.ts';
+import { TRANSLATOR_VERSION } from './version.ts';
+import { appendCustomSection, META_SECTION } from './wasm/custom-section.ts';
+import { emitLibrary } from './wasm/module.ts';
+
+export interface LibraryTranslation { wasm: Uint8Array; meta: LibraryMeta; millis: number }
+
+/**
+ * `options`: optimize, callDepthLimit and protect as the program's (a run installs a library only
+ * into a program translated alike); entries are the program's and do not apply. Not with
+ * protect 'full': its checks name the program's page table, which differs from program to program.
+ */
+export function translateLibrary(lib: InterpreterFile, options: TranslateOptions = {}, onProgress?: ProgressListener): LibraryTranslation {
+  const t0 = performance.now();
+  const opts = resolveTranslateOptions(options);
+  if (opts.protect === 'full') throw new ElfFormatError('dynamic', `${lib.path}: libraries are not translated on their own under protect 'full' (lifted at run time instead)`);
+  const plan = planLibrary(lib);
+  const program = discover(plan.image, aarch64);
+  const fns = [...program.functions.values()].sort((a, b) => a.entry - b.entry);
+  const wasm = emitLibrary(fns, aarch64, { optimize: opts.optimize, callDepthLimit: opts.callDepthLimit, protect: { mode: opts.protect, pageTable: 0 }, onProgress });
+  let blocks = 0;
+  for (const fn of fns) blocks += fn.blocks.size;
+  const meta: LibraryMeta = {
+    version: TRANSLATOR_VERSION,
+    abi: MODULE_ABI,
+    kind: 'library',
+    arch: 'aarch64',
+    insnAlignLog2: aarch64.insnAlignLog2,
+    base: plan.base,
+    end: plan.image.imageEnd,
+    size: plan.size,
+    align: plan.align,
+    protect: opts.protect,
+    callDepthLimit: opts.callDepthLimit,
+    functions: functionExtents(fns, aarch64),
+    stats: { functions: fns.length, instructions: program.instructions, blocks, wasmBytes: wasm.byteLength },
+  };
+  return { wasm: appendCustomSection(wasm, META_SECTION, new TextEncoder().encode(JSON.stringify(meta))), meta, millis: Math.round(performance.now() - t0) };
+}
