@@ -1,70 +1,73 @@
 // npm run bench: compute programs translated by elf2wasm vs qemu-aarch64 vs the same C compiled
-// by clang --target=wasm32-wasi -O2, in one run, as ratios. Outputs must match qemu's.
-// Needs the Debian toolchain (see README); every missing tool is reported and skipped.
-import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, readdirSync } from 'node:fs';
+// by clang --target=wasm32-wasi -O2 (run with Node's default tiering and with --no-liftoff) vs
+// gcc for x86-64, in one run, as ratios. Outputs must match qemu's.
+//
+//   npm run bench -- [--browser] [--runs=N] [--protect=MODE] [--dist=DIR] [program...]
+//
+//   --browser       also run the translated programs and the clang builds in headless chromium
+//                   (no V8 flags) and print the same table for them
+//   --runs=N        time every run N times and keep the median (default 1)
+//   --protect=MODE  also time elf2wasm run --protect=MODE (bounds, full)
+//   --dist=DIR      time the elf2wasm of another build (npx tsup --no-dts -d DIR) instead of dist/
+//
+// Needs aarch64-linux-gnu-gcc and qemu-aarch64; every other missing tool is named (with its Debian
+// package) and its column shows '-'. Builds and translations go to .cache/bench/.
+import { mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import { measureInBrowser } from './bench/browser.mjs';
+import { measureInNode } from './bench/node-runs.mjs';
+import { build, debianDrivers, listPrograms } from './bench/programs.mjs';
+import { printSkipped, printTable, row } from './bench/table.mjs';
+import { elf2wasmCli, findToolchain } from './bench/toolchain.mjs';
 
 const root = resolve(import.meta.dirname, '..');
-const src = join(root, 'test/fixtures/bench');
 const out = join(root, '.cache/bench');
 mkdirSync(out, { recursive: true });
-// `--protect=MODE` (bounds, full) also times each program translated with that memory protection
-const protectArg = process.argv.slice(2).find((a) => a.startsWith('--protect='));
-const protect = protectArg?.slice('--protect='.length);
-const only = process.argv.slice(2).filter((a) => a !== protectArg);
-const has = (cmd) => spawnSync('sh', ['-c', `command -v ${cmd}`]).status === 0;
-const sh = (cmd, args, opts = {}) => spawnSync(cmd, args, { encoding: 'utf8', maxBuffer: 1 << 26, ...opts });
 
-if (!has('aarch64-linux-gnu-gcc') || !has('qemu-aarch64')) {
-  console.error('bench: needs aarch64-linux-gnu-gcc and qemu-aarch64 (apt-get install gcc-aarch64-linux-gnu qemu-user)');
-  process.exit(1);
-}
-const wasiSysroot = ['/usr/share/wasi-sysroot', '/usr'].find((d) => existsSync(join(d, 'lib/wasm32-wasi/crt1-command.o')));
-const clangWasm = has('clang') && wasiSysroot !== undefined;
-if (!clangWasm) console.error('bench: clang + wasi-libc not installed: no wasm32-wasi baseline (apt-get install clang lld wasi-libc libclang-rt-14-dev-wasm32)');
-const elf2wasm = join(root, 'bin/elf2wasm.js');
-const cacheDir = join(out, 'translation-cache');
-
-function time(cmd, args) {
-  const t0 = process.hrtime.bigint();
-  const r = sh(cmd, args, { env: { ...process.env, ELF2WASM_CACHE_DIR: cacheDir } });
-  return { ms: Number(process.hrtime.bigint() - t0) / 1e6, stdout: r.stdout, stderr: r.stderr, status: r.status };
+const opts = { browser: false, runs: 1, protect: undefined, dist: undefined, only: [] };
+for (const a of process.argv.slice(2)) {
+  const [flag, value] = a.split(/=(.*)/s);
+  if (flag === '--browser') opts.browser = true;
+  else if (flag === '--runs' && Number(value) >= 1) opts.runs = Number(value);
+  else if (flag === '--protect' && value) opts.protect = value;
+  else if (flag === '--dist' && value) opts.dist = resolve(value);
+  else if (a.startsWith('-')) throw new Error(`bench: unknown option ${a} (see the header of scripts/bench.mjs)`);
+  else opts.only.push(a);
 }
 
-const rows = [];
-for (const file of readdirSync(src).filter((f) => f.endsWith('.c')).sort()) {
-  const name = file.replace(/\.c$/, '');
-  if (only.length && !only.includes(name)) continue;
-  const elf = join(out, `${name}.elf`);
-  const wasm = join(out, `${name}.wasm`);
-  let r = sh('aarch64-linux-gnu-gcc', ['-static', '-O2', '-o', elf, join(src, file), '-lm']);
-  if (r.status) { console.error(r.stderr); process.exit(1); }
-  if (clangWasm) {
-    r = sh('clang', ['--target=wasm32-wasi', `--sysroot=${wasiSysroot}`, '-O2', '-o', wasm, join(src, file), '-lm']);
-    if (r.status) { console.error(`clang failed for ${name}:\n${r.stderr}`); }
+const tools = findToolchain();
+for (const problem of [tools.clangWasm, tools.native]) if (problem) console.error(`bench: ${problem}: that column shows '-'`);
+const programs = listPrograms(root).filter((p) => !opts.only.length || opts.only.includes(p.name));
+const unknown = opts.only.filter((n) => !programs.some((p) => p.name === n));
+if (unknown.length) throw new Error(`bench: no program ${unknown.join(', ')} in test/fixtures/bench`);
+const drivers = programs.some((p) => p.driver) ? debianDrivers(root) : {};
+if (drivers.problem) console.error(`bench: the Lua and SQLite drivers are missing (${drivers.problem}): those rows fail`);
+
+const ctx = { root, cli: elf2wasmCli(root, opts.dist, out), cacheDir: join(out, 'translation-cache'), runs: opts.runs, protect: opts.protect };
+const measured = [];
+const nodeRows = [];
+let failed = false;
+for (const p of programs) {
+  try {
+    const built = build(root, p, out, tools, drivers);
+    const translated = join(out, `${p.name}.translated.wasm`);
+    const m = measureInNode(built, translated, ctx);
+    measured.push({ program: p, built, translated, ...m });
+    nodeRows.push(row(p.name, m.translateMs, m.results));
+    process.stderr.write(`bench: ${p.name} done\n`);
+  } catch (e) {
+    failed = true;
+    console.error(`bench: ${p.name} FAILED: ${e.message}`);
   }
-  // translation time (cold), then the run with the cached translation
-  sh('rm', ['-rf', cacheDir]);
-  const tr = time('node', [elf2wasm, elf, '-o', join(out, `${name}.translated.wasm`)]);
-  time('node', [elf2wasm, 'run', elf]); // warm the cache
-  if (protect) time('node', [elf2wasm, 'run', `--protect=${protect}`, elf]);
-  const q = time('qemu-aarch64', [elf]);
-  const ours = time('node', [elf2wasm, 'run', elf]);
-  const guarded = protect ? time('node', [elf2wasm, 'run', `--protect=${protect}`, elf]) : undefined;
-  const base = clangWasm && existsSync(wasm) ? time('node', [join(root, 'scripts/run-wasi.mjs'), wasm]) : undefined;
-  const same = ours.stdout === q.stdout && ours.status === q.status;
-  rows.push({
-    program: name,
-    'translate s': (tr.ms / 1000).toFixed(2),
-    'qemu s': (q.ms / 1000).toFixed(2),
-    'elf2wasm s': (ours.ms / 1000).toFixed(2),
-    'clang-wasm s': base ? (base.ms / 1000).toFixed(2) : '-',
-    'qemu/elf2wasm': (q.ms / ours.ms).toFixed(2),
-    'clang-wasm/elf2wasm': base ? (base.ms / ours.ms).toFixed(2) : '-',
-    ...(guarded ? { [`protect=${protect} s`]: (guarded.ms / 1000).toFixed(2), [`protect=${protect}/elf2wasm`]: (guarded.ms / ours.ms).toFixed(2) } : {}),
-    output: same && (!guarded || (guarded.stdout === q.stdout && guarded.status === q.status)) ? 'same as qemu' : `DIFFERS (status ${ours.status}: ${(ours.stderr || ours.stdout).trim().split('\n').pop()})`,
-  });
 }
-console.table(rows);
-console.log('ratios > 1 mean elf2wasm is faster than the other; wall times include Node start-up and Wasm compilation.');
+const when = `${new Date().toISOString()}, ${opts.runs === 1 ? 'one run' : `median of ${opts.runs} runs`} each`;
+printTable(`Node ${process.version} (${when}); wall times of whole runs, including start-up and Wasm compilation:`, nodeRows);
+printSkipped(measured);
+console.log('Ratios are times: elf2wasm/X below 1 means elf2wasm takes less time than X; elf2wasm/clang-wasm is against the faster clang-wasm tiering.');
+
+const browserRows = opts.browser ? await measureInBrowser(measured, { ...ctx, dist: opts.dist ?? join(root, 'dist'), out }) : [];
+if (opts.browser) {
+  printTable('Headless chromium, no V8 flags (compile, instantiate and run timed in the page; qemu and native as in Node):', browserRows);
+  console.log('elf2wasm chromium/node and clang-wasm chromium/node compare with the Node table (clang-wasm: its faster tiering there).');
+}
+if (failed || [...nodeRows, ...browserRows].some((r) => r.output !== 'same as qemu')) process.exitCode = 1;
