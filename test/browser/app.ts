@@ -132,8 +132,9 @@ const rollup: PageBuild = async (app, outDir) => {
   writeFileSync(join(outDir, 'index.html'), html('<script type="module" src="./main.js"></script>'));
 };
 
-const vite: PageBuild = async (app, outDir) => {
-  const { build } = await import('vite');
+/** `pkg`: vite, or the alias of its other major (vite8) */
+const viteBuild = (pkg: string): PageBuild => async (app, outDir) => {
+  const { build } = await import(pkg) as typeof import('vite');
   await build({
     root: app.dir, configFile: false, logLevel: 'silent', base: './', plugins: [elfVite(options(app))],
     build: { outDir, emptyOutDir: true, target: 'esnext' },
@@ -175,7 +176,7 @@ const rspack: PageBuild = async (app, outDir) => {
   writeFileSync(join(outDir, 'index.html'), html('<script src="./main.js"></script>'));
 };
 
-export const pageBuilders: Record<string, PageBuild> = { vite, rollup, webpack, esbuild, rspack };
+export const pageBuilders: Record<string, PageBuild> = { vite: viteBuild('vite'), 'vite 8': viteBuild('vite8'), rollup, webpack, esbuild, rspack };
 
 /** vite's dev server on the app, on 127.0.0.1 */
 export async function viteDev(app: App): Promise<{ origin: string; close(): Promise<void> }> {
