@@ -129,6 +129,13 @@ export class AddressSpace {
   get size(): number {
     return this.memory.buffer.byteLength;
   }
+  /** [start, end) ranges that hold anything (mappings, the brk heap), sorted: what a fork copies */
+  usedRanges(): [number, number][] {
+    const ranges: [number, number][] = this.maps.map((m) => [m.start, m.end]);
+    if (this.heapEnd() > this.brkStart) ranges.push([this.brkStart, this.heapEnd()]);
+    return ranges.sort((a, b) => a[0] - b[0]);
+  }
+
   /** A copy of the mapping list (for tests and diagnostics). */
   mappings(): Vma[] {
     return this.maps.map((m) => ({ ...m }));

@@ -157,6 +157,18 @@ describe('address space', () => {
     expect(memory.buffer.byteLength).toBeLessThan(9 * MiB);
   });
 
+  it('lists the ranges that hold anything (mappings and the heap), sorted, not the holes a fork need not copy', () => {
+    const { vm } = fresh();
+    vm.setBrk(vm.brkStart + 3 * 4096);
+    const far = vm.mmap(0x10000000, 2 * 4096, 3, anon | MAP_FIXED);
+    const used = vm.usedRanges();
+    expect(used).toContainEqual([vm.brkStart, vm.brkStart + 3 * 4096]);
+    expect(used).toContainEqual([far, far + 2 * 4096]);
+    expect(used.map((r) => r[0])).toEqual([...used.map((r) => r[0])].sort((a, b) => a - b));
+    // nothing between the heap and the far mapping
+    expect(used.some(([s, e]) => s < far && e > vm.brkStart + 3 * 4096)).toBe(false);
+  });
+
   it('brk grows, shrinks, and re-grows with zeroed pages', () => {
     const { memory, vm } = fresh();
     const start = vm.setBrk(0);
