@@ -8,8 +8,11 @@ import type { TranslationMeta } from './meta.ts';
 import { MODULE_ABI } from './abi.ts';
 import { TRANSLATOR_VERSION } from './version.ts';
 import { appendCustomSection, META_SECTION } from './wasm/custom-section.ts';
-import { emitModule } from './wasm/module.ts';
-import { resolveTranslateOptions, type TranslateOptions } from './translate-options.ts';
+import { emitModule, type Emitted } from './wasm/module.ts';
+import type { ElfImage } from './elf/parse.ts';
+import type { LoadPlan } from './elf/load-plan.ts';
+import type { Program } from './lift/discover.ts';
+import { resolveTranslateOptions, type ResolvedTranslateOptions, type TranslateOptions } from './translate-options.ts';
 import type { ProgressListener } from './translate-progress.ts';
 
 export type { TranslateOptions } from './translate-options.ts';
@@ -36,12 +39,30 @@ export interface Diagnostics {
 /** `diagnostics` do not change the translation (nor its cache key) */
 export function translate(bytes: Uint8Array, options: TranslateOptions = {}, diagnostics: Diagnostics = {}): Translation {
   const t0 = performance.now();
+  const prepared = prepareTranslation(bytes, options);
+  const emitted = emitModule(prepared.image, prepared.program, aarch64, { ...prepared.opts, onProgress: diagnostics.onProgress });
+  return completeTranslation(prepared, emitted, t0, diagnostics);
+}
+
+/** what a translation emits from: the ELF loaded as Linux would, and its code discovered */
+export interface PreparedTranslation {
+  opts: ResolvedTranslateOptions;
+  plan: LoadPlan;
+  image: ElfImage;
+  program: Program;
+}
+
+export function prepareTranslation(bytes: Uint8Array, options: TranslateOptions): PreparedTranslation {
   const opts = resolveTranslateOptions(options);
   const plan = planLoad(parseElf(bytes), options.interpreter, options.libraries);
   // program and interpreter together (load-plan.ts): the interpreter's entry is where it starts
   const image = plan.combined;
   const program = discover(image, aarch64, plan.interp ? [...opts.entries, plan.start] : opts.entries);
-  const { wasm, privateEnd, pageTable } = emitModule(image, program, aarch64, { ...opts, onProgress: diagnostics.onProgress });
+  return { opts, plan, image, program };
+}
+
+/** the translation of an emitted module: its metadata appended (`t0`: when the translation began) */
+export function completeTranslation({ opts, plan, image, program }: PreparedTranslation, { wasm, privateEnd, pageTable }: Emitted, t0: number, diagnostics: Diagnostics = {}): Translation {
   let blocks = 0;
   for (const fn of program.functions.values()) blocks += fn.blocks.size;
   const symbols: [number, string][] = image.symbols

@@ -7,6 +7,7 @@ import type { TranslationMeta } from '../meta.ts';
 import { translateCached, type LibraryTranslator } from '../node/cache.ts';
 import { libraryImages } from '../node/libraries.ts';
 import { runNodeInThread } from '../node/run-thread.ts';
+import { translateInThread } from '../node/translate-thread.ts';
 import { Interrupts } from '../runtime/interrupts.ts';
 import { interpreterFor, resolveSysroot } from '../node/sysroot.ts';
 import { TRANSLATOR_VERSION } from '../version.ts';
@@ -25,7 +26,7 @@ class InputError extends Error {}
 async function translateFile(file: string, bytes: Uint8Array, options: TranslateOptions, cached: boolean): Promise<Uint8Array> {
   try {
     const progress = terminalProgress(`translating ${basename(file)}`);
-    const here = async (b: Uint8Array, o: TranslateOptions) => (await import('../translate.ts')).translate(b, o, { onProgress: progress.onProgress }).wasm;
+    const here = async (b: Uint8Array, o: TranslateOptions) => (await translateInThread(b, o, { onProgress: progress.onProgress })).wasm;
     try {
       return cached ? (await translateCached(bytes, options, { name: basename(file) }, here)).wasm : await here(bytes, options);
     } finally {
@@ -91,7 +92,10 @@ async function translateCommand(file: string, opts: { output?: string; optimize?
     const entries = readLearned(opts.learned ?? learnedPathFor(file), bytes);
     const progress = terminalProgress(file);
     try {
-      result = (await import('../translate.ts')).translate(bytes, { optimize: optimizeLevel(opts.optimize), entries, protect: protectMode(opts.protect), interpreter }, { report: opts.report, onProgress: progress.onProgress });
+      const options = { optimize: optimizeLevel(opts.optimize), entries, protect: protectMode(opts.protect), interpreter };
+      // the report needs the discovered program: that translation stays on this thread
+      result = opts.report ? (await import('../translate.ts')).translate(bytes, options, { report: true, onProgress: progress.onProgress })
+        : await translateInThread(bytes, options, { onProgress: progress.onProgress });
     } finally {
       progress.end();
     }

@@ -11,6 +11,7 @@ import { join } from 'node:path';
 import type { InterpreterFile } from '../elf/load-plan.ts';
 import { resolveTranslateOptions, type ResolvedTranslateOptions, type TranslateOptions } from '../translate-options.ts';
 import { TRANSLATOR_VERSION } from '../version.ts';
+import { translateInThread } from './translate-thread.ts';
 
 /** the default size limit: a busybox at -O2 is ~15 MB, so dozens of programs and versions fit */
 export const DEFAULT_CACHE_SIZE = 1 << 30;
@@ -71,11 +72,8 @@ export function cacheKey(bytes: Uint8Array, options: TranslateOptions): string {
 /** the translation itself, on a miss; the default loads the translator in this thread */
 export type Translator = (bytes: Uint8Array, options: TranslateOptions) => Uint8Array | Promise<Uint8Array>;
 
-const translateHere: Translator = async (bytes, options) => {
-  // loaded only on a miss: binaryen is 12 MB of JavaScript, a cached run should not pay for it
-  const { translate } = await import('../translate.ts');
-  return translate(bytes, options).wasm;
-};
+/** on worker threads (binaryen, 12 MB of JavaScript, is loaded there: a cached run does not pay for it) */
+const translateHere: Translator = async (bytes, options) => (await translateInThread(bytes, options)).wasm;
 
 /** The translated module for `bytes`, from the cache when possible (`cached` says which). Every
  *  translation of the CLI and the bundler plugin goes through here, so equal options share entries. */

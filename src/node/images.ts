@@ -11,6 +11,7 @@ import type { ProcessImage } from '../runtime/kernel.ts';
 import type { TranslateOptions } from '../translate-options.ts';
 import { META_SECTION, readJsonSection } from '../wasm/custom-section.ts';
 import { translateCached } from './cache.ts';
+import { translateInThread } from './translate-thread.ts';
 import { withLibraries } from '../runtime/libraries.ts';
 import { libraryImages } from './libraries.ts';
 import { interpreterFor } from './sysroot.ts';
@@ -44,7 +45,7 @@ export function nodeImageLoader(options: TranslateOptions, opts: { cache: boolea
     const loading = (async (): Promise<ProcessImage> => {
       const wasm = opts.cache
         ? (await translateCached(bytes, withInterp, { name: basename(path) })).wasm
-        : (await import('../translate.ts')).translate(bytes, withInterp).wasm;
+        : (await translateInThread(bytes, withInterp)).wasm;
       const module = await WebAssembly.compile(wasm as Uint8Array<ArrayBuffer>);
       // and its own start-up libraries, each translated on its own (shared through the cache)
       const libraries = opts.libraries && withInterp.interpreter ? await libraryImages(bytes, path, opts.sysroot, withInterp, { cache: opts.cache, trace: opts.trace }) : [];

@@ -1,23 +1,37 @@
-// translate() on a worker thread: the bundler plugin's translations run there, so that the
-// bundler's own thread (vite's dev server answering requests, other modules loading) never
-// waits for binaryen, and several executables translate at once, one thread each.
+// translate() on worker threads: the bundler plugin's and the CLI's translations run there, so
+// that the bundler's own thread (vite's dev server answering requests, other modules loading)
+// never waits for binaryen, and a large program translates on every core: its functions are
+// split into shards (translate-shards.ts), one thread emits some of them, and this thread only
+// passes between the threads what the phases need of each other.
+import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
 import { ElfFormatError, type ElfErrorCode } from '../elf/errors.ts';
 import type { TranslationMeta } from '../meta.ts';
+import type { Translation } from '../translate.ts';
 import type { TranslateOptions } from '../translate-options.ts';
 import type { ProgressListener, TranslateProgress } from '../translate-progress.ts';
+import type { LiftFacts } from '../wasm/function-set.ts';
 import { workerScript } from './worker-script.ts';
 
-export interface ThreadRequest { bytes: Uint8Array; options: TranslateOptions; progressMs?: number }
+export interface ThreadRequest { bytes: Uint8Array; options: TranslateOptions; progressMs?: number; thread: number; threads: number }
 export type ThreadReply =
   | { kind: 'progress'; progress: TranslateProgress }
+  | { kind: 'facts'; facts: LiftFacts[] }
+  | { kind: 'helpers'; helpers: string[] }
+  | { kind: 'shards'; shards: [number, Uint8Array][] }
   | { kind: 'done'; wasm: Uint8Array; meta: TranslationMeta; warnings: string[] }
   | { kind: 'error'; name: string; message: string; stack?: string; code?: string };
+export type CoordinatorMessage =
+  | { kind: 'learn'; facts: LiftFacts[] }
+  | { kind: 'emit'; helpers: string[]; facts: LiftFacts[] }
+  | { kind: 'join'; shards: [number, Uint8Array][] };
 
 export interface ThreadOptions {
-  /** progress reports, at most one per `progressMs` (default 250) */
+  /** progress reports, at most one per `progressMs` (default 250) per thread */
   onProgress?: ProgressListener;
   progressMs?: number;
+  /** threads to translate on (default: one per core, fewer for a small program); the output is the same for any number */
+  threads?: number;
 }
 
 /**
@@ -26,27 +40,72 @@ export interface ThreadOptions {
  */
 const WORKER_URL = new URL('./translate-worker.ts', import.meta.url);
 
-/** translate() in a new worker thread; ElfFormatErrors arrive as such */
-export function translateInThread(bytes: Uint8Array, options: TranslateOptions = {}, thread: ThreadOptions = {}): Promise<{ wasm: Uint8Array; meta: TranslationMeta; warnings: string[] }> {
-  const request: ThreadRequest = { bytes, options, progressMs: thread.onProgress ? thread.progressMs ?? 250 : undefined };
+/** about this much ELF per thread: smaller programs do not repay a thread's start (binaryen, discovery) */
+const BYTES_PER_THREAD = 256 * 1024;
+
+/** translate() on worker threads; ElfFormatErrors arrive as such */
+export function translateInThread(bytes: Uint8Array, options: TranslateOptions = {}, thread: ThreadOptions = {}): Promise<Translation> {
+  const t0 = performance.now();
+  const threads = Math.max(1, thread.threads ?? Math.min(availableParallelism(), Math.ceil(bytes.length / BYTES_PER_THREAD)));
   const [script, how] = workerScript(WORKER_URL);
-  const worker = new Worker(script, {
+  const progressMs = thread.onProgress ? thread.progressMs ?? 250 : undefined;
+  const workers = Array.from({ length: threads }, (_, t) => new Worker(script, {
     ...how,
-    workerData: request,
+    workerData: { bytes, options, progressMs, thread: t, threads } satisfies ThreadRequest,
     // the dominator-tree structurer recurses as deep as a function's longest chain of blocks
     resourceLimits: { stackSizeMb: 64 },
-  });
+  }));
+  const progress = workers.map(() => new Map<string, TranslateProgress>());
   return new Promise((resolve, reject) => {
     let settled = false;
-    worker.on('message', (reply: ThreadReply) => {
-      if (reply.kind === 'progress') return thread.onProgress?.(reply.progress);
+    const end = (e?: Error) => {
+      if (settled) return;
       settled = true;
-      if (reply.kind === 'done') resolve({ wasm: reply.wasm, meta: reply.meta, warnings: reply.warnings });
-      else reject(reviveError(reply));
-      void worker.terminate();
+      for (const w of workers) void w.terminate();
+      if (e) reject(e);
+    };
+    // each phase's replies, once every thread has sent one
+    const gather = <T>() => {
+      const got: T[] = [];
+      return (t: number, v: T, then: (all: T[]) => void) => {
+        got[t] = v;
+        if (Object.keys(got).length === threads) then(got);
+      };
+    };
+    const facts = gather<LiftFacts[]>(), helpers = gather<string[]>(), shards = gather<[number, Uint8Array][]>();
+    let all: LiftFacts[] = [];
+    workers.forEach((worker, t) => {
+      worker.on('message', (reply: ThreadReply) => {
+        switch (reply.kind) {
+          case 'progress': return report(t, reply.progress);
+          case 'facts': return facts(t, reply.facts, (f) => {
+            all = f.flat();
+            for (const w of workers) w.postMessage({ kind: 'learn', facts: all } satisfies CoordinatorMessage);
+          });
+          case 'helpers': return helpers(t, reply.helpers, (h) => {
+            const union = [...new Set(h.flat())].sort();
+            for (const w of workers) w.postMessage({ kind: 'emit', helpers: union, facts: all } satisfies CoordinatorMessage);
+          });
+          case 'shards': return shards(t, reply.shards, (s) => {
+            const others = s.flat();
+            workers[0]!.postMessage({ kind: 'join', shards: others } satisfies CoordinatorMessage, others.map(([, w]) => w.buffer as ArrayBuffer));
+          });
+          case 'done':
+            if (!settled) resolve({ wasm: reply.wasm, meta: reply.meta, warnings: reply.warnings, millis: Math.round(performance.now() - t0) });
+            return end();
+          case 'error': return end(reviveError(reply));
+        }
+      });
+      worker.on('error', (e) => end(e));
+      worker.on('exit', (code) => end(new Error(`translation worker exited with code ${code}`)));
     });
-    worker.on('error', (e) => { settled = true; reject(e); });
-    worker.on('exit', (code) => { if (!settled) reject(new Error(`translation worker exited with code ${code}`)); });
+    // the threads' counts added up, per phase
+    const report = (t: number, p: TranslateProgress) => {
+      progress[t]!.set(p.phase, p);
+      let done = 0, total = 0;
+      for (const mine of progress) { const q = mine.get(p.phase); if (q) { done += q.done; total += q.total; } }
+      thread.onProgress?.({ phase: p.phase, done, total });
+    };
   });
 }
 

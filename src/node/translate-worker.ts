@@ -1,17 +1,45 @@
-// The worker_threads entry behind translateInThread (translate-thread.ts): one translation per
-// worker, so that binaryen's global settings and its memory belong to that translation alone.
+// The worker_threads entry behind translateInThread (translate-thread.ts): one thread of a
+// translation in shards (translate-shards.ts), with its own binaryen (binaryen's global settings
+// and memory belong to that translation alone). It answers the coordinator's messages in the
+// phases' order: its functions' facts, then the helpers they call, then its shards; the thread
+// with shard 0 then joins every shard into the program.
 import { parentPort, workerData } from 'node:worker_threads';
-import { translate } from '../translate.ts';
+import { ShardThread } from '../translate-shards.ts';
 import { throttled } from '../translate-progress.ts';
-import type { ThreadReply, ThreadRequest } from './translate-thread.ts';
+import type { ThreadReply, ThreadRequest, CoordinatorMessage } from './translate-thread.ts';
 
-const { bytes, options, progressMs } = workerData as ThreadRequest;
+const { bytes, options, progressMs, thread, threads } = workerData as ThreadRequest;
+const t0 = performance.now();
 const post = (reply: ThreadReply, transfer: ArrayBuffer[] = []) => parentPort!.postMessage(reply, transfer);
-try {
-  const onProgress = progressMs === undefined ? undefined : throttled((progress) => post({ kind: 'progress', progress }), progressMs);
-  const { wasm, meta, warnings } = translate(bytes, options, { onProgress });
-  post({ kind: 'done', wasm, meta, warnings }, [wasm.buffer as ArrayBuffer]);
-} catch (e) {
+const fail = (e: unknown) => {
   const err = e instanceof Error ? e : new Error(String(e));
   post({ kind: 'error', name: err.name, message: err.message, stack: err.stack, code: (err as { code?: string }).code });
+};
+
+let shards: ShardThread | undefined;
+let joined: Map<number, Uint8Array> | undefined;
+try {
+  const onProgress = progressMs === undefined ? undefined : throttled((progress) => post({ kind: 'progress', progress }), progressMs);
+  shards = new ShardThread(bytes, options, thread, threads, onProgress);
+  post({ kind: 'facts', facts: shards.lift() });
+} catch (e) {
+  fail(e);
 }
+
+parentPort!.on('message', (msg: CoordinatorMessage) => {
+  try {
+    if (!shards) return;
+    if (msg.kind === 'learn') post({ kind: 'helpers', helpers: shards.finish(msg.facts) });
+    else if (msg.kind === 'emit') {
+      const out = shards.emit(msg.helpers, msg.facts);
+      if (shards.joins) { joined = out; post({ kind: 'shards', shards: [] }); } // keeps its own for the join
+      else post({ kind: 'shards', shards: [...out] }, [...out.values()].map((w) => w.buffer as ArrayBuffer));
+    } else if (msg.kind === 'join') {
+      for (const [i, w] of msg.shards) joined!.set(i, w);
+      const { wasm, meta, warnings } = shards.join(joined!, t0);
+      post({ kind: 'done', wasm, meta, warnings }, [wasm.buffer as ArrayBuffer]);
+    }
+  } catch (e) {
+    fail(e);
+  }
+});

@@ -56,15 +56,25 @@ export class ModuleContext {
   /** registers a direct call to `pc` may change (undefined: any) */
   clobbers(pc: number): Set<number> | undefined { return this.transitiveWrites.get(pc); }
 
+  /** helpers the functions call: added to the module by addHelpers, after the functions */
+  readonly helpersUsed = new Set<string>();
+
   helper(name: string): string {
-    const id = helperId(name);
-    // helpers also add the helpers they use (fp-strict-core.ts depFp): the module is the registry
-    if (!this.m.getFunction(id)) {
-      const make = this.arch.helpers[name];
-      if (!make) throw new Error(`no helper named ${name}`);
-      make(this.m, id);
+    if (!this.arch.helpers[name]) throw new Error(`no helper named ${name}`);
+    this.helpersUsed.add(name);
+    return helperId(name);
+  }
+
+  /**
+   * Adds the helpers `names` (sorted, so that every shard of a parallel translation numbers them
+   * alike: wasm/program-module.ts); helpers also add the helpers they use (fp-strict-core.ts
+   * depFp): the module is the registry.
+   */
+  addHelpers(names: Iterable<string>): void {
+    for (const name of [...names].sort()) {
+      const id = helperId(name);
+      if (!this.m.getFunction(id)) this.arch.helpers[name]!(this.m, id);
     }
-    return id;
   }
 
   /**

@@ -13,7 +13,7 @@ import { ModuleContext, type Protection } from './context.ts';
 import type { ProtectMode } from '../translate-options.ts';
 import type { ProgressListener } from '../translate-progress.ts';
 import { addDispatch, addLookup, addRun, dispatchTable } from './dispatch.ts';
-import { FunctionEmitter } from './function.ts';
+import { FunctionSet, type LiftFacts } from './function-set.ts';
 
 const I32 = binaryen.i32, I64 = binaryen.i64, F64 = binaryen.f64, F32 = binaryen.f32, NONE = binaryen.none;
 
@@ -41,88 +41,122 @@ function newModule(): binaryen.Module {
   return m;
 }
 
-/** lifts every function, then emits them once the call graph's clobber sets are known */
-function emitFunctions(ctx: ModuleContext, fns: GuestFunction[], arch: Arch, onProgress?: ProgressListener): { names: string[]; emitters: FunctionEmitter[] } {
-  const emitters = fns.map((fn) => new FunctionEmitter(ctx, fn, arch));
-  const total = emitters.length;
-  emitters.forEach((e, k) => {
-    e.lift();
-    onProgress?.({ phase: 'lift', done: k + 1, total });
-  });
-  for (const e of emitters) if (e.flagsLiveIn) ctx.readsFlagsOnEntry.add(e.fn.entry);
-  // entries found only as addresses in data or code (no branch goes there) are often not code
-  // at all, or mid-function blocks after a compare: they do not count
-  const branchedTo = new Set(fns.flatMap((fn) => [...fn.callees]));
-  ctx.flagsCrossCalls = emitters.some((e) => e.flagsAtReturn || (e.flagsAtEntry && branchedTo.has(e.fn.entry)));
-  ctx.computeClobbers(new Map(emitters.map((e) => [e.fn.entry, e.writes])));
-  const names = fns.map((fn) => ctx.functionName(fn.entry)!);
-  emitters.forEach((e, k) => {
-    try {
-      e.finish(names[k]!);
-    } catch (err) {
-      throw new Error(`internal error: emitting ${names[k]}: ${(err as Error).message}`, { cause: err });
-    }
-    onProgress?.({ phase: 'compile', done: k + 1, total });
-  });
-  return { names, emitters };
+/** lifts every function, then emits them once the call graph's clobber sets are known; the functions' names and sizes */
+function emitFunctions(ctx: ModuleContext, arch: Arch, onProgress?: ProgressListener): { names: string[]; facts: LiftFacts[] } {
+  const set = new FunctionSet(ctx, arch);
+  const facts = set.lift(onProgress);
+  set.learn(facts);
+  set.finish(onProgress);
+  ctx.addHelpers(ctx.helpersUsed);
+  return { names: set.names, facts };
 }
 
-function finishModule(m: binaryen.Module, optimize: number, onProgress?: ProgressListener): void {
+/** validates and optimises `m`: the whole module, or only the functions `only` (a shard: program-module.ts) */
+function finishModule(m: binaryen.Module, optimize: number, onProgress?: ProgressListener, only?: string[]): void {
   if (!m.validate()) throw new Error('internal error: generated Wasm module does not validate');
   binaryen.setOptimizeLevel(optimize);
   binaryen.setShrinkLevel(0);
   binaryen.setDebugInfo(true); // keep function names: guest symbols in Wasm stack traces
   if (optimize > 0) {
     onProgress?.({ phase: 'optimize', done: 0, total: 1 });
-    m.optimize();
+    if (only) for (const name of only) m.optimizeFunction(name);
+    else m.optimize();
     onProgress?.({ phase: 'optimize', done: 1, total: 1 });
   }
   onProgress?.({ phase: 'emit', done: 0, total: 1 });
 }
 
-export function emitModule(image: ElfImage, program: Program, arch: Arch, opts: EmitOptions): Emitted {
-  const m = newModule();
-  try {
+/** which of a program's functions a shard of a parallel translation emits (translate-shards.ts) */
+export interface Shard { index: number; own: (k: number) => boolean }
+
+/**
+ * A program module, built in the phases a translation in shards needs (translate-shards.ts):
+ * every shard lifts its functions, learns the facts of all of them, adds its functions (stubs
+ * for the others') and the helpers any shard called, and emits; shard 0's module with the other
+ * shards' function bodies is the program (merge.ts). Without a shard it is the whole program.
+ */
+export class ProgramModule {
+  private readonly m = newModule();
+  private readonly ctx: ModuleContext;
+  private readonly set: FunctionSet;
+  private readonly tableBase: number;
+  private readonly bits: number;
+  readonly privateEnd: number;
+  readonly pageTable: number;
+
+  constructor(image: ElfImage, program: Program, private readonly arch: Arch, private readonly opts: EmitOptions, private readonly shard?: Shard) {
+    const m = this.m;
     m.addFunctionImport(IMPORT.miss, LINUX, IMPORT.miss, I64, NONE);
     m.addGlobal(EXPORT.depth, I32, true, m.i32.const(0));
     m.addGlobalExport(EXPORT.depth, EXPORT.depth); // saved around nested runs (signal handlers)
 
     const fns = [...program.functions.values()].sort((a, b) => a.entry - b.entry);
-    const tableBase = alignUp(image.imageEnd, PAGE_SIZE);
+    this.tableBase = alignUp(image.imageEnd, PAGE_SIZE);
     const { table, bits } = dispatchTable(fns, arch.insnAlignLog2);
+    this.bits = bits;
     // the page table (zero: no access until the runtime fills it) follows the dispatch table
     const full = opts.protect === 'full';
-    const pageTable = full ? alignUp(tableBase + table.length, PAGE_SIZE) : 0;
-    const privateEnd = alignUp(full ? pageTable + PAGE_TABLE_SIZE : tableBase + table.length, WASM_PAGE);
-    // memory first: binaryen validates loads and stores against it as functions are added
-    const segments: binaryen.MemorySegment[] = image.segments
+    this.pageTable = full ? alignUp(this.tableBase + table.length, PAGE_SIZE) : 0;
+    this.privateEnd = alignUp(full ? this.pageTable + PAGE_TABLE_SIZE : this.tableBase + table.length, WASM_PAGE);
+    // memory first: binaryen validates loads and stores against it as functions are added;
+    // only the module that becomes the program (shard 0) needs the data
+    const segments: binaryen.MemorySegment[] = shard && shard.index > 0 ? [] : image.segments
       .filter((s) => s.filesz > 0 && !s.guestMapped)
       .map((s) => ({ offset: m.i32.const(s.vaddr), data: s.data, passive: false }));
-    segments.push({ offset: m.i32.const(tableBase), data: table, passive: false });
-    m.setMemory(privateEnd / WASM_PAGE, 65536, EXPORT.memory, segments);
+    if (!shard || shard.index === 0) segments.push({ offset: m.i32.const(this.tableBase), data: table, passive: false });
+    m.setMemory(this.privateEnd / WASM_PAGE, 65536, EXPORT.memory, segments);
 
-    const ctx = new ModuleContext(m, fns, arch, opts.callDepthLimit, undefined, { mode: opts.protect, pageTable });
-    const { names, emitters } = emitFunctions(ctx, fns, arch, opts.onProgress);
+    this.ctx = new ModuleContext(m, fns, arch, opts.callDepthLimit, undefined, { mode: opts.protect, pageTable: this.pageTable });
+    this.set = new FunctionSet(this.ctx, arch, shard?.own);
+  }
+
+  lift(): LiftFacts[] { return this.set.lift(this.opts.onProgress); }
+
+  /** adds the functions, given the facts of all of them; the helpers they call */
+  finish(facts: LiftFacts[]): string[] {
+    this.set.learn(facts);
+    this.set.finish(this.opts.onProgress);
+    return [...this.ctx.helpersUsed];
+  }
+
+  /** the binary, with `helpers` (every shard's) and the facts of all functions (their sizes) */
+  emit(helpers: string[], facts: LiftFacts[]): Uint8Array {
+    const { m, ctx, set, arch } = this;
+    ctx.addHelpers(helpers);
+    const names = set.names;
     // growable: code lifted at run time appends its functions
-    m.addTable(EXPORT.table, fns.length, TABLE_MAX);
+    m.addTable(EXPORT.table, names.length, TABLE_MAX);
     // binaryen.js copies a segment's names onto its 5 MB stack: a million names overflow it
     for (let k = 0; k < names.length; k += ELEMENT_SEGMENT_MAX) {
       m.addActiveElementSegment(EXPORT.table, `fns_init${k ? `_${k}` : ''}`, names.slice(k, k + ELEMENT_SEGMENT_MAX), m.i32.const(k));
     }
     m.addTableExport(EXPORT.table, EXPORT.table);
 
-    addLookup(m, tableBase, bits, arch.insnAlignLog2);
+    addLookup(m, this.tableBase, this.bits, arch.insnAlignLog2);
     addDispatch(m);
     addRun(m);
 
-    finishModule(m, opts.optimize, opts.onProgress);
-    return { wasm: withHints(m, names, emitters.map((e) => e.size)), privateEnd, pageTable };
+    // a shard optimises function by function: the global passes would renumber functions
+    const own = this.shard ? names.filter((_, k) => this.shard!.own(k)) : undefined;
+    finishModule(m, this.opts.optimize, this.opts.onProgress, own);
+    const size = new Map(facts.map((f) => [f.entry, f.size]));
+    return withHints(m, names, ctx.fns.map((fn) => size.get(fn.entry)!));
+  }
+
+  dispose(): void { this.m.dispose(); }
+}
+
+export function emitModule(image: ElfImage, program: Program, arch: Arch, opts: EmitOptions): Emitted {
+  const pm = new ProgramModule(image, program, arch, opts);
+  try {
+    const facts = pm.lift();
+    return { wasm: pm.emit(pm.finish(facts), facts), privateEnd: pm.privateEnd, pageTable: pm.pageTable };
   } finally {
-    m.dispose();
+    pm.dispose();
   }
 }
 
-/** the module's binary with V8's compilation hints (see BASELINE_MIN_INSNS); `sizes` in instructions, as `names` */
+/** the module's binary with V8's compilation hints (see BASELINE_MIN_INSNS) */
 function withHints(m: binaryen.Module, names: string[], sizes: number[]): Uint8Array {
   const baseline = new Set(names.filter((_, k) => sizes[k]! >= BASELINE_MIN_INSNS));
   const hints: number[] = [];
@@ -147,10 +181,10 @@ export function emitExtension(fns: GuestFunction[], arch: Arch, opts: Omit<EmitO
     m.addFunctionImport(EXPORT.lookup, PROGRAM, EXPORT.lookup, I32, I32);
     m.addFunctionImport(EXPORT.dispatch, PROGRAM, EXPORT.dispatch, NONE, NONE);
     const ctx = new ModuleContext(m, fns, arch, opts.callDepthLimit, { tableIndex: opts.tableIndex, external: true }, opts.protect);
-    const { names, emitters } = emitFunctions(ctx, fns, arch, opts.onProgress);
+    const { names, facts } = emitFunctions(ctx, arch, opts.onProgress);
     names.forEach((n, k) => m.addFunctionExport(n, extensionExport(k)));
     finishModule(m, opts.optimize, opts.onProgress);
-    return opts.hints ? withHints(m, names, emitters.map((e) => e.size)) : m.emitBinary();
+    return opts.hints ? withHints(m, names, facts.map((f) => f.size)) : m.emitBinary();
   } finally {
     m.dispose();
   }

@@ -1,7 +1,6 @@
 // Runs a translated fixture binary in-process, as the fixture script runs it under qemu:
 // exact argv tail, exactly the given environment, stdin from a file, a fresh cwd holding only
 // the case's files.
-import { Worker } from 'node:worker_threads';
 import { closeSync, mkdirSync, mkdtempSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
@@ -27,23 +26,19 @@ export async function loadBinary(name: string, { stripped = false, optimize }: {
   return loadElf(stripped ? stripSymbols(bytes).bytes : bytes, path, { inChild: true, optimize });
 }
 
-function translateInChild(bytes: Uint8Array, options: TranslateOptions): Promise<Uint8Array> {
-  return new Promise((resolvePromise, reject) => {
-    const worker = new Worker(new URL('./translate-worker.mjs', import.meta.url), { workerData: { bytes, options } });
-    let done = false;
-    worker.once('message', (m: { wasm?: Uint8Array; error?: string }) => {
-      done = true;
-      if (m.wasm) resolvePromise(m.wasm);
-      else reject(new Error(`translation failed: ${m.error}`));
-      void worker.terminate();
-    });
-    worker.once('error', reject);
-    worker.once('exit', (code) => { if (!done) reject(new Error(`the translating worker exited (${code}) without a result`)); });
-  });
+/**
+ * Translation on worker threads, as the CLI and the plugin translate (in shards: translate-shards.ts),
+ * from dist/, which test/cli-setup.ts (vitest's globalSetup) builds from the sources under test
+ * before any test runs; the test worker's event loop stays free meanwhile (a synchronous
+ * translation of a 1 MB static binary can outlast vitest's RPC timeout on a loaded machine).
+ */
+async function translateInChild(bytes: Uint8Array, options: TranslateOptions): Promise<Uint8Array> {
+  const { translateInThread } = await import(new URL('../../dist/node.js', import.meta.url).href) as typeof import('../../src/node/index.ts');
+  return (await translateInThread(bytes, options)).wasm;
 }
 
 /** Translates and compiles ELF bytes; `path` is what the guest sees as its executable.
- * `inChild`: translate in a worker thread from dist/ (large binaries: keeps this test worker responsive). */
+ * `inChild`: translate on worker threads from dist/ (see translateInChild). */
 export async function loadElf(bytes: Uint8Array, path: string, { inChild = false, optimize, protect }: { inChild?: boolean; optimize?: number; protect?: ProtectMode } = {}): Promise<Loaded> {
   // no disk cache: the translator under test changes between runs, its version string may not
   const options: TranslateOptions = { optimize, protect };

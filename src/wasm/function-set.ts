@@ -1,0 +1,74 @@
+// The functions of one module, lifted then emitted in two phases with what the whole program's
+// functions tell each other in between: which read NZCV on entry or after a call, and what each
+// writes (a call's clobber set). A module translated in shards (program-module.ts) lifts only
+// its own functions; the facts of all shards are joined before any shard finishes.
+import binaryen from 'binaryen';
+import type { GuestFunction } from '../lift/discover.ts';
+import type { Arch } from '../lift/types.ts';
+import type { ProgressListener } from '../translate-progress.ts';
+import type { ModuleContext } from './context.ts';
+import { FunctionEmitter } from './function.ts';
+
+/** what the other functions' emission needs to know of a lifted function (structured-cloneable) */
+export interface LiftFacts {
+  entry: number;
+  writes: number[];
+  flagsLiveIn: boolean;
+  flagsAtReturn: boolean;
+  flagsAtEntry: boolean;
+  /** guest instructions */
+  size: number;
+}
+
+export class FunctionSet {
+  /** emitters of the functions this set emits, by index in ctx.fns */
+  private readonly emitters = new Map<number, FunctionEmitter>();
+  readonly names: string[];
+
+  /** `own(k)`: whether this set emits ctx.fns[k] (default all); the others get a stub */
+  constructor(private readonly ctx: ModuleContext, arch: Arch, own: (k: number) => boolean = () => true) {
+    ctx.fns.forEach((fn, k) => { if (own(k)) this.emitters.set(k, new FunctionEmitter(ctx, fn, arch)); });
+    this.names = ctx.fns.map((fn) => ctx.functionName(fn.entry)!);
+  }
+
+  lift(onProgress?: ProgressListener): LiftFacts[] {
+    const facts: LiftFacts[] = [];
+    let done = 0;
+    for (const e of this.emitters.values()) {
+      e.lift();
+      facts.push({ entry: e.fn.entry, writes: [...e.writes], flagsLiveIn: e.flagsLiveIn, flagsAtReturn: e.flagsAtReturn, flagsAtEntry: e.flagsAtEntry, size: e.size });
+      onProgress?.({ phase: 'lift', done: ++done, total: this.emitters.size });
+    }
+    return facts;
+  }
+
+  /** the facts of every function of the module (from every shard) */
+  learn(facts: LiftFacts[]): void {
+    const ctx = this.ctx;
+    for (const f of facts) if (f.flagsLiveIn) ctx.readsFlagsOnEntry.add(f.entry);
+    // entries found only as addresses in data or code (no branch goes there) are often not code
+    // at all, or mid-function blocks after a compare: they do not count
+    const branchedTo = new Set(ctx.fns.flatMap((fn: GuestFunction) => [...fn.callees]));
+    ctx.flagsCrossCalls = facts.some((f) => f.flagsAtReturn || (f.flagsAtEntry && branchedTo.has(f.entry)));
+    ctx.computeClobbers(new Map(facts.map((f) => [f.entry, new Set(f.writes)])));
+  }
+
+  /** adds every function to the module, in ctx.fns order: its code, or a stub another shard replaces */
+  finish(onProgress?: ProgressListener): void {
+    const m = this.ctx.m;
+    let done = 0;
+    this.names.forEach((name, k) => {
+      const e = this.emitters.get(k);
+      if (!e) {
+        m.addFunction(name, binaryen.i32, binaryen.none, [], m.unreachable()); // a guest function's signature (function.ts)
+        return;
+      }
+      try {
+        e.finish(name);
+      } catch (err) {
+        throw new Error(`internal error: emitting ${name}: ${(err as Error).message}`, { cause: err });
+      }
+      onProgress?.({ phase: 'compile', done: ++done, total: this.emitters.size });
+    });
+  }
+}
