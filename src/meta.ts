@@ -62,6 +62,8 @@ export interface LibraryMeta {
   align: number;
   protect: ProtectMode;
   callDepthLimit: number;
+  /** the file's executable segments (file offset, size, fnv1a of those bytes): a run installs the module only over the same code */
+  code: { offset: number; size: number; hash: number }[];
   /** the module's functions in export order (f0, f1, …): entry PCs ([0] the function's) and the extent of their code */
   functions: { entries: number[]; start: number; end: number }[];
   stats: { functions: number; instructions: number; blocks: number; wasmBytes: number };

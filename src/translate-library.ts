@@ -6,6 +6,7 @@
 // Everything outside the library (the program, ld.so, other libraries: PLT/GOT calls) is reached
 // through the program's dispatcher, as code lifted at run time reaches it.
 import { aarch64 } from './arch/aarch64/index.ts';
+import { fnv1a } from './content-hash.ts';
 import { ElfFormatError } from './elf/errors.ts';
 import { planLibrary, type InterpreterFile } from './elf/load-plan.ts';
 import { discover } from './lift/discover.ts';
@@ -17,6 +18,8 @@ import type { ProgressListener } from './translate-progress.ts';
 import { TRANSLATOR_VERSION } from './version.ts';
 import { appendCustomSection, META_SECTION } from './wasm/custom-section.ts';
 import { emitLibrary } from './wasm/module.ts';
+
+const PF_X = 1;
 
 export interface LibraryTranslation { wasm: Uint8Array; meta: LibraryMeta; millis: number }
 
@@ -47,6 +50,7 @@ export function translateLibrary(lib: InterpreterFile, options: TranslateOptions
     align: plan.align,
     protect: opts.protect,
     callDepthLimit: opts.callDepthLimit,
+    code: plan.image.segments.filter((s) => s.flags & PF_X).map((s) => ({ offset: s.offset, size: s.filesz, hash: fnv1a(lib.bytes.subarray(s.offset, s.offset + s.filesz)) })),
     functions: functionExtents(fns, aarch64),
     stats: { functions: fns.length, instructions: program.instructions, blocks, wasmBytes: wasm.byteLength },
   };

@@ -9,11 +9,12 @@
 // at the bases their translations were made for. The test's own dlopen()ed libplugin.so is
 // lifted at run time.
 import { execFile, spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { parseElf } from '../src/elf/parse.ts';
 import { cacheEntries } from './helpers/cache-entries.ts';
 
 const SYSROOT = '/usr/aarch64-linux-gnu';
@@ -116,6 +117,20 @@ suite(`dynamic and static-pie executables against qemu-aarch64 -L ${SYSROOT}${wh
     // opted out: libc.so.6 lifted at run time, as qemu still
     await compare('hello', ['y'], 'flag', ['--no-translate-libraries']);
   }, 900_000);
+  it('another libc.so.6 of the same name and size (LD_LIBRARY_PATH) does not run the translation made from the sysroot\'s', async () => {
+    // the sysroot's libc with one byte of its build-id changed: the same code, another file
+    const bytes = readFileSync(join(SYSROOT, 'lib/libc.so.6'));
+    const note = parseElf(bytes).sections.find((s) => s.name === '.note.gnu.build-id')!;
+    bytes[note.offset + 16]! ^= 0xff; // the first byte of the id, after the note's header and "GNU\0"
+    mkdirSync(join(work, 'other-libc'));
+    writeFileSync(join(work, 'other-libc/libc.so.6'), bytes);
+    const env = { LD_LIBRARY_PATH: join(work, 'other-libc') };
+    const expected = await run('qemu-aarch64', ['-L', SYSROOT, './hello', 'z'], env);
+    expect(await run(process.execPath, [BIN, 'run', '-L', SYSROOT, './hello', 'z'], env)).toEqual(expected);
+    const traced = await run(process.execPath, [BIN, 'run', '--trace', '-L', SYSROOT, './hello', 'z'], env);
+    expect(traced.stderr).toContain('libc.so.6 mapped at');
+    expect(traced.stderr).toContain('holds other code than its translation was made from: it is lifted at run time');
+  }, 600_000);
   it('hello: argv, environment, stderr, exit status (dynamic PIE)', async () => {
     const r = await compare('hello', ['one', 'two words']);
     expect(r.status).toBe(43); // the reference ran: argc + 40

@@ -15,6 +15,7 @@
 // A shared library translated on its own (planLibrary) goes to a base chosen from its content in
 // LIBRARY_AREA, far above any usual program, its stack and early heap: the same file gets the same
 // base, hence the same translation, in every program that loads it, so one translation serves all.
+import { fnv1a } from '../content-hash.ts';
 import { ElfFormatError } from './errors.ts';
 import { atBase } from './load-bias.ts';
 import { combineImages } from './combine.ts';
@@ -65,13 +66,6 @@ export function planLibrary(lib: InterpreterFile): LibraryPlan {
   const image = atBase(parsed, base);
   for (const s of image.segments) s.guestMapped = true;
   return { path: lib.path, image, base, size: lib.bytes.length, align };
-}
-
-/** FNV-1a over the file: cheap, deterministic and spread enough to pick a slot */
-function fnv1a(bytes: Uint8Array): number {
-  let h = 0x811c9dc5;
-  for (let i = 0; i < bytes.length; i++) h = Math.imul(h ^ bytes[i]!, 0x01000193);
-  return h >>> 0;
 }
 
 const alignUp = (v: number, a: number) => Math.ceil(v / a) * a;

@@ -5,6 +5,7 @@
 // the library's module is installed then (RuntimeCode.libraryMapped). A library whose file is
 // mapped elsewhere (its range taken) is lifted at run time as before.
 import { MODULE_ABI } from '../abi.ts';
+import { fnv1a } from '../content-hash.ts';
 import type { LibraryMeta, TranslationMeta } from '../meta.ts';
 
 /**
@@ -12,6 +13,14 @@ import type { LibraryMeta, TranslationMeta } from '../meta.ts';
  * the program's ld.so finds the file at (the translation is the file's, whatever its path)
  */
 export interface LibraryImage { module: WebAssembly.Module; meta: LibraryMeta; path: string }
+
+/**
+ * whether `mapped` (the start of a file as mmap put it at the library's base) holds the code the
+ * library was translated from: another file of the same name and size must not run its translation
+ */
+export function sameCode(lib: LibraryMeta, mapped: Uint8Array): boolean {
+  return lib.code.length > 0 && lib.code.every((c) => c.offset + c.size <= mapped.length && fnv1a(mapped.subarray(c.offset, c.offset + c.size)) === c.hash);
+}
 
 /** why `lib` cannot join a program translated as `meta`, or undefined when it can */
 export function incompatible(lib: LibraryMeta, meta: TranslationMeta): string | undefined {

@@ -10,7 +10,7 @@ import type { LiftedCode, RuntimeLifter } from '../lift/runtime-lift.ts';
 import type { TranslationMeta } from '../meta.ts';
 import { TrapKind } from '../meta.ts';
 import { DispatchTable } from './dispatch-table.ts';
-import type { LibraryImage } from './libraries.ts';
+import { sameCode, type LibraryImage } from './libraries.ts';
 import { describePc, GuestTrap } from './errors.ts';
 import { MAP_ANONYMOUS, MAP_PRIVATE, PROT_EXEC, RUNTIME_AREA, type AddressSpace } from './memory.ts';
 import { SIGRETURN_ADDR } from './signal-frame.ts';
@@ -157,14 +157,18 @@ export class RuntimeCode {
   }
 
   /**
-   * ld.so has mapped a library's file at `base`, where its translation ahead of time (libraries.ts)
-   * was made for: that code joins the program's, as lifted code does (dropped likewise when the
+   * ld.so has mapped a library's file at `base` (its first `length` bytes), where its translation
+   * ahead of time (libraries.ts) was made for: if the file's code is the code translated, it joins the program's, as lifted code does (dropped likewise when the
    * guest unmaps or rewrites it, installed again when the file is mapped there again).
    */
-  libraryMapped(base: number): void {
+  libraryMapped(base: number, length: number): void {
     const lib = this.opts.libraries?.find((l) => l.meta.base === base);
     const first = lib?.meta.functions[0]?.entries[0];
     if (!lib || first === undefined || this.dispatch().has(first)) return;
+    if (!sameCode(lib.meta, new Uint8Array(this.memory.buffer, base, length))) {
+      this.opts.trace?.(`${lib.path} mapped at 0x${base.toString(16)} holds other code than its translation was made from: it is lifted at run time`);
+      return;
+    }
     this.install({ tableIndex: this.functionTable.length, functions: lib.meta.functions }, lib.module);
     this.opts.trace?.(`${lib.path} mapped at 0x${base.toString(16)}: its translation (${lib.meta.functions.length} functions) is installed`);
   }

@@ -60,9 +60,9 @@ function translatedLibrary(g: Guest, path: string, wasiFd: number, len: number):
 }
 
 /** that file's mapping of its start landed at a library's base: its translation may join the program's */
-function mappedLibrary(g: Guest, start: number, path: string, wasiFd: number): void {
+function mappedLibrary(g: Guest, start: number, length: number, path: string, wasiFd: number): void {
   const l = g.meta.libraries?.find((x) => x.base === start);
-  if (l && sameLibrary(g, l, path, wasiFd)) g.code?.libraryMapped(start);
+  if (l && sameLibrary(g, l, path, wasiFd)) g.code?.libraryMapped(start, length);
 }
 
 export const mm: Record<string, Handler> = {
@@ -103,7 +103,7 @@ export const mm: Record<string, Handler> = {
       throw e;
     }
     if (type !== 2 && acc === O.RDWR) g.sharedMaps.add(start, start + pageUp(len), f, offArg);
-    if (offArg === 0n) mappedLibrary(g, start, f.path, f.wasiFd);
+    if (offArg === 0n) mappedLibrary(g, start, done, f.path, f.wasiFd);
     return start;
   },
   munmap: (g, addr, len) => {
