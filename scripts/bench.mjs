@@ -24,6 +24,12 @@ const root = resolve(import.meta.dirname, '..');
 const out = join(root, '.cache/bench');
 mkdirSync(out, { recursive: true });
 
+// setup errors (options, missing toolchain or build) end the bench with their message alone
+process.on('uncaughtException', (e) => {
+  console.error(e.message.startsWith('bench') ? e.message : e.stack);
+  process.exit(1);
+});
+
 const opts = { browser: false, runs: 1, protect: undefined, dist: undefined, only: [] };
 for (const a of process.argv.slice(2)) {
   const [flag, value] = a.split(/=(.*)/s);
