@@ -9,7 +9,7 @@ import type { GuestFunction } from './lift/discover.ts';
 import { completeTranslation, prepareTranslation, type PreparedTranslation, type Translation } from './translate.ts';
 import type { TranslateOptions } from './translate-options.ts';
 import type { ProgressListener } from './translate-progress.ts';
-import type { LiftFacts } from './wasm/function-set.ts';
+import { learn, type LiftFacts } from './wasm/function-set.ts';
 import { mergeShards } from './wasm/merge.ts';
 import { ProgramModule } from './wasm/module.ts';
 
@@ -48,6 +48,7 @@ export const shardCountOf = (owner: Uint8Array): number => owner.reduce((a, b) =
 export class ShardThread {
   readonly prepared: PreparedTranslation;
   readonly owner: Uint8Array;
+  private readonly fns: GuestFunction[];
   private modules: { index: number; pm: ProgramModule }[] = [];
   private readonly layout: { privateEnd: number; pageTable: number };
 
@@ -55,6 +56,7 @@ export class ShardThread {
   constructor(bytes: Uint8Array, options: TranslateOptions, readonly thread: number, threads: number, onProgress?: ProgressListener) {
     this.prepared = prepareTranslation(bytes, options);
     const fns = [...this.prepared.program.functions.values()].sort((a, b) => a.entry - b.entry);
+    this.fns = fns;
     this.owner = assignShards(fns, this.prepared.program.instructions);
     const { image, program, opts } = this.prepared;
     const mine = (index: number) => index % threads === thread;
@@ -79,7 +81,10 @@ export class ShardThread {
   lift(): LiftFacts[] { return this.modules.flatMap(({ pm }) => pm.lift()); }
 
   /** the helpers this thread's functions call, given the facts of every function */
-  finish(facts: LiftFacts[]): string[] { return [...new Set(this.modules.flatMap(({ pm }) => pm.finish(facts)))]; }
+  finish(facts: LiftFacts[]): string[] {
+    const learned = learn(this.fns, facts);
+    return [...new Set(this.modules.flatMap(({ pm }) => pm.finish(learned)))];
+  }
 
   /** this thread's shards, by index (its modules are disposed) */
   emit(helpers: string[], facts: LiftFacts[]): Map<number, Uint8Array> {

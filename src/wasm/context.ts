@@ -24,7 +24,7 @@ export class ModuleContext {
   readonly link: ExtensionLink;
   private readonly names = new Map<number, string>();
   private readonly indices = new Map<number, number>();
-  private readonly transitiveWrites = new Map<number, Set<number> | undefined>();
+  private transitiveWrites = new Map<number, Set<number> | undefined>();
 
   /** `fns` in function-table order */
   /** `protect`: how guest loads and stores are checked (function.ts addr) */
@@ -77,28 +77,38 @@ export class ModuleContext {
     }
   }
 
-  /**
-   * Fixpoint over the call graph: a function's clobbers are its own writes plus its callees';
-   * anything that reaches an indirect call or jump may run any code, so it clobbers everything.
-   */
-  computeClobbers(writes: Map<number, Set<number>>): void {
-    const fns = this.fns;
-    const state = new Map<number, Set<number> | undefined>();
-    for (const fn of fns) state.set(fn.entry, fn.indirect ? undefined : new Set(writes.get(fn.entry)));
-    for (let changed = true; changed;) {
-      changed = false;
-      for (const fn of fns) {
-        const mine = state.get(fn.entry);
-        if (!mine) continue;
-        for (const c of fn.callees) {
-          const theirs = this.names.has(c) ? state.get(c) : undefined;
-          if (!theirs) { state.set(fn.entry, undefined); changed = true; break; }
-          for (const r of theirs) if (!mine.has(r)) { mine.add(r); changed = true; }
-        }
+  /** what the module's functions tell each other once all are lifted (function-set.ts learn) */
+  adopt(facts: ModuleFacts): void {
+    for (const pc of facts.readsFlagsOnEntry) this.readsFlagsOnEntry.add(pc);
+    this.flagsCrossCalls = facts.flagsCrossCalls;
+    this.transitiveWrites = facts.clobbers;
+  }
+}
+
+/** see ModuleContext: readsFlagsOnEntry, flagsCrossCalls, clobbers */
+export interface ModuleFacts { readsFlagsOnEntry: Set<number>; flagsCrossCalls: boolean; clobbers: Map<number, Set<number> | undefined> }
+
+/**
+ * Fixpoint over the call graph: a function's clobbers are its own writes plus its callees';
+ * anything that reaches an indirect call or jump (or a callee not in `fns`) may run any code,
+ * so it clobbers everything (undefined).
+ */
+export function clobberSets(fns: GuestFunction[], writes: Map<number, Set<number>>): Map<number, Set<number> | undefined> {
+  const state = new Map<number, Set<number> | undefined>();
+  for (const fn of fns) state.set(fn.entry, fn.indirect ? undefined : new Set(writes.get(fn.entry)));
+  for (let changed = true; changed;) {
+    changed = false;
+    for (const fn of fns) {
+      const mine = state.get(fn.entry);
+      if (!mine) continue;
+      for (const c of fn.callees) {
+        const theirs = state.get(c);
+        if (!theirs) { state.set(fn.entry, undefined); changed = true; break; }
+        for (const r of theirs) if (!mine.has(r)) { mine.add(r); changed = true; }
       }
     }
-    for (const [k, v] of state) this.transitiveWrites.set(k, v);
   }
+  return state;
 }
 
 function wasmName(fn: GuestFunction): string {

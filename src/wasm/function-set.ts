@@ -6,7 +6,7 @@ import binaryen from 'binaryen';
 import type { GuestFunction } from '../lift/discover.ts';
 import type { Arch } from '../lift/types.ts';
 import type { ProgressListener } from '../translate-progress.ts';
-import type { ModuleContext } from './context.ts';
+import { clobberSets, type ModuleContext, type ModuleFacts } from './context.ts';
 import { FunctionEmitter } from './function.ts';
 
 /** what the other functions' emission needs to know of a lifted function (structured-cloneable) */
@@ -18,6 +18,18 @@ export interface LiftFacts {
   flagsAtEntry: boolean;
   /** guest instructions */
   size: number;
+}
+
+/** what the functions `fns` tell each other, from their lift facts (every shard's) */
+export function learn(fns: GuestFunction[], facts: LiftFacts[]): ModuleFacts {
+  // entries found only as addresses in data or code (no branch goes there) are often not code
+  // at all, or mid-function blocks after a compare: they do not count
+  const branchedTo = new Set(fns.flatMap((fn) => [...fn.callees]));
+  return {
+    readsFlagsOnEntry: new Set(facts.filter((f) => f.flagsLiveIn).map((f) => f.entry)),
+    flagsCrossCalls: facts.some((f) => f.flagsAtReturn || (f.flagsAtEntry && branchedTo.has(f.entry))),
+    clobbers: clobberSets(fns, new Map(facts.map((f) => [f.entry, new Set(f.writes)]))),
+  };
 }
 
 export class FunctionSet {
@@ -42,16 +54,8 @@ export class FunctionSet {
     return facts;
   }
 
-  /** the facts of every function of the module (from every shard) */
-  learn(facts: LiftFacts[]): void {
-    const ctx = this.ctx;
-    for (const f of facts) if (f.flagsLiveIn) ctx.readsFlagsOnEntry.add(f.entry);
-    // entries found only as addresses in data or code (no branch goes there) are often not code
-    // at all, or mid-function blocks after a compare: they do not count
-    const branchedTo = new Set(ctx.fns.flatMap((fn: GuestFunction) => [...fn.callees]));
-    ctx.flagsCrossCalls = facts.some((f) => f.flagsAtReturn || (f.flagsAtEntry && branchedTo.has(f.entry)));
-    ctx.computeClobbers(new Map(facts.map((f) => [f.entry, new Set(f.writes)])));
-  }
+  /** what every function of the module (from every shard) tells the others: `learn(ctx.fns, facts)` */
+  adopt(facts: ModuleFacts): void { this.ctx.adopt(facts); }
 
   /** adds every function to the module, in ctx.fns order: its code, or a stub another shard replaces */
   finish(onProgress?: ProgressListener): void {

@@ -9,11 +9,11 @@ import type { GuestFunction, Program } from '../lift/discover.ts';
 import type { Arch } from '../lift/types.ts';
 import { PAGE_SIZE, WASM_PAGE } from '../runtime/layout.ts';
 import { HINT_DEFAULT, HINT_OPTIMIZED, insertCompilationHints } from './custom-section.ts';
-import { ModuleContext, type Protection } from './context.ts';
+import { ModuleContext, type ModuleFacts, type Protection } from './context.ts';
 import type { ProtectMode } from '../translate-options.ts';
 import type { ProgressListener } from '../translate-progress.ts';
 import { addDispatch, addLookup, addRun, dispatchTable } from './dispatch.ts';
-import { FunctionSet, type LiftFacts } from './function-set.ts';
+import { FunctionSet, learn, type LiftFacts } from './function-set.ts';
 
 const I32 = binaryen.i32, I64 = binaryen.i64, F64 = binaryen.f64, F32 = binaryen.f32, NONE = binaryen.none;
 
@@ -45,7 +45,7 @@ function newModule(): binaryen.Module {
 function emitFunctions(ctx: ModuleContext, arch: Arch, onProgress?: ProgressListener): { names: string[]; facts: LiftFacts[] } {
   const set = new FunctionSet(ctx, arch);
   const facts = set.lift(onProgress);
-  set.learn(facts);
+  set.adopt(learn(ctx.fns, facts));
   set.finish(onProgress);
   ctx.addHelpers(ctx.helpersUsed);
   return { names: set.names, facts };
@@ -112,9 +112,11 @@ export class ProgramModule {
 
   lift(): LiftFacts[] { return this.set.lift(this.opts.onProgress); }
 
-  /** adds the functions, given the facts of all of them; the helpers they call */
-  finish(facts: LiftFacts[]): string[] {
-    this.set.learn(facts);
+  get fns(): GuestFunction[] { return this.ctx.fns; }
+
+  /** adds the functions, given what all of them tell each other (function-set.ts learn); the helpers they call */
+  finish(facts: ModuleFacts): string[] {
+    this.set.adopt(facts);
     this.set.finish(this.opts.onProgress);
     return [...this.ctx.helpersUsed];
   }
@@ -139,6 +141,8 @@ export class ProgramModule {
     // a shard optimises function by function: the global passes would renumber functions
     const own = this.shard ? names.filter((_, k) => this.shard!.own(k)) : undefined;
     finishModule(m, this.opts.optimize, this.opts.onProgress, own);
+    // the program's compilation hints are shard 0's (merge.ts): the other shards need none
+    if (this.shard && this.shard.index > 0) return m.emitBinary();
     const size = new Map(facts.map((f) => [f.entry, f.size]));
     return withHints(m, names, ctx.fns.map((fn) => size.get(fn.entry)!));
   }
@@ -150,7 +154,7 @@ export function emitModule(image: ElfImage, program: Program, arch: Arch, opts: 
   const pm = new ProgramModule(image, program, arch, opts);
   try {
     const facts = pm.lift();
-    return { wasm: pm.emit(pm.finish(facts), facts), privateEnd: pm.privateEnd, pageTable: pm.pageTable };
+    return { wasm: pm.emit(pm.finish(learn(pm.fns, facts)), facts), privateEnd: pm.privateEnd, pageTable: pm.pageTable };
   } finally {
     pm.dispose();
   }
