@@ -91,5 +91,10 @@ suite(`Debian's dynamic grep and sed against qemu-aarch64 -L${unavailable ? ` (s
     await compare('sed', ['-n', '$=', 'in.txt']);
     expect(['libc.so.6', 'libpcre2-8.so.0'].map((name) => cacheEntries(cache, name))).toEqual(shared);
     expect(cacheEntries(cache, 'libselinux.so.1')).toHaveLength(1);
+    // and their translations ran: each library's module installed when ld.so mapped it
+    const traced = await run(process.execPath, [BIN, 'run', '--trace', '-L', ROOT, join(ROOT, 'bin/sed'), '-n', '$=', 'in.txt']);
+    for (const lib of ['libc.so.6', 'libpcre2-8.so.0', 'libselinux.so.1', 'libacl.so.1']) {
+      expect(traced.stderr).toMatch(new RegExp(`/${lib.replace(/\./g, '\\.')} mapped at 0x[0-9a-f]+: its translation \\(\\d+ functions\\) is installed`));
+    }
   }, 900_000);
 });
