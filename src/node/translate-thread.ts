@@ -8,7 +8,7 @@ import { Worker } from 'node:worker_threads';
 import { ElfFormatError, type ElfErrorCode } from '../elf/errors.ts';
 import type { TranslationMeta } from '../meta.ts';
 import type { Translation } from '../translate.ts';
-import type { TranslateOptions } from '../translate-options.ts';
+import { resolveTranslateOptions, type TranslateOptions } from '../translate-options.ts';
 import type { ProgressListener, TranslateProgress } from '../translate-progress.ts';
 import type { LiftFacts } from '../wasm/function-set.ts';
 import { workerScript } from './worker-script.ts';
@@ -18,19 +18,21 @@ export type ThreadReply =
   | { kind: 'progress'; progress: TranslateProgress }
   | { kind: 'facts'; facts: LiftFacts[] }
   | { kind: 'helpers'; helpers: string[] }
-  | { kind: 'shards'; shards: [number, Uint8Array][] }
+  /** a thread's shard (the joining thread keeps its own) */
+  | { kind: 'shard'; shard?: Uint8Array }
   | { kind: 'done'; wasm: Uint8Array; meta: TranslationMeta; warnings: string[] }
   | { kind: 'error'; name: string; message: string; stack?: string; code?: string };
 export type CoordinatorMessage =
   | { kind: 'learn'; facts: LiftFacts[] }
   | { kind: 'emit'; helpers: string[]; facts: LiftFacts[] }
-  | { kind: 'join'; shards: [number, Uint8Array][] };
+  /** the shards of threads 1, 2, …, for thread 0 */
+  | { kind: 'join'; shards: Uint8Array[] };
 
 export interface ThreadOptions {
   /** progress reports, at most one per `progressMs` (default 250) per thread */
   onProgress?: ProgressListener;
   progressMs?: number;
-  /** threads to translate on (default: one per core, fewer for a small program); the output is the same for any number */
+  /** threads to translate on (default: defaultThreads; one when optimizing, which binaryen does on the whole module); the output is the same for any number */
   threads?: number;
 }
 
@@ -43,10 +45,22 @@ const WORKER_URL = new URL('./translate-worker.ts', import.meta.url);
 /** about this much ELF per thread: smaller programs do not repay a thread's start (binaryen, discovery) */
 const BYTES_PER_THREAD = 256 * 1024;
 
+/**
+ * One thread per core, at most one per BYTES_PER_THREAD of the program; one on two cores: every
+ * thread discovers the whole program, and on this project's 2-core machine two translations at
+ * once each take 1.8 times as long as one alone (memory-bound), so two threads gained nothing
+ * and cost a third more memory (busybox: 12.2 s and 1.13 GB against 12.1 s and 0.86 GB).
+ */
+function defaultThreads(bytes: Uint8Array): number {
+  const cores = availableParallelism();
+  return cores <= 2 ? 1 : Math.min(cores, MAX_THREADS, Math.ceil(bytes.length / BYTES_PER_THREAD));
+}
+const MAX_THREADS = 8;
+
 /** translate() on worker threads; ElfFormatErrors arrive as such */
 export function translateInThread(bytes: Uint8Array, options: TranslateOptions = {}, thread: ThreadOptions = {}): Promise<Translation> {
   const t0 = performance.now();
-  const threads = Math.max(1, thread.threads ?? Math.min(availableParallelism(), Math.ceil(bytes.length / BYTES_PER_THREAD)));
+  const threads = resolveTranslateOptions(options).optimize > 0 ? 1 : Math.max(1, thread.threads ?? defaultThreads(bytes));
   const [script, how] = workerScript(WORKER_URL);
   const progressMs = thread.onProgress ? thread.progressMs ?? 250 : undefined;
   const workers = Array.from({ length: threads }, (_, t) => new Worker(script, {
@@ -72,7 +86,7 @@ export function translateInThread(bytes: Uint8Array, options: TranslateOptions =
         if (Object.keys(got).length === threads) then(got);
       };
     };
-    const facts = gather<LiftFacts[]>(), helpers = gather<string[]>(), shards = gather<[number, Uint8Array][]>();
+    const facts = gather<LiftFacts[]>(), helpers = gather<string[]>(), shards = gather<Uint8Array | undefined>();
     let all: LiftFacts[] = [];
     workers.forEach((worker, t) => {
       worker.on('message', (reply: ThreadReply) => {
@@ -86,9 +100,9 @@ export function translateInThread(bytes: Uint8Array, options: TranslateOptions =
             const union = [...new Set(h.flat())].sort();
             for (const w of workers) w.postMessage({ kind: 'emit', helpers: union, facts: all } satisfies CoordinatorMessage);
           });
-          case 'shards': return shards(t, reply.shards, (s) => {
-            const others = s.flat();
-            workers[0]!.postMessage({ kind: 'join', shards: others } satisfies CoordinatorMessage, others.map(([, w]) => w.buffer as ArrayBuffer));
+          case 'shard': return shards(t, reply.shard, (s) => {
+            const others = s.slice(1) as Uint8Array[];
+            workers[0]!.postMessage({ kind: 'join', shards: others } satisfies CoordinatorMessage, others.map((w) => w.buffer as ArrayBuffer));
           });
           case 'done':
             if (!settled) resolve({ wasm: reply.wasm, meta: reply.meta, warnings: reply.warnings, millis: Math.round(performance.now() - t0) });

@@ -1,7 +1,7 @@
 // The worker_threads entry behind translateInThread (translate-thread.ts): one thread of a
 // translation in shards (translate-shards.ts), with its own binaryen (binaryen's global settings
 // and memory belong to that translation alone). It answers the coordinator's messages in the
-// phases' order: its functions' facts, then the helpers they call, then its shards; the thread
+// phases' order: its functions' facts, then the helpers they call, then its shard; the thread
 // with shard 0 then joins every shard into the program.
 import { parentPort, workerData } from 'node:worker_threads';
 import { ShardThread } from '../translate-shards.ts';
@@ -17,7 +17,7 @@ const fail = (e: unknown) => {
 };
 
 let shards: ShardThread | undefined;
-let joined: Map<number, Uint8Array> | undefined;
+let own: Uint8Array | undefined;
 try {
   const onProgress = progressMs === undefined ? undefined : throttled((progress) => post({ kind: 'progress', progress }), progressMs);
   shards = new ShardThread(bytes, options, thread, threads, onProgress);
@@ -31,12 +31,11 @@ parentPort!.on('message', (msg: CoordinatorMessage) => {
     if (!shards) return;
     if (msg.kind === 'learn') post({ kind: 'helpers', helpers: shards.finish(msg.facts) });
     else if (msg.kind === 'emit') {
-      const out = shards.emit(msg.helpers, msg.facts);
-      if (shards.joins) { joined = out; post({ kind: 'shards', shards: [] }); } // keeps its own for the join
-      else post({ kind: 'shards', shards: [...out] }, [...out.values()].map((w) => w.buffer as ArrayBuffer));
+      const shard = shards.emit(msg.helpers, msg.facts);
+      if (shards.joins) { own = shard; post({ kind: 'shard' }); } // kept for the join
+      else post({ kind: 'shard', shard }, [shard.buffer as ArrayBuffer]);
     } else if (msg.kind === 'join') {
-      for (const [i, w] of msg.shards) joined!.set(i, w);
-      const { wasm, meta, warnings } = shards.join(joined!, t0);
+      const { wasm, meta, warnings } = shards.join([own!, ...msg.shards], t0);
       post({ kind: 'done', wasm, meta, warnings }, [wasm.buffer as ArrayBuffer]);
     }
   } catch (e) {

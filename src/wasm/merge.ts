@@ -1,24 +1,33 @@
 // Joins the shards of a program module translated in parallel (translate-shards.ts). Every shard
 // has the same functions, globals, table and imports in the same order (module.ts ProgramModule):
 // each holds the bodies of its own guest functions and a stub for the others'. The program is
-// shard 0 with each stub's body taken from the shard that owns the function. The one thing
-// binaryen numbers differently per module is types (it orders them by use), so the type indices
-// in bodies taken from other shards (call_indirect, block types) are mapped to shard 0's.
+// shard 0 with each stub's body taken from the shard that owns it. The one thing binaryen numbers
+// differently per module is types (it orders them by use), so the program's types are put in a
+// canonical order (by their encoding) and every type index is mapped to it: in imports, the
+// function section and bodies (call_indirect, block types). The module is then the same however
+// the functions were split, and joining one shard canonicalises a one-piece module alike.
 
-const TYPE_SECTION = 1, CODE_SECTION = 10;
+const TYPE_SECTION = 1, IMPORT_SECTION = 2, FUNCTION_SECTION = 3, CODE_SECTION = 10;
 
 /** `at`: the section's id byte; its contents are [start, end) */
 interface Section { id: number; at: number; start: number; end: number }
 
-function readU32(b: Uint8Array, p: number): [number, number] {
-  let v = 0, shift = 0, byte: number;
-  do { byte = b[p++]!; v += (byte & 0x7f) * 2 ** shift; shift += 7; } while (byte & 0x80);
-  return [v, p];
-}
-
-function skipLeb(b: Uint8Array, p: number): number {
-  while (b[p++]! & 0x80);
-  return p;
+/** a cursor over LEB128-encoded Wasm */
+class Reader {
+  constructor(readonly b: Uint8Array, public p = 0) {}
+  u32(): number {
+    let v = 0, shift = 0, byte: number;
+    do { byte = this.b[this.p++]!; v += (byte & 0x7f) * 2 ** shift; shift += 7; } while (byte & 0x80);
+    return v;
+  }
+  skip(): void { while (this.b[this.p++]! & 0x80); }
+  /** skips a vector of bytes (a name, value types) */
+  bytes(): void { const n = this.u32(); this.p += n; }
+  limits(): void {
+    const flags = this.b[this.p++]!;
+    this.skip();
+    if (flags & 1) this.skip();
+  }
 }
 
 function u32(n: number): number[] {
@@ -34,112 +43,163 @@ function u32(n: number): number[] {
 
 function sections(wasm: Uint8Array): Section[] {
   const out: Section[] = [];
-  for (let p = 8; p < wasm.length;) {
-    const id = wasm[p]!;
-    const [size, start] = readU32(wasm, p + 1);
-    out.push({ id, at: p, start, end: start + size });
-    p = start + size;
+  for (const r = new Reader(wasm, 8); r.p < wasm.length;) {
+    const at = r.p, id = wasm[r.p++]!, size = r.u32();
+    out.push({ id, at, start: r.p, end: r.p + size });
+    r.p += size;
   }
   return out;
 }
 
-function section(wasm: Uint8Array, all: Section[], id: number): Section {
-  const s = all.find((x) => x.id === id);
-  if (!s) throw new Error(`internal error: merging shards: a shard has no section ${id}`);
-  return s;
-}
+function section(all: Section[], id: number): Section | undefined { return all.find((x) => x.id === id); }
 
 /** the type section's function types, each as its encoding */
-function types(wasm: Uint8Array, s: Section): string[] {
+function types(wasm: Uint8Array, s: Section | undefined): string[] {
   const out: string[] = [];
-  let [n, p] = readU32(wasm, s.start);
-  for (; n > 0; n--) {
-    const at = p;
-    if (wasm[p++] !== 0x60) throw new Error('internal error: merging shards: a type that is not a function type');
-    for (let vecs = 0; vecs < 2; vecs++) { const [k, q] = readU32(wasm, p); p = q + k; } // params, results: one byte per value type
-    out.push(String.fromCharCode(...wasm.subarray(at, p)));
+  if (!s) return out;
+  const r = new Reader(wasm, s.start);
+  for (let n = r.u32(); n > 0; n--) {
+    const at = r.p;
+    if (wasm[r.p++] !== 0x60) throw new Error('internal error: merging shards: a type that is not a function type');
+    r.bytes(); // params: a byte per value type
+    r.bytes(); // results
+    out.push(String.fromCharCode(...wasm.subarray(at, r.p)));
   }
   return out;
 }
 
 /** the code section's function bodies (without their size) */
-function bodies(wasm: Uint8Array, s: Section): Uint8Array[] {
+function bodies(wasm: Uint8Array, s: Section | undefined): Uint8Array[] {
   const out: Uint8Array[] = [];
-  let [n, p] = readU32(wasm, s.start);
-  for (; n > 0; n--) {
-    const [size, q] = readU32(wasm, p);
-    out.push(wasm.subarray(q, q + size));
-    p = q + size;
+  if (!s) return out;
+  const r = new Reader(wasm, s.start);
+  for (let n = r.u32(); n > 0; n--) {
+    const size = r.u32();
+    out.push(wasm.subarray(r.p, r.p + size));
+    r.p += size;
   }
   return out;
 }
 
 const VALUE_TYPES = new Set([0x7f, 0x7e, 0x7d, 0x7c, 0x7b, 0x70, 0x6f]);
 
-function memarg(b: Uint8Array, p: number): number {
-  const [align, q] = readU32(b, p);
-  return skipLeb(b, align & 0x40 ? skipLeb(b, q) : q); // bit 6: a memory index follows (multi-memory)
+/** copies `b` with some LEB128 values replaced (type indices) */
+class Patcher {
+  private readonly parts: Uint8Array[] = [];
+  private copied = 0;
+  constructor(private readonly b: Uint8Array) {}
+  replace(at: number, next: number, value: number): void {
+    this.parts.push(this.b.subarray(this.copied, at), new Uint8Array(u32(value)));
+    this.copied = next;
+  }
+  result(): Uint8Array {
+    if (!this.copied) return this.b;
+    this.parts.push(this.b.subarray(this.copied));
+    return concat(this.parts);
+  }
+}
+
+function concat(parts: Uint8Array[]): Uint8Array {
+  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
+  let o = 0;
+  for (const p of parts) { out.set(p, o); o += p.length; }
+  return out;
+}
+
+/** a type index at the reader, mapped */
+function typeIndex(r: Reader, out: Patcher, map: number[]): void {
+  const at = r.p, t = r.u32();
+  if (map[t] === undefined) throw new Error(`internal error: merging shards: type index ${t} out of range`);
+  if (map[t] !== t) out.replace(at, r.p, map[t]!);
+}
+
+function memarg(r: Reader): void {
+  const align = r.u32();
+  if (align & 0x40) r.skip(); // a memory index follows (multi-memory)
+  r.skip();
 }
 
 /**
  * `body` with every type index mapped by `map`. The walk knows every instruction of the features
  * the translator enables (module.ts newModule); anything else is an internal error.
  */
-function remapTypes(body: Uint8Array, map: number[]): Uint8Array {
-  const out: number[] = [];
-  let copied = 0;
-  const replace = (at: number, next: number, index: number) => {
-    for (let i = copied; i < at; i++) out.push(body[i]!);
-    out.push(...u32(map[index]!));
-    copied = next;
-  };
-  let [groups, p] = readU32(body, 0);
-  for (; groups > 0; groups--) {
-    p = skipLeb(body, p);
-    if (!VALUE_TYPES.has(body[p++]!)) throw new Error('internal error: merging shards: a local of an unknown type');
+function remapBody(body: Uint8Array, map: number[]): Uint8Array {
+  const r = new Reader(body), out = new Patcher(body);
+  for (let groups = r.u32(); groups > 0; groups--) {
+    r.skip();
+    if (!VALUE_TYPES.has(body[r.p++]!)) throw new Error('internal error: merging shards: a local of an unknown type');
   }
-  while (p < body.length) {
-    const op = body[p++]!;
-    if (op === 0x02 || op === 0x03 || op === 0x04) {
-      if (body[p] === 0x40 || VALUE_TYPES.has(body[p]!)) p++;
-      else { const [t, q] = readU32(body, p); replace(p, q, t); p = q; } // s33 type index (non-negative)
-    } else if (op === 0x0c || op === 0x0d || op === 0x10 || op === 0x12 || (op >= 0x20 && op <= 0x26) || op === 0xd2) p = skipLeb(body, p);
-    else if (op === 0x0e) { let [n, q] = readU32(body, p); for (n++; n > 0; n--) q = skipLeb(body, q); p = q; }
-    else if (op === 0x11 || op === 0x13) { const [t, q] = readU32(body, p); replace(p, q, t); p = skipLeb(body, q); }
-    else if (op === 0x1c) { const [n, q] = readU32(body, p); p = q + n; }
-    else if (op >= 0x28 && op <= 0x3e) p = memarg(body, p);
-    else if (op === 0x3f || op === 0x40 || op === 0x41 || op === 0x42 || op === 0xd0) p = skipLeb(body, p);
-    else if (op === 0x43) p += 4;
-    else if (op === 0x44) p += 8;
-    else if (op === 0xfc) p = misc(body, p);
-    else if (op === 0xfd) p = simd(body, p);
-    else if (!(op <= 0x01 || op === 0x05 || op === 0x0b || op === 0x0f || op === 0x1a || op === 0x1b || (op >= 0x45 && op <= 0xc4) || op === 0xd1)) {
-      throw new Error(`internal error: merging shards: unknown opcode 0x${op.toString(16)}`);
+  while (r.p < body.length) {
+    const op = body[r.p++]!;
+    if (op >= 0x45 && op <= 0xc4) continue; // numeric: no immediates
+    if (op >= 0x20 && op <= 0x26) { r.skip(); continue; } // locals, globals, tables
+    if (op >= 0x28 && op <= 0x3e) { memarg(r); continue; }
+    switch (op) {
+      case 0x02: case 0x03: case 0x04:
+        if (body[r.p] === 0x40 || VALUE_TYPES.has(body[r.p]!)) r.p++;
+        else typeIndex(r, out, map); // s33 type index (non-negative)
+        break;
+      case 0x0c: case 0x0d: case 0x10: case 0x12: case 0xd2: case 0x3f: case 0x40: case 0x41: case 0x42: case 0xd0: r.skip(); break;
+      case 0x0e: for (let n = r.u32() + 1; n > 0; n--) r.skip(); break;
+      case 0x11: case 0x13: typeIndex(r, out, map); r.skip(); break;
+      case 0x1c: r.bytes(); break;
+      case 0x43: r.p += 4; break;
+      case 0x44: r.p += 8; break;
+      case 0xfc: misc(r); break;
+      case 0xfd: simd(r); break;
+      case 0x00: case 0x01: case 0x05: case 0x0b: case 0x0f: case 0x1a: case 0x1b: case 0xd1: break;
+      default: throw new Error(`internal error: merging shards: unknown opcode 0x${op.toString(16)}`);
     }
   }
-  if (!copied) return body;
-  for (let i = copied; i < body.length; i++) out.push(body[i]!);
-  return new Uint8Array(out);
+  return out.result();
 }
 
 /** after the 0xfc prefix: saturating truncations, bulk memory and table operations */
-function misc(b: Uint8Array, p: number): number {
-  const [sub, q] = readU32(b, p);
+function misc(r: Reader): void {
+  const sub = r.u32();
   const immediates = sub <= 7 ? 0 : sub === 8 || sub === 10 || sub === 12 || sub === 14 ? 2 : sub <= 17 ? 1 : -1;
   if (immediates < 0) throw new Error(`internal error: merging shards: unknown opcode 0xfc ${sub}`);
-  let r = q;
-  for (let i = 0; i < immediates; i++) r = skipLeb(b, r);
-  return r;
+  for (let i = 0; i < immediates; i++) r.skip();
 }
 
 /** after the 0xfd prefix: SIMD (and relaxed SIMD, which has no immediates) */
-function simd(b: Uint8Array, p: number): number {
-  const [sub, q] = readU32(b, p);
-  if (sub <= 0x0b || sub === 0x5c || sub === 0x5d) return memarg(b, q); // loads and stores
-  if (sub === 0x0c || sub === 0x0d) return q + 16; // v128.const, i8x16.shuffle
-  if (sub >= 0x15 && sub <= 0x22) return q + 1; // extract and replace lane
-  if (sub >= 0x54 && sub <= 0x5b) return memarg(b, q) + 1; // load and store lane
-  return q;
+function simd(r: Reader): void {
+  const sub = r.u32();
+  if (sub <= 0x0b || sub === 0x5c || sub === 0x5d) memarg(r); // loads and stores
+  else if (sub === 0x0c || sub === 0x0d) r.p += 16; // v128.const, i8x16.shuffle
+  else if (sub >= 0x15 && sub <= 0x22) r.p += 1; // extract and replace lane
+  else if (sub >= 0x54 && sub <= 0x5b) { memarg(r); r.p += 1; } // load and store lane
+}
+
+/** the import section with function imports' type indices mapped */
+function remapImports(wasm: Uint8Array, s: Section, map: number[]): Uint8Array {
+  const body = wasm.subarray(s.start, s.end), r = new Reader(body), out = new Patcher(body);
+  for (let n = r.u32(); n > 0; n--) {
+    r.bytes(); r.bytes(); // module and field names
+    const kind = body[r.p++]!;
+    if (kind === 0) typeIndex(r, out, map);
+    else if (kind === 1) { r.p++; r.limits(); }
+    else if (kind === 2) r.limits();
+    else if (kind === 3) r.p += 2;
+    else throw new Error(`internal error: merging shards: an import of kind ${kind}`);
+  }
+  return out.result();
+}
+
+/** the function section (a type index per function), mapped */
+function remapFunctions(wasm: Uint8Array, s: Section, map: number[]): Uint8Array {
+  const body = wasm.subarray(s.start, s.end), r = new Reader(body), out = new Patcher(body);
+  for (let n = r.u32(); n > 0; n--) typeIndex(r, out, map);
+  return out.result();
+}
+
+function vector(items: Uint8Array[], sizes: boolean): Uint8Array {
+  const parts: Uint8Array[] = [new Uint8Array(u32(items.length))];
+  for (const it of items) {
+    if (sizes) parts.push(new Uint8Array(u32(it.length)));
+    parts.push(it);
+  }
+  return concat(parts);
 }
 
 /**
@@ -147,38 +207,32 @@ function simd(b: Uint8Array, p: number): number {
  * (guest functions come first, in every shard; the rest are shard 0's).
  */
 export function mergeShards(shards: Uint8Array[], owner: Uint8Array): Uint8Array {
-  const base = shards[0]!, baseSections = sections(base);
-  const baseTypes = new Map(types(base, section(base, baseSections, TYPE_SECTION)).map((t, i) => [t, i]));
-  const own = shards.map((wasm, j) => {
+  const parsed = shards.map((wasm) => {
     const all = sections(wasm);
-    const map = types(wasm, section(wasm, all, TYPE_SECTION)).map((t) => {
-      const i = baseTypes.get(t);
-      if (i === undefined) throw new Error(`internal error: merging shards: shard ${j} has a type shard 0 does not`);
-      return i;
-    });
-    return { bodies: bodies(wasm, section(wasm, all, CODE_SECTION)), map, identity: map.every((t, i) => t === i) };
+    return { wasm, all, types: types(wasm, section(all, TYPE_SECTION)), bodies: bodies(wasm, section(all, CODE_SECTION)) };
   });
-  const code = own[0]!.bodies.map((body, k) => {
-    const j = owner[k] ?? 0;
-    if (j === 0) return body;
-    const from = own[j]!;
-    if (from.bodies.length !== own[0]!.bodies.length) throw new Error('internal error: merging shards: shards define different functions');
-    return from.identity ? from.bodies[k]! : remapTypes(from.bodies[k]!, from.map);
+  const canonical = [...new Set(parsed.flatMap((p) => p.types))].sort();
+  const index = new Map(canonical.map((t, i) => [t, i]));
+  const maps = parsed.map((p) => p.types.map((t) => index.get(t)!));
+  const base = parsed[0]!;
+  const code = base.bodies.map((_, k) => {
+    const j = owner[k] ?? 0, from = parsed[j]!;
+    if (from.bodies.length !== base.bodies.length) throw new Error('internal error: merging shards: shards define different functions');
+    return remapBody(from.bodies[k]!, maps[j]!);
   });
-  let size = u32(code.length).length;
-  for (const b of code) size += u32(b.length).length + b.length;
-  const codeSection = section(base, baseSections, CODE_SECTION);
-  const header = [CODE_SECTION, ...u32(size), ...u32(code.length)];
-  const sectionStart = codeSection.at;
-  const out = new Uint8Array(sectionStart + header.length + (size - u32(code.length).length) + (base.length - codeSection.end));
-  out.set(base.subarray(0, sectionStart), 0);
-  let o = sectionStart;
-  out.set(header, o); o += header.length;
-  for (const b of code) {
-    const n = u32(b.length);
-    out.set(n, o); o += n.length;
-    out.set(b, o); o += b.length;
+  const contents = (s: Section): Uint8Array => {
+    switch (s.id) {
+      case TYPE_SECTION: return vector(canonical.map((t) => Uint8Array.from(t, (c) => c.charCodeAt(0))), false);
+      case IMPORT_SECTION: return remapImports(base.wasm, s, maps[0]!);
+      case FUNCTION_SECTION: return remapFunctions(base.wasm, s, maps[0]!);
+      case CODE_SECTION: return vector(code, true);
+      default: return base.wasm.subarray(s.start, s.end);
+    }
+  };
+  const parts: Uint8Array[] = [base.wasm.subarray(0, 8)];
+  for (const s of base.all) {
+    const c = contents(s);
+    parts.push(new Uint8Array([s.id, ...u32(c.length)]), c);
   }
-  out.set(base.subarray(codeSection.end), o);
-  return out;
+  return concat(parts);
 }
