@@ -2,7 +2,7 @@
 import type { InterpreterFile } from './elf/load-plan.ts';
 
 export interface TranslateOptions {
-  /** binaryen optimisation level 0..4 (default 2) */
+  /** binaryen optimisation level 0..4 (default DEFAULT_OPTIMIZE) */
   optimize?: number;
   /** nested guest calls kept on the Wasm stack before unwinding to the dispatcher (default 2000) */
   callDepthLimit?: number;
@@ -34,13 +34,20 @@ export interface TranslateOptions {
 }
 
 export type ProtectMode = 'none' | 'bounds' | 'full';
+
+/**
+ * The CLI's, the plugin's and the API's optimisation level. V8's optimising compiler does what
+ * binaryen's passes would: -O0 code runs as fast as -O2 code (bench, see the README), and
+ * binaryen's optimiser is most of a translation's time (busybox: 12 s at -O0, 100 s at -O2).
+ */
+export const DEFAULT_OPTIMIZE = 0;
 /** the options that describe a translation (JSON-serialisable) */
 export type ResolvedTranslateOptions = Required<Omit<TranslateOptions, 'interpreter' | 'libraries'>>;
 const PROTECT_MODES: readonly ProtectMode[] = ['none', 'bounds', 'full'];
 
 /** the options with their defaults, checked (one place for the CLI, the plugin and cache keys) */
 export function resolveTranslateOptions(options: TranslateOptions = {}): ResolvedTranslateOptions {
-  const optimize = options.optimize ?? 2;
+  const optimize = options.optimize ?? DEFAULT_OPTIMIZE;
   if (!Number.isInteger(optimize) || optimize < 0 || optimize > 4) throw new RangeError(`optimize must be 0..4, not ${String(optimize)}`);
   const entries = [...new Set(options.entries ?? [])].sort((a, b) => a - b);
   if (entries.some((e) => !Number.isInteger(e) || e <= 0 || e >= 2 ** 32)) throw new RangeError('entries must be guest addresses (integers in 1..2^32-1)');

@@ -18,7 +18,7 @@ export interface Options {
   cacheSize?: number | string;
   /** project root (default: the bundler's root, else the working directory) */
   root?: string;
-  /** binaryen optimisation level 0..4 (default 2) */
+  /** binaryen optimisation level 0..4 (default 0, as the CLI's) */
   optimize?: number;
   /** memory protection of the translated code: 'none' (default), 'bounds' or 'full' (TranslateOptions.protect) */
   protect?: ProtectMode;
