@@ -3,7 +3,8 @@
 
 export const META_SECTION = 'elf2wasm.meta';
 
-function leb128(n: number): number[] {
+/** unsigned LEB128, as Wasm encodes sizes and indices */
+export function leb128(n: number): number[] {
   const out: number[] = [];
   do {
     let byte = n & 0x7f;

@@ -7,6 +7,8 @@
 // function section and bodies (call_indirect, block types). The module is then the same however
 // the functions were split, and joining one shard canonicalises a one-piece module alike.
 
+import { leb128 } from './custom-section.ts';
+
 const TYPE_SECTION = 1, IMPORT_SECTION = 2, FUNCTION_SECTION = 3, CODE_SECTION = 10;
 
 /** `at`: the section's id byte; its contents are [start, end) */
@@ -28,17 +30,6 @@ class Reader {
     this.skip();
     if (flags & 1) this.skip();
   }
-}
-
-function u32(n: number): number[] {
-  const out: number[] = [];
-  do {
-    let byte = n & 0x7f;
-    n = Math.floor(n / 128);
-    if (n) byte |= 0x80;
-    out.push(byte);
-  } while (n);
-  return out;
 }
 
 function sections(wasm: Uint8Array): Section[] {
@@ -89,7 +80,7 @@ class Patcher {
   private copied = 0;
   constructor(private readonly b: Uint8Array) {}
   replace(at: number, next: number, value: number): void {
-    this.parts.push(this.b.subarray(this.copied, at), new Uint8Array(u32(value)));
+    this.parts.push(this.b.subarray(this.copied, at), new Uint8Array(leb128(value)));
     this.copied = next;
   }
   result(): Uint8Array {
@@ -194,9 +185,9 @@ function remapFunctions(wasm: Uint8Array, s: Section, map: number[]): Uint8Array
 }
 
 function vector(items: Uint8Array[], sizes: boolean): Uint8Array {
-  const parts: Uint8Array[] = [new Uint8Array(u32(items.length))];
+  const parts: Uint8Array[] = [new Uint8Array(leb128(items.length))];
   for (const it of items) {
-    if (sizes) parts.push(new Uint8Array(u32(it.length)));
+    if (sizes) parts.push(new Uint8Array(leb128(it.length)));
     parts.push(it);
   }
   return concat(parts);
@@ -232,7 +223,7 @@ export function mergeShards(shards: Uint8Array[], owner: Uint8Array): Uint8Array
   const parts: Uint8Array[] = [base.wasm.subarray(0, 8)];
   for (const s of base.all) {
     const c = contents(s);
-    parts.push(new Uint8Array([s.id, ...u32(c.length)]), c);
+    parts.push(new Uint8Array([s.id, ...leb128(c.length)]), c);
   }
   return concat(parts);
 }
