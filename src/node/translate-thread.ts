@@ -1,7 +1,7 @@
 // translate() on worker threads: the bundler plugin's and the CLI's translations run there, so
 // that the bundler's own thread (vite's dev server answering requests, other modules loading)
 // never waits for binaryen, and a large program translates on every core: its functions are
-// split into shards (translate-shards.ts), one thread emits some of them, and this thread only
+// split into shards (translate-shards.ts), one per thread, and this thread only
 // passes between the threads what the phases need of each other.
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';

@@ -67,7 +67,7 @@ export class ModuleContext {
 
   /**
    * Adds the helpers `names` (sorted, so that every shard of a parallel translation numbers them
-   * alike: wasm/program-module.ts); helpers also add the helpers they use (fp-strict-core.ts
+   * alike: module.ts ProgramModule); helpers also add the helpers they use (fp-strict-core.ts
    * depFp): the module is the registry.
    */
   addHelpers(names: Iterable<string>): void {

@@ -1,6 +1,6 @@
 // The functions of one module, lifted then emitted in two phases with what the whole program's
 // functions tell each other in between: which read NZCV on entry or after a call, and what each
-// writes (a call's clobber set). A module translated in shards (program-module.ts) lifts only
+// writes (a call's clobber set). A module translated in shards (module.ts ProgramModule) lifts only
 // its own functions; the facts of all shards are joined before any shard finishes.
 import binaryen from 'binaryen';
 import type { GuestFunction } from '../lift/discover.ts';

@@ -62,16 +62,15 @@ const validating = (): boolean => {
   return env?.VITEST !== undefined || env?.ELF2WASM_VALIDATE === '1';
 };
 
-/** validates and optimises `m`: the whole module, or only the functions `only` (a shard: program-module.ts) */
-function finishModule(m: binaryen.Module, optimize: number, onProgress?: ProgressListener, only?: string[]): void {
+/** validates and optimises `m` (binaryen's passes work on whole modules: a shard is not optimised) */
+function finishModule(m: binaryen.Module, optimize: number, onProgress?: ProgressListener): void {
   if (validating() && !m.validate()) throw new Error('internal error: generated Wasm module does not validate');
   binaryen.setOptimizeLevel(optimize);
   binaryen.setShrinkLevel(0);
   binaryen.setDebugInfo(true); // keep function names: guest symbols in Wasm stack traces
   if (optimize > 0) {
     onProgress?.({ phase: 'optimize', done: 0, total: 1 });
-    if (only) for (const name of only) m.optimizeFunction(name);
-    else m.optimize();
+    m.optimize();
     onProgress?.({ phase: 'optimize', done: 1, total: 1 });
   }
   onProgress?.({ phase: 'emit', done: 0, total: 1 });
@@ -149,9 +148,7 @@ export class ProgramModule {
     addDispatch(m);
     addRun(m);
 
-    // a shard optimises function by function: the global passes would renumber functions
-    const own = this.shard ? names.filter((_, k) => this.shard!.own(k)) : undefined;
-    finishModule(m, this.opts.optimize, this.opts.onProgress, own);
+    finishModule(m, this.shard ? 0 : this.opts.optimize, this.opts.onProgress);
     // the program's compilation hints are shard 0's (merge.ts): the other shards need none
     if (this.shard && this.shard.index > 0) return m.emitBinary();
     const size = new Map(facts.map((f) => [f.entry, f.size]));
