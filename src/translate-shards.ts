@@ -5,7 +5,7 @@
 // joins them into the program (wasm/merge.ts). A function's code does not depend on its shard and
 // the join puts types in a canonical order, so the output is the same for any number of threads.
 import { aarch64 } from './arch/aarch64/index.ts';
-import type { GuestFunction } from './lift/discover.ts';
+import { instructionCount, type GuestFunction } from './lift/discover.ts';
 import { completeTranslation, prepareTranslation, type PreparedTranslation, type Translation } from './translate.ts';
 import type { TranslateOptions } from './translate-options.ts';
 import type { ProgressListener } from './translate-progress.ts';
@@ -13,16 +13,10 @@ import { learn, type LiftFacts } from './wasm/function-set.ts';
 import { mergeShards } from './wasm/merge.ts';
 import { ProgramModule } from './wasm/module.ts';
 
-const sizeOf = (fn: GuestFunction): number => {
-  let n = 0;
-  for (const b of fn.blocks.values()) n += b.insns.length;
-  return n;
-};
-
 /** shard of each function (in entry order) for `count` shards: largest first, each to the least loaded shard */
 export function assignShards(fns: GuestFunction[], count: number): Uint8Array {
   const owner = new Uint8Array(fns.length), load = new Float64Array(count);
-  const order = fns.map((fn, k) => [sizeOf(fn), k] as const).sort((a, b) => b[0] - a[0] || a[1] - b[1]);
+  const order = fns.map((fn, k) => [instructionCount(fn), k] as const).sort((a, b) => b[0] - a[0] || a[1] - b[1]);
   for (const [size, k] of order) {
     let best = 0;
     for (let s = 1; s < count; s++) if (load[s]! < load[best]!) best = s;

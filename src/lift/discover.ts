@@ -39,6 +39,13 @@ export interface GuestFunction {
   unresolved?: UnresolvedBranch[];
 }
 
+/** guest instructions in a function */
+export function instructionCount(fn: GuestFunction): number {
+  let n = 0;
+  for (const b of fn.blocks.values()) n += b.insns.length;
+  return n;
+}
+
 /** how discovery came to know a code address, strongest first */
 export const DISCOVERY_SOURCES = [
   'symbol', 'entry', 'irelative', 'init-array', 'section', 'fde', 'learned', 'call',

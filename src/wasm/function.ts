@@ -7,7 +7,7 @@
 // otherwise it returns too and the dispatcher continues: that is what makes longjmp, unwinding
 // and deep recursion (see `callDepthLimit`) correct without trusting the Wasm call stack.
 import binaryen from 'binaryen';
-import type { Block, GuestFunction } from '../lift/discover.ts';
+import { instructionCount, type Block, type GuestFunction } from '../lift/discover.ts';
 import type { Arch, Builder, Expr, Insn } from '../lift/types.ts';
 import { TrapKind } from '../meta.ts';
 import { IMPORT, PAGE_READ, PAGE_SHIFT, PAGE_WRITE, PREEMPT_INTERVAL, PSEUDO_SYSCALL } from '../abi.ts';
@@ -252,11 +252,7 @@ export class FunctionEmitter implements Builder {
   }
 
   /** guest instructions in this function */
-  get size(): number {
-    let n = 0;
-    for (const blk of this.fn.blocks.values()) n += blk.insns.length;
-    return n;
-  }
+  get size(): number { return instructionCount(this.fn); }
 
   /** Phase 1: lift every block; calls' register traffic is left as thunks until write sets are known. */
   lift(): void {
