@@ -227,6 +227,36 @@ describe('file syscalls through node:wasi', () => {
     expect(sys(g, 'mmap', 0, 4096, 1, 2, fd, 100)).toBe(-E.EINVAL);
     expect(sys(g, 'munmap', addr, 8192)).toBe(0);
   });
+
+  it('extended attributes: the file is looked up, then it has none (ls -l, libacl and libselinux ask for them)', () => {
+    fs.writeFileSync(path.join(dir(), 'x.txt'), 'x');
+    const g = makeGuest();
+    const s = scratch(g);
+    const file = s.str(0, 'x.txt');
+    const missing = s.str(100, 'no-such-file');
+    const acl = s.str(200, 'system.posix_acl_access');
+    const buf = s.at(1000);
+    expect(sys(g, 'getxattr', file, acl, 0, 0)).toBe(-E.ENODATA);
+    expect(sys(g, 'lgetxattr', file, s.str(300, 'security.selinux'), buf, 255)).toBe(-E.ENODATA);
+    expect(sys(g, 'getxattr', missing, acl, 0, 0)).toBe(-E.ENOENT);
+    expect(sys(g, 'listxattr', file, buf, 256)).toBe(0);
+    expect(sys(g, 'llistxattr', missing, buf, 256)).toBe(-E.ENOENT);
+    const fd = sys(g, 'openat', AT_FDCWD, file, O.RDONLY);
+    expect(sys(g, 'fgetxattr', fd, acl, buf, 64)).toBe(-E.ENODATA);
+    expect(sys(g, 'flistxattr', fd, buf, 256)).toBe(0);
+    expect(sys(g, 'fgetxattr', 99, acl, buf, 64)).toBe(-E.EBADF);
+    // nowhere to keep one: refused as by a file system without them
+    expect(sys(g, 'setxattr', file, s.str(400, 'user.note'), s.str(500, 'v'), 1, 0)).toBe(-E.EOPNOTSUPP);
+    expect(sys(g, 'fsetxattr', fd, s.str(400, 'user.note'), s.str(500, 'v'), 1, 0)).toBe(-E.EOPNOTSUPP);
+    expect(sys(g, 'removexattr', file, s.str(400, 'user.note'))).toBe(-E.ENODATA);
+    // Linux's checks of the name: 1..255 bytes, in a known namespace, not the namespace alone
+    expect(sys(g, 'getxattr', file, s.str(400, ''), buf, 64)).toBe(-E.ERANGE);
+    expect(sys(g, 'getxattr', file, s.str(400, `user.${'n'.repeat(251)}`), buf, 64)).toBe(-E.ERANGE);
+    expect(sys(g, 'getxattr', file, s.str(400, `user.${'n'.repeat(250)}`), buf, 64)).toBe(-E.ENODATA);
+    expect(sys(g, 'getxattr', file, s.str(400, 'nonamespace'), buf, 64)).toBe(-E.EOPNOTSUPP);
+    expect(sys(g, 'getxattr', file, s.str(400, 'user.'), buf, 64)).toBe(-E.EINVAL);
+    expect(sys(g, 'getxattr', file, 8, buf, 64)).toBe(-E.EFAULT);
+  });
 });
 
 describe('pointer checks', () => {

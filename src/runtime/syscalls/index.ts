@@ -5,6 +5,7 @@ import type { Handler } from '../guest.ts';
 import { fsIo } from './fs-io.ts';
 import { fsPath } from './fs-path.ts';
 import { fsStat } from './fs-stat.ts';
+import { fsXattr } from './fs-xattr.ts';
 import { misc } from './misc.ts';
 import { mm } from './mm.ts';
 import { syscallNumber } from './names.ts';
@@ -15,7 +16,7 @@ import { PSEUDO_SYSCALL } from '../../abi.ts';
 
 function buildTable(): Handler[] {
   const table: Handler[] = [];
-  for (const family of [fsIo, fsPath, fsStat, mm, proc, time, signal, misc]) {
+  for (const family of [fsIo, fsPath, fsStat, fsXattr, mm, proc, time, signal, misc]) {
     for (const [name, handler] of Object.entries(family)) {
       const nr = syscallNumber(name);
       if (table[nr]) throw new Error(`syscall ${name} defined twice`);
