@@ -11,17 +11,20 @@ export type WorkerRef = { url: string } | { threads: string };
 /** `urlExpression` is a JS expression evaluating to the .wasm URL (bundler-specific); `files`
  *  pairs a guest path with a URL expression for each bundled file, `programs` for each program
  *  the guest can exec (the same expression for paths sharing a translation, `urlExpression` for
- *  the program's own: the program API shares a module between equal URLs) */
-export function loaderSource(name: string, urlExpression: string, worker?: WorkerRef, files: [string, string][] = [], lifter = false, programs: [string, string][] = []): string {
+ *  the program's own: the program API shares a module between equal URLs), `libraries` for each
+ *  shared library translated ahead of time (by the guest path ld.so loads it from) */
+export function loaderSource(name: string, urlExpression: string, worker?: WorkerRef, files: [string, string][] = [], lifter = false, programs: [string, string][] = [], libraries: [string, string][] = []): string {
   const lines = ["import { createProgram } from 'unplugin-elf/program';"];
   // each distinct URL once: a data: URL (inlineLimit) can be large
   const distinct = [...new Set([urlExpression, ...programs.map(([, url]) => url)])];
   if (programs.length) lines.push(`const wasm = [${distinct.join(', ')}];`);
   const ref = (url: string): string => (programs.length ? `wasm[${distinct.indexOf(url)}]` : url);
+  const map = (pairs: [string, string][]): string => `{ ${pairs.map(([guest, url]) => `${JSON.stringify(guest)}: ${url}`).join(', ')} }`;
   const source = [`url: ${ref(urlExpression)}`];
-  if (programs.length) source.push(`programs: { ${programs.map(([guest, url]) => `${JSON.stringify(guest)}: ${ref(url)}`).join(', ')} }`);
+  if (programs.length) source.push(`programs: ${map(programs.map(([guest, url]) => [guest, ref(url)]))}`);
   if (lifter) source.push("lifter: () => import('unplugin-elf/lifter')");
-  if (files.length) source.push(`fileUrls: { ${files.map(([guest, url]) => `${JSON.stringify(guest)}: ${url}`).join(', ')} }`);
+  if (files.length) source.push(`fileUrls: ${map(files)}`);
+  if (libraries.length) source.push(`libraries: ${map(libraries)}`);
   if (worker && 'url' in worker) source.push(`workerUrl: ${worker.url}`);
   if (worker && 'threads' in worker) {
     lines.push("import { Worker } from 'worker_threads';");

@@ -58,6 +58,10 @@ export interface Options {
    *  need at start-up (DT_NEEDED) are bundled at their guest paths (default: $QEMU_LD_PREFIX,
    *  else $ELF2WASM_SYSROOT, else /usr/aarch64-linux-gnu when it exists) */
   sysroot?: string;
+  /** translate a dynamic executable's start-up libraries ahead of time too, each on its own and
+   *  cached by content (one libc.so.6 translation serves every program), emitted beside the
+   *  program's .wasm (default true); false: they are lifted at run time when reached */
+  translateLibraries?: boolean;
 }
 
 export type FileMap = Record<string, string>;
@@ -82,6 +86,7 @@ export interface ResolvedOptions {
   learned: (elf: string) => string | undefined;
   lift: boolean;
   sysroot: string | undefined;
+  translateLibraries: boolean;
 }
 
 export function resolveOptions(options: Options = {}, root = options.root ?? process.cwd()): ResolvedOptions {
@@ -119,6 +124,7 @@ export function resolveOptions(options: Options = {}, root = options.root ?? pro
     programs: typeof programs === 'function' ? programs : () => programs,
     worker: options.worker ?? true,
     lift: options.lift ?? true,
+    translateLibraries: options.translateLibraries ?? true,
     sysroot: resolveSysroot(options.sysroot === undefined ? undefined : resolve(root, options.sysroot)),
     learned: options.learned === false ? () => undefined : options.learned ?? learnedPathFor,
   };

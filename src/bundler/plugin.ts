@@ -10,15 +10,17 @@ import type { UnpluginBuildContext, UnpluginContext, UnpluginFactory } from 'unp
 import { createUnplugin } from 'unplugin';
 import { makeIdFiltersToMatchWithQuery } from 'unplugin/utils/filter';
 import { ElfFormatError } from '../elf/errors.ts';
+import type { TranslateOptions } from '../translate-options.ts';
 import { translateCached } from '../node/cache.ts';
 import { readLearned } from '../node/learned.ts';
+import { translateLibraries } from '../node/libraries.ts';
 import { interpreterFor, startupFiles } from '../node/sysroot.ts';
 import { asset, contentType, dataUrl, expandFiles, relativeUrl, type Asset } from './assets.ts';
 import { buildEsbuildWorker, esbuildOutDir, outputFile, type BuiltWorker } from './esbuild-output.ts';
 import { parseImportQuery, resolveQueried } from './import-query.ts';
 import { loaderSource, urlModuleSource, type WorkerRef } from './loader.ts';
 import { keepAssetNames } from './webpack-assets.ts';
-import { bundlerLog, loggedTranslator } from './progress-log.ts';
+import { bundlerLog, loggedLibraryTranslator, loggedTranslator, type Log } from './progress-log.ts';
 import { resolveOptions, type Options } from './options.ts';
 import { isBinaryenNodeModule, nodeModuleShimFile, packageRoot, targetsNode, workerEntryFile } from './worker-entry.ts';
 
@@ -26,6 +28,9 @@ import { isBinaryenNodeModule, nodeModuleShimFile, packageRoot, targetsNode, wor
 const DEV_PREFIX = '@unplugin-elf/';
 
 type Context = UnpluginBuildContext & UnpluginContext;
+
+/** an executable's translation, and its shared libraries' (guest path → translation) */
+interface Translated { name: string; wasm: Asset; libraries: [string, Asset][] }
 
 /** what rollup and vite give plugins beyond unplugin's common context */
 interface RollupContext {
@@ -48,7 +53,7 @@ export const unpluginFactory: UnpluginFactory<Options | undefined> = (raw, meta)
   const ssrFiles = new Set<string>(); // reference ids
 
   /** `over`: an import's own translate options (its query) */
-  async function translateFile(ctx: Context, id: string, over: { optimize?: number; protect?: Options['protect'] } = {}): Promise<{ name: string; wasm: Asset }> {
+  async function translateFile(ctx: Context, id: string, over: { optimize?: number; protect?: Options['protect'] } = {}): Promise<Translated> {
     const shown = relative(options.root, id) || id;
     let bytes: Uint8Array;
     try {
@@ -59,6 +64,7 @@ export const unpluginFactory: UnpluginFactory<Options | undefined> = (raw, meta)
     const t0 = performance.now();
     const log = bundlerLog(ctx);
     let result: { wasm: Uint8Array; cached: boolean };
+    let libraries: [string, Asset][] = [];
     try {
       const learned = options.learned(id);
       if (learned && existsSync(learned)) ctx.addWatchFile(learned);
@@ -67,18 +73,33 @@ export const unpluginFactory: UnpluginFactory<Options | undefined> = (raw, meta)
       const interpreter = interpreterFor(bytes, options.sysroot);
       const { optimize = options.optimize, protect = options.protect } = over;
       result = await translateCached(bytes, { optimize, protect, entries, interpreter }, { dir: options.cacheDir, maxBytes: options.cacheSize, name: basename(id) }, translator);
+      if (!options.quiet) log(`${basename(id)} → ${Math.round(result.wasm.byteLength / 1024)} KiB wasm ${result.cached ? '(cached)' : `in ${Math.round(performance.now() - t0)} ms`}`);
+      if (interpreter && options.translateLibraries) libraries = await libraryAssets(bytes, id, { optimize, protect, interpreter }, log);
     } catch (e) {
       // ElfFormatError messages are written for the person who supplied the file
       const why = e instanceof ElfFormatError ? e.message : e instanceof Error ? e.stack ?? e.message : String(e);
       return fail(ctx, `cannot translate ${shown}: ${why}`);
     }
-    const { wasm, cached } = result;
-    if (!options.quiet) {
-      const took = cached ? '(cached)' : `in ${Math.round(performance.now() - t0)} ms`;
-      log(`${basename(id)} → ${Math.round(wasm.byteLength / 1024)} KiB wasm ${took}`);
-    }
+    const { wasm } = result;
     const name = basename(id).replace(/\.[^.]*$/, '') || 'program';
-    return { name, wasm: asset(`${name}.wasm`, wasm) };
+    return { name, wasm: asset(`${name}.wasm`, wasm), libraries };
+  }
+
+  /** a dynamic program's start-up libraries, each translated on its own through the cache (shared
+   *  by every program loading the same file); one the translator refuses is lifted at run time */
+  async function libraryAssets(bytes: Uint8Array, id: string, translate: TranslateOptions, log: Log): Promise<[string, Asset][]> {
+    const say = options.quiet ? undefined : log;
+    const libs = await translateLibraries(bytes, id, options.sysroot, translate, {
+      cache: true,
+      cacheOptions: { dir: options.cacheDir, maxBytes: options.cacheSize },
+      translator: loggedLibraryTranslator(say, options.progressInterval),
+      trace: say,
+    });
+    return libs.map(({ path, wasm, cached, millis }) => {
+      const file = basename(path);
+      say?.(`${file} → ${Math.round(wasm.byteLength / 1024)} KiB wasm ${cached ? '(cached)' : `in ${millis} ms`}`);
+      return [path, asset(`${file}.wasm`, wasm)];
+    });
   }
 
   /** the `files` option for this .elf: guest path → the file's contents (watched) */
@@ -107,15 +128,15 @@ export const unpluginFactory: UnpluginFactory<Options | undefined> = (raw, meta)
 
   /** The `programs` option for this .elf: guest path → the translation of the executable it names
    *  (one per distinct file; the importing program's own is `own`). */
-  async function bundledPrograms(ctx: Context, id: string, own: Asset): Promise<[string, Asset][]> {
-    const byFile = new Map<string, Promise<Asset>>([[id, Promise.resolve(own)]]);
-    const found: [string, Asset][] = [];
+  async function bundledPrograms(ctx: Context, id: string, own: Translated): Promise<[string, Translated][]> {
+    const byFile = new Map<string, Promise<Translated>>([[id, Promise.resolve(own)]]);
+    const found: [string, Translated][] = [];
     for (const [guest, hostPath] of Object.entries(options.programs(id) ?? {})) {
       if (!guest.startsWith('/')) fail(ctx, `programs: ${JSON.stringify(guest)} → ${hostPath}: the guest path must be absolute`);
       const host = resolve(options.root, hostPath);
       if (!byFile.has(host)) {
         ctx.addWatchFile(host);
-        byFile.set(host, translateFile(ctx, host).then((t) => t.wasm));
+        byFile.set(host, translateFile(ctx, host));
       }
       found.push([guest, await byFile.get(host)!]);
     }
@@ -230,20 +251,27 @@ export const unpluginFactory: UnpluginFactory<Options | undefined> = (raw, meta)
         }
         const id = query.path;
         this.addWatchFile(id);
-        const { name, wasm } = await translateFile(this, id, query);
+        const own = await translateFile(this, id, query);
+        const { name, wasm } = own;
         const ssr = (rest[0] as { ssr?: boolean } | undefined)?.ssr === true;
         if (query.url) return urlModuleSource(assetUrl(this, id, wasm, ssr));
         const files = [...bundledFiles(this, id)].map(([guest, a]): [string, string] => [guest, assetUrl(this, id, a, ssr)]);
         // one URL per distinct translation, the program's own among them
         const urls = new Map<string, string>([[wasm.file, assetUrl(this, id, wasm, ssr)]]);
-        const programs = (await bundledPrograms(this, id, wasm)).map(([guest, a]): [string, string] => {
+        const urlOf = (a: Asset): string => {
           if (!urls.has(a.file)) urls.set(a.file, assetUrl(this, id, a, ssr));
-          return [guest, urls.get(a.file)!];
-        });
+          return urls.get(a.file)!;
+        };
+        const bundled = await bundledPrograms(this, id, own);
+        const programs = bundled.map(([guest, t]): [string, string] => [guest, urlOf(t.wasm)]);
+        // the libraries of the program and of those it can exec, by guest path (the first one wins:
+        // the runtime installs a translation only over the very file it was made from)
+        const libraries = new Map<string, string>();
+        for (const [guest, a] of [own, ...bundled.map(([, t]) => t)].flatMap((t) => t.libraries)) if (!libraries.has(guest)) libraries.set(guest, urlOf(a));
         // esbuild inlines a dynamic import unless the build splits: the lifter would weigh on every page
         const lifter = options.lift && !(esbuild && !esbuild.build.initialOptions.splitting);
         lifterImported ||= lifter;
-        return loaderSource(name, urls.get(wasm.file)!, await workerRef(this, id, ssr), files, lifter, programs);
+        return loaderSource(name, urls.get(wasm.file)!, await workerRef(this, id, ssr), files, lifter, programs, [...libraries]);
       },
     },
     vite: {

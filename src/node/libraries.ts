@@ -8,7 +8,7 @@ import type { LibraryMeta } from '../meta.ts';
 import type { LibraryImage } from '../runtime/libraries.ts';
 import type { TranslateOptions } from '../translate-options.ts';
 import { META_SECTION, readJsonSection } from '../wasm/custom-section.ts';
-import { translateLibraryCached, type LibraryTranslator } from './cache.ts';
+import { translateLibraryCached, type CacheOptions, type LibraryTranslator } from './cache.ts';
 import { libraryFiles } from './sysroot.ts';
 
 export interface LibraryLoading {
@@ -17,16 +17,21 @@ export interface LibraryLoading {
   trace?: (line: string) => void;
   /** the translation itself (default: in this thread), e.g. with progress shown */
   translator?: LibraryTranslator;
+  /** where the cache is and its size (default: the user's cache) */
+  cacheOptions?: Omit<CacheOptions, 'name'>;
 }
+
+/** a start-up library's translation: `path` is where the program's ld.so finds the file */
+export interface TranslatedLibrary { path: string; wasm: Uint8Array; cached: boolean; millis: number }
 
 /**
  * The libraries `bytes` (a dynamic program at `guestPath`) loads at start-up, from `sysroot`,
  * translated with the program's options. Not under protect 'full' (translate-library.ts): the
  * libraries are then lifted at run time. A library the translator refuses is left to run time too.
  */
-export async function libraryImages(bytes: Uint8Array, guestPath: string, sysroot: string | undefined, options: TranslateOptions, how: LibraryLoading): Promise<LibraryImage[]> {
+export async function translateLibraries(bytes: Uint8Array, guestPath: string, sysroot: string | undefined, options: TranslateOptions, how: LibraryLoading): Promise<TranslatedLibrary[]> {
   if (options.protect === 'full') {
-    how.trace?.('libraries are lifted at run time under --protect full (their translation would name the program\'s page table)');
+    how.trace?.('libraries are lifted at run time under protect \'full\' (their translation would name the program\'s page table)');
     return [];
   }
   let files;
@@ -38,25 +43,34 @@ export async function libraryImages(bytes: Uint8Array, guestPath: string, sysroo
     how.trace?.(`libraries are lifted at run time: ${e.message}`);
     return [];
   }
-  const images: LibraryImage[] = [];
+  const out: TranslatedLibrary[] = [];
   const interp = options.interpreter && Buffer.from(options.interpreter.bytes);
   for (const lib of files) {
     // a DT_NEEDED ld-linux-aarch64.so.1 (Debian's sed) is the interpreter, translated with the program
     if (interp?.equals(lib.bytes)) continue;
     const t0 = performance.now();
-    let wasm: Uint8Array, cached = false;
     try {
-      if (how.cache) ({ wasm, cached } = await translateLibraryCached(lib, options, { name: basename(lib.path) }, how.translator));
-      else wasm = await (how.translator ?? (async (l, o) => (await import('../translate-library.ts')).translateLibrary(l, o).wasm))(lib, options);
+      if (how.cache) out.push({ path: lib.path, ...(await translateLibraryCached(lib, options, { ...how.cacheOptions, name: basename(lib.path) }, how.translator)), millis: 0 });
+      else out.push({ path: lib.path, wasm: await (how.translator ?? (async (l, o) => (await import('../translate-library.ts')).translateLibrary(l, o).wasm))(lib, options), cached: false, millis: 0 });
     } catch (e) {
       if (!(e instanceof ElfFormatError)) throw e;
       how.trace?.(`library ${lib.path}: not translated ahead of time (${e.message})`);
       continue;
     }
+    out.at(-1)!.millis = Math.round(performance.now() - t0);
+  }
+  return out;
+}
+
+/** translateLibraries, each compiled with its metadata, for a run under Node */
+export async function libraryImages(bytes: Uint8Array, guestPath: string, sysroot: string | undefined, options: TranslateOptions, how: LibraryLoading): Promise<LibraryImage[]> {
+  const images: LibraryImage[] = [];
+  for (const { path, wasm, cached, millis } of await translateLibraries(bytes, guestPath, sysroot, options, how)) {
+    const t0 = performance.now();
     const module = await WebAssembly.compile(wasm as Uint8Array<ArrayBuffer>);
     const meta = readJsonSection<LibraryMeta>(module, META_SECTION)!;
-    how.trace?.(`library ${lib.path}: ${cached ? 'cached' : 'translated'} translation at 0x${meta.base.toString(16)}, ${meta.stats.functions} functions, ${(wasm.byteLength / 1024).toFixed(0)} KiB, ${(performance.now() - t0).toFixed(0)} ms`);
-    images.push({ module, meta, path: lib.path });
+    how.trace?.(`library ${path}: ${cached ? 'cached' : 'translated'} translation at 0x${meta.base.toString(16)}, ${meta.stats.functions} functions, ${(wasm.byteLength / 1024).toFixed(0)} KiB, ${(millis + performance.now() - t0).toFixed(0)} ms`);
+    images.push({ module, meta, path });
   }
   return images;
 }

@@ -6,14 +6,18 @@
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
 import { ElfFormatError, type ElfErrorCode } from '../elf/errors.ts';
-import type { TranslationMeta } from '../meta.ts';
+import type { InterpreterFile } from '../elf/load-plan.ts';
+import type { LibraryMeta, TranslationMeta } from '../meta.ts';
 import type { Translation } from '../translate.ts';
+import type { LibraryTranslation } from '../translate-library.ts';
 import { resolveTranslateOptions, type TranslateOptions } from '../translate-options.ts';
 import type { ProgressListener, TranslateProgress } from '../translate-progress.ts';
 import type { LiftFacts } from '../wasm/function-set.ts';
 import { workerScript } from './worker-script.ts';
 
 export interface ThreadRequest { bytes: Uint8Array; options: TranslateOptions; progressMs?: number; thread: number; threads: number }
+/** a shared library translated on its own (translate-library.ts), on one thread */
+export interface LibraryRequest { library: InterpreterFile; options: TranslateOptions; progressMs?: number }
 export type ThreadReply =
   | { kind: 'progress'; progress: TranslateProgress }
   | { kind: 'facts'; facts: LiftFacts[] }
@@ -21,6 +25,7 @@ export type ThreadReply =
   /** a thread's shard (the joining thread keeps its own) */
   | { kind: 'shard'; shard?: Uint8Array }
   | { kind: 'done'; wasm: Uint8Array; meta: TranslationMeta; warnings: string[] }
+  | { kind: 'library'; wasm: Uint8Array; meta: LibraryMeta }
   | { kind: 'error'; name: string; message: string; stack?: string; code?: string };
 export type CoordinatorMessage =
   | { kind: 'learn'; facts: LiftFacts[] }
@@ -57,18 +62,19 @@ function defaultThreads(bytes: Uint8Array): number {
 }
 const MAX_THREADS = 8;
 
+/** a translation thread running `data` (a ThreadRequest or a LibraryRequest) */
+function startThread(data: ThreadRequest | LibraryRequest): Worker {
+  const [script, how] = workerScript(WORKER_URL);
+  // the dominator-tree structurer recurses as deep as a function's longest chain of blocks
+  return new Worker(script, { ...how, workerData: data, resourceLimits: { stackSizeMb: 64 } });
+}
+
 /** translate() on worker threads; ElfFormatErrors arrive as such */
 export function translateInThread(bytes: Uint8Array, options: TranslateOptions = {}, thread: ThreadOptions = {}): Promise<Translation> {
   const t0 = performance.now();
   const threads = resolveTranslateOptions(options).optimize > 0 ? 1 : Math.max(1, thread.threads ?? defaultThreads(bytes));
-  const [script, how] = workerScript(WORKER_URL);
   const progressMs = thread.onProgress ? thread.progressMs ?? 250 : undefined;
-  const workers = Array.from({ length: threads }, (_, t) => new Worker(script, {
-    ...how,
-    workerData: { bytes, options, progressMs, thread: t, threads } satisfies ThreadRequest,
-    // the dominator-tree structurer recurses as deep as a function's longest chain of blocks
-    resourceLimits: { stackSizeMb: 64 },
-  }));
+  const workers = Array.from({ length: threads }, (_, t) => startThread({ bytes, options, progressMs, thread: t, threads }));
   const progress = workers.map(() => new Map<string, TranslateProgress>());
   return new Promise((resolve, reject) => {
     let settled = false;
@@ -108,6 +114,7 @@ export function translateInThread(bytes: Uint8Array, options: TranslateOptions =
             if (!settled) resolve({ wasm: reply.wasm, meta: reply.meta, warnings: reply.warnings, millis: Math.round(performance.now() - t0) });
             return end();
           case 'error': return end(reviveError(reply));
+          case 'library': return end(new Error('translation worker: a library reply to a program request'));
         }
       });
       worker.on('error', (e) => end(e));
@@ -120,6 +127,36 @@ export function translateInThread(bytes: Uint8Array, options: TranslateOptions =
       for (const mine of progress) { const q = mine.get(p.phase); if (q) { done += q.done; total += q.total; } }
       thread.onProgress?.({ phase: p.phase, done, total });
     };
+  });
+}
+
+/**
+ * translateLibrary() on a worker thread: the bundler plugin translates a dynamic program's
+ * libraries there, as it does the program, so that its own thread never waits for binaryen
+ */
+export function translateLibraryInThread(library: InterpreterFile, options: TranslateOptions = {}, thread: Omit<ThreadOptions, 'threads'> = {}): Promise<LibraryTranslation> {
+  const t0 = performance.now();
+  const worker = startThread({ library, options, progressMs: thread.onProgress ? thread.progressMs ?? 250 : undefined });
+  return new Promise((resolve, reject) => {
+    let settled = false;
+    const end = (e?: Error) => {
+      if (settled) return;
+      settled = true;
+      void worker.terminate();
+      if (e) reject(e);
+    };
+    worker.on('message', (reply: ThreadReply) => {
+      switch (reply.kind) {
+        case 'progress': return thread.onProgress?.(reply.progress);
+        case 'library':
+          if (!settled) resolve({ wasm: reply.wasm, meta: reply.meta, millis: Math.round(performance.now() - t0) });
+          return end();
+        case 'error': return end(reviveError(reply));
+        default: return end(new Error(`translation worker: a '${reply.kind}' reply to a library request`));
+      }
+    });
+    worker.on('error', (e) => end(e));
+    worker.on('exit', (code) => end(new Error(`translation worker exited with code ${code}`)));
   });
 }
 

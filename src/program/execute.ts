@@ -2,7 +2,7 @@
 // browser_wasi_shim over an in-memory file system and captured stdio. Used directly on the
 // caller's thread and by the worker entry.
 import { WASI } from '@bjorn3/browser_wasi_shim';
-import type { TranslationMeta } from '../meta.ts';
+import type { ProcessImage } from '../runtime/kernel.ts';
 import type { LifterLoader } from '../runtime/lifting.ts';
 import { Interrupts } from '../runtime/interrupts.ts';
 import { runGuest } from '../runtime/process.ts';
@@ -32,8 +32,9 @@ export function execPathOf(name: string): string {
   return name.startsWith('/') ? name : `/bin/${name}`;
 }
 
-/** `programs`: the programs the guest can execve besides its own executable */
-export async function execute(name: string, module: WebAssembly.Module, meta: TranslationMeta, options: PlainRunOptions, streams: Streams = {}, loadLifter?: LifterLoader, programs?: ProgramImages): Promise<RunResult> {
+/** `image`: the program (with the libraries placed in its meta); `programs`: the programs the
+ *  guest can execve besides its own executable */
+export async function execute(name: string, image: ProcessImage, options: PlainRunOptions, streams: Streams = {}, loadLifter?: LifterLoader, programs?: ProgramImages): Promise<RunResult> {
   const cwd = options.cwd ?? '/';
   const stdout = new OutputSink(streams.onStdout);
   const stderr = new OutputSink(streams.onStderr);
@@ -54,8 +55,10 @@ export async function execute(name: string, module: WebAssembly.Module, meta: Tr
   };
   let exitCode: number;
   let lifted: number[] = [];
+  let liftedFunctions = 0;
   try {
-    exitCode = await runGuest(module, meta, {
+    exitCode = await runGuest(image.module, image.meta, {
+      libraries: image.libraries,
       args: [name, ...(options.args ?? [])],
       env: options.env ?? {},
       cwd,
@@ -68,11 +71,14 @@ export async function execute(name: string, module: WebAssembly.Module, meta: Tr
       loadLifter,
       interrupts: options.interrupts && new Interrupts(options.interrupts),
       loadImage: programs && programLoader(programs),
-      onLiftStats: (code) => { lifted = [...code.liftedEntries].sort((a, b) => a - b); },
+      onLiftStats: (code) => {
+        lifted = [...code.liftedEntries].sort((a, b) => a - b);
+        liftedFunctions = code.stats.functions;
+      },
     });
   } catch (e) {
     if (e instanceof WebAssembly.LinkError) throw new ProgramError(name, 'BAD_MODULE', `not a translated program: ${e.message}`, { cause: e });
     throw e;
   }
-  return { exitCode, ...capturedOutput(stdout, stderr), files: collectFiles(root.dir), lifted };
+  return { exitCode, ...capturedOutput(stdout, stderr), files: collectFiles(root.dir), lifted, liftedFunctions };
 }

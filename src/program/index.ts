@@ -4,9 +4,11 @@
 //   const { exitCode, stdout } = await tool.run({ args: ['-v'], stdin: 'data', worker: true });
 import type { TranslationMeta } from '../meta.ts';
 import { execute, plainOptions } from './execute.ts';
-import { compileSource, fetchFiles, metaOf } from './load.ts';
+import { compileSource, fetchFiles, fetchModule, libraryMetaOf, metaOf } from './load.ts';
 import type { ProgramImages } from './programs.ts';
 import { Interrupts, isShared, signalNumber } from '../runtime/interrupts.ts';
+import type { ProcessImage } from '../runtime/kernel.ts';
+import { withLibraries, type LibraryImage } from '../runtime/libraries.ts';
 import { ProgramError, type ElfProgram, type ProgramSource, type RunningProgram, type RunOptions, type RunResult, type WorkerLike } from './types.ts';
 import { defaultWorker, runInWorker } from './worker-client.ts';
 
@@ -14,10 +16,20 @@ export type { ElfProgram, ProgramErrorCode, ProgramSource, RunningProgram, RunOp
 export { ProgramError } from './types.ts';
 export { serveWorker } from './serve.ts';
 
-interface Compiled { module: WebAssembly.Module; meta: TranslationMeta; files: Record<string, Uint8Array>; programs?: ProgramImages }
+interface Compiled { image: ProcessImage; files: Record<string, Uint8Array>; programs?: ProgramImages }
 
-/** the source's `programs`, one module per distinct URL (the program's own where it is the same) */
-async function compilePrograms(name: string, source: ProgramSource, own: Promise<WebAssembly.Module>): Promise<ProgramImages | undefined> {
+/** the source's `libraries`, compiled */
+async function compileLibraries(name: string, source: ProgramSource): Promise<LibraryImage[]> {
+  return Promise.all(Object.entries(source.libraries ?? {}).map(async ([path, url]) => {
+    if (!path.startsWith('/')) throw new TypeError(`createProgram("${name}"): libraries: ${JSON.stringify(path)} is not an absolute guest path`);
+    const module = await fetchModule(name, url);
+    return { module, meta: libraryMetaOf(name, module, url), path };
+  }));
+}
+
+/** the source's `programs`, one module per distinct URL (the program's own where it is the same);
+ *  each may use the bundle's libraries (installed only over the files they were translated from) */
+async function compilePrograms(name: string, source: ProgramSource, own: Promise<WebAssembly.Module>, libraries: Promise<LibraryImage[]>): Promise<ProgramImages | undefined> {
   if (!source.programs) return undefined;
   const urls: string[] = [];
   const paths: Record<string, number> = {};
@@ -29,9 +41,13 @@ async function compilePrograms(name: string, source: ProgramSource, own: Promise
   }
   const images = await Promise.all(urls.map(async (url) => {
     const module = source.url !== undefined && url === String(source.url) ? await own : await compileSource(name, { url });
-    return { module, meta: metaOf(name, module) };
+    return imageOf(module, metaOf(name, module), await libraries);
   }));
   return { paths, images };
+}
+
+function imageOf(module: WebAssembly.Module, meta: TranslationMeta, libraries: LibraryImage[]): ProcessImage {
+  return libraries.length ? { module, ...withLibraries(meta, libraries) } : { module, meta };
 }
 
 export function createProgram(name: string, source: ProgramSource): ElfProgram {
@@ -44,8 +60,9 @@ export function createProgram(name: string, source: ProgramSource): ElfProgram {
     if (compiled) return compiled;
     const p = (async (): Promise<Compiled> => {
       const own = compileSource(name, source);
-      const [module, files, programs] = await Promise.all([own, fetchFiles(name, source.fileUrls), compilePrograms(name, source, own)]);
-      return { module, meta: metaOf(name, module, source.meta), files, programs };
+      const libraries = compileLibraries(name, source);
+      const [module, libs, files, programs] = await Promise.all([own, libraries, fetchFiles(name, source.fileUrls), compilePrograms(name, source, own, libraries)]);
+      return { image: imageOf(module, metaOf(name, module, source.meta), libs), files, programs };
     })();
     compiled = p;
     p.catch(() => {
@@ -64,7 +81,7 @@ export function createProgram(name: string, source: ProgramSource): ElfProgram {
   return {
     name,
     async compile(): Promise<WebAssembly.Module> {
-      return (await prepare()).module;
+      return (await prepare()).image.module;
     },
     run(options: RunOptions = {}): RunningProgram {
       const interrupts = new Interrupts();
@@ -81,11 +98,11 @@ export function createProgram(name: string, source: ProgramSource): ElfProgram {
   /** one run: compiles (once), then runs here or in a worker */
   async function start(options: RunOptions, interrupts: Int32Array): Promise<RunResult> {
     options.signal?.throwIfAborted();
-    const { module, meta, files, programs } = await prepare();
+    const { image, files, programs } = await prepare();
     options.signal?.throwIfAborted();
     const streams = { onStdout: options.onStdout, onStderr: options.onStderr };
     const plain = { ...plainOptions(source.fileUrls ? { ...options, files: { ...files, ...options.files } } : options), interrupts };
-    if (!options.worker) return execute(name, module, meta, plain, streams, source.lifter, programs);
+    if (!options.worker) return execute(name, image, plain, streams, source.lifter, programs);
     let worker: WorkerLike;
     let owned: boolean;
     try {
@@ -94,6 +111,6 @@ export function createProgram(name: string, source: ProgramSource): ElfProgram {
       if (e instanceof ProgramError) throw e;
       throw new ProgramError(name, 'WORKER_FAILED', `cannot start a worker: ${e instanceof Error ? e.message : String(e)}`, { cause: e });
     }
-    return runInWorker(worker, owned, name, { module, meta, programs }, plain, streams, options.signal);
+    return runInWorker(worker, owned, name, { image, programs }, plain, streams, options.signal);
   }
 }

@@ -1,5 +1,5 @@
 // Getting a program's compiled module and its translation metadata from a ProgramSource.
-import type { TranslationMeta } from '../meta.ts';
+import type { LibraryMeta, TranslationMeta } from '../meta.ts';
 import { META_SECTION } from '../wasm/custom-section.ts';
 import { ProgramError, type ProgramSource } from './types.ts';
 
@@ -66,7 +66,8 @@ export async function fetchFiles(name: string, urls: Record<string, string | URL
   return Object.fromEntries(await Promise.all(Object.entries(urls).map(async ([path, url]) => [path, await fetchBytes(name, url)] as const)));
 }
 
-async function fetchModule(name: string, url: string | URL): Promise<WebAssembly.Module> {
+/** the module at `url`, compiled (streaming where the server says application/wasm) */
+export async function fetchModule(name: string, url: string | URL): Promise<WebAssembly.Module> {
   const got = await open(name, url);
   if (got instanceof Uint8Array) return compileBytes(name, got);
   // compileStreaming insists on the application/wasm MIME type; anything else goes by bytes.
@@ -132,4 +133,20 @@ export function metaOf(name: string, module: WebAssembly.Module, given?: Transla
     throw new ProgramError(name, 'NO_META', 'the translation metadata is malformed');
   }
   return m as TranslationMeta;
+}
+
+/** A shared library's translation (ProgramSource.libraries): its module's metadata, which must
+ *  say it is one (translate-library.ts). */
+export function libraryMetaOf(name: string, module: WebAssembly.Module, url: string | URL): LibraryMeta {
+  const [section] = WebAssembly.Module.customSections(module, META_SECTION);
+  let meta: Partial<LibraryMeta> | null = null;
+  try {
+    meta = section ? (JSON.parse(new TextDecoder().decode(section)) as Partial<LibraryMeta>) : null;
+  } catch {
+    // reported below
+  }
+  if (!meta || meta.kind !== 'library' || typeof meta.base !== 'number' || !Array.isArray(meta.code) || !Array.isArray(meta.functions)) {
+    throw new ProgramError(name, 'BAD_MODULE', `libraries: ${String(url)} is not a shared library's translation (no library metadata)`);
+  }
+  return meta as LibraryMeta;
 }

@@ -1,6 +1,6 @@
 // Messages between the caller's thread and a program worker (src/program/worker.ts), and the
 // small adapter over Web Workers (EventTarget) and Node's worker_threads (EventEmitter).
-import type { TranslationMeta } from '../meta.ts';
+import type { ProcessImage } from '../runtime/kernel.ts';
 import type { PlainRunOptions } from './execute.ts';
 import type { ProgramImages } from './programs.ts';
 import { ProgramError, type ProgramErrorCode, type RunResult, type WorkerLike } from './types.ts';
@@ -9,8 +9,8 @@ export interface RunRequest {
   kind: 'elf2wasm:run';
   id: number;
   name: string;
-  module: WebAssembly.Module;
-  meta: TranslationMeta;
+  /** the program, its libraries placed (modules cross to a worker as they are) */
+  image: ProcessImage;
   /** the programs it can execve (ProgramSource.programs, compiled) */
   programs?: ProgramImages;
   options: PlainRunOptions;

@@ -14,7 +14,7 @@ export function serveWorker(port: WorkerLike, lifter?: LifterLoader): void {
   const handle = async (req: RunRequest): Promise<void> => {
     const { id } = req;
     try {
-      const result = await execute(req.name, req.module, req.meta, req.options, {
+      const result = await execute(req.name, req.image, req.options, {
         onStdout: req.stream[0] ? (text) => post({ kind: 'elf2wasm:out', id, fd: 1, text }) : undefined,
         onStderr: req.stream[1] ? (text) => post({ kind: 'elf2wasm:out', id, fd: 2, text }) : undefined,
       }, lifter, req.programs);

@@ -30,6 +30,12 @@ export interface ProgramSource {
    *  contents are a stub, not the ELF); paths with the same URL share one module, and a URL equal
    *  to `url` is this program's own module. Fetched and compiled with the module. */
   programs?: Record<string, string | URL>;
+  /** shared libraries translated ahead of time (`translateLibrary`, the plugin's default for a
+   *  dynamic executable): the guest path the program's ld.so loads the library from → the URL of
+   *  its translation. A library joins a run when ld.so maps that file at the base it was
+   *  translated for and its code is the code translated; otherwise (and for every library not
+   *  listed) its code is lifted at run time. The files themselves come with `fileUrls`. */
+  libraries?: Record<string, string | URL>;
   /**
    * loads the run-time lifter for runs on the caller's thread, e.g.
    * `() => import('unplugin-elf/lifter')` (the plugin's loader modules do this): code the build
@@ -84,6 +90,9 @@ export interface RunResult {
    *  build translates them ahead of time (`recordLearned` from `unplugin-elf/node` writes the
    *  file the CLI and the plugin read, `tool.elf.lifted`) */
   lifted?: number[];
+  /** how many functions the run lifted at run time in all: the executable's, its shared
+   *  libraries' (none for a library translated ahead of time), code generated at run time */
+  liftedFunctions?: number;
 }
 
 /**

@@ -1,6 +1,6 @@
 // The caller's side of worker mode: sends the compiled module and the plain run options to a
 // worker running worker.ts, relays streamed output to the callbacks, resolves with the result.
-import type { TranslationMeta } from '../meta.ts';
+import type { ProcessImage } from '../runtime/kernel.ts';
 import type { PlainRunOptions, Streams } from './execute.ts';
 import type { ProgramImages } from './programs.ts';
 import { deserializeError, isReply, listen, type RunRequest } from './protocol.ts';
@@ -39,7 +39,7 @@ function describe(event: unknown): string {
 }
 
 /** Runs one program in `worker`; terminates it afterwards if `owned`, or when `signal` aborts. */
-export function runInWorker(worker: WorkerLike, owned: boolean, name: string, program: { module: WebAssembly.Module; meta: TranslationMeta; programs?: ProgramImages }, options: PlainRunOptions, streams: Streams, signal?: AbortSignal): Promise<RunResult> {
+export function runInWorker(worker: WorkerLike, owned: boolean, name: string, program: { image: ProcessImage; programs?: ProgramImages }, options: PlainRunOptions, streams: Streams, signal?: AbortSignal): Promise<RunResult> {
   return new Promise<RunResult>((resolve, reject) => {
     const id = nextId++;
     const unsubscribe: (() => void)[] = [];
@@ -82,7 +82,7 @@ export function runInWorker(worker: WorkerLike, owned: boolean, name: string, pr
       signal.addEventListener('abort', abort, { once: true });
       unsubscribe.push(() => signal.removeEventListener('abort', abort));
     }
-    // compiled modules (the program's and those it can exec) cross to the worker as they are
+    // compiled modules (the program's, its libraries' and those it can exec) cross to the worker as they are
     const request: RunRequest = { kind: 'elf2wasm:run', id, name, ...program, options, stream: [!!streams.onStdout, !!streams.onStderr] };
     try {
       worker.postMessage(request);

@@ -68,6 +68,8 @@ export class RuntimeCode {
   private readonly lifted: LiftedFunction[] = [];
   /** every extension module installed, in order (a forked process installs them again) */
   private readonly installed: Installed[] = [];
+  /** library modules instantiated before ld.so maps them (prepareLibraries) */
+  private readonly prepared = new Map<WebAssembly.Module, WebAssembly.Instance>();
   private readonly exports: WebAssembly.Exports;
 
   constructor(
@@ -153,6 +155,17 @@ export class RuntimeCode {
         this.install(lifted, module);
         return;
       }
+    }
+  }
+
+  /**
+   * Instantiates the libraries' modules against this process's instance now, asynchronously:
+   * a browser page's thread refuses to instantiate a module over 8 MB synchronously (libc.so.6's
+   * translation is larger), which libraryMapped would otherwise do inside ld.so's mmap.
+   */
+  async prepareLibraries(): Promise<void> {
+    for (const { module } of this.opts.libraries ?? []) {
+      if (!this.prepared.has(module)) this.prepared.set(module, await WebAssembly.instantiate(module, this.extensionImports()));
     }
   }
 
@@ -246,15 +259,20 @@ export class RuntimeCode {
 
   /** links an extension module into the program: its functions at the end of the function table */
   private instantiate(lifted: InstalledCode, module: WebAssembly.Module): number {
-    const program: Record<string, unknown> = {};
-    for (const name of [EXPORT.memory, EXPORT.table, EXPORT.depth, EXPORT.lookup, EXPORT.dispatch]) program[name] = this.exports[name]!;
-    const ext = new WebAssembly.Instance(module, { ...this.imports, [PROGRAM]: program as WebAssembly.ModuleImports });
+    const ext = this.prepared.get(module) ?? new WebAssembly.Instance(module, this.extensionImports());
     const fns = this.functionTable;
     const base = fns.grow(lifted.functions.length);
     if (base !== lifted.tableIndex) throw new Error(`internal error: lifted code expects table index ${lifted.tableIndex}, not ${base}`);
     lifted.functions.forEach((_, k) => fns.set(base + k, ext.exports[extensionExport(k)]));
     this.installed.push({ lifted, module });
     return base;
+  }
+
+  /** what an extension module imports: the program's imports and its memory, tables and dispatcher */
+  private extensionImports(): WebAssembly.Imports {
+    const program: Record<string, unknown> = {};
+    for (const name of [EXPORT.memory, EXPORT.table, EXPORT.depth, EXPORT.lookup, EXPORT.dispatch]) program[name] = this.exports[name]!;
+    return { ...this.imports, [PROGRAM]: program as WebAssembly.ModuleImports };
   }
 
   private install(lifted: InstalledCode, module: WebAssembly.Module): void {

@@ -118,6 +118,7 @@ export async function runGuest(module: WebAssembly.Module, meta: TranslationMeta
     const image = opts.libraries?.length ? { module, ...withLibraries(meta, opts.libraries, opts.trace) } : { module, meta };
     const root = kernel.spawn(image, opts, instance, imports, target);
     kernel.rootPid = root.pid;
+    await root.code.prepareLibraries();
     await kernel.runAll(root);
     return root.end ? shellStatus(root.end) : EXIT_INTERNAL_ERROR;
   } finally {

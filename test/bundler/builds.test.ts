@@ -7,6 +7,8 @@ import elfEsbuild from '../../src/esbuild.ts';
 import elfRollup from '../../src/rollup.ts';
 import { expected, listFiles, makeApp, removeApp, ROOT, runBundle } from './app.ts';
 import { builders, otherMajors } from './builders.ts';
+import type { LibraryMeta } from '../../src/meta.ts';
+import { META_SECTION, readJsonSection } from '../../src/wasm/custom-section.ts';
 
 afterEach(() => { vi.restoreAllMocks(); });
 
@@ -143,17 +145,42 @@ describe('a dynamically linked executable with a sysroot', () => {
   app.plugin = { sysroot: SYSROOT };
   writeFileSync(join(app.dir, 'dynamic-run.js'), [
     "import prog from './dynamic.elf';",
-    "prog.run({ args: ['one', 'two three'] }).then((r) => console.log(JSON.stringify({ exitCode: r.exitCode, stdout: r.stdout, stderr: r.stderr })));",
+    "prog.run({ args: ['one', 'two three'] }).then((r) => console.log(JSON.stringify({ exitCode: r.exitCode, stdout: r.stdout, stderr: r.stderr, lifted: r.lifted, liftedFunctions: r.liftedFunctions })));",
     '',
   ].join('\n'));
+  type Lifting = ReturnType<typeof runBundle> & { lifted: number[]; liftedFunctions: number };
+  /** at most this many functions lifted at run time when libc.so.6 is translated ahead of time */
+  const LIFTED_AOT = 20;
+  /** the entries a run lifted at run time that lie in the library translated into `wasm` */
+  const liftedIn = (wasm: string, lifted: number[]): number[] => {
+    const lib = readJsonSection<LibraryMeta>(new WebAssembly.Module(readFileSync(wasm)), META_SECTION)!;
+    expect(lib.kind).toBe('library');
+    return lifted.filter((pc) => pc >= lib.base && pc < lib.end);
+  };
   afterAll(() => removeApp(app));
   // outside CI a machine without Debian's cross sysroot or qemu skips, saying so; CI has both
   it.skipIf(!usable && !process.env.CI)(`rollup: the interpreter and libc.so.6 are bundled, ld.so loads libc from them, output as under qemu-aarch64 -L${usable ? '' : ' (skipped: no sysroot or qemu-aarch64 here)'}`, async () => {
     const out = join(app.dir, 'dist-dynamic-run');
     await builders.rollup!(app, 'dynamic-run.js', out);
     const q = spawnSync('qemu-aarch64', ['-L', SYSROOT, join(app.dir, 'dynamic.elf'), 'one', 'two three'], { encoding: 'utf8', env: {} });
-    const got = runBundle(join(out, 'main.js'));
+    const got = runBundle(join(out, 'main.js')) as Lifting;
     expect({ stdout: got.stdout, stderr: got.stderr, status: got.exitCode }).toEqual({ stdout: q.stdout, stderr: q.stderr, status: q.status });
+    expect(got.liftedFunctions).toBeLessThan(LIFTED_AOT);
+    // libc.so.6 was translated at build time, emitted beside the program, and its code ran from
+    // that translation: nothing of it was lifted at run time
+    const libc = listFiles(out).filter((f) => /^assets\/libc\.so\.6-\w{8}\.wasm$/.test(f));
+    expect(libc).toHaveLength(1);
+    expect(liftedIn(join(out, libc[0]!), got.lifted)).toEqual([]);
+  }, 300_000);
+
+  it.skipIf(!usable && !process.env.CI)(`rollup with translateLibraries: false: libc.so.6 is lifted at run time, with the same output${usable ? '' : ' (skipped: no sysroot or qemu-aarch64 here)'}`, async () => {
+    const out = join(app.dir, 'dist-dynamic-lifted');
+    await builders.rollup!({ ...app, plugin: { ...app.plugin, translateLibraries: false } }, 'dynamic-run.js', out);
+    expect(listFiles(out).filter((f) => /libc\.so\.6-\w{8}\.wasm$/.test(f))).toEqual([]);
+    const got = runBundle(join(out, 'main.js')) as Lifting;
+    const q = spawnSync('qemu-aarch64', ['-L', SYSROOT, join(app.dir, 'dynamic.elf'), 'one', 'two three'], { encoding: 'utf8', env: {} });
+    expect({ stdout: got.stdout, stderr: got.stderr, status: got.exitCode }).toEqual({ stdout: q.stdout, stderr: q.stderr, status: q.status });
+    expect(got.liftedFunctions).toBeGreaterThan(LIFTED_AOT);
   }, 300_000);
 });
 

@@ -200,6 +200,15 @@ describe('createProgram: errors', () => {
     expect((await failure(createProgram('x', { url: pathToFileURL(join(work, 'missing.wasm')) }).run())).code).toBe('LOAD_FAILED');
   });
 
+  it('rejects a library URL that is not a library translation, and a relative library path', async () => {
+    const file = join(work, 'hello.wasm');
+    writeFileSync(file, helloWasm);
+    const notLib = await failure(createProgram('x', { bytes: helloWasm, libraries: { '/lib/libc.so.6': pathToFileURL(file) } }).run());
+    expect(notLib.code).toBe('BAD_MODULE');
+    expect(notLib.message).toBe(`elf program "x": libraries: ${pathToFileURL(file).href} is not a shared library's translation (no library metadata)`);
+    await expect(createProgram('x', { bytes: helloWasm, libraries: { 'libc.so.6': pathToFileURL(file) } }).run()).rejects.toThrow('createProgram("x"): libraries: "libc.so.6" is not an absolute guest path');
+  });
+
   it('a failed load is retried by the next run', async () => {
     let calls = 0;
     const p = createProgram('hello', { load: async () => (calls++ ? helloWasm : Promise.reject(new Error('offline'))) });
