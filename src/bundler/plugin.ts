@@ -117,8 +117,12 @@ export const unpluginFactory: UnpluginFactory<Options | undefined> = (raw, meta)
         found.set(path, asset(basename(host), readFileSync(host)));
       }
     }
-    // a dynamic program's interpreter and start-up libraries, where its ld.so looks for them
-    for (const [path, host] of startupFiles(readFileSync(id), id, options.sysroot)) {
+    // a dynamic program's interpreter and start-up libraries, where its ld.so looks for them (and
+    // the sysroot's ld.so.cache, which it reads first: it names libraries in ld.so.conf's directories)
+    const startup = startupFiles(readFileSync(id), id, options.sysroot);
+    const cache = options.sysroot && join(options.sysroot, 'etc/ld.so.cache');
+    if (startup.size && cache && existsSync(cache)) startup.set('/etc/ld.so.cache', cache);
+    for (const [path, host] of startup) {
       if (found.has(path)) continue; // the user's own files win
       ctx.addWatchFile(host);
       found.set(path, asset(basename(host), readFileSync(host)));
