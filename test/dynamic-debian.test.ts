@@ -1,12 +1,14 @@
-// Real Debian arm64 dynamic executables (issue 12): grep and sed from Debian's packages, with their
-// libraries (libc6, libpcre2-8-0, libselinux1, libacl1) unpacked into a sysroot of Debian's own
-// files (test/.debian/dynamic-root, git-ignored, fetched with `apt-get download` on first use),
-// run by `elf2wasm run -L SYSROOT` and by `qemu-aarch64 -L SYSROOT`: identical stdout, stderr,
-// status. These binaries are stripped PIEs: discovery has only .dynsym, eh_frame and the
-// relocated data. Their libraries are translated each on its own and cached: sed reuses the
-// libc.so.6 and libpcre2-8.so.0 that grep's run translated.
+// Real Debian arm64 dynamic executables (issue 12): grep, sed, gawk, jq and coreutils tools from
+// Debian's packages, with the libraries they load (libc6, libpcre2-8-0, libselinux1, libacl1,
+// libattr1, libgmp10, libmpfr6, libreadline8, libtinfo6, libsigsegv2, libjq1, libonig5) unpacked
+// into a sysroot of Debian's own files (test/.debian/dynamic/root, git-ignored, fetched with one
+// `apt-get download` on first use), run by `elf2wasm run -L SYSROOT` and by
+// `qemu-aarch64 -L SYSROOT` on the same files and stdin: identical stdout, stderr, status. These
+// binaries are stripped PIEs: discovery has only .dynsym, eh_frame and the relocated data. Their
+// libraries are translated each on its own and cached by content, shared by every case of the file:
+// one libc.so.6 for all tools, one libgmp.so.10 for expr, factor and gawk.
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -15,12 +17,17 @@ import { cacheEntries } from './helpers/cache-entries.ts';
 const CACHE = resolve(import.meta.dirname, '.debian/dynamic');
 const ROOT = join(CACHE, 'root');
 const BIN = resolve(import.meta.dirname, '../bin/elf2wasm.js');
-const PACKAGES = ['grep', 'sed', 'libc6', 'libpcre2-8-0', 'libselinux1', 'libacl1'];
+// the tools and every library their DT_NEEDED entries (and those of their libraries) name
+const PACKAGES = ['grep', 'sed', 'gawk', 'jq', 'coreutils', 'libc6', 'libpcre2-8-0', 'libselinux1', 'libacl1', 'libattr1',
+  'libgmp10', 'libmpfr6', 'libreadline8', 'libtinfo6', 'libsigsegv2', 'libjq1', 'libonig5'];
+/** written after a complete unpack: a sysroot from an older package list is fetched again */
+const FETCHED = join(CACHE, 'packages.txt');
 
 /** downloads and unpacks the packages once; the reason it could not, or undefined */
 function fetchSysroot(): string | undefined {
-  if (existsSync(join(ROOT, 'bin/grep')) && existsSync(join(ROOT, 'bin/sed'))) return undefined;
+  if (existsSync(FETCHED) && readFileSync(FETCHED, 'utf8') === PACKAGES.join('\n')) return undefined;
   const debs = join(CACHE, 'debs');
+  rmSync(CACHE, { recursive: true, force: true });
   mkdirSync(debs, { recursive: true });
   const dl = spawnSync('apt-get', ['download', ...PACKAGES.map((p) => `${p}:arm64`)], { cwd: debs, encoding: 'utf8' });
   if (dl.status !== 0) return `apt-get download ${PACKAGES.join(' ')} (arm64) failed: ${(dl.stderr || String(dl.error)).trim().split('\n').at(-1)}`;
@@ -28,6 +35,7 @@ function fetchSysroot(): string | undefined {
     const x = spawnSync('dpkg-deb', ['-x', join(debs, deb), ROOT], { encoding: 'utf8' });
     if (x.status !== 0) return `dpkg-deb -x ${deb} failed: ${x.stderr}`;
   }
+  writeFileSync(FETCHED, PACKAGES.join('\n'));
   return undefined;
 }
 
@@ -40,32 +48,61 @@ let work: string;
 
 interface Outcome { stdout: string; stderr: string; status: number | null }
 
-/** long enough for the first run, which translates libc.so.6 and the tool's other libraries */
-function run(cmd: string, args: string[]): Promise<Outcome> {
+/** long enough for the first run, which translates libc.so.6 and the tool's other libraries; `stdin` through a pipe */
+function run(cmd: string, args: string[], stdin = ''): Promise<Outcome> {
   return new Promise((res, rej) => {
     const env = { PATH: process.env.PATH ?? '', ELF2WASM_CACHE_DIR: join(work, 'cache'), LC_ALL: 'C' };
     const child = spawn(cmd, args, { cwd: work, env, timeout: 500_000 });
     const out: Buffer[] = [], err: Buffer[] = [];
     child.stdout.on('data', (b: Buffer) => out.push(b));
     child.stderr.on('data', (b: Buffer) => err.push(b));
+    child.stdin.on('error', () => {}); // a tool that exits before reading all of it (head) closes the pipe
+    child.stdin.end(stdin);
     child.on('error', rej);
     child.on('close', (status) => res({ stdout: Buffer.concat(out).toString(), stderr: Buffer.concat(err).toString(), status }));
   });
 }
 
-async function compare(tool: string, args: string[]): Promise<Outcome> {
-  const exe = join(ROOT, 'bin', tool);
-  const expected = await run('qemu-aarch64', ['-L', ROOT, exe, ...args]);
-  const actual = await run(process.execPath, [BIN, 'run', '-L', ROOT, exe, ...args]);
+/** a tool of the sysroot: Debian's coreutils are split between /bin and /usr/bin */
+function executable(tool: string): string {
+  const bin = join(ROOT, 'bin', tool);
+  return existsSync(bin) ? bin : join(ROOT, 'usr/bin', tool);
+}
+
+async function compare(tool: string, args: string[], stdin?: string): Promise<Outcome> {
+  const exe = executable(tool);
+  const expected = await run('qemu-aarch64', ['-L', ROOT, exe, ...args], stdin);
+  // the tool ran under the reference: a library missing from the sysroot fails both alike
+  expect(expected.stderr).not.toMatch(/error while loading shared libraries/);
+  const actual = await run(process.execPath, [BIN, 'run', '-L', ROOT, exe, ...args], stdin);
   expect(actual).toEqual(expected);
   return actual;
 }
 
-suite(`Debian's dynamic grep and sed against qemu-aarch64 -L${unavailable ? ` (skipped: ${unavailable})` : ''}`, () => {
+/** `--trace` shows each of these libraries' translations installed when ld.so maps it (not lifted at run time) */
+async function expectTranslationsInstalled(tool: string, args: string[], libraries: string[]): Promise<void> {
+  const traced = await run(process.execPath, [BIN, 'run', '--trace', '-L', ROOT, executable(tool), ...args]);
+  for (const lib of libraries) {
+    expect(traced.stderr).toMatch(new RegExp(`/${lib.replace(/\./g, '\\.')} mapped at 0x[0-9a-f]+: its translation \\(\\d+ functions\\) is installed`));
+  }
+}
+
+/** 20000 lines of `key,word,n`, in no order: enough for sort to merge runs from temporary files */
+function bigCsv(): string {
+  const words = ['qwert', 'asdfg', 'zxcvb', 'yuiop', 'hjkl', 'nm'];
+  let text = '';
+  for (let i = 1; i <= 20000; i++) text += `${(i * 7919) % 10007},${words[i % words.length]},${i}\n`;
+  return text;
+}
+
+suite(`Debian's dynamic grep, sed, gawk, jq and coreutils against qemu-aarch64 -L${unavailable ? ` (skipped: ${unavailable})` : ''}`, () => {
   beforeAll(() => {
     if (unavailable) throw new Error(unavailable); // only reached in CI
     work = mkdtempSync(join(tmpdir(), 'elf2wasm-debian-dyn-'));
     writeFileSync(join(work, 'in.txt'), 'alpha\nbeta 42\ngamma\nbeta 7\nBETA 9\n');
+    writeFileSync(join(work, 'data.csv'), 'name,qty,price\npear,3,1.25\napple,10,0.5\nfig,7,2.75\n');
+    writeFileSync(join(work, 'big.csv'), bigCsv());
+    writeFileSync(join(work, 'in.json'), '{"a":1,"b":[1,2,3],"c":{"d":"x"},"items":[{"n":"pear","p":1.25},{"n":"fig","p":2.75}]}\n');
   });
   afterAll(() => {
     if (work) rmSync(work, { recursive: true, force: true });
@@ -92,9 +129,81 @@ suite(`Debian's dynamic grep and sed against qemu-aarch64 -L${unavailable ? ` (s
     expect(['libc.so.6', 'libpcre2-8.so.0'].map((name) => cacheEntries(cache, name))).toEqual(shared);
     expect(cacheEntries(cache, 'libselinux.so.1')).toHaveLength(1);
     // and their translations ran: each library's module installed when ld.so mapped it
-    const traced = await run(process.execPath, [BIN, 'run', '--trace', '-L', ROOT, join(ROOT, 'bin/sed'), '-n', '$=', 'in.txt']);
-    for (const lib of ['libc.so.6', 'libpcre2-8.so.0', 'libselinux.so.1', 'libacl.so.1']) {
-      expect(traced.stderr).toMatch(new RegExp(`/${lib.replace(/\./g, '\\.')} mapped at 0x[0-9a-f]+: its translation \\(\\d+ functions\\) is installed`));
-    }
+    await expectTranslationsInstalled('sed', ['-n', '$=', 'in.txt'], ['libc.so.6', 'libpcre2-8.so.0', 'libselinux.so.1', 'libacl.so.1']);
+  }, 900_000);
+
+  it('coreutils: sort (numeric keys, and a merge of temporary files by two threads), wc, cut, tr, head, sha256sum on files and stdin', async () => {
+    const big = readFileSync(join(work, 'big.csv'), 'utf8');
+    expect((await compare('sort', ['-t,', '-k3,3n', 'data.csv'])).stdout).toBe('name,qty,price\napple,10,0.5\npear,3,1.25\nfig,7,2.75\n');
+    await compare('sort', ['--parallel=2', '-S', '100K', '-t,', '-k2,2', '-k1,1nr', 'big.csv']);
+    await compare('sort', ['-f', '-u', '-r'], 'b\nB\na\nc\nb\n');
+    expect((await compare('sort', ['-c', 'big.csv'])).status).toBe(1);
+    expect((await compare('wc', ['in.txt', 'big.csv'])).stdout).toContain('20000');
+    await compare('wc', ['-l'], big);
+    await compare('cut', ['-d,', '-f1,3', 'data.csv']);
+    await compare('cut', ['-c2-4', '--complement', 'in.txt']);
+    expect((await compare('tr', ['a-z', 'A-Z'], 'alpha beta\n')).stdout).toBe('ALPHA BETA\n');
+    await compare('tr', ['-cs', 'a-z0-9', '\\n'], big);
+    await compare('head', ['-n', '2', 'in.txt', 'data.csv']);
+    await compare('head', ['-c', '100'], big);
+    await compare('head', ['-n', '-19997', 'big.csv']);
+    expect((await compare('sha256sum', ['in.txt', 'big.csv'])).stdout).toMatch(/^[0-9a-f]{64} {2}in\.txt\n/);
+    await compare('sha256sum', [], big);
+    expect((await compare('wc', ['no-such-file', 'in.txt'])).status).toBe(1);
+  }, 900_000);
+
+  it('coreutils: ls (long listing, whose ACL and SELinux lookups go through the xattr syscalls), date with a fixed -d, expr and factor (libgmp)', async () => {
+    const doc = join(ROOT, 'usr/share/doc/jq');
+    expect((await compare('ls', ['-la', '--time-style=long-iso', doc])).stdout).toMatch(/^total \d+\n/);
+    await compare('ls', ['-1', '-F', '--color=always', doc, join(ROOT, 'usr/lib')]);
+    expect((await compare('ls', ['-d', 'no-such-file', 'in.txt'])).status).toBe(2);
+    expect((await compare('date', ['-u', '-d', '2024-02-29 13:45:00', '+%Y-%m-%d %H:%M:%S %A %j %s'])).stdout).toBe('2024-02-29 13:45:00 Thursday 060 1709214300\n');
+    await compare('date', ['-u', '-d', '@1700000000', '-R']);
+    await compare('date', ['-u', '-d', '2024-01-01 +3 weeks', '+%F %a %U %V']);
+    expect((await compare('date', ['-d', 'bogus'])).status).toBe(1);
+    expect((await compare('expr', ['123456789012345678901234567890', '*', '98765432109876543210'])).stdout).toBe('12193263113702179522496570642237463801111263526900\n');
+    await compare('expr', ['abcdef', ':', 'a\\(.*\\)e']);
+    expect((await compare('expr', ['3', '/', '0'])).status).toBe(2);
+    expect((await compare('factor', ['600851475143', '340282366920938463463374607431768211455'])).stdout).toContain('600851475143: 71 839 1471 6857\n');
+  }, 900_000);
+
+  it('gawk: fields and sums, sorted arrays, printf and math, -M (libmpfr, libgmp), regex functions, getline, exit statuses', async () => {
+    expect((await compare('gawk', ['-F,', 'NR>1 { s += $2*$3 } END { printf "%.2f %d\\n", s, NR }', 'data.csv'])).stdout).toBe('28.00 4\n');
+    await compare('gawk', ['-F,', '{ s[$2] += $3 } END { n = asorti(s, k); for (i = 1; i <= n; i++) printf "%s %d %.3f\\n", k[i], s[k[i]], log(s[k[i]]) }', 'big.csv']);
+    await compare('gawk', ['BEGIN { srand(42); printf "%.6f %.6f\\n", rand(), rand(); print strftime("%Y-%m-%d", 0, 1); print sin(1), atan2(1, 2), exp(2), int(-3.7) }']);
+    await compare('gawk', ['BEGIN { printf "%c%c|%-5s|%05.1f|%x|%o|%e\\n", 65, "bc", "ab", 3.14159, 255, 8, 1e-300 }']);
+    expect((await compare('gawk', ['-M', 'BEGIN { print 2^100; x = 1; for (i = 1; i <= 30; i++) x *= i; print x }'])).stdout).toBe('1267650600228229401496703205376\n265252859812191058636308480000000\n');
+    await compare('gawk', ['{ print toupper(substr($0, 2, 3)), gensub(/([a-z])([a-z])/, "\\\\2\\\\1", "g"), match($0, /[0-9]+/), RSTART, RLENGTH }'], 'alpha beta 42\ngamma\n');
+    await compare('gawk', ['BEGIN { while ((getline l < "in.txt") > 0) n++; print n; print "to stderr" > "/dev/stderr" }']);
+    expect((await compare('gawk', ['BEGIN { exit 3 }'])).status).toBe(3);
+    expect((await compare('gawk', ['BEGIN { print 1'])).status).toBe(1);
+  }, 900_000);
+
+  it('jq: pretty and compact output, paths, math (libm), dates, formats, regexes (libonig), errors', async () => {
+    expect((await compare('jq', ['.c', 'in.json'])).stdout).toBe('{\n  "d": "x"\n}\n');
+    await compare('jq', ['-c', '.b | map(. * 2), (.items | sort_by(-.p) | map(.n))', 'in.json']);
+    await compare('jq', ['-r', '.c.d, (.b | add), (keys | join(",")), ([paths] | length)', 'in.json']);
+    await compare('jq', ['-n', '3.14159 | floor, sqrt, (. * 100 | round), log, pow(2; 10), (1 / 3)']);
+    await compare('jq', ['-n', '"2015-03-05T23:51:47Z" | fromdate, (1425599507 | todate), ("hello" | @base64, @uri, @sh, @html), ("aGVsbG8=" | @base64d)']);
+    await compare('jq', ['-n', '"abc" | test("B"; "i"), ("a-b-c" | split("-")), ("foo123" | sub("[0-9]+"; "X")), ([match("(a)(b)"; "g").captures[].string])']);
+    await compare('jq', ['-s', '-c', 'map(.a)', 'in.json', 'in.json']);
+    await compare('jq', ['--arg', 'x', 'hi', '--argjson', 'y', '{"z":1}', '-n', '-c', '[$x, $y, input_filename]']);
+    await compare('jq', ['-c', '.[] | select(. > 1)'], '[1,2,3]\n');
+    expect((await compare('jq', ['.a | test("x")', 'in.json'])).status).toBe(5);
+    expect((await compare('jq', ['.b[', 'in.json'])).status).toBe(3);
+  }, 900_000);
+
+  it('the tools share the translations of the libraries they all load, and each library of gawk and jq runs translated', async () => {
+    const cache = join(work, 'cache');
+    await compare('expr', ['2', '+', '2']);
+    const shared = ['libc.so.6', 'libgmp.so.10'].map((name) => cacheEntries(cache, name));
+    for (const entries of shared) expect(entries).toHaveLength(1);
+    // gawk loads both too: the same entries, read, not written again
+    await compare('gawk', ['BEGIN { print 1 }']);
+    await compare('wc', ['-c', 'in.txt']);
+    expect(['libc.so.6', 'libgmp.so.10'].map((name) => cacheEntries(cache, name))).toEqual(shared);
+    await expectTranslationsInstalled('gawk', ['BEGIN { print 1 }'],
+      ['libsigsegv.so.2', 'libreadline.so.8', 'libmpfr.so.6', 'libgmp.so.10', 'libm.so.6', 'libc.so.6', 'libtinfo.so.6']);
+    await expectTranslationsInstalled('jq', ['-n', '1'], ['libjq.so.1', 'libonig.so.5', 'libm.so.6', 'libc.so.6']);
   }, 900_000);
 });
