@@ -148,6 +148,8 @@ describe('address space', () => {
     return { memory, vm: new AddressSpace(memory, m.privateEnd, { mmapGap: gap }) };
   };
   const anon = MAP_PRIVATE | MAP_ANONYMOUS;
+  /** the memory's size after growing from `cur` to reach `end`: a quarter more at least, at most 64 MiB more than asked, in Wasm pages */
+  const grownFrom = (cur: number, end: number): number => cur + Math.ceil(Math.max(end - cur, Math.min(cur / 4, 64 * MiB)) / (64 * KiB)) * 64 * KiB;
 
   it('starts small: image, guard, 8 MiB stack, nothing more', () => {
     const { memory, vm } = fresh();
@@ -173,8 +175,9 @@ describe('address space', () => {
     const { memory, vm } = fresh();
     const start = vm.setBrk(0);
     expect(start).toBe(vm.brkStart);
+    const before = memory.buffer.byteLength;
     expect(vm.setBrk(start + 100 * KiB + 3)).toBe(start + 100 * KiB + 3);
-    expect(memory.buffer.byteLength).toBe(start + 128 * KiB); // rounded to whole Wasm pages only
+    expect(memory.buffer.byteLength).toBe(grownFrom(before, start + 100 * KiB + 3));
     new Uint8Array(memory.buffer).fill(0xaa, start, start + 100 * KiB);
     expect(vm.setBrk(start + 8 * KiB)).toBe(start + 8 * KiB);
     expect(vm.setBrk(start + 100 * KiB)).toBe(start + 100 * KiB);
@@ -184,12 +187,12 @@ describe('address space', () => {
     expect(vm.setBrk(start - 1)).toBe(start + 100 * KiB); // below the start: refused
   });
 
-  it('places mmap regions above the heap, reuses freed ranges zeroed, grows only as needed', () => {
+  it('places mmap regions above the heap, reuses freed ranges zeroed, grows by a quarter at least', () => {
     const { memory, vm } = fresh(0);
     const before = memory.buffer.byteLength;
     const a = vm.mmap(0, 64 * KiB, 3, anon);
     expect(a).toBeGreaterThanOrEqual(vm.brk);
-    expect(memory.buffer.byteLength).toBe(before + 64 * KiB);
+    expect(memory.buffer.byteLength).toBe(grownFrom(before, a + 64 * KiB));
     const b = vm.mmap(0, 4096, 3, anon);
     expect(b).toBe(a + 64 * KiB);
     new Uint8Array(memory.buffer).fill(0x55, a, a + 64 * KiB);
@@ -198,7 +201,25 @@ describe('address space', () => {
     expect(c).toBe(a);
     const u8 = new Uint8Array(memory.buffer);
     expect(u8.subarray(c, c + 16 * KiB).every((x) => x === 0)).toBe(true);
-    expect(memory.buffer.byteLength).toBe(before + 128 * KiB); // b forced one more Wasm page
+    expect(memory.buffer.byteLength).toBe(grownFrom(before, a + 64 * KiB)); // b fitted in the slack
+  });
+
+  it('grows by at most 64 MiB more than asked, and places a large mapping in memory never used rather than a hole it must zero', () => {
+    const { memory, vm } = fresh(0);
+    const big = vm.mmap(0, 512 * MiB, 3, anon);
+    expect(memory.buffer.byteLength).toBe(big + 512 * MiB); // a quarter is more than asked: exactly
+    const next = vm.mmap(0, 4096, 3, anon);
+    expect(memory.buffer.byteLength).toBe(big + 512 * MiB + 64 * MiB);
+    new Uint8Array(memory.buffer).fill(9, big, big + 32 * MiB);
+    vm.munmap(big, 512 * MiB);
+    // 32 MiB would fit the hole at `big`, but zeroing it costs: it goes above `next`
+    const large = vm.mmap(0, 32 * MiB, 3, anon);
+    expect(large).toBeGreaterThan(next);
+    expect(new Uint8Array(memory.buffer).subarray(large, large + 32 * MiB).every((x) => x === 0)).toBe(true);
+    // a small one takes the first hole, zeroed
+    const small = vm.mmap(0, 64 * KiB, 3, anon);
+    expect(small).toBe(big);
+    expect(new Uint8Array(memory.buffer).subarray(small, small + 64 * KiB).every((x) => x === 0)).toBe(true);
   });
 
   it('refuses brk growth into a mapping (glibc then falls back to mmap)', () => {
