@@ -228,6 +228,19 @@ describe('file syscalls through node:wasi', () => {
     expect(sys(g, 'munmap', addr, 8192)).toBe(0);
   });
 
+  it('fadvise64: valid advice on a file does nothing and succeeds; a pipe, a bad fd or bad advice fail as on Linux (wc and cut give it)', () => {
+    fs.writeFileSync(path.join(dir(), 'a.txt'), 'abc');
+    const g = makeGuest();
+    const s = scratch(g);
+    const fd = sys(g, 'openat', AT_FDCWD, s.str(0, 'a.txt'), O.RDONLY);
+    expect(sys(g, 'fadvise64', fd, 0, 0, 2)).toBe(0); // POSIX_FADV_SEQUENTIAL over the whole file
+    expect(sys(g, 'fadvise64', fd, 0, 0, 6)).toBe(-E.EINVAL);
+    expect(sys(g, 'fadvise64', fd, 0, -1, 0)).toBe(-E.EINVAL);
+    expect(sys(g, 'fadvise64', 99, 0, 0, 0)).toBe(-E.EBADF);
+    expect(sys(g, 'pipe2', s.at(100), 0)).toBe(0);
+    expect(sys(g, 'fadvise64', g.mem.i32(s.at(100)), 0, 0, 2)).toBe(-E.ESPIPE);
+  });
+
   it('extended attributes: the file is looked up, then it has none (ls -l, libacl and libselinux ask for them)', () => {
     fs.writeFileSync(path.join(dir(), 'x.txt'), 'x');
     const g = makeGuest();

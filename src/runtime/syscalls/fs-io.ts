@@ -291,6 +291,13 @@ export const fsIo: Record<string, Handler> = {
     g.wasi.sync(f.wasiFd, true);
     return 0;
   },
+  // advice on caching: there is no page cache to steer here, so a valid call does nothing, as it may on Linux
+  fadvise64: (g, fd, _offset, len, advice) => {
+    const f = g.fds.get(int(fd));
+    if (f.pipe) fail(E.ESPIPE);
+    if (uint(advice) > 5 || i64(len) < 0n) fail(E.EINVAL); // POSIX_FADV_NORMAL … POSIX_FADV_NOREUSE
+    return 0;
+  },
   ftruncate: (g, fd, len) => {
     const f = g.fds.get(int(fd));
     if (i64(len) < 0n || f.pipe || f.isDir || (f.flags & O.ACCMODE) === O.RDONLY) fail(E.EINVAL);
