@@ -100,11 +100,13 @@ suite(`dynamic and static-pie executables against qemu-aarch64 -L ${SYSROOT}${wh
     expect(more).toEqual([]);
     expect(libc).toBeDefined();
     expect(cacheEntries(cache, 'libm.so.6')).toHaveLength(1);
-    // what was still lifted at run time (with libc lifted at run time, ~48,000 instructions)
+    // nothing is left to lift at run time (with libc lifted at run time, ~48,000 instructions),
+    // not even vfprintf's computed gotos, whose label offsets sit in a table read through a
+    // spilled register (discover.ts sweeps such a function for code only jumps reach)
     const traced = await run(process.execPath, [BIN, 'run', '--trace', '-L', SYSROOT, './heap']);
     const lifted = /run-time lifting: \d+ lifts, \d+ functions, (\d+) instructions/.exec(traced.stderr);
     expect(lifted, traced.stderr.slice(-2000)).not.toBeNull();
-    expect(Number(lifted![1])).toBeLessThan(5000);
+    expect(Number(lifted![1]), traced.stderr.split('\n').filter((l) => l.includes('lifted')).join('\n')).toBe(0);
     expect(traced.stderr).toContain('/lib/libc.so.6 mapped at');
     // a second program loading the same libc.so.6: its translation comes from the cache (the same
     // entry, not written again), and only the program itself is translated

@@ -261,64 +261,87 @@ export function discoverFunction(
     return out;
   };
   let reason = '';
-  const jtc: JumpTableContext = { at: (pc) => insns.get(pc) ?? decodeAt(pc), range, predecessors, reject: (r) => { reason = r; } };
+  let unreadable = false;
+  const jtc: JumpTableContext = { at: (pc) => insns.get(pc) ?? decodeAt(pc), range, predecessors, reject: (r, u) => { reason = r; unreadable = !!u; } };
+  /** a computed goto reads a table we cannot: every instruction of the function only a jump reaches is one of its targets */
+  let sweep = false;
+  const orphans = new Set<number>();
+  const visitOrphans = (r: Range): boolean => {
+    let added = false;
+    for (let a = r.start + 4; a < r.end; a += 4) {
+      if (insns.has(a) || isEntry(a) || !AFTER_JUMP.has(insns.get(a - 4)?.flow.kind ?? '') || !decodeAt(a)) continue;
+      orphans.add(a);
+      outside.add(a);
+      visit(a);
+      added = true;
+    }
+    return added;
+  };
 
-  while (work.length) {
-    let pc = work.pop()!;
-    for (;;) {
-      if (insns.has(pc)) break;
-      // running into another function (e.g. after a call that never returns): a tail call
-      if (pc !== entry && !leaders.has(pc) && external(pc)) { callees.add(pc); break; }
-      const insn = decodeAt(pc);
-      if (!insn) break;
-      insns.set(pc, insn);
-      const fl = insn.flow;
-      if (fl.kind === 'fall') { pc += 4; continue; }
-      if (fl.kind === 'call' || fl.kind === 'icall') {
-        if (fl.kind === 'call') callees.add(fl.target); else indirect = true;
-        if (fl.kind === 'call' && noReturn?.(fl.target)) deadReturns.add(pc + 4);
-        pc += 4;
-        if (external(pc)) { callees.add(pc); break; }
-        returnSites.push(pc);
-        leaders.add(pc);
-        continue;
-      }
-      if (fl.kind === 'cond' || fl.kind === 'jump') {
-        if (external(fl.target)) callees.add(fl.target);
-        else { edge(pc, fl.target); visit(fl.target); }
-        if (fl.kind === 'cond') {
+  for (;;) {
+    while (work.length) {
+      let pc = work.pop()!;
+      for (;;) {
+        if (insns.has(pc)) break;
+        // running into another function (e.g. after a call that never returns): a tail call
+        if (pc !== entry && !leaders.has(pc) && external(pc)) { callees.add(pc); break; }
+        const insn = decodeAt(pc);
+        if (!insn) break;
+        insns.set(pc, insn);
+        const fl = insn.flow;
+        if (fl.kind === 'fall') { pc += 4; continue; }
+        if (fl.kind === 'call' || fl.kind === 'icall') {
+          if (fl.kind === 'call') callees.add(fl.target); else indirect = true;
+          if (fl.kind === 'call' && noReturn?.(fl.target)) deadReturns.add(pc + 4);
           pc += 4;
           if (external(pc)) { callees.add(pc); break; }
+          returnSites.push(pc);
           leaders.add(pc);
           continue;
         }
+        if (fl.kind === 'cond' || fl.kind === 'jump') {
+          if (external(fl.target)) callees.add(fl.target);
+          else { edge(pc, fl.target); visit(fl.target); }
+          if (fl.kind === 'cond') {
+            pc += 4;
+            if (external(pc)) { callees.add(pc); break; }
+            leaders.add(pc);
+            continue;
+          }
+          break;
+        }
+        if (fl.kind === 'ijump') pendingJumps.push(pc);
         break;
       }
-      if (fl.kind === 'ijump') pendingJumps.push(pc);
-      break;
+      // Jump tables are analysed once the worklist drains, when the blocks that reach the branch
+      // (its bounds check, the definition of a hoisted table base) are known. A table found adds
+      // code, explored before the others are retried; only when a whole round finds nothing do
+      // the rest become unresolved (their computed-goto targets have unknown predecessors, which
+      // would spoil the analysis of the others).
+      if (work.length || !pendingJumps.length) continue;
+      const failed: { br: number; reason: string; unreadable: boolean }[] = [];
+      while (pendingJumps.length && !work.length) {
+        const br = pendingJumps.shift()!;
+        reason = 'not a recognised jump table';
+        unreadable = false;
+        const table = arch.resolveJumpTable(blockEndingAt(insns, br), image, jtc);
+        if (!table) { failed.push({ br, reason, unreadable }); continue; }
+        jumpTables.set(br, table);
+        for (const t of table) { edge(br, t); visit(t); }
+      }
+      if (work.length) { for (const f of failed) pendingJumps.push(f.br); continue; }
+      for (const { br, reason: why, unreadable: computed } of failed) {
+        indirect = true;
+        unresolved.push({ pc: br, reason: why });
+        // computed gotos: label addresses stored in data that lie inside this function
+        if (range) for (const a of addressTaken) if (a >= range.start && a < range.end && !isEntry(a) && !insns.has(a)) { outside.add(a); visit(a); }
+        // or offsets from a label in a table we cannot read (glibc's vfprintf in libc.so.6): the
+        // labels are code that only jumps reach, found by sweeping the function's extent
+        sweep ||= computed;
+      }
     }
-    // Jump tables are analysed once the worklist drains, when the blocks that reach the branch
-    // (its bounds check, the definition of a hoisted table base) are known. A table found adds
-    // code, explored before the others are retried; only when a whole round finds nothing do
-    // the rest become unresolved (their computed-goto targets have unknown predecessors, which
-    // would spoil the analysis of the others).
-    if (work.length || !pendingJumps.length) continue;
-    const failed: { br: number; reason: string }[] = [];
-    while (pendingJumps.length && !work.length) {
-      const br = pendingJumps.shift()!;
-      reason = 'not a recognised jump table';
-      const table = arch.resolveJumpTable(blockEndingAt(insns, br), image, jtc);
-      if (!table) { failed.push({ br, reason }); continue; }
-      jumpTables.set(br, table);
-      for (const t of table) { edge(br, t); visit(t); }
-    }
-    if (work.length) { for (const f of failed) pendingJumps.push(f.br); continue; }
-    for (const { br, reason: why } of failed) {
-      indirect = true;
-      unresolved.push({ pc: br, reason: why });
-      // computed gotos: label addresses stored in data that lie inside this function
-      if (range) for (const a of addressTaken) if (a >= range.start && a < range.end && !isEntry(a) && !insns.has(a)) { outside.add(a); visit(a); }
-    }
+    // every code start the sweep adds may end in more jumps: until nothing new is found
+    if (!sweep || !range || !visitOrphans(range)) break;
   }
 
   // form blocks: consecutive instructions from each leader up to the next leader or terminator
@@ -346,9 +369,12 @@ export function discoverFunction(
   const fn: GuestFunction = { entry, name, blocks, entries, callees, indirect };
   if (unresolved.length) fn.unresolved = unresolved;
   if (deadReturns.size) fn.deadReturns = deadReturns;
-  for (const a of addressTaken) if (a !== entry && blocks.has(a) && !entries.includes(a)) entries.push(a);
+  for (const a of [...addressTaken, ...orphans]) if (a !== entry && blocks.has(a) && !entries.includes(a)) entries.push(a);
   return fn;
 }
+
+/** flow kinds after which the next instruction is reached by a jump only */
+const AFTER_JUMP = new Set(['jump', 'ijump', 'ret', 'stop']);
 
 /** the straight-line instructions before `pc` (for jump-table pattern matching) */
 function blockEndingAt(insns: Map<number, Insn>, pc: number): Insn[] {

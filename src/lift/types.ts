@@ -79,8 +79,12 @@ export interface JumpTableContext {
    * call that never returns). Without it the analysis looks only at the block it is given.
    */
   predecessors?(pc: number): number[] | undefined;
-  /** told why the indirect jump is not a recognisable table (for the discovery report) */
-  reject?(reason: string): void;
+  /**
+   * told why the indirect jump is not a recognisable table (for the discovery report);
+   * `unreadable`: it reads a table whose entries cannot be known here (a computed goto whose
+   * label table is position-independent offsets, its base in a spilled register)
+   */
+  reject?(reason: string, unreadable?: boolean): void;
 }
 
 export interface Arch {

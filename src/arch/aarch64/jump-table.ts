@@ -23,7 +23,7 @@ const MAX_PATH = 64;
 const MAX_PATHS = 8;
 const FAKE_BASE = 0x7f0000000000n; // stand-in values for registers unknown to the slice (sp, fp…)
 
-type Outcome = { targets: number[] } | { reason: string };
+type Outcome = { targets: number[] } | { reason: string; unreadable?: true };
 
 /**
  * Targets of the indirect jump ending `block`, or undefined (with `ctx.reject(reason)`). With a
@@ -32,7 +32,7 @@ type Outcome = { targets: number[] } | { reason: string };
  */
 export function resolveJumpTable(block: Insn[], image: CodeImage, ctx: JumpTableContext): number[] | undefined {
   const out = analyse(block as A64Insn[], image, ctx);
-  if ('reason' in out) { ctx.reject?.(out.reason); return undefined; }
+  if ('reason' in out) { ctx.reject?.(out.reason, out.unreadable); return undefined; }
   return out.targets;
 }
 
@@ -90,7 +90,7 @@ function analyse(block: A64Insn[], image: CodeImage, ctx: JumpTableContext): Out
     }
     for (let i = 0; i <= c.bound; i++) {
       const t = evaluate(c.slice, br.f.rn!, c.idxReg, BigInt(i), slot, image, known);
-      if (t === undefined) return { reason: 'table entry not computable (table base unknown or outside the image)' };
+      if (t === undefined) return { reason: 'table entry not computable (table base unknown or outside the image)', unreadable: true };
       const n = Number(t);
       if (t >= FAKE_BASE) return { reason: 'the target is not read from a table (an indirect tail call?)' };
       if (t % 4n || !image.isCode(n)) return { reason: `case ${i} leads to ${hex(t)}, not aligned code` };
