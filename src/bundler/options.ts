@@ -62,6 +62,11 @@ export interface Options {
    *  cached by content (one libc.so.6 translation serves every program), emitted beside the
    *  program's .wasm (default true); false: they are lifted at run time when reached */
   translateLibraries?: boolean;
+  /** vite's dev and preview servers send Cross-Origin-Opener-Policy: same-origin and
+   *  Cross-Origin-Embedder-Policy: require-corp, so that pages are cross-origin isolated and have
+   *  SharedArrayBuffer (`kill()` of a run in a worker needs it); default true. A production server
+   *  must send the same headers (see the README). */
+  crossOriginIsolation?: boolean;
 }
 
 export type FileMap = Record<string, string>;
@@ -87,6 +92,7 @@ export interface ResolvedOptions {
   lift: boolean;
   sysroot: string | undefined;
   translateLibraries: boolean;
+  crossOriginIsolation: boolean;
 }
 
 export function resolveOptions(options: Options = {}, root = options.root ?? process.cwd()): ResolvedOptions {
@@ -125,6 +131,7 @@ export function resolveOptions(options: Options = {}, root = options.root ?? pro
     worker: options.worker ?? true,
     lift: options.lift ?? true,
     translateLibraries: options.translateLibraries ?? true,
+    crossOriginIsolation: options.crossOriginIsolation ?? true,
     sysroot: resolveSysroot(options.sysroot === undefined ? undefined : resolve(root, options.sysroot)),
     learned: options.learned === false ? () => undefined : options.learned ?? learnedPathFor,
   };

@@ -316,6 +316,7 @@ export const unpluginFactory: UnpluginFactory<Options | undefined> = (raw, meta)
         ssrAssets.clear();
       },
       configureServer(server) {
+        if (options.crossOriginIsolation) server.middlewares.use(isolate);
         server.middlewares.use((req, res, next) => {
           let path = (req.url ?? '').replace(/[?#].*$/, '');
           try {
@@ -330,6 +331,9 @@ export const unpluginFactory: UnpluginFactory<Options | undefined> = (raw, meta)
           res.setHeader('Cache-Control', 'no-cache');
           res.end(bytes);
         });
+      },
+      configurePreviewServer(server) {
+        if (options.crossOriginIsolation) server.middlewares.use(isolate);
       },
     },
     rollup: {
@@ -377,6 +381,16 @@ export const unpluginFactory: UnpluginFactory<Options | undefined> = (raw, meta)
     },
   };
 };
+
+/**
+ * vite's dev and preview servers: a cross-origin-isolated page (COOP same-origin, COEP
+ * require-corp) has SharedArrayBuffer, which kill() in a worker and blocking waits need
+ */
+function isolate(_req: unknown, res: { setHeader(name: string, value: string): void }, next: () => void): void {
+  res.setHeader('Cross-Origin-Opener-Policy', 'same-origin');
+  res.setHeader('Cross-Origin-Embedder-Policy', 'require-corp');
+  next();
+}
 
 /** include/exclude patterns that also take the id with a query */
 function idFilters(patterns: Options['include']): Options['include'] {

@@ -47,6 +47,14 @@ describe.each([['vite 7', 'vite'], ['vite 8', 'vite8']])('%s', (_major, pkg) => 
     return new URL(spec!, `${origin}/${entry}`);
   }
 
+  it('makes pages cross-origin isolated (COOP and COEP on every response), so that they have SharedArrayBuffer', async () => {
+    for (const path of ['/', '/main.js']) {
+      const res = await fetch(`${origin}${path}`);
+      expect(res.headers.get('cross-origin-opener-policy'), path).toBe('same-origin');
+      expect(res.headers.get('cross-origin-embedder-policy'), path).toBe('require-corp');
+    }
+  });
+
   it('serves the loader module and the wasm it points at', async () => {
     const res = await fetch(await elfModuleUrl('main.js'));
     expect(res.status).toBe(200);
