@@ -2,6 +2,7 @@
 // browser_wasi_shim over an in-memory file system and captured stdio. Used directly on the
 // caller's thread and by the worker entry.
 import { WASI } from '@bjorn3/browser_wasi_shim';
+import { HostPipe, InputFailed, type ByteSource } from '../runtime/host-pipe.ts';
 import type { ProcessImage } from '../runtime/kernel.ts';
 import type { LifterLoader } from '../runtime/lifting.ts';
 import { Interrupts } from '../runtime/interrupts.ts';
@@ -10,21 +11,24 @@ import type { WasiImports } from '../runtime/wasi.ts';
 import { buildRoot, collectFiles } from './fs.ts';
 import { MemFileHost, MetaTable } from './fs-meta.ts';
 import { programFiles, programLoader, type ProgramImages } from './programs.ts';
-import { capturedOutput, OutputSink, stdinFile } from './stdio.ts';
+import { capturedOutput, isStreamed, OutputSink, stdinFile } from './stdio.ts';
 import { ProgramError, type RunOptions, type RunResult } from './types.ts';
 
-/** The part of RunOptions that crosses to a worker (no callbacks), and the word that
- *  RunningProgram.kill sets (Interrupts.cell: shared with a worker where SharedArrayBuffer exists). */
-export type PlainRunOptions = Pick<RunOptions, 'args' | 'env' | 'stdin' | 'files' | 'cwd' | 'uid' | 'gid'> & { interrupts?: Int32Array };
+/** The part of RunOptions that crosses to a worker (no callbacks, stdin only when given whole),
+ *  and the word that RunningProgram.kill sets (Interrupts.cell: shared with a worker where
+ *  SharedArrayBuffer exists). */
+export type PlainRunOptions = Pick<RunOptions, 'args' | 'env' | 'files' | 'cwd' | 'uid' | 'gid'> & { stdin?: string | Uint8Array; interrupts?: Int32Array };
 
 export interface Streams {
   onStdout?: (text: string) => void;
   onStderr?: (text: string) => void;
+  /** stdin fed while the program runs (instead of PlainRunOptions.stdin) */
+  stdin?: ByteSource;
 }
 
 export function plainOptions(options: RunOptions): PlainRunOptions {
   const { args, env, stdin, files, cwd, uid, gid } = options;
-  return { args, env, stdin, files, cwd, uid, gid };
+  return { args, env, stdin: isStreamed(stdin) ? undefined : stdin, files, cwd, uid, gid };
 }
 
 /** The guest path of the executable (AT_EXECFN, /proc/self/exe). */
@@ -71,6 +75,7 @@ export async function execute(name: string, image: ProcessImage, options: PlainR
       loadLifter,
       interrupts: options.interrupts && new Interrupts(options.interrupts),
       loadImage: programs && programLoader(programs),
+      stdinPipe: streams.stdin && new HostPipe(streams.stdin),
       onLiftStats: (code) => {
         lifted = [...code.liftedEntries].sort((a, b) => a - b);
         liftedFunctions = code.stats.functions;
@@ -78,6 +83,7 @@ export async function execute(name: string, image: ProcessImage, options: PlainR
     });
   } catch (e) {
     if (e instanceof WebAssembly.LinkError) throw new ProgramError(name, 'BAD_MODULE', `not a translated program: ${e.message}`, { cause: e });
+    if (e instanceof InputFailed) throw new ProgramError(name, 'STDIN_FAILED', e.message, { cause: e.cause });
     throw e;
   }
   return { exitCode, ...capturedOutput(stdout, stderr), files: collectFiles(root.dir), lifted, liftedFunctions };

@@ -10,6 +10,7 @@ import { Interrupts, isShared, signalNumber } from '../runtime/interrupts.ts';
 import type { ProcessImage } from '../runtime/kernel.ts';
 import { withLibraries, type LibraryImage } from '../runtime/libraries.ts';
 import { ProgramError, type ElfProgram, type ProgramSource, type RunningProgram, type RunOptions, type RunResult, type WorkerLike } from './types.ts';
+import { byteSource, isStreamed } from './stdio.ts';
 import { defaultWorker, runInWorker } from './worker-client.ts';
 
 export type { ElfProgram, ProgramErrorCode, ProgramSource, RunningProgram, RunOptions, RunResult, WorkerLike } from './types.ts';
@@ -98,9 +99,13 @@ export function createProgram(name: string, source: ProgramSource): ElfProgram {
   /** one run: compiles (once), then runs here or in a worker */
   async function start(options: RunOptions, interrupts: Int32Array): Promise<RunResult> {
     options.signal?.throwIfAborted();
+    const { stdin } = options;
+    if (stdin !== undefined && typeof stdin !== 'string' && !(stdin instanceof Uint8Array) && !isStreamed(stdin)) {
+      throw new TypeError(`elf program "${name}": stdin must be a string, a Uint8Array, or an async iterable or ReadableStream of them`);
+    }
     const { image, files, programs } = await prepare();
     options.signal?.throwIfAborted();
-    const streams = { onStdout: options.onStdout, onStderr: options.onStderr };
+    const streams = { onStdout: options.onStdout, onStderr: options.onStderr, stdin: isStreamed(options.stdin) ? byteSource(options.stdin) : undefined };
     const plain = { ...plainOptions(source.fileUrls ? { ...options, files: { ...files, ...options.files } } : options), interrupts };
     if (!options.worker) return execute(name, image, plain, streams, source.lifter, programs);
     let worker: WorkerLike;

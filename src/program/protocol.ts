@@ -16,18 +16,30 @@ export interface RunRequest {
   options: PlainRunOptions;
   /** whether to send stdout (fd 1) / stderr (fd 2) text as it is written */
   stream: [boolean, boolean];
+  /** stdin is fed while the program runs: the worker asks for each chunk (elf2wasm:stdin-pull),
+   *  the caller answers with an elf2wasm:stdin message */
+  streamStdin: boolean;
 }
+
+/** the caller's answer to a stdin-pull: a chunk, the end (neither) or the source's failure */
+export interface StdinChunk { kind: 'elf2wasm:stdin'; id: number; chunk?: Uint8Array; error?: SerializedError }
 
 export interface SerializedError { name: string; message: string; stack?: string; code?: ProgramErrorCode; program?: string }
 
 export type WorkerReply =
   | { kind: 'elf2wasm:out'; id: number; fd: 1 | 2; text: string }
   | { kind: 'elf2wasm:done'; id: number; result: RunResult }
-  | { kind: 'elf2wasm:error'; id: number; error: SerializedError };
+  | { kind: 'elf2wasm:error'; id: number; error: SerializedError }
+  | { kind: 'elf2wasm:stdin-pull'; id: number };
+
+const REPLIES = new Set<unknown>(['elf2wasm:out', 'elf2wasm:done', 'elf2wasm:error', 'elf2wasm:stdin-pull']);
 
 export function isReply(data: unknown): data is WorkerReply {
-  const kind = (data as { kind?: unknown } | null)?.kind;
-  return typeof kind === 'string' && kind.startsWith('elf2wasm:') && kind !== 'elf2wasm:run';
+  return REPLIES.has((data as { kind?: unknown } | null)?.kind);
+}
+
+export function isStdinChunk(data: unknown): data is StdinChunk {
+  return (data as { kind?: unknown } | null)?.kind === 'elf2wasm:stdin';
 }
 
 export function isRequest(data: unknown): data is RunRequest {

@@ -49,8 +49,23 @@ export interface RunOptions {
   /** argv[1..]; argv[0] is the program name */
   args?: string[];
   env?: Record<string, string>;
-  /** the whole of stdin: text (written as UTF-8) or bytes, given as they are */
-  stdin?: string | Uint8Array;
+  /**
+   * stdin: the whole of it, as text (written as UTF-8) or bytes (given as they are), which the
+   * guest reads as a file; or fed while the program runs, as an async iterable of chunks (text or
+   * bytes, as above) or a web ReadableStream of them, which the
+   * guest reads as a pipe: a read waits until a chunk comes (other processes of the run go on
+   * meanwhile), then returns what is there; the iteration's end is EOF. Forked children share it.
+   * A run whose iteration throws rejects with a ProgramError (code 'STDIN_FAILED'). The next
+   * chunk is asked for only while the guest has less than 64 KiB of it unread (a pipe's
+   * capacity), and the iteration is ended (`return()`; a ReadableStream is cancelled) when the
+   * run ends first. To push input as it comes (a terminal), pass a ReadableStream and keep its
+   * controller:
+   *
+   *     let input!: ReadableStreamDefaultController<string>;
+   *     const run = prog.run({ stdin: new ReadableStream({ start: (c) => { input = c; } }) });
+   *     input.enqueue('line 1\n');  // … later: input.close() is EOF
+   */
+  stdin?: string | Uint8Array | AsyncIterable<string | Uint8Array> | ReadableStream<string | Uint8Array>;
   /** absolute guest paths → contents (text, written as UTF-8, or bytes), in an in-memory file
    *  system (parent directories are created; a path ending in "/" makes an empty directory).
    *  The guest may change it. */
@@ -128,9 +143,9 @@ export interface WorkerLike {
   terminate?(): unknown;
 }
 
-export type ProgramErrorCode = 'NO_SOURCE' | 'LOAD_FAILED' | 'BAD_MODULE' | 'NO_META' | 'WORKER_FAILED';
+export type ProgramErrorCode = 'NO_SOURCE' | 'LOAD_FAILED' | 'BAD_MODULE' | 'NO_META' | 'WORKER_FAILED' | 'STDIN_FAILED';
 
-/** A program could not be loaded or started (guest failures are exit codes instead). */
+/** A program could not be loaded or started, or its streamed stdin failed (guest failures are exit codes instead). */
 export class ProgramError extends Error {
   readonly code: ProgramErrorCode;
   readonly program: string;

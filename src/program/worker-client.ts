@@ -1,9 +1,10 @@
 // The caller's side of worker mode: sends the compiled module and the plain run options to a
-// worker running worker.ts, relays streamed output to the callbacks, resolves with the result.
+// worker running worker.ts, relays streamed output to the callbacks, answers its asks for
+// streamed stdin, resolves with the result.
 import type { ProcessImage } from '../runtime/kernel.ts';
 import type { PlainRunOptions, Streams } from './execute.ts';
 import type { ProgramImages } from './programs.ts';
-import { deserializeError, isReply, listen, type RunRequest } from './protocol.ts';
+import { deserializeError, isReply, listen, serializeError, type RunRequest, type StdinChunk } from './protocol.ts';
 import { ProgramError, type RunResult, type WorkerLike } from './types.ts';
 
 let nextId = 1;
@@ -48,6 +49,19 @@ export function runInWorker(worker: WorkerLike, owned: boolean, name: string, pr
       settled = true;
       for (const off of unsubscribe) off();
       if (owned) void worker.terminate?.();
+      streams.stdin?.cancel?.();
+    };
+    /** answers the worker's ask for the next stdin chunk */
+    const feed = (source: NonNullable<Streams['stdin']>): void => {
+      const send = (answer: StdinChunk, transfer: ArrayBuffer[] = []): void => {
+        if (!settled) worker.postMessage(answer, transfer);
+      };
+      source.next().then(
+        (chunk) => {
+          const copy = chunk?.slice(); // the caller's bytes stay the caller's: a copy crosses
+          send({ kind: 'elf2wasm:stdin', id, chunk: copy }, copy ? [copy.buffer] : []);
+        },
+        (e: unknown) => send({ kind: 'elf2wasm:stdin', id, error: serializeError(e) }));
     };
     const fail = (e: unknown): void => {
       if (settled) return;
@@ -59,6 +73,8 @@ export function runInWorker(worker: WorkerLike, owned: boolean, name: string, pr
       if (settled || !isReply(data) || data.id !== id) return;
       if (data.kind === 'elf2wasm:out') {
         (data.fd === 1 ? streams.onStdout : streams.onStderr)?.(data.text);
+      } else if (data.kind === 'elf2wasm:stdin-pull') {
+        if (streams.stdin) feed(streams.stdin);
       } else if (data.kind === 'elf2wasm:done') {
         finish();
         resolve(data.result);
@@ -83,7 +99,7 @@ export function runInWorker(worker: WorkerLike, owned: boolean, name: string, pr
       unsubscribe.push(() => signal.removeEventListener('abort', abort));
     }
     // compiled modules (the program's, its libraries' and those it can exec) cross to the worker as they are
-    const request: RunRequest = { kind: 'elf2wasm:run', id, name, ...program, options, stream: [!!streams.onStdout, !!streams.onStderr] };
+    const request: RunRequest = { kind: 'elf2wasm:run', id, name, ...program, options, stream: [!!streams.onStdout, !!streams.onStderr], streamStdin: !!streams.stdin };
     try {
       worker.postMessage(request);
     } catch (e) {

@@ -15,6 +15,7 @@ import { PSEUDO_SYSCALLS, SYSCALLS } from './syscalls/index.ts';
 import { syscallName } from './syscalls/names.ts';
 import { WasiFs, type WasiImports } from './wasi.ts';
 import type { FileHost } from './file-host.ts';
+import type { HostPipe } from './host-pipe.ts';
 import type { Kernel } from './kernel.ts';
 import { resolvePath } from './paths.ts';
 import { O } from './vfs.ts';
@@ -42,6 +43,8 @@ export interface GuestOptions {
   kernel?: { release: string; version: string };
   /** Linux metadata (modes, owners, devices) and path mapping beyond what WASI can say */
   fileHost?: FileHost;
+  /** fd 0 reads this pipe, which the host feeds while the run goes on (host-pipe.ts), instead of WASI's fd 0 */
+  stdinPipe?: HostPipe;
   /** whether the WASI stdio fd 0, 1 or 2 is a terminal (TCGETS/TIOCGWINSZ succeed); default: none */
   isatty?: (wasiFd: number) => boolean;
   /** terminal size reported by TIOCGWINSZ */
@@ -160,8 +163,13 @@ export class Guest {
     this.cwd = resolvePath('/', opts.cwd);
     this.hostname = opts.hostname ?? 'localhost';
     this.threadName = commName(opts.execPath);
-    // Linux passes fds 0..2 through from the parent; here they are the host's WASI stdio.
+    // Linux passes fds 0..2 through from the parent; here they are the host's WASI stdio (or a host-fed pipe).
     for (const fd of [0, 1, 2]) {
+      if (fd === 0 && opts.stdinPipe) {
+        opts.stdinPipe.readers++;
+        this.fds.install(makeOpenFile({ wasiFd: -1, flags: O.RDONLY, pipe: opts.stdinPipe, pipeEnd: 'read' }), false);
+        continue;
+      }
       const tty = opts.isatty?.(fd) ?? false;
       this.fds.install(makeOpenFile({ wasiFd: fd, flags: tty ? O.RDWR : fd === 0 ? O.RDONLY : O.WRONLY, keepOpen: true, tty }), false);
     }

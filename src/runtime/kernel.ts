@@ -24,6 +24,7 @@ import type { Interrupts } from './interrupts.ts';
 import { Guest, type GuestOptions } from './guest.ts';
 import { STATE, STATE_BASE } from './layout.ts';
 import { Futexes, type FutexWaiter } from './futex.ts';
+import type { HostPipe } from './host-pipe.ts';
 import { LiftPending, RuntimeCode, type Installed, type LifterLoader } from './lifting.ts';
 import type { LibraryImage } from './libraries.ts';
 import { linuxImports, termination, type Termination } from './process.ts';
@@ -78,7 +79,15 @@ export interface KernelOptions {
   onLiftStats?: (code: RuntimeCode, meta: TranslationMeta) => void;
   /** signals sent from outside the run (Ctrl-C, a caller's kill): the foreground group gets them */
   interrupts?: Interrupts;
+  /** pipes the host writes while the run goes on (stdin fed by a program API caller): a process
+   *  waiting for one unwinds and the run awaits the host (runAll) */
+  inputs?: readonly HostPipe[];
 }
+
+/** how often a run that awaits host input looks for signals sent from outside without waking it (no SharedArrayBuffer) */
+const INPUT_POLL_MS = 100;
+/** how long ready tasks may keep host input from a task that waits for it */
+const INPUT_YIELD_MS = 10;
 
 const { SIGCHLD, SIGCONT, SIGSTOP } = SIGNAL;
 /** signals whose default action stops the process */
@@ -261,11 +270,16 @@ export class Kernel {
   async runAll(root: Proc): Promise<void> {
     for (;;) {
       this.takeInterrupts();
+      for (const input of this.opts.inputs ?? []) if (input.error) throw input.error;
       const p = this.nextReady();
       if (p) {
         // a thread that gave way (preempt, sched_yield) is ready at once: let lifting or
-        // compiling that another one waits for finish meanwhile
-        if ([...this.tasks()].some((q) => q.pending)) await new Promise((resolve) => setTimeout(resolve, 0));
+        // compiling that another one waits for finish meanwhile, and host input arrive (now
+        // and then: a macrotask costs a millisecond or more)
+        if ([...this.tasks()].some((q) => q.pending) || (this.starving(p) && performance.now() - this.yieldedAt > INPUT_YIELD_MS)) {
+          await new Promise((resolve) => setTimeout(resolve, 0));
+          this.yieldedAt = performance.now();
+        }
         this.slice(p);
         continue;
       }
@@ -275,6 +289,13 @@ export class Kernel {
         continue;
       }
       const wake = this.sleepers();
+      const inputs = this.opts.inputs?.filter((i) => i.open) ?? [];
+      if (inputs.length) {
+        // a chunk, the end or a failure of host input; a sleeper's time; a signal from outside
+        const timer = wake !== undefined ? Math.max(0, wake - performance.now()) : this.opts.interrupts ? INPUT_POLL_MS : undefined;
+        await Promise.race([...inputs.map((i) => i.changed()), ...(timer !== undefined ? [this.idle(timer)] : [])]);
+        continue;
+      }
       if (wake !== undefined) {
         await this.idle(Math.max(0, wake - performance.now()));
         continue;
@@ -303,6 +324,19 @@ export class Kernel {
       }
     }
     return undefined;
+  }
+
+  /** when runAll last let the host's events run while tasks were ready */
+  private yieldedAt = 0;
+
+  /** whether host input may still come (a wait can end without any process) */
+  private fed(): boolean {
+    return this.opts.inputs?.some((i) => i.open) ?? false;
+  }
+
+  /** host input may come for a task other than `me` that waits: `me` must not keep the thread from it */
+  private starving(me: Proc): boolean {
+    return this.fed() && [...this.tasks()].some((q) => q !== me && q.state === 'waiting' && !q.pending);
   }
 
   /** a task on the stack that could go on if the ones above it unwound */
@@ -414,7 +448,7 @@ export class Kernel {
         continue;
       }
       const below = this.active.slice(0, -1).some((q) => this.canGoOn(q));
-      const async = [...this.tasks()].some((q) => q.pending);
+      const async = [...this.tasks()].some((q) => q.pending) || this.fed();
       if (!below && !async) {
         const wake = this.sleepers();
         if (wake !== undefined) {
@@ -469,7 +503,7 @@ export class Kernel {
    */
   sleep(g: Guest, ms: number, until?: () => boolean): boolean {
     const me = this.self(g);
-    if (this.lone(me)) {
+    if (this.lone(me) && !this.fed()) {
       if (!Number.isFinite(ms)) return false;
       // a signal from outside (Ctrl-C) ends the sleep early: EINTR if a handler is to run (one
       // that came before the sleep began came while the guest ran: the sleep is interrupted too)
@@ -630,7 +664,7 @@ export class Kernel {
     }
     // something only the top-level loop can finish (lifting, compiling) must not wait behind a spinning caller either
     const below = this.active.slice(0, -1).some((q) => this.canGoOn(q));
-    if ((!below && ![...this.tasks()].some((q) => q.pending)) || me.code.nested > 0) return;
+    if ((!below && ![...this.tasks()].some((q) => q.pending) && !this.starving(me)) || me.code.nested > 0) return;
     me.state = 'waiting';
     me.ready = () => true;
     const dv = new DataView(g.memory.buffer);
