@@ -20,7 +20,7 @@ export interface Options {
   root?: string;
   /** binaryen optimisation level 0..4 (default 0, as the CLI's) */
   optimize?: number;
-  /** memory protection of the translated code: 'none' (default), 'bounds' or 'full' (TranslateOptions.protect) */
+  /** memory protection of the translated code: 'null' (default), 'bounds', 'full' or 'none' (TranslateOptions.protect) */
   protect?: ProtectMode;
   /** translations (and bundled files) smaller than this many bytes are inlined as base64 data: URLs (default 0: never) */
   inlineLimit?: number;

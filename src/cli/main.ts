@@ -13,7 +13,7 @@ import { Interrupts } from '../runtime/interrupts.ts';
 import { interpreterFor, resolveSysroot } from '../node/sysroot.ts';
 import { TRANSLATOR_VERSION } from '../version.ts';
 import { META_SECTION, readJsonSection } from '../wasm/custom-section.ts';
-import { resolveTranslateOptions, type ProtectMode, type TranslateOptions } from '../translate-options.ts';
+import { DEFAULT_PROTECT, resolveTranslateOptions, type ProtectMode, type TranslateOptions } from '../translate-options.ts';
 import { learnedPathFor, readLearned, recordLearned } from '../node/learned.ts';
 import { defaultCacheSize } from '../node/cache.ts';
 import { cacheCommand } from './cache-command.ts';
@@ -73,7 +73,7 @@ function protectMode(v: unknown): ProtectMode {
   try {
     return resolveTranslateOptions({ protect: v === undefined ? undefined : String(v) as ProtectMode }).protect;
   } catch {
-    throw new UsageError(`--protect takes bounds, full or none, not ${String(v)}`);
+    throw new UsageError(`--protect takes null, bounds, full or none, not ${String(v)}`);
   }
 }
 
@@ -209,7 +209,7 @@ export async function main(argv: string[]): Promise<number> {
     .option('--report', 'print what discovery found, by source, and the indirect branches left to run time')
     .option('--learned <file>', 'entries lifted at run time by earlier runs (default: <file>.lifted, written by run --record)')
     .option('-L, --sysroot <dir>', 'AArch64 sysroot with a dynamic program\'s interpreter (as qemu-aarch64 -L; default $QEMU_LD_PREFIX, else /usr/aarch64-linux-gnu)')
-    .option('--protect <mode>', 'memory protection: bounds (null page, 64-bit addresses), full (a page table: unmapped and read-only memory too), none', { default: 'none' });
+    .option('--protect <mode>', 'memory protection: null (the null page, not catchable by a handler), bounds (null page, 64-bit addresses), full (a page table: unmapped and read-only memory too), none', { default: DEFAULT_PROTECT });
   cli.command('run <file> [...args]', 'translate (cached) and run in Node, like qemu-aarch64');
   cli.command('cache <ls|clean>', 'list (ls) or empty (clean) the translation cache shared with the bundler plugins');
   cli.help();

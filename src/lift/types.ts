@@ -46,8 +46,14 @@ export interface Builder {
   emit(stmt: Expr): void;
   /** a local of the given Wasm type, fresh within the current block (later blocks reuse it) */
   temp(type: binaryen.Type): number;
-  /** the Wasm address of a guest load (or store, `write`) at guest address `a` (i64) */
+  /** the Wasm address of a guest load (or store, `write`) at guest address `a` (i64), to be used with `addrOffset` */
   addr(a: Expr, write?: boolean): Expr;
+  /**
+   * the constant offset every load and store (and fill) of an `addr()` result adds: under
+   * protect 'null', addr() gives the address less NULL_GUARD, so that an address in the null
+   * page wraps to beyond the memory and the engine's own bounds check traps
+   */
+  readonly addrOffset: number;
   /**
    * A count that grows whenever register `reg` (without one: guest memory, by a store or a
    * syscall) may be written: equal counts at two instructions of one block mean it is unchanged

@@ -29,13 +29,13 @@ describe.each(Object.entries(bundlers))('%s', (name, build) => {
     await build(app, 'query.js', out);
     const got = runBundle(join(out, 'main.js')) as ReturnType<typeof runBundle> & { url: unknown };
     expect({ stdout: got.stdout, stderr: got.stderr, status: got.exitCode }).toEqual(expected);
-    // two translations: the query's (protect 'bounds') and the plugin's (tests: protect 'none')
+    // two translations: the query's (protect 'bounds') and the plugin's (tests: the default, protect 'null')
     const wasm = listFiles(out).filter((f) => f.endsWith('.wasm')).map((f) => join(out, f));
-    expect(wasm.map(protectOf).sort()).toEqual(['bounds', 'none']);
+    expect(wasm.map(protectOf).sort()).toEqual(['bounds', 'null']);
     expect(typeof got.url).toBe('string');
     const file = fileURLToPath(got.url as string);
     expect(wasm).toContain(file);
-    expect(protectOf(file)).toBe('none');
+    expect(protectOf(file)).toBe('null');
   });
 
   it('fails the build on an unknown query key, naming it', async () => {

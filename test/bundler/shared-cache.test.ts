@@ -63,8 +63,8 @@ describe('the cache shared by the CLI and the plugin', () => {
     const lines = r.stdout.trimEnd().split('\n');
     expect(lines[0]).toBe(`${cache}: 2 translations, ${(listCache(cache).reduce((s, e) => s + e.bytes, 0) / 2 ** 20).toFixed(1)} MiB of 1024.0 MiB`);
     expect(lines.slice(1)).toEqual([
-      expect.stringMatching(/^\d{4}-\d\d-\d\d \d\d:\d\d +\d+\.\d MiB  hello\.elf +-O1 --protect=none$/),
-      expect.stringMatching(/^\d{4}-\d\d-\d\d \d\d:\d\d +\d+\.\d MiB  hello\.elf +-O0 --protect=none$/),
+      expect.stringMatching(/^\d{4}-\d\d-\d\d \d\d:\d\d +\d+\.\d MiB  hello\.elf +-O1 --protect=null$/),
+      expect.stringMatching(/^\d{4}-\d\d-\d\d \d\d:\d\d +\d+\.\d MiB  hello\.elf +-O0 --protect=null$/),
     ]);
   });
 

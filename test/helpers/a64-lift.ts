@@ -42,6 +42,7 @@ export function liftInsn(word: number): (s: State) => Ran {
     emit: (s) => { items.push(s); },
     temp: (t) => { vars.push(t); return vars.length - 1; },
     addr: (a) => m.i32.wrap(a),
+    addrOffset: 0,
     trap: (kind, info) => { items.push(m.call('trap', [m.i32.const(kind), m.i64.const(0x1000n), m.i64.const(BigInt(info))], binaryen.none)); },
     syscall: () => { throw new Error('no syscalls here'); },
     invalidateCode: () => { throw new Error('no cache maintenance here'); },

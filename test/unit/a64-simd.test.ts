@@ -331,6 +331,7 @@ function runOne(word: number, vin: string[], xin: string[]): { v: string[]; x: s
     emit: (s) => { items.push(s); },
     temp: (t) => { temps.push(t); return 68 + temps.length - 1; },
     addr: (a) => m.i32.wrap(a),
+    addrOffset: 0,
     trap: () => { throw new Error('trap'); },
     syscall: () => { throw new Error('syscall'); },
     invalidateCode: () => { throw new Error('icache'); },

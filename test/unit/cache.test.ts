@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { cacheKey, cleanCache, defaultCacheDir, defaultCacheSize, evict, listCache, parseSize, translateCached, translateLibraryCached, type LibraryTranslator, type Translator } from '../../src/node/cache.ts';
 import { TRANSLATOR_VERSION } from '../../src/version.ts';
-import { DEFAULT_OPTIMIZE } from '../../src/translate-options.ts';
+import { DEFAULT_OPTIMIZE, DEFAULT_PROTECT } from '../../src/translate-options.ts';
 
 let dir: string;
 let calls: number;
@@ -36,7 +36,7 @@ describe('translateCached', () => {
   });
 
   it('keys by content and options, with defaults spelled out or not being the same', async () => {
-    expect(cacheKey(elf(1), {})).toBe(cacheKey(elf(1), { optimize: DEFAULT_OPTIMIZE, protect: 'none', entries: [] }));
+    expect(cacheKey(elf(1), {})).toBe(cacheKey(elf(1), { optimize: DEFAULT_OPTIMIZE, protect: DEFAULT_PROTECT, entries: [] }));
     expect(cacheKey(elf(1), { entries: [8, 4] })).toBe(cacheKey(elf(1), { entries: [4, 8, 4] }));
     const keys = new Set([cacheKey(elf(1), {}), cacheKey(elf(2), {}), cacheKey(elf(1), { optimize: DEFAULT_OPTIMIZE + 1 }), cacheKey(elf(1), { protect: 'full' }), cacheKey(elf(1), { entries: [4] })]);
     expect(keys.size).toBe(5);

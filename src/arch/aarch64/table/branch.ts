@@ -59,7 +59,13 @@ export const branches: Row[] = [
     // is a no-op on a coherent single core.
     if (f.op1 === 3 && f.crn === 7 && f.crm === 4 && f.op2 === 1) {
       const a = b.m.i64.and(xr(b, f.rt!), i64c(b, ~63n));
-      b.emit(b.m.memory.fill(b.addr(a, true), i32c(b, 0), i32c(b, 64)));
+      if (!b.addrOffset) b.emit(b.m.memory.fill(b.addr(a, true), i32c(b, 0), i32c(b, 64)));
+      else {
+        // memory.fill has no offset: a store first faults where a load or store would (protect 'null')
+        const p = tmp(b, binaryen.i32, b.addr(a, true));
+        b.emit(b.m.i64.store(b.addrOffset, 1, p(), i64c(b, 0)));
+        b.emit(b.m.memory.fill(b.m.i32.add(p(), i32c(b, b.addrOffset)), i32c(b, 0), i32c(b, 64)));
+      }
     } else if (f.op1 === 3 && f.crn === 7 && f.crm === 5 && f.op2 === 1) b.invalidateCode(xr(b, f.rt!));
   }),
   row('MRS', '1101010100 1 1 o0 op1:3 crn:4 crm:4 op2:3 rt:5', (f, b, i) => {

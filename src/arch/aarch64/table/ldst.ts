@@ -17,10 +17,10 @@ export function loadInt(b: Builder, size: number, signed: boolean, a: Expr): Exp
 export function loadAt(b: Builder, size: number, signed: boolean, p: Expr): Expr {
   const m = b.m;
   switch (size) {
-    case 0: return signed ? m.i64.load8_s(0, 1, p) : m.i64.load8_u(0, 1, p);
-    case 1: return signed ? m.i64.load16_s(0, 1, p) : m.i64.load16_u(0, 1, p);
-    case 2: return signed ? m.i64.load32_s(0, 1, p) : m.i64.load32_u(0, 1, p);
-    default: return m.i64.load(0, 1, p);
+    case 0: return signed ? m.i64.load8_s(b.addrOffset, 1, p) : m.i64.load8_u(b.addrOffset, 1, p);
+    case 1: return signed ? m.i64.load16_s(b.addrOffset, 1, p) : m.i64.load16_u(b.addrOffset, 1, p);
+    case 2: return signed ? m.i64.load32_s(b.addrOffset, 1, p) : m.i64.load32_u(b.addrOffset, 1, p);
+    default: return m.i64.load(b.addrOffset, 1, p);
   }
 }
 
@@ -32,10 +32,10 @@ export function storeInt(b: Builder, size: number, a: Expr, v: Expr): Expr {
 export function storeAt(b: Builder, size: number, p: Expr, v: Expr): Expr {
   const m = b.m;
   switch (size) {
-    case 0: return m.i64.store8(0, 1, p, v);
-    case 1: return m.i64.store16(0, 1, p, v);
-    case 2: return m.i64.store32(0, 1, p, v);
-    default: return m.i64.store(0, 1, p, v);
+    case 0: return m.i64.store8(b.addrOffset, 1, p, v);
+    case 1: return m.i64.store16(b.addrOffset, 1, p, v);
+    case 2: return m.i64.store32(b.addrOffset, 1, p, v);
+    default: return m.i64.store(b.addrOffset, 1, p, v);
   }
 }
 
@@ -43,22 +43,22 @@ export function storeAt(b: Builder, size: number, p: Expr, v: Expr): Expr {
 export function loadVec(b: Builder, size: number, a: Expr): Expr {
   const m = b.m, p = b.addr(a), zero = () => m.v128.const([0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0]);
   switch (size) {
-    case 0: return m.i32x4.replace_lane(zero(), 0, m.i32.load8_u(0, 1, p));
-    case 1: return m.i32x4.replace_lane(zero(), 0, m.i32.load16_u(0, 1, p));
-    case 2: return m.v128.load32_zero(0, 1, p);
-    case 3: return m.v128.load64_zero(0, 1, p);
-    default: return m.v128.load(0, 1, p);
+    case 0: return m.i32x4.replace_lane(zero(), 0, m.i32.load8_u(b.addrOffset, 1, p));
+    case 1: return m.i32x4.replace_lane(zero(), 0, m.i32.load16_u(b.addrOffset, 1, p));
+    case 2: return m.v128.load32_zero(b.addrOffset, 1, p);
+    case 3: return m.v128.load64_zero(b.addrOffset, 1, p);
+    default: return m.v128.load(b.addrOffset, 1, p);
   }
 }
 
 export function storeVec(b: Builder, size: number, a: Expr, v: Expr): Expr {
   const m = b.m, p = b.addr(a, true);
   switch (size) {
-    case 0: return m.i32.store8(0, 1, p, m.i32x4.extract_lane(v, 0));
-    case 1: return m.i32.store16(0, 1, p, m.i32x4.extract_lane(v, 0));
-    case 2: return m.i32.store(0, 1, p, m.i32x4.extract_lane(v, 0));
-    case 3: return m.i64.store(0, 1, p, m.i64x2.extract_lane(v, 0));
-    default: return m.v128.store(0, 1, p, v);
+    case 0: return m.i32.store8(b.addrOffset, 1, p, m.i32x4.extract_lane(v, 0));
+    case 1: return m.i32.store16(b.addrOffset, 1, p, m.i32x4.extract_lane(v, 0));
+    case 2: return m.i32.store(b.addrOffset, 1, p, m.i32x4.extract_lane(v, 0));
+    case 3: return m.i64.store(b.addrOffset, 1, p, m.i64x2.extract_lane(v, 0));
+    default: return m.v128.store(b.addrOffset, 1, p, v);
   }
 }
 
