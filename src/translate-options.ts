@@ -14,8 +14,9 @@ export interface TranslateOptions {
    * - 'none': no checks, so a bad address reads or writes whatever Wasm memory is there
    * - 'null' (default): the null page (below 64 KiB, where the runtime's state lies) and addresses beyond
    *   the memory fault through the engine's own bounds check, for one add per access (no branch):
-   *   the process dies with SIGSEGV (status 139), but the fault is not precise, so a guest's
-   *   SIGSEGV handler does not run (use 'bounds' or 'full' for that)
+   *   the process dies with SIGSEGV (status 139). Such a trap is not precise: once the guest
+   *   installs a SIGSEGV/SIGBUS handler the process goes on in code lifted at run time with
+   *   'bounds' checks (RuntimeCode.checkFaults), so that its faults reach the handler
    * - 'bounds': the null page, the runtime's low area and 64-bit addresses fault
    * - 'full': a page table as well: unmapped memory, read-only mappings (.text, .rodata,
    *   mprotect), the stack guard and all of the runtime's data fault as on Linux

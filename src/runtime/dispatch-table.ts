@@ -69,6 +69,12 @@ export class DispatchTable {
     dv.setUint32(a + 8, e.entry, true);
   }
 
+  /** removes every entry */
+  clear(): void {
+    new Uint8Array(this.memory.buffer).fill(0, this.slotAddr(0), this.slotAddr(this.size));
+    this.count = 0;
+  }
+
   /** removes the entry for `pc` (backward-shift deletion keeps every probe sequence intact) */
   delete(pc: number): void {
     let hole = this.find(pc);

@@ -653,6 +653,16 @@ export class Kernel {
     this.giveWay(g, { pc: BigInt(g.lastPc) });
   }
 
+  /**
+   * After a syscall that returned `x0` changed what code the process must run (RuntimeCode
+   * checkFaults): it unwinds, to go on from the dispatcher after the `svc`. Not from inside a
+   * signal handler (its frame cannot be unwound): there the change takes hold as frames return.
+   */
+  restartAfter(g: Guest, x0: bigint): void {
+    const me = this.self(g);
+    if (me.code.nested === 0) this.unwindTo(me, g, { x0, pc: BigInt(g.lastPc) + 4n });
+  }
+
   /** sched_yield's and preempt's part: `resume` is where the caller goes on if it must unwind */
   private giveWay(g: Guest, resume: { x0?: bigint; pc: bigint }): void {
     const me = this.self(g);
@@ -665,6 +675,11 @@ export class Kernel {
     // something only the top-level loop can finish (lifting, compiling) must not wait behind a spinning caller either
     const below = this.active.slice(0, -1).some((q) => this.canGoOn(q));
     if ((!below && ![...this.tasks()].some((q) => q.pending) && !this.starving(me)) || me.code.nested > 0) return;
+    this.unwindTo(me, g, resume);
+  }
+
+  /** the running task unwinds, ready to go on from the dispatcher at `resume.pc` (x0 set when given) */
+  private unwindTo(me: Proc, g: Guest, resume: { x0?: bigint; pc: bigint }): never {
     me.state = 'waiting';
     me.ready = () => true;
     const dv = new DataView(g.memory.buffer);

@@ -9,6 +9,7 @@ import { EXPORT, extensionExport, PROGRAM } from '../abi.ts';
 import type { LiftedCode, RuntimeLifter } from '../lift/runtime-lift.ts';
 import type { TranslationMeta } from '../meta.ts';
 import { TrapKind } from '../meta.ts';
+import type { ProtectMode } from '../translate-options.ts';
 import { DispatchTable } from './dispatch-table.ts';
 import { sameCode, type LibraryImage } from './libraries.ts';
 import { describePc, GuestTrap } from './errors.ts';
@@ -68,6 +69,8 @@ export class RuntimeCode {
   private readonly lifted: LiftedFunction[] = [];
   /** every extension module installed, in order (a forked process installs them again) */
   private readonly installed: Installed[] = [];
+  /** the protection code is lifted with from now on, when it is not the module's (checkFaults) */
+  private protect?: ProtectMode;
   /** library modules instantiated before ld.so maps them (prepareLibraries) */
   private readonly prepared = new Map<WebAssembly.Module, WebAssembly.Instance>();
   private readonly exports: WebAssembly.Exports;
@@ -93,7 +96,7 @@ export class RuntimeCode {
       throw this.unknown(pc, 'no executable memory there');
     }
     if (!this.opts.enabled) throw this.unknown(pc);
-    const known = this.opts.shared?.get(pc);
+    const known = this.protect ? undefined : this.opts.shared?.get(pc);
     if (known && known.lifted.tableIndex === this.functionTable.length) {
       this.install(known.lifted, known.module);
       return;
@@ -124,6 +127,7 @@ export class RuntimeCode {
    */
   adopt(parent: RuntimeCode): void {
     this.lifter = parent.lifter;
+    this.protect = parent.protect;
     for (const { lifted, module } of parent.installed) this.instantiate(lifted, module);
     this.lifted.push(...parent.lifted.map((f) => ({ ...f, added: [...f.added] })));
     for (const pc of parent.liftedEntries) this.liftedEntries.add(pc);
@@ -159,6 +163,24 @@ export class RuntimeCode {
   }
 
   /**
+   * The guest installed a SIGSEGV or SIGBUS handler, which only precise faults can reach, but the
+   * module's protection ('null') faults through the engine's bounds check, which is not precise:
+   * from now on the process runs code lifted at run time with 'bounds' checks (the null page,
+   * the runtime's area and 64-bit addresses fault with si_addr and the faulting registers). The
+   * dispatch table forgets every entry, so whatever runs next through the dispatcher is lifted
+   * again; Wasm frames of translated code still on the stack run unchecked until they return
+   * (the caller unwinds them where it can). Returns whether it switched.
+   */
+  checkFaults(): boolean {
+    if (this.meta.protect !== 'null' || this.protect || !this.opts.enabled) return false;
+    this.protect = 'bounds';
+    this.dispatch().clear();
+    this.lifted.length = 0;
+    this.opts.trace?.('a SIGSEGV/SIGBUS handler: code runs lifted at run time with protect \'bounds\' from now on, so that faults reach it');
+    return true;
+  }
+
+  /**
    * Instantiates the libraries' modules against this process's instance now, asynchronously:
    * a browser page's thread refuses to instantiate a module over 8 MB synchronously (libc.so.6's
    * translation is larger), which libraryMapped would otherwise do inside ld.so's mmap.
@@ -175,7 +197,8 @@ export class RuntimeCode {
    * guest unmaps or rewrites it, installed again when the file is mapped there again).
    */
   libraryMapped(base: number, length: number): void {
-    const lib = this.opts.libraries?.find((l) => l.meta.base === base);
+    // a library's translation ahead of time has the module's protection: after checkFaults it is lifted
+    const lib = this.protect ? undefined : this.opts.libraries?.find((l) => l.meta.base === base);
     const first = lib?.meta.functions[0]?.entries[0];
     if (!lib || first === undefined || this.dispatch().has(first)) return;
     if (!sameCode(lib.meta, new Uint8Array(this.memory.buffer, base, length))) {
@@ -246,7 +269,7 @@ export class RuntimeCode {
       isEntry: (a) => table.has(a),
       tableIndex: this.functionTable.length,
       callDepthLimit: this.meta.callDepthLimit,
-      protect: { mode: this.meta.protect, pageTable: this.meta.pageTable },
+      protect: { mode: this.protect ?? this.meta.protect, pageTable: this.meta.pageTable },
     });
     const ms = performance.now() - t0;
     this.stats.lifts++;

@@ -2,7 +2,8 @@
 // actions end the process with 128+signal; handlers run before the syscall returns).
 import { E, fail } from '../errno.ts';
 import type { Guest, Handler } from '../guest.ts';
-import { NSIG, SI_TKILL, SI_USER, SIGKILL, SIGSTOP } from '../signals.ts';
+import { NSIG, SI_TKILL, SI_USER, SIG_DFL, SIG_IGN, SIGKILL, SIGSTOP } from '../signals.ts';
+import { SIGNAL } from '../errors.ts';
 import { SignalReturn } from '../signal-frame.ts';
 import { int } from './args.ts';
 import { readTimespec } from './time.ts';
@@ -64,6 +65,8 @@ export const signal: Record<string, Handler> = {
       g.mem.setU64(oact + 24n, old.mask);
     }
     if (next) g.signals.setAction(sig, next);
+    // a fault handler needs precise faults: the process goes on in checked code (RuntimeCode.checkFaults)
+    if (next && (sig === SIGNAL.SIGSEGV || sig === SIGNAL.SIGBUS) && next.handler !== SIG_DFL && next.handler !== SIG_IGN && g.code?.checkFaults()) g.kernel?.restartAfter(g, 0n);
     return 0;
   },
   rt_sigprocmask: (g, howArg, set, oset, size) => {
