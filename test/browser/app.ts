@@ -244,6 +244,24 @@ export async function launchChromium(): Promise<Browser> {
   });
 }
 
+/**
+ * `dir`'s index.html served on 127.0.0.1 and opened in a fresh chromium: the text of its
+ * #result element once the page has filled it
+ */
+export async function resultOfPage(dir: string, timeout = 180_000): Promise<string> {
+  const server = await serveDir(dir);
+  const browser = await launchChromium();
+  try {
+    const page = await browser.newPage();
+    await page.goto(`${server.origin}/index.html`);
+    await page.waitForFunction(() => document.getElementById('result')?.textContent !== '', null, { timeout });
+    return await page.evaluate(() => document.getElementById('result')!.textContent!);
+  } finally {
+    await browser.close();
+    await server.close();
+  }
+}
+
 export interface RunShown { stdout: string; stderr: string; status: string; error: string }
 export interface PageResult { runs: Record<RunId, RunShown>; streamed: string; problems: string[] }
 

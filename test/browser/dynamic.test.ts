@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import elfVite from '../../src/vite.ts';
 import { makeApp, removeApp } from '../bundler/app.ts';
-import { launchChromium, serveDir } from './app.ts';
+import { resultOfPage } from './app.ts';
 
 const SYSROOT = '/usr/aarch64-linux-gnu';
 const ARGS = ['one', 'two three'];
@@ -46,18 +46,7 @@ describe('a dynamic executable in chromium', () => {
       plugins: [elfVite({ root: app.dir, cacheDir: app.cacheDir, quiet: true, sysroot: SYSROOT })],
       build: { outDir: out, emptyOutDir: true, target: 'esnext' },
     });
-    const server = await serveDir(out);
-    const browser = await launchChromium();
-    let shown: string;
-    try {
-      const page = await browser.newPage();
-      await page.goto(`${server.origin}/index.html`);
-      await page.waitForFunction(() => document.getElementById('result')?.textContent !== '', null, { timeout: 180_000 });
-      shown = await page.evaluate(() => document.getElementById('result')!.textContent!);
-    } finally {
-      await browser.close();
-      await server.close();
-    }
+    const shown = await resultOfPage(out);
     const runs = JSON.parse(shown) as Record<'main' | 'worker', typeof expected & { liftedFunctions: number; error?: string }>;
     for (const [id, run] of Object.entries(runs)) {
       expect(run.error, `${id}: the run failed`).toBeUndefined();

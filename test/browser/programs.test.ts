@@ -9,7 +9,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import elfRollup from '../../src/rollup.ts';
 import { removeApp } from '../bundler/app.ts';
 import { makeProgramsApp } from '../bundler/programs-app.ts';
-import { launchChromium, resolveBare, serveDir } from './app.ts';
+import { resolveBare, resultOfPage } from './app.ts';
 
 describe('programs option in chromium', () => {
   const { app, args, reference } = makeProgramsApp();
@@ -23,18 +23,7 @@ describe('programs option in chromium', () => {
     await bundle.write({ dir: out, format: 'es', entryFileNames: 'main.js' });
     await bundle.close();
     writeFileSync(join(out, 'index.html'), '<!doctype html><meta charset="utf-8"><link rel="icon" href="data:,"><pre id="result"></pre><script type="module" src="./main.js"></script>\n');
-    const server = await serveDir(out);
-    const browser = await launchChromium();
-    let shown: string;
-    try {
-      const page = await browser.newPage();
-      await page.goto(`${server.origin}/index.html`);
-      await page.waitForFunction(() => document.getElementById('result')?.textContent !== '', null, { timeout: 180_000 });
-      shown = await page.evaluate(() => document.getElementById('result')!.textContent!);
-    } finally {
-      await browser.close();
-      await server.close();
-    }
+    const shown = await resultOfPage(out);
     const got = JSON.parse(shown) as { exitCode: number; stdout: string; stderr: string; files: string[]; error?: string };
     if (got.error) throw new Error(`the page failed: ${got.error}`);
     expect({ stdout: got.stdout, stderr: got.stderr, status: got.exitCode }).toEqual(expected);
