@@ -49,15 +49,17 @@ export async function translateLibraries(bytes: Uint8Array, guestPath: string, s
     // a DT_NEEDED ld-linux-aarch64.so.1 (Debian's sed) is the interpreter, translated with the program
     if (interp?.equals(lib.bytes)) continue;
     const t0 = performance.now();
+    let got: { wasm: Uint8Array; cached: boolean };
     try {
-      if (how.cache) out.push({ path: lib.path, ...(await translateLibraryCached(lib, options, { ...how.cacheOptions, name: basename(lib.path) }, how.translator)), millis: 0 });
-      else out.push({ path: lib.path, wasm: await (how.translator ?? (async (l, o) => (await import('../translate-library.ts')).translateLibrary(l, o).wasm))(lib, options), cached: false, millis: 0 });
+      got = how.cache
+        ? await translateLibraryCached(lib, options, { ...how.cacheOptions, name: basename(lib.path) }, how.translator)
+        : { wasm: await (how.translator ?? (async (l, o) => (await import('../translate-library.ts')).translateLibrary(l, o).wasm))(lib, options), cached: false };
     } catch (e) {
       if (!(e instanceof ElfFormatError)) throw e;
       how.trace?.(`library ${lib.path}: not translated ahead of time (${e.message})`);
       continue;
     }
-    out.at(-1)!.millis = Math.round(performance.now() - t0);
+    out.push({ path: lib.path, wasm: got.wasm, cached: got.cached, millis: Math.round(performance.now() - t0) });
   }
   return out;
 }
