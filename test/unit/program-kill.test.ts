@@ -46,11 +46,15 @@ describe('run().kill sends the program a signal as qemu-user delivers one', () =
   const cases: [string, string, NodeJS.Signals][] = [
     ['sleep', 'handler', 'SIGINT'], ['sleep', 'none', 'SIGINT'], ['pipe', 'handler', 'SIGINT'], ['sleep', 'none', 'SIGTERM'],
   ];
+  // 'pipe': the signal reaches the whole group, and the child's exit closes the pipe; whether the
+  // parent's read ends with EINTR (its handler first) or with end of file (the child's exit first)
+  // is a race on Linux too, so that one line may differ (a loaded CI run once had EINTR here)
+  const settled = (o: Outcome): Outcome => ({ ...o, stdout: o.stdout.replace('read: Interrupted system call\n', '') });
   it.each(cases)('waiting in %s, handler: %s, %s, on the caller thread and in a worker', async (how, handler, sig) => {
-    const expected = await interrupted('qemu-aarch64', [elf, how, handler], sig, { cwd: work });
+    const expected = settled(await interrupted('qemu-aarch64', [elf, how, handler], sig, { cwd: work }));
     expect(expected.status).toBe(handler === 'handler' ? 3 : signalStatus(sig));
-    expect(await killed([how, handler], sig, true)).toEqual(expected);
-    expect(await killed([how, handler], sig, false)).toEqual(expected);
+    expect(settled(await killed([how, handler], sig, true))).toEqual(expected);
+    expect(settled(await killed([how, handler], sig, false))).toEqual(expected);
   });
 
   it('takes names and numbers, and refuses what is no signal', () => {
