@@ -267,9 +267,11 @@ export function discoverFunction(
   let sweep = false;
   const orphans = new Set<number>();
   const visitOrphans = (r: Range): boolean => {
+    // instructions of one size (the alignment): the one before `a` ends at `a`
+    const step = 1 << arch.insnAlignLog2;
     let added = false;
-    for (let a = r.start + 4; a < r.end; a += 4) {
-      if (insns.has(a) || isEntry(a) || !AFTER_JUMP.has(insns.get(a - 4)?.flow.kind ?? '') || !decodeAt(a)) continue;
+    for (let a = r.start + step; a < r.end; a += step) {
+      if (insns.has(a) || isEntry(a) || !AFTER_JUMP.has(insns.get(a - step)?.flow.kind ?? '') || !decodeAt(a)) continue;
       orphans.add(a);
       outside.add(a);
       visit(a);
