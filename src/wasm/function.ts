@@ -116,6 +116,8 @@ export class FunctionEmitter implements Builder {
     if (used === pool.length) pool.push(this.newLocal(type));
     return pool[used]!;
   }
+  /** see Builder.addrOffset */
+  get addrOffset(): number { return this.ctx.protect.mode === 'null' ? NULL_GUARD : 0; }
   /**
    * The Wasm address of a guest access, checked as the module's memory protection says (see
    * TranslateOptions.protect). A refused access branches to the function's fault block with the
@@ -128,7 +130,6 @@ export class FunctionEmitter implements Builder {
    *   instruction of the same block is not checked again while it keeps its value: its small
    *   offsets (< 4 KiB either way) cannot leave the guest's range by more than they reach.
    */
-  get addrOffset(): number { return this.ctx.protect.mode === 'null' ? NULL_GUARD : 0; }
   addr(a: Expr, write = false): Expr {
     const m = this.m, protect = this.ctx.protect;
     if (write) this.blockEffects.stores = true;
