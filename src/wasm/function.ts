@@ -129,6 +129,8 @@ export class FunctionEmitter implements Builder {
    *   the runtime's low area and 64-bit addresses fault. A base register checked by an earlier
    *   instruction of the same block is not checked again while it keeps its value: its small
    *   offsets (< 4 KiB either way) cannot leave the guest's range by more than they reach.
+   * - 'null': no check; the address less NULL_GUARD, used at offset addrOffset (see NULL_GUARD)
+   * - 'none': the address as it is
    */
   addr(a: Expr, write = false): Expr {
     const m = this.m, protect = this.ctx.protect;
