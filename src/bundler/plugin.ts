@@ -52,8 +52,9 @@ export const unpluginFactory: UnpluginFactory<Options | undefined> = (raw, meta)
   // vite SSR builds: files (assets and the worker chunk) that the server loads beside its bundle
   const ssrFiles = new Set<string>(); // reference ids
 
-  /** `over`: an import's own translate options (its query) */
-  async function translateFile(ctx: Context, id: string, over: { optimize?: number; protect?: Options['protect'] } = {}): Promise<Translated> {
+  /** `over`: an import's own translate options (its query); `withLibraries`: a dynamic program's
+   *  libraries too (not for a `?url` import, whose module is the URL alone) */
+  async function translateFile(ctx: Context, id: string, over: { optimize?: number; protect?: Options['protect'] } = {}, withLibraries = true): Promise<Translated> {
     const shown = relative(options.root, id) || id;
     let bytes: Uint8Array;
     try {
@@ -74,7 +75,7 @@ export const unpluginFactory: UnpluginFactory<Options | undefined> = (raw, meta)
       const { optimize = options.optimize, protect = options.protect } = over;
       result = await translateCached(bytes, { optimize, protect, entries, interpreter }, { dir: options.cacheDir, maxBytes: options.cacheSize, name: basename(id) }, translator);
       if (!options.quiet) log(`${basename(id)} → ${Math.round(result.wasm.byteLength / 1024)} KiB wasm ${result.cached ? '(cached)' : `in ${Math.round(performance.now() - t0)} ms`}`);
-      if (interpreter && options.translateLibraries) libraries = await libraryAssets(bytes, id, { optimize, protect, interpreter }, log);
+      if (interpreter && options.translateLibraries && withLibraries) libraries = await libraryAssets(bytes, id, { optimize, protect, interpreter }, log);
     } catch (e) {
       // ElfFormatError messages are written for the person who supplied the file
       const why = e instanceof ElfFormatError ? e.message : e instanceof Error ? e.stack ?? e.message : String(e);
@@ -255,7 +256,7 @@ export const unpluginFactory: UnpluginFactory<Options | undefined> = (raw, meta)
         }
         const id = query.path;
         this.addWatchFile(id);
-        const own = await translateFile(this, id, query);
+        const own = await translateFile(this, id, query, !query.url);
         const { name, wasm } = own;
         const ssr = (rest[0] as { ssr?: boolean } | undefined)?.ssr === true;
         if (query.url) return urlModuleSource(assetUrl(this, id, wasm, ssr));
