@@ -87,6 +87,19 @@ async function expectTranslationsInstalled(tool: string, args: string[], librari
   }
 }
 
+/**
+ * `first` translates `libraries` (one cache entry each); `then`, other tools loading them too,
+ * reads those entries rather than writing them again
+ */
+async function expectShared(libraries: string[], first: () => Promise<unknown>, then: () => Promise<unknown>): Promise<void> {
+  const cache = join(work, 'cache');
+  await first();
+  const shared = libraries.map((name) => cacheEntries(cache, name));
+  for (const entries of shared) expect(entries).toHaveLength(1);
+  await then();
+  expect(libraries.map((name) => cacheEntries(cache, name))).toEqual(shared);
+}
+
 /** 20000 lines of `key,word,n`, in no order: enough for sort to merge runs from temporary files */
 function bigCsv(): string {
   const words = ['qwert', 'asdfg', 'zxcvb', 'yuiop', 'hjkl', 'nm'];
@@ -120,14 +133,9 @@ suite(`Debian's dynamic grep, sed, gawk, jq and coreutils against qemu-aarch64 -
     await compare('sed', ['/^g/d', 'in.txt']);
   }, 900_000);
   it('grep and sed share the translations of the libraries they both load (libc.so.6, libpcre2-8.so.0)', async () => {
-    const cache = join(work, 'cache');
-    await compare('grep', ['-c', 'a', 'in.txt']);
-    const shared = ['libc.so.6', 'libpcre2-8.so.0'].map((name) => cacheEntries(cache, name));
-    for (const entries of shared) expect(entries).toHaveLength(1);
-    // sed loads them too (libpcre2 through libselinux): the same entries, read, not written again
-    await compare('sed', ['-n', '$=', 'in.txt']);
-    expect(['libc.so.6', 'libpcre2-8.so.0'].map((name) => cacheEntries(cache, name))).toEqual(shared);
-    expect(cacheEntries(cache, 'libselinux.so.1')).toHaveLength(1);
+    // sed loads them too (libpcre2 through libselinux)
+    await expectShared(['libc.so.6', 'libpcre2-8.so.0'], () => compare('grep', ['-c', 'a', 'in.txt']), () => compare('sed', ['-n', '$=', 'in.txt']));
+    expect(cacheEntries(join(work, 'cache'), 'libselinux.so.1')).toHaveLength(1);
     // and their translations ran: each library's module installed when ld.so mapped it
     await expectTranslationsInstalled('sed', ['-n', '$=', 'in.txt'], ['libc.so.6', 'libpcre2-8.so.0', 'libselinux.so.1', 'libacl.so.1']);
   }, 900_000);
@@ -194,14 +202,11 @@ suite(`Debian's dynamic grep, sed, gawk, jq and coreutils against qemu-aarch64 -
   }, 900_000);
 
   it('the tools share the translations of the libraries they all load, and each library of gawk and jq runs translated', async () => {
-    const cache = join(work, 'cache');
-    await compare('expr', ['2', '+', '2']);
-    const shared = ['libc.so.6', 'libgmp.so.10'].map((name) => cacheEntries(cache, name));
-    for (const entries of shared) expect(entries).toHaveLength(1);
-    // gawk loads both too: the same entries, read, not written again
-    await compare('gawk', ['BEGIN { print 1 }']);
-    await compare('wc', ['-c', 'in.txt']);
-    expect(['libc.so.6', 'libgmp.so.10'].map((name) => cacheEntries(cache, name))).toEqual(shared);
+    // gawk loads both too, wc libc
+    await expectShared(['libc.so.6', 'libgmp.so.10'], () => compare('expr', ['2', '+', '2']), async () => {
+      await compare('gawk', ['BEGIN { print 1 }']);
+      await compare('wc', ['-c', 'in.txt']);
+    });
     await expectTranslationsInstalled('gawk', ['BEGIN { print 1 }'],
       ['libsigsegv.so.2', 'libreadline.so.8', 'libmpfr.so.6', 'libgmp.so.10', 'libm.so.6', 'libc.so.6', 'libtinfo.so.6']);
     await expectTranslationsInstalled('jq', ['-n', '1'], ['libjq.so.1', 'libonig.so.5', 'libm.so.6', 'libc.so.6']);
