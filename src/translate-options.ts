@@ -16,7 +16,7 @@ export interface TranslateOptions {
    *   the memory fault through the engine's own bounds check, for one add per access (no branch):
    *   the process dies with SIGSEGV (status 139). Such a trap is not precise: once the guest
    *   installs a SIGSEGV/SIGBUS handler the process goes on in code lifted at run time with
-   *   'bounds' checks (RuntimeCode.checkFaults), so that its faults reach the handler
+   *   'full' checks (RuntimeCode.checkFaults), so that its faults reach the handler
    * - 'bounds': the null page, the runtime's low area and 64-bit addresses fault
    * - 'full': a page table as well: unmapped memory, read-only mappings (.text, .rodata,
    *   mprotect), the stack guard and all of the runtime's data fault as on Linux

@@ -5,7 +5,7 @@
 // from guest memory, emits an extension module that imports the program's memory, table and
 // dispatcher, and its entry points go into the dispatch table. `ic ivau` and unmapping or
 // re-protecting pages drop lifted code there, so rewritten code is lifted again.
-import { EXPORT, extensionExport, PROGRAM } from '../abi.ts';
+import { EXPORT, extensionExport, PAGE_TABLE_SIZE, PROGRAM } from '../abi.ts';
 import type { LiftedCode, RuntimeLifter } from '../lift/runtime-lift.ts';
 import type { TranslationMeta } from '../meta.ts';
 import { TrapKind } from '../meta.ts';
@@ -71,6 +71,8 @@ export class RuntimeCode {
   private readonly installed: Installed[] = [];
   /** the protection code is lifted with from now on, when it is not the module's (checkFaults) */
   private protect?: ProtectMode;
+  /** the page table that protection checks, when the module has none (checkFaults) */
+  private pageTable?: number;
   /** library modules instantiated before ld.so maps them (prepareLibraries) */
   private readonly prepared = new Map<WebAssembly.Module, WebAssembly.Instance>();
   private readonly exports: WebAssembly.Exports;
@@ -128,6 +130,7 @@ export class RuntimeCode {
   adopt(parent: RuntimeCode): void {
     this.lifter = parent.lifter;
     this.protect = parent.protect;
+    this.pageTable = parent.pageTable;
     for (const { lifted, module } of parent.installed) this.instantiate(lifted, module);
     this.lifted.push(...parent.lifted.map((f) => ({ ...f, added: [...f.added] })));
     for (const pc of parent.liftedEntries) this.liftedEntries.add(pc);
@@ -164,19 +167,24 @@ export class RuntimeCode {
 
   /**
    * The guest installed a SIGSEGV or SIGBUS handler, which only precise faults can reach, but the
-   * module's protection ('null') faults through the engine's bounds check, which is not precise:
-   * from now on the process runs code lifted at run time with 'bounds' checks (the null page,
-   * the runtime's area and 64-bit addresses fault with si_addr and the faulting registers). The
-   * dispatch table forgets every entry, so whatever runs next through the dispatcher is lifted
-   * again; Wasm frames of translated code still on the stack run unchecked until they return
-   * (the caller unwinds them where it can). Returns whether it switched.
+   * module's protection ('null') faults through the engine's bounds check, which is not precise
+   * and sees neither unmapped holes nor read-only pages: from now on the process runs code lifted
+   * at run time with 'full' checks against a page table the address space starts keeping now, so
+   * that every fault Linux raises (null page, unmapped or read-only page, the stack guard, 64-bit
+   * addresses) reaches the handler with si_addr and the faulting registers. The dispatch table
+   * forgets every entry, so whatever runs next through the dispatcher is lifted again; Wasm frames
+   * of translated code still on the stack run unchecked until they return (the caller unwinds
+   * them where it can). Returns whether it switched.
    */
   checkFaults(): boolean {
     if (this.meta.protect !== 'null' || this.protect || !this.opts.enabled) return false;
-    this.protect = 'bounds';
+    this.protect = 'full';
+    // no guest access: the table marks itself so
+    this.pageTable = this.vm.mmap(0, PAGE_TABLE_SIZE, 0, MAP_PRIVATE | MAP_ANONYMOUS, RUNTIME_AREA);
+    this.vm.usePageTable(this.pageTable);
     this.dispatch().clear();
     this.lifted.length = 0;
-    this.opts.trace?.('a SIGSEGV/SIGBUS handler: code runs lifted at run time with protect \'bounds\' from now on, so that faults reach it');
+    this.opts.trace?.('a SIGSEGV/SIGBUS handler: code runs lifted at run time with protect \'full\' from now on, so that faults reach it');
     return true;
   }
 
@@ -269,7 +277,7 @@ export class RuntimeCode {
       isEntry: (a) => table.has(a),
       tableIndex: this.functionTable.length,
       callDepthLimit: this.meta.callDepthLimit,
-      protect: { mode: this.protect ?? this.meta.protect, pageTable: this.meta.pageTable },
+      protect: { mode: this.protect ?? this.meta.protect, pageTable: this.pageTable ?? this.meta.pageTable },
     });
     const ms = performance.now() - t0;
     this.stats.lifts++;

@@ -68,7 +68,7 @@ export class AddressSpace {
   /** Memory at or above this address has never been handed out, so it is still zero from
    *  memory.grow and needs no clearing (clearing would also commit host pages needlessly). */
   private cleanAbove: number;
-  private readonly pages?: PageTable;
+  private pages?: PageTable;
 
   constructor(memory: WebAssembly.Memory, privateEnd: number, opts: AddressSpaceOptions = {}) {
     this.memory = memory;
@@ -103,6 +103,15 @@ export class AddressSpace {
     }
   }
 
+  /**
+   * Keeps a page table at `base` (a RUNTIME_AREA mapping) from now on: a process whose module
+   * checks nothing starts running checked code (RuntimeCode.checkFaults).
+   */
+  usePageTable(base: number): void {
+    this.pages = new PageTable(this.memory, base);
+    this.sync(0, ADDR_LIMIT);
+  }
+
   /** rewrites the page table for [start, end) from the mappings and the heap */
   private sync(start: number, end: number): void {
     const pt = this.pages;
@@ -123,6 +132,8 @@ export class AddressSpace {
   /** a forked process's address space: the parent's mappings and break (the memory is copied by the caller) */
   adopt(parent: AddressSpace): void {
     this.maps.splice(0, this.maps.length, ...parent.maps.map((m) => ({ ...m })));
+    // the table itself was copied with the memory
+    if (parent.pages && !this.pages) this.pages = new PageTable(this.memory, parent.pages.base);
     this.brkCur = parent.brkCur;
     this.cleanAbove = parent.cleanAbove;
   }
