@@ -7,28 +7,32 @@ import type { ProcessImage } from '../runtime/kernel.ts';
 import type { LifterLoader } from '../runtime/lifting.ts';
 import { Interrupts } from '../runtime/interrupts.ts';
 import { runGuest } from '../runtime/process.ts';
+import { Terminal, type TerminalSize, type TerminalSource } from '../runtime/terminal.ts';
 import type { WasiImports } from '../runtime/wasi.ts';
 import { buildRoot, collectFiles } from './fs.ts';
 import { MemFileHost, MetaTable } from './fs-meta.ts';
 import { programFiles, programLoader, type ProgramImages } from './programs.ts';
 import { capturedOutput, isStreamed, OutputSink, stdinFile } from './stdio.ts';
+import { terminalSize } from './terminal-feed.ts';
 import { ProgramError, type RunOptions, type RunResult } from './types.ts';
 
 /** The part of RunOptions that crosses to a worker (no callbacks, stdin only when given whole),
  *  and the word that RunningProgram.kill sets (Interrupts.cell: shared with a worker where
  *  SharedArrayBuffer exists). */
-export type PlainRunOptions = Pick<RunOptions, 'args' | 'env' | 'files' | 'cwd' | 'uid' | 'gid'> & { stdin?: string | Uint8Array; interrupts?: Int32Array };
+export type PlainRunOptions = Pick<RunOptions, 'args' | 'env' | 'files' | 'cwd' | 'uid' | 'gid'> & { stdin?: string | Uint8Array; interrupts?: Int32Array; terminal?: TerminalSize };
 
 export interface Streams {
   onStdout?: (text: string) => void;
   onStderr?: (text: string) => void;
   /** stdin fed while the program runs (instead of PlainRunOptions.stdin) */
   stdin?: ByteSource;
+  /** the keys and sizes of the run's terminal (with PlainRunOptions.terminal) */
+  terminal?: TerminalSource;
 }
 
 export function plainOptions(options: RunOptions): PlainRunOptions {
   const { args, env, stdin, files, cwd, uid, gid } = options;
-  return { args, env, stdin: isStreamed(stdin) ? undefined : stdin, files, cwd, uid, gid };
+  return { args, env, stdin: isStreamed(stdin) ? undefined : stdin, files, cwd, uid, gid, terminal: terminalSize(options.terminal) };
 }
 
 /** The guest path of the executable (AT_EXECFN, /proc/self/exe). */
@@ -76,6 +80,7 @@ export async function execute(name: string, image: ProcessImage, options: PlainR
       interrupts: options.interrupts && new Interrupts(options.interrupts),
       loadImage: programs && programLoader(programs),
       stdinPipe: streams.stdin && new HostPipe(streams.stdin),
+      terminal: options.terminal && new Terminal(streams.terminal ?? { next: async () => undefined }, options.terminal, (bytes) => stdout.write(bytes)),
       onLiftStats: (code) => {
         lifted = [...code.liftedEntries].sort((a, b) => a - b);
         liftedFunctions = code.stats.functions;

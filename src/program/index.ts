@@ -11,6 +11,7 @@ import type { ProcessImage } from '../runtime/kernel.ts';
 import { withLibraries, type LibraryImage } from '../runtime/libraries.ts';
 import { ProgramError, type ElfProgram, type ProgramSource, type RunningProgram, type RunOptions, type RunResult, type WorkerLike } from './types.ts';
 import { byteSource, isStreamed } from './stdio.ts';
+import { TerminalFeed } from './terminal-feed.ts';
 import { defaultWorker, runInWorker } from './worker-client.ts';
 
 export type { ElfProgram, ProgramErrorCode, ProgramSource, RunningProgram, RunOptions, RunResult, WorkerLike } from './types.ts';
@@ -86,26 +87,35 @@ export function createProgram(name: string, source: ProgramSource): ElfProgram {
     },
     run(options: RunOptions = {}): RunningProgram {
       const interrupts = new Interrupts();
+      const feed = options.terminal ? new TerminalFeed() : undefined;
+      const terminal = (): TerminalFeed => {
+        if (!feed) throw new TypeError(`elf program "${name}": write() and resize() are for a run with a terminal (the terminal option)`);
+        return feed;
+      };
       const shared = isShared(interrupts.cell.buffer);
       const kill = (sig: number | string = 'SIGTERM'): void => {
         // a worker gets a copy of a plain ArrayBuffer: only a shared word reaches its run
         if (options.worker && !shared) throw new TypeError(`elf program "${name}": kill() in a worker needs SharedArrayBuffer (a cross-origin-isolated page: Cross-Origin-Opener-Policy and Cross-Origin-Embedder-Policy headers)`);
         interrupts.send(signalNumber(sig));
       };
-      return Object.assign(start(options, interrupts.cell), { kill });
+      const write = (keys: string | Uint8Array): void => terminal().write(keys);
+      const resize = (columns: number, rows: number): void => terminal().resize(columns, rows);
+      return Object.assign(start(options, interrupts.cell, feed), { kill, write, resize });
     },
   };
 
   /** one run: compiles (once), then runs here or in a worker */
-  async function start(options: RunOptions, interrupts: Int32Array): Promise<RunResult> {
+  async function start(options: RunOptions, interrupts: Int32Array, terminal?: TerminalFeed): Promise<RunResult> {
     options.signal?.throwIfAborted();
     const { stdin } = options;
+    if (options.terminal && stdin !== undefined) throw new TypeError(`elf program "${name}": a run with a terminal reads its keys: stdin cannot be given too`);
+    if (options.terminal && typeof options.terminal !== 'boolean' && typeof options.terminal !== 'object') throw new TypeError(`elf program "${name}": terminal must be true or { columns, rows }`);
     if (stdin !== undefined && typeof stdin !== 'string' && !(stdin instanceof Uint8Array) && !isStreamed(stdin)) {
       throw new TypeError(`elf program "${name}": stdin must be a string, a Uint8Array, or an async iterable or ReadableStream of them`);
     }
     const { image, files, programs } = await prepare();
     options.signal?.throwIfAborted();
-    const streams = { onStdout: options.onStdout, onStderr: options.onStderr, stdin: isStreamed(options.stdin) ? byteSource(options.stdin) : undefined };
+    const streams = { onStdout: options.onStdout, onStderr: options.onStderr, stdin: isStreamed(options.stdin) ? byteSource(options.stdin) : undefined, terminal };
     const plain = { ...plainOptions(source.fileUrls ? { ...options, files: { ...files, ...options.files } } : options), interrupts };
     if (!options.worker) return execute(name, image, plain, streams, source.lifter, programs);
     let worker: WorkerLike;

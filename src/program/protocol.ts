@@ -1,6 +1,7 @@
 // Messages between the caller's thread and a program worker (src/program/worker.ts), and the
 // small adapter over Web Workers (EventTarget) and Node's worker_threads (EventEmitter).
 import type { ProcessImage } from '../runtime/kernel.ts';
+import type { TerminalSize } from '../runtime/terminal.ts';
 import type { PlainRunOptions } from './execute.ts';
 import type { ProgramImages } from './programs.ts';
 import { ProgramError, type ProgramErrorCode, type RunResult, type WorkerLike } from './types.ts';
@@ -16,13 +17,14 @@ export interface RunRequest {
   options: PlainRunOptions;
   /** whether to send stdout (fd 1) / stderr (fd 2) text as it is written */
   stream: [boolean, boolean];
-  /** stdin is fed while the program runs: the worker asks for each chunk (elf2wasm:stdin-pull),
-   *  the caller answers with an elf2wasm:stdin message */
+  /** stdin (or, with options.terminal, the terminal's keys and sizes) is fed while the program
+   *  runs: the worker asks for each chunk (elf2wasm:stdin-pull), the caller answers with an
+   *  elf2wasm:stdin message */
   streamStdin: boolean;
 }
 
-/** the caller's answer to a stdin-pull: a chunk, the end (neither) or the source's failure */
-export interface StdinChunk { kind: 'elf2wasm:stdin'; id: number; chunk?: Uint8Array; error?: SerializedError }
+/** the caller's answer to a stdin-pull: a chunk (or, for a terminal, a new size), the end (neither) or the source's failure */
+export interface StdinChunk { kind: 'elf2wasm:stdin'; id: number; chunk?: Uint8Array; size?: TerminalSize; error?: SerializedError }
 
 export interface SerializedError { name: string; message: string; stack?: string; code?: ProgramErrorCode; program?: string }
 

@@ -5,6 +5,7 @@ import { deserializeError, isRequest, isStdinChunk, listen, serializeError, type
 import type { WorkerLike } from './types.ts';
 import type { ByteSource } from '../runtime/host-pipe.ts';
 import type { LifterLoader } from '../runtime/lifting.ts';
+import type { TerminalEvent, TerminalSource } from '../runtime/terminal.ts';
 
 /**
  * Serves run requests arriving on `port` (a worker's global scope or Node's parentPort).
@@ -14,13 +15,13 @@ export function serveWorker(port: WorkerLike, lifter?: LifterLoader): void {
   const post = (reply: WorkerReply, transfer: ArrayBuffer[] = []): void => port.postMessage(reply, transfer);
   /** the run waiting for its next stdin chunk, by run id */
   const awaiting = new Map<number, (answer: StdinChunk) => void>();
-  /** a run's streamed stdin: each chunk asked of the caller's thread when the run wants one */
-  const pulled = (id: number): ByteSource => ({
-    next: () => new Promise<Uint8Array | undefined>((resolve, reject) => {
+  /** a run's streamed stdin or terminal: each chunk (or size) asked of the caller's thread when the run wants one */
+  const pulled = (id: number): TerminalSource => ({
+    next: () => new Promise<TerminalEvent | undefined>((resolve, reject) => {
       awaiting.set(id, (answer) => {
         awaiting.delete(id);
         if (answer.error) reject(deserializeError(answer.error));
-        else resolve(answer.chunk);
+        else resolve(answer.chunk ?? answer.size);
       });
       post({ kind: 'elf2wasm:stdin-pull', id });
     }),
@@ -31,7 +32,9 @@ export function serveWorker(port: WorkerLike, lifter?: LifterLoader): void {
       const result = await execute(req.name, req.image, req.options, {
         onStdout: req.stream[0] ? (text) => post({ kind: 'elf2wasm:out', id, fd: 1, text }) : undefined,
         onStderr: req.stream[1] ? (text) => post({ kind: 'elf2wasm:out', id, fd: 2, text }) : undefined,
-        stdin: req.streamStdin ? pulled(id) : undefined,
+        // a stdin's source sends chunks only (sizes are a terminal's)
+        stdin: req.streamStdin && !req.options.terminal ? (pulled(id) as ByteSource) : undefined,
+        terminal: req.streamStdin && req.options.terminal ? pulled(id) : undefined,
       }, lifter, req.programs);
       // the output and file contents are copies made for this reply: hand their buffers over
       const transfer = [result.stdoutBytes, result.stderrBytes, ...Object.values(result.files ?? {})].map((b) => b.buffer as ArrayBuffer);

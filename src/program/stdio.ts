@@ -14,11 +14,14 @@ export class OutputSink {
 
   constructor(onText?: (text: string) => void) {
     this.onText = onText;
-    this.fd = new ConsoleStdout((bytes) => {
-      // a copy: the shim hands out a view of guest memory, which the guest reuses
-      this.chunks.push(bytes.slice());
-      if (this.onText) this.emit(this.decoder.decode(bytes, { stream: true }));
-    });
+    // a copy: the shim hands out a view of guest memory, which the guest reuses
+    this.fd = new ConsoleStdout((bytes) => this.write(bytes.slice()));
+  }
+
+  /** bytes written (kept as they are: the caller must not reuse them) */
+  write(bytes: Uint8Array): void {
+    this.chunks.push(bytes);
+    if (this.onText) this.emit(this.decoder.decode(bytes, { stream: true }));
   }
 
   private emit(text: string): void {

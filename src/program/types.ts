@@ -55,7 +55,8 @@ export interface RunOptions {
    * bytes, as above) or a web ReadableStream of them, which the
    * guest reads as a pipe: a read waits until a chunk comes (other processes of the run go on
    * meanwhile), then returns what is there; the iteration's end is EOF. Forked children share it.
-   * A run whose iteration throws rejects with a ProgramError (code 'STDIN_FAILED'). The next
+   * A run whose iteration throws rejects with a ProgramError (code 'STDIN_FAILED'). For a
+   * terminal (line editing, echo, ^C) see `terminal` instead. The next
    * chunk is asked for only while the guest has less than 64 KiB of it unread (a pipe's
    * capacity), and the iteration is ended (`return()`; a ReadableStream is cancelled) when the
    * run ends first. To push input as it comes (a terminal), pass a ReadableStream and keep its
@@ -66,6 +67,21 @@ export interface RunOptions {
    *     input.enqueue('line 1\n');  // … later: input.close() is EOF
    */
   stdin?: string | Uint8Array | AsyncIterable<string | Uint8Array> | ReadableStream<string | Uint8Array>;
+  /**
+   * a terminal for the run, as a pty gives a shell: fds 0, 1 and 2 are one tty (isatty, /dev/tty,
+   * termios, window size, a foreground process group for job control) with Linux's line
+   * discipline in the runtime: canonical mode edits a line (DEL, ^U, ^W) until Enter, ^D is end
+   * of file, ^C/^\/^Z signal the foreground group, what is typed is echoed, "\n" is written as
+   * "\r\n"; programs may set raw mode (VMIN/VTIME). Keys go in with RunningProgram.write, the
+   * size changes with resize (SIGWINCH); everything the terminal shows (output of every process,
+   * echo) comes through onStdout, in order, and is the result's stdout (stderr stays empty).
+   * `true` is 80 columns by 24 rows. Not with `stdin`. With xterm.js:
+   *
+   *     const run = prog.run({ terminal: { columns: term.cols, rows: term.rows }, worker: true, onStdout: (s) => term.write(s) });
+   *     term.onData((keys) => run.write(keys));
+   *     term.onResize(({ cols, rows }) => run.resize(cols, rows));
+   */
+  terminal?: boolean | { columns?: number; rows?: number };
   /** absolute guest paths → contents (text, written as UTF-8, or bytes), in an in-memory file
    *  system (parent directories are created; a path ending in "/" makes an empty directory).
    *  The guest may change it. */
@@ -122,6 +138,11 @@ export interface RunResult {
 export interface RunningProgram extends Promise<RunResult> {
   /** sends `signal` (a number, or a name such as 'SIGINT' or 'INT'; default SIGTERM, as kill(1)) */
   kill(signal?: number | string): void;
+  /** types at the run's terminal (RunOptions.terminal): text as UTF-8 ("\r" is Enter, "\x03" ^C), or bytes;
+   *  throws TypeError without a terminal */
+  write(keys: string | Uint8Array): void;
+  /** resizes the run's terminal: TIOCGWINSZ reports the new size, the foreground group gets SIGWINCH */
+  resize(columns: number, rows: number): void;
 }
 
 export interface ElfProgram {

@@ -50,15 +50,17 @@ export function runInWorker(worker: WorkerLike, owned: boolean, name: string, pr
       for (const off of unsubscribe) off();
       if (owned) void worker.terminate?.();
       streams.stdin?.cancel?.();
+      streams.terminal?.cancel?.();
     };
-    /** answers the worker's ask for the next stdin chunk */
-    const feed = (source: NonNullable<Streams['stdin']>): void => {
+    /** answers the worker's ask for the next stdin chunk (or terminal event) */
+    const feed = (source: NonNullable<Streams['stdin'] | Streams['terminal']>): void => {
       const send = (answer: StdinChunk, transfer: ArrayBuffer[] = []): void => {
         if (!settled) worker.postMessage(answer, transfer);
       };
       source.next().then(
-        (chunk) => {
-          const copy = chunk?.slice(); // the caller's bytes stay the caller's: a copy crosses
+        (event) => {
+          if (event !== undefined && !(event instanceof Uint8Array)) return send({ kind: 'elf2wasm:stdin', id, size: event });
+          const copy = event?.slice(); // the caller's bytes stay the caller's: a copy crosses
           send({ kind: 'elf2wasm:stdin', id, chunk: copy }, copy ? [copy.buffer] : []);
         },
         (e: unknown) => send({ kind: 'elf2wasm:stdin', id, error: serializeError(e) }));
@@ -74,7 +76,8 @@ export function runInWorker(worker: WorkerLike, owned: boolean, name: string, pr
       if (data.kind === 'elf2wasm:out') {
         (data.fd === 1 ? streams.onStdout : streams.onStderr)?.(data.text);
       } else if (data.kind === 'elf2wasm:stdin-pull') {
-        if (streams.stdin) feed(streams.stdin);
+        const source = streams.terminal ?? streams.stdin;
+        if (source) feed(source);
       } else if (data.kind === 'elf2wasm:done') {
         finish();
         resolve(data.result);
@@ -99,7 +102,7 @@ export function runInWorker(worker: WorkerLike, owned: boolean, name: string, pr
       unsubscribe.push(() => signal.removeEventListener('abort', abort));
     }
     // compiled modules (the program's, its libraries' and those it can exec) cross to the worker as they are
-    const request: RunRequest = { kind: 'elf2wasm:run', id, name, ...program, options, stream: [!!streams.onStdout, !!streams.onStderr], streamStdin: !!streams.stdin };
+    const request: RunRequest = { kind: 'elf2wasm:run', id, name, ...program, options, stream: [!!streams.onStdout, !!streams.onStderr], streamStdin: !!(streams.stdin ?? streams.terminal) };
     try {
       worker.postMessage(request);
     } catch (e) {

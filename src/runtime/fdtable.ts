@@ -2,6 +2,7 @@
 // descriptions: shared by dup'd fds, holding offset-independent state such as status flags and
 // directory listings); open files are backed by a WASI fd or by an in-memory pipe.
 import { E, fail } from './errno.ts';
+import type { Terminal } from './terminal.ts';
 
 export interface DirEntry {
   name: Uint8Array;
@@ -64,6 +65,8 @@ export interface OpenFile {
   /** never fd_close the WASI fd (the host's stdio: closing it would close the host's stream) */
   keepOpen: boolean;
   tty: boolean;
+  /** a terminal the host drives (terminal.ts), for this open file of it; tty is set too */
+  terminal?: Terminal;
   pipe?: Pipe;
   pipeEnd?: 'read' | 'write';
   /** the description's own file position where it shares its WASI fd with another description

@@ -17,6 +17,7 @@ import { WasiFs, type WasiImports } from './wasi.ts';
 import type { FileHost } from './file-host.ts';
 import type { HostPipe } from './host-pipe.ts';
 import type { Kernel } from './kernel.ts';
+import type { Terminal } from './terminal.ts';
 import { resolvePath } from './paths.ts';
 import { O } from './vfs.ts';
 
@@ -45,6 +46,8 @@ export interface GuestOptions {
   fileHost?: FileHost;
   /** fd 0 reads this pipe, which the host feeds while the run goes on (host-pipe.ts), instead of WASI's fd 0 */
   stdinPipe?: HostPipe;
+  /** fds 0, 1 and 2 are this terminal (one open file), the session's controlling tty, instead of WASI's stdio */
+  terminal?: Terminal;
   /** whether the WASI stdio fd 0, 1 or 2 is a terminal (TCGETS/TIOCGWINSZ succeed); default: none */
   isatty?: (wasiFd: number) => boolean;
   /** terminal size reported by TIOCGWINSZ */
@@ -163,7 +166,14 @@ export class Guest {
     this.cwd = resolvePath('/', opts.cwd);
     this.hostname = opts.hostname ?? 'localhost';
     this.threadName = commName(opts.execPath);
-    // Linux passes fds 0..2 through from the parent; here they are the host's WASI stdio (or a host-fed pipe).
+    // Linux passes fds 0..2 through from the parent; here they are the host's WASI stdio (or a host-fed pipe),
+    // or a terminal, open once for reading and writing and dup'd, as login and script(1) leave them
+    if (opts.terminal) {
+      const tty = makeOpenFile({ wasiFd: -1, flags: O.RDWR, tty: true, terminal: opts.terminal });
+      opts.terminal.holders++;
+      for (let fd = 0; fd < 3; fd++) this.fds.install(tty, false);
+      return;
+    }
     for (const fd of [0, 1, 2]) {
       if (fd === 0 && opts.stdinPipe) {
         opts.stdinPipe.readers++;
@@ -302,6 +312,10 @@ export class Guest {
   }
 
   private release(f: OpenFile): void {
+    if (f.terminal) {
+      f.terminal.holders--;
+      return;
+    }
     if (f.pipe) {
       if (f.pipeEnd === 'read') f.pipe.readers--;
       else f.pipe.writers--;
@@ -320,6 +334,7 @@ export class Guest {
     const bytes = utf8(text);
     // The message goes through the scratch area: the guest's memory may be in any state.
     const f = this.fds.has(2) ? this.fds.get(2) : undefined;
+    if (f?.terminal) return f.terminal.output(bytes);
     const wasiFd = f && !f.pipe && (f.flags & 3) !== O.RDONLY ? f.wasiFd : 2;
     const chunk = 2048;
     for (let at = 0; at < bytes.length; at += chunk) {

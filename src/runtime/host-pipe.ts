@@ -14,6 +14,16 @@ export interface ByteSource {
   cancel?(): void;
 }
 
+/** input the host gives while the run goes on (a HostPipe, a Terminal): Kernel.runAll awaits it */
+export interface HostInput {
+  /** whether the host may still give something a process waits for (a wait on it can end without any process) */
+  readonly open: boolean;
+  /** set once the source failed: the run ends with it */
+  readonly error?: Error;
+  /** resolves at the next change */
+  changed(): Promise<void>;
+}
+
 /** the source of a host pipe failed: the run ends with this error */
 export class InputFailed extends Error {
   constructor(cause: unknown) {
@@ -22,7 +32,7 @@ export class InputFailed extends Error {
   }
 }
 
-export class HostPipe extends Pipe {
+export class HostPipe extends Pipe implements HostInput {
   /** set once the source failed */
   error?: InputFailed;
   private hostWrites = true;

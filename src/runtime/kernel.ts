@@ -24,12 +24,13 @@ import type { Interrupts } from './interrupts.ts';
 import { Guest, type GuestOptions } from './guest.ts';
 import { STATE, STATE_BASE } from './layout.ts';
 import { Futexes, type FutexWaiter } from './futex.ts';
-import type { HostPipe } from './host-pipe.ts';
+import type { HostInput } from './host-pipe.ts';
 import { LiftPending, RuntimeCode, type Installed, type LifterLoader } from './lifting.ts';
 import type { LibraryImage } from './libraries.ts';
 import { linuxImports, termination, type Termination } from './process.ts';
 import { SIG_DFL, SIG_IGN } from './signals.ts';
 import { sleepMs } from './sleep.ts';
+import type { Terminal } from './terminal.ts';
 import type { WasiFs } from './wasi.ts';
 
 /** thrown through a process's Wasm frames when it must wait for something only unwinding allows */
@@ -79,9 +80,12 @@ export interface KernelOptions {
   onLiftStats?: (code: RuntimeCode, meta: TranslationMeta) => void;
   /** signals sent from outside the run (Ctrl-C, a caller's kill): the foreground group gets them */
   interrupts?: Interrupts;
-  /** pipes the host writes while the run goes on (stdin fed by a program API caller): a process
-   *  waiting for one unwinds and the run awaits the host (runAll) */
-  inputs?: readonly HostPipe[];
+  /** what the host feeds while the run goes on (stdin, a terminal): a process waiting for one
+   *  unwinds and the run awaits the host (runAll) */
+  inputs?: readonly HostInput[];
+  /** the controlling terminal of the first process's session (also among `inputs`): its
+   *  foreground process group gets the signals typed at it and those sent from outside */
+  terminal?: Terminal;
 }
 
 /** how often a run that awaits host input looks for signals sent from outside without waking it (no SharedArrayBuffer) */
@@ -276,7 +280,7 @@ export class Kernel {
         // a thread that gave way (preempt, sched_yield) is ready at once: let lifting or
         // compiling that another one waits for finish meanwhile, and host input arrive (now
         // and then: a macrotask costs a millisecond or more)
-        if ([...this.tasks()].some((q) => q.pending) || (this.starving(p) && performance.now() - this.yieldedAt > INPUT_YIELD_MS)) {
+        if ([...this.tasks()].some((q) => q.pending) || ((this.starving(p) || this.opts.terminal?.open) && performance.now() - this.yieldedAt > INPUT_YIELD_MS)) {
           await new Promise((resolve) => setTimeout(resolve, 0));
           this.yieldedAt = performance.now();
         }
@@ -337,6 +341,23 @@ export class Kernel {
   /** host input may come for a task other than `me` that waits: `me` must not keep the thread from it */
   private starving(me: Proc): boolean {
     return this.fed() && [...this.tasks()].some((q) => q !== me && q.state === 'waiting' && !q.pending);
+  }
+
+  /** the host's terminal may have keys waiting and processes have kept the thread for a while */
+  private terminalDue(): boolean {
+    return (this.opts.terminal?.open ?? false) && performance.now() - this.yieldedAt > INPUT_YIELD_MS;
+  }
+
+  /**
+   * After a write of `g` that returned `n`: when the host's terminal is due a turn (terminalDue),
+   * the process unwinds to go on after the syscall, so that a program that only writes (`yes`)
+   * can be interrupted by ^C. Not from a signal handler (its frame cannot be unwound).
+   */
+  afterWrite(g: Guest, n: number): number {
+    if (!this.terminalDue()) return n;
+    const me = this.self(g);
+    if (me.code.nested === 0 && !g.signals.toRun.length) this.unwindTo(me, g, { x0: BigInt(n), pc: BigInt(g.lastPc) + 4n });
+    return n;
   }
 
   /** a task on the stack that could go on if the ones above it unwound */
@@ -442,7 +463,8 @@ export class Kernel {
       if (this.deadlocked.delete(me)) return false;
       if (ready() && !me.group.stopped) return true;
       if (me.signalsWait && g.signals.toRun.length) throw new Interrupted(opts.restart ?? false);
-      const other = this.nextReady();
+      // a terminal's keys (^C) reach the run only between slices: a busy process must not keep them out
+      const other = this.terminalDue() && me.code.nested === 0 ? undefined : this.nextReady();
       if (other) {
         this.slice(other);
         continue;
@@ -780,19 +802,32 @@ export class Kernel {
   // ---- signals -----------------------------------------------------------------------------
 
   /**
-   * Delivers the signals sent from outside the run (KernelOptions.interrupts) to the foreground
-   * process group, as the terminal driver does with ^C: the first process's group (the runtime
-   * keeps no other foreground). True when there were any.
+   * Delivers the signals sent from outside the run (KernelOptions.interrupts) and those typed at
+   * the terminal to the foreground process group, as the terminal driver does with ^C: the
+   * terminal's (tcsetpgrp), or without one the first process's group. True when there were any.
+   * Hands the terminal's pending screen output to the host as well.
    */
   takeInterrupts(): boolean {
-    const sigs = this.opts.interrupts?.take();
-    if (!sigs?.length) return false;
-    const fg = this.procs.get(this.rootPid)?.pgid ?? this.rootPid;
+    const term = this.opts.terminal;
+    term?.flush();
+    const sigs = [...(this.opts.interrupts?.take() ?? []), ...(term?.takeSignals() ?? [])];
+    if (!sigs.length) return false;
+    const fg = term?.foreground || (this.procs.get(this.rootPid)?.pgid ?? this.rootPid);
+    for (const sig of sigs) this.signalGroup(fg, sig);
+    return true;
+  }
+
+  /** sends `sig` to every process of group `pgid` (killpg from the kernel) */
+  signalGroup(pgid: number, sig: number): void {
     const me = this.current?.group;
     // the running process last: its own fatal signal must not keep the others from theirs
-    const targets = [...this.procs.values()].filter((p) => p.state !== 'zombie' && p.pgid === fg).sort((a, b) => Number(a === me) - Number(b === me));
-    for (const sig of sigs) for (const p of targets) this.signal(p, sig);
-    return true;
+    const targets = [...this.procs.values()].filter((p) => p.state !== 'zombie' && p.pgid === pgid).sort((a, b) => Number(a === me) - Number(b === me));
+    for (const p of targets) this.signal(p, sig);
+  }
+
+  /** whether a live process of session `sid` is in group `pgid` (tcsetpgrp's condition) */
+  groupInSession(pgid: number, sid: number): boolean {
+    return [...this.procs.values()].some((p) => p.state !== 'zombie' && p.pgid === pgid && p.sid === sid);
   }
 
   /** runAll's wait for a sleeper: cut short by a signal from outside */

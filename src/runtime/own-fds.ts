@@ -29,6 +29,10 @@ export function reopenOwnFd(g: Guest, fd: number, flags: number, openByPath: (ab
   const f = g.fds.get(fd);
   const acc = flags & O.ACCMODE;
   const status = (flags & (O.APPEND | O.NONBLOCK)) | O.LARGEFILE;
+  if (f.terminal) {
+    f.terminal.holders++;
+    return makeOpenFile({ wasiFd: -1, flags: acc | status, tty: true, terminal: f.terminal });
+  }
   if (f.pipe) {
     const end = acc === O.RDONLY ? 'read' : 'write';
     if (end === 'read') f.pipe.readers++;

@@ -102,15 +102,15 @@ export function checkProgram(instance: WebAssembly.Instance, meta: TranslationMe
  * Runs a translated program, and every process it forks or execs, to completion (see kernel.ts);
  * resolves to the first process's exit status. Guest code runs synchronously; the run only
  * yields when something must happen asynchronously (lifting before the lifter is loaded,
- * compiling an exec'd program, input the host feeds to `stdinPipe`), while the processes that wait
- * for it are unwound. Rejects with InputFailed when `stdinPipe`'s source fails.
+ * compiling an exec'd program, input the host feeds to `stdinPipe` or types at `terminal`), while the processes that wait
+ * for it are unwound. Rejects with InputFailed when the source of `stdinPipe` or `terminal` fails.
  */
 export async function runGuest(module: WebAssembly.Module, meta: TranslationMeta, opts: RunOptions): Promise<number> {
   const io = ioMemory();
   const wasi = new WasiFs(opts.makeWasi(io), new GuestMem(io), opts.rootFd);
   wasi.onHostError = (m) => opts.trace?.(m);
   wasi.host = opts.fileHost;
-  const kernel = new Kernel({ wasi, loadLifter: opts.loadLifter, runtimeLift: opts.runtimeLift, trace: opts.trace, loadImage: opts.loadImage, onLiftStats: opts.onLiftStats, interrupts: opts.interrupts, inputs: opts.stdinPipe && [opts.stdinPipe] });
+  const kernel = new Kernel({ wasi, loadLifter: opts.loadLifter, runtimeLift: opts.runtimeLift, trace: opts.trace, loadImage: opts.loadImage, onLiftStats: opts.onLiftStats, interrupts: opts.interrupts, inputs: [opts.stdinPipe, opts.terminal].filter((i) => i !== undefined), terminal: opts.terminal });
   const target: { guest?: Guest } = {};
   const imports = linuxImports(target);
   const instance = await WebAssembly.instantiate(module, imports);
@@ -120,13 +120,21 @@ export async function runGuest(module: WebAssembly.Module, meta: TranslationMeta
     const root = kernel.spawn(image, opts, instance, imports, target);
     kernel.rootPid = root.pid;
     opts.stdinPipe?.start(); // the first process holds fd 0 now
+    if (opts.terminal) {
+      // the controlling terminal of the first process's session, its group in the foreground
+      opts.terminal.session = root.sid;
+      opts.terminal.foreground = root.pgid;
+      opts.terminal.start();
+    }
     await root.code.prepareLibraries();
     await kernel.runAll(root);
     // input that failed before the run ended fails the run, even if no process noticed
     if (opts.stdinPipe?.error) throw opts.stdinPipe.error;
+    if (opts.terminal?.error) throw opts.terminal.error;
     return root.end ? shellStatus(root.end) : EXIT_INTERNAL_ERROR;
   } finally {
     opts.stdinPipe?.stop();
+    opts.terminal?.stop();
     // makeWasi created the WASI instance for this run only, so its preopen goes too.
     try {
       wasi.close(wasi.rootFd);

@@ -3,6 +3,7 @@
 // conversion of WASI file metadata to Linux's struct stat / statx.
 import { E, Errno, fail } from './errno.ts';
 import { makeOpenFile, Pipe, type DirEntry, type OpenFile } from './fdtable.ts';
+import type { Terminal } from './terminal.ts';
 import type { Guest } from './guest.ts';
 import { hasTrailingSlash, resolvePath, toWasiPath } from './paths.ts';
 import { SIGNAL } from './errors.ts';
@@ -10,6 +11,7 @@ import { ownFdOf, reopenOwnFd } from './own-fds.ts';
 import { sleepMs } from './sleep.ts';
 import { FDFLAGS, FILETYPE, LOOKUP_SYMLINK_FOLLOW, OFLAGS, RIGHTS_ALL, RIGHTS_READ, RIGHTS_WRITE, type Filestat } from './wasi.ts';
 import { fromUtf8, utf8 } from './guest-mem.ts';
+import { readTerminal, TERMINAL_STAT, writeTerminal } from './terminal-io.ts';
 
 /** Linux open(2) flags as on arm64 (O_DIRECTORY/O_NOFOLLOW/O_DIRECT/O_LARGEFILE differ from
  *  the asm-generic values). */
@@ -72,6 +74,11 @@ export function guestPath(g: Guest, dirfd: number, pathAddr: bigint, flags = 0):
 
 /** openat(2) on a resolved path; `mode`: permission bits of a file O_CREAT makes. */
 export function openPath(g: Guest, p: GuestPath, flags: number, mode = 0o666): OpenFile {
+  const terminal = p.abs === '/dev/tty' ? controllingTerminal(g) : undefined;
+  if (terminal) {
+    terminal.holders++;
+    return makeOpenFile({ wasiFd: -1, flags: (flags & (O.ACCMODE | O.NONBLOCK)) | O.LARGEFILE, path: p.abs, tty: true, terminal });
+  }
   const own = p.file ? undefined : ownFdOf(g, p.abs);
   if (own !== undefined) return reopenOwnFd(g, own, flags, (abs) => openPath(g, { abs, trailingSlash: false }, flags, mode));
   if ((flags & O.TMPFILE) === O.TMPFILE) fail(E.EOPNOTSUPP);
@@ -109,6 +116,12 @@ export function openPath(g: Guest, p: GuestPath, flags: number, mode = 0o666): O
   }
   const statusFlags = flags & (O.ACCMODE | O.APPEND | O.NONBLOCK | O.DSYNC | O.SYNC | O.DIRECT | O.NOATIME | O.PATH);
   return makeOpenFile({ wasiFd, flags: statusFlags | O.LARGEFILE, path: p.abs, isDir, tty });
+}
+
+/** the terminal the host drives, if it is the controlling tty of `g`'s session (else /dev/tty is the file system's: ENXIO) */
+function controllingTerminal(g: Guest): Terminal | undefined {
+  const t = g.kernel?.opts.terminal;
+  return t && g.kernel!.of(g).sid === t.session ? t : undefined;
 }
 
 /** Reads a guest iovec array ({u64 base, u64 len}[]) and bounds-checks every buffer. */
@@ -160,6 +173,10 @@ export function readFile(g: Guest, f: OpenFile, iovs: [number, number][], offset
     f.position += BigInt(n);
     return n;
   }
+  if (f.terminal) {
+    if (offset !== undefined) fail(E.ESPIPE);
+    return readTerminal(g, f, f.terminal, iovs);
+  }
   if (f.pipe) {
     if (offset !== undefined) fail(E.ESPIPE);
     const pipe = f.pipe;
@@ -187,6 +204,10 @@ export function writeFile(g: Guest, f: OpenFile, iovs: [number, number][], offse
     const n = writeFile(g, f, iovs, f.position);
     f.position += BigInt(n);
     return n;
+  }
+  if (f.terminal) {
+    if (offset !== undefined) fail(E.ESPIPE);
+    return writeTerminal(g, f.terminal, iovs);
   }
   if (f.pipe) {
     if (offset !== undefined) fail(E.ESPIPE);
@@ -246,6 +267,7 @@ function writePipe(g: Guest, f: OpenFile, pipe: Pipe, iovs: [number, number][]):
 }
 
 export function statFile(g: Guest, f: OpenFile): Filestat {
+  if (f.terminal) return TERMINAL_STAT;
   if (f.pipe) return { ...PIPE_STAT, ino: BigInt(f.pipe.id) };
   return g.wasi.fdFilestat(f.wasiFd);
 }

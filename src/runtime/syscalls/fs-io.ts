@@ -2,27 +2,14 @@
 import { E, fail } from '../errno.ts';
 import { makeOpenFile, Pipe, type OpenFile } from '../fdtable.ts';
 import type { Guest, Handler } from '../guest.ts';
-import type { GuestMem } from '../guest-mem.ts';
 import { sleepMs } from '../sleep.ts';
+import { terminalIoctl, terminalReadable } from '../terminal-io.ts';
+import { freshTermios, writeTermios } from '../termios.ts';
 import { guestIovecs, O, readFile, statFile, writeFile } from '../vfs.ts';
 import { count, i64, int, uint } from './args.ts';
 
 const F = { DUPFD: 0, GETFD: 1, SETFD: 2, GETFL: 3, SETFL: 4, GETLK: 5, SETLK: 6, SETLKW: 7, SETOWN: 8, GETOWN: 9, OFD_GETLK: 36, OFD_SETLK: 37, OFD_SETLKW: 38, DUPFD_CLOEXEC: 1030, SETPIPE_SZ: 1031, GETPIPE_SZ: 1032 } as const;
 const TC = { TCGETS: 0x5401, TCSETS: 0x5402, TCSETSW: 0x5403, TCSETSF: 0x5404, TIOCGPGRP: 0x540f, TIOCSPGRP: 0x5410, TIOCGWINSZ: 0x5413, TIOCSWINSZ: 0x5414, FIONREAD: 0x541b, FIONBIO: 0x5421, FIONCLEX: 0x5450, FIOCLEX: 0x5451 } as const;
-
-/** A cooked-mode terminal as a fresh Linux tty reports it (struct termios, 36 bytes). */
-function writeTermios(mem: GuestMem, addr: bigint): void {
-  mem.check(addr, 36);
-  mem.setU32(addr, 0x0500); // c_iflag: ICRNL | IXON
-  mem.setU32(addr + 4n, 0x0005); // c_oflag: OPOST | ONLCR
-  mem.setU32(addr + 8n, 0x00bf); // c_cflag: B38400 | CS8 | CREAD
-  mem.setU32(addr + 12n, 0x8a3b); // c_lflag: ISIG ICANON ECHO ECHOE ECHOK ECHOCTL ECHOKE IEXTEN
-  mem.setU8(addr + 16n, 0); // c_line
-  // VINTR ^C, VQUIT ^\, VERASE DEL, VKILL ^U, VEOF ^D, VTIME 0, VMIN 1, VSWTC, VSTART ^Q, VSTOP ^S,
-  // VSUSP ^Z, VEOL, VREPRINT ^R, VDISCARD ^O, VWERASE ^W, VLNEXT ^V, VEOL2
-  const cc = [3, 28, 127, 21, 4, 0, 1, 0, 17, 19, 26, 0, 18, 15, 23, 22, 0, 0, 0];
-  mem.write(addr + 17n, Uint8Array.from(cc));
-}
 
 function notSocket(g: Guest, fd: bigint, addr: bigint, addrlen: bigint): never {
   const len = g.mem.i32(addrlen);
@@ -36,6 +23,7 @@ const POLL = { IN: 0x1, OUT: 0x4, ERR: 0x8, HUP: 0x10, NVAL: 0x20, RDNORM: 0x40,
 
 /** poll's revents of an open file for the `events` asked */
 function pollEvents(f: OpenFile, events: number): number {
+  if (f.terminal) return events & ((terminalReadable(f.terminal) ? POLL.IN | POLL.RDNORM : 0) | POLL.OUT | POLL.WRNORM);
   const pipe = f.pipe;
   if (!pipe) return events & (POLL.IN | POLL.OUT | POLL.RDNORM | POLL.WRNORM);
   if (f.pipeEnd === 'read') return pipe.size > 0 ? events & (POLL.IN | POLL.RDNORM) : pipe.writers === 0 ? POLL.HUP : 0;
@@ -49,10 +37,12 @@ export const fsIo: Record<string, Handler> = {
     const f = g.fds.get(int(fd));
     return readFile(g, f, len ? [[g.mem.check(buf, len), len]] : []);
   },
+  // a process that writes and writes gives the host's terminal a turn now and then (Kernel.afterWrite)
   write: (g, fd, buf, n) => {
     const len = count(n);
     const f = g.fds.get(int(fd));
-    return writeFile(g, f, len ? [[g.mem.check(buf, len), len]] : []);
+    const done = writeFile(g, f, len ? [[g.mem.check(buf, len), len]] : []);
+    return g.kernel ? g.kernel.afterWrite(g, done) : done;
   },
   readv: (g, fd, iov, cnt) => {
     const f = g.fds.get(int(fd));
@@ -60,7 +50,8 @@ export const fsIo: Record<string, Handler> = {
   },
   writev: (g, fd, iov, cnt) => {
     const f = g.fds.get(int(fd));
-    return writeFile(g, f, guestIovecs(g, iov, int(cnt)));
+    const done = writeFile(g, f, guestIovecs(g, iov, int(cnt)));
+    return g.kernel ? g.kernel.afterWrite(g, done) : done;
   },
   pread64: (g, fd, buf, n, off) => {
     const len = count(n);
@@ -199,13 +190,15 @@ export const fsIo: Record<string, Handler> = {
         f.flags = g.mem.i32(arg) ? f.flags | O.NONBLOCK : f.flags & ~O.NONBLOCK;
         return 0;
       case TC.FIONREAD:
+        if (f.terminal) break;
         g.mem.setI32(arg, f.pipe ? f.pipe.size : 0);
         return 0;
     }
+    if (f.terminal) return terminalIoctl(g, f.terminal, req, arg);
     if (!f.tty) fail(E.ENOTTY);
     switch (req) {
       case TC.TCGETS:
-        writeTermios(g.mem, arg);
+        writeTermios(g.mem, arg, freshTermios()); // a cooked-mode terminal as a fresh Linux tty reports it
         return 0;
       case TC.TCSETS:
       case TC.TCSETSW:

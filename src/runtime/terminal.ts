@@ -1,0 +1,143 @@
+// A terminal the host drives (the program API's `terminal` option, e.g. xterm.js): the guest's
+// controlling tty, fds 0, 1 and 2 and /dev/tty. The host types bytes and resizes it; the line
+// discipline (line-discipline.ts) turns keys into input, echo and signals; what processes write
+// goes through it to the host's screen in the order written. Input arrives as HostPipe's does
+// (pulled from a source while the run goes on; a read finding nothing unwinds and the run awaits
+// the next event, see Kernel.runAll), so a waiting read never blocks the host's thread.
+import { InputFailed, type HostInput } from './host-pipe.ts';
+import { LineDiscipline } from './line-discipline.ts';
+
+export interface TerminalSize { columns: number; rows: number }
+/** what the host does to a terminal: typed bytes, or a new size */
+export type TerminalEvent = Uint8Array | TerminalSize;
+
+export interface TerminalSource {
+  /** the next event; undefined: the host hung up (reads then find end of file) */
+  next(): Promise<TerminalEvent | undefined>;
+  /** the run ended: let go of the source */
+  cancel?(): void;
+}
+
+const SIGWINCH = 28;
+/** screen output is handed to the host at most this often while processes write (and whenever the run waits) */
+const FLUSH_MS = 16;
+
+export class Terminal implements HostInput {
+  readonly discipline: LineDiscipline;
+  rows: number;
+  columns: number;
+  /** the foreground process group (tcsetpgrp) and the session the terminal controls */
+  foreground = 0;
+  session = 0;
+  /** open file descriptions of it: while none is left, no input is waited for */
+  holders = 0;
+  /** the host hung up: reads find end of file */
+  hungUp = false;
+  error?: InputFailed;
+  private stopped = false;
+  private changes: (() => void)[] = [];
+  private screen: Uint8Array[] = [];
+  private flushedAt = 0;
+
+  constructor(private readonly source: TerminalSource, size: TerminalSize, private readonly sink: (bytes: Uint8Array) => void) {
+    checkSize(size);
+    this.rows = size.rows;
+    this.columns = size.columns;
+    this.discipline = new LineDiscipline((bytes) => this.screen.push(bytes));
+  }
+
+  /** whether the host may still type something (a wait on it can end without any process) */
+  get open(): boolean {
+    return !this.stopped && !this.hungUp && !this.error && this.holders > 0;
+  }
+
+  changed(): Promise<void> {
+    return new Promise((resolve) => this.changes.push(resolve));
+  }
+
+  /** starts taking the host's events; call once the first process holds the terminal */
+  start(): void {
+    void this.pump();
+  }
+
+  stop(): void {
+    if (this.stopped) return;
+    this.stopped = true;
+    this.flush();
+    this.source.cancel?.();
+    this.notify();
+  }
+
+  /** bytes a process writes: post-processed onto the screen */
+  output(bytes: Uint8Array): void {
+    this.discipline.write(bytes);
+    if (performance.now() - this.flushedAt >= FLUSH_MS) this.flush();
+  }
+
+  /** hands the screen output so far to the host */
+  flush(): void {
+    this.flushedAt = performance.now();
+    if (!this.screen.length) return;
+    const parts = this.screen;
+    this.screen = [];
+    this.sink(parts.length === 1 ? parts[0]! : concat(parts));
+  }
+
+  /** a new size (the host's or TIOCSWINSZ): the foreground group gets SIGWINCH when it changed */
+  resize(size: TerminalSize): void {
+    checkSize(size);
+    if (size.rows === this.rows && size.columns === this.columns) return;
+    this.rows = size.rows;
+    this.columns = size.columns;
+    this.discipline.signals.push(SIGWINCH);
+  }
+
+  /** signals for the foreground process group since the last take (^C, ^\, ^Z, a resize) */
+  takeSignals(): number[] {
+    const sigs = this.discipline.signals;
+    if (!sigs.length) return sigs;
+    this.discipline.signals = [];
+    return sigs;
+  }
+
+  private async pump(): Promise<void> {
+    try {
+      while (!this.stopped) {
+        const event = await this.source.next();
+        if (this.stopped) break;
+        if (event === undefined) {
+          this.hungUp = true;
+          break;
+        }
+        if (event instanceof Uint8Array) this.discipline.receive(event);
+        else this.resize(event);
+        this.flush(); // the echo
+        this.notify();
+      }
+    } catch (e) {
+      if (!this.stopped) this.error = new InputFailed(e);
+    }
+    this.notify();
+  }
+
+  private notify(): void {
+    const changes = this.changes;
+    this.changes = [];
+    for (const resolve of changes) resolve();
+  }
+}
+
+function checkSize(size: TerminalSize): void {
+  const ok = (n: unknown): boolean => Number.isInteger(n) && (n as number) > 0 && (n as number) <= 0xffff;
+  if (!ok(size.columns) || !ok(size.rows)) throw new RangeError(`a terminal size is whole columns and rows from 1 to 65535, not ${JSON.stringify(size)}`);
+}
+
+function concat(parts: Uint8Array[]): Uint8Array {
+  const out = new Uint8Array(parts.reduce((n, p) => n + p.byteLength, 0));
+  let at = 0;
+  for (const p of parts) {
+    out.set(p, at);
+    at += p.byteLength;
+  }
+  return out;
+}
