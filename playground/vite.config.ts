@@ -4,16 +4,19 @@
 import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'vite';
 import elf from '../src/vite.ts';
+import { busyboxId, busyboxModule, shellPrograms } from './shell-config.ts';
 
 const repo = fileURLToPath(new URL('..', import.meta.url));
 
 export default defineConfig({
   root: fileURLToPath(new URL('.', import.meta.url)),
   // PLAYGROUND_CACHE_DIR: the playground test translates afresh (under vitest the translator's
-  // version, part of the cache key, does not change with its sources)
-  plugins: [elf({ cacheDir: process.env.PLAYGROUND_CACHE_DIR })],
+  // version, part of the cache key, does not change with its sources). busybox (the shell, see
+  // shell-config.ts) is translated as the demos' .elf files are.
+  plugins: [elf({ cacheDir: process.env.PLAYGROUND_CACHE_DIR, include: [/\.elf$/, busyboxId], programs: shellPrograms })],
   resolve: {
     alias: [
+      { find: /^@busybox$/, replacement: busyboxModule },
       // the .elf loader modules import the program API by its package name
       { find: /^unplugin-elf\/program$/, replacement: fileURLToPath(new URL('../src/program/index.ts', import.meta.url)) },
     ],

@@ -2,9 +2,11 @@
 // Fetches the real AArch64 binaries of the real-binary tests (test/real/*.test.ts) from Debian and
 // builds the two small drivers linked against Debian's static libraries.
 //
-//   node scripts/debian-binaries.mjs [--force]
+//   node scripts/debian-binaries.mjs [--force] [--only busybox]
 //
-//   --force   download, extract and link everything again
+//   --force         download, extract and link everything again
+//   --only NAME     just the executable NAME (busybox, bash-static or zsh-static) and its package
+//                   (the playground's shell needs busybox alone: playground/fetch-busybox.mjs)
 //
 // Steps (each skipped when its output already exists, so running it again is cheap):
 //   1. `apt-get download PKG:arm64` of busybox-static, bash-static, zsh-static, libsqlite3-dev,
@@ -34,20 +36,30 @@ const REAL = path.join(ROOT, 'test/real');
 const ARCH = 'arm64';
 const CC = 'aarch64-linux-gnu-gcc';
 
-const PACKAGES = ['busybox-static', 'bash-static', 'zsh-static', 'libsqlite3-dev', 'liblua5.4-dev'];
+const ALL_PACKAGES = ['busybox-static', 'bash-static', 'zsh-static', 'libsqlite3-dev', 'liblua5.4-dev'];
 /** executables copied out of the packages: bin name → path inside the extracted packages */
-const EXECUTABLES = { busybox: 'bin/busybox', 'bash-static': 'bin/bash-static', 'zsh-static': 'bin/zsh-static' };
+const ALL_EXECUTABLES = { busybox: 'bin/busybox', 'bash-static': 'bin/bash-static', 'zsh-static': 'bin/zsh-static' };
+/** the package each executable comes from */
+const PACKAGE_OF = { busybox: 'busybox-static', 'bash-static': 'bash-static', 'zsh-static': 'zsh-static' };
 const MULTIARCH = 'usr/lib/aarch64-linux-gnu';
 /** drivers: bin name → source, static library, include dirs (all relative to the sysroot but the source) */
-const DRIVERS = {
+const ALL_DRIVERS = {
   'sqlite-driver': { src: 'sqlite-driver.c', lib: `${MULTIARCH}/libsqlite3.a`, include: ['usr/include'] },
   'lua-driver': { src: 'lua-driver.c', lib: `${MULTIARCH}/liblua5.4.a`, include: ['usr/include/lua5.4', 'usr/include/aarch64-linux-gnu'] },
 };
 
-const force = process.argv.includes('--force');
-for (const a of process.argv.slice(2)) {
-  if (a !== '--force') fail(`unknown argument ${a} (usage: node scripts/debian-binaries.mjs [--force])`);
-}
+const USAGE = 'usage: node scripts/debian-binaries.mjs [--force] [--only busybox|bash-static|zsh-static]';
+const argv = process.argv.slice(2);
+const force = argv.includes('--force');
+const onlyAt = argv.indexOf('--only');
+const only = onlyAt >= 0 ? argv[onlyAt + 1] : undefined;
+argv.forEach((a, i) => {
+  if (a !== '--force' && a !== '--only' && !(i === onlyAt + 1 && onlyAt >= 0)) fail(`unknown argument ${a} (${USAGE})`);
+});
+if (onlyAt >= 0 && !(only in ALL_EXECUTABLES)) fail(`--only takes one of ${Object.keys(ALL_EXECUTABLES).join(', ')} (${USAGE})`);
+const PACKAGES = only ? [PACKAGE_OF[only]] : ALL_PACKAGES;
+const EXECUTABLES = only ? { [only]: ALL_EXECUTABLES[only] } : ALL_EXECUTABLES;
+const DRIVERS = only ? {} : ALL_DRIVERS;
 
 function fail(message) {
   console.error(`debian-binaries: ${message}`);
@@ -168,7 +180,9 @@ for (const [name, d] of Object.entries(DRIVERS)) {
 
 // 5. versions
 const versionsFile = path.join(BIN, 'versions.json');
-const text = `${JSON.stringify(versions, null, 2)}\n`;
+// --only adds its package to what earlier runs recorded
+const earlier = only && fs.existsSync(versionsFile) ? JSON.parse(fs.readFileSync(versionsFile, 'utf8')) : {};
+const text = `${JSON.stringify({ ...earlier, ...versions }, null, 2)}\n`;
 if (!fs.existsSync(versionsFile) || fs.readFileSync(versionsFile, 'utf8') !== text) fs.writeFileSync(versionsFile, text);
 
 log(`ready in ${path.relative(ROOT, BIN)}: ${[...Object.keys(EXECUTABLES), ...Object.keys(DRIVERS)].join(', ')}`);

@@ -1,13 +1,18 @@
-// The playground page: one xterm.js terminal and three ways to fill it.
+// The playground page: one xterm.js terminal and four ways to fill it.
+//  - busybox sh (Debian's, see shell-config.ts), an interactive shell on the program API's terminal
+//    (RunOptions.terminal): keys go to run.write, its screen output to term.write, resizes to
+//    run.resize; pipelines, $(…), ^C to the foreground job, a few files in /home/user;
 //  - nn.elf, imported through the plugin, trains a tiny neural network in a Web Worker with live output;
 //  - calc.elf, a line calculator: stdin is given up front, so each line re-runs it with the whole session;
 //  - a dropped ELF is translated in the browser, in a worker (binaryen.js loads on first use), and run.
 import { FitAddon } from '@xterm/addon-fit';
 import { Terminal } from '@xterm/xterm';
 import '@xterm/xterm/css/xterm.css';
+import busybox from '@busybox';
 import calc from '../demo/calc.elf';
 import nn from '../demo/nn.elf';
-import { createProgram, type ElfProgram, type RunResult } from '../../src/program/index.ts';
+import { createProgram, type ElfProgram, type RunningProgram, type RunResult } from '../../src/program/index.ts';
+import { SHELL_ENV, SHELL_FILES, SHELL_HOME, SHELL_UID } from './shell-files.ts';
 import type { Translation } from '../../src/translate.ts';
 import type { TranslateReply } from './translate-worker.ts';
 import './style.css';
@@ -44,7 +49,9 @@ new ResizeObserver(() => fit.fit()).observe($('terminal'));
  *  test/browser/playground.test.ts compares with qemu-aarch64's */
 interface Shown { title: string; stdin?: string; stdout?: string; stderr?: string; exitCode?: number; error?: string }
 const shown: Shown[] = [];
-Object.assign(window, { playground: { term, runs: shown } });
+/** the shell's screen output as the program wrote it (its run is in `runs` once it exits) */
+const shellState = { output: '', running: false };
+Object.assign(window, { playground: { term, runs: shown, shell: shellState } });
 
 /** a full terminal reset (RIS) through the write queue, so it stays in order with pending output */
 const clearScreen = (): void => term.write('\x1bc');
@@ -60,7 +67,7 @@ const c = {
 // ── status: the title bar's name and badge, the buttons ───────────────────────────────────────
 
 type State = 'running' | 'done' | 'failed' | 'input' | 'idle';
-const buttons = [$<HTMLButtonElement>('run-nn'), $<HTMLButtonElement>('run-calc')];
+const buttons = [$<HTMLButtonElement>('run-shell'), $<HTMLButtonElement>('run-nn'), $<HTMLButtonElement>('run-calc')];
 let busy = false;
 
 function status(title: string, state: State, text: string): void {
@@ -126,8 +133,66 @@ async function runNn(): Promise<void> {
   await runLive(nn, 'nn.elf');
   setBusy(false);
   term.write(`\n${c.cyan('Try the calculator:')} type an expression, e.g. ${c.bold('x = 2^10')} then ${c.bold('sqrt(x) + ans')}\n`);
+  if (busybox) term.write(`${c.cyan('Or a shell:')} the ${c.bold('Shell')} button starts busybox sh\n`);
   enterCalc(false);
 }
+
+// ── busybox sh: an interactive shell on a terminal ────────────────────────────────────────────
+
+let shell: RunningProgram | undefined;
+
+async function runShell(): Promise<void> {
+  if (busy) return;
+  if (!busybox) {
+    term.write(c.red('\nNo shell: test/.debian/bin/busybox was not fetched (see what `npm run playground` printed).\n'));
+    return;
+  }
+  setBusy(true);
+  leaveCalc();
+  clearScreen();
+  // the terminal's line discipline writes "\r\n" itself (ONLCR); raw-mode programs mean their "\n"
+  term.options.convertEol = false;
+  status('busybox sh', 'input', 'interactive');
+  term.write(c.dim('busybox sh, Debian\'s arm64 build translated to WebAssembly. Try ls -l, cat poem.txt | wc -w,\r\n'));
+  term.write(c.dim('echo $(seq 3), sort -t, -k2 -n data.csv, yes then Ctrl-C, vi notes.txt; exit leaves.\r\n\r\n'));
+  shellState.output = '';
+  shellState.running = true;
+  const t0 = performance.now();
+  try {
+    const run = busybox.run({
+      args: ['sh'],
+      env: SHELL_ENV,
+      files: SHELL_FILES,
+      cwd: SHELL_HOME,
+      uid: SHELL_UID,
+      terminal: { columns: term.cols, rows: term.rows },
+      worker: true,
+      onStdout: (text) => {
+        shellState.output += text;
+        term.write(text);
+      },
+    });
+    shell = run;
+    term.focus();
+    const result = await run;
+    shown.push({ title: 'busybox sh', stdout: result.stdout, stderr: result.stderr, exitCode: result.exitCode });
+    term.write(c.dim(`\r\n[sh exited with status ${result.exitCode} after ${seconds(performance.now() - t0)}]\r\n`));
+    status('busybox sh', result.exitCode === 0 ? 'done' : 'failed', `exit ${result.exitCode}`);
+  } catch (e) {
+    const error = e instanceof Error ? e.message : String(e);
+    shown.push({ title: 'busybox sh', error });
+    term.write(c.red(`\r\n${error}\r\n`));
+    status('busybox sh', 'failed', 'error');
+  }
+  shell = undefined;
+  shellState.running = false;
+  term.options.convertEol = true;
+  setBusy(false);
+}
+
+term.onResize(({ cols, rows }) => shell?.resize(cols, rows));
+// mouse reports and other non-UTF-8 input (xterm.js gives them as a string of bytes)
+term.onBinary((data) => shell?.write(Uint8Array.from(data, (ch) => ch.charCodeAt(0))));
 
 // ── calc.elf: a REPL over a program that reads all of stdin at once ───────────────────────────
 
@@ -200,6 +265,7 @@ function replaceLine(text: string): void {
 }
 
 term.onData((data) => {
+  if (shell) return void shell.write(data);
   if (!calcMode || busy) return;
   if (data === '\r') return void submit();
   if (data === '\x7f' || data === '\b') {
@@ -304,9 +370,12 @@ $<HTMLInputElement>('file').addEventListener('change', (e) => {
   if (file) void runDropped(file);
 });
 
+$('run-shell').addEventListener('click', () => void runShell());
 $('run-nn').addEventListener('click', () => void runNn());
 $('run-calc').addEventListener('click', () => {
   if (!busy) enterCalc(true);
 });
 
-void runNn();
+// the page starts with the neural net, or with the shell for index.html#shell
+if (location.hash === '#shell') void runShell();
+else void runNn();

@@ -9,12 +9,14 @@
 // test/fixtures/expected/playground/nn.json (nn.elf with the page's environment) and
 // calc-session.json (calc.elf with the typed session as stdin); a dropped hello-musl with the
 // arguments `one "two three"` is compared with test/fixtures/expected/hello-musl/args.json.
-import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ptyHost, type KeyStep } from '../helpers/pty-host.ts';
+import { realBinary } from '../helpers/real.ts';
 import { launchChromium, serveDir } from './app.ts';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
@@ -182,4 +184,103 @@ describe('the playground (vite build) in chromium', () => {
   it('reported no page errors or failed requests', () => {
     expect(problems).toEqual([]);
   });
+});
+
+// --- the shell (index.html#shell) -----------------------------------------------------------------
+
+/** the commands typed into the shell; `yes` is ended by ^C */
+const SHELL_COMMANDS = ['ls / | wc -l', 'echo $(seq 3)', 'yes', 'echo $?'];
+/** where busybox's prompt (the page's PS1) begins: after a command's output */
+const PROMPT_START = '\x1b[1;32m';
+/** what busybox's line editing writes after each prompt: where is the cursor? */
+const QUERY = '\x1b[6n';
+
+/**
+ * What each command printed, from the shell's screen output: the text after the command line's
+ * echo (and the Enter) up to the next prompt. The prompts themselves are not compared: busybox
+ * asks the terminal where its cursor is (ESC [ 6 n) at each prompt and xterm.js answers while a
+ * pty under script(1) does not, and its `\w` shows the working directory, which qemu-aarch64 -L
+ * sees under the replica's path. `yes` prints "y" lines until ^C: their number depends on timing,
+ * so its output is compared without them.
+ */
+function commandOutputs(screen: string): string[] {
+  let from = 0;
+  return SHELL_COMMANDS.map((cmd) => {
+    const echoed = screen.indexOf(`${cmd}\r\n`, from);
+    if (echoed < 0) throw new Error(`the screen does not show ${JSON.stringify(cmd)} typed: ${JSON.stringify(screen.slice(from))}`);
+    const start = echoed + cmd.length + 2;
+    const end = screen.indexOf(PROMPT_START, start);
+    from = end;
+    const out = screen.slice(start, end < 0 ? undefined : end);
+    return cmd === 'yes' ? out.replace(/^(?:y\r\n)+/, '') : out;
+  });
+}
+
+describe("the playground's shell (busybox sh on the program API's terminal) in chromium", () => {
+  let shellPage: Page;
+  let replica: string;
+  beforeAll(async () => {
+    shellPage = await (await browser!.newContext({ viewport: { width: 1280, height: 800 } })).newPage();
+    shellPage.on('pageerror', (e) => problems.push(`shell pageerror: ${e.message}`));
+    await shellPage.goto(`${server!.origin}/index.html#shell`);
+    // qemu-aarch64 -L makes the guest's / a directory: one with the entries the page's file system
+    // has at its root (the run's files, the registered programs, the runtime's /dev)
+    replica = mkdtempSync(join(tmpdir(), 'playground-root-'));
+    const { SHELL_FILES } = await import('../../playground/src/shell-files.ts');
+    const { shellPrograms, BUSYBOX } = await import('../../playground/shell-config.ts');
+    const files: Record<string, string> = { ...SHELL_FILES, ...Object.fromEntries(Object.keys(shellPrograms(BUSYBOX) ?? {}).map((p) => [p, ''])), '/dev/': '' };
+    for (const [path, text] of Object.entries(files)) {
+      const host = join(replica, path);
+      if (path.endsWith('/')) mkdirSync(host, { recursive: true });
+      else {
+        mkdirSync(dirname(host), { recursive: true });
+        writeFileSync(host, text);
+      }
+    }
+  }, 60_000);
+  afterAll(() => { if (replica) rmSync(replica, { recursive: true, force: true }); });
+
+  const shellOutput = (): Promise<string> => shellPage.evaluate(() => (window as unknown as { playground: { shell: { output: string } } }).playground.shell.output);
+  /** waits until the shell's output shows `n` prompts */
+  const prompts = async (n: number, timeout: number): Promise<void> => {
+    await expect.poll(async () => (await shellOutput()).split(PROMPT_START).length - 1, { timeout, interval: 100 }).toBeGreaterThanOrEqual(n);
+  };
+
+  it('types ls / | wc -l, echo $(seq 3) and yes then Ctrl-C, and shows what busybox sh shows under qemu-aarch64', async () => {
+    const { SHELL_ENV } = await import('../../playground/src/shell-files.ts');
+    // each prompt ends with busybox's cursor query (its "$" is "#" for qemu, which runs as root here)
+    const steps: KeyStep[] = [
+      { after: QUERY, send: `${SHELL_COMMANDS[0]}\r` },
+      { after: QUERY, send: `${SHELL_COMMANDS[1]}\r` },
+      { after: QUERY, send: 'yes\r' },
+      { after: 'y\r\ny\r\n', send: '\x03', settle: 300 },
+      { after: QUERY, send: `${SHELL_COMMANDS[3]}\r` },
+      { after: QUERY, send: 'exit\r' },
+    ];
+    const expected = await ptyHost('qemu-aarch64', ['-L', replica, realBinary('busybox'), 'sh'], steps, { cwd: join(replica, 'home/user'), env: SHELL_ENV, columns: 80, rows: 24 });
+    const want = commandOutputs(expected.screen);
+    // the reference itself: a count, seq's numbers, and yes ended by SIGINT (status 130)
+    expect(want[0]).toMatch(/^\d+\r\n$/);
+    expect(want[1]).toBe('1 2 3\r\n');
+    expect(want[3]).toBe('130\r\n');
+
+    await prompts(1, 180_000); // busybox is fetched and compiled, and the shell starts
+    await shellPage.click('#terminal');
+    for (const [i, cmd] of SHELL_COMMANDS.entries()) {
+      await shellPage.keyboard.type(cmd, { delay: 5 });
+      await shellPage.keyboard.press('Enter');
+      if (cmd === 'yes') {
+        await expect.poll(async () => (await shellOutput()).split('y\r\n').length, { timeout: 30_000 }).toBeGreaterThan(100);
+        await shellPage.keyboard.press('Control+C');
+      }
+      await prompts(i + 2, 60_000);
+    }
+    expect(commandOutputs(await shellOutput())).toEqual(want);
+    await shellPage.keyboard.type('exit', { delay: 5 });
+    await shellPage.keyboard.press('Enter');
+    await expect.poll(shellOutput, { timeout: 30_000 }).toMatch(/exit\r\n$/);
+    const shown = (): Promise<Shown[]> => shellPage.evaluate(() => (window as unknown as { playground: { runs: Shown[] } }).playground.runs);
+    await expect.poll(async () => (await shown()).at(-1)).toMatchObject({ title: 'busybox sh', exitCode: 0 });
+    expect(problems).toEqual([]);
+  }, 300_000);
 });
