@@ -4,7 +4,7 @@
 // checks MODULE_ABI against the module's metadata on load. Binaryen-free (ships to browsers).
 
 /** bumped whenever an import, export or table layout below changes meaning */
-export const MODULE_ABI = 3;
+export const MODULE_ABI = 4;
 
 /** imports of every translated module, from the runtime (module name `linux`) */
 export const LINUX = 'linux';

@@ -30,6 +30,9 @@ export interface TranslationMeta {
   protect: ProtectMode;
   /** guest address of the page table translated code checks accesses against (abi.ts), 0: none */
   pageTable: number;
+  /** guest addresses below it are the runtime's, never the guest's (64 KiB, or under protect
+   *  'null' runtime/layout.ts LOW_AREA_END, where the dispatch table then lies) */
+  lowEnd: number;
   /** PT_LOAD ranges [start, end, PROT_*] as the kernel maps them */
   segments: [number, number, number][];
   /** executable PT_LOAD ranges [start, end): code the run-time lifter may lift */
@@ -61,6 +64,8 @@ export interface LibraryMeta {
   size: number;
   align: number;
   protect: ProtectMode;
+  /** as TranslationMeta.lowEnd: a program with a lower one cannot use it */
+  lowEnd: number;
   callDepthLimit: number;
   /** the file's executable segments (file offset, size, fnv1a of those bytes): a run installs the module only over the same code */
   code: { offset: number; size: number; hash: number }[];

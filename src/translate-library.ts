@@ -12,6 +12,7 @@ import { planLibrary, type InterpreterFile } from './elf/load-plan.ts';
 import { discover } from './lift/discover.ts';
 import { functionExtents } from './lift/runtime-lift.ts';
 import { MODULE_ABI } from './abi.ts';
+import { LOW_AREA_END, MIN_GUEST_ADDR } from './runtime/layout.ts';
 import type { LibraryMeta } from './meta.ts';
 import { resolveTranslateOptions, type TranslateOptions } from './translate-options.ts';
 import type { ProgressListener } from './translate-progress.ts';
@@ -35,7 +36,9 @@ export function translateLibrary(lib: InterpreterFile, options: TranslateOptions
   const plan = planLibrary(lib);
   const program = discover(plan.image, aarch64);
   const fns = [...program.functions.values()].sort((a, b) => a.entry - b.entry);
-  const wasm = emitLibrary(fns, aarch64, { optimize: opts.optimize, callDepthLimit: opts.callDepthLimit, protect: { mode: opts.protect, pageTable: 0 }, onProgress });
+  // libraries lie far above LOW_AREA_END (load-plan.ts LIBRARY_AREA)
+  const lowEnd = opts.protect === 'null' ? LOW_AREA_END : MIN_GUEST_ADDR;
+  const wasm = emitLibrary(fns, aarch64, { optimize: opts.optimize, callDepthLimit: opts.callDepthLimit, protect: { mode: opts.protect, pageTable: 0, lowEnd }, onProgress });
   let blocks = 0;
   for (const fn of fns) blocks += fn.blocks.size;
   const meta: LibraryMeta = {
@@ -49,6 +52,7 @@ export function translateLibrary(lib: InterpreterFile, options: TranslateOptions
     size: plan.size,
     align: plan.align,
     protect: opts.protect,
+    lowEnd,
     callDepthLimit: opts.callDepthLimit,
     code: plan.image.segments.filter((s) => s.flags & PF_X).map((s) => ({ offset: s.offset, size: s.filesz, hash: fnv1a(lib.bytes.subarray(s.offset, s.offset + s.filesz)) })),
     functions: functionExtents(fns, aarch64),

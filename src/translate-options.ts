@@ -12,8 +12,9 @@ export interface TranslateOptions {
    * memory protection: how guest loads and stores are checked before they run (a refused one is
    * SIGSEGV, delivered to the guest's handler with the registers of the faulting instruction)
    * - 'none': no checks, so a bad address reads or writes whatever Wasm memory is there
-   * - 'null' (default): the null page (below 64 KiB, where the runtime's state lies) and addresses beyond
-   *   the memory fault through the engine's own bounds check, for one add per access (no branch):
+   * - 'null' (default): the runtime's low area (below 64 KiB, or below LOW_AREA_END when the image
+   *   lies above it: the CPU state, scratch and dispatch table) and addresses beyond the memory
+   *   fault through the engine's own bounds check, for one add per access (no branch):
    *   the process dies with SIGSEGV (status 139). Such a trap is not precise: once the guest
    *   installs a SIGSEGV/SIGBUS handler the process goes on in code lifted at run time with
    *   'full' checks (RuntimeCode.checkFaults), so that its faults reach the handler

@@ -36,7 +36,7 @@ export class ShardThread {
   readonly owner: Uint8Array;
   private readonly fns: GuestFunction[];
   private pm: ProgramModule | undefined;
-  private readonly layout: { privateEnd: number; pageTable: number };
+  private readonly layout: { privateEnd: number; pageTable: number; lowEnd: number };
 
   constructor(bytes: Uint8Array, options: TranslateOptions, readonly thread: number, private readonly threads: number, onProgress?: ProgressListener) {
     this.prepared = prepareTranslation(bytes, options);
@@ -47,7 +47,7 @@ export class ShardThread {
     const shard = threads > 1 ? { index: thread, own: (k: number) => this.owner[k] === thread } : undefined;
     if (shard && opts.optimize > 0) throw new Error('internal error: binaryen optimises a whole module: a translation with optimize > 0 has one shard');
     this.pm = new ProgramModule(image, program, aarch64, { ...opts, onProgress }, shard);
-    this.layout = { privateEnd: this.pm.privateEnd, pageTable: this.pm.pageTable };
+    this.layout = { privateEnd: this.pm.privateEnd, pageTable: this.pm.pageTable, lowEnd: this.pm.lowEnd };
   }
 
   /** whether this thread joins the shards (it has shard 0) */

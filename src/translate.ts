@@ -62,7 +62,7 @@ export function prepareTranslation(bytes: Uint8Array, options: TranslateOptions)
 }
 
 /** the translation of an emitted module: its metadata appended (`t0`: when the translation began) */
-export function completeTranslation({ opts, plan, image, program }: PreparedTranslation, { wasm, privateEnd, pageTable }: Emitted, t0: number, diagnostics: Diagnostics = {}): Translation {
+export function completeTranslation({ opts, plan, image, program }: PreparedTranslation, { wasm, privateEnd, pageTable, lowEnd }: Emitted, t0: number, diagnostics: Diagnostics = {}): Translation {
   let blocks = 0;
   for (const fn of program.functions.values()) blocks += fn.blocks.size;
   const symbols: [number, string][] = image.symbols
@@ -85,6 +85,7 @@ export function completeTranslation({ opts, plan, image, program }: PreparedTran
     privateEnd,
     protect: opts.protect,
     pageTable,
+    lowEnd,
     segments: image.segments.filter((s) => !s.guestMapped).map((s): [number, number, number] => [s.vaddr, s.vaddr + s.memsz, elfProt(s.flags)]),
     code: image.segments.filter((s) => s.flags & 1 && !s.guestMapped).map((s): [number, number] => [s.vaddr, s.vaddr + s.memsz]),
     ...(plan.libraries.length ? { libraries: plan.libraries.map((l) => ({ path: l.path, base: l.base, end: l.image.imageEnd, size: l.size, align: l.align })) } : {}),

@@ -9,6 +9,7 @@ import { constants, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ProtectMode } from '../src/translate-options.ts';
+import { LOW_AREA_END, MIN_GUEST_ADDR, WASM_PAGE } from '../src/runtime/layout.ts';
 import { loadElf, runFixture, type Loaded } from './helpers/run-fixture.ts';
 
 const SOURCE = resolve(import.meta.dirname, 'fixtures/faults/faults.c');
@@ -76,12 +77,19 @@ describe.skipIf(!!missing && !process.env.CI)(`memory faults against qemu-aarch6
           });
         }
         if (mode === 'null') {
-          // the runtime's state and scratch below 64 KiB are out of the guest's reach; poke installs
-          // a handler, so the process runs checked code and the handler gets the fault as on Linux
-          it('stores to the CPU state and scratch area fault, and the handler runs', { timeout: 120_000 }, async () => {
-            for (const at of [0x1000, 0x1100, 0x8000, 0xfff8]) {
-              const got = await runFixture(bin, ['poke', 'catch', at.toString(16)]);
-              expect({ at: at.toString(16), stdout: got.stdout, status: got.status }).toEqual({ at: at.toString(16), ...qemu(libc, ['poke', 'catch', at.toString(16)]) });
+          // below the image lie the runtime's state and scratch (64 KiB) and its dispatch table (up
+          // to LOW_AREA_END): out of the guest's reach, with or without a handler (which makes the
+          // process run checked code, so the handler gets the fault as on Linux)
+          it('stores to the CPU state, scratch area and dispatch table fault, with and without a handler', { timeout: 120_000 }, async () => {
+            expect(bin.meta.lowEnd).toBe(LOW_AREA_END);
+            // nothing of the runtime's follows the image: the dispatch table went below it
+            expect(bin.meta.privateEnd).toBe(Math.ceil(bin.meta.imageEnd / WASM_PAGE) * WASM_PAGE);
+            for (const at of [0x1000, 0x1100, 0x8000, 0xfff8, MIN_GUEST_ADDR, MIN_GUEST_ADDR + 16, LOW_AREA_END - 16]) {
+              for (const how of ['catch', 'die']) {
+                const args = ['poke', how, at.toString(16)];
+                const got = await runFixture(bin, args);
+                expect({ args, stdout: got.stdout, status: got.status }).toEqual({ args, ...qemu(libc, args) });
+              }
             }
           });
         }

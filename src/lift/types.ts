@@ -50,8 +50,8 @@ export interface Builder {
   addr(a: Expr, write?: boolean): Expr;
   /**
    * the constant offset every load and store (and fill) of an `addr()` result adds: under
-   * protect 'null', addr() gives the address less NULL_GUARD, so that an address in the null
-   * page wraps to beyond the memory and the engine's own bounds check traps
+   * protect 'null', addr() gives the address less the runtime's low area (64 KiB or LOW_AREA_END),
+   * so that an address there wraps to beyond the memory and the engine's own bounds check traps
    */
   readonly addrOffset: number;
   /**

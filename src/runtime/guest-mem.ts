@@ -13,6 +13,9 @@ export class GuestMem {
   private dv!: DataView;
   private u8!: Uint8Array;
 
+  /** addresses below it are the runtime's: a syscall's pointer there is EFAULT (TranslationMeta.lowEnd) */
+  lowEnd = MIN_GUEST_ADDR;
+
   constructor(memory: WebAssembly.Memory) {
     this.memory = memory;
   }
@@ -44,7 +47,7 @@ export class GuestMem {
   /** Converts a syscall argument to a guest address, checking [addr, addr+len) lies in memory. */
   check(addr: bigint | number, len: number): number {
     const a = Number(addr);
-    if (a < MIN_GUEST_ADDR || a >= ADDR_LIMIT || len < 0 || a + len > this.size) fail(E.EFAULT);
+    if (a < this.lowEnd || a >= ADDR_LIMIT || len < 0 || a + len > this.size) fail(E.EFAULT);
     return a;
   }
 

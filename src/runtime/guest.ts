@@ -127,7 +127,9 @@ export class Guest {
       mmapGap: opts.mmapGap,
       image: { segments: meta.segments, privateStart: pageUp(meta.imageEnd) },
       pageTable: meta.pageTable,
+      lowEnd: meta.lowEnd,
     });
+    this.mem.lowEnd = meta.lowEnd;
     // Strings (paths) are read up to their NUL: a mapping's end before it is EFAULT, as in qemu.
     this.mem.readablePage = (a) => ((this.vm.protectionAt(a) ?? 0) & PROT_READ) !== 0;
     if (wasi instanceof WasiFs) this.wasi = wasi;

@@ -40,6 +40,12 @@ export const SCRATCH_END = 0x10000;
 
 /** The lowest guest address a loadable segment may use. */
 export const MIN_GUEST_ADDR = 0x10000;
+/**
+ * Under protect 'null', guest addresses below this are the runtime's when the image starts at or
+ * above it (GNU ld's 0x400000, and every position-independent program: elf/load-plan.ts PIE_BASE):
+ * the dispatch table lies there, and a guest access traps as one below 64 KiB does.
+ */
+export const LOW_AREA_END = 0x400000;
 
 export const PAGE_SIZE = 1 << PAGE_SHIFT;
 /** guest addresses are below 2^32 (one 32-bit Wasm memory) */

@@ -27,6 +27,8 @@ export function incompatible(lib: LibraryMeta, meta: TranslationMeta): string | 
   if (lib.kind !== 'library') return 'not a library translation';
   if (lib.abi !== MODULE_ABI || lib.arch !== meta.arch || lib.insnAlignLog2 !== meta.insnAlignLog2) return `module contract ${lib.abi} (${lib.arch}), not ${MODULE_ABI} (${meta.arch})`;
   if (lib.protect !== meta.protect) return `translated with protect '${lib.protect}', the program with '${meta.protect}'`;
+  // its code would trap on the program's own addresses below its lowEnd
+  if (lib.lowEnd > meta.lowEnd) return `its code takes guest addresses below 0x${lib.lowEnd.toString(16)} for the runtime's, the program's start at 0x${meta.lowEnd.toString(16)}`;
   if (meta.libraries?.some((l) => l.base < lib.end && lib.base < l.end)) return 'its range overlaps another library the program has';
   return undefined;
 }

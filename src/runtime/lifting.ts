@@ -5,7 +5,7 @@
 // from guest memory, emits an extension module that imports the program's memory, table and
 // dispatcher, and its entry points go into the dispatch table. `ic ivau` and unmapping or
 // re-protecting pages drop lifted code there, so rewritten code is lifted again.
-import { EXPORT, extensionExport, PAGE_TABLE_SIZE, PROGRAM } from '../abi.ts';
+import { DISPATCH_SLOT, EXPORT, extensionExport, PAGE_TABLE_SIZE, PROGRAM } from '../abi.ts';
 import type { LiftedCode, RuntimeLifter } from '../lift/runtime-lift.ts';
 import type { TranslationMeta } from '../meta.ts';
 import { TrapKind } from '../meta.ts';
@@ -255,9 +255,16 @@ export class RuntimeCode {
     if (this.table) return this.table;
     const { [EXPORT.dispatchBase]: base, [EXPORT.dispatchBits]: bits } = this.exports;
     if (!(base instanceof WebAssembly.Global) || !(bits instanceof WebAssembly.Global)) throw new Error('internal error: the module exports no dispatch table');
-    return (this.table = new DispatchTable(this.memory, base, bits, this.meta.insnAlignLog2,
-      // the runtime's own memory: no guest access (page table), no guest munmap/mprotect
-      (bytes) => this.vm.mmap(0, bytes, 0, MAP_PRIVATE | MAP_ANONYMOUS, RUNTIME_AREA)));
+    // a grown table goes to the runtime's low area while it has room (out of the guest's reach
+    // under 'null' too), else to a mapping of the runtime's own: no guest access (page table), no
+    // guest munmap/mprotect. The low area above the table has never been used, so it is zero.
+    const lowEnd = this.meta.lowEnd;
+    let low = (base.value as number) < lowEnd ? (base.value as number) + DISPATCH_SLOT * 2 ** (bits.value as number) : lowEnd;
+    return (this.table = new DispatchTable(this.memory, base, bits, this.meta.insnAlignLog2, (bytes) => {
+      if (low + bytes > lowEnd) return this.vm.mmap(0, bytes, 0, MAP_PRIVATE | MAP_ANONYMOUS, RUNTIME_AREA);
+      low += bytes;
+      return low - bytes;
+    }));
   }
 
   private get memory(): WebAssembly.Memory { return this.exports[EXPORT.memory] as WebAssembly.Memory; }
@@ -277,7 +284,7 @@ export class RuntimeCode {
       isEntry: (a) => table.has(a),
       tableIndex: this.functionTable.length,
       callDepthLimit: this.meta.callDepthLimit,
-      protect: { mode: this.protect ?? this.meta.protect, pageTable: this.pageTable ?? this.meta.pageTable },
+      protect: { mode: this.protect ?? this.meta.protect, pageTable: this.pageTable ?? this.meta.pageTable, lowEnd: this.meta.lowEnd },
     });
     const ms = performance.now() - t0;
     this.stats.lifts++;

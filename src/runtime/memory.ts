@@ -45,6 +45,8 @@ export interface AddressSpaceOptions {
   image?: { segments: [number, number, number][]; privateStart: number };
   /** guest address of the module's page table: kept equal to the mappings (memory protection) */
   pageTable?: number;
+  /** guest addresses below it are the runtime's (TranslationMeta.lowEnd; default MIN_GUEST_ADDR) */
+  lowEnd?: number;
 }
 
 /** mappings of the runtime's own data: never accessible to guest code, never changed by it */
@@ -69,9 +71,12 @@ export class AddressSpace {
    *  memory.grow and needs no clearing (clearing would also commit host pages needlessly). */
   private cleanAbove: number;
   private pages?: PageTable;
+  /** the runtime's low area [0, lowEnd): no guest mapping goes there */
+  readonly lowEnd: number;
 
   constructor(memory: WebAssembly.Memory, privateEnd: number, opts: AddressSpaceOptions = {}) {
     this.memory = memory;
+    this.lowEnd = opts.lowEnd ?? MIN_GUEST_ADDR;
     this.privateEnd = wasmPageUp(privateEnd);
     const stackSize = pageUp(opts.stackSize ?? DEFAULT_STACK);
     this.mmapGap = pageUp(opts.mmapGap ?? 1024 * 1024);
@@ -81,7 +86,7 @@ export class AddressSpace {
     this.brkStart = this.stackTop;
     this.brkCur = this.brkStart;
     if (opts.image) {
-      this.maps.push({ start: 0, end: MIN_GUEST_ADDR, prot: 0, flags: MAP_PRIVATE, name: RUNTIME_AREA });
+      this.maps.push({ start: 0, end: this.lowEnd, prot: 0, flags: MAP_PRIVATE, name: RUNTIME_AREA });
       // page-rounded as the kernel maps them; a page two segments share goes to the later one
       for (const [start, end, prot] of opts.image.segments) {
         const s = Math.floor(start / PAGE_SIZE) * PAGE_SIZE;
@@ -126,7 +131,7 @@ export class AddressSpace {
 
   /** whether [start, end) touches the runtime's own data (guest mapping calls must leave it alone) */
   private runtimeArea(start: number, end: number): boolean {
-    return start < MIN_GUEST_ADDR || this.maps.some((m) => m.name === RUNTIME_AREA && m.start < end && m.end > start);
+    return start < this.lowEnd || this.maps.some((m) => m.name === RUNTIME_AREA && m.start < end && m.end > start);
   }
 
   /** a forked process's address space: the parent's mappings and break (the memory is copied by the caller) */
@@ -372,7 +377,7 @@ export class AddressSpace {
     };
     if (flags & MREMAP_FIXED) {
       if (newAddr % PAGE_SIZE !== 0) fail(E.EINVAL);
-      if (newAddr < MIN_GUEST_ADDR) fail(E.EPERM);
+      if (newAddr < this.lowEnd) fail(E.EPERM);
       if (newAddr < oldAddr + oldLen && newAddr + newLen > oldAddr) fail(E.EINVAL);
       this.remove(newAddr, newAddr + newLen);
       return moveTo(newAddr);

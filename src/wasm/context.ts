@@ -3,6 +3,7 @@ import type binaryen from 'binaryen';
 import type { GuestFunction } from '../lift/discover.ts';
 import { helperId, type Arch } from '../lift/types.ts';
 import type { ProtectMode } from '../translate-options.ts';
+import { MIN_GUEST_ADDR } from '../runtime/layout.ts';
 
 export interface ExtensionLink {
   /** function table index of the module's first function */
@@ -16,7 +17,8 @@ export interface ExtensionLink {
 }
 
 /** memory protection of a module: the mode, and the page table's guest address for 'full' (abi.ts) */
-export interface Protection { mode: ProtectMode; pageTable: number }
+/** `lowEnd`: under 'null', guest addresses below it trap (function.ts addr) */
+export interface Protection { mode: ProtectMode; pageTable: number; lowEnd: number }
 
 export class ModuleContext {
   /** nested guest calls kept on the Wasm stack before unwinding to the dispatcher */
@@ -29,7 +31,7 @@ export class ModuleContext {
   /** `fns` in function-table order */
   /** `protect`: how guest loads and stores are checked (function.ts addr) */
   constructor(readonly m: binaryen.Module, readonly fns: GuestFunction[], readonly arch: Arch, callDepthLimit: number,
-    link: ExtensionLink = { tableIndex: 0, external: false }, readonly protect: Protection = { mode: 'none', pageTable: 0 }) {
+    link: ExtensionLink = { tableIndex: 0, external: false }, readonly protect: Protection = { mode: 'none', pageTable: 0, lowEnd: MIN_GUEST_ADDR }) {
     this.callDepthLimit = callDepthLimit;
     this.link = link;
     fns.forEach((fn, i) => { this.names.set(fn.entry, wasmName(fn)); this.indices.set(fn.entry, link.tableIndex + i); });

@@ -19,12 +19,6 @@ import type { CfgNode, Exit } from './cfg.ts';
 const FAULT_LABEL = 'fault';
 /** Builder.version's key for guest memory (registers are numbered from 0) */
 const MEMORY = -1;
-/**
- * protect 'null': an access is made at (address - NULL_GUARD) mod 2^32 plus an offset of
- * NULL_GUARD, which is the address itself unless it lies below NULL_GUARD: then it is 2^32 more,
- * beyond any Wasm memory, and the engine traps (SIGSEGV for the guest) at the price of one add
- */
-export const NULL_GUARD = MIN_GUEST_ADDR;
 /** the guest's address range under protect 'bounds' (MIN_GUEST_ADDR up, as much left out at the top for offsets) */
 const BOUNDS_LO = MIN_GUEST_ADDR, BOUNDS_HI = ADDR_LIMIT - MIN_GUEST_ADDR;
 /** binaryen.js has Block.setChildAt but its typings do not */
@@ -117,7 +111,7 @@ export class FunctionEmitter implements Builder {
     return pool[used]!;
   }
   /** see Builder.addrOffset */
-  get addrOffset(): number { return this.ctx.protect.mode === 'null' ? NULL_GUARD : 0; }
+  get addrOffset(): number { return this.ctx.protect.mode === 'null' ? this.ctx.protect.lowEnd : 0; }
   /**
    * The Wasm address of a guest access, checked as the module's memory protection says (see
    * TranslateOptions.protect). A refused access branches to the function's fault block with the
@@ -129,7 +123,9 @@ export class FunctionEmitter implements Builder {
    *   the runtime's low area and 64-bit addresses fault. A base register checked by an earlier
    *   instruction of the same block is not checked again while it keeps its value: its small
    *   offsets (< 4 KiB either way) cannot leave the guest's range by more than they reach.
-   * - 'null': no check; the address less NULL_GUARD, used at offset addrOffset (see NULL_GUARD)
+   * - 'null': no check; the address less the protection's lowEnd, used at offset addrOffset (that
+   *   lowEnd): the address itself unless it lies below lowEnd, where it is 2^32 more, beyond any
+   *   Wasm memory, so the engine traps (SIGSEGV for the guest) at the price of one add
    * - 'none': the address as it is
    */
   addr(a: Expr, write = false): Expr {
@@ -141,7 +137,7 @@ export class FunctionEmitter implements Builder {
     }
     if (write) this.bump(MEMORY);
     if (protect.mode === 'none') return m.i32.wrap(a);
-    if (protect.mode === 'null') return m.i32.sub(m.i32.wrap(a), m.i32.const(NULL_GUARD));
+    if (protect.mode === 'null') return m.i32.sub(m.i32.wrap(a), m.i32.const(protect.lowEnd));
     const base = protect.mode === 'bounds' ? this.baseRegister(a) : undefined;
     if (base !== undefined) {
       const at = this.checkedBases.get(base);

@@ -7,7 +7,7 @@ import { EXPORT, extensionExport, IMPORT, LINUX, PAGE_TABLE_SIZE, PROGRAM } from
 import type { ElfImage } from '../elf/parse.ts';
 import type { GuestFunction, Program } from '../lift/discover.ts';
 import type { Arch } from '../lift/types.ts';
-import { PAGE_SIZE, WASM_PAGE } from '../runtime/layout.ts';
+import { LOW_AREA_END, MIN_GUEST_ADDR, PAGE_SIZE, WASM_PAGE } from '../runtime/layout.ts';
 import { HINT_DEFAULT, HINT_OPTIMIZED, insertCompilationHints } from './custom-section.ts';
 import { ModuleContext, type ModuleFacts, type Protection } from './context.ts';
 import type { ProtectMode } from '../translate-options.ts';
@@ -24,8 +24,9 @@ export interface EmitOptions {
   protect: ProtectMode;
   onProgress?: ProgressListener;
 }
-/** `pageTable`: the page table's guest address, 0 when the module does not check accesses */
-export interface Emitted { wasm: Uint8Array; privateEnd: number; pageTable: number }
+/** `pageTable`: the page table's guest address, 0 when the module does not check accesses;
+ *  `lowEnd`: guest addresses below it are the runtime's (TranslationMeta.lowEnd) */
+export interface Emitted { wasm: Uint8Array; privateEnd: number; pageTable: number; lowEnd: number }
 
 function newModule(): binaryen.Module {
   const m = new binaryen.Module();
@@ -93,6 +94,7 @@ export class ProgramModule {
   private readonly bits: number;
   readonly privateEnd: number;
   readonly pageTable: number;
+  readonly lowEnd: number;
 
   constructor(image: ElfImage, program: Program, private readonly arch: Arch, private readonly opts: EmitOptions, private readonly shard?: Shard) {
     const m = this.m;
@@ -101,13 +103,17 @@ export class ProgramModule {
     m.addGlobalExport(EXPORT.depth, EXPORT.depth); // saved around nested runs (signal handlers)
 
     const fns = [...program.functions.values()].sort((a, b) => a.entry - b.entry);
-    this.tableBase = alignUp(image.imageEnd, PAGE_SIZE);
     const { table, bits } = dispatchTable(fns, arch.insnAlignLog2);
     this.bits = bits;
+    // under 'null' the dispatch table goes below the image when it fits, where guest accesses trap
+    this.lowEnd = opts.protect === 'null' && image.imageStart >= LOW_AREA_END ? LOW_AREA_END : MIN_GUEST_ADDR;
+    const low = table.length <= this.lowEnd - MIN_GUEST_ADDR;
+    this.tableBase = low ? MIN_GUEST_ADDR : alignUp(image.imageEnd, PAGE_SIZE);
+    const privateStart = low ? image.imageEnd : this.tableBase + table.length;
     // the page table (zero: no access until the runtime fills it) follows the dispatch table
     const full = opts.protect === 'full';
-    this.pageTable = full ? alignUp(this.tableBase + table.length, PAGE_SIZE) : 0;
-    this.privateEnd = alignUp(full ? this.pageTable + PAGE_TABLE_SIZE : this.tableBase + table.length, WASM_PAGE);
+    this.pageTable = full ? alignUp(privateStart, PAGE_SIZE) : 0;
+    this.privateEnd = alignUp(full ? this.pageTable + PAGE_TABLE_SIZE : privateStart, WASM_PAGE);
     // memory first: binaryen validates loads and stores against it as functions are added;
     // only the module that becomes the program (shard 0) needs the data
     const segments: binaryen.MemorySegment[] = shard && shard.index > 0 ? [] : image.segments
@@ -116,7 +122,7 @@ export class ProgramModule {
     if (!shard || shard.index === 0) segments.push({ offset: m.i32.const(this.tableBase), data: table, passive: false });
     m.setMemory(this.privateEnd / WASM_PAGE, 65536, EXPORT.memory, segments);
 
-    this.ctx = new ModuleContext(m, fns, arch, opts.callDepthLimit, undefined, { mode: opts.protect, pageTable: this.pageTable });
+    this.ctx = new ModuleContext(m, fns, arch, opts.callDepthLimit, undefined, { mode: opts.protect, pageTable: this.pageTable, lowEnd: this.lowEnd });
     this.set = new FunctionSet(this.ctx, arch, shard?.own);
   }
 
@@ -164,7 +170,7 @@ export function emitModule(image: ElfImage, program: Program, arch: Arch, opts: 
     const facts = pm.lift();
     // joined as one shard: its types in the order a translation on threads gives them (merge.ts)
     const wasm = mergeShards([pm.emit(pm.finish(learn(pm.fns, facts)), facts)], new Uint8Array(0));
-    return { wasm, privateEnd: pm.privateEnd, pageTable: pm.pageTable };
+    return { wasm, privateEnd: pm.privateEnd, pageTable: pm.pageTable, lowEnd: pm.lowEnd };
   } finally {
     pm.dispose();
   }

@@ -20,7 +20,7 @@ export const MEMORY_MODULE = new Uint8Array([
 
 export const META: TranslationMeta = {
   version: 'test', abi: MODULE_ABI, arch: 'aarch64', insnAlignLog2: 2, code: [], callDepthLimit: 2000, entry: 0x400000, phdrAddr: 0x400040, phent: 56, phnum: 1,
-  imageStart: 0x10000, imageEnd: 0x10000, privateEnd: 0x10000, protect: 'none', pageTable: 0, segments: [], symbols: [],
+  imageStart: 0x10000, imageEnd: 0x10000, privateEnd: 0x10000, protect: 'none', pageTable: 0, lowEnd: 0x10000, segments: [], symbols: [],
   stats: { functions: 0, instructions: 0, blocks: 0, wasmBytes: 0 },
 };
 

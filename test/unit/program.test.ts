@@ -177,7 +177,7 @@ const wasmModule = (code: number[]): Uint8Array => new Uint8Array([
 const FAULTING = wasmModule([0x41, 0x7f, 0x28, 0x02, 0x00, 0x1a, 0x0b]); // i32.load from -1
 const META: TranslationMeta = {
   version: 'test', abi: MODULE_ABI, arch: 'aarch64', insnAlignLog2: 2, code: [], callDepthLimit: 2000, entry: 0x401000, phdrAddr: 0x400040, phent: 56, phnum: 1,
-  imageStart: 0x10000, imageEnd: 0x11000, privateEnd: 0x20000, protect: 'none', pageTable: 0, segments: [[0x10000, 0x11000, 7]], symbols: [[0x401000, 'main']],
+  imageStart: 0x10000, imageEnd: 0x11000, privateEnd: 0x20000, protect: 'none', pageTable: 0, lowEnd: 0x10000, segments: [[0x10000, 0x11000, 7]], symbols: [[0x401000, 'main']],
   stats: { functions: 1, instructions: 0, blocks: 0, wasmBytes: 0 },
 };
 

@@ -79,7 +79,7 @@ function program(code: number[], data: [number, string][] = [], locals = 0): Web
 
 const META: TranslationMeta = {
   version: 'test', abi: MODULE_ABI, arch: 'aarch64', insnAlignLog2: 2, code: [], callDepthLimit: 2000, entry: PC, phdrAddr: 0x400040, phent: 56, phnum: 1,
-  imageStart: 0x10000, imageEnd: 0x11000, privateEnd: 0x20000, protect: 'none', pageTable: 0, segments: [[0x10000, 0x11000, 7]], symbols: [[PC, 'main']],
+  imageStart: 0x10000, imageEnd: 0x11000, privateEnd: 0x20000, protect: 'none', pageTable: 0, lowEnd: 0x10000, segments: [[0x10000, 0x11000, 7]], symbols: [[PC, 'main']],
   stats: { functions: 1, instructions: 0, blocks: 0, wasmBytes: 0 },
 };
 

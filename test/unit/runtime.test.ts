@@ -14,7 +14,7 @@ const MiB = 1024 * KiB;
 function meta(over: Partial<TranslationMeta> = {}): TranslationMeta {
   return {
     version: 'test', abi: MODULE_ABI, arch: 'aarch64', insnAlignLog2: 2, code: [], callDepthLimit: 2000, entry: 0x400120, phdrAddr: 0x400040, phent: 56, phnum: 6,
-    imageStart: 0x400000, imageEnd: 0x480000, privateEnd: 0x500000, protect: 'none', pageTable: 0, segments: [[0x400000, 0x480000, 7]],
+    imageStart: 0x400000, imageEnd: 0x480000, privateEnd: 0x500000, protect: 'none', pageTable: 0, lowEnd: 0x10000, segments: [[0x400000, 0x480000, 7]],
     symbols: [[0x400100, '_start'], [0x401280, 'memcpy'], [0x402000, 'main']],
     stats: { functions: 0, instructions: 0, blocks: 0, wasmBytes: 0 },
     ...over,
