@@ -5,9 +5,12 @@
 // be identical. On the caller's thread and in a worker.
 //  - term.c (test/fixtures/terminal, glibc and musl): canonical lines with erase, kill, word
 //    erase, a tab erased, ^D pushing a partial line and giving EOF, ^C to a SIGINT handler (EINTR),
-//    raw mode (tcsetattr) reading single bytes and VMIN 3, TIOCGWINSZ, /dev/tty, tcgetpgrp.
-import { readFileSync } from 'node:fs';
-import { dirname, resolve } from 'node:path';
+//    raw mode (tcsetattr) reading single bytes and VMIN 3, TIOCGWINSZ, /dev/tty, tcgetpgrp;
+//  - Debian's busybox: an interactive sh (line editing in raw mode, a pipeline, $(…), ^C to the
+//    foreground job), the window size (TIOCSWINSZ, a resize by the host, SIGWINCH) and vi.
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
 import type { Worker } from 'node:worker_threads';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createProgram, type ElfProgram, type RunningProgram, type RunOptions } from '../../src/program/index.ts';
@@ -81,7 +84,7 @@ describe.each(THREADS)('a terminal %s', (_, inWorker) => {
 /** translated once for both threads */
 let busybox: ElfProgram | undefined;
 
-describe.each(THREADS)("Debian's busybox sh at a terminal %s", (_, inWorker) => {
+describe.each(THREADS)("Debian's busybox at a terminal %s", (_, inWorker) => {
   let path: string;
   beforeAll(() => {
     path = realBinary('busybox');
@@ -123,5 +126,23 @@ describe.each(THREADS)("Debian's busybox sh at a terminal %s", (_, inWorker) => 
     expect(host.screen).toContain('WINCH\r\n40 120\r\n'); // the scenario happened: the resize came during the sleep
     const ours = await typed(busybox!, [{ after: 'ready\r\n', send: RESIZE }], { args: ['sh', '-c', waiting] }, inWorker);
     expect(ours).toEqual(host);
+  }, 120_000);
+
+  it('vi: raw mode, the screen drawn for the window size, a file written, as on a pty under qemu-aarch64', async () => {
+    const steps: KeyStep[] = [{ after: '~', send: 'ihello, world\x1b', settle: 200 }, { after: 'world', send: ':wq\r', settle: 200 }];
+    const dir = mkdtempSync(join(tmpdir(), 'elf2wasm-vi-'));
+    try {
+      const expected = await ptyHost('qemu-aarch64', [path, 'vi', 'notes.txt'], steps, { cwd: dir });
+      expect(expected.screen).toContain('\x1b[?1049h'); // vi's alternate screen: it ran
+      const chunks: string[] = [];
+      const running = busybox!.run({ args: ['vi', 'notes.txt'], cwd: '/tmp', terminal: true, worker: inWorker ? (worker ??= nodeWorker()) : undefined, onStdout: (t) => { chunks.push(t); } });
+      const typing = typeSteps((keys) => running.write(keys), steps, () => chunks.join(''));
+      const result = await running;
+      await typing;
+      expect({ screen: latin1(result.stdoutBytes), status: result.exitCode }).toEqual(expected);
+      expect(result.files?.['/tmp/notes.txt']).toEqual(new Uint8Array(readFileSync(join(dir, 'notes.txt'))));
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   }, 120_000);
 });
