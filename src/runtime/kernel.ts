@@ -281,12 +281,15 @@ export class Kernel {
         // compiling that another one waits for finish meanwhile, and host input arrive (now
         // and then: a macrotask costs a millisecond or more)
         if ([...this.tasks()].some((q) => q.pending) || ((this.starving(p) || this.opts.terminal?.open) && performance.now() - this.yieldedAt > INPUT_YIELD_MS)) {
+          this.opts.terminal?.flush();
           await new Promise((resolve) => setTimeout(resolve, 0));
           this.yieldedAt = performance.now();
         }
         this.slice(p);
         continue;
       }
+      // nothing runs until something asynchronous happens: the screen shows what was written
+      this.opts.terminal?.flush();
       const pending = [...this.tasks()].filter((q) => q.pending).map((q) => q.pending!);
       if (pending.length) {
         await Promise.race(pending);
@@ -474,6 +477,7 @@ export class Kernel {
       if (!below && !async) {
         const wake = this.sleepers();
         if (wake !== undefined) {
+          this.opts.terminal?.flush();
           sleepMs(wake - performance.now(), this.opts.interrupts?.cell);
           continue;
         }
@@ -531,6 +535,7 @@ export class Kernel {
       // that came before the sleep began came while the guest ran: the sleep is interrupted too)
       if (g.signals.toRun.length) throw new Interrupted(false);
       const end = performance.now() + ms;
+      this.opts.terminal?.flush();
       for (let left = ms; left > 0; left = end - performance.now()) {
         sleepMs(left, this.opts.interrupts?.cell);
         if (this.takeInterrupts() && g.signals.toRun.length) throw new Interrupted(false);
@@ -805,11 +810,11 @@ export class Kernel {
    * Delivers the signals sent from outside the run (KernelOptions.interrupts) and those typed at
    * the terminal to the foreground process group, as the terminal driver does with ^C: the
    * terminal's (tcsetpgrp), or without one the first process's group. True when there were any.
-   * Hands the terminal's pending screen output to the host as well.
+   * Hands the terminal's screen output gathered in a burst to the host as well, once it is due.
    */
   takeInterrupts(): boolean {
     const term = this.opts.terminal;
-    term?.flush();
+    term?.flushIfDue();
     const sigs = [...(this.opts.interrupts?.take() ?? []), ...(term?.takeSignals() ?? [])];
     if (!sigs.length) return false;
     const fg = term?.foreground || (this.procs.get(this.rootPid)?.pgid ?? this.rootPid);

@@ -19,8 +19,10 @@ export interface TerminalSource {
 }
 
 const SIGWINCH = 28;
-/** screen output is handed to the host at most this often while processes write (and whenever the run waits) */
+/** screen output goes to the host as it is written, but for at most BURST writes in FLUSH_MS:
+ *  beyond that (`yes`) it is gathered until the window ends or the run waits (Kernel flushes it) */
 const FLUSH_MS = 16;
+const BURST = 16;
 
 export class Terminal implements HostInput {
   readonly discipline: LineDiscipline;
@@ -38,6 +40,8 @@ export class Terminal implements HostInput {
   private changes: (() => void)[] = [];
   private screen: Uint8Array[] = [];
   private flushedAt = 0;
+  private windowStart = 0;
+  private writes = 0;
 
   constructor(private readonly source: TerminalSource, size: TerminalSize, private readonly sink: (bytes: Uint8Array) => void) {
     checkSize(size);
@@ -71,7 +75,17 @@ export class Terminal implements HostInput {
   /** bytes a process writes: post-processed onto the screen */
   output(bytes: Uint8Array): void {
     this.discipline.write(bytes);
-    if (performance.now() - this.flushedAt >= FLUSH_MS) this.flush();
+    const now = performance.now();
+    if (now - this.windowStart >= FLUSH_MS) {
+      this.windowStart = now;
+      this.writes = 0;
+    }
+    if (++this.writes <= BURST || now - this.flushedAt >= FLUSH_MS) this.flush();
+  }
+
+  /** flushes output gathered during a burst once its window has passed (at every syscall) */
+  flushIfDue(): void {
+    if (this.screen.length && performance.now() - this.flushedAt >= FLUSH_MS) this.flush();
   }
 
   /** hands the screen output so far to the host */
