@@ -111,9 +111,9 @@ describe.each(THREADS)("Debian's busybox at a terminal %s", (_, inWorker) => {
     expect(await typed(busybox!, steps, { args: ['sh'], env }, inWorker)).toEqual(expected);
   }, 120_000);
 
-  it('the window size: TIOCSWINSZ from a process and a resize by the host send SIGWINCH to the foreground group, as on a pty', async () => {
+  it('stty: the settings, the window size (TIOCSWINSZ from a process and a resize by the host send SIGWINCH to the foreground group), as on a pty', async () => {
     // stty in the foreground (a shell without job control keeps one process group)
-    const script = 'trap "echo WINCH" WINCH; stty size; stty cols 100 rows 30; stty size; echo after';
+    const script = 'trap "echo WINCH" WINCH; stty size; stty cols 100 rows 30; stty size; echo after; stty -a; stty raw -echo -isig; stty -a; stty sane; stty -g';
     const expected = await ptyHost('qemu-aarch64', [path, 'sh', '-c', script], [], { cwd: dirname(path) });
     expect(expected.screen).toContain('WINCH\r\n');
     expect(await typed(busybox!, [], { args: ['sh', '-c', script] }, inWorker)).toEqual(expected);
