@@ -7,8 +7,9 @@
 //    erase, a tab erased, ^D pushing a partial line and giving EOF, ^C to a SIGINT handler (EINTR),
 //    raw mode (tcsetattr) reading single bytes and VMIN 3, TIOCGWINSZ, /dev/tty, tcgetpgrp;
 //  - Debian's busybox: an interactive sh (line editing in raw mode, a pipeline, $(…), ^C to the
-//    foreground job), the window size (TIOCSWINSZ, a resize by the host, SIGWINCH) and vi.
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+//    foreground job), the window size (TIOCSWINSZ, a resize by the host, SIGWINCH) and vi;
+//  - Debian's bash: readline (pselect6 on the terminal, raw mode), ^C ending a read.
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import type { Worker } from 'node:worker_threads';
@@ -159,5 +160,30 @@ describe.each(THREADS)("Debian's busybox at a terminal %s", (_, inWorker) => {
     const expected = withoutYes(await ptyHost('qemu-aarch64', [path, 'sh'], steps, { cwd: dirname(path), env }));
     expect(expected.screen).toContain('echo $?\r\n130\r\n');
     expect(withoutYes(await typed(busybox!, steps, { args: ['sh'], env }, inWorker))).toEqual(expected);
+  }, 120_000);
+});
+
+describe.each(THREADS)("Debian's bash at a terminal %s", (_, inWorker) => {
+  let path: string;
+  let bash: ElfProgram;
+  beforeAll(() => {
+    path = realBinary('bash-static');
+    bash = createProgram('bash', { bytes: translate(readFileSync(path), { optimize: 0 }).wasm, lifter });
+  }, 120_000);
+
+  it('an interactive bash: readline (pselect6, raw mode), an erase, ^C ending a read, as on a pty under qemu-aarch64', async () => {
+    const steps: KeyStep[] = [
+      { after: '$ ', send: 'echo hi\r' },
+      { after: '$ ', send: 'echo $(( 6 * 7 )) abc\x7f\x7f\r' },
+      { after: '$ ', send: 'read -t 5 x\r' },
+      { after: 'read -t 5 x\r\n', send: '\x03', settle: 500 },
+      { after: '$ ', send: 'echo $?; exit 4\r' },
+    ];
+    // no history file; readline reads the host's inputrc and terminfo under qemu: the run gets the same
+    const env = { PS1: '$ ', HOME: '/', TERM: 'xterm', HISTFILE: '' };
+    const files = Object.fromEntries(['/etc/inputrc', '/lib/terminfo/x/xterm'].filter((f) => existsSync(f)).map((f) => [f, new Uint8Array(readFileSync(f))]));
+    const expected = await ptyHost('qemu-aarch64', [path, '--norc', '--noprofile', '-i'], steps, { cwd: dirname(path), env });
+    expect(expected.screen).toContain('130\r\nexit\r\n');
+    expect(await typed(bash, steps, { args: ['--norc', '--noprofile', '-i'], env, files }, inWorker)).toEqual(expected);
   }, 120_000);
 });

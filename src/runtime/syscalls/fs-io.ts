@@ -19,10 +19,21 @@ function notSocket(g: Guest, fd: bigint, addr: bigint, addrlen: bigint): never {
   fail(E.ENOTSOCK);
 }
 
-const POLL = { IN: 0x1, OUT: 0x4, ERR: 0x8, HUP: 0x10, NVAL: 0x20, RDNORM: 0x40, WRNORM: 0x100 } as const;
+export const POLL = { IN: 0x1, PRI: 0x2, OUT: 0x4, ERR: 0x8, HUP: 0x10, NVAL: 0x20, RDNORM: 0x40, WRNORM: 0x100 } as const;
+
+/**
+ * The wait of ppoll and pselect6 when nothing is ready yet: until `ready()` or the timeout
+ * (a struct timespec; 0: none, wait for ever; {0, 0}: do not wait), other processes running meanwhile.
+ */
+export function waitForEvents(g: Guest, timeout: bigint, ready: () => boolean): void {
+  if (ready() || (timeout !== 0n && g.mem.i64(timeout) === 0n && g.mem.i64(timeout + 8n) === 0n)) return;
+  const ms = timeout === 0n ? Infinity : Number(g.mem.i64(timeout) * 1_000_000_000n + g.mem.i64(timeout + 8n)) / 1e6;
+  if (g.kernel) g.kernel.sleep(g, ms, ready);
+  else if (Number.isFinite(ms)) sleepMs(ms);
+}
 
 /** poll's revents of an open file for the `events` asked */
-function pollEvents(f: OpenFile, events: number): number {
+export function pollEvents(f: OpenFile, events: number): number {
   if (f.terminal) return events & ((terminalReadable(f.terminal) ? POLL.IN | POLL.RDNORM : 0) | POLL.OUT | POLL.WRNORM);
   const pipe = f.pipe;
   if (!pipe) return events & (POLL.IN | POLL.OUT | POLL.RDNORM | POLL.WRNORM);
@@ -265,11 +276,7 @@ export const fsIo: Record<string, Handler> = {
       }
       return ready;
     };
-    if (scan(false) === 0 && (timeout === 0n || g.mem.i64(timeout) !== 0n || g.mem.i64(timeout + 8n) !== 0n)) {
-      const ms = timeout === 0n ? Infinity : Number(g.mem.i64(timeout) * 1_000_000_000n + g.mem.i64(timeout + 8n)) / 1e6;
-      if (g.kernel) g.kernel.sleep(g, ms, () => scan(false) > 0);
-      else if (Number.isFinite(ms)) sleepMs(ms);
-    }
+    waitForEvents(g, timeout, () => scan(false) > 0);
     return scan(true);
   },
   fsync: (g, fd) => {
