@@ -38,7 +38,7 @@ export function translateLibrary(lib: InterpreterFile, options: TranslateOptions
   const fns = [...program.functions.values()].sort((a, b) => a.entry - b.entry);
   // libraries lie far above LOW_AREA_END (load-plan.ts LIBRARY_AREA)
   const lowEnd = opts.protect === 'null' ? LOW_AREA_END : MIN_GUEST_ADDR;
-  const wasm = emitLibrary(fns, aarch64, { optimize: opts.optimize, callDepthLimit: opts.callDepthLimit, protect: { mode: opts.protect, pageTable: 0, lowEnd }, onProgress });
+  const wasm = emitLibrary(fns, aarch64, { optimize: opts.optimize, callDepthLimit: opts.callDepthLimit, protect: { mode: opts.protect, pageTable: 0, lowEnd, stackGuard: 0 }, onProgress });
   let blocks = 0;
   for (const fn of fns) blocks += fn.blocks.size;
   const meta: LibraryMeta = {

@@ -24,16 +24,16 @@ function missingTool(): string | undefined {
 
 /** what each mode must catch: the faults its checks (or the dispatcher, in every mode) see */
 const FAULTS: Record<ProtectMode, string[]> = {
-  full: ['null-read', 'null-write', 'rodata-write', 'text-write', 'mprotect-write', 'munmap-read', 'stack-overflow', 'null-call', 'alias-4g', 'misaligned-jump'],
+  full: ['null-read', 'null-write', 'rodata-write', 'text-write', 'mprotect-write', 'munmap-read', 'stack-overflow', 'stack-overflow-heap', 'null-call', 'alias-4g', 'misaligned-jump'],
   bounds: ['null-read', 'null-write', 'null-call', 'alias-4g', 'misaligned-jump'],
-  // the engine's bounds check (not precise); once a handler is installed, checked code ('bounds')
-  null: ['null-read', 'null-write', 'null-call', 'misaligned-jump'],
+  // the engine's bounds check (not precise) and the stack pointer's check against the stack guard
+  null: ['null-read', 'null-write', 'stack-overflow', 'stack-overflow-heap', 'null-call', 'misaligned-jump'],
   none: ['null-call', 'misaligned-jump'],
 };
 /** what a mode catches only once the program installs a handler: 'null' then runs code lifted
  *  with 'full' checks (RuntimeCode.checkFaults) */
 const WITH_HANDLER: Partial<Record<ProtectMode, string[]>> = {
-  null: ['rodata-write', 'text-write', 'mprotect-write', 'munmap-read', 'stack-overflow', 'alias-4g'],
+  null: ['rodata-write', 'text-write', 'mprotect-write', 'munmap-read', 'alias-4g'],
 };
 const runs = (fault: string): string[][] => [[fault], ...handled(fault)];
 const handled = (fault: string): string[][] => [[fault, 'catch'], ...(fault === 'mprotect-write' ? [[fault, 'retry']] : [])];
@@ -85,7 +85,8 @@ describe.skipIf(!!missing && !process.env.CI)(`memory faults against qemu-aarch6
             // nothing of the runtime's follows the image: the dispatch table went below it
             expect(bin.meta.privateEnd).toBe(Math.ceil(bin.meta.imageEnd / WASM_PAGE) * WASM_PAGE);
             for (const at of [0x1000, 0x1100, 0x8000, 0xfff8, MIN_GUEST_ADDR, MIN_GUEST_ADDR + 16, LOW_AREA_END - 16]) {
-              for (const how of ['catch', 'die']) {
+              // an empty mode installs no handler
+              for (const how of ['catch', '']) {
                 const args = ['poke', how, at.toString(16)];
                 const got = await runFixture(bin, args);
                 expect({ args, stdout: got.stdout, status: got.status }).toEqual({ args, ...qemu(libc, args) });

@@ -98,6 +98,8 @@ export interface Arch {
   readonly registers: readonly RegisterDesc[];
   /** the condition flags: kept in locals only, not carried across calls and returns (AAPCS64) */
   readonly flagRegs: readonly number[];
+  /** the stack pointer: under protect 'null' a write of it into the stack's guard faults */
+  readonly spReg?: number;
   /** instructions (and so branch targets) are aligned to 2^insnAlignLog2 bytes */
   readonly insnAlignLog2: number;
   decode(word: number, pc: number): Insn;

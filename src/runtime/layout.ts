@@ -46,6 +46,12 @@ export const MIN_GUEST_ADDR = 0x10000;
  * the dispatch table lies there, and a guest access traps as one below 64 KiB does.
  */
 export const LOW_AREA_END = 0x400000;
+/**
+ * The main stack's guard: this much unmapped space between the runtime's private data and the
+ * stack (Linux keeps 256 pages, stack_guard_gap, below a stack). Under protect 'null' a write of
+ * the stack pointer into it faults (function.ts), so an overflow stops there.
+ */
+export const STACK_GUARD = 1 << 20;
 
 export const PAGE_SIZE = 1 << PAGE_SHIFT;
 /** guest addresses are below 2^32 (one 32-bit Wasm memory) */

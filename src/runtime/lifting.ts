@@ -284,7 +284,8 @@ export class RuntimeCode {
       isEntry: (a) => table.has(a),
       tableIndex: this.functionTable.length,
       callDepthLimit: this.meta.callDepthLimit,
-      protect: { mode: this.protect ?? this.meta.protect, pageTable: this.pageTable ?? this.meta.pageTable, lowEnd: this.meta.lowEnd },
+      // after checkFaults the page table covers the stack guard
+      protect: { mode: this.protect ?? this.meta.protect, pageTable: this.pageTable ?? this.meta.pageTable, lowEnd: this.meta.lowEnd, stackGuard: this.protect || this.meta.protect !== 'null' ? 0 : this.meta.privateEnd },
     });
     const ms = performance.now() - t0;
     this.stats.lifts++;

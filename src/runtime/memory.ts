@@ -3,7 +3,7 @@
 // [brk heap →][gap][mmap regions, placed first-fit above the heap]. Wasm memory can only grow at
 // its end, so the memory is grown lazily to cover whatever is handed out and nothing more.
 import { E, fail } from './errno.ts';
-import { ADDR_LIMIT, MIN_GUEST_ADDR, PAGE_SIZE, WASM_PAGE } from './layout.ts';
+import { ADDR_LIMIT, MIN_GUEST_ADDR, PAGE_SIZE, STACK_GUARD, WASM_PAGE } from './layout.ts';
 import { pageBits, PageTable } from './page-table.ts';
 
 export const PROT_READ = 1;
@@ -81,7 +81,7 @@ export class AddressSpace {
     const stackSize = pageUp(opts.stackSize ?? DEFAULT_STACK);
     this.mmapGap = pageUp(opts.mmapGap ?? 1024 * 1024);
     // One Wasm page of unmapped guard between the private data and the lowest stack address.
-    this.stackLow = this.privateEnd + WASM_PAGE;
+    this.stackLow = this.privateEnd + STACK_GUARD;
     this.stackTop = this.stackLow + stackSize;
     this.brkStart = this.stackTop;
     this.brkCur = this.brkStart;

@@ -122,7 +122,7 @@ export class ProgramModule {
     if (!shard || shard.index === 0) segments.push({ offset: m.i32.const(this.tableBase), data: table, passive: false });
     m.setMemory(this.privateEnd / WASM_PAGE, 65536, EXPORT.memory, segments);
 
-    this.ctx = new ModuleContext(m, fns, arch, opts.callDepthLimit, undefined, { mode: opts.protect, pageTable: this.pageTable, lowEnd: this.lowEnd });
+    this.ctx = new ModuleContext(m, fns, arch, opts.callDepthLimit, undefined, { mode: opts.protect, pageTable: this.pageTable, lowEnd: this.lowEnd, stackGuard: opts.protect === 'null' ? this.privateEnd : 0 });
     this.set = new FunctionSet(this.ctx, arch, shard?.own);
   }
 

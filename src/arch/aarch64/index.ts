@@ -37,6 +37,7 @@ export const aarch64: Arch = {
   name: 'aarch64',
   registers,
   flagRegs: [FLAG_N, FLAG_Z, FLAG_C, FLAG_V],
+  spReg: 31,
   insnAlignLog2: 2,
   decode,
   lift: (insn: Insn, b) => {
