@@ -15,6 +15,7 @@ import { sameCode, type LibraryImage } from './libraries.ts';
 import { describePc, GuestTrap } from './errors.ts';
 import { MAP_ANONYMOUS, MAP_PRIVATE, PROT_EXEC, RUNTIME_AREA, type AddressSpace } from './memory.ts';
 import { SIGRETURN_ADDR } from './signal-frame.ts';
+import { MIN_GUEST_ADDR } from './layout.ts';
 
 /** Thrown through the guest's Wasm frames to the top-level loop, which lifts asynchronously and resumes. */
 export class LiftPending extends Error {
@@ -86,6 +87,12 @@ export class RuntimeCode {
   ) {
     this.exports = instance.exports;
     vm.onChange = (start, end) => this.invalidate(start, end);
+    // what of the low area (above the state and scratch) the dispatch table takes: a grown one goes above it
+    const { [EXPORT.dispatchBase]: base, [EXPORT.dispatchBits]: bits } = instance.exports;
+    if (base instanceof WebAssembly.Global && bits instanceof WebAssembly.Global) {
+      const at = base.value as number;
+      vm.lowUsed = at < meta.lowEnd ? at + DISPATCH_SLOT * 2 ** (bits.value as number) : MIN_GUEST_ADDR;
+    }
   }
 
   /** `linux.miss`: lifts the code at `pc` (the dispatcher then finds it) or throws */
@@ -258,12 +265,11 @@ export class RuntimeCode {
     // a grown table goes to the runtime's low area while it has room (out of the guest's reach
     // under 'null' too), else to a mapping of the runtime's own: no guest access (page table), no
     // guest munmap/mprotect. The low area above the table has never been used, so it is zero.
-    const lowEnd = this.meta.lowEnd;
-    let low = (base.value as number) < lowEnd ? (base.value as number) + DISPATCH_SLOT * 2 ** (bits.value as number) : lowEnd;
+    const vm = this.vm;
     return (this.table = new DispatchTable(this.memory, base, bits, this.meta.insnAlignLog2, (bytes) => {
-      if (low + bytes > lowEnd) return this.vm.mmap(0, bytes, 0, MAP_PRIVATE | MAP_ANONYMOUS, RUNTIME_AREA);
-      low += bytes;
-      return low - bytes;
+      if (vm.lowUsed + bytes > vm.lowEnd) return vm.mmap(0, bytes, 0, MAP_PRIVATE | MAP_ANONYMOUS, RUNTIME_AREA);
+      vm.lowUsed += bytes;
+      return vm.lowUsed - bytes;
     }));
   }
 

@@ -73,10 +73,13 @@ export class AddressSpace {
   private pages?: PageTable;
   /** the runtime's low area [0, lowEnd): no guest mapping goes there */
   readonly lowEnd: number;
+  /** how much of the low area the runtime has used (the rest is zero: a fork does not copy it) */
+  lowUsed: number;
 
   constructor(memory: WebAssembly.Memory, privateEnd: number, opts: AddressSpaceOptions = {}) {
     this.memory = memory;
     this.lowEnd = opts.lowEnd ?? MIN_GUEST_ADDR;
+    this.lowUsed = this.lowEnd;
     this.privateEnd = wasmPageUp(privateEnd);
     const stackSize = pageUp(opts.stackSize ?? DEFAULT_STACK);
     this.mmapGap = pageUp(opts.mmapGap ?? 1024 * 1024);
@@ -141,6 +144,7 @@ export class AddressSpace {
     if (parent.pages && !this.pages) this.pages = new PageTable(this.memory, parent.pages.base);
     this.brkCur = parent.brkCur;
     this.cleanAbove = parent.cleanAbove;
+    this.lowUsed = parent.lowUsed;
   }
 
   get brk(): number {
@@ -149,9 +153,14 @@ export class AddressSpace {
   get size(): number {
     return this.memory.buffer.byteLength;
   }
-  /** [start, end) ranges that hold anything (mappings, the brk heap), sorted: what a fork copies */
+  /**
+   * [start, end) ranges that may hold anything (mappings, the brk heap), sorted: what a fork
+   * copies. Not the stack's guard while it is one (never accessible), nor the low area's unused part.
+   */
   usedRanges(): [number, number][] {
-    const ranges: [number, number][] = this.maps.map((m) => [m.start, m.end]);
+    const ranges: [number, number][] = this.maps
+      .filter((m) => !(m.start === this.privateEnd && m.end === this.stackLow && m.prot === 0))
+      .map((m) => [m.start, m.start === 0 && m.name === RUNTIME_AREA ? Math.min(m.end, this.lowUsed) : m.end]);
     if (this.heapEnd() > this.brkStart) ranges.push([this.brkStart, this.heapEnd()]);
     return ranges.sort((a, b) => a[0] - b[0]);
   }
