@@ -7,6 +7,7 @@ import type { TranslationMeta } from '../meta.ts';
 import { translateCached, type LibraryTranslator } from '../node/cache.ts';
 import { libraryImages } from '../node/libraries.ts';
 import { configureV8 } from '../node/engine.ts';
+import { openHostTerminal } from '../node/host-terminal.ts';
 import { runNodeInThread } from '../node/run-thread.ts';
 import { translateInThread } from '../node/translate-thread.ts';
 import { Interrupts } from '../runtime/interrupts.ts';
@@ -162,6 +163,7 @@ async function runCommand(argv: string[]): Promise<number> {
   // the guest runs on a thread of its own, so that this one can pass Ctrl-C on to it (run-thread.ts)
   const interrupts = new Interrupts();
   const stopForwarding = forwardHostSignals(interrupts);
+  const terminal = openHostTerminal();
   let reply;
   try {
     reply = await runNodeInThread({
@@ -180,8 +182,10 @@ async function runCommand(argv: string[]): Promise<number> {
       images: { options, cache: !noCache, first: isWasm ? undefined : bytes, sysroot, libraries },
       libraries: libraryModules,
       interrupts: interrupts.cell,
-    });
+      terminal: terminal?.size,
+    }, terminal);
   } finally {
+    terminal?.close();
     stopForwarding();
   }
   // what every process of the run lifted: stats for --trace, the first program's entries for --record

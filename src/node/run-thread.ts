@@ -7,6 +7,8 @@ import { Worker } from 'node:worker_threads';
 import type { TranslationMeta } from '../meta.ts';
 import type { LibraryImage } from '../runtime/libraries.ts';
 import type { TranslateOptions } from '../translate-options.ts';
+import type { TerminalSize } from '../runtime/terminal.ts';
+import type { HostTerminal } from './host-terminal.ts';
 import type { Mount } from './namespace.ts';
 import type { NodeRunOptions } from './run.ts';
 import { workerScript } from './worker-script.ts';
@@ -26,6 +28,8 @@ export interface RunThreadRequest {
   libraries?: LibraryImage[];
   /** Interrupts.cell */
   interrupts: Int32Array;
+  /** fds 0-2 are the host's terminal, driven from the main thread (host-terminal.ts): its size */
+  terminal?: TerminalSize;
 }
 
 /** the run's status and what it lifted at run time (for --trace and --record) */
@@ -39,10 +43,12 @@ export interface RunThreadReply {
 /** dist/run-worker.js in the package (tsup.config.ts rewrites the name) */
 const WORKER_URL = new URL('./run-worker.ts', import.meta.url);
 
-export function runNodeInThread(request: RunThreadRequest): Promise<RunThreadReply> {
+/** `terminal`: the host's terminal whose keys and sizes go to the run (request.terminal) */
+export function runNodeInThread(request: RunThreadRequest, terminal?: HostTerminal): Promise<RunThreadReply> {
   const [script, how] = workerScript(WORKER_URL);
   // a deep guest recursion goes further on a larger stack before the runtime must unwind it
   const worker = new Worker(script, { ...how, workerData: request, resourceLimits: { stackSizeMb: 64 } });
+  terminal?.attach(worker);
   return new Promise((resolve, reject) => {
     let reply: RunThreadReply | undefined;
     worker.on('message', (m: { reply?: RunThreadReply; error?: { message: string; stack?: string } }) => {

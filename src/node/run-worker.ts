@@ -8,11 +8,13 @@ import { nodeImageLoader } from './images.ts';
 import { Namespace } from './namespace.ts';
 import { runNode } from './run.ts';
 import type { RunThreadReply, RunThreadRequest } from './run-thread.ts';
+import { Terminal, type TerminalEvent, type TerminalSize, type TerminalSource } from '../runtime/terminal.ts';
+import type { HostTerminalMessage, TerminalPull } from './host-terminal.ts';
 
 const req = workerData as RunThreadRequest;
 const { module, images } = req;
-// written at once, in order with the guest's own output to the same fd
-const trace = req.trace ? (line: string) => void writeSync(2, `[elf2wasm] ${line}\n`) : undefined;
+// written at once, in order with the guest's own output to the same fd (a raw terminal needs the CR)
+const trace = req.trace ? (line: string) => void writeSync(2, `[elf2wasm] ${line}${req.terminal ? '\r\n' : '\n'}`) : undefined;
 const reply: RunThreadReply = { status: 0, stats: { lifts: 0, functions: 0, instructions: 0, millis: 0 }, entries: [] };
 const entries = new Set<number>();
 try {
@@ -25,6 +27,7 @@ try {
     namespace: req.mounts ? new Namespace(req.mounts) : undefined,
     trace,
     interrupts: new Interrupts(req.interrupts),
+    terminal: req.terminal && hostTerminal(req.terminal),
     loadImage: nodeImageLoader(images.options, { cache: images.cache, first: images.first ? { bytes: images.first, image: { module, meta, libraries } } : undefined, trace, sysroot: images.sysroot, libraries: images.libraries }),
     onLiftStats: (code, of) => {
       for (const k of Object.keys(reply.stats) as (keyof RunThreadReply['stats'])[]) reply.stats[k] += code.stats[k];
@@ -33,7 +36,28 @@ try {
   });
   reply.entries = [...entries];
   parentPort!.postMessage({ reply });
+  // the terminal's messages kept the port open
+  if (req.terminal) parentPort!.close();
 } catch (e) {
   const err = e instanceof Error ? e : new Error(String(e));
   parentPort!.postMessage({ error: { message: err.message, stack: err.stack } });
+}
+
+/** the run's terminal, fed by the main thread's host terminal (host-terminal.ts) */
+function hostTerminal(size: TerminalSize): Terminal {
+  const events: (TerminalEvent | undefined)[] = [];
+  let wake: (() => void) | undefined;
+  parentPort!.on('message', (m: HostTerminalMessage) => {
+    events.push('tty' in m ? m.tty : 'ttySize' in m ? m.ttySize : undefined);
+    wake?.();
+  });
+  const source: TerminalSource = {
+    async next() {
+      parentPort!.postMessage({ ttyPull: true } satisfies TerminalPull);
+      while (!events.length) await new Promise<void>((resolve) => (wake = resolve));
+      // the host's end stays the last event
+      return events[0] === undefined ? undefined : events.shift();
+    },
+  };
+  return new Terminal(source, size, (bytes) => void writeSync(1, bytes));
 }

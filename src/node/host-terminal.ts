@@ -1,0 +1,76 @@
+// The CLI's terminal. When stdin, stdout and stderr are a terminal, `elf2wasm run` gives the guest
+// the runtime's terminal (runtime/terminal.ts: a termios, Linux's line discipline, a foreground
+// process group) over the host's terminal put in raw mode, as qemu-user hands the guest the host's
+// tty: a line editor's or vi's tcsetattr takes effect (the host's own echo and line editing would
+// otherwise double them), ^C is SIGINT to the guest's foreground group even while it waits for
+// input, and a resize is SIGWINCH. Node cannot set a terminal's modes beyond raw on/off, so this
+// side saves and sets them with stty(1), which works on the terminal it inherits as stdin.
+import { spawnSync } from 'node:child_process';
+import type { Worker } from 'node:worker_threads';
+import type { TerminalSize } from '../runtime/terminal.ts';
+
+/** from this side to the run's thread: typed bytes, a new size, the host's hang-up */
+export type HostTerminalMessage = { tty: Uint8Array } | { ttySize: TerminalSize } | { ttyEnd: true };
+/** from the run's thread: it asked for the terminal's next event (its guest is taking input) */
+export interface TerminalPull { ttyPull: true }
+
+/** ^C typed this many times while the guest takes no input ends the run (it computes without syscalls) */
+const STUCK_INTERRUPTS = 3;
+
+const stty = (args: string[]) => spawnSync('stty', args, { stdio: ['inherit', 'pipe', 'ignore'], encoding: 'utf8' });
+
+export interface HostTerminal {
+  readonly size: TerminalSize;
+  /** passes keys and sizes to the run's thread until close() */
+  attach(worker: Worker): void;
+  /** the host's terminal as it was */
+  close(): void;
+}
+
+/** the host's terminal in raw mode, or undefined when stdio is not one or its modes cannot be set */
+export function openHostTerminal(): HostTerminal | undefined {
+  if (!process.stdin.isTTY || !process.stdout.isTTY || !process.stderr.isTTY) return undefined;
+  const saved = stty(['-g']);
+  if (saved.status !== 0 || !saved.stdout.trim() || stty(['raw', '-echo']).status !== 0) return undefined;
+  let closed = false;
+  const restore = (): void => {
+    if (closed) return;
+    closed = true;
+    stty([saved.stdout.trim()]);
+  };
+  // an exit on any path (an error, the user's escape below) leaves the terminal usable
+  process.on('exit', restore);
+  const size = (): TerminalSize => ({ columns: process.stdout.columns || 80, rows: process.stdout.rows || 24 });
+  const off: (() => void)[] = [];
+  return {
+    size: size(),
+    attach(worker) {
+      let unanswered = 0;
+      const onData = (bytes: Buffer): void => {
+        // a guest computing without syscalls never reads ^C: typed again and again, it ends the run
+        if (bytes.includes(3) && ++unanswered >= STUCK_INTERRUPTS) {
+          restore();
+          process.stderr.write('\nelf2wasm: the program takes no input: ended by ^C\n');
+          process.exit(130);
+        }
+        worker.postMessage({ tty: new Uint8Array(bytes) } satisfies HostTerminalMessage);
+      };
+      const onEnd = (): void => worker.postMessage({ ttyEnd: true } satisfies HostTerminalMessage);
+      const onResize = (): void => worker.postMessage({ ttySize: size() } satisfies HostTerminalMessage);
+      const onPull = (m: Partial<TerminalPull>): void => { if (m.ttyPull) unanswered = 0; };
+      process.stdin.on('data', onData).on('end', onEnd);
+      process.stdout.on('resize', onResize);
+      worker.on('message', onPull);
+      off.push(() => {
+        process.stdin.off('data', onData).off('end', onEnd).pause();
+        process.stdout.off('resize', onResize);
+        worker.off('message', onPull);
+      });
+    },
+    close() {
+      for (const f of off.splice(0)) f();
+      restore();
+      process.off('exit', restore);
+    },
+  };
+}
