@@ -799,6 +799,18 @@ export class Kernel {
     } else if (parent === undefined && p.pid !== this.rootPid) {
       this.procs.delete(p.pid); // init reaps orphans
     }
+    // the terminal's controlling process (its session's leader) ends: the terminal hangs up, as a
+    // terminal emulator (script(1)) closes the pty when its child exits, and every process of the
+    // session gets SIGHUP, then SIGCONT (Linux's tty_signal_session_leader)
+    const term = this.opts.terminal;
+    if (term && p.pid === term.session && !term.hungUp) {
+      term.hangUp();
+      for (const q of [...this.procs.values()]) {
+        if (q.sid !== term.session || q.state === 'zombie') continue;
+        this.signal(q, SIGNAL.SIGHUP);
+        this.signal(q, SIGCONT);
+      }
+    }
   }
 
   /** the root process's pid: its end is the run's */

@@ -28,7 +28,8 @@ export const TERMINAL_STAT: Filestat = {
  * The job-control check of a read (SIGTTIN) or a change (SIGTTOU) by a process of the terminal's
  * session that is not in its foreground group: with the signal ignored or blocked, a read fails
  * with EIO and a change goes on; otherwise the process's group gets the signal and the call is
- * done again once it may go on (a handler interrupts it, as ERESTARTSYS does).
+ * done again once it may go on (a handler interrupts it, as ERESTARTSYS does; a wait nothing
+ * could end fails with EIO).
  */
 function checkForeground(g: Guest, t: Terminal, sig: number): void {
   const k = g.kernel;
@@ -41,7 +42,8 @@ function checkForeground(g: Guest, t: Terminal, sig: number): void {
       return;
     }
     k.signalGroup(me.pgid, sig);
-    k.wait(g, () => true, { restart: true }); // a stop lasts until SIGCONT; a handler interrupts
+    // a stop lasts until SIGCONT; a handler interrupts
+    if (!k.wait(g, () => true, { restart: true })) fail(E.EIO);
   }
 }
 
@@ -80,6 +82,7 @@ export function readTerminal(g: Guest, f: OpenFile, t: Terminal, iovs: [number, 
 }
 
 export function writeTerminal(g: Guest, t: Terminal, iovs: [number, number][]): number {
+  if (t.hungUp) fail(E.EIO);
   if (t.discipline.termios.lflag & L.TOSTOP) checkForeground(g, t, SIGTTOU);
   let done = 0;
   for (const [base, len] of iovs) {

@@ -33,7 +33,7 @@ export class Terminal implements HostInput {
   session = 0;
   /** open file descriptions of it: while none is left, no input is waited for */
   holders = 0;
-  /** the host hung up: reads find end of file */
+  /** the host or the session hung up: reads find end of file, writes fail */
   hungUp = false;
   error?: InputFailed;
   private stopped = false;
@@ -67,6 +67,14 @@ export class Terminal implements HostInput {
   stop(): void {
     if (this.stopped) return;
     this.stopped = true;
+    this.flush();
+    this.source.cancel?.();
+    this.notify();
+  }
+
+  /** the session's leader ended: reads find end of file, writes fail (EIO), keys are no longer taken */
+  hangUp(): void {
+    this.hungUp = true;
     this.flush();
     this.source.cancel?.();
     this.notify();
@@ -116,9 +124,9 @@ export class Terminal implements HostInput {
 
   private async pump(): Promise<void> {
     try {
-      while (!this.stopped) {
+      while (!this.stopped && !this.hungUp) {
         const event = await this.source.next();
-        if (this.stopped) break;
+        if (this.stopped || this.hungUp) break;
         if (event === undefined) {
           this.hungUp = true;
           break;

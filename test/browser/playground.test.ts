@@ -201,7 +201,7 @@ const QUERY = '\x1b[6n';
  * asks the terminal where its cursor is (ESC [ 6 n) at each prompt and xterm.js answers while a
  * pty under script(1) does not, and its `\w` shows the working directory, which qemu-aarch64 -L
  * sees under the replica's path. `yes` prints "y" lines until ^C: their number depends on timing,
- * so its output is compared without them.
+ * so its output is compared without them (and without a "y" the ^C echo may cut).
  */
 function commandOutputs(screen: string): string[] {
   let from = 0;
@@ -212,7 +212,7 @@ function commandOutputs(screen: string): string[] {
     const end = screen.indexOf(PROMPT_START, start);
     from = end;
     const out = screen.slice(start, end < 0 ? undefined : end);
-    return cmd === 'yes' ? out.replace(/^(?:y\r\n)+/, '') : out;
+    return cmd === 'yes' ? out.replace(/(?:y\r\n)+/g, '').replace(/y(?=\^C)/, '') : out;
   });
 }
 
