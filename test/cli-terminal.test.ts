@@ -4,7 +4,7 @@
 // qemu-aarch64 and one running elf2wasm run (script(1), test/helpers/pty-host.ts), each once the
 // screen shows the step's marker: screens (output and echo, byte for byte) and statuses must match.
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -44,5 +44,23 @@ describe("elf2wasm run of Debian's busybox sh at a terminal, as qemu-aarch64 at 
     expect(expected.screen).toContain('echo $?\r\n130\r\n');
     expect(expected.status).toBe(5);
     expect(await ptyHost(process.execPath, [BIN, 'run', busybox, 'sh'], steps, opts)).toEqual(expected);
+  }, 120_000);
+
+  it('^Z to a program without job control stops the run as a whole, and fg continues it, as a host shell shows', async () => {
+    // the host's bash runs the program as $RUN (qemu-aarch64, or elf2wasm run): the same line on both screens
+    const rc = join(cache, 'bashrc');
+    writeFileSync(rc, "PS1='$ '\n");
+    const steps: KeyStep[] = [
+      { after: '$ ', send: '$RUN $BB sleep 3; echo status $?\r' },
+      { after: 'status $?\r\n', send: '\x1a', settle: 1500 },
+      { after: '$ ', send: 'jobs\r' },
+      { after: '$ ', send: 'fg\r' },
+      { after: '$ ', send: 'exit\r' },
+    ];
+    const run = (cmd: string) => ptyHost('bash', ['--rcfile', rc, '-i'], steps, { cwd: cache, env: { RUN: cmd, BB: busybox, ELF2WASM_CACHE_DIR: cache } });
+    const expected = await run('qemu-aarch64');
+    expect(expected.screen).toMatch(/Stopped +\$RUN \$BB sleep 3/);
+    expect(expected.screen).toContain('status 148\r\n');
+    expect(await run(`${process.execPath} ${BIN} run`)).toEqual(expected);
   }, 120_000);
 });

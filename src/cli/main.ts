@@ -163,7 +163,7 @@ async function runCommand(argv: string[]): Promise<number> {
   // the guest runs on a thread of its own, so that this one can pass Ctrl-C on to it (run-thread.ts)
   const interrupts = new Interrupts();
   const stopForwarding = forwardHostSignals(interrupts);
-  const terminal = openHostTerminal();
+  const terminal = openHostTerminal(interrupts);
   let reply;
   try {
     reply = await runNodeInThread({

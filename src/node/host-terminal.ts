@@ -7,12 +7,16 @@
 // side saves and sets them with stty(1), which works on the terminal it inherits as stdin.
 import { spawnSync } from 'node:child_process';
 import type { Worker } from 'node:worker_threads';
+import type { Interrupts } from '../runtime/interrupts.ts';
 import type { TerminalSize } from '../runtime/terminal.ts';
+
+const SIGCONT = 18;
 
 /** from this side to the run's thread: typed bytes, a new size, the host's hang-up */
 export type HostTerminalMessage = { tty: Uint8Array } | { ttySize: TerminalSize } | { ttyEnd: true };
-/** from the run's thread: it asked for the terminal's next event (its guest is taking input) */
-export interface TerminalPull { ttyPull: true }
+/** from the run's thread: it asked for the terminal's next event (its guest is taking input), or
+ *  the guest's first process stopped (^Z without job control in the guest) */
+export type TerminalNotice = { ttyPull: true } | { ttyStopped: true };
 
 /** ^C typed this many times while the guest takes no input ends the run (it computes without syscalls) */
 const STUCK_INTERRUPTS = 3;
@@ -28,7 +32,7 @@ export interface HostTerminal {
 }
 
 /** the host's terminal in raw mode, or undefined when stdio is not one or its modes cannot be set */
-export function openHostTerminal(): HostTerminal | undefined {
+export function openHostTerminal(interrupts: Interrupts): HostTerminal | undefined {
   if (!process.stdin.isTTY || !process.stdout.isTTY || !process.stderr.isTTY) return undefined;
   const saved = stty(['-g']);
   if (saved.status !== 0 || !saved.stdout.trim() || stty(['raw', '-echo']).status !== 0) return undefined;
@@ -37,6 +41,14 @@ export function openHostTerminal(): HostTerminal | undefined {
     if (closed) return;
     closed = true;
     stty([saved.stdout.trim()]);
+  };
+  // the guest stopped as a whole: so does this process (the shell that started it takes the
+  // terminal back), and once continued (fg) the guest is too
+  const suspend = (): void => {
+    stty([saved.stdout.trim()]);
+    process.kill(process.pid, 'SIGTSTP');
+    stty(['raw', '-echo']);
+    interrupts.send(SIGCONT);
   };
   // an exit on any path (an error, the user's escape below) leaves the terminal usable
   process.on('exit', restore);
@@ -57,14 +69,17 @@ export function openHostTerminal(): HostTerminal | undefined {
       };
       const onEnd = (): void => worker.postMessage({ ttyEnd: true } satisfies HostTerminalMessage);
       const onResize = (): void => worker.postMessage({ ttySize: size() } satisfies HostTerminalMessage);
-      const onPull = (m: Partial<TerminalPull>): void => { if (m.ttyPull) unanswered = 0; };
+      const onNotice = (m: Partial<Record<'ttyPull' | 'ttyStopped', true>>): void => {
+        if (m.ttyPull) unanswered = 0;
+        if (m.ttyStopped && !closed) suspend();
+      };
       process.stdin.on('data', onData).on('end', onEnd);
       process.stdout.on('resize', onResize);
-      worker.on('message', onPull);
+      worker.on('message', onNotice);
       off.push(() => {
         process.stdin.off('data', onData).off('end', onEnd).pause();
         process.stdout.off('resize', onResize);
-        worker.off('message', onPull);
+        worker.off('message', onNotice);
       });
     },
     close() {

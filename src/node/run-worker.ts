@@ -9,7 +9,7 @@ import { Namespace } from './namespace.ts';
 import { runNode } from './run.ts';
 import type { RunThreadReply, RunThreadRequest } from './run-thread.ts';
 import { Terminal, type TerminalEvent, type TerminalSize, type TerminalSource } from '../runtime/terminal.ts';
-import type { HostTerminalMessage, TerminalPull } from './host-terminal.ts';
+import type { HostTerminalMessage, TerminalNotice } from './host-terminal.ts';
 
 const req = workerData as RunThreadRequest;
 const { module, images } = req;
@@ -28,6 +28,7 @@ try {
     trace,
     interrupts: new Interrupts(req.interrupts),
     terminal: req.terminal && hostTerminal(req.terminal),
+    onRootStopped: req.terminal ? () => parentPort!.postMessage({ ttyStopped: true } satisfies TerminalNotice) : undefined,
     loadImage: nodeImageLoader(images.options, { cache: images.cache, first: images.first ? { bytes: images.first, image: { module, meta, libraries } } : undefined, trace, sysroot: images.sysroot, libraries: images.libraries }),
     onLiftStats: (code, of) => {
       for (const k of Object.keys(reply.stats) as (keyof RunThreadReply['stats'])[]) reply.stats[k] += code.stats[k];
@@ -53,7 +54,7 @@ function hostTerminal(size: TerminalSize): Terminal {
   });
   const source: TerminalSource = {
     async next() {
-      parentPort!.postMessage({ ttyPull: true } satisfies TerminalPull);
+      parentPort!.postMessage({ ttyPull: true } satisfies TerminalNotice);
       while (!events.length) await new Promise<void>((resolve) => (wake = resolve));
       // the host's end stays the last event
       return events[0] === undefined ? undefined : events.shift();

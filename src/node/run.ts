@@ -18,7 +18,7 @@ import { NodeFileHost } from './file-host.ts';
 import type { Namespace } from './namespace.ts';
 import { sysrootMapPath } from './sysroot.ts';
 
-export interface NodeRunOptions extends Omit<GuestOptions, 'isatty' | 'rootFd' | 'fileHost'>, Pick<RunOptions, 'onLiftStats' | 'loadLifter' | 'loadImage' | 'interrupts' | 'libraries'> {
+export interface NodeRunOptions extends Omit<GuestOptions, 'isatty' | 'rootFd' | 'fileHost'>, Pick<RunOptions, 'onLiftStats' | 'loadLifter' | 'loadImage' | 'interrupts' | 'libraries' | 'onRootStopped'> {
   /** a confined view of the host's file system (default: all of it, as under qemu-user);
    *  `cwd` and `execPath` are then paths in it */
   namespace?: Namespace;

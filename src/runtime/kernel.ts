@@ -86,6 +86,9 @@ export interface KernelOptions {
   /** the controlling terminal of the first process's session (also among `inputs`): its
    *  foreground process group gets the signals typed at it and those sent from outside */
   terminal?: Terminal;
+  /** the first process stopped (^Z to a program that does no job control): a host running it at
+   *  its own terminal stops too, as qemu-user's process would, and sends SIGCONT when continued */
+  onRootStopped?: () => void;
 }
 
 /** how often a run that awaits host input looks for signals sent from outside without waking it (no SharedArrayBuffer) */
@@ -880,6 +883,7 @@ export class Kernel {
     p.stopped = true;
     p.report = { stopped: sig };
     this.notifyParent(p, true);
+    if (p.pid === this.rootPid) this.opts.onRootStopped?.();
   }
 
   private continue(p: Proc): void {

@@ -13,7 +13,7 @@ import { Kernel, type KernelOptions } from './kernel.ts';
 import type { LifterLoader, RuntimeCode } from './lifting.ts';
 import { withLibraries, type LibraryImage } from './libraries.ts';
 
-export interface RunOptions extends GuestOptions, Pick<KernelOptions, 'loadImage' | 'interrupts'> {
+export interface RunOptions extends GuestOptions, Pick<KernelOptions, 'loadImage' | 'interrupts' | 'onRootStopped'> {
   /**
    * Creates the WASI imports bound to `memory`, the run's I/O memory (not a guest's: every
    * process of the run shares one WASI fd table), e.g. node:wasi after
@@ -110,7 +110,7 @@ export async function runGuest(module: WebAssembly.Module, meta: TranslationMeta
   const wasi = new WasiFs(opts.makeWasi(io), new GuestMem(io), opts.rootFd);
   wasi.onHostError = (m) => opts.trace?.(m);
   wasi.host = opts.fileHost;
-  const kernel = new Kernel({ wasi, loadLifter: opts.loadLifter, runtimeLift: opts.runtimeLift, trace: opts.trace, loadImage: opts.loadImage, onLiftStats: opts.onLiftStats, interrupts: opts.interrupts, inputs: [opts.stdinPipe, opts.terminal].filter((i) => i !== undefined), terminal: opts.terminal });
+  const kernel = new Kernel({ wasi, loadLifter: opts.loadLifter, runtimeLift: opts.runtimeLift, trace: opts.trace, loadImage: opts.loadImage, onLiftStats: opts.onLiftStats, interrupts: opts.interrupts, onRootStopped: opts.onRootStopped, inputs: [opts.stdinPipe, opts.terminal].filter((i) => i !== undefined), terminal: opts.terminal });
   const target: { guest?: Guest } = {};
   const imports = linuxImports(target);
   const instance = await WebAssembly.instantiate(module, imports);
