@@ -262,6 +262,37 @@ export async function resultOfPage(dir: string, timeout = 180_000): Promise<stri
   }
 }
 
+/** what a page's run of a program gave (runsOnPage) */
+export interface PageRun { status: number; stdout: string; stderr: string; liftedFunctions: number; error?: string }
+
+/**
+ * vite builds a page importing `app.dir/elf` through the plugin (with `plugin` options) that runs it
+ * once per entry of `runs` (its args, on the page's thread or in a worker), in chromium: what each run gave
+ */
+export async function runsOnPage(app: App, elf: string, runs: Record<string, { args: string[]; worker: boolean }>, plugin: Partial<Options> = {}): Promise<Record<string, PageRun>> {
+  writeFileSync(join(app.dir, 'page.js'), `import prog from './${elf}';
+const shown = {};
+for (const [id, { args, worker }] of Object.entries(${JSON.stringify(runs)})) {
+  try {
+    const r = await prog.run({ args, worker });
+    shown[id] = { status: r.exitCode, stdout: r.stdout, stderr: r.stderr, liftedFunctions: r.liftedFunctions };
+  } catch (e) {
+    shown[id] = { error: String(e && e.stack || e) };
+  }
+}
+document.getElementById('result').textContent = JSON.stringify(shown);
+`);
+  writeFileSync(join(app.dir, 'index.html'), '<!doctype html><meta charset="utf-8"><link rel="icon" href="data:,"><pre id="result"></pre><script type="module" src="./page.js"></script>\n');
+  const { build } = await import('vite');
+  const out = join(app.dir, 'out');
+  await build({
+    root: app.dir, configFile: false, logLevel: 'silent', base: './',
+    plugins: [elfVite({ root: app.dir, cacheDir: app.cacheDir, quiet: true, ...plugin })],
+    build: { outDir: out, emptyOutDir: true, target: 'esnext' },
+  });
+  return JSON.parse(await resultOfPage(out)) as Record<string, PageRun>;
+}
+
 export interface RunShown { stdout: string; stderr: string; status: string; error: string }
 export interface PageResult { runs: Record<RunId, RunShown>; streamed: string; problems: string[] }
 

@@ -5,29 +5,15 @@
 // output must be what `qemu-aarch64 -L SYSROOT` prints, and libc's code must come from its
 // translation ahead of time (nothing lifted at run time).
 import { spawnSync } from 'node:child_process';
-import { existsSync, writeFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import elfVite from '../../src/vite.ts';
 import { makeApp, removeApp } from '../bundler/app.ts';
-import { resultOfPage } from './app.ts';
+import { runsOnPage } from './app.ts';
 
 const SYSROOT = '/usr/aarch64-linux-gnu';
 const ARGS = ['one', 'two three'];
 const usable = existsSync(join(SYSROOT, 'lib/libc.so.6')) && spawnSync('qemu-aarch64', ['--version']).status === 0;
-
-const PAGE = `import prog from './dynamic.elf';
-const runs = {};
-for (const [id, worker] of [['main', false], ['worker', true]]) {
-  try {
-    const r = await prog.run({ args: ${JSON.stringify(ARGS)}, worker });
-    runs[id] = { status: r.exitCode, stdout: r.stdout, stderr: r.stderr, liftedFunctions: r.liftedFunctions };
-  } catch (e) {
-    runs[id] = { error: String(e && e.stack || e) };
-  }
-}
-document.getElementById('result').textContent = JSON.stringify(runs);
-`;
 
 describe('a dynamic executable in chromium', () => {
   const app = makeApp();
@@ -37,17 +23,7 @@ describe('a dynamic executable in chromium', () => {
   it.skipIf(!usable && !process.env.CI)(`vite: glibc hello with its libraries translated ahead of time runs on the page and in a worker as under qemu-aarch64 -L${usable ? '' : ' (skipped: no sysroot or qemu-aarch64 here)'}`, async () => {
     const q = spawnSync('qemu-aarch64', ['-L', SYSROOT, join(app.dir, 'dynamic.elf'), ...ARGS], { encoding: 'utf8', env: {} });
     const expected = { status: q.status, stdout: q.stdout, stderr: q.stderr };
-    writeFileSync(join(app.dir, 'page.js'), PAGE);
-    writeFileSync(join(app.dir, 'index.html'), '<!doctype html><meta charset="utf-8"><link rel="icon" href="data:,"><pre id="result"></pre><script type="module" src="./page.js"></script>\n');
-    const { build } = await import('vite');
-    const out = join(app.dir, 'out');
-    await build({
-      root: app.dir, configFile: false, logLevel: 'silent', base: './',
-      plugins: [elfVite({ root: app.dir, cacheDir: app.cacheDir, quiet: true, sysroot: SYSROOT })],
-      build: { outDir: out, emptyOutDir: true, target: 'esnext' },
-    });
-    const shown = await resultOfPage(out);
-    const runs = JSON.parse(shown) as Record<'main' | 'worker', typeof expected & { liftedFunctions: number; error?: string }>;
+    const runs = await runsOnPage(app, 'dynamic.elf', { main: { args: ARGS, worker: false }, worker: { args: ARGS, worker: true } }, { sysroot: SYSROOT });
     for (const [id, run] of Object.entries(runs)) {
       expect(run.error, `${id}: the run failed`).toBeUndefined();
       expect({ status: run.status, stdout: run.stdout, stderr: run.stderr }, id).toEqual(expected);
