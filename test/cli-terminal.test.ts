@@ -34,6 +34,9 @@ describe("elf2wasm run of Debian's busybox sh at a terminal, as qemu-aarch64 at 
       { after: '$ ', send: 'sleep 5\r' },
       { after: 'sleep 5\r\n', send: '\x03', settle: 500 },
       { after: '$ ', send: 'echo $?\r' },
+      // a program that makes syscalls but neither waits nor writes gets ^C too
+      { after: '$ ', send: 'md5sum /dev/zero\r' },
+      { after: 'md5sum /dev/zero\r\n', send: '\x03', settle: 1000 },
       { after: '$ ', send: 'exit 5\r' },
     ];
     const env = { PS1: '$ ', HOME: '/', ELF2WASM_CACHE_DIR: cache };

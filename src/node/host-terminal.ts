@@ -66,6 +66,8 @@ export function openHostTerminal(interrupts: Interrupts): HostTerminal | undefin
           process.exit(130);
         }
         worker.postMessage({ tty: new Uint8Array(bytes) } satisfies HostTerminalMessage);
+        // taken at the guest's next syscall, also when it neither waits nor writes
+        interrupts.sendInput();
       };
       const onEnd = (): void => worker.postMessage({ ttyEnd: true } satisfies HostTerminalMessage);
       const onResize = (): void => worker.postMessage({ ttySize: size() } satisfies HostTerminalMessage);

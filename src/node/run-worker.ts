@@ -1,6 +1,6 @@
 // The worker_threads entry behind runNodeInThread (run-thread.ts): one run per thread.
 import { writeSync } from 'node:fs';
-import { parentPort, workerData } from 'node:worker_threads';
+import { parentPort, receiveMessageOnPort, workerData } from 'node:worker_threads';
 import { Interrupts } from '../runtime/interrupts.ts';
 import { withLibraries } from '../runtime/libraries.ts';
 import { configureV8 } from './engine.ts';
@@ -37,24 +37,35 @@ try {
   });
   reply.entries = [...entries];
   parentPort!.postMessage({ reply });
-  // the terminal's messages kept the port open
-  if (req.terminal) parentPort!.close();
 } catch (e) {
   const err = e instanceof Error ? e : new Error(String(e));
   parentPort!.postMessage({ error: { message: err.message, stack: err.stack } });
+} finally {
+  // the terminal's messages kept the port open
+  if (req.terminal) parentPort!.close();
 }
 
 /** the run's terminal, fed by the main thread's host terminal (host-terminal.ts) */
 function hostTerminal(size: TerminalSize): Terminal {
   const events: (TerminalEvent | undefined)[] = [];
   let wake: (() => void) | undefined;
+  const event = (m: HostTerminalMessage): TerminalEvent | undefined => ('tty' in m ? m.tty : 'ttySize' in m ? m.ttySize : undefined);
   parentPort!.on('message', (m: HostTerminalMessage) => {
-    events.push('tty' in m ? m.tty : 'ttySize' in m ? m.ttySize : undefined);
+    events.push(event(m));
     wake?.();
   });
+  // the main thread counts ^C typed while the guest takes no keys (host-terminal.ts)
+  const taking = (): void => parentPort!.postMessage({ ttyPull: true } satisfies TerminalNotice);
   const source: TerminalSource = {
+    poll() {
+      taking();
+      // those the listener queued first, then those still in the port
+      const out = events.splice(0);
+      for (let m; (m = receiveMessageOnPort(parentPort!)); ) out.push(event(m.message as HostTerminalMessage));
+      return out;
+    },
     async next() {
-      parentPort!.postMessage({ ttyPull: true } satisfies TerminalNotice);
+      taking();
       while (!events.length) await new Promise<void>((resolve) => (wake = resolve));
       // the host's end stays the last event
       return events[0] === undefined ? undefined : events.shift();

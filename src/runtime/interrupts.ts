@@ -17,6 +17,20 @@ export class Interrupts {
     this.cell = cell ?? new Int32Array(typeof SharedArrayBuffer === 'function' ? new SharedArrayBuffer(4) : new ArrayBuffer(4));
   }
 
+  /** the host's terminal has keys the run has not taken (bit 31; the signals use bits 0-30) */
+  static readonly INPUT = 1 << 31;
+
+  /** the host typed at the run's terminal: the run takes the keys at its next syscall (Terminal.takeWaiting) */
+  sendInput(): void {
+    Atomics.or(this.cell, 0, Interrupts.INPUT);
+    if (isShared(this.cell.buffer)) Atomics.notify(this.cell, 0);
+  }
+
+  /** whether keys were typed since the last call */
+  takeInput(): boolean {
+    return (Atomics.and(this.cell, 0, ~Interrupts.INPUT) & Interrupts.INPUT) !== 0;
+  }
+
   /** marks `sig` pending and wakes a run that sleeps; false when it was already pending (not yet noticed) */
   send(sig: number): boolean {
     if (!Number.isInteger(sig) || sig < 1 || sig > 31) throw new RangeError(`not a signal the run can be sent: ${sig}`);
@@ -27,8 +41,8 @@ export class Interrupts {
 
   /** the signals sent since the last take, lowest first (Linux delivers the lowest pending first) */
   take(): number[] {
-    if (Atomics.load(this.cell, 0) === 0) return [];
-    const bits = Atomics.exchange(this.cell, 0, 0);
+    if ((Atomics.load(this.cell, 0) & ~Interrupts.INPUT) === 0) return [];
+    const bits = Atomics.and(this.cell, 0, Interrupts.INPUT) & ~Interrupts.INPUT;
     const sigs: number[] = [];
     for (let s = 1; s <= 31; s++) if (bits & (1 << (s - 1))) sigs.push(s);
     return sigs;

@@ -829,6 +829,7 @@ export class Kernel {
    */
   takeInterrupts(): boolean {
     const term = this.opts.terminal;
+    if (term && this.opts.interrupts?.takeInput()) term.takeWaiting();
     term?.flushIfDue();
     const sigs = [...(this.opts.interrupts?.take() ?? []), ...(term?.takeSignals() ?? [])];
     if (!sigs.length) return false;

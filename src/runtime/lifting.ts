@@ -323,7 +323,8 @@ export class RuntimeCode {
   private install(lifted: InstalledCode, module: WebAssembly.Module): void {
     const base = this.instantiate(lifted, module);
     const entry = lifted.functions[0]?.entries[0];
-    if (this.opts.shared && entry !== undefined && entry < this.meta.privateEnd) this.opts.shared.set(entry, { lifted, module });
+    // code lifted after checkFaults checks this process's page table: no other process may reuse it
+    if (this.opts.shared && !this.protect && entry !== undefined && entry < this.meta.privateEnd) this.opts.shared.set(entry, { lifted, module });
     const table = this.dispatch();
     lifted.functions.forEach((f, k) => {
       const added: number[] = [];

@@ -412,6 +412,14 @@ export class AddressSpace {
     const end = Math.min(addr + pageUp(length), this.size, this.cleanAbove);
     // Never clear the image: Linux would re-read its file content, which we cannot.
     const start = Math.max(addr, this.privateEnd);
-    if (end > start) new Uint8Array(this.memory.buffer).fill(0, start, end);
+    if (end <= start) return;
+    // nor the runtime's own mappings (a grown dispatch table, a page table): the guest has none there
+    let at = start;
+    for (const m of this.maps) {
+      if (m.name !== RUNTIME_AREA || m.end <= at || m.start >= end) continue;
+      if (m.start > at) new Uint8Array(this.memory.buffer).fill(0, at, m.start);
+      at = m.end;
+    }
+    if (end > at) new Uint8Array(this.memory.buffer).fill(0, at, end);
   }
 }

@@ -14,6 +14,9 @@ export type TerminalEvent = Uint8Array | TerminalSize;
 export interface TerminalSource {
   /** the next event; undefined: the host hung up (reads then find end of file) */
   next(): Promise<TerminalEvent | undefined>;
+  /** the events the host has sent already, taken without waiting (a worker's receiveMessageOnPort),
+   *  in order after those next() gave: see Terminal.takeWaiting */
+  poll?(): (TerminalEvent | undefined)[];
   /** the run ended: let go of the source */
   cancel?(): void;
 }
@@ -122,24 +125,39 @@ export class Terminal implements HostInput {
     return sigs;
   }
 
+  /**
+   * Takes the events the host has sent but the pump has not, now (the kernel calls it at a syscall
+   * once the host says keys were typed: Interrupts.sendInput): a process that makes syscalls but
+   * neither waits nor writes, which never lets the pump run, still gets ^C.
+   */
+  takeWaiting(): void {
+    if (this.stopped || this.hungUp) return;
+    for (const event of this.source.poll?.() ?? []) if (!this.take(event)) break;
+  }
+
   private async pump(): Promise<void> {
     try {
       while (!this.stopped && !this.hungUp) {
         const event = await this.source.next();
-        if (this.stopped || this.hungUp) break;
-        if (event === undefined) {
-          this.hungUp = true;
-          break;
-        }
-        if (event instanceof Uint8Array) this.discipline.receive(event);
-        else this.resize(event);
-        this.flush(); // the echo
-        this.notify();
+        if (this.stopped || this.hungUp || !this.take(event)) break;
       }
     } catch (e) {
       if (!this.stopped) this.error = new InputFailed(e);
     }
     this.notify();
+  }
+
+  /** one event of the host's: false when it hung up */
+  private take(event: TerminalEvent | undefined): boolean {
+    if (event === undefined) {
+      this.hungUp = true;
+      return false;
+    }
+    if (event instanceof Uint8Array) this.discipline.receive(event);
+    else this.resize(event);
+    this.flush(); // the echo
+    this.notify();
+    return true;
   }
 
   private notify(): void {
