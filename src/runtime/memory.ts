@@ -83,7 +83,7 @@ export class AddressSpace {
     this.privateEnd = wasmPageUp(privateEnd);
     const stackSize = pageUp(opts.stackSize ?? DEFAULT_STACK);
     this.mmapGap = pageUp(opts.mmapGap ?? 1024 * 1024);
-    // One Wasm page of unmapped guard between the private data and the lowest stack address.
+    // STACK_GUARD of guard (mapped without access) between the private data and the lowest stack address.
     this.stackLow = this.privateEnd + STACK_GUARD;
     this.stackTop = this.stackLow + stackSize;
     this.brkStart = this.stackTop;

@@ -102,7 +102,8 @@ export class FunctionEmitter implements Builder {
    * stack overflowed. Linux faults at the first access there instead; an overflow stops at the
    * guard either way, where unchecked accesses ('null') would go on through the data below it.
    * Not through the fault block: its register flush made whole runs ~6 % slower, and under 'null'
-   * no handler can take the fault (one makes the process run checked code: checkFaults).
+   * a handler makes the process run checked code (checkFaults), so the fault reaches none but in
+   * frames left on the stack from before that switch (it then sees the registers of the last boundary).
    */
   private guardStack(sp: Expr): Expr {
     const m = this.m, t = this.temp(binaryen.i64), at = () => m.local.get(t, binaryen.i64);
