@@ -6,7 +6,7 @@
 import { dirname, join, resolve } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { crossBuilder } from './helpers/cross-build.ts';
-import { interrupted, signalStatus } from './helpers/interrupted.ts';
+import { interrupted, settled, signalStatus } from './helpers/interrupted.ts';
 
 const BIN = resolve(import.meta.dirname, '../bin/elf2wasm.js');
 const SOURCE = resolve(import.meta.dirname, 'fixtures/signals/interrupt.c');
@@ -27,8 +27,8 @@ describe('a signal to elf2wasm run reaches the guest as under qemu-aarch64', () 
   ];
   it.each(cases)('waiting in %s, SIGINT handler: %s, sent %s', async (how, handler, sig) => {
     const opts = { cwd: work, env: { ELF2WASM_CACHE_DIR: join(work, 'cache') } };
-    const expected = await interrupted('qemu-aarch64', [program, how, handler], sig, opts);
-    const got = await interrupted(process.execPath, [BIN, 'run', program, how, handler], sig, opts);
+    const expected = settled(await interrupted('qemu-aarch64', [program, how, handler], sig, opts));
+    const got = settled(await interrupted(process.execPath, [BIN, 'run', program, how, handler], sig, opts));
     expect(got).toEqual(expected);
     // the cases mean something: the handler ran (status 3) or the signal killed it
     expect(expected.status).toBe(handler === 'handler' ? 3 : signalStatus(sig));

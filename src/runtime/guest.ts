@@ -235,7 +235,10 @@ export class Guest {
           if (!(e instanceof Errno)) throw e;
           // a wait that SA_RESTART handlers interrupted: they run, then the syscall goes on
           if (e instanceof Interrupted && e.restart && this.reentry && this.signals.toRun.every(({ sig }) => this.signals.action(sig).flags & SA_RESTART)) {
+            const after = this.maskAfterHandlers;
+            this.maskAfterHandlers = undefined;
             runPendingHandlers(this.memory, this.signals, this.reentry, { pid: this.pid, uid: this.uid }, undefined, pc);
+            this.maskAfterHandlers = after;
             continue;
           }
           result = BigInt(-e.errno);
@@ -244,20 +247,20 @@ export class Guest {
       }
     }
     if (this.opts.trace) this.traceCall(n, [a0, a1, a2, a3, a4, a5], result);
+    // the mask this syscall set for its wait (waitWithMask) comes back once its handlers are done;
+    // taken first, so that a syscall a handler makes does not put it back early
+    const after = this.maskAfterHandlers;
+    this.maskAfterHandlers = undefined;
     if (this.signals.toRun.length) {
       if (this.reentry) runPendingHandlers(this.memory, this.signals, this.reentry, { pid: this.pid, uid: this.uid }, result, pc);
       else this.signals.toRun.length = 0;
     }
+    if (after !== undefined) this.signals.setMask(after);
     this.kernel?.stoppedHere(this, result);
-    if (this.maskAfterHandlers !== undefined) {
-      const mask = this.maskAfterHandlers;
-      this.maskAfterHandlers = undefined;
-      this.signals.setMask(mask);
-    }
     return result;
   }
 
-  /** the signal mask to restore once the handlers a syscall let run are done (rt_sigsuspend) */
+  /** the signal mask to restore once the handlers a syscall let run are done (rt_sigsuspend, ppoll, pselect6: waitWithMask) */
   maskAfterHandlers?: bigint;
 
   private traceCall(n: number, args: bigint[], result: bigint): void {

@@ -8,7 +8,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { crossBuilder } from '../helpers/cross-build.ts';
 import { createProgram, type ElfProgram } from '../../src/program/index.ts';
 import { translate } from '../../src/translate.ts';
-import { interrupted, READY_DELAY_MS, signalStatus, type Outcome } from '../helpers/interrupted.ts';
+import { interrupted, READY_DELAY_MS, settled, signalStatus, type Outcome } from '../helpers/interrupted.ts';
 import { nodeWorker } from '../helpers/ts-worker.ts';
 
 const SOURCE = resolve(import.meta.dirname, '../fixtures/signals/interrupt.c');
@@ -46,10 +46,6 @@ describe('run().kill sends the program a signal as qemu-user delivers one', () =
   const cases: [string, string, NodeJS.Signals][] = [
     ['sleep', 'handler', 'SIGINT'], ['sleep', 'none', 'SIGINT'], ['pipe', 'handler', 'SIGINT'], ['sleep', 'none', 'SIGTERM'],
   ];
-  // 'pipe': the signal reaches the whole group, and the child's exit closes the pipe; whether the
-  // parent's read ends with EINTR (its handler first) or with end of file (the child's exit first)
-  // is a race on Linux too, so that one line may differ (a loaded CI run once had EINTR here)
-  const settled = (o: Outcome): Outcome => ({ ...o, stdout: o.stdout.replace('read: Interrupted system call\n', '') });
   it.each(cases)('waiting in %s, handler: %s, %s, on the caller thread and in a worker', async (how, handler, sig) => {
     const expected = settled(await interrupted('qemu-aarch64', [elf, how, handler], sig, { cwd: work }));
     expect(expected.status).toBe(handler === 'handler' ? 3 : signalStatus(sig));

@@ -7,6 +7,7 @@ import { terminalIoctl, terminalReadable } from '../terminal-io.ts';
 import { freshTermios, writeTermios } from '../termios.ts';
 import { guestIovecs, O, readFile, statFile, writeFile } from '../vfs.ts';
 import { count, i64, int, uint } from './args.ts';
+import { waitWithMask } from './signal.ts';
 
 const F = { DUPFD: 0, GETFD: 1, SETFD: 2, GETFL: 3, SETFL: 4, GETLK: 5, SETLK: 6, SETLKW: 7, SETOWN: 8, GETOWN: 9, OFD_GETLK: 36, OFD_SETLK: 37, OFD_SETLKW: 38, DUPFD_CLOEXEC: 1030, SETPIPE_SZ: 1031, GETPIPE_SZ: 1032 } as const;
 const TC = { TCGETS: 0x5401, TCSETS: 0x5402, TCSETSW: 0x5403, TCSETSF: 0x5404, TIOCGPGRP: 0x540f, TIOCSPGRP: 0x5410, TIOCGWINSZ: 0x5413, TIOCSWINSZ: 0x5414, FIONREAD: 0x541b, FIONBIO: 0x5421, FIONCLEX: 0x5450, FIOCLEX: 0x5451 } as const;
@@ -259,7 +260,7 @@ export const fsIo: Record<string, Handler> = {
     g.mem.setI32(fdsAddr + 4n, wfd);
     return 0;
   },
-  ppoll: (g, fdsAddr, nfdsArg, timeout) => {
+  ppoll: (g, fdsAddr, nfdsArg, timeout, sigmask, sigsetsize) => {
     // Host files and terminals are reported ready for what was asked (their reads and writes
     // block until done); an in-memory pipe only when a read or write would not wait.
     const nfds = uint(nfdsArg);
@@ -276,6 +277,7 @@ export const fsIo: Record<string, Handler> = {
       }
       return ready;
     };
+    if (sigmask) waitWithMask(g, sigmask, sigsetsize);
     waitForEvents(g, timeout, () => scan(false) > 0);
     return scan(true);
   },

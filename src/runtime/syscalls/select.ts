@@ -5,6 +5,7 @@ import { E, fail } from '../errno.ts';
 import type { Guest, Handler } from '../guest.ts';
 import { int } from './args.ts';
 import { POLL, pollEvents, waitForEvents } from './fs-io.ts';
+import { waitWithMask } from './signal.ts';
 
 /** the fd_sets read and written: an array of 64-bit words, bit fd of word fd / 64 */
 interface FdSet { addr: bigint; words: bigint[] }
@@ -19,7 +20,7 @@ function readSet(g: Guest, addr: bigint, nfds: number): FdSet | undefined {
 const has = (s: FdSet | undefined, fd: number): boolean => s !== undefined && ((s.words[fd >> 6]! >> BigInt(fd & 63)) & 1n) === 1n;
 
 export const select: Record<string, Handler> = {
-  pselect6: (g, nfdsArg, readAddr, writeAddr, exceptAddr, timeout) => {
+  pselect6: (g, nfdsArg, readAddr, writeAddr, exceptAddr, timeout, sigmaskArg) => {
     const nfds = int(nfdsArg);
     if (nfds < 0 || nfds > g.fds.limit) fail(E.EINVAL);
     const sets = [readSet(g, readAddr, nfds), readSet(g, writeAddr, nfds), readSet(g, exceptAddr, nfds)] as const;
@@ -40,6 +41,12 @@ export const select: Record<string, Handler> = {
       }
       return { ready, count };
     };
+    // the sixth argument: { const sigset_t *ss; size_t ss_len }, a mask for the time of the wait
+    if (sigmaskArg) {
+      g.mem.check(sigmaskArg, 16);
+      const set = g.mem.u64(sigmaskArg);
+      if (set) waitWithMask(g, set, g.mem.u64(sigmaskArg + 8n));
+    }
     waitForEvents(g, timeout, () => scan().count > 0);
     const { ready, count } = scan();
     sets.forEach((s, i) => s?.words.forEach((_, w) => g.mem.setU64(s.addr + BigInt(8 * w), ready[i]![w]!)));

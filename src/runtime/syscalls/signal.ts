@@ -19,6 +19,18 @@ function checkSigsetSize(size: bigint): void {
   if (size !== 8n) fail(E.EINVAL);
 }
 
+/**
+ * A syscall's signal mask for the time it waits (rt_sigsuspend, ppoll, pselect6): set now; the
+ * old one comes back once the handlers it let run are done (Guest.syscall). Done again after an
+ * unwind, the mask to restore is still the one from before the first try.
+ */
+export function waitWithMask(g: Guest, set: bigint, size: bigint): void {
+  checkSigsetSize(size);
+  const mask = g.mem.u64(set);
+  g.maskAfterHandlers ??= g.signals.mask;
+  g.signals.setMask(mask);
+}
+
 function validSignal(sig: number): boolean {
   return sig >= 1 && sig <= NSIG;
 }
@@ -91,13 +103,8 @@ export const signal: Record<string, Handler> = {
     return 0;
   },
   rt_sigsuspend: (g, set, size) => {
-    checkSigsetSize(size);
-    const mask = g.mem.u64(set);
-    // The handlers run with `mask`; the old mask comes back once they are done (Guest.syscall).
+    waitWithMask(g, set, size);
     // A lone process has nobody to signal it: EINTR at once, as if a signal had come.
-    // done again after an unwind, the mask to restore is still the one from before the first try
-    g.maskAfterHandlers ??= g.signals.mask;
-    g.signals.setMask(mask);
     g.kernel?.wait(g, () => false);
     fail(E.EINTR);
   },
