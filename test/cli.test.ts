@@ -4,6 +4,7 @@ import { copyFileSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, statSy
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { crossBuilder } from './helpers/cross-build.ts';
 import { expectedOf, FIXTURES } from './helpers/run-fixture.ts';
 
 const BIN = resolve(import.meta.dirname, '../bin/elf2wasm.js');
@@ -48,6 +49,13 @@ describe('elf2wasm run', () => {
     expect(cli(['run', fixture('progs-musl-O2'), 'wc'], '\n\n\n')).toEqual(e);
     expect(cli(['run', fixture('progs-musl-O2'), 'wc'], text).status).toBe(0);
     expect(cli(['run', fixture('progs-musl-O2'), 'exitcode', 'code', '300'])).toEqual(expectedOf('progs-musl-O2', 'exitcode-code300'));
+  });
+
+  it('a run whose processes only sleep ends when the sleep does (procs.c sleep-zombie, as under qemu)', () => {
+    const elf = crossBuilder('cli-procs')('aarch64-linux-gnu-gcc', resolve(import.meta.dirname, 'fixtures/procs/procs.c'), 'procs', ['-O2', '-static']);
+    const q = spawnSync('qemu-aarch64', [elf, 'sleep-zombie'], { encoding: 'utf8' });
+    expect(q.stdout).toBe('ppoll: 0\n');
+    expect(cli(['run', elf, 'sleep-zombie'])).toEqual({ status: q.status, stdout: q.stdout, stderr: q.stderr });
   });
 
   it('runs a .wasm written by the translate command', () => {

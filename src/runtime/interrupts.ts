@@ -53,7 +53,12 @@ export class Interrupts {
     const waitAsync = (Atomics as { waitAsync?: (a: Int32Array, i: number, v: number, t: number) => { async: boolean; value: Promise<unknown> | string } }).waitAsync;
     if (waitAsync && isShared(this.cell.buffer)) {
       const r = waitAsync(this.cell, 0, 0, ms);
-      return r.async ? (r.value as Promise<unknown>).then(() => undefined) : Promise.resolve();
+      if (!r.async) return Promise.resolve();
+      // a pending waitAsync does not keep Node's event loop alive (a worker whose run only sleeps
+      // would end with its promise unsettled): a timer of the same length does
+      let timer: ReturnType<typeof setTimeout> | undefined;
+      const timeout = new Promise<void>((resolve) => { timer = setTimeout(resolve, ms); });
+      return Promise.race([(r.value as Promise<unknown>).then(() => undefined), timeout]).finally(() => clearTimeout(timer));
     }
     return new Promise((resolve) => setTimeout(resolve, ms));
   }
