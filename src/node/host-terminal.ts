@@ -34,20 +34,22 @@ export interface HostTerminal {
 /** the host's terminal in raw mode, or undefined when stdio is not one or its modes cannot be set */
 export function openHostTerminal(interrupts: Interrupts): HostTerminal | undefined {
   if (!process.stdin.isTTY || !process.stdout.isTTY || !process.stderr.isTTY) return undefined;
-  const saved = stty(['-g']);
-  if (saved.status !== 0 || !saved.stdout.trim() || stty(['raw', '-echo']).status !== 0) return undefined;
+  const saved = stty(['-g']).stdout?.trim();
+  const raw = (): boolean => stty(['raw', '-echo']).status === 0;
+  const cooked = (): void => void stty([saved!]);
+  if (!saved || !raw()) return undefined;
   let closed = false;
   const restore = (): void => {
     if (closed) return;
     closed = true;
-    stty([saved.stdout.trim()]);
+    cooked();
   };
   // the guest stopped as a whole: so does this process (the shell that started it takes the
   // terminal back), and once continued (fg) the guest is too
   const suspend = (): void => {
-    stty([saved.stdout.trim()]);
+    cooked();
     process.kill(process.pid, 'SIGTSTP');
-    stty(['raw', '-echo']);
+    raw();
     interrupts.send(SIGCONT);
   };
   // an exit on any path (an error, the user's escape below) leaves the terminal usable

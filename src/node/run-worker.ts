@@ -8,7 +8,8 @@ import { nodeImageLoader } from './images.ts';
 import { Namespace } from './namespace.ts';
 import { runNode } from './run.ts';
 import type { RunThreadReply, RunThreadRequest } from './run-thread.ts';
-import { Terminal, type TerminalEvent, type TerminalSize, type TerminalSource } from '../runtime/terminal.ts';
+import { Terminal, type TerminalSize, type TerminalSource } from '../runtime/terminal.ts';
+import { TerminalFeed } from '../program/terminal-feed.ts';
 import type { HostTerminalMessage, TerminalNotice } from './host-terminal.ts';
 
 const req = workerData as RunThreadRequest;
@@ -47,28 +48,25 @@ try {
 
 /** the run's terminal, fed by the main thread's host terminal (host-terminal.ts) */
 function hostTerminal(size: TerminalSize): Terminal {
-  const events: (TerminalEvent | undefined)[] = [];
-  let wake: (() => void) | undefined;
-  const event = (m: HostTerminalMessage): TerminalEvent | undefined => ('tty' in m ? m.tty : 'ttySize' in m ? m.ttySize : undefined);
-  parentPort!.on('message', (m: HostTerminalMessage) => {
-    events.push(event(m));
-    wake?.();
-  });
+  const feed = new TerminalFeed();
+  const take = (m: HostTerminalMessage): void => {
+    if ('tty' in m) feed.write(m.tty);
+    else if ('ttySize' in m) feed.resize(m.ttySize.columns, m.ttySize.rows);
+    else feed.end();
+  };
+  parentPort!.on('message', take);
   // the main thread counts ^C typed while the guest takes no keys (host-terminal.ts)
   const taking = (): void => parentPort!.postMessage({ ttyPull: true } satisfies TerminalNotice);
   const source: TerminalSource = {
+    next() {
+      taking();
+      return feed.next();
+    },
     poll() {
       taking();
-      // those the listener queued first, then those still in the port
-      const out = events.splice(0);
-      for (let m; (m = receiveMessageOnPort(parentPort!)); ) out.push(event(m.message as HostTerminalMessage));
-      return out;
-    },
-    async next() {
-      taking();
-      while (!events.length) await new Promise<void>((resolve) => (wake = resolve));
-      // the host's end stays the last event
-      return events[0] === undefined ? undefined : events.shift();
+      // the messages the listener has not seen yet, after those it queued
+      for (let m; (m = receiveMessageOnPort(parentPort!)); ) take(m.message as HostTerminalMessage);
+      return feed.poll();
     },
   };
   return new Terminal(source, size, (bytes) => void writeSync(1, bytes));

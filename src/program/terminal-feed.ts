@@ -1,6 +1,6 @@
 // The host's side of a run's terminal (RunOptions.terminal): what RunningProgram.write and resize
 // queue until the run takes it (on the caller's thread, or pulled by a worker like streamed stdin).
-import type { TerminalEvent, TerminalSize, TerminalSource } from '../runtime/terminal.ts';
+import { checkSize, type TerminalEvent, type TerminalSize, type TerminalSource } from '../runtime/terminal.ts';
 import type { RunOptions } from './types.ts';
 
 /** the size a run's terminal starts with: the option's, else 80×24 */
@@ -12,7 +12,8 @@ export function terminalSize(option: RunOptions['terminal']): TerminalSize | und
 
 export class TerminalFeed implements TerminalSource {
   private readonly events: TerminalEvent[] = [];
-  private waiting?: (event: TerminalEvent | undefined) => void;
+  /** wakes a next() that waits; the event stays queued until it is taken, so that poll() finds it */
+  private wake?: () => void;
   private ended = false;
   private readonly encoder = new TextEncoder();
 
@@ -24,32 +25,43 @@ export class TerminalFeed implements TerminalSource {
   }
 
   resize(columns: number, rows: number): void {
-    const ok = (n: number): boolean => Number.isInteger(n) && n > 0 && n <= 0xffff;
-    if (!ok(columns) || !ok(rows)) throw new RangeError(`a terminal is resized to whole columns and rows from 1 to 65535, not ${columns}×${rows}`);
+    checkSize({ columns, rows });
     // sizes not yet taken are superseded (the program sees the last one, as after a quick drag)
     const last = this.events.at(-1);
     if (last !== undefined && !(last instanceof Uint8Array)) this.events.pop();
     this.push({ columns, rows });
   }
 
-  next(): Promise<TerminalEvent | undefined> {
-    if (this.events.length) return Promise.resolve(this.events.shift());
-    if (this.ended) return Promise.resolve(undefined);
-    return new Promise((resolve) => { this.waiting = resolve; });
+  async next(): Promise<TerminalEvent | undefined> {
+    while (!this.events.length && !this.ended) await new Promise<void>((resolve) => { this.wake = resolve; });
+    return this.events.shift();
+  }
+
+  /** the events queued and not yet taken, taken now (TerminalSource.poll) */
+  poll(): TerminalEvent[] {
+    return this.events.splice(0);
+  }
+
+  /** the host hung up: next() gives what is queued, then the end */
+  end(): void {
+    this.ended = true;
+    this.notify();
   }
 
   cancel(): void {
-    this.ended = true;
     this.events.length = 0;
-    this.waiting?.(undefined);
-    this.waiting = undefined;
+    this.end();
   }
 
   private push(event: TerminalEvent): void {
     if (this.ended || (event instanceof Uint8Array && !event.byteLength)) return;
-    const waiting = this.waiting;
-    this.waiting = undefined;
-    if (waiting) waiting(event);
-    else this.events.push(event);
+    this.events.push(event);
+    this.notify();
+  }
+
+  private notify(): void {
+    const wake = this.wake;
+    this.wake = undefined;
+    wake?.();
   }
 }

@@ -24,6 +24,19 @@ export interface HostInput {
   changed(): Promise<void>;
 }
 
+/** the promises of those awaiting a HostInput's next change (HostInput.changed) */
+export class Changes {
+  private waiting: (() => void)[] = [];
+  next(): Promise<void> {
+    return new Promise((resolve) => this.waiting.push(resolve));
+  }
+  notify(): void {
+    const waiting = this.waiting;
+    this.waiting = [];
+    for (const resolve of waiting) resolve();
+  }
+}
+
 /** the source of a host pipe failed: the run ends with this error */
 export class InputFailed extends Error {
   constructor(cause: unknown) {
@@ -38,7 +51,7 @@ export class HostPipe extends Pipe implements HostInput {
   private hostWrites = true;
   private stopped = false;
   private released = false;
-  private changes: (() => void)[] = [];
+  private readonly changes = new Changes();
   private room?: () => void;
 
   constructor(private readonly source: ByteSource) {
@@ -53,7 +66,7 @@ export class HostPipe extends Pipe implements HostInput {
 
   /** resolves at the next change: a chunk, the end or a failure */
   changed(): Promise<void> {
-    return new Promise((resolve) => this.changes.push(resolve));
+    return this.changes.next();
   }
 
   override take(max: number): Uint8Array {
@@ -89,13 +102,13 @@ export class HostPipe extends Pipe implements HostInput {
         }
         // nobody left to read it (every fd 0 closed): dropped, as a write to such a pipe would fail
         if (this.readers > 0) this.push(chunk);
-        this.notify();
+        this.changes.notify();
       }
     } catch (e) {
       if (!this.stopped) this.error = new InputFailed(e);
     }
     if (this.readers === 0) this.release();
-    this.notify();
+    this.changes.notify();
   }
 
   /** lets go of a source that has not ended or failed (once) */
@@ -111,9 +124,4 @@ export class HostPipe extends Pipe implements HostInput {
     room?.();
   }
 
-  private notify(): void {
-    const changes = this.changes;
-    this.changes = [];
-    for (const resolve of changes) resolve();
-  }
 }

@@ -28,6 +28,7 @@ export class Interrupts {
 
   /** whether keys were typed since the last call */
   takeInput(): boolean {
+    if (!(Atomics.load(this.cell, 0) & Interrupts.INPUT)) return false;
     return (Atomics.and(this.cell, 0, ~Interrupts.INPUT) & Interrupts.INPUT) !== 0;
   }
 

@@ -4,7 +4,7 @@
 // goes through it to the host's screen in the order written. Input arrives as HostPipe's does
 // (pulled from a source while the run goes on; a read finding nothing unwinds and the run awaits
 // the next event, see Kernel.runAll), so a waiting read never blocks the host's thread.
-import { InputFailed, type HostInput } from './host-pipe.ts';
+import { Changes, InputFailed, type HostInput } from './host-pipe.ts';
 import { LineDiscipline } from './line-discipline.ts';
 
 export interface TerminalSize { columns: number; rows: number }
@@ -40,7 +40,7 @@ export class Terminal implements HostInput {
   hungUp = false;
   error?: InputFailed;
   private stopped = false;
-  private changes: (() => void)[] = [];
+  private readonly changes = new Changes();
   private screen: Uint8Array[] = [];
   private flushedAt = 0;
   private windowStart = 0;
@@ -59,7 +59,7 @@ export class Terminal implements HostInput {
   }
 
   changed(): Promise<void> {
-    return new Promise((resolve) => this.changes.push(resolve));
+    return this.changes.next();
   }
 
   /** starts taking the host's events; call once the first process holds the terminal */
@@ -72,7 +72,7 @@ export class Terminal implements HostInput {
     this.stopped = true;
     this.flush();
     this.source.cancel?.();
-    this.notify();
+    this.changes.notify();
   }
 
   /** the session's leader ended: reads find end of file, writes fail (EIO), keys are no longer taken */
@@ -80,7 +80,7 @@ export class Terminal implements HostInput {
     this.hungUp = true;
     this.flush();
     this.source.cancel?.();
-    this.notify();
+    this.changes.notify();
   }
 
   /** bytes a process writes: post-processed onto the screen */
@@ -144,7 +144,7 @@ export class Terminal implements HostInput {
     } catch (e) {
       if (!this.stopped) this.error = new InputFailed(e);
     }
-    this.notify();
+    this.changes.notify();
   }
 
   /** one event of the host's: false when it hung up */
@@ -156,18 +156,14 @@ export class Terminal implements HostInput {
     if (event instanceof Uint8Array) this.discipline.receive(event);
     else this.resize(event);
     this.flush(); // the echo
-    this.notify();
+    this.changes.notify();
     return true;
   }
 
-  private notify(): void {
-    const changes = this.changes;
-    this.changes = [];
-    for (const resolve of changes) resolve();
-  }
 }
 
-function checkSize(size: TerminalSize): void {
+/** a terminal's size must be whole columns and rows from 1 to 65535 (TIOCSWINSZ's u16) */
+export function checkSize(size: TerminalSize): void {
   const ok = (n: unknown): boolean => Number.isInteger(n) && (n as number) > 0 && (n as number) <= 0xffff;
   if (!ok(size.columns) || !ok(size.rows)) throw new RangeError(`a terminal size is whole columns and rows from 1 to 65535, not ${JSON.stringify(size)}`);
 }

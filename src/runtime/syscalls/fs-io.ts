@@ -3,14 +3,15 @@ import { E, fail } from '../errno.ts';
 import { makeOpenFile, Pipe, type OpenFile } from '../fdtable.ts';
 import type { Guest, Handler } from '../guest.ts';
 import { sleepMs } from '../sleep.ts';
-import { terminalIoctl, terminalReadable } from '../terminal-io.ts';
-import { freshTermios, writeTermios } from '../termios.ts';
+import { terminalIoctl, terminalReadable, TTY } from '../terminal-io.ts';
+import { freshTermios, TERMIOS_SIZE, writeTermios } from '../termios.ts';
 import { guestIovecs, O, readFile, statFile, writeFile } from '../vfs.ts';
 import { count, i64, int, uint } from './args.ts';
 import { waitWithMask } from './signal.ts';
 
 const F = { DUPFD: 0, GETFD: 1, SETFD: 2, GETFL: 3, SETFL: 4, GETLK: 5, SETLK: 6, SETLKW: 7, SETOWN: 8, GETOWN: 9, OFD_GETLK: 36, OFD_SETLK: 37, OFD_SETLKW: 38, DUPFD_CLOEXEC: 1030, SETPIPE_SZ: 1031, GETPIPE_SZ: 1032 } as const;
-const TC = { TCGETS: 0x5401, TCSETS: 0x5402, TCSETSW: 0x5403, TCSETSF: 0x5404, TIOCGPGRP: 0x540f, TIOCSPGRP: 0x5410, TIOCGWINSZ: 0x5413, TIOCSWINSZ: 0x5414, FIONREAD: 0x541b, FIONBIO: 0x5421, FIONCLEX: 0x5450, FIOCLEX: 0x5451 } as const;
+/** ioctls of any fd (the terminal's are terminal-io.ts TTY) */
+const FIO = { FIONBIO: 0x5421, FIONCLEX: 0x5450, FIOCLEX: 0x5451 } as const;
 
 function notSocket(g: Guest, fd: bigint, addr: bigint, addrlen: bigint): never {
   const len = g.mem.i32(addrlen);
@@ -194,14 +195,14 @@ export const fsIo: Record<string, Handler> = {
     const f = g.fds.get(fd);
     const req = uint(reqArg);
     switch (req) {
-      case TC.FIOCLEX:
-      case TC.FIONCLEX:
-        g.fds.setCloexec(fd, req === TC.FIOCLEX);
+      case FIO.FIOCLEX:
+      case FIO.FIONCLEX:
+        g.fds.setCloexec(fd, req === FIO.FIOCLEX);
         return 0;
-      case TC.FIONBIO:
+      case FIO.FIONBIO:
         f.flags = g.mem.i32(arg) ? f.flags | O.NONBLOCK : f.flags & ~O.NONBLOCK;
         return 0;
-      case TC.FIONREAD:
+      case TTY.FIONREAD:
         if (f.terminal) break;
         g.mem.setI32(arg, f.pipe ? f.pipe.size : 0);
         return 0;
@@ -209,15 +210,15 @@ export const fsIo: Record<string, Handler> = {
     if (f.terminal) return terminalIoctl(g, f.terminal, req, arg);
     if (!f.tty) fail(E.ENOTTY);
     switch (req) {
-      case TC.TCGETS:
+      case TTY.TCGETS:
         writeTermios(g.mem, arg, freshTermios()); // a cooked-mode terminal as a fresh Linux tty reports it
         return 0;
-      case TC.TCSETS:
-      case TC.TCSETSW:
-      case TC.TCSETSF:
-        g.mem.check(arg, 36);
+      case TTY.TCSETS:
+      case TTY.TCSETSW:
+      case TTY.TCSETSF:
+        g.mem.check(arg, TERMIOS_SIZE);
         return 0; // accepted but not applied: the host terminal mode is not ours to change
-      case TC.TIOCGWINSZ: {
+      case TTY.TIOCGWINSZ: {
         const ws = g.opts.winsize ?? { rows: 24, cols: 80 };
         g.mem.check(arg, 8);
         g.mem.setU16(arg, ws.rows);
@@ -225,13 +226,13 @@ export const fsIo: Record<string, Handler> = {
         g.mem.setU32(arg + 4n, 0);
         return 0;
       }
-      case TC.TIOCSWINSZ:
+      case TTY.TIOCSWINSZ:
         g.mem.check(arg, 8);
         return 0;
-      case TC.TIOCGPGRP:
+      case TTY.TIOCGPGRP:
         g.mem.setI32(arg, g.pid);
         return 0;
-      case TC.TIOCSPGRP:
+      case TTY.TIOCSPGRP:
         return 0;
       default:
         fail(E.ENOTTY);
