@@ -39,6 +39,8 @@ export interface TranslationMeta {
   code: [number, number][];
   /** nested calls kept on the Wasm stack (translate option), also for code lifted at run time */
   callDepthLimit: number;
+  /** the module uses relaxed SIMD (TranslateOptions.relaxedSimd); code lifted at run time does too */
+  relaxedSimd?: boolean;
   /** guest PCs given to the build as extra entries (learned from earlier runs) */
   learnedEntries?: number;
   /** sorted function symbols, for naming PCs in error messages: [address, name] */
@@ -67,6 +69,8 @@ export interface LibraryMeta {
   /** as TranslationMeta.lowEnd: a program with a lower one cannot use it */
   lowEnd: number;
   callDepthLimit: number;
+  /** as TranslationMeta.relaxedSimd */
+  relaxedSimd?: boolean;
   /** the file's executable segments (file offset, size, fnv1a of those bytes): a run installs the module only over the same code */
   code: { offset: number; size: number; hash: number }[];
   /** the module's functions in export order (f0, f1, …): entry PCs ([0] the function's) and the extent of their code */

@@ -25,6 +25,15 @@ export interface TranslateOptions {
    */
   protect?: ProtectMode;
   /**
+   * the module may use relaxed SIMD (Chrome/Edge 114+, Firefox 146+, Node 20+; not Safari): FMADD
+   * and friends then do the engine's fused multiply-add inline (relaxed_madd) instead of calling
+   * it through an import, which V8 cannot inline (FMA-heavy loops ~1.3-1.6x faster). Either way
+   * it is used only where the runtime proved it fused (runtime/fma.ts), else the exact software
+   * FMA. Default false: a module every engine with SIMD compiles. `elf2wasm run` turns it on
+   * (it runs the module in its own Node).
+   */
+  relaxedSimd?: boolean;
+  /**
    * a dynamically linked program's interpreter (PT_INTERP, e.g. /lib/ld-linux-aarch64.so.1) as
    * the sysroot holds it (src/node/sysroot.ts finds it): translated with the program, at its own
    * base. Part of the cache key by content, not an option that resolveTranslateOptions returns.
@@ -65,5 +74,7 @@ export function resolveTranslateOptions(options: TranslateOptions = {}): Resolve
   // sorted and unique: the same entries in any order are the same translation (and cache key)
   const protect = options.protect ?? DEFAULT_PROTECT;
   if (!PROTECT_MODES.includes(protect)) throw new RangeError(`protect must be one of ${PROTECT_MODES.join(', ')}, not ${String(protect)}`);
-  return { optimize, callDepthLimit: options.callDepthLimit ?? 2000, entries, protect };
+  const relaxedSimd = options.relaxedSimd ?? false;
+  if (typeof relaxedSimd !== 'boolean') throw new TypeError(`relaxedSimd must be true or false, not ${String(relaxedSimd)}`);
+  return { optimize, callDepthLimit: options.callDepthLimit ?? 2000, entries, protect, relaxedSimd };
 }

@@ -90,6 +90,7 @@ export function completeTranslation({ opts, plan, image, program }: PreparedTran
     code: image.segments.filter((s) => s.flags & 1 && !s.guestMapped).map((s): [number, number] => [s.vaddr, s.vaddr + s.memsz]),
     ...(plan.libraries.length ? { libraries: plan.libraries.map((l) => ({ path: l.path, base: l.base, end: l.image.imageEnd, size: l.size, align: l.align })) } : {}),
     callDepthLimit: opts.callDepthLimit,
+    ...(opts.relaxedSimd ? { relaxedSimd: true } : {}),
     learnedEntries: opts.entries.length,
     symbols,
     stats: {

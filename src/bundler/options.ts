@@ -22,6 +22,9 @@ export interface Options {
   optimize?: number;
   /** memory protection of the translated code: 'null' (default), 'bounds', 'full' or 'none' (TranslateOptions.protect) */
   protect?: ProtectMode;
+  /** translations may use relaxed SIMD (TranslateOptions.relaxedSimd): FMA-heavy code runs faster, but
+   *  Safari cannot compile them (Chrome/Edge 114+, Firefox 146+ and Node can). Default false */
+  relaxedSimd?: boolean;
   /** translations (and bundled files) smaller than this many bytes are inlined as base64 data: URLs (default 0: never) */
   inlineLimit?: number;
   /** no log lines about translations (a translation logs its start and its end) */
@@ -82,6 +85,7 @@ export interface ResolvedOptions {
   generatedDir: string;
   optimize: number;
   protect: ProtectMode;
+  relaxedSimd: boolean;
   inlineLimit: number;
   quiet: boolean;
   progressInterval: number;
@@ -96,9 +100,9 @@ export interface ResolvedOptions {
 }
 
 export function resolveOptions(options: Options = {}, root = options.root ?? process.cwd()): ResolvedOptions {
-  let optimize: number, protect: ProtectMode;
+  let optimize: number, protect: ProtectMode, relaxedSimd: boolean;
   try {
-    ({ optimize, protect } = resolveTranslateOptions({ optimize: options.optimize, protect: options.protect }));
+    ({ optimize, protect, relaxedSimd } = resolveTranslateOptions({ optimize: options.optimize, protect: options.protect, relaxedSimd: options.relaxedSimd }));
   } catch (e) {
     throw new TypeError(`unplugin-elf: ${(e as Error).message}`);
   }
@@ -123,6 +127,7 @@ export function resolveOptions(options: Options = {}, root = options.root ?? pro
     generatedDir: resolve(root, 'node_modules', '.cache', 'unplugin-elf'),
     optimize,
     protect,
+    relaxedSimd,
     inlineLimit: Math.max(0, options.inlineLimit ?? 0),
     quiet: options.quiet ?? false,
     progressInterval: Math.max(0, options.progressInterval ?? 5000),

@@ -4,7 +4,7 @@ import { basename } from 'node:path';
 import { cac } from 'cac';
 import { ElfFormatError } from '../elf/errors.ts';
 import type { TranslationMeta } from '../meta.ts';
-import { translateCached, type LibraryTranslator } from '../node/cache.ts';
+import { cachedTranslation, translateCached, type LibraryTranslator } from '../node/cache.ts';
 import { libraryImages } from '../node/libraries.ts';
 import { configureV8 } from '../node/engine.ts';
 import { openHostTerminal } from '../node/host-terminal.ts';
@@ -30,7 +30,10 @@ async function translateFile(file: string, bytes: Uint8Array, options: Translate
     const progress = terminalProgress(`translating ${basename(file)}`);
     const here = async (b: Uint8Array, o: TranslateOptions) => (await translateInThread(b, o, { onProgress: progress.onProgress })).wasm;
     try {
-      return cached ? (await translateCached(bytes, options, { name: basename(file) }, here)).wasm : await here(bytes, options);
+      if (!cached) return await here(bytes, options);
+      // a translation without relaxed SIMD (the bundler plugin's default) runs here too, a little slower: reused, not redone
+      const portable = options.relaxedSimd ? cachedTranslation(bytes, { ...options, relaxedSimd: false }) : undefined;
+      return portable ?? (await translateCached(bytes, options, { name: basename(file) }, here)).wasm;
     } finally {
       progress.end();
     }
@@ -86,7 +89,7 @@ function optimizeLevel(v: unknown): number {
   }
 }
 
-async function translateCommand(file: string, opts: { output?: string; optimize?: unknown; learned?: string; report?: boolean; protect?: unknown; sysroot?: string }): Promise<void> {
+async function translateCommand(file: string, opts: { output?: string; optimize?: unknown; learned?: string; report?: boolean; protect?: unknown; sysroot?: string; relaxedSimd?: boolean }): Promise<void> {
   const bytes = readInput(file);
   const interpreter = interpreterOf(file, bytes, resolveSysroot(opts.sysroot));
   let result;
@@ -94,7 +97,7 @@ async function translateCommand(file: string, opts: { output?: string; optimize?
     const entries = readLearned(opts.learned ?? learnedPathFor(file), bytes);
     const progress = terminalProgress(file);
     try {
-      const options = { optimize: optimizeLevel(opts.optimize), entries, protect: protectMode(opts.protect), interpreter };
+      const options = { optimize: optimizeLevel(opts.optimize), entries, protect: protectMode(opts.protect), relaxedSimd: opts.relaxedSimd === true, interpreter };
       // the report needs the discovered program: that translation stays on this thread
       result = opts.report ? (await import('../translate.ts')).translate(bytes, options, { report: true, onProgress: progress.onProgress })
         : await translateInThread(bytes, options, { onProgress: progress.onProgress });
@@ -116,7 +119,7 @@ async function translateCommand(file: string, opts: { output?: string; optimize?
 
 /** `run` takes elf2wasm options before the program; everything after it belongs to the guest */
 async function runCommand(argv: string[]): Promise<number> {
-  let trace = false, noCache = false, lift = true, protect: unknown, optimize: unknown, record: string | undefined, sysrootArg: string | undefined, libraries = true;
+  let trace = false, noCache = false, lift = true, protect: unknown, optimize: unknown, record: string | undefined, sysrootArg: string | undefined, libraries = true, relaxedSimd = true;
   const fsOptions = new FsOptions();
   let k = 0;
   for (; k < argv.length && argv[k]!.startsWith('-'); k++) {
@@ -127,6 +130,7 @@ async function runCommand(argv: string[]): Promise<number> {
     else if (a === '--no-cache') noCache = true;
     else if (a === '--no-lift') lift = false;
     else if (a === '--no-translate-libraries') libraries = false;
+    else if (a === '--no-relaxed-simd') relaxedSimd = false;
     else if (a === '-L') sysrootArg = argv[++k] ?? '';
     else if (a.startsWith('-L') && a.length > 2) sysrootArg = a.slice(2);
     else if (a === '--protect') protect = argv[++k];
@@ -148,7 +152,7 @@ async function runCommand(argv: string[]): Promise<number> {
   if (sysrootArg === '') throw new UsageError('-L takes a directory (the AArch64 sysroot)');
   const sysroot = resolveSysroot(sysrootArg);
   const interpreter = isWasm ? undefined : interpreterOf(file, bytes, sysroot);
-  const options = { optimize: optimizeLevel(optimize), entries: isWasm ? [] : readLearned(learnedPath, bytes), protect: protectMode(protect), interpreter };
+  const options = { optimize: optimizeLevel(optimize), entries: isWasm ? [] : readLearned(learnedPath, bytes), protect: protectMode(protect), relaxedSimd, interpreter };
   const wasm = isWasm ? bytes : await translateFile(file, bytes, options, !noCache);
   // before compiling: V8 honours the module's compilation hints only with its flags set (engine.ts);
   // compiled without them, hot code stayed in the baseline tier (bits, -O0: 2.5 s instead of 1.5 s)
@@ -213,7 +217,8 @@ export async function main(argv: string[]): Promise<number> {
     .option('--report', 'print what discovery found, by source, and the indirect branches left to run time')
     .option('--learned <file>', 'entries lifted at run time by earlier runs (default: <file>.lifted, written by run --record)')
     .option('-L, --sysroot <dir>', 'AArch64 sysroot with a dynamic program\'s interpreter (as qemu-aarch64 -L; default $QEMU_LD_PREFIX, else /usr/aarch64-linux-gnu)')
-    .option('--protect <mode>', 'memory protection: null (the null page; code lifted with bounds checks once a SIGSEGV handler is installed), bounds (null page, 64-bit addresses), full (a page table: unmapped and read-only memory too), none', { default: DEFAULT_PROTECT });
+    .option('--protect <mode>', 'memory protection: null (the null page; code lifted with bounds checks once a SIGSEGV handler is installed), bounds (null page, 64-bit addresses), full (a page table: unmapped and read-only memory too), none', { default: DEFAULT_PROTECT })
+    .option('--relaxed-simd', 'the module may use relaxed SIMD: FMADD and friends inline (Chrome/Edge 114+, Firefox 146+, Node; not Safari)');
   cli.command('run <file> [...args]', 'translate (cached) and run in Node, like qemu-aarch64');
   cli.command('cache <ls|clean>', 'list (ls) or empty (clean) the translation cache shared with the bundler plugins');
   cli.help();
@@ -222,7 +227,7 @@ export async function main(argv: string[]): Promise<number> {
   if (parsed.options.help || parsed.options.version) return 0;
   const file = parsed.args[0];
   if (!file) { cli.outputHelp(); return 2; }
-  await translateCommand(String(file), parsed.options as { output?: string; optimize?: unknown; learned?: string; report?: boolean; protect?: unknown; sysroot?: string });
+  await translateCommand(String(file), parsed.options as { output?: string; optimize?: unknown; learned?: string; report?: boolean; protect?: unknown; sysroot?: string; relaxedSimd?: boolean });
   return 0;
 }
 

@@ -17,6 +17,8 @@ export interface LiftRequest {
   callDepthLimit: number;
   /** the program's memory protection, which lifted code follows too */
   protect: Protection;
+  /** whether the program's module uses relaxed SIMD (TranslateOptions.relaxedSimd): lifted code does alike */
+  relaxedSimd?: boolean;
 }
 
 export interface LiftedCode {
@@ -54,7 +56,7 @@ function lift(arch: Arch, pc: number, req: LiftRequest): LiftedCode {
     for (const blk of fn.blocks.values()) instructions += blk.insns.length;
     for (const c of fn.callees) if (!isEntry(c) && decodeAt(c)) pending.push(c);
   }
-  const wasm = emitExtension(fns, arch, { optimize: 0, callDepthLimit: req.callDepthLimit, tableIndex: req.tableIndex, protect: req.protect });
+  const wasm = emitExtension(fns, arch, { optimize: 0, callDepthLimit: req.callDepthLimit, tableIndex: req.tableIndex, protect: req.protect, relaxedSimd: req.relaxedSimd ?? false });
   return { wasm, tableIndex: req.tableIndex, functions: functionExtents(fns, arch), instructions };
 }
 

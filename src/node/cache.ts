@@ -88,7 +88,7 @@ export async function translateCached(bytes: Uint8Array, options: TranslateOptio
  */
 export async function translateLibraryCached(lib: InterpreterFile, options: TranslateOptions = {}, cache: CacheOptions = {}, translator: LibraryTranslator = translateLibraryHere): Promise<{ wasm: Uint8Array; cached: boolean; key: string }> {
   // the program's own parts of the options (learned entries, its interpreter) do not apply
-  const own = { optimize: options.optimize, callDepthLimit: options.callDepthLimit, protect: options.protect };
+  const own = { optimize: options.optimize, callDepthLimit: options.callDepthLimit, protect: options.protect, relaxedSimd: options.relaxedSimd };
   const key = createHash('sha256').update(TRANSLATOR_VERSION).update('\0library\0').update(JSON.stringify(resolveTranslateOptions(own))).update(lib.bytes).digest('hex');
   return { ...(await cachedModule(key, own, cache, () => translator(lib, own))), key };
 }
@@ -96,20 +96,32 @@ export async function translateLibraryCached(lib: InterpreterFile, options: Tran
 export type LibraryTranslator = (lib: InterpreterFile, options: TranslateOptions) => Uint8Array | Promise<Uint8Array>;
 const translateLibraryHere: LibraryTranslator = async (lib, options) => (await import('../translate-library.ts')).translateLibrary(lib, options).wasm;
 
-async function cachedModule(key: string, options: TranslateOptions, cache: CacheOptions, produce: () => Uint8Array | Promise<Uint8Array>): Promise<{ wasm: Uint8Array; cached: boolean }> {
-  const dir = cache.dir ?? defaultCacheDir();
-  const file = join(dir, `${key}.wasm`);
+/** the cached translation of `bytes` with `options`, or undefined (nothing is translated) */
+export function cachedTranslation(bytes: Uint8Array, options: TranslateOptions = {}, cache: CacheOptions = {}): Uint8Array | undefined {
+  return readEntry(cacheKey(bytes, options), cache);
+}
+
+function readEntry(key: string, cache: CacheOptions): Uint8Array | undefined {
+  const file = join(cache.dir ?? defaultCacheDir(), `${key}.wasm`);
   try {
     const wasm = readFileSync(file);
     touch(file);
-    return { wasm, cached: true };
-  } catch { /* not cached yet */ }
+    return wasm;
+  } catch {
+    return undefined; // not cached yet
+  }
+}
+
+async function cachedModule(key: string, options: TranslateOptions, cache: CacheOptions, produce: () => Uint8Array | Promise<Uint8Array>): Promise<{ wasm: Uint8Array; cached: boolean }> {
+  const hit = readEntry(key, cache);
+  if (hit) return { wasm: hit, cached: true };
+  const dir = cache.dir ?? defaultCacheDir();
   const wasm = await produce();
   try {
     mkdirSync(dir, { recursive: true });
     const about = { name: cache.name, version: TRANSLATOR_VERSION, options: resolveTranslateOptions(options) };
     writeAtomically(join(dir, `${key}.json`), JSON.stringify(about));
-    writeAtomically(file, wasm);
+    writeAtomically(join(dir, `${key}.wasm`), wasm);
     evict(dir, cache.maxBytes ?? defaultCacheSize(), key);
   } catch { /* a read-only cache is not an error */ }
   return { wasm, cached: false };

@@ -1,5 +1,6 @@
 // Getting a program's compiled module and its translation metadata from a ProgramSource.
 import type { LibraryMeta, TranslationMeta } from '../meta.ts';
+import { hasRelaxedSimd } from '../runtime/fma.ts';
 import { META_SECTION } from '../wasm/custom-section.ts';
 import { ProgramError, type ProgramSource } from './types.ts';
 
@@ -16,8 +17,14 @@ async function compileBytes(name: string, bytes: Uint8Array | ArrayBuffer): Prom
   try {
     return await WebAssembly.compile(bytes as Uint8Array<ArrayBuffer>);
   } catch (e) {
-    throw new ProgramError(name, 'BAD_MODULE', `not a valid WebAssembly module: ${e instanceof Error ? e.message : String(e)}`, { cause: e });
+    throw badModule(name, e);
   }
+}
+
+/** a module the engine refused; an engine without relaxed SIMD is named, as a translation with `relaxedSimd` fails there */
+function badModule(name: string, e: unknown): ProgramError {
+  const why = hasRelaxedSimd() ? '' : ' (this engine has no relaxed SIMD: a program translated with `relaxedSimd: true` needs Chrome/Edge 114+, Firefox 146+ or Node; translate it without)';
+  return new ProgramError(name, 'BAD_MODULE', `not a valid WebAssembly module: ${e instanceof Error ? e.message : String(e)}${why}`, { cause: e });
 }
 
 function loadFailed(name: string, url: string | URL, why: unknown): ProgramError {
@@ -76,7 +83,7 @@ export async function fetchModule(name: string, url: string | URL): Promise<WebA
     try {
       return await WebAssembly.compileStreaming(got);
     } catch (e) {
-      if (e instanceof WebAssembly.CompileError) throw new ProgramError(name, 'BAD_MODULE', `not a valid WebAssembly module: ${e.message}`, { cause: e });
+      if (e instanceof WebAssembly.CompileError) throw badModule(name, e);
       throw loadFailed(name, url, e);
     }
   }

@@ -21,6 +21,15 @@ function decodeBase64(s: string): Uint8Array {
   return out;
 }
 
+/** whether this engine compiles relaxed SIMD (the module above), which TranslateOptions.relaxedSimd translations use */
+export function hasRelaxedSimd(): boolean {
+  try {
+    return WebAssembly.validate(decodeBase64(FMA_MODULE) as Uint8Array<ArrayBuffer>);
+  } catch {
+    return false;
+  }
+}
+
 /** the engine's fused multiply-add, or null when relaxed SIMD is missing or not fused here */
 export function hardwareFma(): HardwareFma | null {
   if (detected !== undefined) return detected;

@@ -22,16 +22,19 @@ export interface EmitOptions {
   optimize: number;
   callDepthLimit: number;
   protect: ProtectMode;
+  /** TranslateOptions.relaxedSimd */
+  relaxedSimd: boolean;
   onProgress?: ProgressListener;
 }
 /** `pageTable`: the page table's guest address, 0 when the module does not check accesses;
  *  `lowEnd`: guest addresses below it are the runtime's (TranslationMeta.lowEnd) */
 export interface Emitted { wasm: Uint8Array; privateEnd: number; pageTable: number; lowEnd: number }
 
-function newModule(): binaryen.Module {
+/** a module with the translator's imports; `relaxedSimd`: it may use relaxed SIMD (arch code asks the module's features) */
+function newModule(relaxedSimd: boolean): binaryen.Module {
   const m = new binaryen.Module();
   m.setFeatures(binaryen.Features.MVP | binaryen.Features.SIMD128 | binaryen.Features.TailCall | binaryen.Features.BulkMemory | binaryen.Features.BulkMemoryOpt
-    | binaryen.Features.SignExt | binaryen.Features.MutableGlobals | binaryen.Features.NontrappingFPToInt);
+    | binaryen.Features.SignExt | binaryen.Features.MutableGlobals | binaryen.Features.NontrappingFPToInt | (relaxedSimd ? binaryen.Features.RelaxedSIMD : 0));
   m.addFunctionImport(IMPORT.syscall, LINUX, IMPORT.syscall, binaryen.createType([I64, I64, I64, I64, I64, I64, I64, I64]), I64);
   m.addFunctionImport(IMPORT.trap, LINUX, IMPORT.trap, binaryen.createType([I32, I64, I64]), NONE);
   m.addFunctionImport(IMPORT.icache, LINUX, IMPORT.icache, I64, NONE);
@@ -87,7 +90,7 @@ export interface Shard { index: number; own: (k: number) => boolean }
  * shards' function bodies is the program (merge.ts). Without a shard it is the whole program.
  */
 export class ProgramModule {
-  private readonly m = newModule();
+  private readonly m: binaryen.Module;
   private readonly ctx: ModuleContext;
   private readonly set: FunctionSet;
   private readonly tableBase: number;
@@ -97,7 +100,7 @@ export class ProgramModule {
   readonly lowEnd: number;
 
   constructor(image: ElfImage, program: Program, private readonly arch: Arch, private readonly opts: EmitOptions, private readonly shard?: Shard) {
-    const m = this.m;
+    const m = this.m = newModule(opts.relaxedSimd);
     m.addFunctionImport(IMPORT.miss, LINUX, IMPORT.miss, I64, NONE);
     m.addGlobal(EXPORT.depth, I32, true, m.i32.const(0));
     m.addGlobalExport(EXPORT.depth, EXPORT.depth); // saved around nested runs (signal handlers)
@@ -193,7 +196,7 @@ function withHints(m: binaryen.Module, names: string[], sizes: number[]): Uint8A
  * through the program's dispatcher.
  */
 export function emitExtension(fns: GuestFunction[], arch: Arch, opts: Omit<EmitOptions, 'protect'> & { tableIndex: number; protect: Protection; hints?: boolean }): Uint8Array {
-  const m = newModule();
+  const m = newModule(opts.relaxedSimd);
   try {
     m.addMemoryImport('0', PROGRAM, EXPORT.memory);
     m.addTableImport(EXPORT.table, PROGRAM, EXPORT.table);

@@ -4,10 +4,12 @@
 // them with runInsn on the same state. Without the toolchain the caller skips, saying so
 // (outside CI; under CI=true a missing toolchain fails: see `toolchainMissing`).
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { runInsn, type State } from './a64-lift.ts';
+import { loadElf, runFixture } from './run-fixture.ts';
+import type { TranslateOptions } from '../../src/translate-options.ts';
 
 /** why the differential suites cannot run here, or undefined when qemu and the cross gcc exist */
 export function toolchainMissing(): string | undefined {
@@ -23,38 +25,46 @@ export interface Outcome { asm: string; word: number; state: State; want: State 
 const RECORD = 128; // v0..v3 (64), x0..x3 (32), nzcv, fpcr, fpsr, pad
 const M64 = (1n << 64n) - 1n;
 
-/** Runs every case under qemu (`-cpu`, default qemu's own) and in the harness; returns the records that differ. */
-export function differ(cases: InsnCase[], opts: { march?: string; cpu?: string } = {}): { total: number; bad: Outcome[] } {
+interface HarnessOptions { march?: string; cpu?: string }
+
+/** the test program for `cases` built in `dir` (its path) and what it writes under qemu (`-cpu`, default qemu's own) */
+function harness(dir: string, cases: InsnCase[], opts: HarnessOptions): { program: string; out: Buffer; total: number } {
+  const inputs: Buffer[] = [];
+  for (const c of cases) {
+    for (const s of c.states) {
+      const buf = Buffer.alloc(RECORD);
+      [0, 1, 2, 3].forEach((k) => { const q = s.v[k] ?? 0n; buf.writeBigUInt64LE(q & M64, k * 16); buf.writeBigUInt64LE((q >> 64n) & M64, k * 16 + 8); });
+      [0, 1, 2, 3].forEach((k) => buf.writeBigUInt64LE(BigInt.asUintN(64, s.x[k] ?? 0n), 64 + k * 8));
+      buf.writeBigUInt64LE(BigInt(s.nzcv) << 28n, 96);
+      buf.writeBigUInt64LE(BigInt((s.fpcr ?? 0) >>> 0), 104);
+      inputs.push(buf);
+    }
+  }
+  writeFileSync(join(dir, 'in.bin'), Buffer.concat(inputs));
+  const total = inputs.length;
+  let asm = '.text\n.global _start\n_start:\n  ldr x20, =inputs\n  ldr x21, =outputs\n  ldr x23, =words\n';
+  cases.forEach((c, k) => {
+    asm += `  adr x9, insn${k}\n  ldr w10, [x9]\n  str w10, [x23], #4\n  mov x22, #${c.states.length}\n  cbz x22, done${k}\n`;
+    asm += `loop${k}:\n  ldp q0, q1, [x20]\n  ldp q2, q3, [x20, #32]\n  ldp x0, x1, [x20, #64]\n  ldp x2, x3, [x20, #80]\n`;
+    asm += '  ldp x9, x10, [x20, #96]\n  msr nzcv, x9\n  msr fpcr, x10\n  msr fpsr, xzr\n';
+    asm += `insn${k}:\n  ${c.asm}\n`;
+    asm += '  mrs x9, nzcv\n  mrs x10, fpsr\n  msr fpcr, xzr\n  stp q0, q1, [x21]\n  stp q2, q3, [x21, #32]\n  stp x0, x1, [x21, #64]\n  stp x2, x3, [x21, #80]\n';
+    asm += `  stp x9, x10, [x21, #96]\n  add x20, x20, #${RECORD}\n  add x21, x21, #${RECORD}\n  subs x22, x22, #1\n  b.ne loop${k}\ndone${k}:\n`;
+  });
+  asm += `  ldr x1, =words\n  ldr x2, =${cases.length * 4 + total * RECORD}\n1:\n  mov x0, #1\n  mov x8, #64\n  svc #0\n  cmp x0, #0\n  b.le 2f\n  add x1, x1, x0\n  subs x2, x2, x0\n  b.ne 1b\n2:\n  mov x0, #0\n  mov x8, #93\n  svc #0\n`;
+  asm += `.ltorg\n.data\n.balign 16\ninputs:\n.incbin "${join(dir, 'in.bin')}"\n.bss\n.balign 16\nwords: .skip ${cases.length * 4}\noutputs: .skip ${total * RECORD}\n`;
+  writeFileSync(join(dir, 't.s'), asm);
+  execFileSync('aarch64-linux-gnu-gcc', ['-nostdlib', '-static', `-march=${opts.march ?? 'armv8.2-a+crc+fp16'}`, '-o', join(dir, 't'), join(dir, 't.s')]);
+  const out = execFileSync('qemu-aarch64', [...(opts.cpu ? ['-cpu', opts.cpu] : []), join(dir, 't')], { maxBuffer: 1 << 30 });
+  if (out.length !== cases.length * 4 + total * RECORD) throw new Error(`qemu wrote ${out.length} bytes`);
+  return { program: join(dir, 't'), out, total };
+}
+
+/** Runs every case under qemu and in the harness (runInsn); returns the records that differ. */
+export function differ(cases: InsnCase[], opts: HarnessOptions = {}): { total: number; bad: Outcome[] } {
   const dir = mkdtempSync(join(tmpdir(), 'a64q-'));
   try {
-    const inputs: Buffer[] = [];
-    for (const c of cases) {
-      for (const s of c.states) {
-        const buf = Buffer.alloc(RECORD);
-        [0, 1, 2, 3].forEach((k) => { const q = s.v[k] ?? 0n; buf.writeBigUInt64LE(q & M64, k * 16); buf.writeBigUInt64LE((q >> 64n) & M64, k * 16 + 8); });
-        [0, 1, 2, 3].forEach((k) => buf.writeBigUInt64LE(BigInt.asUintN(64, s.x[k] ?? 0n), 64 + k * 8));
-        buf.writeBigUInt64LE(BigInt(s.nzcv) << 28n, 96);
-        buf.writeBigUInt64LE(BigInt((s.fpcr ?? 0) >>> 0), 104);
-        inputs.push(buf);
-      }
-    }
-    writeFileSync(join(dir, 'in.bin'), Buffer.concat(inputs));
-    const total = inputs.length;
-    let asm = '.text\n.global _start\n_start:\n  ldr x20, =inputs\n  ldr x21, =outputs\n  ldr x23, =words\n';
-    cases.forEach((c, k) => {
-      asm += `  adr x9, insn${k}\n  ldr w10, [x9]\n  str w10, [x23], #4\n  mov x22, #${c.states.length}\n  cbz x22, done${k}\n`;
-      asm += `loop${k}:\n  ldp q0, q1, [x20]\n  ldp q2, q3, [x20, #32]\n  ldp x0, x1, [x20, #64]\n  ldp x2, x3, [x20, #80]\n`;
-      asm += '  ldp x9, x10, [x20, #96]\n  msr nzcv, x9\n  msr fpcr, x10\n  msr fpsr, xzr\n';
-      asm += `insn${k}:\n  ${c.asm}\n`;
-      asm += '  mrs x9, nzcv\n  mrs x10, fpsr\n  msr fpcr, xzr\n  stp q0, q1, [x21]\n  stp q2, q3, [x21, #32]\n  stp x0, x1, [x21, #64]\n  stp x2, x3, [x21, #80]\n';
-      asm += `  stp x9, x10, [x21, #96]\n  add x20, x20, #${RECORD}\n  add x21, x21, #${RECORD}\n  subs x22, x22, #1\n  b.ne loop${k}\ndone${k}:\n`;
-    });
-    asm += `  ldr x1, =words\n  ldr x2, =${cases.length * 4 + total * RECORD}\n1:\n  mov x0, #1\n  mov x8, #64\n  svc #0\n  cmp x0, #0\n  b.le 2f\n  add x1, x1, x0\n  subs x2, x2, x0\n  b.ne 1b\n2:\n  mov x0, #0\n  mov x8, #93\n  svc #0\n`;
-    asm += `.ltorg\n.data\n.balign 16\ninputs:\n.incbin "${join(dir, 'in.bin')}"\n.bss\n.balign 16\nwords: .skip ${cases.length * 4}\noutputs: .skip ${total * RECORD}\n`;
-    writeFileSync(join(dir, 't.s'), asm);
-    execFileSync('aarch64-linux-gnu-gcc', ['-nostdlib', '-static', `-march=${opts.march ?? 'armv8.2-a+crc+fp16'}`, '-o', join(dir, 't'), join(dir, 't.s')]);
-    const out = execFileSync('qemu-aarch64', [...(opts.cpu ? ['-cpu', opts.cpu] : []), join(dir, 't')], { maxBuffer: 1 << 30 });
-    if (out.length !== cases.length * 4 + total * RECORD) throw new Error(`qemu wrote ${out.length} bytes`);
+    const { out, total } = harness(dir, cases, opts);
     const bad: Outcome[] = [];
     let rec = 0;
     cases.forEach((c, k) => {
@@ -74,6 +84,31 @@ export function differ(cases: InsnCase[], opts: { march?: string; cpu?: string }
         if (!same) bad.push({ asm: c.asm, word, state: full, want, got });
       }
     });
+    return { total, bad };
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+/**
+ * Runs every case under qemu and as a whole program translated with `options` and run by the
+ * runtime (as `elf2wasm run` runs it: the engine's fused multiply-add where it has one, the
+ * default-FPCR fast paths); returns the cases whose records differ, with how many.
+ */
+export async function differTranslated(cases: InsnCase[], options: TranslateOptions, opts: HarnessOptions = {}): Promise<{ total: number; bad: { asm: string; records: number }[] }> {
+  const dir = mkdtempSync(join(tmpdir(), 'a64t-'));
+  try {
+    const { program, out, total } = harness(dir, cases, opts);
+    const ran = await runFixture(await loadElf(readFileSync(program), program, options), [], { stdoutEncoding: 'latin1' });
+    const got = Buffer.from(ran.stdout, 'latin1');
+    if (ran.status !== 0 || got.length !== out.length) throw new Error(`translated: status ${ran.status}, ${got.length} of ${out.length} bytes; stderr ${ran.stderr}`);
+    const bad: { asm: string; records: number }[] = [];
+    let at = cases.length * 4;
+    for (const c of cases) {
+      let records = 0;
+      for (let j = 0; j < c.states.length; j++, at += RECORD) if (!got.subarray(at, at + RECORD).equals(out.subarray(at, at + RECORD))) records++;
+      if (records) bad.push({ asm: c.asm, records });
+    }
     return { total, bad };
   } finally {
     rmSync(dir, { recursive: true, force: true });

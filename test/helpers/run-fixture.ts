@@ -7,7 +7,7 @@ import { dirname, join, resolve } from 'node:path';
 import { configureV8 } from '../../src/node/engine.ts';
 import type { TranslationMeta } from '../../src/meta.ts';
 import { translate } from '../../src/translate.ts';
-import type { ProtectMode, TranslateOptions } from '../../src/translate-options.ts';
+import type { TranslateOptions } from '../../src/translate-options.ts';
 import { runNode } from '../../src/node/run.ts';
 import { META_SECTION, readJsonSection } from '../../src/wasm/custom-section.ts';
 import { stripSymbols } from './strip-elf.mjs';
@@ -39,9 +39,9 @@ async function translateInChild(bytes: Uint8Array, options: TranslateOptions): P
 
 /** Translates and compiles ELF bytes; `path` is what the guest sees as its executable.
  * `inChild`: translate on worker threads from dist/ (see translateInChild). */
-export async function loadElf(bytes: Uint8Array, path: string, { inChild = false, optimize, protect }: { inChild?: boolean; optimize?: number; protect?: ProtectMode } = {}): Promise<Loaded> {
+export async function loadElf(bytes: Uint8Array, path: string, { inChild = false, optimize, protect, relaxedSimd }: { inChild?: boolean } & Pick<TranslateOptions, 'optimize' | 'protect' | 'relaxedSimd'> = {}): Promise<Loaded> {
   // no disk cache: the translator under test changes between runs, its version string may not
-  const options: TranslateOptions = { optimize, protect };
+  const options: TranslateOptions = { optimize, protect, relaxedSimd };
   const wasm = inChild ? await translateInChild(bytes, options) : translate(bytes, options).wasm;
   configureV8();
   const module = await WebAssembly.compile(wasm as Uint8Array<ArrayBuffer>);

@@ -11,6 +11,9 @@ import { FEATURES, runInsn, type State } from '../helpers/a64-lift.ts';
 import { decode } from '../../src/arch/aarch64/index.ts';
 import { helpers } from '../../src/arch/aarch64/helpers.ts';
 import { rng } from '../helpers/rng.ts';
+import { differTranslated, type InsnCase } from '../helpers/qemu-insn.ts';
+import { configureV8 } from '../../src/node/engine.ts';
+import { hardwareFma, hasRelaxedSimd } from '../../src/runtime/fma.ts';
 
 const I32 = binaryen.i32, I64 = binaryen.i64, F32 = binaryen.f32, F64 = binaryen.f64;
 
@@ -551,4 +554,54 @@ describe.skipIf(!hasToolchain() && !process.env.CI)('A64 scalar FP against qemu-
       rmSync(dir, { recursive: true, force: true });
     }
   });
+});
+
+// ---------------------------------------------------------------------------------------------
+// The fused multiply-adds in whole translated programs against qemu-aarch64: there (unlike in the
+// harness above) the runtime hands the module the engine's fused multiply-add, which the default-FPCR
+// path uses inline with relaxed SIMD (TranslateOptions.relaxedSimd) or through the runtime's import
+// without; every lane's NaN still goes to the software rules. Some records set FPCR (flush to zero,
+// default NaN, directed rounding), which takes the strict helpers instead.
+
+function fmaInsnCases(): InsnCase[] {
+  const FPCRS = [0x01000000, 0x02000000, 0x00400000, 0x00800000, 0x00c00000, 0x03c00000];
+  const fmt = (r: string) => (r === 'd' ? D : S);
+  const lanesOf = (r: string, q: bigint[]) => q.reduce((v, x, k) => v | (x << BigInt((r === 'd' ? 64 : 32) * k)), 0n);
+  // records of [v1, v2, v3] lanes: `lanes` operand triples each, from the rounding-stressing generator
+  const states = (r: string, lanes: number): State[] => {
+    const triples = [...fmaCases(fmt(r), 600 * lanes)];
+    const out: State[] = [];
+    for (let k = 0; k + lanes <= triples.length; k += lanes) {
+      const pick = (i: number) => lanesOf(r, triples.slice(k, k + lanes).map((t) => t[i]!));
+      const fill = (v: bigint) => (lanes === 1 ? (((rnd64() << 64n) | rnd64()) & ~(r === 'd' ? (1n << 64n) - 1n : 0xffffffffn)) | v : v);
+      // operands in v1, v2 (multiplicands) and v3 / v0 (addend: fmadd's ra, fmla's destination)
+      const [a, b, c] = [pick(0), pick(1), pick(2)];
+      out.push({ x: [], v: [fill(c), fill(a), fill(b), fill(c)], nzcv: 0, fpcr: out.length % 7 === 6 ? FPCRS[rndInt(FPCRS.length)]! : 0 });
+    }
+    return out;
+  };
+  const cases: InsnCase[] = [];
+  for (const r of ['s', 'd']) {
+    for (const op of ['fmadd', 'fmsub', 'fnmadd', 'fnmsub']) cases.push({ asm: `${op} ${r}0, ${r}1, ${r}2, ${r}3`, states: states(r, 1) });
+  }
+  for (const [asm, r, lanes] of [['fmla v0.2d, v1.2d, v2.2d', 'd', 2], ['fmls v0.2d, v1.2d, v2.2d', 'd', 2], ['fmla v0.4s, v1.4s, v2.4s', 's', 4],
+    ['fmls v0.2s, v1.2s, v2.2s', 's', 2], ['fmla v0.2d, v1.2d, v2.d[1]', 'd', 2], ['fmla v0.4s, v1.4s, v2.s[2]', 's', 4], ['fmla d0, d1, v2.d[0]', 'd', 1]] as const) {
+    cases.push({ asm, states: states(r, lanes) });
+  }
+  return cases;
+}
+
+describe.skipIf(!hasToolchain() && !process.env.CI)('fused multiply-adds in translated programs against qemu-aarch64', () => {
+  it('this engine has a fused multiply-add for them to use (else only the software path would be tested)', () => {
+    configureV8();
+    expect(hasRelaxedSimd()).toBe(true);
+    expect(hardwareFma()).not.toBeNull();
+  });
+  for (const relaxedSimd of [true, false]) {
+    it(`agree bit for bit ${relaxedSimd ? 'with relaxed SIMD (inline)' : 'without relaxed SIMD (the import)'}`, SLOW, async () => {
+      const { total, bad } = await differTranslated(fmaInsnCases(), { relaxedSimd });
+      expect(total).toBeGreaterThan(8000);
+      expect(bad.map((b) => `${b.asm}: ${b.records} records differ`).join('\n')).toBe('');
+    });
+  }
 });

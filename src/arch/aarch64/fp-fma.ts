@@ -60,7 +60,7 @@ function fmaDouble(m: binaryen.Module, name: string): void {
     r.set(f.add(th.get(), f.reinterpret(S.get()))),
   ];
   fn.add(name, F64, [
-    ...hardwareFirst(m, 'fma64', r, [a, b, c]),
+    ...hardwareFirst(m, r, [a, b, c]),
     A.set(i.reinterpret(a())), B.set(i.reinterpret(b())), C.set(i.reinterpret(c())),
     ea.set(expOf(A.get())), eb.set(expOf(B.get())), ec.set(expOf(C.get())),
     m.if(m.i32.and(m.i32.and(inRange(ea, 564, 920), inRange(eb, 564, 920)), m.i32.or(inRange(ec, 53, 1971), i.eqz(i.shl(C.get(), L(m, 1))))),
@@ -77,7 +77,7 @@ function fmaDouble(m: binaryen.Module, name: string): void {
 }
 
 /**
- * FPMulAdd(a, x, y) = x·y + a, fused, on the default-FPCR path: the engine's fused op called
+ * FPMulAdd(a, x, y) = x·y + a, fused, on the default-FPCR path: the engine's fused op (engineFma)
  * straight from the translated code when there is one (`hwfma`, as in hardwareFirst), the
  * fp_fmadd helper for NaN results and when there is none. Inline, because going through the
  * helper to reach the import doubled the cost of FMADD-heavy loops (a call is not inlined).
@@ -88,9 +88,29 @@ export function fusedMulAdd(b: Builder, k: FPKind, x: () => Expr, y: () => Expr,
   if (!m.getGlobal('hwfma')) return soft();
   const r = b.temp(k.t), get = () => m.local.get(r, k.t);
   return m.if(m.global.get('hwfma', binaryen.i32), m.block(null, [
-    m.local.set(r, m.call(k.bits === 64 ? 'fma64' : 'fma32', [x(), y(), a()], k.t)),
+    m.local.set(r, engineFma(m, k.t, [x(), y(), a()])),
     m.if(fo(m, k).eq(get(), get()), get(), soft()),
   ], k.t), soft());
+}
+
+/** binaryen.js has relaxed SIMD's ternary ops in its C API only */
+const relaxed = binaryen as unknown as {
+  _BinaryenSIMDTernary(module: number, op: number, a: Expr, b: Expr, c: Expr): Expr;
+  _BinaryenRelaxedMaddVecF64x2(): number;
+  _BinaryenRelaxedMaddVecF32x4(): number;
+};
+
+/**
+ * The engine's fused multiply-add x·y + a of `args` ([x, y, a], all of type `t`), for code that
+ * checked `hwfma`: relaxed SIMD's relaxed_madd on lane 0 when the module may use relaxed SIMD
+ * (TranslateOptions.relaxedSimd), which V8 compiles inline to one FMA instruction, else a call of
+ * the runtime's import (runtime/fma.ts), which it cannot inline.
+ */
+function engineFma(m: binaryen.Module, t: binaryen.Type, [x, y, a]: Expr[]): Expr {
+  const double = t === F64;
+  if (!(m.getFeatures() & binaryen.Features.RelaxedSIMD)) return m.call(double ? 'fma64' : 'fma32', [x!, y!, a!], t);
+  const v = double ? m.f64x2 : m.f32x4, op = double ? relaxed._BinaryenRelaxedMaddVecF64x2() : relaxed._BinaryenRelaxedMaddVecF32x4();
+  return v.extract_lane(relaxed._BinaryenSIMDTernary((m as unknown as { ptr: number }).ptr, op, v.splat(x!), v.splat(y!), v.splat(a!)), 0);
 }
 
 /**
@@ -99,12 +119,12 @@ export function fusedMulAdd(b: Builder, k: FPKind, x: () => Expr, y: () => Expr,
  * AArch64 payload the software path below works out. Modules without that import (unit-test
  * harnesses) get the software path only.
  */
-function hardwareFirst(m: binaryen.Module, fma: string, r: Var, args: (() => Expr)[]): Expr[] {
+function hardwareFirst(m: binaryen.Module, r: Var, args: (() => Expr)[]): Expr[] {
   if (!m.getGlobal('hwfma')) return [];
   const t = binaryen.getExpressionType(args[0]!());
   const eq = t === F64 ? m.f64.eq : m.f32.eq;
   return [m.if(m.global.get('hwfma', binaryen.i32), m.block(null, [
-    r.set(m.call(fma, args.map((a) => a()), t)),
+    r.set(engineFma(m, t, args.map((a) => a()))),
     m.if(eq(r.get(), r.get()), m.return(r.get())),
   ]))];
 }
@@ -256,7 +276,7 @@ function fmaSingle(m: binaryen.Module, name: string): void {
   const p = fn.local(F64), c = fn.local(F64), s = fn.local(F64), z = fn.local(F64), e = fn.local(F64);
   const S = fn.local(I64), r = fn.local(F32);
   fn.add(name, F32, [
-    ...hardwareFirst(m, 'fma32', r, [() => fn.p(0), () => fn.p(1), () => fn.p(2)]),
+    ...hardwareFirst(m, r, [() => fn.p(0), () => fn.p(1), () => fn.p(2)]),
     p.set(f.mul(f.promote(fn.p(0)), f.promote(fn.p(1)))),
     c.set(f.promote(fn.p(2))),
     s.set(f.add(p.get(), c.get())),
