@@ -66,6 +66,26 @@ describe('elf2wasm run', () => {
     expect([...readFileSync(out).subarray(0, 4)]).toEqual([0, 0x61, 0x73, 0x6d]);
     expect(cli(['run', out, 'one', 'two three'])).toEqual(expectedOf('hello-musl', 'args'));
   });
+
+  it('relaxed SIMD: the translate command\'s --relaxed-simd, run\'s default; run reuses a cached translation without it', () => {
+    const meta = (file: string) => readFileSync(file).toString('latin1');
+    const relaxed = join(work, 'relaxed.wasm'), portable = join(work, 'portable.wasm');
+    expect(cli(['--relaxed-simd', fixture('hello-musl'), '-o', relaxed]).status).toBe(0);
+    expect(cli([fixture('hello-musl'), '-o', portable]).status).toBe(0);
+    expect(meta(relaxed)).toContain('"relaxedSimd":true');
+    expect(meta(portable)).not.toContain('relaxedSimd');
+    expect(cli(['run', relaxed, 'one', 'two three'])).toEqual(expectedOf('hello-musl', 'args'));
+    // a cache holding only the translation without relaxed SIMD: run uses it and adds none
+    const own = join(work, 'cache-relaxed');
+    const run = (args: string[]) => spawnSync(process.execPath, [BIN, 'run', ...args], { encoding: 'utf8', cwd: work, env: { PATH: process.env.PATH ?? '', ELF2WASM_CACHE_DIR: own } });
+    expect(run(['--no-relaxed-simd', fixture('hello-glibc')]).status).toBe(0);
+    expect(readdirSync(own).filter((f) => f.endsWith('.wasm'))).toHaveLength(1);
+    const again = run([fixture('hello-glibc'), 'one', 'two three']);
+    expect({ stdout: again.stdout, stderr: again.stderr, status: again.status }).toEqual(expectedOf('hello-glibc', 'args'));
+    expect(readdirSync(own).filter((f) => f.endsWith('.wasm'))).toHaveLength(1);
+    const ls = spawnSync(process.execPath, [BIN, 'cache', 'ls'], { encoding: 'utf8', env: { PATH: process.env.PATH ?? '', ELF2WASM_CACHE_DIR: own } });
+    expect(ls.stdout).not.toContain('--relaxed-simd');
+  });
 });
 
 describe('elf2wasm run: code the build did not translate', () => {

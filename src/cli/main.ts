@@ -89,7 +89,7 @@ function optimizeLevel(v: unknown): number {
   }
 }
 
-async function translateCommand(file: string, opts: { output?: string; optimize?: unknown; learned?: string; report?: boolean; protect?: unknown; sysroot?: string; relaxedSimd?: boolean }): Promise<void> {
+async function translateCommand(file: string, opts: { output?: string; optimize?: unknown; learned?: string; report?: boolean; protect?: unknown; sysroot?: string; relaxedSimd: boolean }): Promise<void> {
   const bytes = readInput(file);
   const interpreter = interpreterOf(file, bytes, resolveSysroot(opts.sysroot));
   let result;
@@ -97,7 +97,7 @@ async function translateCommand(file: string, opts: { output?: string; optimize?
     const entries = readLearned(opts.learned ?? learnedPathFor(file), bytes);
     const progress = terminalProgress(file);
     try {
-      const options = { optimize: optimizeLevel(opts.optimize), entries, protect: protectMode(opts.protect), relaxedSimd: opts.relaxedSimd === true, interpreter };
+      const options = { optimize: optimizeLevel(opts.optimize), entries, protect: protectMode(opts.protect), relaxedSimd: opts.relaxedSimd, interpreter };
       // the report needs the discovered program: that translation stays on this thread
       result = opts.report ? (await import('../translate.ts')).translate(bytes, options, { report: true, onProgress: progress.onProgress })
         : await translateInThread(bytes, options, { onProgress: progress.onProgress });
@@ -223,11 +223,14 @@ export async function main(argv: string[]): Promise<number> {
   cli.command('cache <ls|clean>', 'list (ls) or empty (clean) the translation cache shared with the bundler plugins');
   cli.help();
   cli.version(TRANSLATOR_VERSION);
-  const parsed = cli.parse(['node', 'elf2wasm', ...argv], { run: false });
+  // cac (6.x) hands mri a dashed boolean under its camel-case name, so mri would take the next
+  // argument as its value: this flag is taken out before cac parses
+  const relaxedSimd = argv.includes('--relaxed-simd');
+  const parsed = cli.parse(['node', 'elf2wasm', ...argv.filter((a) => a !== '--relaxed-simd')], { run: false });
   if (parsed.options.help || parsed.options.version) return 0;
   const file = parsed.args[0];
   if (!file) { cli.outputHelp(); return 2; }
-  await translateCommand(String(file), parsed.options as { output?: string; optimize?: unknown; learned?: string; report?: boolean; protect?: unknown; sysroot?: string; relaxedSimd?: boolean });
+  await translateCommand(String(file), { ...parsed.options as { output?: string; optimize?: unknown; learned?: string; report?: boolean; protect?: unknown; sysroot?: string }, relaxedSimd });
   return 0;
 }
 

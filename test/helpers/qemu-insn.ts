@@ -25,7 +25,12 @@ export interface Outcome { asm: string; word: number; state: State; want: State 
 const RECORD = 128; // v0..v3 (64), x0..x3 (32), nzcv, fpcr, fpsr, pad
 const M64 = (1n << 64n) - 1n;
 
-interface HarnessOptions { march?: string; cpu?: string }
+/**
+ * `fpState: false`: the program never touches FPCR or FPSR (the records' fpcr is ignored, FPSR is
+ * stored as 0), so translated code stays on its default-FPCR fast paths, which a first write of
+ * either register leaves for good (fp-strict.ts)
+ */
+interface HarnessOptions { march?: string; cpu?: string; fpState?: boolean }
 
 /** the test program for `cases` built in `dir` (its path) and what it writes under qemu (`-cpu`, default qemu's own) */
 function harness(dir: string, cases: InsnCase[], opts: HarnessOptions): { program: string; out: Buffer; total: number } {
@@ -46,9 +51,10 @@ function harness(dir: string, cases: InsnCase[], opts: HarnessOptions): { progra
   cases.forEach((c, k) => {
     asm += `  adr x9, insn${k}\n  ldr w10, [x9]\n  str w10, [x23], #4\n  mov x22, #${c.states.length}\n  cbz x22, done${k}\n`;
     asm += `loop${k}:\n  ldp q0, q1, [x20]\n  ldp q2, q3, [x20, #32]\n  ldp x0, x1, [x20, #64]\n  ldp x2, x3, [x20, #80]\n`;
-    asm += '  ldp x9, x10, [x20, #96]\n  msr nzcv, x9\n  msr fpcr, x10\n  msr fpsr, xzr\n';
+    const fp = opts.fpState ?? true;
+    asm += `  ldp x9, x10, [x20, #96]\n  msr nzcv, x9\n${fp ? '  msr fpcr, x10\n  msr fpsr, xzr\n' : ''}`;
     asm += `insn${k}:\n  ${c.asm}\n`;
-    asm += '  mrs x9, nzcv\n  mrs x10, fpsr\n  msr fpcr, xzr\n  stp q0, q1, [x21]\n  stp q2, q3, [x21, #32]\n  stp x0, x1, [x21, #64]\n  stp x2, x3, [x21, #80]\n';
+    asm += `  mrs x9, nzcv\n${fp ? '  mrs x10, fpsr\n  msr fpcr, xzr\n' : '  mov x10, xzr\n'}  stp q0, q1, [x21]\n  stp q2, q3, [x21, #32]\n  stp x0, x1, [x21, #64]\n  stp x2, x3, [x21, #80]\n`;
     asm += `  stp x9, x10, [x21, #96]\n  add x20, x20, #${RECORD}\n  add x21, x21, #${RECORD}\n  subs x22, x22, #1\n  b.ne loop${k}\ndone${k}:\n`;
   });
   asm += `  ldr x1, =words\n  ldr x2, =${cases.length * 4 + total * RECORD}\n1:\n  mov x0, #1\n  mov x8, #64\n  svc #0\n  cmp x0, #0\n  b.le 2f\n  add x1, x1, x0\n  subs x2, x2, x0\n  b.ne 1b\n2:\n  mov x0, #0\n  mov x8, #93\n  svc #0\n`;
@@ -92,8 +98,8 @@ export function differ(cases: InsnCase[], opts: HarnessOptions = {}): { total: n
 
 /**
  * Runs every case under qemu and as a whole program translated with `options` and run by the
- * runtime (as `elf2wasm run` runs it: the engine's fused multiply-add where it has one, the
- * default-FPCR fast paths); returns the cases whose records differ, with how many.
+ * runtime (as `elf2wasm run` runs it: the engine's fused multiply-add where it has one; with
+ * `fpState: false`, the default-FPCR fast paths); returns the cases whose records differ, with how many.
  */
 export async function differTranslated(cases: InsnCase[], options: TranslateOptions, opts: HarnessOptions = {}): Promise<{ total: number; bad: { asm: string; records: number }[] }> {
   const dir = mkdtempSync(join(tmpdir(), 'a64t-'));

@@ -56,4 +56,10 @@ describe('expandFiles', () => {
     expect(resolveOptions({}).programs('/x.elf')).toBeUndefined();
     expect(() => resolveOptions({ programs: 'busybox.elf' as never })).toThrow(/programs must be an object/);
   });
+
+  it('options: relaxedSimd is off unless asked for (Safari cannot compile relaxed SIMD), and a boolean', () => {
+    expect(resolveOptions({}).relaxedSimd).toBe(false);
+    expect(resolveOptions({ relaxedSimd: true }).relaxedSimd).toBe(true);
+    expect(() => resolveOptions({ relaxedSimd: 'yes' as never })).toThrow(/unplugin-elf: relaxedSimd must be true or false/);
+  });
 });

@@ -114,6 +114,24 @@ function engineFma(m: binaryen.Module, t: binaryen.Type, [x, y, a]: Expr[]): Exp
 }
 
 /**
+ * FMLA's default-FPCR path on a whole vector when the module may use relaxed SIMD and the engine's
+ * fused multiply-add is there (`hwfma`): x·y + a on every lane (of `esize` bits) by one relaxed_madd;
+ * a NaN in any lane takes `lanes` instead (lane by lane, with the AArch64 NaN rules), as does an
+ * engine without the fused op. Undefined when the module may not use relaxed SIMD.
+ */
+export function fusedMulAddVector(b: Builder, esize: number, x: () => Expr, y: () => Expr, a: () => Expr, lanes: () => Expr): Expr | undefined {
+  const m = b.m;
+  if (!(m.getFeatures() & binaryen.Features.RelaxedSIMD) || !m.getGlobal('hwfma')) return undefined;
+  const V = esize === 32 ? m.f32x4 : m.f64x2, op = esize === 32 ? relaxed._BinaryenRelaxedMaddVecF32x4() : relaxed._BinaryenRelaxedMaddVecF64x2();
+  const r = b.temp(binaryen.v128), get = () => m.local.get(r, binaryen.v128);
+  // computed either way (an unfused engine's result is just not used): `lanes` is emitted once
+  return m.block(null, [
+    m.local.set(r, relaxed._BinaryenSIMDTernary((m as unknown as { ptr: number }).ptr, op, x(), y(), a())),
+    m.if(m.i32.and(m.global.get('hwfma', binaryen.i32), m.i32.eqz(m.v128.any_true(V.ne(get(), get())))), get(), lanes()),
+  ], binaryen.v128);
+}
+
+/**
  * When the runtime found a fused multiply-add in the engine (module global `hwfma`, import
  * `fma64`/`fma32`, see src/runtime/fma.ts), use it and return unless the result is a NaN, whose
  * AArch64 payload the software path below works out. Modules without that import (unit-test

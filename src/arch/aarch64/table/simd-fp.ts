@@ -11,7 +11,7 @@ import {
 } from '../simd-ops.ts';
 import { pairwise, reduceTree } from './simd-int.ts';
 import { callH, FD, FS } from '../fp-ops.ts';
-import { fusedMulAdd } from '../fp-fma.ts';
+import { fusedMulAdd, fusedMulAddVector } from '../fp-fma.ts';
 import { fl, kindOf, type Lane, strictBin, strictCmp, strictFromInt, strictLanes, strictToInt } from '../simd-fp-strict.ts';
 
 const signMask = (e: number) => 1n << BigInt(e - 1);
@@ -75,17 +75,22 @@ function fcmp(b: Builder, e: number, op: FCmp, x: G, y: G): Expr {
 export type F3 = { kind: 'bin'; op: FBin; pair?: boolean } | { kind: 'cmp'; op: FCmp } | { kind: 'fma'; neg: boolean };
 
 /**
- * FMLA / FMLS lane by lane through the scalar fused multiply-add helper (FPMulAdd(d, ±n, m):
- * one rounding, AArch64 NaN rules; FMLS negates n first, so a NaN from n comes out negated).
+ * FMLA / FMLS: FPMulAdd(d, ±n, m) on each lane (one rounding, AArch64 NaN rules; FMLS negates n
+ * first, so a NaN from n comes out negated): the whole vector at once with relaxed SIMD
+ * (fusedMulAddVector), else lane by lane through the scalar fused multiply-add. Lanes past
+ * `count` are the caller's to drop (writeForm).
  */
 function fmaLanes(b: Builder, e: number, count: number, n: G, mm: G, d: G, neg: boolean): Expr {
   const m = b.m, V = e === 32 ? m.f32x4 : m.f64x2, S = e === 32 ? m.f32 : m.f64, k = e === 32 ? FS : FD;
-  let acc = d();
-  for (let i = 0; i < count; i++) {
-    const ix = i as never, x = () => V.extract_lane(n(), ix);
-    acc = V.replace_lane(acc, ix, fusedMulAdd(b, k, () => (neg ? S.neg(x()) : x()), () => V.extract_lane(mm(), ix), () => V.extract_lane(d(), ix)));
-  }
-  return acc;
+  const lanes = () => {
+    let acc = d();
+    for (let i = 0; i < count; i++) {
+      const ix = i as never, x = () => V.extract_lane(n(), ix);
+      acc = V.replace_lane(acc, ix, fusedMulAdd(b, k, () => (neg ? S.neg(x()) : x()), () => V.extract_lane(mm(), ix), () => V.extract_lane(d(), ix)));
+    }
+    return acc;
+  };
+  return fusedMulAddVector(b, e, () => (neg ? V.neg(n()) : n()), mm, d, lanes) ?? lanes();
 }
 
 /** FMLA/FMLS on one lane, strict: FPMulAdd(d, ±n, m) by the scalar helper */
