@@ -8,7 +8,7 @@ import { cachedTranslation, translateCached, type LibraryTranslator } from '../n
 import { libraryImages } from '../node/libraries.ts';
 import { configureV8 } from '../node/engine.ts';
 import { openHostTerminal } from '../node/host-terminal.ts';
-import { runNodeInThread } from '../node/run-thread.ts';
+import { startRunThread } from '../node/run-thread.ts';
 import { translateInThread } from '../node/translate-thread.ts';
 import { Interrupts } from '../runtime/interrupts.ts';
 import { interpreterFor, resolveSysroot } from '../node/sysroot.ts';
@@ -146,6 +146,7 @@ async function runCommand(argv: string[]): Promise<number> {
   const file = argv[k];
   if (!file) throw new UsageError(`usage: ${RUN_USAGE}`);
   const bytes = readInput(file);
+  const thread = startRunThread();
   const isWasm = WASM_MAGIC.every((b, i) => bytes[i] === b);
   if (isWasm && record !== undefined) throw new UsageError('--record needs the executable, not a .wasm');
   const learnedPath = record || learnedPathFor(file);
@@ -170,7 +171,7 @@ async function runCommand(argv: string[]): Promise<number> {
   const terminal = openHostTerminal(interrupts);
   let reply;
   try {
-    reply = await runNodeInThread({
+    reply = await thread.run({
       module, meta,
       opts: {
         args: [file, ...argv.slice(k + 1)],

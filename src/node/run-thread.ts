@@ -43,19 +43,46 @@ export interface RunThreadReply {
 /** dist/run-worker.js in the package (tsup.config.ts rewrites the name) */
 const WORKER_URL = new URL('./run-worker.ts', import.meta.url);
 
-/** `terminal`: the host's terminal whose keys and sizes go to the run (request.terminal) */
-export function runNodeInThread(request: RunThreadRequest, terminal?: HostTerminal): Promise<RunThreadReply> {
+/**
+ * A thread for one run, started before the run is known: Node's start of a worker and its loading
+ * of the runtime (~0.1 s) then overlap the main thread's reading and compiling of the translation.
+ * It does not keep the process alive until `run` is called, so a run that never starts (a
+ * translation that fails) needs no clean-up.
+ */
+export interface RunThread {
+  /** `terminal`: the host's terminal whose keys and sizes go to the run (request.terminal) */
+  run(request: RunThreadRequest, terminal?: HostTerminal): Promise<RunThreadReply>;
+}
+
+export function startRunThread(): RunThread {
   const [script, how] = workerScript(WORKER_URL);
   // a deep guest recursion goes further on a larger stack before the runtime must unwind it
-  const worker = new Worker(script, { ...how, workerData: request, resourceLimits: { stackSizeMb: 64 } });
-  terminal?.attach(worker);
-  return new Promise((resolve, reject) => {
-    let reply: RunThreadReply | undefined;
-    worker.on('message', (m: { reply?: RunThreadReply; error?: { message: string; stack?: string } }) => {
-      if (m.reply) reply = m.reply;
-      else if (m.error) reject(Object.assign(new Error(m.error.message), { stack: m.error.stack }));
-    });
-    worker.on('error', reject);
-    worker.on('exit', (code) => (reply ? resolve(reply) : reject(new Error(`the run's thread exited (code ${code}) without a status`))));
-  });
+  const worker = new Worker(script, { ...how, resourceLimits: { stackSizeMb: 64 } });
+  worker.unref();
+  // how the thread ends, from its start (it may fail before the run is given to it); a 'message'
+  // listener would keep the process alive, and the thread says nothing before its request anyway
+  let reply: RunThreadReply | undefined, failure: Error | undefined, exit: number | undefined;
+  let settle = (): void => {};
+  worker.on('error', (e) => { failure ??= e; settle(); });
+  worker.on('exit', (code) => { exit = code; settle(); });
+  return {
+    run(request, terminal) {
+      worker.ref();
+      worker.on('message', (m: { reply?: RunThreadReply; error?: { message: string; stack?: string } }) => {
+        if (m.reply) reply = m.reply;
+        else if (m.error) failure ??= Object.assign(new Error(m.error.message), { stack: m.error.stack });
+        settle();
+      });
+      // the request first: the terminal's messages follow it (run-worker.ts takes the first message as the request)
+      worker.postMessage(request);
+      terminal?.attach(worker);
+      return new Promise((resolve, reject) => {
+        settle = () => {
+          if (failure) reject(failure);
+          else if (exit !== undefined) reply ? resolve(reply) : reject(new Error(`the run's thread exited (code ${exit}) without a status`));
+        };
+        settle();
+      });
+    },
+  };
 }

@@ -1,6 +1,7 @@
-// The worker_threads entry behind runNodeInThread (run-thread.ts): one run per thread.
+// The worker_threads entry behind startRunThread (run-thread.ts): one run per thread, its request
+// the first message (the thread starts before the run is known).
 import { writeSync } from 'node:fs';
-import { parentPort, receiveMessageOnPort, workerData } from 'node:worker_threads';
+import { parentPort, receiveMessageOnPort } from 'node:worker_threads';
 import { Interrupts } from '../runtime/interrupts.ts';
 import { withLibraries } from '../runtime/libraries.ts';
 import { configureV8 } from './engine.ts';
@@ -12,38 +13,41 @@ import { Terminal, type TerminalSize, type TerminalSource } from '../runtime/ter
 import { TerminalFeed } from '../program/terminal-feed.ts';
 import type { HostTerminalMessage, TerminalNotice } from './host-terminal.ts';
 
-const req = workerData as RunThreadRequest;
-const { module, images } = req;
-// written at once, in order with the guest's own output to the same fd (a raw terminal needs the CR)
-const trace = req.trace ? (line: string) => void writeSync(2, `[elf2wasm] ${line}${req.terminal ? '\r\n' : '\n'}`) : undefined;
-const reply: RunThreadReply = { status: 0, stats: { lifts: 0, functions: 0, instructions: 0, millis: 0 }, entries: [] };
-const entries = new Set<number>();
-try {
-  configureV8();
-  // the program's meta with its libraries placed: the image an exec of the program itself reuses
-  const { meta, libraries } = withLibraries(req.meta, req.libraries ?? [], trace);
-  reply.status = await runNode(module, meta, {
-    ...req.opts,
-    libraries,
-    namespace: req.mounts ? new Namespace(req.mounts) : undefined,
-    trace,
-    interrupts: new Interrupts(req.interrupts),
-    terminal: req.terminal && hostTerminal(req.terminal),
-    onRootStopped: req.terminal ? () => parentPort!.postMessage({ ttyStopped: true } satisfies TerminalNotice) : undefined,
-    loadImage: nodeImageLoader(images.options, { cache: images.cache, first: images.first ? { bytes: images.first, image: { module, meta, libraries } } : undefined, trace, sysroot: images.sysroot, libraries: images.libraries }),
-    onLiftStats: (code, of) => {
-      for (const k of Object.keys(reply.stats) as (keyof RunThreadReply['stats'])[]) reply.stats[k] += code.stats[k];
-      if (of === meta) for (const pc of code.liftedEntries) entries.add(pc);
-    },
-  });
-  reply.entries = [...entries];
-  parentPort!.postMessage({ reply });
-} catch (e) {
-  const err = e instanceof Error ? e : new Error(String(e));
-  parentPort!.postMessage({ error: { message: err.message, stack: err.stack } });
-} finally {
-  // the terminal's messages kept the port open
-  if (req.terminal) parentPort!.close();
+parentPort!.once('message', (req: RunThreadRequest) => void run(req));
+
+async function run(req: RunThreadRequest): Promise<void> {
+  const { module, images } = req;
+  // written at once, in order with the guest's own output to the same fd (a raw terminal needs the CR)
+  const trace = req.trace ? (line: string) => void writeSync(2, `[elf2wasm] ${line}${req.terminal ? '\r\n' : '\n'}`) : undefined;
+  const reply: RunThreadReply = { status: 0, stats: { lifts: 0, functions: 0, instructions: 0, millis: 0 }, entries: [] };
+  const entries = new Set<number>();
+  try {
+    configureV8();
+    // the program's meta with its libraries placed: the image an exec of the program itself reuses
+    const { meta, libraries } = withLibraries(req.meta, req.libraries ?? [], trace);
+    reply.status = await runNode(module, meta, {
+      ...req.opts,
+      libraries,
+      namespace: req.mounts ? new Namespace(req.mounts) : undefined,
+      trace,
+      interrupts: new Interrupts(req.interrupts),
+      terminal: req.terminal && hostTerminal(req.terminal),
+      onRootStopped: req.terminal ? () => parentPort!.postMessage({ ttyStopped: true } satisfies TerminalNotice) : undefined,
+      loadImage: nodeImageLoader(images.options, { cache: images.cache, first: images.first ? { bytes: images.first, image: { module, meta, libraries } } : undefined, trace, sysroot: images.sysroot, libraries: images.libraries }),
+      onLiftStats: (code, of) => {
+        for (const k of Object.keys(reply.stats) as (keyof RunThreadReply['stats'])[]) reply.stats[k] += code.stats[k];
+        if (of === meta) for (const pc of code.liftedEntries) entries.add(pc);
+      },
+    });
+    reply.entries = [...entries];
+    parentPort!.postMessage({ reply });
+  } catch (e) {
+    const err = e instanceof Error ? e : new Error(String(e));
+    parentPort!.postMessage({ error: { message: err.message, stack: err.stack } });
+  } finally {
+    // the terminal's messages kept the port open
+    if (req.terminal) parentPort!.close();
+  }
 }
 
 /** the run's terminal, fed by the main thread's host terminal (host-terminal.ts) */
