@@ -25,7 +25,8 @@ export interface TranslateOptions {
    */
   protect?: ProtectMode;
   /**
-   * the module may use relaxed SIMD (Chrome/Edge 114+, Firefox 146+, Node 20+; not Safari): FMADD
+   * the module may use relaxed SIMD (Chrome/Edge 114+, Firefox 146+, Node 22+, and Node 20 with the
+   * flag node/engine.ts sets; not Safari): FMADD
    * and friends then do the engine's fused multiply-add inline (relaxed_madd) instead of calling
    * it through an import, which V8 cannot inline (FMA-heavy loops ~1.3-1.6x faster). Either way
    * it is used only where the runtime proved it fused (runtime/fma.ts), else the exact software

@@ -23,7 +23,8 @@ export interface Options {
   /** memory protection of the translated code: 'null' (default), 'bounds', 'full' or 'none' (TranslateOptions.protect) */
   protect?: ProtectMode;
   /** translations may use relaxed SIMD (TranslateOptions.relaxedSimd): FMA-heavy code runs faster, but
-   *  Safari cannot compile them (Chrome/Edge 114+, Firefox 146+ and Node can). Default false */
+   *  Safari cannot compile them (Chrome/Edge 114+, Firefox 146+ and Node 22+ can; Node 20 only with
+   *  --experimental-wasm-relaxed-simd). Default false */
   relaxedSimd?: boolean;
   /** translations (and bundled files) smaller than this many bytes are inlined as base64 data: URLs (default 0: never) */
   inlineLimit?: number;

@@ -219,7 +219,7 @@ export async function main(argv: string[]): Promise<number> {
     .option('--learned <file>', 'entries lifted at run time by earlier runs (default: <file>.lifted, written by run --record)')
     .option('-L, --sysroot <dir>', 'AArch64 sysroot with a dynamic program\'s interpreter (as qemu-aarch64 -L; default $QEMU_LD_PREFIX, else /usr/aarch64-linux-gnu)')
     .option('--protect <mode>', 'memory protection: null (the null page; code lifted with bounds checks once a SIGSEGV handler is installed), bounds (null page, 64-bit addresses), full (a page table: unmapped and read-only memory too), none', { default: DEFAULT_PROTECT })
-    .option('--relaxed-simd', 'the module may use relaxed SIMD: FMADD and friends inline (Chrome/Edge 114+, Firefox 146+, Node; not Safari)');
+    .option('--relaxed-simd', 'the module may use relaxed SIMD: FMADD and friends inline (Chrome/Edge 114+, Firefox 146+, Node 22+ or elf2wasm run; not Safari)');
   cli.command('run <file> [...args]', 'translate (cached) and run in Node, like qemu-aarch64');
   cli.command('cache <ls|clean>', 'list (ls) or empty (clean) the translation cache shared with the bundler plugins');
   cli.help();

@@ -23,7 +23,7 @@ async function compileBytes(name: string, bytes: Uint8Array | ArrayBuffer): Prom
 
 /** a module the engine refused; an engine without relaxed SIMD is named, as a translation with `relaxedSimd` fails there */
 function badModule(name: string, e: unknown): ProgramError {
-  const why = hasRelaxedSimd() ? '' : ' (this engine has no relaxed SIMD: a program translated with `relaxedSimd: true` needs Chrome/Edge 114+, Firefox 146+ or Node; translate it without)';
+  const why = hasRelaxedSimd() ? '' : ' (this engine has no relaxed SIMD: a program translated with `relaxedSimd: true` needs Chrome/Edge 114+, Firefox 146+ or Node 22+; translate it without)';
   return new ProgramError(name, 'BAD_MODULE', `not a valid WebAssembly module: ${e instanceof Error ? e.message : String(e)}${why}`, { cause: e });
 }
 
