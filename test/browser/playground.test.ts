@@ -212,7 +212,8 @@ function commandOutputs(screen: string): string[] {
     const end = screen.indexOf(PROMPT_START, start);
     from = end;
     const out = screen.slice(start, end < 0 ? undefined : end);
-    return cmd === 'yes' ? out.replace(/(?:y\r\n)+/g, '').replace(/y(?=\^C)/, '') : out;
+    // whatever yes wrote before the ^C echo, a partial last line included ("y", "y\r" on either side)
+    return cmd === 'yes' ? out.replace(/^[y\r\n]*(?=\^C)/, '') : out;
   });
 }
 
