@@ -1,7 +1,8 @@
 // Single instructions under qemu-aarch64 and in the Wasm harness (a64-lift.ts), record by record:
 // a static test program (built by the cross gcc) loads v0..v3, x0..x3, NZCV and FPCR from each
 // input record, runs the instruction, stores the same registers and FPSR; the caller compares
-// them with runInsn on the same state. Without the toolchain the caller skips, saying so
+// them with runInsn on the same state (differ), or with the same program translated and run by the
+// runtime (differTranslated). Without the toolchain the caller skips, saying so
 // (outside CI; under CI=true a missing toolchain fails: see `toolchainMissing`).
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
