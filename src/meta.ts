@@ -69,8 +69,6 @@ export interface LibraryMeta {
   /** as TranslationMeta.lowEnd: a program with a lower one cannot use it */
   lowEnd: number;
   callDepthLimit: number;
-  /** as TranslationMeta.relaxedSimd */
-  relaxedSimd?: boolean;
   /** the file's executable segments (file offset, size, fnv1a of those bytes): a run installs the module only over the same code */
   code: { offset: number; size: number; hash: number }[];
   /** the module's functions in export order (f0, f1, …): entry PCs ([0] the function's) and the extent of their code */

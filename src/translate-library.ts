@@ -54,7 +54,6 @@ export function translateLibrary(lib: InterpreterFile, options: TranslateOptions
     protect: opts.protect,
     lowEnd,
     callDepthLimit: opts.callDepthLimit,
-    ...(opts.relaxedSimd ? { relaxedSimd: true } : {}),
     code: plan.image.segments.filter((s) => s.flags & PF_X).map((s) => ({ offset: s.offset, size: s.filesz, hash: fnv1a(lib.bytes.subarray(s.offset, s.offset + s.filesz)) })),
     functions: functionExtents(fns, aarch64),
     stats: { functions: fns.length, instructions: program.instructions, blocks, wasmBytes: wasm.byteLength },

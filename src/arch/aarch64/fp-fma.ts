@@ -100,6 +100,15 @@ const relaxed = binaryen as unknown as {
   _BinaryenRelaxedMaddVecF32x4(): number;
 };
 
+/** whether `m` may use relaxed SIMD (TranslateOptions.relaxedSimd sets the module's feature) */
+const relaxedSimd = (m: binaryen.Module): boolean => (m.getFeatures() & binaryen.Features.RelaxedSIMD) !== 0;
+
+/** x·y + a on every `esize`-bit lane of v128 operands, by relaxed_madd */
+function relaxedMadd(m: binaryen.Module, esize: number, x: Expr, y: Expr, a: Expr): Expr {
+  const op = esize === 32 ? relaxed._BinaryenRelaxedMaddVecF32x4() : relaxed._BinaryenRelaxedMaddVecF64x2();
+  return relaxed._BinaryenSIMDTernary((m as unknown as { ptr: number }).ptr, op, x, y, a);
+}
+
 /**
  * The engine's fused multiply-add x·y + a of `args` ([x, y, a], all of type `t`), for code that
  * checked `hwfma`: relaxed SIMD's relaxed_madd on lane 0 when the module may use relaxed SIMD
@@ -108,9 +117,9 @@ const relaxed = binaryen as unknown as {
  */
 function engineFma(m: binaryen.Module, t: binaryen.Type, [x, y, a]: Expr[]): Expr {
   const double = t === F64;
-  if (!(m.getFeatures() & binaryen.Features.RelaxedSIMD)) return m.call(double ? 'fma64' : 'fma32', [x!, y!, a!], t);
-  const v = double ? m.f64x2 : m.f32x4, op = double ? relaxed._BinaryenRelaxedMaddVecF64x2() : relaxed._BinaryenRelaxedMaddVecF32x4();
-  return v.extract_lane(relaxed._BinaryenSIMDTernary((m as unknown as { ptr: number }).ptr, op, v.splat(x!), v.splat(y!), v.splat(a!)), 0);
+  if (!relaxedSimd(m)) return m.call(double ? 'fma64' : 'fma32', [x!, y!, a!], t);
+  const v = double ? m.f64x2 : m.f32x4;
+  return v.extract_lane(relaxedMadd(m, double ? 64 : 32, v.splat(x!), v.splat(y!), v.splat(a!)), 0);
 }
 
 /**
@@ -121,12 +130,12 @@ function engineFma(m: binaryen.Module, t: binaryen.Type, [x, y, a]: Expr[]): Exp
  */
 export function fusedMulAddVector(b: Builder, esize: number, x: () => Expr, y: () => Expr, a: () => Expr, lanes: () => Expr): Expr | undefined {
   const m = b.m;
-  if (!(m.getFeatures() & binaryen.Features.RelaxedSIMD) || !m.getGlobal('hwfma')) return undefined;
-  const V = esize === 32 ? m.f32x4 : m.f64x2, op = esize === 32 ? relaxed._BinaryenRelaxedMaddVecF32x4() : relaxed._BinaryenRelaxedMaddVecF64x2();
+  if (!relaxedSimd(m) || !m.getGlobal('hwfma')) return undefined;
+  const V = esize === 32 ? m.f32x4 : m.f64x2;
   const r = b.temp(binaryen.v128), get = () => m.local.get(r, binaryen.v128);
   // computed either way (an unfused engine's result is just not used): `lanes` is emitted once
   return m.block(null, [
-    m.local.set(r, relaxed._BinaryenSIMDTernary((m as unknown as { ptr: number }).ptr, op, x(), y(), a())),
+    m.local.set(r, relaxedMadd(m, esize, x(), y(), a())),
     m.if(m.i32.and(m.global.get('hwfma', binaryen.i32), m.i32.eqz(m.v128.any_true(V.ne(get(), get())))), get(), lanes()),
   ], binaryen.v128);
 }
