@@ -41,6 +41,8 @@ export interface TranslationMeta {
   callDepthLimit: number;
   /** the module uses relaxed SIMD (TranslateOptions.relaxedSimd); code lifted at run time does too */
   relaxedSimd?: boolean;
+  /** the module's loops re-enter their function (TranslateOptions.loopReentry); code lifted at run time's do too */
+  loopReentry?: boolean;
   /** guest PCs given to the build as extra entries (learned from earlier runs) */
   learnedEntries?: number;
   /** sorted function symbols, for naming PCs in error messages: [address, name] */

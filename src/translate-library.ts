@@ -25,7 +25,7 @@ const PF_X = 1;
 export interface LibraryTranslation { wasm: Uint8Array; meta: LibraryMeta; millis: number }
 
 /**
- * `options`: optimize, callDepthLimit, protect and relaxedSimd as the program's (a run installs a library only
+ * `options`: optimize, callDepthLimit, protect, relaxedSimd and loopReentry as the program's (a run installs a library only
  * into a program translated alike); entries are the program's and do not apply. Not with
  * protect 'full': its checks name the program's page table, which differs from program to program.
  */
@@ -38,7 +38,7 @@ export function translateLibrary(lib: InterpreterFile, options: TranslateOptions
   const fns = [...program.functions.values()].sort((a, b) => a.entry - b.entry);
   // libraries lie far above LOW_AREA_END (load-plan.ts LIBRARY_AREA)
   const lowEnd = opts.protect === 'null' ? LOW_AREA_END : MIN_GUEST_ADDR;
-  const wasm = emitLibrary(fns, aarch64, { optimize: opts.optimize, callDepthLimit: opts.callDepthLimit, protect: { mode: opts.protect, pageTable: 0, lowEnd, stackGuard: 0 }, relaxedSimd: opts.relaxedSimd, onProgress });
+  const wasm = emitLibrary(fns, aarch64, { optimize: opts.optimize, callDepthLimit: opts.callDepthLimit, protect: { mode: opts.protect, pageTable: 0, lowEnd, stackGuard: 0 }, relaxedSimd: opts.relaxedSimd, loopReentry: opts.loopReentry, onProgress });
   let blocks = 0;
   for (const fn of fns) blocks += fn.blocks.size;
   const meta: LibraryMeta = {

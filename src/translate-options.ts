@@ -35,6 +35,16 @@ export interface TranslateOptions {
    */
   relaxedSimd?: boolean;
   /**
+   * loops re-enter their function now and then (wasm/reentry.ts), so that a loop running for
+   * seconds leaves the engine's baseline code for its optimised code: V8 has no on-stack
+   * replacement for Wasm, and browsers take no flags that would compile everything optimised up
+   * front. Costs a counter per loop iteration (and up to ~20 % on loops that are little more than
+   * a dispatch, measured on a bytecode interpreter in Node with everything optimised up front);
+   * saves 1.5-2x where a loop would stay in the baseline tier. Default true; `elf2wasm run`
+   * turns it off, because its Node compiles every function optimised (node/engine.ts).
+   */
+  loopReentry?: boolean;
+  /**
    * a dynamically linked program's interpreter (PT_INTERP, e.g. /lib/ld-linux-aarch64.so.1) as
    * the sysroot holds it (src/node/sysroot.ts finds it): translated with the program, at its own
    * base. Part of the cache key by content, not an option that resolveTranslateOptions returns.
@@ -77,5 +87,7 @@ export function resolveTranslateOptions(options: TranslateOptions = {}): Resolve
   if (!PROTECT_MODES.includes(protect)) throw new RangeError(`protect must be one of ${PROTECT_MODES.join(', ')}, not ${String(protect)}`);
   const relaxedSimd = options.relaxedSimd ?? false;
   if (typeof relaxedSimd !== 'boolean') throw new TypeError(`relaxedSimd must be true or false, not ${String(relaxedSimd)}`);
-  return { optimize, callDepthLimit: options.callDepthLimit ?? 2000, entries, protect, relaxedSimd };
+  const loopReentry = options.loopReentry ?? true;
+  if (typeof loopReentry !== 'boolean') throw new TypeError(`loopReentry must be true or false, not ${String(loopReentry)}`);
+  return { optimize, callDepthLimit: options.callDepthLimit ?? 2000, entries, protect, relaxedSimd, loopReentry };
 }

@@ -91,6 +91,7 @@ export function completeTranslation({ opts, plan, image, program }: PreparedTran
     ...(plan.libraries.length ? { libraries: plan.libraries.map((l) => ({ path: l.path, base: l.base, end: l.image.imageEnd, size: l.size, align: l.align })) } : {}),
     callDepthLimit: opts.callDepthLimit,
     ...(opts.relaxedSimd ? { relaxedSimd: true } : {}),
+    ...(opts.loopReentry ? { loopReentry: true } : {}),
     learnedEntries: opts.entries.length,
     symbols,
     stats: {

@@ -24,7 +24,7 @@ const mib = (bytes: number): string => `${(bytes / 2 ** 20).toFixed(1)} MiB`;
 function entryLine(e: CacheEntry): string {
   const when = new Date(e.used).toISOString().slice(0, 16).replace('T', ' ');
   const o = e.options;
-  const options = o ? `-O${o.optimize} --protect=${o.protect}${o.relaxedSimd ? ' --relaxed-simd' : ''}${o.entries.length ? ` +${o.entries.length} learned` : ''}` : '?';
+  const options = o ? `-O${o.optimize} --protect=${o.protect}${o.relaxedSimd ? ' --relaxed-simd' : ''}${o.loopReentry === false ? ' --no-loop-reentry' : ''}${o.entries.length ? ` +${o.entries.length} learned` : ''}` : '?';
   const stale = e.version === TRANSLATOR_VERSION ? '' : e.version ? ` (translator ${e.version})` : ' (made by an older elf2wasm)';
   return `${when}  ${mib(e.bytes).padStart(10)}  ${(e.name ?? '?').padEnd(20)} ${options}${stale}`;
 }

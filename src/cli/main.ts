@@ -31,9 +31,11 @@ async function translateFile(file: string, bytes: Uint8Array, options: Translate
     const here = async (b: Uint8Array, o: TranslateOptions) => (await translateInThread(b, o, { onProgress: progress.onProgress })).wasm;
     try {
       if (!cached) return await here(bytes, options);
-      // a translation without relaxed SIMD (the bundler plugin's default) runs here too, a little slower: reused, not redone
-      const portable = options.relaxedSimd ? cachedTranslation(bytes, { ...options, relaxedSimd: false }) : undefined;
-      return portable ?? (await translateCached(bytes, options, { name: basename(file) }, here)).wasm;
+      // a translation without relaxed SIMD (run's --no-relaxed-simd), or the bundler plugin's portable
+      // one (no relaxed SIMD, loops re-entering), runs here too, a little slower: reused, not redone
+      const own = cachedTranslation(bytes, options) ?? cachedTranslation(bytes, { ...options, relaxedSimd: false })
+        ?? cachedTranslation(bytes, { ...options, relaxedSimd: false, loopReentry: true });
+      return own ?? (await translateCached(bytes, options, { name: basename(file) }, here)).wasm;
     } finally {
       progress.end();
     }
@@ -89,7 +91,7 @@ function optimizeLevel(v: unknown): number {
   }
 }
 
-async function translateCommand(file: string, opts: { output?: string; optimize?: unknown; learned?: string; report?: boolean; protect?: unknown; sysroot?: string; relaxedSimd: boolean }): Promise<void> {
+async function translateCommand(file: string, opts: { output?: string; optimize?: unknown; learned?: string; report?: boolean; protect?: unknown; sysroot?: string; relaxedSimd: boolean; loopReentry: boolean }): Promise<void> {
   const bytes = readInput(file);
   const interpreter = interpreterOf(file, bytes, resolveSysroot(opts.sysroot));
   let result;
@@ -97,7 +99,7 @@ async function translateCommand(file: string, opts: { output?: string; optimize?
     const entries = readLearned(opts.learned ?? learnedPathFor(file), bytes);
     const progress = terminalProgress(file);
     try {
-      const options = { optimize: optimizeLevel(opts.optimize), entries, protect: protectMode(opts.protect), relaxedSimd: opts.relaxedSimd, interpreter };
+      const options = { optimize: optimizeLevel(opts.optimize), entries, protect: protectMode(opts.protect), relaxedSimd: opts.relaxedSimd, loopReentry: opts.loopReentry, interpreter };
       // the report needs the discovered program: that translation stays on this thread
       result = opts.report ? (await import('../translate.ts')).translate(bytes, options, { report: true, onProgress: progress.onProgress })
         : await translateInThread(bytes, options, { onProgress: progress.onProgress });
@@ -153,10 +155,13 @@ async function runCommand(argv: string[]): Promise<number> {
   if (sysrootArg === '') throw new UsageError('-L takes a directory (the AArch64 sysroot)');
   const sysroot = resolveSysroot(sysrootArg);
   const interpreter = isWasm ? undefined : interpreterOf(file, bytes, sysroot);
-  const options = { optimize: optimizeLevel(optimize), entries: isWasm ? [] : readLearned(learnedPath, bytes), protect: protectMode(protect), relaxedSimd, interpreter };
+  const options = { optimize: optimizeLevel(optimize), entries: isWasm ? [] : readLearned(learnedPath, bytes), protect: protectMode(protect), relaxedSimd, loopReentry: false, interpreter };
   const wasm = isWasm ? bytes : await translateFile(file, bytes, options, !noCache);
   // before compiling: V8 honours the module's compilation hints only with its flags set (engine.ts);
-  // compiled without them, hot code stayed in the baseline tier (bits, -O0: 2.5 s instead of 1.5 s)
+  // compiled without them, hot code stayed in the baseline tier (bits, -O0: 2.5 s instead of 1.5 s).
+  // With them nearly every function is optimised on its first call, so run's loops need no
+  // re-entry (loopReentry: false above), which would only cost here (Node 20: 5 % geomean on the
+  // bench, fannkuch +22 %, interp +18 %).
   configureV8();
   const module = await WebAssembly.compile(wasm as Uint8Array<ArrayBuffer>);
   const meta = readJsonSection<TranslationMeta>(module, META_SECTION);
@@ -219,19 +224,20 @@ export async function main(argv: string[]): Promise<number> {
     .option('--learned <file>', 'entries lifted at run time by earlier runs (default: <file>.lifted, written by run --record)')
     .option('-L, --sysroot <dir>', 'AArch64 sysroot with a dynamic program\'s interpreter (as qemu-aarch64 -L; default $QEMU_LD_PREFIX, else /usr/aarch64-linux-gnu)')
     .option('--protect <mode>', 'memory protection: null (the null page; code lifted with bounds checks once a SIGSEGV handler is installed), bounds (null page, 64-bit addresses), full (a page table: unmapped and read-only memory too), none', { default: DEFAULT_PROTECT })
-    .option('--relaxed-simd', 'the module may use relaxed SIMD: FMADD and friends inline (Chrome/Edge 114+, Firefox 146+, Node 22+ or elf2wasm run; not Safari)');
+    .option('--relaxed-simd', 'the module may use relaxed SIMD: FMADD and friends inline (Chrome/Edge 114+, Firefox 146+, Node 22+ or elf2wasm run; not Safari)')
+    .option('--no-loop-reentry', 'loops never re-enter their function (by default they do now and then, so that long loops leave the engine\'s baseline code)');
   cli.command('run <file> [...args]', 'translate (cached) and run in Node, like qemu-aarch64');
   cli.command('cache <ls|clean>', 'list (ls) or empty (clean) the translation cache shared with the bundler plugins');
   cli.help();
   cli.version(TRANSLATOR_VERSION);
   // cac (6.x) hands mri a dashed boolean under its camel-case name, so mri would take the next
-  // argument as its value: this flag is taken out before cac parses
-  const relaxedSimd = argv.includes('--relaxed-simd');
-  const parsed = cli.parse(['node', 'elf2wasm', ...argv.filter((a) => a !== '--relaxed-simd')], { run: false });
+  // argument as its value: these flags are taken out before cac parses
+  const relaxedSimd = argv.includes('--relaxed-simd'), loopReentry = !argv.includes('--no-loop-reentry');
+  const parsed = cli.parse(['node', 'elf2wasm', ...argv.filter((a) => a !== '--relaxed-simd' && a !== '--no-loop-reentry')], { run: false });
   if (parsed.options.help || parsed.options.version) return 0;
   const file = parsed.args[0];
   if (!file) { cli.outputHelp(); return 2; }
-  await translateCommand(String(file), { ...parsed.options as { output?: string; optimize?: unknown; learned?: string; report?: boolean; protect?: unknown; sysroot?: string }, relaxedSimd });
+  await translateCommand(String(file), { ...parsed.options as { output?: string; optimize?: unknown; learned?: string; report?: boolean; protect?: unknown; sysroot?: string }, relaxedSimd, loopReentry });
   return 0;
 }
 

@@ -19,6 +19,8 @@ export interface LiftRequest {
   protect: Protection;
   /** whether the program's module uses relaxed SIMD (TranslateOptions.relaxedSimd): lifted code does alike */
   relaxedSimd?: boolean;
+  /** whether the program's loops re-enter their function (TranslateOptions.loopReentry): lifted code's do alike */
+  loopReentry?: boolean;
 }
 
 export interface LiftedCode {
@@ -56,7 +58,7 @@ function lift(arch: Arch, pc: number, req: LiftRequest): LiftedCode {
     for (const blk of fn.blocks.values()) instructions += blk.insns.length;
     for (const c of fn.callees) if (!isEntry(c) && decodeAt(c)) pending.push(c);
   }
-  const wasm = emitExtension(fns, arch, { optimize: 0, callDepthLimit: req.callDepthLimit, tableIndex: req.tableIndex, protect: req.protect, relaxedSimd: req.relaxedSimd ?? false });
+  const wasm = emitExtension(fns, arch, { optimize: 0, callDepthLimit: req.callDepthLimit, tableIndex: req.tableIndex, protect: req.protect, relaxedSimd: req.relaxedSimd ?? false, loopReentry: req.loopReentry ?? false });
   return { wasm, tableIndex: req.tableIndex, functions: functionExtents(fns, arch), instructions };
 }
 

@@ -88,7 +88,7 @@ export async function translateCached(bytes: Uint8Array, options: TranslateOptio
  */
 export async function translateLibraryCached(lib: InterpreterFile, options: TranslateOptions = {}, cache: CacheOptions = {}, translator: LibraryTranslator = translateLibraryHere): Promise<{ wasm: Uint8Array; cached: boolean; key: string }> {
   // the program's own parts of the options (learned entries, its interpreter) do not apply
-  const own = { optimize: options.optimize, callDepthLimit: options.callDepthLimit, protect: options.protect, relaxedSimd: options.relaxedSimd };
+  const own = { optimize: options.optimize, callDepthLimit: options.callDepthLimit, protect: options.protect, relaxedSimd: options.relaxedSimd, loopReentry: options.loopReentry };
   const key = createHash('sha256').update(TRANSLATOR_VERSION).update('\0library\0').update(JSON.stringify(resolveTranslateOptions(own))).update(lib.bytes).digest('hex');
   return { ...(await cachedModule(key, own, cache, () => translator(lib, own))), key };
 }

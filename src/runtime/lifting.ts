@@ -291,6 +291,7 @@ export class RuntimeCode {
       tableIndex: this.functionTable.length,
       callDepthLimit: this.meta.callDepthLimit,
       relaxedSimd: this.meta.relaxedSimd,
+      loopReentry: this.meta.loopReentry,
       // after checkFaults the page table covers the stack guard
       protect: { mode: this.protect ?? this.meta.protect, pageTable: this.pageTable ?? this.meta.pageTable, lowEnd: this.meta.lowEnd, stackGuard: this.protect || this.meta.protect !== 'null' ? 0 : this.meta.privateEnd },
     });

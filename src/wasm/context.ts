@@ -55,6 +55,8 @@ export class ModuleContext {
    * modules are unchanged.
    */
   flagsCrossCalls = false;
+  /** loops re-enter their function now and then (TranslateOptions.loopReentry, reentry.ts) */
+  loopReentry = false;
 
   /** registers a direct call to `pc` may change (undefined: any) */
   clobbers(pc: number): Set<number> | undefined { return this.transitiveWrites.get(pc); }

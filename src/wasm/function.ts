@@ -14,6 +14,8 @@ import { IMPORT, PAGE_READ, PAGE_SHIFT, PAGE_WRITE, PREEMPT_INTERVAL, PSEUDO_SYS
 import { ADDR_LIMIT, MIN_GUEST_ADDR, STACK_GUARD, STATE } from '../runtime/layout.ts';
 import type { ModuleContext } from './context.ts';
 import { structure } from './structure.ts';
+import { loopHeads, REENTRY_INTERVAL } from './reentry.ts';
+import { liveness, type BlockUse, type LiveBlock } from './liveness.ts';
 import type { CfgNode, Exit } from './cfg.ts';
 
 const FAULT_LABEL = 'fault';
@@ -26,8 +28,8 @@ const setChildAt = (binaryen as unknown as { Block: { setChildAt(block: Expr, in
 
 type Item = Expr | (() => Expr);
 
-/** registers a block writes, whether it may write memory, the base registers of its loads */
-interface BlockEffects { regs: Set<number>; stores: boolean; loadBases: Set<number> }
+/** the registers a block reads and writes (liveness.ts), whether it may write memory, the base registers of its loads */
+interface BlockEffects extends BlockUse { stores: boolean; loadBases: Set<number> }
 
 interface PendingBlock { start: number; items: Item[]; term: Terminator }
 
@@ -66,9 +68,6 @@ export class FunctionEmitter implements Builder {
   private readonly tailStubs = new Map<number, PendingBlock>();
   /** an indirect jump with no resolved table: the function may re-enter itself mid-way */
   private computedGoto = false;
-  /** per block: the flags it reads before writing them, and the flags it writes */
-  private readonly flagUse = new Map<number, { gen: Set<number>; kill: Set<number> }>();
-  private blockFlags = { gen: new Set<number>(), kill: new Set<number>() };
   /** NZCV is read before written on some path from an entry point (hand-written code: see homed) */
   flagsLiveIn = false;
   /** NZCV is read before written where one of this function's calls returns (see ModuleContext.flagsCrossCalls) */
@@ -85,7 +84,7 @@ export class FunctionEmitter implements Builder {
   // ---- Builder ----
   get(reg: number): Expr {
     this.reads.add(reg);
-    if (this.isFlag(reg) && !this.blockFlags.kill.has(reg)) this.blockFlags.gen.add(reg);
+    if (!this.blockEffects.regs.has(reg)) this.blockEffects.gen.add(reg);
     return this.m.local.get(this.regIndex(reg), this.regType(reg));
   }
   set(reg: number, value: Expr): void {
@@ -93,7 +92,6 @@ export class FunctionEmitter implements Builder {
     this.blockEffects.regs.add(reg);
     this.bump(reg);
     this.checkedBases.delete(reg);
-    if (this.isFlag(reg)) this.blockFlags.kill.add(reg);
     if (reg === this.arch.spReg && this.ctx.protect.stackGuard) value = this.guardStack(value);
     this.items.push(this.m.local.set(this.regIndex(reg), value));
   }
@@ -159,6 +157,7 @@ export class FunctionEmitter implements Builder {
       if (at !== undefined && at !== this.pc) return m.i32.wrap(a);
       this.checkedBases.set(base, this.pc);
     }
+    this.boundary(); // a refused access stores the registers (faultBlock)
     const f = this.faultLocals();
     const full = () => m.local.get(f.addr, binaryen.i64);
     const toFault = () => this.toFault(m.local.set(f.pc, this.i64(this.pc)));
@@ -189,6 +188,7 @@ export class FunctionEmitter implements Builder {
     // The state block is the whole guest state at a syscall, NZCV included: the interrupted
     // context if a signal handler runs before it returns, and where a process resumes from the
     // dispatcher after the syscall unwound it or forked it (runtime/kernel.ts).
+    this.boundary();
     this.items.push(() => this.flush(true));
     return this.m.call('syscall', [nr, ...a, this.i64(this.pc)], binaryen.i64);
   }
@@ -284,11 +284,23 @@ export class FunctionEmitter implements Builder {
     this.flagsLiveIn = this.flagLiveness() || this.computedGoto;
   }
 
-  private isFlag(reg: number): boolean { return this.arch.flagRegs.includes(reg); }
-
   /** whether some entry point's block may read NZCV before writing it (backward liveness over the blocks) */
   private flagLiveness(): boolean {
-    const live = new Map<number, Set<number>>();
+    const flags = new Set(this.arch.flagRegs);
+    const liveIn = liveness(this.liveBlocks(), this.arch.registers.length, false);
+    for (const pb of this.blocks) {
+      const live = liveIn(pb.start).filter((r) => flags.has(r));
+      if (live.length) this.flagsLiveAt.set(pb.start, new Set(live));
+    }
+    const reads = (pc: number) => (this.flagsLiveAt.get(pc)?.size ?? 0) > 0;
+    // after a call that never returns, compilers put code that only branches reach, with NZCV in locals
+    this.flagsAtReturn = this.returnSites.some((pc) => !this.fn.deadReturns?.has(pc) && reads(pc));
+    this.flagsAtEntry = reads(this.fn.entry);
+    return this.fn.entries.some(reads);
+  }
+
+  /** the blocks as liveness.ts sees them */
+  private liveBlocks(): LiveBlock[] {
     const succ = (pb: PendingBlock): number[] => {
       const t = pb.term;
       if (t.kind === 'goto') return [t.to];
@@ -297,23 +309,9 @@ export class FunctionEmitter implements Builder {
       if (t.kind === 'entries') return this.fn.entries;
       return [];
     };
-    for (let changed = true; changed;) {
-      changed = false;
-      for (const pb of this.blocks) {
-        const use = this.flagUse.get(pb.start)!;
-        const out = new Set<number>();
-        for (const s of succ(pb)) for (const r of live.get(s) ?? []) out.add(r);
-        const inn = new Set([...use.gen, ...[...out].filter((r) => !use.kill.has(r))]);
-        if (inn.size !== (live.get(pb.start)?.size ?? 0)) { live.set(pb.start, inn); changed = true; }
-      }
-    }
-    this.flagsLiveAt = live;
-    const reads = (pc: number) => (live.get(pc)?.size ?? 0) > 0;
-    // after a call that never returns, compilers put code that only branches reach, with NZCV in locals
-    this.flagsAtReturn = this.returnSites.some((pc) => !this.fn.deadReturns?.has(pc) && reads(pc));
-    this.flagsAtEntry = reads(this.fn.entry);
-    return this.fn.entries.some((e) => (live.get(e)?.size ?? 0) > 0);
+    return this.blocks.map((pb) => ({ start: pb.start, use: this.effects.get(pb.start)!, succ: succ(pb) }));
   }
+
   /** the flags each block may read before writing them */
   private flagsLiveAt = new Map<number, Set<number>>();
 
@@ -322,9 +320,7 @@ export class FunctionEmitter implements Builder {
     this.scratch.clear();
     this.tempsUsed.clear();
     this.checkedBases.clear();
-    this.blockFlags = { gen: new Set(), kill: new Set() };
-    this.flagUse.set(blk.start, this.blockFlags);
-    this.blockEffects = { regs: new Set(), stores: false, loadBases: new Set() };
+    this.blockEffects = { gen: new Set(), regs: new Set(), stores: false, loadBases: new Set() };
     this.effects.set(blk.start, this.blockEffects);
     const last = blk.insns[blk.insns.length - 1]!;
     for (const insn of blk.insns) {
@@ -365,12 +361,14 @@ export class FunctionEmitter implements Builder {
         return finish(this.continueAt(items, next!));
       }
       case 'ret': {
+        this.boundary();
         items.push(() => this.flush(), m.i64.store(0, 8, m.i32.const(STATE.pc), r!), m.return());
         return finish({ kind: 'none' });
       }
       case 'ijump': {
         const t = this.temp(binaryen.i64);
         items.push(m.local.set(t, r!));
+        this.boundary(); // whatever the jump's targets, the dispatcher takes the others
         const targets = (blk.jumpTable ?? []).filter((x) => this.fn.blocks.has(x));
         if (targets.length) return finish({ kind: 'switch', value: t, targets, dense: this.pcIndex(items, t, targets) });
         // A computed goto (or a table we could not read): if the target is one of this function's
@@ -427,12 +425,14 @@ export class FunctionEmitter implements Builder {
   }
 
   private tailStub(target: number): void {
+    this.boundary();
     if (this.tailStubs.has(target)) return;
     this.tailStubs.set(target, { start: target, items: this.tailCall(target), term: { kind: 'none' } });
   }
 
   private tailCall(target: number): Item[] {
     const m = this.m;
+    this.boundary();
     const callee = this.ctx.functionName(target);
     const setPc = m.i64.store(0, 8, m.i32.const(STATE.pc), this.i64(target));
     if (callee) return [() => this.flush(this.ctx.flagsLiveIn(target)), setPc, m.return_call(callee, [m.i32.const(0)], binaryen.none)];
@@ -444,6 +444,7 @@ export class FunctionEmitter implements Builder {
   private call(targetExpr: Expr, target: number | undefined, ret: number): Item[] {
     const m = this.m, ctx = this.ctx;
     this.returnSites.push(ret);
+    this.boundary();
     const depth = () => m.global.get('depth', binaryen.i32);
     const out: Item[] = [() => this.flush(), m.i64.store(0, 8, m.i32.const(STATE.pc), targetExpr)];
     // Too deep for the Wasm stack: unwind to the dispatcher, which resumes at the callee.
@@ -464,10 +465,10 @@ export class FunctionEmitter implements Builder {
     return [() => this.flush(true), m.i64.store(0, 8, m.i32.const(STATE.pc), m.local.get(t, binaryen.i64)), m.return_call('dispatch', [], binaryen.none)];
   }
 
-  /** stores the registers this function writes; `withFlags`: NZCV too (a jump to code that reads it) */
-  private flush(withFlags = false): Expr {
+  /** stores the registers this function writes (of `only`); `withFlags`: NZCV too (a jump to code that reads it) */
+  private flush(withFlags = false, only?: Set<number>): Expr {
     const m = this.m, stores: Expr[] = [];
-    const regs = new Set(this.homed(this.writes));
+    const regs = new Set(this.homed(this.writes).filter((r) => !only || only.has(r)));
     if (withFlags) for (const f of this.arch.flagRegs) if (this.writes.has(f)) regs.add(f);
     for (const reg of [...regs].sort((a, b) => a - b)) stores.push(this.storeReg(reg));
     return stores.length ? m.block(null, stores) : m.nop();
@@ -549,11 +550,43 @@ export class FunctionEmitter implements Builder {
         node.exit = { kind: 'switch', index: m.local.get(term.value, binaryen.i32), targets: this.fn.entries.map((e) => ids.get(e)!), fallback };
       }
     }
-    const entries = this.fn.entries.map((e) => ids.get(e)!);
-    nodes[0]!.exit = entries.length === 1 ? { kind: 'goto', to: entries[0]! }
+    const enter = (entries: number[]): Exit => entries.length === 1 ? { kind: 'goto', to: entries[0]! }
       : { kind: 'switch', index: m.local.get(0, binaryen.i32), targets: entries, fallback: entries[0]! };
+    const entries = this.fn.entries.map((e) => ids.get(e)!);
+    nodes[0]!.exit = enter(entries);
+    // loops are found from the prologue, which then also enters where they re-enter
+    const again = this.reenter(name, nodes, ids, heads);
+    if (again.length) nodes[0]!.exit = enter([...entries, ...again]);
     const body = this.faultBlock(structure(m, nodes, () => this.newLocal(binaryen.i32)));
     m.addFunction(name, binaryen.i32, binaryen.none, this.localTypes, body);
+  }
+
+  /**
+   * Loops count their runs and re-enter the function at the head of the outermost one now and
+   * then (reentry.ts): the heads' code gets the count and the check, and the heads re-entered
+   * are returned, the entry indices after the function's own entry points. A head where NZCV is
+   * live is left out: the flags are not part of the state a re-entry stores and loads.
+   */
+  private reenter(name: string, nodes: CfgNode[], ids: Map<number, number>, spinHeads: Set<number>): number[] {
+    if (!this.ctx.loopReentry) return [];
+    const m = this.m, pcOf = new Map([...ids].map(([pc, node]) => [node, pc]));
+    const { counted, reentries } = loopHeads(nodes);
+    const heads = reentries.filter((x) => pcOf.has(x) && !this.flagsLiveAt.get(pcOf.get(x)!)?.size);
+    if (!heads.length) return [];
+    const n = this.newLocal(binaryen.i32), bump = () => m.i32.add(m.local.get(n, binaryen.i32), m.i32.const(1));
+    // A re-entry stores what is live at its head (a boundary on the way reads every register):
+    // storing the rest would keep dead values alive through the loop. A spin loop's preemption
+    // check (preemptCheck) is such a boundary.
+    const blocks = this.liveBlocks().map((b) => (spinHeads.has(b.start) ? { ...b, use: { ...b.use, boundary: new Set<number>() } } : b));
+    const liveIn = liveness(blocks, this.arch.registers.length, true);
+    const first = this.fn.entries.length;
+    heads.forEach((x, k) => {
+      const again = m.block(null, [this.flush(false, new Set(liveIn(pcOf.get(x)!))), m.return_call(name, [m.i32.const(first + k)], binaryen.none)]);
+      nodes[x]!.code = m.block(null, [m.if(m.i32.ge_u(m.local.tee(n, bump(), binaryen.i32), m.i32.const(REENTRY_INTERVAL)), again), nodes[x]!.code]);
+    });
+    const checked = new Set(heads);
+    for (const x of counted) if (!checked.has(x)) nodes[x]!.code = m.block(null, [m.local.set(n, bump()), nodes[x]!.code]);
+    return heads;
   }
 
   /**
@@ -615,7 +648,9 @@ export class FunctionEmitter implements Builder {
   private loopCount?: number;
   /** what each block does that a spin loop does not (see spinLoopHeads) */
   private readonly effects = new Map<number, BlockEffects>();
-  private blockEffects: BlockEffects = { regs: new Set(), stores: false, loadBases: new Set() };
+  private blockEffects: BlockEffects = { gen: new Set(), regs: new Set(), stores: false, loadBases: new Set() };
+  /** the block being lifted reaches a boundary here: the state block must hold every register (liveness.ts) */
+  private boundary(): void { this.blockEffects.boundary ??= new Set(this.blockEffects.regs); }
 
   /** the switch table of a pcIndex: target node per index, `fallback` in the gaps */
   private denseTargets(ids: Map<number, number>, targets: number[], base: number, fallback: number): number[] {

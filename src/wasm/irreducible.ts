@@ -91,7 +91,7 @@ export function makeReducible(m: binaryen.Module, input: CfgNode[], label: numbe
  * looping on itself has one entry), ignoring edges that leave the region or go to `header`
  * (Tarjan's algorithm, iterative: regions have tens of thousands of nodes).
  */
-function components(region: number[], header: number, succ: (x: number) => number[]): number[][] {
+export function components(region: number[], header: number, succ: (x: number) => number[]): number[][] {
   const member = new Set(region);
   const index = new Map<number, number>(), low = new Map<number, number>();
   const onStack = new Set<number>(), stack: number[] = [], out: number[][] = [];

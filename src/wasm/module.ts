@@ -24,6 +24,8 @@ export interface EmitOptions {
   protect: ProtectMode;
   /** TranslateOptions.relaxedSimd */
   relaxedSimd: boolean;
+  /** TranslateOptions.loopReentry */
+  loopReentry: boolean;
   onProgress?: ProgressListener;
 }
 /** `pageTable`: the page table's guest address, 0 when the module does not check accesses;
@@ -126,6 +128,7 @@ export class ProgramModule {
     m.setMemory(this.privateEnd / WASM_PAGE, 65536, EXPORT.memory, segments);
 
     this.ctx = new ModuleContext(m, fns, arch, opts.callDepthLimit, undefined, { mode: opts.protect, pageTable: this.pageTable, lowEnd: this.lowEnd, stackGuard: opts.protect === 'null' ? this.privateEnd : 0 });
+    this.ctx.loopReentry = opts.loopReentry;
     this.set = new FunctionSet(this.ctx, arch, shard?.own);
   }
 
@@ -204,6 +207,7 @@ export function emitExtension(fns: GuestFunction[], arch: Arch, opts: Omit<EmitO
     m.addFunctionImport(EXPORT.lookup, PROGRAM, EXPORT.lookup, I32, I32);
     m.addFunctionImport(EXPORT.dispatch, PROGRAM, EXPORT.dispatch, NONE, NONE);
     const ctx = new ModuleContext(m, fns, arch, opts.callDepthLimit, { tableIndex: opts.tableIndex, external: true }, opts.protect);
+    ctx.loopReentry = opts.loopReentry;
     const { names, facts } = emitFunctions(ctx, arch, opts.onProgress);
     names.forEach((n, k) => m.addFunctionExport(n, extensionExport(k)));
     finishModule(m, opts.optimize, opts.onProgress);

@@ -4,7 +4,7 @@ import { spawnSync } from 'node:child_process';
 import { utimesSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { afterAll, afterEach, describe, expect, it, vi } from 'vitest';
-import { listCache } from '../../src/node/cache.ts';
+import { listCache, type CacheEntry } from '../../src/node/cache.ts';
 import { expected, makeApp, removeApp, ROOT } from './app.ts';
 
 const BIN = resolve(ROOT, 'bin/elf2wasm.js');
@@ -34,8 +34,9 @@ const age = () => { for (const e of listCache(cache)) utimesSync(join(cache, `${
 const run = (level: number, ...flags: string[]) => cli(['run', ...flags, '-O', String(level), 'hello.elf', 'one', 'two three']);
 
 describe('the cache shared by the CLI and the plugin', () => {
-  // the plugin translates without relaxed SIMD (Safari), elf2wasm run with it unless told otherwise,
-  // and takes a translation without it when the cache has one
+  // the plugin's modules are portable (no relaxed SIMD, for Safari; loops re-entering, for engines
+  // that start in a baseline tier); elf2wasm run's are for its own Node (relaxed SIMD unless told
+  // otherwise, no loop re-entry), and it takes the plugin's when the cache has one
   it('elf2wasm run uses what the plugin translated with the same options', async () => {
     await pluginBuild(0);
     const [entry] = listCache(cache);
@@ -49,22 +50,26 @@ describe('the cache shared by the CLI and the plugin', () => {
     expect(after[0]!.used).toBeGreaterThan(1000_000);
   });
 
-  it('the plugin uses what elf2wasm run translated with the same options', async () => {
+  it('the plugin translates its own modules, and elf2wasm run prefers its own', async () => {
     expect(run(1, '--no-relaxed-simd').status).toBe(0);
     expect(listCache(cache)).toHaveLength(2);
     age();
     await pluginBuild(1);
-    // a hit on the -O1 entry: no new entry, and that one used just now
-    const entries = listCache(cache);
-    expect(entries.map((e) => [e.options?.optimize, e.used > 1000_000])).toEqual([[1, true], [0, false]]);
+    // run's -O1 translation does not re-enter loops, which browsers need: a new entry
+    const options = (e: CacheEntry) => [e.options?.optimize, e.options?.loopReentry, e.used > 1000_000];
+    expect(listCache(cache).map(options)).toEqual([[1, true, true], [1, false, false], [0, true, false]]);
+    age();
+    expect(run(1, '--no-relaxed-simd').status).toBe(0);
+    expect(listCache(cache).map(options)).toEqual([[1, false, true], [1, true, false], [0, true, false]]);
   });
 
   it('elf2wasm cache ls lists the translations, most recently used first', () => {
     const r = cli(['cache', 'ls']);
     expect(r.status).toBe(0);
     const lines = r.stdout.trimEnd().split('\n');
-    expect(lines[0]).toBe(`${cache}: 2 translations, ${(listCache(cache).reduce((s, e) => s + e.bytes, 0) / 2 ** 20).toFixed(1)} MiB of 1024.0 MiB`);
+    expect(lines[0]).toBe(`${cache}: 3 translations, ${(listCache(cache).reduce((s, e) => s + e.bytes, 0) / 2 ** 20).toFixed(1)} MiB of 1024.0 MiB`);
     expect(lines.slice(1)).toEqual([
+      expect.stringMatching(/^\d{4}-\d\d-\d\d \d\d:\d\d +\d+\.\d MiB  hello\.elf +-O1 --protect=null --no-loop-reentry$/),
       expect.stringMatching(/^\d{4}-\d\d-\d\d \d\d:\d\d +\d+\.\d MiB  hello\.elf +-O1 --protect=null$/),
       expect.stringMatching(/^\d{4}-\d\d-\d\d \d\d:\d\d +\d+\.\d MiB  hello\.elf +-O0 --protect=null$/),
     ]);
@@ -73,7 +78,7 @@ describe('the cache shared by the CLI and the plugin', () => {
   it('ELF2WASM_CACHE_SIZE bounds the cache: older translations go', () => {
     expect(cli(['run', '-O', '2', 'hello.elf'], { ELF2WASM_CACHE_SIZE: '1' }).status).toBe(0);
     expect(listCache(cache).map((e) => [e.options?.optimize, e.options?.relaxedSimd])).toEqual([[2, true]]);
-    expect(cli(['cache', 'ls']).stdout).toMatch(/hello\.elf +-O2 --protect=null --relaxed-simd\n$/);
+    expect(cli(['cache', 'ls']).stdout).toMatch(/hello\.elf +-O2 --protect=null --relaxed-simd --no-loop-reentry\n$/);
     expect(cli(['cache', 'ls'], { ELF2WASM_CACHE_SIZE: 'big' })).toMatchObject({ status: 2, stderr: 'elf2wasm: ELF2WASM_CACHE_SIZE must be a size such as 500M or 2G, not "big"\n' });
   });
 

@@ -65,7 +65,7 @@ describe('translateCached', () => {
     await translateCached(elf(1), { optimize: 0, protect: 'full' }, { dir, name: 'tool.elf' }, fake(300));
     expect(listCache(dir)).toEqual([{
       key: cacheKey(elf(1), { optimize: 0, protect: 'full' }), bytes: 300, used: expect.any(Number) as number, name: 'tool.elf', version: TRANSLATOR_VERSION,
-      options: { optimize: 0, protect: 'full', entries: [], callDepthLimit: 2000, relaxedSimd: false },
+      options: { optimize: 0, protect: 'full', entries: [], callDepthLimit: 2000, relaxedSimd: false, loopReentry: true },
     }]);
   });
 

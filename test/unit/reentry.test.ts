@@ -1,0 +1,78 @@
+// Where translated loops count and re-enter (wasm/reentry.ts), and the register liveness that
+// decides what a re-entry stores (wasm/liveness.ts), on small graphs. Whole programs whose
+// loops re-enter run in the fixture suites (progs `loops`, against qemu).
+import { describe, expect, it } from 'vitest';
+import type { CfgNode, Exit } from '../../src/wasm/cfg.ts';
+import { liveness, type LiveBlock } from '../../src/wasm/liveness.ts';
+import { loopHeads } from '../../src/wasm/reentry.ts';
+
+/** a graph from its exits (the code is never looked at) */
+const graph = (exits: Exit[]): CfgNode[] => exits.map((exit) => ({ code: 0, exit }));
+const goto = (to: number): Exit => ({ kind: 'goto', to });
+const cond = (taken: number, fall: number): Exit => ({ kind: 'cond', cond: 0, taken, fall });
+const none: Exit = { kind: 'none' };
+
+describe('loopHeads', () => {
+  it('a graph without loops has nothing to count', () => {
+    expect(loopHeads(graph([goto(1), cond(2, 3), goto(3), none]))).toEqual({ counted: [], reentries: [] });
+  });
+
+  it('nested loops count at both heads and re-enter only at the outer one', () => {
+    // 1: outer head, 2: inner loop on itself, 3: the outer back edge, 4: exit
+    const g = graph([goto(1), cond(2, 4), cond(2, 3), goto(1), none]);
+    expect(loopHeads(g)).toEqual({ counted: [1, 2], reentries: [1] });
+  });
+
+  it('a block looping on itself is a loop of its own', () => {
+    expect(loopHeads(graph([goto(1), cond(1, 2), none]))).toEqual({ counted: [1], reentries: [1] });
+  });
+
+  it('sibling loops each re-enter at their head', () => {
+    const g = graph([goto(1), cond(1, 2), goto(3), cond(4, 5), goto(3), none]);
+    expect(loopHeads(g)).toEqual({ counted: [1, 3], reentries: [1, 3] });
+  });
+
+  it('a loop entered at a return site too re-enters at its header, not at the return site', () => {
+    // the prologue (0) enters at 1 or at 3, a return site inside the loop {2, 3}
+    const g = graph([{ kind: 'switch', index: 0, targets: [1, 3], fallback: 1 }, goto(2), cond(3, 4), goto(2), none]);
+    expect(loopHeads(g)).toEqual({ counted: [2], reentries: [2] });
+  });
+
+  it('a loop nest entered in the middle re-enters at the entry most edges go back to', () => {
+    // loop {1, 2, 3}: 3 branches back to 1 and 2 to 1; the prologue also enters at 2
+    const g = graph([{ kind: 'switch', index: 0, targets: [1, 2], fallback: 1 }, cond(2, 4), cond(1, 3), goto(1), none]);
+    const { reentries } = loopHeads(g);
+    expect(reentries).toEqual([1]);
+  });
+});
+
+describe('liveness', () => {
+  const block = (start: number, succ: number[], gen: number[], regs: number[], boundary?: number[]): LiveBlock =>
+    ({ start, succ, use: { gen: new Set(gen), regs: new Set(regs), ...(boundary ? { boundary: new Set(boundary) } : {}) } });
+
+  it('a register is live from its read back to its last write', () => {
+    // 0: writes r1 → 1: reads r1 and r2, writes r2, loops → 2: reads r3
+    const blocks = [block(0, [1], [], [1]), block(1, [1, 2], [1, 2], [2]), block(2, [], [3], [])];
+    const live = liveness(blocks, 4, true);
+    expect(live(0)).toEqual([2, 3]);
+    expect(live(1)).toEqual([1, 2, 3]);
+    expect(live(2)).toEqual([3]);
+  });
+
+  it('a boundary reads every register the block has not written before it, if asked to', () => {
+    // 1 writes r0, reaches a boundary, then writes r2: r1 and r3 (and r2, not yet written) are read there
+    const blocks = [block(0, [1], [], [0, 1]), block(1, [], [], [0, 2], [0])];
+    expect(liveness(blocks, 4, true)(1)).toEqual([1, 2, 3]);
+    expect(liveness(blocks, 4, true)(0)).toEqual([2, 3]);
+    expect(liveness(blocks, 4, false)(1)).toEqual([]);
+  });
+
+  it('works past 32 registers and through long chains', () => {
+    const n = 500, regs = 70;
+    const blocks = Array.from({ length: n }, (_, k) => block(k * 4, k + 1 < n ? [k * 4 + 4] : [], k === n - 1 ? [69, 31, 32] : [], k === 0 ? [69] : []));
+    const live = liveness(blocks, regs, false);
+    expect(live(0)).toEqual([31, 32]);
+    expect(live(4)).toEqual([31, 32, 69]);
+    expect(live((n - 1) * 4)).toEqual([31, 32, 69]);
+  });
+});
