@@ -26,6 +26,10 @@ export interface Options {
    *  Safari cannot compile them (Chrome/Edge 114+, Firefox 146+ and Node 22+ can; Node 20 only with
    *  --experimental-wasm-relaxed-simd). Default false */
   relaxedSimd?: boolean;
+  /** loops re-enter their function now and then (TranslateOptions.loopReentry), so that a long loop
+   *  leaves the engine's baseline code: browsers compile every function in it first. Default true;
+   *  false only for modules run where V8 compiles everything optimised up front (elf2wasm run) */
+  loopReentry?: boolean;
   /** translations (and bundled files) smaller than this many bytes are inlined as base64 data: URLs (default 0: never) */
   inlineLimit?: number;
   /** no log lines about translations (a translation logs its start and its end) */
@@ -87,6 +91,7 @@ export interface ResolvedOptions {
   optimize: number;
   protect: ProtectMode;
   relaxedSimd: boolean;
+  loopReentry: boolean;
   inlineLimit: number;
   quiet: boolean;
   progressInterval: number;
@@ -101,9 +106,9 @@ export interface ResolvedOptions {
 }
 
 export function resolveOptions(options: Options = {}, root = options.root ?? process.cwd()): ResolvedOptions {
-  let optimize: number, protect: ProtectMode, relaxedSimd: boolean;
+  let optimize: number, protect: ProtectMode, relaxedSimd: boolean, loopReentry: boolean;
   try {
-    ({ optimize, protect, relaxedSimd } = resolveTranslateOptions({ optimize: options.optimize, protect: options.protect, relaxedSimd: options.relaxedSimd }));
+    ({ optimize, protect, relaxedSimd, loopReentry } = resolveTranslateOptions({ optimize: options.optimize, protect: options.protect, relaxedSimd: options.relaxedSimd, loopReentry: options.loopReentry }));
   } catch (e) {
     throw new TypeError(`unplugin-elf: ${(e as Error).message}`);
   }
@@ -129,6 +134,7 @@ export function resolveOptions(options: Options = {}, root = options.root ?? pro
     optimize,
     protect,
     relaxedSimd,
+    loopReentry,
     inlineLimit: Math.max(0, options.inlineLimit ?? 0),
     quiet: options.quiet ?? false,
     progressInterval: Math.max(0, options.progressInterval ?? 5000),

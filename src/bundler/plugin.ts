@@ -73,9 +73,9 @@ export const unpluginFactory: UnpluginFactory<Options | undefined> = (raw, meta)
       const translator = loggedTranslator(basename(id), options.quiet ? undefined : log, options.progressInterval);
       const interpreter = interpreterFor(bytes, options.sysroot);
       const { optimize = options.optimize, protect = options.protect } = over;
-      result = await translateCached(bytes, { optimize, protect, relaxedSimd: options.relaxedSimd, entries, interpreter }, { dir: options.cacheDir, maxBytes: options.cacheSize, name: basename(id) }, translator);
+      result = await translateCached(bytes, { optimize, protect, relaxedSimd: options.relaxedSimd, loopReentry: options.loopReentry, entries, interpreter }, { dir: options.cacheDir, maxBytes: options.cacheSize, name: basename(id) }, translator);
       if (!options.quiet) log(`${basename(id)} → ${Math.round(result.wasm.byteLength / 1024)} KiB wasm ${result.cached ? '(cached)' : `in ${Math.round(performance.now() - t0)} ms`}`);
-      if (interpreter && options.translateLibraries && withLibraries) libraries = await libraryAssets(bytes, id, { optimize, protect, relaxedSimd: options.relaxedSimd, interpreter }, log);
+      if (interpreter && options.translateLibraries && withLibraries) libraries = await libraryAssets(bytes, id, { optimize, protect, relaxedSimd: options.relaxedSimd, loopReentry: options.loopReentry, interpreter }, log);
     } catch (e) {
       // ElfFormatError messages are written for the person who supplied the file
       const why = e instanceof ElfFormatError ? e.message : e instanceof Error ? e.stack ?? e.message : String(e);

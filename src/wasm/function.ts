@@ -571,7 +571,9 @@ export class FunctionEmitter implements Builder {
     if (!this.ctx.loopReentry) return [];
     const m = this.m, pcOf = new Map([...ids].map(([pc, node]) => [node, pc]));
     const { counted, reentries } = loopHeads(nodes);
-    const heads = reentries.filter((x) => pcOf.has(x) && !this.flagsLiveAt.get(pcOf.get(x)!)?.size);
+    // A spin loop's head is left out too: its preemption count (preemptCheck) lives in the frame,
+    // which a re-entry would start afresh long before the count reached PREEMPT_INTERVAL.
+    const heads = reentries.filter((x) => pcOf.has(x) && !spinHeads.has(pcOf.get(x)!) && !this.flagsLiveAt.get(pcOf.get(x)!)?.size);
     if (!heads.length) return [];
     const n = this.newLocal(binaryen.i32), bump = () => m.i32.add(m.local.get(n, binaryen.i32), m.i32.const(1));
     // A re-entry stores what is live at its head (a boundary on the way reads every register):

@@ -27,7 +27,8 @@ export interface LoopHeads {
 
 /** the loop heads of a graph entered at node 0 */
 export function loopHeads(nodes: CfgNode[]): LoopHeads {
-  const succ = (x: number) => successors(nodes[x]!.exit);
+  // once per node: a dense switch has thousands of targets
+  const succs = nodes.map((n) => successors(n.exit)), succ = (x: number) => succs[x]!;
   const counted = new Set<number>(), reached: number[] = [];
   // iterative DFS: 1 on the stack, 2 done
   const state = new Uint8Array(nodes.length), stack: [number, number][] = [[0, 0]];

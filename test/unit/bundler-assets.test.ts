@@ -62,4 +62,10 @@ describe('expandFiles', () => {
     expect(resolveOptions({ relaxedSimd: true }).relaxedSimd).toBe(true);
     expect(() => resolveOptions({ relaxedSimd: 'yes' as never })).toThrow(/unplugin-elf: relaxedSimd must be true or false/);
   });
+
+  it('options: loops re-enter unless told not to (browsers start every function in their baseline tier), and a boolean', () => {
+    expect(resolveOptions({}).loopReentry).toBe(true);
+    expect(resolveOptions({ loopReentry: false }).loopReentry).toBe(false);
+    expect(() => resolveOptions({ loopReentry: 1 as never })).toThrow(/unplugin-elf: loopReentry must be true or false/);
+  });
 });
