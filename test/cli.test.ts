@@ -67,6 +67,16 @@ describe('elf2wasm run', () => {
     expect(cli(['run', out, 'one', 'two three'])).toEqual(expectedOf('hello-musl', 'args'));
   });
 
+  it('loop re-entry: the translate command\'s default, --no-loop-reentry turns it off; either module runs', () => {
+    const meta = (file: string) => readFileSync(file).toString('latin1');
+    const on = join(work, 'reentry.wasm'), off = join(work, 'no-reentry.wasm');
+    expect(cli([fixture('hello-glibc'), '-o', on]).status).toBe(0);
+    expect(cli([fixture('hello-glibc'), '--no-loop-reentry', '-o', off]).status).toBe(0);
+    expect(meta(on)).toContain('"loopReentry":true');
+    expect(meta(off)).not.toContain('loopReentry');
+    for (const wasm of [on, off]) expect(cli(['run', wasm, 'one', 'two three'])).toEqual(expectedOf('hello-glibc', 'args'));
+  });
+
   it('relaxed SIMD: the translate command\'s --relaxed-simd, run\'s default; run reuses a cached translation without it', () => {
     const meta = (file: string) => readFileSync(file).toString('latin1');
     const relaxed = join(work, 'relaxed.wasm'), portable = join(work, 'portable.wasm');
