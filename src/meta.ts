@@ -41,7 +41,7 @@ export interface TranslationMeta {
   callDepthLimit: number;
   /** the module uses relaxed SIMD (TranslateOptions.relaxedSimd); code lifted at run time does too */
   relaxedSimd?: boolean;
-  /** the module's loops re-enter their function (TranslateOptions.loopReentry); code lifted at run time's do too */
+  /** the module's loops re-enter their function (TranslateOptions.loopReentry), and so do those of code lifted at run time */
   loopReentry?: boolean;
   /** guest PCs given to the build as extra entries (learned from earlier runs) */
   learnedEntries?: number;

@@ -40,7 +40,7 @@ export interface TranslateOptions {
    * replacement for Wasm, and browsers take no flags that would compile everything optimised up
    * front. Costs a counter per loop iteration (and up to ~20 % on loops that are little more than
    * a dispatch, measured on a bytecode interpreter in Node with everything optimised up front);
-   * saves 1.5-2x where a loop would stay in the baseline tier. Default true; `elf2wasm run`
+   * saves 1.5-2.5x where a loop would stay in the baseline tier (bench in chromium). Default true; `elf2wasm run`
    * turns it off, because its Node compiles every function optimised (node/engine.ts).
    */
   loopReentry?: boolean;

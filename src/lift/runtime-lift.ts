@@ -19,7 +19,7 @@ export interface LiftRequest {
   protect: Protection;
   /** whether the program's module uses relaxed SIMD (TranslateOptions.relaxedSimd): lifted code does alike */
   relaxedSimd?: boolean;
-  /** whether the program's loops re-enter their function (TranslateOptions.loopReentry): lifted code's do alike */
+  /** whether the program's loops re-enter their function (TranslateOptions.loopReentry): lifted code's loops do alike */
   loopReentry?: boolean;
 }
 

@@ -50,7 +50,9 @@ export function makeApp(): App {
 }
 
 export function removeApp(app: App | undefined): void {
-  if (app) rmSync(app.dir, { recursive: true, force: true });
+  // retried: vite's dependency optimizer may still be writing node_modules/.vite after its
+  // server closed (ENOTEMPTY once in CI)
+  if (app) rmSync(app.dir, { recursive: true, force: true, maxRetries: 10, retryDelay: 100 });
 }
 
 /** runs a built bundle with Node and parses the JSON line it prints */
