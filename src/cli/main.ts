@@ -33,7 +33,7 @@ async function translateFile(file: string, bytes: Uint8Array, options: Translate
       if (!cached) return await here(bytes, options);
       // a translation without relaxed SIMD (run's --no-relaxed-simd), or the bundler plugin's portable
       // one (no relaxed SIMD, loops re-entering), runs here too, a little slower: reused, not redone
-      const own = cachedTranslation(bytes, options) ?? cachedTranslation(bytes, { ...options, relaxedSimd: false })
+      const own = cachedTranslation(bytes, options) ?? (options.relaxedSimd ? cachedTranslation(bytes, { ...options, relaxedSimd: false }) : undefined)
         ?? cachedTranslation(bytes, { ...options, relaxedSimd: false, loopReentry: true });
       return own ?? (await translateCached(bytes, options, { name: basename(file) }, here)).wasm;
     } finally {

@@ -286,10 +286,9 @@ export class FunctionEmitter implements Builder {
 
   /** whether some entry point's block may read NZCV before writing it (backward liveness over the blocks) */
   private flagLiveness(): boolean {
-    const flags = new Set(this.arch.flagRegs);
     const liveIn = liveness(this.liveBlocks(), this.arch.registers.length, false);
     for (const pb of this.blocks) {
-      const live = liveIn(pb.start).filter((r) => flags.has(r));
+      const live = liveIn(pb.start, this.arch.flagRegs);
       if (live.length) this.flagsLiveAt.set(pb.start, new Set(live));
     }
     const reads = (pc: number) => (this.flagsLiveAt.get(pc)?.size ?? 0) > 0;

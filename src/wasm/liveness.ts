@@ -16,8 +16,8 @@ export interface BlockUse {
 
 export interface LiveBlock { start: number; use: BlockUse; succ: number[] }
 
-/** the registers (numbered below `count`) live on entry to each block, by its start */
-export function liveness(blocks: LiveBlock[], count: number, boundaries: boolean): (start: number) => number[] {
+/** the registers (numbered below `count`; of `only` if given) live on entry to each block, by its start */
+export function liveness(blocks: LiveBlock[], count: number, boundaries: boolean): (start: number, only?: readonly number[]) => number[] {
   const W = (count + 31) >>> 5, n = blocks.length;
   const index = new Map(blocks.map((b, i) => [b.start, i]));
   const gen = new Int32Array(n * W), keep = new Int32Array(n * W), live = new Int32Array(n * W);
@@ -40,9 +40,9 @@ export function liveness(blocks: LiveBlock[], count: number, boundaries: boolean
       }
     }
   }
-  return (start) => {
-    const i = index.get(start), out: number[] = [];
-    if (i !== undefined) for (let r = 0; r < count; r++) if (live[i * W + (r >>> 5)]! & (1 << (r & 31))) out.push(r);
-    return out;
+  const all = Array.from({ length: count }, (_, r) => r);
+  return (start, only = all) => {
+    const i = index.get(start);
+    return i === undefined ? [] : only.filter((r) => live[i * W + (r >>> 5)]! & (1 << (r & 31)));
   };
 }
