@@ -59,8 +59,8 @@ export class ShardThread {
   finish(facts: LiftFacts[]): string[] { return this.pm!.finish(learn(this.fns, facts)); }
 
   /** this thread's shard (its module is disposed) */
-  emit(helpers: string[], facts: LiftFacts[]): Uint8Array {
-    const wasm = this.pm!.emit(helpers, facts);
+  emit(helpers: string[]): Uint8Array {
+    const wasm = this.pm!.emit(helpers);
     this.dispose();
     return wasm;
   }

@@ -31,10 +31,9 @@ async function translateFile(file: string, bytes: Uint8Array, options: Translate
     const here = async (b: Uint8Array, o: TranslateOptions) => (await translateInThread(b, o, { onProgress: progress.onProgress })).wasm;
     try {
       if (!cached) return await here(bytes, options);
-      // a translation without relaxed SIMD (run's --no-relaxed-simd), or the bundler plugin's portable
-      // one (no relaxed SIMD, loops re-entering), runs here too, a little slower: reused, not redone
-      const own = cachedTranslation(bytes, options) ?? (options.relaxedSimd ? cachedTranslation(bytes, { ...options, relaxedSimd: false }) : undefined)
-        ?? cachedTranslation(bytes, { ...options, relaxedSimd: false, loopReentry: true });
+      // a translation without relaxed SIMD (the bundler plugin's portable one, or run --no-relaxed-simd's)
+      // runs here too, a little slower: reused, not redone
+      const own = cachedTranslation(bytes, options) ?? (options.relaxedSimd ? cachedTranslation(bytes, { ...options, relaxedSimd: false }) : undefined);
       return own ?? (await translateCached(bytes, options, { name: basename(file) }, here)).wasm;
     } finally {
       progress.end();
@@ -155,13 +154,9 @@ async function runCommand(argv: string[]): Promise<number> {
   if (sysrootArg === '') throw new UsageError('-L takes a directory (the AArch64 sysroot)');
   const sysroot = resolveSysroot(sysrootArg);
   const interpreter = isWasm ? undefined : interpreterOf(file, bytes, sysroot);
-  const options = { optimize: optimizeLevel(optimize), entries: isWasm ? [] : readLearned(learnedPath, bytes), protect: protectMode(protect), relaxedSimd, loopReentry: false, interpreter };
+  const options = { optimize: optimizeLevel(optimize), entries: isWasm ? [] : readLearned(learnedPath, bytes), protect: protectMode(protect), relaxedSimd, loopReentry: true, interpreter };
   const wasm = isWasm ? bytes : await translateFile(file, bytes, options, !noCache);
-  // before compiling: V8 honours the module's compilation hints only with its flags set (engine.ts);
-  // compiled without them, hot code stayed in the baseline tier (bits, -O0: 2.5 s instead of 1.5 s).
-  // With them nearly every function is optimised on its first call, so run's loops need no
-  // re-entry (loopReentry: false above), which would only cost here (Node 20: 5 % geomean on the
-  // bench, fannkuch +22 %, interp +18 %).
+  // before compiling (engine.ts)
   configureV8();
   const module = await WebAssembly.compile(wasm as Uint8Array<ArrayBuffer>);
   const meta = readJsonSection<TranslationMeta>(module, META_SECTION);

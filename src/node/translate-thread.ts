@@ -29,7 +29,7 @@ export type ThreadReply =
   | { kind: 'error'; name: string; message: string; stack?: string; code?: string };
 export type CoordinatorMessage =
   | { kind: 'learn'; facts: LiftFacts[] }
-  | { kind: 'emit'; helpers: string[]; facts: LiftFacts[] }
+  | { kind: 'emit'; helpers: string[] }
   /** the shards of threads 1, 2, …, for thread 0 */
   | { kind: 'join'; shards: Uint8Array[] };
 
@@ -93,18 +93,17 @@ export function translateInThread(bytes: Uint8Array, options: TranslateOptions =
       };
     };
     const facts = gather<LiftFacts[]>(), helpers = gather<string[]>(), shards = gather<Uint8Array | undefined>();
-    let all: LiftFacts[] = [];
     workers.forEach((worker, t) => {
       worker.on('message', (reply: ThreadReply) => {
         switch (reply.kind) {
           case 'progress': return report(t, reply.progress);
           case 'facts': return facts(t, reply.facts, (f) => {
-            all = f.flat();
+            const all = f.flat();
             for (const w of workers) w.postMessage({ kind: 'learn', facts: all } satisfies CoordinatorMessage);
           });
           case 'helpers': return helpers(t, reply.helpers, (h) => {
             const union = [...new Set(h.flat())].sort();
-            for (const w of workers) w.postMessage({ kind: 'emit', helpers: union, facts: all } satisfies CoordinatorMessage);
+            for (const w of workers) w.postMessage({ kind: 'emit', helpers: union } satisfies CoordinatorMessage);
           });
           case 'shard': return shards(t, reply.shard, (s) => {
             const others = s.slice(1) as Uint8Array[];

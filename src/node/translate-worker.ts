@@ -42,7 +42,7 @@ if ('library' in request) {
       if (!shards) return;
       if (msg.kind === 'learn') post({ kind: 'helpers', helpers: shards.finish(msg.facts) });
       else if (msg.kind === 'emit') {
-        const shard = shards.emit(msg.helpers, msg.facts);
+        const shard = shards.emit(msg.helpers);
         if (shards.joins) { own = shard; post({ kind: 'shard' }); } // kept for the join
         else post({ kind: 'shard', shard }, [shard.buffer as ArrayBuffer]);
       } else if (msg.kind === 'join') {

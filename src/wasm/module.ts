@@ -8,7 +8,6 @@ import type { ElfImage } from '../elf/parse.ts';
 import type { GuestFunction, Program } from '../lift/discover.ts';
 import type { Arch } from '../lift/types.ts';
 import { LOW_AREA_END, MIN_GUEST_ADDR, PAGE_SIZE, WASM_PAGE } from '../runtime/layout.ts';
-import { HINT_DEFAULT, HINT_OPTIMIZED, insertCompilationHints } from './custom-section.ts';
 import { ModuleContext, type ModuleFacts, type Protection } from './context.ts';
 import type { ProtectMode } from '../translate-options.ts';
 import type { ProgressListener } from '../translate-progress.ts';
@@ -48,14 +47,13 @@ function newModule(relaxedSimd: boolean): binaryen.Module {
   return m;
 }
 
-/** lifts every function, then emits them once the call graph's clobber sets are known; the functions' names and sizes */
-function emitFunctions(ctx: ModuleContext, arch: Arch, onProgress?: ProgressListener): { names: string[]; facts: LiftFacts[] } {
+/** lifts every function, then emits them once the call graph's clobber sets are known; the functions' names */
+function emitFunctions(ctx: ModuleContext, arch: Arch, onProgress?: ProgressListener): string[] {
   const set = new FunctionSet(ctx, arch);
-  const facts = set.lift(onProgress);
-  set.adopt(learn(ctx.fns, facts));
+  set.adopt(learn(ctx.fns, set.lift(onProgress)));
   set.finish(onProgress);
   ctx.addHelpers(ctx.helpersUsed);
-  return { names: set.names, facts };
+  return set.names;
 }
 
 /**
@@ -143,8 +141,8 @@ export class ProgramModule {
     return [...this.ctx.helpersUsed];
   }
 
-  /** the binary, with `helpers` (every shard's) and the facts of all functions (their sizes) */
-  emit(helpers: string[], facts: LiftFacts[]): Uint8Array {
+  /** the binary, with `helpers` (every shard's) */
+  emit(helpers: string[]): Uint8Array {
     const { m, ctx, set, arch } = this;
     ctx.addHelpers(helpers);
     const names = set.names;
@@ -161,10 +159,7 @@ export class ProgramModule {
     addRun(m);
 
     finishModule(m, this.shard ? 0 : this.opts.optimize, this.opts.onProgress);
-    // the program's compilation hints are shard 0's (merge.ts): the other shards need none
-    if (this.shard && this.shard.index > 0) return m.emitBinary();
-    const size = new Map(facts.map((f) => [f.entry, f.size]));
-    return withHints(m, names, ctx.fns.map((fn) => size.get(fn.entry)!));
+    return m.emitBinary();
   }
 
   dispose(): void { this.m.dispose(); }
@@ -175,22 +170,11 @@ export function emitModule(image: ElfImage, program: Program, arch: Arch, opts: 
   try {
     const facts = pm.lift();
     // joined as one shard: its types in the order a translation on threads gives them (merge.ts)
-    const wasm = mergeShards([pm.emit(pm.finish(learn(pm.fns, facts)), facts)], new Uint8Array(0));
+    const wasm = mergeShards([pm.emit(pm.finish(learn(pm.fns, facts)))], new Uint8Array(0));
     return { wasm, privateEnd: pm.privateEnd, pageTable: pm.pageTable, lowEnd: pm.lowEnd };
   } finally {
     pm.dispose();
   }
-}
-
-/** the module's binary with V8's compilation hints (see BASELINE_MIN_INSNS) */
-function withHints(m: binaryen.Module, names: string[], sizes: number[]): Uint8Array {
-  const baseline = new Set(names.filter((_, k) => sizes[k]! >= BASELINE_MIN_INSNS));
-  const hints: number[] = [];
-  for (let i = 0; i < m.getNumFunctions(); i++) {
-    const info = binaryen.getFunctionInfo(m.getFunctionByIndex(i));
-    if (!info.module) hints.push(baseline.has(info.name) ? HINT_DEFAULT : HINT_OPTIMIZED);
-  }
-  return insertCompilationHints(m.emitBinary(), new Uint8Array(hints));
 }
 
 /**
@@ -198,7 +182,7 @@ function withHints(m: binaryen.Module, names: string[], sizes: number[]): Uint8A
  * from index `tableIndex` on, exported as f0, f1, … Anything they reach outside themselves goes
  * through the program's dispatcher.
  */
-export function emitExtension(fns: GuestFunction[], arch: Arch, opts: Omit<EmitOptions, 'protect'> & { tableIndex: number; protect: Protection; hints?: boolean }): Uint8Array {
+export function emitExtension(fns: GuestFunction[], arch: Arch, opts: Omit<EmitOptions, 'protect'> & { tableIndex: number; protect: Protection }): Uint8Array {
   const m = newModule(opts.relaxedSimd);
   try {
     m.addMemoryImport('0', PROGRAM, EXPORT.memory);
@@ -208,10 +192,10 @@ export function emitExtension(fns: GuestFunction[], arch: Arch, opts: Omit<EmitO
     m.addFunctionImport(EXPORT.dispatch, PROGRAM, EXPORT.dispatch, NONE, NONE);
     const ctx = new ModuleContext(m, fns, arch, opts.callDepthLimit, { tableIndex: opts.tableIndex, external: true }, opts.protect);
     ctx.loopReentry = opts.loopReentry;
-    const { names, facts } = emitFunctions(ctx, arch, opts.onProgress);
+    const names = emitFunctions(ctx, arch, opts.onProgress);
     names.forEach((n, k) => m.addFunctionExport(n, extensionExport(k)));
     finishModule(m, opts.optimize, opts.onProgress);
-    return opts.hints ? withHints(m, names, facts.map((f) => f.size)) : m.emitBinary();
+    return m.emitBinary();
   } finally {
     m.dispose();
   }
@@ -222,7 +206,7 @@ export function emitExtension(fns: GuestFunction[], arch: Arch, opts: Omit<EmitO
  * table index is known only when a run installs it, so it is built for LIBRARY_TABLE_INDEX.
  */
 export function emitLibrary(fns: GuestFunction[], arch: Arch, opts: Omit<EmitOptions, 'protect'> & { protect: Protection }): Uint8Array {
-  return emitExtension(fns, arch, { ...opts, tableIndex: LIBRARY_TABLE_INDEX, hints: true });
+  return emitExtension(fns, arch, { ...opts, tableIndex: LIBRARY_TABLE_INDEX });
 }
 
 /**
@@ -237,14 +221,5 @@ const ELEMENT_SEGMENT_MAX = 8192;
 
 /** the function table's limit: far more functions than any program has */
 const TABLE_MAX = 1 << 24;
-
-/**
- * Guest functions at least this long (in instructions) start in V8's baseline compiler (Liftoff):
- * the optimising compiler, which otherwise compiles every function on its first call on the main
- * thread, takes ~110 ms for glibc's __vfprintf_internal alone (2,057 instructions), more than a
- * hello world's whole run; dynamic tiering recompiles such a function in the background once it
- * is hot. The cost: a function this big that runs a long loop within one call stays in Liftoff.
- */
-const BASELINE_MIN_INSNS = 1000;
 
 const alignUp = (v: number, a: number) => Math.ceil(v / a) * a;
