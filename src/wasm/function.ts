@@ -561,8 +561,8 @@ export class FunctionEmitter implements Builder {
   }
 
   /**
-   * Loops count their runs and re-enter the function at the head of the outermost one now and
-   * then (reentry.ts): the heads' code gets the count and the check, and the heads re-entered
+   * Loops count their runs and re-enter the function at the head of an outer one now and then
+   * (reentry.ts): the heads' code gets the count and the check, and the heads re-entered
    * are returned, the entry indices after the function's own entry points. A head where NZCV is
    * live is left out: the flags are not part of the state a re-entry stores and loads.
    */

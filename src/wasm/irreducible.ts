@@ -10,7 +10,8 @@
 // on it. Then the same is done inside the region with the edges back to its header removed,
 // until every loop has one entry. Edges from outside and from inside the region go through
 // separate setter nodes, so the outside ones stay outside the loop. The cost is paid only by the
-// redirected edges: a local.set and a br_table.
+// redirected edges: a local.set and a br_table. One entry's own inner loop keeps its back edges
+// direct (innermostOwnLoop): a loop re-entered at an inner head dispatches per outer turn only.
 import binaryen from 'binaryen';
 import { successors, type CfgNode, type Exit } from './cfg.ts';
 
@@ -67,12 +68,13 @@ export function makeReducible(m: binaryen.Module, input: CfgNode[], label: numbe
       const fromOutside = entries.map((_, i) => setter(i));
       const fromInside = entries.map((_, i) => setter(i));
       const index = new Map(entries.map((e, i) => [e, i]));
+      const own = innermostOwnLoop(entries, inside, succ, preds);
       const redirected = new Set<number>();
       for (const e of entries) for (const p of preds.get(e)!) redirected.add(p);
       for (const p of redirected) {
         const via = inside.has(p) ? fromInside : fromOutside;
         nodes[p]!.exit = retarget(nodes[p]!.exit, (t) => {
-          if (!index.has(t)) return t;
+          if (!index.has(t) || (t === own?.entry && own.loop.has(p))) return t;
           const s = via[index.get(t)!]!;
           preds.get(t)!.delete(p);
           preds.get(s)!.add(p);
@@ -84,6 +86,39 @@ export function makeReducible(m: binaryen.Module, input: CfgNode[], label: numbe
     }
   }
   return nodes;
+}
+
+/** entries beyond which a region's own loops are not looked for (each costs two searches of the region) */
+const OWN_LOOP_ENTRIES = 8;
+
+/**
+ * The entry of a multi-entry region whose own loop (the nodes that reach it and that it reaches
+ * without passing another entry) is the smallest, with that loop: its back edges may go to it
+ * directly instead of through the dispatch node. A hot inner loop entered from outside as well
+ * (a loop re-entered at its head, reentry.ts) then pays no dispatch per iteration. Only one
+ * entry's edges may stay: with two, a cycle through both would remain a loop with two entries.
+ */
+function innermostOwnLoop(entries: number[], inside: Set<number>, succ: (x: number) => number[], preds: Map<number, Set<number>>): { entry: number; loop: Set<number> } | undefined {
+  if (entries.length > OWN_LOOP_ENTRIES) return undefined;
+  let best: { entry: number; loop: Set<number> } | undefined;
+  const others = new Set(entries);
+  for (const e of entries) {
+    others.delete(e);
+    const search = (next: (x: number) => Iterable<number>): Set<number> => {
+      const seen = new Set([e]);
+      for (const stack = [e]; stack.length;) {
+        for (const t of next(stack.pop()!)) {
+          if (!seen.has(t) && inside.has(t) && !others.has(t)) { seen.add(t); stack.push(t); }
+        }
+      }
+      return seen;
+    };
+    const ahead = search(succ), behind = search((x) => preds.get(x)!);
+    const loop = new Set([...ahead].filter((x) => behind.has(x)));
+    others.add(e);
+    if (loop.size > 1 && (!best || loop.size < best.loop.size)) best = { entry: e, loop };
+  }
+  return best;
 }
 
 /**

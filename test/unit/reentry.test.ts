@@ -17,10 +17,18 @@ describe('loopHeads', () => {
     expect(loopHeads(graph([goto(1), cond(2, 3), goto(3), none]))).toEqual({ counted: [], reentries: [] });
   });
 
-  it('nested loops count at both heads and re-enter only at the outer one', () => {
+  it('nested loops count at both heads and re-enter at both', () => {
     // 1: outer head, 2: inner loop on itself, 3: the outer back edge, 4: exit
     const g = graph([goto(1), cond(2, 4), cond(2, 3), goto(1), none]);
-    expect(loopHeads(g)).toEqual({ counted: [1, 2], reentries: [1] });
+    expect(loopHeads(g)).toEqual({ counted: [1, 2], reentries: [1, 2] });
+    expect(loopHeads(g, 1)).toEqual({ counted: [1, 2], reentries: [1] });
+  });
+
+  it('a loop nest three deep re-enters at its two outer levels', () => {
+    // 1 → 2 → 3 → 4 (innermost, on itself) → 5 (back to 2) → 6 (back to 1) → 7
+    const g = graph([goto(1), goto(2), goto(3), goto(4), cond(4, 5), cond(2, 6), cond(1, 7), none]);
+    expect(loopHeads(g)).toEqual({ counted: [1, 2, 4], reentries: [1, 2] });
+    expect(loopHeads(g, 3)).toEqual({ counted: [1, 2, 4], reentries: [1, 2, 4] });
   });
 
   it('a block looping on itself is a loop of its own', () => {

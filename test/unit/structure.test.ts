@@ -107,9 +107,29 @@ describe('structuring control-flow graphs', () => {
     // every way into 1 and 2 now goes through one dispatch node
     const dispatch = fixed.findIndex((n, x) => x >= nodes.length && n.exit.kind === 'switch');
     expect(dispatch).toBeGreaterThan(3);
-    const into = (t: number) => fixed.flatMap((n, x) => ((n.exit.kind === 'goto' && n.exit.to === t) || (n.exit.kind === 'cond' && (n.exit.taken === t || n.exit.fall === t)) || (n.exit.kind === 'switch' && [...n.exit.targets, n.exit.fallback].includes(t)) ? [x] : []));
-    expect(into(1)).toEqual([dispatch]);
-    expect(into(2)).toEqual([dispatch]);
+    expect(into(fixed, 1)).toEqual([dispatch]);
+    expect(into(fixed, 2)).toEqual([dispatch]);
+    m.dispose();
+  });
+
+  it('a loop entered at its inner loop\'s head too keeps the inner loop\'s back edge direct', () => {
+    // outer loop 1 → {2 ⇄ 3} → 4 → 1, entered at 1 and at 2 (a loop re-entered at its inner head)
+    const m = new binaryen.Module();
+    const nodes: CfgNode[] = [
+      { code: m.nop(), exit: { kind: 'switch', index: m.i32.const(0), targets: [1, 2], fallback: 1 } },
+      { code: m.nop(), exit: { kind: 'goto', to: 2 } },
+      { code: m.nop(), exit: { kind: 'goto', to: 3 } },
+      { code: m.nop(), exit: { kind: 'cond', cond: m.i32.const(1), taken: 2, fall: 4 } },
+      { code: m.nop(), exit: { kind: 'cond', cond: m.i32.const(1), taken: 1, fall: 5 } },
+      { code: m.nop(), exit: { kind: 'none' } },
+    ];
+    const fixed = makeReducible(m, nodes, 0);
+    const dispatch = fixed.findIndex((n, x) => x >= nodes.length && n.exit.kind === 'switch');
+    expect(dispatch).toBeGreaterThan(5);
+    // the outer back edge (4 → 1) goes through the dispatch node, the inner one (3 → 2) does not
+    expect(into(fixed, 1)).toEqual([dispatch]);
+    expect(into(fixed, 2).sort()).toEqual([3, dispatch].sort());
+    expect(structureReducible(m, fixed)).toBeDefined();
     m.dispose();
   });
 
@@ -128,6 +148,9 @@ describe('structuring control-flow graphs', () => {
     });
   }
 });
+
+/** the nodes with an edge to `t` */
+const into = (nodes: CfgNode[], t: number) => nodes.flatMap((n, x) => ((n.exit.kind === 'goto' && n.exit.to === t) || (n.exit.kind === 'cond' && (n.exit.taken === t || n.exit.fall === t)) || (n.exit.kind === 'switch' && [...n.exit.targets, n.exit.fallback].includes(t)) ? [x] : []));
 
 /** a graph is irreducible when makeReducible adds nodes to it */
 function isIrreducible(shapes: Shape[]): boolean {
