@@ -8,7 +8,7 @@ import { cachedTranslation, translateCached, type LibraryTranslator } from '../n
 import { libraryImages } from '../node/libraries.ts';
 import { configureV8 } from '../node/engine.ts';
 import { openHostTerminal } from '../node/host-terminal.ts';
-import { startRunThread } from '../node/run-thread.ts';
+import { startRunThread, type RunThread } from '../node/run-thread.ts';
 import { translateInThread } from '../node/translate-thread.ts';
 import { Interrupts } from '../runtime/interrupts.ts';
 import { interpreterFor, resolveSysroot } from '../node/sysroot.ts';
@@ -118,8 +118,11 @@ async function translateCommand(file: string, opts: { output?: string; optimize?
   process.stderr.write(`${file} → ${out}: ${s.functions} functions, ${s.instructions} instructions${learned}, ${(wasm.byteLength / 1024).toFixed(0)} KiB, ${result.millis} ms\n`);
 }
 
-/** `run` takes elf2wasm options before the program; everything after it belongs to the guest */
-async function runCommand(argv: string[]): Promise<number> {
+/**
+ * `run` takes elf2wasm options before the program; everything after it belongs to the guest.
+ * `early`: the run's thread, if bin/elf2wasm.js started it before loading this module.
+ */
+async function runCommand(argv: string[], early?: RunThread): Promise<number> {
   let trace = false, noCache = false, lift = true, protect: unknown, optimize: unknown, record: string | undefined, sysrootArg: string | undefined, libraries = true, relaxedSimd = true;
   const fsOptions = new FsOptions();
   let k = 0;
@@ -147,7 +150,7 @@ async function runCommand(argv: string[]): Promise<number> {
   const file = argv[k];
   if (!file) throw new UsageError(`usage: ${RUN_USAGE}`);
   const bytes = readInput(file);
-  const thread = startRunThread();
+  const thread = early ?? startRunThread();
   const isWasm = WASM_MAGIC.every((b, i) => bytes[i] === b);
   if (isWasm && record !== undefined) throw new UsageError('--record needs the executable, not a .wasm');
   const learnedPath = record || learnedPathFor(file);
@@ -203,13 +206,13 @@ async function runCommand(argv: string[]): Promise<number> {
   return status;
 }
 
-export async function main(argv: string[]): Promise<number> {
+export async function main(argv: string[], runThread?: RunThread): Promise<number> {
   try {
     defaultCacheSize();
   } catch (e) {
     throw new UsageError((e as Error).message); // a bad ELF2WASM_CACHE_SIZE
   }
-  if (argv[0] === 'run') return runCommand(argv.slice(1));
+  if (argv[0] === 'run') return runCommand(argv.slice(1), runThread);
   if (argv[0] === 'cache') return cacheCommand(argv.slice(1), (text) => process.stdout.write(text));
   const cli = cac('elf2wasm');
   cli.command('<file>', 'translate an AArch64 Linux ELF executable to WebAssembly')
@@ -236,9 +239,10 @@ export async function main(argv: string[]): Promise<number> {
   return 0;
 }
 
-export async function cliEntry(): Promise<void> {
+/** bin/elf2wasm.js: `runThread`, the thread it started for `elf2wasm run` before loading this module */
+export async function cliEntry(runThread?: RunThread): Promise<void> {
   try {
-    process.exitCode = await main(process.argv.slice(2));
+    process.exitCode = await main(process.argv.slice(2), runThread);
   } catch (e) {
     if (e instanceof UsageError || (e as Error).name === 'CACError') {
       process.stderr.write(`elf2wasm: ${(e as Error).message}\n`);
