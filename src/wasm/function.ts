@@ -286,7 +286,7 @@ export class FunctionEmitter implements Builder {
 
   /** whether some entry point's block may read NZCV before writing it (backward liveness over the blocks) */
   private flagLiveness(): boolean {
-    const liveIn = liveness(this.liveBlocks(), this.arch.registers.length, false);
+    const liveIn = liveness(this.liveBlocks(), this.arch.registers.length, false, this.arch.flagRegs);
     for (const pb of this.blocks) {
       const live = liveIn(pb.start, this.arch.flagRegs);
       if (live.length) this.flagsLiveAt.set(pb.start, new Set(live));
@@ -604,7 +604,13 @@ export class FunctionEmitter implements Builder {
       const t = pb.term;
       return t.kind === 'goto' ? [t.to] : t.kind === 'cond' ? (t.tail ? [t.next] : [t.to, t.next]) : t.kind === 'switch' ? t.targets : [];
     };
-    for (const pb of this.blocks) for (const x of succ(pb)) preds.set(x, [...(preds.get(x) ?? []), pb.start]);
+    for (const pb of this.blocks) {
+      for (const x of succ(pb)) {
+        const ps = preds.get(x);
+        if (ps) ps.push(pb.start);
+        else preds.set(x, [pb.start]);
+      }
+    }
     for (const pb of this.blocks) {
       for (const head of succ(pb)) {
         if (head > pb.start || heads.has(head)) continue;

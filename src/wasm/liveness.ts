@@ -16,17 +16,25 @@ export interface BlockUse {
 
 export interface LiveBlock { start: number; use: BlockUse; succ: number[] }
 
-/** the registers (numbered below `count`; of `only` if given) live on entry to each block, by its start */
-export function liveness(blocks: LiveBlock[], count: number, boundaries: boolean): (start: number, only?: readonly number[]) => number[] {
-  const W = (count + 31) >>> 5, n = blocks.length;
+/**
+ * The registers (numbered below `count`) live on entry to each block, by its start: of `only` if
+ * given. `tracked`: the registers asked about at all (default every one), so that the flags'
+ * liveness, asked of every function, solves over four bits rather than a hundred.
+ */
+export function liveness(blocks: LiveBlock[], count: number, boundaries: boolean, tracked?: readonly number[]): (start: number, only?: readonly number[]) => number[] {
+  const regs = tracked ?? Array.from({ length: count }, (_, r) => r);
+  // each tracked register's bit; -1 for the others
+  const bit = new Int32Array(count).fill(-1);
+  regs.forEach((r, k) => { bit[r] = k; });
+  const W = (regs.length + 31) >>> 5, n = blocks.length;
   const index = new Map(blocks.map((b, i) => [b.start, i]));
   const gen = new Int32Array(n * W), keep = new Int32Array(n * W), live = new Int32Array(n * W);
-  const set = (a: Int32Array, i: number, r: number) => { a[i * W + (r >>> 5)]! |= 1 << (r & 31); };
+  const set = (a: Int32Array, i: number, k: number) => { a[i * W + (k >>> 5)]! |= 1 << (k & 31); };
   blocks.forEach((b, i) => {
-    for (const r of b.use.gen) set(gen, i, r);
-    if (boundaries && b.use.boundary) for (let r = 0; r < count; r++) if (!b.use.boundary.has(r)) set(gen, i, r);
+    for (const r of b.use.gen) if (bit[r]! >= 0) set(gen, i, bit[r]!);
+    if (boundaries && b.use.boundary) for (const r of regs) if (!b.use.boundary.has(r)) set(gen, i, bit[r]!);
     for (let w = 0; w < W; w++) keep[i * W + w] = ~0;
-    for (const r of b.use.regs) keep[i * W + (r >>> 5)]! &= ~(1 << (r & 31));
+    for (const r of b.use.regs) if (bit[r]! >= 0) keep[i * W + (bit[r]! >>> 5)]! &= ~(1 << (bit[r]! & 31));
   });
   const succ = blocks.map((b) => b.succ.flatMap((s) => index.get(s) ?? []));
   for (let changed = true; changed;) {
@@ -40,9 +48,8 @@ export function liveness(blocks: LiveBlock[], count: number, boundaries: boolean
       }
     }
   }
-  const all = Array.from({ length: count }, (_, r) => r);
-  return (start, only = all) => {
+  return (start, only = regs) => {
     const i = index.get(start);
-    return i === undefined ? [] : only.filter((r) => live[i * W + (r >>> 5)]! & (1 << (r & 31)));
+    return i === undefined ? [] : only.filter((r) => bit[r]! >= 0 && live[i * W + (bit[r]! >>> 5)]! & (1 << (bit[r]! & 31)));
   };
 }

@@ -51,6 +51,7 @@ export function loopHeads(nodes: CfgNode[], depth = REENTRY_DEPTH): LoopHeads {
       else if (!state[t]) { state[t] = 1; stack.push([t, 0]); }
     } else { stack.pop(); state[x] = 2; reached.push(x); }
   }
+  if (!counted.size) return { counted: [], reentries: [] };
   const preds: number[][] = nodes.map(() => []);
   for (const p of reached) for (const t of succ(p)) if (t !== p) preds[t]!.push(p);
   // per loop, the entry that most edges inside it branch back to (the loop's header when it has
@@ -74,7 +75,7 @@ export function loopHeads(nodes: CfgNode[], depth = REENTRY_DEPTH): LoopHeads {
       if (level < depth) work.push({ region: scc, head: best, level: level + 1 });
     }
     // a node branching to itself outside any larger loop is a loop of its own
-    for (const x of region) if (x !== head && !inLoop.has(x) && counted.has(x) && succ(x).includes(x)) reentries.push(x);
+    for (const x of region) if (counted.has(x) && x !== head && !inLoop.has(x) && succ(x).includes(x)) reentries.push(x);
   }
   reentries.sort((a, b) => a - b);
   return { counted: [...counted].sort((a, b) => a - b), reentries };

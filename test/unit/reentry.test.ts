@@ -75,6 +75,15 @@ describe('liveness', () => {
     expect(liveness(blocks, 4, false)(1)).toEqual([]);
   });
 
+  it('tracks only the registers asked about, if told which', () => {
+    // r5 and r70 live across the loop; r1 written and read in it
+    const blocks = [block(0, [1], [], [1]), block(1, [1, 2], [1, 5], [1]), block(2, [], [70], [])];
+    const live = liveness(blocks, 80, false, [5, 70]);
+    expect(live(0)).toEqual([5, 70]);
+    expect(live(2)).toEqual([70]);
+    expect(live(1, [1, 5])).toEqual([5]);
+  });
+
   it('works past 32 registers and through long chains', () => {
     const n = 500, regs = 70;
     const blocks = Array.from({ length: n }, (_, k) => block(k * 4, k + 1 < n ? [k * 4 + 4] : [], k === n - 1 ? [69, 31, 32] : [], k === 0 ? [69] : []));
