@@ -16,8 +16,17 @@
 import { successors, type CfgNode } from './cfg.ts';
 import { components } from './irreducible.ts';
 
-/** counted head runs between re-entries: rare enough to cost nothing, often enough for V8's tiering */
-export const REENTRY_INTERVAL = 1 << 14;
+/**
+ * Counted head runs between re-entries: rare enough to cost nothing, often enough for V8's
+ * tiering. ELF2WASM_REENTRY_INTERVAL overrides it for tests (test/reentry-stress.test.ts), which
+ * make every loop re-enter all the time.
+ */
+export const REENTRY_INTERVAL = intervalFromEnv() ?? 1 << 14;
+
+function intervalFromEnv(): number | undefined {
+  const v = (globalThis as { process?: { env: Record<string, string | undefined> } }).process?.env?.ELF2WASM_REENTRY_INTERVAL;
+  return v && /^[1-9]\d*$/.test(v) ? Number(v) : undefined;
+}
 
 /**
  * Loop nesting levels that re-enter: outermost loops and the loops directly inside them. With the
