@@ -37,11 +37,10 @@ export interface TranslateOptions {
   /**
    * loops re-enter their function now and then (wasm/reentry.ts), so that a loop running for
    * seconds leaves the engine's baseline code for its optimised code: V8 has no on-stack
-   * replacement for Wasm, and browsers take no flags that would compile everything optimised up
-   * front. Costs a counter per loop iteration (and up to ~20 % on loops that are little more than
-   * a dispatch, measured on a bytecode interpreter in Node with everything optimised up front);
-   * saves 1.5-2.5x where a loop would stay in the baseline tier (bench in chromium). Default true; `elf2wasm run`
-   * turns it off, because its Node compiles every function optimised (node/engine.ts).
+   * replacement for Wasm and starts every function in its baseline tier, in browsers and in
+   * `elf2wasm run` alike. Costs a counter per loop iteration; saves 1.5-2.5x where a loop would
+   * stay in the baseline tier. Default true; false only for engines that replace a running
+   * loop's code themselves.
    */
   loopReentry?: boolean;
   /**

@@ -27,8 +27,8 @@ export interface Options {
    *  --experimental-wasm-relaxed-simd). Default false */
   relaxedSimd?: boolean;
   /** loops re-enter their function now and then (TranslateOptions.loopReentry), so that a long loop
-   *  leaves the engine's baseline code: browsers compile every function in it first. Default true;
-   *  false only for modules run where V8 compiles everything optimised up front (elf2wasm run) */
+   *  leaves the engine's baseline code: V8 compiles every function in it first. Default true;
+   *  false only for engines that replace a running loop's code themselves */
   loopReentry?: boolean;
   /** translations (and bundled files) smaller than this many bytes are inlined as base64 data: URLs (default 0: never) */
   inlineLimit?: number;

@@ -157,7 +157,7 @@ async function runCommand(argv: string[], early?: RunThread): Promise<number> {
   if (sysrootArg === '') throw new UsageError('-L takes a directory (the AArch64 sysroot)');
   const sysroot = resolveSysroot(sysrootArg);
   const interpreter = isWasm ? undefined : interpreterOf(file, bytes, sysroot);
-  const options = { optimize: optimizeLevel(optimize), entries: isWasm ? [] : readLearned(learnedPath, bytes), protect: protectMode(protect), relaxedSimd, loopReentry: true, interpreter };
+  const options = { optimize: optimizeLevel(optimize), entries: isWasm ? [] : readLearned(learnedPath, bytes), protect: protectMode(protect), relaxedSimd, interpreter };
   const wasm = isWasm ? bytes : await translateFile(file, bytes, options, !noCache);
   // before compiling (engine.ts)
   configureV8();

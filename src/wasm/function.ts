@@ -288,7 +288,7 @@ export class FunctionEmitter implements Builder {
   private flagLiveness(): boolean {
     const liveIn = liveness(this.liveBlocks(), this.arch.registers.length, false, this.arch.flagRegs);
     for (const pb of this.blocks) {
-      const live = liveIn(pb.start, this.arch.flagRegs);
+      const live = liveIn(pb.start);
       if (live.length) this.flagsLiveAt.set(pb.start, new Set(live));
     }
     const reads = (pc: number) => (this.flagsLiveAt.get(pc)?.size ?? 0) > 0;
