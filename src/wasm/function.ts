@@ -1,8 +1,10 @@
 // Emits one guest function as one Wasm function.
 //
 // Guest registers live in Wasm locals. The state block in memory is the truth at every
-// boundary: before a call, an indirect branch or a return, the function stores the registers
-// it ever writes (its write set); after a call it reloads what the callee may have written.
+// boundary: before a call, a syscall, an indirect branch or a return, the function stores the
+// registers that may be dirty there (written since the entry or the last call or syscall, all of
+// which leave locals and state block alike); after a call it reloads what the callee may have
+// written and is still needed. Each entry point loads only the registers live there.
 // Every Wasm frame resumes after a call only if the guest PC is the expected return address,
 // otherwise it returns too and the dispatcher continues: that is what makes longjmp, unwinding
 // and deep recursion (see `callDepthLimit`) correct without trusting the Wasm call stack.
@@ -15,7 +17,7 @@ import { ADDR_LIMIT, MIN_GUEST_ADDR, STACK_GUARD, STATE } from '../runtime/layou
 import type { ModuleContext } from './context.ts';
 import { structure } from './structure.ts';
 import { loopHeads, REENTRY_INTERVAL } from './reentry.ts';
-import { liveness, type BlockUse, type LiveBlock } from './liveness.ts';
+import { dirtiness, liveness, type BlockUse, type LiveBlock } from './liveness.ts';
 import type { CfgNode, Exit } from './cfg.ts';
 
 const FAULT_LABEL = 'fault';
@@ -29,9 +31,27 @@ const setChildAt = (binaryen as unknown as { Block: { setChildAt(block: Expr, in
 type Item = Expr | (() => Expr);
 
 /** the registers a block reads and writes (liveness.ts), whether it may write memory, the base registers of its loads */
-interface BlockEffects extends BlockUse { stores: boolean; loadBases: Set<number> }
+interface BlockEffects extends BlockUse {
+  start: number;
+  stores: boolean;
+  loadBases: Set<number>;
+  /** registers written since the block's last clean point (a call or syscall), or since its start */
+  since: Set<number>;
+  /** the block has a clean point: it leaves dirty only `since` */
+  cleaned: boolean;
+  /** the block ends in a call, direct to `target` or indirect (undefined): its reload writes registers */
+  call?: { target: number | undefined };
+  /** what the block had written at its first checked access (the fault block stores the write set) */
+  fault?: Set<number>;
+}
 
-interface PendingBlock { start: number; items: Item[]; term: Terminator }
+/** a flush as reached from one block: what the block had written before it, and since its last clean point */
+interface Site { fx: BlockEffects; before: Set<number>; since: Set<number>; cleaned: boolean }
+
+/** a boundary's stores: where they are reached from (a tail stub is shared), whether NZCV goes too; `regs` once known */
+interface FlushPoint { from: Site[]; flags: () => boolean; regs?: number[] }
+
+interface PendingBlock { start: number; items: Item[]; term: Terminator; from?: Site[] }
 
 type Terminator =
   | { kind: 'goto'; to: number }
@@ -40,9 +60,9 @@ type Terminator =
    * indirect jump: to one of `targets` (blocks of this function) if `value` (the guest PC) is one,
    * else through the dispatcher; `dense`: switch on the local `index` (see pcIndex)
    */
-  | { kind: 'switch'; value: number; targets: number[]; dense?: { index: number; base: number } }
+  | { kind: 'switch'; value: number; targets: number[]; dense?: { index: number; base: number }; flush: () => Expr }
   /** computed goto to entry points too spread out for a dense switch: `value` holds this function's entry index for the target, or -1 */
-  | { kind: 'entries'; value: number; target: number }
+  | { kind: 'entries'; value: number; target: number; flush: () => Expr }
   | { kind: 'none' };
 
 /** widest PC range (in instructions) switched on with one br_table */
@@ -90,6 +110,7 @@ export class FunctionEmitter implements Builder {
   set(reg: number, value: Expr): void {
     this.writes.add(reg);
     this.blockEffects.regs.add(reg);
+    this.blockEffects.since.add(reg);
     this.bump(reg);
     this.checkedBases.delete(reg);
     if (reg === this.arch.spReg && this.ctx.protect.stackGuard) value = this.guardStack(value);
@@ -157,7 +178,7 @@ export class FunctionEmitter implements Builder {
       if (at !== undefined && at !== this.pc) return m.i32.wrap(a);
       this.checkedBases.set(base, this.pc);
     }
-    this.boundary(); // a refused access stores the registers (faultBlock)
+    this.blockEffects.fault ??= new Set(this.blockEffects.regs); // a refused access stores the registers (faultBlock)
     const f = this.faultLocals();
     const full = () => m.local.get(f.addr, binaryen.i64);
     const toFault = () => this.toFault(m.local.set(f.pc, this.i64(this.pc)));
@@ -188,8 +209,8 @@ export class FunctionEmitter implements Builder {
     // The state block is the whole guest state at a syscall, NZCV included: the interrupted
     // context if a signal handler runs before it returns, and where a process resumes from the
     // dispatcher after the syscall unwound it or forked it (runtime/kernel.ts).
-    this.boundary();
-    this.items.push(() => this.flush(true));
+    this.items.push(this.flushHere(() => true));
+    this.clean();
     return this.m.call('syscall', [nr, ...a, this.i64(this.pc)], binaryen.i64);
   }
   helper(name: string): string { return this.ctx.helper(name); }
@@ -253,7 +274,7 @@ export class FunctionEmitter implements Builder {
     for (const blk of this.faultExits) setChildAt(blk, 1, m.br(FAULT_LABEL));
     return m.block(null, [
       m.block(FAULT_LABEL, [body, m.return()]),
-      this.flush(),
+      this.flushRegs(this.homed(this.writes)),
       m.i64.store(0, 8, m.i32.const(STATE.pc), m.local.get(f.pc, binaryen.i64)),
       m.call(IMPORT.fault, [m.local.get(f.addr, binaryen.i64), m.local.get(f.pc, binaryen.i64)], binaryen.none),
     ]);
@@ -286,7 +307,7 @@ export class FunctionEmitter implements Builder {
 
   /** whether some entry point's block may read NZCV before writing it (backward liveness over the blocks) */
   private flagLiveness(): boolean {
-    const liveIn = liveness(this.liveBlocks(), this.arch.registers.length, false, this.arch.flagRegs);
+    const liveIn = liveness(this.liveBlocks(), this.arch.registers.length, this.arch.flagRegs);
     for (const pb of this.blocks) {
       const live = liveIn(pb.start);
       if (live.length) this.flagsLiveAt.set(pb.start, new Set(live));
@@ -300,15 +321,16 @@ export class FunctionEmitter implements Builder {
 
   /** the blocks as liveness.ts sees them */
   private liveBlocks(): LiveBlock[] {
-    const succ = (pb: PendingBlock): number[] => {
-      const t = pb.term;
-      if (t.kind === 'goto') return [t.to];
-      if (t.kind === 'cond') return [t.to, t.next];
-      if (t.kind === 'switch') return t.targets;
-      if (t.kind === 'entries') return this.fn.entries;
-      return [];
-    };
-    return this.blocks.map((pb) => ({ start: pb.start, use: this.effects.get(pb.start)!, succ: succ(pb) }));
+    return this.blocks.map((pb) => ({ start: pb.start, use: this.effects.get(pb.start)!, succ: this.successors(pb) }));
+  }
+
+  private successors(pb: PendingBlock): number[] {
+    const t = pb.term;
+    if (t.kind === 'goto') return [t.to];
+    if (t.kind === 'cond') return [t.to, t.next];
+    if (t.kind === 'switch') return t.targets;
+    if (t.kind === 'entries') return this.fn.entries;
+    return [];
   }
 
   /** the flags each block may read before writing them */
@@ -319,7 +341,7 @@ export class FunctionEmitter implements Builder {
     this.scratch.clear();
     this.tempsUsed.clear();
     this.checkedBases.clear();
-    this.blockEffects = { gen: new Set(), regs: new Set(), stores: false, loadBases: new Set() };
+    this.blockEffects = newEffects(blk.start);
     this.effects.set(blk.start, this.blockEffects);
     const last = blk.insns[blk.insns.length - 1]!;
     for (const insn of blk.insns) {
@@ -360,30 +382,31 @@ export class FunctionEmitter implements Builder {
         return finish(this.continueAt(items, next!));
       }
       case 'ret': {
-        this.boundary();
-        items.push(() => this.flush(), m.i64.store(0, 8, m.i32.const(STATE.pc), r!), m.return());
+        items.push(this.flushHere(), m.i64.store(0, 8, m.i32.const(STATE.pc), r!), m.return());
         return finish({ kind: 'none' });
       }
       case 'ijump': {
         const t = this.temp(binaryen.i64);
         items.push(m.local.set(t, r!));
-        this.boundary(); // whatever the jump's targets, the dispatcher takes the others
+        // whatever the jump's targets, the dispatcher takes the others; the target may be
+        // hand-written code reading NZCV set before the branch
+        const flush = this.flushHere(() => true);
         const targets = (blk.jumpTable ?? []).filter((x) => this.fn.blocks.has(x));
-        if (targets.length) return finish({ kind: 'switch', value: t, targets, dense: this.pcIndex(items, t, targets) });
+        if (targets.length) return finish({ kind: 'switch', value: t, targets, dense: this.pcIndex(items, t, targets), flush });
         // A computed goto (or a table we could not read): if the target is one of this function's
         // entry points, branch there directly (by its address, or by the dispatch table's entry
         // index in very large functions); anything else leaves through the dispatcher. Such
         // functions re-enter themselves, so NZCV is homed.
         this.computedGoto = true;
         const dense = this.pcIndex(items, t, this.fn.entries);
-        if (dense) return finish({ kind: 'switch', value: t, targets: this.fn.entries, dense });
+        if (dense) return finish({ kind: 'switch', value: t, targets: this.fn.entries, dense, flush });
         const slot = this.temp(binaryen.i32), e = this.temp(binaryen.i32);
         const slotGet = () => m.local.get(slot, binaryen.i32);
         items.push(m.local.set(slot, m.call('lookup', [m.i32.wrap(m.local.get(t, binaryen.i64))], binaryen.i32)));
         items.push(m.local.set(e, m.if(
           m.i32.and(m.i32.ne(slotGet(), m.i32.const(0)), m.i32.eq(m.i32.load(4, 4, slotGet()), m.i32.const(this.ctx.functionIndex(this.fn.entry)))),
           m.i32.load(8, 4, slotGet()), m.i32.const(-1))));
-        return finish({ kind: 'entries', value: e, target: t });
+        return finish({ kind: 'entries', value: e, target: t, flush });
       }
       case 'stop':
         items.push(m.unreachable());
@@ -423,29 +446,29 @@ export class FunctionEmitter implements Builder {
     return { kind: 'none' };
   }
 
+  /** a conditional tail call's code, shared by the blocks that branch to `target` */
   private tailStub(target: number): void {
-    this.boundary();
-    if (this.tailStubs.has(target)) return;
-    this.tailStubs.set(target, { start: target, items: this.tailCall(target), term: { kind: 'none' } });
+    const stub = this.tailStubs.get(target);
+    if (stub) { stub.from!.push(this.site()); return; }
+    const from = [this.site()];
+    this.tailStubs.set(target, { start: target, items: this.tailCall(target, from), term: { kind: 'none' }, from });
   }
 
-  private tailCall(target: number): Item[] {
+  private tailCall(target: number, from = [this.site()]): Item[] {
     const m = this.m;
-    this.boundary();
     const callee = this.ctx.functionName(target);
     const setPc = m.i64.store(0, 8, m.i32.const(STATE.pc), this.i64(target));
-    if (callee) return [() => this.flush(this.ctx.flagsLiveIn(target)), setPc, m.return_call(callee, [m.i32.const(0)], binaryen.none)];
-    if (this.ctx.link.external) return [() => this.flush(true), setPc, m.return_call('dispatch', [], binaryen.none)];
-    return [() => this.flush(), setPc, m.call('trap', [m.i32.const(TrapKind.UnknownTarget), this.i64(this.pc), this.i64(target)], binaryen.none), m.unreachable()];
+    if (callee) return [this.flushHere(() => this.ctx.flagsLiveIn(target), from), setPc, m.return_call(callee, [m.i32.const(0)], binaryen.none)];
+    if (this.ctx.link.external) return [this.flushHere(() => true, from), setPc, m.return_call('dispatch', [], binaryen.none)];
+    return [this.flushHere(undefined, from), setPc, m.call('trap', [m.i32.const(TrapKind.UnknownTarget), this.i64(this.pc), this.i64(target)], binaryen.none), m.unreachable()];
   }
 
   /** direct (`target` known) or indirect call, resuming at `ret` only if the guest returns there */
   private call(targetExpr: Expr, target: number | undefined, ret: number): Item[] {
     const m = this.m, ctx = this.ctx;
     this.returnSites.push(ret);
-    this.boundary();
     const depth = () => m.global.get('depth', binaryen.i32);
-    const out: Item[] = [() => this.flush(), m.i64.store(0, 8, m.i32.const(STATE.pc), targetExpr)];
+    const out: Item[] = [this.flushHere(), m.i64.store(0, 8, m.i32.const(STATE.pc), targetExpr)];
     // Too deep for the Wasm stack: unwind to the dispatcher, which resumes at the callee.
     out.push(m.if(m.i32.ge_u(depth(), m.i32.const(ctx.callDepthLimit)), m.return()));
     out.push(m.global.set('depth', m.i32.add(depth(), m.i32.const(1))));
@@ -454,30 +477,102 @@ export class FunctionEmitter implements Builder {
     else out.push(m.call('dispatch', [], binaryen.none));
     out.push(m.global.set('depth', m.i32.sub(depth(), m.i32.const(1))));
     out.push(m.if(m.i64.ne(m.i64.load(0, 8, m.i32.const(STATE.pc)), this.i64(ret)), m.return()));
-    out.push(() => this.reload(callee && target !== undefined ? ctx.clobbers(target) : undefined));
+    const fx = this.blockEffects;
+    fx.call = { target: callee ? target : undefined };
+    out.push(() => this.reload(fx, ret));
+    this.clean();
     return out;
   }
 
-  private indirectJump(t: number): Item[] {
+  private indirectJump(t: number, flush: () => Expr): Item[] {
     const m = this.m;
-    // the target may be hand-written code reading NZCV set before the branch
-    return [() => this.flush(true), m.i64.store(0, 8, m.i32.const(STATE.pc), m.local.get(t, binaryen.i64)), m.return_call('dispatch', [], binaryen.none)];
+    return [flush, m.i64.store(0, 8, m.i32.const(STATE.pc), m.local.get(t, binaryen.i64)), m.return_call('dispatch', [], binaryen.none)];
   }
 
-  /** stores the registers this function writes (of `only`); `withFlags`: NZCV too (a jump to code that reads it) */
-  private flush(withFlags = false, only?: Set<number>): Expr {
-    const m = this.m, stores: Expr[] = [];
-    const regs = new Set(this.homed(this.writes).filter((r) => !only || only.has(r)));
-    if (withFlags) for (const f of this.arch.flagRegs) if (this.writes.has(f)) regs.add(f);
-    for (const reg of [...regs].sort((a, b) => a - b)) stores.push(this.storeReg(reg));
-    return stores.length ? m.block(null, stores) : m.nop();
+  /** the current block's view of a flush here */
+  private site(): Site {
+    const fx = this.blockEffects;
+    return { fx, before: new Set(fx.regs), since: new Set(fx.since), cleaned: fx.cleaned };
   }
 
-  /** reloads the registers this function holds that a callee may have written (undefined: all) */
-  private reload(clobbered: Set<number> | undefined): Expr {
-    const m = this.m, loads: Expr[] = [];
-    for (const reg of this.held()) if (!clobbered || clobbered.has(reg)) loads.push(this.loadReg(reg));
-    return loads.length ? m.block(null, loads) : m.nop();
+  /** a clean point (a call or syscall): from here the state block and the locals agree */
+  private clean(): void {
+    this.blockEffects.since.clear();
+    this.blockEffects.cleaned = true;
+  }
+
+  /** a flush, its registers known once every block is lifted (analyse) */
+  private flushHere(flags: () => boolean = () => false, from = [this.site()]): () => Expr {
+    const point: FlushPoint = { from, flags };
+    this.points.push(point);
+    return () => this.flushRegs(point.regs!);
+  }
+
+  /** what a flush stores: the registers that may be dirty there; with `flags`, NZCV too where written (a jump to code that reads it) */
+  private flushed(point: FlushPoint): number[] {
+    const dirty = new Set<number>();
+    for (const s of point.from) {
+      for (const r of s.since) dirty.add(r);
+      if (!s.cleaned) for (const r of this.dirtyIn(s.fx.start)) dirty.add(r);
+    }
+    const regs = this.homed(dirty);
+    if (point.flags() && !this.flagsHomed) for (const f of this.arch.flagRegs) if (this.writes.has(f)) regs.push(f);
+    return regs;
+  }
+
+  private flushRegs(regs: Iterable<number>): Expr {
+    const stores = [...regs].sort((a, b) => a - b).map((r) => this.storeReg(r));
+    return stores.length ? this.m.block(null, stores) : this.m.nop();
+  }
+
+  /** after a call: reloads what the callee may have written that is live where it returns */
+  private reload(fx: BlockEffects, ret: number): Expr {
+    const live = new Set(this.fn.blocks.has(ret) ? this.live(ret) : []);
+    const loads = this.reloaded(fx).filter((r) => live.has(r)).map((r) => this.loadReg(r));
+    return loads.length ? this.m.block(null, loads) : this.m.nop();
+  }
+
+  /** the registers held here that the call ending `fx` may write (all of them for an indirect call) */
+  private reloaded(fx: BlockEffects): number[] {
+    const target = fx.call!.target, clobbered = target !== undefined ? this.ctx.clobbers(target) : undefined;
+    return this.held().filter((r) => !clobbered || clobbered.has(r));
+  }
+
+  /** flushes (and the tail stubs, spin-loop checks and switches they belong to) */
+  private readonly points: FlushPoint[] = [];
+  /** the registers that may be dirty on entry to a block, and those live there (analyse) */
+  private dirtyIn: (start: number) => number[] = () => { throw new Error('dirtiness asked before analyse'); };
+  private live: (start: number, only?: readonly number[]) => number[] = () => { throw new Error('liveness asked before analyse'); };
+
+  /**
+   * The dataflow behind flushes, reloads and entry loads, once every block is lifted and the
+   * callees' write sets are known: what may be dirty where, then what is live where, a flush
+   * reading the registers it stores and a call's reload writing its callee's.
+   */
+  private analyse(): void {
+    const count = this.arch.registers.length;
+    const fxs = this.blocks.map((pb) => this.effects.get(pb.start)!);
+    const succ = new Map(this.blocks.map((pb) => [pb.start, this.successors(pb)]));
+    this.dirtyIn = dirtiness(fxs.map((fx) => ({ start: fx.start, dirty: fx.since, cleans: fx.cleaned, succ: succ.get(fx.start)! })), count);
+    const reads = new Map<BlockEffects, Set<number>>();
+    const read = (fx: BlockEffects, r: number) => {
+      const set = reads.get(fx);
+      if (set) set.add(r);
+      else reads.set(fx, new Set([r]));
+    };
+    for (const p of this.points) {
+      p.regs = this.flushed(p);
+      for (const s of p.from) for (const r of p.regs) if (!s.before.has(r)) read(s.fx, r);
+    }
+    if (this.faults) {
+      const all = this.homed(this.writes);
+      for (const fx of fxs) if (fx.fault) for (const r of all) if (!fx.fault.has(r)) read(fx, r);
+    }
+    this.live = liveness(fxs.map((fx) => {
+      const extra = reads.get(fx);
+      const gen = extra ? new Set([...fx.gen, ...extra]) : fx.gen;
+      return { start: fx.start, succ: succ.get(fx.start)!, use: { gen, regs: fx.call ? new Set([...fx.regs, ...this.reloaded(fx)]) : fx.regs } };
+    }), count);
   }
 
   private held(): number[] { return this.homed([...new Set([...this.reads, ...this.writes])]); }
@@ -493,9 +588,10 @@ export class FunctionEmitter implements Builder {
    * loads it, while indirect jumps and tail calls to such a function store it (see flush).
    */
   private homed(regs: Iterable<number>): number[] {
-    const flags = new Set(this.arch.flagRegs), all = this.computedGoto || this.ctx.link.external || this.ctx.flagsCrossCalls;
+    const flags = new Set(this.arch.flagRegs), all = this.flagsHomed;
     return [...regs].filter((r) => all || !flags.has(r)).sort((a, b) => a - b);
   }
+  private get flagsHomed(): boolean { return this.computedGoto || this.ctx.link.external || this.ctx.flagsCrossCalls; }
 
   private storeReg(reg: number): Expr {
     const m = this.m, d = this.arch.registers[reg]!, p = m.i32.const(d.offset);
@@ -513,14 +609,18 @@ export class FunctionEmitter implements Builder {
   finish(name: string): void {
     const m = this.m;
     const resolve = (items: Item[]) => m.block(null, items.map((it) => (typeof it === 'function' ? it() : it)));
-    const held = this.held();
-    if (this.flagsLiveIn) for (const f of this.arch.flagRegs) if (!held.includes(f)) held.push(f);
-    // node 0 is the prologue: load what this function holds, then enter at the requested entry point
-    const nodes: CfgNode[] = [{ code: m.block(null, held.map((r) => this.loadReg(r))), exit: { kind: 'none' } }];
+    const heads = this.spinLoopHeads(), preempts = new Map<number, () => Expr>();
+    for (const pc of heads) {
+      // NZCV only where the loop reads it before setting it: stored, it would stay live through every iteration
+      const from = [{ fx: this.effects.get(pc)!, before: new Set<number>(), since: new Set<number>(), cleaned: false }];
+      preempts.set(pc, this.flushHere(() => (this.flagsLiveAt.get(pc)?.size ?? 0) > 0, from));
+    }
+    this.analyse();
+    // node 0 is the prologue: load what is live at the requested entry point, then enter there
+    const nodes: CfgNode[] = [{ code: m.nop(), exit: { kind: 'none' } }];
     const add = (code: Expr, exit: Exit = { kind: 'none' }): number => nodes.push({ code, exit }) - 1;
     const ids = new Map<number, number>();
-    const heads = this.spinLoopHeads();
-    for (const pb of this.blocks) ids.set(pb.start, add(resolve(heads.has(pb.start) ? [this.preemptCheck(pb.start), ...pb.items] : pb.items)));
+    for (const pb of this.blocks) ids.set(pb.start, add(resolve(heads.has(pb.start) ? [this.preemptCheck(pb.start, preempts.get(pb.start)!), ...pb.items] : pb.items)));
     const stubs = new Map<number, number>();
     for (const [t, pb] of this.tailStubs) stubs.set(t, add(resolve(pb.items)));
     for (const pb of this.blocks) {
@@ -531,7 +631,7 @@ export class FunctionEmitter implements Builder {
         const fall = ids.get(term.next) ?? stubs.get(term.next) ?? this.fellOffNode(add, term.next);
         node.exit = { kind: 'cond', cond: m.local.get(term.cond, binaryen.i32), taken, fall };
       } else if (term.kind === 'switch') {
-        const fallback = add(resolve(this.indirectJump(term.value)));
+        const fallback = add(resolve(this.indirectJump(term.value, term.flush)));
         if (term.dense) {
           const index = m.local.get(term.dense.index, binaryen.i32);
           node.exit = { kind: 'switch', index, targets: this.denseTargets(ids, term.targets, term.dense.base, fallback), fallback };
@@ -545,7 +645,7 @@ export class FunctionEmitter implements Builder {
           node.exit = { kind: 'goto', to: next };
         }
       } else if (term.kind === 'entries') {
-        const fallback = add(resolve(this.indirectJump(term.target)));
+        const fallback = add(resolve(this.indirectJump(term.target, term.flush)));
         node.exit = { kind: 'switch', index: m.local.get(term.value, binaryen.i32), targets: this.fn.entries.map((e) => ids.get(e)!), fallback };
       }
     }
@@ -556,6 +656,8 @@ export class FunctionEmitter implements Builder {
     // loops are found from the prologue, which then also enters where they re-enter
     const again = this.reenter(name, nodes, ids, heads);
     if (again.length) nodes[0]!.exit = enter([...entries, ...again]);
+    const pcOf = new Map([...ids].map(([pc, node]) => [node, pc]));
+    nodes[0]!.code = this.prologue([...this.fn.entries.slice(1), ...again.map((x) => pcOf.get(x)!)]);
     const body = this.faultBlock(structure(m, nodes, () => this.newLocal(binaryen.i32)));
     m.addFunction(name, binaryen.i32, binaryen.none, this.localTypes, body);
   }
@@ -575,14 +677,13 @@ export class FunctionEmitter implements Builder {
     const heads = reentries.filter((x) => pcOf.has(x) && !spinHeads.has(pcOf.get(x)!) && !this.flagsLiveAt.get(pcOf.get(x)!)?.size);
     if (!heads.length) return [];
     const n = this.newLocal(binaryen.i32), bump = () => m.i32.add(m.local.get(n, binaryen.i32), m.i32.const(1));
-    // A re-entry stores what is live at its head (a boundary on the way reads every register):
-    // storing the rest would keep dead values alive through the loop. A spin loop's preemption
-    // check (preemptCheck) is such a boundary.
-    const blocks = this.liveBlocks().map((b) => (spinHeads.has(b.start) ? { ...b, use: { ...b.use, boundary: new Set<number>() } } : b));
-    const liveIn = liveness(blocks, this.arch.registers.length, true);
+    // A re-entry stores what may be dirty and is live at its head: storing the rest would keep
+    // dead values alive through the loop.
     const first = this.fn.entries.length;
     heads.forEach((x, k) => {
-      const again = m.block(null, [this.flush(false, new Set(liveIn(pcOf.get(x)!))), m.return_call(name, [m.i32.const(first + k)], binaryen.none)]);
+      const pc = pcOf.get(x)!, live = new Set(this.live(pc));
+      const stores = this.flushRegs(this.homed(this.dirtyIn(pc).filter((r) => live.has(r))));
+      const again = m.block(null, [stores, m.return_call(name, [m.i32.const(first + k)], binaryen.none)]);
       nodes[x]!.code = m.block(null, [m.if(m.i32.ge_u(m.local.tee(n, bump(), binaryen.i32), m.i32.const(REENTRY_INTERVAL)), again), nodes[x]!.code]);
     });
     const checked = new Set(heads);
@@ -639,15 +740,14 @@ export class FunctionEmitter implements Builder {
    * may run other threads or unwind this one to resume here later: threads take turns only at
    * syscalls otherwise, and the thread a spinning one waits for would never run.
    */
-  private preemptCheck(pc: number): Expr {
+  private preemptCheck(pc: number, flush: () => Expr): Expr {
     const m = this.m;
     this.loopCount ??= this.newLocal(binaryen.i32);
     const n = this.loopCount;
     const bump = m.local.tee(n, m.i32.add(m.local.get(n, binaryen.i32), m.i32.const(1)), binaryen.i32);
     const none = this.i64(0);
-    // NZCV only where the loop reads it before setting it: stored, it would stay live through every iteration
     return m.if(m.i32.eqz(m.i32.and(bump, m.i32.const(PREEMPT_INTERVAL - 1))), m.block(null, [
-      this.flush((this.flagsLiveAt.get(pc)?.size ?? 0) > 0),
+      flush(),
       m.i64.store(0, 8, m.i32.const(STATE.pc), this.i64(pc)),
       m.drop(m.call('syscall', [this.i64(PSEUDO_SYSCALL.preempt), none, none, none, none, none, none, this.i64(pc)], binaryen.i64)),
     ]));
@@ -655,9 +755,24 @@ export class FunctionEmitter implements Builder {
   private loopCount?: number;
   /** what each block does that a spin loop does not (see spinLoopHeads) */
   private readonly effects = new Map<number, BlockEffects>();
-  private blockEffects: BlockEffects = { gen: new Set(), regs: new Set(), stores: false, loadBases: new Set() };
-  /** the block being lifted reaches a boundary here: the state block must hold every register (liveness.ts) */
-  private boundary(): void { this.blockEffects.boundary ??= new Set(this.blockEffects.regs); }
+  private blockEffects: BlockEffects = newEffects(0);
+
+  /**
+   * What each entry point loads: at the function's own entry (index 0, what calls use) the
+   * registers live there, at the `others` (return sites, re-entered loop heads: entered from the
+   * dispatcher or a re-entry) those live at any of them.
+   */
+  private prologue(others: number[]): Expr {
+    const m = this.m, loadable = new Set(this.held());
+    if (this.flagsLiveIn) for (const f of this.arch.flagRegs) loadable.add(f);
+    const loads = (pcs: number[]) => {
+      const regs = new Set<number>();
+      for (const pc of pcs) for (const r of this.live(pc)) if (loadable.has(r)) regs.add(r);
+      return m.block(null, [...regs].sort((a, b) => a - b).map((r) => this.loadReg(r)));
+    };
+    if (!others.length) return loads([this.fn.entry]);
+    return m.if(m.i32.eqz(m.local.get(0, binaryen.i32)), loads([this.fn.entry]), loads(others));
+  }
 
   /** the switch table of a pcIndex: target node per index, `fallback` in the gaps */
   private denseTargets(ids: Map<number, number>, targets: number[], base: number, fallback: number): number[] {
@@ -672,4 +787,8 @@ export class FunctionEmitter implements Builder {
     return add(this.m.block(null, items as Expr[]));
   }
 
+}
+
+function newEffects(start: number): BlockEffects {
+  return { start, gen: new Set(), regs: new Set(), stores: false, loadBases: new Set(), since: new Set(), cleaned: false };
 }

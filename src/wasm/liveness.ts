@@ -1,55 +1,99 @@
-// Backward liveness of guest registers over a function's blocks, on bit sets (functions have
-// tens of thousands of blocks and ~100 registers).
-//
-// A boundary (a call, syscall, return, tail call, indirect jump, or an access whose fault
-// stores the registers) needs the whole guest state in the state block: with `boundaries`, it
-// reads every register the block has not written before it.
+// Register dataflow over a function's blocks, on bit sets (functions have tens of thousands of
+// blocks and ~100 registers): backward liveness, and forward "dirtiness" (which registers' locals
+// may differ from the state block), which decides what a boundary stores (function.ts flush).
 
 export interface BlockUse {
-  /** registers read before the block writes them */
+  /** registers read before the block writes them (a boundary's stores count as reads) */
   gen: Set<number>;
-  /** registers the block writes */
+  /** registers the block writes (or reloads after a call) */
   regs: Set<number>;
-  /** what the block had written when it first reached a boundary, if it reaches one */
-  boundary?: Set<number>;
 }
 
 export interface LiveBlock { start: number; use: BlockUse; succ: number[] }
+
+/** a block as dirtiness sees it: what it leaves dirty, and whether a clean point (state = locals) comes before that */
+export interface DirtyBlock { start: number; dirty: Set<number>; cleans: boolean; succ: number[] }
+
+/** per-block bit sets over the tracked registers */
+class Bits {
+  readonly W: number;
+  private readonly bit: Int32Array;
+  readonly index: Map<number, number>;
+  readonly succ: number[][];
+  constructor(readonly regs: readonly number[], count: number, blocks: { start: number; succ: number[] }[]) {
+    this.bit = new Int32Array(count).fill(-1); // each tracked register's bit; -1 for the others
+    regs.forEach((r, k) => { this.bit[r] = k; });
+    this.W = (regs.length + 31) >>> 5;
+    this.index = new Map(blocks.map((b, i) => [b.start, i]));
+    this.succ = blocks.map((b) => b.succ.flatMap((s) => this.index.get(s) ?? []));
+  }
+  array(fill = 0): Int32Array { return new Int32Array(this.index.size * this.W).fill(fill); }
+  add(a: Int32Array, i: number, r: number): void {
+    const k = this.bit[r]!;
+    if (k >= 0) a[i * this.W + (k >>> 5)]! |= 1 << (k & 31);
+  }
+  remove(a: Int32Array, i: number, r: number): void {
+    const k = this.bit[r]!;
+    if (k >= 0) a[i * this.W + (k >>> 5)]! &= ~(1 << (k & 31));
+  }
+  /** the registers of block `start` set in `a` (of `only`) */
+  reader(a: Int32Array): (start: number, only?: readonly number[]) => number[] {
+    return (start, only = this.regs) => {
+      const i = this.index.get(start);
+      return i === undefined ? [] : only.filter((r) => this.bit[r]! >= 0 && a[i * this.W + (this.bit[r]! >>> 5)]! & (1 << (this.bit[r]! & 31)));
+    };
+  }
+}
 
 /**
  * The registers (numbered below `count`) live on entry to each block, by its start: of `only` if
  * given. `tracked`: the registers asked about at all (default every one), so that the flags'
  * liveness, asked of every function, solves over four bits rather than a hundred.
  */
-export function liveness(blocks: LiveBlock[], count: number, boundaries: boolean, tracked?: readonly number[]): (start: number, only?: readonly number[]) => number[] {
-  const regs = tracked ?? Array.from({ length: count }, (_, r) => r);
-  // each tracked register's bit; -1 for the others
-  const bit = new Int32Array(count).fill(-1);
-  regs.forEach((r, k) => { bit[r] = k; });
-  const W = (regs.length + 31) >>> 5, n = blocks.length;
-  const index = new Map(blocks.map((b, i) => [b.start, i]));
-  const gen = new Int32Array(n * W), keep = new Int32Array(n * W), live = new Int32Array(n * W);
-  const set = (a: Int32Array, i: number, k: number) => { a[i * W + (k >>> 5)]! |= 1 << (k & 31); };
-  blocks.forEach((b, i) => {
-    for (const r of b.use.gen) if (bit[r]! >= 0) set(gen, i, bit[r]!);
-    if (boundaries && b.use.boundary) for (const r of regs) if (!b.use.boundary.has(r)) set(gen, i, bit[r]!);
-    for (let w = 0; w < W; w++) keep[i * W + w] = ~0;
-    for (const r of b.use.regs) if (bit[r]! >= 0) keep[i * W + (bit[r]! >>> 5)]! &= ~(1 << (bit[r]! & 31));
+export function liveness(blocks: LiveBlock[], count: number, tracked?: readonly number[]): (start: number, only?: readonly number[]) => number[] {
+  const b = new Bits(tracked ?? Array.from({ length: count }, (_, r) => r), count, blocks);
+  const W = b.W, n = blocks.length;
+  const gen = b.array(), keep = b.array(~0), live = b.array();
+  blocks.forEach((blk, i) => {
+    for (const r of blk.use.gen) b.add(gen, i, r);
+    for (const r of blk.use.regs) b.remove(keep, i, r);
   });
-  const succ = blocks.map((b) => b.succ.flatMap((s) => index.get(s) ?? []));
   for (let changed = true; changed;) {
     changed = false;
     for (let i = n - 1; i >= 0; i--) {
       for (let w = 0; w < W; w++) {
         let out = 0;
-        for (const s of succ[i]!) out |= live[s * W + w]!;
+        for (const s of b.succ[i]!) out |= live[s * W + w]!;
         const v = gen[i * W + w]! | (out & keep[i * W + w]!);
         if (v !== live[i * W + w]) { live[i * W + w] = v; changed = true; }
       }
     }
   }
-  return (start, only = regs) => {
-    const i = index.get(start);
-    return i === undefined ? [] : only.filter((r) => bit[r]! >= 0 && live[i * W + (bit[r]! >>> 5)]! & (1 << (bit[r]! & 31)));
-  };
+  return b.reader(live);
+}
+
+/**
+ * The registers that may be dirty on entry to each block: written on some path from an entry
+ * point (where every local is loaded from, or stands for, the state block) since the last
+ * clean point on that path.
+ */
+export function dirtiness(blocks: DirtyBlock[], count: number): (start: number) => number[] {
+  const b = new Bits(Array.from({ length: count }, (_, r) => r), count, blocks);
+  const W = b.W, n = blocks.length;
+  const gen = b.array(), dirty = b.array();
+  blocks.forEach((blk, i) => { for (const r of blk.dirty) b.add(gen, i, r); });
+  for (let changed = true; changed;) {
+    changed = false;
+    for (let i = 0; i < n; i++) {
+      const cleans = blocks[i]!.cleans;
+      for (const s of b.succ[i]!) {
+        for (let w = 0; w < W; w++) {
+          const out = gen[i * W + w]! | (cleans ? 0 : dirty[i * W + w]!);
+          const v = dirty[s * W + w]! | out;
+          if (v !== dirty[s * W + w]) { dirty[s * W + w] = v; changed = true; }
+        }
+      }
+    }
+  }
+  return b.reader(dirty);
 }

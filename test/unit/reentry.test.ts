@@ -3,7 +3,7 @@
 // loops re-enter run in the fixture suites (progs `loops`, against qemu).
 import { describe, expect, it } from 'vitest';
 import type { CfgNode, Exit } from '../../src/wasm/cfg.ts';
-import { liveness, type LiveBlock } from '../../src/wasm/liveness.ts';
+import { dirtiness, liveness, type LiveBlock } from '../../src/wasm/liveness.ts';
 import { loopHeads } from '../../src/wasm/reentry.ts';
 
 /** a graph from its exits (the code is never looked at) */
@@ -55,30 +55,22 @@ describe('loopHeads', () => {
 });
 
 describe('liveness', () => {
-  const block = (start: number, succ: number[], gen: number[], regs: number[], boundary?: number[]): LiveBlock =>
-    ({ start, succ, use: { gen: new Set(gen), regs: new Set(regs), ...(boundary ? { boundary: new Set(boundary) } : {}) } });
+  const block = (start: number, succ: number[], gen: number[], regs: number[]): LiveBlock =>
+    ({ start, succ, use: { gen: new Set(gen), regs: new Set(regs) } });
 
   it('a register is live from its read back to its last write', () => {
     // 0: writes r1 → 1: reads r1 and r2, writes r2, loops → 2: reads r3
     const blocks = [block(0, [1], [], [1]), block(1, [1, 2], [1, 2], [2]), block(2, [], [3], [])];
-    const live = liveness(blocks, 4, true);
+    const live = liveness(blocks, 4);
     expect(live(0)).toEqual([2, 3]);
     expect(live(1)).toEqual([1, 2, 3]);
     expect(live(2)).toEqual([3]);
   });
 
-  it('a boundary reads every register the block has not written before it, if asked to', () => {
-    // 1 writes r0, reaches a boundary, then writes r2: r1 and r3 (and r2, not yet written) are read there
-    const blocks = [block(0, [1], [], [0, 1]), block(1, [], [], [0, 2], [0])];
-    expect(liveness(blocks, 4, true)(1)).toEqual([1, 2, 3]);
-    expect(liveness(blocks, 4, true)(0)).toEqual([2, 3]);
-    expect(liveness(blocks, 4, false)(1)).toEqual([]);
-  });
-
   it('tracks only the registers asked about, if told which', () => {
     // r5 and r70 live across the loop; r1 written and read in it
     const blocks = [block(0, [1], [], [1]), block(1, [1, 2], [1, 5], [1]), block(2, [], [70], [])];
-    const live = liveness(blocks, 80, false, [5, 70]);
+    const live = liveness(blocks, 80, [5, 70]);
     expect(live(0)).toEqual([5, 70]);
     expect(live(2)).toEqual([70]);
     expect(live(1, [1, 5])).toEqual([5]);
@@ -87,9 +79,39 @@ describe('liveness', () => {
   it('works past 32 registers and through long chains', () => {
     const n = 500, regs = 70;
     const blocks = Array.from({ length: n }, (_, k) => block(k * 4, k + 1 < n ? [k * 4 + 4] : [], k === n - 1 ? [69, 31, 32] : [], k === 0 ? [69] : []));
-    const live = liveness(blocks, regs, false);
+    const live = liveness(blocks, regs);
     expect(live(0)).toEqual([31, 32]);
     expect(live(4)).toEqual([31, 32, 69]);
     expect(live((n - 1) * 4)).toEqual([31, 32, 69]);
+  });
+});
+
+describe('dirtiness', () => {
+  const block = (start: number, succ: number[], dirty: number[], cleans = false) => ({ start, succ, dirty: new Set(dirty), cleans });
+
+  it('a register is dirty from its write on, along every path and around loops', () => {
+    // 0 writes r1 → 1 writes r2 and loops → 2
+    const dirty = dirtiness([block(0, [1], [1]), block(1, [1, 2], [2]), block(2, [], [])], 4);
+    expect(dirty(0)).toEqual([]);
+    expect(dirty(1)).toEqual([1, 2]);
+    expect(dirty(2)).toEqual([1, 2]);
+  });
+
+  it('a clean point leaves dirty only what its block writes after it; another path keeps its own', () => {
+    // 0 writes r1 → 1 (a call, then writes r3) → 3; 0 → 2 (no clean point) → 3
+    const dirty = dirtiness([block(0, [1, 2], [1]), block(1, [3], [3], true), block(2, [3], [0]), block(3, [], [])], 4);
+    expect(dirty(1)).toEqual([1]);
+    expect(dirty(3)).toEqual([0, 1, 3]);
+    const onlyCall = dirtiness([block(0, [1], [1]), block(1, [3], [3], true), block(3, [], [])], 4);
+    expect(onlyCall(3)).toEqual([3]);
+  });
+
+  it('works past 32 registers and through long chains, whatever the block order', () => {
+    const n = 300;
+    // blocks listed last first: the solver must still reach the fixpoint
+    const blocks = Array.from({ length: n }, (_, k) => block(k * 4, k + 1 < n ? [k * 4 + 4] : [], k === 0 ? [69, 5] : k === 7 ? [40] : [])).reverse();
+    const dirty = dirtiness(blocks, 70);
+    expect(dirty(4)).toEqual([5, 69]);
+    expect(dirty((n - 1) * 4)).toEqual([5, 40, 69]);
   });
 });
