@@ -17,7 +17,7 @@ import { ADDR_LIMIT, MIN_GUEST_ADDR, STACK_GUARD, STATE } from '../runtime/layou
 import type { ModuleContext } from './context.ts';
 import { structure } from './structure.ts';
 import { loopHeads, REENTRY_INTERVAL } from './reentry.ts';
-import { dirtiness, liveness, type BlockUse, type LiveBlock } from './liveness.ts';
+import { dirtiness, graph, liveness, type BlockUse, type LiveBlock } from './liveness.ts';
 import type { CfgNode, Exit } from './cfg.ts';
 
 const FAULT_LABEL = 'fault';
@@ -45,8 +45,13 @@ interface BlockEffects extends BlockUse {
   fault?: Set<number>;
 }
 
-/** a flush as reached from one block: what the block had written before it, and since its last clean point */
-interface Site { fx: BlockEffects; before: Set<number>; since: Set<number>; cleaned: boolean }
+/**
+ * A flush as reached from one block: how many registers the block had written before it (the
+ * first `before` of `fx.regs`, which keeps the order of first writes), and which since its last clean point.
+ */
+interface Site { fx: BlockEffects; before: number; since: ReadonlySet<number>; cleaned: boolean }
+
+const NONE: ReadonlySet<number> = new Set();
 
 /** a boundary's stores: where they are reached from (a tail stub is shared), whether NZCV goes too; `regs` once known */
 interface FlushPoint { from: Site[]; flags: () => boolean; regs?: number[] }
@@ -99,6 +104,7 @@ export class FunctionEmitter implements Builder {
 
   constructor(readonly ctx: ModuleContext, readonly fn: GuestFunction, readonly arch: Arch) {
     this.m = ctx.m;
+    this.flagSet = new Set(arch.flagRegs);
   }
 
   // ---- Builder ----
@@ -492,7 +498,7 @@ export class FunctionEmitter implements Builder {
   /** the current block's view of a flush here */
   private site(): Site {
     const fx = this.blockEffects;
-    return { fx, before: new Set(fx.regs), since: new Set(fx.since), cleaned: fx.cleaned };
+    return { fx, before: fx.regs.size, since: fx.since.size ? new Set(fx.since) : NONE, cleaned: fx.cleaned };
   }
 
   /** a clean point (a call or syscall): from here the state block and the locals agree */
@@ -535,7 +541,7 @@ export class FunctionEmitter implements Builder {
   /** the registers held here that the call ending `fx` may write (all of them for an indirect call) */
   private reloaded(fx: BlockEffects): number[] {
     const target = fx.call!.target, clobbered = target !== undefined ? this.ctx.clobbers(target) : undefined;
-    return this.held().filter((r) => !clobbered || clobbered.has(r));
+    return this.held.filter((r) => !clobbered || clobbered.has(r));
   }
 
   /** flushes (and the tail stubs, spin-loop checks and switches they belong to) */
@@ -550,19 +556,31 @@ export class FunctionEmitter implements Builder {
    * reading the registers it stores and a call's reload writing its callee's.
    */
   private analyse(): void {
-    const count = this.arch.registers.length;
+    const count = this.arch.registers.length, byNumber = (a: number, b: number) => a - b;
+    this.held = this.homed(new Set([...this.reads, ...this.writes]));
     const fxs = this.blocks.map((pb) => this.effects.get(pb.start)!);
     const succ = new Map(this.blocks.map((pb) => [pb.start, this.successors(pb)]));
-    this.dirtyIn = dirtiness(fxs.map((fx) => ({ start: fx.start, dirty: fx.since, cleans: fx.cleaned, succ: succ.get(fx.start)! })), count);
+    const g = graph(fxs.map((fx) => ({ start: fx.start, succ: succ.get(fx.start)! })));
+    const dirtyBlocks = fxs.map((fx) => ({ start: fx.start, dirty: fx.since, cleans: fx.cleaned, succ: succ.get(fx.start)! }));
+    this.dirtyIn = dirtiness(dirtyBlocks, count, [...this.writes].sort(byNumber), g);
     const reads = new Map<BlockEffects, Set<number>>();
     const read = (fx: BlockEffects, r: number) => {
       const set = reads.get(fx);
       if (set) set.add(r);
       else reads.set(fx, new Set([r]));
     };
+    const order = new Map<BlockEffects, Map<number, number>>(); // each block's registers by first write
+    const orderOf = (fx: BlockEffects) => {
+      let o = order.get(fx);
+      if (!o) order.set(fx, o = new Map([...fx.regs].map((r, k) => [r, k])));
+      return o;
+    };
     for (const p of this.points) {
       p.regs = this.flushed(p);
-      for (const s of p.from) for (const r of p.regs) if (!s.before.has(r)) read(s.fx, r);
+      for (const s of p.from) {
+        const o = orderOf(s.fx);
+        for (const r of p.regs) if (!((o.get(r) ?? Infinity) < s.before)) read(s.fx, r);
+      }
     }
     if (this.faults) {
       const all = this.homed(this.writes);
@@ -572,10 +590,11 @@ export class FunctionEmitter implements Builder {
       const extra = reads.get(fx);
       const gen = extra ? new Set([...fx.gen, ...extra]) : fx.gen;
       return { start: fx.start, succ: succ.get(fx.start)!, use: { gen, regs: fx.call ? new Set([...fx.regs, ...this.reloaded(fx)]) : fx.regs } };
-    }), count);
+    }), count, [...new Set([...this.reads, ...this.writes, ...this.arch.flagRegs])].sort(byNumber), g);
   }
 
-  private held(): number[] { return this.homed([...new Set([...this.reads, ...this.writes])]); }
+  /** the registers this function keeps in locals and the state block (analyse) */
+  private held: number[] = [];
 
   /**
    * The registers that live in the state block across boundaries. NZCV does not: the AAPCS64
@@ -588,9 +607,11 @@ export class FunctionEmitter implements Builder {
    * loads it, while indirect jumps and tail calls to such a function store it (see flush).
    */
   private homed(regs: Iterable<number>): number[] {
-    const flags = new Set(this.arch.flagRegs), all = this.flagsHomed;
-    return [...regs].filter((r) => all || !flags.has(r)).sort((a, b) => a - b);
+    const all = this.flagsHomed, out: number[] = [];
+    for (const r of regs) if (all || !this.flagSet.has(r)) out.push(r);
+    return out.sort((a, b) => a - b);
   }
+  private readonly flagSet: Set<number>;
   private get flagsHomed(): boolean { return this.computedGoto || this.ctx.link.external || this.ctx.flagsCrossCalls; }
 
   private storeReg(reg: number): Expr {
@@ -612,7 +633,7 @@ export class FunctionEmitter implements Builder {
     const heads = this.spinLoopHeads(), preempts = new Map<number, () => Expr>();
     for (const pc of heads) {
       // NZCV only where the loop reads it before setting it: stored, it would stay live through every iteration
-      const from = [{ fx: this.effects.get(pc)!, before: new Set<number>(), since: new Set<number>(), cleaned: false }];
+      const from = [{ fx: this.effects.get(pc)!, before: 0, since: NONE, cleaned: false }];
       preempts.set(pc, this.flushHere(() => (this.flagsLiveAt.get(pc)?.size ?? 0) > 0, from));
     }
     this.analyse();
@@ -763,7 +784,7 @@ export class FunctionEmitter implements Builder {
    * dispatcher or a re-entry) those live at any of them.
    */
   private prologue(others: number[]): Expr {
-    const m = this.m, loadable = new Set(this.held());
+    const m = this.m, loadable = new Set(this.held);
     if (this.flagsLiveIn) for (const f of this.arch.flagRegs) loadable.add(f);
     const loads = (pcs: number[]) => {
       const regs = new Set<number>();

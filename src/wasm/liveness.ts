@@ -14,18 +14,26 @@ export interface LiveBlock { start: number; use: BlockUse; succ: number[] }
 /** a block as dirtiness sees it: what it leaves dirty, and whether a clean point (state = locals) comes before that */
 export interface DirtyBlock { start: number; dirty: Set<number>; cleans: boolean; succ: number[] }
 
+/** the blocks' order (by start) and successors (by that order), for several analyses of the same blocks */
+export interface Graph { index: Map<number, number>; succ: number[][] }
+
+export function graph(blocks: { start: number; succ: number[] }[]): Graph {
+  const index = new Map(blocks.map((b, i) => [b.start, i]));
+  return { index, succ: blocks.map((b) => b.succ.flatMap((s) => index.get(s) ?? [])) };
+}
+
 /** per-block bit sets over the tracked registers */
 class Bits {
   readonly W: number;
   private readonly bit: Int32Array;
   readonly index: Map<number, number>;
   readonly succ: number[][];
-  constructor(readonly regs: readonly number[], count: number, blocks: { start: number; succ: number[] }[]) {
+  constructor(readonly regs: readonly number[], count: number, g: Graph) {
     this.bit = new Int32Array(count).fill(-1); // each tracked register's bit; -1 for the others
     regs.forEach((r, k) => { this.bit[r] = k; });
     this.W = (regs.length + 31) >>> 5;
-    this.index = new Map(blocks.map((b, i) => [b.start, i]));
-    this.succ = blocks.map((b) => b.succ.flatMap((s) => this.index.get(s) ?? []));
+    this.index = g.index;
+    this.succ = g.succ;
   }
   array(fill = 0): Int32Array { return new Int32Array(this.index.size * this.W).fill(fill); }
   add(a: Int32Array, i: number, r: number): void {
@@ -36,11 +44,17 @@ class Bits {
     const k = this.bit[r]!;
     if (k >= 0) a[i * this.W + (k >>> 5)]! &= ~(1 << (k & 31));
   }
-  /** the registers of block `start` set in `a` (of `only`) */
+  /** the registers of block `start` set in `a` (of `only`), in the tracked registers' order */
   reader(a: Int32Array): (start: number, only?: readonly number[]) => number[] {
-    return (start, only = this.regs) => {
+    return (start, only) => {
       const i = this.index.get(start);
-      return i === undefined ? [] : only.filter((r) => this.bit[r]! >= 0 && a[i * this.W + (this.bit[r]! >>> 5)]! & (1 << (this.bit[r]! & 31)));
+      if (i === undefined) return [];
+      if (only) return only.filter((r) => this.bit[r]! >= 0 && a[i * this.W + (this.bit[r]! >>> 5)]! & (1 << (this.bit[r]! & 31)));
+      const out: number[] = [];
+      for (let w = 0; w < this.W; w++) {
+        for (let v = a[i * this.W + w]!; v !== 0; v &= v - 1) out.push(this.regs[w * 32 + 31 - Math.clz32(v & -v)]!);
+      }
+      return out;
     };
   }
 }
@@ -50,8 +64,8 @@ class Bits {
  * given. `tracked`: the registers asked about at all (default every one), so that the flags'
  * liveness, asked of every function, solves over four bits rather than a hundred.
  */
-export function liveness(blocks: LiveBlock[], count: number, tracked?: readonly number[]): (start: number, only?: readonly number[]) => number[] {
-  const b = new Bits(tracked ?? Array.from({ length: count }, (_, r) => r), count, blocks);
+export function liveness(blocks: LiveBlock[], count: number, tracked?: readonly number[], g = graph(blocks)): (start: number, only?: readonly number[]) => number[] {
+  const b = new Bits(tracked ?? Array.from({ length: count }, (_, r) => r), count, g);
   const W = b.W, n = blocks.length;
   const gen = b.array(), keep = b.array(~0), live = b.array();
   blocks.forEach((blk, i) => {
@@ -75,10 +89,10 @@ export function liveness(blocks: LiveBlock[], count: number, tracked?: readonly 
 /**
  * The registers that may be dirty on entry to each block: written on some path from an entry
  * point (where every local is loaded from, or stands for, the state block) since the last
- * clean point on that path.
+ * clean point on that path. `tracked` as for liveness.
  */
-export function dirtiness(blocks: DirtyBlock[], count: number): (start: number) => number[] {
-  const b = new Bits(Array.from({ length: count }, (_, r) => r), count, blocks);
+export function dirtiness(blocks: DirtyBlock[], count: number, tracked?: readonly number[], g = graph(blocks)): (start: number) => number[] {
+  const b = new Bits(tracked ?? Array.from({ length: count }, (_, r) => r), count, g);
   const W = b.W, n = blocks.length;
   const gen = b.array(), dirty = b.array();
   blocks.forEach((blk, i) => { for (const r of blk.dirty) b.add(gen, i, r); });
