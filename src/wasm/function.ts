@@ -604,7 +604,7 @@ export class FunctionEmitter implements Builder {
    * code lifted at run time, which may be entered anywhere (e.g. a missed jump-table target);
    * a module where some code reads NZCV a call or return left (ModuleContext.flagsCrossCalls);
    * and a function that reads NZCV on entry (hand-written code branched to after a compare), which
-   * loads it, while indirect jumps and tail calls to such a function store it (see flush).
+   * loads it, while indirect jumps and tail calls to such a function store it (see flushed).
    */
   private homed(regs: Iterable<number>): number[] {
     const all = this.flagsHomed, out: number[] = [];

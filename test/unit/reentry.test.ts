@@ -1,6 +1,7 @@
-// Where translated loops count and re-enter (wasm/reentry.ts), and the register liveness that
-// decides what a re-entry stores (wasm/liveness.ts), on small graphs. Whole programs whose
-// loops re-enter run in the fixture suites (progs `loops`, against qemu).
+// Where translated loops count and re-enter (wasm/reentry.ts), and the register dataflow that
+// decides what a re-entry, a call or a return stores and what an entry loads (wasm/liveness.ts:
+// liveness, dirtiness), on small graphs. Whole programs run in the fixture suites against qemu
+// (test/reentry-stress.test.ts with every loop re-entering all the time).
 import { describe, expect, it } from 'vitest';
 import type { CfgNode, Exit } from '../../src/wasm/cfg.ts';
 import { dirtiness, liveness, type LiveBlock } from '../../src/wasm/liveness.ts';
