@@ -17,7 +17,7 @@ import { ADDR_LIMIT, MIN_GUEST_ADDR, STACK_GUARD, STATE } from '../runtime/layou
 import type { ModuleContext } from './context.ts';
 import { structure } from './structure.ts';
 import { loopHeads, REENTRY_INTERVAL } from './reentry.ts';
-import { dirtiness, graph, liveness, type BlockUse, type LiveBlock } from './liveness.ts';
+import { dirtiness, graph, liveness, type BlockUse, type Graph, type LiveBlock } from './liveness.ts';
 import type { CfgNode, Exit } from './cfg.ts';
 
 const FAULT_LABEL = 'fault';
@@ -313,7 +313,7 @@ export class FunctionEmitter implements Builder {
 
   /** whether some entry point's block may read NZCV before writing it (backward liveness over the blocks) */
   private flagLiveness(): boolean {
-    const liveIn = liveness(this.liveBlocks(), this.arch.registers.length, this.arch.flagRegs);
+    const liveIn = liveness(this.liveBlocks(), this.arch.registers.length, this.arch.flagRegs, this.graph());
     for (const pb of this.blocks) {
       const live = liveIn(pb.start);
       if (live.length) this.flagsLiveAt.set(pb.start, new Set(live));
@@ -327,8 +327,14 @@ export class FunctionEmitter implements Builder {
 
   /** the blocks as liveness.ts sees them */
   private liveBlocks(): LiveBlock[] {
-    return this.blocks.map((pb) => ({ start: pb.start, use: this.effects.get(pb.start)!, succ: this.successors(pb) }));
+    return this.blocks.map((pb) => ({ start: pb.start, use: this.effects.get(pb.start)! }));
   }
+
+  /** the blocks' graph, for the flags' liveness when lifted and the dataflow when finished (terminators do not change in between) */
+  private graph(): Graph {
+    return this.blockGraph ??= graph(this.blocks.map((pb) => ({ start: pb.start, succ: this.successors(pb) })));
+  }
+  private blockGraph?: Graph;
 
   private successors(pb: PendingBlock): number[] {
     const t = pb.term;
@@ -521,13 +527,15 @@ export class FunctionEmitter implements Builder {
       for (const r of s.since) dirty.add(r);
       if (!s.cleaned) for (const r of this.dirtyIn(s.fx.start)) dirty.add(r);
     }
-    const regs = this.homed(dirty);
-    if (point.flags() && !this.flagsHomed) for (const f of this.arch.flagRegs) if (this.writes.has(f)) regs.push(f);
-    return regs;
+    // NZCV in the state block: where homed, as dirty as any register; else all the flags written, if asked for
+    const flags = this.flagsHomed || point.flags();
+    if (flags && !this.flagsHomed) for (const f of this.arch.flagRegs) if (this.writes.has(f)) dirty.add(f);
+    return [...dirty].filter((r) => flags || !this.flagSet.has(r)).sort((a, b) => a - b);
   }
 
-  private flushRegs(regs: Iterable<number>): Expr {
-    const stores = [...regs].sort((a, b) => a - b).map((r) => this.storeReg(r));
+  /** stores `regs` (in ascending order) */
+  private flushRegs(regs: number[]): Expr {
+    const stores = regs.map((r) => this.storeReg(r));
     return stores.length ? this.m.block(null, stores) : this.m.nop();
   }
 
@@ -558,10 +566,8 @@ export class FunctionEmitter implements Builder {
   private analyse(): void {
     const count = this.arch.registers.length, byNumber = (a: number, b: number) => a - b;
     this.held = this.homed(new Set([...this.reads, ...this.writes]));
-    const fxs = this.blocks.map((pb) => this.effects.get(pb.start)!);
-    const succ = new Map(this.blocks.map((pb) => [pb.start, this.successors(pb)]));
-    const g = graph(fxs.map((fx) => ({ start: fx.start, succ: succ.get(fx.start)! })));
-    const dirtyBlocks = fxs.map((fx) => ({ start: fx.start, dirty: fx.since, cleans: fx.cleaned, succ: succ.get(fx.start)! }));
+    const fxs = this.blocks.map((pb) => this.effects.get(pb.start)!), g = this.graph();
+    const dirtyBlocks = fxs.map((fx) => ({ start: fx.start, dirty: fx.since, cleans: fx.cleaned }));
     this.dirtyIn = dirtiness(dirtyBlocks, count, [...this.writes].sort(byNumber), g);
     const reads = new Map<BlockEffects, Set<number>>();
     const read = (fx: BlockEffects, r: number) => {
@@ -589,7 +595,7 @@ export class FunctionEmitter implements Builder {
     this.live = liveness(fxs.map((fx) => {
       const extra = reads.get(fx);
       const gen = extra ? new Set([...fx.gen, ...extra]) : fx.gen;
-      return { start: fx.start, succ: succ.get(fx.start)!, use: { gen, regs: fx.call ? new Set([...fx.regs, ...this.reloaded(fx)]) : fx.regs } };
+      return { start: fx.start, use: { gen, regs: fx.call ? new Set([...fx.regs, ...this.reloaded(fx)]) : fx.regs } };
     }), count, [...new Set([...this.reads, ...this.writes, ...this.arch.flagRegs])].sort(byNumber), g);
   }
 
@@ -786,13 +792,15 @@ export class FunctionEmitter implements Builder {
   private prologue(others: number[]): Expr {
     const m = this.m, loadable = new Set(this.held);
     if (this.flagsLiveIn) for (const f of this.arch.flagRegs) loadable.add(f);
-    const loads = (pcs: number[]) => {
+    const live = (pcs: number[]) => {
       const regs = new Set<number>();
       for (const pc of pcs) for (const r of this.live(pc)) if (loadable.has(r)) regs.add(r);
-      return m.block(null, [...regs].sort((a, b) => a - b).map((r) => this.loadReg(r)));
+      return [...regs].sort((a, b) => a - b);
     };
-    if (!others.length) return loads([this.fn.entry]);
-    return m.if(m.i32.eqz(m.local.get(0, binaryen.i32)), loads([this.fn.entry]), loads(others));
+    const load = (regs: number[]) => m.block(null, regs.map((r) => this.loadReg(r)));
+    const own = live([this.fn.entry]), rest = others.length ? live(others) : own;
+    if (rest.join() === own.join()) return load(own);
+    return m.if(m.i32.eqz(m.local.get(0, binaryen.i32)), load(own), load(rest));
   }
 
   /** the switch table of a pcIndex: target node per index, `fallback` in the gaps */

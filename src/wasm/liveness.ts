@@ -9,17 +9,18 @@ export interface BlockUse {
   regs: Set<number>;
 }
 
-export interface LiveBlock { start: number; use: BlockUse; succ: number[] }
+/** `succ`: the successors' starts, unless the analysis is given the blocks' graph */
+export interface LiveBlock { start: number; use: BlockUse; succ?: number[] }
 
 /** a block as dirtiness sees it: what it leaves dirty, and whether a clean point (state = locals) comes before that */
-export interface DirtyBlock { start: number; dirty: Set<number>; cleans: boolean; succ: number[] }
+export interface DirtyBlock { start: number; dirty: Set<number>; cleans: boolean; succ?: number[] }
 
 /** the blocks' order (by start) and successors (by that order), for several analyses of the same blocks */
 export interface Graph { index: Map<number, number>; succ: number[][] }
 
-export function graph(blocks: { start: number; succ: number[] }[]): Graph {
+export function graph(blocks: { start: number; succ?: number[] }[]): Graph {
   const index = new Map(blocks.map((b, i) => [b.start, i]));
-  return { index, succ: blocks.map((b) => b.succ.flatMap((s) => index.get(s) ?? [])) };
+  return { index, succ: blocks.map((b) => (b.succ ?? []).flatMap((s) => index.get(s) ?? [])) };
 }
 
 /** per-block bit sets over the tracked registers */
