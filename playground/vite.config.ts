@@ -23,9 +23,6 @@ export default defineConfig({
   },
   server: { fs: { allow: [repo] } },
   worker: { format: 'es' },
-  // the translator worker's chunk is binaryen (~13 MB), loaded only when a file is dropped
-  build: { target: 'es2022', outDir: 'dist', emptyOutDir: true, chunkSizeWarningLimit: 16_000 },
-  // binaryen (the translator worker's, imported lazily) is pre-bundled up front, so that the first
-  // dropped file does not make vite discover a new dependency and reload the page
-  optimizeDeps: { include: ['@xterm/xterm', '@xterm/addon-fit', 'binaryen'] },
+  build: { target: 'es2022', outDir: 'dist', emptyOutDir: true },
+  optimizeDeps: { include: ['@xterm/xterm', '@xterm/addon-fit'] },
 });

@@ -1,4 +1,4 @@
-// translate()'s options, apart from translate.ts so that cache keys need not load binaryen.
+// translate()'s options, apart from translate.ts so that cache keys need not load the translator.
 import type { InterpreterFile } from './elf/load-plan.ts';
 
 export interface TranslateOptions {

@@ -4,7 +4,7 @@
 //    run.resize; pipelines, $(…), ^C to the foreground job, a few files in /home/user;
 //  - nn.elf, imported through the plugin, trains a tiny neural network in a Web Worker with live output;
 //  - calc.elf, a line calculator: stdin is given up front, so each line re-runs it with the whole session;
-//  - a dropped ELF is translated in the browser, in a worker (binaryen.js loads on first use), and run.
+//  - a dropped ELF is translated in the browser, in a worker (the translator loads on first use), and run.
 import { FitAddon } from '@xterm/addon-fit';
 import { Terminal } from '@xterm/xterm';
 import '@xterm/xterm/css/xterm.css';
@@ -299,7 +299,7 @@ term.onData((data) => {
 
 let translator: Worker | undefined;
 
-/** translates in the worker (started on first use, then kept: binaryen loads once); `bytes` is transferred */
+/** translates in the worker (started on first use, then kept: the translator loads once); `bytes` is transferred */
 function translateOffThread(bytes: Uint8Array): Promise<Translation> {
   const worker = (translator ??= new Worker(new URL('./translate-worker.ts', import.meta.url), { type: 'module' }));
   return new Promise((resolve, reject) => {
@@ -323,7 +323,7 @@ async function runDropped(file: File): Promise<void> {
   const args = ($<HTMLInputElement>('args').value.match(/"[^"]*"|'[^']*'|\S+/g) ?? []).map((a) => a.replace(/^(["'])(.*)\1$/, '$2'));
   term.write(c.dim('$ ') + c.bold(`./${file.name}`) + (args.length ? ` ${args.join(' ')}` : '') + '\n');
   status(file.name, 'running', 'translating');
-  if (!translator) term.write(c.dim('loading the translator (binaryen.js, ~13 MB, once)…\n'));
+  if (!translator) term.write(c.dim('loading the translator (~0.3 MB, once)…\n'));
   try {
     const bytes = new Uint8Array(await file.arrayBuffer());
     // the page stays live meanwhile: a short line (so that it never wraps) counting the seconds

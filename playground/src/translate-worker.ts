@@ -1,13 +1,13 @@
-// The in-page translator, off the page's thread: binaryen (~13 MB, loaded by this worker only)
-// optimises for seconds, which on the main thread would freeze the terminal. One worker serves
-// every dropped file, so binaryen loads once. A request is the ELF's bytes (transferred).
+// The in-page translator, off the page's thread: a large program translates for seconds, which
+// on the main thread would freeze the terminal. One worker serves every dropped file, so the
+// translator loads once. A request is the ELF's bytes (transferred).
 import type { Translation } from '../../src/translate.ts';
 
 /** the reply: the translation (its wasm transferred) or a one-line error for the terminal */
 export type TranslateReply = Translation | { error: string };
 
-// imported, not statically: binaryen initialises with a top-level await, and a module worker
-// that is still evaluating drops the messages posted to it (the first file would never answer)
+// imported, not statically: a module worker that is still evaluating its imports drops the
+// messages posted to it (the first file would never answer)
 const translator = import('../../src/translate.ts');
 
 self.onmessage = async ({ data }: MessageEvent<Uint8Array>) => {

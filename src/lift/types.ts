@@ -1,8 +1,8 @@
 // The contract between an architecture (decode + semantics) and the arch-neutral lifter/emitter.
-import type binaryen from 'binaryen';
+import type * as ir from '../wasm/ir.ts';
 import type { ElfImage } from '../elf/parse.ts';
 
-export type Expr = binaryen.ExpressionRef;
+export type Expr = ir.ExpressionRef;
 
 /** The code and data a lifter may read: an ELF image at build time, guest memory at run time. */
 export type CodeImage = Pick<ElfImage, 'read' | 'readU32' | 'isCode'>;
@@ -37,7 +37,7 @@ export interface RegisterDesc { name: string; type: RegType; offset: number }
 
 /** What semantics may do while one instruction is lifted. Implemented by the Wasm emitter. */
 export interface Builder {
-  readonly m: binaryen.Module;
+  readonly m: ir.Module;
   /** address of the instruction being lifted */
   readonly pc: number;
   get(reg: number): Expr;
@@ -45,7 +45,7 @@ export interface Builder {
   /** append a statement to the current block */
   emit(stmt: Expr): void;
   /** a local of the given Wasm type, fresh within the current block (later blocks reuse it) */
-  temp(type: binaryen.Type): number;
+  temp(type: ir.Type): number;
   /** the Wasm address of a guest load (or store, `write`) at guest address `a` (i64), to be used with `addrOffset` */
   addr(a: Expr, write?: boolean): Expr;
   /**
@@ -115,5 +115,5 @@ export interface Arch {
   /** code addresses that literal-pool loads in this block read (`ldr x0, =func`) */
   literalCodePointers?(block: Insn[], image: CodeImage): number[];
   /** shared helper functions used by semantics (name → builder that adds it to the module) */
-  readonly helpers: Record<string, (m: binaryen.Module, name: string) => void>;
+  readonly helpers: Record<string, (m: ir.Module, name: string) => void>;
 }

@@ -72,7 +72,7 @@ export function cacheKey(bytes: Uint8Array, options: TranslateOptions): string {
 /** the translation itself, on a miss; the default loads the translator in this thread */
 export type Translator = (bytes: Uint8Array, options: TranslateOptions) => Uint8Array | Promise<Uint8Array>;
 
-/** on worker threads (binaryen, 12 MB of JavaScript, is loaded there: a cached run does not pay for it) */
+/** on worker threads (the translator, and binaryen when optimising, load there: a cached run does not pay for them) */
 const translateHere: Translator = async (bytes, options) => (await translateInThread(bytes, options)).wasm;
 
 /** The translated module for `bytes`, from the cache when possible (`cached` says which). Every

@@ -26,7 +26,7 @@ export function configureV8(): void {
     v8.setFlagsFromString('--experimental-wasm-relaxed-simd');
     // A function is validated when first compiled, like its compilation: busybox's 21 MB module
     // compiles in 12 ms instead of 38, on the critical path of every run's start. Our modules
-    // are binaryen's output, validated when the test suite translates them.
+    // are validated by the engine whenever the test suite translates them (module.ts).
     v8.setFlagsFromString('--wasm-lazy-validation');
   }
 }

@@ -1,6 +1,6 @@
 // translate() on worker threads: the bundler plugin's and the CLI's translations run there, so
 // that the bundler's own thread (vite's dev server answering requests, other modules loading)
-// never waits for binaryen, and a large program translates on every core: its functions are
+// never waits for a translation, and a large program translates on every core: its functions are
 // split into shards (translate-shards.ts), one per thread, and this thread only
 // passes between the threads what the phases need of each other.
 import { availableParallelism } from 'node:os';
@@ -47,7 +47,7 @@ export interface ThreadOptions {
  */
 const WORKER_URL = new URL('./translate-worker.ts', import.meta.url);
 
-/** about this much ELF per thread: smaller programs do not repay a thread's start (binaryen, discovery) */
+/** about this much ELF per thread: smaller programs do not repay a thread's start (loading the translator, discovery) */
 const BYTES_PER_THREAD = 256 * 1024;
 
 /**
@@ -131,7 +131,7 @@ export function translateInThread(bytes: Uint8Array, options: TranslateOptions =
 
 /**
  * translateLibrary() on a worker thread: the bundler plugin translates a dynamic program's
- * libraries there, as it does the program, so that its own thread never waits for binaryen
+ * libraries there, as it does the program, so that its own thread never waits for a translation
  */
 export function translateLibraryInThread(library: InterpreterFile, options: TranslateOptions = {}, thread: Omit<ThreadOptions, 'threads'> = {}): Promise<LibraryTranslation> {
   const t0 = performance.now();

@@ -1,6 +1,6 @@
 // The worker_threads entry behind translateInThread and translateLibraryInThread
 // (translate-thread.ts). A program: one thread of a translation in shards (translate-shards.ts),
-// with its own binaryen (binaryen's global settings and memory belong to that translation
+// with binaryen loaded only to optimise (its global settings then belong to that translation
 // alone). It answers the coordinator's messages in the phases' order: its functions' facts,
 // then the helpers they call, then its shard; the thread with shard 0 then joins every shard
 // into the program. A shared library: translated whole, then posted.
@@ -9,8 +9,10 @@ import { translateLibrary } from '../translate-library.ts';
 import { ShardThread } from '../translate-shards.ts';
 import { throttled } from '../translate-progress.ts';
 import type { ThreadReply, ThreadRequest, CoordinatorMessage, LibraryRequest } from './translate-thread.ts';
+import { useOptimizer } from '../wasm/optimize.ts';
 
 const request = workerData as ThreadRequest | LibraryRequest;
+if ((request.options.optimize ?? 0) > 0) useOptimizer((await import('binaryen')).default);
 const t0 = performance.now();
 const post = (reply: ThreadReply, transfer: ArrayBuffer[] = []) => parentPort!.postMessage(reply, transfer);
 const fail = (e: unknown) => {

@@ -39,7 +39,7 @@ export interface ProgramSource {
   /**
    * loads the run-time lifter for runs on the caller's thread, e.g.
    * `() => import('unplugin-elf/lifter')` (the plugin's loader modules do this): code the build
-   * did not translate is then lifted when reached (binaryen loads on the first such miss). Worker
+   * did not translate is then lifted when reached (the lifter loads on the first such miss). Worker
    * runs bring their own (the worker entry imports it lazily).
    */
   lifter?: LifterLoader;

@@ -4,7 +4,7 @@
 //   new Worker(new URL('./worker.ts', import.meta.url), { type: 'module' })
 //
 // A custom worker entry can instead call serveWorker(self) (exported by the package). The
-// run-time lifter (binaryen) is a lazy import: a bundler makes it a chunk of its own, fetched
+// run-time lifter (the translator) is a lazy import: a bundler makes it a chunk of its own, fetched
 // only when a program reaches code its build did not translate.
 import { serveWorker, workerPort } from './serve.ts';
 

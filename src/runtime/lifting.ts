@@ -1,7 +1,7 @@
 // Run-time lifting: code the build did not translate (a jump table it could not read, a stripped
 // binary's hidden function, a JIT's output) is lifted when control first reaches it. The program
 // module's dispatcher calls `miss(pc)`; if the address is executable guest memory, the lifter
-// (src/lift/runtime-lift.ts, with binaryen: loaded on the first miss only) decodes the code there
+// (src/lift/runtime-lift.ts: decoder, lifter and encoder, loaded on the first miss only) decodes the code there
 // from guest memory, emits an extension module that imports the program's memory, table and
 // dispatcher, and its entry points go into the dispatch table. `ic ivau` and unmapping or
 // re-protecting pages drop lifted code there, so rewritten code is lifted again.
@@ -34,7 +34,7 @@ export interface LiftOptions {
   /**
    * loads the lifter (src/lift/runtime-lift.ts, the package's `unplugin-elf/lifter`) on the first
    * miss: each host brings it in its own way (a dynamic import in Node and in workers, a lazy chunk
-   * in a bundle), because it carries binaryen. Without it a miss is a SIGSEGV naming the address.
+   * in a bundle), because it carries the whole translator. Without it a miss is a SIGSEGV naming the address.
    */
   loadLifter?: LifterLoader;
   /**

@@ -1,5 +1,5 @@
-// What every function emitter shares: the binaryen module, function names, call clobber sets.
-import type binaryen from 'binaryen';
+// What every function emitter shares: the module being built, function names, call clobber sets.
+import type * as ir from './ir.ts';
 import type { GuestFunction } from '../lift/discover.ts';
 import { helperId, type Arch } from '../lift/types.ts';
 import type { ProtectMode } from '../translate-options.ts';
@@ -31,7 +31,7 @@ export class ModuleContext {
 
   /** `fns` in function-table order */
   /** `protect`: how guest loads and stores are checked (function.ts addr) */
-  constructor(readonly m: binaryen.Module, readonly fns: GuestFunction[], readonly arch: Arch, callDepthLimit: number,
+  constructor(readonly m: ir.Module, readonly fns: GuestFunction[], readonly arch: Arch, callDepthLimit: number,
     link: ExtensionLink = { tableIndex: 0, external: false }, readonly protect: Protection = { mode: 'none', pageTable: 0, lowEnd: MIN_GUEST_ADDR, stackGuard: 0 }) {
     this.callDepthLimit = callDepthLimit;
     this.link = link;

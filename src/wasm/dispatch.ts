@@ -2,12 +2,12 @@
 // contents, `lookup` over it, `dispatch` (enter the code for STATE.pc) and the top-level loop
 // `run`. The table's place and size are globals, so the runtime can grow it when code lifted at
 // run time adds entries (runtime/dispatch-table.ts is the other side).
-import binaryen from 'binaryen';
+import * as ir from './ir.ts';
 import { DISPATCH_SLOT, dispatchHash, EXPORT, IMPORT } from '../abi.ts';
 import type { GuestFunction } from '../lift/discover.ts';
 import { STATE } from '../runtime/layout.ts';
 
-const I32 = binaryen.i32, NONE = binaryen.none;
+const I32 = ir.i32, NONE = ir.none;
 
 /**
  * The initial table: every entry point of every function, at most half full. It is a data segment
@@ -31,7 +31,7 @@ export function dispatchTable(fns: GuestFunction[], alignLog2: number): { table:
 }
 
 /** `lookup(pc) → slot address | 0`, the table's base and size read from (exported) globals */
-export function addLookup(m: binaryen.Module, base: number, bits: number, alignLog2: number): void {
+export function addLookup(m: ir.Module, base: number, bits: number, alignLog2: number): void {
   m.addGlobal(EXPORT.dispatchBase, I32, true, m.i32.const(base));
   m.addGlobal(EXPORT.dispatchBits, I32, true, m.i32.const(bits));
   m.addGlobalExport(EXPORT.dispatchBase, EXPORT.dispatchBase);
@@ -56,12 +56,12 @@ export function addLookup(m: binaryen.Module, base: number, bits: number, alignL
   m.addFunctionExport(EXPORT.lookup, EXPORT.lookup);
 }
 
-const loadPc = (m: binaryen.Module) => m.i64.load(0, 8, m.i32.const(STATE.pc));
-const callSlot = (m: binaryen.Module, slot: () => binaryen.ExpressionRef, tail: boolean) =>
+const loadPc = (m: ir.Module) => m.i64.load(0, 8, m.i32.const(STATE.pc));
+const callSlot = (m: ir.Module, slot: () => ir.ExpressionRef, tail: boolean) =>
   (tail ? m.return_call_indirect : m.call_indirect).call(m, EXPORT.table, m.i32.load(4, 4, slot()), [m.i32.load(8, 4, slot())], I32, NONE);
 
 /** Enters the translated code for STATE.pc; if there is none, returns and lets the caller see the PC. */
-export function addDispatch(m: binaryen.Module): void {
+export function addDispatch(m: ir.Module): void {
   const slot = () => m.local.get(0, I32);
   m.addFunction(EXPORT.dispatch, NONE, NONE, [I32], m.block(null, [
     m.local.set(0, m.call(EXPORT.lookup, [m.i32.wrap(loadPc(m))], I32)),
@@ -77,7 +77,7 @@ export function addDispatch(m: binaryen.Module): void {
  * looks it up again) or throws. Every miss reaches this loop: a frame that finds STATE.pc is not
  * where it expected returns, so the Wasm stack is empty here and the guest state is in memory.
  */
-export function addRun(m: binaryen.Module): void {
+export function addRun(m: ir.Module): void {
   const slot = () => m.local.get(0, I32);
   m.addFunction(EXPORT.run, NONE, NONE, [I32], m.loop('next', m.block(null, [
     m.global.set(EXPORT.depth, m.i32.const(0)),

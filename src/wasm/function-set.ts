@@ -2,7 +2,7 @@
 // functions tell each other in between: which read NZCV on entry or after a call, and what each
 // writes (a call's clobber set). A module translated in shards (module.ts ProgramModule) lifts only
 // its own functions; the facts of all shards are joined before any shard finishes.
-import binaryen from 'binaryen';
+import * as ir from './ir.ts';
 import type { GuestFunction } from '../lift/discover.ts';
 import type { Arch } from '../lift/types.ts';
 import type { ProgressListener } from '../translate-progress.ts';
@@ -64,7 +64,7 @@ export class FunctionSet {
     this.names.forEach((name, k) => {
       const e = this.emitters.get(k);
       if (!e) {
-        m.addFunction(name, binaryen.i32, binaryen.none, [], m.unreachable()); // a guest function's signature (function.ts)
+        m.addFunction(name, ir.i32, ir.none, [], m.unreachable()); // a guest function's signature (function.ts)
         return;
       }
       try {

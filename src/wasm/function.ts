@@ -8,7 +8,7 @@
 // Every Wasm frame resumes after a call only if the guest PC is the expected return address,
 // otherwise it returns too and the dispatcher continues: that is what makes longjmp, unwinding
 // and deep recursion (see `callDepthLimit`) correct without trusting the Wasm call stack.
-import binaryen from 'binaryen';
+import * as ir from './ir.ts';
 import { instructionCount, type Block, type GuestFunction } from '../lift/discover.ts';
 import type { Arch, Builder, Expr, Insn } from '../lift/types.ts';
 import { TrapKind } from '../meta.ts';
@@ -25,8 +25,6 @@ const FAULT_LABEL = 'fault';
 const MEMORY = -1;
 /** the guest's address range under protect 'bounds' (MIN_GUEST_ADDR up, as much left out at the top for offsets) */
 const BOUNDS_LO = MIN_GUEST_ADDR, BOUNDS_HI = ADDR_LIMIT - MIN_GUEST_ADDR;
-/** binaryen.js has Block.setChildAt but its typings do not */
-const setChildAt = (binaryen as unknown as { Block: { setChildAt(block: Expr, index: number, child: Expr): void } }).Block.setChildAt;
 
 type Item = Expr | (() => Expr);
 
@@ -73,21 +71,21 @@ type Terminator =
 /** widest PC range (in instructions) switched on with one br_table */
 const MAX_DENSE_SPAN = 1 << 14;
 
-const wasmType = (t: string) => (t === 'i64' ? binaryen.i64 : t === 'i32' ? binaryen.i32 : binaryen.v128);
+const wasmType = (t: string) => (t === 'i64' ? ir.i64 : t === 'i32' ? ir.i32 : ir.v128);
 
 export class FunctionEmitter implements Builder {
-  readonly m: binaryen.Module;
+  readonly m: ir.Module;
   pc = 0;
   scratch = new Map<string, unknown>();
   /** guest registers this function reads / writes anywhere (its write set is what it flushes) */
   readonly reads = new Set<number>();
   readonly writes = new Set<number>();
   /** Wasm locals after parameter 0 (the entry index) */
-  private readonly localTypes: binaryen.Type[] = [];
+  private readonly localTypes: ir.Type[] = [];
   private readonly regLocal = new Map<number, number>();
   /** temps by type, shared by all blocks: a temp never lives past its block (see `temp`) */
-  private readonly tempPool = new Map<binaryen.Type, number[]>();
-  private readonly tempsUsed = new Map<binaryen.Type, number>();
+  private readonly tempPool = new Map<ir.Type, number[]>();
+  private readonly tempsUsed = new Map<ir.Type, number>();
   private items: Item[] = [];
   private readonly blocks: PendingBlock[] = [];
   private readonly tailStubs = new Map<number, PendingBlock>();
@@ -131,10 +129,10 @@ export class FunctionEmitter implements Builder {
    * frames left on the stack from before that switch (it then sees the registers of the last boundary).
    */
   private guardStack(sp: Expr): Expr {
-    const m = this.m, t = this.temp(binaryen.i64), at = () => m.local.get(t, binaryen.i64);
+    const m = this.m, t = this.temp(ir.i64), at = () => m.local.get(t, ir.i64);
     const inGuard = m.i64.lt_u(m.i64.sub(at(), this.i64(this.ctx.protect.stackGuard)), this.i64(STACK_GUARD));
-    const fault = m.block(null, [m.call(IMPORT.fault, [at(), this.i64(this.pc)], binaryen.none), m.unreachable()]);
-    return m.block(null, [m.local.set(t, sp), m.if(inGuard, fault), at()], binaryen.i64);
+    const fault = m.block(null, [m.call(IMPORT.fault, [at(), this.i64(this.pc)], ir.none), m.unreachable()]);
+    return m.block(null, [m.local.set(t, sp), m.if(inGuard, fault), at()], ir.i64);
   }
   emit(stmt: Expr): void { this.items.push(stmt); }
   /**
@@ -142,7 +140,7 @@ export class FunctionEmitter implements Builder {
    * every block reuses the same ones: fewer locals make V8's optimising compiler, which runs when
    * a function is first called, several times faster on large functions (printf's 1000 → ~100).
    */
-  temp(type: binaryen.Type): number {
+  temp(type: ir.Type): number {
     const pool = this.tempPool.get(type) ?? [];
     this.tempPool.set(type, pool);
     const used = this.tempsUsed.get(type) ?? 0;
@@ -186,13 +184,13 @@ export class FunctionEmitter implements Builder {
     }
     this.blockEffects.fault ??= new Set(this.blockEffects.regs); // a refused access stores the registers (faultBlock)
     const f = this.faultLocals();
-    const full = () => m.local.get(f.addr, binaryen.i64);
+    const full = () => m.local.get(f.addr, ir.i64);
     const toFault = () => this.toFault(m.local.set(f.pc, this.i64(this.pc)));
     if (protect.mode === 'bounds') {
       const outside = m.i64.ge_u(m.i64.sub(full(), this.i64(BOUNDS_LO)), this.i64(BOUNDS_HI - BOUNDS_LO));
-      return m.block(null, [m.local.set(f.addr, a), m.if(outside, toFault()), m.i32.wrap(full())], binaryen.i32);
+      return m.block(null, [m.local.set(f.addr, a), m.if(outside, toFault()), m.i32.wrap(full())], ir.i32);
     }
-    const low = () => m.local.get(f.low, binaryen.i32);
+    const low = () => m.local.get(f.low, ir.i32);
     const page = m.i32.load8_u(protect.pageTable, 1, m.i32.shr_u(low(), m.i32.const(PAGE_SHIFT)));
     const denied = m.i32.eqz(m.i32.and(page, m.i32.const(write ? PAGE_WRITE : PAGE_READ)));
     const beyond = m.i64.ne(m.i64.shr_u(full(), this.i64(32)), this.i64(0));
@@ -201,10 +199,10 @@ export class FunctionEmitter implements Builder {
       m.local.set(f.low, m.i32.wrap(full())),
       m.if(m.i32.or(beyond, denied), toFault()),
       low(),
-    ], binaryen.i32);
+    ], ir.i32);
   }
   trap(kind: number, info: number | bigint): void {
-    this.items.push(this.m.call('trap', [this.m.i32.const(kind), this.i64(this.pc), this.i64(info)], binaryen.none));
+    this.items.push(this.m.call('trap', [this.m.i32.const(kind), this.i64(this.pc), this.i64(info)], ir.none));
     this.items.push(this.m.unreachable());
   }
   syscall(nr: Expr, args: Expr[]): Expr {
@@ -217,10 +215,10 @@ export class FunctionEmitter implements Builder {
     // dispatcher after the syscall unwound it or forked it (runtime/kernel.ts).
     this.items.push(this.flushHere(() => true));
     this.clean();
-    return this.m.call('syscall', [nr, ...a, this.i64(this.pc)], binaryen.i64);
+    return this.m.call('syscall', [nr, ...a, this.i64(this.pc)], ir.i64);
   }
   helper(name: string): string { return this.ctx.helper(name); }
-  invalidateCode(addr: Expr): void { this.items.push(this.m.call('icache', [addr], binaryen.none)); }
+  invalidateCode(addr: Expr): void { this.items.push(this.m.call('icache', [addr], ir.none)); }
 
   /** see Builder.version: per register, and guest memory as MEMORY */
   private readonly versions = new Map<number, number>();
@@ -232,16 +230,13 @@ export class FunctionEmitter implements Builder {
 
   /** the guest register `a` reads, if `a` is that register or it plus a constant below 4 KiB */
   private baseRegister(a: Expr): number | undefined {
-    type Info = { id: number; index?: number; op?: number; left?: Expr; right?: Expr; value?: number | { low: number; high: number } };
-    let info = binaryen.getExpressionInfo(a) as Info;
-    if (info.id === binaryen.BinaryId && info.op === binaryen.AddInt64) {
-      const c = binaryen.getExpressionInfo(info.right!) as Info;
-      if (c.id !== binaryen.ConstId || typeof c.value !== 'object') return undefined;
-      const { low, high } = c.value;
-      if (!((high === 0 && low >>> 0 < 4096) || (high === -1 && low >> 0 > -4096))) return undefined;
-      info = binaryen.getExpressionInfo(info.left!) as Info;
+    let info = this.m.describe(a);
+    if (info.kind === 'i64.add') {
+      const c = this.m.describe(info.right);
+      if (c.kind !== 'i64.const' || c.value >= 4096n || c.value <= -4096n) return undefined;
+      info = this.m.describe(info.left);
     }
-    if (info.id !== binaryen.LocalGetId) return undefined;
+    if (info.kind !== 'local.get') return undefined;
     for (const [reg, local] of this.regLocal) if (local === info.index) return reg;
     return undefined;
   }
@@ -261,7 +256,7 @@ export class FunctionEmitter implements Builder {
   }
   /** locals of the access check: the address, its low 32 bits, the faulting PC */
   private faultLocals() {
-    return this.faults ??= { addr: this.newLocal(binaryen.i64), low: this.newLocal(binaryen.i32), pc: this.newLocal(binaryen.i64) };
+    return this.faults ??= { addr: this.newLocal(ir.i64), low: this.newLocal(ir.i32), pc: this.newLocal(ir.i64) };
   }
 
   /**
@@ -277,16 +272,16 @@ export class FunctionEmitter implements Builder {
   private faultBlock(body: Expr): Expr {
     const m = this.m, f = this.faults;
     if (!f) return body;
-    for (const blk of this.faultExits) setChildAt(blk, 1, m.br(FAULT_LABEL));
+    for (const blk of this.faultExits) m.setChild(blk, 1, m.br(FAULT_LABEL));
     return m.block(null, [
       m.block(FAULT_LABEL, [body, m.return()]),
       this.flushRegs(this.homed(this.writes)),
-      m.i64.store(0, 8, m.i32.const(STATE.pc), m.local.get(f.pc, binaryen.i64)),
-      m.call(IMPORT.fault, [m.local.get(f.addr, binaryen.i64), m.local.get(f.pc, binaryen.i64)], binaryen.none),
+      m.i64.store(0, 8, m.i32.const(STATE.pc), m.local.get(f.pc, ir.i64)),
+      m.call(IMPORT.fault, [m.local.get(f.addr, ir.i64), m.local.get(f.pc, ir.i64)], ir.none),
     ]);
   }
 
-  private newLocal(type: binaryen.Type): number {
+  private newLocal(type: ir.Type): number {
     this.localTypes.push(type);
     return this.localTypes.length; // param 0 is the entry index
   }
@@ -375,7 +370,7 @@ export class FunctionEmitter implements Builder {
         items.push(...this.tailCall(fl.target));
         return finish({ kind: 'none' });
       case 'cond': {
-        const c = this.temp(binaryen.i32);
+        const c = this.temp(ir.i32);
         items.push(m.local.set(c, r!));
         const local = this.fn.blocks.has(fl.target);
         if (!local) this.tailStub(fl.target);
@@ -388,9 +383,9 @@ export class FunctionEmitter implements Builder {
         return finish(this.continueAt(items, next!));
       case 'icall': {
         this.blockEffects.stores = true;
-        const t = this.temp(binaryen.i64);
+        const t = this.temp(ir.i64);
         items.push(m.local.set(t, r!));
-        items.push(...this.call(m.local.get(t, binaryen.i64), undefined, next!));
+        items.push(...this.call(m.local.get(t, ir.i64), undefined, next!));
         return finish(this.continueAt(items, next!));
       }
       case 'ret': {
@@ -398,7 +393,7 @@ export class FunctionEmitter implements Builder {
         return finish({ kind: 'none' });
       }
       case 'ijump': {
-        const t = this.temp(binaryen.i64);
+        const t = this.temp(ir.i64);
         items.push(m.local.set(t, r!));
         // whatever the jump's targets, the dispatcher takes the others; the target may be
         // hand-written code reading NZCV set before the branch
@@ -412,9 +407,9 @@ export class FunctionEmitter implements Builder {
         this.computedGoto = true;
         const dense = this.pcIndex(items, t, this.fn.entries);
         if (dense) return finish({ kind: 'switch', value: t, targets: this.fn.entries, dense, flush });
-        const slot = this.temp(binaryen.i32), e = this.temp(binaryen.i32);
-        const slotGet = () => m.local.get(slot, binaryen.i32);
-        items.push(m.local.set(slot, m.call('lookup', [m.i32.wrap(m.local.get(t, binaryen.i64))], binaryen.i32)));
+        const slot = this.temp(ir.i32), e = this.temp(ir.i32);
+        const slotGet = () => m.local.get(slot, ir.i32);
+        items.push(m.local.set(slot, m.call('lookup', [m.i32.wrap(m.local.get(t, ir.i64))], ir.i32)));
         items.push(m.local.set(e, m.if(
           m.i32.and(m.i32.ne(slotGet(), m.i32.const(0)), m.i32.eq(m.i32.load(4, 4, slotGet()), m.i32.const(this.ctx.functionIndex(this.fn.entry)))),
           m.i32.load(8, 4, slotGet()), m.i32.const(-1))));
@@ -437,9 +432,9 @@ export class FunctionEmitter implements Builder {
     const m = this.m, align = this.arch.insnAlignLog2;
     const base = Math.min(...targets), span = (Math.max(...targets) - base) / 2 ** align + 1;
     if (span > MAX_DENSE_SPAN || span > 16 * targets.length + 64) return undefined;
-    const rot = this.temp(binaryen.i64), index = this.temp(binaryen.i32);
-    items.push(m.local.set(rot, m.i64.rotr(m.i64.sub(m.local.get(value, binaryen.i64), this.i64(base)), this.i64(align))));
-    const rotGet = () => m.local.get(rot, binaryen.i64);
+    const rot = this.temp(ir.i64), index = this.temp(ir.i32);
+    items.push(m.local.set(rot, m.i64.rotr(m.i64.sub(m.local.get(value, ir.i64), this.i64(base)), this.i64(align))));
+    const rotGet = () => m.local.get(rot, ir.i64);
     items.push(m.local.set(index, m.select(m.i64.lt_u(rotGet(), this.i64(span)), m.i32.wrap(rotGet()), m.i32.const(span))));
     return { index, base };
   }
@@ -454,7 +449,7 @@ export class FunctionEmitter implements Builder {
 
   /** control runs past the last decodable instruction: a clean trap naming the address */
   private fellOff(items: Item[], pc: number): Terminator {
-    items.push(this.m.call('trap', [this.m.i32.const(TrapKind.UnknownTarget), this.i64(pc), this.i64(pc)], binaryen.none), this.m.unreachable());
+    items.push(this.m.call('trap', [this.m.i32.const(TrapKind.UnknownTarget), this.i64(pc), this.i64(pc)], ir.none), this.m.unreachable());
     return { kind: 'none' };
   }
 
@@ -470,23 +465,23 @@ export class FunctionEmitter implements Builder {
     const m = this.m;
     const callee = this.ctx.functionName(target);
     const setPc = m.i64.store(0, 8, m.i32.const(STATE.pc), this.i64(target));
-    if (callee) return [this.flushHere(() => this.ctx.flagsLiveIn(target), from), setPc, m.return_call(callee, [m.i32.const(0)], binaryen.none)];
-    if (this.ctx.link.external) return [this.flushHere(() => true, from), setPc, m.return_call('dispatch', [], binaryen.none)];
-    return [this.flushHere(undefined, from), setPc, m.call('trap', [m.i32.const(TrapKind.UnknownTarget), this.i64(this.pc), this.i64(target)], binaryen.none), m.unreachable()];
+    if (callee) return [this.flushHere(() => this.ctx.flagsLiveIn(target), from), setPc, m.return_call(callee, [m.i32.const(0)], ir.none)];
+    if (this.ctx.link.external) return [this.flushHere(() => true, from), setPc, m.return_call('dispatch', [], ir.none)];
+    return [this.flushHere(undefined, from), setPc, m.call('trap', [m.i32.const(TrapKind.UnknownTarget), this.i64(this.pc), this.i64(target)], ir.none), m.unreachable()];
   }
 
   /** direct (`target` known) or indirect call, resuming at `ret` only if the guest returns there */
   private call(targetExpr: Expr, target: number | undefined, ret: number): Item[] {
     const m = this.m, ctx = this.ctx;
     this.returnSites.push(ret);
-    const depth = () => m.global.get('depth', binaryen.i32);
+    const depth = () => m.global.get('depth', ir.i32);
     const out: Item[] = [this.flushHere(), m.i64.store(0, 8, m.i32.const(STATE.pc), targetExpr)];
     // Too deep for the Wasm stack: unwind to the dispatcher, which resumes at the callee.
     out.push(m.if(m.i32.ge_u(depth(), m.i32.const(ctx.callDepthLimit)), m.return()));
     out.push(m.global.set('depth', m.i32.add(depth(), m.i32.const(1))));
     const callee = target !== undefined ? ctx.functionName(target) : undefined;
-    if (callee) out.push(m.call(callee, [m.i32.const(0)], binaryen.none));
-    else out.push(m.call('dispatch', [], binaryen.none));
+    if (callee) out.push(m.call(callee, [m.i32.const(0)], ir.none));
+    else out.push(m.call('dispatch', [], ir.none));
     out.push(m.global.set('depth', m.i32.sub(depth(), m.i32.const(1))));
     out.push(m.if(m.i64.ne(m.i64.load(0, 8, m.i32.const(STATE.pc)), this.i64(ret)), m.return()));
     const fx = this.blockEffects;
@@ -498,7 +493,7 @@ export class FunctionEmitter implements Builder {
 
   private indirectJump(t: number, flush: () => Expr): Item[] {
     const m = this.m;
-    return [flush, m.i64.store(0, 8, m.i32.const(STATE.pc), m.local.get(t, binaryen.i64)), m.return_call('dispatch', [], binaryen.none)];
+    return [flush, m.i64.store(0, 8, m.i32.const(STATE.pc), m.local.get(t, ir.i64)), m.return_call('dispatch', [], ir.none)];
   }
 
   /** the current block's view of a flush here */
@@ -656,28 +651,28 @@ export class FunctionEmitter implements Builder {
       else if (term.kind === 'cond') {
         const taken = term.tail ? stubs.get(term.to)! : ids.get(term.to)!;
         const fall = ids.get(term.next) ?? stubs.get(term.next) ?? this.fellOffNode(add, term.next);
-        node.exit = { kind: 'cond', cond: m.local.get(term.cond, binaryen.i32), taken, fall };
+        node.exit = { kind: 'cond', cond: m.local.get(term.cond, ir.i32), taken, fall };
       } else if (term.kind === 'switch') {
         const fallback = add(resolve(this.indirectJump(term.value, term.flush)));
         if (term.dense) {
-          const index = m.local.get(term.dense.index, binaryen.i32);
+          const index = m.local.get(term.dense.index, ir.i32);
           node.exit = { kind: 'switch', index, targets: this.denseTargets(ids, term.targets, term.dense.base, fallback), fallback };
         } else {
           // few targets spread far apart: compare in turn (a chain of nodes), then the dispatcher
           let next = fallback;
           for (const t of [...term.targets].reverse()) {
-            const cond = m.i64.eq(m.local.get(term.value, binaryen.i64), this.i64(t));
+            const cond = m.i64.eq(m.local.get(term.value, ir.i64), this.i64(t));
             next = add(m.nop(), { kind: 'cond', cond, taken: ids.get(t)!, fall: next });
           }
           node.exit = { kind: 'goto', to: next };
         }
       } else if (term.kind === 'entries') {
         const fallback = add(resolve(this.indirectJump(term.target, term.flush)));
-        node.exit = { kind: 'switch', index: m.local.get(term.value, binaryen.i32), targets: this.fn.entries.map((e) => ids.get(e)!), fallback };
+        node.exit = { kind: 'switch', index: m.local.get(term.value, ir.i32), targets: this.fn.entries.map((e) => ids.get(e)!), fallback };
       }
     }
     const enter = (entries: number[]): Exit => entries.length === 1 ? { kind: 'goto', to: entries[0]! }
-      : { kind: 'switch', index: m.local.get(0, binaryen.i32), targets: entries, fallback: entries[0]! };
+      : { kind: 'switch', index: m.local.get(0, ir.i32), targets: entries, fallback: entries[0]! };
     const entries = this.fn.entries.map((e) => ids.get(e)!);
     nodes[0]!.exit = enter(entries);
     // loops are found from the prologue, which then also enters where they re-enter
@@ -685,8 +680,8 @@ export class FunctionEmitter implements Builder {
     if (again.length) nodes[0]!.exit = enter([...entries, ...again]);
     const pcOf = new Map([...ids].map(([pc, node]) => [node, pc]));
     nodes[0]!.code = this.prologue([...this.fn.entries.slice(1), ...again.map((x) => pcOf.get(x)!)]);
-    const body = this.faultBlock(structure(m, nodes, () => this.newLocal(binaryen.i32)));
-    m.addFunction(name, binaryen.i32, binaryen.none, this.localTypes, body);
+    const body = this.faultBlock(structure(m, nodes, () => this.newLocal(ir.i32)));
+    m.addFunction(name, ir.i32, ir.none, this.localTypes, body);
   }
 
   /**
@@ -703,15 +698,15 @@ export class FunctionEmitter implements Builder {
     // which a re-entry would start afresh long before the count reached PREEMPT_INTERVAL.
     const heads = reentries.filter((x) => pcOf.has(x) && !spinHeads.has(pcOf.get(x)!) && !this.flagsLiveAt.get(pcOf.get(x)!)?.size);
     if (!heads.length) return [];
-    const n = this.newLocal(binaryen.i32), bump = () => m.i32.add(m.local.get(n, binaryen.i32), m.i32.const(1));
+    const n = this.newLocal(ir.i32), bump = () => m.i32.add(m.local.get(n, ir.i32), m.i32.const(1));
     // A re-entry stores what may be dirty and is live at its head: storing the rest would keep
     // dead values alive through the loop.
     const first = this.fn.entries.length;
     heads.forEach((x, k) => {
       const pc = pcOf.get(x)!, live = new Set(this.live(pc));
       const stores = this.flushRegs(this.homed(this.dirtyIn(pc).filter((r) => live.has(r))));
-      const again = m.block(null, [stores, m.return_call(name, [m.i32.const(first + k)], binaryen.none)]);
-      nodes[x]!.code = m.block(null, [m.if(m.i32.ge_u(m.local.tee(n, bump(), binaryen.i32), m.i32.const(REENTRY_INTERVAL)), again), nodes[x]!.code]);
+      const again = m.block(null, [stores, m.return_call(name, [m.i32.const(first + k)], ir.none)]);
+      nodes[x]!.code = m.block(null, [m.if(m.i32.ge_u(m.local.tee(n, bump(), ir.i32), m.i32.const(REENTRY_INTERVAL)), again), nodes[x]!.code]);
     });
     const checked = new Set(heads);
     for (const x of counted) if (!checked.has(x)) nodes[x]!.code = m.block(null, [m.local.set(n, bump()), nodes[x]!.code]);
@@ -769,14 +764,14 @@ export class FunctionEmitter implements Builder {
    */
   private preemptCheck(pc: number, flush: () => Expr): Expr {
     const m = this.m;
-    this.loopCount ??= this.newLocal(binaryen.i32);
+    this.loopCount ??= this.newLocal(ir.i32);
     const n = this.loopCount;
-    const bump = m.local.tee(n, m.i32.add(m.local.get(n, binaryen.i32), m.i32.const(1)), binaryen.i32);
+    const bump = m.local.tee(n, m.i32.add(m.local.get(n, ir.i32), m.i32.const(1)), ir.i32);
     const none = this.i64(0);
     return m.if(m.i32.eqz(m.i32.and(bump, m.i32.const(PREEMPT_INTERVAL - 1))), m.block(null, [
       flush(),
       m.i64.store(0, 8, m.i32.const(STATE.pc), this.i64(pc)),
-      m.drop(m.call('syscall', [this.i64(PSEUDO_SYSCALL.preempt), none, none, none, none, none, none, this.i64(pc)], binaryen.i64)),
+      m.drop(m.call('syscall', [this.i64(PSEUDO_SYSCALL.preempt), none, none, none, none, none, none, this.i64(pc)], ir.i64)),
     ]));
   }
   private loopCount?: number;
@@ -800,7 +795,7 @@ export class FunctionEmitter implements Builder {
     const load = (regs: number[]) => m.block(null, regs.map((r) => this.loadReg(r)));
     const own = live([this.fn.entry]), rest = others.length ? live(others) : own;
     if (rest.join() === own.join()) return load(own);
-    return m.if(m.i32.eqz(m.local.get(0, binaryen.i32)), load(own), load(rest));
+    return m.if(m.i32.eqz(m.local.get(0, ir.i32)), load(own), load(rest));
   }
 
   /** the switch table of a pcIndex: target node per index, `fallback` in the gaps */

@@ -12,7 +12,7 @@
 // separate setter nodes, so the outside ones stay outside the loop. The cost is paid only by the
 // redirected edges: a local.set and a br_table. One entry's own inner loop keeps its back edges
 // direct (innermostOwnLoop): a loop re-entered at an inner head dispatches per outer turn only.
-import binaryen from 'binaryen';
+import * as ir from './ir.ts';
 import { successors, type CfgNode, type Exit } from './cfg.ts';
 
 function retarget(e: Exit, f: (t: number) => number): Exit {
@@ -28,7 +28,7 @@ function retarget(e: Exit, f: (t: number) => number): Exit {
  * A reducible graph with the same behaviour as `nodes` (node 0, the start, has no predecessors);
  * new nodes are appended. `label` is the i32 local the dispatch nodes switch on.
  */
-export function makeReducible(m: binaryen.Module, input: CfgNode[], label: number): CfgNode[] {
+export function makeReducible(m: ir.Module, input: CfgNode[], label: number): CfgNode[] {
   const nodes = input.map((n) => ({ ...n }));
   const succ = (x: number) => successors(nodes[x]!.exit);
   // only nodes reachable from the start count (an unreachable predecessor is no entry)
@@ -56,7 +56,7 @@ export function makeReducible(m: binaryen.Module, input: CfgNode[], label: numbe
       }
       const dispatch = nodes.push({
         code: m.nop(),
-        exit: { kind: 'switch', index: m.local.get(label, binaryen.i32), targets: entries, fallback: entries[0]! },
+        exit: { kind: 'switch', index: m.local.get(label, ir.i32), targets: entries, fallback: entries[0]! },
       }) - 1;
       preds.set(dispatch, new Set());
       const setter = (i: number): number => {

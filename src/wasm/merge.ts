@@ -1,8 +1,8 @@
 // Joins the shards of a program module translated in parallel (translate-shards.ts). Every shard
 // has the same functions, globals, table and imports in the same order (module.ts ProgramModule):
 // each holds the bodies of its own guest functions and a stub for the others'. The program is
-// shard 0 with each stub's body taken from the shard that owns it. The one thing binaryen numbers
-// differently per module is types (it orders them by use), so the program's types are put in a
+// shard 0 with each stub's body taken from the shard that owns it. The one thing the builder numbers
+// differently per module is types (in the order of first use), so the program's types are put in a
 // canonical order (by their encoding) and every type index is mapped to it: in imports, the
 // function section and bodies (call_indirect, block types). The module is then the same however
 // the functions were split, and joining one shard canonicalises a one-piece module alike.

@@ -2,7 +2,7 @@
 // image, the function table, the dispatch table and the dispatcher `run`; an extension module
 // (code lifted at run time) imports all of those from the running program and appends its
 // functions to the program's table. The contract between them and the runtime is src/abi.ts.
-import binaryen from 'binaryen';
+import * as ir from './ir.ts';
 import { EXPORT, extensionExport, IMPORT, LINUX, PAGE_TABLE_SIZE, PROGRAM } from '../abi.ts';
 import type { ElfImage } from '../elf/parse.ts';
 import type { GuestFunction, Program } from '../lift/discover.ts';
@@ -14,8 +14,10 @@ import type { ProgressListener } from '../translate-progress.ts';
 import { addDispatch, addLookup, addRun, dispatchTable } from './dispatch.ts';
 import { FunctionSet, learn, type LiftFacts } from './function-set.ts';
 import { mergeShards } from './merge.ts';
+import { WasmBuilder } from './builder.ts';
+import { optimizeBinary } from './optimize.ts';
 
-const I32 = binaryen.i32, I64 = binaryen.i64, F64 = binaryen.f64, F32 = binaryen.f32, NONE = binaryen.none;
+const I32 = ir.i32, I64 = ir.i64, F64 = ir.f64, F32 = ir.f32, NONE = ir.none;
 
 export interface EmitOptions {
   optimize: number;
@@ -32,17 +34,17 @@ export interface EmitOptions {
 export interface Emitted { wasm: Uint8Array; privateEnd: number; pageTable: number; lowEnd: number }
 
 /** a module with the translator's imports; `relaxedSimd`: it may use relaxed SIMD (arch code asks the module's features) */
-function newModule(relaxedSimd: boolean): binaryen.Module {
-  const m = new binaryen.Module();
-  m.setFeatures(binaryen.Features.MVP | binaryen.Features.SIMD128 | binaryen.Features.TailCall | binaryen.Features.BulkMemory | binaryen.Features.BulkMemoryOpt
-    | binaryen.Features.SignExt | binaryen.Features.MutableGlobals | binaryen.Features.NontrappingFPToInt | (relaxedSimd ? binaryen.Features.RelaxedSIMD : 0));
-  m.addFunctionImport(IMPORT.syscall, LINUX, IMPORT.syscall, binaryen.createType([I64, I64, I64, I64, I64, I64, I64, I64]), I64);
-  m.addFunctionImport(IMPORT.trap, LINUX, IMPORT.trap, binaryen.createType([I32, I64, I64]), NONE);
+function newModule(relaxedSimd: boolean): ir.Module {
+  const m = new WasmBuilder();
+  m.setFeatures(ir.Features.MVP | ir.Features.SIMD128 | ir.Features.TailCall | ir.Features.BulkMemory | ir.Features.BulkMemoryOpt
+    | ir.Features.SignExt | ir.Features.MutableGlobals | ir.Features.NontrappingFPToInt | (relaxedSimd ? ir.Features.RelaxedSIMD : 0));
+  m.addFunctionImport(IMPORT.syscall, LINUX, IMPORT.syscall, ir.createType([I64, I64, I64, I64, I64, I64, I64, I64]), I64);
+  m.addFunctionImport(IMPORT.trap, LINUX, IMPORT.trap, ir.createType([I32, I64, I64]), NONE);
   m.addFunctionImport(IMPORT.icache, LINUX, IMPORT.icache, I64, NONE);
-  m.addFunctionImport(IMPORT.fault, LINUX, IMPORT.fault, binaryen.createType([I64, I64]), NONE);
+  m.addFunctionImport(IMPORT.fault, LINUX, IMPORT.fault, ir.createType([I64, I64]), NONE);
   // the engine's fused multiply-add when it has one (see runtime/fma.ts); hwfma says whether to use it
-  m.addFunctionImport(IMPORT.fma64, LINUX, IMPORT.fma64, binaryen.createType([F64, F64, F64]), F64);
-  m.addFunctionImport(IMPORT.fma32, LINUX, IMPORT.fma32, binaryen.createType([F32, F32, F32]), F32);
+  m.addFunctionImport(IMPORT.fma64, LINUX, IMPORT.fma64, ir.createType([F64, F64, F64]), F64);
+  m.addFunctionImport(IMPORT.fma32, LINUX, IMPORT.fma32, ir.createType([F32, F32, F32]), F32);
   m.addGlobalImport(IMPORT.hwfma, LINUX, IMPORT.hwfma, I32, false);
   return m;
 }
@@ -57,27 +59,39 @@ function emitFunctions(ctx: ModuleContext, arch: Arch, onProgress?: ProgressList
 }
 
 /**
- * binaryen's validation of every module, under the test suite (vitest) or ELF2WASM_VALIDATE=1: it
- * names the translator's own mistakes, and costs 4 % of a translation (busybox: 0.47 of 12 s);
- * elsewhere the engine's validation when it compiles the module still refuses a bad one.
+ * The engine's validation of every module as it is emitted, under the test suite (vitest) or
+ * ELF2WASM_VALIDATE=1: it names the translator's own mistakes (function and offset); elsewhere
+ * the engine's validation when it compiles the module still refuses a bad one.
  */
 const validating = (): boolean => {
   const env = (globalThis as { process?: { env: Record<string, string | undefined> } }).process?.env;
   return env?.VITEST !== undefined || env?.ELF2WASM_VALIDATE === '1';
 };
 
-/** validates and optimises `m` (binaryen's passes work on whole modules: a shard is not optimised) */
-function finishModule(m: binaryen.Module, optimize: number, onProgress?: ProgressListener): void {
-  if (validating() && !m.validate()) throw new Error('internal error: generated Wasm module does not validate');
-  binaryen.setOptimizeLevel(optimize);
-  binaryen.setShrinkLevel(0);
-  binaryen.setDebugInfo(true); // keep function names: guest symbols in Wasm stack traces
+/** emits, validates and optimises `m` (binaryen's passes work on whole modules: a shard is not optimised) */
+function finishModule(m: ir.Module, optimize: number, onProgress?: ProgressListener): Uint8Array {
+  onProgress?.({ phase: 'emit', done: 0, total: 1 });
+  let wasm = m.emitBinary();
+  if (validating()) validate(wasm, (m.getFeatures() & ir.Features.RelaxedSIMD) !== 0);
   if (optimize > 0) {
     onProgress?.({ phase: 'optimize', done: 0, total: 1 });
-    m.optimize();
+    wasm = optimizeBinary(wasm, optimize, m.getFeatures());
     onProgress?.({ phase: 'optimize', done: 1, total: 1 });
   }
-  onProgress?.({ phase: 'emit', done: 0, total: 1 });
+  return wasm;
+}
+
+type V8 = { setFlagsFromString(flags: string): void };
+type NodeProcess = { getBuiltinModule?(id: string): unknown };
+
+function validate(wasm: Uint8Array, relaxedSimd: boolean): void {
+  // Node 20's V8 (11.3) knows relaxed SIMD behind a flag only (elf2wasm run sets it, node/engine.ts)
+  if (relaxedSimd) ((globalThis as { process?: NodeProcess }).process?.getBuiltinModule?.('node:v8') as V8 | undefined)?.setFlagsFromString('--experimental-wasm-relaxed-simd');
+  try {
+    new WebAssembly.Module(wasm as Uint8Array<ArrayBuffer>);
+  } catch (e) {
+    throw new Error(`internal error: generated Wasm module does not validate: ${e instanceof Error ? e.message : String(e)}`);
+  }
 }
 
 /** which of a program's functions a shard of a parallel translation emits (translate-shards.ts) */
@@ -90,7 +104,7 @@ export interface Shard { index: number; own: (k: number) => boolean }
  * shards' function bodies is the program (merge.ts). Without a shard it is the whole program.
  */
 export class ProgramModule {
-  private readonly m: binaryen.Module;
+  private readonly m: ir.Module;
   private readonly ctx: ModuleContext;
   private readonly set: FunctionSet;
   private readonly tableBase: number;
@@ -117,9 +131,8 @@ export class ProgramModule {
     const full = opts.protect === 'full';
     this.pageTable = full ? alignUp(privateStart, PAGE_SIZE) : 0;
     this.privateEnd = alignUp(full ? this.pageTable + PAGE_TABLE_SIZE : privateStart, WASM_PAGE);
-    // memory first: binaryen validates loads and stores against it as functions are added;
     // only the module that becomes the program (shard 0) needs the data
-    const segments: binaryen.MemorySegment[] = shard && shard.index > 0 ? [] : image.segments
+    const segments: ir.MemorySegment[] = shard && shard.index > 0 ? [] : image.segments
       .filter((s) => s.filesz > 0 && !s.guestMapped)
       .map((s) => ({ offset: m.i32.const(s.vaddr), data: s.data, passive: false }));
     if (!shard || shard.index === 0) segments.push({ offset: m.i32.const(this.tableBase), data: table, passive: false });
@@ -148,7 +161,7 @@ export class ProgramModule {
     const names = set.names;
     // growable: code lifted at run time appends its functions
     m.addTable(EXPORT.table, names.length, TABLE_MAX);
-    // binaryen.js copies a segment's names onto its 5 MB stack: a million names overflow it
+    // ir.js copies a segment's names onto its 5 MB stack: a million names overflow it
     for (let k = 0; k < names.length; k += ELEMENT_SEGMENT_MAX) {
       m.addActiveElementSegment(EXPORT.table, `fns_init${k ? `_${k}` : ''}`, names.slice(k, k + ELEMENT_SEGMENT_MAX), m.i32.const(k));
     }
@@ -158,8 +171,7 @@ export class ProgramModule {
     addDispatch(m);
     addRun(m);
 
-    finishModule(m, this.shard ? 0 : this.opts.optimize, this.opts.onProgress);
-    return m.emitBinary();
+    return finishModule(m, this.shard ? 0 : this.opts.optimize, this.opts.onProgress);
   }
 
   dispose(): void { this.m.dispose(); }
@@ -194,8 +206,7 @@ export function emitExtension(fns: GuestFunction[], arch: Arch, opts: Omit<EmitO
     ctx.loopReentry = opts.loopReentry;
     const names = emitFunctions(ctx, arch, opts.onProgress);
     names.forEach((n, k) => m.addFunctionExport(n, extensionExport(k)));
-    finishModule(m, opts.optimize, opts.onProgress);
-    return m.emitBinary();
+    return finishModule(m, opts.optimize, opts.onProgress);
   } finally {
     m.dispose();
   }

@@ -4,11 +4,12 @@
 // dominator-tree method of Ramsey's "Beyond Relooper" (ICFP 2022): every node is emitted once,
 // as the child of its immediate dominator; a node with one forward predecessor is emitted in
 // place of the branch to it, a node with several (a merge node) after a `block` that the
-// branches leave, and a loop header inside a `loop` that back edges continue. binaryen's
-// Relooper, which the graphs used to go through, takes time quadratic in the blocks of a long
-// chain (a function with 4000 calls, each a block and an entry point, took 30 s); it remains the
-// fallback for irreducible graphs.
-import binaryen from 'binaryen';
+// branches leave, and a loop header inside a `loop` that back edges continue. (binaryen's
+// Relooper, which the graphs used to go through, took time quadratic in the blocks of a long
+// chain: a function with 4000 calls, each a block and an entry point, took 30 s.) Irreducible
+// graphs are made reducible first (irreducible.ts); a graph too deep for the JS stack goes
+// through a dispatch loop (dispatchLoop).
+import * as ir from './ir.ts';
 import type { Expr } from '../lift/types.ts';
 import { successors, type CfgNode } from './cfg.ts';
 import { makeReducible } from './irreducible.ts';
@@ -18,32 +19,23 @@ import { makeReducible } from './irreducible.ts';
  * The function body for `nodes`, entered at node 0 (which no node branches to); `label` is a
  * spare i32 local, used only when the graph is irreducible.
  */
-export function structure(m: binaryen.Module, nodes: CfgNode[], label: () => number): Expr {
+export function structure(m: ir.Module, nodes: CfgNode[], label: () => number): Expr {
   const body = structureReducible(m, nodes);
   if (body) return body;
   const local = label();
-  return structureReducible(m, makeReducible(m, nodes, local)) ?? reloop(m, nodes, local);
+  return structureReducible(m, makeReducible(m, nodes, local)) ?? dispatchLoop(m, nodes, local);
 }
 
-/** binaryen.js has Block.appendChild but its typings do not */
-const appendChild = (binaryen as unknown as { Block: { appendChild(block: Expr, child: Expr): number } }).Block.appendChild;
-
-/**
- * A block that branches leave, of type none. Filled after it is made: binaryen finalizes a named
- * block made with its children by searching them for branches to it, which makes a ladder of
- * nested blocks (a function's many entry points) quadratic.
- */
-function labelled(m: binaryen.Module, name: string, children: Expr[]): Expr {
-  const b = m.block(name, [], binaryen.none);
-  for (const c of children) appendChild(b, c);
-  return b;
+/** a block that branches leave, of type none */
+function labelled(m: ir.Module, name: string, children: Expr[]): Expr {
+  return m.block(name, children, ir.none);
 }
 
 /** distinct targets of a switch, in order of first appearance */
 const distinct = (xs: number[]): number[] => [...new Set(xs)];
 
 /** undefined when the graph is irreducible (or too deep to structure on this stack); exported for its test */
-export function structureReducible(m: binaryen.Module, nodes: CfgNode[]): Expr | undefined {
+export function structureReducible(m: ir.Module, nodes: CfgNode[]): Expr | undefined {
   const n = nodes.length;
   const succ = nodes.map((nd) => distinct(successors(nd.exit)));
   // reverse postorder from node 0 (iterative DFS: graphs have tens of thousands of nodes)
@@ -136,23 +128,31 @@ export function structureReducible(m: binaryen.Module, nodes: CfgNode[]): Expr |
   }
 }
 
-/** binaryen's Relooper: any graph, in time quadratic in the worst case */
-function reloop(m: binaryen.Module, nodes: CfgNode[], label: number): Expr {
-  const rl = new binaryen.Relooper(m);
-  const ids = nodes.map((nd) => (nd.exit.kind === 'switch' ? rl.addBlockWithSwitch(nd.code, nd.exit.index) : rl.addBlock(nd.code)));
-  nodes.forEach((nd, x) => {
-    const e = nd.exit, from = ids[x]!;
-    if (e.kind === 'goto') rl.addBranch(from, ids[e.to]!, 0, 0);
-    else if (e.kind === 'cond') {
-      // the Relooper takes at most one edge between two blocks
-      if (e.taken !== e.fall) rl.addBranch(from, ids[e.taken]!, e.cond, 0);
-      rl.addBranch(from, ids[e.fall]!, 0, 0);
-    } else if (e.kind === 'switch') {
-      const byTarget = new Map<number, number[]>();
-      e.targets.forEach((t, i) => { if (t !== e.fallback) byTarget.set(t, [...(byTarget.get(t) ?? []), i]); });
-      for (const [t, idx] of byTarget) rl.addBranchForSwitch(from, ids[t]!, idx, 0);
-      rl.addBranchForSwitch(from, ids[e.fallback]!, [], 0);
+/**
+ * Any graph, for what the dominator tree cannot take (deeper than the JS stack): a loop that
+ * dispatches on a label local through a binary tree of ifs (nesting log n, not n), every node
+ * setting the label of its successor and going round again. Slow, and only for such graphs.
+ */
+export function dispatchLoop(m: ir.Module, nodes: CfgNode[], label: number): Expr {
+  const go = (t: number): Expr[] => [m.local.set(label, m.i32.const(t)), m.br('dispatch')];
+  const exit = (e: CfgNode['exit']): Expr[] => {
+    switch (e.kind) {
+      case 'goto': return go(e.to);
+      case 'cond': return [m.if(e.cond, m.block(null, go(e.taken))), ...go(e.fall)];
+      case 'switch': {
+        // the index picks a setter block; the label then names the target
+        const targets = distinct([...e.targets, e.fallback]);
+        let body: Expr[] = [m.switch(e.targets.map((t) => `to${targets.indexOf(t)}`), `to${targets.indexOf(e.fallback)}`, e.index)];
+        targets.forEach((t, k) => { body = [m.block(`to${k}`, body, ir.none), ...go(t)]; });
+        return body;
+      }
+      case 'none': return [];
     }
-  });
-  return rl.renderAndDispose(ids[0]!, label);
+  };
+  const range = (lo: number, hi: number): Expr => {
+    if (hi - lo === 1) return m.block(null, [nodes[lo]!.code, ...exit(nodes[lo]!.exit)]);
+    const mid = (lo + hi) >>> 1;
+    return m.if(m.i32.lt_u(m.local.get(label, ir.i32), m.i32.const(mid)), range(lo, mid), range(mid, hi));
+  };
+  return m.block(null, [m.local.set(label, m.i32.const(0)), m.loop('dispatch', m.block(null, [range(0, nodes.length), m.unreachable()]))]);
 }

@@ -227,11 +227,13 @@ describe('esbuild without writing', () => {
     const worker = names.filter((n) => /^unplugin-elf-worker-\w{8}\.js$/.test(n));
     const chunks = names.filter((n) => /^unplugin-elf-(?!worker-).+\.js$/.test(n));
     expect(names).toEqual([expect.stringMatching(/^hello-[0-9a-f]{8}\.wasm$/), 'main.js', ...[...chunks, ...worker].sort()]);
-    // the worker's run-time lifter (binaryen) is a chunk of its own, loaded only on a miss
+    // the worker's run-time lifter is a chunk of its own, loaded only on a miss; no chunk carries
+    // binaryen (15 MB), which only optimises and which the lifter never imports
     expect(worker).toHaveLength(1);
     const size = (n: string) => r.outputFiles.find((f) => f.path.endsWith(`/${n}`))!.contents.byteLength;
     expect(size(worker[0]!)).toBeLessThan(1 << 20);
-    expect(chunks.some((c) => size(c) > 10 << 20)).toBe(true);
+    expect(chunks.length).toBeGreaterThan(0);
+    expect(chunks.every((c) => size(c) < 2 << 20)).toBe(true);
     const wasm = r.outputFiles.find((f) => f.path.endsWith('.wasm'))!;
     expect(WebAssembly.validate(wasm.contents as Uint8Array<ArrayBuffer>)).toBe(true);
     expect(existsSync(join(app.dir, 'out'))).toBe(false);

@@ -1,15 +1,18 @@
 // One A64 instruction lifted by the real semantics into a Wasm function and run on a register
 // state: the harness the FP/SIMD unit tests compare against reference values and qemu.
 import binaryen from 'binaryen';
+import * as ir from '../../src/wasm/ir.ts';
+import { WasmBuilder } from '../../src/wasm/builder.ts';
+import { optimizeBinary, useOptimizer } from '../../src/wasm/optimize.ts';
 import { decode } from '../../src/arch/aarch64/index.ts';
 import { helpers } from '../../src/arch/aarch64/helpers.ts';
 import type { A64Insn } from '../../src/arch/aarch64/row-types.ts';
 import { helperId, type Builder, type Expr } from '../../src/lift/types.ts';
 import { STATE } from '../../src/runtime/layout.ts';
 
-const I32 = binaryen.i32, I64 = binaryen.i64, V128 = binaryen.v128;
-export const FEATURES = binaryen.Features.MVP | binaryen.Features.SIMD128 | binaryen.Features.SignExt | binaryen.Features.NontrappingFPToInt
-  | binaryen.Features.BulkMemory | binaryen.Features.MutableGlobals;
+const I32 = ir.i32, I64 = ir.i64, V128 = ir.v128;
+export const FEATURES = ir.Features.MVP | ir.Features.SIMD128 | ir.Features.SignExt | ir.Features.NontrappingFPToInt
+  | ir.Features.BulkMemory | ir.Features.MutableGlobals;
 
 // One lifted instruction in a Wasm function: registers at 16·r (x0..x30, sp, n z c v, v0..v31),
 // the FP state words where the translator keeps them (STATE.fpcr, fpsr, fpStrict).
@@ -24,11 +27,11 @@ export interface State { x: bigint[]; v: bigint[]; nzcv: number; fpcr?: number; 
 export function liftInsn(word: number): (s: State) => Ran {
   const insn = decode(word, 0x1000) as A64Insn;
   if (insn.name === 'UNDEF') throw new Error(`${word.toString(16)} does not decode`);
-  const m = new binaryen.Module();
+  const m = new WasmBuilder();
   m.setFeatures(FEATURES);
   m.setMemory(1, 1, 'memory');
-  m.addFunctionImport('trap', 'env', 'trap', binaryen.createType([I32, I64, I64]), binaryen.none);
-  const vars: binaryen.Type[] = [], regLocal = new Map<number, number>(), written = new Set<number>(), items: Expr[] = [];
+  m.addFunctionImport('trap', 'env', 'trap', ir.createType([I32, I64, I64]), ir.none);
+  const vars: ir.Type[] = [], regLocal = new Map<number, number>(), written = new Set<number>(), items: Expr[] = [];
   const regType = (r: number) => (r >= VREG + 32 ? I64 : r >= VREG ? V128 : r >= FLAG_N ? I32 : I64); // past v31: the exclusive monitor
   const local = (r: number) => {
     let l = regLocal.get(r);
@@ -43,7 +46,7 @@ export function liftInsn(word: number): (s: State) => Ran {
     temp: (t) => { vars.push(t); return vars.length - 1; },
     addr: (a) => m.i32.wrap(a),
     addrOffset: 0,
-    trap: (kind, info) => { items.push(m.call('trap', [m.i32.const(kind), m.i64.const(0x1000n), m.i64.const(BigInt(info))], binaryen.none)); },
+    trap: (kind, info) => { items.push(m.call('trap', [m.i32.const(kind), m.i64.const(0x1000n), m.i64.const(BigInt(info))], ir.none)); },
     syscall: () => { throw new Error('no syscalls here'); },
     invalidateCode: () => { throw new Error('no cache maintenance here'); },
     helper: (name) => {
@@ -59,11 +62,12 @@ export function liftInsn(word: number): (s: State) => Ran {
     pre.push(m.local.set(l, t === V128 ? m.v128.load(0, 16, p()) : t === I32 ? m.i32.load(0, 4, p()) : m.i64.load(0, 8, p())));
     if (written.has(r)) post.push(t === V128 ? m.v128.store(0, 16, p(), g) : t === I32 ? m.i32.store(0, 4, p(), g) : m.i64.store(0, 8, p(), g));
   }
-  m.addFunction('run', binaryen.none, binaryen.none, vars, m.block(null, [...pre, ...items, ...post]));
+  m.addFunction('run', ir.none, ir.none, vars, m.block(null, [...pre, ...items, ...post]));
   m.addFunctionExport('run', 'run');
   if (!m.validate()) throw new Error(`${insn.name} ${word.toString(16)}: module does not validate`);
-  m.optimize(); // as the translator does: no rewrite may disturb NaN bits
-  const bin = m.emitBinary();
+  // optimised as the translator does at -O2: no rewrite may disturb NaN bits
+  useOptimizer(binaryen);
+  const bin = optimizeBinary(m.emitBinary(), 2, FEATURES);
   m.dispose();
   const inst = new WebAssembly.Instance(new WebAssembly.Module(new Uint8Array(bin)), { env: { trap: () => { throw new Error('trap'); } } });
   const mem = new DataView((inst.exports.memory as WebAssembly.Memory).buffer);

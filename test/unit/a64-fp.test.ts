@@ -5,7 +5,8 @@ import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import binaryen from 'binaryen';
+import * as ir from '../../src/wasm/ir.ts';
+import { WasmBuilder } from '../../src/wasm/builder.ts';
 import { describe, expect, it } from 'vitest';
 import { FEATURES, runInsn, type State } from '../helpers/a64-lift.ts';
 import { decode } from '../../src/arch/aarch64/index.ts';
@@ -15,7 +16,7 @@ import { differTranslated, type InsnCase } from '../helpers/qemu-insn.ts';
 import { configureV8 } from '../../src/node/engine.ts';
 import { hardwareFma, hasRelaxedSimd } from '../../src/runtime/fma.ts';
 
-const I32 = binaryen.i32, I64 = binaryen.i64, F32 = binaryen.f32, F64 = binaryen.f64;
+const I32 = ir.i32, I64 = ir.i64, F32 = ir.f32, F64 = ir.f64;
 
 // ---------------------------------------------------------------------------------------------
 // Exact reference arithmetic (BigInt)
@@ -131,7 +132,7 @@ const SIGS: Sig[] = [
 ];
 
 function compileHelpers() {
-  const m = new binaryen.Module();
+  const m = new WasmBuilder();
   m.setFeatures(FEATURES);
   for (const [name, params, result] of SIGS) {
     helpers[name]!(m, name);
@@ -144,7 +145,7 @@ function compileHelpers() {
     let body = m.call(name, args, ft(result));
     if (result === 'd') body = m.i64.reinterpret(body);
     if (result === 's') body = m.i32.reinterpret(body);
-    m.addFunction(`w_${name}`, binaryen.createType(params.map(wt)), wt(result), [], body);
+    m.addFunction(`w_${name}`, ir.createType(params.map(wt)), wt(result), [], body);
     m.addFunctionExport(`w_${name}`, name);
   }
   expect(m.validate()).toBeTruthy();

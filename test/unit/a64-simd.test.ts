@@ -1,6 +1,9 @@
 // Advanced SIMD: decoding (row and fields) of encodings taken from the GNU assembler, encodings
 // that must stay UNDEF, and golden semantics recorded under qemu-aarch64.
 import binaryen from 'binaryen';
+import * as ir from '../../src/wasm/ir.ts';
+import { WasmBuilder } from '../../src/wasm/builder.ts';
+import { optimizeBinary, useOptimizer } from '../../src/wasm/optimize.ts';
 import { describe, expect, it } from 'vitest';
 import { aarch64, decode } from '../../src/arch/aarch64/index.ts';
 import type { Builder, Expr } from '../../src/lift/types.ts';
@@ -319,10 +322,10 @@ const GOLDEN: Golden[] = [
 
 /** Lifts one instruction into a Wasm function over registers held in memory, and runs it. */
 function runOne(word: number, vin: string[], xin: string[]): { v: string[]; x: string[] } {
-  const m = new binaryen.Module();
-  m.setFeatures(binaryen.Features.All);
+  const m = new WasmBuilder();
+  m.setFeatures(ir.Features.All);
   m.setMemory(1, 1, 'mem');
-  const regType = (r: number) => (r < 32 ? binaryen.i64 : r < 36 ? binaryen.i32 : binaryen.v128);
+  const regType = (r: number) => (r < 32 ? ir.i64 : r < 36 ? ir.i32 : ir.v128);
   const items: Expr[] = [], temps: number[] = [], added = new Set<string>();
   const b: Builder = {
     m, pc: 0x1000, scratch: new Map(),
@@ -341,19 +344,19 @@ function runOne(word: number, vin: string[], xin: string[]): { v: string[]; x: s
   const pre: Expr[] = [], post: Expr[] = [];
   for (let r = 0; r < 31; r++) {
     pre.push(m.local.set(r, m.i64.load(0, 8, m.i32.const(X(r)))));
-    post.push(m.i64.store(0, 8, m.i32.const(X(r)), m.local.get(r, binaryen.i64)));
+    post.push(m.i64.store(0, 8, m.i32.const(X(r)), m.local.get(r, ir.i64)));
   }
   for (let r = 0; r < 32; r++) {
     pre.push(m.local.set(36 + r, m.v128.load(0, 16, m.i32.const(V(r)))));
-    post.push(m.v128.store(0, 16, m.i32.const(V(r)), m.local.get(36 + r, binaryen.v128)));
+    post.push(m.v128.store(0, 16, m.i32.const(V(r)), m.local.get(36 + r, ir.v128)));
   }
   aarch64.lift(decode(word, 0x1000), b);
   const vars = [...Array.from({ length: 68 }, (_, r) => regType(r)), ...temps];
-  m.addFunction('run', binaryen.none, binaryen.none, vars, m.block(null, [...pre, ...items, ...post]));
+  m.addFunction('run', ir.none, ir.none, vars, m.block(null, [...pre, ...items, ...post]));
   m.addFunctionExport('run', 'run');
   expect(m.validate()).toBeTruthy();
-  m.optimize();
-  const inst = new WebAssembly.Instance(new WebAssembly.Module(m.emitBinary() as Uint8Array<ArrayBuffer>), {});
+  useOptimizer(binaryen); // optimised as the translator does at -O2
+  const inst = new WebAssembly.Instance(new WebAssembly.Module(optimizeBinary(m.emitBinary(), 2, m.getFeatures()) as Uint8Array<ArrayBuffer>), {});
   const mem = new Uint8Array((inst.exports.mem as WebAssembly.Memory).buffer), dv = new DataView(mem.buffer);
   xin.forEach((x, i) => dv.setBigUint64(X(i), BigInt('0x' + x), true));
   vin.forEach((v, i) => mem.set(Buffer.from(v, 'hex'), V(i)));

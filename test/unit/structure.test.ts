@@ -2,12 +2,14 @@
 // graphs — many irreducible, with loops entered in the middle as a function's return sites make
 // them — become a Wasm function whose nodes append their number to a trace; a pseudo-random
 // sequence (the same in both) picks each branch. The traces must be identical, and irreducible
-// graphs must not fall back to binaryen's Relooper.
-import binaryen from 'binaryen';
+// graphs must not need the fallback for graphs too deep to structure (dispatchLoop), which is
+// checked on the same graphs.
+import * as ir from '../../src/wasm/ir.ts';
+import { WasmBuilder } from '../../src/wasm/builder.ts';
 import { describe, expect, it } from 'vitest';
 import type { CfgNode, Exit } from '../../src/wasm/cfg.ts';
 import { makeReducible } from '../../src/wasm/irreducible.ts';
-import { structure, structureReducible } from '../../src/wasm/structure.ts';
+import { dispatchLoop, structure, structureReducible } from '../../src/wasm/structure.ts';
 
 /** a graph: per node its exit, with `pick` choosing among a cond's or switch's targets */
 type Shape = { kind: 'goto'; to: number } | { kind: 'cond'; taken: number; fall: number } | { kind: 'switch'; targets: number[]; fallback: number } | { kind: 'none' };
@@ -49,12 +51,12 @@ function walk(shapes: Shape[], seed: number): number[] {
 /**
  * The graph as a Wasm function run(seed) that writes its trace from address 4 and its length at
  * 0; locals: 0 seed/state, 1 fuel, 2 pick, 3 the spare label local. `reducible`: structured
- * without the Relooper.
+ * without the fallback; `fallback`: through the fallback (dispatchLoop) instead.
  */
-function compile(shapes: Shape[]): { run: (seed: number) => number[]; reducible: boolean } {
-  const m = new binaryen.Module();
-  const { i32 } = binaryen;
-  m.setMemory(1, 1, 'memory'); // first: binaryen types loads and stores by the memory
+function compile(shapes: Shape[], fallback = false): { run: (seed: number) => number[]; reducible: boolean } {
+  const m = new WasmBuilder();
+  const { i32 } = ir;
+  m.setMemory(1, 1, 'memory');
   const get = (k: number) => m.local.get(k, i32);
   const build = (): CfgNode[] => shapes.map((shape, x) => {
     // record x; stop when out of fuel; advance the sequence
@@ -74,8 +76,8 @@ function compile(shapes: Shape[]): { run: (seed: number) => number[]; reducible:
   });
   // (structured twice: an expression has one parent, so each time from fresh nodes)
   const reducible = structureReducible(m, makeReducible(m, build(), 3)) !== undefined;
-  const body = structure(m, build(), () => 3);
-  m.addFunction('run', binaryen.createType([i32]), binaryen.none, [i32, i32, i32], m.block(null, [m.local.set(1, m.i32.const(FUEL)), body]));
+  const body = fallback ? dispatchLoop(m, build(), 3) : structure(m, build(), () => 3);
+  m.addFunction('run', ir.createType([i32]), ir.none, [i32, i32, i32], m.block(null, [m.local.set(1, m.i32.const(FUEL)), body]));
   m.addFunctionExport('run', 'run');
   if (!m.validate()) throw new Error('invalid module');
   const bytes = m.emitBinary();
@@ -95,7 +97,7 @@ function compile(shapes: Shape[]): { run: (seed: number) => number[]; reducible:
 describe('structuring control-flow graphs', () => {
   it('an irreducible graph becomes reducible (every loop has one entry)', () => {
     // 0 → 1 or 2; 1 ⇄ 2: a loop entered at both nodes
-    const m = new binaryen.Module();
+    const m = new WasmBuilder();
     const nodes: CfgNode[] = [
       { code: m.nop(), exit: { kind: 'switch', index: m.i32.const(0), targets: [1, 2], fallback: 1 } },
       { code: m.nop(), exit: { kind: 'cond', cond: m.i32.const(1), taken: 2, fall: 3 } },
@@ -114,7 +116,7 @@ describe('structuring control-flow graphs', () => {
 
   it('a loop entered at its inner loop\'s head too keeps the inner loop\'s back edge direct', () => {
     // outer loop 1 → {2 ⇄ 3} → 4 → 1, entered at 1 and at 2 (a loop re-entered at its inner head)
-    const m = new binaryen.Module();
+    const m = new WasmBuilder();
     const nodes: CfgNode[] = [
       { code: m.nop(), exit: { kind: 'switch', index: m.i32.const(0), targets: [1, 2], fallback: 1 } },
       { code: m.nop(), exit: { kind: 'goto', to: 2 } },
@@ -139,8 +141,10 @@ describe('structuring control-flow graphs', () => {
       for (let seed = 1; seed <= 150; seed++) {
         const shapes = randomGraph(seed * 7919 + size, size);
         const { run, reducible } = compile(shapes);
-        expect(reducible, `graph seed ${seed * 7919 + size} needed the Relooper`).toBe(true);
+        expect(reducible, `graph seed ${seed * 7919 + size} needed the fallback`).toBe(true);
         for (const s of [1, 99, 12345]) expect(run(s), `graph seed ${seed * 7919 + size}, walk seed ${s}`).toEqual(walk(shapes, s));
+        const viaLoop = compile(shapes, true).run;
+        for (const s of [1, 99]) expect(viaLoop(s), `graph seed ${seed * 7919 + size} through dispatchLoop, walk seed ${s}`).toEqual(walk(shapes, s));
         if (isIrreducible(shapes)) irreducible++;
       }
       // the sample must exercise irreducible graphs, or the test proves little
@@ -154,7 +158,7 @@ const into = (nodes: CfgNode[], t: number) => nodes.flatMap((n, x) => ((n.exit.k
 
 /** a graph is irreducible when makeReducible adds nodes to it */
 function isIrreducible(shapes: Shape[]): boolean {
-  const m = new binaryen.Module();
+  const m = new WasmBuilder();
   const nodes: CfgNode[] = shapes.map((s) => ({ code: m.nop(), exit: s.kind === 'cond' ? { ...s, cond: m.i32.const(0) } : s.kind === 'switch' ? { ...s, index: m.i32.const(0) } : s }));
   const added = makeReducible(m, nodes, 0).length > nodes.length;
   m.dispose();

@@ -8,12 +8,12 @@
 // slices of the S-box (an index outside its slice gives 0, so the slices OR together), which
 // V8 lowers to pshufb/tbl. The S-boxes are computed here from GF(2^8) inversion and the affine
 // map, not copied.
-import binaryen from 'binaryen';
+import * as ir from '../../wasm/ir.ts';
 import type { Expr } from '../../lift/types.ts';
 import { Fn, type Var } from './fp-ops.ts';
 
-const I32 = binaryen.i32, I64 = binaryen.i64, V128 = binaryen.v128;
-type M = binaryen.Module;
+const I32 = ir.i32, I64 = ir.i64, V128 = ir.v128;
+type M = ir.Module;
 export type Factory = (m: M, name: string) => void;
 
 // ---------------------------------------------------------------------------------------------

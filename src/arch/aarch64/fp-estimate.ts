@@ -18,7 +18,7 @@
 // out negated), return 2 resp. 1.5 for ∞ × 0, and otherwise call the strict fused multiply-add
 // (fps_fma_{s,d}); FRSQRTS halves the larger operand first (exact: its exponent is checked) so
 // that 3 + x·y cannot overflow when (3 + x·y) / 2 does not.
-import binaryen from 'binaryen';
+import * as ir from '../../wasm/ir.ts';
 import { helperId, type Expr } from '../../lift/types.ts';
 import { Fn, L, type Var } from './fp-ops.ts';
 import { strictFma } from './fp-strict-fma.ts';
@@ -26,8 +26,8 @@ import {
   bitSet, DN, DZC, type Factory, FZ, FZ16, IDC, IOC, IXC, loadFpcr, modeOf, OFC, param, raise, RM_DOWN, RM_UP, UFC,
 } from './fp-strict-core.ts';
 
-const I32 = binaryen.i32, I64 = binaryen.i64, F32 = binaryen.f32, F64 = binaryen.f64;
-type M = binaryen.Module;
+const I32 = ir.i32, I64 = ir.i64, F32 = ir.f32, F64 = ir.f64;
+type M = ir.Module;
 
 /** a format by its bits, held in an i64; the FPCR bit that flushes it, and whether flushing an operand raises IDC */
 interface Fmt { sfx: 'h' | 's' | 'd'; frac: number; exp: number; fz: number; idc: boolean }
@@ -184,7 +184,7 @@ function step(f: Fmt, rsqrt: boolean): Factory {
   return (m, name) => {
     const fn = new Fn(m, [I64, I64]), i64 = m.i64, i32 = m.i32;
     const T = f === S ? F32 : F64;
-    const F = f === S ? (m.f32 as unknown as binaryen.Module['f64']) : m.f64;
+    const F = f === S ? (m.f32 as unknown as ir.Module['f64']) : m.f64;
     const fl = (v: Expr) => (f === S ? m.f32.reinterpret(i32.wrap(v)) : m.f64.reinterpret(v));
     const bits = (v: Expr) => (f === S ? i64.extend_u(i32.reinterpret(v)) : i64.reinterpret(v));
     const c = (v: number) => (f === S ? m.f32.const(v) : m.f64.const(v));

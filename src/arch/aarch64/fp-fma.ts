@@ -1,11 +1,11 @@
 // The fused multiply-add (FMADD and friends) as Wasm helper functions: the host's fused op when
 // it is there and proven fused, else an exact software FMA (fmaExactCore is shared with the
 // FPCR-honouring version in fp-strict-fma.ts).
-import binaryen from 'binaryen';
+import * as ir from '../../wasm/ir.ts';
 import type { Builder, Expr } from '../../lift/types.ts';
 import { callH, FD, Fn, fo, FS, L, nan3, type FPKind, type Var } from './fp-ops.ts';
 
-const I64 = binaryen.i64, F32 = binaryen.f32, F64 = binaryen.f64;
+const I64 = ir.i64, F32 = ir.f32, F64 = ir.f64;
 
 const SPLIT = 134217729; // 2^27 + 1, Veltkamp splitting constant for binary64
 
@@ -23,7 +23,7 @@ const SPLIT = 134217729; // 2^27 + 1, Veltkamp splitting constant for binary64
  * right value); everything else (huge or tiny operands, subnormals, results that overflow or
  * underflow) takes an exact integer path: 106-bit product, 128-bit aligned sum, one rounding.
  */
-function fmaDouble(m: binaryen.Module, name: string): void {
+function fmaDouble(m: ir.Module, name: string): void {
   const slow = `${name}_exact`;
   fmaDoubleExact(m, slow);
   const fn = new Fn(m, [F64, F64, F64]);
@@ -87,26 +87,18 @@ export function fusedMulAdd(b: Builder, k: FPKind, x: () => Expr, y: () => Expr,
   const m = b.m, soft = () => callH(b, `fp_fmadd_${k.sfx}`, [x(), y(), a()], k.t);
   if (!m.getGlobal('hwfma')) return soft();
   const r = b.temp(k.t), get = () => m.local.get(r, k.t);
-  return m.if(m.global.get('hwfma', binaryen.i32), m.block(null, [
+  return m.if(m.global.get('hwfma', ir.i32), m.block(null, [
     m.local.set(r, engineFma(m, k.t, [x(), y(), a()])),
     m.if(fo(m, k).eq(get(), get()), get(), soft()),
   ], k.t), soft());
 }
 
-/** binaryen.js has relaxed SIMD's ternary ops in its C API only */
-const relaxed = binaryen as unknown as {
-  _BinaryenSIMDTernary(module: number, op: number, a: Expr, b: Expr, c: Expr): Expr;
-  _BinaryenRelaxedMaddVecF64x2(): number;
-  _BinaryenRelaxedMaddVecF32x4(): number;
-};
-
 /** whether `m` may use relaxed SIMD (TranslateOptions.relaxedSimd sets the module's feature) */
-const relaxedSimd = (m: binaryen.Module): boolean => (m.getFeatures() & binaryen.Features.RelaxedSIMD) !== 0;
+const relaxedSimd = (m: ir.Module): boolean => (m.getFeatures() & ir.Features.RelaxedSIMD) !== 0;
 
 /** x·y + a on every `esize`-bit lane of v128 operands, by relaxed_madd */
-function relaxedMadd(m: binaryen.Module, esize: number, x: Expr, y: Expr, a: Expr): Expr {
-  const op = esize === 32 ? relaxed._BinaryenRelaxedMaddVecF32x4() : relaxed._BinaryenRelaxedMaddVecF64x2();
-  return relaxed._BinaryenSIMDTernary((m as unknown as { ptr: number }).ptr, op, x, y, a);
+function relaxedMadd(m: ir.Module, esize: number, x: Expr, y: Expr, a: Expr): Expr {
+  return m.relaxedMadd(esize === 32 ? 32 : 64, x, y, a);
 }
 
 /**
@@ -115,7 +107,7 @@ function relaxedMadd(m: binaryen.Module, esize: number, x: Expr, y: Expr, a: Exp
  * (TranslateOptions.relaxedSimd), which V8 compiles inline to one FMA instruction, else a call of
  * the runtime's import (runtime/fma.ts), which it cannot inline.
  */
-function engineFma(m: binaryen.Module, t: binaryen.Type, [x, y, a]: Expr[]): Expr {
+function engineFma(m: ir.Module, t: ir.Type, [x, y, a]: Expr[]): Expr {
   const double = t === F64;
   if (!relaxedSimd(m)) return m.call(double ? 'fma64' : 'fma32', [x!, y!, a!], t);
   const v = double ? m.f64x2 : m.f32x4;
@@ -132,12 +124,12 @@ export function fusedMulAddVector(b: Builder, esize: number, x: () => Expr, y: (
   const m = b.m;
   if (!relaxedSimd(m) || !m.getGlobal('hwfma')) return undefined;
   const V = esize === 32 ? m.f32x4 : m.f64x2;
-  const r = b.temp(binaryen.v128), get = () => m.local.get(r, binaryen.v128);
+  const r = b.temp(ir.v128), get = () => m.local.get(r, ir.v128);
   // computed either way (an unfused engine's result is just not used): `lanes` is emitted once
   return m.block(null, [
     m.local.set(r, relaxedMadd(m, esize, x(), y(), a())),
-    m.if(m.i32.and(m.global.get('hwfma', binaryen.i32), m.i32.eqz(m.v128.any_true(V.ne(get(), get())))), get(), lanes()),
-  ], binaryen.v128);
+    m.if(m.i32.and(m.global.get('hwfma', ir.i32), m.i32.eqz(m.v128.any_true(V.ne(get(), get())))), get(), lanes()),
+  ], ir.v128);
 }
 
 /**
@@ -146,11 +138,11 @@ export function fusedMulAddVector(b: Builder, esize: number, x: () => Expr, y: (
  * AArch64 payload the software path below works out. Modules without that import (unit-test
  * harnesses) get the software path only.
  */
-function hardwareFirst(m: binaryen.Module, r: Var, args: (() => Expr)[]): Expr[] {
+function hardwareFirst(m: ir.Module, r: Var, args: (() => Expr)[]): Expr[] {
   if (!m.getGlobal('hwfma')) return [];
-  const t = binaryen.getExpressionType(args[0]!());
+  const t = m.typeOf(args[0]!());
   const eq = t === F64 ? m.f64.eq : m.f32.eq;
-  return [m.if(m.global.get('hwfma', binaryen.i32), m.block(null, [
+  return [m.if(m.global.get('hwfma', ir.i32), m.block(null, [
     r.set(engineFma(m, t, args.map((a) => a()))),
     m.if(eq(r.get(), r.get()), m.return(r.get())),
   ]))];
@@ -163,7 +155,7 @@ function hardwareFirst(m: binaryen.Module, r: Var, args: (() => Expr)[]): Expr[]
  * round-to-odd, which is harmless as then the result has ≥ 124 significant bits), added or
  * subtracted, then rounded once to nearest even (subnormal results included).
  */
-function fmaDoubleExact(m: binaryen.Module, name: string): void {
+function fmaDoubleExact(m: ir.Module, name: string): void {
   const fn = new Fn(m, [F64, F64, F64]), i = m.i64;
   const v = () => fn.local(I64);
   const { body, sign, W, eW } = fmaExactCore(fn, m.return(m.f64.const(0))); // exact zero: +0 when rounding to nearest
@@ -298,7 +290,7 @@ export function fmaExactCore(fn: Fn, onZero: Expr): { body: Expr[]; sign: Var; W
  * in double; the double sum is rounded to odd (TwoSum error decides the last bit), then
  * rounded to single: with 53 ≥ 24 + 2 bits that double rounding equals one rounding.
  */
-function fmaSingle(m: binaryen.Module, name: string): void {
+function fmaSingle(m: ir.Module, name: string): void {
   const fn = new Fn(m, [F32, F32, F32]), f = m.f64, i = m.i64;
   const p = fn.local(F64), c = fn.local(F64), s = fn.local(F64), z = fn.local(F64), e = fn.local(F64);
   const S = fn.local(I64), r = fn.local(F32);
@@ -320,6 +312,6 @@ function fmaSingle(m: binaryen.Module, name: string): void {
   nan3(FS)(m, `${name}_nan`);
 }
 
-export const fmaHelpers: Record<string, (m: binaryen.Module, name: string) => void> = {
+export const fmaHelpers: Record<string, (m: ir.Module, name: string) => void> = {
   fp_fmadd_s: fmaSingle, fp_fmadd_d: fmaDouble,
 };

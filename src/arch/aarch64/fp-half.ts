@@ -1,10 +1,10 @@
 // Half-precision conversions (FCVT to and from H registers) as Wasm helper functions: Wasm has
 // no f16, so they round and unpack the bits by hand.
-import binaryen from 'binaryen';
+import * as ir from '../../wasm/ir.ts';
 import type { Expr } from '../../lift/types.ts';
 import { bitOps, FD, fo, Fn, fromBits, FS, ic, io, L, toBits, type FPKind, type Var } from './fp-ops.ts';
 
-const I32 = binaryen.i32, I64 = binaryen.i64;
+const I32 = ir.i32, I64 = ir.i64;
 
 /**
  * Code rounding the (non-NaN) double in `x` to IEEE half precision (round to nearest even,
@@ -37,7 +37,7 @@ function roundToHalf(fn: Fn, x: Expr, out: Var): Expr {
 
 /** fp_d2h / fp_s2h: FCVT Hd, Dn / Sn (i32 result holds the 16 bits) */
 function toHalf(k: FPKind) {
-  return (m: binaryen.Module, name: string) => {
+  return (m: ir.Module, name: string) => {
     const fn = new Fn(m, [k.t]), x = fn.local(k.it), out = fn.local(I32);
     const o = bitOps(m, k);
     // NaN: sign, quiet, top 9 payload bits
@@ -54,7 +54,7 @@ function toHalf(k: FPKind) {
 
 /** fp_h2s / fp_h2d: FCVT Sd / Dd, Hn (exact; NaNs keep their sign and payload, quietened) */
 function fromHalf(k: FPKind) {
-  return (m: binaryen.Module, name: string) => {
+  return (m: ir.Module, name: string) => {
     const fn = new Fn(m, [I32]), h = fn.local(I32), e = fn.local(I32), f = fn.local(I32);
     const F = fo(m, k), i = io(m, k);
     const signBit = () => (k.bits === 64 ? m.i64.shl(m.i64.extend_u(m.i32.and(h.get(), m.i32.const(0x8000))), L(m, 48)) : m.i32.shl(m.i32.and(h.get(), m.i32.const(0x8000)), m.i32.const(16)));
@@ -77,7 +77,7 @@ function fromHalf(k: FPKind) {
   };
 }
 
-export const halfHelpers: Record<string, (m: binaryen.Module, name: string) => void> = {
+export const halfHelpers: Record<string, (m: ir.Module, name: string) => void> = {
   fp_s2h: toHalf(FS), fp_d2h: toHalf(FD),
   fp_h2s: fromHalf(FS), fp_h2d: fromHalf(FD),
 };

@@ -10,15 +10,15 @@
 // plus an `r != r` check; only when the result is a NaN is a helper called to compute the
 // NaN AArch64 returns: the first signalling NaN operand quietened, else the first quiet NaN
 // operand, else the positive default NaN (0x7fc00000 / 0x7ff8000000000000).
-import binaryen from 'binaryen';
+import * as ir from '../../wasm/ir.ts';
 import type { Builder, Expr } from '../../lift/types.ts';
 import { tmp } from './ops.ts';
 import { VREG } from './regs.ts';
 
-const I32 = binaryen.i32, I64 = binaryen.i64, F32 = binaryen.f32, F64 = binaryen.f64;
-type T = binaryen.Type;
-type F64Ops = binaryen.Module['f64'];
-type I64Ops = binaryen.Module['i64'];
+const I32 = ir.i32, I64 = ir.i64, F32 = ir.f32, F64 = ir.f64;
+type T = ir.Type;
+type F64Ops = ir.Module['f64'];
+type I64Ops = ir.Module['i64'];
 
 /** A scalar float format the arithmetic is done in (half precision is only converted). */
 export interface FPKind {
@@ -40,21 +40,21 @@ export const FS: FPKind = { bits: 32, t: F32, it: I32, sfx: 's', qbit: 1n << 22n
 export const FD: FPKind = { bits: 64, t: F64, it: I64, sfx: 'd', qbit: 1n << 51n, dnan: 0x7ff8000000000000n, sign: 1n << 63n, inf: 0x7ff0000000000000n, fracBits: 52, expBits: 11 };
 
 /** f32/f64 ops of the kind (typed as the f64 namespace: the method names are the same) */
-export const fo = (m: binaryen.Module, k: FPKind): F64Ops => (k.bits === 64 ? m.f64 : (m.f32 as unknown as F64Ops));
+export const fo = (m: ir.Module, k: FPKind): F64Ops => (k.bits === 64 ? m.f64 : (m.f32 as unknown as F64Ops));
 /** i32/i64 ops of the kind's integer twin */
-export const io = (m: binaryen.Module, k: FPKind): I64Ops => (k.bits === 64 ? m.i64 : (m.i32 as unknown as I64Ops));
+export const io = (m: ir.Module, k: FPKind): I64Ops => (k.bits === 64 ? m.i64 : (m.i32 as unknown as I64Ops));
 /** integer constant of the kind's width (bit pattern) */
-export const ic = (m: binaryen.Module, k: FPKind, v: bigint): Expr =>
+export const ic = (m: ir.Module, k: FPKind, v: bigint): Expr =>
   k.bits === 64 ? m.i64.const(BigInt.asIntN(64, v)) : m.i32.const(Number(BigInt.asIntN(32, v)));
-export const toBits = (m: binaryen.Module, k: FPKind, v: Expr): Expr => io(m, k).reinterpret(v);
-export const fromBits = (m: binaryen.Module, k: FPKind, v: Expr): Expr => fo(m, k).reinterpret(v);
+export const toBits = (m: ir.Module, k: FPKind, v: Expr): Expr => io(m, k).reinterpret(v);
+export const fromBits = (m: ir.Module, k: FPKind, v: Expr): Expr => fo(m, k).reinterpret(v);
 
-export const L = (m: binaryen.Module, v: bigint | number): Expr => m.i64.const(BigInt.asIntN(64, BigInt(v)));
+export const L = (m: ir.Module, v: bigint | number): Expr => m.i64.const(BigInt.asIntN(64, BigInt(v)));
 
 // ---------------------------------------------------------------------------------------------
 // Register views
 
-const zeroV = (m: binaryen.Module) => m.v128.const(new Array<number>(16).fill(0));
+const zeroV = (m: ir.Module) => m.v128.const(new Array<number>(16).fill(0));
 
 export function readF(b: Builder, k: FPKind, n: number): Expr {
   const v = b.get(VREG + n);
@@ -107,7 +107,7 @@ export function roundHalfAway(b: Builder, k: FPKind, x: () => Expr): Expr {
 /** A tiny function builder for helpers: numbered params, fresh locals. */
 export class Fn {
   private readonly vars: T[] = [];
-  constructor(readonly m: binaryen.Module, readonly params: T[]) {}
+  constructor(readonly m: ir.Module, readonly params: T[]) {}
   p(i: number): Expr { return this.m.local.get(i, this.params[i]!); }
   local(t: T): Var {
     const idx = this.params.length + this.vars.length;
@@ -117,13 +117,13 @@ export class Fn {
   }
   add(name: string, result: T, body: Expr[]): void {
     const m = this.m;
-    m.addFunction(name, binaryen.createType(this.params), result, this.vars, m.block(null, body, result));
+    m.addFunction(name, ir.createType(this.params), result, this.vars, m.block(null, body, result));
   }
 }
 export interface Var { get(): Expr; set(v: Expr): Expr; tee(v: Expr): Expr }
 
 /** i32/i64 expressions over the bits of a kind */
-export function bitOps(m: binaryen.Module, k: FPKind) {
+export function bitOps(m: ir.Module, k: FPKind) {
   const i = io(m, k), c = (v: bigint) => ic(m, k, v);
   const abs = (x: Expr) => i.and(x, c(~k.sign));
   return {
@@ -140,7 +140,7 @@ export function bitOps(m: binaryen.Module, k: FPKind) {
 
 /** fp_nan1: FPProcessNaN of a NaN operand, else (an invalid operation) the default NaN */
 export function nan1(k: FPKind) {
-  return (m: binaryen.Module, name: string) => {
+  return (m: ir.Module, name: string) => {
     const fn = new Fn(m, [k.t]), o = bitOps(m, k), x = fn.local(k.it);
     fn.add(name, k.t, [
       x.set(toBits(m, k, fn.p(0))),
@@ -151,7 +151,7 @@ export function nan1(k: FPKind) {
 
 /** fp_nan2: FPProcessNaNs(op1, op2): sNaN op1, sNaN op2, qNaN op1, qNaN op2, default NaN */
 export function nan2(k: FPKind) {
-  return (m: binaryen.Module, name: string) => {
+  return (m: ir.Module, name: string) => {
     const fn = new Fn(m, [k.t, k.t]), o = bitOps(m, k), x = fn.local(k.it), y = fn.local(k.it);
     const ret = (v: Expr) => m.return(fromBits(m, k, v));
     fn.add(name, k.t, [
@@ -171,7 +171,7 @@ export function nan2(k: FPKind) {
  * and two quiet NaNs follow FPProcessNaNs.
  */
 function nanNum(k: FPKind) {
-  return (m: binaryen.Module, name: string) => {
+  return (m: ir.Module, name: string) => {
     const fn = new Fn(m, [k.t, k.t]), o = bitOps(m, k), x = fn.local(k.it), y = fn.local(k.it);
     const ret = (v: Expr) => m.return(fromBits(m, k, v));
     fn.add(name, k.t, [
@@ -190,7 +190,7 @@ function nanNum(k: FPKind) {
  * op1, op2 — except that a quiet-NaN addend with an ∞×0 product gives the default NaN.
  */
 export function nan3(k: FPKind) {
-  return (m: binaryen.Module, name: string) => {
+  return (m: ir.Module, name: string) => {
     const fn = new Fn(m, [k.t, k.t, k.t]), o = bitOps(m, k);
     const a = fn.local(k.it), x = fn.local(k.it), y = fn.local(k.it);
     const ret = (v: Expr) => m.return(fromBits(m, k, v));
@@ -209,7 +209,7 @@ export function nan3(k: FPKind) {
 }
 
 /** FCVT of a NaN between single and double (FPConvertNaN: keep sign and top payload bits, set quiet) */
-function cvtNaNSD(m: binaryen.Module, name: string): void {
+function cvtNaNSD(m: ir.Module, name: string): void {
   const fn = new Fn(m, [F32]), x = fn.local(I64);
   fn.add(name, F64, [
     x.set(m.i64.extend_u(m.i32.reinterpret(fn.p(0)))),
@@ -217,7 +217,7 @@ function cvtNaNSD(m: binaryen.Module, name: string): void {
       m.i64.shl(m.i64.and(x.get(), L(m, 0x3fffff)), L(m, 29)))),
   ]);
 }
-function cvtNaNDS(m: binaryen.Module, name: string): void {
+function cvtNaNDS(m: ir.Module, name: string): void {
   const fn = new Fn(m, [F64]), x = fn.local(I64);
   fn.add(name, F32, [
     x.set(m.i64.reinterpret(fn.p(0))),
@@ -230,7 +230,7 @@ function cvtNaNDS(m: binaryen.Module, name: string): void {
  * fp_fjcvtzs(x) → i64: FJCVTZS, the JavaScript ToInt32: truncate, wrap modulo 2^32; bit 32 is
  * the Z flag (set when the conversion was exact and in range, and x is not -0).
  */
-function fjcvtzs(m: binaryen.Module, name: string): void {
+function fjcvtzs(m: ir.Module, name: string): void {
   const fn = new Fn(m, [F64]), i = m.i64, f = m.f64;
   const X = fn.local(I64), e = fn.local(I64), t = fn.local(F64), v = fn.local(I64), lo = fn.local(I64);
   const c = (x: bigint | number) => L(m, x);
@@ -252,7 +252,7 @@ function fjcvtzs(m: binaryen.Module, name: string): void {
 }
 
 /** this file's helpers, by name (fp-helpers.ts gathers all of them) */
-export const fpOpsHelpers: Record<string, (m: binaryen.Module, name: string) => void> = {
+export const fpOpsHelpers: Record<string, (m: ir.Module, name: string) => void> = {
   fp_nan1_s: nan1(FS), fp_nan1_d: nan1(FD),
   fp_nan2_s: nan2(FS), fp_nan2_d: nan2(FD),
   fp_nanm_s: nanNum(FS), fp_nanm_d: nanNum(FD),

@@ -12,7 +12,7 @@
 // Single precision: the exact result, rounded to odd in double, goes through fps_round_s
 // (products of singles are exact in double; for quotients and square roots the double result
 // is never an f32 number or on the wrong side of one unless exact, as 53 ≥ 2·24 + 2).
-import binaryen from 'binaryen';
+import * as ir from '../../wasm/ir.ts';
 import type { Expr } from '../../lift/types.ts';
 import { bitOps, FD, Fn, FS, fromBits, L, type FPKind, type Var } from './fp-ops.ts';
 import {
@@ -20,8 +20,8 @@ import {
   raise, raiseIf, RM_DOWN, sgn, toOdd,
 } from './fp-strict-core.ts';
 
-const I32 = binaryen.i32, F32 = binaryen.f32, F64 = binaryen.f64;
-type M = binaryen.Module;
+const I32 = ir.i32, F32 = ir.f32, F64 = ir.f64;
+type M = ir.Module;
 const UP = 2 ** 128, DOWN = 2 ** -128;
 /** below this, a residual of r may underflow: the operands are scaled up by 2^128 */
 const TINY = 2 ** -900;

@@ -8,15 +8,15 @@
 // (stepping r by one ulp through its bit pattern) and raises IXC, UFC and OFC as FPRoundBase
 // does: tininess is detected *before* rounding (FPCR.AH = 0), underflow is only flagged when the
 // result is inexact, FZ flushes tiny results to zero with UFC and no IXC.
-import binaryen from 'binaryen';
+import * as ir from '../../wasm/ir.ts';
 import { helperId, type Expr } from '../../lift/types.ts';
 import { STATE } from '../../runtime/layout.ts';
 import { fpHelpers } from './fp-helpers.ts';
 import { bitOps, FD, Fn, fo, fromBits, L, toBits, type FPKind, type Var } from './fp-ops.ts';
 
-const I32 = binaryen.i32, I64 = binaryen.i64, F32 = binaryen.f32, F64 = binaryen.f64;
-type T = binaryen.Type;
-type M = binaryen.Module;
+const I32 = ir.i32, I64 = ir.i64, F32 = ir.f32, F64 = ir.f64;
+type T = ir.Type;
+type M = ir.Module;
 export type Factory = (m: M, name: string) => void;
 
 export const IOC = 1, DZC = 2, OFC = 4, UFC = 8, IXC = 16, IDC = 128;
@@ -101,7 +101,7 @@ const BH16: BitFmt = { ...BH, fz: FZ16 }; // half-precision arithmetic flushes b
 function adjust(F: BitFmt): Factory {
   return (m, name) => {
     const fn = new Fn(m, [F.it, I32, I32, I32]);
-    const i = F.it === I64 ? m.i64 : (m.i32 as unknown as binaryen.Module['i64']);
+    const i = F.it === I64 ? m.i64 : (m.i32 as unknown as ir.Module['i64']);
     const c = (v: bigint) => (F.it === I64 ? m.i64.const(BigInt.asIntN(64, v)) : m.i32.const(Number(BigInt.asIntN(32, v))));
     const signBit = 1n << BigInt(F.width - 1), inf = ((1n << BigInt(F.width - 1 - F.frac)) - 1n) << BigInt(F.frac);
     const minNormal = 1n << BigInt(F.frac);

@@ -11,7 +11,7 @@
 //    X raises IXC when the result differs);
 //  - fps_minmax_{s,d}(a, b, op): FMAX, FMIN, FMAXNM, FMINNM (IOC for sNaN, DN);
 //  - fps_cmpin_{s,d}(x, E): an FCMP/FCCMP operand, flushed by FZ; IOC for sNaN (any NaN with E).
-import binaryen from 'binaryen';
+import * as ir from '../../wasm/ir.ts';
 import type { Expr } from '../../lift/types.ts';
 import { bitOps, FD, Fn, fo, FS, fromBits, L, toBits, type FPKind, type Var } from './fp-ops.ts';
 import {
@@ -20,8 +20,8 @@ import {
 } from './fp-strict-core.ts';
 import { STATE } from '../../runtime/layout.ts';
 
-const I32 = binaryen.i32, I64 = binaryen.i64, F32 = binaryen.f32, F64 = binaryen.f64;
-type M = binaryen.Module;
+const I32 = ir.i32, I64 = ir.i64, F32 = ir.f32, F64 = ir.f64;
+type M = ir.Module;
 
 const wide = (m: M, k: FPKind, x: Expr): Expr => (k.bits === 64 ? x : m.f64.promote(x));
 const dnanOf = (m: M, k: FPKind): Expr => fromBits(m, k, bitOps(m, k).c(k.dnan));
@@ -200,7 +200,7 @@ function floatToInt(k: FPKind): Factory {
 /** the flags of FJCVTZS Wd, Dn (its result does not depend on FPCR: a flushed input gives 0; Z: see table/fp.ts) */
 function fjcvtFlags(m: M, name: string): void {
   const fn = new Fn(m, [F64]), x = param(fn, 0), f = m.f64, ctl = fn.local(I32), t = fn.local(F64);
-  fn.add(name, binaryen.none, [
+  fn.add(name, ir.none, [
     ctl.set(loadFpcr(m)),
     flushIn(m, FD, x, ctl),
     t.set(f.trunc(x.get())),

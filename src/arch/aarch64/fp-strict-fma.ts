@@ -8,7 +8,7 @@
 //    mode (FPRoundBase: overflow, tininess before rounding, FZ);
 //  - single: the product is exact in double, the sum is rounded to odd there (TwoSum) and then
 //    to single by fps_round_s.
-import binaryen from 'binaryen';
+import * as ir from '../../wasm/ir.ts';
 import type { Expr } from '../../lift/types.ts';
 import { fmaExactCore } from './fp-fma.ts';
 import { bitOps, FD, Fn, FS, fromBits, L, toBits, type FPKind, type Var } from './fp-ops.ts';
@@ -17,8 +17,8 @@ import {
   raiseIf, RM_DOWN, RM_UP, sgn, toOdd, UFC,
 } from './fp-strict-core.ts';
 
-const I32 = binaryen.i32, I64 = binaryen.i64, F32 = binaryen.f32, F64 = binaryen.f64;
-type M = binaryen.Module;
+const I32 = ir.i32, I64 = ir.i64, F32 = ir.f32, F64 = ir.f64;
+type M = ir.Module;
 
 /**
  * FPMulAdd when an operand is ∞ or NaN, or a factor is zero: fp_fmadd (exact in these cases)
@@ -26,7 +26,7 @@ type M = binaryen.Module;
  * DN, and the sign of an exact zero when rounding down. Returns from the helper.
  */
 function specials(m: M, k: FPKind, x: Var, y: Var, a: Var, ctl: Var, r: Var): Expr {
-  const o = bitOps(m, k), F = k.bits === 64 ? m.f64 : (m.f32 as unknown as binaryen.Module['f64']), i32 = m.i32;
+  const o = bitOps(m, k), F = k.bits === 64 ? m.f64 : (m.f32 as unknown as ir.Module['f64']), i32 = m.i32;
   const B = (v: Var) => () => toBits(m, k, v.get());
   const infZero = i32.or(i32.and(o.isInf(B(x)()), o.isZero(B(y)())), i32.and(o.isZero(B(x)()), o.isInf(B(y)())));
   const anyS = i32.or(i32.or(o.isSNaN(B(x)), o.isSNaN(B(y))), o.isSNaN(B(a)));

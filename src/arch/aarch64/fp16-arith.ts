@@ -10,7 +10,7 @@
 // The helpers always honour FPCR and raise FPSR flags (no fast path: half precision is rare, and
 // before the guest writes FPCR it is zero, i.e. round to nearest, as the fast path assumes). FZ16
 // flushes subnormal operands without IDC (FPUnpack for half precision; qemu does the same).
-import binaryen from 'binaryen';
+import * as ir from '../../wasm/ir.ts';
 import { helperId, type Expr } from '../../lift/types.ts';
 import { Fn, L, type Var } from './fp-ops.ts';
 import {
@@ -18,8 +18,8 @@ import {
 } from './fp-strict-core.ts';
 import { roundBy } from './fp-strict-cvt.ts';
 
-const I32 = binaryen.i32, I64 = binaryen.i64, F64 = binaryen.f64;
-type M = binaryen.Module;
+const I32 = ir.i32, I64 = ir.i64, F64 = ir.f64;
+type M = ir.Module;
 const SIGN = 0x8000, INF = 0x7c00, QBIT = 0x200, DNAN = 0x7e00;
 
 const c = (m: M, v: number) => m.i32.const(v);
@@ -253,7 +253,7 @@ const widen: Factory = (m, name) => {
     ctl.set(loadFpcr(m)), flush16(m, a, ctl),
     m.if(isNaN(m, a.get()), m.return(i32.or(i32.or(i32.shl(i32.and(a.get(), c(m, SIGN)), c(m, 16)), c(m, 0x7f800000)),
       i32.shl(i32.and(a.get(), c(m, 0x3ff)), c(m, 13))))),
-    i32.reinterpret(m.call(depFp(m, 'fp_h2s'), [a.get()], binaryen.f32)),
+    i32.reinterpret(m.call(depFp(m, 'fp_h2s'), [a.get()], ir.f32)),
   ]);
 };
 

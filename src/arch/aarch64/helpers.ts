@@ -1,5 +1,5 @@
 // Shared Wasm helper functions used by A64 semantics (exact FMA etc.), added once per module.
-import type binaryen from 'binaryen';
+import type * as ir from '../../wasm/ir.ts';
 import { fpHelpers } from './fp-helpers.ts';
 import { fpStrictHelpers } from './fp-strict.ts';
 import { fp16Helpers } from './fp16-arith.ts';
@@ -9,7 +9,7 @@ import { crcHelpers } from './table/crc.ts';
 import { rintIntHelpers } from './table/frint-int.ts';
 import { estimateHelpers } from './fp-estimate.ts';
 
-export const helpers: Record<string, (m: binaryen.Module, name: string) => void> = {
+export const helpers: Record<string, (m: ir.Module, name: string) => void> = {
   // scalar floating point: NaN rules, fused multiply-add, half-precision conversions, FJCVTZS
   ...fpHelpers,
   // the same honouring FPCR (rounding mode, FZ, DN) and raising the FPSR flags (fp-strict.ts)

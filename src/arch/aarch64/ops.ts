@@ -1,5 +1,5 @@
 // Helpers shared by the A64 semantics: register views (X/W, ZR vs SP), NZCV and conditions.
-import binaryen from 'binaryen';
+import * as ir from '../../wasm/ir.ts';
 import type { Builder, Expr } from '../../lift/types.ts';
 import { FLAG_C, FLAG_N, FLAG_V, FLAG_Z } from './regs.ts';
 
@@ -25,13 +25,13 @@ export const rdsp = (b: Builder, sf: number, n: number): Expr => (sf ? xsp(b, n)
 export function wrt(b: Builder, sf: number, n: number, v: Expr): void { sf ? setX(b, n, v) : setW(b, n, v); }
 export function wrtsp(b: Builder, sf: number, n: number, v: Expr): void { sf ? setXSP(b, n, v) : setWSP(b, n, v); }
 
-/** binaryen op namespace for the width */
+/** the builder's op namespace for the width */
 export const ops = (b: Builder, sf: number) => (sf ? b.m.i64 : b.m.i32);
 export const cst = (b: Builder, sf: number, v: number | bigint) => (sf ? i64c(b, v) : i32c(b, Number(BigInt.asIntN(32, BigInt(v)))));
-export const wtype = (sf: number) => (sf ? binaryen.i64 : binaryen.i32);
+export const wtype = (sf: number) => (sf ? ir.i64 : ir.i32);
 
 /** Evaluates `v` once into a fresh local; returns a getter for repeated use. */
-export function tmp(b: Builder, type: binaryen.Type, v: Expr): () => Expr {
+export function tmp(b: Builder, type: ir.Type, v: Expr): () => Expr {
   const t = b.temp(type);
   b.emit(b.m.local.set(t, v));
   return () => b.m.local.get(t, type);

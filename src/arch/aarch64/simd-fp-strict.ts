@@ -4,7 +4,7 @@
 // FPCR itself, as qemu does). Only the active lanes are computed: an inactive lane must not raise
 // a flag. Code that never writes or reads FPCR/FPSR keeps the vector fast path behind one load
 // and a well-predicted branch, as scalar FP does.
-import binaryen from 'binaryen';
+import * as ir from '../../wasm/ir.ts';
 import type { Builder, Expr } from '../../lift/types.ts';
 import { callH, FD, FS, fo, type FPKind } from './fp-ops.ts';
 import { orStrict } from './fp-strict.ts';
@@ -15,7 +15,7 @@ import { type G, I64, setLane, vzero } from './simd-ops.ts';
  * A local set inside the strict arm (ops.ts tmp would emit it before the branch, where it would
  * run, and raise flags, on the fast path too): the set, and a getter.
  */
-function local(b: Builder, type: binaryen.Type, v: Expr): [Expr, G] {
+function local(b: Builder, type: ir.Type, v: Expr): [Expr, G] {
   const t = b.temp(type);
   return [b.m.local.set(t, v), () => b.m.local.get(t, type)];
 }

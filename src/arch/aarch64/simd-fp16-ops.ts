@@ -1,14 +1,14 @@
 // Half-precision lanes of Advanced SIMD (FEAT_FP16): each lane goes through the scalar half
 // helpers (fp16-arith.ts, fp-estimate.ts), so it is rounded once, honours FPCR (RMode, FZ16, DN)
 // and raises the FPSR flags exactly as the scalar instruction does. Rows: table/simd-fp16*.ts.
-import binaryen from 'binaryen';
+import * as ir from '../../wasm/ir.ts';
 import type { Builder, Expr } from '../../lift/types.ts';
 import { i32c } from './ops.ts';
 import { callH } from './fp-ops.ts';
 import { type G, lane, mapLanes } from './simd-ops.ts';
 import type { FBin, FCmp } from './table/simd-fp.ts';
 
-const I32 = binaryen.i32;
+const I32 = ir.i32;
 export const SIGN = 0x8000;
 
 /** a call of a half helper (i32 bits in, i32 bits out) */

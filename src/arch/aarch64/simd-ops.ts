@@ -1,13 +1,13 @@
 // Helpers shared by the Advanced SIMD semantics: vector register views, constants, lane access,
 // shuffles, and the AArch64 NaN rules that Wasm's own float ops leave non-deterministic.
-import binaryen from 'binaryen';
+import * as ir from '../../wasm/ir.ts';
 import type { Builder, Expr } from '../../lift/types.ts';
 import { i32c, i64c, tmp } from './ops.ts';
 import { VREG } from './regs.ts';
 
-export const V128 = binaryen.v128;
-export const I64 = binaryen.i64;
-export const I32 = binaryen.i32;
+export const V128 = ir.v128;
+export const I64 = ir.i64;
+export const I32 = ir.i32;
 export type G = () => Expr;
 
 /** guest register number of Vn (n wraps modulo 32, as register lists do) */
@@ -42,8 +42,8 @@ export const lowMask = (b: Builder, bits: number) => vbig(b, (1n << BigInt(bits)
 
 // ---- per-size namespaces ----
 
-type NS = typeof binaryen.Module.prototype.i32x4 & Record<string, any>;
-/** binaryen's integer lane namespace for the element size (i8x16 … i64x2) */
+type NS = ir.Module['i32x4'] & Record<string, any>;
+/** the builder's integer lane namespace for the element size (i8x16 … i64x2) */
 export function ns(b: Builder, esize: number): NS {
   const m = b.m as any;
   return (esize === 8 ? m.i8x16 : esize === 16 ? m.i16x8 : esize === 32 ? m.i32x4 : m.i64x2) as NS;

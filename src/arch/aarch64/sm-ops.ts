@@ -2,13 +2,13 @@
 // GB/T 32905 and GB/T 32907) as the Arm ARM defines their instructions: SM3SS1, SM3TT1A/1B/2A/2B,
 // SM3PARTW1/2, SM4E, SM4EKEY. The rows are in table/crypto.ts. Words are 32-bit lanes of the
 // vector registers; the SM4 S-box is looked up a byte at a time with i8x16.swizzle (no memory).
-import binaryen from 'binaryen';
+import * as ir from '../../wasm/ir.ts';
 import type { Expr } from '../../lift/types.ts';
 import { add32, choose, type Factory, fromWords, lane32, lookup16, majority, parity, type W32 } from './crypto-ops.ts';
 import { Fn, type Var } from './fp-ops.ts';
 
-const I32 = binaryen.i32, V128 = binaryen.v128;
-type M = binaryen.Module;
+const I32 = ir.i32, V128 = ir.v128;
+type M = ir.Module;
 
 /**
  * The SM4 S-box, computed: A(A(x)⁻¹) with the inverse in GF(2^8) modulo x^8+x^7+x^6+x^5+x^4+x^2+1

@@ -6,7 +6,7 @@
 // those qemu-aarch64 -cpu cortex-a72 reports (MIDR, cache geometry, MPIDR, the fixed MMFR0/DFR0
 // fields). Anything else (the AArch32 ID registers, EL1 state, CNTPCT_EL0…) stays UNDEFINED:
 // the MRS row traps, a SIGILL as under qemu.
-import binaryen from 'binaryen';
+import * as ir from '../../wasm/ir.ts';
 import { COUNTER_HZ, PSEUDO_SYSCALL } from '../../abi.ts';
 import type { Builder, Expr } from '../../lift/types.ts';
 import { FEATURES, type IdReg } from '../../runtime/hwcap.ts';
@@ -79,7 +79,7 @@ export function writeSysreg(b: Builder, r: string, rt: number): boolean {
       b.emit(m.i32.store(0, 4, m.i32.const(STATE.fpStrict), m.i32.const(1)));
       return true;
     case NZCV: {
-      const t = tmp(b, binaryen.i64, v());
+      const t = tmp(b, ir.i64, v());
       const bit = (n: number) => m.i32.wrap(m.i64.and(m.i64.shr_u(t(), i64c(b, n)), i64c(b, 1)));
       setNZCV(b, bit(31), bit(30), bit(29), bit(28));
       return true;

@@ -1,5 +1,5 @@
 // Branches, exception generation and system instructions (Arm ARM C4.1.93).
-import binaryen from 'binaryen';
+import * as ir from '../../../wasm/ir.ts';
 import { row, type Row } from '../decoder.ts';
 import { condition, i32c, i64c, ops, rd, setX, tmp, xr } from '../ops.ts';
 import { readSysreg, sysreg, writeSysreg } from '../sysregs.ts';
@@ -27,7 +27,7 @@ export const branches: Row[] = [
 
   row('BR', '1101011 0000 11111 000000 rn:5 00000', (f, b) => xr(b, f.rn!), { flow: () => ({ kind: 'ijump' }) }),
   row('BLR', '1101011 0001 11111 000000 rn:5 00000', (f, b, i) => {
-    const t = tmp(b, binaryen.i64, xr(b, f.rn!)); // read before LR is written: blr x30 is legal
+    const t = tmp(b, ir.i64, xr(b, f.rn!)); // read before LR is written: blr x30 is legal
     setX(b, LR, i64c(b, i.pc + 4));
     return t();
   }, { flow: () => ({ kind: 'icall' }) }),
@@ -62,7 +62,7 @@ export const branches: Row[] = [
       if (!b.addrOffset) b.emit(b.m.memory.fill(b.addr(a, true), i32c(b, 0), i32c(b, 64)));
       else {
         // memory.fill has no offset: a store first faults where a load or store would (protect 'null')
-        const p = tmp(b, binaryen.i32, b.addr(a, true));
+        const p = tmp(b, ir.i32, b.addr(a, true));
         b.emit(b.m.i64.store(b.addrOffset, 1, p(), i64c(b, 0)));
         b.emit(b.m.memory.fill(b.m.i32.add(p(), i32c(b, b.addrOffset)), i32c(b, 0), i32c(b, 64)));
       }

@@ -10,12 +10,12 @@
 // made from its bit (shift left, arithmetic shift right), instead of a 1 KiB table in memory
 // (translated code has no memory of its own) — eight independent terms per byte instead of
 // eight dependent bit steps.
-import binaryen from 'binaryen';
+import * as ir from '../../../wasm/ir.ts';
 import { row, type Row } from '../decoder.ts';
 import { Fn, L } from '../fp-ops.ts';
 import { i32c, setW, wr, xr } from '../ops.ts';
 
-const I32 = binaryen.i32, I64 = binaryen.i64;
+const I32 = ir.i32, I64 = ir.i64;
 /** the reflected polynomials: CRC-32 (0x04C11DB7) and CRC-32C (0x1EDC6F41) */
 export const CRC_POLY = [0xedb88320, 0x82f63b78] as const;
 
@@ -31,12 +31,12 @@ function byteTerms(poly: number): number[] {
 /** crc32_<c>(acc i32, data i64, nbytes i32) → i32 for polynomial CRC_POLY[c] */
 function crcStep(c: 0 | 1) {
   const terms = byteTerms(CRC_POLY[c]);
-  return (m: binaryen.Module, name: string): void => {
+  return (m: ir.Module, name: string): void => {
     const fn = new Fn(m, [I32, I64, I32]), r = fn.local(I64), n = fn.local(I32);
     const i64 = m.i64;
     // the XOR of T[1 << i] over the set bits i of R's low byte, as a balanced tree
     const term = (i: number) => i64.and(i64.shr_s(i64.shl(r.get(), L(m, 63 - i)), L(m, 63)), L(m, terms[i]!));
-    const tree = (lo: number, hi: number): binaryen.ExpressionRef => (hi - lo === 1 ? term(lo) : i64.xor(tree(lo, (lo + hi) >> 1), tree((lo + hi) >> 1, hi)));
+    const tree = (lo: number, hi: number): ir.ExpressionRef => (hi - lo === 1 ? term(lo) : i64.xor(tree(lo, (lo + hi) >> 1), tree((lo + hi) >> 1, hi)));
     fn.add(name, I32, [
       r.set(i64.xor(i64.extend_u(fn.p(0)), fn.p(1))),
       n.set(fn.p(2)),
@@ -49,7 +49,7 @@ function crcStep(c: 0 | 1) {
   };
 }
 
-export const crcHelpers: Record<string, (m: binaryen.Module, name: string) => void> = { crc32_0: crcStep(0), crc32_1: crcStep(1) };
+export const crcHelpers: Record<string, (m: ir.Module, name: string) => void> = { crc32_0: crcStep(0), crc32_1: crcStep(1) };
 
 /** the data operand: the low 8/16/32 bits of Wm, or Xm */
 const SIZES = [8, 16, 32, 64] as const;

@@ -1,5 +1,5 @@
 // Data processing — register (Arm ARM C4.1.95).
-import binaryen from 'binaryen';
+import * as ir from '../../../wasm/ir.ts';
 import { row, type Row } from '../decoder.ts';
 import type { Builder, Expr } from '../../../lift/types.ts';
 import {
@@ -51,7 +51,7 @@ export const dpReg: Row[] = [
     const sf = f.sf!, o = ops(b, sf);
     if (f.S) {
       const ta = tmp(b, wtype(sf), rd(b, sf, f.rn!)), tb = tmp(b, wtype(sf), rd(b, sf, f.rm!));
-      const cin = tmp(b, binaryen.i32, b.get(FLAG_C));
+      const cin = tmp(b, ir.i32, b.get(FLAG_C));
       wrt(b, sf, f.rd!, addWithFlags(b, sf, ta, tb, !!f.op, cin)());
     } else {
       const c = sf ? b.m.i64.extend_u(b.get(FLAG_C)) : b.get(FLAG_C);
@@ -111,7 +111,7 @@ export const dpReg: Row[] = [
     wrt(b, sf, f.rd!, o.or(o.and(o.shr_u(v(), cst(b, sf, 8)), m8), o.shl(o.and(v(), cst(b, sf, sf ? 0x00ff00ff00ff00ffn : 0x00ff00ff)), cst(b, sf, 8))));
   }),
   row('REV32', '1 1 0 11010110 00000 000010 rn:5 rd:5', (f, b) => {
-    const m = b.m, v = tmp(b, binaryen.i64, xr(b, f.rn!));
+    const m = b.m, v = tmp(b, ir.i64, xr(b, f.rn!));
     const lo = bswap32(b, m.i32.wrap(v())), hi = bswap32(b, m.i32.wrap(m.i64.shr_u(v(), i64c(b, 32))));
     wrt(b, 1, f.rd!, m.i64.or(m.i64.extend_u(lo), m.i64.shl(m.i64.extend_u(hi), i64c(b, 32))));
   }),
@@ -127,7 +127,7 @@ export const dpReg: Row[] = [
 
 function condCompare(b: Builder, sf: number, op: number, rn: number, bv: Expr, cond: number, nzcv: number): void {
   const m = b.m;
-  const c = tmp(b, binaryen.i32, condition(b, cond));
+  const c = tmp(b, ir.i32, condition(b, cond));
   const ta = tmp(b, wtype(sf), rd(b, sf, rn)), tb = tmp(b, wtype(sf), bv);
   const o = ops(b, sf);
   const res = tmp(b, wtype(sf), op ? o.sub(ta(), tb()) : o.add(ta(), tb()));
@@ -144,7 +144,7 @@ function condCompare(b: Builder, sf: number, op: number, rn: number, bv: Expr, c
 
 /** High 64 bits of a 64×64 multiply, from 32-bit limbs (Wasm has no 128-bit product). */
 export function mulHigh(b: Builder, x: Expr, y: Expr, signed: boolean): Expr {
-  const m = b.m, I = binaryen.i64;
+  const m = b.m, I = ir.i64;
   const a = tmp(b, I, x), c = tmp(b, I, y);
   const lo = (e: Expr) => m.i64.and(e, i64c(b, 0xffffffff));
   const hi = (e: Expr) => m.i64.shr_u(e, i64c(b, 32));
@@ -163,7 +163,7 @@ export function mulHigh(b: Builder, x: Expr, y: Expr, signed: boolean): Expr {
 }
 
 export function bswap32(b: Builder, v: Expr): Expr {
-  const m = b.m, t = tmp(b, binaryen.i32, v);
+  const m = b.m, t = tmp(b, ir.i32, v);
   return m.i32.or(
     m.i32.rotl(m.i32.and(t(), i32c(b, 0xff00ff00)), i32c(b, 8)),
     m.i32.rotr(m.i32.and(t(), i32c(b, 0x00ff00ff)), i32c(b, 8)),
@@ -171,7 +171,7 @@ export function bswap32(b: Builder, v: Expr): Expr {
 }
 
 export function bswap64(b: Builder, v: Expr): Expr {
-  const m = b.m, t = tmp(b, binaryen.i64, v);
+  const m = b.m, t = tmp(b, ir.i64, v);
   const lo = bswap32(b, m.i32.wrap(t())), hi = bswap32(b, m.i32.wrap(m.i64.shr_u(t(), i64c(b, 32))));
   return m.i64.or(m.i64.shl(m.i64.extend_u(lo), i64c(b, 32)), m.i64.extend_u(hi));
 }

@@ -6,14 +6,14 @@
 // or return opens the monitor again (the SVC row, runtime/signal-frame.ts). The monitor is three
 // registers (regs.ts EXCL_*): in locals inside a function, homed in the CPU state block, so each
 // thread will have its own. Acquire/release add nothing on one core.
-import binaryen from 'binaryen';
+import * as ir from '../../../wasm/ir.ts';
 import { row, type Fields, type Row } from '../decoder.ts';
 import type { Builder, Expr } from '../../../lift/types.ts';
 import { i64c, setX, tmp, xr, xsp } from '../ops.ts';
 import { EXCL_ADDR, EXCL_HIGH, EXCL_VAL } from '../regs.ts';
 import { loadAt, loadInt, storeAt } from './ldst.ts';
 
-const I64 = binaryen.i64;
+const I64 = ir.i64;
 
 
 /**
@@ -57,8 +57,8 @@ function mark(b: Builder, size: number, pair: boolean, rn: number, a: Expr, lo: 
  * the monitor opens, and Rs gets the status.
  */
 function storeExclusive(b: Builder, f: Fields, pair: boolean, size: number, a: () => Expr, attempt: (p: () => Expr, same: boolean) => Expr[]): void {
-  const m = b.m, k = known(b, size, pair, f.rn!), status = b.temp(I64), p = b.temp(binaryen.i32);
-  const body = [m.local.set(p, b.addr(a(), true)), ...attempt(() => m.local.get(p, binaryen.i32), k !== undefined)];
+  const m = b.m, k = known(b, size, pair, f.rn!), status = b.temp(I64), p = b.temp(ir.i32);
+  const body = [m.local.set(p, b.addr(a(), true)), ...attempt(() => m.local.get(p, ir.i32), k !== undefined)];
   const last = body.pop()!;
   if (k === 'success') b.emit(m.block(null, body));
   else b.emit(m.if(m.i64.eq(b.get(EXCL_ADDR), m.i64.xor(a(), i64c(b, -1))),
@@ -114,8 +114,8 @@ export const exclusiveRows: Row[] = [
       return storeExclusive(b, f, true, 2, a, (p, same) => compareAndSwap(b, 3, p, v, same));
     }
     storeExclusive(b, f, true, 3, a, (p, known) => {
-      const p2 = b.temp(binaryen.i32), lo = b.temp(I64), hi = b.temp(I64);
-      const setP2 = m.local.set(p2, b.addr(hiAddr(), true)), p2Get = () => m.local.get(p2, binaryen.i32);
+      const p2 = b.temp(ir.i32), lo = b.temp(I64), hi = b.temp(I64);
+      const setP2 = m.local.set(p2, b.addr(hiAddr(), true)), p2Get = () => m.local.get(p2, ir.i32);
       if (known) return [setP2, storeAt(b, 3, p(), xr(b, f.rt!)), storeAt(b, 3, p2Get(), xr(b, f.rt2!)), i64c(b, 0)];
       const same = () => m.i32.and(m.i64.eq(m.local.get(lo, I64), b.get(EXCL_VAL)), m.i64.eq(m.local.get(hi, I64), b.get(EXCL_HIGH)));
       return [

@@ -13,7 +13,7 @@
 // instruction that can round or raise an exception takes a strict helper instead
 // (fp-strict.ts): FPCR.RMode, FZ, DN and the cumulative FPSR flags IOC, DZC, OFC, UFC, IXC, IDC. FPCR's trap enables are ignored (no traps; FCMPE differs from
 // FCMP only in the flags), as are AHP and FEAT_AFP's AH/FIZ/NEP; FZ16 applies to H operands.
-import binaryen from 'binaryen';
+import * as ir from '../../../wasm/ir.ts';
 import { row, type Fields, type Row } from '../decoder.ts';
 import type { Builder, Expr } from '../../../lift/types.ts';
 import { condition, i32c, i64c, setNZCV, setW, setX, tmp, wr, xr } from '../ops.ts';
@@ -30,7 +30,7 @@ import { STATE } from '../../../runtime/layout.ts';
 /** the NaN FPProcessNaN makes of a NaN operand (or the default NaN for an invalid operation) */
 const nan1 = (b: Builder, k: FPKind, x: () => Expr) => () => callH(b, `fp_nan1_${k.sfx}`, [x()], k.t);
 
-const I32 = binaryen.i32, I64 = binaryen.i64, F64 = binaryen.f64;
+const I32 = ir.i32, I64 = ir.i64, F64 = ir.f64;
 
 /** ftype 00 = S, 01 = D, 11 = H */
 const kindOf = (ftype: number): FPKind => (ftype === 1 ? FD : FS);
@@ -135,8 +135,8 @@ export const fpRows: Row[] = [
       writeF(b, FD, f.rd!, nanOrStrict(b, FD, m.f64.promote(x()), () => callH(b, 'fp_cvtnan_sd', [x()], F64),
         () => callH(b, 'fps_cvt_sd', [x()], F64)));
     } else {
-      writeF(b, FS, f.rd!, nanOrStrict(b, FS, m.f32.demote(x()), () => callH(b, 'fp_cvtnan_ds', [x()], binaryen.f32),
-        () => callH(b, 'fps_cvt_ds', [x()], binaryen.f32)));
+      writeF(b, FS, f.rd!, nanOrStrict(b, FS, m.f32.demote(x()), () => callH(b, 'fp_cvtnan_ds', [x()], ir.f32),
+        () => callH(b, 'fps_cvt_ds', [x()], ir.f32)));
     }
   }, { guard: (f) => f.ftype !== 2 && f.opc !== 2 && f.ftype !== f.opc }),
   // FRINTN, P, M, Z, A, X, I (101 is unallocated); X and I use FPCR.RMode (nearest on the fast path)
@@ -257,7 +257,7 @@ export const fpRows: Row[] = [
   }),
   row('FJCVTZS', '0 00 11110 01 1 11 110 000000 rn:5 rd:5', (f, b) => {
     const m = b.m, x = tmp(b, F64, readF(b, FD, f.rn!));
-    b.emit(m.if(isStrict(b), callH(b, 'fps_fjcvt', [x()], binaryen.none)));
+    b.emit(m.if(isStrict(b), callH(b, 'fps_fjcvt', [x()], ir.none)));
     // with FPCR.FZ a subnormal input is ±0 first: +0 converts exactly (Z = 1), -0 does not
     const fz = m.i32.and(isStrict(b), m.i32.ne(m.i32.and(m.i32.load(0, 4, i32c(b, STATE.fpcr)), i32c(b, FZ)), i32c(b, 0)));
     const flushed = tmp(b, F64, m.select(m.i32.and(fz, m.f64.lt(m.f64.abs(x()), m.f64.const(2 ** -1022))), m.f64.copysign(m.f64.const(0), x()), x()));

@@ -3,14 +3,14 @@
 // multiply-adds, and the fixed-point conversions. The moves, FCSEL, FCVT and the integer
 // conversions of H registers are rows of fp.ts. The arithmetic is in Wasm helpers that always
 // honour FPCR and raise FPSR flags (fp16-arith.ts).
-import binaryen from 'binaryen';
+import * as ir from '../../../wasm/ir.ts';
 import { row, type Row } from '../decoder.ts';
 import type { Builder, Expr } from '../../../lift/types.ts';
 import { condition, i32c, setNZCV, tmp } from '../ops.ts';
 import { callH, FD, readBits, writeBits } from '../fp-ops.ts';
 import { compare, intArg, source, toInt } from './fp.ts';
 
-const I32 = binaryen.i32, F64 = binaryen.f64;
+const I32 = ir.i32, F64 = ir.f64;
 const SIGN = 0x8000;
 
 const h = (b: Builder, n: number) => readBits(b, 16, n);

@@ -7,7 +7,7 @@
 // The fast path is a Wasm trunc/nearest and a range test; the scalar forms take the strict helper
 // fps_rintn_{s,d} once the guest has written FPCR/FPSR (fp-strict.ts), the vector forms a lane at a
 // time (simd-fp-strict.ts).
-import binaryen from 'binaryen';
+import * as ir from '../../../wasm/ir.ts';
 import { row, type Row } from '../decoder.ts';
 import type { Builder } from '../../../lift/types.ts';
 import { i32c, tmp } from '../ops.ts';
@@ -18,7 +18,7 @@ import { orStrict } from '../fp-strict.ts';
 import { VR, fns, vget, vsplatc, vtmp, writeV } from '../simd-ops.ts';
 import { fl as laneF, strictLanes } from '../simd-fp-strict.ts';
 
-const I32 = binaryen.i32, F64 = binaryen.f64;
+const I32 = ir.i32, F64 = ir.f64;
 
 /** 2^(intsize-1): the bound of the integer's range, whose negation is the out-of-range result */
 const bound = (i64: number) => (i64 ? 2 ** 63 : 2 ** 31);

@@ -1,12 +1,12 @@
 // Loads and stores (Arm ARM C4.1.94): every addressing mode, GPR and SIMD&FP registers,
 // acquire/release and LSE atomics (the exclusives are table/exclusive.ts).
-import binaryen from 'binaryen';
+import * as ir from '../../../wasm/ir.ts';
 import { row, type Fields, type Row } from '../decoder.ts';
 import type { Builder, Expr } from '../../../lift/types.ts';
 import { extended, i64c, setW, setX, setXSP, tmp, xr, xsp } from '../ops.ts';
 import { VREG } from '../regs.ts';
 
-const I64 = binaryen.i64;
+const I64 = ir.i64;
 
 /** integer load of 1 << size bytes, zero- or sign-extended to 64 bits */
 export function loadInt(b: Builder, size: number, signed: boolean, a: Expr): Expr {
@@ -123,7 +123,7 @@ function pairRow(name: string, mode: number): Row {
     const at2 = () => m.i64.add(at(), i64c(b, 1 << size));
     if (vec) {
       if (f.L) {
-        const v1 = tmp(b, binaryen.v128, loadVec(b, size, at()));
+        const v1 = tmp(b, ir.v128, loadVec(b, size, at()));
         b.set(VREG + f.rt2!, loadVec(b, size, at2()));
         b.set(VREG + f.rt!, v1());
       } else {

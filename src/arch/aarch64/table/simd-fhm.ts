@@ -3,7 +3,7 @@
 // each product widened and accumulated in single precision, fused. As in qemu-aarch64: the halves
 // are widened by their bits (fph_widen: FZ16 flush, NaNs kept signalling, FMLSL negating first),
 // then the single-precision multiply-add honours FPCR's FZ, DN and RMode (fps_fma_s).
-import binaryen from 'binaryen';
+import * as ir from '../../../wasm/ir.ts';
 import { row, type Fields, type Row } from '../decoder.ts';
 import type { Builder, Expr } from '../../../lift/types.ts';
 import { tmp } from '../ops.ts';
@@ -11,7 +11,7 @@ import { callH } from '../fp-ops.ts';
 import { lane, mapLanes, vget, writeV } from '../simd-ops.ts';
 import { callHalf, half, SIGN } from '../simd-fp16-ops.ts';
 
-const I32 = binaryen.i32, F32 = binaryen.f32;
+const I32 = ir.i32, F32 = ir.f32;
 
 /** one single-precision lane of Vd plus the product of the widened halves `n`, `m` (i32 bits) */
 function fmlalLane(b: Builder, n: Expr, mm: Expr, acc: Expr, negate: boolean): Expr {

@@ -1,7 +1,7 @@
 // Advanced SIMD floating point (single and double lanes, and FCVTN/FCVTL between half and single;
 // the FP16 forms are in simd-fp16*.ts): three same, pairwise, across lanes, two-register misc (rounding, conversions,
 // compares with zero), by element, and fixed-point conversions by immediate.
-import binaryen from 'binaryen';
+import * as ir from '../../../wasm/ir.ts';
 import { row, type Fields, type Row } from '../decoder.ts';
 import type { Builder, Expr } from '../../../lift/types.ts';
 import { i32c, i64c, tmp } from '../ops.ts';
@@ -282,9 +282,9 @@ function demote(b: Builder, bits: () => Expr): Expr {
 /** f64 → f32 rounding to odd (FCVTXN): toward zero, then the last bit set if inexact */
 function demoteOdd(b: Builder, bits: () => Expr): Expr {
   const m = b.m, x = () => m.f64.reinterpret(bits());
-  const d = tmp(b, binaryen.f32, m.f32.demote(x()));
+  const d = tmp(b, ir.f32, m.f32.demote(x()));
   const over = m.f64.gt(m.f64.abs(m.f64.promote(d())), m.f64.abs(x()));
-  const rz = tmp(b, binaryen.i32, m.i32.sub(m.i32.reinterpret(d()), m.select(over, i32c(b, 1), i32c(b, 0))));
+  const rz = tmp(b, ir.i32, m.i32.sub(m.i32.reinterpret(d()), m.select(over, i32c(b, 1), i32c(b, 0))));
   const inexact = m.f64.ne(m.f64.promote(m.f32.reinterpret(rz())), x());
   const odd = m.i64.extend_u(m.i32.or(rz(), inexact));
   return m.select(m.f64.ne(x(), x()), demote(b, bits), odd);
@@ -304,8 +304,8 @@ function promote(b: Builder, bits: () => Expr): Expr {
  */
 function halfLanes(b: Builder, v: Expr, helper: 'fp_s2h' | 'fp_h2s', first = 0): Expr {
   const m = b.m, xs = vtmp(b, v);
-  if (helper === 'fp_s2h') return mapLanes(b, 16, 4, (i) => m.i64.extend_u(m.call(b.helper(helper), [m.f32x4.extract_lane(xs(), i as never)], binaryen.i32)));
-  return mapLanes(b, 32, 4, (i) => m.i64.extend_u(m.i32.reinterpret(m.call(b.helper(helper), [m.i16x8.extract_lane_u(xs(), (first + i) as never)], binaryen.f32))));
+  if (helper === 'fp_s2h') return mapLanes(b, 16, 4, (i) => m.i64.extend_u(m.call(b.helper(helper), [m.f32x4.extract_lane(xs(), i as never)], ir.i32)));
+  return mapLanes(b, 32, 4, (i) => m.i64.extend_u(m.i32.reinterpret(m.call(b.helper(helper), [m.i16x8.extract_lane_u(xs(), (first + i) as never)], ir.f32))));
 }
 
 /** FPRoundInt's rounding of FRINT{N,A,P,M,X,Z,I} as fps_rint takes it (the scalar FRINT's rmode field) */
@@ -331,22 +331,22 @@ function f1Sem(f: Fields, b: Builder, scalar: boolean): void {
     case 'sqrt': return out(fixNaN1(b, e, F.sqrt(x()), x), (i) => callH(b, `fps_sqrt_${k.sfx}`, [X(i)], k.t));
     case 'fcvtn': case 'fcvtxn': {
       if (!f.sz) {
-        const strict = (i: number) => m.i64.extend_u(callH(b, 'fps_cvt_sh', [fl(b, 32, x, i)], binaryen.i32));
+        const strict = (i: number) => m.i64.extend_u(callH(b, 'fps_cvt_sh', [fl(b, 32, x, i)], ir.i32));
         return writeNarrow(b, f.rd!, strictLanes(b, 16, 4, strict, halfLanes(b, x(), 'fp_s2h'), true), f.Q!);
       }
       const xs = vtmp(b, x()), odd = d.kind === 'fcvtxn';
       const v = mapLanes(b, 32, scalar ? 1 : 2, (i) => { const l = tmp(b, I64, lane(b, xs(), 64, i)); return odd ? demoteOdd(b, l) : demote(b, l); });
-      const r = strictLanes(b, 32, scalar ? 1 : 2, (i) => callH(b, odd ? 'fps_cvtxn' : 'fps_cvt_ds', [fl(b, 64, x, i)], binaryen.f32), v);
+      const r = strictLanes(b, 32, scalar ? 1 : 2, (i) => callH(b, odd ? 'fps_cvtxn' : 'fps_cvt_ds', [fl(b, 64, x, i)], ir.f32), v);
       return scalar ? writeScalarV(b, f.rd!, r, 32) : writeNarrow(b, f.rd!, r, f.Q!);
     }
     default: { // FCVTL / FCVTL2
       if (!f.sz) {
-        const first = f.Q! * 4, strict = (i: number) => callH(b, 'fps_cvt_hs', [m.i16x8.extract_lane_u(x(), (first + i) as never)], binaryen.f32);
+        const first = f.Q! * 4, strict = (i: number) => callH(b, 'fps_cvt_hs', [m.i16x8.extract_lane_u(x(), (first + i) as never)], ir.f32);
         return b.set(VR(f.rd!), strictLanes(b, 32, 4, strict, halfLanes(b, x(), 'fp_h2s', first)));
       }
       const xs = vtmp(b, x()), base = f.Q ? 2 : 0;
       const fast = mapLanes(b, 64, 2, (i) => { const l = tmp(b, I64, lane(b, xs(), 32, base + i)); return promote(b, l); });
-      b.set(VR(f.rd!), strictLanes(b, 64, 2, (i) => callH(b, 'fps_cvt_sd', [fl(b, 32, x, base + i)], binaryen.f64), fast));
+      b.set(VR(f.rd!), strictLanes(b, 64, 2, (i) => callH(b, 'fps_cvt_sd', [fl(b, 32, x, base + i)], ir.f64), fast));
     }
   }
 }

@@ -1,7 +1,7 @@
 // Advanced SIMD half-precision (FEAT_FP16) by element, vector (Vd.4H/8H) and scalar (Hd):
 // FMLA FMLS FMUL FMULX with Vm.H[H:L:M], Rm one of V0–V15 (4 bits). A lane at a time through
 // the half helpers (simd-fp16-ops.ts).
-import binaryen from 'binaryen';
+import * as ir from '../../../wasm/ir.ts';
 import { row, type Fields, type Row } from '../decoder.ts';
 import type { Builder } from '../../../lift/types.ts';
 import { tmp } from '../ops.ts';
@@ -9,7 +9,7 @@ import { vget, writeForm } from '../simd-ops.ts';
 import { binLane, fmaLane, half, halfLanes } from '../simd-fp16-ops.ts';
 
 function byElement(f: Fields, b: Builder, scalar: boolean): void {
-  const el = tmp(b, binaryen.i32, half(b, vget(b, f.rm!), (f.H! << 2) | (f.L! << 1) | f.M!));
+  const el = tmp(b, ir.i32, half(b, vget(b, f.rm!), (f.H! << 2) | (f.L! << 1) | f.M!));
   const x = vget(b, f.rn!), acc = vget(b, f.rd!);
   const v = halfLanes(b, scalar ? 1 : f.Q ? 8 : 4, (i) => (f.opcode === 0b1001
     ? binLane(b, f.U ? 'mulx' : 'mul', half(b, x, i), el())

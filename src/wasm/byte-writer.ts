@@ -1,0 +1,98 @@
+// A growable byte buffer with the Wasm binary format's encodings (LEB128, names, sections).
+
+export class ByteWriter {
+  private buf = new Uint8Array(256);
+  length = 0;
+
+  private room(n: number): void {
+    if (this.length + n <= this.buf.length) return;
+    let size = this.buf.length * 2;
+    while (size < this.length + n) size *= 2;
+    const next = new Uint8Array(size);
+    next.set(this.buf.subarray(0, this.length));
+    this.buf = next;
+  }
+
+  byte(b: number): void {
+    this.room(1);
+    this.buf[this.length++] = b;
+  }
+
+  bytes(b: Uint8Array): void {
+    this.room(b.length);
+    this.buf.set(b, this.length);
+    this.length += b.length;
+  }
+
+  u32(v: number): void {
+    this.room(5);
+    v >>>= 0;
+    do {
+      let b = v & 0x7f;
+      v >>>= 7;
+      if (v !== 0) b |= 0x80;
+      this.buf[this.length++] = b;
+    } while (v !== 0);
+  }
+
+  s32(v: number): void {
+    this.room(5);
+    v |= 0;
+    for (;;) {
+      const b = v & 0x7f;
+      v >>= 7;
+      if ((v === 0 && (b & 0x40) === 0) || (v === -1 && (b & 0x40) !== 0)) { this.buf[this.length++] = b; return; }
+      this.buf[this.length++] = b | 0x80;
+    }
+  }
+
+  s64(v: bigint): void {
+    if (v >= -0x40000000n && v < 0x40000000n) { this.s32(Number(v)); return; }
+    this.room(10);
+    for (;;) {
+      const b = Number(v & 0x7fn);
+      v >>= 7n;
+      if ((v === 0n && (b & 0x40) === 0) || (v === -1n && (b & 0x40) !== 0)) { this.buf[this.length++] = b; return; }
+      this.buf[this.length++] = b | 0x80;
+    }
+  }
+
+  /** a signed 64-bit LEB128 of the value whose halves are `lo` and `hi` */
+  s64pair(lo: number, hi: number): void {
+    if ((hi === 0 && lo >= 0) || (hi === -1 && lo < 0)) { this.s32(lo); return; }
+    this.s64((BigInt(hi) << 32n) | BigInt(lo >>> 0));
+  }
+
+  i32le(v: number): void {
+    this.room(4);
+    for (let k = 0; k < 4; k++) this.buf[this.length++] = (v >>> (8 * k)) & 0xff;
+  }
+
+  i64le(v: bigint): void {
+    this.i32le(Number(BigInt.asUintN(32, v)));
+    this.i32le(Number(BigInt.asUintN(32, v >> 32n)));
+  }
+
+  name(s: string): void {
+    const b = new TextEncoder().encode(s);
+    this.u32(b.length);
+    this.bytes(b);
+  }
+
+  /** a section: its id, its size, then what `fill` writes */
+  section(id: number, fill: (w: ByteWriter) => void): void {
+    const w = new ByteWriter();
+    fill(w);
+    this.byte(id);
+    this.u32(w.length);
+    this.bytes(w.view());
+  }
+
+  reset(): void { this.length = 0; }
+
+  /** the bytes written so far (a view: valid until the next write) */
+  view(): Uint8Array { return this.buf.subarray(0, this.length); }
+
+  /** a copy of the bytes written */
+  finish(): Uint8Array { return this.buf.slice(0, this.length); }
+}

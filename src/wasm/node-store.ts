@@ -1,0 +1,57 @@
+// The expressions a WasmBuilder holds, as columns of typed arrays: a translation builds millions
+// of them (busybox: ~6 M, all of its functions lifted before any is added), and a JS object per
+// expression cost 1.5 GB and seconds of garbage collection. An expression is its index (never 0);
+// its operands are a run in `pool`.
+
+export class NodeStore {
+  kind = new Uint8Array(1 << 16);
+  type = new Uint8Array(1 << 16);
+  a = new Int32Array(1 << 16);
+  b = new Int32Array(1 << 16);
+  c = new Int32Array(1 << 16);
+  /** where the node's operands start in `pool`, and how many */
+  kidsAt = new Int32Array(1 << 16);
+  kidsN = new Int32Array(1 << 16);
+  pool = new Int32Array(1 << 17);
+  size = 1;
+  poolSize = 0;
+
+  private grow(): void {
+    const n = this.kind.length * 2;
+    const more = <T extends Uint8Array | Int32Array>(x: T): T => { const y = new (x.constructor as new (n: number) => T)(n); y.set(x); return y; };
+    this.kind = more(this.kind); this.type = more(this.type);
+    this.a = more(this.a); this.b = more(this.b); this.c = more(this.c);
+    this.kidsAt = more(this.kidsAt); this.kidsN = more(this.kidsN);
+  }
+
+  private room(n: number): void {
+    if (this.poolSize + n <= this.pool.length) return;
+    let size = this.pool.length * 2;
+    while (size < this.poolSize + n) size *= 2;
+    const next = new Int32Array(size);
+    next.set(this.pool.subarray(0, this.poolSize));
+    this.pool = next;
+  }
+
+  /** a node with `n` operands, which the caller writes with `kid` right after */
+  add(kind: number, type: number, a: number, b: number, c: number, n: number): number {
+    if (this.size === this.kind.length) this.grow();
+    const e = this.size++;
+    this.kind[e] = kind; this.type[e] = type;
+    this.a[e] = a; this.b[e] = b; this.c[e] = c;
+    this.room(n);
+    this.kidsAt[e] = this.poolSize;
+    this.kidsN[e] = n;
+    this.poolSize += n;
+    return e;
+  }
+
+  setKid(e: number, i: number, v: number): void { this.pool[this.kidsAt[e]! + i] = v; }
+  kid(e: number, i: number): number { return this.pool[this.kidsAt[e]! + i]!; }
+
+  /** forgets the nodes from `e` on (and their operands) */
+  truncate(e: number): void {
+    this.poolSize = this.kidsAt[e]!;
+    this.size = e;
+  }
+}

@@ -1,0 +1,163 @@
+// The Wasm builder (src/wasm/builder.ts): what its op table is derived from, and the encodings a
+// translation leans on, checked by running the modules it emits.
+import { describe, expect, it } from 'vitest';
+import { WasmBuilder } from '../../src/wasm/builder.ts';
+import * as ir from '../../src/wasm/ir.ts';
+import { OPS } from '../../src/wasm/ops.ts';
+// @ts-expect-error a script of ours, plain JS
+import { derive } from '../../scripts/wasm-ops.mjs';
+
+const { i32, i64, f32, f64, none } = ir;
+
+function instance(m: WasmBuilder, imports: WebAssembly.Imports = {}): Record<string, (...a: (number | bigint)[]) => number | bigint> {
+  const bytes = m.emitBinary();
+  return new WebAssembly.Instance(new WebAssembly.Module(bytes as Uint8Array<ArrayBuffer>), imports).exports as never;
+}
+
+describe('the Wasm builder', () => {
+  it('has the op table scripts/wasm-ops.mjs derives from the installed binaryen', () => {
+    const rows = derive() as typeof OPS;
+    expect(rows.length).toBeGreaterThan(350);
+    expect(OPS).toEqual(rows);
+  });
+
+  it('encodes constants exactly: 32- and 64-bit edges, NaN payloads, v128 bytes', () => {
+    const m = new WasmBuilder();
+    const i64s = [0n, -1n, 63n, 64n, -64n, -65n, 0x3fffffffn, 0x40000000n, -0x40000000n, -0x40000001n, 0x7fffffffffffffffn, -0x8000000000000000n, 0x123456789abcdef0n];
+    i64s.forEach((v, k) => {
+      m.addFunction(`b${k}`, none, i64, [], m.i64.const(v));
+      m.addFunctionExport(`b${k}`, `b${k}`);
+      // the same value as binaryen's low/high halves
+      m.addFunction(`h${k}`, none, i64, [], m.i64.const(Number(BigInt.asIntN(32, v)), Number(BigInt.asIntN(32, v >> 32n))));
+      m.addFunctionExport(`h${k}`, `h${k}`);
+    });
+    const i32s = [0, -1, 63, 64, -64, -65, 0x7fffffff, -0x80000000];
+    i32s.forEach((v, k) => { m.addFunction(`w${k}`, none, i32, [], m.i32.const(v)); m.addFunctionExport(`w${k}`, `w${k}`); });
+    // a signalling NaN's payload must survive: read back as bits
+    m.addFunction('nan64', none, i64, [], m.i64.reinterpret(m.f64.const_bits(0x00000001, 0x7ff40000)));
+    m.addFunction('nan32', none, i32, [], m.i32.reinterpret(m.f32.const_bits(0x7fa00001)));
+    m.addFunction('pi', none, f64, [], m.f64.const(Math.PI));
+    m.addFunction('third', none, f32, [], m.f32.const(1 / 3));
+    m.addFunction('lane', none, i32, [], m.i8x16.extract_lane_u(m.v128.const([...Array(15).fill(0), 0xab]), 15));
+    for (const n of ['nan64', 'nan32', 'pi', 'third', 'lane']) m.addFunctionExport(n, n);
+    const x = instance(m);
+    i64s.forEach((v, k) => { expect(x[`b${k}`]!()).toBe(v); expect(x[`h${k}`]!()).toBe(v); });
+    i32s.forEach((v, k) => expect(x[`w${k}`]!()).toBe(v));
+    expect(x.nan64!()).toBe(0x7ff4000000000001n);
+    expect((x.nan32!() as number) >>> 0).toBe(0x7fa00001);
+    expect(x.pi!()).toBe(Math.PI);
+    expect(x.third!()).toBe(Math.fround(1 / 3));
+    expect(x.lane!()).toBe(0xab);
+  });
+
+  it('resolves calls and globals by name whatever the order they are added in, and labels by nesting', () => {
+    const m = new WasmBuilder();
+    m.addFunctionImport('twice', 'env', 'twice', i32, i32);
+    // `caller` calls `later` before it exists; a helper is built and added while caller's tree is half-built
+    const arg = m.local.get(0, i32);
+    m.addFunction('helper', ir.createType([i32]), i32, [], m.i32.add(m.local.get(0, i32), m.global.get('g', i32)));
+    const body = m.block('out', [
+      m.loop('again', m.block(null, [
+        m.local.set(1, m.i32.add(m.local.get(1, i32), m.i32.const(1))),
+        m.br('again', m.i32.lt_u(m.local.get(1, i32), m.i32.const(5))),
+      ])),
+      m.br('out', m.i32.eqz(arg)),
+      m.local.set(1, m.call('later', [m.call('helper', [m.local.get(1, i32)], i32)], i32)),
+    ]);
+    m.addFunction('caller', ir.createType([i32]), i32, [i32], m.block(null, [body, m.call('twice', [m.local.get(1, i32)], i32)]));
+    m.addFunction('later', ir.createType([i32]), i32, [], m.i32.mul(m.local.get(0, i32), m.i32.const(10)));
+    m.addGlobal('g', i32, true, m.i32.const(100));
+    m.addFunctionExport('caller', 'caller');
+    m.addGlobalExport('g', 'g');
+    const x = instance(m, { env: { twice: (v: number) => 2 * v } });
+    expect(x.caller!(1)).toBe(2 * (5 + 100) * 10);
+    expect(x.caller!(0)).toBe(2 * 5);
+  });
+
+  it('br_table, select, if/else with results, memory with data segments, tables and element segments', () => {
+    const m = new WasmBuilder();
+    m.setMemory(1, 2, 'memory', [{ offset: m.i32.const(16), data: new Uint8Array([1, 2, 3, 4]) }]);
+    m.addFunction('k7', none, i32, [], m.i32.const(7));
+    m.addFunction('k9', none, i32, [], m.i32.const(9));
+    m.addTable('t', 2, 10);
+    m.addActiveElementSegment('t', 'e', ['k7', 'k9'], m.i32.const(0));
+    const sw = m.block('r', [
+      m.block('c1', [
+        m.block('c0', [m.switch(['c0', 'c1'], 'r', m.local.get(0, i32))], none),
+        m.local.set(1, m.i32.const(10)),
+        m.br('r'),
+      ], none),
+      m.local.set(1, m.i32.const(11)),
+    ], none);
+    m.addFunction('sw', ir.createType([i32]), i32, [i32], m.block(null, [m.local.set(1, m.i32.const(-1)), sw, m.local.get(1, i32)]));
+    m.addFunction('sel', ir.createType([i32]), i64, [], m.select(m.local.get(0, i32), m.i64.const(5n), m.i64.const(6n)));
+    m.addFunction('ife', ir.createType([i32]), f64, [], m.if(m.local.get(0, i32), m.f64.const(1.5), m.f64.const(-2)));
+    m.addFunction('load', none, i32, [], m.i32.load(0, 4, m.i32.const(16)));
+    m.addFunction('ind', ir.createType([i32]), i32, [], m.call_indirect('t', m.local.get(0, i32), [], none, i32));
+    for (const n of ['sw', 'sel', 'ife', 'load', 'ind']) m.addFunctionExport(n, n);
+    const x = instance(m);
+    expect([0, 1, 2, 99].map((v) => x.sw!(v))).toEqual([10, 11, -1, -1]);
+    expect([x.sel!(1), x.sel!(0)]).toEqual([5n, 6n]);
+    expect([x.ife!(1), x.ife!(0)]).toEqual([1.5, -2]);
+    expect(x.load!()).toBe(0x04030201);
+    expect([x.ind!(0), x.ind!(1)]).toEqual([7, 9]);
+  });
+
+  it('code after what never completes is valid: an operand that returns, a dead block, an unreachable arm', () => {
+    const m = new WasmBuilder();
+    // i32.add whose second operand returns: the add itself is dead
+    m.addFunction('a', ir.createType([i32]), i32, [], m.i32.add(m.i32.const(1), m.block(null, [m.return(m.i32.const(42))])));
+    // a value-typed if whose one arm traps
+    m.addFunction('b', ir.createType([i32]), i64, [], m.if(m.local.get(0, i32), m.i64.const(3n), m.unreachable()));
+    // a local.set of a block that ends in a br out of an enclosing named block: the set is dead
+    m.addFunction('c', none, i32, [i32], m.block(null, [
+      m.block('x', [
+        m.local.set(0, m.block(null, [m.local.set(0, m.i32.const(8)), m.br('x')], i32)),
+        m.local.set(0, m.i32.const(9)),
+      ], none),
+      m.local.get(0, i32),
+    ]));
+    for (const n of ['a', 'b', 'c']) m.addFunctionExport(n, n);
+    const x = instance(m);
+    expect(x.a!(0)).toBe(42);
+    expect(x.b!(1)).toBe(3n);
+    expect(() => x.b!(0)).toThrow(WebAssembly.RuntimeError);
+    expect(x.c!()).toBe(8);
+  });
+
+  it('forgets a function\'s expressions once it is added, and keeps those of a function still being built', () => {
+    const m = new WasmBuilder();
+    const outer = m.i32.mul(m.local.get(0, i32), m.i32.const(3)); // built before the helper below
+    for (let k = 0; k < 1000; k++) m.addFunction(`f${k}`, none, i32, [], m.i32.add(m.i32.const(k), m.i32.const(1)));
+    m.addFunction('outer', ir.createType([i32]), i32, [], m.i32.add(outer, m.call('f999', [], i32)));
+    m.addFunctionExport('outer', 'outer');
+    expect((m as unknown as { store: { size: number } }).store.size).toBeLessThan(10);
+    expect(instance(m).outer!(5)).toBe(15 + 1000);
+  });
+
+  it('names the functions (guest symbols in stack traces) and reports what does not validate', () => {
+    const m = new WasmBuilder();
+    m.addFunction('main@400100', none, none, [], m.unreachable());
+    m.addFunctionExport('main@400100', 'run');
+    const bytes = m.emitBinary();
+    const names = WebAssembly.Module.customSections(new WebAssembly.Module(bytes as Uint8Array<ArrayBuffer>), 'name');
+    expect(names).toHaveLength(1);
+    expect(new TextDecoder().decode(names[0])).toContain('main@400100');
+    try {
+      instance(m).run!();
+      expect.unreachable();
+    } catch (e) {
+      expect(String((e as Error).stack)).toContain('main@400100');
+    }
+    const bad = new WasmBuilder();
+    bad.addFunction('f', none, i32, [], bad.i64.const(1n));
+    expect(bad.validate()).toBe(false);
+    expect(bad.validationError).toMatch(/f|type/);
+  });
+
+  it('refuses a call of a function the module never gets, naming it', () => {
+    const m = new WasmBuilder();
+    m.addFunction('f', none, none, [], m.call('nowhere', [], none));
+    expect(() => m.emitBinary()).toThrow(/nowhere/);
+  });
+});
