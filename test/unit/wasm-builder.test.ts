@@ -125,6 +125,21 @@ describe('the Wasm builder', () => {
     expect(x.c!()).toBe(8);
   });
 
+  it('relaxed SIMD\'s fused multiply-add (the one relaxed op the translator emits) computes x·y + a per lane', async () => {
+    // Node 20's V8 knows relaxed SIMD behind a flag only (node/engine.ts sets it for elf2wasm run)
+    (await import('node:v8')).setFlagsFromString('--experimental-wasm-relaxed-simd');
+    const m = new WasmBuilder();
+    const v = (x: number) => m.f64x2.splat(m.f64.const(x));
+    m.addFunction('madd64', none, f64, [], m.f64x2.extract_lane(m.relaxedMadd(64, v(3), v(0.5), v(10)), 1));
+    const w = (x: number) => m.f32x4.splat(m.f32.const(x));
+    m.addFunction('madd32', none, f32, [], m.f32x4.extract_lane(m.relaxedMadd(32, w(-2), w(4), w(1)), 3));
+    m.addFunctionExport('madd64', 'madd64');
+    m.addFunctionExport('madd32', 'madd32');
+    const x = instance(m);
+    expect(x.madd64!()).toBe(11.5);
+    expect(x.madd32!()).toBe(-7);
+  });
+
   it('forgets a function\'s expressions once it is added, and keeps those of a function still being built', () => {
     const m = new WasmBuilder();
     const outer = m.i32.mul(m.local.get(0, i32), m.i32.const(3)); // built before the helper below
