@@ -1,8 +1,9 @@
 // WasmBuilder: binaryen's module API as far as the translator uses it (ir.ts), written for what a
-// translation does — build one function's expressions, add the function, never look back. Each
-// function is encoded when it is added and its expressions are dropped, so the builder holds one
-// function's tree at a time; names (functions, globals, labels) resolve when the module is
-// emitted. The one-instruction methods (i64.add, v128.load8_lane, ...) come from ops.ts.
+// translation does — build a function's expressions, add the function, never look back. Each
+// function is encoded when it is added and its expressions are dropped (when they were the last
+// built, as they are once the lifting is over), so the builder holds only the trees of functions
+// not yet added; names (functions, globals, labels) resolve when the module is emitted. The
+// one-instruction methods (i64.add, v128.load8_lane, ...) come from ops.ts.
 import { OPS, type OpShape } from './ops.ts';
 import { createType, expandType, Features, none, TYPE_BY_NAME, unreachable, valueTypeByte, type ExpressionRef as Expr, type Type } from './ir.ts';
 import { ByteWriter } from './byte-writer.ts';
@@ -41,8 +42,9 @@ export class WasmBuilder {
   /** names (labels, functions, globals) by id: nodes hold ids */
   private readonly strings: string[] = [];
   private readonly stringIds = new Map<string, number>();
-  /** v128 constants and shuffle masks */
+  /** v128 constants and shuffle masks, each once (most are a few masks and zero) */
   private readonly blobs: Uint8Array[] = [];
+  private readonly blobIds = new Map<string, number>();
   private features = 0;
   private readonly types: { params: Type; results: Type }[] = [];
   private readonly typeIndex = new Map<string, number>();
@@ -101,8 +103,10 @@ export class WasmBuilder {
   }
 
   private blob(bytes: ArrayLike<number>): number {
-    this.blobs.push(Uint8Array.from(bytes));
-    return this.blobs.length - 1;
+    const b = Uint8Array.from(bytes), key = b.join(',');
+    let k = this.blobIds.get(key);
+    if (k === undefined) { k = this.blobs.length; this.blobs.push(b); this.blobIds.set(key, k); }
+    return k;
   }
 
   private dead(e: Expr): boolean { return this.store.type[e] === unreachable; }
