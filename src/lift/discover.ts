@@ -371,7 +371,10 @@ export function discoverFunction(
   const fn: GuestFunction = { entry, name, blocks, entries, callees, indirect };
   if (unresolved.length) fn.unresolved = unresolved;
   if (deadReturns.size) fn.deadReturns = deadReturns;
-  for (const a of [...addressTaken, ...orphans]) if (a !== entry && blocks.has(a) && !entries.includes(a)) entries.push(a);
+  // blocks whose address is taken (or that only a jump reaches) are entries too: the blocks are
+  // looked up in the program-wide set, not the set walked for every function
+  const known = new Set(entries);
+  for (const a of blocks.keys()) if ((addressTaken.has(a) || orphans.has(a)) && !known.has(a)) { entries.push(a); known.add(a); }
   return fn;
 }
 

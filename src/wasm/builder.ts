@@ -26,9 +26,12 @@ const OP_INDEX = new Map<string, number>();
 for (const [path, hex, type, shape] of OPS) { OP_INDEX.set(path, OP_LIST.length); OP_LIST.push({ bytes: fromHex(hex), type: TYPE_BY_NAME[type]!, shape }); }
 for (const [path, hex, type] of EXTRA_OPS) { OP_INDEX.set(path, OP_LIST.length); OP_LIST.push({ bytes: fromHex(hex), type, shape: 'plain' }); }
 
-/** a Wasm function, encoded: `relocs` are the places in `code` where a function or global index goes */
-interface EncodedFunction { name: string; type: number; code: Uint8Array; relocs: Reloc[] }
-interface Reloc { at: number; kind: 'func' | 'global'; name: string }
+/**
+ * a Wasm function, encoded: `relocs` are pairs (offset in `code`, reference) where an index goes
+ * that is known only when the module is emitted: 3 × a string id for a function's, + 1 for a
+ * global's; 3 × a type's number (typeIdx) + 2 for a type's
+ */
+interface EncodedFunction { name: string; type: number; code: Uint8Array; relocs: number[] }
 interface Import { kind: 'func' | 'global' | 'memory' | 'table'; name: string; module: string; base: string; type?: number; valueType?: Type; mutable?: boolean }
 interface Global { name: string; type: Type; mutable: boolean; init: Uint8Array }
 interface Segment { offset: Expr; data: Uint8Array }
@@ -39,6 +42,8 @@ const FUNC_REF = 0x70;
 
 export class WasmBuilder {
   private store = new NodeStore();
+  /** where a function is encoded before it is copied out */
+  private readonly scratch = new ByteWriter();
   /** names (labels, functions, globals) by id: nodes hold ids */
   private readonly strings: string[] = [];
   private readonly stringIds = new Map<string, number>();
@@ -292,7 +297,8 @@ export class WasmBuilder {
 
   /** encodes `body` now; its expressions are dropped if they were the last built (the usual case) */
   addFunction(name: string, params: Type, results: Type, varTypes: readonly Type[], body: Expr): void {
-    const w = new ByteWriter();
+    const w = this.scratch;
+    w.reset();
     // local declarations: runs of one type
     const runs: [number, Type][] = [];
     for (const t of varTypes) {
@@ -302,7 +308,7 @@ export class WasmBuilder {
     }
     w.u32(runs.length);
     for (const [count, t] of runs) { w.u32(count); w.byte(valueTypeByte(t)); }
-    const relocs: Reloc[] = [];
+    const relocs: number[] = [];
     const enc = new FunctionEncoder(this.store, this.strings, this.blobs, w, relocs);
     enc.encode(body);
     w.byte(0x0b);
@@ -356,26 +362,29 @@ export class WasmBuilder {
 
     const out = new ByteWriter();
     out.bytes(HEADER);
+    // types in the order of their encodings, as merge.ts puts a program's (so that it has nothing to remap)
+    const encoded = this.types.map(({ params, results }) => {
+      const ps = expandType(params), rs = expandType(results);
+      return String.fromCharCode(0x60, ps.length, ...ps.map(valueTypeByte), rs.length, ...rs.map(valueTypeByte));
+    });
+    const order = encoded.map((_, k) => k).sort((x, y) => (encoded[x]! < encoded[y]! ? -1 : encoded[x]! > encoded[y]! ? 1 : 0));
+    const typeAt = new Int32Array(order.length);
+    order.forEach((k, i) => { typeAt[k] = i; });
     out.section(1, (w) => {
-      w.u32(this.types.length);
-      for (const { params, results } of this.types) {
-        w.byte(0x60);
-        const ps = expandType(params), rs = expandType(results);
-        w.u32(ps.length); for (const t of ps) w.byte(valueTypeByte(t));
-        w.u32(rs.length); for (const t of rs) w.byte(valueTypeByte(t));
-      }
+      w.u32(order.length);
+      for (const k of order) for (let i = 0; i < encoded[k]!.length; i++) w.byte(encoded[k]!.charCodeAt(i));
     });
     if (this.imports.length) out.section(2, (w) => {
       w.u32(this.imports.length);
       for (const im of this.imports) {
         w.name(im.module); w.name(im.base);
-        if (im.kind === 'func') { w.byte(0x00); w.u32(im.type!); }
+        if (im.kind === 'func') { w.byte(0x00); w.u32(typeAt[im.type!]!); }
         else if (im.kind === 'table') { w.byte(0x01); w.byte(FUNC_REF); w.byte(LIMIT_MIN); w.u32(0); }
         else if (im.kind === 'memory') { w.byte(0x02); w.byte(LIMIT_MIN); w.u32(0); }
         else { w.byte(0x03); w.byte(valueTypeByte(im.valueType!)); w.byte(im.mutable ? 1 : 0); }
       }
     });
-    if (this.funcs.length) out.section(3, (w) => { w.u32(this.funcs.length); for (const f of this.funcs) w.u32(f.type); });
+    if (this.funcs.length) out.section(3, (w) => { w.u32(this.funcs.length); for (const f of this.funcs) w.u32(typeAt[f.type]!); });
     if (this.table) out.section(4, (w) => { w.u32(1); w.byte(FUNC_REF); w.byte(LIMIT_MIN_MAX); w.u32(this.table!.initial); w.u32(this.table!.maximum); });
     if (this.mem) out.section(5, (w) => { w.u32(1); w.byte(LIMIT_MIN_MAX); w.u32(this.mem!.initial); w.u32(this.mem!.maximum); });
     if (this.globals.length) out.section(6, (w) => {
@@ -396,19 +405,28 @@ export class WasmBuilder {
       for (const el of this.elements) { w.u32(0); w.bytes(el.offset); w.u32(el.names.length); for (const n of el.names) w.u32(fn(n)); }
     });
     if (this.funcs.length) out.section(10, (w) => {
+      // every reference's index (-1: the module has no such function or global)
+      const index = new Int32Array(3 * Math.max(this.strings.length, this.types.length)).fill(-1);
+      this.strings.forEach((s, id) => { index[3 * id] = funcIndex.get(s) ?? -1; index[3 * id + 1] = globalIndex.get(s) ?? -1; });
+      typeAt.forEach((t, k) => { index[3 * k + 2] = t; });
+      const resolve = (ref: number): number => {
+        const k = index[ref]!;
+        if (k < 0) throw new Error(`internal error: ${ref % 3 === 1 ? 'global' : 'call of'} ${this.strings[Math.floor(ref / 3)]}, which the module does not have`);
+        return k;
+      };
       w.u32(this.funcs.length);
-      const body = new ByteWriter();
       for (const f of this.funcs) {
-        body.reset();
+        const r = f.relocs;
+        let size = f.code.length;
+        for (let i = 1; i < r.length; i += 2) size += lebSize(resolve(r[i]!));
+        w.u32(size);
         let from = 0;
-        for (const r of f.relocs) {
-          body.bytes(f.code.subarray(from, r.at));
-          body.u32(r.kind === 'func' ? fn(r.name) : gl(r.name));
-          from = r.at;
+        for (let i = 0; i < r.length; i += 2) {
+          w.range(f.code, from, r[i]!);
+          w.u32(resolve(r[i + 1]!));
+          from = r[i]!;
         }
-        body.bytes(f.code.subarray(from));
-        w.u32(body.length);
-        w.bytes(body.view());
+        w.range(f.code, from, f.code.length);
       }
     });
     const segments = this.mem?.segments ?? [];
@@ -450,7 +468,7 @@ class FunctionEncoder {
   count = 0;
 
   constructor(private readonly st: NodeStore, private readonly strings: readonly string[], private readonly blobs: readonly Uint8Array[],
-    private readonly w: ByteWriter, private readonly relocs: Reloc[]) {}
+    private readonly w: ByteWriter, private readonly relocs: number[]) {}
 
   encode(e: Expr): void { this.expr(e); }
 
@@ -549,8 +567,8 @@ class FunctionEncoder {
       }
       case K.Call: if (!this.operands(e)) return false; w.byte(0x10); this.reloc('func', a); break;
       case K.ReturnCall: if (!this.operands(e)) return false; w.byte(0x12); this.reloc('func', a); break;
-      case K.CallIndirect: if (!this.operands(e)) return false; w.byte(0x11); w.u32(a); w.byte(0); break;
-      case K.ReturnCallIndirect: if (!this.operands(e)) return false; w.byte(0x13); w.u32(a); w.byte(0); break;
+      case K.CallIndirect: if (!this.operands(e)) return false; w.byte(0x11); this.relocs.push(w.length, 3 * a + 2); w.byte(0); break;
+      case K.ReturnCallIndirect: if (!this.operands(e)) return false; w.byte(0x13); this.relocs.push(w.length, 3 * a + 2); w.byte(0); break;
       case K.Return: if (!this.operands(e)) return false; w.byte(0x0f); break;
       case K.Drop: if (!this.operands(e)) return false; w.byte(0x1a); break;
       case K.Select: if (!this.operands(e)) return false; w.byte(0x1b); break;
@@ -565,8 +583,15 @@ class FunctionEncoder {
   }
 
   private reloc(kind: 'func' | 'global', name: number): void {
-    this.relocs.push({ at: this.w.length, kind, name: this.strings[name]! });
+    this.relocs.push(this.w.length, 3 * name + (kind === 'global' ? 1 : 0));
   }
+}
+
+/** bytes of the unsigned LEB128 of `v` */
+function lebSize(v: number): number {
+  let n = 1;
+  while (v >= 0x80) { v = Math.floor(v / 128); n++; }
+  return n;
 }
 
 function alignLog2(bytes: number): number {

@@ -24,6 +24,15 @@ export class ByteWriter {
     this.length += b.length;
   }
 
+  /** `b`[from, to) */
+  range(b: Uint8Array, from: number, to: number): void {
+    const n = to - from;
+    this.room(n);
+    // short runs (between two relocations) are copied faster by hand than through a subarray
+    if (n < 32) for (let i = from; i < to; i++) this.buf[this.length++] = b[i]!;
+    else { this.buf.set(b.subarray(from, to), this.length); this.length += n; }
+  }
+
   u32(v: number): void {
     this.room(5);
     v >>>= 0;

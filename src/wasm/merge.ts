@@ -1,11 +1,12 @@
 // Joins the shards of a program module translated in parallel (translate-shards.ts). Every shard
 // has the same functions, globals, table and imports in the same order (module.ts ProgramModule):
 // each holds the bodies of its own guest functions and a stub for the others'. The program is
-// shard 0 with each stub's body taken from the shard that owns it. The one thing the builder numbers
-// differently per module is types (in the order of first use), so the program's types are put in a
-// canonical order (by their encoding) and every type index is mapped to it: in imports, the
-// function section and bodies (call_indirect, block types). The module is then the same however
-// the functions were split, and joining one shard canonicalises a one-piece module alike.
+// shard 0 with each stub's body taken from the shard that owns it. The one thing that differs
+// between shards is their types: the builder writes a module's in a canonical order (by their
+// encoding), but shards may use different sets of them, so the program's are the union in that
+// order and every type index is mapped to it: in imports, the function section and bodies
+// (call_indirect, block types). The module is then the same however the functions were split; a
+// one-piece module is canonical already and comes back as it is.
 
 import { leb128 } from './custom-section.ts';
 
@@ -206,10 +207,13 @@ export function mergeShards(shards: Uint8Array[], owner: Uint8Array): Uint8Array
   const index = new Map(canonical.map((t, i) => [t, i]));
   const maps = parsed.map((p) => p.types.map((t) => index.get(t)!));
   const base = parsed[0]!;
+  // the builder emits its types in this order: a one-piece module is canonical already
+  const identity = maps.map((m) => m.every((t, k) => t === k));
+  if (shards.length === 1 && identity[0] && canonical.length === base.types.length) return shards[0]!;
   const code = base.bodies.map((_, k) => {
     const j = owner[k] ?? 0, from = parsed[j]!;
     if (from.bodies.length !== base.bodies.length) throw new Error('internal error: merging shards: shards define different functions');
-    return remapBody(from.bodies[k]!, maps[j]!);
+    return identity[j] ? from.bodies[k]! : remapBody(from.bodies[k]!, maps[j]!);
   });
   const contents = (s: Section): Uint8Array => {
     switch (s.id) {

@@ -4,15 +4,15 @@
 // its operands are a run in `pool`.
 
 export class NodeStore {
-  kind = new Uint8Array(1 << 16);
-  type = new Uint8Array(1 << 16);
-  a = new Int32Array(1 << 16);
-  b = new Int32Array(1 << 16);
-  c = new Int32Array(1 << 16);
+  kind = new Uint8Array(1 << 14);
+  type = new Uint8Array(1 << 14);
+  a = new Int32Array(1 << 14);
+  b = new Int32Array(1 << 14);
+  c = new Int32Array(1 << 14);
   /** where the node's operands start in `pool`, and how many */
-  kidsAt = new Int32Array(1 << 16);
-  kidsN = new Int32Array(1 << 16);
-  pool = new Int32Array(1 << 17);
+  kidsAt = new Int32Array(1 << 14);
+  kidsN = new Int32Array(1 << 14);
+  pool = new Int32Array(1 << 15);
   size = 1;
   poolSize = 0;
 
