@@ -1,17 +1,20 @@
 // A growable byte buffer with the Wasm binary format's encodings (LEB128, names, sections).
 
+/** `a` if it has room for `used` + `n` elements, else a copy of its first `used` at least twice as large */
+export function withRoom<T extends Uint8Array | Int32Array>(a: T, used: number, n: number): T {
+  if (used + n <= a.length) return a;
+  let size = a.length * 2;
+  while (size < used + n) size *= 2;
+  const next = new (a.constructor as new (size: number) => T)(size);
+  next.set(a.subarray(0, used));
+  return next;
+}
+
 export class ByteWriter {
   private buf = new Uint8Array(256);
   length = 0;
 
-  private room(n: number): void {
-    if (this.length + n <= this.buf.length) return;
-    let size = this.buf.length * 2;
-    while (size < this.length + n) size *= 2;
-    const next = new Uint8Array(size);
-    next.set(this.buf.subarray(0, this.length));
-    this.buf = next;
-  }
+  private room(n: number): void { this.buf = withRoom(this.buf, this.length, n); }
 
   byte(b: number): void {
     this.room(1);

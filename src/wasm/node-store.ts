@@ -2,6 +2,7 @@
 // of them (busybox: ~6 M, all of its functions lifted before any is added), and a JS object per
 // expression cost 1.5 GB and seconds of garbage collection. An expression is its index (never 0);
 // its operands are a run in `pool`.
+import { withRoom } from './byte-writer.ts';
 
 export class NodeStore {
   kind = new Uint8Array(1 << 14);
@@ -17,21 +18,13 @@ export class NodeStore {
   poolSize = 0;
 
   private grow(): void {
-    const n = this.kind.length * 2;
-    const more = <T extends Uint8Array | Int32Array>(x: T): T => { const y = new (x.constructor as new (n: number) => T)(n); y.set(x); return y; };
+    const n = this.size, more = <T extends Uint8Array | Int32Array>(x: T): T => withRoom(x, n, 1);
     this.kind = more(this.kind); this.type = more(this.type);
     this.a = more(this.a); this.b = more(this.b); this.c = more(this.c);
     this.kidsAt = more(this.kidsAt); this.kidsN = more(this.kidsN);
   }
 
-  private room(n: number): void {
-    if (this.poolSize + n <= this.pool.length) return;
-    let size = this.pool.length * 2;
-    while (size < this.poolSize + n) size *= 2;
-    const next = new Int32Array(size);
-    next.set(this.pool.subarray(0, this.poolSize));
-    this.pool = next;
-  }
+  private room(n: number): void { this.pool = withRoom(this.pool, this.poolSize, n); }
 
   /** a node with `n` operands, which the caller writes with `kid` right after */
   add(kind: number, type: number, a: number, b: number, c: number, n: number): number {
