@@ -500,6 +500,37 @@ class FunctionEncoder {
     this.w.byte(t === none || t === unreachable ? 0x40 : valueTypeByte(t));
   }
 
+  /**
+   * A named block, and the named blocks that are each the first child of the one before: the
+   * structurer's merge blocks nest so, one per return site of a function (10 000 deep for as
+   * many calls), deeper than the JS stack would take one call per level. Opened in one loop,
+   * closed in another, each level's other children encoded after the end of the one inside.
+   */
+  private ladder(e: Expr): boolean {
+    const st = this.st, w = this.w, chain: Expr[] = [];
+    for (let x = e; ;) {
+      chain.push(x);
+      if (x !== e) { this.count++; if (x < this.lowest) this.lowest = x; }
+      w.byte(0x02); this.blockType(st.type[x]!);
+      this.labels.push(st.a[x]!);
+      const first = st.kidsN[x]! > 0 ? st.kid(x, 0) : -1;
+      if (first < 0 || st.kind[first] !== K.Block || st.a[first]! < 0) break;
+      x = first;
+    }
+    let completes = true;
+    for (let i = chain.length - 1; i >= 0; i--) {
+      const x = chain[i]!, from = i === chain.length - 1 ? 0 : 1;
+      if (completes) this.children(x, from);
+      else this.skip(x, from, st.kidsN[x]!);
+      this.labels.pop();
+      w.byte(0x0b);
+      // as after any block that never completes (see expr)
+      completes = st.type[x] !== unreachable;
+      if (!completes) w.byte(0x00);
+    }
+    return completes;
+  }
+
   private nested(e: Expr, opcode: number, label: number, from: number): void {
     this.w.byte(opcode); this.blockType(this.st.type[e]!);
     this.labels.push(label);
@@ -542,9 +573,7 @@ class FunctionEncoder {
       case K.Block:
         // no branch can leave a block without a name: its children go inline (as binaryen writes it)
         if (a < 0) return this.children(e, 0);
-        this.nested(e, 0x02, a, 0);
-        w.byte(0x0b);
-        break;
+        return this.ladder(e);
       case K.Loop: this.nested(e, 0x03, a, 0); w.byte(0x0b); break;
       case K.If: {
         if (!this.expr(st.kid(e, 0))) return false;
