@@ -1,12 +1,13 @@
 // WasmBuilder: binaryen's module API as far as the translator uses it (ir.ts), written for what a
 // translation does — build a function's expressions, add the function, never look back. Each
-// function is encoded when it is added and its expressions are dropped (when they were the last
-// built, as they are once the lifting is over), so the builder holds only the trees of functions
-// not yet added; names (functions, globals, labels) resolve when the module is emitted. The
-// one-instruction methods (i64.add, v128.load8_lane, ...) come from ops.ts.
+// function is encoded when it is added; names (functions, globals, labels) resolve when the
+// module is emitted. The expressions stay in the node store until the builder goes (a program's
+// are all built before the first function is added, so dropping them as functions are added
+// saved nothing: busybox 0.83 GB either way). The one-instruction methods (i64.add,
+// v128.load8_lane, ...) come from ops.ts.
 import { OPS, type OpShape } from './ops.ts';
 import { createType, expandType, Features, none, TYPE_BY_NAME, unreachable, valueTypeByte, type ExpressionRef as Expr, type Type } from './ir.ts';
-import { ByteWriter } from './byte-writer.ts';
+import { ByteWriter, withRoom } from './byte-writer.ts';
 import { NodeStore } from './node-store.ts';
 // the expression methods' signatures are binaryen's (types only: nothing of binaryen is loaded)
 import type binaryen from 'binaryen';
@@ -42,6 +43,14 @@ const FUNC_REF = 0x70;
 
 export class WasmBuilder {
   private store = new NodeStore();
+  /**
+   * refuse an expression used twice (the same node in two places of a tree, or in two
+   * functions): it would be encoded twice, its effects with it. Constants are exempt (the
+   * lifter shares some, which is harmless). Under the test suite (module.ts validating).
+   */
+  checkTrees = false;
+  /** per node, whether it was encoded, when checking trees */
+  private encoded = new Uint8Array(0);
   /** where a function is encoded before it is copied out */
   private readonly scratch = new ByteWriter();
   /** names (labels, functions, globals) by id: nodes hold ids */
@@ -295,7 +304,7 @@ export class WasmBuilder {
     this.mem = { initial, maximum, exportName, segments: segments.map((s) => ({ offset: this.constantExpr(s.offset), data: s.data })) };
   }
 
-  /** encodes `body` now; its expressions are dropped if they were the last built (the usual case) */
+  /** encodes `body` now */
   addFunction(name: string, params: Type, results: Type, varTypes: readonly Type[], body: Expr): void {
     const w = this.scratch;
     w.reset();
@@ -309,13 +318,11 @@ export class WasmBuilder {
     w.u32(runs.length);
     for (const [count, t] of runs) { w.u32(count); w.byte(valueTypeByte(t)); }
     const relocs: number[] = [];
-    const enc = new FunctionEncoder(this.store, this.strings, this.blobs, w, relocs);
-    enc.encode(body);
+    if (this.checkTrees) this.encoded = withRoom(this.encoded, this.encoded.length, this.store.size - this.encoded.length);
+    new FunctionEncoder(this.store, this.strings, this.blobs, w, relocs, this.checkTrees ? this.encoded : undefined).encode(body);
     w.byte(0x0b);
     this.funcs.push({ name, type: this.typeIdx(params, results), code: w.finish(), relocs });
     this.funcNames.add(name);
-    // the function's expressions are the last built: forget them
-    if (enc.count === this.store.size - enc.lowest) this.store.truncate(enc.lowest);
   }
 
   /** an init expression (a constant), encoded with its `end` */
@@ -461,14 +468,18 @@ const scratch = new DataView(new ArrayBuffer(8));
 function f32Bits(v: number): number { scratch.setFloat32(0, v, true); return scratch.getInt32(0, true); }
 function f64Bits(v: number): [number, number] { scratch.setFloat64(0, v, true); return [scratch.getInt32(0, true), scratch.getInt32(4, true)]; }
 
-/** encodes one function's expression tree; counts the nodes it met and the lowest (see addFunction) */
+/** encodes one function's expression tree */
 class FunctionEncoder {
   private readonly labels: number[] = [];
-  lowest = Infinity;
-  count = 0;
 
   constructor(private readonly st: NodeStore, private readonly strings: readonly string[], private readonly blobs: readonly Uint8Array[],
-    private readonly w: ByteWriter, private readonly relocs: number[]) {}
+    private readonly w: ByteWriter, private readonly relocs: number[], private readonly seen?: Uint8Array) {}
+
+  private visit(e: Expr): void {
+    if (!this.seen || (this.st.kind[e]! >= K.I32Const && this.st.kind[e]! <= K.V128Const)) return;
+    if (this.seen[e]) throw new Error(`internal error: an expression used twice (node ${e}, of kind ${this.st.kind[e]})`);
+    this.seen[e] = 1;
+  }
 
   encode(e: Expr): void { this.expr(e); }
 
@@ -480,21 +491,10 @@ class FunctionEncoder {
 
   /** operands `from`.. in order; false when one never completes (the rest and the op are dead) */
   private operands(e: Expr, from = 0, to = this.st.kidsN[e]!): boolean {
-    for (let i = from; i < to; i++) if (!this.expr(this.st.kid(e, i))) { this.skip(e, i + 1, to); return false; }
+    for (let i = from; i < to; i++) if (!this.expr(this.st.kid(e, i))) return false;
     return true;
   }
 
-  /** counts the dead operands `from`..`to` of `e` without encoding them (see addFunction) */
-  private skip(e: Expr, from: number, to: number): void {
-    const st = this.st;
-    for (let i = from; i < to; i++) {
-      const k = st.kid(e, i);
-      if (k < this.lowest) this.lowest = k;
-      this.count++;
-      if (st.kind[k] !== K.Switch) this.skip(k, 0, st.kidsN[k]!);
-      else this.skip(k, 0, 1);
-    }
-  }
 
   private blockType(t: Type): void {
     this.w.byte(t === none || t === unreachable ? 0x40 : valueTypeByte(t));
@@ -510,7 +510,7 @@ class FunctionEncoder {
     const st = this.st, w = this.w, chain: Expr[] = [];
     for (let x = e; ;) {
       chain.push(x);
-      if (x !== e) { this.count++; if (x < this.lowest) this.lowest = x; }
+      if (x !== e) this.visit(x);
       w.byte(0x02); this.blockType(st.type[x]!);
       this.labels.push(st.a[x]!);
       const first = st.kidsN[x]! > 0 ? st.kid(x, 0) : -1;
@@ -521,7 +521,6 @@ class FunctionEncoder {
     for (let i = chain.length - 1; i >= 0; i--) {
       const x = chain[i]!, from = i === chain.length - 1 ? 0 : 1;
       if (completes) this.children(x, from);
-      else this.skip(x, from, st.kidsN[x]!);
       this.labels.pop();
       w.byte(0x0b);
       // as after any block that never completes (see expr)
@@ -541,15 +540,14 @@ class FunctionEncoder {
   /** a block's children, up to the first that never completes (the rest is dead) */
   private children(e: Expr, from: number): boolean {
     const st = this.st;
-    for (let i = from, n = st.kidsN[e]!; i < n; i++) if (!this.expr(st.kid(e, i))) { this.skip(e, i + 1, n); return false; }
+    for (let i = from, n = st.kidsN[e]!; i < n; i++) if (!this.expr(st.kid(e, i))) return false;
     return true;
   }
 
   /** encodes `e`; false if it never completes (unreachable type) */
   private expr(e: Expr): boolean {
     const st = this.st, w = this.w, k = st.kind[e]!, a = st.a[e]!;
-    if (e < this.lowest) this.lowest = e;
-    this.count++;
+    this.visit(e);
     switch (k) {
       case K.Op: {
         if (!this.operands(e)) return false;

@@ -3,7 +3,7 @@
 /** `a` if it has room for `used` + `n` elements, else a copy of its first `used` at least twice as large */
 export function withRoom<T extends Uint8Array | Int32Array>(a: T, used: number, n: number): T {
   if (used + n <= a.length) return a;
-  let size = a.length * 2;
+  let size = Math.max(a.length * 2, 64);
   while (size < used + n) size *= 2;
   const next = new (a.constructor as new (size: number) => T)(size);
   next.set(a.subarray(0, used));

@@ -36,6 +36,7 @@ export interface Emitted { wasm: Uint8Array; privateEnd: number; pageTable: numb
 /** a module with the translator's imports; `relaxedSimd`: it may use relaxed SIMD (arch code asks the module's features) */
 function newModule(relaxedSimd: boolean): ir.Module {
   const m = new WasmBuilder();
+  m.checkTrees = validating();
   m.setFeatures(ir.Features.MVP | ir.Features.SIMD128 | ir.Features.TailCall | ir.Features.BulkMemory | ir.Features.BulkMemoryOpt
     | ir.Features.SignExt | ir.Features.MutableGlobals | ir.Features.NontrappingFPToInt | (relaxedSimd ? ir.Features.RelaxedSIMD : 0));
   m.addFunctionImport(IMPORT.syscall, LINUX, IMPORT.syscall, ir.createType([I64, I64, I64, I64, I64, I64, I64, I64]), I64);
