@@ -495,7 +495,6 @@ class FunctionEncoder {
     return true;
   }
 
-
   private blockType(t: Type): void {
     this.w.byte(t === none || t === unreachable ? 0x40 : valueTypeByte(t));
   }
