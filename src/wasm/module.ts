@@ -162,7 +162,8 @@ export class ProgramModule {
     const names = set.names;
     // growable: code lifted at run time appends its functions
     m.addTable(EXPORT.table, names.length, TABLE_MAX);
-    // ir.js copies a segment's names onto its 5 MB stack: a million names overflow it
+    // in segments of ELEMENT_SEGMENT_MAX names (binaryen, when it wrote the modules, overflowed its
+    // 5 MB stack on a million names in one; the optimiser still reads them)
     for (let k = 0; k < names.length; k += ELEMENT_SEGMENT_MAX) {
       m.addActiveElementSegment(EXPORT.table, `fns_init${k ? `_${k}` : ''}`, names.slice(k, k + ELEMENT_SEGMENT_MAX), m.i32.const(k));
     }
