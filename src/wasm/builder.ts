@@ -6,7 +6,7 @@
 // saved nothing: busybox 0.83 GB either way). The one-instruction methods (i64.add,
 // v128.load8_lane, ...) come from ops.ts.
 import { OPS, type OpShape } from './ops.ts';
-import { createType, expandType, Features, none, TYPE_BY_NAME, unreachable, valueTypeByte, type ExpressionRef as Expr, type Type } from './ir.ts';
+import { expandType, Features, none, TYPE_BY_NAME, unreachable, valueTypeByte, type ExpressionRef as Expr, type Type } from './ir.ts';
 import { ByteWriter, withRoom } from './byte-writer.ts';
 import { NodeStore } from './node-store.ts';
 // the expression methods' signatures are binaryen's (types only: nothing of binaryen is loaded)
@@ -18,8 +18,11 @@ const enum K {
 }
 
 interface OpInfo { bytes: Uint8Array; type: Type; shape: OpShape }
-/** relaxed SIMD's ternary ops, which binaryen.js has in its C API only */
-const EXTRA_OPS: [string, string, Type][] = [['f32x4.relaxed_madd', 'fd8502', TYPE_BY_NAME.v128!], ['f64x2.relaxed_madd', 'fd8702', TYPE_BY_NAME.v128!]];
+/** ops that ops.ts has not: relaxed SIMD's madd (binaryen.js has it in its C API only); memory.fill and copy (memory indices after the opcode) */
+const EXTRA_OPS: [string, string, Type][] = [
+  ['f32x4.relaxed_madd', 'fd8502', TYPE_BY_NAME.v128!], ['f64x2.relaxed_madd', 'fd8702', TYPE_BY_NAME.v128!],
+  ['memory.fill', 'fc0b00', none], ['memory.copy', 'fc0a0000', none],
+];
 
 const fromHex = (h: string): Uint8Array => Uint8Array.from(h.match(/../g)!.map((b) => parseInt(b, 16)));
 const OP_LIST: OpInfo[] = [];
@@ -83,6 +86,8 @@ export class WasmBuilder {
   readonly i64x2: binaryen.Module['i64x2'];
   readonly f32x4: binaryen.Module['f32x4'];
   readonly f64x2: binaryen.Module['f64x2'];
+  /** fill and copy only */
+  readonly memory: binaryen.Module['memory'];
 
   constructor() {
     const spaces: Record<string, Record<string, unknown>> = {};
@@ -108,6 +113,7 @@ export class WasmBuilder {
     const ns = <N extends keyof binaryen.Module>(name: N) => s[name] as unknown as binaryen.Module[N];
     this.i32 = ns('i32'); this.i64 = ns('i64'); this.f32 = ns('f32'); this.f64 = ns('f64'); this.v128 = ns('v128');
     this.i8x16 = ns('i8x16'); this.i16x8 = ns('i16x8'); this.i32x4 = ns('i32x4'); this.i64x2 = ns('i64x2'); this.f32x4 = ns('f32x4'); this.f64x2 = ns('f64x2');
+    this.memory = ns('memory');
   }
 
   private id(name: string): number {
@@ -161,11 +167,6 @@ export class WasmBuilder {
   readonly global = {
     get: (name: string, type: Type): Expr => this.node(K.GlobalGet, type, this.id(name), 0, 0, NO_KIDS),
     set: (name: string, value: Expr): Expr => this.node(K.GlobalSet, none, this.id(name), 0, 0, [value]),
-  };
-
-  readonly memory = {
-    fill: (dest: Expr, value: Expr, size: Expr): Expr => this.node(K.Op, none, MEMORY_FILL, 0, 0, [dest, value, size]),
-    copy: (dest: Expr, source: Expr, size: Expr): Expr => this.node(K.Op, none, MEMORY_COPY, 0, 0, [dest, source, size]),
   };
 
   /** binaryen's typing: the last child's type; a named block whose end is unreachable is left by branches (none) */
@@ -335,13 +336,8 @@ export class WasmBuilder {
 
   /** checks the module with the engine's validator: the message names the function and offset */
   validate(): boolean {
-    try {
-      new WebAssembly.Module(this.emitBinary() as Uint8Array<ArrayBuffer>);
-      return true;
-    } catch (e) {
-      this.validationError = e instanceof Error ? e.message : String(e);
-      return false;
-    }
+    this.validationError = validationError(this.emitBinary(), (this.features & Features.RelaxedSIMD) !== 0) ?? '';
+    return !this.validationError;
   }
   validationError = '';
 
@@ -457,8 +453,6 @@ export class WasmBuilder {
 const HEADER = Uint8Array.of(0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00);
 
 // ops that are not methods of a namespace (memory.fill and copy take memory indices)
-const MEMORY_FILL = OP_LIST.push({ bytes: Uint8Array.of(0xfc, 0x0b, 0x00), type: none, shape: 'plain' }) - 1;
-const MEMORY_COPY = OP_LIST.push({ bytes: Uint8Array.of(0xfc, 0x0a, 0x00, 0x00), type: none, shape: 'plain' }) - 1;
 const I64_ADD = OP_INDEX.get('i64.add')!;
 
 const F32X4_RELAXED_MADD = OP_INDEX.get('f32x4.relaxed_madd')!, F64X2_RELAXED_MADD = OP_INDEX.get('f64x2.relaxed_madd')!;
@@ -624,4 +618,17 @@ function alignLog2(bytes: number): number {
   return bytes <= 1 ? 0 : 31 - Math.clz32(bytes);
 }
 
-export { createType, Features };
+type V8 = { setFlagsFromString(flags: string): void };
+type NodeProcess = { getBuiltinModule?(id: string): unknown };
+
+/** why the engine refuses `wasm`, if it does (its message names the function and offset) */
+export function validationError(wasm: Uint8Array, relaxedSimd: boolean): string | undefined {
+  // Node 20's V8 (11.3) knows relaxed SIMD behind a flag only (elf2wasm run sets it, node/engine.ts)
+  if (relaxedSimd) ((globalThis as { process?: NodeProcess }).process?.getBuiltinModule?.('node:v8') as V8 | undefined)?.setFlagsFromString('--experimental-wasm-relaxed-simd');
+  try {
+    new WebAssembly.Module(wasm as Uint8Array<ArrayBuffer>);
+    return undefined;
+  } catch (e) {
+    return e instanceof Error ? e.message : String(e);
+  }
+}

@@ -14,7 +14,7 @@ import type { ProgressListener } from '../translate-progress.ts';
 import { addDispatch, addLookup, addRun, dispatchTable } from './dispatch.ts';
 import { FunctionSet, learn, type LiftFacts } from './function-set.ts';
 import { mergeShards } from './merge.ts';
-import { WasmBuilder } from './builder.ts';
+import { validationError, WasmBuilder } from './builder.ts';
 import { optimizeBinary } from './optimize.ts';
 
 const I32 = ir.i32, I64 = ir.i64, F64 = ir.f64, F32 = ir.f32, NONE = ir.none;
@@ -73,26 +73,14 @@ const validating = (): boolean => {
 function finishModule(m: ir.Module, optimize: number, onProgress?: ProgressListener): Uint8Array {
   onProgress?.({ phase: 'emit', done: 0, total: 1 });
   let wasm = m.emitBinary();
-  if (validating()) validate(wasm, (m.getFeatures() & ir.Features.RelaxedSIMD) !== 0);
+  const invalid = validating() ? validationError(wasm, (m.getFeatures() & ir.Features.RelaxedSIMD) !== 0) : undefined;
+  if (invalid) throw new Error(`internal error: generated Wasm module does not validate: ${invalid}`);
   if (optimize > 0) {
     onProgress?.({ phase: 'optimize', done: 0, total: 1 });
     wasm = optimizeBinary(wasm, optimize, m.getFeatures());
     onProgress?.({ phase: 'optimize', done: 1, total: 1 });
   }
   return wasm;
-}
-
-type V8 = { setFlagsFromString(flags: string): void };
-type NodeProcess = { getBuiltinModule?(id: string): unknown };
-
-function validate(wasm: Uint8Array, relaxedSimd: boolean): void {
-  // Node 20's V8 (11.3) knows relaxed SIMD behind a flag only (elf2wasm run sets it, node/engine.ts)
-  if (relaxedSimd) ((globalThis as { process?: NodeProcess }).process?.getBuiltinModule?.('node:v8') as V8 | undefined)?.setFlagsFromString('--experimental-wasm-relaxed-simd');
-  try {
-    new WebAssembly.Module(wasm as Uint8Array<ArrayBuffer>);
-  } catch (e) {
-    throw new Error(`internal error: generated Wasm module does not validate: ${e instanceof Error ? e.message : String(e)}`);
-  }
 }
 
 /** which of a program's functions a shard of a parallel translation emits (translate-shards.ts) */

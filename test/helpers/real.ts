@@ -108,12 +108,8 @@ class RunPool {
   constructor(private init: WorkerInit, private size: number) {}
 
   private spawn(): Promise<Worker> {
-    // binaryen (the run-time lifter's) loads natively first: through tsx, which would transform its
-    // 12 MB file, it costs ~18 s of CPU and 1.5 GB per worker; tsx then finds it in the module map
-    const binaryen = pathToFileURL(require.resolve('binaryen')).href;
     const tsx = pathToFileURL(require.resolve('tsx/esm/api').replace(/\.cjs$/, '.mjs')).href;
-    const boot = `import(${JSON.stringify(binaryen)}).then(() => import(${JSON.stringify(tsx)}))` +
-      `.then((m) => { m.register(); return import(${JSON.stringify(pathToFileURL(WORKER).href)}); })`;
+    const boot = `import(${JSON.stringify(tsx)}).then((m) => { m.register(); return import(${JSON.stringify(pathToFileURL(WORKER).href)}); })`;
     const w = new Worker(boot, { eval: true, stdout: false, stderr: false });
     w.unref();
     this.all.add(w);

@@ -26,8 +26,8 @@ export interface WorkerJob {
 export interface RunLifts { lifts: number; instructions: number; millis: number; entries: number[] }
 export type WorkerReply = { id: number; status: number; lifts?: RunLifts } | { id: number; error: string } | { ready: true };
 
-// The run-time lifter (binaryen and all) loads on a guest's first miss; a fresh worker thread
-// loading it then takes tens of seconds on a busy machine, which would count against the first
+// The run-time lifter (decoder, lifter, encoder) loads on a guest's first miss; a fresh worker
+// thread loading it through tsx then takes seconds on a busy machine, which would count against the first
 // case's time limit. Loading it before reporting ready takes that out of the cases' time (the
 // guest still reaches it through the runtime's own lazy import, then from the module cache).
 // A non-literal specifier: the tests must not break the type check if the lifter moves.
