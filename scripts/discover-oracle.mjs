@@ -3,12 +3,13 @@
 // really happens in them, observed under qemu — an independent check of discovery, as
 // decode-oracle.mjs checks the decoder against objdump.
 //
-//   node scripts/discover-oracle.mjs
+//   node scripts/discover-oracle.mjs [name...]   (names: only those binaries, the others kept)
 //
 // Inputs:   test/fixtures/discover/src/switches.c (built with musl gcc -O0/-O2/-Os, and clang
 //           -O0/-O2 objects linked with musl when clang is installed), src/locale.c (glibc
 //           -static -O2, stripped: its setlocale reaches _nl_intern_locale_data's table of
-//           signed byte offsets)
+//           signed byte offsets), src/printf.c (glibc -static -O2, stripped: printf's label
+//           tables, spilled to the stack, indexed by a derived character class)
 // Output:   test/fixtures/discover/<name> (the binaries) and expected.json, read by
 //           test/unit/discover-jumptables.test.ts; for each binary:
 //             brs     every `br` inside the functions under test (objdump -d, symbol bounds
@@ -53,9 +54,16 @@ builds.push({
   name: 'locale-glibc-O2-stripped', fns: ['_nl_intern_locale_data'], env: { LANG: 'C.UTF-8' }, strip: true,
   build: (out) => run('aarch64-linux-gnu-gcc', ['-static', '-O2', join(dir, 'src/locale.c'), '-o', out]),
 });
+builds.push({
+  name: 'printf-glibc-O2-stripped', fns: ['__vfprintf_internal', '__vfwprintf_internal'], env: {}, strip: true,
+  build: (out) => run('aarch64-linux-gnu-gcc', ['-static', '-O2', join(dir, 'src/printf.c'), '-o', out]),
+});
 
-const expected = {};
+const only = process.argv.slice(2);
+for (const name of only) if (!builds.some((b) => b.name === name)) throw new Error(`no oracle binary named ${name}`);
+const expected = only.length ? JSON.parse(readFileSync(join(dir, 'expected.json'), 'utf8')) : {};
 for (const b of builds) {
+  if (only.length && !only.includes(b.name)) continue;
   const out = join(tmp, b.name);
   b.build(out);
   // function bounds and instructions from the symbols, before stripping

@@ -6,14 +6,18 @@
 // or not, scaled or not, relative to the table, to an `adr` label, or absolute 64-bit entries all
 // fall out of the evaluation. Registers the slice reads but does not compute (a table base in a
 // callee-saved register set up before a loop) come from reaching definitions over the
-// function's control-flow graph. A table is accepted only if every target is aligned code inside
-// the function: a wrong target set is worse than none, because unresolved branches still reach
-// the dispatcher.
+// function's control-flow graph, and so do table bases spilled to the stack (stack-slots.ts);
+// a register the slice cannot know stays unknown (never a made-up value). When the table is
+// indexed not by the checked register but by the one it was masked or extended from (glibc's
+// printf), the cases are that register's values for indices 0..N. A table is accepted only if
+// every target is aligned code inside the function: a wrong target set is worse than none,
+// because unresolved branches still reach the dispatcher.
 import type { CodeImage, Insn, JumpTableContext } from '../../lift/types.ts';
 import type { A64Insn } from './row-types.ts';
 import { adrpTarget } from './table/dp-imm.ts';
 import { decodeBitMask } from './ops.ts';
 import { setsFlags, valueBefore, writes, type ValueQuery } from './reg-values.ts';
+import { slotsBefore, type Slot } from './stack-slots.ts';
 
 /** the most cases we evaluate (Lua's and SQLite's interpreters have ~200; a garbage bound is far larger) */
 const MAX_CASES = 65536;
@@ -21,7 +25,12 @@ const MAX_CASES = 65536;
 const MAX_PATH = 64;
 /** paths from joins between the check and the `br` */
 const MAX_PATHS = 8;
-const FAKE_BASE = 0x7f0000000000n; // stand-in values for registers unknown to the slice (sp, fp…)
+/**
+ * stand-in values for sp and fp where the slice does not know them: frame addresses, which only
+ * stack slots may be read from; any other register the slice reads and cannot know is unknown,
+ * and so is what it computes (an index derived from an unknown register is no table's index)
+ */
+const FAKE_BASE = 0x7f0000000000n;
 
 type Outcome = { targets: number[] } | { reason: string; unreadable?: true };
 
@@ -51,7 +60,7 @@ interface Check {
  * was loaded from (gcc: `ldr w0, [sp, #12]; cmp w0, #N`) or stored to (clang: `str x8, [sp, #8];
  * subs x8, x8, #N`) just before the compare holds the index too.
  */
-function stackSlot(c: Check, at: (pc: number) => A64Insn | undefined, preds: (pc: number) => number[] | undefined): { base: number; off: number } | undefined {
+function stackSlot(c: Check, at: (pc: number) => A64Insn | undefined, preds: (pc: number) => number[] | undefined): Slot | undefined {
   let pc = c.cmp.pc;
   for (let n = 0; n < 4; n++) {
     const ps = preds(pc);
@@ -88,9 +97,9 @@ function analyse(block: A64Insn[], image: CodeImage, ctx: JumpTableContext): Out
       const v = valueBefore(q, c.cmp.pc, r);
       if (v !== undefined) known.set(r, v);
     }
-    for (let i = 0; i <= c.bound; i++) {
-      const t = evaluate(c.slice, br.f.rn!, c.idxReg, BigInt(i), slot, image, known);
-      if (t === undefined) return { reason: 'table entry not computable (table base unknown or outside the image)', unreadable: true };
+    const cases = tableCases(c, br.f.rn!, slot, q, known);
+    if (!cases) return { reason: 'table entry not computable (table base unknown or outside the image)', unreadable: true };
+    for (const [i, t] of cases) {
       const n = Number(t);
       if (t >= FAKE_BASE) return { reason: 'the target is not read from a table (an indirect tail call?)' };
       if (t % 4n || !image.isCode(n)) return { reason: `case ${i} leads to ${hex(t)}, not aligned code` };
@@ -102,6 +111,104 @@ function analyse(block: A64Insn[], image: CodeImage, ctx: JumpTableContext): Out
 }
 
 const hex = (v: bigint | number) => `0x${v.toString(16)}`;
+
+/**
+ * The target of each case the check lets through ([index, target]), or undefined when one is not
+ * computable. Tried in turn: the index as the check bounds it; with the constants spilled to the
+ * frame that the slice reloads (a table base gcc keeps in a stack slot); and with the register
+ * the checked one was derived from given the value that derives each index (see derivedIndex).
+ */
+function tableCases(c: Check, target: number, slot: Slot | undefined, q: ValueQuery, known: Map<number, bigint>): [number, bigint][] | undefined {
+  const byIndex = (spilled?: [Slot, bigint][]): [number, bigint][] | undefined => {
+    const out: [number, bigint][] = [];
+    for (let i = 0; i <= c.bound; i++) {
+      const t = evaluate(c.slice, target, c.idxReg, BigInt(i), slot, q.image, known, spilled);
+      if (t === undefined) return undefined;
+      out.push([i, t]);
+    }
+    return out;
+  };
+  const plain = byIndex();
+  if (plain) return plain;
+  const spilled = spilledConstants(c.slice, q);
+  const reloaded = spilled.length ? byIndex(spilled) : undefined;
+  if (reloaded) return reloaded;
+  const derived = derivedIndex(c, q);
+  if (!derived) return undefined;
+  const out: [number, bigint][] = [];
+  for (let i = 0; i <= c.bound; i++) {
+    let v: bigint | undefined = BigInt(i);
+    for (let k = derived.chain.length - 1; k >= 0 && v !== undefined; k--) v = inputFor(derived.chain[k]!, v);
+    if (v === undefined) return undefined;
+    const m = machine(known, spilled);
+    m.regs[derived.src] = v;
+    run(m, derived.pre, q.image);
+    if (m.regs[c.idxReg] !== BigInt(i)) return undefined;
+    run(m, c.slice, q.image);
+    const t = m.regs[target];
+    if (t === undefined) return undefined;
+    out.push([i, t]);
+  }
+  return out;
+}
+
+/**
+ * The checked index computed from another register by arithmetic with one input, where the table
+ * is indexed by that register (or something else derived from it): glibc's printf checks
+ * `and w1, w0, #0xff` (after `sub w0, w5, #32`) and indexes with `w0, sxtw`. The cases are then the
+ * values of the source register that derive indices 0..bound through `chain` — for an index in
+ * range, the value gcc relies on (the unsigned char's wrap-around is the out-of-range side);
+ * any other value reaches the dispatcher, as every target outside a table does.
+ */
+interface DerivedIndex {
+  /** the source register, where `pre` starts */
+  src: number;
+  /** the instructions from there to the compare (excluded), and those of them that compute the index */
+  pre: A64Insn[];
+  chain: A64Insn[];
+}
+
+/** instructions between the source and the compare */
+const MAX_PRE = 16;
+
+function derivedIndex(c: Check, q: ValueQuery): DerivedIndex | undefined {
+  const pre: A64Insn[] = [], chain: A64Insn[] = [];
+  let need = c.idxReg, pc = c.cmp.pc;
+  while (pre.length < MAX_PRE) {
+    const ps = q.preds(pc);
+    const i = ps?.length === 1 ? (q.ctx.at(ps[0]!) as A64Insn | undefined) : undefined;
+    if (!i) break;
+    if (writes(i).includes(need)) {
+      const from = oneInput(i);
+      if (from === undefined || i.f.rd !== need) break;
+      chain.unshift(i);
+      need = from;
+    }
+    pre.unshift(i);
+    pc = i.pc;
+  }
+  return chain.length ? { src: need, pre, chain } : undefined;
+}
+
+/** the input register of an instruction inputFor can run backwards */
+function oneInput(i: A64Insn): number | undefined {
+  const f = i.f;
+  const from = i.name === 'LOGIC_shift' ? f.rm! : f.rn!;
+  if (from === 31) return undefined;
+  if (i.name === 'ADD_SUB_imm') return f.S ? undefined : from;
+  if (i.name === 'LOGIC_imm') return f.opc === 0 ? from : undefined; // and
+  if (i.name === 'BITFIELD') return f.immr === 0 && (f.opc === 0 || f.opc === 2) ? from : undefined; // uxtb, uxth, sxtb, sxth, sxtw
+  if (i.name === 'LOGIC_shift') return f.opc === 1 && f.rn === 31 && !f.N && f.imm6 === 0 ? from : undefined; // mov
+  return undefined;
+}
+
+/** an input of `i` (oneInput) for which it computes `out` */
+function inputFor(i: A64Insn, out: bigint): bigint | undefined {
+  const f = i.f;
+  if (i.name !== 'ADD_SUB_imm') return out; // a mask, extension or copy keeps an index in range as it is
+  const imm = BigInt(f.imm12! << (f.sh ? 12 : 0)), mask = f.sf ? (1n << 64n) - 1n : (1n << 32n) - 1n;
+  return (f.op ? out + imm : out - imm) & mask;
+}
 
 /**
  * Walks back from the `br` over every path to the conditional branch that bounds the index
@@ -185,13 +292,45 @@ function readBeforeWritten(slice: A64Insn[], idxReg: number): Set<number> {
   return out;
 }
 
+/** the constants in the stack slots that `slice` loads 64-bit values from, where stores before it put one (stack-slots.ts) */
+function spilledConstants(slice: A64Insn[], q: ValueQuery): [Slot, bigint][] {
+  const slots: Slot[] = [];
+  for (const i of slice) {
+    const f = i.f;
+    if (i.name !== 'LDST_uimm' || f.V || f.opc !== 1 || f.size !== 3 || (f.rn !== 31 && f.rn !== 29)) continue;
+    const slot = { base: f.rn, off: f.imm12! << 3 };
+    if (!slots.some((s) => s.base === slot.base && s.off === slot.off)) slots.push(slot);
+  }
+  if (!slots.length) return [];
+  // their values where the slice begins (machine() puts them in the stack there)
+  const values = slotsBefore(q, slice[0]!.pc, slots);
+  return slots.flatMap((s, k) => (values[k] === undefined ? [] : [[s, values[k]!] as [Slot, bigint]]));
+}
+
 type Regs = (bigint | undefined)[];
 
-function evaluate(slice: A64Insn[], target: number, idxReg: number, idx: bigint, slot: { base: number; off: number } | undefined, image: CodeImage, known: Map<number, bigint>): bigint | undefined {
-  const regs: Regs = Array.from({ length: 32 }, (_, r) => known.get(r) ?? FAKE_BASE + (BigInt(r) << 24n));
-  regs[idxReg] = idx;
+/** the registers and the stack slots an evaluation knows */
+interface Machine { regs: Regs; stack: Map<bigint, bigint> }
+
+/** `known` registers, sp and fp as stand-ins, the `spilled` constants in their slots */
+function machine(known: Map<number, bigint>, spilled?: [Slot, bigint][]): Machine {
+  const regs: Regs = Array.from({ length: 32 }, (_, r) => known.get(r) ?? (r === 31 || r === 29 ? FAKE_BASE + (BigInt(r) << 24n) : undefined));
   const stack = new Map<bigint, bigint>();
-  if (slot) stack.set(regs[slot.base]! + BigInt(slot.off), idx);
+  for (const [{ base, off }, v] of spilled ?? []) if (regs[base] !== undefined) stack.set(regs[base]! + BigInt(off), v);
+  return { regs, stack };
+}
+
+function evaluate(slice: A64Insn[], target: number, idxReg: number, idx: bigint, slot: Slot | undefined, image: CodeImage, known: Map<number, bigint>, spilled?: [Slot, bigint][]): bigint | undefined {
+  const m = machine(known, spilled);
+  m.regs[idxReg] = idx;
+  const slotBase = slot && m.regs[slot.base];
+  if (slotBase !== undefined) m.stack.set(slotBase + BigInt(slot!.off), idx);
+  run(m, slice, image);
+  return m.regs[target];
+}
+
+/** runs `insns` on `m`: what it cannot compute becomes unknown */
+function run({ regs, stack }: Machine, insns: A64Insn[], image: CodeImage): void {
   const X = (n: number, sp = false) => (n === 31 && !sp ? 0n : regs[n]);
   const mask = (sf: number) => (sf ? (1n << 64n) - 1n : (1n << 32n) - 1n);
   const load = (a: bigint | undefined, size: number, signed: boolean): bigint | undefined => {
@@ -211,7 +350,7 @@ function evaluate(slice: A64Insn[], target: number, idxReg: number, idx: bigint,
     const x = option & 4 ? BigInt.asIntN(w, v) : BigInt.asUintN(w, v);
     return BigInt.asUintN(64, x << BigInt(shift));
   };
-  for (const i of slice) {
+  for (const i of insns) {
     const f = i.f;
     let v: bigint | undefined;
     let dst: number | undefined = f.rd;
@@ -230,6 +369,13 @@ function evaluate(slice: A64Insn[], target: number, idxReg: number, idx: bigint,
         const a = i.name === 'ADD_SUB_ext' ? X(f.rn!, true) : X(f.rn!);
         const bv = i.name === 'ADD_SUB_ext' ? ext(X(f.rm!), f.option!, f.imm3!) : (f.shift === 0 && X(f.rm!) !== undefined ? X(f.rm!)! << BigInt(f.imm6!) : undefined);
         v = a === undefined || bv === undefined ? undefined : (f.op ? a - bv : a + bv) & mask(f.sf!);
+        break;
+      }
+      case 'LOGIC_imm': { // and, orr, eor, ands (a mask that narrows an index)
+        const a = X(f.rn!), imm = decodeBitMask(f.sf!, f.N!, f.imms!, f.immr!);
+        if (f.opc === 3 && f.rd === 31) continue;
+        v = a === undefined || imm === undefined ? undefined
+          : (f.opc === 1 ? a | imm : f.opc === 2 ? a ^ imm : a & imm) & mask(f.sf!);
         break;
       }
       case 'LOGIC_shift': // mov rd, rm (orr rd, xzr, rm)
@@ -269,5 +415,4 @@ function evaluate(slice: A64Insn[], target: number, idxReg: number, idx: bigint,
     if (dst !== undefined && dst !== 31) regs[dst] = v;
     else if (dst === 31 && i.name === 'ADD_SUB_imm') regs[31] = v;
   }
-  return regs[target];
 }
