@@ -9,7 +9,8 @@
 //           -O0/-O2 objects linked with musl when clang is installed), src/locale.c (glibc
 //           -static -O2, stripped: its setlocale reaches _nl_intern_locale_data's table of
 //           signed byte offsets), src/printf.c (glibc -static -O2, stripped: printf's label
-//           tables, spilled to the stack, indexed by a derived character class)
+//           tables, spilled to the stack, indexed by a derived character class), src/cgoto.c
+//           (musl gcc -O2: computed gotos that no compare bounds)
 // Output:   test/fixtures/discover/<name> (the binaries) and expected.json, read by
 //           test/unit/discover-jumptables.test.ts; for each binary:
 //             brs     every `br` inside the functions under test (objdump -d, symbol bounds
@@ -53,6 +54,10 @@ if (has('clang')) {
 builds.push({
   name: 'locale-glibc-O2-stripped', fns: ['_nl_intern_locale_data'], env: { LANG: 'C.UTF-8' }, strip: true,
   build: (out) => run('aarch64-linux-gnu-gcc', ['-static', '-O2', join(dir, 'src/locale.c'), '-o', out]),
+});
+builds.push({
+  name: 'cgoto-gcc-musl-O2', fns: ['run', 'masked'],
+  build: (out) => run('aarch64-linux-musl-gcc', ['-static', '-O2', join(dir, 'src/cgoto.c'), '-o', out]),
 });
 builds.push({
   name: 'printf-glibc-O2-stripped', fns: ['__vfprintf_internal', '__vfwprintf_internal'], env: {}, strip: true,

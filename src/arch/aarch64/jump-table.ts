@@ -85,7 +85,7 @@ function analyse(block: A64Insn[], image: CodeImage, ctx: JumpTableContext): Out
   const q: ValueQuery = { ctx: { ...ctx, at }, image, preds };
 
   const checks = boundsChecks(br, at, preds);
-  if ('reason' in checks) return checks;
+  if ('reason' in checks) return unguardedTable(br, q, ctx) ?? checks;
   if (!checks.length) return { reason: 'no bounds check found (only infeasible paths)' };
   const targets = new Set<number>();
   for (const c of checks) {
@@ -210,6 +210,75 @@ function inputFor(i: A64Insn, out: bigint): bigint | undefined {
   return (f.op ? out + imm : out - imm) & mask;
 }
 
+/** entries read from a table that nothing bounds the index of but a mask, or nothing at all */
+const MAX_UNGUARDED = 1024;
+
+/**
+ * A computed goto without a bounds check: the branch register computed from a table entry at a
+ * known base, absolute (`ldr x2, [x21, x0, lsl #3]`) or relative to a label (`ldrsw x3, [x8,
+ * x12, lsl #2]; add x3, x7, x3`), indexed by a masked value (Lua's VM: `and x0, x19, #0x7f`) or
+ * by anything (`goto *table[*ip++]`). The cases are the table's entries from index 0 (up to the
+ * mask) while each leads to aligned code inside the function, at least two: labels of the
+ * function in a row are a label table, and whatever the program jumps to beyond them still
+ * reaches the dispatcher.
+ */
+function unguardedTable(br: A64Insn, q: ValueQuery, ctx: JumpTableContext): Outcome | undefined {
+  const range = ctx.range, target = br.f.rn!;
+  if (!range) return undefined;
+  // back from the branch over single predecessors: what computes the target from the table
+  // entry, the entry's load, then the index's definition
+  const slice: A64Insn[] = [];
+  const need = new Set([target]);
+  let load: A64Insn | undefined, max = MAX_UNGUARDED - 1, pc = br.pc;
+  for (let n = 0; n < MAX_PATH; n++) {
+    const ps = q.preds(pc);
+    const i = ps?.length === 1 ? (q.ctx.at(ps[0]!) as A64Insn | undefined) : undefined;
+    if (!i) break;
+    pc = i.pc;
+    const f = i.f, written = writes(i);
+    if (load) {
+      if (written.includes(load.f.rm!)) { max = Math.min(max, maskBound(i, load.f.rm!) ?? max); break; }
+    } else if (written.some((r) => need.has(r))) {
+      if (i.name === 'LDST_reg' && !f.V && f.opc !== 0 && f.size! >= 2 && f.S && f.rm !== 31 && need.has(f.rt!)) load = i;
+      else if (CARRIES.has(i.name) && written.length === 1 && f.rd !== 31) {
+        need.delete(f.rd!);
+        for (const r of [f.rn, f.rm]) if (r !== undefined && r !== 31) need.add(r);
+      } else return undefined;
+    }
+    slice.unshift(i);
+  }
+  if (!load) return undefined;
+  const idx = load.f.rm!;
+  const known = new Map<number, bigint>();
+  for (const r of readBeforeWritten(slice, idx)) {
+    const v = valueBefore(q, slice[0]!.pc, r);
+    if (v !== undefined) known.set(r, v);
+  }
+  const targets = new Set<number>();
+  for (let i = 0; i <= max; i++) {
+    const t = evaluate(slice, target, idx, BigInt(i), undefined, q.image, known);
+    const n = Number(t);
+    if (t === undefined || t >= FAKE_BASE || t % 4n || !q.image.isCode(n) || n < range.start || n >= range.end) break;
+    targets.add(n);
+  }
+  return targets.size >= 2 ? { targets: [...targets] } : undefined;
+}
+
+/** what may compute a target from a table entry (and a label's address): arithmetic the evaluation follows */
+const CARRIES = new Set(['ADD_SUB_imm', 'ADD_SUB_shift', 'ADD_SUB_ext', 'LOGIC_shift', 'BITFIELD']);
+
+/** the largest value `i` can give `reg` when it masks it (and with 2^k − 1, ubfx, uxtb, uxth) */
+function maskBound(i: A64Insn, reg: number): number | undefined {
+  const f = i.f;
+  if (f.rd !== reg) return undefined;
+  if (i.name === 'LOGIC_imm' && f.opc === 0) {
+    const m = decodeBitMask(f.sf!, f.N!, f.imms!, f.immr!);
+    return m !== undefined && (m & (m + 1n)) === 0n && m < BigInt(MAX_UNGUARDED) ? Number(m) : undefined;
+  }
+  if (i.name === 'BITFIELD' && f.opc === 2 && f.imms! >= f.immr!) return 2 ** (f.imms! - f.immr! + 1) - 1;
+  return undefined;
+}
+
 /**
  * Walks back from the `br` over every path to the conditional branch that bounds the index
  * (its out-of-range side must leave the path) and the compare that sets its flags.
@@ -307,6 +376,14 @@ function spilledConstants(slice: A64Insn[], q: ValueQuery): [Slot, bigint][] {
   return slots.flatMap((s, k) => (values[k] === undefined ? [] : [[s, values[k]!] as [Slot, bigint]]));
 }
 
+/** whether `i`, which the evaluation does not model, may store to memory */
+function mayStore(i: A64Insn): boolean {
+  const f = i.f, n = i.name;
+  if (n.startsWith('LDSTP_')) return !f.L;
+  if (n.startsWith('LDST_') || n.startsWith('SIMD_LDST')) return f.L !== undefined ? !f.L : (f.V ? (f.opc! & 1) === 0 : f.opc === 0);
+  return ['LDAR_STLR', 'LDAPUR_STLUR', 'LDXR_STXR', 'LDXP_STXP', 'CAS', 'CASP', 'LSE_atomic'].includes(n);
+}
+
 type Regs = (bigint | undefined)[];
 
 /** the registers and the stack slots an evaluation knows */
@@ -343,6 +420,11 @@ function run({ regs, stack }: Machine, insns: A64Insn[], image: CodeImage): void
       for (let k = bytes.length - 1; k >= 0; k--) v = (v << 8n) | BigInt(bytes[k]!);
     }
     return signed ? BigInt.asUintN(64, BigInt.asIntN(8 << size, v)) : v;
+  };
+  /** a store of `bytes` at `a` (anywhere, when undefined): what the stack held there is gone */
+  const forget = (a: bigint | undefined, bytes: number) => {
+    if (a === undefined) return stack.clear();
+    for (const k of stack.keys()) if (k < a + BigInt(bytes) && a < k + 8n) stack.delete(k);
   };
   const ext = (v: bigint | undefined, option: number, shift: number) => {
     if (v === undefined) return undefined;
@@ -394,20 +476,26 @@ function run({ regs, stack }: Machine, insns: A64Insn[], image: CodeImage): void
         break;
       }
       case 'LDST_uimm': case 'LDST_reg': case 'LDST_unscaled': {
-        if (f.V) return undefined;
         dst = f.rt;
+        const scale = f.V && (f.opc! & 2) ? 4 : f.size!;
         const base = X(f.rn!, true);
         const a = base === undefined ? undefined
-          : i.name === 'LDST_uimm' ? base + BigInt(f.imm12! << f.size!)
+          : i.name === 'LDST_uimm' ? base + BigInt(f.imm12! << scale)
           : i.name === 'LDST_unscaled' ? base + BigInt(f.imm9!)
-          : (() => { const o = ext(X(f.rm!), f.option!, f.S ? f.size! : 0); return o === undefined ? undefined : base + o; })();
-        if (f.opc === 0) { if (a !== undefined && X(f.rt!) !== undefined) stack.set(a, X(f.rt!)!); continue; }
+          : (() => { const o = ext(X(f.rm!), f.option!, f.S ? scale : 0); return o === undefined ? undefined : base + o; })();
+        if (f.V ? (f.opc! & 1) === 0 : f.opc === 0) { // a store
+          forget(a, 1 << scale);
+          if (a !== undefined && !f.V && X(f.rt!) !== undefined) stack.set(a, X(f.rt!)!);
+          continue;
+        }
+        if (f.V) continue; // a vector load: no general register changes
         v = load(a, f.size!, f.opc! >= 2);
         if (v !== undefined && f.opc === 3) v &= mask(0);
         break;
       }
       default: {
-        // anything else: what it writes becomes unknown
+        // anything else: what it writes becomes unknown, and so does memory it may store to
+        if (mayStore(i)) forget(undefined, 0);
         for (const w of writes(i)) if (w !== 31) regs[w] = undefined;
         continue;
       }
