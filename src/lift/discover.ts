@@ -375,6 +375,9 @@ export function discoverFunction(
   // looked up in the program-wide set, not the set walked for every function
   const known = new Set(entries);
   for (const a of blocks.keys()) if ((addressTaken.has(a) || orphans.has(a)) && !known.has(a)) { entries.push(a); known.add(a); }
+  // so are the targets of its jump tables while one of its indirect jumps is left to the
+  // dispatcher: computed gotos share their labels (glibc's printf, where some are resolved)
+  if (unresolved.length) for (const table of jumpTables.values()) for (const t of table) if (blocks.has(t) && !known.has(t)) { entries.push(t); known.add(t); }
   return fn;
 }
 

@@ -119,3 +119,41 @@ describe('a computed goto that no compare bounds', () => {
     expect(tableAt(LUA_SHAPE, GOTO, table(L0, L1, L2, 0)).targets).toBeUndefined();
   });
 });
+
+describe('a table of offsets beside a computed goto left to the dispatcher', () => {
+  // aarch64-linux-gnu-as, linked at TEXT/DATA: a switch on a table of offsets from its first
+  // label (glibc's printf in libc.so.6 has such tables, of which not all are resolved)
+  const code = [
+    0x10000127, // adr  x7, 0x400024 <c0>
+    0x90000086, // adrp x6, 0x410000 <tbl>
+    0x910000c6, // add  x6, x6, #0x0
+    0xb9400040, // ldr  w0, [x2]
+    0x7100081f, // cmp  w0, #0x2
+    0x54000148, // b.hi 0x40003c <other>
+    0xb8a078c1, // ldrsw x1, [x6, x0, lsl #2]
+    0x8b0100e1, // add  x1, x7, x1
+    0xd61f0020, // br   x1
+    0xd2800000, 0xd65f03c0, // c0: mov x0, #0; ret
+    0xd2800020, 0xd65f03c0, // c1
+    0xd2800040, 0xd65f03c0, // c2
+    0xf9400121, // other: ldr x1, [x9]
+    0xd61f0020, //        br  x1    (nothing tells where)
+  ];
+  const OFFSETS = [0, 8, 16]; // c0 − c0, c1 − c0, c2 − c0: no label's address is in the data
+  const LABELS = [0x400024, 0x40002c, 0x400034];
+
+  it('makes the table\'s targets entry points, where the other jump may go through the dispatcher', () => {
+    const program = discover(image(code, OFFSETS), aarch64);
+    const fn = program.functions.get(TEXT)!;
+    expect(program.report!.unresolved.map((u) => u.pc)).toEqual([0x400040]);
+    expect(new Set([...fn.blocks.values()].find((b) => b.insns[b.insns.length - 1]!.pc === 0x400020)!.jumpTable)).toEqual(new Set(LABELS));
+    for (const l of LABELS) expect(fn.entries).toContain(l);
+  });
+
+  it('keeps them plain blocks when every indirect jump is resolved', () => {
+    const resolved = code.slice(0, -2).concat([0xd2800120, 0xd65f03c0]); // other: mov x0, #9; ret
+    const fn = discover(image(resolved, OFFSETS), aarch64).functions.get(TEXT)!;
+    // c0 is one all the same: `adr x7, c0` takes its address
+    expect(fn.entries.filter((e) => LABELS.includes(e))).toEqual([LABELS[0]]);
+  });
+});
