@@ -98,7 +98,10 @@ function analyse(block: A64Insn[], image: CodeImage, ctx: JumpTableContext): Out
       if (v !== undefined) known.set(r, v);
     }
     const cases = tableCases(c, br.f.rn!, slot, q, known);
-    if (!cases) return { reason: 'table entry not computable (table base unknown or outside the image)', unreadable: true };
+    if (!Array.isArray(cases)) {
+      return cases.unreadable ? { reason: 'table entry not computable (table base unknown or outside the image)', unreadable: true }
+        : { reason: 'the target is not read from a table (an indirect tail call?)' };
+    }
     for (const [i, t] of cases) {
       const n = Number(t);
       if (t >= FAKE_BASE) return { reason: 'the target is not read from a table (an indirect tail call?)' };
@@ -118,12 +121,15 @@ const hex = (v: bigint | number) => `0x${v.toString(16)}`;
  * frame that the slice reloads (a table base gcc keeps in a stack slot); and with the register
  * the checked one was derived from given the value that derives each index (see derivedIndex).
  */
-function tableCases(c: Check, target: number, slot: Slot | undefined, q: ValueQuery, known: Map<number, bigint>): [number, bigint][] | undefined {
+function tableCases(c: Check, target: number, slot: Slot | undefined, q: ValueQuery, known: Map<number, bigint>): [number, bigint][] | { unreadable: boolean } {
+  // the first attempt's failure says why: a load it could not read (a table), or a register it cannot know
+  let unreadable: boolean | undefined;
+  const failed = (m: Machine) => { unreadable ??= m.unreadable; return undefined; };
   const byIndex = (spilled?: [Slot, bigint][]): [number, bigint][] | undefined => {
     const out: [number, bigint][] = [];
     for (let i = 0; i <= c.bound; i++) {
-      const t = evaluate(c.slice, target, c.idxReg, BigInt(i), slot, q.image, known, spilled);
-      if (t === undefined) return undefined;
+      const m = evaluate(c.slice, target, c.idxReg, BigInt(i), slot, q.image, known, spilled), t = m.regs[target];
+      if (t === undefined) return failed(m);
       out.push([i, t]);
     }
     return out;
@@ -134,22 +140,21 @@ function tableCases(c: Check, target: number, slot: Slot | undefined, q: ValueQu
   const reloaded = spilled.length ? byIndex(spilled) : undefined;
   if (reloaded) return reloaded;
   const derived = derivedIndex(c, q);
-  if (!derived) return undefined;
   const out: [number, bigint][] = [];
-  for (let i = 0; i <= c.bound; i++) {
+  for (let i = 0; derived && i <= c.bound; i++) {
     let v: bigint | undefined = BigInt(i);
     for (let k = derived.chain.length - 1; k >= 0 && v !== undefined; k--) v = inputFor(derived.chain[k]!, v);
-    if (v === undefined) return undefined;
+    if (v === undefined) break;
     const m = machine(known, spilled);
     m.regs[derived.src] = v;
     run(m, derived.pre, q.image);
-    if (m.regs[c.idxReg] !== BigInt(i)) return undefined;
+    if (m.regs[c.idxReg] !== BigInt(i)) break;
     run(m, c.slice, q.image);
     const t = m.regs[target];
-    if (t === undefined) return undefined;
+    if (t === undefined) break;
     out.push([i, t]);
   }
-  return out;
+  return derived && out.length === c.bound + 1 ? out : { unreadable: unreadable ?? true };
 }
 
 /**
@@ -256,7 +261,7 @@ function unguardedTable(br: A64Insn, q: ValueQuery, ctx: JumpTableContext): Outc
   }
   const targets = new Set<number>();
   for (let i = 0; i <= max; i++) {
-    const t = evaluate(slice, target, idx, BigInt(i), undefined, q.image, known);
+    const t = evaluate(slice, target, idx, BigInt(i), undefined, q.image, known).regs[target];
     const n = Number(t);
     if (t === undefined || t >= FAKE_BASE || t % 4n || !q.image.isCode(n) || n < range.start || n >= range.end) break;
     targets.add(n);
@@ -386,36 +391,37 @@ function mayStore(i: A64Insn): boolean {
 
 type Regs = (bigint | undefined)[];
 
-/** the registers and the stack slots an evaluation knows */
-interface Machine { regs: Regs; stack: Map<bigint, bigint> }
+/** the registers and the stack slots an evaluation knows; `unreadable`: a load it could not read */
+interface Machine { regs: Regs; stack: Map<bigint, bigint>; unreadable: boolean }
 
 /** `known` registers, sp and fp as stand-ins, the `spilled` constants in their slots */
 function machine(known: Map<number, bigint>, spilled?: [Slot, bigint][]): Machine {
   const regs: Regs = Array.from({ length: 32 }, (_, r) => known.get(r) ?? (r === 31 || r === 29 ? FAKE_BASE + (BigInt(r) << 24n) : undefined));
   const stack = new Map<bigint, bigint>();
   for (const [{ base, off }, v] of spilled ?? []) if (regs[base] !== undefined) stack.set(regs[base]! + BigInt(off), v);
-  return { regs, stack };
+  return { regs, stack, unreadable: false };
 }
 
-function evaluate(slice: A64Insn[], target: number, idxReg: number, idx: bigint, slot: Slot | undefined, image: CodeImage, known: Map<number, bigint>, spilled?: [Slot, bigint][]): bigint | undefined {
+function evaluate(slice: A64Insn[], target: number, idxReg: number, idx: bigint, slot: Slot | undefined, image: CodeImage, known: Map<number, bigint>, spilled?: [Slot, bigint][]): Machine {
   const m = machine(known, spilled);
   m.regs[idxReg] = idx;
   const slotBase = slot && m.regs[slot.base];
   if (slotBase !== undefined) m.stack.set(slotBase + BigInt(slot!.off), idx);
   run(m, slice, image);
-  return m.regs[target];
+  return m;
 }
 
 /** runs `insns` on `m`: what it cannot compute becomes unknown */
-function run({ regs, stack }: Machine, insns: A64Insn[], image: CodeImage): void {
+function run(m: Machine, insns: A64Insn[], image: CodeImage): void {
+  const { regs, stack } = m;
   const X = (n: number, sp = false) => (n === 31 && !sp ? 0n : regs[n]);
   const mask = (sf: number) => (sf ? (1n << 64n) - 1n : (1n << 32n) - 1n);
   const load = (a: bigint | undefined, size: number, signed: boolean): bigint | undefined => {
-    if (a === undefined) return undefined;
+    if (a === undefined) { m.unreadable = true; return undefined; }
     let v = stack.get(a);
     if (v === undefined) {
       const bytes = a < 2n ** 32n ? image.read(Number(a), 1 << size) : undefined;
-      if (!bytes) return undefined;
+      if (!bytes) { m.unreadable = true; return undefined; }
       v = 0n;
       for (let k = bytes.length - 1; k >= 0; k--) v = (v << 8n) | BigInt(bytes[k]!);
     }
