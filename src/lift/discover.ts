@@ -291,6 +291,14 @@ export function discoverFunction(
         if (!insn) break;
         insns.set(pc, insn);
         const fl = insn.flow;
+        if (fl.kind === 'fall' && arch.resumesAfter?.(insn)) {
+          // entered from the dispatcher after a syscall that waited, in a fork child or a new thread
+          pc += 4;
+          if (external(pc)) { callees.add(pc); break; }
+          returnSites.push(pc);
+          leaders.add(pc);
+          continue;
+        }
         if (fl.kind === 'fall') { pc += 4; continue; }
         if (fl.kind === 'call' || fl.kind === 'icall') {
           if (fl.kind === 'call') callees.add(fl.target); else indirect = true;

@@ -114,6 +114,12 @@ export interface Arch {
   codeRefs(block: Insn[], image: CodeImage): number[];
   /** code addresses that literal-pool loads in this block read (`ldr x0, =func`) */
   literalCodePointers?(block: Insn[], image: CodeImage): number[];
+  /**
+   * whether the dispatcher may enter at the instruction after `insn`: a system call, after which a
+   * process that had to wait resumes, a fork child and a new thread start. Discovery makes that
+   * an entry point, as a call's return site is.
+   */
+  resumesAfter?(insn: Insn): boolean;
   /** shared helper functions used by semantics (name → builder that adds it to the module) */
   readonly helpers: Record<string, (m: ir.Module, name: string) => void>;
 }

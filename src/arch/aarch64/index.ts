@@ -47,5 +47,6 @@ export const aarch64: Arch = {
   resolveJumpTable,
   codeRefs,
   literalCodePointers,
+  resumesAfter: (insn: Insn) => insn.name === 'SVC',
   helpers,
 };
