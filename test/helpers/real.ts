@@ -245,6 +245,8 @@ export interface RealSuiteOptions {
   timeoutMs?: number;
   /** other binaries the cases exec (by their absolute path), translated too */
   execs?: RealBinary[];
+  /** false: run without run-time lifting, so that a case needing code the build did not translate fails */
+  runtimeLift?: boolean;
 }
 
 export interface Translated { module: WebAssembly.Module; meta: TranslationMeta; millis: number; wasmBytes: number }
@@ -295,7 +297,7 @@ export function realSuite(title: string, binary: RealBinary, cases: RealCase[], 
           const e = await translateReal(p);
           execs[p] = { module: e.module, meta: e.meta };
         }
-        pool = new RunPool({ kind: 'init', module: t.module, meta: t.meta, execs }, opts.concurrency ?? 1);
+        pool = new RunPool({ kind: 'init', module: t.module, meta: t.meta, execs, runtimeLift: opts.runtimeLift }, opts.concurrency ?? 1);
       } catch (e) {
         setupError = e;
       }

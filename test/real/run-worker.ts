@@ -10,7 +10,11 @@ import { runNode } from '../../src/node/run.ts';
 import { E, Errno } from '../../src/runtime/errno.ts';
 
 /** `execs`: other programs the cases exec, translated by the test, by host path */
-export interface WorkerInit { kind: 'init'; module: WebAssembly.Module; meta: TranslationMeta; execs?: Record<string, { module: WebAssembly.Module; meta: TranslationMeta }> }
+export interface WorkerInit {
+  kind: 'init'; module: WebAssembly.Module; meta: TranslationMeta; execs?: Record<string, { module: WebAssembly.Module; meta: TranslationMeta }>;
+  /** false: code the build did not translate is SIGSEGV (runNode's runtimeLift) */
+  runtimeLift?: boolean;
+}
 export interface WorkerJob {
   kind: 'run';
   id: number;
@@ -50,7 +54,7 @@ port.on('message', (msg: WorkerInit | WorkerJob) => {
       const lifts: RunLifts = { lifts: 0, instructions: 0, millis: 0, entries: [] };
       const entries = new Set<number>();
       const status = await runNode(program.module, program.meta, {
-        args: msg.args, env: msg.env, cwd: msg.cwd, execPath: msg.execPath,
+        args: msg.args, env: msg.env, cwd: msg.cwd, execPath: msg.execPath, runtimeLift: program.runtimeLift,
         stdin: fds[0], stdout: fds[1], stderr: fds[2],
         loadImage: (bytes, path) => {
           const image = program!.execs?.[path];
