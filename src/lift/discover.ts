@@ -291,17 +291,12 @@ export function discoverFunction(
         if (!insn) break;
         insns.set(pc, insn);
         const fl = insn.flow;
-        if (fl.kind === 'fall' && arch.resumesAfter?.(insn)) {
-          // entered from the dispatcher after a syscall that waited, in a fork child or a new thread
-          pc += 4;
-          if (external(pc)) { callees.add(pc); break; }
-          returnSites.push(pc);
-          leaders.add(pc);
-          continue;
-        }
-        if (fl.kind === 'fall') { pc += 4; continue; }
-        if (fl.kind === 'call' || fl.kind === 'icall') {
-          if (fl.kind === 'call') callees.add(fl.target); else indirect = true;
+        // a call's return site; or where the dispatcher resumes after a syscall (a process that
+        // waited, a fork child, a new thread): an entry point either way
+        const resumes = fl.kind === 'fall' && arch.resumesAfter?.(insn);
+        if (fl.kind === 'fall' && !resumes) { pc += 4; continue; }
+        if (fl.kind === 'call' || fl.kind === 'icall' || resumes) {
+          if (fl.kind === 'call') callees.add(fl.target); else if (fl.kind === 'icall') indirect = true;
           if (fl.kind === 'call' && noReturn?.(fl.target)) deadReturns.add(pc + 4);
           pc += 4;
           if (external(pc)) { callees.add(pc); break; }
