@@ -60,7 +60,7 @@ builds.push({
   build: (out) => run('aarch64-linux-musl-gcc', ['-static', '-O2', join(dir, 'src/cgoto.c'), '-o', out]),
 });
 builds.push({
-  name: 'printf-glibc-O2-stripped', fns: ['__vfprintf_internal', '__vfwprintf_internal'], env: {}, strip: true,
+  name: 'printf-glibc-O2-stripped', fns: ['__vfprintf_internal', '__vfwprintf_internal'], strip: true,
   build: (out) => run('aarch64-linux-gnu-gcc', ['-static', '-O2', join(dir, 'src/printf.c'), '-o', out]),
 });
 

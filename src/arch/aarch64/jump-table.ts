@@ -16,7 +16,8 @@ import type { CodeImage, Insn, JumpTableContext } from '../../lift/types.ts';
 import type { A64Insn } from './row-types.ts';
 import { adrpTarget } from './table/dp-imm.ts';
 import { decodeBitMask } from './ops.ts';
-import { setsFlags, valueBefore, writes, type ValueQuery } from './reg-values.ts';
+import { mayStore, setsFlags, valueBefore, writes, type ValueQuery } from './reg-values.ts';
+import { access } from './table/ldst.ts';
 import { slotsBefore, type Slot } from './stack-slots.ts';
 
 /** the most cases we evaluate (Lua's and SQLite's interpreters have ~200; a garbage bound is far larger) */
@@ -173,6 +174,12 @@ interface DerivedIndex {
   chain: A64Insn[];
 }
 
+/** the only instruction control comes to `pc` from, if there is one */
+function onlyPred(q: ValueQuery, pc: number): A64Insn | undefined {
+  const ps = q.preds(pc);
+  return ps?.length === 1 ? (q.ctx.at(ps[0]!) as A64Insn | undefined) : undefined;
+}
+
 /** instructions between the source and the compare */
 const MAX_PRE = 16;
 
@@ -180,8 +187,7 @@ function derivedIndex(c: Check, q: ValueQuery): DerivedIndex | undefined {
   const pre: A64Insn[] = [], chain: A64Insn[] = [];
   let need = c.idxReg, pc = c.cmp.pc;
   while (pre.length < MAX_PRE) {
-    const ps = q.preds(pc);
-    const i = ps?.length === 1 ? (q.ctx.at(ps[0]!) as A64Insn | undefined) : undefined;
+    const i = onlyPred(q, pc);
     if (!i) break;
     if (writes(i).includes(need)) {
       const from = oneInput(i);
@@ -236,8 +242,7 @@ function unguardedTable(br: A64Insn, q: ValueQuery, ctx: JumpTableContext): Outc
   const need = new Set([target]);
   let load: A64Insn | undefined, max = MAX_UNGUARDED - 1, pc = br.pc;
   for (let n = 0; n < MAX_PATH; n++) {
-    const ps = q.preds(pc);
-    const i = ps?.length === 1 ? (q.ctx.at(ps[0]!) as A64Insn | undefined) : undefined;
+    const i = onlyPred(q, pc);
     if (!i) break;
     pc = i.pc;
     const f = i.f, written = writes(i);
@@ -381,14 +386,6 @@ function spilledConstants(slice: A64Insn[], q: ValueQuery): [Slot, bigint][] {
   return slots.flatMap((s, k) => (values[k] === undefined ? [] : [[s, values[k]!] as [Slot, bigint]]));
 }
 
-/** whether `i`, which the evaluation does not model, may store to memory */
-function mayStore(i: A64Insn): boolean {
-  const f = i.f, n = i.name;
-  if (n.startsWith('LDSTP_')) return !f.L;
-  if (n.startsWith('LDST_') || n.startsWith('SIMD_LDST')) return f.L !== undefined ? !f.L : (f.V ? (f.opc! & 1) === 0 : f.opc === 0);
-  return ['LDAR_STLR', 'LDAPUR_STLUR', 'LDXR_STXR', 'LDXP_STXP', 'CAS', 'CASP', 'LSE_atomic'].includes(n);
-}
-
 type Regs = (bigint | undefined)[];
 
 /** the registers and the stack slots an evaluation knows; `unreadable`: a load it could not read */
@@ -482,21 +479,22 @@ function run(m: Machine, insns: A64Insn[], image: CodeImage): void {
         break;
       }
       case 'LDST_uimm': case 'LDST_reg': case 'LDST_unscaled': {
+        const acc = access(f);
+        if (!acc || acc.prefetch) continue;
         dst = f.rt;
-        const scale = f.V && (f.opc! & 2) ? 4 : f.size!;
         const base = X(f.rn!, true);
         const a = base === undefined ? undefined
-          : i.name === 'LDST_uimm' ? base + BigInt(f.imm12! << scale)
+          : i.name === 'LDST_uimm' ? base + BigInt(f.imm12! << acc.size)
           : i.name === 'LDST_unscaled' ? base + BigInt(f.imm9!)
-          : (() => { const o = ext(X(f.rm!), f.option!, f.S ? scale : 0); return o === undefined ? undefined : base + o; })();
-        if (f.V ? (f.opc! & 1) === 0 : f.opc === 0) { // a store
-          forget(a, 1 << scale);
-          if (a !== undefined && !f.V && X(f.rt!) !== undefined) stack.set(a, X(f.rt!)!);
+          : (() => { const o = ext(X(f.rm!), f.option!, f.S ? acc.size : 0); return o === undefined ? undefined : base + o; })();
+        if (!acc.load) {
+          forget(a, 1 << acc.size);
+          if (a !== undefined && !acc.vec && X(f.rt!) !== undefined) stack.set(a, X(f.rt!)!);
           continue;
         }
-        if (f.V) continue; // a vector load: no general register changes
-        v = load(a, f.size!, f.opc! >= 2);
-        if (v !== undefined && f.opc === 3) v &= mask(0);
+        if (acc.vec) continue; // a vector load: no general register changes
+        v = load(a, acc.size, acc.signed);
+        if (v !== undefined && acc.to32) v &= mask(0);
         break;
       }
       default: {

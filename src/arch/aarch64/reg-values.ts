@@ -6,6 +6,7 @@
 import type { CodeImage, JumpTableContext } from '../../lift/types.ts';
 import type { A64Insn } from './row-types.ts';
 import { adrpTarget } from './table/dp-imm.ts';
+import { access } from './table/ldst.ts';
 
 const NONE: readonly number[] = [];
 /** AAPCS64: a call may change x0–x18 and sets x30 */
@@ -40,6 +41,16 @@ export function writes(i: A64Insn): readonly number[] {
   for (const k of ['rd', 'rt', 'rt2', 'rs'] as const) if (f[k] !== undefined) out.push(f[k]!);
   return out;
 }
+
+/** whether `i` may store to memory (the analyses follow only the stores they model) */
+export function mayStore(i: A64Insn): boolean {
+  const f = i.f, n = i.name;
+  if (n.startsWith('LDSTP_') || n.startsWith('SIMD_LDST')) return !f.L;
+  if (n.startsWith('LDST_')) return !(access(f)?.load ?? true);
+  return STORING.has(n);
+}
+/** the other rows that store: ordered, exclusive and atomic accesses (their loads counted too) */
+const STORING = new Set(['LDAR_STLR', 'LDAPUR_STLUR', 'LDXR_STXR', 'LDXP_STXP', 'CAS', 'CASP', 'LSE_atomic']);
 
 /** instructions that set NZCV (the bounds check of a switch is one of them) */
 export function setsFlags(i: A64Insn): boolean {

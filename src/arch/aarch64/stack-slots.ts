@@ -4,7 +4,8 @@
 // frame pointer). The value of such a slot before an instruction is the constant every store
 // reaching it wrote.
 import type { A64Insn } from './row-types.ts';
-import { valueBefore, writes, type ValueQuery } from './reg-values.ts';
+import { mayStore, valueBefore, writes, type ValueQuery } from './reg-values.ts';
+import { access } from './table/ldst.ts';
 
 /** instructions one query may walk through (as valueBefore's budget) */
 const BUDGET = 4096;
@@ -18,11 +19,10 @@ function immediateStores(i: A64Insn): SlotStore[] | undefined {
   const f = i.f;
   switch (i.name) {
     case 'LDST_uimm': case 'LDST_unscaled': {
-      const store = f.V ? (f.opc! & 1) === 0 : f.opc === 0;
-      if (!store) return [];
-      const scale = f.V && (f.opc! & 2) ? 4 : f.size!;
-      const off = i.name === 'LDST_uimm' ? f.imm12! << scale : f.imm9!;
-      return [{ base: f.rn!, off, bytes: 1 << scale, reg: f.V ? undefined : f.rt! }];
+      const acc = access(f);
+      if (!acc || acc.load || acc.prefetch) return [];
+      const off = i.name === 'LDST_uimm' ? f.imm12! << acc.size : f.imm9!;
+      return [{ base: f.rn!, off, bytes: 1 << acc.size, reg: acc.vec ? undefined : f.rt! }];
     }
     case 'LDSTP_off': case 'LDSTP_noalloc': {
       if (f.L) return [];
@@ -36,21 +36,18 @@ function immediateStores(i: A64Insn): SlotStore[] | undefined {
   }
 }
 
-/** memory instructions other than the two forms above: what they write through sp or fp is not followed */
-const OTHER_MEMORY = ['LDST', 'LDAR', 'LDAPUR', 'LDX', 'CAS', 'LSE_atomic', 'SIMD_LDST'];
-
 /** what the slot search needs of an instruction: its immediate stores, or that it ends the search */
-type SlotFacts = { kind: 'stores'; stores: SlotStore[] } | { kind: 'frame'; writes: readonly number[] } | { kind: 'other'; writes: readonly number[] };
+type SlotFacts = { kind: 'stores'; stores: SlotStore[] } | { kind: 'frame' } | { kind: 'other'; writes: readonly number[] };
 const factsMemo = new WeakMap<A64Insn, SlotFacts>();
 
-/** 'frame': a memory access through sp or fp that the search does not follow */
+/** 'frame': another store through sp or fp, which the search does not follow */
 function slotFacts(i: A64Insn): SlotFacts {
   let f = factsMemo.get(i);
   if (f) return f;
   const stores = immediateStores(i);
   const rn = i.f.rn;
   f = stores?.length ? { kind: 'stores', stores }
-    : !stores && (rn === SP || rn === FP) && OTHER_MEMORY.some((m) => i.name.startsWith(m)) ? { kind: 'frame', writes: writes(i) }
+    : !stores && (rn === SP || rn === FP) && mayStore(i) ? { kind: 'frame' }
     : { kind: 'other', writes: writes(i) };
   factsMemo.set(i, f);
   return f;

@@ -63,9 +63,10 @@ export function storeVec(b: Builder, size: number, a: Expr, v: Expr): Expr {
 }
 
 /** What one single-register load/store form moves: GPR or vector, size, sign extension. */
-interface Access { vec: boolean; size: number; load: boolean; signed: boolean; to32: boolean; prefetch: boolean }
+/** what a single-register load or store (LDST_* rows) transfers; also read by the jump-table analysis */
+export interface Access { vec: boolean; size: number; load: boolean; signed: boolean; to32: boolean; prefetch: boolean }
 
-function access(f: Fields): Access | undefined {
+export function access(f: Fields): Access | undefined {
   const size = f.size!, opc = f.opc!;
   if (f.V) {
     const q = (opc & 2) !== 0;
