@@ -84,17 +84,22 @@ export interface Range { start: number; end: number }
  */
 export function discover(image: ElfImage, arch: Arch, extraEntries: readonly number[] = []): Program {
   const t0 = performance.now();
-  const decodeCache = new Map<number, Insn>();
+  // decoded instructions by address, in an array over the executable segments' span (a Map's
+  // lookups cost more: discovery runs mostly in the engine's baseline tier)
+  const code = image.segments.filter((s) => s.flags & 1);
+  const lo = Math.min(...code.map((s) => s.vaddr)), span = Math.max(...code.map((s) => s.vaddr + s.memsz)) - lo;
+  const step = 1 << arch.insnAlignLog2, decoded: (Insn | undefined)[] = code.length ? new Array(Math.ceil(span / step)) : [];
   const decodeAt = (pc: number): Insn | undefined => {
-    let i = decodeCache.get(pc);
+    const k = (pc - lo) / step;
+    let i = decoded[k];
     if (i) return i;
     const w = image.readU32(pc);
     if (w === undefined || !image.isCode(pc)) return undefined;
     i = arch.decode(w, pc);
-    decodeCache.set(pc, i);
+    if (Number.isInteger(k)) decoded[k] = i; // a misaligned pc (a branch decoded from data) is decoded each time
     return i;
   };
-  const isCodeStart = (a: number) => image.isCode(a) && a % (1 << arch.insnAlignLog2) === 0;
+  const isCodeStart = (a: number) => image.isCode(a) && a % step === 0;
 
   const sources = new Map<number, DiscoverySource>();
   const entries = new Set<number>();

@@ -14,15 +14,17 @@ export class ByteWriter {
   private buf = new Uint8Array(256);
   length = 0;
 
-  private room(n: number): void { this.buf = withRoom(this.buf, this.length, n); }
+  // Each write checks for room inline and calls out only to grow: the encoder writes byte by
+  // byte, and the translator runs mostly in the engine's baseline tier, where every call costs.
+  private grow(n: number): void { this.buf = withRoom(this.buf, this.length, n); }
 
   byte(b: number): void {
-    this.room(1);
+    if (this.length === this.buf.length) this.grow(1);
     this.buf[this.length++] = b;
   }
 
   bytes(b: Uint8Array): void {
-    this.room(b.length);
+    if (this.length + b.length > this.buf.length) this.grow(b.length);
     this.buf.set(b, this.length);
     this.length += b.length;
   }
@@ -30,14 +32,14 @@ export class ByteWriter {
   /** `b`[from, to) */
   range(b: Uint8Array, from: number, to: number): void {
     const n = to - from;
-    this.room(n);
+    if (this.length + n > this.buf.length) this.grow(n);
     // short runs (between two relocations) are copied faster by hand than through a subarray
     if (n < 32) for (let i = from; i < to; i++) this.buf[this.length++] = b[i]!;
     else { this.buf.set(b.subarray(from, to), this.length); this.length += n; }
   }
 
   u32(v: number): void {
-    this.room(5);
+    if (this.length + 5 > this.buf.length) this.grow(5);
     v >>>= 0;
     do {
       let b = v & 0x7f;
@@ -48,7 +50,7 @@ export class ByteWriter {
   }
 
   s32(v: number): void {
-    this.room(5);
+    if (this.length + 5 > this.buf.length) this.grow(5);
     v |= 0;
     for (;;) {
       const b = v & 0x7f;
@@ -60,7 +62,7 @@ export class ByteWriter {
 
   s64(v: bigint): void {
     if (v >= -0x40000000n && v < 0x40000000n) { this.s32(Number(v)); return; }
-    this.room(10);
+    if (this.length + 10 > this.buf.length) this.grow(10);
     for (;;) {
       const b = Number(v & 0x7fn);
       v >>= 7n;
@@ -76,7 +78,7 @@ export class ByteWriter {
   }
 
   i32le(v: number): void {
-    this.room(4);
+    if (this.length + 4 > this.buf.length) this.grow(4);
     for (let k = 0; k < 4; k++) this.buf[this.length++] = (v >>> (8 * k)) & 0xff;
   }
 

@@ -69,6 +69,7 @@ export class FunctionSet {
       }
       try {
         e.finish(name);
+        this.emitters.delete(k); // its blocks and analyses are garbage once its code is in the module
       } catch (err) {
         throw new Error(`internal error: emitting ${name}: ${(err as Error).message}`, { cause: err });
       }

@@ -83,6 +83,8 @@ export class FunctionEmitter implements Builder {
   /** Wasm locals after parameter 0 (the entry index) */
   private readonly localTypes: ir.Type[] = [];
   private readonly regLocal = new Map<number, number>();
+  /** regLocal backwards: the guest register a local holds */
+  private readonly localReg = new Map<number, number>();
   /** temps by type, shared by all blocks: a temp never lives past its block (see `temp`) */
   private readonly tempPool = new Map<ir.Type, number[]>();
   private readonly tempsUsed = new Map<ir.Type, number>();
@@ -237,8 +239,7 @@ export class FunctionEmitter implements Builder {
       info = this.m.describe(info.left);
     }
     if (info.kind !== 'local.get') return undefined;
-    for (const [reg, local] of this.regLocal) if (local === info.index) return reg;
-    return undefined;
+    return this.localReg.get(info.index);
   }
 
   private faults?: { addr: number; low: number; pc: number };
@@ -291,7 +292,7 @@ export class FunctionEmitter implements Builder {
   private regType(reg: number) { return wasmType(this.arch.registers[reg]!.type); }
   private regIndex(reg: number): number {
     let i = this.regLocal.get(reg);
-    if (i === undefined) { i = this.newLocal(this.regType(reg)); this.regLocal.set(reg, i); }
+    if (i === undefined) { i = this.newLocal(this.regType(reg)); this.regLocal.set(reg, i); this.localReg.set(i, reg); }
     return i;
   }
 
@@ -727,15 +728,20 @@ export class FunctionEmitter implements Builder {
       const t = pb.term;
       return t.kind === 'goto' ? [t.to] : t.kind === 'cond' ? (t.tail ? [t.next] : [t.to, t.next]) : t.kind === 'switch' ? t.targets : [];
     };
-    for (const pb of this.blocks) {
-      for (const x of succ(pb)) {
-        const ps = preds.get(x);
-        if (ps) ps.push(pb.start);
-        else preds.set(x, [pb.start]);
+    // indexed loops: the translator runs mostly in the engine's baseline tier, where for-of allocates per step
+    const blocks = this.blocks, succs = blocks.map(succ);
+    for (let k = 0; k < blocks.length; k++) {
+      const ts = succs[k]!;
+      for (let j = 0; j < ts.length; j++) {
+        const ps = preds.get(ts[j]!);
+        if (ps) ps.push(blocks[k]!.start);
+        else preds.set(ts[j]!, [blocks[k]!.start]);
       }
     }
-    for (const pb of this.blocks) {
-      for (const head of succ(pb)) {
+    for (let k = 0; k < blocks.length; k++) {
+      const pb = blocks[k]!, ts = succs[k]!;
+      for (let j = 0; j < ts.length; j++) {
+        const head = ts[j]!;
         if (head > pb.start || heads.has(head)) continue;
         // the blocks of the loop closed by this edge: those that reach its source without passing its head
         const body = new Set([head]), work = [pb.start];
@@ -747,10 +753,18 @@ export class FunctionEmitter implements Builder {
           work.push(...(preds.get(b) ?? []));
         }
         if (body.size > 16) continue;
-        const fx = [...body].map((b) => this.effects.get(b)!);
-        if (fx.some((e) => e.stores)) continue;
-        const written = new Set(fx.flatMap((e) => [...e.regs]));
-        if (fx.some((e) => [...e.loadBases].some((r) => !written.has(r)))) heads.add(head);
+        const fx: BlockEffects[] = [], written = new Set<number>();
+        let stores = false;
+        body.forEach((b) => {
+          const e = this.effects.get(b)!;
+          stores ||= e.stores;
+          fx.push(e);
+          e.regs.forEach((r) => written.add(r));
+        });
+        if (stores) continue;
+        let waits = false;
+        for (let j = 0; j < fx.length && !waits; j++) fx[j]!.loadBases.forEach((r) => { waits ||= !written.has(r); });
+        if (waits) heads.add(head);
       }
     }
     return heads;

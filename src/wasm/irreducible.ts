@@ -127,37 +127,51 @@ function innermostOwnLoop(entries: number[], inside: Set<number>, succ: (x: numb
  * (Tarjan's algorithm, iterative: regions have tens of thousands of nodes).
  */
 export function components(region: number[], header: number, succ: (x: number) => number[]): number[][] {
-  const member = new Set(region);
-  const index = new Map<number, number>(), low = new Map<number, number>();
-  const onStack = new Set<number>(), stack: number[] = [], out: number[][] = [];
+  // region nodes by position: the search's state lives in typed arrays, not maps (it runs per
+  // nesting level of every loop of every function)
+  const pos = new Map<number, number>(), nodes: number[] = [];
+  for (let k = 0; k < region.length; k++) {
+    const x = region[k]!;
+    if (!pos.has(x)) { pos.set(x, nodes.length); nodes.push(x); }
+  }
+  const k = nodes.length;
+  const index = new Int32Array(k).fill(-1), low = new Int32Array(k), onStack = new Uint8Array(k);
+  const stack: number[] = [], out: number[][] = [];
   let next = 0;
-  const edges = (x: number) => succ(x).filter((t) => t !== header && member.has(t));
-  for (const root of region) {
-    if (index.has(root)) continue;
-    const frames: [number, number[], number][] = [];
-    const open = (x: number) => {
-      index.set(x, next); low.set(x, next); next++;
-      stack.push(x); onStack.add(x);
-      frames.push([x, edges(x), 0]);
-    };
+  const edges = (i: number): number[] => {
+    const out: number[] = [], ts = succ(nodes[i]!);
+    for (let k = 0; k < ts.length; k++) {
+      const j = ts[k] === header ? undefined : pos.get(ts[k]!);
+      if (j !== undefined) out.push(j);
+    }
+    return out;
+  };
+  const frames: { at: number; ts: number[]; i: number }[] = [];
+  const open = (x: number) => {
+    index[x] = low[x] = next++;
+    stack.push(x); onStack[x] = 1;
+    frames.push({ at: x, ts: edges(x), i: 0 });
+  };
+  for (let root = 0; root < k; root++) {
+    if (index[root] !== -1) continue;
     open(root);
     while (frames.length) {
-      const frame = frames[frames.length - 1]!, [x, ts] = frame;
-      if (frame[2] < ts.length) {
-        const t = ts[frame[2]++]!;
-        if (!index.has(t)) open(t);
-        else if (onStack.has(t)) low.set(x, Math.min(low.get(x)!, index.get(t)!));
+      const frame = frames[frames.length - 1]!, x = frame.at;
+      if (frame.i < frame.ts.length) {
+        const t = frame.ts[frame.i++]!;
+        if (index[t] === -1) open(t);
+        else if (onStack[t]) low[x] = Math.min(low[x]!, index[t]!);
         continue;
       }
       frames.pop();
       if (frames.length) {
-        const parent = frames[frames.length - 1]![0];
-        low.set(parent, Math.min(low.get(parent)!, low.get(x)!));
+        const parent = frames[frames.length - 1]!.at;
+        low[parent] = Math.min(low[parent]!, low[x]!);
       }
-      if (low.get(x) === index.get(x)) {
+      if (low[x] === index[x]) {
         const scc: number[] = [];
         let y: number;
-        do { y = stack.pop()!; onStack.delete(y); scc.push(y); } while (y !== x);
+        do { y = stack.pop()!; onStack[y] = 0; scc.push(nodes[y]!); } while (y !== x);
         if (scc.length > 1) out.push(scc);
       }
     }

@@ -70,15 +70,17 @@ export function liveness(blocks: LiveBlock[], count: number, tracked?: readonly 
   const W = b.W, n = blocks.length;
   const gen = b.array(), keep = b.array(~0), live = b.array();
   blocks.forEach((blk, i) => {
-    for (const r of blk.use.gen) b.add(gen, i, r);
-    for (const r of blk.use.regs) b.remove(keep, i, r);
+    blk.use.gen.forEach((r) => b.add(gen, i, r));
+    blk.use.regs.forEach((r) => b.remove(keep, i, r));
   });
+  // indexed loops: the translator runs mostly in the engine's baseline tier, where for-of allocates per step
   for (let changed = true; changed;) {
     changed = false;
     for (let i = n - 1; i >= 0; i--) {
+      const succ = b.succ[i]!;
       for (let w = 0; w < W; w++) {
         let out = 0;
-        for (const s of b.succ[i]!) out |= live[s * W + w]!;
+        for (let k = 0; k < succ.length; k++) out |= live[succ[k]! * W + w]!;
         const v = gen[i * W + w]! | (out & keep[i * W + w]!);
         if (v !== live[i * W + w]) { live[i * W + w] = v; changed = true; }
       }
@@ -96,12 +98,13 @@ export function dirtiness(blocks: DirtyBlock[], count: number, tracked?: readonl
   const b = new Bits(tracked ?? Array.from({ length: count }, (_, r) => r), count, g);
   const W = b.W, n = blocks.length;
   const gen = b.array(), dirty = b.array();
-  blocks.forEach((blk, i) => { for (const r of blk.dirty) b.add(gen, i, r); });
+  blocks.forEach((blk, i) => blk.dirty.forEach((r) => b.add(gen, i, r)));
   for (let changed = true; changed;) {
     changed = false;
     for (let i = 0; i < n; i++) {
-      const cleans = blocks[i]!.cleans;
-      for (const s of b.succ[i]!) {
+      const cleans = blocks[i]!.cleans, succ = b.succ[i]!;
+      for (let k = 0; k < succ.length; k++) {
+        const s = succ[k]!;
         for (let w = 0; w < W; w++) {
           const out = gen[i * W + w]! | (cleans ? 0 : dirty[i * W + w]!);
           const v = dirty[s * W + w]! | out;

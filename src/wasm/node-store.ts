@@ -24,7 +24,7 @@ export class NodeStore {
     this.kidsAt = more(this.kidsAt); this.kidsN = more(this.kidsN);
   }
 
-  private room(n: number): void { this.pool = withRoom(this.pool, this.poolSize, n); }
+  private growPool(n: number): void { this.pool = withRoom(this.pool, this.poolSize, n); }
 
   /** a node with `n` operands, which the caller writes with `kid` right after */
   add(kind: number, type: number, a: number, b: number, c: number, n: number): number {
@@ -32,7 +32,7 @@ export class NodeStore {
     const e = this.size++;
     this.kind[e] = kind; this.type[e] = type;
     this.a[e] = a; this.b[e] = b; this.c[e] = c;
-    this.room(n);
+    if (this.poolSize + n > this.pool.length) this.growPool(n); // checked inline: the lifter runs mostly in the engine's baseline tier
     this.kidsAt[e] = this.poolSize;
     this.kidsN[e] = n;
     this.poolSize += n;

@@ -52,7 +52,7 @@ export function loopHeads(nodes: CfgNode[], depth = REENTRY_DEPTH): LoopHeads {
   const state = new Uint8Array(nodes.length), stack: [number, number][] = [[0, 0]];
   state[0] = 1;
   while (stack.length) {
-    const top = stack[stack.length - 1]!, [x, i] = top, ts = succ(x);
+    const top = stack[stack.length - 1]!, x = top[0], i = top[1], ts = succ(x);
     if (i < ts.length) {
       top[1]++;
       const t = ts[i]!;
@@ -62,7 +62,11 @@ export function loopHeads(nodes: CfgNode[], depth = REENTRY_DEPTH): LoopHeads {
   }
   if (!counted.size) return { counted: [], reentries: [] };
   const preds: number[][] = nodes.map(() => []);
-  for (const p of reached) for (const t of succ(p)) if (t !== p) preds[t]!.push(p);
+  // indexed loops: the translator runs mostly in the engine's baseline tier, where for-of allocates per step
+  for (let k = 0; k < reached.length; k++) {
+    const p = reached[k]!, ts = succ(p);
+    for (let j = 0; j < ts.length; j++) if (ts[j] !== p) preds[ts[j]!]!.push(p);
+  }
   // per loop, the entry that most edges inside it branch back to (the loop's header when it has
   // one); then the same inside it without the edges back to that head, down to `depth` levels
   const reentries: number[] = [];
@@ -72,11 +76,15 @@ export function loopHeads(nodes: CfgNode[], depth = REENTRY_DEPTH): LoopHeads {
     const inLoop = new Set<number>();
     for (const scc of components(region, head, succ)) {
       const inside = new Set(scc);
-      scc.forEach((x) => inLoop.add(x));
       let best = -1, most = -1;
-      for (const x of scc) {
-        if (!counted.has(x) || !preds[x]!.some((p) => !inside.has(p))) continue;
-        const backs = preds[x]!.filter((p) => inside.has(p)).length;
+      for (let k = 0; k < scc.length; k++) {
+        const x = scc[k]!;
+        inLoop.add(x);
+        if (!counted.has(x)) continue;
+        const ps = preds[x]!;
+        let backs = 0;
+        for (let j = 0; j < ps.length; j++) if (inside.has(ps[j]!)) backs++;
+        if (backs === ps.length) continue; // no way in from outside
         if (backs > most) { best = x; most = backs; }
       }
       if (best < 0) continue;
@@ -84,7 +92,10 @@ export function loopHeads(nodes: CfgNode[], depth = REENTRY_DEPTH): LoopHeads {
       if (level < depth) work.push({ region: scc, head: best, level: level + 1 });
     }
     // a node branching to itself outside any larger loop is a loop of its own
-    for (const x of region) if (counted.has(x) && x !== head && !inLoop.has(x) && succ(x).includes(x)) reentries.push(x);
+    for (let k = 0; k < region.length; k++) {
+      const x = region[k]!;
+      if (counted.has(x) && x !== head && !inLoop.has(x) && succ(x).includes(x)) reentries.push(x);
+    }
   }
   reentries.sort((a, b) => a - b);
   return { counted: [...counted].sort((a, b) => a - b), reentries };

@@ -32,7 +32,8 @@ function labelled(m: ir.Module, name: string, children: Expr[]): Expr {
 }
 
 /** distinct targets of a switch, in order of first appearance */
-const distinct = (xs: number[]): number[] => [...new Set(xs)];
+const distinct = (xs: number[]): number[] =>
+  xs.length < 2 ? xs : xs.length === 2 ? (xs[0] === xs[1] ? [xs[0]!] : xs) : [...new Set(xs)];
 
 /** undefined when the graph is irreducible (or too deep to structure on this stack); exported for its test */
 export function structureReducible(m: ir.Module, nodes: CfgNode[]): Expr | undefined {
@@ -43,7 +44,7 @@ export function structureReducible(m: ir.Module, nodes: CfgNode[]): Expr | undef
   const seen = new Uint8Array(n), stack: [number, number][] = [[0, 0]];
   seen[0] = 1;
   while (stack.length) {
-    const top = stack[stack.length - 1]!, [x, i] = top;
+    const top = stack[stack.length - 1]!, x = top[0], i = top[1];
     if (i < succ[x]!.length) {
       top[1]++;
       const t = succ[x]![i]!;
@@ -51,10 +52,15 @@ export function structureReducible(m: ir.Module, nodes: CfgNode[]): Expr | undef
     } else { stack.pop(); order.push(x); }
   }
   order.reverse();
-  order.forEach((x, k) => { rpo[x] = k; });
+  // indexed loops here and below: the translator runs mostly in the engine's baseline tier, where for-of allocates per step
+  const m0 = order.length;
+  for (let k = 0; k < m0; k++) rpo[order[k]!] = k;
   // immediate dominators (Cooper, Harvey and Kennedy's iteration; few rounds on reducible graphs)
   const preds: number[][] = nodes.map(() => []);
-  for (const x of order) for (const t of succ[x]!) preds[t]!.push(x);
+  for (let k = 0; k < m0; k++) {
+    const x = order[k]!, ts = succ[x]!;
+    for (let j = 0; j < ts.length; j++) preds[ts[j]!]!.push(x);
+  }
   const idom = new Int32Array(n).fill(-1);
   idom[0] = 0;
   const intersect = (a: number, b: number): number => {
@@ -66,10 +72,15 @@ export function structureReducible(m: ir.Module, nodes: CfgNode[]): Expr | undef
   };
   for (let changed = true; changed;) {
     changed = false;
-    for (const x of order) {
+    for (let k = 0; k < m0; k++) {
+      const x = order[k]!;
       if (x === 0) continue;
       let d = -1;
-      for (const p of preds[x]!) if (idom[p] !== -1) d = d === -1 ? p : intersect(p, d);
+      const ps = preds[x]!;
+      for (let j = 0; j < ps.length; j++) {
+        const p = ps[j]!;
+        if (idom[p] !== -1) d = d === -1 ? p : intersect(p, d);
+      }
       if (d !== idom[x]) { idom[x] = d; changed = true; }
     }
   }
@@ -79,8 +90,10 @@ export function structureReducible(m: ir.Module, nodes: CfgNode[]): Expr | undef
   };
   // classify edges: a back edge's target must dominate its source, else the graph is irreducible
   const forwardIn = new Int32Array(n), loopHeader = new Uint8Array(n);
-  for (const x of order) {
-    for (const t of succ[x]!) {
+  for (let k = 0; k < m0; k++) {
+    const x = order[k]!, ts = succ[x]!;
+    for (let j = 0; j < ts.length; j++) {
+      const t = ts[j]!;
       if (rpo[t]! > rpo[x]!) forwardIn[t]!++;
       else if (dominates(t, x)) loopHeader[t] = 1;
       else return undefined;
@@ -88,7 +101,10 @@ export function structureReducible(m: ir.Module, nodes: CfgNode[]): Expr | undef
   }
   const isMerge = (t: number) => forwardIn[t]! >= 2;
   const mergeChildren: number[][] = nodes.map(() => []);
-  for (const x of order) if (x !== 0 && isMerge(x)) mergeChildren[idom[x]!]!.push(x); // ascending rpo
+  for (let k = 0; k < m0; k++) {
+    const x = order[k]!;
+    if (x !== 0 && isMerge(x)) mergeChildren[idom[x]!]!.push(x); // ascending rpo
+  }
 
   const branch = (x: number, t: number): Expr[] =>
     rpo[t]! <= rpo[x]! ? [m.br(`l${t}`)] : isMerge(t) ? [m.br(`b${t}`)] : tree(t);
@@ -117,7 +133,8 @@ export function structureReducible(m: ir.Module, nodes: CfgNode[]): Expr | undef
   // a node and the merge nodes it dominates: each merge node after a block the branches to it leave
   const tree = (x: number): Expr[] => {
     let body: Expr[] = [nodes[x]!.code, ...exit(x)];
-    for (const y of mergeChildren[x]!) body = [labelled(m, `b${y}`, body), ...tree(y)];
+    const merges = mergeChildren[x]!;
+    for (let k = 0; k < merges.length; k++) body = [labelled(m, `b${merges[k]}`, body), ...tree(merges[k]!)];
     return loopHeader[x] ? [m.loop(`l${x}`, m.block(null, body))] : body;
   };
   try {

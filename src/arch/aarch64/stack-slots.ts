@@ -75,11 +75,11 @@ export function slotsBefore(q: ValueQuery, pc: number, slots: readonly Slot[]): 
   const seen = new Map<number, number>();
   const stack: [number, number][] = [[pc, all]];
   while (stack.length && failed !== all) {
-    const [at, pending] = stack.pop()!;
+    const top = stack.pop()!, at = top[0], pending = top[1];
     const ps = q.preds(at);
     if (!ps) { failed |= pending; continue; }
-    for (const p of ps) {
-      const done = seen.get(p) ?? 0;
+    for (let j = 0; j < ps.length; j++) { // indexed: the translator runs mostly in the engine's baseline tier, where for-of allocates
+      const p = ps[j]!, done = seen.get(p) ?? 0;
       let mask = pending & ~done & ~failed;
       if (!mask) continue;
       seen.set(p, done | mask);
