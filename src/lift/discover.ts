@@ -175,12 +175,15 @@ export function discover(image: ElfImage, arch: Arch, extraEntries: readonly num
 
   // Address-taken code: an entry point of the function(s) holding it, else a function of its own.
   const owners = new Map<number, GuestFunction[]>();
-  for (const fn of functions.values()) for (const blk of fn.blocks.values()) for (const i of blk.insns) {
-    if (!addressTaken.has(i.pc)) continue;
-    let list = owners.get(i.pc);
-    if (!list) owners.set(i.pc, (list = []));
-    list.push(fn);
-  }
+  functions.forEach((fn) => fn.blocks.forEach((blk) => {
+    for (let k = 0; k < blk.insns.length; k++) { // indexed: discovery runs mostly in the engine's baseline tier
+      const pc = blk.insns[k]!.pc;
+      if (!addressTaken.has(pc)) continue;
+      let list = owners.get(pc);
+      if (!list) owners.set(pc, (list = []));
+      list.push(fn);
+    }
+  }));
   for (const a of addressTaken) {
     if (functions.has(a) || !isCodeStart(a)) continue;
     const fns = owners.get(a);

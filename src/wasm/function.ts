@@ -352,7 +352,8 @@ export class FunctionEmitter implements Builder {
     this.blockEffects = newEffects(blk.start);
     this.effects.set(blk.start, this.blockEffects);
     const last = blk.insns[blk.insns.length - 1]!;
-    for (const insn of blk.insns) {
+    for (let k = 0; k < blk.insns.length; k++) { // indexed: lifting runs mostly in the engine's baseline tier
+      const insn = blk.insns[k]!;
       this.pc = insn.pc;
       const r = this.arch.lift(insn, this);
       if (insn === last) return this.terminate(blk, insn, r ?? undefined);
@@ -518,10 +519,11 @@ export class FunctionEmitter implements Builder {
 
   /** what a flush stores: the registers that may be dirty there; with `flags`, NZCV too where written (a jump to code that reads it) */
   private flushed(point: FlushPoint): number[] {
-    const dirty = new Set<number>();
-    for (const s of point.from) {
-      for (const r of s.since) dirty.add(r);
-      if (!s.cleaned) for (const r of this.dirtyIn(s.fx.start)) dirty.add(r);
+    const dirty = new Set<number>(), add = (r: number) => { dirty.add(r); };
+    for (let k = 0; k < point.from.length; k++) { // forEach and indexed loops: this runs mostly in the engine's baseline tier
+      const s = point.from[k]!;
+      s.since.forEach(add);
+      if (!s.cleaned) this.dirtyIn(s.fx.start).forEach(add);
     }
     // NZCV in the state block: where homed, as dirty as any register; else all the flags written, if asked for
     const flags = this.flagsHomed || point.flags();
@@ -574,14 +576,18 @@ export class FunctionEmitter implements Builder {
     const order = new Map<BlockEffects, Map<number, number>>(); // each block's registers by first write
     const orderOf = (fx: BlockEffects) => {
       let o = order.get(fx);
-      if (!o) order.set(fx, o = new Map([...fx.regs].map((r, k) => [r, k])));
+      if (!o) {
+        const ranks = new Map<number, number>();
+        fx.regs.forEach((r) => { ranks.set(r, ranks.size); });
+        order.set(fx, o = ranks);
+      }
       return o;
     };
-    for (const p of this.points) {
-      p.regs = this.flushed(p);
-      for (const s of p.from) {
-        const o = orderOf(s.fx);
-        for (const r of p.regs) if (!((o.get(r) ?? Infinity) < s.before)) read(s.fx, r);
+    for (let k = 0; k < this.points.length; k++) { // indexed: this runs mostly in the engine's baseline tier
+      const p = this.points[k]!, regs = p.regs = this.flushed(p);
+      for (let j = 0; j < p.from.length; j++) {
+        const s = p.from[j]!, o = orderOf(s.fx);
+        for (let i = 0; i < regs.length; i++) if (!((o.get(regs[i]!) ?? Infinity) < s.before)) read(s.fx, regs[i]!);
       }
     }
     if (this.faults) {
@@ -643,11 +649,11 @@ export class FunctionEmitter implements Builder {
     const nodes: CfgNode[] = [{ code: m.nop(), exit: { kind: 'none' } }];
     const add = (code: Expr, exit: Exit = { kind: 'none' }): number => nodes.push({ code, exit }) - 1;
     const ids = new Map<number, number>();
-    for (const pb of this.blocks) ids.set(pb.start, add(resolve(heads.has(pb.start) ? [this.preemptCheck(pb.start, preempts.get(pb.start)!), ...pb.items] : pb.items)));
+    this.blocks.forEach((pb) => ids.set(pb.start, add(resolve(heads.has(pb.start) ? [this.preemptCheck(pb.start, preempts.get(pb.start)!), ...pb.items] : pb.items))));
     const stubs = new Map<number, number>();
     for (const [t, pb] of this.tailStubs) stubs.set(t, add(resolve(pb.items)));
-    for (const pb of this.blocks) {
-      const node = nodes[ids.get(pb.start)!]!, term = pb.term;
+    for (let k = 0; k < this.blocks.length; k++) {
+      const pb = this.blocks[k]!, node = nodes[ids.get(pb.start)!]!, term = pb.term;
       if (term.kind === 'goto') node.exit = { kind: 'goto', to: ids.get(term.to)! };
       else if (term.kind === 'cond') {
         const taken = term.tail ? stubs.get(term.to)! : ids.get(term.to)!;

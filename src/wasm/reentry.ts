@@ -49,16 +49,17 @@ export function loopHeads(nodes: CfgNode[], depth = REENTRY_DEPTH): LoopHeads {
   const succs = nodes.map((n) => successors(n.exit)), succ = (x: number) => succs[x]!;
   const counted = new Set<number>(), reached: number[] = [];
   // iterative DFS: 1 on the stack, 2 done
-  const state = new Uint8Array(nodes.length), stack: [number, number][] = [[0, 0]];
+  const n = nodes.length, state = new Uint8Array(n), stackNode = new Int32Array(n), stackNext = new Int32Array(n);
+  let top = 1;
   state[0] = 1;
-  while (stack.length) {
-    const top = stack[stack.length - 1]!, x = top[0], i = top[1], ts = succ(x);
+  while (top) {
+    const x = stackNode[top - 1]!, i = stackNext[top - 1]!, ts = succ(x);
     if (i < ts.length) {
-      top[1]++;
+      stackNext[top - 1] = i + 1;
       const t = ts[i]!;
       if (state[t] === 1) counted.add(t);
-      else if (!state[t]) { state[t] = 1; stack.push([t, 0]); }
-    } else { stack.pop(); state[x] = 2; reached.push(x); }
+      else if (!state[t]) { state[t] = 1; stackNode[top] = t; stackNext[top] = 0; top++; }
+    } else { top--; state[x] = 2; reached.push(x); }
   }
   if (!counted.size) return { counted: [], reentries: [] };
   const preds: number[][] = nodes.map(() => []);

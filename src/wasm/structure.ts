@@ -41,15 +41,17 @@ export function structureReducible(m: ir.Module, nodes: CfgNode[]): Expr | undef
   const succ = nodes.map((nd) => distinct(successors(nd.exit)));
   // reverse postorder from node 0 (iterative DFS: graphs have tens of thousands of nodes)
   const rpo = new Int32Array(n).fill(-1), order: number[] = [];
-  const seen = new Uint8Array(n), stack: [number, number][] = [[0, 0]];
+  // the stack: nodes and how many of their successors are done (each node is on it at most once)
+  const seen = new Uint8Array(n), stackNode = new Int32Array(n), stackNext = new Int32Array(n);
+  let depth = 1;
   seen[0] = 1;
-  while (stack.length) {
-    const top = stack[stack.length - 1]!, x = top[0], i = top[1];
+  while (depth) {
+    const x = stackNode[depth - 1]!, i = stackNext[depth - 1]!;
     if (i < succ[x]!.length) {
-      top[1]++;
+      stackNext[depth - 1] = i + 1;
       const t = succ[x]![i]!;
-      if (!seen[t]) { seen[t] = 1; stack.push([t, 0]); }
-    } else { stack.pop(); order.push(x); }
+      if (!seen[t]) { seen[t] = 1; stackNode[depth] = t; stackNext[depth] = 0; depth++; }
+    } else { depth--; order.push(x); }
   }
   order.reverse();
   // indexed loops here and below: the translator runs mostly in the engine's baseline tier, where for-of allocates per step

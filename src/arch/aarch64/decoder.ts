@@ -49,7 +49,8 @@ export function row(name: string, pattern: string, sem: Sem, opts: RowOptions = 
 
 export function extractFields(r: Row, word: number): Fields {
   const f: Fields = {};
-  for (const s of r.fields) {
+  for (let k = 0; k < r.fields.length; k++) {
+    const s = r.fields[k]!;
     let v = s.width === 32 ? word >>> 0 : (word >>> s.lsb) & ((1 << s.width) - 1);
     if (s.signed && v >= 2 ** (s.width - 1)) v -= 2 ** s.width;
     f[s.name] = v;
@@ -68,7 +69,10 @@ export function buildDecoder(rows: Row[]): (word: number) => Decoded | undefined
   }
   return (word) => {
     word >>>= 0;
-    for (const r of buckets[(word >>> 25) & 0xf]!) {
+    // indexed: decoding runs mostly in the engine's baseline tier, where for-of allocates per row tried
+    const bucket = buckets[(word >>> 25) & 0xf]!;
+    for (let k = 0; k < bucket.length; k++) {
+      const r = bucket[k]!;
       if (((word & r.mask) >>> 0) !== r.value) continue;
       const f = extractFields(r, word);
       if (r.guard && !r.guard(f)) continue;
