@@ -100,15 +100,15 @@ export class WasmBuilder {
     const I32 = TYPE_BY_NAME.i32!, I64 = TYPE_BY_NAME.i64!, F32 = TYPE_BY_NAME.f32!, F64 = TYPE_BY_NAME.f64!, V128 = TYPE_BY_NAME.v128!;
     const s = spaces as Record<string, Record<string, unknown>>;
     const leaf = (k: K, t: Type, a: number, b = 0): Expr => this.store.add(k, t, a, b, 0, 0);
-    /** binaryen's 64-bit constants: a bigint, or low and high halves */
-    const halves = (lo: number | bigint, hi: number): [number, number] =>
-      typeof lo === 'bigint' ? [Number(BigInt.asIntN(32, lo)), Number(BigInt.asIntN(32, lo >> 32n))] : [lo | 0, hi | 0];
+    /** binaryen's 64-bit constants: a bigint, or low and high halves (no spread of a pair: this runs mostly in the baseline tier) */
+    const halves = (k: K, t: Type, lo: number | bigint, hi: number): Expr =>
+      typeof lo === 'bigint' ? leaf(k, t, Number(BigInt.asIntN(32, lo)), Number(BigInt.asIntN(32, lo >> 32n))) : leaf(k, t, lo | 0, hi | 0);
     s.i32!.const = (v: number) => leaf(K.I32Const, I32, v | 0);
-    s.i64!.const = (lo: number | bigint, hi = 0) => leaf(K.I64Const, I64, ...halves(lo, hi));
+    s.i64!.const = (lo: number | bigint, hi = 0) => halves(K.I64Const, I64, lo, hi);
     s.f32!.const = (v: number) => leaf(K.F32Const, F32, f32Bits(v));
     s.f32!.const_bits = (bits: number) => leaf(K.F32Const, F32, bits | 0);
     s.f64!.const = (v: number) => leaf(K.F64Const, F64, ...f64Bits(v));
-    s.f64!.const_bits = (lo: number | bigint, hi = 0) => leaf(K.F64Const, F64, ...halves(lo, hi));
+    s.f64!.const_bits = (lo: number | bigint, hi = 0) => halves(K.F64Const, F64, lo, hi);
     s.v128!.const = (bytes: ArrayLike<number>) => leaf(K.V128Const, V128, this.blob(bytes));
     const ns = <N extends keyof binaryen.Module>(name: N) => s[name] as unknown as binaryen.Module[N];
     this.i32 = ns('i32'); this.i64 = ns('i64'); this.f32 = ns('f32'); this.f64 = ns('f64'); this.v128 = ns('v128');
@@ -132,14 +132,16 @@ export class WasmBuilder {
   private dead(e: Expr): boolean { return this.store.type[e] === unreachable; }
 
   /** a node whose type is `t` unless an operand never completes */
+  // indexed loops and direct writes here: the lifter builds millions of nodes, mostly in the engine's baseline tier
   private node(k: K, t: Type, a: number, b: number, c: number, kids: readonly Expr[]): Expr {
-    for (const e of kids) if (this.dead(e)) { t = unreachable; break; }
+    const types = this.store.type;
+    for (let i = 0; i < kids.length; i++) if (types[kids[i]!] === unreachable) { t = unreachable; break; }
     return this.nodeTyped(k, t, a, b, c, kids);
   }
 
   private nodeTyped(k: K, t: Type, a: number, b: number, c: number, kids: readonly Expr[]): Expr {
-    const st = this.store, e = st.add(k, t, a, b, c, kids.length);
-    for (let i = 0; i < kids.length; i++) st.setKid(e, i, kids[i]!);
+    const st = this.store, e = st.add(k, t, a, b, c, kids.length), pool = st.pool, at = st.kidsAt[e]!;
+    for (let i = 0; i < kids.length; i++) pool[at + i] = kids[i]!;
     return e;
   }
 

@@ -86,8 +86,9 @@ export class FunctionEmitter implements Builder {
   /** regLocal backwards: the guest register a local holds */
   private readonly localReg = new Map<number, number>();
   /** temps by type, shared by all blocks: a temp never lives past its block (see `temp`) */
-  private readonly tempPool = new Map<ir.Type, number[]>();
-  private readonly tempsUsed = new Map<ir.Type, number>();
+  private readonly tempPool: number[][] = [];
+  /** by type, how many of the pool the current block uses */
+  private tempsUsed: number[] = [];
   private items: Item[] = [];
   private readonly blocks: PendingBlock[] = [];
   private readonly tailStubs = new Map<number, PendingBlock>();
@@ -143,10 +144,9 @@ export class FunctionEmitter implements Builder {
    * a function is first called, several times faster on large functions (printf's 1000 → ~100).
    */
   temp(type: ir.Type): number {
-    const pool = this.tempPool.get(type) ?? [];
-    this.tempPool.set(type, pool);
-    const used = this.tempsUsed.get(type) ?? 0;
-    this.tempsUsed.set(type, used + 1);
+    const pool = (this.tempPool[type] ??= []);
+    const used = this.tempsUsed[type] ?? 0;
+    this.tempsUsed[type] = used + 1;
     if (used === pool.length) pool.push(this.newLocal(type));
     return pool[used]!;
   }
@@ -288,7 +288,7 @@ export class FunctionEmitter implements Builder {
   }
 
   // ---- lifting ----
-  private i64(v: number | bigint) { return this.m.i64.const(BigInt.asIntN(64, BigInt(v))); }
+  private i64(v: number | bigint) { return ir.i64Const(this.m, v); }
   private regType(reg: number) { return wasmType(this.arch.registers[reg]!.type); }
   private regIndex(reg: number): number {
     let i = this.regLocal.get(reg);
@@ -347,7 +347,7 @@ export class FunctionEmitter implements Builder {
   private liftBlock(blk: Block): void {
     this.items = [];
     this.scratch.clear();
-    this.tempsUsed.clear();
+    this.tempsUsed = [];
     this.checkedBases.clear();
     this.blockEffects = newEffects(blk.start);
     this.effects.set(blk.start, this.blockEffects);

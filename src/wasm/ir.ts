@@ -11,6 +11,19 @@ export type ExpressionRef = number;
 /** a value type, `none`, `unreachable`, or a tuple of value types (createType) */
 export type Type = number;
 
+/**
+ * An i64 constant, wrapped to 64 bits. A safe-integer number goes in as its two halves without
+ * BigInt arithmetic: constants are everywhere, and the lifter runs mostly in V8's baseline tier,
+ * where each BigInt allocates.
+ */
+export function i64Const(m: Module, v: number | bigint): ExpressionRef {
+  if (typeof v === 'number' && Number.isSafeInteger(v)) {
+    const hi = Math.floor(v / 2 ** 32);
+    return m.i64.const((v - hi * 2 ** 32) | 0, hi | 0);
+  }
+  return m.i64.const(BigInt.asIntN(64, BigInt(v)));
+}
+
 export const none: Type = 0;
 export const unreachable: Type = 1;
 export const i32: Type = 2;

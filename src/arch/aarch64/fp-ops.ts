@@ -49,7 +49,7 @@ export const ic = (m: ir.Module, k: FPKind, v: bigint): Expr =>
 export const toBits = (m: ir.Module, k: FPKind, v: Expr): Expr => io(m, k).reinterpret(v);
 export const fromBits = (m: ir.Module, k: FPKind, v: Expr): Expr => fo(m, k).reinterpret(v);
 
-export const L = (m: ir.Module, v: bigint | number): Expr => m.i64.const(BigInt.asIntN(64, BigInt(v)));
+export const L = (m: ir.Module, v: bigint | number): Expr => ir.i64Const(m, v);
 
 // ---------------------------------------------------------------------------------------------
 // Register views

@@ -3,7 +3,7 @@ import * as ir from '../../wasm/ir.ts';
 import type { Builder, Expr } from '../../lift/types.ts';
 import { FLAG_C, FLAG_N, FLAG_V, FLAG_Z } from './regs.ts';
 
-export const i64c = (b: Builder, v: number | bigint) => b.m.i64.const(BigInt.asIntN(64, BigInt(v)));
+export const i64c = (b: Builder, v: number | bigint) => ir.i64Const(b.m, v);
 export const i32c = (b: Builder, v: number) => b.m.i32.const(v | 0);
 
 /** Xn where 31 is the zero register. */
@@ -27,7 +27,8 @@ export function wrtsp(b: Builder, sf: number, n: number, v: Expr): void { sf ? s
 
 /** the builder's op namespace for the width */
 export const ops = (b: Builder, sf: number) => (sf ? b.m.i64 : b.m.i32);
-export const cst = (b: Builder, sf: number, v: number | bigint) => (sf ? i64c(b, v) : i32c(b, Number(BigInt.asIntN(32, BigInt(v)))));
+export const cst = (b: Builder, sf: number, v: number | bigint) =>
+  (sf ? i64c(b, v) : i32c(b, typeof v === 'number' && Number.isSafeInteger(v) ? v : Number(BigInt.asIntN(32, BigInt(v)))));
 export const wtype = (sf: number) => (sf ? ir.i64 : ir.i32);
 
 /** Evaluates `v` once into a fresh local; returns a getter for repeated use. */
