@@ -130,8 +130,8 @@ export function components(region: number[], header: number, succ: (x: number) =
   // region nodes by position: the search's state lives in typed arrays, not maps (it runs per
   // nesting level of every loop of every function)
   const pos = new Map<number, number>(), nodes: number[] = [];
-  for (let k = 0; k < region.length; k++) {
-    const x = region[k]!;
+  for (let r = 0; r < region.length; r++) {
+    const x = region[r]!;
     if (!pos.has(x)) { pos.set(x, nodes.length); nodes.push(x); }
   }
   const k = nodes.length;
@@ -140,8 +140,8 @@ export function components(region: number[], header: number, succ: (x: number) =
   let next = 0;
   const edges = (i: number): number[] => {
     const out: number[] = [], ts = succ(nodes[i]!);
-    for (let k = 0; k < ts.length; k++) {
-      const j = ts[k] === header ? undefined : pos.get(ts[k]!);
+    for (let e = 0; e < ts.length; e++) {
+      const j = ts[e] === header ? undefined : pos.get(ts[e]!);
       if (j !== undefined) out.push(j);
     }
     return out;
