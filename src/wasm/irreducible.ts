@@ -136,42 +136,38 @@ export function components(region: number[], header: number, succ: (x: number) =
   }
   const k = nodes.length;
   const index = new Int32Array(k).fill(-1), low = new Int32Array(k), onStack = new Uint8Array(k);
-  const stack: number[] = [], out: number[][] = [];
-  let next = 0;
-  const edges = (i: number): number[] => {
-    const out: number[] = [], ts = succ(nodes[i]!);
-    for (let e = 0; e < ts.length; e++) {
-      const j = ts[e] === header ? undefined : pos.get(ts[e]!);
-      if (j !== undefined) out.push(j);
-    }
-    return out;
-  };
-  const frames: { at: number; ts: number[]; i: number }[] = [];
+  // Tarjan's stack, and the search's: each node's position and how far through its successors it is
+  const stack = new Int32Array(k), frameNode = new Int32Array(k), frameEdge = new Int32Array(k);
+  const out: number[][] = [], succs: number[][] = []; // `succ` may build its array on each call: once per node here
+  let next = 0, size = 0, depth = 0;
   const open = (x: number) => {
+    succs[x] = succ(nodes[x]!);
     index[x] = low[x] = next++;
-    stack.push(x); onStack[x] = 1;
-    frames.push({ at: x, ts: edges(x), i: 0 });
+    stack[size++] = x; onStack[x] = 1;
+    frameNode[depth] = x; frameEdge[depth] = 0; depth++;
   };
   for (let root = 0; root < k; root++) {
     if (index[root] !== -1) continue;
     open(root);
-    while (frames.length) {
-      const frame = frames[frames.length - 1]!, x = frame.at;
-      if (frame.i < frame.ts.length) {
-        const t = frame.ts[frame.i++]!;
+    while (depth) {
+      const x = frameNode[depth - 1]!, ts = succs[x]!, e = frameEdge[depth - 1]!;
+      if (e < ts.length) {
+        frameEdge[depth - 1] = e + 1;
+        const t = ts[e] === header ? undefined : pos.get(ts[e]!); // edges that leave the region or go to `header` do not count
+        if (t === undefined) continue;
         if (index[t] === -1) open(t);
         else if (onStack[t]) low[x] = Math.min(low[x]!, index[t]!);
         continue;
       }
-      frames.pop();
-      if (frames.length) {
-        const parent = frames[frames.length - 1]!.at;
+      depth--;
+      if (depth) {
+        const parent = frameNode[depth - 1]!;
         low[parent] = Math.min(low[parent]!, low[x]!);
       }
       if (low[x] === index[x]) {
         const scc: number[] = [];
         let y: number;
-        do { y = stack.pop()!; onStack[y] = 0; scc.push(nodes[y]!); } while (y !== x);
+        do { y = stack[--size]!; onStack[y] = 0; scc.push(nodes[y]!); } while (y !== x);
         if (scc.length > 1) out.push(scc);
       }
     }
