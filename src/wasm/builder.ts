@@ -131,8 +131,8 @@ export class WasmBuilder {
 
   private dead(e: Expr): boolean { return this.store.type[e] === unreachable; }
 
-  /** a node whose type is `t` unless an operand never completes */
   // indexed loops and direct writes here: the lifter builds millions of nodes, mostly in the engine's baseline tier
+  /** a node whose type is `t` unless an operand never completes */
   private node(k: K, t: Type, a: number, b: number, c: number, kids: readonly Expr[]): Expr {
     const types = this.store.type;
     for (let i = 0; i < kids.length; i++) if (types[kids[i]!] === unreachable) { t = unreachable; break; }

@@ -55,11 +55,11 @@ export function structureReducible(m: ir.Module, nodes: CfgNode[]): Expr | undef
   }
   order.reverse();
   // indexed loops here and below: the translator runs mostly in the engine's baseline tier, where for-of allocates per step
-  const m0 = order.length;
-  for (let k = 0; k < m0; k++) rpo[order[k]!] = k;
+  const reached = order.length;
+  for (let k = 0; k < reached; k++) rpo[order[k]!] = k;
   // immediate dominators (Cooper, Harvey and Kennedy's iteration; few rounds on reducible graphs)
   const preds: number[][] = nodes.map(() => []);
-  for (let k = 0; k < m0; k++) {
+  for (let k = 0; k < reached; k++) {
     const x = order[k]!, ts = succ[x]!;
     for (let j = 0; j < ts.length; j++) preds[ts[j]!]!.push(x);
   }
@@ -74,7 +74,7 @@ export function structureReducible(m: ir.Module, nodes: CfgNode[]): Expr | undef
   };
   for (let changed = true; changed;) {
     changed = false;
-    for (let k = 0; k < m0; k++) {
+    for (let k = 0; k < reached; k++) {
       const x = order[k]!;
       if (x === 0) continue;
       let d = -1;
@@ -92,7 +92,7 @@ export function structureReducible(m: ir.Module, nodes: CfgNode[]): Expr | undef
   };
   // classify edges: a back edge's target must dominate its source, else the graph is irreducible
   const forwardIn = new Int32Array(n), loopHeader = new Uint8Array(n);
-  for (let k = 0; k < m0; k++) {
+  for (let k = 0; k < reached; k++) {
     const x = order[k]!, ts = succ[x]!;
     for (let j = 0; j < ts.length; j++) {
       const t = ts[j]!;
@@ -103,7 +103,7 @@ export function structureReducible(m: ir.Module, nodes: CfgNode[]): Expr | undef
   }
   const isMerge = (t: number) => forwardIn[t]! >= 2;
   const mergeChildren: number[][] = nodes.map(() => []);
-  for (let k = 0; k < m0; k++) {
+  for (let k = 0; k < reached; k++) {
     const x = order[k]!;
     if (x !== 0 && isMerge(x)) mergeChildren[idom[x]!]!.push(x); // ascending rpo
   }
