@@ -62,8 +62,7 @@ export function storeVec(b: Builder, size: number, a: Expr, v: Expr): Expr {
   }
 }
 
-/** What one single-register load/store form moves: GPR or vector, size, sign extension. */
-/** what a single-register load or store (LDST_* rows) transfers; also read by the jump-table analysis */
+/** what a single-register load or store (LDST_* rows) moves: GPR or vector, size, sign extension; also read by the jump-table analysis */
 export interface Access { vec: boolean; size: number; load: boolean; signed: boolean; to32: boolean; prefetch: boolean }
 
 export function access(f: Fields): Access | undefined {
