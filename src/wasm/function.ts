@@ -177,7 +177,18 @@ export class FunctionEmitter implements Builder {
     }
     if (write) this.bump(MEMORY);
     if (protect.mode === 'none') return m.i32.wrap(a);
-    if (protect.mode === 'null') return m.i32.sub(m.i32.wrap(a), m.i32.const(protect.lowEnd));
+    if (protect.mode === 'null') {
+      // a base plus a constant (an immediate offset) folds into the subtracted constant: the same
+      // sum modulo 2^32, one 64-bit add less per access
+      const info = m.describe(a);
+      if (info.kind === 'i64.add') {
+        const c = m.describe(info.right);
+        if (c.kind === 'i64.const' && c.value >= -0x80000000n && c.value < 0x80000000n) {
+          return m.i32.sub(m.i32.wrap(info.left), m.i32.const(protect.lowEnd - Number(c.value)));
+        }
+      }
+      return m.i32.sub(m.i32.wrap(a), m.i32.const(protect.lowEnd));
+    }
     const base = protect.mode === 'bounds' ? this.baseRegister(a) : undefined;
     if (base !== undefined) {
       const at = this.checkedBases.get(base);

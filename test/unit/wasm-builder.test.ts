@@ -184,6 +184,23 @@ describe('the Wasm builder', () => {
     }
   });
 
+  it('builds x + 0, 0 | x, x - 0, x << 0 … as x, and 0 - x or 0 << x as the op', () => {
+    const m = new WasmBuilder();
+    const x = () => m.local.get(0, i64), z = () => m.i64.const(0);
+    for (const e of [m.i64.add(x(), z()), m.i64.add(z(), x()), m.i64.or(z(), x()), m.i64.xor(x(), z()), m.i64.sub(x(), z()), m.i64.shl(x(), z()), m.i64.shr_s(x(), z())]) {
+      expect(m.describe(e)).toEqual({ kind: 'local.get', index: 0 });
+    }
+    const w = m.local.get(1, i32);
+    expect(m.i32.add(m.i32.const(0), w)).toBe(w);
+    const kept = { neg: m.i64.sub(z(), x()), shl0: m.i64.shl(z(), x()), rotl: m.i64.rotl(x(), m.i64.const(1n)), and0: m.i64.and(x(), z()) };
+    for (const [name, e] of Object.entries(kept)) {
+      m.addFunction(name, ir.createType([i64, i32]), i64, [], e);
+      m.addFunctionExport(name, name);
+    }
+    const f = instance(m);
+    expect([f.neg!(5n, 0), f.shl0!(5n, 0), f.rotl!(-1n << 63n, 0), f.and0!(5n, 0)]).toEqual([-5n, 0n, 1n, 0n]);
+  });
+
   it('refuses a call of a function the module never gets, naming it', () => {
     const m = new WasmBuilder();
     m.addFunction('f', none, none, [], m.call('nowhere', [], none));
