@@ -119,47 +119,10 @@ const utf8 = new TextDecoder();
 
 export function parseElf(bytes: Uint8Array): ElfImage {
   const r = new Reader(bytes);
-  checkIdent(r);
-
-  const etype = r.u16(16);
-  if (etype !== ET_EXEC && etype !== ET_DYN) {
-    const what = etype === ET_REL ? 'ET_REL: a relocatable object file, link it first'
-      : etype === ET_CORE ? 'ET_CORE: a core dump' : `0x${etype.toString(16)}`;
-    throw new ElfFormatError('not-executable', `not an executable (e_type ${what})`);
-  }
-  const entry = r.u64(24, 'entry point');
-  const phoff = r.u64(32, 'program header offset');
-  const phentsize = r.u16(54);
-  const phnumField = r.u16(56);
-  const shentsize = r.u16(58);
-  const shnumField = r.u16(60);
-  const shstrndxField = r.u16(62);
   const warnings: string[] = [];
-  // Linux loads from the program headers alone, so damaged section headers only cost what
-  // translation reads from them (symbols, IRELATIVE relocations): a warning, not an error.
-  const lenient = <T>(what: string, fallback: T, read: () => T): T => {
-    try {
-      return read();
-    } catch (e) {
-      if (!(e instanceof ElfFormatError)) throw e;
-      warnings.push(`${e.message}: ${what} ignored, ${LOST}`);
-      return fallback;
-    }
-  };
-  const shoff = lenient('section header table', 0, () => r.u64(40, 'section header offset'));
-  // With too many sections/segments for 16 bits, the real counts live in section header 0.
-  const escaped = phnumField === PN_XNUM || shnumField === 0 || shstrndxField === SHN_XINDEX;
-  // A program header count there is needed to load, so only then is section 0 a hard error.
-  const sh0 = shoff !== 0 && escaped
-    ? (phnumField === PN_XNUM ? readSection0(r, shoff, shentsize) : lenient('section header 0', undefined, () => readSection0(r, shoff, shentsize)))
-    : undefined;
-  const phnum = phnumField === PN_XNUM && sh0 ? sh0.info : phnumField;
-  const shnum = shnumField === 0 && sh0 ? sh0.size : shnumField;
-  const shstrndx = shstrndxField === SHN_XINDEX && sh0 ? sh0.link : shstrndxField;
-
-  const phdrs = readProgramHeaders(r, phoff, phentsize, phnum);
-  const interpHdr = phdrs.find((p) => p.type === PT_INTERP);
-  const interp = interpHdr && cString(r.subarray(interpHdr.offset, interpHdr.filesz, 'interpreter path'), 0);
+  const lenient = lenientIn(warnings);
+  const { etype, entry, phoff, phentsize, phnum, shoff, shentsize, shnum, shstrndx, phdrs } = readHeaders(r, lenient);
+  const interp = interpreterPath(r, phdrs);
   const dynamic = readDynamic(r, phdrs);
 
   const segments = loadSegments(r, phdrs, etype === ET_DYN);
@@ -198,6 +161,68 @@ export function parseElf(bytes: Uint8Array): ElfImage {
     warnings,
     ...access,
   };
+}
+
+/**
+ * The path of the program's interpreter (PT_INTERP), if it is dynamically linked: the ELF header
+ * and the program headers only, checked as parseElf checks them (a cached run needs no more)
+ */
+export function elfInterpreter(bytes: Uint8Array): string | undefined {
+  const r = new Reader(bytes);
+  return interpreterPath(r, readHeaders(r, lenientIn([])).phdrs);
+}
+
+type Lenient = <T>(what: string, fallback: T, read: () => T) => T;
+
+/**
+ * Linux loads from the program headers alone, so damaged section headers only cost what
+ * translation reads from them (symbols, IRELATIVE relocations): a warning, not an error.
+ */
+function lenientIn(warnings: string[]): Lenient {
+  return (what, fallback, read) => {
+    try {
+      return read();
+    } catch (e) {
+      if (!(e instanceof ElfFormatError)) throw e;
+      warnings.push(`${e.message}: ${what} ignored, ${LOST}`);
+      return fallback;
+    }
+  };
+}
+
+/** the ELF header's fields and the program headers */
+function readHeaders(r: Reader, lenient: Lenient) {
+  checkIdent(r);
+  const etype = r.u16(16);
+  if (etype !== ET_EXEC && etype !== ET_DYN) {
+    const what = etype === ET_REL ? 'ET_REL: a relocatable object file, link it first'
+      : etype === ET_CORE ? 'ET_CORE: a core dump' : `0x${etype.toString(16)}`;
+    throw new ElfFormatError('not-executable', `not an executable (e_type ${what})`);
+  }
+  const entry = r.u64(24, 'entry point');
+  const phoff = r.u64(32, 'program header offset');
+  const phentsize = r.u16(54);
+  const phnumField = r.u16(56);
+  const shentsize = r.u16(58);
+  const shnumField = r.u16(60);
+  const shstrndxField = r.u16(62);
+  const shoff = lenient('section header table', 0, () => r.u64(40, 'section header offset'));
+  // With too many sections/segments for 16 bits, the real counts live in section header 0.
+  const escaped = phnumField === PN_XNUM || shnumField === 0 || shstrndxField === SHN_XINDEX;
+  // A program header count there is needed to load, so only then is section 0 a hard error.
+  const sh0 = shoff !== 0 && escaped
+    ? (phnumField === PN_XNUM ? readSection0(r, shoff, shentsize) : lenient('section header 0', undefined, () => readSection0(r, shoff, shentsize)))
+    : undefined;
+  const phnum = phnumField === PN_XNUM && sh0 ? sh0.info : phnumField;
+  const shnum = shnumField === 0 && sh0 ? sh0.size : shnumField;
+  const shstrndx = shstrndxField === SHN_XINDEX && sh0 ? sh0.link : shstrndxField;
+  const phdrs = readProgramHeaders(r, phoff, phentsize, phnum);
+  return { etype, entry, phoff, phentsize, phnum, shoff, shentsize, shnum, shstrndx, phdrs };
+}
+
+function interpreterPath(r: Reader, phdrs: ElfProgramHeader[]): string | undefined {
+  const interpHdr = phdrs.find((p) => p.type === PT_INTERP);
+  return interpHdr && cString(r.subarray(interpHdr.offset, interpHdr.filesz, 'interpreter path'), 0);
 }
 
 /** Bounds-checked little-endian reads over the whole file. */

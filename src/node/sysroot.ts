@@ -6,7 +6,7 @@ import { closeSync, existsSync, lstatSync, openSync, readdirSync, readFileSync, 
 import { posix } from 'node:path';
 import { ElfFormatError } from '../elf/errors.ts';
 import type { InterpreterFile } from '../elf/load-plan.ts';
-import { parseElf } from '../elf/parse.ts';
+import { elfInterpreter, parseElf } from '../elf/parse.ts';
 import type { FileHost } from '../runtime/file-host.ts';
 
 /** Debian's cross sysroot (libc6-arm64-cross, libstdc++6-arm64-cross …) */
@@ -32,7 +32,7 @@ export function inSysroot(sysroot: string | undefined, path: string): string {
  * the interpreter's name and how to give a sysroot.
  */
 export function interpreterFor(bytes: Uint8Array, sysroot: string | undefined): InterpreterFile | undefined {
-  const path = parseElf(bytes).interp;
+  const path = elfInterpreter(bytes);
   if (path === undefined) return undefined;
   const file = inSysroot(sysroot, path);
   try {
@@ -139,7 +139,7 @@ export function startupFiles(bytes: Uint8Array, guestPath: string, sysroot: stri
 
 /** the start-up libraries of a dynamic program, read for TranslateOptions.libraries (its interpreter left out) */
 export function libraryFiles(bytes: Uint8Array, guestPath: string, sysroot: string | undefined): InterpreterFile[] {
-  const interp = parseElf(bytes).interp;
+  const interp = elfInterpreter(bytes);
   return [...startupFiles(bytes, guestPath, sysroot)].filter(([path]) => path !== interp).map(([path, host]) => ({ path, bytes: readFileSync(host) }));
 }
 
