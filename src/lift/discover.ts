@@ -21,6 +21,8 @@ export interface Block {
   next?: number;
   /** resolved jump-table targets when the block ends in an indirect jump */
   jumpTable?: number[];
+  /** the functions an indirect jump ending the block goes to (an IFUNC's implementations); the dispatcher takes any other target */
+  tailTargets?: number[];
 }
 
 export interface GuestFunction {
@@ -65,6 +67,8 @@ export interface DiscoveryReport {
   unresolved: (UnresolvedBranch & { function: number })[];
   /** indirect jumps resolved to jump tables */
   jumpTables: number;
+  /** indirect jumps resolved to an IFUNC's implementations (PLT entries) */
+  ifuncJumps: number;
   /** FDEs read from .eh_frame/.debug_frame */
   fdes: number;
   millis: number;
@@ -190,12 +194,14 @@ export function discover(image: ElfImage, arch: Arch, extraEntries: readonly num
     if (fns) for (const fn of fns) splitAt(fn, a);
     else { addEntry(a, takenSource.get(a)!); pending.push(a); while (pending.length) build(pending.pop()!); }
   }
-  let instructions = 0, jumpTables = 0;
+  resolveIfuncJumps(functions, image, arch);
+  let instructions = 0, jumpTables = 0, ifuncJumps = 0;
   const unresolved: DiscoveryReport['unresolved'] = [];
   for (const fn of functions.values()) {
     for (const blk of fn.blocks.values()) {
       instructions += blk.insns.length;
       if (blk.jumpTable) jumpTables++;
+      if (blk.tailTargets) ifuncJumps++;
     }
     for (const u of fn.unresolved ?? []) unresolved.push({ ...u, function: fn.entry });
   }
@@ -203,10 +209,58 @@ export function discover(image: ElfImage, arch: Arch, extraEntries: readonly num
   for (const e of functions.keys()) fnSources.set(e, sources.get(e) ?? 'call');
   unresolved.sort((a, b) => a.pc - b.pc);
   const report: DiscoveryReport = {
-    functions: fnSources, addressTaken: takenSource, unresolved, jumpTables, fdes: fdes.length,
+    functions: fnSources, addressTaken: takenSource, unresolved, jumpTables, ifuncJumps, fdes: fdes.length,
     millis: performance.now() - t0,
   };
   return { functions, instructions, report };
+}
+
+/**
+ * A static program calls its IFUNCs (memcpy, strlen, …) through PLT entries that jump to what a
+ * GOT slot holds, and the slot holds what its IRELATIVE relocation's resolver returned at
+ * start-up: one of the functions the resolver materialises. Such a jump goes straight to those
+ * (the dispatcher takes any other target), so its function's clobbers are theirs instead of
+ * every register: callers of strlen reload the few registers it writes, not all they hold. A
+ * PLT call is an ABI boundary, so no caller relies on more than what AAPCS64 preserves.
+ */
+function resolveIfuncJumps(functions: Map<number, GuestFunction>, image: ElfImage, arch: Arch): void {
+  if (!arch.jumpSlot || !image.irelative.length) return;
+  const resolverOf = new Map(image.irelative.map((r) => [r.offset, r.addend]));
+  const memo = new Map<number, number[] | undefined>();
+  const implementations = (resolver: number): number[] | undefined => {
+    if (memo.has(resolver)) return memo.get(resolver);
+    let out: number[] | undefined;
+    const fn = functions.get(resolver);
+    // a resolver that calls or jumps elsewhere may return what it got there
+    if (fn && !fn.indirect && !fn.callees.size) {
+      const found = new Set<number>();
+      for (const blk of fn.blocks.values()) {
+        for (const a of arch.codeRefs(blk.insns, image)) found.add(a);
+        for (const a of arch.literalCodePointers?.(blk.insns, image) ?? []) found.add(a);
+      }
+      const targets = [...found].sort((a, b) => a - b);
+      if (targets.length && targets.every((t) => functions.has(t))) out = targets;
+    }
+    memo.set(resolver, out);
+    return out;
+  };
+  for (const fn of functions.values()) {
+    if (!fn.unresolved) continue;
+    const left = fn.unresolved.filter((u) => {
+      const blk = [...fn.blocks.values()].find((b) => b.insns[b.insns.length - 1]!.pc === u.pc);
+      const slot = blk && arch.jumpSlot!(blk.insns);
+      const resolver = slot === undefined ? undefined : resolverOf.get(slot);
+      const targets = resolver === undefined ? undefined : implementations(resolver);
+      if (!blk || !targets) return true;
+      blk.tailTargets = targets;
+      for (const t of targets) fn.callees.add(t);
+      return false;
+    });
+    if (left.length === fn.unresolved.length) continue;
+    if (left.length) fn.unresolved = left;
+    else delete fn.unresolved;
+    fn.indirect = left.length > 0 || [...fn.blocks.values()].some((b) => b.insns[b.insns.length - 1]!.flow.kind === 'icall');
+  }
 }
 
 /** Makes `pc` a block start and an entry point of `fn`. */

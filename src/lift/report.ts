@@ -25,6 +25,7 @@ export function formatReport(program: Program, image: Pick<ElfImage, 'symbolize'
     `address-taken code: ${r.addressTaken.size}`,
     ...counts(r.addressTaken),
     `jump tables resolved: ${r.jumpTables}`,
+    `IFUNC jumps resolved: ${r.ifuncJumps}`,
     `indirect jumps unresolved: ${r.unresolved.length}`,
     ...r.unresolved.map((u) => `  ${hex(u.pc)}  ${where(u.pc)}  (in ${hex(u.function)}): ${u.reason}`),
   ];

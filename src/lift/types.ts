@@ -112,6 +112,8 @@ export interface Arch {
   resolveJumpTable(block: Insn[], image: CodeImage, ctx: JumpTableContext): number[] | undefined;
   /** code addresses that instructions in this block materialise (adr, adrp+add): function-pointer candidates */
   codeRefs(block: Insn[], image: CodeImage): number[];
+  /** the constant address an indirect jump ending `block` loads its target from (a PLT entry's GOT slot) */
+  jumpSlot?(block: Insn[]): number | undefined;
   /** code addresses that literal-pool loads in this block read (`ldr x0, =func`) */
   literalCodePointers?(block: Insn[], image: CodeImage): number[];
   /**

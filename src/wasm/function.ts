@@ -411,6 +411,15 @@ export class FunctionEmitter implements Builder {
         // whatever the jump's targets, the dispatcher takes the others; the target may be
         // hand-written code reading NZCV set before the branch
         const flush = this.flushHere(() => true);
+        if (blk.tailTargets) {
+          // an IFUNC's implementations (discover.ts resolveIfuncJumps): a tail call to the one it is
+          for (const target of blk.tailTargets) {
+            const call = this.tailCall(target);
+            items.push(() => m.if(m.i64.eq(m.local.get(t, ir.i64), this.i64(target)), m.block(null, call.map((it) => (typeof it === 'function' ? it() : it)))));
+          }
+          items.push(...this.indirectJump(t, flush));
+          return finish({ kind: 'none' });
+        }
         const targets = (blk.jumpTable ?? []).filter((x) => this.fn.blocks.has(x));
         if (targets.length) return finish({ kind: 'switch', value: t, targets, dense: this.pcIndex(items, t, targets), flush });
         // A computed goto (or a table we could not read): if the target is one of this function's

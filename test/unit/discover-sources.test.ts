@@ -151,3 +151,53 @@ describe('discover: sources and report', () => {
     }
   });
 });
+
+describe('discover: IFUNC calls through the PLT', () => {
+  // a static glibc program calls memcpy, strlen … through PLT entries reading IRELATIVE GOT slots
+  it.each(['hello-glibc', 'progs-glibc-O2'])('%s: each PLT jump goes to the implementations its IFUNC resolver can return', (name) => {
+    const image = parseElf(readFileSync(new URL(`../fixtures/bin/${name}`, import.meta.url)));
+    const program = discover(image, aarch64);
+    const ifuncs = new Map(image.symbols.filter((s) => s.type === 'ifunc').map((s) => [s.value, s.name.replace(/^_+(libc_)?/, '')]));
+    const named = new Map(image.symbols.filter((s) => s.type === 'func').map((s) => [s.value, s.name]));
+    const slots = new Map(image.irelative.map((r) => [r.offset, r.addend]));
+    let jumps = 0;
+    for (const fn of program.functions.values()) {
+      for (const blk of fn.blocks.values()) {
+        const slot = aarch64.jumpSlot!(blk.insns);
+        if (slot === undefined || !slots.has(slot)) continue;
+        jumps++;
+        // the implementations of memcpy are __memcpy_generic, __memcpy_thunderx …: by the symbol table, not by us
+        const ifunc = ifuncs.get(slots.get(slot)!)!;
+        expect(blk.tailTargets?.length, `PLT jump in ${fn.name}`).toBeGreaterThan(1);
+        for (const t of blk.tailTargets!) expect(named.get(t), `target 0x${t.toString(16)} of ${ifunc}'s PLT jump`).toContain(ifunc);
+        expect(fn.indirect).toBe(false);
+        expect(program.report!.unresolved.some((u) => u.function === fn.entry)).toBe(false);
+      }
+    }
+    expect(jumps).toBe(image.irelative.length);
+    expect(formatReport(program, image)).toContain(`IFUNC jumps resolved: ${jumps}\n`);
+  });
+
+  it('resolves them in a stripped program too (the resolvers are IRELATIVE addends, their implementations FDE starts)', () => {
+    const image = fixture('printf-glibc-O2-stripped');
+    expect(image.symbols).toEqual([]);
+    const program = discover(image, aarch64);
+    expect(image.irelative.length).toBeGreaterThan(0);
+    expect(program.report!.ifuncJumps).toBe(image.irelative.length);
+    for (const fn of program.functions.values()) {
+      for (const blk of fn.blocks.values()) for (const t of blk.tailTargets ?? []) expect(program.functions.has(t)).toBe(true);
+    }
+  });
+
+  it('leaves to the dispatcher a jump whose slot no IRELATIVE relocation fills', () => {
+    const image = parseElf(readFileSync(new URL('../fixtures/bin/hello-glibc', import.meta.url)));
+    const program = discover({ ...image, irelative: [] }, aarch64);
+    const plt = image.sections.find((s) => s.name === '.plt')!;
+    const stubs = [...program.functions.values()].filter((fn) => fn.entry >= plt.addr && fn.entry < plt.addr + plt.size);
+    expect(stubs.length).toBeGreaterThan(0);
+    for (const fn of stubs) {
+      expect(fn.indirect).toBe(true);
+      for (const blk of fn.blocks.values()) expect(blk.tailTargets).toBeUndefined();
+    }
+  });
+});

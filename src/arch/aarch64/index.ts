@@ -16,7 +16,7 @@ import { fp16Rows } from './table/fp16.ts';
 import { rintIntRows } from './table/frint-int.ts';
 import { simdRows } from './table/simd.ts';
 import { helpers } from './helpers.ts';
-import { codeRefs, literalCodePointers, resolveJumpTable } from './analysis.ts';
+import { codeRefs, jumpSlot, literalCodePointers, resolveJumpTable } from './analysis.ts';
 
 export const rows: Row[] = [...branches, ...flagmRows, ...dpImm, ...dpReg, ...crcRows, ...loadStore, ...exclusiveRows, ...fpRows, ...fp16Rows, ...rintIntRows, ...simdRows];
 const match = buildDecoder(rows);
@@ -46,6 +46,7 @@ export const aarch64: Arch = {
   },
   resolveJumpTable,
   codeRefs,
+  jumpSlot,
   literalCodePointers,
   resumesAfter: (insn: Insn) => insn.name === 'SVC',
   helpers,
