@@ -60,6 +60,11 @@ export interface Builder {
    * between them. Optional: without it, nothing is known.
    */
   version?(reg?: number): number;
+  /**
+   * the v128 `v` with bits 64–127 zero (an A64 64-bit vector op's result): `v` itself where they
+   * are known to be (a lane-wise op of such values written earlier in the block)
+   */
+  zeroHigh(v: Expr): Expr;
   /** traps with a runtime error (never returns at run time) */
   trap(kind: number, info: number | bigint): void;
   /** Linux syscall through the host import: args are number then up to six arguments (i64) */

@@ -247,6 +247,24 @@ export class WasmBuilder {
     return this.node(K.Op, TYPE_BY_NAME.v128!, esize === 32 ? F32X4_RELAXED_MADD : F64X2_RELAXED_MADD, 0, 0, [x, y, a]);
   }
 
+  /**
+   * Whether bits 64–127 of the v128 `e` are known to be zero (`local(i)`: whether local i's are):
+   * a 64- or 32-bit load, an upper lane set to 0, or a lane-wise op of such operands. The lifter
+   * then leaves out the zeroing of an A64 64-bit vector op's upper half.
+   */
+  highZero(e: Expr, local: (index: number) => boolean, depth = 0): boolean {
+    const st = this.store, k = st.kind[e];
+    if (k === K.LocalGet) return local(st.a[e]!);
+    if (k !== K.Op || depth > 8) return false;
+    const op = st.a[e]!;
+    if (op === I64X2_REPLACE_LANE) return st.c[e]! >> 8 === 1 && this.isZero(st.kid(e, 1));
+    if (op === V128_LOAD64_ZERO || op === V128_LOAD32_ZERO) return true;
+    const n = ZERO_LANES.get(op);
+    if (n === undefined) return false;
+    for (let i = 0; i < n; i++) if (!this.highZero(st.kid(e, i), local, depth + 1)) return false;
+    return true;
+  }
+
   /** what the lifter asks of an expression it built (function.ts baseRegister) */
   describe(e: Expr): ExprInfo {
     const st = this.store, k = st.kind[e];
@@ -477,6 +495,25 @@ for (const t of ['i32', 'i64']) {
   for (const op of ['sub', 'shl', 'shr_u', 'shr_s', 'rotl', 'rotr']) ZERO_IDENTITY.set(OP_INDEX.get(`${t}.${op}`)!, 'right');
 }
 
+const I64X2_REPLACE_LANE = OP_INDEX.get('i64x2.replace_lane')!;
+const V128_LOAD64_ZERO = OP_INDEX.get('v128.load64_zero')!, V128_LOAD32_ZERO = OP_INDEX.get('v128.load32_zero')!;
+/**
+ * Integer vector ops that work lane by lane (within 64-bit halves) and give zero lanes for zero
+ * lanes, by how many of their leading operands are the vectors the result comes from (a shift's
+ * count and bitselect's mask are not)
+ */
+const ZERO_LANES = new Map<number, number>();
+for (const t of ['i8x16', 'i16x8', 'i32x4', 'i64x2']) {
+  for (const op of ['add', 'sub', 'mul', 'min_s', 'min_u', 'max_s', 'max_u', 'add_saturate_s', 'add_saturate_u', 'sub_saturate_s', 'sub_saturate_u', 'avgr_u']) {
+    const k = OP_INDEX.get(`${t}.${op}`);
+    if (k !== undefined) ZERO_LANES.set(k, 2);
+  }
+  for (const op of ['shl', 'shr_s', 'shr_u', 'abs', 'neg', 'popcnt']) {
+    const k = OP_INDEX.get(`${t}.${op}`);
+    if (k !== undefined) ZERO_LANES.set(k, 1);
+  }
+}
+for (const op of ['v128.and', 'v128.or', 'v128.xor', 'v128.andnot', 'v128.bitselect']) ZERO_LANES.set(OP_INDEX.get(op)!, 2);
 const F32X4_RELAXED_MADD = OP_INDEX.get('f32x4.relaxed_madd')!, F64X2_RELAXED_MADD = OP_INDEX.get('f64x2.relaxed_madd')!;
 const NO_KIDS: readonly Expr[] = [];
 

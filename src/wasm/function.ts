@@ -118,7 +118,10 @@ export class FunctionEmitter implements Builder {
     this.writes.add(reg);
     this.blockEffects.regs.add(reg);
     this.blockEffects.since.add(reg);
+    // before the bump: `value` may read the register's old value
+    const highZero = this.regType(reg) === ir.v128 && this.m.highZero(value, this.highZeroLocal);
     this.bump(reg);
+    if (highZero) this.highZeroAt.set(reg, this.version(reg));
     this.checkedBases.delete(reg);
     if (reg === this.arch.spReg && this.ctx.protect.stackGuard) value = this.guardStack(value);
     this.items.push(this.m.local.set(this.regIndex(reg), value));
@@ -237,6 +240,17 @@ export class FunctionEmitter implements Builder {
   private readonly versions = new Map<number, number>();
   version(reg = MEMORY): number { return this.versions.get(reg) ?? 0; }
   private bump(reg: number): void { this.versions.set(reg, this.version(reg) + 1); }
+
+  /** see Builder.zeroHigh */
+  zeroHigh(v: Expr): Expr {
+    return this.m.highZero(v, this.highZeroLocal) ? v : this.m.i64x2.replace_lane(v, 1, this.i64(0));
+  }
+  /** vector registers whose upper 64 bits this block wrote as zero, with the version it did */
+  private readonly highZeroAt = new Map<number, number>();
+  private readonly highZeroLocal = (index: number): boolean => {
+    const r = this.localReg.get(index);
+    return r !== undefined && this.highZeroAt.get(r) === this.version(r);
+  };
 
   /** registers checked as access bases in this block, with the PC of the instruction that checked them */
   private readonly checkedBases = new Map<number, number>();
@@ -360,6 +374,7 @@ export class FunctionEmitter implements Builder {
     this.scratch.clear();
     this.tempsUsed = [];
     this.checkedBases.clear();
+    this.highZeroAt.clear();
     this.blockEffects = newEffects(blk.start);
     this.effects.set(blk.start, this.blockEffects);
     const last = blk.insns[blk.insns.length - 1]!;

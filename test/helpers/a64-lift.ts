@@ -46,6 +46,7 @@ export function liftInsn(word: number): (s: State) => Ran {
     temp: (t) => { vars.push(t); return vars.length - 1; },
     addr: (a) => m.i32.wrap(a),
     addrOffset: 0,
+    zeroHigh: (v) => (m.highZero(v, () => false) ? v : m.i64x2.replace_lane(v, 1, m.i64.const(0))),
     trap: (kind, info) => { items.push(m.call('trap', [m.i32.const(kind), m.i64.const(0x1000n), m.i64.const(BigInt(info))], ir.none)); },
     syscall: () => { throw new Error('no syscalls here'); },
     invalidateCode: () => { throw new Error('no cache maintenance here'); },

@@ -335,6 +335,7 @@ function runOne(word: number, vin: string[], xin: string[]): { v: string[]; x: s
     temp: (t) => { temps.push(t); return 68 + temps.length - 1; },
     addr: (a) => m.i32.wrap(a),
     addrOffset: 0,
+    zeroHigh: (v) => (m.highZero(v, () => false) ? v : m.i64x2.replace_lane(v, 1, m.i64.const(0))),
     trap: () => { throw new Error('trap'); },
     syscall: () => { throw new Error('syscall'); },
     invalidateCode: () => { throw new Error('icache'); },

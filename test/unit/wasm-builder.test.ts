@@ -201,6 +201,43 @@ describe('the Wasm builder', () => {
     expect([f.neg!(5n, 0), f.shl0!(5n, 0), f.rotl!(-1n << 63n, 0), f.and0!(5n, 0)]).toEqual([-5n, 0n, 1n, 0n]);
   });
 
+  it('knows when a vector\'s upper 64 bits are zero: 64-bit loads, a zeroed upper lane, lane-wise ops of such, and runs them to show it', () => {
+    const m = new WasmBuilder();
+    m.setFeatures(ir.Features.All);
+    m.setMemory(1, 1, 'mem');
+    const lo = (at: number) => m.v128.load64_zero(0, 1, m.i32.const(at));
+    const no = () => false;
+    const lanewise: [string, (a: number, b: number) => number][] = [];
+    for (const t of ['i8x16', 'i16x8', 'i32x4', 'i64x2']) {
+      for (const op of ['add', 'sub', 'mul', 'min_s', 'max_u', 'add_saturate_s', 'sub_saturate_u', 'avgr_u']) {
+        if ((m as any)[t][op]) lanewise.push([`${t}.${op}`, (a, b) => (m as any)[t][op](lo(a), lo(b))]);
+      }
+      for (const op of ['shl', 'shr_s', 'shr_u']) lanewise.push([`${t}.${op}`, (a) => (m as any)[t][op](lo(a), m.i32.const(3))]);
+      for (const op of ['abs', 'neg', 'popcnt']) if ((m as any)[t][op]) lanewise.push([`${t}.${op}`, (a) => (m as any)[t][op](lo(a))]);
+    }
+    for (const op of ['and', 'or', 'xor', 'andnot']) lanewise.push([`v128.${op}`, (a, b) => (m.v128 as any)[op](lo(a), lo(b))]);
+    lanewise.push(['v128.bitselect', (a, b) => m.v128.bitselect(lo(a), lo(b), m.v128.load(0, 1, m.i32.const(64)))]);
+    lanewise.forEach(([name, make], k) => {
+      const e = make(0, 8);
+      expect(m.highZero(e, no), name).toBe(true);
+      m.addFunction(`f${k}`, none, i64, [], m.i64x2.extract_lane(e, 1));
+      m.addFunctionExport(`f${k}`, `f${k}`);
+    });
+    // not zero-preserving, or not known: complements, compares, moves between lanes, other locals
+    expect(m.highZero(m.v128.not(lo(0)), no)).toBe(false);
+    expect(m.highZero(m.i32x4.eq(lo(0), lo(8)), no)).toBe(false);
+    expect(m.highZero(m.i8x16.shuffle(lo(0), lo(8), [8, 9, 10, 11, 12, 13, 14, 15, 0, 1, 2, 3, 4, 5, 6, 7]), no)).toBe(false);
+    expect(m.highZero(m.i32x4.add(lo(0), m.local.get(0, ir.v128)), no)).toBe(false);
+    expect(m.highZero(m.i32x4.add(lo(0), m.local.get(0, ir.v128)), (i) => i === 0)).toBe(true);
+    expect(m.highZero(m.i64x2.replace_lane(m.local.get(0, ir.v128), 1, m.i64.const(0)), no)).toBe(true);
+    expect(m.highZero(m.i64x2.replace_lane(m.local.get(0, ir.v128), 0, m.i64.const(0)), no)).toBe(false);
+    expect(m.highZero(m.i64x2.replace_lane(m.local.get(0, ir.v128), 1, m.i64.const(1)), no)).toBe(false);
+    const f = instance(m);
+    const mem = new Uint8Array((f as unknown as { mem: WebAssembly.Memory }).mem.buffer);
+    for (let i = 0; i < 80; i++) mem[i] = (i * 0x9d + 0x5b) & 0xff; // every byte non-zero: the loads' own upper halves are their zeros
+    lanewise.forEach(([name], k) => expect(f[`f${k}`]!(), name).toBe(0n));
+  });
+
   it('refuses a call of a function the module never gets, naming it', () => {
     const m = new WasmBuilder();
     m.addFunction('f', none, none, [], m.call('nowhere', [], none));

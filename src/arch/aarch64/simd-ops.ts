@@ -2,7 +2,7 @@
 // shuffles, and the AArch64 NaN rules that Wasm's own float ops leave non-deterministic.
 import * as ir from '../../wasm/ir.ts';
 import type { Builder, Expr } from '../../lift/types.ts';
-import { i32c, i64c, tmp } from './ops.ts';
+import { i32c, tmp } from './ops.ts';
 import { VREG } from './regs.ts';
 
 export const V128 = ir.v128;
@@ -57,7 +57,7 @@ export function fns(b: Builder, esize: number): NS {
 
 /** write Vd: q=1 all 128 bits, q=0 the low 64 bits with the upper half zeroed */
 export function writeV(b: Builder, d: number, v: Expr, q: number): void {
-  b.set(VR(d), q ? v : b.m.i64x2.replace_lane(v, 1 as never, i64c(b, 0)));
+  b.set(VR(d), q ? v : b.zeroHigh(v));
 }
 
 /** write a scalar of `bits` bits held in the low lane of `v`; the rest of Vd becomes zero */
