@@ -246,8 +246,10 @@ function resolveIfuncJumps(functions: Map<number, GuestFunction>, image: ElfImag
   };
   for (const fn of functions.values()) {
     if (!fn.unresolved) continue;
+    const endingAt = new Map<number, Block>();
+    fn.blocks.forEach((b) => endingAt.set(b.insns[b.insns.length - 1]!.pc, b));
     const left = fn.unresolved.filter((u) => {
-      const blk = [...fn.blocks.values()].find((b) => b.insns[b.insns.length - 1]!.pc === u.pc);
+      const blk = endingAt.get(u.pc);
       const slot = blk && arch.jumpSlot!(blk.insns);
       const resolver = slot === undefined ? undefined : resolverOf.get(slot);
       const targets = resolver === undefined ? undefined : implementations(resolver);
@@ -259,7 +261,8 @@ function resolveIfuncJumps(functions: Map<number, GuestFunction>, image: ElfImag
     if (left.length === fn.unresolved.length) continue;
     if (left.length) fn.unresolved = left;
     else delete fn.unresolved;
-    fn.indirect = left.length > 0 || [...fn.blocks.values()].some((b) => b.insns[b.insns.length - 1]!.flow.kind === 'icall');
+    // still indirect if it calls through a register (calls end blocks)
+    fn.indirect = left.length > 0 || [...endingAt.values()].some((b) => b.insns[b.insns.length - 1]!.flow.kind === 'icall');
   }
 }
 

@@ -13,7 +13,7 @@
 // dispatch on that outer loop's back edges (the inner loop's own stay direct). Deeper loops'
 // iterations count all the same, so a hot innermost loop re-enters at the next turn of the loop
 // around it.
-import { successors, type CfgNode } from './cfg.ts';
+import { postorder, successors, type CfgNode } from './cfg.ts';
 import { components } from './irreducible.ts';
 
 /**
@@ -47,20 +47,7 @@ export interface LoopHeads {
 export function loopHeads(nodes: CfgNode[], depth = REENTRY_DEPTH): LoopHeads {
   // once per node: a dense switch has thousands of targets
   const succs = nodes.map((n) => successors(n.exit)), succ = (x: number) => succs[x]!;
-  const counted = new Set<number>(), reached: number[] = [];
-  // iterative DFS: 1 on the stack, 2 done
-  const n = nodes.length, state = new Uint8Array(n), stackNode = new Int32Array(n), stackNext = new Int32Array(n);
-  let top = 1;
-  state[0] = 1;
-  while (top) {
-    const x = stackNode[top - 1]!, i = stackNext[top - 1]!, ts = succ(x);
-    if (i < ts.length) {
-      stackNext[top - 1] = i + 1;
-      const t = ts[i]!;
-      if (state[t] === 1) counted.add(t);
-      else if (!state[t]) { state[t] = 1; stackNode[top] = t; stackNext[top] = 0; top++; }
-    } else { top--; state[x] = 2; reached.push(x); }
-  }
+  const counted = new Set<number>(), reached = postorder(nodes.length, succ, (t) => counted.add(t));
   if (!counted.size) return { counted: [], reentries: [] };
   const preds: number[][] = nodes.map(() => []);
   // indexed loops: the translator runs mostly in the engine's baseline tier, where for-of allocates per step

@@ -11,7 +11,7 @@
 // through a dispatch loop (dispatchLoop).
 import * as ir from './ir.ts';
 import type { Expr } from '../lift/types.ts';
-import { successors, type CfgNode } from './cfg.ts';
+import { postorder, successors, type CfgNode } from './cfg.ts';
 import { makeReducible } from './irreducible.ts';
 
 
@@ -39,20 +39,8 @@ const distinct = (xs: number[]): number[] =>
 export function structureReducible(m: ir.Module, nodes: CfgNode[]): Expr | undefined {
   const n = nodes.length;
   const succ = nodes.map((nd) => distinct(successors(nd.exit)));
-  // reverse postorder from node 0 (iterative DFS: graphs have tens of thousands of nodes)
-  const rpo = new Int32Array(n).fill(-1), order: number[] = [];
-  // the stack: nodes and how many of their successors are done (each node is on it at most once)
-  const seen = new Uint8Array(n), stackNode = new Int32Array(n), stackNext = new Int32Array(n);
-  let depth = 1;
-  seen[0] = 1;
-  while (depth) {
-    const x = stackNode[depth - 1]!, i = stackNext[depth - 1]!;
-    if (i < succ[x]!.length) {
-      stackNext[depth - 1] = i + 1;
-      const t = succ[x]![i]!;
-      if (!seen[t]) { seen[t] = 1; stackNode[depth] = t; stackNext[depth] = 0; depth++; }
-    } else { depth--; order.push(x); }
-  }
+  // reverse postorder from node 0
+  const rpo = new Int32Array(n).fill(-1), order = postorder(n, (x) => succ[x]!);
   order.reverse();
   // indexed loops here and below: the translator runs mostly in the engine's baseline tier, where for-of allocates per step
   const reached = order.length;

@@ -57,9 +57,10 @@ export function jumpSlot(block: Insn[]): number | undefined {
     if (i.name === 'ADRP') value = adrpTarget(i.pc, f.immhi!, f.immlo!);
     else if (i.name === 'ADD_SUB_imm' && !f.op && !f.S && f.sf && known.has(f.rn!)) value = known.get(f.rn!)! + (f.imm12! << (f.sh ? 12 : 0));
     else if (i.name === 'LDST_uimm' && !f.V && f.size === 3 && f.opc === 1 && known.has(f.rn!)) loaded = known.get(f.rn!)! + f.imm12! * 8;
-    for (const r of writes(i)) known.delete(r);
+    const written = writes(i);
+    for (const r of written) known.delete(r);
     if (value !== undefined && f.rd !== 31) known.set(f.rd!, value);
-    if (writes(i).includes(target)) slot = loaded !== undefined && f.rt === target ? loaded : undefined;
+    if (written.includes(target)) slot = loaded !== undefined && f.rt === target ? loaded : undefined;
   }
   return slot;
 }
