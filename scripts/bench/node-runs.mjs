@@ -1,7 +1,9 @@
 // Whole runs timed in Node, each a fresh process: the translation, then per program qemu-aarch64,
 // elf2wasm run (translation cached), clang's wasm32-wasi build (Node's default tiering and
 // --no-liftoff) and the x86-64 build, each `runs` times interleaved, keeping the median.
-import { rmSync } from 'node:fs';
+// With ctx.instructions, elf2wasm run and the clang build also run once under callgrind with
+// `node --no-liftoff`, counting the instructions of the whole process (see countedRunner).
+import { readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { sh } from './toolchain.mjs';
 
@@ -26,8 +28,29 @@ export function runners(built, ctx) {
     clang: wasm([]),
     clangNoLiftoff: wasm(['--no-liftoff']),
     native: typeof built.native === 'string' ? [built.native, built.args] : built.native,
+    ...(ctx.instructions ? {
+      oursCounted: countedRunner(['node', ['--no-liftoff', ctx.cli, 'run', built.elf, ...built.args]], ctx),
+      clangCounted: countedRunner(wasm(['--no-liftoff']), ctx),
+    } : {}),
   };
 }
+
+/**
+ * `runner` under callgrind, its own output in a log file (the program's stdout and stderr stay
+ * the program's). Wall times here vary by 10–20 % between identical runs, and instruction counts
+ * under V8's default tiering by as much (when optimised code arrives depends on scheduling);
+ * with --no-liftoff everything runs optimised from the start and a count repeats within ~1 %,
+ * Wasm compilation included: the measure for comparing two builds of the translator.
+ */
+function countedRunner(runner, ctx) {
+  if (!Array.isArray(runner)) return runner;
+  if (ctx.valgrindProblem) return { skip: ctx.valgrindProblem };
+  const log = join(ctx.cacheDir, '..', `callgrind-${process.pid}.log`);
+  return ['valgrind', ['--tool=callgrind', '--callgrind-out-file=/dev/null', `--log-file=${log}`, runner[0], ...runner[1]], log];
+}
+
+/** the instructions callgrind counted, from its log */
+const counted = (log) => Number(/I\s+refs:\s+([\d,]+)/.exec(readFileSync(log, 'utf8'))?.[1].replaceAll(',', '') ?? NaN);
 
 /**
  * Translates `built.elf` cold into `wasmOut` (timed), warms the run cache, then times every
@@ -44,8 +67,9 @@ export function measureInNode(built, wasmOut, ctx) {
   const last = {};
   for (let i = 0; i < ctx.runs; i++) {
     for (const [name, r] of Object.entries(list)) {
-      if (!Array.isArray(r)) continue;
-      const run = timed(...r, env);
+      if (!Array.isArray(r) || (r[2] && i > 0)) continue; // counted once
+      const run = timed(r[0], r[1], env);
+      if (r[2]) run.instructions = counted(r[2]);
       // a run whose output differs from the first's is reported, not averaged away
       if (last[name] && (run.stdout !== last[name].stdout || run.status !== last[name].status)) run.varies = true;
       last[name] = { ...run, varies: run.varies || last[name]?.varies };

@@ -2,6 +2,7 @@
 // (below 1: elf2wasm takes less time), a geometric-mean row, and whether outputs match qemu's.
 
 const seconds = (r) => (r && Number.isFinite(r.ms) ? (r.ms / 1000).toFixed(2) : '-');
+const billions = (r) => (r && Number.isFinite(r.instructions) ? (r.instructions / 1e9).toFixed(3) : '-');
 export const ratio = (a, b) => (Number.isFinite(a?.ms) && Number.isFinite(b?.ms) ? (a.ms / b.ms).toFixed(2) : '-');
 /** the faster of two results (either may be missing) */
 export const faster = (a, b) => [a, b].filter((r) => Number.isFinite(r?.ms)).sort((x, y) => x.ms - y.ms)[0];
@@ -34,6 +35,10 @@ export function row(program, translateMs, results, extra = {}) {
     'elf2wasm/clang-wasm': ratio(results.ours, best),
     'elf2wasm/native': ratio(results.ours, results.native),
     ...(results.guarded ? { 'protect s': seconds(results.guarded), 'protect/elf2wasm': ratio(results.guarded, results.ours) } : {}),
+    ...(results.oursCounted ? {
+      'elf2wasm G insn': billions(results.oursCounted),
+      'clang-wasm G insn': billions(results.clangCounted),
+    } : {}),
     ...extra,
     output: differences(results, results.qemu),
   };

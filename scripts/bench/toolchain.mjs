@@ -29,6 +29,7 @@ export function findToolchain() {
   return {
     clangWasm: clangWasmProblem(),
     native: has('gcc') ? undefined : 'gcc not installed (apt-get install gcc)',
+    valgrind: has('valgrind') ? undefined : 'valgrind not installed (apt-get install valgrind)',
   };
 }
 
