@@ -45,7 +45,7 @@ const LIMIT_MIN = 0x00, LIMIT_MIN_MAX = 0x01;
 const FUNC_REF = 0x70;
 
 export class WasmBuilder {
-  private store = new NodeStore();
+  private store: NodeStore;
   /**
    * refuse an expression used twice (the same node in two places of a tree, or in two
    * functions): it would be encoded twice, its effects with it. Constants are exempt (the
@@ -89,7 +89,9 @@ export class WasmBuilder {
   /** fill and copy only */
   readonly memory: binaryen.Module['memory'];
 
-  constructor() {
+  /** `nodes`: the expressions the module is expected to hold (NodeStore's capacity) */
+  constructor(nodes = 0) {
+    this.store = new NodeStore(nodes);
     const spaces: Record<string, Record<string, unknown>> = {};
     for (const [path, index] of OP_INDEX) {
       const parts = path.split('.');

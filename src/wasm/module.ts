@@ -5,7 +5,7 @@
 import * as ir from './ir.ts';
 import { EXPORT, extensionExport, IMPORT, LINUX, PAGE_TABLE_SIZE, PROGRAM } from '../abi.ts';
 import type { ElfImage } from '../elf/parse.ts';
-import type { GuestFunction, Program } from '../lift/discover.ts';
+import { instructionCount, type GuestFunction, type Program } from '../lift/discover.ts';
 import type { Arch } from '../lift/types.ts';
 import { LOW_AREA_END, MIN_GUEST_ADDR, PAGE_SIZE, WASM_PAGE } from '../runtime/layout.ts';
 import { ModuleContext, type ModuleFacts, type Protection } from './context.ts';
@@ -33,9 +33,15 @@ export interface EmitOptions {
  *  `lowEnd`: guest addresses below it are the runtime's (TranslationMeta.lowEnd) */
 export interface Emitted { wasm: Uint8Array; privateEnd: number; pageTable: number; lowEnd: number }
 
-/** a module with the translator's imports; `relaxedSimd`: it may use relaxed SIMD (arch code asks the module's features) */
-function newModule(relaxedSimd: boolean): ir.Module {
-  const m = new WasmBuilder();
+/** expressions the lifter builds per guest instruction (hello-glibc 15.0, Debian's busybox 15.9) */
+const NODES_PER_INSTRUCTION = 16;
+
+/**
+ * a module with the translator's imports, sized for `instructions` guest instructions;
+ * `relaxedSimd`: it may use relaxed SIMD (arch code asks the module's features)
+ */
+function newModule(relaxedSimd: boolean, instructions = 0): ir.Module {
+  const m = new WasmBuilder(instructions * NODES_PER_INSTRUCTION);
   m.checkTrees = validating();
   m.setFeatures(ir.Features.MVP | ir.Features.SIMD128 | ir.Features.TailCall | ir.Features.BulkMemory | ir.Features.BulkMemoryOpt
     | ir.Features.SignExt | ir.Features.MutableGlobals | ir.Features.NontrappingFPToInt | (relaxedSimd ? ir.Features.RelaxedSIMD : 0));
@@ -103,12 +109,14 @@ export class ProgramModule {
   readonly lowEnd: number;
 
   constructor(image: ElfImage, program: Program, private readonly arch: Arch, private readonly opts: EmitOptions, private readonly shard?: Shard) {
-    const m = this.m = newModule(opts.relaxedSimd);
+    const fns = [...program.functions.values()].sort((a, b) => a.entry - b.entry);
+    let lifted = 0; // the instructions of the functions this module lifts
+    for (let k = 0; k < fns.length; k++) if (!shard || shard.own(k)) lifted += instructionCount(fns[k]!);
+    const m = this.m = newModule(opts.relaxedSimd, lifted);
     m.addFunctionImport(IMPORT.miss, LINUX, IMPORT.miss, I64, NONE);
     m.addGlobal(EXPORT.depth, I32, true, m.i32.const(0));
     m.addGlobalExport(EXPORT.depth, EXPORT.depth); // saved around nested runs (signal handlers)
 
-    const fns = [...program.functions.values()].sort((a, b) => a.entry - b.entry);
     const { table, bits } = dispatchTable(fns, arch.insnAlignLog2);
     this.bits = bits;
     // under 'null' the dispatch table goes below the image when it fits, where guest accesses trap
