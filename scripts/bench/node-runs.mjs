@@ -49,8 +49,12 @@ function countedRunner(runner, ctx) {
   return ['valgrind', ['--tool=callgrind', '--callgrind-out-file=/dev/null', `--log-file=${log}`, runner[0], ...runner[1]], log];
 }
 
-/** the instructions callgrind counted, from its log */
-const counted = (log) => Number(/I\s+refs:\s+([\d,]+)/.exec(readFileSync(log, 'utf8'))?.[1].replaceAll(',', '') ?? NaN);
+/** the instructions callgrind counted, from its log (removed once read) */
+function counted(log) {
+  const text = readFileSync(log, 'utf8');
+  rmSync(log, { force: true });
+  return Number(/I\s+refs:\s+([\d,]+)/.exec(text)?.[1].replaceAll(',', '') ?? NaN);
+}
 
 /**
  * Translates `built.elf` cold into `wasmOut` (timed), warms the run cache, then times every
