@@ -110,8 +110,9 @@ export class ProgramModule {
 
   constructor(image: ElfImage, program: Program, private readonly arch: Arch, private readonly opts: EmitOptions, private readonly shard?: Shard) {
     const fns = [...program.functions.values()].sort((a, b) => a.entry - b.entry);
-    let lifted = 0; // the instructions of the functions this module lifts
-    for (let k = 0; k < fns.length; k++) if (!shard || shard.own(k)) lifted += instructionCount(fns[k]!);
+    // the instructions of the functions this module lifts (discovery counted them all)
+    let lifted = shard ? 0 : program.instructions;
+    if (shard) for (let k = 0; k < fns.length; k++) if (shard.own(k)) lifted += instructionCount(fns[k]!);
     const m = this.m = newModule(opts.relaxedSimd, lifted);
     m.addFunctionImport(IMPORT.miss, LINUX, IMPORT.miss, I64, NONE);
     m.addGlobal(EXPORT.depth, I32, true, m.i32.const(0));
