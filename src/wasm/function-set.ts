@@ -59,7 +59,8 @@ export class FunctionSet {
 
   /** adds every function to the module, in ctx.fns order: its code, or a stub another shard replaces */
   finish(onProgress?: ProgressListener): void {
-    const m = this.ctx.m;
+    // counted before the loop, which drops each emitter once its code is in the module
+    const m = this.ctx.m, total = this.emitters.size;
     let done = 0;
     this.names.forEach((name, k) => {
       const e = this.emitters.get(k);
@@ -73,7 +74,7 @@ export class FunctionSet {
       } catch (err) {
         throw new Error(`internal error: emitting ${name}: ${(err as Error).message}`, { cause: err });
       }
-      onProgress?.({ phase: 'compile', done: ++done, total: this.emitters.size });
+      onProgress?.({ phase: 'compile', done: ++done, total });
     });
   }
 }
