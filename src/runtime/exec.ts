@@ -5,7 +5,7 @@ import { E, fail } from './errno.ts';
 import type { Guest } from './guest.ts';
 import { ExecImage, type ProcessImage } from './kernel.ts';
 import { resolvePath, toWasiPath } from './paths.ts';
-import { guestPath, openPath, O, type GuestPath } from './vfs.ts';
+import { followed, guestPath, openPath, O, type GuestPath } from './vfs.ts';
 import { FILETYPE } from './wasi.ts';
 
 /** Linux's limits: the interpreter line of a script, nested interpreters, argv + envp */
@@ -37,7 +37,8 @@ export function execve(g: Guest, dirfd: number, pathAddr: bigint, argvAddr: bigi
     g.writeStderr('elf2wasm: execve in a process with several threads is not supported yet\n');
     fail(E.ENOSYS);
   }
-  const p = guestPath(g, dirfd, pathAddr, flags);
+  const p = followed(g, guestPath(g, dirfd, pathAddr, flags)); // /proc/self/exe: the executable
+  if (p.proc) fail(E.EACCES);
   const args = stringArray(g, argvAddr);
   const env = stringArray(g, envpAddr);
   return load(g, p, args, env, 0, kernel.opts.loadImage);

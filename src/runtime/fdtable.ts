@@ -2,6 +2,7 @@
 // descriptions: shared by dup'd fds, holding offset-independent state such as status flags and
 // directory listings); open files are backed by a WASI fd or by an in-memory pipe.
 import { E, fail } from './errno.ts';
+import type { ProcNode } from './procfs.ts';
 import type { Terminal } from './terminal.ts';
 
 export interface DirEntry {
@@ -72,6 +73,9 @@ export interface OpenFile {
   /** the description's own file position where it shares its WASI fd with another description
    *  (stdio reopened through /dev/stdin): reads and writes are positioned there */
   position?: bigint;
+  /** a /proc entry of procfs.ts (no WASI fd): a directory, or a file whose content is `data` */
+  proc?: ProcNode;
+  data?: Uint8Array;
   /** directory listing snapshot taken by the first getdents64, and the position in it */
   dir?: DirEntry[];
   dirPos: number;

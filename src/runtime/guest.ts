@@ -42,6 +42,8 @@ export interface GuestOptions {
   hostname?: string;
   /** uname's release and version (default: a plausible Linux 6.1) */
   kernel?: { release: string; version: string };
+  /** sysinfo(2)'s figures, read when the guest asks (default: the run's own, see syscalls/misc.ts) */
+  system?: () => SystemInfo;
   /** Linux metadata (modes, owners, devices) and path mapping beyond what WASI can say */
   fileHost?: FileHost;
   /** fd 0 reads this pipe, which the host feeds while the run goes on (host-pipe.ts), instead of WASI's fd 0 */
@@ -65,6 +67,19 @@ export interface GuestOptions {
    * jump ends the guest with SIGSEGV and a message naming the address (to test static discovery).
    */
   runtimeLift?: boolean;
+}
+
+/** what sysinfo(2) reports: seconds since boot, the load averages, memory in bytes, tasks */
+export interface SystemInfo {
+  uptime: number;
+  loads: [number, number, number];
+  totalram: bigint;
+  freeram: bigint;
+  sharedram: bigint;
+  bufferram: bigint;
+  totalswap: bigint;
+  freeswap: bigint;
+  procs: number;
 }
 
 /** si_code of SIGSEGV: no mapping there, or a mapping that does not allow the access; of SIGBUS: misaligned */

@@ -8,6 +8,7 @@ import type { Guest } from './guest.ts';
 import { hasTrailingSlash, resolvePath, toWasiPath } from './paths.ts';
 import { SIGNAL } from './errors.ts';
 import { ownFdOf, reopenOwnFd } from './own-fds.ts';
+import { procFdStat, procListing, procNode, procStat, resolveProc, type ProcNode } from './procfs.ts';
 import { sleepMs } from './sleep.ts';
 import { FDFLAGS, FILETYPE, LOOKUP_SYMLINK_FOLLOW, OFLAGS, RIGHTS_ALL, RIGHTS_READ, RIGHTS_WRITE, type Filestat } from './wasi.ts';
 import { fromUtf8, utf8 } from './guest-mem.ts';
@@ -49,6 +50,8 @@ export interface GuestPath {
   trailingSlash: boolean;
   /** set when the path was empty and AT_EMPTY_PATH allowed it: operate on this open file */
   file?: OpenFile;
+  /** the /proc entry of a process of the run that `abs` names (procfs.ts): no host path */
+  proc?: ProcNode;
 }
 
 /** Reads a path argument and resolves it against AT_FDCWD (the cwd) or a directory fd. */
@@ -66,14 +69,22 @@ export function guestPath(g: Guest, dirfd: number, pathAddr: bigint, flags = 0):
     if (!dir.isDir) fail(E.ENOTDIR);
     base = dir.path;
   }
-  let abs = resolvePath(base, raw);
-  // The host's /proc/self/exe is the JS engine; the guest's is its own executable.
-  if (abs === '/proc/self/exe') abs = resolvePath('/', g.opts.execPath);
-  return { abs, trailingSlash: hasTrailingSlash(raw) };
+  // /proc/self is the host's JS engine: the run's own processes have /proc entries of their own
+  const abs = resolveProc(g, resolvePath(base, raw), hasTrailingSlash(raw)); // a trailing slash follows a last link
+  const proc = procNode(g, abs);
+  return { abs, trailingSlash: hasTrailingSlash(raw), ...(proc ? { proc } : {}) };
+}
+
+/** `p` with a last component that is a link of procfs.ts followed (a host symlink the host follows) */
+export function followed(g: Guest, p: GuestPath): GuestPath {
+  if (p.proc?.kind !== 'link') return p;
+  const abs = resolveProc(g, p.abs, true), proc = procNode(g, abs);
+  return { abs, trailingSlash: p.trailingSlash, ...(proc ? { proc } : {}) };
 }
 
 /** openat(2) on a resolved path; `mode`: permission bits of a file O_CREAT makes. */
 export function openPath(g: Guest, p: GuestPath, flags: number, mode = 0o666): OpenFile {
+  if (p.proc) return openProc(g, p, flags, mode);
   const terminal = p.abs === '/dev/tty' ? controllingTerminal(g) : undefined;
   if (terminal) {
     terminal.holders++;
@@ -119,6 +130,20 @@ export function openPath(g: Guest, p: GuestPath, flags: number, mode = 0o666): O
 }
 
 /** the terminal the host drives, if it is the controlling tty of `g`'s session (else /dev/tty is the file system's: ENXIO) */
+/** open(2) of a /proc entry of procfs.ts: its content as of now, read-only */
+function openProc(g: Guest, p: GuestPath, flags: number, mode: number): OpenFile {
+  const node = p.proc!;
+  if (node.kind === 'link') {
+    if (flags & O.NOFOLLOW && !(flags & O.PATH)) fail(E.ELOOP);
+    return openPath(g, followed(g, p), flags, mode);
+  }
+  if (flags & O.CREAT && flags & O.EXCL) fail(E.EEXIST);
+  if ((flags & O.ACCMODE) !== O.RDONLY || flags & O.TRUNC) fail(E.EACCES);
+  if (node.kind === 'dir') return makeOpenFile({ wasiFd: -1, flags, path: p.abs, isDir: true, proc: node }); // listed by getdents64, as Linux does
+  if (flags & O.DIRECTORY || p.trailingSlash) fail(E.ENOTDIR);
+  return makeOpenFile({ wasiFd: -1, flags, path: p.abs, proc: node, data: node.data(), position: 0n });
+}
+
 function controllingTerminal(g: Guest): Terminal | undefined {
   const t = g.kernel?.opts.terminal;
   return t && g.kernel!.of(g).sid === t.session ? t : undefined;
@@ -172,6 +197,17 @@ export function readFile(g: Guest, f: OpenFile, iovs: [number, number][], offset
     const n = readFile(g, f, iovs, f.position);
     f.position += BigInt(n);
     return n;
+  }
+  if (f.data) {
+    let done = 0, at = Number(offset ?? 0n);
+    for (const [base, len] of iovs) {
+      const chunk = f.data.subarray(Math.min(at, f.data.length), Math.min(at + len, f.data.length));
+      g.mem.bytes().set(chunk, base);
+      done += chunk.length;
+      at += chunk.length;
+      if (chunk.length < len) break;
+    }
+    return done;
   }
   if (f.terminal) {
     if (offset !== undefined) fail(E.ESPIPE);
@@ -267,6 +303,7 @@ function writePipe(g: Guest, f: OpenFile, pipe: Pipe, iovs: [number, number][]):
 }
 
 export function statFile(g: Guest, f: OpenFile): Filestat {
+  if (f.proc) return procStat(g, f.path, f.proc);
   if (f.terminal) return TERMINAL_STAT;
   if (f.pipe) return { ...PIPE_STAT, ino: BigInt(f.pipe.id) };
   return g.wasi.fdFilestat(f.wasiFd);
@@ -274,8 +311,19 @@ export function statFile(g: Guest, f: OpenFile): Filestat {
 
 export function statPath(g: Guest, p: GuestPath, follow: boolean): Filestat {
   if (p.file) return statFile(g, p.file);
-  const own = follow ? ownFdOf(g, p.abs) : undefined;
-  if (own !== undefined) return statFile(g, g.fds.has(own) ? g.fds.get(own) : fail(E.ENOENT));
+  if (p.proc) {
+    const q = follow ? followed(g, p) : p;
+    if (q !== p) return statPath(g, q, follow);
+    if (p.trailingSlash && p.proc.kind !== 'dir') fail(E.ENOTDIR);
+    return procStat(g, p.abs, p.proc);
+  }
+  const own = ownFdOf(g, p.abs);
+  if (own !== undefined) {
+    if (!g.fds.has(own)) fail(E.ENOENT);
+    if (follow) return statFile(g, g.fds.get(own));
+    // a /proc/<pid>/fd entry itself: a link whose owner bits are the fd's access (/dev/stdin and /dev/fd are the host's)
+    if (p.abs.startsWith('/proc/')) return procFdStat(g, p.abs, g.fds.get(own).flags & O.ACCMODE);
+  }
   const st = g.wasi.pathFilestat(toWasiPath(p.abs), follow);
   if (p.trailingSlash && st.filetype !== FILETYPE.DIRECTORY) fail(E.ENOTDIR);
   return st;
@@ -376,6 +424,7 @@ export function direntType(filetype: number): number {
 /** The full listing of a directory, with "." and ".." first (some WASI hosts omit them) and
  *  real inode numbers (glibc's readdir skips entries whose d_ino is 0). */
 export function listDirectory(g: Guest, f: OpenFile): DirEntry[] {
+  if (f.proc?.kind === 'dir') return procListing(g, f.path, f.proc);
   const raw = g.wasi.readdirAll(f.wasiFd);
   const out: DirEntry[] = [];
   const names = new Set(raw.map((e) => fromUtf8(e.name)));

@@ -1,11 +1,11 @@
 // Syscalls on paths: open, create/remove/rename, links, access checks, cwd, times, statfs.
 import { E, Errno, fail } from '../errno.ts';
-import { ownFdLink } from '../own-fds.ts';
+import { ownFdLink, ownFdOf } from '../own-fds.ts';
 import type { Guest, Handler } from '../guest.ts';
-import { resolvePath, toWasiPath } from '../paths.ts';
+import { toWasiPath } from '../paths.ts';
 import { FILETYPE, FSTFLAGS } from '../wasi.ts';
 import type { FsStats } from '../file-host.ts';
-import { AT_EMPTY_PATH, AT_FDCWD, AT_REMOVEDIR, AT_SYMLINK_FOLLOW, AT_SYMLINK_NOFOLLOW, guestPath, O, openPath, statPath, type GuestPath } from '../vfs.ts';
+import { AT_EMPTY_PATH, AT_FDCWD, AT_REMOVEDIR, AT_SYMLINK_FOLLOW, AT_SYMLINK_NOFOLLOW, followed, guestPath, O, openPath, statPath, type GuestPath } from '../vfs.ts';
 import { i64, int } from './args.ts';
 import { utf8 } from '../guest-mem.ts';
 
@@ -47,7 +47,14 @@ function sameFile(g: Guest, a: GuestPath, b: GuestPath): boolean {
 
 function access(g: Guest, dirfd: number, pathAddr: bigint, mode: number, flags: number): number {
   if (mode & ~7 || flags & ~(AT_SYMLINK_NOFOLLOW | AT_EMPTY_PATH | 0x200 /* AT_EACCESS */)) fail(E.EINVAL);
-  const p = guestPath(g, dirfd, pathAddr, flags);
+  let p = guestPath(g, dirfd, pathAddr, flags);
+  if (!(flags & AT_SYMLINK_NOFOLLOW)) p = followed(g, p);
+  if (p.proc) {
+    // owned by the process's user: the owner's bits of procfs.ts's modes
+    const m = statPath(g, p, false).linux!.mode;
+    if ((mode & 4 && !(m & 0o400)) || (mode & 2 && !(m & 0o200)) || (mode & 1 && !(m & 0o100))) fail(E.EACCES);
+    return 0;
+  }
   if (!p.file && g.wasi.access(toWasiPath(p.abs), mode, !(flags & AT_SYMLINK_NOFOLLOW))) return 0;
   const st = statPath(g, p, !(flags & AT_SYMLINK_NOFOLLOW));
   // Without a host that knows permissions: consistent with the modes fstat reports (0644 files,
@@ -56,12 +63,13 @@ function access(g: Guest, dirfd: number, pathAddr: bigint, mode: number, flags: 
   return 0;
 }
 
-/** readlink target for the few /proc/self links programs commonly use. */
+/** readlink target of /dev/stdin and the like and of /proc/<pid>/fd entries (own-fds.ts) */
 function procLink(g: Guest, abs: string): Uint8Array | undefined {
-  if (abs === '/proc/self/exe' || abs === `/proc/${g.pid}/exe`) return utf8(resolvePath('/', g.opts.execPath));
-  if (abs === '/proc/self/cwd') return utf8(g.cwd);
   const own = ownFdLink(g, abs);
-  return own === undefined ? undefined : utf8(own);
+  if (own !== undefined) return utf8(own);
+  const fd = ownFdOf(g, abs);
+  // stdio the process started with: the host's own fd of that number (the run's stdio), as the host links it
+  return fd === undefined ? undefined : g.wasi.readlink(`proc/self/fd/${fd}`);
 }
 
 function setTimes(g: Guest, dirfd: number, pathAddr: bigint, timesAddr: bigint, flags: number): number {
@@ -163,11 +171,10 @@ export const fsPath: Record<string, Handler> = {
   readlinkat: (g, dirfd, pathAddr, buf, sizeArg) => {
     const size = int(sizeArg);
     if (size <= 0) fail(E.EINVAL);
-    const raw = g.mem.cstring(pathAddr);
-    if (raw === '') fail(E.ENOENT);
-    const base = raw.startsWith('/') || int(dirfd) === AT_FDCWD ? g.cwd : g.fds.get(int(dirfd)).path;
-    const abs = resolvePath(base, raw);
-    const target = procLink(g, abs) ?? g.wasi.readlink(toWasiPath(abs));
+    if (g.mem.cstring(pathAddr) === '') fail(E.ENOENT);
+    const p = guestPath(g, int(dirfd), pathAddr);
+    if (p.proc && p.proc.kind !== 'link') fail(E.EINVAL);
+    const target = p.proc?.kind === 'link' ? utf8(p.proc.target) : procLink(g, p.abs) ?? g.wasi.readlink(toWasiPath(p.abs));
     const n = Math.min(size, target.length);
     g.mem.write(buf, target.subarray(0, n));
     return n;
@@ -193,7 +200,7 @@ export const fsPath: Record<string, Handler> = {
     return g.mem.writeCString(buf, bytes);
   },
   chdir: (g, path) => {
-    const p = guestPath(g, AT_FDCWD, path);
+    const p = followed(g, guestPath(g, AT_FDCWD, path));
     if (statPath(g, p, true).filetype !== FILETYPE.DIRECTORY) fail(E.ENOTDIR);
     g.cwd = p.abs;
     return 0;
@@ -235,12 +242,12 @@ export const fsPath: Record<string, Handler> = {
   statfs: (g, path, buf) => {
     const p = guestPath(g, AT_FDCWD, path);
     statPath(g, p, true);
-    writeStatfs(g, buf, g.wasi.statfs(toWasiPath(p.abs)));
+    writeStatfs(g, buf, g.wasi.statfs(toWasiPath(p.proc ? '/proc' : p.abs))); // procfs.ts's entries are in the host's /proc
     return 0;
   },
   fstatfs: (g, fd, buf) => {
     const f = g.fds.get(int(fd));
-    writeStatfs(g, buf, f.pipe ? undefined : g.wasi.statfs(undefined, f.wasiFd));
+    writeStatfs(g, buf, f.pipe ? undefined : f.proc ? g.wasi.statfs(toWasiPath('/proc')) : g.wasi.statfs(undefined, f.wasiFd));
     return 0;
   },
 };

@@ -23,15 +23,21 @@ export const misc: Record<string, Handler> = {
     return 0;
   },
   sysinfo: (g, buf) => {
-    // struct sysinfo (112 bytes on 64-bit). Memory figures describe the 4 GiB Wasm space.
+    // struct sysinfo (112 bytes on 64-bit), mem_unit 1. Without the host's figures: the run's
+    // uptime and the 4 GiB Wasm space, of which what is not mapped is free.
     const m = g.mem;
     m.check(buf, 112);
     m.zero(buf, 112);
     const total = 4n * 1024n * 1024n * 1024n;
-    m.setI64(buf, Math.floor(performance.now() / 1000)); // uptime
-    m.setU64(buf + 32n, total); // totalram
-    m.setU64(buf + 40n, total - BigInt(g.vm.size)); // freeram
-    m.setU16(buf + 80n, 1); // procs
+    const s = g.opts.system?.() ?? {
+      uptime: Math.floor(performance.now() / 1000), loads: [0, 0, 0], totalram: total, freeram: total - BigInt(g.vm.size),
+      sharedram: 0n, bufferram: 0n, totalswap: 0n, freeswap: 0n, procs: 1,
+    };
+    m.setI64(buf, s.uptime);
+    // fixed point with 16 fraction bits (SI_LOAD_SHIFT)
+    s.loads.forEach((l, k) => m.setU64(buf + BigInt(8 + 8 * k), BigInt(Math.round(l * 65536))));
+    [s.totalram, s.freeram, s.sharedram, s.bufferram, s.totalswap, s.freeswap].forEach((v, k) => m.setU64(buf + BigInt(32 + 8 * k), v));
+    m.setU16(buf + 80n, Math.min(s.procs, 0xffff));
     m.setU32(buf + 104n, 1); // mem_unit
     return 0;
   },
