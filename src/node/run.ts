@@ -7,7 +7,7 @@
 // WebAssembly.compile: on Node 20 it enables relaxed SIMD (modules translated with relaxedSimd)
 // and lets short runs exit without optimising what they ran once.
 import { readFileSync } from 'node:fs';
-import { hostname, release, version } from 'node:os';
+import { availableParallelism, hostname, release, version } from 'node:os';
 import { isatty } from 'node:tty';
 import type { WASI as WasiClass } from 'node:wasi';
 import type { TranslationMeta } from '../meta.ts';
@@ -53,8 +53,8 @@ function loadWasi(): Promise<typeof import('node:wasi')> {
   return wasiModule;
 }
 
-/** Who the guest is, as qemu-user passes it through: the host process's identity (and the host's sysinfo). */
-function hostIdentity(): Pick<GuestOptions, 'uid' | 'gid' | 'groups' | 'umask' | 'hostname' | 'kernel' | 'system'> {
+/** Who the guest is, as qemu-user passes it through: the host process's identity (and the host's sysinfo and CPUs). */
+function hostIdentity(): Pick<GuestOptions, 'uid' | 'gid' | 'groups' | 'umask' | 'hostname' | 'kernel' | 'system' | 'cpus'> {
   const uid = process.getuid?.() ?? 0;
   const gid = process.getgid?.() ?? 0;
   // The supplementary groups as getgroups(2) returns them (Node's process.getgroups() adds the
@@ -71,7 +71,7 @@ function hostIdentity(): Pick<GuestOptions, 'uid' | 'gid' | 'groups' | 'umask' |
   const umask = field('Umask');
   return {
     uid, gid, groups, umask: umask === undefined ? undefined : parseInt(umask, 8),
-    hostname: hostname(), kernel: { release: release(), version: version() }, system: hostSystemInfo,
+    hostname: hostname(), kernel: { release: release(), version: version() }, system: hostSystemInfo, cpus: availableParallelism(),
   };
 }
 

@@ -42,6 +42,8 @@ export interface GuestOptions {
   hostname?: string;
   /** uname's release and version (default: a plausible Linux 6.1) */
   kernel?: { release: string; version: string };
+  /** CPUs sched_getaffinity reports (default 1; threads take turns on one host thread anyway) */
+  cpus?: number;
   /** sysinfo(2)'s figures, read when the guest asks (default: the run's own, see syscalls/misc.ts) */
   system?: () => SystemInfo;
   /** Linux metadata (modes, owners, devices) and path mapping beyond what WASI can say */

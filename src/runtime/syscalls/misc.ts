@@ -51,9 +51,11 @@ export const misc: Record<string, Handler> = {
   },
   sched_getaffinity: (g, pid, len, mask) => {
     if (int(pid) !== 0 && int(pid) !== g.pid) fail(E.ESRCH);
-    if (uint(len) < 8 || uint(len) % 8 !== 0) fail(E.EINVAL);
-    g.mem.setU64(mask, 1n); // one CPU
-    return 8;
+    // the first `cpus` CPUs, in as many 64-bit words as they need (the kernel's cpumask_size)
+    const cpus = Math.max(1, g.opts.cpus ?? 1), words = Math.ceil(cpus / 64);
+    if (uint(len) < 8 * words || uint(len) % 8 !== 0) fail(E.EINVAL);
+    for (let w = 0; w < words; w++) g.mem.setU64(mask + BigInt(8 * w), BigInt.asUintN(64, (1n << BigInt(Math.min(64, cpus - 64 * w))) - 1n));
+    return 8 * words;
   },
   sched_setaffinity: (g, pid) => (int(pid) === 0 || int(pid) === g.pid ? 0 : fail(E.ESRCH)),
   sched_yield: (g) => {
