@@ -54,7 +54,7 @@ function loadWasi(): Promise<typeof import('node:wasi')> {
 }
 
 /** Who the guest is, as qemu-user passes it through: the host process's identity (and the host's sysinfo and CPUs). */
-function hostIdentity(): Pick<GuestOptions, 'uid' | 'gid' | 'groups' | 'umask' | 'hostname' | 'kernel' | 'system' | 'cpus'> {
+function hostIdentity(): Pick<GuestOptions, 'uid' | 'gid' | 'groups' | 'umask' | 'hostname' | 'kernel' | 'system' | 'cpus' | 'hostPid'> {
   const uid = process.getuid?.() ?? 0;
   const gid = process.getgid?.() ?? 0;
   // The supplementary groups as getgroups(2) returns them (Node's process.getgroups() adds the
@@ -71,7 +71,7 @@ function hostIdentity(): Pick<GuestOptions, 'uid' | 'gid' | 'groups' | 'umask' |
   const umask = field('Umask');
   return {
     uid, gid, groups, umask: umask === undefined ? undefined : parseInt(umask, 8),
-    hostname: hostname(), kernel: { release: release(), version: version() }, system: hostSystemInfo, cpus: availableParallelism(),
+    hostname: hostname(), kernel: { release: release(), version: version() }, system: hostSystemInfo, cpus: availableParallelism(), hostPid: process.pid,
   };
 }
 

@@ -42,6 +42,8 @@ export interface GuestOptions {
   hostname?: string;
   /** uname's release and version (default: a plausible Linux 6.1) */
   kernel?: { release: string; version: string };
+  /** the host process the run is in: its /proc entry is left out of /proc's listing, where the run's processes are (procfs.ts) */
+  hostPid?: number;
   /** CPUs sched_getaffinity reports (default 1; threads take turns on one host thread anyway) */
   cpus?: number;
   /** sysinfo(2)'s figures, read when the guest asks (default: the run's own, see syscalls/misc.ts) */

@@ -198,6 +198,19 @@ function inode(abs: string): bigint {
   return BigInt(h) + 0x100000000n;
 }
 
+/**
+ * The host's /proc listed for the guest: the run's processes among the pids (ascending, after
+ * the other entries, as the kernel lists them), the host process the run is (GuestOptions.hostPid) left out.
+ */
+export function procRootListing(g: Guest, host: DirEntry[]): DirEntry[] {
+  const pid = (e: DirEntry): number => (/^\d+$/.test(fromUtf8(e.name)) ? Number(fromUtf8(e.name)) : -1);
+  const own = new Set(g.kernel ? [...g.kernel.procs.values()].filter((p) => p.state !== 'gone').map((p) => p.pid) : [g.pid]);
+  const pids = host.filter((e) => pid(e) >= 0 && pid(e) !== g.opts.hostPid && !own.has(pid(e)));
+  for (const p of own) pids.push({ name: utf8(String(p)), ino: inode(`/proc/${p}`), type: 4 });
+  pids.sort((a, b) => pid(a) - pid(b));
+  return [...host.filter((e) => pid(e) < 0), ...pids];
+}
+
 /** the listing of a synthetic directory, with . and .. */
 export function procListing(g: Guest, abs: string, node: Extract<ProcNode, { kind: 'dir' }>): DirEntry[] {
   const entry = (name: string): DirEntry => {

@@ -8,7 +8,7 @@ import type { Guest } from './guest.ts';
 import { hasTrailingSlash, resolvePath, toWasiPath } from './paths.ts';
 import { SIGNAL } from './errors.ts';
 import { ownFdOf, reopenOwnFd } from './own-fds.ts';
-import { procFdStat, procListing, procNode, procStat, resolveProc, type ProcNode } from './procfs.ts';
+import { procFdStat, procListing, procNode, procRootListing, procStat, resolveProc, type ProcNode } from './procfs.ts';
 import { sleepMs } from './sleep.ts';
 import { FDFLAGS, FILETYPE, LOOKUP_SYMLINK_FOLLOW, OFLAGS, RIGHTS_ALL, RIGHTS_READ, RIGHTS_WRITE, type Filestat } from './wasi.ts';
 import { fromUtf8, utf8 } from './guest-mem.ts';
@@ -443,5 +443,5 @@ export function listDirectory(g: Guest, f: OpenFile): DirEntry[] {
     // Still unknown: any stable non-zero number keeps the entry visible.
     if (e.ino === 0n) e.ino = BigInt(1 + out.indexOf(e));
   }
-  return out;
+  return f.path === '/proc' ? procRootListing(g, out) : out;
 }
