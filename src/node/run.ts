@@ -17,7 +17,7 @@ import type { WasiImports } from '../runtime/wasi.ts';
 import { NodeFileHost } from './file-host.ts';
 import type { Namespace } from './namespace.ts';
 import { sysrootMapPath } from './sysroot.ts';
-import { hostSystemInfo } from './system-info.ts';
+import { hostLimits, hostSystemInfo } from './system-info.ts';
 
 export interface NodeRunOptions extends Omit<GuestOptions, 'isatty' | 'rootFd' | 'fileHost'>, Pick<RunOptions, 'onLiftStats' | 'loadLifter' | 'loadImage' | 'interrupts' | 'libraries' | 'onRootStopped'> {
   /** a confined view of the host's file system (default: all of it, as under qemu-user);
@@ -53,8 +53,8 @@ function loadWasi(): Promise<typeof import('node:wasi')> {
   return wasiModule;
 }
 
-/** Who the guest is, as qemu-user passes it through: the host process's identity (and the host's sysinfo and CPUs). */
-function hostIdentity(): Pick<GuestOptions, 'uid' | 'gid' | 'groups' | 'umask' | 'hostname' | 'kernel' | 'system' | 'cpus' | 'hostPid'> {
+/** Who the guest is, as qemu-user passes it through: the host process's identity, limits and CPUs, the host's sysinfo. */
+function hostIdentity(): Pick<GuestOptions, 'uid' | 'gid' | 'groups' | 'umask' | 'hostname' | 'kernel' | 'system' | 'cpus' | 'hostPid' | 'limits'> {
   const uid = process.getuid?.() ?? 0;
   const gid = process.getgid?.() ?? 0;
   // The supplementary groups as getgroups(2) returns them (Node's process.getgroups() adds the
@@ -71,7 +71,7 @@ function hostIdentity(): Pick<GuestOptions, 'uid' | 'gid' | 'groups' | 'umask' |
   const umask = field('Umask');
   return {
     uid, gid, groups, umask: umask === undefined ? undefined : parseInt(umask, 8),
-    hostname: hostname(), kernel: { release: release(), version: version() }, system: hostSystemInfo, cpus: availableParallelism(), hostPid: process.pid,
+    hostname: hostname(), kernel: { release: release(), version: version() }, system: hostSystemInfo, cpus: availableParallelism(), hostPid: process.pid, limits: hostLimits(),
   };
 }
 

@@ -1,6 +1,6 @@
-// The host's sysinfo(2) figures for the guest, as qemu-user passes them through: busybox `free`
-// and `uptime` read them, and `free` subtracts /proc/meminfo's figures (the host's file) from
-// them, so anything but the host's own numbers gives nonsense there.
+// The host's sysinfo(2) figures and resource limits for the guest, as qemu-user passes them
+// through: busybox `free` and `uptime` read sysinfo, and `free` subtracts /proc/meminfo's figures
+// (the host's file) from it, so anything but the host's own numbers gives nonsense there.
 import { readFileSync } from 'node:fs';
 import { freemem, loadavg, totalmem, uptime } from 'node:os';
 import type { SystemInfo } from '../runtime/guest.ts';
@@ -35,4 +35,20 @@ export function hostSystemInfo(): SystemInfo {
     freeswap: kb('SwapFree') ?? 0n,
     procs: Number.isFinite(tasks) ? tasks : 1,
   };
+}
+
+/** /proc/self/limits' rows in the order of their RLIMIT_* numbers (CPU, FSIZE, … RTTIME) */
+const LIMIT_ROWS = ['Max cpu time', 'Max file size', 'Max data size', 'Max stack size', 'Max core file size', 'Max resident set', 'Max processes', 'Max open files', 'Max locked memory', 'Max address space', 'Max file locks', 'Max pending signals', 'Max msgqueue size', 'Max nice priority', 'Max realtime priority', 'Max realtime timeout'];
+
+/** the host process's resource limits (Linux: /proc/self/limits), for the guest's first process; none elsewhere */
+export function hostLimits(): [number, [bigint, bigint]][] {
+  const text = read('/proc/self/limits') ?? '';
+  const value = (v: string | undefined): bigint | undefined => (v === 'unlimited' ? 0xffffffffffffffffn : v !== undefined && /^\d+$/.test(v) ? BigInt(v) : undefined);
+  const out: [number, [bigint, bigint]][] = [];
+  LIMIT_ROWS.forEach((row, res) => {
+    const m = new RegExp(`^${row}\\s+(\\S+)\\s+(\\S+)`, 'm').exec(text);
+    const soft = value(m?.[1]), hard = value(m?.[2]);
+    if (soft !== undefined && hard !== undefined) out.push([res, [soft, hard]]);
+  });
+  return out;
 }

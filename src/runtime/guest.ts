@@ -4,7 +4,7 @@ import type { TranslationMeta } from '../meta.ts';
 import { describePc, GuestFault, GuestTrap, SIGNAL } from './errors.ts';
 import type { RuntimeCode } from './lifting.ts';
 import { E, Errno, errnoName, Interrupted } from './errno.ts';
-import { FdTable, makeOpenFile, type OpenFile } from './fdtable.ts';
+import { FdTable, makeOpenFile, RLIMIT_NOFILE, type OpenFile } from './fdtable.ts';
 import { GuestMem, utf8 } from './guest-mem.ts';
 import { AddressSpace, pageUp, PROT_READ } from './memory.ts';
 import { runFaultHandler, runPendingHandlers, type Reentry } from './signal-frame.ts';
@@ -44,6 +44,8 @@ export interface GuestOptions {
   kernel?: { release: string; version: string };
   /** the host process the run is in: its /proc entry is left out of /proc's listing, where the run's processes are (procfs.ts) */
   hostPid?: number;
+  /** the resource limits the first process starts with, [resource, [soft, hard]] (default: a typical Linux's, syscalls/process.ts) */
+  limits?: [number, [bigint, bigint]][];
   /** CPUs sched_getaffinity reports (default 1; threads take turns on one host thread anyway) */
   cpus?: number;
   /** sysinfo(2)'s figures, read when the guest asks (default: the run's own, see syscalls/misc.ts) */
@@ -186,6 +188,9 @@ export class Guest {
     this.umask = opts.umask ?? 0o022;
     this.cwd = resolvePath('/', opts.cwd);
     this.hostname = opts.hostname ?? 'localhost';
+    for (const [res, lim] of opts.limits ?? []) this.limits.set(res, lim);
+    const nofile = this.limits.get(RLIMIT_NOFILE);
+    if (nofile) this.fds.setLimit(nofile[0]);
     this.threadName = commName(opts.execPath);
     // Linux passes fds 0..2 through from the parent; here they are the host's WASI stdio (or a host-fed pipe),
     // or a terminal, open once for reading and writing and dup'd, as login and script(1) leave them

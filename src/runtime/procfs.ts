@@ -147,6 +147,18 @@ export function procNode(g: Guest, abs: string): ProcNode | undefined {
 }
 
 /**
+ * The host's path for an entry of a process of the run that is not made here (mountinfo,
+ * cgroup, loginuid, limits, …): the host process's own (GuestOptions.hostPid), which is what the
+ * run's processes share; undefined for other paths or without a host process.
+ */
+export function hostProcPath(g: Guest, abs: string): string | undefined {
+  const m = /^\/proc\/(\d+)(?:\/task\/(\d+))?\/([^/]+)(\/.*)?$/.exec(abs);
+  if (!m || g.opts.hostPid === undefined || PROCESS_ENTRIES.includes(m[3]!)) return undefined;
+  if (!shown(g, Number(m[1]), m[2] === undefined ? undefined : Number(m[2]))) return undefined;
+  return `/proc/${g.opts.hostPid}/${m[3]}${m[4] ?? ''}`;
+}
+
+/**
  * `abs` with its synthetic links followed where the kernel follows them: every component but the
  * last, and the last too with `follow`. A path through /proc/self/cwd or /exe goes on from the
  * link's target, which may be a host path.

@@ -8,7 +8,7 @@ import type { Guest } from './guest.ts';
 import { hasTrailingSlash, resolvePath, toWasiPath } from './paths.ts';
 import { SIGNAL } from './errors.ts';
 import { ownFdOf, reopenOwnFd } from './own-fds.ts';
-import { procFdStat, procListing, procNode, procRootListing, procStat, resolveProc, type ProcNode } from './procfs.ts';
+import { hostProcPath, procFdStat, procListing, procNode, procRootListing, procStat, resolveProc, type ProcNode } from './procfs.ts';
 import { sleepMs } from './sleep.ts';
 import { FDFLAGS, FILETYPE, LOOKUP_SYMLINK_FOLLOW, OFLAGS, RIGHTS_ALL, RIGHTS_READ, RIGHTS_WRITE, type Filestat } from './wasi.ts';
 import { fromUtf8, utf8 } from './guest-mem.ts';
@@ -70,7 +70,8 @@ export function guestPath(g: Guest, dirfd: number, pathAddr: bigint, flags = 0):
     base = dir.path;
   }
   // /proc/self is the host's JS engine: the run's own processes have /proc entries of their own
-  const abs = resolveProc(g, resolvePath(base, raw), hasTrailingSlash(raw)); // a trailing slash follows a last link
+  let abs = resolveProc(g, resolvePath(base, raw), hasTrailingSlash(raw)); // a trailing slash follows a last link
+  abs = hostProcPath(g, abs) ?? abs;
   const proc = procNode(g, abs);
   return { abs, trailingSlash: hasTrailingSlash(raw), ...(proc ? { proc } : {}) };
 }

@@ -1,11 +1,20 @@
 // System information, randomness, scheduling and other small syscalls.
 import { E, fail } from '../errno.ts';
-import type { Handler } from '../guest.ts';
+import type { Guest, Handler } from '../guest.ts';
 import { count, int, uint } from './args.ts';
 import { fromUtf8, utf8 } from '../guest-mem.ts';
 
 const GRND_ALL = 1 | 2 | 4; // NONBLOCK | RANDOM | INSECURE
 const PR = { SET_PDEATHSIG: 1, GET_PDEATHSIG: 2, GET_DUMPABLE: 3, SET_DUMPABLE: 4, SET_NAME: 15, GET_NAME: 16, CAPBSET_READ: 23, SET_NO_NEW_PRIVS: 38, GET_NO_NEW_PRIVS: 39, SET_VMA: 0x53564d41 } as const;
+
+/** pid 0 (the caller) or a process or thread of the run */
+const ofRun = (g: Guest, pid: number): boolean => pid === 0 || pid === g.pid || pid === g.tid || g.kernel?.task(pid) !== undefined;
+
+/** ioprio's IOPRIO_WHO_PROCESS, _PGRP or _USER with who 0 (the caller's) or one the run has; the others EINVAL or ESRCH */
+function ioprioTarget(g: Guest, which: number, who: number): void {
+  if (which < 1 || which > 3) fail(E.EINVAL);
+  if (which === 1 && !ofRun(g, who)) fail(E.ESRCH);
+}
 
 export const misc: Record<string, Handler> = {
   uname: (g, buf) => {
@@ -50,14 +59,17 @@ export const misc: Record<string, Handler> = {
     return len;
   },
   sched_getaffinity: (g, pid, len, mask) => {
-    if (int(pid) !== 0 && int(pid) !== g.pid) fail(E.ESRCH);
+    if (!ofRun(g, int(pid))) fail(E.ESRCH);
     // the first `cpus` CPUs, in as many 64-bit words as they need (the kernel's cpumask_size)
     const cpus = Math.max(1, g.opts.cpus ?? 1), words = Math.ceil(cpus / 64);
     if (uint(len) < 8 * words || uint(len) % 8 !== 0) fail(E.EINVAL);
     for (let w = 0; w < words; w++) g.mem.setU64(mask + BigInt(8 * w), BigInt.asUintN(64, (1n << BigInt(Math.min(64, cpus - 64 * w))) - 1n));
     return 8 * words;
   },
-  sched_setaffinity: (g, pid) => (int(pid) === 0 || int(pid) === g.pid ? 0 : fail(E.ESRCH)),
+  sched_setaffinity: (g, pid) => (ofRun(g, int(pid)) ? 0 : fail(E.ESRCH)),
+  // the default I/O priority of every process (class none, level 0), which none can change
+  ioprio_get: (g, which, who) => (ioprioTarget(g, int(which), int(who)), 0),
+  ioprio_set: (g, which, who) => (ioprioTarget(g, int(which), int(who)), 0),
   sched_yield: (g) => {
     g.kernel?.yield(g);
     return 0;

@@ -7,11 +7,11 @@ import { int, uint } from './args.ts';
 import { clockNs, readTimespec } from './time.ts';
 import { execve } from '../exec.ts';
 import { AT_EMPTY_PATH, AT_FDCWD, AT_SYMLINK_NOFOLLOW } from '../vfs.ts';
+import { RLIMIT_NOFILE } from '../fdtable.ts';
 
 const RLIM_INFINITY = 0xffffffffffffffffn;
 const RLIMIT_STACK = 3;
 const RLIMIT_CORE = 4;
-const RLIMIT_NOFILE = 7;
 const RLIM_NLIMITS = 16;
 
 function getLimit(g: Guest, res: number): [bigint, bigint] {
@@ -38,7 +38,7 @@ function limit(g: Guest, res: number, newAddr: bigint, oldAddr: bigint): number 
   }
   if (next) {
     g.limits.set(res, next);
-    if (res === RLIMIT_NOFILE) g.fds.limit = Number(next[0] > 1n << 20n ? 1n << 20n : next[0]);
+    if (res === RLIMIT_NOFILE) g.fds.setLimit(next[0]);
   }
   return 0;
 }

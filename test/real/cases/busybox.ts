@@ -101,6 +101,10 @@ export const cases: RealCase[] = [
   bb('id -un', ['id', '-un']),
   bb('whoami', ['whoami']),
   bb('hostname', ['hostname']),
+  // the host's resource limits, I/O priority and login uid (qemu-user passes them through)
+  sh('ulimit -a', 'ulimit -a'),
+  bb('ionice', ['ionice']),
+  bb('logname', ['logname']),
   bb('ls -l tree', ['ls', '-l', tree]),
   bb('ls -l --full-time tree', ['ls', '-l', '--full-time', tree]),
   bb('ls -lni tree', ['ls', '-lni', tree]),
