@@ -11,6 +11,7 @@ import type { Guest } from './guest.ts';
 import { fromUtf8, utf8 } from './guest-mem.ts';
 import { MAP_PRIVATE, MAP_SHARED, pageUp, RUNTIME_AREA } from './memory.ts';
 import { resolvePath } from './paths.ts';
+import { SIG_DFL, SIG_IGN } from './signals.ts';
 import { FILETYPE, type Filestat } from './wasi.ts';
 
 export type ProcNode =
@@ -118,13 +119,25 @@ function statLine(s: Shown): string {
 }
 
 function status(s: Shown): string {
-  const g = s.g, ids = (v: number) => `${v}\t${v}\t${v}\t${v}`;
+  const g = s.g, sig = g.signals, ids = (v: number) => `${v}\t${v}\t${v}\t${v}`;
+  const sigset = (bits: bigint) => bits.toString(16).padStart(16, '0');
+  // the signals whose action is SIG_IGN, or (no argument) a handler
+  const handled = (only?: bigint): bigint => {
+    let bits = 0n;
+    for (let n = 1; n <= 64; n++) {
+      const h = sig.action(n).handler;
+      if (only === undefined ? h !== SIG_IGN && h !== SIG_DFL : h === only) bits |= 1n << BigInt(n - 1);
+    }
+    return bits;
+  };
   const kb = Math.ceil(g.vm.size / 1024);
   return [
     `Name:\t${g.threadName}`, `Umask:\t${g.umask.toString(8).padStart(4, '0')}`, `State:\t${s.state}`,
     `Tgid:\t${s.pid}`, 'Ngid:\t0', `Pid:\t${s.tid}`, `PPid:\t${s.ppid}`, 'TracerPid:\t0',
     `Uid:\t${ids(g.uid)}`, `Gid:\t${ids(g.gid)}`, 'FDSize:\t64', `Groups:\t${g.groups.join(' ')} `,
     `VmSize:\t${String(kb).padStart(8)} kB`, `VmRSS:\t${String(kb).padStart(8)} kB`, `Threads:\t${s.threads.length}`,
+    `SigQ:\t0/${g.limits.get(RLIMIT_SIGPENDING)?.[0] ?? 0}`, `SigPnd:\t${sigset(0n)}`, `ShdPnd:\t${sigset(sig.pending)}`,
+    `SigBlk:\t${sigset(sig.mask)}`, `SigIgn:\t${sigset(handled(SIG_IGN))}`, `SigCgt:\t${sigset(handled())}`,
     '',
   ].join('\n');
 }
@@ -183,6 +196,9 @@ export function resolveProc(g: Guest, abs: string, follow: boolean): string {
   if (abs.startsWith('/proc/') && procNode(g, abs)?.kind === 'link' && follow) fail(E.ELOOP);
   return abs;
 }
+
+/** RLIMIT_SIGPENDING, SigQ's limit */
+const RLIMIT_SIGPENDING = 11;
 
 const PROC_DEV = 0x16n; // Linux's proc: device 0:22 here
 
