@@ -15,7 +15,8 @@ import { SIG_DFL, SIG_IGN } from './signals.ts';
 import { FILETYPE, type Filestat } from './wasi.ts';
 
 export type ProcNode =
-  | { kind: 'link'; target: string }
+  /** `fdMode`: an fd entry's, its access mode (O_RDONLY, O_WRONLY or O_RDWR; see procFdStat) */
+  | { kind: 'link'; target: string; fdMode?: number }
   | { kind: 'file'; data: () => Uint8Array }
   | { kind: 'dir'; names: () => string[] };
 
@@ -65,7 +66,7 @@ function processNode(caller: Guest, s: Shown, rest: string[]): ProcNode | undefi
       if (s.g === caller || more.length > 1 || !/^\d+$/.test(more[0]!)) return undefined;
       if (!g.fds.has(fd)) return undefined;
       const f = g.fds.get(fd);
-      return { kind: 'link', target: f.pipe ? `pipe:[${f.pipe.id}]` : f.path || hostFdLink(g, f.wasiFd) };
+      return { kind: 'link', target: f.pipe ? `pipe:[${f.pipe.id}]` : f.path || hostFdLink(g, f.wasiFd), fdMode: f.flags & 3 };
     }
     case 'task': {
       if (!more.length) return { kind: 'dir', names: () => s.threads.map(String) };
@@ -147,6 +148,7 @@ function status(s: Shown): string {
  * resolved but as its last component, see resolveProc), or undefined for the host's paths.
  */
 export function procNode(g: Guest, abs: string): ProcNode | undefined {
+  if (abs === '/proc') return hostHas(g, 'proc') ? undefined : { kind: 'dir', names: () => ['self', 'thread-self', ...runPids(g).map(String)] };
   if (!abs.startsWith('/proc/')) return undefined;
   const parts = abs.slice(6).split('/');
   const head = parts[0]!;
@@ -204,6 +206,7 @@ const PROC_DEV = 0x16n; // Linux's proc: device 0:22 here
 
 /** stat of a synthetic node, owned by the process's user as in Linux */
 export function procStat(g: Guest, abs: string, node: ProcNode): Filestat {
+  if (node.kind === 'link' && node.fdMode !== undefined) return procFdStat(g, abs, node.fdMode);
   const filetype = node.kind === 'link' ? FILETYPE.SYMBOLIC_LINK : node.kind === 'dir' ? FILETYPE.DIRECTORY : FILETYPE.REGULAR_FILE;
   const mode = node.kind === 'link' ? 0o120777 : node.kind === 'dir' ? 0o40555 : 0o100444;
   const linux: LinuxMeta = { mode, uid: g.uid, gid: g.gid, rdev: 0n, blksize: 1024, blocks: 0n };
@@ -213,7 +216,7 @@ export function procStat(g: Guest, abs: string, node: ProcNode): Filestat {
 
 /** lstat of a /proc/<pid>/fd entry: lr-x------ for a read-only fd, l-wx------ write-only, lrwx------ both */
 export function procFdStat(g: Guest, abs: string, accmode: number): Filestat {
-  const st = procStat(g, abs, { kind: 'link', target: '' });
+  const st = procStat(g, abs, { kind: 'link', target: '' }); // no fdMode: the link's own stat
   st.linux!.mode = 0o120100 | (accmode !== 1 ? 0o400 : 0) | (accmode !== 0 ? 0o200 : 0);
   st.size = 64n;
   return st;
@@ -226,13 +229,29 @@ function inode(abs: string): bigint {
   return BigInt(h) + 0x100000000n;
 }
 
+/** whether the host's file system has `path` (a WASI path): without a /proc of its own (a browser's), /proc is made here */
+function hostHas(g: Guest, path: string): boolean {
+  try {
+    g.wasi.pathFilestat(path, true);
+    return true;
+  } catch (e) {
+    if (e instanceof Errno) return false;
+    throw e;
+  }
+}
+
+/** the pids of the run's processes, ascending */
+function runPids(g: Guest): number[] {
+  return (g.kernel ? [...g.kernel.procs.values()].filter((p) => p.state !== 'gone').map((p) => p.pid) : [g.pid]).sort((a, b) => a - b);
+}
+
 /**
  * The host's /proc listed for the guest: the run's processes among the pids (ascending, after
  * the other entries, as the kernel lists them), the host process the run is (GuestOptions.hostPid) left out.
  */
 export function procRootListing(g: Guest, host: DirEntry[]): DirEntry[] {
   const pid = (e: DirEntry): number => (/^\d+$/.test(fromUtf8(e.name)) ? Number(fromUtf8(e.name)) : -1);
-  const own = new Set(g.kernel ? [...g.kernel.procs.values()].filter((p) => p.state !== 'gone').map((p) => p.pid) : [g.pid]);
+  const own = new Set(runPids(g));
   const pids = host.filter((e) => pid(e) >= 0 && pid(e) !== g.opts.hostPid && !own.has(pid(e)));
   for (const p of own) pids.push({ name: utf8(String(p)), ino: inode(`/proc/${p}`), type: 4 });
   pids.sort((a, b) => pid(a) - pid(b));

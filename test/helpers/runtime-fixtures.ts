@@ -28,12 +28,14 @@ export interface GuestTestOptions extends Partial<GuestOptions> {
   stdout?: number;
   /** intercept the WASI imports (fault injection) */
   wrap?: (w: WasiImports) => WasiImports;
+  /** the host directory the guest's "/" is (default: the host's /) */
+  root?: string;
 }
 
-/** a started Guest over a memory-only module, with real node:wasi ("/" preopened) */
+/** a started Guest over a memory-only module, with real node:wasi ("/", or opts.root, preopened) */
 export function makeGuest(cwd: string, opts: GuestTestOptions = {}): Guest {
   const instance = new WebAssembly.Instance(new WebAssembly.Module(MEMORY_MODULE), {});
-  const wasi = new WASI({ version: 'preview1', preopens: { '/': '/' }, returnOnExit: false, stdout: opts.stdout ?? 1 });
+  const wasi = new WASI({ version: 'preview1', preopens: { '/': opts.root ?? '/' }, returnOnExit: false, stdout: opts.stdout ?? 1 });
   wasi.initialize(instance);
   const memory = instance.exports.memory as WebAssembly.Memory;
   const imports = wasi.wasiImport as WasiImports;

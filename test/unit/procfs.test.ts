@@ -3,11 +3,20 @@
 // the '/proc …' cases of test/real/cases/busybox-procs.ts.
 import { describe, expect, it } from 'vitest';
 import { E } from '../../src/runtime/errno.ts';
+import type { Guest } from '../../src/runtime/guest.ts';
 import { guestsInTempDir, scratch, sys } from '../helpers/runtime-fixtures.ts';
 
-const { makeGuest } = guestsInTempDir();
+const { makeGuest, dir } = guestsInTempDir();
 const AT_FDCWD = -100, AT_SYMLINK_NOFOLLOW = 0x100;
 const O = { RDONLY: 0, WRONLY: 1, DIRECTORY: 0o40000 };
+
+/** the names getdents64 gives for the directory open at `fd` */
+function listing(g: Guest, s: ReturnType<typeof scratch>, fd: number): string[] {
+  const n = sys(g, 'getdents64', fd, s.at(8000), 4096);
+  const names: string[] = [];
+  for (let at = 0; at < n; at += g.mem.u16(s.at(8000 + at + 16))) names.push(g.mem.cstring(BigInt(s.at(8000 + at + 19))));
+  return names;
+}
 
 function guest() {
   const g = makeGuest({ pid: 4321, args: ['prog', 'one', 'two words'], env: { A: '1' }, execPath: '/usr/bin/prog', uid: 7, gid: 8 });
@@ -71,14 +80,18 @@ describe('/proc of the run\'s own process', () => {
     expect(String(read('/proc/self/maps'))).toMatch(/^[0-9a-f]{8}-[0-9a-f]{8} rw-p 00000000 00:00 0 +\[stack\]$/m);
     const dir = sys(g, 'openat', AT_FDCWD, s.str(0, '/proc/self/fd'), O.RDONLY | O.DIRECTORY);
     expect(dir).toBeGreaterThan(2);
-    const n = sys(g, 'getdents64', dir, s.at(8000), 4096);
-    const names: string[] = [];
-    for (let at = 0; at < n;) {
-      const len = g.mem.u16(s.at(8000 + at + 16));
-      names.push(g.mem.cstring(BigInt(s.at(8000 + at + 19))));
-      at += len;
-    }
-    expect(names).toEqual(['.', '..', '0', '1', '2', String(dir)]);
+    expect(listing(g, s, dir)).toEqual(['.', '..', '0', '1', '2', String(dir)]);
+  });
+
+  it('a host without a /proc (a browser\'s file system) gets one that lists the run\'s processes', () => {
+    const g = makeGuest({ pid: 77, root: dir() });
+    const s = scratch(g);
+    expect(sys(g, 'newfstatat', AT_FDCWD, s.str(0, '/proc'), s.at(2000), 0)).toBe(0);
+    expect(g.mem.u32(s.at(2016))).toBe(0o40555);
+    const fd = sys(g, 'openat', AT_FDCWD, s.str(0, '/proc'), O.RDONLY | O.DIRECTORY);
+    expect(listing(g, s, fd)).toEqual(['.', '..', 'self', 'thread-self', '77']);
+    const n = sys(g, 'readlinkat', AT_FDCWD, s.str(0, '/proc/self/exe'), s.at(1000), 200);
+    expect(s.text(1000, n)).toBe('/usr/bin/prog');
   });
 
   it('entries are read-only and cannot be made', () => {
