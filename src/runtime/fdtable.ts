@@ -97,16 +97,16 @@ export class FdTable {
   private readonly slots: (Slot | undefined)[] = [];
   /** RLIMIT_NOFILE */
   limit = 1024;
-
-  /** RLIMIT_NOFILE's soft limit is `soft` (a table of more than 2^20 fds is not kept) */
-  setLimit(soft: bigint): void {
-    this.limit = Number(soft > 1n << 20n ? 1n << 20n : soft);
-  }
   /** called when the last fd of an open file is closed */
   private readonly release: (file: OpenFile) => void;
 
   constructor(release: (file: OpenFile) => void) {
     this.release = release;
+  }
+
+  /** RLIMIT_NOFILE's soft limit is `soft` (a table of more than 2^20 fds is not kept) */
+  setLimit(soft: bigint): void {
+    this.limit = Number(soft > 1n << 20n ? 1n << 20n : soft);
   }
 
   get(fd: number): OpenFile {

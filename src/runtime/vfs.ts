@@ -130,7 +130,6 @@ export function openPath(g: Guest, p: GuestPath, flags: number, mode = 0o666): O
   return makeOpenFile({ wasiFd, flags: statusFlags | O.LARGEFILE, path: p.abs, isDir, tty });
 }
 
-/** the terminal the host drives, if it is the controlling tty of `g`'s session (else /dev/tty is the file system's: ENXIO) */
 /** open(2) of a /proc entry of procfs.ts: its content as of now, read-only */
 function openProc(g: Guest, p: GuestPath, flags: number, mode: number): OpenFile {
   const node = p.proc!;
@@ -145,6 +144,7 @@ function openProc(g: Guest, p: GuestPath, flags: number, mode: number): OpenFile
   return makeOpenFile({ wasiFd: -1, flags, path: p.abs, proc: node, data: node.data(), position: 0n });
 }
 
+/** the terminal the host drives, if it is the controlling tty of `g`'s session (else /dev/tty is the file system's: ENXIO) */
 function controllingTerminal(g: Guest): Terminal | undefined {
   const t = g.kernel?.opts.terminal;
   return t && g.kernel!.of(g).sid === t.session ? t : undefined;
@@ -319,11 +319,11 @@ export function statPath(g: Guest, p: GuestPath, follow: boolean): Filestat {
     return procStat(g, p.abs, p.proc);
   }
   const own = ownFdOf(g, p.abs);
-  if (own !== undefined) {
-    if (!g.fds.has(own)) fail(E.ENOENT);
-    if (follow) return statFile(g, g.fds.get(own));
-    // a /proc/<pid>/fd entry itself: a link whose owner bits are the fd's access (/dev/stdin and /dev/fd are the host's)
-    if (p.abs.startsWith('/proc/')) return procFdStat(g, p.abs, g.fds.get(own).flags & O.ACCMODE);
+  // not followed, /dev/stdin and /dev/fd/N are the host's links; a /proc/<pid>/fd entry itself is a
+  // link whose owner bits are the fd's access
+  if (own !== undefined && (follow || p.abs.startsWith('/proc/'))) {
+    const f = g.fds.has(own) ? g.fds.get(own) : fail(E.ENOENT);
+    return follow ? statFile(g, f) : procFdStat(g, p.abs, f.flags & O.ACCMODE);
   }
   const st = g.wasi.pathFilestat(toWasiPath(p.abs), follow);
   if (p.trailingSlash && st.filetype !== FILETYPE.DIRECTORY) fail(E.ENOTDIR);

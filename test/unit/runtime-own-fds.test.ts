@@ -32,6 +32,19 @@ describe('own fds by path', () => {
     expect(link(`/proc/${g.pid}/fd/${w}`)).toBe(link(`/proc/self/fd/${w}`));
   });
 
+  it('lstat: /dev/stdin is the host\'s link even with fd 0 closed; a /proc/self/fd entry is a link with the fd\'s access', () => {
+    const g = makeGuest();
+    const s = scratch(g);
+    const lmode = (p: string): number => {
+      const r = sys(g, 'newfstatat', AT_FDCWD, s.str(0, p), s.at(2000), 0x100 /* AT_SYMLINK_NOFOLLOW */);
+      return r < 0 ? r : g.mem.u32(s.at(2016));
+    };
+    expect(lmode('/proc/self/fd/1') & 0o170777).toBe(0o120300); // l-wx------
+    expect(sys(g, 'close', 0)).toBe(0);
+    expect(lmode('/dev/stdin') & 0o170000).toBe(0o120000);
+    expect(lmode('/proc/self/fd/0')).toBe(-E.ENOENT);
+  });
+
   it('> /dev/stdout on a regular file truncates it and writes from the start; fd 1 keeps its offset', () => {
     const out = path.join(dir(), 'stdout.txt');
     const hostFd = fs.openSync(out, 'w');
