@@ -873,9 +873,12 @@ export class Kernel {
       p.guest.signals.raise(sig, code);
     } catch (e) {
       if (!(e instanceof GuestKilled)) throw e;
-      // threads with frames on the stack unwind when they resume; the others die when they would run
-      if (p.tasks.some((t) => this.active.includes(t))) for (const t of p.tasks) t.killed = e.signal;
-      else this.exit(p, { signal: e.signal });
+      // It dies when it would run next, as on Linux, where the sender goes on meanwhile (a shell's
+      // `kill $!; wait $!` reaps the job in its wait and says "Terminated"); threads with frames on
+      // the stack unwind when they resume. A stopped process, or one waiting for something
+      // asynchronous (an exec'd program's compilation), would not run soon: it ends now.
+      if (p.stopped || p.tasks.some((t) => t.pending)) this.exit(p, { signal: e.signal });
+      else for (const t of p.tasks) t.killed = e.signal;
     }
   }
 
