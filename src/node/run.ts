@@ -7,7 +7,7 @@
 // WebAssembly.compile: on Node 20 it enables relaxed SIMD (modules translated with relaxedSimd)
 // and lets short runs exit without optimising what they ran once.
 import { readFileSync } from 'node:fs';
-import { availableParallelism, hostname, release, version } from 'node:os';
+import { hostname, release, version } from 'node:os';
 import { isatty } from 'node:tty';
 import type { WASI as WasiClass } from 'node:wasi';
 import type { TranslationMeta } from '../meta.ts';
@@ -17,7 +17,7 @@ import type { WasiImports } from '../runtime/wasi.ts';
 import { NodeFileHost } from './file-host.ts';
 import type { Namespace } from './namespace.ts';
 import { sysrootMapPath } from './sysroot.ts';
-import { hostLimits, hostSystemInfo } from './system-info.ts';
+import { hostCpus, hostLimits, hostSystemInfo } from './system-info.ts';
 
 export interface NodeRunOptions extends Omit<GuestOptions, 'isatty' | 'rootFd' | 'fileHost'>, Pick<RunOptions, 'onLiftStats' | 'loadLifter' | 'loadImage' | 'interrupts' | 'libraries' | 'onRootStopped'> {
   /** a confined view of the host's file system (default: all of it, as under qemu-user);
@@ -71,7 +71,7 @@ function hostIdentity(): Pick<GuestOptions, 'uid' | 'gid' | 'groups' | 'umask' |
   const umask = field('Umask');
   return {
     uid, gid, groups, umask: umask === undefined ? undefined : parseInt(umask, 8),
-    hostname: hostname(), kernel: { release: release(), version: version() }, system: hostSystemInfo, cpus: availableParallelism(), hostPid: process.pid, limits: hostLimits(),
+    hostname: hostname(), kernel: { release: release(), version: version() }, system: hostSystemInfo, cpus: hostCpus(), hostPid: process.pid, limits: hostLimits(),
   };
 }
 

@@ -1,8 +1,8 @@
-// The host's sysinfo(2) figures and resource limits for the guest, as qemu-user passes them
+// The host's sysinfo(2) figures, resource limits and CPUs for the guest, as qemu-user passes them
 // through: busybox `free` and `uptime` read sysinfo, and `free` subtracts /proc/meminfo's figures
 // (the host's file) from it, so anything but the host's own numbers gives nonsense there.
 import { readFileSync } from 'node:fs';
-import { freemem, loadavg, totalmem, uptime } from 'node:os';
+import { availableParallelism, freemem, loadavg, totalmem, uptime } from 'node:os';
 import type { SystemInfo } from '../runtime/guest.ts';
 
 const read = (path: string): string | undefined => {
@@ -51,4 +51,10 @@ export function hostLimits(): [number, [bigint, bigint]][] {
     if (soft !== undefined && hard !== undefined) out.push([res, [soft, hard]]);
   });
   return out;
+}
+
+/** the CPUs the host process may run on, a bit each (Linux: /proc/self/status's Cpus_allowed); else the first availableParallelism() */
+export function hostCpus(): bigint {
+  const allowed = /^Cpus_allowed:\s*([0-9a-f,]+)$/m.exec(read('/proc/self/status') ?? '')?.[1];
+  return allowed ? BigInt(`0x${allowed.replaceAll(',', '')}`) : (1n << BigInt(availableParallelism())) - 1n;
 }

@@ -46,8 +46,8 @@ export interface GuestOptions {
   hostPid?: number;
   /** the resource limits the first process starts with, [resource, [soft, hard]] (default: a typical Linux's, syscalls/process.ts) */
   limits?: [number, [bigint, bigint]][];
-  /** CPUs sched_getaffinity reports (default 1; threads take turns on one host thread anyway) */
-  cpus?: number;
+  /** the CPUs sched_getaffinity reports, a bit each (default CPU 0 alone; threads take turns on one host thread anyway) */
+  cpus?: bigint;
   /** sysinfo(2)'s figures, read when the guest asks (default: the run's own, see syscalls/misc.ts) */
   system?: () => SystemInfo;
   /** Linux metadata (modes, owners, devices) and path mapping beyond what WASI can say */

@@ -60,10 +60,10 @@ export const misc: Record<string, Handler> = {
   },
   sched_getaffinity: (g, pid, len, mask) => {
     if (!ofRun(g, int(pid))) fail(E.ESRCH);
-    // the first `cpus` CPUs, in as many 64-bit words as they need (the kernel's cpumask_size)
-    const cpus = Math.max(1, g.opts.cpus ?? 1), words = Math.ceil(cpus / 64);
+    // in as many 64-bit words as the highest CPU needs (the kernel's cpumask_size)
+    const cpus = g.opts.cpus || 1n, words = Math.ceil(cpus.toString(2).length / 64);
     if (uint(len) < 8 * words || uint(len) % 8 !== 0) fail(E.EINVAL);
-    for (let w = 0; w < words; w++) g.mem.setU64(mask + BigInt(8 * w), BigInt.asUintN(64, (1n << BigInt(Math.min(64, cpus - 64 * w))) - 1n));
+    for (let w = 0; w < words; w++) g.mem.setU64(mask + BigInt(8 * w), BigInt.asUintN(64, cpus >> BigInt(64 * w)));
     return 8 * words;
   },
   sched_setaffinity: (g, pid) => (ofRun(g, int(pid)) ? 0 : fail(E.ESRCH)),
