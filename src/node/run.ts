@@ -6,7 +6,6 @@
 // Compilation is the caller's business. Call configureV8() (./engine.ts) before
 // WebAssembly.compile: on Node 20 it enables relaxed SIMD (modules translated with relaxedSimd)
 // and lets short runs exit without optimising what they ran once.
-import { readFileSync } from 'node:fs';
 import { hostname, release, version } from 'node:os';
 import { isatty } from 'node:tty';
 import type { WASI as WasiClass } from 'node:wasi';
@@ -17,7 +16,7 @@ import type { WasiImports } from '../runtime/wasi.ts';
 import { NodeFileHost } from './file-host.ts';
 import type { Namespace } from './namespace.ts';
 import { sysrootMapPath } from './sysroot.ts';
-import { hostCpus, hostLimits, hostSystemInfo } from './system-info.ts';
+import { hostCpus, hostFile, hostLimits, hostSystemInfo } from './system-info.ts';
 
 export interface NodeRunOptions extends Omit<GuestOptions, 'isatty' | 'rootFd' | 'fileHost'>, Pick<RunOptions, 'onLiftStats' | 'loadLifter' | 'loadImage' | 'interrupts' | 'libraries' | 'onRootStopped'> {
   /** a confined view of the host's file system (default: all of it, as under qemu-user);
@@ -59,19 +58,14 @@ function hostIdentity(): Pick<GuestOptions, 'uid' | 'gid' | 'groups' | 'umask' |
   const gid = process.getgid?.() ?? 0;
   // The supplementary groups as getgroups(2) returns them (Node's process.getgroups() adds the
   // effective gid when it is not among them) and the umask (process.umask() without an argument
-  // is deprecated), from Linux's /proc/self/status.
-  let status = '';
-  try {
-    status = readFileSync('/proc/self/status', 'latin1');
-  } catch {
-    // not Linux
-  }
+  // is deprecated), and the CPUs it may run on, from Linux's /proc/self/status.
+  const status = hostFile('/proc/self/status') ?? '';
   const field = (name: string): string | undefined => new RegExp(`^${name}:(.*)$`, 'm').exec(status)?.[1]?.trim();
   const groups = field('Groups')?.split(/\s+/).filter(Boolean).map(Number) ?? process.getgroups?.() ?? [];
   const umask = field('Umask');
   return {
     uid, gid, groups, umask: umask === undefined ? undefined : parseInt(umask, 8),
-    hostname: hostname(), kernel: { release: release(), version: version() }, system: hostSystemInfo, cpus: hostCpus(), hostPid: process.pid, limits: hostLimits(),
+    hostname: hostname(), kernel: { release: release(), version: version() }, system: hostSystemInfo, cpus: hostCpus(field('Cpus_allowed')), hostPid: process.pid, limits: hostLimits(),
   };
 }
 

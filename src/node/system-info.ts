@@ -5,24 +5,25 @@ import { readFileSync } from 'node:fs';
 import { availableParallelism, freemem, loadavg, totalmem, uptime } from 'node:os';
 import type { SystemInfo } from '../runtime/guest.ts';
 
-const read = (path: string): string | undefined => {
+/** a file of the host's /proc, undefined where there is none (not Linux) */
+export function hostFile(path: string): string | undefined {
   try {
     return readFileSync(path, 'latin1');
   } catch {
-    return undefined; // not Linux
+    return undefined;
   }
-};
+}
 
 /** Linux's: /proc's figures, which are sysinfo's own; elsewhere what node:os knows */
 export function hostSystemInfo(): SystemInfo {
-  const meminfo = read('/proc/meminfo') ?? '';
+  const meminfo = hostFile('/proc/meminfo') ?? '';
   const kb = (name: string): bigint | undefined => {
     const v = new RegExp(`^${name}:\\s*(\\d+) kB$`, 'm').exec(meminfo)?.[1];
     return v === undefined ? undefined : BigInt(v) * 1024n;
   };
-  const up = Number(read('/proc/uptime')?.split(' ')[0] ?? uptime());
+  const up = Number(hostFile('/proc/uptime')?.split(' ')[0] ?? uptime());
   // /proc/loadavg's 4th field is running/total tasks; its averages are rounded to 2 digits, os's are sysinfo's own
-  const tasks = Number(read('/proc/loadavg')?.split(' ')[3]?.split('/')[1] ?? 1);
+  const tasks = Number(hostFile('/proc/loadavg')?.split(' ')[3]?.split('/')[1] ?? 1);
   const [l1, l5, l15] = loadavg();
   return {
     uptime: Math.ceil(up), // the kernel counts a started second
@@ -42,7 +43,7 @@ const LIMIT_ROWS = ['Max cpu time', 'Max file size', 'Max data size', 'Max stack
 
 /** the host process's resource limits (Linux: /proc/self/limits), for the guest's first process; none elsewhere */
 export function hostLimits(): [number, [bigint, bigint]][] {
-  const text = read('/proc/self/limits') ?? '';
+  const text = hostFile('/proc/self/limits') ?? '';
   const value = (v: string | undefined): bigint | undefined => (v === 'unlimited' ? 0xffffffffffffffffn : v !== undefined && /^\d+$/.test(v) ? BigInt(v) : undefined);
   const out: [number, [bigint, bigint]][] = [];
   LIMIT_ROWS.forEach((row, res) => {
@@ -53,8 +54,7 @@ export function hostLimits(): [number, [bigint, bigint]][] {
   return out;
 }
 
-/** the CPUs the host process may run on, a bit each (Linux: /proc/self/status's Cpus_allowed); else the first availableParallelism() */
-export function hostCpus(): bigint {
-  const allowed = /^Cpus_allowed:\s*([0-9a-f,]+)$/m.exec(read('/proc/self/status') ?? '')?.[1];
-  return allowed ? BigInt(`0x${allowed.replaceAll(',', '')}`) : (1n << BigInt(availableParallelism())) - 1n;
+/** the CPUs the host process may run on, a bit each, from /proc/self/status's `Cpus_allowed` (hex words, commas between); else the first availableParallelism() */
+export function hostCpus(allowed: string | undefined): bigint {
+  return allowed && /^[0-9a-f,]+$/.test(allowed) ? BigInt(`0x${allowed.replaceAll(',', '')}`) : (1n << BigInt(availableParallelism())) - 1n;
 }

@@ -98,7 +98,7 @@ function maps(g: Guest): string {
 }
 
 /** what the host links its own fd to (the run's stdio have no guest path) */
-function hostFdLink(g: Guest, wasiFd: number): string {
+export function hostFdLink(g: Guest, wasiFd: number): string {
   try {
     return fromUtf8(g.wasi.readlink(`proc/self/fd/${wasiFd}`));
   } catch (e) {

@@ -1,6 +1,7 @@
 // Syscalls on paths: open, create/remove/rename, links, access checks, cwd, times, statfs.
 import { E, Errno, fail } from '../errno.ts';
 import { ownFdLink, ownFdOf } from '../own-fds.ts';
+import { hostFdLink } from '../procfs.ts';
 import type { Guest, Handler } from '../guest.ts';
 import { toWasiPath } from '../paths.ts';
 import { FILETYPE, FSTFLAGS } from '../wasi.ts';
@@ -68,8 +69,8 @@ function procLink(g: Guest, abs: string): Uint8Array | undefined {
   const own = ownFdLink(g, abs);
   if (own !== undefined) return utf8(own);
   const fd = ownFdOf(g, abs);
-  // stdio the process started with: the host's own fd of that number (the run's stdio), as the host links it
-  return fd === undefined ? undefined : g.wasi.readlink(`proc/self/fd/${fd}`);
+  // stdio the process started with: what the host links the WASI fd behind it to
+  return fd === undefined ? undefined : utf8(hostFdLink(g, g.fds.get(fd).wasiFd));
 }
 
 function setTimes(g: Guest, dirfd: number, pathAddr: bigint, timesAddr: bigint, flags: number): number {
