@@ -4,7 +4,7 @@
 // checks MODULE_ABI against the module's metadata on load. Binaryen-free (ships to browsers).
 
 /** bumped whenever an import, export or table layout below changes meaning */
-export const MODULE_ABI = 4;
+export const MODULE_ABI = 5;
 
 /** imports of every translated module, from the runtime (module name `linux`) */
 export const LINUX = 'linux';
@@ -74,12 +74,18 @@ export function dispatchHash(pc: number, bits: number, alignLog2: number): numbe
  * the virtual counter, which ticks at COUNTER_HZ (what CNTFRQ_EL0 reads; qemu-aarch64's rate) from
  * an arbitrary origin, monotonically.
  */
-export const PSEUDO_SYSCALL = { counter: -1, preempt: -2 } as const;
+export const PSEUDO_SYSCALL = { counter: -1, preempt: -2, poll: -3 } as const;
 /**
- * `preempt`: a loop has run PREEMPT_INTERVAL more iterations in one call of its function; the
- * guest state is in memory (STATE.pc the loop's head), so other threads may run meanwhile or the
- * thread may unwind and resume at the loop's head (runtime/kernel.ts): threads that wait by
- * spinning let the thread they wait for run.
+ * `preempt`: a loop that only another thread can end (a spin loop) has run PREEMPT_INTERVAL more
+ * iterations in one call of its function. `poll`: any loop has run long (at a re-entry point,
+ * wasm/reentry.ts). Either way the guest state is in memory with STATE.pc the loop's head, so
+ * the runtime may take what came meanwhile (a signal from outside, a timer), run the handlers
+ * with the head as the interrupted PC, let other threads and processes run (at once after
+ * `preempt`, once the caller's time slice is over after `poll`), or unwind the caller to resume
+ * at the head later (runtime/kernel.ts). A handler may leave another PC in STATE.pc: the
+ * function then returns, as after a call that did not come back to it. Arguments: the index of
+ * the caller in the function table and the head's entry index in it (a re-entry point, where the
+ * runtime may resume the thread by calling it), or -1 (a spin loop's head: through the dispatcher).
  */
 export const PREEMPT_INTERVAL = 1 << 16;
 export const COUNTER_HZ = 62_500_000;

@@ -24,6 +24,8 @@ describe('a signal to elf2wasm run reaches the guest as under qemu-aarch64', () 
     ['sleep', 'handler', 'SIGINT'], ['sleep', 'none', 'SIGINT'],
     ['pipe', 'handler', 'SIGINT'], ['pipe', 'none', 'SIGINT'],
     ['sleep', 'handler', 'SIGTERM'], ['sleep', 'none', 'SIGTERM'],
+    // no syscall at all: the loop's interrupt point takes it (PSEUDO_SYSCALL.poll)
+    ['compute', 'handler', 'SIGINT'], ['compute', 'none', 'SIGINT'], ['compute', 'handler', 'SIGTERM'], ['compute', 'none', 'SIGTERM'],
   ];
   it.each(cases)('waiting in %s, SIGINT handler: %s, sent %s', async (how, handler, sig) => {
     const opts = { cwd: work, env: { ELF2WASM_CACHE_DIR: join(work, 'cache') } };

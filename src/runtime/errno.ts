@@ -28,7 +28,8 @@ export class Errno extends Error {
 
 /** EINTR from a wait a signal ended; `restart`: a syscall SA_RESTART handlers restart (read, write, wait4) */
 export class Interrupted extends Errno {
-  constructor(readonly restart: boolean) {
+  /** `left`: what was left of an interrupted sleep, in ms (nanosleep reports it) */
+  constructor(readonly restart: boolean, readonly left?: number) {
     super(E.EINTR);
   }
 }

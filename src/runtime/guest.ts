@@ -6,6 +6,7 @@ import type { RuntimeCode } from './lifting.ts';
 import { E, Errno, errnoName, Interrupted } from './errno.ts';
 import { FdTable, makeOpenFile, RLIMIT_NOFILE, type OpenFile } from './fdtable.ts';
 import { GuestMem, utf8 } from './guest-mem.ts';
+import { IntervalTimers } from './itimer.ts';
 import { AddressSpace, pageUp, PROT_READ } from './memory.ts';
 import { runFaultHandler, runPendingHandlers, type Reentry } from './signal-frame.ts';
 import { SharedFileMaps } from './shared-maps.ts';
@@ -107,6 +108,8 @@ export class Guest {
   /** MAP_SHARED file mappings, written back to their files */
   readonly sharedMaps: SharedFileMaps;
   readonly signals: SignalState;
+  /** setitimer's timers: the process's (kept across exec, none in a fork child) */
+  readonly timers: IntervalTimers;
   readonly pid: number;
   ppid: number;
   /** the process tree this process belongs to (fork, exec, wait, pipes that block); none: a lone process */
@@ -165,6 +168,7 @@ export class Guest {
       this.fds = from.fork ? p.fds.copy() : p.fds;
       if (!from.fork) p.fds.closeOnExec();
       this.signals = from.fork ? p.signals.copy() : p.signals.afterExec();
+      this.timers = from.fork ? new IntervalTimers() : p.timers;
       this.pid = opts.pid ?? p.pid;
       this.ppid = opts.ppid ?? p.ppid;
       this.uid = p.uid;
@@ -179,6 +183,7 @@ export class Guest {
       return;
     }
     this.signals = new SignalState();
+    this.timers = new IntervalTimers();
     this.fds = new FdTable((f) => this.release(f));
     this.pid = opts.pid ?? 1000;
     this.ppid = opts.ppid ?? 1;
@@ -236,9 +241,10 @@ export class Guest {
     this.lastPc = Number(pc);
     const n = Number(nr);
     if (n < 0) {
-      // the runtime's own services to translated code (abi.ts PSEUDO_SYSCALL: CNTVCT_EL0) are not
-      // syscalls: no trace, and pending signals wait for the next real syscall (a handler run here
-      // would be handed the result as the interrupted x0, while the MRS writes another register)
+      // the runtime's own services to translated code (abi.ts PSEUDO_SYSCALL) are not syscalls:
+      // no trace, and pending signals wait for the next real syscall or interrupt point (a handler
+      // run at CNTVCT_EL0's would be handed its result as the interrupted x0, while the MRS writes
+      // another register)
       return BigInt(PSEUDO_SYSCALLS.get(n)?.(this, a0, a1, a2, a3, a4, a5) ?? -E.ENOSYS);
     }
     // Ctrl-C and the like arrive here: a handler runs as this syscall returns, a wait it makes is interrupted
@@ -275,13 +281,32 @@ export class Guest {
     // taken first, so that a syscall a handler makes does not put it back early
     const after = this.maskAfterHandlers;
     this.maskAfterHandlers = undefined;
-    if (this.signals.toRun.length) {
-      if (this.reentry) runPendingHandlers(this.memory, this.signals, this.reentry, { pid: this.pid, uid: this.uid }, result, pc);
-      else this.signals.toRun.length = 0;
-    }
+    this.runHandlers(result, pc);
     if (after !== undefined) this.signals.setMask(after);
     this.kernel?.stoppedHere(this, result);
+    this.kernel?.timeSlice(this, { x0: result });
     return result;
+  }
+
+  /** the handlers of the signals taken, before the guest goes on after the syscall at `pc` (with `result`) or at `pc` itself */
+  private runHandlers(result: bigint | undefined, pc: bigint): void {
+    if (!this.signals.toRun.length) return;
+    if (this.reentry) runPendingHandlers(this.memory, this.signals, this.reentry, { pid: this.pid, uid: this.uid }, result, pc);
+    else this.signals.toRun.length = 0;
+  }
+
+  /**
+   * A loop head of the guest's code, the whole guest state in memory and STATE.pc the head
+   * (abi.ts PSEUDO_SYSCALL preempt and poll): what a syscall would take is taken here too —
+   * signals from outside and timers, their handlers run as if the head were interrupted — and
+   * other tasks may run (a spinning thread's at once, Kernel.preempt; else Kernel.timeSlice,
+   * which may resume this one later by calling `at`: a function's table index and entry index).
+   */
+  interruptPoint(spinning: boolean, at?: { fn: number; entry: number }): void {
+    this.kernel?.takeInterrupts();
+    this.runHandlers(undefined, BigInt(this.lastPc));
+    if (spinning) this.kernel?.preempt(this);
+    else if (at) this.kernel?.timeSlice(this, at);
   }
 
   /** the signal mask to restore once the handlers a syscall let run are done (rt_sigsuspend, ppoll, pselect6: waitWithMask) */

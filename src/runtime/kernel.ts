@@ -1,8 +1,9 @@
 // The processes of one run. Each process is an instance of a translated module with a memory of
 // its own; all of them run on this thread, one at a time (processes are not threads: nothing in
 // one can see another's memory, so parallelism would buy nothing but a host per process). A
-// process runs until it exits or must wait (a pipe, a child, a timer). A syscall that must wait
-// runs the other ready processes from inside itself (their Wasm frames stack on top of its own)
+// process runs until it exits, must wait (a pipe, a child, a timer) or has had its time slice
+// while others could run (timeSlice, at a syscall or a loop's interrupt point). A syscall that
+// must wait runs the other ready processes from inside itself (their Wasm frames stack on top of its own)
 // and returns once it can go on. When only a process deeper on the stack, or something
 // asynchronous (compiling an exec'd program, loading the run-time lifter), can make progress,
 // the waiting process unwinds instead (Blocked): the guest state is in memory at every syscall,
@@ -14,9 +15,10 @@
 // memory and everything else but their registers, which live in the one state block of the
 // instance while the thread runs and are saved beside the task while another thread of the
 // process runs (see use). They take turns as processes do: a thread runs until it waits (a
-// futex, see futex.ts; a pipe; sched_yield) or spins: a loop that only another thread can end
-// (FunctionEmitter.spinLoopHeads) gives way every PREEMPT_INTERVAL iterations (preempt). Other
-// long computations are never interrupted.
+// futex, see futex.ts; a pipe; sched_yield), spins — a loop that only another thread can end
+// (FunctionEmitter.spinLoopHeads) gives way every PREEMPT_INTERVAL iterations (preempt) — or
+// has had its time slice. Code with neither loops nor syscalls (a deep recursion) runs on.
+import { EXPORT } from '../abi.ts';
 import type { TranslationMeta } from '../meta.ts';
 import { E, fail, Interrupted } from './errno.ts';
 import { GuestKilled, SIGNAL } from './errors.ts';
@@ -28,7 +30,7 @@ import type { HostInput } from './host-pipe.ts';
 import { LiftPending, RuntimeCode, type Installed, type LifterLoader } from './lifting.ts';
 import type { LibraryImage } from './libraries.ts';
 import { linuxImports, termination, type Termination } from './process.ts';
-import { SIG_DFL, SIG_IGN } from './signals.ts';
+import { SI_KERNEL, SIG_DFL, SIG_IGN } from './signals.ts';
 import { sleepMs } from './sleep.ts';
 import type { Terminal } from './terminal.ts';
 import type { WasiFs } from './wasi.ts';
@@ -95,6 +97,11 @@ export interface KernelOptions {
 const INPUT_POLL_MS = 100;
 /** how long ready tasks may keep host input from a task that waits for it */
 const INPUT_YIELD_MS = 10;
+/**
+ * How long a task runs while others could: it gives way at its next syscall or interrupt point
+ * (a loop's re-entry, PSEUDO_SYSCALL.poll) after that. Linux's CFS slices are a few ms too.
+ */
+const TIME_SLICE_MS = 10;
 
 const { SIGCHLD, SIGCONT, SIGSTOP } = SIGNAL;
 /** signals whose default action stops the process */
@@ -137,11 +144,12 @@ export class Proc {
   clearTid = 0n;
   /** the futex wait the thread is in, kept across an unwind (see futex.ts) */
   futex?: FutexWaiter;
-  /** what the process waits for (state 'waiting'): true once it can go on */
+  /** what the process waits for (state 'waiting', or in a wait deeper on the stack): true once it can go on */
   ready?: () => boolean;
   /** where it resumes: run() from STATE.pc, or first the syscall at `syscall` again (a pipe write
-   *  that had written `progress` bytes goes on from there) */
-  resume: { syscall?: bigint; progress?: number } = {};
+   *  that had written `progress` bytes goes on from there), or first function `enter.fn` of the
+   *  function table at its entry `enter.entry` (a loop head where it gave way, Kernel.timeSlice) */
+  resume: { syscall?: bigint; progress?: number; enter?: { fn: number; entry: number } } = {};
   /** the progress the syscall being done again had made (see Kernel.progress) */
   progress?: number;
   /** something asynchronous the process waits for (state 'waiting') */
@@ -159,6 +167,8 @@ export class Proc {
   end?: Termination;
   /** when a sleeping process wakes (performance.now) */
   wakeAt?: number;
+  /** when the task last began or went on running (performance.now): time slices and their order */
+  ranAt = 0;
   /** what the parent is sent when this process ends (clone's exit signal; SIGCHLD for fork) */
   exitSignal: number = SIGCHLD;
   readonly children = new Set<Proc>();
@@ -204,6 +214,13 @@ export class Proc {
   /** runs the guest until it ends, waits or throws what the kernel handles (see Kernel.slice) */
   enter(): void {
     if (this.killed !== undefined) throw new GuestKilled(this.killed);
+    const at = this.resume.enter;
+    if (at !== undefined) {
+      this.resume = {};
+      const depth = this.instance.exports[EXPORT.depth];
+      if (depth instanceof WebAssembly.Global) depth.value = 0; // as run() starts a dispatch
+      ((this.instance.exports[EXPORT.table] as WebAssembly.Table).get(at.fn) as (entry: number) => void)(at.entry);
+    }
     const pc = this.resume.syscall;
     if (pc !== undefined) {
       this.progress = this.resume.progress;
@@ -326,14 +343,17 @@ export class Kernel {
   /** a process that can run now and is not on the stack */
   private nextReady(): Proc | undefined {
     for (const p of this.tasks()) {
-      if (this.active.includes(p) || p.pending || p.group.stopped) continue;
-      if (p.state === 'ready') return p;
-      if (p.state === 'waiting' && (p.ready?.() || this.interrupted(p))) {
-        p.state = 'ready';
-        return p;
-      }
+      if (this.active.includes(p) || !this.runnable(p)) continue;
+      if (p.state === 'waiting') p.state = 'ready';
+      return p;
     }
     return undefined;
+  }
+
+  /** whether `p`, not on the stack, could run now */
+  private runnable(p: Proc): boolean {
+    if (p.pending || p.group.stopped) return false;
+    return p.state === 'ready' || (p.state === 'waiting' && (p.ready?.() || this.interrupted(p)));
   }
 
   /** when runAll last let the host's events run while tasks were ready */
@@ -379,6 +399,8 @@ export class Kernel {
   private slice(p: Proc): void {
     this.active.push(p);
     this.use(p);
+    p.ranAt = performance.now();
+    p.ready = undefined; // it runs: a wait it was in has ended or will be done again
     try {
       p.enter();
       p.guest.writeStderr('elf2wasm: internal error: run() returned instead of ending with exit\n');
@@ -388,7 +410,10 @@ export class Kernel {
     } finally {
       this.active.pop();
       const top = this.current;
-      if (top) this.use(top);
+      if (top) {
+        this.use(top);
+        top.ranAt = performance.now();
+      }
     }
   }
 
@@ -463,6 +488,16 @@ export class Kernel {
   wait(g: Guest, ready: () => boolean, opts: { restart?: boolean; progress?: number; signals?: boolean; result?: bigint } = {}): boolean {
     const me = this.self(g);
     me.signalsWait = opts.signals ?? true;
+    // what it waits for while others run from here (timeSlice asks), and once it has unwound
+    me.ready = ready;
+    try {
+      return this.waitLoop(g, me, ready, opts);
+    } finally {
+      if (me.state !== 'waiting') me.ready = undefined;
+    }
+  }
+
+  private waitLoop(g: Guest, me: Proc, ready: () => boolean, opts: { restart?: boolean; progress?: number; signals?: boolean; result?: bigint }): boolean {
     for (;;) {
       this.takeInterrupts();
       if (me.killed !== undefined) throw new GuestKilled(me.killed);
@@ -516,7 +551,8 @@ export class Kernel {
   private sleepers(): number | undefined {
     let t: number | undefined;
     for (const p of this.tasks()) if (p.wakeAt !== undefined && p.state !== 'zombie' && p.state !== 'gone' && (t === undefined || p.wakeAt < t)) t = p.wakeAt;
-    return t;
+    const timer = this.timersDue(); // a timer's signal may end a wait
+    return timer < (t ?? Infinity) ? timer : t;
   }
 
   /** no other process or thread is alive */
@@ -527,27 +563,32 @@ export class Kernel {
 
   /**
    * Sleeps `ms` (Infinity: until `until` holds), letting other processes run meanwhile; a
-   * signal to handle ends it early (EINTR). A lone process just sleeps: nobody else could make
-   * `until` hold. False when nothing could ever end the sleep (see wait).
+   * signal to handle ends it early (EINTR, with what was left). A lone process just sleeps:
+   * nobody else could make `until` hold, only a signal (from outside, from a timer) end it.
+   * False when nothing could ever end the sleep (see wait).
    */
   sleep(g: Guest, ms: number, until?: () => boolean): boolean {
     const me = this.self(g);
     if (this.lone(me) && !this.fed()) {
-      if (!Number.isFinite(ms)) return false;
+      const end = performance.now() + ms;
       // a signal from outside (Ctrl-C) ends the sleep early: EINTR if a handler is to run (one
       // that came before the sleep began came while the guest ran: the sleep is interrupted too)
-      if (g.signals.toRun.length) throw new Interrupted(false);
-      const end = performance.now() + ms;
+      if (g.signals.toRun.length) throw new Interrupted(false, ms);
       this.opts.terminal?.flush();
       for (let left = ms; left > 0; left = end - performance.now()) {
-        sleepMs(left, this.opts.interrupts?.cell);
-        if (this.takeInterrupts() && g.signals.toRun.length) throw new Interrupted(false);
+        const wake = Math.min(left, this.timersDue() - performance.now());
+        if (wake === Infinity && !this.opts.interrupts) return false;
+        sleepMs(wake, this.opts.interrupts?.cell);
+        if (this.takeInterrupts() && g.signals.toRun.length) throw new Interrupted(false, end - performance.now());
       }
       return true;
     }
     if (Number.isFinite(ms)) me.wakeAt ??= performance.now() + ms;
     try {
       return this.wait(g, () => (me.wakeAt !== undefined && performance.now() >= me.wakeAt) || (until?.() ?? false));
+    } catch (e) {
+      if (e instanceof Interrupted && me.wakeAt !== undefined) throw new Interrupted(e.restart, me.wakeAt - performance.now());
+      throw e;
     } finally {
       // an unwound sleep keeps its wake time for when the syscall runs again
       if (me.state !== 'waiting') me.wakeAt = undefined;
@@ -674,13 +715,48 @@ export class Kernel {
   }
 
   /**
-   * A loop of the running thread has run long without a syscall (PSEUDO_SYSCALL.preempt; the
-   * guest state is in memory, STATE.pc the loop's head): if another thread of its process can
-   * run, it does, as at sched_yield. Processes do not share memory: they never wait by spinning.
+   * A spin loop of the running thread has run long (PSEUDO_SYSCALL.preempt; the guest state is in
+   * memory, STATE.pc the loop's head): if another thread of its process can run, it does, as at
+   * sched_yield. Processes do not share memory: they never wait by spinning.
    */
   preempt(g: Guest): void {
     if (this.threadCount(g) < 2) return;
     this.giveWay(g, { pc: BigInt(g.lastPc) });
+  }
+
+  /**
+   * At the end of a syscall of `g` that returned `at.x0`, or at an interrupt point of its code
+   * (a loop's re-entry, PSEUDO_SYSCALL.poll, where the task can be resumed by calling function
+   * `at.fn` at entry `at.entry`): once the task has run for a time slice, the task that has
+   * waited longest to run goes on — another ready one, run from here, or one deeper on the
+   * stack, for which this one unwinds, to go on from there later (the instruction after an
+   * `svc` is an entry point of the dispatch table; a loop head is not, hence the direct call) —
+   * so that a task that computes or writes without waiting does not keep the others (a sleeper
+   * whose time has come, a process the shell waits for) from running for ever.
+   */
+  timeSlice(g: Guest, at: { x0: bigint } | { fn: number; entry: number }): void {
+    const me = this.current;
+    if (me === undefined || me.guest !== g || performance.now() - me.ranAt < TIME_SLICE_MS) return;
+    // a signal handler's frame cannot be unwound: the tasks below wait until it returns
+    const unwinds = me.code.nested === 0;
+    let next: Proc | undefined;
+    for (const q of this.tasks()) {
+      if (q === me || (next !== undefined && next.ranAt <= q.ranAt)) continue;
+      // one deeper on the stack is in a wait (its `ready`) or gave way itself
+      if (this.active.includes(q) ? unwinds && !q.group.stopped && ((q.ready?.() ?? true) || this.interrupted(q)) : this.runnable(q)) next = q;
+    }
+    if (next === undefined) return;
+    if (!this.active.includes(next)) {
+      if (next.state === 'waiting') next.state = 'ready';
+      this.slice(next);
+      if (me.killed !== undefined) throw new GuestKilled(me.killed);
+      return;
+    }
+    if ('x0' in at) this.unwindTo(me, g, { x0: at.x0, pc: BigInt(g.lastPc) + 4n });
+    me.state = 'waiting';
+    me.ready = () => true;
+    me.resume = { enter: at };
+    throw new Blocked();
   }
 
   /**
@@ -831,11 +907,30 @@ export class Kernel {
     const term = this.opts.terminal;
     if (term && this.opts.interrupts?.takeInput()) term.takeWaiting();
     term?.flushIfDue();
+    const timers = this.fireTimers();
     const sigs = [...(this.opts.interrupts?.take() ?? []), ...(term?.takeSignals() ?? [])];
-    if (!sigs.length) return false;
+    if (!sigs.length) return timers;
     const fg = term?.foreground || (this.procs.get(this.rootPid)?.pgid ?? this.rootPid);
     for (const sig of sigs) this.signalGroup(fg, sig);
     return true;
+  }
+
+  /** sends the signals of the processes' interval timers that are due (itimer.ts); true when there were any */
+  private fireTimers(): boolean {
+    if (!(this.timersDue() <= performance.now())) return false;
+    const now = performance.now();
+    // the running process last: its own fatal signal must not keep the others from theirs
+    const me = this.current?.group;
+    const due = [...this.procs.values()].filter((p) => p.state !== 'zombie').sort((a, b) => Number(a === me) - Number(b === me));
+    for (const p of due) for (const sig of p.guest.timers.due(now)) this.signal(p, sig, SI_KERNEL);
+    return true;
+  }
+
+  /** when the next interval timer of any process fires (Infinity: none is armed) */
+  timersDue(): number {
+    let at = Infinity;
+    for (const p of this.procs.values()) if (p.state !== 'zombie') at = Math.min(at, p.guest.timers.next() ?? Infinity);
+    return at;
   }
 
   /** sends `sig` to every process of group `pgid` (killpg from the kernel) */

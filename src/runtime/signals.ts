@@ -9,6 +9,8 @@ export const NSIG = 64;
 export const SIGKILL = 9;
 export const SIGSTOP = 19;
 export const SI_USER = 0;
+/** sent by the kernel itself (an interval timer's) */
+export const SI_KERNEL = 0x80;
 export const SI_TKILL = -6;
 export const SA_SIGINFO = 4n;
 export const SA_ONSTACK = 0x08000000n;

@@ -730,7 +730,9 @@ export class FunctionEmitter implements Builder {
    * Loops count their runs and re-enter the function at the head of an outer one now and then
    * (reentry.ts): the heads' code gets the count and the check, and the heads re-entered
    * are returned, the entry indices after the function's own entry points. A head where NZCV is
-   * live is left out: the flags are not part of the state a re-entry stores and loads.
+   * live is left out: the flags are not part of the state a re-entry stores and loads. Each
+   * re-entry is an interrupt point too (PSEUDO_SYSCALL.poll): a loop that computes for long
+   * without a syscall still takes signals and timers, and gives way to other threads and processes.
    */
   private reenter(name: string, nodes: CfgNode[], ids: Map<number, number>, spinHeads: Set<number>): number[] {
     if (!this.ctx.loopReentry) return [];
@@ -747,7 +749,7 @@ export class FunctionEmitter implements Builder {
     heads.forEach((x, k) => {
       const pc = pcOf.get(x)!, live = new Set(this.live(pc));
       const stores = this.flushRegs(this.homed(this.dirtyIn(pc).filter((r) => live.has(r))));
-      const again = m.block(null, [stores, m.return_call(name, [m.i32.const(first + k)], ir.none)]);
+      const again = m.block(null, [stores, this.interruptPoint(pc, PSEUDO_SYSCALL.poll, first + k), m.return_call(name, [m.i32.const(first + k)], ir.none)]);
       nodes[x]!.code = m.block(null, [m.if(m.i32.ge_u(m.local.tee(n, bump(), ir.i32), m.i32.const(REENTRY_INTERVAL)), again), nodes[x]!.code]);
     });
     const checked = new Set(heads);
@@ -813,21 +815,36 @@ export class FunctionEmitter implements Builder {
 
   /**
    * Counts a spin loop head's runs in a local; every PREEMPT_INTERVAL of them, with the whole
-   * guest state stored and STATE.pc this head, tells the runtime (PSEUDO_SYSCALL.preempt), which
-   * may run other threads or unwind this one to resume here later: threads take turns only at
-   * syscalls otherwise, and the thread a spinning one waits for would never run.
+   * guest state stored, tells the runtime (interruptPoint, PSEUDO_SYSCALL.preempt), which may run
+   * other threads or unwind this one to resume here later: the thread a spinning one waits for
+   * must run now, not when the spinner's time slice is over. (A spin loop head does not re-enter,
+   * so this is also where its signals are taken.)
    */
   private preemptCheck(pc: number, flush: () => Expr): Expr {
     const m = this.m;
     this.loopCount ??= this.newLocal(ir.i32);
     const n = this.loopCount;
     const bump = m.local.tee(n, m.i32.add(m.local.get(n, ir.i32), m.i32.const(1)), ir.i32);
-    const none = this.i64(0);
-    return m.if(m.i32.eqz(m.i32.and(bump, m.i32.const(PREEMPT_INTERVAL - 1))), m.block(null, [
-      flush(),
+    return m.if(m.i32.eqz(m.i32.and(bump, m.i32.const(PREEMPT_INTERVAL - 1))), m.block(null, [flush(), this.interruptPoint(pc, PSEUDO_SYSCALL.preempt)]));
+  }
+
+  /**
+   * A loop head with the guest state stored tells the runtime it is there (`nr`, abi.ts
+   * PSEUDO_SYSCALL preempt or poll), with STATE.pc the head: signals that came meanwhile are
+   * handled there and other tasks may run. If a handler left the guest elsewhere, the function
+   * returns (its callers do too) and the dispatcher goes on there. With `entry`, the head's entry
+   * index in this function, the runtime may unwind the thread and later resume it by calling this
+   * function (its table index, the syscall's first argument) there: a loop head is no entry of
+   * the dispatch table.
+   */
+  private interruptPoint(pc: number, nr: number, entry?: number): Expr {
+    const m = this.m, none = this.i64(0);
+    const fn = this.i64(entry === undefined ? -1 : this.ctx.functionIndex(this.fn.entry)), index = this.i64(entry ?? 0);
+    return m.block(null, [
       m.i64.store(0, 8, m.i32.const(STATE.pc), this.i64(pc)),
-      m.drop(m.call('syscall', [this.i64(PSEUDO_SYSCALL.preempt), none, none, none, none, none, none, this.i64(pc)], ir.i64)),
-    ]));
+      m.drop(m.call('syscall', [this.i64(nr), fn, index, none, none, none, none, this.i64(pc)], ir.i64)),
+      m.if(m.i64.ne(m.i64.load(0, 8, m.i32.const(STATE.pc)), this.i64(pc)), m.return()),
+    ]);
   }
   private loopCount?: number;
   /** what each block does that a spin loop does not (see spinLoopHeads) */

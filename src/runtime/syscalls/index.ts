@@ -32,5 +32,6 @@ export const SYSCALLS: readonly (Handler | undefined)[] = buildTable();
 /** handlers of the negative syscall numbers translated code uses (abi.ts PSEUDO_SYSCALL) */
 export const PSEUDO_SYSCALLS: ReadonlyMap<number, Handler> = new Map<number, Handler>([
   [PSEUDO_SYSCALL.counter, counterTicks],
-  [PSEUDO_SYSCALL.preempt, (g) => (g.kernel?.preempt(g), 0)],
+  [PSEUDO_SYSCALL.preempt, (g) => (g.interruptPoint(true), 0)],
+  [PSEUDO_SYSCALL.poll, (g, fn, entry) => (g.interruptPoint(false, fn < 0n ? undefined : { fn: Number(fn), entry: Number(entry) }), 0)],
 ]);

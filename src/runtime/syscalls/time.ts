@@ -1,15 +1,21 @@
 // Clocks and sleeping. Time comes from the WASI host clock (nanosecond resolution) with
 // `performance` as the fallback; sleeping blocks the thread (the guest is synchronous).
 import { COUNTER_HZ } from '../../abi.ts';
-import { E, Errno, fail } from '../errno.ts';
+import { E, Errno, fail, Interrupted } from '../errno.ts';
 import type { Guest, Handler } from '../guest.ts';
+import type { TimerValue } from '../itimer.ts';
 import { sleepMs } from '../sleep.ts';
 import { int } from './args.ts';
 
-/** a sleep other processes may use to run (a signal ends it: EINTR) */
-function sleep(g: Guest, ms: number): void {
-  if (g.kernel) g.kernel.sleep(g, ms);
-  else sleepMs(ms);
+/** a sleep other processes may use to run (a signal ends it: EINTR, what was left written to `rem` if given) */
+function sleep(g: Guest, ms: number, rem = 0n): void {
+  if (!g.kernel) return sleepMs(ms);
+  try {
+    g.kernel.sleep(g, ms);
+  } catch (e) {
+    if (e instanceof Interrupted && rem !== 0n) writeTimespec(g, rem, BigInt(Math.max(0, Math.round((e.left ?? 0) * 1e6))));
+    throw e;
+  }
 }
 
 const NS = 1_000_000_000n;
@@ -102,7 +108,7 @@ export const time: Record<string, Handler> = {
     }
     return 0;
   },
-  nanosleep: (g, req) => {
+  nanosleep: (g, req, rem) => {
     // qemu-aarch64 reports an unreadable request as EINVAL (Linux: EFAULT); we follow qemu
     let raw: [bigint, bigint];
     try {
@@ -111,17 +117,18 @@ export const time: Record<string, Handler> = {
       if (e instanceof Errno && e.errno === E.EFAULT) fail(E.EINVAL);
       throw e;
     }
-    sleep(g, Number(timespecNs(raw)) / 1e6);
+    sleep(g, Number(timespecNs(raw)) / 1e6, rem);
     return 0;
   },
-  clock_nanosleep: (g, idArg, flags, req) => {
+  clock_nanosleep: (g, idArg, flags, req, rem) => {
     const id = int(idArg);
     const raw = readRawTimespec(g, req); // before the clock id: qemu gives EFAULT even for a bad clock
     if (id === CLOCK.THREAD_CPUTIME) fail(E.EINVAL);
     let ns = timespecNs(raw);
-    if (int(flags) & TIMER_ABSTIME) ns -= clockNs(g, id);
+    const absolute = (int(flags) & TIMER_ABSTIME) !== 0;
+    if (absolute) ns -= clockNs(g, id);
     else clockNs(g, id);
-    sleep(g, Number(ns) / 1e6);
+    sleep(g, Number(ns) / 1e6, absolute ? 0n : rem); // an absolute sleep reports nothing left
     return 0;
   },
   times: (g, buf) => {
@@ -146,17 +153,35 @@ export const time: Record<string, Handler> = {
     }
     return 0;
   },
-  // Timers cannot fire in a single-threaded synchronous guest; arming one is accepted.
-  getitimer: (g, _which, value) => {
-    g.mem.check(value, 32);
-    g.mem.zero(value, 32);
+  getitimer: (g, which, value) => {
+    const v = g.timers.get(int(which), performance.now());
+    writeItimerval(g, value, v);
     return 0;
   },
-  setitimer: (g, _which, _value, old) => {
-    if (old !== 0n) {
-      g.mem.check(old, 32);
-      g.mem.zero(old, 32);
-    }
+  setitimer: (g, which, value, old) => {
+    // no new value is a disarm, as Linux takes it
+    const v = value === 0n ? { value: 0n, interval: 0n } : readItimerval(g, value);
+    const before = g.timers.set(int(which), v, performance.now());
+    if (old !== 0n) writeItimerval(g, old, before);
     return 0;
   },
 };
+
+/** struct itimerval {timeval it_interval, it_value}, timeval {i64 sec, i64 usec}, in µs (EFAULT, EINVAL as Linux) */
+function readItimerval(g: Guest, addr: bigint): TimerValue {
+  g.mem.check(addr, 32);
+  const us = (at: bigint) => {
+    const sec = g.mem.i64(at), usec = g.mem.i64(at + 8n);
+    if (sec < 0n || usec < 0n || usec >= 1_000_000n) fail(E.EINVAL);
+    return sec * 1_000_000n + usec;
+  };
+  return { interval: us(addr), value: us(addr + 16n) };
+}
+
+function writeItimerval(g: Guest, addr: bigint, v: TimerValue): void {
+  g.mem.check(addr, 32);
+  for (const [off, us] of [[0n, v.interval], [16n, v.value]] as const) {
+    g.mem.setI64(addr + off, us / 1_000_000n);
+    g.mem.setI64(addr + off + 8n, us % 1_000_000n);
+  }
+}

@@ -47,6 +47,9 @@ export const cases: RealCase[] = [
   sh('wait for several', 'for i in 1 2 3; do (exit $i) & eval "p$i=\\$!"; done; wait $p2; echo "p2 $?"; wait $p3; echo "p3 $?"; wait $p1; echo "p1 $?"'),
   // the shell's own job notices ("Terminated") come or not depending on when SIGCHLD arrives
   sh('kill a background job', 'exec 2>/dev/null; sleep 10 & kill $!; wait $!; echo "status $?"; sleep 10 & kill -9 $!; wait $!; echo "status $?"'),
+  // a job that never waits must not keep the shell from running (time slices, Kernel.timeSlice)
+  sh('a busy background job is killed', 'exec 2>/dev/null; yes > /dev/null & sleep 0.2; kill $!; wait $!; echo "status $?"'),
+  sh('two busy jobs and a timeout', 'exec 2>/dev/null; (while :; do :; done) & a=$!; yes > /dev/null & b=$!; sleep 0.2; kill $a $b; wait $a; echo "a $?"; wait $b; echo "b $?"'),
   sh('trap and kill between processes', 'trap "echo got USR1" USR1; (kill -USR1 $$); echo after'),
   sh('killed by a signal', 'sh -c "kill -TERM \\$\\$"; echo "status $?"; sh -c "exit 300"; echo "status $?"'),
   sh('exec', 'sh -c "exec echo replaced; echo never"; (exec true); echo "status $?"'),
