@@ -86,6 +86,8 @@ export const PSEUDO_SYSCALL = { counter: -1, preempt: -2, poll: -3 } as const;
  * function then returns, as after a call that did not come back to it. Arguments: the index of
  * the caller in the function table and the head's entry index in it (a re-entry point, where the
  * runtime may resume the thread by calling it), or -1 (a spin loop's head: through the dispatcher).
+ * A shared library's functions have indices beyond the table (their place is known only when a
+ * run installs them): the runtime does not resume those by calling them.
  */
 export const PREEMPT_INTERVAL = 1 << 16;
 export const COUNTER_HZ = 62_500_000;

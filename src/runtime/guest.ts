@@ -7,6 +7,7 @@ import { E, Errno, errnoName, Interrupted } from './errno.ts';
 import { FdTable, makeOpenFile, RLIMIT_NOFILE, type OpenFile } from './fdtable.ts';
 import { GuestMem, utf8 } from './guest-mem.ts';
 import { IntervalTimers } from './itimer.ts';
+import { PosixTimers } from './posix-timers.ts';
 import { AddressSpace, pageUp, PROT_READ } from './memory.ts';
 import { runFaultHandler, runPendingHandlers, type Reentry } from './signal-frame.ts';
 import { SharedFileMaps } from './shared-maps.ts';
@@ -110,6 +111,8 @@ export class Guest {
   readonly signals: SignalState;
   /** setitimer's timers: the process's (kept across exec, none in a fork child) */
   readonly timers: IntervalTimers;
+  /** timer_create's timers (none after exec or in a fork child) */
+  readonly posixTimers = new PosixTimers();
   readonly pid: number;
   ppid: number;
   /** the process tree this process belongs to (fork, exec, wait, pipes that block); none: a lone process */
@@ -248,7 +251,7 @@ export class Guest {
       return BigInt(PSEUDO_SYSCALLS.get(n)?.(this, a0, a1, a2, a3, a4, a5) ?? -E.ENOSYS);
     }
     // Ctrl-C and the like arrive here: a handler runs as this syscall returns, a wait it makes is interrupted
-    this.kernel?.takeInterrupts();
+    this.takeSignals();
     const handler = SYSCALLS[n];
     let result: bigint;
     if (!handler) {
@@ -288,11 +291,25 @@ export class Guest {
     return result;
   }
 
-  /** the handlers of the signals taken, before the guest goes on after the syscall at `pc` (with `result`) or at `pc` itself */
+  /**
+   * What came since the guest last looked: signals from outside and timers (Kernel.takeInterrupts),
+   * and signals its thread found pending for it alone when it came in (Kernel.signalThread).
+   */
+  takeSignals(): void {
+    this.kernel?.takeInterrupts();
+    this.signals.deliverPending();
+  }
+
+  /**
+   * The handlers of the signals taken, before the guest goes on after the syscall at `pc` (with
+   * `result`) or at `pc` itself. Their syscalls leave lastPc as the caller had it: what the
+   * kernel does next (a stop, a time slice) resumes the interrupted code there.
+   */
   private runHandlers(result: bigint | undefined, pc: bigint): void {
     if (!this.signals.toRun.length) return;
     if (this.reentry) runPendingHandlers(this.memory, this.signals, this.reentry, { pid: this.pid, uid: this.uid }, result, pc);
     else this.signals.toRun.length = 0;
+    this.lastPc = Number(pc);
   }
 
   /**
@@ -303,7 +320,7 @@ export class Guest {
    * which may resume this one later by calling `at`: a function's table index and entry index).
    */
   interruptPoint(spinning: boolean, at?: { fn: number; entry: number }): void {
-    this.kernel?.takeInterrupts();
+    this.takeSignals();
     this.runHandlers(undefined, BigInt(this.lastPc));
     if (spinning) this.kernel?.preempt(this);
     else if (at) this.kernel?.timeSlice(this, at);

@@ -30,7 +30,7 @@ import type { HostInput } from './host-pipe.ts';
 import { LiftPending, RuntimeCode, type Installed, type LifterLoader } from './lifting.ts';
 import type { LibraryImage } from './libraries.ts';
 import { linuxImports, termination, type Termination } from './process.ts';
-import { SI_KERNEL, SIG_DFL, SIG_IGN } from './signals.ts';
+import { SI_KERNEL, SI_TIMER, SIG_DFL, SIG_IGN, SIGKILL, type SignalInfo, type ThreadSignals } from './signals.ts';
 import { sleepMs } from './sleep.ts';
 import type { Terminal } from './terminal.ts';
 import type { WasiFs } from './wasi.ts';
@@ -100,8 +100,14 @@ const INPUT_YIELD_MS = 10;
 /**
  * How long a task runs while others could: it gives way at its next syscall or interrupt point
  * (a loop's re-entry, PSEUDO_SYSCALL.poll) after that. Linux's CFS slices are a few ms too.
+ * ELF2WASM_TIME_SLICE_MS overrides it for tests (0: give way at every chance).
  */
-const TIME_SLICE_MS = 10;
+const TIME_SLICE_MS = sliceFromEnv() ?? 10;
+
+function sliceFromEnv(): number | undefined {
+  const v = (globalThis as { process?: { env: Record<string, string | undefined> } }).process?.env?.ELF2WASM_TIME_SLICE_MS;
+  return v && /^\d+$/.test(v) ? Number(v) : undefined;
+}
 
 const { SIGCHLD, SIGCONT, SIGSTOP } = SIGNAL;
 /** signals whose default action stops the process */
@@ -123,7 +129,7 @@ export interface WaitResult { pid: number; status: number; info?: { code: number
 export type ProcState = 'ready' | 'waiting' | 'zombie' | 'gone';
 
 /** what a thread that is not running keeps of itself (the state block's part of it, see Kernel.use) */
-interface SavedThread { regs: Uint8Array; depth: number; lastPc: number; mask: bigint }
+interface SavedThread { regs: Uint8Array; depth: number; lastPc: number; mask: bigint; signals: ThreadSignals }
 const STATE_SIZE = STATE.end - STATE_BASE;
 
 /**
@@ -386,13 +392,22 @@ export class Kernel {
     return n;
   }
 
-  /** a task on the stack that could go on if the ones above it unwound */
+  /**
+   * A task on the stack that could go on if the ones above it unwound: one in a wait (its
+   * `ready`) once that can end, one that gave way (no `ready`) at once.
+   */
   private canGoOn(q: Proc): boolean {
-    return !q.group.stopped && q.state !== 'gone' && (q.state === 'waiting' ? q.ready?.() || this.interrupted(q) : true);
+    return !q.group.stopped && q.state !== 'gone' && ((q.ready?.() ?? true) || this.interrupted(q));
   }
 
+  /** a signal ends `p`'s wait: it was killed, or a handler is to run on it */
   private interrupted(p: Proc): boolean {
-    return p.killed !== undefined || (p.signalsWait && p.guest.signals.toRun.length > 0);
+    if (p.killed !== undefined) return true;
+    if (!p.signalsWait) return false;
+    const signals = p.guest.signals, s = p.saved;
+    // the running thread's are in the process's state; another's, its own and those of the process it does not block
+    if (s === undefined || this.loaded.get(p.guest) === p) return signals.toRun.length > 0;
+    return (this.pendingFor(p) & ~s.mask) !== 0n;
   }
 
   /** runs `p` until it ends or waits (nested inside a waiting process's syscall, or from runAll) */
@@ -426,7 +441,7 @@ export class Kernel {
     if (cur === t) return;
     const depth = t.instance.exports.depth instanceof WebAssembly.Global ? t.instance.exports.depth : undefined;
     if (cur !== undefined && cur.state !== 'gone' && cur.state !== 'zombie') {
-      cur.saved = { regs: new Uint8Array(g.memory.buffer, STATE_BASE, STATE_SIZE).slice(), depth: depth?.value ?? 0, lastPc: g.lastPc, mask: g.signals.mask };
+      cur.saved = { regs: new Uint8Array(g.memory.buffer, STATE_BASE, STATE_SIZE).slice(), depth: depth?.value ?? 0, lastPc: g.lastPc, mask: g.signals.mask, signals: g.signals.takeThread() };
     }
     const s = t.saved;
     if (s) {
@@ -434,6 +449,7 @@ export class Kernel {
       if (depth) depth.value = s.depth;
       g.lastPc = s.lastPc;
       g.signals.swapMask(s.mask);
+      g.signals.putThread(s.signals); // delivered at its next syscall or interrupt point if not blocked
       t.saved = undefined;
     }
     g.tid = t.tid;
@@ -499,7 +515,7 @@ export class Kernel {
 
   private waitLoop(g: Guest, me: Proc, ready: () => boolean, opts: { restart?: boolean; progress?: number; signals?: boolean; result?: bigint }): boolean {
     for (;;) {
-      this.takeInterrupts();
+      g.takeSignals();
       if (me.killed !== undefined) throw new GuestKilled(me.killed);
       if (this.deadlocked.delete(me)) return false;
       if (ready() && !me.group.stopped) return true;
@@ -575,7 +591,8 @@ export class Kernel {
       // that came before the sleep began came while the guest ran: the sleep is interrupted too)
       if (g.signals.toRun.length) throw new Interrupted(false, ms);
       this.opts.terminal?.flush();
-      for (let left = ms; left > 0; left = end - performance.now()) {
+      // nobody else can make `until` hold, but it may hold already (a futex woken before an unwind)
+      for (let left = ms; left > 0 && !until?.(); left = end - performance.now()) {
         const wake = Math.min(left, this.timersDue() - performance.now());
         if (wake === Infinity && !this.opts.interrupts) return false;
         sleepMs(wake, this.opts.interrupts?.cell);
@@ -660,7 +677,7 @@ export class Kernel {
     dv.setBigUint64(STATE.pc - STATE_BASE, pc + 4n, true);
     if (opts.stack) dv.setBigUint64(STATE.sp - STATE_BASE, opts.stack, true);
     if (opts.tls !== undefined) dv.setBigUint64(STATE.tpidr - STATE_BASE, opts.tls, true);
-    t.saved = { regs, depth: 0, lastPc: 0, mask: g.signals.mask };
+    t.saved = { regs, depth: 0, lastPc: 0, mask: g.signals.mask, signals: new Map() };
     t.clearTid = opts.clearTid ?? 0n;
     if (opts.parentTid) g.mem.setU32(opts.parentTid, t.tid);
     if (opts.childTid) g.mem.setU32(opts.childTid, t.tid);
@@ -737,13 +754,14 @@ export class Kernel {
   timeSlice(g: Guest, at: { x0: bigint } | { fn: number; entry: number }): void {
     const me = this.current;
     if (me === undefined || me.guest !== g || performance.now() - me.ranAt < TIME_SLICE_MS) return;
-    // a signal handler's frame cannot be unwound: the tasks below wait until it returns
-    const unwinds = me.code.nested === 0;
+    // A signal handler's frame cannot be unwound: the tasks below wait until it returns. Nor can
+    // a loop of a shared library's code, built before its place in the table was known (its
+    // functions' indices lie beyond the table: module.ts LIBRARY_TABLE_INDEX).
+    const unwinds = me.code.nested === 0 && ('x0' in at || at.fn < (me.instance.exports[EXPORT.table] as WebAssembly.Table).length);
     let next: Proc | undefined;
     for (const q of this.tasks()) {
       if (q === me || (next !== undefined && next.ranAt <= q.ranAt)) continue;
-      // one deeper on the stack is in a wait (its `ready`) or gave way itself
-      if (this.active.includes(q) ? unwinds && !q.group.stopped && ((q.ready?.() ?? true) || this.interrupted(q)) : this.runnable(q)) next = q;
+      if (this.active.includes(q) ? unwinds && this.canGoOn(q) : this.runnable(q)) next = q;
     }
     if (next === undefined) return;
     if (!this.active.includes(next)) {
@@ -915,21 +933,31 @@ export class Kernel {
     return true;
   }
 
-  /** sends the signals of the processes' interval timers that are due (itimer.ts); true when there were any */
+  /** sends the signals of the processes' timers that are due (itimer.ts, posix-timers.ts); true when there were any */
   private fireTimers(): boolean {
     if (!(this.timersDue() <= performance.now())) return false;
     const now = performance.now();
     // the running process last: its own fatal signal must not keep the others from theirs
     const me = this.current?.group;
     const due = [...this.procs.values()].filter((p) => p.state !== 'zombie').sort((a, b) => Number(a === me) - Number(b === me));
-    for (const p of due) for (const sig of p.guest.timers.due(now)) this.signal(p, sig, SI_KERNEL);
+    for (const p of due) {
+      const sigs = p.guest.timers.due(now), posix = p.guest.posixTimers.due(now);
+      for (const sig of sigs) this.signal(p, sig, SI_KERNEL);
+      for (const t of posix) {
+        const info = { id: t.id, overrun: t.overrun, value: t.value }, to = t.tid === undefined ? undefined : this.task(t.tid);
+        if (to?.group === p) this.signalThread(to, t.sig, SI_TIMER, info);
+        else this.signal(p, t.sig, SI_TIMER, info);
+      }
+    }
     return true;
   }
 
-  /** when the next interval timer of any process fires (Infinity: none is armed) */
+  /** when the next timer of any process fires (Infinity: none is armed) */
   timersDue(): number {
     let at = Infinity;
-    for (const p of this.procs.values()) if (p.state !== 'zombie') at = Math.min(at, p.guest.timers.next() ?? Infinity);
+    for (const p of this.procs.values()) {
+      if (p.state !== 'zombie') at = Math.min(at, p.guest.timers.next() ?? Infinity, p.guest.posixTimers.next() ?? Infinity);
+    }
     return at;
   }
 
@@ -952,7 +980,7 @@ export class Kernel {
   }
 
   /** delivers `sig` to `p` from another process (or the kernel): a fatal one ends it */
-  signal(p: Proc, sig: number, code?: number): void {
+  signal(p: Proc, sig: number, code?: number, timer?: SignalInfo['timer'], toThread = false): void {
     if (p.state === 'zombie' || sig === 0) return;
     if (sig === SIGCONT) this.continue(p);
     const h = p.guest.signals.action(sig).handler;
@@ -961,11 +989,11 @@ export class Kernel {
       return;
     }
     if (p === this.current?.group) {
-      p.guest.signals.raise(sig, code);
+      p.guest.signals.raise(sig, code, timer, toThread);
       return;
     }
     try {
-      p.guest.signals.raise(sig, code);
+      p.guest.signals.raise(sig, code, timer, toThread);
     } catch (e) {
       if (!(e instanceof GuestKilled)) throw e;
       // It dies when it would run next, as on Linux, where the sender goes on meanwhile (a shell's
@@ -975,6 +1003,28 @@ export class Kernel {
       if (p.stopped || p.tasks.some((t) => t.pending)) this.exit(p, { signal: e.signal });
       else for (const t of p.tasks) t.killed = e.signal;
     }
+  }
+
+  /**
+   * `sig` to thread `t` alone (tgkill, a SIGEV_THREAD_ID timer). While another thread of its
+   * process runs, a signal `t` blocks or handles waits for it (a handler runs once `t` runs); one
+   * that would end, stop or continue the process, or that it ignores, is the process's.
+   */
+  signalThread(t: Proc, sig: number, code: number, timer?: SignalInfo['timer']): void {
+    const g = t.guest, s = t.saved;
+    if (this.loaded.get(g) === t || s === undefined || sig === 0) return this.signal(t.group, sig, code, timer, true);
+    const h = g.signals.action(sig).handler, blocked = (s.mask & (1n << BigInt(sig - 1))) !== 0n;
+    if (!blocked && (h === SIG_DFL || h === SIG_IGN || sig === SIGKILL || sig === SIGSTOP)) return this.signal(t.group, sig, code, timer);
+    if (!s.signals.has(sig)) s.signals.set(sig, { code, timer });
+  }
+
+  /** the signals pending for thread `t`: its process's and its own */
+  pendingFor(t: Proc): bigint {
+    const signals = t.guest.signals;
+    if (this.loaded.get(t.guest) === t || t.saved === undefined) return signals.pending;
+    let own = 0n;
+    for (const sig of t.saved.signals.keys()) own |= 1n << BigInt(sig - 1);
+    return (signals.pending & ~signals.directedBits) | own;
   }
 
   private stop(p: Proc, sig: number): void {

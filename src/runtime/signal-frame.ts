@@ -6,12 +6,12 @@
 // restored and the syscall result handed back.
 import { STATE, STATE_BASE } from './layout.ts';
 import { GuestFault, GuestTrap } from './errors.ts';
-import { SA_ONSTACK, SA_RESTORER, SA_SIGINFO, type SignalState } from './signals.ts';
+import { SA_ONSTACK, SA_RESTORER, SA_SIGINFO, SI_KERNEL, SI_TIMER, type SignalInfo, type SignalState } from './signals.ts';
 import { TrapKind } from '../meta.ts';
 
 /** where a handler "returns" when it has no sa_restorer: never translated code */
 export const SIGRETURN_ADDR = 0xfffff000n;
-const SIGINFO_SIZE = 128;
+export const SIGINFO_SIZE = 128;
 const UCONTEXT_SIZE = 4560; // arm64 struct ucontext with its 4 KiB __reserved area
 const UC_MCONTEXT = 176; // offset of uc_mcontext (sigcontext: fault_address, regs[31], sp, pc, pstate)
 /** offsets in sigcontext of x<r>, sp and pc */
@@ -38,8 +38,8 @@ export interface Reentry {
 export function runPendingHandlers(memory: WebAssembly.Memory, signals: SignalState, reentry: Reentry,
   info: { pid: number; uid: number }, result: bigint | undefined, pc: bigint): void {
   while (signals.toRun.length) {
-    const { sig, code } = signals.toRun.shift()!;
-    runHandler(memory, signals, reentry, sig, { code, pid: info.pid, uid: info.uid }, result === undefined ? { pc } : { pc: pc + 4n, x0: result });
+    const { sig, ...si } = signals.toRun.shift()!;
+    runHandler(memory, signals, reentry, sig, siginfoOf(si, info), result === undefined ? { pc } : { pc: pc + 4n, x0: result });
   }
 }
 
@@ -68,8 +68,28 @@ function openExclusiveMonitor(memory: WebAssembly.Memory): void {
   new DataView(memory.buffer).setBigUint64(STATE.exclusiveAddr, 0n, true); // complemented: 0 holds no address
 }
 
-/** what the handler's siginfo says: si_code, and the sender (kill) or the faulting address */
-interface SigInfo { code: number; pid?: number; uid?: number; addr?: bigint }
+/** what the handler's siginfo says: si_code, and the sender (kill), the faulting address or a POSIX timer's fields */
+interface SigInfo { code: number; pid?: number; uid?: number; addr?: bigint; timer?: SignalInfo['timer'] }
+
+/** a raised signal's siginfo: a signal from a process names the sender (here: the receiver's own pid and uid), the kernel's none */
+export function siginfoOf(si: SignalInfo, sender: { pid: number; uid: number }): SigInfo {
+  return si.code === SI_KERNEL || si.code === SI_TIMER ? si : { ...si, pid: sender.pid, uid: sender.uid };
+}
+
+/** writes a siginfo_t at `at` over zeros (SIGINFO_SIZE bytes) */
+export function writeSiginfo(dv: DataView, at: number, sig: number, si: SigInfo): void {
+  dv.setInt32(at, sig, true);
+  dv.setInt32(at + 8, si.code, true);
+  if (si.addr !== undefined) dv.setBigUint64(at + 16, si.addr, true);
+  else if (si.timer) {
+    dv.setInt32(at + 16, si.timer.id, true);
+    dv.setInt32(at + 20, si.timer.overrun, true);
+    dv.setBigUint64(at + 24, BigInt.asUintN(64, si.timer.value), true);
+  } else {
+    dv.setInt32(at + 16, si.pid ?? 0, true);
+    dv.setInt32(at + 20, si.uid ?? 0, true);
+  }
+}
 
 /**
  * Runs the handler of `sig` in a nested run() on a Linux-like frame, the state block holding the
@@ -97,13 +117,7 @@ function runHandler(memory: WebAssembly.Memory, signals: SignalState, reentry: R
     throw new GuestFault(`cannot deliver signal ${sig}: no writable stack for its frame at 0x${top.toString(16)}`);
   }
   new Uint8Array(memory.buffer).fill(0, Number(info), Number(top));
-  dv.setInt32(Number(info), sig, true);
-  dv.setInt32(Number(info) + 8, si.code, true);
-  if (si.addr !== undefined) dv.setBigUint64(Number(info) + 16, si.addr, true);
-  else {
-    dv.setInt32(Number(info) + 16, si.pid ?? 0, true);
-    dv.setInt32(Number(info) + 20, si.uid ?? 0, true);
-  }
+  writeSiginfo(dv, Number(info), sig, si);
   const mc = Number(uc) + UC_MCONTEXT;
   dv.setBigUint64(mc, si.addr ?? 0n, true); // fault_address
   for (let r = 0; r < 31; r++) dv.setBigUint64(mc + MC_X(r), savedDv.getBigUint64(8 * r, true), true);

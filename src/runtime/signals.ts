@@ -11,6 +11,13 @@ export const SIGSTOP = 19;
 export const SI_USER = 0;
 /** sent by the kernel itself (an interval timer's) */
 export const SI_KERNEL = 0x80;
+/** sent by a POSIX timer (posix-timers.ts), with its id, overrun count and sigev_value */
+export const SI_TIMER = -2;
+
+/** what a signal's siginfo says beyond its number: si_code, and a POSIX timer's fields */
+export interface SignalInfo { code: number; timer?: { id: number; overrun: number; value: bigint } }
+/** signals pending for one thread that is not running, with their siginfo */
+export type ThreadSignals = Map<number, SignalInfo>;
 export const SI_TKILL = -6;
 export const SA_SIGINFO = 4n;
 export const SA_ONSTACK = 0x08000000n;
@@ -38,10 +45,14 @@ export class SignalState {
   private maskBits = 0n;
   pending = 0n;
   altstack = { sp: 0n, flags: 2 /* SS_DISABLE */, size: 0n };
-  /** signals whose handler must run before the current syscall returns, with their si_code */
-  readonly toRun: { sig: number; code: number }[] = [];
-  /** si_code of the signal being raised (SI_USER for kill, SI_TKILL for tkill/tgkill) */
-  private code = 0;
+  /** signals whose handler must run before the current syscall returns, with their siginfo */
+  readonly toRun: ({ sig: number } & SignalInfo)[] = [];
+  /** the siginfo of the signal being raised (si_code SI_USER for kill, SI_TKILL for tkill/tgkill) */
+  private info: SignalInfo = { code: SI_USER };
+  /** the siginfo of each pending signal (one instance each: none is queued twice) */
+  private readonly pendingInfo = new Map<number, SignalInfo>();
+  /** the pending signals sent to the running thread alone (tgkill, SIGEV_THREAD_ID): they leave with it (takeThread) */
+  private directed = 0n;
 
   action(sig: number): SigAction {
     return this.actions.get(sig) ?? { handler: SIG_DFL, flags: 0n, restorer: 0n, mask: 0n };
@@ -82,21 +93,65 @@ export class SignalState {
     if (ready === 0n) return;
     for (let sig = 1; sig <= NSIG; sig++) {
       if (ready & bit(sig)) {
-        this.pending &= ~bit(sig);
+        this.info = this.takePending(sig);
         this.deliver(sig);
       }
     }
   }
 
-  /** The guest sends `sig` to itself. Throws GuestKilled if it terminates the process. */
-  raise(sig: number, code = SI_USER): void {
+  /**
+   * The guest sends `sig` to itself (`toThread`: to the running thread alone). Throws GuestKilled
+   * if it terminates the process.
+   */
+  raise(sig: number, code = SI_USER, timer?: SignalInfo['timer'], toThread = false): void {
     if (sig === 0) return;
-    this.code = code;
+    this.info = { code, timer };
     if (this.blocked(sig)) {
+      if (!(this.pending & bit(sig))) this.pendingInfo.set(sig, this.info);
       this.pending |= bit(sig);
+      if (toThread) this.directed |= bit(sig);
       return;
     }
     this.deliver(sig);
+  }
+
+  /** takes pending `sig` (sigtimedwait): its siginfo */
+  takePending(sig: number): SignalInfo {
+    this.pending &= ~bit(sig);
+    this.directed &= ~bit(sig);
+    const info = this.pendingInfo.get(sig) ?? { code: SI_USER };
+    this.pendingInfo.delete(sig);
+    return info;
+  }
+
+  /**
+   * The running thread leaves (kernel.ts use): the signals pending for it alone go with it, and
+   * those taken for its handlers that have not run yet (it unwound, or lets another thread run
+   * from inside a syscall), pending for it again.
+   */
+  takeThread(): ThreadSignals {
+    const out: ThreadSignals = new Map();
+    for (const { sig, ...info } of this.toRun) if (!out.has(sig)) out.set(sig, info);
+    this.toRun.length = 0;
+    for (let sig = 1; sig <= NSIG; sig++) if (this.directed & bit(sig)) out.set(sig, this.takePending(sig));
+    return out;
+  }
+
+  /** a thread comes in with the signals pending for it alone (see takeThread, sendToThread) */
+  putThread(sigs: ThreadSignals): void {
+    for (const [sig, info] of sigs) {
+      if (!(this.pending & bit(sig))) this.pendingInfo.set(sig, info);
+      this.pending |= bit(sig);
+      this.directed |= bit(sig);
+    }
+  }
+
+  /** the pending signals of the running thread alone (see takeThread) */
+  get directedBits(): bigint { return this.directed; }
+
+  /** delivers what became deliverable without a mask change: signals put pending for a thread that came in unblocked (may throw) */
+  deliverPending(): void {
+    if (this.pending & ~this.maskBits) this.setMask(this.maskBits);
   }
 
   private deliver(sig: number): void {
@@ -106,7 +161,7 @@ export class SignalState {
       if (DEFAULT_IGNORED.has(sig)) return;
       throw new GuestKilled(sig);
     }
-    this.toRun.push({ sig, code: this.code });
+    this.toRun.push({ sig, ...this.info });
   }
 
   /** a forked child's: the same actions, mask and alternate stack, nothing pending */

@@ -4,7 +4,7 @@ import { E, fail } from '../errno.ts';
 import type { Guest, Handler } from '../guest.ts';
 import { NSIG, SI_TKILL, SI_USER, SIG_DFL, SIG_IGN, SIGKILL, SIGSTOP } from '../signals.ts';
 import { SIGNAL } from '../errors.ts';
-import { SignalReturn } from '../signal-frame.ts';
+import { SIGINFO_SIZE, siginfoOf, SignalReturn, writeSiginfo } from '../signal-frame.ts';
 import { int } from './args.ts';
 import { readTimespec } from './time.ts';
 import { MINSIGSTKSZ } from '../layout.ts';
@@ -45,8 +45,8 @@ function sendSelf(g: Guest, sig: number, code = SI_USER): number {
 }
 
 /**
- * tkill/tgkill: `sig` to thread `tid` (of process `tgid` if `checkGroup`). Signals are kept per
- * process here: the thread whose mask lets it through first takes it.
+ * tkill/tgkill: `sig` to thread `tid` (of process `tgid` if `checkGroup`): pending for that thread
+ * alone (Kernel.signalThread). To another process's thread it is that process's (kill).
  */
 function sendThread(g: Guest, tgid: number, tid: number, sig: number, checkGroup: boolean): number {
   if (sig < 0 || sig > NSIG) fail(E.EINVAL);
@@ -58,7 +58,8 @@ function sendThread(g: Guest, tgid: number, tid: number, sig: number, checkGroup
   const t = k.task(tid);
   if (!t || (checkGroup && t.group.pid !== tgid)) fail(E.ESRCH);
   if (t.guest !== g) return k.kill(g, t.group.pid, sig);
-  return sendSelf(g, sig, SI_TKILL);
+  k.signalThread(t, sig, SI_TKILL);
+  return 0;
 }
 
 export const signal: Record<string, Handler> = {
@@ -104,27 +105,30 @@ export const signal: Record<string, Handler> = {
   },
   rt_sigsuspend: (g, set, size) => {
     waitWithMask(g, set, size);
-    // A lone process has nobody to signal it: EINTR at once, as if a signal had come.
-    g.kernel?.wait(g, () => false);
+    // until a signal comes: from another process, a timer or outside the run (Kernel.sleep); a
+    // lone process nothing can signal gets EINTR at once, as if one had come
+    g.kernel?.sleep(g, Infinity);
     fail(E.EINTR);
   },
   rt_sigtimedwait: (g, set, info, timeout, size) => {
     checkSigsetSize(size);
     const wanted = g.mem.u64(set);
     if ((g.signals.pending & wanted) === 0n && g.kernel) {
-      // another thread or process may send one: wait for it (a signal not waited for interrupts: EINTR)
+      // another thread or process may send one: wait for it (a signal not waited for interrupts:
+      // EINTR); while others run, what is pending for this thread is not in g.signals
+      const k = g.kernel, me = k.self(g);
       const ms = timeout !== 0n ? Number(readTimespec(g, timeout)) / 1e6 : Infinity;
-      if (ms > 0) g.kernel.sleep(g, ms, () => (g.signals.pending & wanted) !== 0n);
+      if (ms > 0) k.sleep(g, ms, () => (k.pendingFor(me) & wanted) !== 0n);
     }
     const ready = g.signals.pending & wanted;
     if (ready !== 0n) {
       let sig = 1;
       while (!(ready & (1n << BigInt(sig - 1)))) sig++;
-      g.signals.pending &= ~(1n << BigInt(sig - 1));
+      const si = g.signals.takePending(sig);
       if (info !== 0n) {
-        g.mem.check(info, 128);
-        g.mem.zero(info, 128);
-        g.mem.setI32(info, sig);
+        const at = g.mem.check(info, SIGINFO_SIZE);
+        g.mem.zero(info, SIGINFO_SIZE);
+        writeSiginfo(new DataView(g.memory.buffer), at, sig, siginfoOf(si, g));
       }
       return sig;
     }

@@ -4,6 +4,9 @@ import { COUNTER_HZ } from '../../abi.ts';
 import { E, Errno, fail, Interrupted } from '../errno.ts';
 import type { Guest, Handler } from '../guest.ts';
 import type { TimerValue } from '../itimer.ts';
+import { SIGEV_NONE, SIGEV_SIGNAL, SIGEV_THREAD_ID, type TimerSpec } from '../posix-timers.ts';
+import { NSIG } from '../signals.ts';
+import { SIGNAL } from '../errors.ts';
 import { sleepMs } from '../sleep.ts';
 import { int } from './args.ts';
 
@@ -153,6 +156,48 @@ export const time: Record<string, Handler> = {
     }
     return 0;
   },
+  // POSIX timers (posix-timers.ts)
+  timer_create: (g, clockArg, sevp, idp) => {
+    // struct sigevent: sigev_value u64, sigev_signo i32, sigev_notify i32, sigev_notify_thread_id i32
+    let ev: { value: bigint; signo: number; notify: number; tid: number } | undefined;
+    if (sevp !== 0n) {
+      g.mem.check(sevp, 64);
+      ev = { value: g.mem.u64(sevp), signo: g.mem.i32(sevp + 8n), notify: g.mem.i32(sevp + 12n), tid: g.mem.i32(sevp + 16n) };
+    }
+    const clock = int(clockArg);
+    clockNs(g, clock); // EINVAL for no such clock
+    let sig: number = SIGNAL.SIGALRM;
+    if (ev?.notify === SIGEV_NONE) sig = 0;
+    else if (ev) {
+      if (ev.notify !== SIGEV_SIGNAL && ev.notify !== SIGEV_THREAD_ID) fail(E.EINVAL); // SIGEV_THREAD is the C library's
+      if (ev.signo < 1 || ev.signo > NSIG) fail(E.EINVAL);
+      if (ev.notify === SIGEV_THREAD_ID && !(g.kernel ? g.kernel.task(ev.tid)?.group.pid === g.pid : ev.tid === g.pid)) fail(E.EINVAL);
+      sig = ev.signo;
+    }
+    g.mem.check(idp, 4);
+    g.mem.setI32(idp, g.posixTimers.create(clock, sig, ev?.value, ev?.notify === SIGEV_THREAD_ID ? ev.tid : undefined));
+    return 0;
+  },
+  timer_settime: (g, idArg, flags, newp, oldp) => {
+    const spec = readItimerspec(g, newp), id = int(idArg);
+    // an absolute expiry is a time on the timer's clock: what is left of it from now (past: at once)
+    if (int(flags) & TIMER_ABSTIME && spec.value > 0n) {
+      const left = spec.value - clockNs(g, g.posixTimers.clockOf(id));
+      spec.value = left > 0n ? left : 1n;
+    }
+    const old = g.posixTimers.set(id, spec, performance.now());
+    if (oldp !== 0n) writeItimerspec(g, oldp, old);
+    return 0;
+  },
+  timer_gettime: (g, id, curp) => {
+    writeItimerspec(g, curp, g.posixTimers.get(int(id), performance.now()));
+    return 0;
+  },
+  timer_getoverrun: (g, id) => g.posixTimers.overrun(int(id)),
+  timer_delete: (g, id) => {
+    g.posixTimers.delete(int(id));
+    return 0;
+  },
   getitimer: (g, which, value) => {
     const v = g.timers.get(int(which), performance.now());
     writeItimerval(g, value, v);
@@ -166,6 +211,18 @@ export const time: Record<string, Handler> = {
     return 0;
   },
 };
+
+
+/** struct itimerspec {timespec it_interval, it_value}, in ns (EFAULT, EINVAL as Linux) */
+function readItimerspec(g: Guest, addr: bigint): TimerSpec {
+  return { interval: readTimespec(g, addr), value: readTimespec(g, addr + 16n) };
+}
+
+function writeItimerspec(g: Guest, addr: bigint, v: TimerSpec): void {
+  g.mem.check(addr, 32);
+  writeTimespec(g, addr, v.interval);
+  writeTimespec(g, addr + 16n, v.value);
+}
 
 /** struct itimerval {timeval it_interval, it_value}, timeval {i64 sec, i64 usec}, in µs (EFAULT, EINVAL as Linux) */
 function readItimerval(g: Guest, addr: bigint): TimerValue {
