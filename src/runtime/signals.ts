@@ -1,6 +1,8 @@
-// Signal state of the (single-threaded) guest. A signal the guest sends itself is ignored
+// Signal state of a process, as its running thread sees it (the mask and the signals pending for
+// that thread alone are swapped with the thread: kernel.ts use). A signal raised is ignored
 // (SIG_IGN, default-ignore), kept pending while blocked, fatal (default action terminate/core),
-// or queued for its handler, which the runtime runs before the current syscall returns.
+// or queued for its handler, which the runtime runs before the current syscall returns (or at
+// the loop head that took it).
 import { GuestKilled } from './errors.ts';
 
 export const SIG_DFL = 0n;
@@ -9,6 +11,7 @@ export const NSIG = 64;
 export const SIGKILL = 9;
 export const SIGSTOP = 19;
 export const SI_USER = 0;
+export const SI_TKILL = -6;
 /** sent by the kernel itself (an interval timer's) */
 export const SI_KERNEL = 0x80;
 /** sent by a POSIX timer (posix-timers.ts), with its id, overrun count and sigev_value */
@@ -18,7 +21,6 @@ export const SI_TIMER = -2;
 export interface SignalInfo { code: number; timer?: { id: number; overrun: number; value: bigint } }
 /** signals pending for one thread that is not running, with their siginfo */
 export type ThreadSignals = Map<number, SignalInfo>;
-export const SI_TKILL = -6;
 export const SA_SIGINFO = 4n;
 export const SA_ONSTACK = 0x08000000n;
 export const SA_RESTART = 0x10000000n;
@@ -137,7 +139,7 @@ export class SignalState {
     return out;
   }
 
-  /** a thread comes in with the signals pending for it alone (see takeThread, sendToThread) */
+  /** a thread comes in with the signals pending for it alone (see takeThread, Kernel.signalThread) */
   putThread(sigs: ThreadSignals): void {
     for (const [sig, info] of sigs) {
       if (!(this.pending & bit(sig))) this.pendingInfo.set(sig, info);
