@@ -22,6 +22,17 @@ interface Timer {
 /** a timer's setting: time to the next expiry and period, in microseconds (struct itimerval) */
 export interface TimerValue { value: bigint; interval: bigint }
 
+/**
+ * A periodic timer `t` that expired at `t.at` goes on to its first period after `now` (Linux's
+ * hrtimer_forward); returns the periods missed meanwhile, which send nothing (POSIX timers count
+ * them as overruns). Shared with posix-timers.ts.
+ */
+export function forward(t: { at: number; interval: number }, now: number): number {
+  const missed = Math.floor((now - t.at) / t.interval);
+  t.at += (missed + 1) * t.interval;
+  return missed;
+}
+
 const usToMs = (us: bigint): number => Number(us) / 1000;
 const msToUs = (ms: number): bigint => BigInt(Math.ceil(ms * 1000));
 
@@ -59,7 +70,7 @@ export class IntervalTimers {
     this.timers.forEach((t, which) => {
       if (!t || t.at > now) return;
       sigs.push(TIMER_SIGNAL[which]!);
-      if (t.interval > 0) t.at += Math.max(1, Math.ceil((now - t.at) / t.interval)) * t.interval;
+      if (t.interval > 0) forward(t, now);
       else this.timers[which] = undefined;
     });
     return sigs;

@@ -7,6 +7,7 @@
 // on CLOCK_REALTIME is taken as from now (a later change of the wall clock does not move it), and
 // the CPU-time clocks count wall time, as they do here.
 import { E, fail } from './errno.ts';
+import { forward } from './itimer.ts';
 
 export const SIGEV_SIGNAL = 0;
 export const SIGEV_NONE = 1;
@@ -95,10 +96,8 @@ export class PosixTimers {
     for (const [id, t] of this.timers) {
       if (t.at === undefined || t.at > now) continue;
       let missed = 0;
-      if (t.interval > 0) {
-        missed = Math.floor((now - t.at) / t.interval);
-        t.at += (missed + 1) * t.interval;
-      } else t.at = undefined;
+      if (t.interval > 0) missed = forward(t as { at: number; interval: number }, now);
+      else t.at = undefined;
       t.overrun = Math.min(missed, DELAYTIMER_MAX);
       if (t.sig) out.push({ sig: t.sig, id, overrun: t.overrun, value: t.value, tid: t.tid });
     }

@@ -36,6 +36,10 @@ describe('interval timers', () => {
     expect(t.next()).toBe(20);
     expect(t.due(55)).toEqual([14]);
     expect(t.next()).toBe(60);
+    // on the grid: the next period is after now, not now again
+    expect(t.due(70)).toEqual([14]);
+    expect(t.next()).toBe(80);
+    expect(t.due(70)).toEqual([]);
   });
 
   it('refuse another timer than the three with EINVAL', () => {
