@@ -2,7 +2,7 @@
 // linked against Debian's static SQLite and Lua, fetched and built by scripts/debian-binaries.mjs
 // into test/.debian/bin (never committed). Every case runs twice on the same binary with the same
 // argv, environment, stdin and a fresh empty working directory: under qemu-aarch64 (the reference,
-// at test time) and translated (translate() at -O0 once per test file, runNode in a worker thread);
+// at test time) and translated (at -O0 on worker threads once per test file, runNode in a worker thread);
 // stdout, stderr and the exit status must be identical.
 import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, openSync, closeSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -14,7 +14,8 @@ import { Worker } from 'node:worker_threads';
 import { afterAll, beforeAll, describe, it } from 'vitest';
 import type { TranslationMeta } from '../../src/meta.ts';
 import { configureV8 } from '../../src/node/engine.ts';
-import { translate } from '../../src/translate.ts';
+import { META_SECTION, readJsonSection } from '../../src/wasm/custom-section.ts';
+import { translateInChild } from './run-fixture.ts';
 import type { RunLifts, WorkerInit, WorkerJob, WorkerReply } from '../real/run-worker.ts';
 
 export const DEBIAN_BIN = resolve(import.meta.dirname, '../.debian/bin');
@@ -251,14 +252,15 @@ export interface RealSuiteOptions {
 
 export interface Translated { module: WebAssembly.Module; meta: TranslationMeta; millis: number; wasmBytes: number }
 
-/** Translates a binary at -O0 and compiles it (once per test file). */
+/** Translates a binary at -O0 on worker threads (the test worker's event loop stays free: see
+ *  translateInChild) and compiles it (once per test file). */
 export async function translateReal(path: string): Promise<Translated> {
   const t0 = performance.now();
-  const { wasm, meta } = translate(readFileSync(path), { optimize: 0 });
+  const wasm = await translateInChild(readFileSync(path), { optimize: 0 });
   const millis = Math.round(performance.now() - t0);
   configureV8();
   const module = await WebAssembly.compile(wasm as Uint8Array<ArrayBuffer>);
-  return { module, meta, millis, wasmBytes: wasm.byteLength };
+  return { module, meta: readJsonSection<TranslationMeta>(module, META_SECTION)!, millis, wasmBytes: wasm.byteLength };
 }
 
 const text = (b: Buffer): string => b.toString('utf8');

@@ -32,7 +32,7 @@ export async function loadBinary(name: string, { stripped = false, optimize }: {
  * before any test runs; the test worker's event loop stays free meanwhile (a synchronous
  * translation of a 1 MB static binary can outlast vitest's RPC timeout on a loaded machine).
  */
-async function translateInChild(bytes: Uint8Array, options: TranslateOptions): Promise<Uint8Array> {
+export async function translateInChild(bytes: Uint8Array, options: TranslateOptions): Promise<Uint8Array> {
   const { translateInThread } = await import(new URL('../../dist/node.js', import.meta.url).href) as typeof import('../../src/node/index.ts');
   return (await translateInThread(bytes, options)).wasm;
 }
