@@ -9,7 +9,7 @@ import { GuestMem, utf8 } from './guest-mem.ts';
 import { IntervalTimers } from './itimer.ts';
 import { PosixTimers } from './posix-timers.ts';
 import { AddressSpace, pageUp, PROT_READ } from './memory.ts';
-import { runFaultHandler, runPendingHandlers, type Reentry } from './signal-frame.ts';
+import { runFaultHandler, runPendingHandlers, writeSigtramp, type Reentry } from './signal-frame.ts';
 import { SharedFileMaps } from './shared-maps.ts';
 import { SA_RESTART, SignalState } from './signals.ts';
 import { buildInitialStack, initCpuState } from './stack.ts';
@@ -157,6 +157,7 @@ export class Guest {
       lowEnd: meta.lowEnd,
     });
     this.mem.lowEnd = meta.lowEnd;
+    writeSigtramp(memory, this.vm.sigtramp);
     // Strings (paths) are read up to their NUL: a mapping's end before it is EFAULT, as in qemu.
     this.mem.readablePage = (a) => ((this.vm.protectionAt(a) ?? 0) & PROT_READ) !== 0;
     if (wasi instanceof WasiFs) this.wasi = wasi;
@@ -270,8 +271,11 @@ export class Guest {
           if (e instanceof Interrupted && e.restart && this.reentry && this.signals.toRun.every(({ sig }) => this.signals.action(sig).flags & SA_RESTART)) {
             const after = this.maskAfterHandlers;
             this.maskAfterHandlers = undefined;
-            runPendingHandlers(this.memory, this.signals, this.reentry, { pid: this.pid, uid: this.uid }, undefined, pc);
+            const changed = runPendingHandlers(this.memory, this.signals, this.reentry, { pid: this.pid, uid: this.uid }, undefined, pc);
             this.maskAfterHandlers = after;
+            // a handler that moved the context elsewhere (musl's cancellation of a thread in a
+            // cancellable syscall) does not get the syscall restarted: the guest goes on there
+            if (changed) this.resumeChanged();
             continue;
           }
           result = BigInt(-e.errno);
@@ -307,9 +311,19 @@ export class Guest {
    */
   private runHandlers(result: bigint | undefined, pc: bigint): void {
     if (!this.signals.toRun.length) return;
-    if (this.reentry) runPendingHandlers(this.memory, this.signals, this.reentry, { pid: this.pid, uid: this.uid }, result, pc);
-    else this.signals.toRun.length = 0;
+    const changed = this.reentry ? runPendingHandlers(this.memory, this.signals, this.reentry, { pid: this.pid, uid: this.uid }, result, pc) : false;
+    this.signals.toRun.length = 0;
     this.lastPc = Number(pc);
+    if (changed) this.resumeChanged();
+  }
+
+  /**
+   * After handlers that returned to another context than the one they interrupted (rt_sigreturn
+   * takes it from the frame, which a handler may change): the state block holds it, and the
+   * guest goes on from there rather than with the registers its code holds.
+   */
+  private resumeChanged(): void {
+    this.kernel?.resumeFromState(this);
   }
 
   /**

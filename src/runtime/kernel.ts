@@ -32,6 +32,7 @@ import type { LibraryImage } from './libraries.ts';
 import { linuxImports, termination, type Termination } from './process.ts';
 import { SI_KERNEL, SI_TIMER, SIG_DFL, SIG_IGN, SIGKILL, type SignalInfo, type ThreadSignals } from './signals.ts';
 import { sleepMs } from './sleep.ts';
+import { ContextChanged, type HandlerFrame } from './signal-frame.ts';
 import type { Terminal } from './terminal.ts';
 import type { WasiFs } from './wasi.ts';
 
@@ -160,6 +161,8 @@ export class Proc {
   progress?: number;
   /** something asynchronous the process waits for (state 'waiting') */
   pending?: Promise<void>;
+  /** the signal frames of the handlers it runs (nested runs, innermost last): see Kernel.inHandler */
+  handlerFrames: HandlerFrame[] = [];
   /** stopped by SIGSTOP (or SIGTSTP/SIGTTIN/SIGTTOU's default action) until SIGCONT */
   stopped = false;
   /** a stop or continuation its parent has not been told of by wait4 (WUNTRACED, WCONTINUED) */
@@ -207,12 +210,15 @@ export class Proc {
     this.code = guest.code = code;
     code.badJump = (pc) => guest.badJump(pc);
     guest.reentry = {
-      run: () => {
+      run: (frame) => {
+        const me = k.self(guest);
         code.nested++;
-        try { run(); } finally { code.nested--; }
+        me.handlerFrames.push(frame);
+        try { run(); } finally { code.nested--; me.handlerFrames.pop(); }
       },
       depth: instance.exports.depth instanceof WebAssembly.Global ? instance.exports.depth : undefined,
       writable: (start, end) => guest.vm.writable(start, end),
+      sigreturn: guest.vm.sigtramp,
     };
     this.run = run;
   }
@@ -388,7 +394,7 @@ export class Kernel {
   afterWrite(g: Guest, n: number): number {
     if (!this.terminalDue()) return n;
     const me = this.self(g);
-    if (me.code.nested === 0 && !g.signals.toRun.length) this.unwindTo(me, g, { x0: BigInt(n), pc: BigInt(g.lastPc) + 4n });
+    if (!this.inHandler(me, g) && !g.signals.toRun.length) this.unwindTo(me, g, { x0: BigInt(n), pc: BigInt(g.lastPc) + 4n });
     return n;
   }
 
@@ -521,7 +527,7 @@ export class Kernel {
       if (ready() && !me.group.stopped) return true;
       if (me.signalsWait && g.signals.toRun.length) throw new Interrupted(opts.restart ?? false);
       // a terminal's keys (^C) reach the run only between slices: a busy process must not keep them out
-      const other = this.terminalDue() && me.code.nested === 0 ? undefined : this.nextReady();
+      const other = this.terminalDue() && !this.inHandler(me, g) ? undefined : this.nextReady();
       if (other) {
         this.slice(other);
         continue;
@@ -539,7 +545,7 @@ export class Kernel {
       }
       // A signal handler's run cannot be unwound and resumed (its frame and the interrupted
       // context live on the JS stack): its wait gives up instead, as a lone process's does.
-      if (me.code.nested > 0) {
+      if (this.inHandler(me, g)) {
         g.log(`pid ${g.pid}: a signal handler waits for something only another process can do; the wait fails`);
         return false;
       }
@@ -757,7 +763,7 @@ export class Kernel {
     // A signal handler's frame cannot be unwound: the tasks below wait until it returns. Nor can
     // a loop of a shared library's code, built before its place in the table was known (its
     // functions' indices lie beyond the table: module.ts LIBRARY_TABLE_INDEX).
-    const unwinds = me.code.nested === 0 && ('x0' in at || at.fn < (me.instance.exports[EXPORT.table] as WebAssembly.Table).length);
+    const unwinds = !this.inHandler(me, g) && ('x0' in at || at.fn < (me.instance.exports[EXPORT.table] as WebAssembly.Table).length);
     let next: Proc | undefined;
     for (const q of this.tasks()) {
       if (q === me || (next !== undefined && next.ranAt <= q.ranAt)) continue;
@@ -784,7 +790,18 @@ export class Kernel {
    */
   restartAfter(g: Guest, x0: bigint): void {
     const me = this.self(g);
-    if (me.code.nested === 0) this.unwindTo(me, g, { x0, pc: BigInt(g.lastPc) + 4n });
+    if (!this.inHandler(me, g)) this.unwindTo(me, g, { x0, pc: BigInt(g.lastPc) + 4n });
+  }
+
+  /**
+   * The running task goes on from the state block (STATE.pc and every register there), not with
+   * the registers its code holds: its Wasm frames unwind to the dispatcher that runs it — the
+   * top-level one, or a signal handler's nested one (signal-frame.ts ContextChanged).
+   */
+  resumeFromState(g: Guest): never {
+    const me = this.self(g);
+    if (this.inHandler(me, g)) throw new ContextChanged();
+    this.unwindTo(me, g, { pc: new DataView(g.memory.buffer).getBigUint64(STATE.pc, true) });
   }
 
   /** sched_yield's and preempt's part: `resume` is where the caller goes on if it must unwind */
@@ -798,8 +815,21 @@ export class Kernel {
     }
     // something only the top-level loop can finish (lifting, compiling) must not wait behind a spinning caller either
     const below = this.active.slice(0, -1).some((q) => this.canGoOn(q));
-    if ((!below && ![...this.tasks()].some((q) => q.pending) && !this.starving(me)) || me.code.nested > 0) return;
+    if ((!below && ![...this.tasks()].some((q) => q.pending) && !this.starving(me)) || this.inHandler(me, g)) return;
     this.unwindTo(me, g, resume);
+  }
+
+  /**
+   * Whether `me` runs a signal handler whose frame is still in use: its run cannot be unwound
+   * (the interrupted context lives on the JS stack). A handler left by longjmp (glibc's thread
+   * cancellation unwinds out of its handler; siglongjmp) runs on in its nested run, but once the
+   * guest's stack pointer is above every such frame nothing needs that run's JS frames any more:
+   * the task unwinds as one outside a handler does.
+   */
+  private inHandler(me: Proc, g: Guest): boolean {
+    if (!me.handlerFrames.length) return false;
+    const sp = Number(new DataView(g.memory.buffer).getBigUint64(STATE.sp, true));
+    return me.handlerFrames.some((f) => sp >= f.floor && sp < f.low);
   }
 
   /** the running task unwinds, ready to go on from the dispatcher at `resume.pc` (x0 set when given) */

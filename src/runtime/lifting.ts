@@ -14,7 +14,6 @@ import { DispatchTable } from './dispatch-table.ts';
 import { sameCode, type LibraryImage } from './libraries.ts';
 import { describePc, GuestTrap } from './errors.ts';
 import { MAP_ANONYMOUS, MAP_PRIVATE, PROT_EXEC, RUNTIME_AREA, type AddressSpace } from './memory.ts';
-import { SIGRETURN_ADDR } from './signal-frame.ts';
 import { MIN_GUEST_ADDR } from './layout.ts';
 
 /** Thrown through the guest's Wasm frames to the top-level loop, which lifts asynchronously and resumes. */
@@ -98,8 +97,8 @@ export class RuntimeCode {
   /** `linux.miss`: lifts the code at `pc` (the dispatcher then finds it) or throws */
   miss(pcValue: bigint): void {
     const pc = Number(BigInt.asUintN(64, pcValue));
-    // a handler returning to SIGRETURN_ADDR ends its nested run (signal-frame.ts)
-    if (pcValue === SIGRETURN_ADDR) throw this.unknown(pc);
+    // a handler returning to the signal trampoline ends its nested run (signal-frame.ts)
+    if (pcValue === BigInt(this.vm.sigtramp)) throw this.unknown(pc);
     if (pcValue >= 2n ** 32n || pc % 2 ** this.meta.insnAlignLog2 || !this.executable(pc)) {
       if (this.badJump?.(pcValue)) return;
       throw this.unknown(pc, 'no executable memory there');

@@ -61,6 +61,8 @@ export class AddressSpace {
   readonly memory: WebAssembly.Memory;
   readonly stackLow: number;
   readonly stackTop: number;
+  /** the page right above the stack that holds the signal return trampoline (signal-frame.ts), as qemu-user maps it */
+  readonly sigtramp: number;
   readonly brkStart: number;
   private brkCur: number;
   private readonly mmapGap: number;
@@ -86,7 +88,9 @@ export class AddressSpace {
     // STACK_GUARD of guard (mapped without access) between the private data and the lowest stack address.
     this.stackLow = this.privateEnd + STACK_GUARD;
     this.stackTop = this.stackLow + stackSize;
-    this.brkStart = this.stackTop;
+    this.sigtramp = this.stackTop;
+    // the break where memory.grow leaves off: the sizes the heap and mappings grow memory to stay whole Wasm pages
+    this.brkStart = this.sigtramp + WASM_PAGE;
     this.brkCur = this.brkStart;
     if (opts.image) {
       this.maps.push({ start: 0, end: this.lowEnd, prot: 0, flags: MAP_PRIVATE, name: RUNTIME_AREA });
@@ -103,11 +107,12 @@ export class AddressSpace {
     // the guard under the stack: mapped without access, as qemu-user maps it (faults there are SEGV_ACCERR)
     if (opts.image) this.maps.push({ start: this.privateEnd, end: this.stackLow, prot: 0, flags: MAP_PRIVATE | MAP_ANONYMOUS, name: '' });
     this.maps.push({ start: this.stackLow, end: this.stackTop, prot: 3, flags: MAP_PRIVATE | MAP_ANONYMOUS, name: '[stack]' });
-    if (!this.ensure(this.stackTop)) throw new RangeError('cannot grow memory for the guest stack');
-    this.cleanAbove = this.stackTop;
+    this.maps.push({ start: this.sigtramp, end: this.sigtramp + PAGE_SIZE, prot: PROT_READ | PROT_EXEC, flags: MAP_PRIVATE | MAP_ANONYMOUS, name: '' });
+    if (!this.ensure(this.brkStart)) throw new RangeError('cannot grow memory for the guest stack');
+    this.cleanAbove = this.brkStart;
     if (opts.pageTable) {
       this.pages = new PageTable(memory, opts.pageTable);
-      this.sync(0, this.stackTop);
+      this.sync(0, this.brkStart);
     }
   }
 

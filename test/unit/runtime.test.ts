@@ -5,7 +5,7 @@ import { TrapKind, type TranslationMeta } from '../../src/meta.ts';
 import { E, Errno, errnoName, wasiToLinuxErrno } from '../../src/runtime/errno.ts';
 import { asGuestFault, describePc, GuestExit, GuestFault, GuestKilled, GuestTrap } from '../../src/runtime/errors.ts';
 import { STACK_GUARD, STATE } from '../../src/runtime/layout.ts';
-import { AddressSpace, MAP_ANONYMOUS, MAP_FIXED, MAP_FIXED_NOREPLACE, MAP_PRIVATE, MREMAP_MAYMOVE } from '../../src/runtime/memory.ts';
+import { AddressSpace, MAP_ANONYMOUS, MAP_FIXED, MAP_FIXED_NOREPLACE, MAP_PRIVATE, MREMAP_MAYMOVE, PROT_EXEC, PROT_READ } from '../../src/runtime/memory.ts';
 import { AT, buildInitialStack, HWCAP, HWCAP2, initCpuState } from '../../src/runtime/stack.ts';
 
 const KiB = 1024;
@@ -151,11 +151,14 @@ describe('address space', () => {
   /** the memory's size after growing from `cur` to reach `end`: a quarter more at least, at most 64 MiB more than asked, in Wasm pages */
   const grownFrom = (cur: number, end: number): number => cur + Math.ceil(Math.max(end - cur, Math.min(cur / 4, 64 * MiB)) / (64 * KiB)) * 64 * KiB;
 
-  it('starts small: image, guard, 8 MiB stack, nothing more', () => {
+  it('starts small: image, guard, 8 MiB stack, the signal trampoline\'s page, nothing more', () => {
     const { memory, vm } = fresh();
     expect(vm.stackTop - vm.stackLow).toBe(8 * MiB);
-    expect(vm.brkStart).toBe(vm.stackTop);
-    expect(memory.buffer.byteLength).toBe(vm.stackTop);
+    expect(vm.sigtramp).toBe(vm.stackTop);
+    expect(vm.protectionAt(vm.sigtramp)).toBe(PROT_READ | PROT_EXEC);
+    expect(vm.protectionAt(vm.sigtramp + 4096)).toBeUndefined();
+    expect(vm.brkStart).toBe(vm.stackTop + 64 * KiB);
+    expect(memory.buffer.byteLength).toBe(vm.brkStart);
     expect(vm.stackLow).toBe(m.privateEnd + STACK_GUARD);
   });
 
