@@ -24,8 +24,9 @@
 // What the cases need: fork (clone without CLONE_VM), vfork (CLONE_VM|CLONE_VFORK), execve of
 // /proc/self/exe, of another executable and of '#!' scripts, wait4/waitid, pipes with blocking
 // and back-pressure, dup2/dup3, close-on-exec, kill between processes and to groups, SIGCHLD,
-// SIGPIPE, setpgid/getpgid/setsid, RLIMIT_NPROC, poll on pipes, shared file offsets; the
-// per-case list is in the report of the commit that added this file and in procs.c's comments.
+// SIGPIPE, setpgid/getpgid/setsid, RLIMIT_NPROC, poll on pipes, shared file offsets, a reaped
+// child's CPU time (wait4's rusage, RUSAGE_CHILDREN); the per-case list is in the report of the
+// commit that added this file and in procs.c's comments.
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { crossBuilder } from './helpers/cross-build.ts';
@@ -41,7 +42,7 @@ const BINFMT = '/proc/sys/fs/binfmt_misc/qemu-aarch64';
 const PROCS_CASES = [
   'wait-status', 'stop-cont', 'getppid', 'waitpid', 'sigchld', 'kill', 'pgroups', 'sigpipe', 'sigpipe-self',
   'exec-stdin', 'exec-errors', 'shebang', 'cloexec', 'vfork', 'posix-spawn', 'pipeline', 'poll', 'offsets', 'nproc',
-  'pwait-mask', 'sleep-zombie',
+  'pwait-mask', 'sleep-zombie', 'rusage',
 ];
 
 /** Without binfmt_misc, an exec under qemu runs the AArch64 file on the host kernel and fails:

@@ -126,7 +126,13 @@ export class Guest {
   threadName = 'main';
   /** resource limits: resource → [soft, hard] */
   readonly limits = new Map<number, [bigint, bigint]>();
-  readonly startMs = performance.now();
+  /** when the process began (an exec'd image goes on with its process's CPU time) */
+  readonly startMs: number = performance.now();
+
+  /** CPU time so far: the time since the process started (the host gives no CPU time of a guest alone) */
+  cpuNs(): bigint {
+    return BigInt(Math.round((performance.now() - this.startMs) * 1e6));
+  }
   /** code lifted at run time (set by runInstance) */
   code?: RuntimeCode;
   /** how to re-enter translated code to run a signal handler (set by runInstance) */
@@ -173,6 +179,7 @@ export class Guest {
       if (!from.fork) p.fds.closeOnExec();
       this.signals = from.fork ? p.signals.copy() : p.signals.afterExec();
       this.timers = from.fork ? new IntervalTimers() : p.timers;
+      if (!from.fork) this.startMs = p.startMs;
       this.pid = opts.pid ?? p.pid;
       this.ppid = opts.ppid ?? p.ppid;
       this.uid = p.uid;

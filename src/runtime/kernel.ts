@@ -124,7 +124,8 @@ const P_ALL = 0, P_PID = 1, P_PGID = 2;
 const CLD_EXITED = 1, CLD_KILLED = 2, CLD_STOPPED = 5, CLD_CONTINUED = 6;
 
 /** what wait4/waitid report of a child: its pid, wait status and siginfo */
-export interface WaitResult { pid: number; status: number; info?: { code: number; status: number } }
+/** `cpuNs`: the CPU time of the child reaped and of its own reaped children (its rusage) */
+export interface WaitResult { pid: number; status: number; info?: { code: number; status: number }; cpuNs?: bigint }
 
 /** 'gone': a thread that ended while its process goes on */
 export type ProcState = 'ready' | 'waiting' | 'zombie' | 'gone';
@@ -161,6 +162,9 @@ export class Proc {
   progress?: number;
   /** something asynchronous the process waits for (state 'waiting') */
   pending?: Promise<void>;
+  /** its CPU time once it has ended (a zombie's rusage), and that of the children it reaped (RUSAGE_CHILDREN) */
+  cpuNs?: bigint;
+  childrenCpuNs = 0n;
   /** the signal frames of the handlers it runs (nested runs, innermost last): see Kernel.inHandler */
   handlerFrames: HandlerFrame[] = [];
   /** stopped by SIGSTOP (or SIGTSTP/SIGTTIN/SIGTTOU's default action) until SIGCONT */
@@ -905,6 +909,7 @@ export class Kernel {
     p.tasks = [p];
     p.state = 'zombie';
     p.end = end;
+    p.cpuNs = p.guest.cpuNs();
     p.vforked = false;
     p.ready = undefined;
     this.opts.onLiftStats?.(p.code, p.image.meta);
@@ -1107,7 +1112,7 @@ export class Kernel {
   // ---- wait --------------------------------------------------------------------------------
 
   /** wait4: reaps a child matching `pid` (wait4's selectors), writing its status */
-  wait4(g: Guest, pid: number, options: number): { pid: number; status: number } {
+  wait4(g: Guest, pid: number, options: number): WaitResult {
     if (options & ~(WNOHANG | WUNTRACED | WCONTINUED | 0x40000000 | 0x20000000 | 0x80000000)) fail(E.EINVAL);
     const me = this.of(g);
     const match = (c: Proc) => pid === -1 || (pid > 0 ? c.pid === pid : pid === 0 ? c.pgid === me.pgid : c.pgid === -pid);
@@ -1143,17 +1148,24 @@ export class Kernel {
         ? { pid: z.pid, status: (report.stopped << 8) | 0x7f, info: { code: CLD_STOPPED, status: report.stopped } }
         : { pid: z.pid, status: 0xffff, info: { code: CLD_CONTINUED, status: SIGCONT } };
     }
+    const cpuNs = (z.cpuNs ?? 0n) + z.childrenCpuNs;
     if (remove) {
       me.children.delete(z);
       this.procs.delete(z.pid);
+      me.childrenCpuNs += cpuNs;
     }
-    return { pid: z.pid, status: waitStatus(z.end!), info: Kernel.childInfo(z.end!) };
+    return { pid: z.pid, status: waitStatus(z.end!), info: Kernel.childInfo(z.end!), cpuNs };
   }
 
   /** SIGCHLD's si_code and si_status for a termination */
   static childInfo(end: Termination): { code: number; status: number } {
     if (end.signal !== undefined) return { code: CLD_KILLED, status: end.signal }; // no core dumps: see waitStatus
     return { code: CLD_EXITED, status: end.code ?? 0 };
+  }
+
+  /** the CPU time of the children `g`'s process has reaped, theirs included (RUSAGE_CHILDREN, times' tms_cutime) */
+  childrenCpuNs(g: Guest): bigint {
+    return this.of(g).childrenCpuNs;
   }
 
   // ---- process groups and sessions ---------------------------------------------------------

@@ -4,7 +4,7 @@ import { GuestExit, SIGNAL } from '../errors.ts';
 import { E, fail } from '../errno.ts';
 import type { Guest, Handler } from '../guest.ts';
 import { int, uint } from './args.ts';
-import { clockNs, readTimespec } from './time.ts';
+import { clockNs, readTimespec, writeRusage } from './time.ts';
 import { execve } from '../exec.ts';
 import { AT_EMPTY_PATH, AT_FDCWD, AT_SYMLINK_NOFOLLOW } from '../vfs.ts';
 import { RLIMIT_NOFILE } from '../fdtable.ts';
@@ -194,10 +194,7 @@ export const proc: Record<string, Handler> = {
     if (status !== 0n) g.mem.check(status, 4);
     const r = g.kernel.wait4(g, int(pid), int(options));
     if (r.pid > 0 && status !== 0n) g.mem.setI32(status, r.status);
-    if (rusage !== 0n) {
-      g.mem.check(rusage, RUSAGE_SIZE);
-      g.mem.zero(rusage, RUSAGE_SIZE);
-    }
+    if (rusage !== 0n) writeRusage(g, rusage, r.cpuNs); // the reaped child's, its reaped children's included
     return r.pid;
   },
   waitid: (g, idtype, id, info, options, rusage) => {
@@ -215,15 +212,11 @@ export const proc: Record<string, Handler> = {
         g.mem.setI32(info + 24n, status);
       }
     }
-    if (rusage !== 0n) {
-      g.mem.check(rusage, RUSAGE_SIZE);
-      g.mem.zero(rusage, RUSAGE_SIZE);
-    }
+    if (rusage !== 0n) writeRusage(g, rusage, r?.cpuNs);
     return 0;
   },
 };
 
-const RUSAGE_SIZE = 144;
 const CLONE = { VM: 0x100n, SIGHAND: 0x800n, VFORK: 0x4000n, THREAD: 0x10000n, SETTLS: 0x80000n, PARENT_SETTID: 0x100000n, CHILD_CLEARTID: 0x200000n, CHILD_SETTID: 0x1000000n } as const;
 
 /**

@@ -36,9 +36,7 @@ export const counterTicks = (g: Guest): bigint => (monotonicNs(g) * BigInt(COUNT
 
 /** CPU time of the guest: approximated by the wall time since it started (it never blocks
  *  except in sleeps, which the guest does not expect to count anyway). */
-function cpuNs(g: Guest): bigint {
-  return BigInt(Math.round((performance.now() - g.startMs) * 1e6));
-}
+const cpuNs = (g: Guest): bigint => g.cpuNs();
 
 /** Nanoseconds on a Linux clock, or EINVAL. Negative ids are CPU-time clocks of a pid/tid
  *  (clock_getcpuclockid); every process here is the guest itself. */
@@ -135,25 +133,19 @@ export const time: Record<string, Handler> = {
     return 0;
   },
   times: (g, buf) => {
-    const ticks = cpuNs(g) / 10_000_000n;
     if (buf !== 0n) {
       g.mem.check(buf, 32);
       g.mem.zero(buf, 32);
-      g.mem.setI64(buf, ticks); // tms_utime
+      g.mem.setI64(buf, cpuNs(g) / 10_000_000n); // tms_utime
+      g.mem.setI64(buf + 16n, (g.kernel?.childrenCpuNs(g) ?? 0n) / 10_000_000n); // tms_cutime
     }
     return monotonicNs(g) / 10_000_000n;
   },
   getrusage: (g, who, buf) => {
     const w = int(who);
     if (w !== 0 && w !== -1 && w !== 1) fail(E.EINVAL);
-    g.mem.check(buf, 144);
-    g.mem.zero(buf, 144);
-    if (w !== -1) {
-      const us = cpuNs(g) / 1000n;
-      g.mem.setI64(buf, us / 1_000_000n);
-      g.mem.setI64(buf + 8n, us % 1_000_000n);
-      g.mem.setI64(buf + 32n, BigInt(Math.ceil(g.vm.size / 1024))); // ru_maxrss in KiB
-    }
+    writeRusage(g, buf, w === -1 ? g.kernel?.childrenCpuNs(g) ?? 0n : cpuNs(g));
+    if (w !== -1) g.mem.setI64(buf + 32n, BigInt(Math.ceil(g.vm.size / 1024))); // ru_maxrss in KiB
     return 0;
   },
   // POSIX timers (posix-timers.ts)
@@ -241,4 +233,16 @@ function writeItimerval(g: Guest, addr: bigint, v: TimerValue): void {
     g.mem.setI64(addr + off, us / 1_000_000n);
     g.mem.setI64(addr + off + 8n, us % 1_000_000n);
   }
+}
+
+const RUSAGE_SIZE = 144;
+
+/** a struct rusage at `buf`: ru_utime `ns` (a timeval at its start), the rest zero */
+export function writeRusage(g: Guest, buf: bigint, ns: bigint | undefined): void {
+  g.mem.check(buf, RUSAGE_SIZE);
+  g.mem.zero(buf, RUSAGE_SIZE);
+  if (ns === undefined) return;
+  const us = ns / 1000n;
+  g.mem.setI64(buf, us / 1_000_000n);
+  g.mem.setI64(buf + 8n, us % 1_000_000n);
 }
