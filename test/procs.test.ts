@@ -25,8 +25,9 @@
 // /proc/self/exe, of another executable and of '#!' scripts, wait4/waitid, pipes with blocking
 // and back-pressure, dup2/dup3, close-on-exec, kill between processes and to groups, SIGCHLD,
 // SIGPIPE, setpgid/getpgid/setsid, RLIMIT_NPROC, poll on pipes, shared file offsets, a reaped
-// child's CPU time (wait4's rusage, RUSAGE_CHILDREN); the per-case list is in the report of the
-// commit that added this file and in procs.c's comments.
+// child's CPU time (wait4's rusage, RUSAGE_CHILDREN), MAP_SHARED|MAP_ANONYMOUS memory and
+// process-shared semaphores and mutexes (futexes between processes); the per-case list is in the
+// report of the commit that added this file and in procs.c's comments.
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { crossBuilder } from './helpers/cross-build.ts';
@@ -42,7 +43,7 @@ const BINFMT = '/proc/sys/fs/binfmt_misc/qemu-aarch64';
 const PROCS_CASES = [
   'wait-status', 'stop-cont', 'getppid', 'waitpid', 'sigchld', 'kill', 'pgroups', 'sigpipe', 'sigpipe-self',
   'exec-stdin', 'exec-errors', 'shebang', 'cloexec', 'vfork', 'posix-spawn', 'pipeline', 'poll', 'offsets', 'nproc',
-  'pwait-mask', 'sleep-zombie', 'rusage',
+  'pwait-mask', 'sleep-zombie', 'rusage', 'shared-anon', 'pshared',
 ];
 
 /** Without binfmt_misc, an exec under qemu runs the AArch64 file on the host kernel and fails:
@@ -63,7 +64,7 @@ function requireBinfmt(): void {
 const build = crossBuilder('procs');
 function buildProcs(gcc: string, name: string): string {
   requireBinfmt();
-  return build(gcc, SOURCE, name, ['-O2', '-static', '-Wall', '-Wextra']);
+  return build(gcc, SOURCE, name, ['-O2', '-static', '-pthread', '-Wall', '-Wextra']);
 }
 
 const debian = (name: string): RealBinary => ({ name, make: () => { requireBinfmt(); return realBinary(name); } });

@@ -1,5 +1,7 @@
-// futex(2) between the threads of a process (kernel.ts runs them one at a time). A waiter is
-// queued on its address until a wake takes it, its deadline passes or a signal interrupts it.
+// futex(2) between the threads of a process (kernel.ts runs them one at a time), and between
+// processes on shared anonymous memory (keyed by segment: shared-anon.ts, in the kernel's table).
+// A waiter is queued on its address until a wake takes it, its deadline passes or a signal
+// interrupts it.
 // The waiter stays on its thread across an unwind (Kernel.wait may unwind the thread and do the
 // syscall again later): the syscall done again finds it and does not compare the value again,
 // so a wake that came in between is not lost.
@@ -10,6 +12,8 @@ import type { Kernel } from './kernel.ts';
 
 export interface FutexWaiter {
   addr: bigint;
+  /** its queue's key: the address, or a shared segment's key */
+  key: bigint;
   bitset: number;
   woken: boolean;
 }
@@ -29,8 +33,8 @@ export class Futexes {
     let w = me.futex;
     if (!w || w.addr !== addr) {
       if (this.g.mem.u32(addr) !== val) fail(E.EAGAIN);
-      w = { addr, bitset, woken: false };
-      this.queue(addr).push(w);
+      w = { addr, key: this.keyOf(addr), bitset, woken: false };
+      this.queue(w.key).push(w);
       me.futex = w;
     }
     const waiter = w;
@@ -50,7 +54,8 @@ export class Futexes {
 
   /** FUTEX_WAKE(_BITSET): wakes up to `n` waiters on `addr` whose bitset meets `bitset` */
   wake(addr: bigint, n: number, bitset: number): number {
-    const q = this.queues.get(addr);
+    const key = this.keyOf(addr), queues = this.queuesOf(key);
+    const q = queues.get(key);
     if (!q) return 0;
     let woken = 0;
     for (let i = 0; i < q.length && woken < n;) {
@@ -63,33 +68,47 @@ export class Futexes {
       q.splice(i, 1);
       woken++;
     }
-    if (!q.length) this.queues.delete(addr);
+    if (!q.length) queues.delete(key);
     return woken;
   }
 
   /** FUTEX_(CMP_)REQUEUE: wakes up to `n` waiters on `addr`, moves up to `moved` more to `to` */
   requeue(addr: bigint, n: number, moved: number, to: bigint): number {
     const woken = this.wake(addr, n, -1);
-    const q = this.queues.get(addr);
+    const key = this.keyOf(addr), queues = this.queuesOf(key), toKey = this.keyOf(to);
+    const q = queues.get(key);
     if (!q || moved <= 0) return woken;
     const move = q.splice(0, moved);
-    if (!q.length) this.queues.delete(addr);
-    for (const w of move) w.addr = to;
-    this.queue(to).push(...move);
+    if (!q.length) queues.delete(key);
+    for (const w of move) {
+      w.addr = to;
+      w.key = toKey;
+    }
+    this.queue(toKey).push(...move);
     return woken + move.length;
   }
 
-  private queue(addr: bigint): FutexWaiter[] {
-    let q = this.queues.get(addr);
-    if (!q) this.queues.set(addr, (q = []));
+  private keyOf(addr: bigint): bigint {
+    return this.g.sharedAnon.futexKey(addr) ?? addr;
+  }
+
+  /** a shared segment's queues are the kernel's, for every process */
+  private queuesOf(key: bigint): Map<bigint, FutexWaiter[]> {
+    return key >= 2n ** 64n ? this.kernel.sharedFutexes : this.queues;
+  }
+
+  private queue(key: bigint): FutexWaiter[] {
+    const queues = this.queuesOf(key);
+    let q = queues.get(key);
+    if (!q) queues.set(key, (q = []));
     return q;
   }
 
   private forget(me: { futex?: FutexWaiter }, w: FutexWaiter): void {
     me.futex = undefined;
-    const q = this.queues.get(w.addr);
+    const queues = this.queuesOf(w.key), q = queues.get(w.key);
     const i = q?.indexOf(w) ?? -1;
     if (i >= 0) q!.splice(i, 1);
-    if (q && !q.length) this.queues.delete(w.addr);
+    if (q && !q.length) queues.delete(w.key);
   }
 }

@@ -11,6 +11,7 @@ import { PosixTimers } from './posix-timers.ts';
 import { AddressSpace, pageUp, PROT_READ } from './memory.ts';
 import { runFaultHandler, runPendingHandlers, writeSigtramp, type Reentry } from './signal-frame.ts';
 import { SharedFileMaps } from './shared-maps.ts';
+import { SharedAnon } from './shared-anon.ts';
 import { SA_RESTART, SignalState } from './signals.ts';
 import { buildInitialStack, initCpuState } from './stack.ts';
 import { PSEUDO_SYSCALLS, SYSCALLS } from './syscalls/index.ts';
@@ -108,6 +109,8 @@ export class Guest {
   readonly fds: FdTable;
   /** MAP_SHARED file mappings, written back to their files */
   readonly sharedMaps: SharedFileMaps;
+  /** its MAP_SHARED|MAP_ANONYMOUS mappings, shared with the processes it forked or was forked from */
+  readonly sharedAnon: SharedAnon;
   readonly signals: SignalState;
   /** setitimer's timers: the process's (kept across exec, none in a fork child) */
   readonly timers: IntervalTimers;
@@ -173,6 +176,7 @@ export class Guest {
       this.wasi.host = opts.fileHost;
     }
     this.sharedMaps = new SharedFileMaps(this);
+    this.sharedAnon = new SharedAnon(memory);
     if (from) {
       const p = from.guest;
       this.fds = from.fork ? p.fds.copy() : p.fds;
@@ -442,6 +446,7 @@ export class Guest {
    *  preopen: node:wasi holds a host fd for it until then. */
   shutdown(closeRoot = false): void {
     this.sharedMaps.unmapAll(); // the process's MAP_SHARED pages reach their files
+    this.sharedAnon.unmapAll(); // and its shared anonymous pages the processes it shares them with
     for (const fd of this.fds.fds()) this.fds.close(fd);
     if (closeRoot) {
       try {

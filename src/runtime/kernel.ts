@@ -424,6 +424,7 @@ export class Kernel {
   private slice(p: Proc): void {
     this.active.push(p);
     this.use(p);
+    p.guest.sharedAnon.enter();
     p.ranAt = performance.now();
     p.ready = undefined; // it runs: a wait it was in has ended or will be done again
     try {
@@ -437,10 +438,14 @@ export class Kernel {
       const top = this.current;
       if (top) {
         this.use(top);
+        top.guest.sharedAnon.enter();
         top.ranAt = performance.now();
       }
     }
   }
+
+  /** futex queues of shared anonymous memory, for every process (futex.ts) */
+  readonly sharedFutexes = new Map<bigint, FutexWaiter[]>();
 
   /** which thread's registers are in the state block of each process's instance */
   private readonly loaded = new WeakMap<Guest, Proc>();
@@ -644,6 +649,7 @@ export class Kernel {
     target.guest = guest;
     guest.vm.adopt(parent.vm);
     guest.sharedMaps.adopt(parent.sharedMaps);
+    guest.sharedAnon.adopt(parent.sharedAnon);
     const child = new Proc(this, guest, pp.image, instance, imports);
     child.code.adopt(pp.code);
     child.pgid = pp.pgid;
@@ -877,6 +883,7 @@ export class Kernel {
     const old = p.guest;
     this.opts.onLiftStats?.(p.code, p.image.meta);
     old.sharedMaps.unmapAll();
+    old.sharedAnon.unmapAll();
     const target: { guest?: Guest } = {};
     const imports = linuxImports(target);
     const instance = new WebAssembly.Instance(image.module, imports);

@@ -65,6 +65,12 @@ function mappedLibrary(g: Guest, start: number, length: number, path: string, wa
   if (l && sameLibrary(g, l, path, wasiFd)) g.code?.libraryMapped(start, length);
 }
 
+/** [start, end) is unmapped or mapped over: its MAP_SHARED pages reach their file or the processes sharing them */
+function unmapShared(g: Guest, start: number, end: number): void {
+  g.sharedMaps.unmap(start, end);
+  g.sharedAnon.unmap(start, end);
+}
+
 export const mm: Record<string, Handler> = {
   brk: (g, addr) => g.vm.setBrk(num(addr) >= ADDR_LIMIT ? 0 : num(addr)),
   mmap: (g, addrArg, lenArg, protArg, flagsArg, fdArg, offArg) => {
@@ -77,10 +83,12 @@ export const mm: Record<string, Handler> = {
     const len = num(lenArg);
     const addr = num(addrArg) >= ADDR_LIMIT ? 0 : num(addrArg);
     // a fixed mapping replaces what was there: shared file pages reach their file first
-    if (flags & MAP_FIXED) g.sharedMaps.unmap(addr, addr + pageUp(len));
+    if (flags & MAP_FIXED) unmapShared(g, addr, addr + pageUp(len));
     if (flags & MAP_ANONYMOUS) {
       const lib = flags & (MAP_FIXED | MAP_FIXED_NOREPLACE) || prot !== 0 ? undefined : reservedLibrary(g, len);
-      return lib ? g.vm.mmap(lib.base, len, prot, flags | MAP_FIXED, 'anon') : g.vm.mmap(addr, len, prot, flags, 'anon');
+      const start = lib ? g.vm.mmap(lib.base, len, prot, flags | MAP_FIXED, 'anon') : g.vm.mmap(addr, len, prot, flags, 'anon');
+      if (type !== 2) g.sharedAnon.add(start, start + pageUp(len)); // shared with the processes it forks
+      return start;
     }
     // File mapping: the content is copied in; a MAP_SHARED one of a writable file is written
     // back (shared-maps.ts), a MAP_PRIVATE one keeps its writes.
@@ -108,7 +116,7 @@ export const mm: Record<string, Handler> = {
   },
   munmap: (g, addr, len) => {
     if (addr >= BigInt(ADDR_LIMIT) || len >= BigInt(ADDR_LIMIT)) fail(E.EINVAL);
-    if (addr % 4096n === 0n && len !== 0n) g.sharedMaps.unmap(num(addr), num(addr) + pageUp(num(len)));
+    if (addr % 4096n === 0n && len !== 0n) unmapShared(g, num(addr), num(addr) + pageUp(num(len)));
     g.vm.munmap(num(addr), num(len));
     return 0;
   },
@@ -121,7 +129,7 @@ export const mm: Record<string, Handler> = {
     if (oldAddr >= BigInt(ADDR_LIMIT) || oldLen >= BigInt(ADDR_LIMIT)) fail(E.EFAULT);
     if (newLen >= BigInt(ADDR_LIMIT) || newAddr >= BigInt(ADDR_LIMIT)) fail(E.ENOMEM);
     // not followed to its new place: a remapped shared mapping is written back and becomes private
-    g.sharedMaps.unmap(num(oldAddr), num(oldAddr) + pageUp(num(oldLen)));
+    unmapShared(g, num(oldAddr), num(oldAddr) + pageUp(num(oldLen)));
     return g.vm.mremap(num(oldAddr), num(oldLen), num(newLen), int(flags), num(newAddr));
   },
   madvise: (g, addr, len, advice) => {

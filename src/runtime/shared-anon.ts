@@ -1,0 +1,84 @@
+// MAP_SHARED|MAP_ANONYMOUS memory between processes (a fork's parent and child). Each process has
+// a Wasm memory of its own, so a shared segment is a range that each process sharing it maps (a
+// fork child at the parent's address). The kernel runs one process at a time, which keeps them
+// coherent cheaply: the segment's bytes are in the memory of the process that last ran with it
+// mapped (its holder), and before a process runs (Kernel.slice) it takes the bytes of each segment
+// it maps from the holder, and becomes the holder. Futexes in a segment are keyed by segment and
+// offset (futexKey), so a wake in one process reaches a waiter in another (pshared mutexes,
+// semaphores, barriers).
+
+class Segment {
+  private static count = 0;
+  readonly id = ++Segment.count;
+  /** the bytes while no process holds them */
+  readonly bytes: Uint8Array;
+  /** the process whose memory has the current bytes */
+  holder?: SharedAnon;
+
+  constructor(size: number) { this.bytes = new Uint8Array(size); }
+}
+
+interface Mapping { start: number; end: number; seg: Segment; offset: number }
+
+export class SharedAnon {
+  private maps: Mapping[] = [];
+
+  constructor(private readonly memory: WebAssembly.Memory) {}
+
+  /** a new shared anonymous mapping at [start, end) (the memory there is zero, as the segment) */
+  add(start: number, end: number): void {
+    const seg = new Segment(end - start);
+    seg.holder = this;
+    this.maps.push({ start, end, seg, offset: 0 });
+  }
+
+  /** a fork child's: the parent's mappings of the same segments (its memory is a copy of the parent's) */
+  adopt(parent: SharedAnon): void {
+    this.maps = parent.maps.map((m) => ({ ...m }));
+  }
+
+  /** before this process runs: each segment's bytes from the process that ran with it last */
+  enter(): void {
+    for (const m of this.maps) {
+      const seg = m.seg;
+      if (seg.holder === this) continue;
+      seg.holder?.release(seg);
+      new Uint8Array(this.memory.buffer).set(seg.bytes.subarray(m.offset, m.offset + m.end - m.start), m.start);
+      seg.holder = this;
+    }
+  }
+
+  /** [start, end) is unmapped or mapped over: its segments' bytes are kept for the other processes */
+  unmap(start: number, end: number): void {
+    const kept: Mapping[] = [];
+    for (const m of this.maps) {
+      if (m.end <= start || m.start >= end) {
+        kept.push(m);
+        continue;
+      }
+      if (m.seg.holder === this) this.release(m.seg);
+      if (m.start < start) kept.push({ ...m, end: start });
+      if (m.end > end) kept.push({ ...m, start: end, offset: m.offset + (end - m.start) });
+    }
+    this.maps = kept;
+  }
+
+  /** the process ends or execs */
+  unmapAll(): void {
+    this.unmap(0, 2 ** 32);
+  }
+
+  /** a futex key for a shared address (beyond 2^64, so apart from every guest address), or undefined */
+  futexKey(addr: bigint): bigint | undefined {
+    const a = Number(addr);
+    const m = this.maps.find((x) => a >= x.start && a < x.end);
+    return m && (BigInt(m.seg.id) << 64n) + BigInt(m.offset + (a - m.start));
+  }
+
+  /** this process's bytes of `seg` go to the segment, which it no longer holds */
+  private release(seg: Segment): void {
+    const mem = new Uint8Array(this.memory.buffer);
+    for (const m of this.maps) if (m.seg === seg) seg.bytes.set(mem.subarray(m.start, m.end), m.offset);
+    seg.holder = undefined;
+  }
+}
