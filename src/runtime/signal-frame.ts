@@ -68,7 +68,7 @@ export function runPendingHandlers(memory: WebAssembly.Memory, signals: SignalSt
   let changed = false;
   while (signals.toRun.length) {
     const { sig, ...si } = signals.toRun.shift()!;
-    if (runHandler(memory, signals, reentry, sig, siginfoOf(si, info))) changed = true;
+    if (runHandler(memory, signals, reentry, sig, siginfoOf(si, info), info)) changed = true;
   }
   return changed;
 }
@@ -95,8 +95,8 @@ function openExclusiveMonitor(memory: WebAssembly.Memory): void {
   new DataView(memory.buffer).setBigUint64(STATE.exclusiveAddr, 0n, true); // complemented: 0 holds no address
 }
 
-/** what the handler's siginfo says: si_code, and the sender (kill), the faulting address or a POSIX timer's fields */
-interface SigInfo { code: number; pid?: number; uid?: number; addr?: bigint; timer?: SignalInfo['timer'] }
+/** what the handler's siginfo says: si_code, and the sender (kill, sigqueue with its sigval), the faulting address or a POSIX timer's fields */
+interface SigInfo { code: number; pid?: number; uid?: number; addr?: bigint; timer?: SignalInfo['timer']; value?: bigint }
 
 /** a raised signal's siginfo: a signal from a process names the sender (here: the receiver's own pid and uid), the kernel's none */
 export function siginfoOf(si: SignalInfo, sender: { pid: number; uid: number }): SigInfo {
@@ -115,6 +115,7 @@ export function writeSiginfo(dv: DataView, at: number, sig: number, si: SigInfo)
   } else {
     dv.setInt32(at + 16, si.pid ?? 0, true);
     dv.setInt32(at + 20, si.uid ?? 0, true);
+    if (si.value !== undefined) dv.setBigUint64(at + 24, BigInt.asUintN(64, si.value), true); // sigqueue's sigval
   }
 }
 
@@ -126,7 +127,7 @@ export function writeSiginfo(dv: DataView, at: number, sig: number, si: SigInfo)
  * handler may change it (musl's thread cancellation moves the PC; a handler may block signals in
  * uc_sigmask). Returns whether the context differs from the one interrupted.
  */
-function runHandler(memory: WebAssembly.Memory, signals: SignalState, reentry: Reentry, sig: number, si: SigInfo): boolean {
+function runHandler(memory: WebAssembly.Memory, signals: SignalState, reentry: Reentry, sig: number, si: SigInfo, sender?: { pid: number; uid: number }): boolean {
   const act = signals.action(sig);
   openExclusiveMonitor(memory); // for the handler and, saved so, for the interrupted code after it
   const saved = new Uint8Array(memory.buffer, STATE_BASE, STATE.end - STATE_BASE).slice();
@@ -164,6 +165,17 @@ function runHandler(memory: WebAssembly.Memory, signals: SignalState, reentry: R
   dv.setBigUint64(STATE.x(30), act.flags & SA_RESTORER && act.restorer ? act.restorer : BigInt(reentry.sigreturn), true);
   dv.setBigUint64(STATE.sp, info, true);
   dv.setBigUint64(STATE.pc, act.handler, true);
+
+  // Linux sets up the frame of every signal deliverable at once before any handler runs, each on
+  // top of the last, so the last one's handler runs first; one that a handler's mask now blocks
+  // waits until that handler returns
+  const waiting: typeof signals.toRun = [];
+  while (sender && signals.toRun.length) {
+    const next = signals.toRun.shift()!;
+    if (signals.blocked(next.sig)) waiting.push(next);
+    else runHandler(memory, signals, reentry, next.sig, siginfoOf(next, sender), sender);
+  }
+  for (const w of waiting.reverse()) signals.putBack(w); // each first in its queue, in the order sent
 
   const depth = reentry.depth?.value as number | undefined;
   for (;;) {

@@ -16,11 +16,17 @@ export const SI_TKILL = -6;
 export const SI_KERNEL = 0x80;
 /** sent by a POSIX timer (posix-timers.ts), with its id, overrun count and sigev_value */
 export const SI_TIMER = -2;
+/** sent by sigqueue (rt_sigqueueinfo), with its sigval */
+export const SI_QUEUE = -1;
+/** the first real-time signal: each instance sent is queued (Linux's SIGRTMIN; the C libraries keep two or three for themselves) */
+export const SIGRT_FIRST = 32;
 
-/** what a signal's siginfo says beyond its number: si_code, and a POSIX timer's fields */
-export interface SignalInfo { code: number; timer?: { id: number; overrun: number; value: bigint } }
-/** signals pending for one thread that is not running, with their siginfo */
-export type ThreadSignals = Map<number, SignalInfo>;
+/** what a signal's siginfo says beyond its number: si_code, a POSIX timer's fields, sigqueue's sigval */
+export interface SignalInfo { code: number; timer?: { id: number; overrun: number; value: bigint }; value?: bigint }
+/** a signal's siginfo but its si_code */
+export type SignalExtra = Omit<SignalInfo, 'code'>;
+/** signals pending for one thread that is not running, with the siginfo of each instance (several of a real-time signal) */
+export type ThreadSignals = Map<number, SignalInfo[]>;
 export const SA_SIGINFO = 4n;
 export const SA_ONSTACK = 0x08000000n;
 export const SA_RESTART = 0x10000000n;
@@ -51,8 +57,8 @@ export class SignalState {
   readonly toRun: ({ sig: number } & SignalInfo)[] = [];
   /** the siginfo of the signal being raised (si_code SI_USER for kill, SI_TKILL for tkill/tgkill) */
   private info: SignalInfo = { code: SI_USER };
-  /** the siginfo of each pending signal (one instance each: none is queued twice) */
-  private readonly pendingInfo = new Map<number, SignalInfo>();
+  /** the siginfo of each pending signal: one instance of a standard signal, every instance of a real-time one, oldest first */
+  private readonly pendingInfo = new Map<number, SignalInfo[]>();
   /** the pending signals sent to the running thread alone (tgkill, SIGEV_THREAD_ID): they leave with it (takeThread) */
   private directed = 0n;
 
@@ -94,7 +100,8 @@ export class SignalState {
     const ready = this.pending & ~this.maskBits;
     if (ready === 0n) return;
     for (let sig = 1; sig <= NSIG; sig++) {
-      if (ready & bit(sig)) {
+      // every queued instance of a real-time signal (its handler's mask decides when each runs: signal-frame.ts)
+      while (this.pending & bit(sig) & ready) {
         this.info = this.takePending(sig);
         this.deliver(sig);
       }
@@ -105,25 +112,43 @@ export class SignalState {
    * The guest sends `sig` to itself (`toThread`: to the running thread alone). Throws GuestKilled
    * if it terminates the process.
    */
-  raise(sig: number, code = SI_USER, timer?: SignalInfo['timer'], toThread = false): void {
+  raise(sig: number, code = SI_USER, extra?: SignalExtra, toThread = false): void {
     if (sig === 0) return;
-    this.info = { code, timer };
+    this.info = { code, ...extra };
     if (this.blocked(sig)) {
-      if (!(this.pending & bit(sig))) this.pendingInfo.set(sig, this.info);
-      this.pending |= bit(sig);
+      this.addPending(sig, this.info);
       if (toThread) this.directed |= bit(sig);
       return;
     }
     this.deliver(sig);
   }
 
-  /** takes pending `sig` (sigtimedwait): its siginfo */
+  /** `sig` pending with `info`: queued after the others if real-time (a POSIX timer's once: its overrun counts the rest), else once */
+  private addPending(sig: number, info: SignalInfo, first = false): void {
+    const q = this.pendingInfo.get(sig);
+    if (!q) this.pendingInfo.set(sig, [info]);
+    else if (sig >= SIGRT_FIRST && !(info.timer && q.some((x) => x.timer?.id === info.timer!.id))) {
+      if (first) q.unshift(info);
+      else q.push(info);
+    }
+    this.pending |= bit(sig);
+  }
+
+  /** takes (the oldest instance of) pending `sig` (sigtimedwait, delivery): its siginfo */
   takePending(sig: number): SignalInfo {
-    this.pending &= ~bit(sig);
-    this.directed &= ~bit(sig);
-    const info = this.pendingInfo.get(sig) ?? { code: SI_USER };
-    this.pendingInfo.delete(sig);
+    const q = this.pendingInfo.get(sig);
+    const info = q?.shift() ?? { code: SI_USER };
+    if (!q?.length) {
+      this.pending &= ~bit(sig);
+      this.directed &= ~bit(sig);
+      this.pendingInfo.delete(sig);
+    }
     return info;
+  }
+
+  /** a signal taken for its handler that a handler set up before it now blocks: pending again, first in its queue */
+  putBack({ sig, ...info }: { sig: number } & SignalInfo): void {
+    this.addPending(sig, info, true);
   }
 
   /**
@@ -133,17 +158,21 @@ export class SignalState {
    */
   takeThread(): ThreadSignals {
     const out: ThreadSignals = new Map();
-    for (const { sig, ...info } of this.toRun) if (!out.has(sig)) out.set(sig, info);
+    const add = (sig: number, info: SignalInfo) => {
+      const q = out.get(sig);
+      if (!q) out.set(sig, [info]);
+      else if (sig >= SIGRT_FIRST) q.push(info);
+    };
+    for (const { sig, ...info } of this.toRun) add(sig, info);
     this.toRun.length = 0;
-    for (let sig = 1; sig <= NSIG; sig++) if (this.directed & bit(sig)) out.set(sig, this.takePending(sig));
+    for (let sig = 1; sig <= NSIG; sig++) while (this.directed & bit(sig)) add(sig, this.takePending(sig));
     return out;
   }
 
   /** a thread comes in with the signals pending for it alone (see takeThread, Kernel.signalThread) */
   putThread(sigs: ThreadSignals): void {
-    for (const [sig, info] of sigs) {
-      if (!(this.pending & bit(sig))) this.pendingInfo.set(sig, info);
-      this.pending |= bit(sig);
+    for (const [sig, infos] of sigs) {
+      for (const info of infos) this.addPending(sig, info);
       this.directed |= bit(sig);
     }
   }

@@ -2,7 +2,7 @@
 // actions end the process with 128+signal; handlers run before the syscall returns).
 import { E, fail } from '../errno.ts';
 import type { Guest, Handler } from '../guest.ts';
-import { NSIG, SI_TKILL, SI_USER, SIG_DFL, SIG_IGN, SIGKILL, SIGSTOP } from '../signals.ts';
+import { NSIG, SI_TKILL, SI_USER, SIG_DFL, SIG_IGN, SIGKILL, SIGSTOP, type SignalExtra, type SignalInfo } from '../signals.ts';
 import { SIGNAL } from '../errors.ts';
 import { SIGINFO_SIZE, siginfoOf, SignalReturn, writeSiginfo } from '../signal-frame.ts';
 import { int } from './args.ts';
@@ -36,11 +36,11 @@ function validSignal(sig: number): boolean {
 }
 
 /** kill/tkill/tgkill to the guest itself. */
-function sendSelf(g: Guest, sig: number, code = SI_USER): number {
+function sendSelf(g: Guest, sig: number, code = SI_USER, extra?: SignalExtra): number {
   if (sig < 0 || sig > NSIG) fail(E.EINVAL);
   // in a process tree stop signals stop (Kernel.signal); a lone process has nobody to continue it
-  if (g.kernel) g.kernel.signal(g.kernel.of(g), sig, code);
-  else g.signals.raise(sig, code);
+  if (g.kernel) g.kernel.signal(g.kernel.of(g), sig, code, extra);
+  else g.signals.raise(sig, code, extra);
   return 0;
 }
 
@@ -48,18 +48,29 @@ function sendSelf(g: Guest, sig: number, code = SI_USER): number {
  * tkill/tgkill: `sig` to thread `tid` (of process `tgid` if `checkGroup`): pending for that thread
  * alone (Kernel.signalThread). To another process's thread it is that process's (kill).
  */
-function sendThread(g: Guest, tgid: number, tid: number, sig: number, checkGroup: boolean): number {
+function sendThread(g: Guest, tgid: number, tid: number, sig: number, checkGroup: boolean, info: SignalInfo = { code: SI_TKILL }): number {
   if (sig < 0 || sig > NSIG) fail(E.EINVAL);
   const k = g.kernel;
   if (!k) {
     if (tid !== g.pid || (checkGroup && tgid !== g.pid)) fail(E.ESRCH);
-    return sendSelf(g, sig, SI_TKILL);
+    return sendSelf(g, sig, info.code, info);
   }
   const t = k.task(tid);
   if (!t || (checkGroup && t.group.pid !== tgid)) fail(E.ESRCH);
-  if (t.guest !== g) return k.kill(g, t.group.pid, sig);
-  k.signalThread(t, sig, SI_TKILL);
+  if (t.guest !== g) return k.kill(g, t.group.pid, sig, info);
+  k.signalThread(t, sig, info.code, info);
   return 0;
+}
+
+/**
+ * The siginfo rt_sigqueueinfo/rt_tgsigqueueinfo send (sigqueue, pthread_sigqueue): its si_code and
+ * sigval. Only the kernel may claim to be the kernel or kill(2): to another process such a code is EPERM.
+ */
+function queuedInfo(g: Guest, uinfo: bigint, toSelf: boolean): SignalInfo {
+  g.mem.check(uinfo, SIGINFO_SIZE);
+  const code = g.mem.i32(uinfo + 8n);
+  if ((code >= 0 || code === SI_TKILL) && !toSelf) fail(E.EPERM);
+  return { code, value: g.mem.u64(uinfo + 24n) };
 }
 
 export const signal: Record<string, Handler> = {
@@ -171,5 +182,17 @@ export const signal: Record<string, Handler> = {
   tgkill: (g, tgid, tid, sig) => {
     if (int(tgid) <= 0 || int(tid) <= 0) fail(E.EINVAL);
     return sendThread(g, int(tgid), int(tid), int(sig), true);
+  },
+  rt_sigqueueinfo: (g, tgid, sig, uinfo) => {
+    const pid = int(tgid), info = queuedInfo(g, uinfo, int(tgid) === g.pid);
+    if (int(sig) < 0 || int(sig) > NSIG) fail(E.EINVAL);
+    if (pid <= 0) fail(E.ESRCH); // one process, named by its pid
+    if (g.kernel && pid !== g.pid) return g.kernel.kill(g, pid, int(sig), info);
+    if (pid !== g.pid) fail(E.ESRCH);
+    return sendSelf(g, int(sig), info.code, info);
+  },
+  rt_tgsigqueueinfo: (g, tgid, tid, sig, uinfo) => {
+    if (int(tgid) <= 0 || int(tid) <= 0) fail(E.EINVAL);
+    return sendThread(g, int(tgid), int(tid), int(sig), true, queuedInfo(g, uinfo, int(tgid) === g.pid));
   },
 };
