@@ -68,8 +68,12 @@ export class SignalState {
 
   setAction(sig: number, act: SigAction): void {
     this.actions.set(sig, act);
-    // Setting SIG_IGN discards a pending instance, as POSIX requires.
-    if (act.handler === SIG_IGN) this.pending &= ~bit(sig);
+    // Setting SIG_IGN discards the pending instances, as POSIX requires.
+    if (act.handler === SIG_IGN) {
+      this.pending &= ~bit(sig);
+      this.directed &= ~bit(sig);
+      this.pendingInfo.delete(sig);
+    }
   }
 
   get mask(): bigint {
