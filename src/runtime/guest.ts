@@ -132,7 +132,8 @@ export class Guest {
   /** when the process began (an exec'd image goes on with its process's CPU time) */
   readonly startMs: number = performance.now();
 
-  /** CPU time so far: the time since the process started (the host gives no CPU time of a guest alone) */
+  /** CPU time so far, approximated by the wall time since the process started (the host gives no
+   *  CPU time of one guest; it never blocks but in sleeps, which it does not expect to count anyway) */
   cpuNs(): bigint {
     return BigInt(Math.round((performance.now() - this.startMs) * 1e6));
   }
@@ -286,7 +287,7 @@ export class Guest {
             this.maskAfterHandlers = after;
             // a handler that moved the context elsewhere (musl's cancellation of a thread in a
             // cancellable syscall) does not get the syscall restarted: the guest goes on there
-            if (changed) this.resumeChanged();
+            if (changed) this.kernel?.resumeFromState(this);
             continue;
           }
           result = BigInt(-e.errno);
@@ -322,19 +323,13 @@ export class Guest {
    */
   private runHandlers(result: bigint | undefined, pc: bigint): void {
     if (!this.signals.toRun.length) return;
-    const changed = this.reentry ? runPendingHandlers(this.memory, this.signals, this.reentry, { pid: this.pid, uid: this.uid }, result, pc) : false;
-    this.signals.toRun.length = 0;
+    let changed = false;
+    if (this.reentry) changed = runPendingHandlers(this.memory, this.signals, this.reentry, { pid: this.pid, uid: this.uid }, result, pc);
+    else this.signals.toRun.length = 0;
     this.lastPc = Number(pc);
-    if (changed) this.resumeChanged();
-  }
-
-  /**
-   * After handlers that returned to another context than the one they interrupted (rt_sigreturn
-   * takes it from the frame, which a handler may change): the state block holds it, and the
-   * guest goes on from there rather than with the registers its code holds.
-   */
-  private resumeChanged(): void {
-    this.kernel?.resumeFromState(this);
+    // they returned to another context than the one they interrupted (rt_sigreturn takes it from
+    // the frame, which a handler may change): the guest goes on from the state block
+    if (changed) this.kernel?.resumeFromState(this);
   }
 
   /**

@@ -30,7 +30,7 @@ import type { HostInput } from './host-pipe.ts';
 import { LiftPending, RuntimeCode, type Installed, type LifterLoader } from './lifting.ts';
 import type { LibraryImage } from './libraries.ts';
 import { linuxImports, termination, type Termination } from './process.ts';
-import { SI_KERNEL, SI_TIMER, SIGRT_FIRST, SIG_DFL, SIG_IGN, SIGKILL, type SignalExtra, type SignalInfo, type ThreadSignals } from './signals.ts';
+import { enqueue, SI_KERNEL, SI_TIMER, SIG_DFL, SIG_IGN, SIGKILL, type SignalInfo, type ThreadSignals } from './signals.ts';
 import { sleepMs } from './sleep.ts';
 import { ContextChanged, type HandlerFrame } from './signal-frame.ts';
 import type { Terminal } from './terminal.ts';
@@ -984,11 +984,11 @@ export class Kernel {
     const due = [...this.procs.values()].filter((p) => p.state !== 'zombie').sort((a, b) => Number(a === me) - Number(b === me));
     for (const p of due) {
       const sigs = p.guest.timers.due(now), posix = p.guest.posixTimers.due(now);
-      for (const sig of sigs) this.signal(p, sig, SI_KERNEL);
+      for (const sig of sigs) this.signal(p, sig, { code: SI_KERNEL });
       for (const t of posix) {
-        const info = { id: t.id, overrun: t.overrun, value: t.value }, to = t.tid === undefined ? undefined : this.task(t.tid);
-        if (to?.group === p) this.signalThread(to, t.sig, SI_TIMER, { timer: info });
-        else this.signal(p, t.sig, SI_TIMER, { timer: info });
+        const info = { code: SI_TIMER, timer: { id: t.id, overrun: t.overrun, value: t.value } }, to = t.tid === undefined ? undefined : this.task(t.tid);
+        if (to?.group === p) this.signalThread(to, t.sig, info);
+        else this.signal(p, t.sig, info);
       }
     }
     return true;
@@ -1022,7 +1022,7 @@ export class Kernel {
   }
 
   /** delivers `sig` to `p` from another process (or the kernel): a fatal one ends it */
-  signal(p: Proc, sig: number, code?: number, extra?: SignalExtra, toThread = false): void {
+  signal(p: Proc, sig: number, info?: SignalInfo, toThread = false): void {
     if (p.state === 'zombie' || sig === 0) return;
     if (sig === SIGCONT) this.continue(p);
     const h = p.guest.signals.action(sig).handler;
@@ -1031,11 +1031,11 @@ export class Kernel {
       return;
     }
     if (p === this.current?.group) {
-      p.guest.signals.raise(sig, code, extra, toThread);
+      p.guest.signals.raise(sig, info, toThread);
       return;
     }
     try {
-      p.guest.signals.raise(sig, code, extra, toThread);
+      p.guest.signals.raise(sig, info, toThread);
     } catch (e) {
       if (!(e instanceof GuestKilled)) throw e;
       // It dies when it would run next, as on Linux, where the sender goes on meanwhile (a shell's
@@ -1052,14 +1052,12 @@ export class Kernel {
    * process runs, a signal `t` blocks or handles waits for it (a handler runs once `t` runs); one
    * that would end, stop or continue the process, or that it ignores, is the process's.
    */
-  signalThread(t: Proc, sig: number, code: number, extra?: SignalExtra): void {
+  signalThread(t: Proc, sig: number, info: SignalInfo): void {
     const g = t.guest, s = t.saved;
-    if (this.loaded.get(g) === t || s === undefined || sig === 0) return this.signal(t.group, sig, code, extra, true);
+    if (this.loaded.get(g) === t || s === undefined || sig === 0) return this.signal(t.group, sig, info, true);
     const h = g.signals.action(sig).handler, blocked = (s.mask & (1n << BigInt(sig - 1))) !== 0n;
-    if (!blocked && (h === SIG_DFL || h === SIG_IGN || sig === SIGKILL || sig === SIGSTOP)) return this.signal(t.group, sig, code, extra);
-    const queued = s.signals.get(sig), info = { code, ...extra };
-    if (!queued) s.signals.set(sig, [info]);
-    else if (sig >= SIGRT_FIRST) queued.push(info); // every instance of a real-time signal
+    if (!blocked && (h === SIG_DFL || h === SIG_IGN || sig === SIGKILL || sig === SIGSTOP)) return this.signal(t.group, sig, info);
+    enqueue(s.signals, sig, info);
   }
 
   /** the signals pending for thread `t`: its process's and its own */
@@ -1114,7 +1112,7 @@ export class Kernel {
     }
     // the sender last: its own fatal signal must not stop it from signalling the others
     targets.sort((a, b) => Number(a === me) - Number(b === me));
-    for (const p of targets) this.signal(p, sig, info?.code, info);
+    for (const p of targets) this.signal(p, sig, info);
     return 0;
   }
 

@@ -10,12 +10,14 @@
 class Segment {
   private static count = 0;
   readonly id = ++Segment.count;
-  /** the bytes while no process holds them */
-  readonly bytes: Uint8Array;
+  /** the bytes while no process holds them (made only then: a segment never shared costs nothing) */
+  bytes?: Uint8Array;
   /** the process whose memory has the current bytes */
   holder?: SharedAnon;
+  /** the processes that map it */
+  readonly users = new Set<SharedAnon>();
 
-  constructor(size: number) { this.bytes = new Uint8Array(size); }
+  constructor(readonly size: number) {}
 }
 
 interface Mapping { start: number; end: number; seg: Segment; offset: number }
@@ -25,16 +27,18 @@ export class SharedAnon {
 
   constructor(private readonly memory: WebAssembly.Memory) {}
 
-  /** a new shared anonymous mapping at [start, end) (the memory there is zero, as the segment) */
+  /** a new shared anonymous mapping at [start, end) (the memory there is zero) */
   add(start: number, end: number): void {
     const seg = new Segment(end - start);
     seg.holder = this;
+    seg.users.add(this);
     this.maps.push({ start, end, seg, offset: 0 });
   }
 
   /** a fork child's: the parent's mappings of the same segments (its memory is a copy of the parent's) */
   adopt(parent: SharedAnon): void {
     this.maps = parent.maps.map((m) => ({ ...m }));
+    for (const m of this.maps) m.seg.users.add(this);
   }
 
   /** before this process runs: each segment's bytes from the process that ran with it last */
@@ -43,24 +47,36 @@ export class SharedAnon {
       const seg = m.seg;
       if (seg.holder === this) continue;
       seg.holder?.release(seg);
-      new Uint8Array(this.memory.buffer).set(seg.bytes.subarray(m.offset, m.offset + m.end - m.start), m.start);
+      new Uint8Array(this.memory.buffer).set(seg.bytes!.subarray(m.offset, m.offset + m.end - m.start), m.start);
       seg.holder = this;
     }
   }
 
-  /** [start, end) is unmapped or mapped over: its segments' bytes are kept for the other processes */
+  /** [start, end) is unmapped or mapped over: the segments there keep their bytes for the other processes */
   unmap(start: number, end: number): void {
-    const kept: Mapping[] = [];
+    const kept: Mapping[] = [], touched = new Set<Segment>();
     for (const m of this.maps) {
       if (m.end <= start || m.start >= end) {
         kept.push(m);
         continue;
       }
-      if (m.seg.holder === this) this.release(m.seg);
+      touched.add(m.seg);
       if (m.start < start) kept.push({ ...m, end: start });
       if (m.end > end) kept.push({ ...m, start: end, offset: m.offset + (end - m.start) });
     }
+    const held = [...touched].filter((seg) => seg.holder === this);
+    // while all of its mappings are there: the others get the bytes of the part unmapped too
+    for (const seg of held) this.release(seg);
     this.maps = kept;
+    for (const seg of touched) {
+      if (kept.some((m) => m.seg === seg)) {
+        // it runs (this is its syscall): the rest of its memory is current
+        if (held.includes(seg)) seg.holder = this;
+        continue;
+      }
+      seg.users.delete(this);
+      if (seg.holder === this) seg.holder = undefined; // nobody else maps it
+    }
   }
 
   /** the process ends or execs */
@@ -75,10 +91,11 @@ export class SharedAnon {
     return m && (BigInt(m.seg.id) << 64n) + BigInt(m.offset + (a - m.start));
   }
 
-  /** this process's bytes of `seg` go to the segment, which it no longer holds */
+  /** this process's bytes of `seg` go to the segment, which it no longer holds; unless no other process maps it */
   private release(seg: Segment): void {
-    const mem = new Uint8Array(this.memory.buffer);
-    for (const m of this.maps) if (m.seg === seg) seg.bytes.set(mem.subarray(m.start, m.end), m.offset);
+    if (![...seg.users].some((u) => u !== this)) return;
+    const mem = new Uint8Array(this.memory.buffer), bytes = (seg.bytes ??= new Uint8Array(seg.size));
+    for (const m of this.maps) if (m.seg === seg) bytes.set(mem.subarray(m.start, m.end), m.offset);
     seg.holder = undefined;
   }
 }

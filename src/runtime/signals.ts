@@ -19,12 +19,10 @@ export const SI_TIMER = -2;
 /** sent by sigqueue (rt_sigqueueinfo), with its sigval */
 export const SI_QUEUE = -1;
 /** the first real-time signal: each instance sent is queued (Linux's SIGRTMIN; the C libraries keep two or three for themselves) */
-export const SIGRT_FIRST = 32;
+const SIGRT_FIRST = 32;
 
 /** what a signal's siginfo says beyond its number: si_code, a POSIX timer's fields, sigqueue's sigval */
 export interface SignalInfo { code: number; timer?: { id: number; overrun: number; value: bigint }; value?: bigint }
-/** a signal's siginfo but its si_code */
-export type SignalExtra = Omit<SignalInfo, 'code'>;
 /** signals pending for one thread that is not running, with the siginfo of each instance (several of a real-time signal) */
 export type ThreadSignals = Map<number, SignalInfo[]>;
 export const SA_SIGINFO = 4n;
@@ -46,6 +44,20 @@ export interface SigAction {
 const DEFAULT_IGNORED = new Set([17, 18, 19, 20, 21, 22, 23, 28]);
 
 const bit = (sig: number): bigint => 1n << BigInt(sig - 1);
+
+/**
+ * `sig` pending with `info` in `queues` (a process's or one thread's): after the instances already
+ * there (`first`: before them) if real-time — a POSIX timer's only once, its overrun counts the
+ * rest — else once.
+ */
+export function enqueue(queues: Map<number, SignalInfo[]>, sig: number, info: SignalInfo, first = false): void {
+  const q = queues.get(sig);
+  if (!q) queues.set(sig, [info]);
+  else if (sig >= SIGRT_FIRST && !(info.timer && q.some((x) => x.timer?.id === info.timer!.id))) {
+    if (first) q.unshift(info);
+    else q.push(info);
+  }
+}
 const UNBLOCKABLE = bit(SIGKILL) | bit(SIGSTOP);
 
 export class SignalState {
@@ -116,9 +128,9 @@ export class SignalState {
    * The guest sends `sig` to itself (`toThread`: to the running thread alone). Throws GuestKilled
    * if it terminates the process.
    */
-  raise(sig: number, code = SI_USER, extra?: SignalExtra, toThread = false): void {
+  raise(sig: number, info: SignalInfo = { code: SI_USER }, toThread = false): void {
     if (sig === 0) return;
-    this.info = { code, ...extra };
+    this.info = info;
     if (this.blocked(sig)) {
       this.addPending(sig, this.info);
       if (toThread) this.directed |= bit(sig);
@@ -127,14 +139,8 @@ export class SignalState {
     this.deliver(sig);
   }
 
-  /** `sig` pending with `info`: queued after the others if real-time (a POSIX timer's once: its overrun counts the rest), else once */
   private addPending(sig: number, info: SignalInfo, first = false): void {
-    const q = this.pendingInfo.get(sig);
-    if (!q) this.pendingInfo.set(sig, [info]);
-    else if (sig >= SIGRT_FIRST && !(info.timer && q.some((x) => x.timer?.id === info.timer!.id))) {
-      if (first) q.unshift(info);
-      else q.push(info);
-    }
+    enqueue(this.pendingInfo, sig, info, first);
     this.pending |= bit(sig);
   }
 
@@ -162,14 +168,9 @@ export class SignalState {
    */
   takeThread(): ThreadSignals {
     const out: ThreadSignals = new Map();
-    const add = (sig: number, info: SignalInfo) => {
-      const q = out.get(sig);
-      if (!q) out.set(sig, [info]);
-      else if (sig >= SIGRT_FIRST) q.push(info);
-    };
-    for (const { sig, ...info } of this.toRun) add(sig, info);
+    for (const { sig, ...info } of this.toRun) enqueue(out, sig, info);
     this.toRun.length = 0;
-    for (let sig = 1; sig <= NSIG; sig++) while (this.directed & bit(sig)) add(sig, this.takePending(sig));
+    for (let sig = 1; sig <= NSIG; sig++) while (this.directed & bit(sig)) enqueue(out, sig, this.takePending(sig));
     return out;
   }
 

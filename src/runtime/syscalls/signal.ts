@@ -2,7 +2,7 @@
 // actions end the process with 128+signal; handlers run before the syscall returns).
 import { E, fail } from '../errno.ts';
 import type { Guest, Handler } from '../guest.ts';
-import { NSIG, SI_TKILL, SI_USER, SIG_DFL, SIG_IGN, SIGKILL, SIGSTOP, type SignalExtra, type SignalInfo } from '../signals.ts';
+import { NSIG, SI_TKILL, SIG_DFL, SIG_IGN, SIGKILL, SIGSTOP, type SignalInfo } from '../signals.ts';
 import { SIGNAL } from '../errors.ts';
 import { SIGINFO_SIZE, siginfoOf, SignalReturn, writeSiginfo } from '../signal-frame.ts';
 import { int } from './args.ts';
@@ -36,11 +36,11 @@ function validSignal(sig: number): boolean {
 }
 
 /** kill/tkill/tgkill to the guest itself. */
-function sendSelf(g: Guest, sig: number, code = SI_USER, extra?: SignalExtra): number {
+function sendSelf(g: Guest, sig: number, info?: SignalInfo): number {
   if (sig < 0 || sig > NSIG) fail(E.EINVAL);
   // in a process tree stop signals stop (Kernel.signal); a lone process has nobody to continue it
-  if (g.kernel) g.kernel.signal(g.kernel.of(g), sig, code, extra);
-  else g.signals.raise(sig, code, extra);
+  if (g.kernel) g.kernel.signal(g.kernel.of(g), sig, info);
+  else g.signals.raise(sig, info);
   return 0;
 }
 
@@ -53,12 +53,12 @@ function sendThread(g: Guest, tgid: number, tid: number, sig: number, checkGroup
   const k = g.kernel;
   if (!k) {
     if (tid !== g.pid || (checkGroup && tgid !== g.pid)) fail(E.ESRCH);
-    return sendSelf(g, sig, info.code, info);
+    return sendSelf(g, sig, info);
   }
   const t = k.task(tid);
   if (!t || (checkGroup && t.group.pid !== tgid)) fail(E.ESRCH);
   if (t.guest !== g) return k.kill(g, t.group.pid, sig, info);
-  k.signalThread(t, sig, info.code, info);
+  k.signalThread(t, sig, info);
   return 0;
 }
 
@@ -189,7 +189,7 @@ export const signal: Record<string, Handler> = {
     if (pid <= 0) fail(E.ESRCH); // one process, named by its pid
     if (g.kernel && pid !== g.pid) return g.kernel.kill(g, pid, int(sig), info);
     if (pid !== g.pid) fail(E.ESRCH);
-    return sendSelf(g, int(sig), info.code, info);
+    return sendSelf(g, int(sig), info);
   },
   rt_tgsigqueueinfo: (g, tgid, tid, sig, uinfo) => {
     if (int(tgid) <= 0 || int(tid) <= 0) fail(E.EINVAL);

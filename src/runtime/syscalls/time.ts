@@ -34,14 +34,10 @@ function monotonicNs(g: Guest): bigint {
 /** CNTVCT_EL0 (the PSEUDO_SYSCALL.counter of abi.ts): the monotonic clock at COUNTER_HZ */
 export const counterTicks = (g: Guest): bigint => (monotonicNs(g) * BigInt(COUNTER_HZ)) / NS;
 
-/** CPU time of the guest: approximated by the wall time since it started (it never blocks
- *  except in sleeps, which the guest does not expect to count anyway). */
-const cpuNs = (g: Guest): bigint => g.cpuNs();
-
 /** Nanoseconds on a Linux clock, or EINVAL. Negative ids are CPU-time clocks of a pid/tid
  *  (clock_getcpuclockid); every process here is the guest itself. */
 export function clockNs(g: Guest, id: number): bigint {
-  if (id < 0) return cpuNs(g);
+  if (id < 0) return g.cpuNs();
   switch (id) {
     case CLOCK.REALTIME:
     case CLOCK.REALTIME_COARSE:
@@ -57,7 +53,7 @@ export function clockNs(g: Guest, id: number): bigint {
       return monotonicNs(g);
     case CLOCK.PROCESS_CPUTIME:
     case CLOCK.THREAD_CPUTIME:
-      return cpuNs(g);
+      return g.cpuNs();
     default:
       fail(E.EINVAL);
   }
@@ -136,7 +132,7 @@ export const time: Record<string, Handler> = {
     if (buf !== 0n) {
       g.mem.check(buf, 32);
       g.mem.zero(buf, 32);
-      g.mem.setI64(buf, cpuNs(g) / 10_000_000n); // tms_utime
+      g.mem.setI64(buf, g.cpuNs() / 10_000_000n); // tms_utime
       g.mem.setI64(buf + 16n, (g.kernel?.childrenCpuNs(g) ?? 0n) / 10_000_000n); // tms_cutime
     }
     return monotonicNs(g) / 10_000_000n;
@@ -144,7 +140,7 @@ export const time: Record<string, Handler> = {
   getrusage: (g, who, buf) => {
     const w = int(who);
     if (w !== 0 && w !== -1 && w !== 1) fail(E.EINVAL);
-    writeRusage(g, buf, w === -1 ? g.kernel?.childrenCpuNs(g) ?? 0n : cpuNs(g));
+    writeRusage(g, buf, w === -1 ? g.kernel?.childrenCpuNs(g) ?? 0n : g.cpuNs());
     if (w !== -1) g.mem.setI64(buf + 32n, BigInt(Math.ceil(g.vm.size / 1024))); // ru_maxrss in KiB
     return 0;
   },
