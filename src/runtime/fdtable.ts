@@ -1,7 +1,9 @@
 // The guest's file descriptor table. Guest fds map to "open files" (Linux's open file
 // descriptions: shared by dup'd fds, holding offset-independent state such as status flags and
-// directory listings); open files are backed by a WASI fd or by an in-memory pipe.
+// directory listings); open files are backed by a WASI fd, an in-memory pipe or an anonymous
+// kernel object (anon-files.ts, epoll.ts).
 import { E, fail } from './errno.ts';
+import type { Guest } from './guest.ts';
 import type { ProcNode } from './procfs.ts';
 import type { Terminal } from './terminal.ts';
 
@@ -22,6 +24,10 @@ export class Pipe {
   size = 0;
   readers = 0;
   writers = 0;
+  /** writes, reads and closes of an end so far: the wake-ups edge-triggered epoll counts (poll.ts wakeups) */
+  pushes = 0;
+  takes = 0;
+  hangups = 0;
   readonly id: number;
   private static nextId = 1000;
 
@@ -33,6 +39,7 @@ export class Pipe {
     if (data.length === 0) return;
     this.chunks.push(data.slice());
     this.size += data.length;
+    this.pushes++;
   }
 
   /** Removes up to `max` bytes. */
@@ -49,8 +56,26 @@ export class Pipe {
       else this.chunks[0] = c.subarray(k);
     }
     this.size -= n;
+    if (n) this.takes++;
     return out;
   }
+}
+
+/**
+ * A file with no path behind it, as Linux's anon_inode files (eventfd, timerfd, signalfd, epoll):
+ * an object of the kernel with its own reads, writes and readiness.
+ */
+export interface AnonFile {
+  /** its name in /proc/self/fd links: anon_inode:[name] */
+  readonly name: string;
+  read(g: Guest, f: OpenFile, iovs: [number, number][]): number;
+  write(g: Guest, f: OpenFile, iovs: [number, number][]): number;
+  /** the poll events ready now for the process of `g` (poll.ts POLL bits) */
+  poll(g: Guest): number;
+  /** see poll.ts wakeups */
+  wakeups?(g: Guest): readonly [number, number];
+  /** its last fd is closed */
+  release?(): void;
 }
 
 export interface OpenFile {
@@ -70,6 +95,7 @@ export interface OpenFile {
   terminal?: Terminal;
   pipe?: Pipe;
   pipeEnd?: 'read' | 'write';
+  anon?: AnonFile;
   /** the description's own file position where it shares its WASI fd with another description
    *  (stdio reopened through /dev/stdin): reads and writes are positioned there */
   position?: bigint;
@@ -83,6 +109,16 @@ export interface OpenFile {
 
 export function makeOpenFile(init: Partial<OpenFile> & Pick<OpenFile, 'wasiFd' | 'flags'>): OpenFile {
   return { path: '', isDir: false, refs: 0, keepOpen: false, tty: false, dirPos: 0, ...init };
+}
+
+/** a pipe or an anonymous file: no WASI fd, no file position, no path */
+export const unseekable = (f: OpenFile): boolean => f.pipe !== undefined || f.anon !== undefined;
+
+/** what /proc/self/fd links to for an open file with no path (Linux's names), else undefined */
+export function pathlessName(f: OpenFile): string | undefined {
+  if (f.pipe) return `pipe:[${f.pipe.id}]`;
+  if (f.anon) return `anon_inode:[${f.anon.name}]`;
+  return undefined;
 }
 
 interface Slot {

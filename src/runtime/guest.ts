@@ -4,7 +4,7 @@ import type { TranslationMeta } from '../meta.ts';
 import { describePc, GuestFault, GuestTrap, SIGNAL } from './errors.ts';
 import type { RuntimeCode } from './lifting.ts';
 import { E, Errno, errnoName, Interrupted } from './errno.ts';
-import { FdTable, makeOpenFile, RLIMIT_NOFILE, type OpenFile } from './fdtable.ts';
+import { FdTable, makeOpenFile, RLIMIT_NOFILE, unseekable, type OpenFile } from './fdtable.ts';
 import { GuestMem, utf8 } from './guest-mem.ts';
 import { IntervalTimers } from './itimer.ts';
 import { PosixTimers } from './posix-timers.ts';
@@ -410,8 +410,10 @@ export class Guest {
     if (f.pipe) {
       if (f.pipeEnd === 'read') f.pipe.readers--;
       else f.pipe.writers--;
+      f.pipe.hangups++;
       return;
     }
+    if (f.anon) return f.anon.release?.();
     if (f.keepOpen || f.wasiFd < 0) return;
     try {
       this.wasi.close(f.wasiFd);
@@ -426,7 +428,7 @@ export class Guest {
     // The message goes through the scratch area: the guest's memory may be in any state.
     const f = this.fds.has(2) ? this.fds.get(2) : undefined;
     if (f?.terminal) return f.terminal.output(bytes);
-    const wasiFd = f && !f.pipe && (f.flags & 3) !== O.RDONLY ? f.wasiFd : 2;
+    const wasiFd = f && !unseekable(f) && (f.flags & 3) !== O.RDONLY ? f.wasiFd : 2;
     const chunk = 2048;
     for (let at = 0; at < bytes.length; at += chunk) {
       try {

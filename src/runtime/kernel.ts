@@ -30,7 +30,7 @@ import type { HostInput } from './host-pipe.ts';
 import { LiftPending, RuntimeCode, type Installed, type LifterLoader } from './lifting.ts';
 import type { LibraryImage } from './libraries.ts';
 import { linuxImports, termination, type Termination } from './process.ts';
-import { enqueue, SI_KERNEL, SI_TIMER, SIG_DFL, SIG_IGN, SIGKILL, type SignalInfo, type ThreadSignals } from './signals.ts';
+import { enqueue, SI_KERNEL, SI_TIMER, SI_USER, SIG_DFL, SIG_IGN, SIGKILL, type SignalInfo, type ThreadSignals } from './signals.ts';
 import { sleepMs } from './sleep.ts';
 import { ContextChanged, type HandlerFrame } from './signal-frame.ts';
 import type { Terminal } from './terminal.ts';
@@ -447,6 +447,9 @@ export class Kernel {
   /** futex queues of shared anonymous memory, for every process (futex.ts) */
   readonly sharedFutexes = new Map<bigint, FutexWaiter[]>();
 
+  /** armed timer files (anon-files.ts TimerFd): a wait ends when one expires */
+  readonly wakers = new Set<{ wakeAt(): number }>();
+
   /** which thread's registers are in the state block of each process's instance */
   private readonly loaded = new WeakMap<Guest, Proc>();
 
@@ -596,28 +599,29 @@ export class Kernel {
    * Sleeps `ms` (Infinity: until `until` holds), letting other processes run meanwhile; a
    * signal to handle ends it early (EINTR, with what was left). A lone process just sleeps:
    * nobody else could make `until` hold, only a signal (from outside, from a timer) end it.
-   * False when nothing could ever end the sleep (see wait).
+   * False when nothing could ever end the sleep (see wait). `restart`: an SA_RESTART handler
+   * restarts the syscall rather than failing it with EINTR.
    */
-  sleep(g: Guest, ms: number, until?: () => boolean): boolean {
+  sleep(g: Guest, ms: number, until?: () => boolean, restart = false): boolean {
     const me = this.self(g);
     if (this.lone(me) && !this.fed()) {
       const end = performance.now() + ms;
       // a signal from outside (Ctrl-C) ends the sleep early: EINTR if a handler is to run (one
       // that came before the sleep began came while the guest ran: the sleep is interrupted too)
-      if (g.signals.toRun.length) throw new Interrupted(false, ms);
+      if (g.signals.toRun.length) throw new Interrupted(restart, ms);
       this.opts.terminal?.flush();
       // nobody else can make `until` hold, but it may hold already (a futex woken before an unwind)
       for (let left = ms; left > 0 && !until?.(); left = end - performance.now()) {
         const wake = Math.min(left, this.timersDue() - performance.now());
         if (wake === Infinity && !this.opts.interrupts) return false;
         sleepMs(wake, this.opts.interrupts?.cell);
-        if (this.takeInterrupts() && g.signals.toRun.length) throw new Interrupted(false, end - performance.now());
+        if (this.takeInterrupts() && g.signals.toRun.length) throw new Interrupted(restart, end - performance.now());
       }
       return true;
     }
     if (Number.isFinite(ms)) me.wakeAt ??= performance.now() + ms;
     try {
-      return this.wait(g, () => (me.wakeAt !== undefined && performance.now() >= me.wakeAt) || (until?.() ?? false));
+      return this.wait(g, () => (me.wakeAt !== undefined && performance.now() >= me.wakeAt) || (until?.() ?? false), { restart });
     } catch (e) {
       if (e instanceof Interrupted && me.wakeAt !== undefined) throw new Interrupted(e.restart, me.wakeAt - performance.now());
       throw e;
@@ -934,7 +938,7 @@ export class Kernel {
         // nobody will wait: no zombie (a waiting wait4 then finds no child: ECHILD)
         parent.children.delete(p);
         this.procs.delete(p.pid);
-      } else if (p.exitSignal) this.signal(parent, p.exitSignal);
+      } else if (p.exitSignal) this.signal(parent, p.exitSignal, { ...Kernel.childInfo(end), pid: p.pid, uid: p.guest.uid });
     } else if (parent === undefined && p.pid !== this.rootPid) {
       this.procs.delete(p.pid); // init reaps orphans
     }
@@ -994,12 +998,13 @@ export class Kernel {
     return true;
   }
 
-  /** when the next timer of any process fires (Infinity: none is armed) */
+  /** when the next timer of any process fires, or a timer file expires (Infinity: none is armed) */
   timersDue(): number {
     let at = Infinity;
     for (const p of this.procs.values()) {
       if (p.state !== 'zombie') at = Math.min(at, p.guest.timers.next() ?? Infinity, p.guest.posixTimers.next() ?? Infinity);
     }
+    for (const w of this.wakers) at = Math.min(at, w.wakeAt());
     return at;
   }
 
@@ -1073,7 +1078,7 @@ export class Kernel {
     if (p.stopped) return;
     p.stopped = true;
     p.report = { stopped: sig };
-    this.notifyParent(p, true);
+    this.notifyParent(p, { code: CLD_STOPPED, status: sig });
     if (p.pid === this.rootPid) this.opts.onRootStopped?.();
   }
 
@@ -1081,15 +1086,15 @@ export class Kernel {
     if (!p.stopped) return;
     p.stopped = false;
     p.report = { continued: true };
-    this.notifyParent(p, true);
+    this.notifyParent(p, { code: CLD_CONTINUED, status: SIGCONT });
   }
 
-  /** SIGCHLD to the parent (for a stop or continuation only without SA_NOCLDSTOP) */
-  private notifyParent(p: Proc, stopOrCont: boolean): void {
+  /** SIGCHLD to the parent for a stop or continuation of `p` (unless SA_NOCLDSTOP) */
+  private notifyParent(p: Proc, info: { code: number; status: number }): void {
     const parent = p.parent;
     if (!parent || parent.state === 'zombie') return;
-    if (stopOrCont && parent.guest.signals.action(SIGCHLD).flags & SA_NOCLDSTOP) return;
-    this.signal(parent, SIGCHLD);
+    if (parent.guest.signals.action(SIGCHLD).flags & SA_NOCLDSTOP) return;
+    this.signal(parent, SIGCHLD, { ...info, pid: p.pid, uid: p.guest.uid });
   }
 
   /** after a syscall of `g` that stopped it (raise(SIGSTOP)): waits for SIGCONT, then goes on with `result` */
@@ -1112,7 +1117,9 @@ export class Kernel {
     }
     // the sender last: its own fatal signal must not stop it from signalling the others
     targets.sort((a, b) => Number(a === me) - Number(b === me));
-    for (const p of targets) this.signal(p, sig, info);
+    // siginfo names the sender (sigqueue's says whom itself)
+    const from: SignalInfo = { pid: sender.pid, uid: sender.uid, ...(info ?? { code: SI_USER }) };
+    for (const p of targets) this.signal(p, sig, from);
     return 0;
   }
 

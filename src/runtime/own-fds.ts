@@ -2,7 +2,7 @@
 // and /proc/self/fd/N (or /proc/<own pid>/fd/N). On Linux they are symlinks into /proc, whose fd
 // entries reopen the file the fd refers to; the host's /dev/stdin would be the JS engine's own.
 import { E, fail } from './errno.ts';
-import { makeOpenFile, type OpenFile } from './fdtable.ts';
+import { makeOpenFile, pathlessName, type OpenFile } from './fdtable.ts';
 import type { Guest } from './guest.ts';
 import { O } from './vfs.ts';
 import { FILETYPE } from './wasi.ts';
@@ -39,6 +39,7 @@ export function reopenOwnFd(g: Guest, fd: number, flags: number, openByPath: (ab
     else f.pipe.writers++;
     return makeOpenFile({ wasiFd: -1, flags: (end === 'read' ? O.RDONLY : O.WRONLY) | status, pipe: f.pipe, pipeEnd: end });
   }
+  if (f.anon) fail(E.ENXIO); // anon_inodefs has no open
   if (f.path !== '') return openByPath(f.path);
   // a regular file gets a position of its own, from the start, as a new open file description
   let regular = false;
@@ -61,6 +62,5 @@ export function ownFdLink(g: Guest, abs: string): string | undefined {
   if (fd === undefined) return undefined;
   if (!g.fds.has(fd)) fail(E.ENOENT);
   const f = g.fds.get(fd);
-  if (f.pipe) return `pipe:[${f.pipe.id}]`;
-  return f.path || undefined;
+  return pathlessName(f) ?? (f.path || undefined);
 }

@@ -5,7 +5,7 @@
 // root links, cmdline, comm, environ, maps, stat, statm, status, the fd directory (own-fds.ts
 // opens and reads the caller's own entries) and task/<tid>. Every other /proc path is the host's.
 import { E, Errno, fail } from './errno.ts';
-import type { DirEntry } from './fdtable.ts';
+import { pathlessName, type DirEntry } from './fdtable.ts';
 import type { LinuxMeta } from './file-host.ts';
 import type { Guest } from './guest.ts';
 import { fromUtf8, utf8 } from './guest-mem.ts';
@@ -66,7 +66,7 @@ function processNode(caller: Guest, s: Shown, rest: string[]): ProcNode | undefi
       if (s.g === caller || more.length > 1 || !/^\d+$/.test(more[0]!)) return undefined;
       if (!g.fds.has(fd)) return undefined;
       const f = g.fds.get(fd);
-      return { kind: 'link', target: f.pipe ? `pipe:[${f.pipe.id}]` : f.path || hostFdLink(g, f.wasiFd), fdMode: f.flags & 3 };
+      return { kind: 'link', target: pathlessName(f) ?? (f.path || hostFdLink(g, f.wasiFd)), fdMode: f.flags & 3 };
     }
     case 'task': {
       if (!more.length) return { kind: 'dir', names: () => s.threads.map(String) };

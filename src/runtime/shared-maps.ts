@@ -4,7 +4,7 @@
 // or mapped over, when the process ends and before the file is read through any fd, and writes
 // to the file through any fd are copied into it. Each mapping holds its open file, as a VMA does,
 // so closing the fd after mmap is fine.
-import type { OpenFile } from './fdtable.ts';
+import { unseekable, type OpenFile } from './fdtable.ts';
 import type { Guest } from './guest.ts';
 
 interface SharedMapping {
@@ -78,7 +78,7 @@ export class SharedFileMaps {
 
   /** the mappings of the file `file` refers to (none without shared mappings: no host call) */
   private sameFile(file: OpenFile): SharedMapping[] {
-    if (this.maps.length === 0 || file.pipe) return [];
+    if (this.maps.length === 0 || unseekable(file)) return [];
     const id = this.idOf(file);
     return id === undefined ? [] : this.maps.filter((m) => m.id === id);
   }

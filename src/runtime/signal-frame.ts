@@ -96,11 +96,11 @@ function openExclusiveMonitor(memory: WebAssembly.Memory): void {
 }
 
 /** what the handler's siginfo says: si_code, and the sender (kill, sigqueue with its sigval), the faulting address or a POSIX timer's fields */
-interface SigInfo { code: number; pid?: number; uid?: number; addr?: bigint; timer?: SignalInfo['timer']; value?: bigint }
+interface SigInfo { code: number; pid?: number; uid?: number; addr?: bigint; timer?: SignalInfo['timer']; value?: bigint; status?: number }
 
-/** a raised signal's siginfo: a signal from a process names the sender (here: the receiver's own pid and uid), the kernel's none */
-export function siginfoOf(si: SignalInfo, sender: { pid: number; uid: number }): SigInfo {
-  return si.code === SI_KERNEL || si.code === SI_TIMER ? si : { ...si, pid: sender.pid, uid: sender.uid };
+/** a raised signal's siginfo: a signal from a process names the sender (unless it says which: `self`, the receiver), the kernel's none */
+export function siginfoOf(si: SignalInfo, self: { pid: number; uid: number }): SigInfo {
+  return si.code === SI_KERNEL || si.code === SI_TIMER ? si : { ...si, pid: si.pid ?? self.pid, uid: si.uid ?? self.uid };
 }
 
 /** writes a siginfo_t at `at` over zeros (SIGINFO_SIZE bytes) */
@@ -115,7 +115,8 @@ export function writeSiginfo(dv: DataView, at: number, sig: number, si: SigInfo)
   } else {
     dv.setInt32(at + 16, si.pid ?? 0, true);
     dv.setInt32(at + 20, si.uid ?? 0, true);
-    if (si.value !== undefined) dv.setBigUint64(at + 24, BigInt.asUintN(64, si.value), true); // sigqueue's sigval
+    if (si.status !== undefined) dv.setInt32(at + 24, si.status, true); // SIGCHLD's si_status
+    else if (si.value !== undefined) dv.setBigUint64(at + 24, BigInt.asUintN(64, si.value), true); // sigqueue's sigval
   }
 }
 

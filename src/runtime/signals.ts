@@ -21,8 +21,11 @@ export const SI_QUEUE = -1;
 /** the first real-time signal: each instance sent is queued (Linux's SIGRTMIN; the C libraries keep two or three for themselves) */
 const SIGRT_FIRST = 32;
 
-/** what a signal's siginfo says beyond its number: si_code, a POSIX timer's fields, sigqueue's sigval */
-export interface SignalInfo { code: number; timer?: { id: number; overrun: number; value: bigint }; value?: bigint }
+/**
+ * what a signal's siginfo says beyond its number: si_code, the sending process (unset: the
+ * receiver itself), a POSIX timer's fields, sigqueue's sigval, SIGCHLD's si_status
+ */
+export interface SignalInfo { code: number; pid?: number; uid?: number; timer?: { id: number; overrun: number; value: bigint }; value?: bigint; status?: number }
 /** signals pending for one thread that is not running, with the siginfo of each instance (several of a real-time signal) */
 export type ThreadSignals = Map<number, SignalInfo[]>;
 export const SA_SIGINFO = 4n;

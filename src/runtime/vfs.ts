@@ -193,6 +193,10 @@ function blocking<T>(f: OpenFile, op: () => T): T {
 
 export function readFile(g: Guest, f: OpenFile, iovs: [number, number][], offset?: bigint): number {
   checkReadable(f);
+  if (f.anon) {
+    if (offset !== undefined) fail(E.ESPIPE);
+    return f.anon.read(g, f, iovs);
+  }
   if (iovs.length === 0) return 0;
   if (offset === undefined && f.position !== undefined) {
     const n = readFile(g, f, iovs, f.position);
@@ -236,6 +240,10 @@ export function readFile(g: Guest, f: OpenFile, iovs: [number, number][], offset
 
 export function writeFile(g: Guest, f: OpenFile, iovs: [number, number][], offset?: bigint): number {
   checkWritable(f);
+  if (f.anon) {
+    if (offset !== undefined) fail(E.ESPIPE);
+    return f.anon.write(g, f, iovs);
+  }
   if (offset === undefined && f.position !== undefined && iovs.length) {
     if (f.flags & O.APPEND) f.position = statFile(g, f).size;
     const n = writeFile(g, f, iovs, f.position);
@@ -307,6 +315,8 @@ export function statFile(g: Guest, f: OpenFile): Filestat {
   if (f.proc) return procStat(g, f.path, f.proc);
   if (f.terminal) return TERMINAL_STAT;
   if (f.pipe) return { ...PIPE_STAT, ino: BigInt(f.pipe.id) };
+  // Linux's anon inodes: one inode of no file type, rw for its owner
+  if (f.anon) return { ...PIPE_STAT, dev: 0xen, ino: 1n, linux: { mode: 0o600, uid: g.uid, gid: g.gid, rdev: 0n, blksize: 4096, blocks: 0n } };
   return g.wasi.fdFilestat(f.wasiFd);
 }
 

@@ -1,9 +1,10 @@
 // Syscalls on file descriptors: I/O, seeking, descriptor management, fcntl, ioctl, pipes.
 import { E, fail } from '../errno.ts';
-import { makeOpenFile, Pipe, type OpenFile } from '../fdtable.ts';
+import { makeOpenFile, Pipe, unseekable } from '../fdtable.ts';
 import type { Guest, Handler } from '../guest.ts';
 import { sleepMs } from '../sleep.ts';
-import { terminalIoctl, terminalReadable, TTY } from '../terminal-io.ts';
+import { terminalIoctl, TTY } from '../terminal-io.ts';
+import { pollEvents, POLL } from '../poll.ts';
 import { freshTermios, TERMIOS_SIZE, writeTermios } from '../termios.ts';
 import { guestIovecs, O, readFile, statFile, writeFile } from '../vfs.ts';
 import { count, i64, int, uint } from './args.ts';
@@ -21,8 +22,6 @@ function notSocket(g: Guest, fd: bigint, addr: bigint, addrlen: bigint): never {
   fail(E.ENOTSOCK);
 }
 
-export const POLL = { IN: 0x1, PRI: 0x2, OUT: 0x4, ERR: 0x8, HUP: 0x10, NVAL: 0x20, RDNORM: 0x40, WRNORM: 0x100 } as const;
-
 /**
  * The wait of ppoll and pselect6 when nothing is ready yet: until `ready()` or the timeout
  * (a struct timespec; 0: none, wait for ever; {0, 0}: do not wait), other processes running meanwhile.
@@ -32,16 +31,6 @@ export function waitForEvents(g: Guest, timeout: bigint, ready: () => boolean): 
   const ms = timeout === 0n ? Infinity : Number(g.mem.i64(timeout) * 1_000_000_000n + g.mem.i64(timeout + 8n)) / 1e6;
   if (g.kernel) g.kernel.sleep(g, ms, ready);
   else if (Number.isFinite(ms)) sleepMs(ms);
-}
-
-/** poll's revents of an open file for the `events` asked */
-export function pollEvents(f: OpenFile, events: number): number {
-  if (f.terminal) return events & ((terminalReadable(f.terminal) ? POLL.IN | POLL.RDNORM : 0) | POLL.OUT | POLL.WRNORM);
-  const pipe = f.pipe;
-  if (!pipe) return events & (POLL.IN | POLL.OUT | POLL.RDNORM | POLL.WRNORM);
-  if (f.pipeEnd === 'read') return pipe.size > 0 ? events & (POLL.IN | POLL.RDNORM) : pipe.writers === 0 ? POLL.HUP : 0;
-  if (pipe.readers === 0) return POLL.ERR;
-  return Pipe.CAPACITY - pipe.size >= Pipe.ATOMIC ? events & (POLL.OUT | POLL.WRNORM) : 0;
 }
 
 export const fsIo: Record<string, Handler> = {
@@ -92,7 +81,8 @@ export const fsIo: Record<string, Handler> = {
     const f = g.fds.get(int(fd));
     const w = int(whence);
     if (w < 0 || w > 2) fail(E.EINVAL);
-    if (f.pipe || f.tty) fail(E.ESPIPE);
+    if (f.anon) return 0; // Linux's noop_llseek
+    if (unseekable(f) || f.tty) fail(E.ESPIPE);
     if (f.isDir) {
       // Directory offsets are positions in the listing snapshot (d_off values).
       const pos = w === 0 ? Number(i64(off)) : w === 1 ? f.dirPos + Number(i64(off)) : -1;
@@ -156,7 +146,7 @@ export const fsIo: Record<string, Handler> = {
       case F.SETFL: {
         const changeable = O.APPEND | O.NONBLOCK | O.DIRECT | O.NOATIME;
         const next = (f.flags & ~changeable) | (int(arg) & changeable);
-        if (!f.pipe && !f.keepOpen && (next & (O.APPEND | O.NONBLOCK)) !== (f.flags & (O.APPEND | O.NONBLOCK))) {
+        if (!unseekable(f) && !f.keepOpen && (next & (O.APPEND | O.NONBLOCK)) !== (f.flags & (O.APPEND | O.NONBLOCK))) {
           try {
             g.wasi.setFdFlags(f.wasiFd, (next & O.APPEND ? 1 : 0) | (next & O.NONBLOCK ? 4 : 0));
           } catch {
@@ -262,8 +252,6 @@ export const fsIo: Record<string, Handler> = {
     return 0;
   },
   ppoll: (g, fdsAddr, nfdsArg, timeout, sigmask, sigsetsize) => {
-    // Host files and terminals are reported ready for what was asked (their reads and writes
-    // block until done); an in-memory pipe only when a read or write would not wait.
     const nfds = uint(nfdsArg);
     if (nfds > g.fds.limit) fail(E.EINVAL);
     if (nfds) g.mem.check(fdsAddr, 8 * nfds); // ppoll(NULL, 0, …) is how musl and glibc pause()
@@ -272,7 +260,7 @@ export const fsIo: Record<string, Handler> = {
       for (let i = 0; i < nfds; i++) {
         const p = fdsAddr + BigInt(8 * i);
         const fd = g.mem.i32(p);
-        const revents = fd < 0 ? 0 : g.fds.has(fd) ? pollEvents(g.fds.get(fd), g.mem.u16(p + 4n)) : POLL.NVAL;
+        const revents = fd < 0 ? 0 : g.fds.has(fd) ? pollEvents(g, g.fds.get(fd), g.mem.u16(p + 4n)) : POLL.NVAL;
         if (write) g.mem.setU16(p + 6n, revents);
         if (revents) ready++;
       }
@@ -284,26 +272,26 @@ export const fsIo: Record<string, Handler> = {
   },
   fsync: (g, fd) => {
     const f = g.fds.get(int(fd));
-    if (f.pipe) fail(E.EINVAL);
+    if (unseekable(f)) fail(E.EINVAL);
     g.wasi.sync(f.wasiFd, false);
     return 0;
   },
   fdatasync: (g, fd) => {
     const f = g.fds.get(int(fd));
-    if (f.pipe) fail(E.EINVAL);
+    if (unseekable(f)) fail(E.EINVAL);
     g.wasi.sync(f.wasiFd, true);
     return 0;
   },
   // advice on caching: there is no page cache to steer here, so a valid call does nothing, as it may on Linux
   fadvise64: (g, fd, _offset, len, advice) => {
     const f = g.fds.get(int(fd));
-    if (f.pipe) fail(E.ESPIPE);
+    if (unseekable(f)) fail(E.ESPIPE);
     if (uint(advice) > 5 || i64(len) < 0n) fail(E.EINVAL); // POSIX_FADV_NORMAL … POSIX_FADV_NOREUSE
     return 0;
   },
   ftruncate: (g, fd, len) => {
     const f = g.fds.get(int(fd));
-    if (i64(len) < 0n || f.pipe || f.isDir || (f.flags & O.ACCMODE) === O.RDONLY) fail(E.EINVAL);
+    if (i64(len) < 0n || unseekable(f) || f.isDir || (f.flags & O.ACCMODE) === O.RDONLY) fail(E.EINVAL);
     g.wasi.setSize(f.wasiFd, i64(len));
     return 0;
   },

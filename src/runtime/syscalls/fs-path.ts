@@ -1,5 +1,6 @@
 // Syscalls on paths: open, create/remove/rename, links, access checks, cwd, times, statfs.
 import { E, Errno, fail } from '../errno.ts';
+import { unseekable } from '../fdtable.ts';
 import { ownFdLink, ownFdOf } from '../own-fds.ts';
 import { hostFdLink } from '../procfs.ts';
 import type { Guest, Handler } from '../guest.ts';
@@ -127,11 +128,10 @@ function writeStatfs(g: Guest, addr: bigint, fs = TYPICAL_FS): void {
   m.setU64(addr + 72n, fs.bsize); // f_frsize
 }
 
-/** The WASI fd behind a guest fd that names a file (pipes have none: EINVAL is not right for
- *  every caller, but no host operation applies). */
+/** The WASI fd behind a guest fd that names a file (pipes and anonymous files have none, -1:
+ *  EINVAL is not right for every caller, but no host operation applies). */
 function fdOf(g: Guest, fd: bigint): number {
   const f = g.fds.get(int(fd));
-  if (f.pipe) return -1;
   return f.wasiFd;
 }
 
@@ -248,7 +248,7 @@ export const fsPath: Record<string, Handler> = {
   },
   fstatfs: (g, fd, buf) => {
     const f = g.fds.get(int(fd));
-    writeStatfs(g, buf, f.pipe ? undefined : f.proc ? g.wasi.statfs(toWasiPath('/proc')) : g.wasi.statfs(undefined, f.wasiFd));
+    writeStatfs(g, buf, unseekable(f) ? undefined : f.proc ? g.wasi.statfs(toWasiPath('/proc')) : g.wasi.statfs(undefined, f.wasiFd));
     return 0;
   },
 };

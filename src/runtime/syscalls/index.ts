@@ -2,6 +2,7 @@
 // keyed by syscall name; numbers come from names.ts. Missing numbers return -ENOSYS. Negative
 // numbers are the runtime's own services to translated code (PSEUDO_SYSCALLS).
 import type { Handler } from '../guest.ts';
+import { events } from './events.ts';
 import { fsIo } from './fs-io.ts';
 import { fsPath } from './fs-path.ts';
 import { fsStat } from './fs-stat.ts';
@@ -17,7 +18,7 @@ import { PSEUDO_SYSCALL } from '../../abi.ts';
 
 function buildTable(): Handler[] {
   const table: Handler[] = [];
-  for (const family of [fsIo, select, fsPath, fsStat, fsXattr, mm, proc, time, signal, misc]) {
+  for (const family of [fsIo, select, events, fsPath, fsStat, fsXattr, mm, proc, time, signal, misc]) {
     for (const [name, handler] of Object.entries(family)) {
       const nr = syscallNumber(name);
       if (table[nr]) throw new Error(`syscall ${name} defined twice`);

@@ -1,5 +1,6 @@
 // Memory-management syscalls, on top of AddressSpace.
 import { E, fail } from '../errno.ts';
+import { unseekable } from '../fdtable.ts';
 import type { Guest, Handler } from '../guest.ts';
 import { MAP_ANONYMOUS, MAP_FIXED, MAP_FIXED_NOREPLACE, MAP_SHARED, pageUp, PROT_WRITE } from '../memory.ts';
 import { O } from '../vfs.ts';
@@ -27,7 +28,7 @@ function reservedLibrary(g: Guest, len: number): { base: number } | undefined {
     // and ld.so has that file open (by name and size) to map it next
     return g.fds.fds().some((fd) => {
       const f = g.fds.get(fd);
-      return !f.isDir && !f.pipe && sameLibrary(g, l, f.path, f.wasiFd);
+      return !f.isDir && !unseekable(f) && sameLibrary(g, l, f.path, f.wasiFd);
     });
   });
 }
@@ -93,7 +94,7 @@ export const mm: Record<string, Handler> = {
     // File mapping: the content is copied in; a MAP_SHARED one of a writable file is written
     // back (shared-maps.ts), a MAP_PRIVATE one keeps its writes.
     const f = g.fds.get(int(fdArg));
-    if (f.pipe || f.isDir) fail(E.ENODEV);
+    if (unseekable(f) || f.isDir) fail(E.ENODEV);
     const acc = f.flags & O.ACCMODE;
     if (acc === O.WRONLY || (type !== 2 && prot & PROT_WRITE && acc !== O.RDWR)) fail(E.EACCES);
     g.sharedMaps.beforeRead(f, offArg, len);

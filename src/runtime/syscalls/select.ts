@@ -1,10 +1,11 @@
-// pselect6: select(2) over the readiness poll reports (fs-io.ts pollEvents): a read fd is ready
+// pselect6: select(2) over the readiness poll reports (poll.ts pollEvents): a read fd is ready
 // for POLLIN, POLLHUP or POLLERR, a write fd for POLLOUT or POLLERR, an exception fd for POLLPRI
 // (Linux's POLLIN_SET, POLLOUT_SET, POLLEX_SET). bash's readline waits for keys with it.
 import { E, fail } from '../errno.ts';
 import type { Guest, Handler } from '../guest.ts';
 import { int } from './args.ts';
-import { POLL, pollEvents, waitForEvents } from './fs-io.ts';
+import { POLL, pollEvents } from '../poll.ts';
+import { waitForEvents } from './fs-io.ts';
 import { waitWithMask } from './signal.ts';
 
 /** the fd_sets read and written: an array of 64-bit words, bit fd of word fd / 64 */
@@ -32,7 +33,7 @@ export const select: Record<string, Handler> = {
       const ready = sets.map((s) => new Array<bigint>(s?.words.length ?? 0).fill(0n));
       for (let fd = 0; fd < nfds; fd++) {
         if (!sets.some((s) => has(s, fd))) continue;
-        const events = pollEvents(g.fds.get(fd), POLL.IN | POLL.RDNORM | POLL.OUT | POLL.WRNORM | POLL.PRI);
+        const events = pollEvents(g, g.fds.get(fd), POLL.IN | POLL.RDNORM | POLL.OUT | POLL.WRNORM | POLL.PRI);
         sets.forEach((s, i) => {
           if (!has(s, fd) || !(events & wanted[i]!)) return;
           ready[i]![fd >> 6]! |= 1n << BigInt(fd & 63);

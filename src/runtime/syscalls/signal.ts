@@ -70,7 +70,8 @@ function queuedInfo(g: Guest, uinfo: bigint, toSelf: boolean): SignalInfo {
   g.mem.check(uinfo, SIGINFO_SIZE);
   const code = g.mem.i32(uinfo + 8n);
   if ((code >= 0 || code === SI_TKILL) && !toSelf) fail(E.EPERM);
-  return { code, value: g.mem.u64(uinfo + 24n) };
+  // the sender is whom the caller's siginfo says (glibc's sigqueue: itself)
+  return { code, pid: g.mem.i32(uinfo + 16n), uid: g.mem.u32(uinfo + 20n), value: g.mem.u64(uinfo + 24n) };
 }
 
 export const signal: Record<string, Handler> = {

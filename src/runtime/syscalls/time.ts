@@ -22,7 +22,7 @@ function sleep(g: Guest, ms: number, rem = 0n): void {
 }
 
 const NS = 1_000_000_000n;
-const CLOCK = { REALTIME: 0, MONOTONIC: 1, PROCESS_CPUTIME: 2, THREAD_CPUTIME: 3, MONOTONIC_RAW: 4, REALTIME_COARSE: 5, MONOTONIC_COARSE: 6, BOOTTIME: 7, REALTIME_ALARM: 8, BOOTTIME_ALARM: 9, TAI: 11 } as const;
+export const CLOCK = { REALTIME: 0, MONOTONIC: 1, PROCESS_CPUTIME: 2, THREAD_CPUTIME: 3, MONOTONIC_RAW: 4, REALTIME_COARSE: 5, MONOTONIC_COARSE: 6, BOOTTIME: 7, REALTIME_ALARM: 8, BOOTTIME_ALARM: 9, TAI: 11 } as const;
 const TIMER_ABSTIME = 1;
 
 function realtimeNs(g: Guest): bigint {
@@ -76,7 +76,7 @@ export function readTimespec(g: Guest, addr: bigint): bigint {
   return timespecNs(readRawTimespec(g, addr));
 }
 
-function writeTimespec(g: Guest, addr: bigint, ns: bigint): void {
+export function writeTimespec(g: Guest, addr: bigint, ns: bigint): void {
   g.mem.check(addr, 16);
   g.mem.setI64(addr, ns / NS);
   g.mem.setI64(addr + 8n, ns % NS);
