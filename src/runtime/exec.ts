@@ -32,11 +32,6 @@ export function stringArray(g: Guest, addr: bigint): string[] {
 /** execve/execveat: never returns (ExecImage) unless it fails */
 export function execve(g: Guest, dirfd: number, pathAddr: bigint, argvAddr: bigint, envpAddr: bigint, flags: number): never {
   const kernel = g.kernel ?? fail(E.ENOSYS);
-  if (kernel.threadCount(g) > 1) {
-    // Linux ends the other threads; here their frames may be on the stack below the caller's
-    g.writeStderr('elf2wasm: execve in a process with several threads is not supported yet\n');
-    fail(E.ENOSYS);
-  }
   const p = followed(g, guestPath(g, dirfd, pathAddr, flags)); // /proc/self/exe: the executable
   if (p.proc) fail(E.EACCES);
   const args = stringArray(g, argvAddr);

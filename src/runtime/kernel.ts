@@ -177,6 +177,9 @@ export class Proc {
   signalsWait = true;
   /** killed by a signal while its frames were deeper on the stack: they unwind when it resumes */
   killed?: number;
+  /** its frames deeper on the stack run an image an execve of its process replaced (or it ended
+   *  at that execve): they unwind when control comes back to them (Kernel.backFrom) */
+  unwind = false;
   end?: Termination;
   /** when a sleeping process wakes (performance.now) */
   wakeAt?: number;
@@ -485,8 +488,9 @@ export class Kernel {
       return;
     }
     if (e instanceof ExecImage) {
-      if (e.image instanceof Promise) this.await(p, e.image.then((img) => this.replace(p, img, e.opts)));
-      else this.replace(p, e.image, e.opts);
+      const q = this.soleThread(p);
+      if (e.image instanceof Promise) this.await(q, e.image.then((img) => this.replace(q, img, e.opts)));
+      else this.replace(q, e.image, e.opts);
       return;
     }
     this.exit(p, termination(p.guest, e));
@@ -542,6 +546,7 @@ export class Kernel {
       const other = this.terminalDue() && !this.inHandler(me, g) ? undefined : this.nextReady();
       if (other) {
         this.slice(other);
+        this.backFrom(me);
         continue;
       }
       const below = this.active.slice(0, -1).some((q) => this.canGoOn(q));
@@ -787,6 +792,7 @@ export class Kernel {
     if (!this.active.includes(next)) {
       if (next.state === 'waiting') next.state = 'ready';
       this.slice(next);
+      this.backFrom(me);
       if (me.killed !== undefined) throw new GuestKilled(me.killed);
       return;
     }
@@ -824,6 +830,7 @@ export class Kernel {
     const other = this.nextReady();
     if (other) {
       this.slice(other);
+      this.backFrom(me);
       if (me.killed !== undefined) throw new GuestKilled(me.killed);
       return;
     }
@@ -877,6 +884,43 @@ export class Kernel {
     if (!child) return;
     child.vforked = true;
     this.wait(g, () => !child.vforked, { signals: false, progress: pid });
+  }
+
+  /**
+   * execve by thread `x` past the point of no return: the process's other threads end (silently,
+   * as Linux's de_thread kills them) and it goes on as its first task, whose pid it keeps (a
+   * thread that execs becomes the leader). Frames of those tasks deeper on the stack unwind when
+   * control returns to them.
+   */
+  private soleThread(x: Proc): Proc {
+    const p = x.group;
+    for (const t of p.tasks) {
+      if (t === p) continue;
+      t.state = 'gone';
+      t.ready = undefined;
+      t.futex = undefined;
+      t.unwind = this.active.includes(t);
+    }
+    p.tasks = [p];
+    if (p === x) return p;
+    p.unwind = this.active.includes(p);
+    // nothing of the thread it was (a wait, registers saved while another ran, handlers) goes on
+    p.saved = undefined;
+    p.ready = undefined;
+    p.futex = undefined;
+    p.wakeAt = undefined;
+    p.progress = undefined;
+    p.handlerFrames = [];
+    this.loaded.delete(p.guest);
+    return p;
+  }
+
+  /** after `me`'s syscall ran other tasks: frames an execve made stale unwind (see Proc.unwind) */
+  private backFrom(me: Proc): void {
+    if (me.unwind) {
+      me.unwind = false;
+      throw new Blocked();
+    }
   }
 
   /**
