@@ -43,7 +43,7 @@ const BINFMT = '/proc/sys/fs/binfmt_misc/qemu-aarch64';
 const PROCS_CASES = [
   'wait-status', 'stop-cont', 'getppid', 'waitpid', 'sigchld', 'kill', 'pgroups', 'sigpipe', 'sigpipe-self',
   'exec-stdin', 'exec-errors', 'shebang', 'cloexec', 'vfork', 'posix-spawn', 'pipeline', 'poll', 'offsets', 'nproc',
-  'pwait-mask', 'sleep-zombie', 'rusage', 'shared-anon', 'pshared', 'exec-threads',
+  'pwait-mask', 'sleep-zombie', 'rusage', 'shared-anon', 'pshared', 'exec-threads', 'shared-file',
 ];
 
 /** Without binfmt_misc, an exec under qemu runs the AArch64 file on the host kernel and fails:

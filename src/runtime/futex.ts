@@ -89,7 +89,7 @@ export class Futexes {
   }
 
   private keyOf(addr: bigint): bigint {
-    return this.g.sharedAnon.futexKey(addr) ?? addr;
+    return this.g.sharedAnon.futexKey(addr) ?? this.g.sharedMaps.futexKey(addr) ?? addr;
   }
 
   /** a shared segment's queues are the kernel's, for every process */

@@ -439,6 +439,12 @@ export class Guest {
     }
   }
 
+  /** before the process runs: memory it shares with other processes comes from the one that ran with it last */
+  enterShared(): void {
+    this.sharedAnon.enter();
+    this.sharedMaps.enter();
+  }
+
   /** Closes every guest fd (and so the WASI fds the guest opened) and, if asked, the root
    *  preopen: node:wasi holds a host fd for it until then. */
   shutdown(closeRoot = false): void {

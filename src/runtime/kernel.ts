@@ -26,6 +26,7 @@ import type { Interrupts } from './interrupts.ts';
 import { Guest, type GuestOptions } from './guest.ts';
 import { STATE, STATE_BASE } from './layout.ts';
 import { Futexes, type FutexWaiter } from './futex.ts';
+import type { SharedFileMaps } from './shared-maps.ts';
 import type { HostInput } from './host-pipe.ts';
 import { LiftPending, RuntimeCode, type Installed, type LifterLoader } from './lifting.ts';
 import type { LibraryImage } from './libraries.ts';
@@ -427,7 +428,7 @@ export class Kernel {
   private slice(p: Proc): void {
     this.active.push(p);
     this.use(p);
-    p.guest.sharedAnon.enter();
+    p.guest.enterShared();
     p.ranAt = performance.now();
     p.ready = undefined; // it runs: a wait it was in has ended or will be done again
     try {
@@ -441,7 +442,7 @@ export class Kernel {
       const top = this.current;
       if (top) {
         this.use(top);
-        top.guest.sharedAnon.enter();
+        top.guest.enterShared();
         top.ranAt = performance.now();
       }
     }
@@ -449,6 +450,11 @@ export class Kernel {
 
   /** futex queues of shared anonymous memory, for every process (futex.ts) */
   readonly sharedFutexes = new Map<bigint, FutexWaiter[]>();
+
+  /** the process whose memory has the current pages of each file some process maps MAP_SHARED (shared-maps.ts) */
+  readonly fileHolders = new Map<string, SharedFileMaps>();
+  /** a number for each such file, for futex keys (SharedFileMaps.futexKey) */
+  readonly fileKeys = new Map<string, number>();
 
   /** armed timer files (anon-files.ts TimerFd): a wait ends when one expires */
   readonly wakers = new Set<{ wakeAt(): number }>();

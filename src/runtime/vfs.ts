@@ -259,6 +259,7 @@ export function writeFile(g: Guest, f: OpenFile, iovs: [number, number][], offse
     return writePipe(g, f, f.pipe, iovs);
   }
   if (iovs.length === 0) return 0;
+  g.sharedMaps.beforeWrite(f); // what another process's MAP_SHARED pages hold reaches the file first
   const n = blocking(f, () => (offset === undefined ? g.wasi.write(f.wasiFd, g.mem, iovs) : g.wasi.pwrite(f.wasiFd, g.mem, iovs, offset)));
   g.sharedMaps.afterWrite(f, offset, n); // and MAP_SHARED mappings of it show the new bytes
   return n;

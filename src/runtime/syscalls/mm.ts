@@ -111,7 +111,7 @@ export const mm: Record<string, Handler> = {
       g.vm.munmap(start, len);
       throw e;
     }
-    if (type !== 2 && acc === O.RDWR) g.sharedMaps.add(start, start + pageUp(len), f, offArg);
+    if (type !== 2) g.sharedMaps.add(start, start + pageUp(len), f, offArg, acc === O.RDWR);
     if (offArg === 0n) mappedLibrary(g, start, done, f.path, f.wasiFd);
     return start;
   },
