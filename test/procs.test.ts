@@ -28,16 +28,14 @@
 // child's CPU time (wait4's rusage, RUSAGE_CHILDREN), MAP_SHARED|MAP_ANONYMOUS memory and
 // process-shared semaphores and mutexes (futexes between processes); the per-case list is in the
 // report of the commit that added this file and in procs.c's comments.
-import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { crossBuilder } from './helpers/cross-build.ts';
-import { realBinary, realSuite, type RealBinary, type RealCase } from './helpers/real.ts';
+import { realBinary, realSuite, requireBinfmt, type RealBinary, type RealCase } from './helpers/real.ts';
 import { cases as bashCases } from './real/cases/bash-procs.ts';
 import { cases as busyboxCases } from './real/cases/busybox-procs.ts';
 
 const SOURCE = resolve(import.meta.dirname, 'fixtures/procs/procs.c');
 const LIBCS = { glibc: 'aarch64-linux-gnu-gcc', musl: 'aarch64-linux-musl-gcc' } as const;
-const BINFMT = '/proc/sys/fs/binfmt_misc/qemu-aarch64';
 
 /** cases of procs.c: argv[1] (the x-… modes are the exec'd halves, not cases) */
 const PROCS_CASES = [
@@ -45,21 +43,6 @@ const PROCS_CASES = [
   'exec-stdin', 'exec-errors', 'shebang', 'cloexec', 'vfork', 'posix-spawn', 'pipeline', 'poll', 'offsets', 'nproc',
   'pwait-mask', 'sleep-zombie', 'rusage', 'shared-anon', 'pshared', 'exec-threads', 'shared-file',
 ];
-
-/** Without binfmt_misc, an exec under qemu runs the AArch64 file on the host kernel and fails:
- *  a reference recorded so would be wrong. */
-function requireBinfmt(): void {
-  let entry = '';
-  try {
-    entry = readFileSync(BINFMT, 'utf8');
-  } catch {
-    // not registered
-  }
-  if (!/^enabled$/m.test(entry)) {
-    throw new Error(`qemu-aarch64 is not registered with binfmt_misc (${BINFMT}): exec'd AArch64 children would not run ` +
-      'under the reference; register it as ARCHITECTURE.md ("Toolchain") says');
-  }
-}
 
 const build = crossBuilder('procs');
 function buildProcs(gcc: string, name: string): string {

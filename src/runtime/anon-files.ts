@@ -12,8 +12,8 @@ import { O } from './vfs.ts';
 
 const total = (iovs: [number, number][]): number => iovs.reduce((n, [, len]) => n + len, 0);
 
-/** copies `bytes` into the buffers of `iovs` in order (they hold at least as many) */
-function scatter(g: Guest, iovs: [number, number][], bytes: Uint8Array): void {
+/** copies `bytes` into the buffers of `iovs` in order (as many as they hold) */
+export function scatterIovs(g: Guest, iovs: [number, number][], bytes: Uint8Array): void {
   const mem = g.mem.bytes();
   let at = 0;
   for (const [base, len] of iovs) {
@@ -24,8 +24,8 @@ function scatter(g: Guest, iovs: [number, number][], bytes: Uint8Array): void {
   }
 }
 
-/** the first `n` bytes of the buffers of `iovs` */
-function gather(g: Guest, iovs: [number, number][], n: number): Uint8Array {
+/** the first `n` bytes of the buffers of `iovs` (all of them) */
+export function gatherIovs(g: Guest, iovs: [number, number][], n = total(iovs)): Uint8Array {
   const mem = g.mem.bytes(), out = new Uint8Array(n);
   let at = 0;
   for (const [base, len] of iovs) {
@@ -57,7 +57,7 @@ const COUNTER_MAX = 0xfffffffffffffffen;
 
 /** eventfd: a 64-bit counter writes add to and reads take (all of it, or 1 in semaphore mode) */
 export class EventFd implements AnonFile {
-  readonly name = 'eventfd';
+  readonly link = 'anon_inode:[eventfd]';
   private reads = 0;
   private writes = 0;
 
@@ -69,13 +69,13 @@ export class EventFd implements AnonFile {
     const v = this.semaphore ? 1n : this.count;
     this.count -= v;
     this.reads++;
-    scatter(g, iovs, u64Bytes(v));
+    scatterIovs(g, iovs, u64Bytes(v));
     return 8;
   }
 
   write(g: Guest, f: OpenFile, iovs: [number, number][]): number {
     if (total(iovs) < 8) fail(E.EINVAL);
-    const v = new DataView(gather(g, iovs, 8).buffer).getBigUint64(0, true);
+    const v = new DataView(gatherIovs(g, iovs, 8).buffer).getBigUint64(0, true);
     if (v > COUNTER_MAX) fail(E.EINVAL);
     waitReady(g, f, () => COUNTER_MAX - this.count >= v);
     this.count += v;
@@ -98,7 +98,7 @@ export class EventFd implements AnonFile {
  * it when set (the clock is never set here). Expirations are counted lazily from the clock.
  */
 export class TimerFd implements AnonFile {
-  readonly name = 'timerfd';
+  readonly link = 'anon_inode:[timerfd]';
   /** the next expiry (monotonic ns), undefined when disarmed */
   private next?: bigint;
   private interval = 0n;
@@ -146,7 +146,7 @@ export class TimerFd implements AnonFile {
   read(g: Guest, f: OpenFile, iovs: [number, number][]): number {
     if (total(iovs) < 8) fail(E.EINVAL);
     waitReady(g, f, () => (this.update(), this.ticks > 0n));
-    scatter(g, iovs, u64Bytes(this.ticks));
+    scatterIovs(g, iovs, u64Bytes(this.ticks));
     this.ticks = 0n;
     return 8;
   }
@@ -175,7 +175,7 @@ export const SIGNALFD_SIGINFO = 128;
 
 /** signalfd: reads take the reader's pending signals of a set (blocked, as a rule, so they wait for it) */
 export class SignalFd implements AnonFile {
-  readonly name = 'signalfd';
+  readonly link = 'anon_inode:[signalfd]';
 
   constructor(public mask: bigint) {}
 
@@ -212,7 +212,7 @@ export class SignalFd implements AnonFile {
         dv.setBigUint64(at + 48, BigInt.asUintN(64, value), true); // ssi_ptr
       }
     }
-    scatter(g, iovs, out.subarray(0, n * SIGNALFD_SIGINFO));
+    scatterIovs(g, iovs, out.subarray(0, n * SIGNALFD_SIGINFO));
     return n * SIGNALFD_SIGINFO;
   }
 

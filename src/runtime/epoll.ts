@@ -26,7 +26,7 @@ interface Item {
 }
 
 export class Epoll implements AnonFile {
-  readonly name = 'eventpoll';
+  readonly link = 'anon_inode:[eventpoll]';
   private items: Item[] = [];
   /** Linux's ready list */
   private queue: Item[] = [];

@@ -62,20 +62,25 @@ export class Pipe {
 }
 
 /**
- * A file with no path behind it, as Linux's anon_inode files (eventfd, timerfd, signalfd, epoll):
- * an object of the kernel with its own reads, writes and readiness.
+ * A file with no path behind it, as Linux's anon_inode files (eventfd, timerfd, signalfd, epoll)
+ * and sockets: an object of the kernel with its own reads, writes and readiness.
  */
 export interface AnonFile {
-  /** its name in /proc/self/fd links: anon_inode:[name] */
-  readonly name: string;
+  /** what /proc/self/fd links show for it: anon_inode:[eventfd], socket:[1234] */
+  readonly link: string;
+  /** its st_mode (Linux's anon inodes: 0600, no file type) and inode number */
+  readonly mode?: number;
+  readonly ino?: bigint;
   read(g: Guest, f: OpenFile, iovs: [number, number][]): number;
   write(g: Guest, f: OpenFile, iovs: [number, number][]): number;
   /** the poll events ready now for the process of `g` (poll.ts POLL bits) */
   poll(g: Guest): number;
   /** see poll.ts wakeups */
   wakeups?(g: Guest): readonly [number, number];
-  /** its last fd is closed */
-  release?(): void;
+  /** bytes a read would find now (FIONREAD) */
+  available?(): number;
+  /** its last fd is closed (by a process of `g`'s run) */
+  release?(g: Guest): void;
 }
 
 export interface OpenFile {
@@ -117,7 +122,7 @@ export const unseekable = (f: OpenFile): boolean => f.pipe !== undefined || f.an
 /** what /proc/self/fd links to for an open file with no path (Linux's names), else undefined */
 export function pathlessName(f: OpenFile): string | undefined {
   if (f.pipe) return `pipe:[${f.pipe.id}]`;
-  if (f.anon) return `anon_inode:[${f.anon.name}]`;
+  if (f.anon) return f.anon.link;
   return undefined;
 }
 
@@ -173,6 +178,17 @@ export class FdTable {
     this.slots[fd] = { file, cloexec };
     file.refs++;
     return fd;
+  }
+
+  /** Installs two files at the lowest free fds, both or neither (pipe2, socketpair). */
+  installPair(a: OpenFile, b: OpenFile, cloexec: boolean): [number, number] {
+    const fa = this.install(a, cloexec);
+    try {
+      return [fa, this.install(b, cloexec)];
+    } catch (e) {
+      this.close(fa);
+      throw e;
+    }
   }
 
   /** Installs at exactly `fd`, closing what was there (dup2/dup3). */

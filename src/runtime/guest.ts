@@ -413,7 +413,7 @@ export class Guest {
       f.pipe.hangups++;
       return;
     }
-    if (f.anon) return f.anon.release?.();
+    if (f.anon) return f.anon.release?.(this);
     if (f.keepOpen || f.wasiFd < 0) return;
     try {
       this.wasi.close(f.wasiFd);

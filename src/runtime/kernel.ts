@@ -27,6 +27,8 @@ import { Guest, type GuestOptions } from './guest.ts';
 import { STATE, STATE_BASE } from './layout.ts';
 import { Futexes, type FutexWaiter } from './futex.ts';
 import type { SharedFileMaps } from './shared-maps.ts';
+import { SysvIpc } from './sysv-ipc.ts';
+import type { UnixSocket } from './unix-sockets.ts';
 import type { HostInput } from './host-pipe.ts';
 import { LiftPending, RuntimeCode, type Installed, type LifterLoader } from './lifting.ts';
 import type { LibraryImage } from './libraries.ts';
@@ -456,6 +458,12 @@ export class Kernel {
   /** a number for each such file, for futex keys (SharedFileMaps.futexKey) */
   readonly fileKeys = new Map<string, number>();
 
+  /** AF_UNIX sockets bound to a name, by abstract name or path (syscalls/sockets.ts) */
+  readonly unixNames = new Map<string, UnixSocket>();
+
+  /** System V shared memory, semaphores and message queues */
+  readonly ipc = new SysvIpc();
+
   /** armed timer files (anon-files.ts TimerFd): a wait ends when one expires */
   readonly wakers = new Set<{ wakeAt(): number }>();
 
@@ -542,11 +550,15 @@ export class Kernel {
   }
 
   private waitLoop(g: Guest, me: Proc, ready: () => boolean, opts: { restart?: boolean; progress?: number; signals?: boolean; result?: bigint }): boolean {
-    for (;;) {
+    // a task that waited goes on with a time slice of its own (timeSlice), as one a wait woke
+    for (let waited = false; ; waited = true) {
       g.takeSignals();
       if (me.killed !== undefined) throw new GuestKilled(me.killed);
       if (this.deadlocked.delete(me)) return false;
-      if (ready() && !me.group.stopped) return true;
+      if (ready() && !me.group.stopped) {
+        if (waited) me.ranAt = performance.now();
+        return true;
+      }
       if (me.signalsWait && g.signals.toRun.length) throw new Interrupted(opts.restart ?? false);
       // a terminal's keys (^C) reach the run only between slices: a busy process must not keep them out
       const other = this.terminalDue() && !this.inHandler(me, g) ? undefined : this.nextReady();
@@ -970,6 +982,7 @@ export class Kernel {
     p.tasks = [p];
     p.state = 'zombie';
     p.end = end;
+    this.ipc.exited(p.pid); // its SEM_UNDO adjustments
     p.cpuNs = p.guest.cpuNs();
     p.vforked = false;
     p.ready = undefined;

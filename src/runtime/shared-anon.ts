@@ -5,9 +5,10 @@
 // mapped (its holder), and before a process runs (Kernel.slice) it takes the bytes of each segment
 // it maps from the holder, and becomes the holder. Futexes in a segment are keyed by segment and
 // offset (futexKey), so a wake in one process reaches a waiter in another (pshared mutexes,
-// semaphores, barriers).
+// semaphores, barriers). A System V shared memory segment (sysv-ipc.ts) is such a segment that
+// outlives its mappings: it keeps its bytes while no process has it attached.
 
-class Segment {
+export class Segment {
   private static count = 0;
   readonly id = ++Segment.count;
   /** the bytes while no process holds them (made only then: a segment never shared costs nothing) */
@@ -17,7 +18,8 @@ class Segment {
   /** the processes that map it */
   readonly users = new Set<SharedAnon>();
 
-  constructor(readonly size: number) {}
+  /** `keep`: the bytes outlive the last mapping (shmget's); `unused` is told when no process maps it any more */
+  constructor(readonly size: number, readonly keep = false, readonly unused?: () => void) {}
 }
 
 interface Mapping { start: number; end: number; seg: Segment; offset: number }
@@ -35,6 +37,24 @@ export class SharedAnon {
     this.maps.push({ start, end, seg, offset: 0 });
   }
 
+  /** `seg` mapped at [start, end) by the running process (shmat): its bytes come here now */
+  attach(start: number, end: number, seg: Segment): void {
+    seg.users.add(this);
+    this.maps.push({ start, end, seg, offset: 0 });
+    this.enter();
+  }
+
+  /** how many of this process's mappings are of `seg` (shm_nattch counts them) */
+  mappingsOf(seg: Segment): number {
+    return this.maps.filter((m) => m.seg === seg).length;
+  }
+
+  /** the segment mapped from its start at `start` (shmdt), if any */
+  segmentAt(start: number): { seg: Segment; end: number } | undefined {
+    const m = this.maps.find((x) => x.start === start && x.offset === 0);
+    return m && { seg: m.seg, end: m.start + m.seg.size };
+  }
+
   /** a fork child's: the parent's mappings of the same segments (its memory is a copy of the parent's) */
   adopt(parent: SharedAnon): void {
     this.maps = parent.maps.map((m) => ({ ...m }));
@@ -47,7 +67,8 @@ export class SharedAnon {
       const seg = m.seg;
       if (seg.holder === this) continue;
       seg.holder?.release(seg);
-      new Uint8Array(this.memory.buffer).set(seg.bytes!.subarray(m.offset, m.offset + m.end - m.start), m.start);
+      // (no bytes: nobody has written it yet, and the mapping is zero)
+      if (seg.bytes) new Uint8Array(this.memory.buffer).set(seg.bytes.subarray(m.offset, m.offset + m.end - m.start), m.start);
       seg.holder = this;
     }
   }
@@ -76,6 +97,7 @@ export class SharedAnon {
       }
       seg.users.delete(this);
       if (seg.holder === this) seg.holder = undefined; // nobody else maps it
+      if (seg.users.size === 0) seg.unused?.();
     }
   }
 
@@ -93,7 +115,7 @@ export class SharedAnon {
 
   /** this process's bytes of `seg` go to the segment, which it no longer holds; unless no other process maps it */
   private release(seg: Segment): void {
-    if (![...seg.users].some((u) => u !== this)) return;
+    if (!seg.keep && ![...seg.users].some((u) => u !== this)) return;
     const mem = new Uint8Array(this.memory.buffer), bytes = (seg.bytes ??= new Uint8Array(seg.size));
     for (const m of this.maps) if (m.seg === seg) bytes.set(mem.subarray(m.start, m.end), m.offset);
     seg.holder = undefined;

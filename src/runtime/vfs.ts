@@ -316,8 +316,8 @@ export function statFile(g: Guest, f: OpenFile): Filestat {
   if (f.proc) return procStat(g, f.path, f.proc);
   if (f.terminal) return TERMINAL_STAT;
   if (f.pipe) return { ...PIPE_STAT, ino: BigInt(f.pipe.id) };
-  // Linux's anon inodes: one inode of no file type, rw for its owner
-  if (f.anon) return { ...PIPE_STAT, dev: 0xen, ino: 1n, linux: { mode: 0o600, uid: g.uid, gid: g.gid, rdev: 0n, blksize: 4096, blocks: 0n } };
+  // Linux's anon inodes: one inode of no file type, rw for its owner; sockets say what they are
+  if (f.anon) return { ...PIPE_STAT, dev: f.anon.mode ? 0x8n : 0xen, ino: f.anon.ino ?? 1n, linux: { mode: f.anon.mode ?? 0o600, uid: g.uid, gid: g.gid, rdev: 0n, blksize: 4096, blocks: 0n } };
   return g.wasi.fdFilestat(f.wasiFd);
 }
 

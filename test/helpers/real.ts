@@ -322,3 +322,20 @@ export function realSuite(title: string, binary: RealBinary, cases: RealCase[], 
     }
   });
 }
+
+const BINFMT = '/proc/sys/fs/binfmt_misc/qemu-aarch64';
+
+/** Without binfmt_misc, an exec under qemu runs the AArch64 file on the host kernel and fails:
+ *  a reference recorded so would be wrong. */
+export function requireBinfmt(): void {
+  let entry = '';
+  try {
+    entry = readFileSync(BINFMT, 'utf8');
+  } catch {
+    // not registered
+  }
+  if (!/^enabled$/m.test(entry)) {
+    throw new Error(`qemu-aarch64 is not registered with binfmt_misc (${BINFMT}): exec'd AArch64 children would not run ` +
+      'under the reference; register it as ARCHITECTURE.md ("Toolchain") says');
+  }
+}

@@ -14,14 +14,6 @@ const F = { DUPFD: 0, GETFD: 1, SETFD: 2, GETFL: 3, SETFL: 4, GETLK: 5, SETLK: 6
 /** ioctls of any fd (the terminal's are terminal-io.ts TTY) */
 const FIO = { FIONBIO: 0x5421, FIONCLEX: 0x5450, FIOCLEX: 0x5451 } as const;
 
-function notSocket(g: Guest, fd: bigint, addr: bigint, addrlen: bigint): never {
-  const len = g.mem.i32(addrlen);
-  if (len < 0) fail(E.EINVAL);
-  g.mem.check(addr, len);
-  g.fds.get(int(fd));
-  fail(E.ENOTSOCK);
-}
-
 /**
  * The wait of ppoll and pselect6 when nothing is ready yet: until `ready()` or the timeout
  * (a struct timespec; 0: none, wait for ever; {0, 0}: do not wait), other processes running meanwhile.
@@ -115,10 +107,6 @@ export const fsIo: Record<string, Handler> = {
     }
     return 0;
   },
-  // No fd is a socket here. The checks come in qemu's order (the buffers first); bash takes any
-  // other error (ENOSYS) for "stdin is a network connection" and then sources ~/.bashrc.
-  getsockname: (g, fd, addr, addrlen) => notSocket(g, fd, addr, addrlen),
-  getpeername: (g, fd, addr, addrlen) => notSocket(g, fd, addr, addrlen),
   dup: (g, fd) => g.fds.install(g.fds.get(int(fd)), false),
   dup3: (g, oldfd, newfd, flags) => {
     const f = g.fds.get(int(oldfd));
@@ -194,7 +182,7 @@ export const fsIo: Record<string, Handler> = {
         return 0;
       case TTY.FIONREAD:
         if (f.terminal) break;
-        g.mem.setI32(arg, f.pipe ? f.pipe.size : 0);
+        g.mem.setI32(arg, f.pipe ? f.pipe.size : f.anon?.available?.() ?? 0);
         return 0;
     }
     if (f.terminal) return terminalIoctl(g, f.terminal, req, arg);
@@ -238,15 +226,7 @@ export const fsIo: Record<string, Handler> = {
     const w = makeOpenFile({ wasiFd: -1, flags: O.WRONLY | status, pipe, pipeEnd: 'write' });
     pipe.readers = 1;
     pipe.writers = 1;
-    const cloexec = (flags & O.CLOEXEC) !== 0;
-    const rfd = g.fds.install(r, cloexec);
-    let wfd: number;
-    try {
-      wfd = g.fds.install(w, cloexec);
-    } catch (e) {
-      g.fds.close(rfd);
-      throw e;
-    }
+    const [rfd, wfd] = g.fds.installPair(r, w, (flags & O.CLOEXEC) !== 0);
     g.mem.setI32(fdsAddr, rfd);
     g.mem.setI32(fdsAddr + 4n, wfd);
     return 0;

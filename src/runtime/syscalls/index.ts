@@ -7,18 +7,20 @@ import { fsIo } from './fs-io.ts';
 import { fsPath } from './fs-path.ts';
 import { fsStat } from './fs-stat.ts';
 import { fsXattr } from './fs-xattr.ts';
+import { ipc } from './ipc.ts';
 import { misc } from './misc.ts';
 import { mm } from './mm.ts';
 import { syscallNumber } from './names.ts';
 import { proc } from './process.ts';
 import { select } from './select.ts';
+import { sockets } from './sockets.ts';
 import { signal } from './signal.ts';
 import { counterTicks, time } from './time.ts';
 import { PSEUDO_SYSCALL } from '../../abi.ts';
 
 function buildTable(): Handler[] {
   const table: Handler[] = [];
-  for (const family of [fsIo, select, events, fsPath, fsStat, fsXattr, mm, proc, time, signal, misc]) {
+  for (const family of [fsIo, select, events, ipc, sockets, fsPath, fsStat, fsXattr, mm, proc, time, signal, misc]) {
     for (const [name, handler] of Object.entries(family)) {
       const nr = syscallNumber(name);
       if (table[nr]) throw new Error(`syscall ${name} defined twice`);

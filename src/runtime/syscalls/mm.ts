@@ -24,7 +24,7 @@ const MAP_SHARED_VALIDATE = 0x03;
 function reservedLibrary(g: Guest, len: number): { base: number } | undefined {
   return g.meta.libraries?.find((l) => {
     const span = l.end - l.base; // maplength: from the first segment (at 0) to the end of the last one, unrounded
-    if (len !== (span >= l.align ? span + l.align : 2 * l.align) || !free(g, l.base, l.base + len)) return false;
+    if (len !== (span >= l.align ? span + l.align : 2 * l.align) || !nothingMapped(g, l.base, l.base + len)) return false;
     // and ld.so has that file open (by name and size) to map it next
     return g.fds.fds().some((fd) => {
       const f = g.fds.get(fd);
@@ -34,7 +34,7 @@ function reservedLibrary(g: Guest, len: number): { base: number } | undefined {
 }
 
 /** nothing is mapped in [start, end) (the brk heap included) */
-function free(g: Guest, start: number, end: number): boolean {
+export function nothingMapped(g: Guest, start: number, end: number): boolean {
   if (end > ADDR_LIMIT) return false;
   for (let a = start; a < end; a += 4096) if (mappedAt(g, a)) return false;
   return true;
@@ -57,7 +57,7 @@ function sameLibrary(g: Guest, l: { path: string; size: number }, path: string, 
  * is recognised by name and size (a different file of that name is mapped as usual and lifted).
  */
 function translatedLibrary(g: Guest, path: string, wasiFd: number, len: number): { base: number } | undefined {
-  return g.meta.libraries?.find((l) => len <= pageUp(l.end) - l.base && free(g, l.base, l.base + len) && sameLibrary(g, l, path, wasiFd));
+  return g.meta.libraries?.find((l) => len <= pageUp(l.end) - l.base && nothingMapped(g, l.base, l.base + len) && sameLibrary(g, l, path, wasiFd));
 }
 
 /** that file's mapping of its start landed at a library's base: its translation may join the program's */
@@ -67,7 +67,7 @@ function mappedLibrary(g: Guest, start: number, length: number, path: string, wa
 }
 
 /** [start, end) is unmapped or mapped over: its MAP_SHARED pages reach their file or the processes sharing them */
-function unmapShared(g: Guest, start: number, end: number): void {
+export function unmapShared(g: Guest, start: number, end: number): void {
   g.sharedMaps.unmap(start, end);
   g.sharedAnon.unmap(start, end);
 }
