@@ -13,7 +13,8 @@
 //    message queues (types, MSG_EXCEPT, truncation, a full queue), removal under a waiter;
 //  - sockets.c: AF_UNIX sockets: socketpair of each type, servers on a path and on an abstract
 //    name with clients in children, datagrams by address, open files passed with SCM_RIGHTS,
-//    SO_PEERCRED, shutdown and end of file, EPIPE, poll, the errors.
+//    SO_PEERCRED, shutdown and end of file, EPIPE, poll, the errors; FIFOs (mkfifo, mknod): a
+//    reader waits for a writer, O_NONBLOCK's rules, O_RDWR, nothing left once nobody has it open.
 // Run under qemu-aarch64 (the reference, at test time; exec'd children through binfmt_misc, as in
 // procs.test.ts) and translated; stdout, stderr and the exit status must match.
 import { resolve } from 'node:path';
@@ -24,7 +25,7 @@ const LIBCS = { glibc: 'aarch64-linux-gnu-gcc', musl: 'aarch64-linux-musl-gcc' }
 const PROGRAMS: { name: string; title: string; cases: string[]; execs?: boolean }[] = [
   { name: 'events', title: 'event files', cases: ['eventfd', 'eventfd-fork', 'timerfd', 'signalfd', 'signalfd-child', 'siginfo-sender', 'epoll', 'epoll-fork'] },
   { name: 'sysv-ipc', title: 'System V IPC', cases: ['shm', 'sem', 'msg'], execs: true },
-  { name: 'sockets', title: 'AF_UNIX sockets', cases: ['pair', 'named', 'rights'] },
+  { name: 'sockets', title: 'AF_UNIX sockets and FIFOs', cases: ['pair', 'named', 'rights', 'fifo'] },
 ];
 
 for (const program of PROGRAMS) {

@@ -2,7 +2,7 @@
 // views of the pending signals (epoll instances are epoll.ts). A read that finds nothing waits
 // through Kernel.sleep, so another process, a timer or a signal can end it.
 import { E, fail } from './errno.ts';
-import type { AnonFile, OpenFile } from './fdtable.ts';
+import { makeOpenFile, type AnonFile, type OpenFile } from './fdtable.ts';
 import type { Guest } from './guest.ts';
 import type { Kernel } from './kernel.ts';
 import { READABLE, WRITABLE } from './poll.ts';
@@ -49,8 +49,15 @@ const u64Bytes = (v: bigint): Uint8Array => {
  * SA_RESTART handler restarts the call, as for any read.
  */
 export function waitReady(g: Guest, f: OpenFile, ready: () => boolean): void {
-  if (ready()) return;
-  if (f.flags & O.NONBLOCK || !g.kernel?.sleep(g, Infinity, ready, true)) fail(E.EAGAIN);
+  while (!ready()) if (f.flags & O.NONBLOCK || !g.kernel?.sleep(g, Infinity, ready, true)) fail(E.EAGAIN);
+}
+
+/** an open file of `anon`, read-write, O_NONBLOCK from `flags` */
+export const anonFile = (anon: AnonFile, flags: number): OpenFile => makeOpenFile({ wasiFd: -1, flags: O.RDWR | (flags & O.NONBLOCK), anon });
+
+/** installs `anon` at the lowest free fd, with O_NONBLOCK and O_CLOEXEC from `flags` */
+export function installAnon(g: Guest, anon: AnonFile, flags: number): number {
+  return g.fds.install(anonFile(anon, flags), (flags & O.CLOEXEC) !== 0);
 }
 
 const COUNTER_MAX = 0xfffffffffffffffen;
@@ -127,12 +134,12 @@ export class TimerFd implements AnonFile {
     return [this.next === undefined ? 0n : this.next - now, this.interval];
   }
 
-  /** arms the timer to expire `value` ns from now (0: disarm), then every `interval` ns */
-  set(value: bigint, interval: bigint): void {
+  /** arms the timer to expire `delay` ns from now (past: at once, with the intervals missed since counted; undefined: disarm), then every `interval` ns */
+  set(delay: bigint | undefined, interval: bigint): void {
     this.update();
     this.ticks = 0n;
     this.interval = interval;
-    this.next = value === 0n ? undefined : this.now() + value;
+    this.next = delay === undefined ? undefined : this.now() + delay;
     if (this.next === undefined) this.kernel?.wakers.delete(this);
     else this.kernel?.wakers.add(this);
   }

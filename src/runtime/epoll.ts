@@ -15,6 +15,8 @@ const MODES = EPOLL.EXCLUSIVE | EPOLL.WAKEUP | EPOLL.ONESHOT | EPOLL.ET;
 /** the events that count a file's input wake-ups, and its output ones */
 const INPUT = POLL.IN | POLL.PRI | POLL.RDNORM | POLL.RDBAND | POLL.RDHUP;
 const OUTPUT = POLL.OUT | POLL.WRNORM | POLL.WRBAND;
+/** Linux's limit on instances watching instances */
+const EP_MAX_NESTS = 4;
 
 interface Item {
   fd: number;
@@ -27,7 +29,7 @@ interface Item {
 
 export class Epoll implements AnonFile {
   readonly link = 'anon_inode:[eventpoll]';
-  private items: Item[] = [];
+  items: Item[] = [];
   /** Linux's ready list */
   private queue: Item[] = [];
 
@@ -71,14 +73,20 @@ export class Epoll implements AnonFile {
     return woke ? revents : 0;
   }
 
+  /** whether watching `target` (an instance) would close a loop back to this one or nest deeper than Linux allows (ELOOP) */
+  loops(target: Epoll, depth = 1): boolean {
+    if (target === this || depth > EP_MAX_NESTS) return true;
+    return target.items.some((i) => i.file.anon instanceof Epoll && this.loops(i.file.anon, depth + 1));
+  }
+
   /** something to report (no side effects: a wait's condition) */
   ready(g: Guest): boolean {
     return this.items.some((it) => this.pending(g, it) !== 0);
   }
 
-  /** a wait finding nothing to report drops its ready list: what becomes ready while it waits queues after */
-  settle(g: Guest): void {
-    this.queue = this.queue.filter((it) => this.pending(g, it));
+  /** a wait finding nothing to report (Linux's empty poll of its ready list): what becomes ready while it waits queues anew */
+  settle(): void {
+    this.queue = [];
   }
 
   /** takes up to `max` events to report, as epoll_wait does */

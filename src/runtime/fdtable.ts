@@ -79,12 +79,12 @@ export interface AnonFile {
   wakeups?(g: Guest): readonly [number, number];
   /** bytes a read would find now (FIONREAD) */
   available?(): number;
-  /** its last fd is closed (by a process of `g`'s run) */
+  /** its last fd is closed; `g` is a guest of the run, whose fd table lets go of files it held */
   release?(g: Guest): void;
 }
 
 export interface OpenFile {
-  /** WASI fd, or -1 for pipes */
+  /** WASI fd, or -1 (pipes, anonymous files, /proc entries) */
   wasiFd: number;
   /** absolute guest path ('' for stdio and pipes), used for dirfd-relative lookups and fchdir */
   path: string;
@@ -99,7 +99,8 @@ export interface OpenFile {
   /** a terminal the host drives (terminal.ts), for this open file of it; tty is set too */
   terminal?: Terminal;
   pipe?: Pipe;
-  pipeEnd?: 'read' | 'write';
+  /** which end of `pipe` (a FIFO opened O_RDWR: both) */
+  pipeEnd?: 'read' | 'write' | 'both';
   anon?: AnonFile;
   /** the description's own file position where it shares its WASI fd with another description
    *  (stdio reopened through /dev/stdin): reads and writes are positioned there */
@@ -121,7 +122,7 @@ export const unseekable = (f: OpenFile): boolean => f.pipe !== undefined || f.an
 
 /** what /proc/self/fd links to for an open file with no path (Linux's names), else undefined */
 export function pathlessName(f: OpenFile): string | undefined {
-  if (f.pipe) return `pipe:[${f.pipe.id}]`;
+  if (f.pipe && !f.path) return `pipe:[${f.pipe.id}]`; // (a FIFO's is its path)
   if (f.anon) return f.anon.link;
   return undefined;
 }

@@ -104,6 +104,11 @@ export class Futexes {
     return q;
   }
 
+  /** a task that ends (with its process, or at an execve) waits no more: its waiter leaves the queue */
+  cancel(t: { futex?: FutexWaiter }): void {
+    if (t.futex) this.forget(t, t.futex);
+  }
+
   private forget(me: { futex?: FutexWaiter }, w: FutexWaiter): void {
     me.futex = undefined;
     const queues = this.queuesOf(w.key), q = queues.get(w.key);

@@ -295,6 +295,7 @@ export class Guest {
         break;
       }
     }
+    this.kernel?.syscallDone(this);
     if (this.opts.trace) this.traceCall(n, [a0, a1, a2, a3, a4, a5], result);
     // the mask this syscall set for its wait (waitWithMask) comes back once its handlers are done;
     // taken first, so that a syscall a handler makes does not put it back early
@@ -408,8 +409,8 @@ export class Guest {
       return;
     }
     if (f.pipe) {
-      if (f.pipeEnd === 'read') f.pipe.readers--;
-      else f.pipe.writers--;
+      if (f.pipeEnd !== 'write') f.pipe.readers--;
+      if (f.pipeEnd !== 'read') f.pipe.writers--;
       f.pipe.hangups++;
       return;
     }

@@ -29,6 +29,7 @@ import { Futexes, type FutexWaiter } from './futex.ts';
 import type { SharedFileMaps } from './shared-maps.ts';
 import { SysvIpc } from './sysv-ipc.ts';
 import type { UnixSocket } from './unix-sockets.ts';
+import type { SpecialFile } from './special-files.ts';
 import type { HostInput } from './host-pipe.ts';
 import { LiftPending, RuntimeCode, type Installed, type LifterLoader } from './lifting.ts';
 import type { LibraryImage } from './libraries.ts';
@@ -442,7 +443,8 @@ export class Kernel {
     } finally {
       this.active.pop();
       const top = this.current;
-      if (top) {
+      // (one whose frames an execve made stale unwinds at once: its registers stay where they are)
+      if (top && !top.unwind) {
         this.use(top);
         top.guest.enterShared();
         top.ranAt = performance.now();
@@ -457,6 +459,9 @@ export class Kernel {
   readonly fileHolders = new Map<string, SharedFileMaps>();
   /** a number for each such file, for futex keys (SharedFileMaps.futexKey) */
   readonly fileKeys = new Map<string, number>();
+
+  /** FIFOs and sockets' names, by the identity of the plain files standing for them (special-files.ts) */
+  readonly specialFiles = new Map<string, SpecialFile>();
 
   /** AF_UNIX sockets bound to a name, by abstract name or path (syscalls/sockets.ts) */
   readonly unixNames = new Map<string, UnixSocket>();
@@ -475,7 +480,8 @@ export class Kernel {
     const g = t.guest, cur = this.loaded.get(g);
     if (cur === t) return;
     const depth = t.instance.exports.depth instanceof WebAssembly.Global ? t.instance.exports.depth : undefined;
-    if (cur !== undefined && cur.state !== 'gone' && cur.state !== 'zombie') {
+    // (a task still named for this guest after an execve gave its process another one saves nothing here)
+    if (cur !== undefined && cur.guest === g && cur.state !== 'gone' && cur.state !== 'zombie') {
       cur.saved = { regs: new Uint8Array(g.memory.buffer, STATE_BASE, STATE_SIZE).slice(), depth: depth?.value ?? 0, lastPc: g.lastPc, mask: g.signals.mask, signals: g.signals.takeThread() };
     }
     const s = t.saved;
@@ -595,6 +601,14 @@ export class Kernel {
       } else me.resume = { syscall: BigInt(g.lastPc), progress: opts.progress };
       throw new Blocked();
     }
+  }
+
+  /** a syscall of `g` completed (not unwound): what its waits kept across unwinds goes (a later wait must not inherit a wake time) */
+  syscallDone(g: Guest): void {
+    const me = this.current;
+    if (me === undefined || me.guest !== g) return;
+    me.wakeAt = undefined;
+    me.progress = undefined;
   }
 
   /** what the syscall being done again after an unwind had done before (0 the first time) */
@@ -916,20 +930,21 @@ export class Kernel {
       if (t === p) continue;
       t.state = 'gone';
       t.ready = undefined;
-      t.futex = undefined;
       t.unwind = this.active.includes(t);
     }
+    for (const t of p.tasks) if (t !== p && t !== x) this.futexes(t.guest).cancel(t);
     p.tasks = [p];
-    if (p === x) return p;
-    p.unwind = this.active.includes(p);
-    // nothing of the thread it was (a wait, registers saved while another ran, handlers) goes on
+    // registers another thread saved for the old image must not reach the new one
     p.saved = undefined;
+    this.loaded.delete(p.guest);
+    if (p === x) return p;
+    this.futexes(p.guest).cancel(p);
+    p.unwind = this.active.includes(p);
+    // nothing of the thread it was (a wait, handlers) goes on
     p.ready = undefined;
-    p.futex = undefined;
     p.wakeAt = undefined;
     p.progress = undefined;
     p.handlerFrames = [];
-    this.loaded.delete(p.guest);
     return p;
   }
 
@@ -963,6 +978,7 @@ export class Kernel {
     p.state = 'ready';
     p.resume = {};
     p.vforked = false;
+    p.clearTid = 0n; // (Linux writes 0 there in the old image and forgets it)
   }
 
   /** the image for `path` if the run already has it (a program execing itself, a shell's applets) */
@@ -978,6 +994,7 @@ export class Kernel {
     for (const t of p.tasks) {
       if (this.active.includes(t)) t.killed ??= SIGNAL.SIGKILL;
       if (t !== p) t.state = 'gone';
+      this.futexes(t.guest).cancel(t); // (a wait on shared memory must not take another's wake)
     }
     p.tasks = [p];
     p.state = 'zombie';

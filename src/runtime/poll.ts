@@ -16,9 +16,10 @@ export function pollEvents(g: Guest, f: OpenFile, events: number): number {
   if (f.terminal) return events & ((terminalReadable(f.terminal) ? READABLE : 0) | WRITABLE);
   const pipe = f.pipe;
   if (!pipe) return events & (READABLE | WRITABLE);
+  const room = Pipe.CAPACITY - pipe.size >= Pipe.ATOMIC ? events & WRITABLE : 0;
+  if (f.pipeEnd === 'both') return (pipe.size > 0 ? events & READABLE : 0) | room; // a FIFO opened O_RDWR
   if (f.pipeEnd === 'read') return pipe.size > 0 ? events & READABLE : pipe.writers === 0 ? POLL.HUP : 0;
-  if (pipe.readers === 0) return POLL.ERR;
-  return Pipe.CAPACITY - pipe.size >= Pipe.ATOMIC ? events & WRITABLE : 0;
+  return pipe.readers === 0 ? POLL.ERR : room;
 }
 
 /**

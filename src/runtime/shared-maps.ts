@@ -58,7 +58,11 @@ export class SharedFileMaps {
     this.g.fds.hold(file);
     const id = this.idOf(file) ?? '';
     this.maps.push({ start, end, file, offset, id, writable });
-    this.holders?.set(id, this); // its pages were just read from the file (beforeRead made that current)
+    // its pages were just read from the file (beforeRead made their range current); another
+    // holder's other pages reach the file before this process takes over
+    const h = this.holders?.get(id);
+    if (h && h !== this) h.writeBackAll(id);
+    this.holders?.set(id, this);
   }
 
   /** before this process runs: the pages of files another process held are read again, from the file that process wrote them to */

@@ -17,12 +17,13 @@ const SEQ_MULTIPLIER = 32768;
 /** struct ipc64_perm's fields */
 export interface Perm { key: number; uid: number; gid: number; cuid: number; cgid: number; mode: number; seq: number }
 
-const now = (): number => Math.floor(Date.now() / 1000);
+/** the time in seconds, as the objects' times are kept */
+export const seconds = (): number => Math.floor(Date.now() / 1000);
 
 /** what every IPC object has: its id, permissions, change time, and whether it was removed */
 export class IpcObject {
   id = 0;
-  ctime = now();
+  ctime = seconds();
   removed = false;
   constructor(readonly perm: Perm) {}
 
@@ -68,7 +69,7 @@ export class SemSet extends IpcObject {
     this.sems = Array.from({ length: n }, () => ({ value: 0, pid: 0 }));
   }
 
-  /** the values after `ops` if they can all be done now; 'wait' (on the first that cannot); or ERANGE */
+  /** the values after `ops` if they can all be done now, else the first that cannot (it waits); ERANGE past SEMVMX */
   attempt(ops: SemOp[]): number[] | SemOp {
     const v = this.sems.map((s) => s.value);
     for (const o of ops) {

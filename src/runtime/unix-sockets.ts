@@ -10,7 +10,7 @@ import type { AnonFile, OpenFile } from './fdtable.ts';
 import type { Guest } from './guest.ts';
 import { POLL, READABLE, WRITABLE } from './poll.ts';
 import { SIGNAL } from './errors.ts';
-import { S_IFSOCK } from './vfs.ts';
+import { O, S_IFSOCK } from './vfs.ts';
 
 export const SOCK = { STREAM: 1, DGRAM: 2, SEQPACKET: 5 } as const;
 export const MSG = { PEEK: 2, CTRUNC: 8, TRUNC: 0x20, DONTWAIT: 0x40, WAITALL: 0x100, NOSIGNAL: 0x4000, CMSG_CLOEXEC: 0x40000000 } as const;
@@ -53,6 +53,8 @@ export class UnixSocket implements AnonFile {
   closed = false;
   private pushes = 0;
   private takes = 0;
+  /** shutdowns and closes that reached it (edge-triggered epoll reports them) */
+  private hangups = 0;
 
   constructor(readonly type: number, public cred: Cred) {}
 
@@ -110,8 +112,8 @@ export class UnixSocket implements AnonFile {
    * MSG_PEEK leaves it queued. Waits for something unless `nonblock`.
    */
   receive(g: Guest, f: OpenFile, max: number, flags: number, nonblock: boolean): Received | undefined {
-    if (this.backlog) fail(E.EINVAL);
-    if (this.type !== SOCK.DGRAM && !this.peer && !this.queue.length) fail(E.ENOTCONN);
+    // not connected (listening included): a stream EINVAL, a sequenced-packet socket ENOTCONN
+    if (this.type !== SOCK.DGRAM && (this.backlog || !this.peer) && !this.queue.length) fail(this.stream ? E.EINVAL : E.ENOTCONN);
     const ready = (): boolean => this.queue.length > 0 || (this.shutdown & RCV_SHUTDOWN) !== 0;
     if (!ready()) {
       if (nonblock) fail(E.EAGAIN);
@@ -171,16 +173,18 @@ export class UnixSocket implements AnonFile {
   }
 
   wakeups(): readonly [number, number] {
-    return [this.pushes, this.peer?.takes ?? 0];
+    return [this.pushes + this.hangups, (this.peer?.takes ?? 0) + this.hangups];
   }
 
   /** shutdown(2): `how` 0 reading, 1 writing, 2 both; the peer sees the other side of it */
   shut(how: number): void {
     const mine = how === 0 ? RCV_SHUTDOWN : how === 1 ? SEND_SHUTDOWN : RCV_SHUTDOWN | SEND_SHUTDOWN;
     this.shutdown |= mine;
+    this.hangups++;
     if (this.peer && this.type !== SOCK.DGRAM) {
       if (mine & RCV_SHUTDOWN) this.peer.shutdown |= SEND_SHUTDOWN;
       if (mine & SEND_SHUTDOWN) this.peer.shutdown |= RCV_SHUTDOWN;
+      this.peer.hangups++;
     }
   }
 
@@ -192,7 +196,7 @@ export class UnixSocket implements AnonFile {
   }
 
   read(g: Guest, f: OpenFile, iovs: [number, number][]): number {
-    return readInto(g, this, f, iovs, 0);
+    return iovs.some(([, len]) => len > 0) ? readInto(g, this, f, iovs, 0) : 0;
   }
 
   write(g: Guest, f: OpenFile, iovs: [number, number][]): number {
@@ -203,7 +207,10 @@ export class UnixSocket implements AnonFile {
   release(g: Guest): void {
     this.closed = true;
     const peer = this.peer;
-    if (peer && this.type !== SOCK.DGRAM) peer.shutdown = RCV_SHUTDOWN | SEND_SHUTDOWN;
+    if (peer && this.type !== SOCK.DGRAM) {
+      peer.shutdown = RCV_SHUTDOWN | SEND_SHUTDOWN;
+      peer.hangups++;
+    }
     for (const p of this.queue) for (const file of p.files ?? []) g.fds.drop(file);
     this.queue = [];
     this.queued = 0;
@@ -220,7 +227,7 @@ export class UnixSocket implements AnonFile {
  * `iovs`, carrying `files`: the count sent. A stream sends in parts as room appears.
  */
 export function sendFrom(g: Guest, s: UnixSocket, f: OpenFile, iovs: [number, number][], flags: number, files?: OpenFile[], to?: UnixSocket): number {
-  const nonblock = (flags & MSG.DONTWAIT) !== 0 || (f.flags & 0o4000) !== 0;
+  const nonblock = (flags & MSG.DONTWAIT) !== 0 || (f.flags & O.NONBLOCK) !== 0;
   const data = gatherIovs(g, iovs);
   if (s.type === SOCK.DGRAM) {
     const target = to ?? s.peer;
@@ -232,18 +239,19 @@ export function sendFrom(g: Guest, s: UnixSocket, f: OpenFile, iovs: [number, nu
     return data.length;
   }
   if (!s.peer) fail(E.ENOTCONN);
-  s.brokenPipe(g, flags);
   const peer = s.peer;
   if (s.type === SOCK.SEQPACKET) {
+    s.brokenPipe(g, flags);
     if (data.length > SOCKET_BUFFER - 32) fail(E.EMSGSIZE);
     peer.deliver(g, f, { data, files, cred: credOf(g) }, nonblock);
     return data.length;
   }
   // a stream: what fits now, then waits for room for the rest (a wait unwound runs again from its
-  // progress); a lone process that nobody else could read for fills its peer's queue past the limit
+  // progress); a lone process that nobody else could read for fills its peer's queue past the
+  // limit. Once some was sent, a peer gone ends it with that count (no SIGPIPE), as Linux's
   let done = g.kernel?.progress(g) ?? 0;
-  s.brokenPipe(g, flags);
   while (done < data.length) {
+    if (done && s.shutdown & SEND_SHUTDOWN) return done;
     s.brokenPipe(g, flags);
     let room = peer.room();
     if (room === 0) {
@@ -271,7 +279,7 @@ export function sendFrom(g: Guest, s: UnixSocket, f: OpenFile, iovs: [number, nu
 /** a read of `s` into `iovs`: the count, 0 at end of file (files and sender are recvmsg's) */
 export function readInto(g: Guest, s: UnixSocket, f: OpenFile, iovs: [number, number][], flags: number): number {
   const max = iovs.reduce((n, [, len]) => n + len, 0);
-  const got = s.receive(g, f, max, flags, (flags & MSG.DONTWAIT) !== 0 || (f.flags & 0o4000) !== 0);
+  const got = s.receive(g, f, max, flags, (flags & MSG.DONTWAIT) !== 0 || (f.flags & O.NONBLOCK) !== 0);
   if (!got) return 0;
   scatterIovs(g, iovs, got.data);
   for (const file of got.files) g.fds.drop(file); // a plain read lets go of the files a message carried

@@ -12,6 +12,7 @@ import { hostProcPath, procFdStat, procListing, procNode, procRootListing, procS
 import { sleepMs } from './sleep.ts';
 import { FDFLAGS, FILETYPE, LOOKUP_SYMLINK_FOLLOW, OFLAGS, RIGHTS_ALL, RIGHTS_READ, RIGHTS_WRITE, type Filestat } from './wasi.ts';
 import { fromUtf8, utf8 } from './guest-mem.ts';
+import { openFifo, specialOf, withSpecialType } from './special-files.ts';
 import { readTerminal, TERMINAL_STAT, writeTerminal } from './terminal-io.ts';
 
 /** Linux open(2) flags as on arm64 (O_DIRECTORY/O_NOFOLLOW/O_DIRECT/O_LARGEFILE differ from
@@ -127,6 +128,15 @@ export function openPath(g: Guest, p: GuestPath, flags: number, mode = 0o666): O
     fail(E.ENOTDIR);
   }
   const statusFlags = flags & (O.ACCMODE | O.APPEND | O.NONBLOCK | O.DSYNC | O.SYNC | O.DIRECT | O.NOATIME | O.PATH);
+  const fifo = flags & O.PATH ? undefined : specialOf(g, wasiFd);
+  if (fifo?.type === S_IFIFO) {
+    g.wasi.close(wasiFd);
+    return openFifo(g, fifo, statusFlags | O.LARGEFILE, p.abs);
+  }
+  if (fifo) {
+    g.wasi.close(wasiFd);
+    fail(E.ENXIO); // a socket's name
+  }
   return makeOpenFile({ wasiFd, flags: statusFlags | O.LARGEFILE, path: p.abs, isDir, tty });
 }
 
@@ -318,7 +328,7 @@ export function statFile(g: Guest, f: OpenFile): Filestat {
   if (f.pipe) return { ...PIPE_STAT, ino: BigInt(f.pipe.id) };
   // Linux's anon inodes: one inode of no file type, rw for its owner; sockets say what they are
   if (f.anon) return { ...PIPE_STAT, dev: f.anon.mode ? 0x8n : 0xen, ino: f.anon.ino ?? 1n, linux: { mode: f.anon.mode ?? 0o600, uid: g.uid, gid: g.gid, rdev: 0n, blksize: 4096, blocks: 0n } };
-  return g.wasi.fdFilestat(f.wasiFd);
+  return withSpecialType(g, g.wasi.fdFilestat(f.wasiFd));
 }
 
 export function statPath(g: Guest, p: GuestPath, follow: boolean): Filestat {
@@ -336,7 +346,7 @@ export function statPath(g: Guest, p: GuestPath, follow: boolean): Filestat {
     const f = g.fds.has(own) ? g.fds.get(own) : fail(E.ENOENT);
     return follow ? statFile(g, f) : procFdStat(g, p.abs, f.flags & O.ACCMODE);
   }
-  const st = g.wasi.pathFilestat(toWasiPath(p.abs), follow);
+  const st = withSpecialType(g, g.wasi.pathFilestat(toWasiPath(p.abs), follow));
   if (p.trailingSlash && st.filetype !== FILETYPE.DIRECTORY) fail(E.ENOTDIR);
   return st;
 }

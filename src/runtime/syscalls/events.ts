@@ -1,9 +1,9 @@
 // eventfd2, timerfd_*, signalfd4 and epoll_*: the syscalls making and driving anonymous files
 // (anon-files.ts, epoll.ts). Errors come in Linux's order (the user memory first where it reads it).
-import { EventFd, SignalFd, TimerFd } from '../anon-files.ts';
+import { EventFd, installAnon, SignalFd, TimerFd } from '../anon-files.ts';
 import { Epoll, EPOLL, EPOLL_CTL } from '../epoll.ts';
 import { E, fail } from '../errno.ts';
-import { makeOpenFile, type AnonFile, type OpenFile } from '../fdtable.ts';
+import type { AnonFile, OpenFile } from '../fdtable.ts';
 import type { Guest, Handler } from '../guest.ts';
 import { SIGKILL, SIGSTOP } from '../signals.ts';
 import { O } from '../vfs.ts';
@@ -19,11 +19,6 @@ const EPOLL_EVENT_SIZE = 16;
 /** the events an EPOLLEXCLUSIVE item may ask for */
 const EXCLUSIVE_OK = EPOLL.IN | EPOLL.OUT | EPOLL.ERR | EPOLL.HUP | EPOLL.WAKEUP | EPOLL.ET | EPOLL.EXCLUSIVE;
 const EP_MAX_EVENTS = Math.floor(0x7fffffff / EPOLL_EVENT_SIZE);
-
-/** installs a new anonymous file, read-write, with O_NONBLOCK and O_CLOEXEC from `flags` */
-function install(g: Guest, anon: AnonFile, flags: number): number {
-  return g.fds.install(makeOpenFile({ wasiFd: -1, flags: O.RDWR | (flags & O.NONBLOCK), anon }), (flags & O.CLOEXEC) !== 0);
-}
 
 /** the anonymous file of type `kind` behind `fd` (EBADF; EINVAL if it is another kind of file) */
 function anonOf<T extends AnonFile>(g: Guest, fd: bigint, kind: abstract new (...a: never[]) => T): T {
@@ -53,7 +48,7 @@ function epollWait(g: Guest, epfd: bigint, eventsAddr: bigint, maxArg: bigint, m
   if (sigmask) waitWithMask(g, sigmask, sigsetsize);
   // never restarted after a handler (signal(7)): EINTR
   if (ms > 0 && !ep.ready(g)) {
-    ep.settle(g);
+    ep.settle();
     g.kernel?.sleep(g, ms, () => ep.ready(g));
   }
   const out = ep.collect(g, max);
@@ -79,7 +74,7 @@ export const events: Record<string, Handler> = {
   eventfd2: (g, initval, flagsArg) => {
     const flags = int(flagsArg);
     if (flags & ~(O.CLOEXEC | O.NONBLOCK | EFD_SEMAPHORE)) fail(E.EINVAL);
-    return install(g, new EventFd(BigInt(uint(initval)), (flags & EFD_SEMAPHORE) !== 0), flags);
+    return installAnon(g, new EventFd(BigInt(uint(initval)), (flags & EFD_SEMAPHORE) !== 0), flags);
   },
   timerfd_create: (g, clockArg, flagsArg) => {
     const clock = int(clockArg), flags = int(flagsArg);
@@ -87,17 +82,16 @@ export const events: Record<string, Handler> = {
     if (![CLOCK.REALTIME, CLOCK.MONOTONIC, CLOCK.BOOTTIME].includes(clock as 0) && !alarm) fail(E.EINVAL);
     if (flags & ~(O.CLOEXEC | O.NONBLOCK)) fail(E.EINVAL);
     if (alarm && g.uid !== 0) fail(E.EPERM); // CAP_WAKE_ALARM
-    return install(g, new TimerFd(clock, () => clockNs(g, CLOCK.MONOTONIC), g.kernel), flags);
+    return installAnon(g, new TimerFd(clock, () => clockNs(g, CLOCK.MONOTONIC), g.kernel), flags);
   },
   timerfd_settime: (g, fd, flagsArg, newAddr, oldAddr) => {
     const flags = int(flagsArg);
     const [interval, value] = readItimerspec(g, newAddr);
     if (flags & ~(TFD_TIMER_ABSTIME | TFD_TIMER_CANCEL_ON_SET)) fail(E.EINVAL);
-    const t = anonOf(g, fd, TimerFd);
-    if (oldAddr) writeItimerspec(g, oldAddr, t.get());
+    const t = anonOf(g, fd, TimerFd), old = t.get();
     // an absolute time is on the timer's clock; one already past expires at once
-    const rel = flags & TFD_TIMER_ABSTIME && value ? value - clockNs(g, t.clock) : value;
-    t.set(value === 0n ? 0n : rel > 0n ? rel : 1n, interval);
+    t.set(value === 0n ? undefined : flags & TFD_TIMER_ABSTIME ? value - clockNs(g, t.clock) : value, interval);
+    if (oldAddr) writeItimerspec(g, oldAddr, old); // (a bad buffer fails after the timer is set, as on Linux)
     return 0;
   },
   timerfd_gettime: (g, fd, cur) => {
@@ -111,14 +105,14 @@ export const events: Record<string, Handler> = {
     g.mem.check(maskAddr, 8);
     // SIGKILL and SIGSTOP cannot be taken so
     const mask = g.mem.u64(maskAddr) & ~((1n << BigInt(SIGKILL - 1)) | (1n << BigInt(SIGSTOP - 1)));
-    if (int(fdArg) === -1) return install(g, new SignalFd(mask), flags);
+    if (int(fdArg) === -1) return installAnon(g, new SignalFd(mask), flags);
     anonOf(g, fdArg, SignalFd).mask = mask;
     return int(fdArg);
   },
   epoll_create1: (g, flagsArg) => {
     const flags = int(flagsArg);
     if (flags & ~O.CLOEXEC) fail(E.EINVAL);
-    return install(g, new Epoll(), flags);
+    return installAnon(g, new Epoll(), flags);
   },
   epoll_ctl: (g, epfd, opArg, fdArg, eventAddr) => {
     const op = int(opArg), fd = int(fdArg);
@@ -131,6 +125,7 @@ export const events: Record<string, Handler> = {
     const ep = g.fds.get(int(epfd)), target = g.fds.get(fd);
     if (!pollable(g, target)) fail(E.EPERM);
     if (!(ep.anon instanceof Epoll) || ep === target) fail(E.EINVAL);
+    if (op === EPOLL_CTL.ADD && target.anon instanceof Epoll && ep.anon.loops(target.anon)) fail(E.ELOOP);
     if (op !== EPOLL_CTL.DEL && events & EPOLL.EXCLUSIVE) {
       if (op === EPOLL_CTL.MOD || target.anon instanceof Epoll || events & ~EXCLUSIVE_OK) fail(E.EINVAL);
     }

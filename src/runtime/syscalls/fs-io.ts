@@ -73,7 +73,7 @@ export const fsIo: Record<string, Handler> = {
     const f = g.fds.get(int(fd));
     const w = int(whence);
     if (w < 0 || w > 2) fail(E.EINVAL);
-    if (f.anon) return 0; // Linux's noop_llseek
+    if (f.anon && f.anon.mode === undefined) return 0; // anon inodes: Linux's noop_llseek (sockets: ESPIPE)
     if (unseekable(f) || f.tty) fail(E.ESPIPE);
     if (f.isDir) {
       // Directory offsets are positions in the listing snapshot (d_off values).
@@ -182,6 +182,7 @@ export const fsIo: Record<string, Handler> = {
         return 0;
       case TTY.FIONREAD:
         if (f.terminal) break;
+        if (f.anon && !f.anon.available) fail(E.ENOTTY);
         g.mem.setI32(arg, f.pipe ? f.pipe.size : f.anon?.available?.() ?? 0);
         return 0;
     }

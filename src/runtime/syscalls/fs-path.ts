@@ -7,8 +7,9 @@ import type { Guest, Handler } from '../guest.ts';
 import { toWasiPath } from '../paths.ts';
 import { FILETYPE, FSTFLAGS } from '../wasi.ts';
 import type { FsStats } from '../file-host.ts';
-import { AT_EMPTY_PATH, AT_FDCWD, AT_REMOVEDIR, AT_SYMLINK_FOLLOW, AT_SYMLINK_NOFOLLOW, followed, guestPath, O, openPath, statPath, type GuestPath } from '../vfs.ts';
-import { i64, int } from './args.ts';
+import { markSpecial, unmarkSpecial } from '../special-files.ts';
+import { AT_EMPTY_PATH, AT_FDCWD, AT_REMOVEDIR, AT_SYMLINK_FOLLOW, AT_SYMLINK_NOFOLLOW, followed, guestPath, O, openPath, S_IFBLK, S_IFCHR, S_IFIFO, S_IFMT, S_IFREG, S_IFSOCK, statPath, type GuestPath } from '../vfs.ts';
+import { i64, int, uint } from './args.ts';
 import { utf8 } from '../guest-mem.ts';
 
 const UTIME_NOW = (1n << 30n) - 1n;
@@ -146,7 +147,22 @@ export const fsPath: Record<string, Handler> = {
       g.wasi.rmdir(toWasiPath(p.abs));
     } else {
       if (p.trailingSlash) fail(exists(g, p) ? E.EISDIR : E.ENOENT);
+      const special = unmarkSpecial(g, p); // (its inode may be another file's later)
       g.wasi.unlink(toWasiPath(p.abs));
+      special?.();
+    }
+    return 0;
+  },
+  // FIFOs and sockets' names are plain files the kernel knows (special-files.ts); no devices
+  mknodat: (g, dirfd, path, modeArg) => {
+    const mode = uint(modeArg), type = mode & S_IFMT;
+    if (type === S_IFCHR || type === S_IFBLK) fail(E.EPERM);
+    if (type !== 0 && type !== S_IFREG && type !== S_IFIFO && type !== S_IFSOCK) fail(E.EINVAL);
+    const f = openPath(g, guestPath(g, int(dirfd), path), O.CREAT | O.EXCL | O.WRONLY, mode & 0o7777);
+    try {
+      if (type === S_IFIFO || type === S_IFSOCK) markSpecial(g, g.wasi.fdFilestat(f.wasiFd), type);
+    } finally {
+      g.wasi.close(f.wasiFd);
     }
     return 0;
   },

@@ -4,7 +4,7 @@
 import { E, fail } from '../errno.ts';
 import type { Guest, Handler } from '../guest.ts';
 import { MAP_FIXED, MAP_SHARED, pageUp, PROT_EXEC, PROT_READ, PROT_WRITE } from '../memory.ts';
-import { IPC, MSGMAX, MsgQueue, SEMMSL, SEMOPM, SemSet, SEMVMX, type IpcObject, type Perm, type SemOp, type SysvIpc } from '../sysv-ipc.ts';
+import { IPC, MSGMAX, MSGMNB, MsgQueue, seconds, SEMMSL, SEMOPM, SemSet, SEMVMX, type IpcObject, type Perm, type SemOp, type SysvIpc } from '../sysv-ipc.ts';
 import { i64, int, uint } from './args.ts';
 import { nothingMapped, unmapShared } from './mm.ts';
 import { readTimespec } from './time.ts';
@@ -22,7 +22,6 @@ function ipcOf(g: Guest): SysvIpc {
   return g.kernel?.ipc ?? fail(E.ENOSYS);
 }
 
-const seconds = (): number => Math.floor(Date.now() / 1000);
 
 /** struct ipc64_perm at `at` */
 function writePerm(g: Guest, at: bigint, p: Perm): void {
@@ -69,8 +68,12 @@ function waitFor(g: Guest, o: IpcObject, ready: () => boolean, ms = Infinity): b
   if (ready()) return true;
   const ipc = ipcOf(g), me = taskOf(g);
   ipc.waiting(me, o);
-  if (ms > 0) g.kernel?.sleep(g, ms, () => o.removed || ready());
-  ipc.waiting(me);
+  try {
+    if (ms > 0) g.kernel?.sleep(g, ms, () => o.removed || ready());
+  } finally {
+    // (an unwind to run others keeps it: the syscall comes again)
+    if (!(g.kernel && g.kernel.self(g).state === 'waiting')) ipc.waiting(me);
+  }
   if (o.removed) fail(E.EIDRM);
   return ready();
 }
@@ -149,7 +152,7 @@ function semop(g: Guest, id: number, sopsAddr: bigint, nsops: number, timeout?: 
     if (r.flags & IPC.NOWAIT) fail(E.EAGAIN);
     set.waiting.set(me, ops);
     try {
-      waitFor(g, set, () => Array.isArray(set.attempt(ops)), ms);
+      waitFor(g, set, () => canDo(set, ops), ms);
     } finally {
       // (an unwind to run others keeps the process waiting: it comes back here)
       if (!(g.kernel && g.kernel.self(g).state === 'waiting')) set.waiting.delete(me);
@@ -164,6 +167,15 @@ function semop(g: Guest, id: number, sopsAddr: bigint, nsops: number, timeout?: 
   }
   set.otime = seconds();
   return 0;
+}
+
+/** whether `ops` can all be done now (ERANGE too: the syscall, done again, reports it) */
+function canDo(set: SemSet, ops: SemOp[]): boolean {
+  try {
+    return Array.isArray(set.attempt(ops));
+  } catch {
+    return true;
+  }
 }
 
 /** processes waiting on semaphore `num` for its value to grow (GETNCNT) or to be zero (GETZCNT) */
@@ -307,7 +319,7 @@ function msgctl(g: Guest, id: number, cmd: number, buf: bigint): number {
       g.mem.check(buf, MSQID_DS);
       const qbytes = Number(g.mem.u64(buf + 88n));
       owner(g, q);
-      if (qbytes > q.qbytes && g.uid !== 0) fail(E.EPERM);
+      if (qbytes > MSGMNB && g.uid !== 0) fail(E.EPERM);
       setPerm(g, q, buf, MSQID_DS);
       q.qbytes = qbytes;
       return 0;

@@ -2,18 +2,19 @@
 // families (IPv4, IPv6, netlink) are EAFNOSUPPORT: the run has no network. A name is a path
 // (bind makes a file there; connecting needs it to exist) or an abstract name (a leading 0 byte).
 import { E, Errno, fail } from '../errno.ts';
-import { makeOpenFile, type OpenFile } from '../fdtable.ts';
+import type { OpenFile } from '../fdtable.ts';
 import type { Guest, Handler } from '../guest.ts';
 import { resolvePath } from '../paths.ts';
-import { scatterIovs } from '../anon-files.ts';
+import { anonFile, installAnon, scatterIovs, waitReady } from '../anon-files.ts';
 import { MSG, SOCK, sendFrom, UnixSocket, SOCKET_BUFFER, type Received } from '../unix-sockets.ts';
-import { guestIovecs, O, openPath, statPath } from '../vfs.ts';
+import { markSpecial } from '../special-files.ts';
+import { guestIovecs, O, openPath, S_IFSOCK, statPath } from '../vfs.ts';
 import { int, uint } from './args.ts';
 
 const AF_UNIX = 1, AF_INET = 2, AF_INET6 = 10;
-const SOCK_TYPE_MASK = 0xf;
-const SOL_SOCKET = 1, SCM_RIGHTS = 1, SCM_CREDENTIALS = 2;
-const SO = { TYPE: 3, ERROR: 4, SNDBUF: 7, RCVBUF: 8, KEEPALIVE: 9, PASSCRED: 16, PEERCRED: 17, ACCEPTCONN: 30, PROTOCOL: 38, DOMAIN: 39 } as const;
+const SOCK_TYPE_MASK = 0xf, SOCK_RAW = 3;
+const SOL_SOCKET = 1, SCM_RIGHTS = 1;
+const SO = { REUSEADDR: 2, TYPE: 3, ERROR: 4, SNDBUF: 7, RCVBUF: 8, KEEPALIVE: 9, LINGER: 13, PASSCRED: 16, PEERCRED: 17, RCVTIMEO: 20, SNDTIMEO: 21, ACCEPTCONN: 30, PROTOCOL: 38, DOMAIN: 39 } as const;
 /** sizeof(struct sockaddr_un): the family, then 108 bytes of name */
 const SUN_LEN = 110;
 /** struct msghdr, struct cmsghdr (aligned to 8) */
@@ -26,11 +27,6 @@ function socketOf(g: Guest, fd: bigint): { s: UnixSocket; f: OpenFile } {
   return { s: f.anon, f };
 }
 
-const socketFile = (s: UnixSocket, flags: number): OpenFile => makeOpenFile({ wasiFd: -1, flags: O.RDWR | (flags & O.NONBLOCK), anon: s });
-
-function install(g: Guest, s: UnixSocket, flags: number): number {
-  return g.fds.install(socketFile(s, flags), (flags & O.CLOEXEC) !== 0);
-}
 
 /** the run's names: bound sockets by abstract name ("\0…") or absolute path */
 function names(g: Guest): Map<string, UnixSocket> {
@@ -53,11 +49,18 @@ function readAddress(g: Guest, addr: bigint, lenArg: bigint): { bytes: Uint8Arra
   return { bytes: bytes.slice(), key: String.fromCharCode(...bytes) };
 }
 
-/** writes a socket's name (none: the family alone) where a syscall returns one, as Linux truncates it */
-function writeAddress(g: Guest, addr: bigint, lenAddr: bigint, name: Uint8Array | undefined): void {
+/**
+ * writes a socket's name where a syscall returns one, truncated as Linux does; an unnamed one is
+ * the family alone (accept, getsockname, getpeername) or nothing (a datagram's sender: `bare`)
+ */
+function writeAddress(g: Guest, addr: bigint, lenAddr: bigint, name: Uint8Array | undefined, bare = false): void {
   if (addr === 0n) return;
   const room = g.mem.i32(lenAddr);
   if (room < 0) fail(E.EINVAL);
+  if (!name && bare) {
+    g.mem.setI32(lenAddr, 0);
+    return;
+  }
   const full = new Uint8Array(2 + (name?.length ?? 0) + (name && name[0] !== 0 ? 1 : 0));
   full[0] = AF_UNIX;
   if (name) full.set(name, 2);
@@ -82,6 +85,7 @@ function bind(g: Guest, s: UnixSocket, name: { bytes: Uint8Array; key: string })
     // the socket's file: an existing one is EADDRINUSE
     try {
       const f = openPath(g, { abs: name.key, trailingSlash: false }, O.CREAT | O.EXCL | O.WRONLY, 0o777 & ~g.umask);
+      markSpecial(g, g.wasi.fdFilestat(f.wasiFd), S_IFSOCK);
       g.wasi.close(f.wasiFd);
     } catch (e) {
       if (e instanceof Errno && e.errno === E.EEXIST) fail(E.EADDRINUSE);
@@ -95,7 +99,15 @@ function bind(g: Guest, s: UnixSocket, name: { bytes: Uint8Array; key: string })
   };
 }
 
-/** an unbound socket sending or connecting gets an abstract name of five hex digits (Linux's autobind) */
+/** a send's address: a datagram socket's destination; on a stream one EISCONN if connected, else EOPNOTSUPP (a sequenced-packet socket ignores it) */
+function destination(g: Guest, s: UnixSocket, addr: bigint, len: bigint): UnixSocket | undefined {
+  if (addr === 0n) return undefined;
+  if (s.type === SOCK.DGRAM) return lookup(g, readAddress(g, addr, len));
+  if (s.stream) fail(s.peer ? E.EISCONN : E.EOPNOTSUPP);
+  return undefined;
+}
+
+/** bind with the family alone gets an abstract name of five hex digits (Linux's autobind) */
 function autobind(g: Guest, s: UnixSocket): void {
   if (s.address) return;
   const all = names(g);
@@ -144,27 +156,39 @@ function controlFiles(g: Guest, control: bigint, len: number): OpenFile[] | unde
       const n = (clen - CMSGHDR) / 4;
       if (n > SCM_MAX_FD) fail(E.EINVAL);
       for (let i = 0; i < Math.floor(n); i++) files.push(g.fds.get(g.mem.i32(control + BigInt(at + CMSGHDR + 4 * i))));
-    } else if (!(level === SOL_SOCKET && type === SCM_CREDENTIALS)) fail(E.EINVAL);
+    } // (credentials are the sender's own here; other levels are not the socket's)
     at += (clen + 7) & ~7;
   }
   return files.length ? files : undefined;
 }
 
-/** a receive's files as new fds in an SCM_RIGHTS message, as many as the control buffer holds (the rest closed: MSG_CTRUNC) */
+/** a receive's files as new fds in an SCM_RIGHTS message, as many as the control buffer holds
+ *  and the table takes (the rest closed: MSG_CTRUNC); the message's hold on each goes */
 function deliverFiles(g: Guest, got: Received, control: bigint, room: number, flags: number): { used: number; truncated: boolean } {
   if (!got.files.length) return { used: 0, truncated: false };
-  const fit = control === 0n ? 0 : Math.max(0, Math.floor((room - CMSGHDR) / 4));
-  const n = Math.min(fit, got.files.length);
-  const fds = got.files.slice(0, n).map((file) => g.fds.install(file, (flags & MSG.CMSG_CLOEXEC) !== 0));
-  for (const file of got.files) g.fds.drop(file); // the message's hold on each
-  if (n === 0) return { used: 0, truncated: true };
-  const len = CMSGHDR + 4 * n;
-  g.mem.check(control, len);
-  g.mem.setU64(control, BigInt(len));
-  g.mem.setI32(control + 8n, SOL_SOCKET);
-  g.mem.setI32(control + 12n, SCM_RIGHTS);
-  fds.forEach((fd, i) => g.mem.setI32(control + BigInt(CMSGHDR + 4 * i), fd));
-  return { used: (len + 7) & ~7, truncated: n < got.files.length };
+  try {
+    const fit = control === 0n ? 0 : Math.max(0, Math.floor((room - CMSGHDR) / 4));
+    const n = Math.min(fit, got.files.length);
+    if (n === 0) return { used: 0, truncated: true };
+    g.mem.check(control, CMSGHDR + 4 * n);
+    const fds: number[] = [];
+    for (const file of got.files.slice(0, n)) {
+      try {
+        fds.push(g.fds.install(file, (flags & MSG.CMSG_CLOEXEC) !== 0));
+      } catch {
+        break; // EMFILE: what was installed is delivered
+      }
+    }
+    if (!fds.length) return { used: 0, truncated: true };
+    const len = CMSGHDR + 4 * fds.length;
+    g.mem.setU64(control, BigInt(len));
+    g.mem.setI32(control + 8n, SOL_SOCKET);
+    g.mem.setI32(control + 12n, SCM_RIGHTS);
+    fds.forEach((fd, i) => g.mem.setI32(control + BigInt(CMSGHDR + 4 * i), fd));
+    return { used: Math.min(room, (len + 7) & ~7), truncated: fds.length < got.files.length };
+  } finally {
+    for (const file of got.files) g.fds.drop(file);
+  }
 }
 
 /** the receive of recvfrom and recvmsg: its count (or, with MSG_TRUNC, a datagram's whole length) */
@@ -177,26 +201,24 @@ function receive(g: Guest, s: UnixSocket, f: OpenFile, iovs: [number, number][],
 }
 
 function accept(g: Guest, fd: bigint, addr: bigint, lenAddr: bigint, flags: number): number {
-  const { s, f } = socketOf(g, fd);
   if (flags & ~(O.NONBLOCK | O.CLOEXEC)) fail(E.EINVAL);
-  const backlog = s.backlog ?? fail(E.EINVAL);
-  if (!backlog.length) {
-    if (f.flags & O.NONBLOCK) fail(E.EAGAIN);
-    if (!g.kernel?.sleep(g, Infinity, () => backlog.length > 0, true) && !backlog.length) fail(E.EAGAIN);
-  }
+  const { s, f } = socketOf(g, fd);
+  const backlog = s.backlog ?? fail(s.type === SOCK.DGRAM ? E.EOPNOTSUPP : E.EINVAL);
+  waitReady(g, f, () => backlog.length > 0);
   const conn = backlog.shift()!;
-  const nfd = install(g, conn, flags);
+  const nfd = installAnon(g, conn, flags);
   writeAddress(g, addr, lenAddr, conn.peer?.address);
   return nfd;
 }
 
 /** socket's and socketpair's checks of the family, type (with its flags) and protocol: the kind of socket */
 function socketKind(domain: number, type: number, protocol: number): number {
-  if (domain !== AF_UNIX) fail(E.EAFNOSUPPORT);
-  const kind = type & SOCK_TYPE_MASK;
   if (type & ~(SOCK_TYPE_MASK | O.NONBLOCK | O.CLOEXEC)) fail(E.EINVAL);
-  if (kind !== SOCK.STREAM && kind !== SOCK.DGRAM && kind !== SOCK.SEQPACKET) fail(E.ESOCKTNOSUPPORT);
+  if (domain !== AF_UNIX) fail(E.EAFNOSUPPORT);
   if (protocol !== 0 && protocol !== AF_UNIX) fail(E.EPROTONOSUPPORT);
+  const kind = type & SOCK_TYPE_MASK;
+  if (kind === SOCK_RAW) return SOCK.DGRAM; // as Linux's unix_create
+  if (kind !== SOCK.STREAM && kind !== SOCK.DGRAM && kind !== SOCK.SEQPACKET) fail(E.ESOCKTNOSUPPORT);
   return kind;
 }
 
@@ -211,7 +233,7 @@ function nameBuffer(g: Guest, addr: bigint, lenAddr: bigint): void {
 export const sockets: Record<string, Handler> = {
   socket: (g, domain, typeArg, protocol) => {
     const type = int(typeArg), kind = socketKind(int(domain), type, int(protocol));
-    return install(g, new UnixSocket(kind, { pid: g.pid, uid: g.uid, gid: g.gid }), type);
+    return installAnon(g, new UnixSocket(kind, { pid: g.pid, uid: g.uid, gid: g.gid }), type);
   },
   socketpair: (g, domain, typeArg, protocol, sv) => {
     if (int(domain) === AF_INET || int(domain) === AF_INET6) fail(E.EOPNOTSUPP); // families without pairs
@@ -219,7 +241,7 @@ export const sockets: Record<string, Handler> = {
     g.mem.check(sv, 8);
     const me = { pid: g.pid, uid: g.uid, gid: g.gid };
     const [a, b] = UnixSocket.pair(kind, me, me);
-    const [fa, fb] = g.fds.installPair(socketFile(a, type), socketFile(b, type), (type & O.CLOEXEC) !== 0);
+    const [fa, fb] = g.fds.installPair(anonFile(a, type), anonFile(b, type), (type & O.CLOEXEC) !== 0);
     g.mem.setI32(sv, fa);
     g.mem.setI32(sv + 4n, fb);
     return 0;
@@ -261,7 +283,6 @@ export const sockets: Record<string, Handler> = {
   shutdown: (g, fd, how) => {
     const { s } = socketOf(g, fd);
     if (uint(how) > 2) fail(E.EINVAL);
-    if (!s.peer && s.type !== SOCK.DGRAM) fail(E.ENOTCONN);
     s.shut(uint(how));
     return 0;
   },
@@ -269,12 +290,7 @@ export const sockets: Record<string, Handler> = {
     const { s, f } = socketOf(g, fd);
     const n = Number(len > 0x7ffff000n ? 0x7ffff000n : len);
     if (n) g.mem.check(buf, n);
-    let to: UnixSocket | undefined;
-    if (addr !== 0n && s.type === SOCK.DGRAM) {
-      to = lookup(g, readAddress(g, addr, addrLen));
-      autobind(g, s);
-    } else if (addr !== 0n && s.peer) fail(E.EISCONN);
-    return sendFrom(g, s, f, n ? [[Number(buf), n]] : [], int(flags), undefined, to);
+    return sendFrom(g, s, f, n ? [[Number(buf), n]] : [], int(flags), undefined, destination(g, s, addr, BigInt(int(addrLen))));
   },
   recvfrom: (g, fd, buf, len, flags, addr, lenAddr) => {
     const { s, f } = socketOf(g, fd);
@@ -282,7 +298,7 @@ export const sockets: Record<string, Handler> = {
     if (n) g.mem.check(buf, n);
     const r = receive(g, s, f, n ? [[Number(buf), n]] : [], int(flags));
     for (const file of r.got?.files ?? []) g.fds.drop(file);
-    if (addr !== 0n) writeAddress(g, addr, lenAddr, r.got?.from);
+    if (addr !== 0n) writeAddress(g, addr, lenAddr, r.got?.from, true);
     return r.n;
   },
   sendmsg: (g, fd, msg, flags) => {
@@ -291,12 +307,7 @@ export const sockets: Record<string, Handler> = {
     const nameAddr = g.mem.u64(msg), nameLen = BigInt(g.mem.u32(msg + 8n));
     const iovs = guestIovecs(g, g.mem.u64(msg + 16n), Number(g.mem.u64(msg + 24n)));
     const files = controlFiles(g, g.mem.u64(msg + 32n), Number(g.mem.u64(msg + 40n)));
-    let to: UnixSocket | undefined;
-    if (nameAddr !== 0n && s.type === SOCK.DGRAM) {
-      to = lookup(g, readAddress(g, nameAddr, nameLen));
-      autobind(g, s);
-    }
-    return sendFrom(g, s, f, iovs, int(flags), files, to);
+    return sendFrom(g, s, f, iovs, int(flags), files, destination(g, s, nameAddr, nameLen));
   },
   recvmsg: (g, fd, msg, flagsArg) => {
     const { s, f } = socketOf(g, fd);
@@ -309,7 +320,7 @@ export const sockets: Record<string, Handler> = {
     const files = got ? deliverFiles(g, got, control, room, flags) : { used: 0, truncated: false };
     g.mem.setU64(msg + 40n, BigInt(files.used));
     const nameAddr = g.mem.u64(msg);
-    if (nameAddr !== 0n) writeAddress(g, nameAddr, msg + 8n, got?.from);
+    if (nameAddr !== 0n) writeAddress(g, nameAddr, msg + 8n, got?.from, true);
     let out = files.truncated ? MSG.CTRUNC : 0;
     if (got && !s.stream && got.length > got.data.length) out |= MSG.TRUNC;
     g.mem.setI32(msg + 48n, out);
@@ -357,8 +368,9 @@ export const sockets: Record<string, Handler> = {
   setsockopt: (g, fd, level, name, _val, len) => {
     socketOf(g, fd);
     if (int(level) !== SOL_SOCKET) fail(E.ENOPROTOOPT);
-    if (![SO.SNDBUF, SO.RCVBUF, SO.PASSCRED, SO.KEEPALIVE, 2 /* SO_REUSEADDR */].includes(int(name) as 7)) fail(E.ENOPROTOOPT);
+    // sizes, flags and timeouts that change nothing here (a receive timeout is not kept: it waits)
+    if (![SO.SNDBUF, SO.RCVBUF, SO.PASSCRED, SO.KEEPALIVE, SO.REUSEADDR, SO.LINGER, SO.RCVTIMEO, SO.SNDTIMEO].includes(int(name) as 7)) fail(E.ENOPROTOOPT);
     if (int(len) < 4) fail(E.EINVAL);
-    return 0; // sizes and flags that change nothing here
+    return 0;
   },
 };
