@@ -42,6 +42,8 @@ export class Shm extends IpcObject {
   lpid = 0;
   /** removed with IPC_RMID while attached: destroyed once the last attachment goes */
   doomed = false;
+  /** SHM_LOCK'd */
+  locked = false;
   readonly seg: Segment;
   constructor(perm: Perm, readonly size: number, readonly cpid: number, unused: () => void) {
     super(perm);
@@ -62,8 +64,8 @@ export interface SemOp { num: number; op: number; flags: number }
 export class SemSet extends IpcObject {
   otime = 0;
   readonly sems: Semaphore[];
-  /** the operations of processes waiting on the set, for GETNCNT and GETZCNT */
-  readonly waiting = new Map<object, SemOp[]>();
+  /** the operation each waiting task waits on, for GETNCNT and GETZCNT */
+  readonly waiting = new Map<object, SemOp>();
   constructor(perm: Perm, n: number) {
     super(perm);
     this.sems = Array.from({ length: n }, () => ({ value: 0, pid: 0 }));

@@ -17,7 +17,7 @@ import { crossBuilder } from '../helpers/cross-build.ts';
 import { fedHost, fedSteps, type FeedStep } from '../helpers/fed-stdin.ts';
 import { signalStatus } from '../helpers/interrupted.ts';
 import { realBinary } from '../helpers/real.ts';
-import { expectedOf, FIXTURES } from '../helpers/run-fixture.ts';
+import { expectedOf, FIXTURES, translateInChild } from '../helpers/run-fixture.ts';
 import { nodeWorker } from '../helpers/ts-worker.ts';
 
 interface Case { name: string; prog: string; args?: string[]; stdin?: string }
@@ -176,9 +176,10 @@ let busybox: ElfProgram | undefined;
 
 describe.each(THREADS)("Debian's busybox with streamed stdin %s", (_, inWorker) => {
   let path: string;
-  beforeAll(() => {
+  // on translation threads, not this test's (see program-terminal.test.ts)
+  beforeAll(async () => {
     path = realBinary('busybox');
-    busybox ??= createProgram('busybox', { bytes: translate(readFileSync(path), { optimize: 0 }).wasm, lifter });
+    busybox ??= createProgram('busybox', { bytes: await translateInChild(readFileSync(path), { optimize: 0 }), lifter });
   }, 120_000);
   const run = (options: RunOptions): Promise<RunResult> => busybox!.run({ ...options, worker: inWorker ? (worker ??= nodeWorker()) : undefined });
 

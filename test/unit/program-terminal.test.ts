@@ -19,6 +19,7 @@ import { translate } from '../../src/translate.ts';
 import { crossBuilder } from '../helpers/cross-build.ts';
 import { latin1, ptyHost, typeSteps, type KeyStep, type PtyOutcome } from '../helpers/pty-host.ts';
 import { realBinary } from '../helpers/real.ts';
+import { translateInChild } from '../helpers/run-fixture.ts';
 import { nodeWorker } from '../helpers/ts-worker.ts';
 
 const SOURCE = resolve(import.meta.dirname, '../fixtures/terminal/term.c');
@@ -87,9 +88,11 @@ let busybox: ElfProgram | undefined;
 
 describe.each(THREADS)("Debian's busybox at a terminal %s", (_, inWorker) => {
   let path: string;
-  beforeAll(() => {
+  // on translation threads: a translation this long on the test's thread would keep its event loop
+  // from vitest's RPC past its timeout under CI's load (an unhandled error fails the run)
+  beforeAll(async () => {
     path = realBinary('busybox');
-    busybox ??= createProgram('busybox', { bytes: translate(readFileSync(path), { optimize: 0 }).wasm, lifter });
+    busybox ??= createProgram('busybox', { bytes: await translateInChild(readFileSync(path), { optimize: 0 }), lifter });
   }, 120_000);
 
   it('an interactive shell: line editing, a pipeline, $(…), ^C to the foreground job, exit, as on a pty under qemu-aarch64', async () => {
@@ -173,12 +176,14 @@ describe.each(THREADS)("Debian's busybox at a terminal %s", (_, inWorker) => {
   }, 120_000);
 });
 
+/** translated once for both threads */
+let bash: ElfProgram | undefined;
+
 describe.each(THREADS)("Debian's bash at a terminal %s", (_, inWorker) => {
   let path: string;
-  let bash: ElfProgram;
-  beforeAll(() => {
+  beforeAll(async () => {
     path = realBinary('bash-static');
-    bash = createProgram('bash', { bytes: translate(readFileSync(path), { optimize: 0 }).wasm, lifter });
+    bash ??= createProgram('bash', { bytes: await translateInChild(readFileSync(path), { optimize: 0 }), lifter });
   }, 120_000);
 
   it('an interactive bash: readline (pselect6, raw mode), an erase, ^C ending a read, as on a pty under qemu-aarch64', async () => {
@@ -194,6 +199,6 @@ describe.each(THREADS)("Debian's bash at a terminal %s", (_, inWorker) => {
     const files = Object.fromEntries(['/etc/inputrc', '/lib/terminfo/x/xterm'].filter((f) => existsSync(f)).map((f) => [f, new Uint8Array(readFileSync(f))]));
     const expected = await ptyHost('qemu-aarch64', [path, '--norc', '--noprofile', '-i'], steps, { cwd: dirname(path), env });
     expect(expected.screen).toContain('130\r\nexit\r\n');
-    expect(await typed(bash, steps, { args: ['--norc', '--noprofile', '-i'], env, files }, inWorker)).toEqual(expected);
+    expect(await typed(bash!, steps, { args: ['--norc', '--noprofile', '-i'], env, files }, inWorker)).toEqual(expected);
   }, 120_000);
 });

@@ -11,6 +11,8 @@ import { readTimespec } from './time.ts';
 
 const SHM_RDONLY = 0o10000, SHM_RND = 0o20000, SHM_REMAP = 0o40000, SHM_EXEC = 0o100000, SHMLBA = 4096;
 const SHM_LOCK = 11, SHM_UNLOCK = 12;
+/** shm_perm.mode's bits of a segment removed while attached, and of a locked one */
+const SHM_DEST = 0o1000, SHM_LOCKED = 0o2000;
 const SEM = { GETPID: 11, GETVAL: 12, GETALL: 13, GETNCNT: 14, GETZCNT: 15, SETVAL: 16, SETALL: 17 } as const;
 const SEM_UNDO = 0x1000;
 const MSG_NOERROR = 0o10000, MSG_EXCEPT = 0o20000;
@@ -115,6 +117,7 @@ function shmctl(g: Guest, id: number, cmd: number, buf: bigint): number {
       g.mem.setI32(buf + 80n, s.cpid);
       g.mem.setI32(buf + 84n, s.lpid);
       g.mem.setU64(buf + 88n, BigInt(s.attachments()));
+      g.mem.setU32(buf + 20n, s.perm.mode | (s.doomed ? SHM_DEST : 0) | (s.locked ? SHM_LOCKED : 0));
       return 0;
     case IPC.SET:
       setPerm(g, s, buf, SHMID_DS);
@@ -126,7 +129,8 @@ function shmctl(g: Guest, id: number, cmd: number, buf: bigint): number {
     case SHM_LOCK:
     case SHM_UNLOCK:
       owner(g, s);
-      return 0; // nothing is swapped out here
+      s.locked = cmd === SHM_LOCK; // (nothing is swapped out here)
+      return 0;
     default:
       fail(E.EINVAL);
   }
@@ -150,7 +154,7 @@ function semop(g: Guest, id: number, sopsAddr: bigint, nsops: number, timeout?: 
   let r = set.attempt(ops);
   if (!Array.isArray(r)) {
     if (r.flags & IPC.NOWAIT) fail(E.EAGAIN);
-    set.waiting.set(me, ops);
+    set.waiting.set(me, r); // GETNCNT and GETZCNT count the operation it waits on
     try {
       waitFor(g, set, () => canDo(set, ops), ms);
     } finally {
@@ -181,14 +185,15 @@ function canDo(set: SemSet, ops: SemOp[]): boolean {
 /** processes waiting on semaphore `num` for its value to grow (GETNCNT) or to be zero (GETZCNT) */
 function waiters(set: SemSet, num: number, zero: boolean): number {
   let n = 0;
-  for (const [who, ops] of set.waiting) {
+  for (const [who, op] of set.waiting) {
     if ('state' in who && (who.state === 'gone' || who.state === 'zombie')) continue;
-    if (ops.some((o) => o.num === num && (zero ? o.op === 0 : o.op < 0))) n++;
+    if (op.num === num && (zero ? op.op === 0 : op.op < 0)) n++;
   }
   return n;
 }
 
 function semctl(g: Guest, id: number, num: number, cmd: number, arg: bigint): number {
+  if (cmd === SEM.SETVAL && (int(arg) < 0 || int(arg) > SEMVMX)) fail(E.ERANGE); // before the id, as Linux
   const ipc = ipcOf(g), set = ipc.sem.get(id);
   const one = (): { value: number; pid: number } => {
     if (num < 0 || num >= set.sems.length) fail(E.EINVAL);
@@ -223,7 +228,6 @@ function semctl(g: Guest, id: number, num: number, cmd: number, arg: bigint): nu
     case SEM.SETVAL: {
       const s = one(), v = int(arg);
       may(2);
-      if (v < 0 || v > SEMVMX) fail(E.ERANGE);
       s.value = v;
       s.pid = g.pid;
       ipc.clearUndo(set, num);
@@ -354,8 +358,9 @@ export const ipc: Record<string, Handler> = {
   shmctl: (g, id, cmd, buf) => shmctl(g, int(id), int(cmd) & ~IPC_64, buf),
   semget: (g, key, nsems, flags) => {
     const ipc = ipcOf(g), n = int(nsems);
+    if (n < 0 || n > SEMMSL) fail(E.EINVAL);
     return ipc.get(g, ipc.sem, int(key), int(flags), (perm) => {
-      if (n < 1 || n > SEMMSL) fail(E.EINVAL);
+      if (n === 0) fail(E.EINVAL); // (0 finds an existing set of any size)
       return new SemSet(perm, n);
     }, (set) => {
       if (n > set.sems.length) fail(E.EINVAL);
