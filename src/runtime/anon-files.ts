@@ -2,40 +2,15 @@
 // views of the pending signals (epoll instances are epoll.ts). A read that finds nothing waits
 // through Kernel.sleep, so another process, a timer or a signal can end it.
 import { E, fail } from './errno.ts';
+import { gatherIovs, iovTotal, scatterIovs } from './iovecs.ts';
 import { makeOpenFile, type AnonFile, type OpenFile } from './fdtable.ts';
 import type { Guest } from './guest.ts';
 import type { Kernel } from './kernel.ts';
 import { READABLE, WRITABLE } from './poll.ts';
 import { siginfoOf } from './signal-frame.ts';
-import { SI_QUEUE, SI_TIMER } from './signals.ts';
+import type { TimerSpec } from './posix-timers.ts';
+import { lowestSignal, SI_QUEUE, SI_TIMER } from './signals.ts';
 import { O } from './vfs.ts';
-
-const total = (iovs: [number, number][]): number => iovs.reduce((n, [, len]) => n + len, 0);
-
-/** copies `bytes` into the buffers of `iovs` in order (as many as they hold) */
-export function scatterIovs(g: Guest, iovs: [number, number][], bytes: Uint8Array): void {
-  const mem = g.mem.bytes();
-  let at = 0;
-  for (const [base, len] of iovs) {
-    if (at === bytes.length) return;
-    const k = Math.min(len, bytes.length - at);
-    mem.set(bytes.subarray(at, at + k), base);
-    at += k;
-  }
-}
-
-/** the first `n` bytes of the buffers of `iovs` (all of them) */
-export function gatherIovs(g: Guest, iovs: [number, number][], n = total(iovs)): Uint8Array {
-  const mem = g.mem.bytes(), out = new Uint8Array(n);
-  let at = 0;
-  for (const [base, len] of iovs) {
-    if (at === n) break;
-    const k = Math.min(len, n - at);
-    out.set(mem.subarray(base, base + k), at);
-    at += k;
-  }
-  return out;
-}
 
 const u64Bytes = (v: bigint): Uint8Array => {
   const b = new Uint8Array(8);
@@ -71,7 +46,7 @@ export class EventFd implements AnonFile {
   constructor(private count: bigint, private readonly semaphore: boolean) {}
 
   read(g: Guest, f: OpenFile, iovs: [number, number][]): number {
-    if (total(iovs) < 8) fail(E.EINVAL);
+    if (iovTotal(iovs) < 8) fail(E.EINVAL);
     waitReady(g, f, () => this.count > 0n);
     const v = this.semaphore ? 1n : this.count;
     this.count -= v;
@@ -81,7 +56,7 @@ export class EventFd implements AnonFile {
   }
 
   write(g: Guest, f: OpenFile, iovs: [number, number][]): number {
-    if (total(iovs) < 8) fail(E.EINVAL);
+    if (iovTotal(iovs) < 8) fail(E.EINVAL);
     const v = new DataView(gatherIovs(g, iovs, 8).buffer).getBigUint64(0, true);
     if (v > COUNTER_MAX) fail(E.EINVAL);
     waitReady(g, f, () => COUNTER_MAX - this.count >= v);
@@ -129,9 +104,9 @@ export class TimerFd implements AnonFile {
   }
 
   /** the time to the next expiry and the interval (ns), as timerfd_gettime reports them */
-  get(): [value: bigint, interval: bigint] {
+  get(): TimerSpec {
     const now = this.update();
-    return [this.next === undefined ? 0n : this.next - now, this.interval];
+    return { value: this.next === undefined ? 0n : this.next - now, interval: this.interval };
   }
 
   /** arms the timer to expire `delay` ns from now (past: at once, with the intervals missed since counted; undefined: disarm), then every `interval` ns */
@@ -151,15 +126,11 @@ export class TimerFd implements AnonFile {
   }
 
   read(g: Guest, f: OpenFile, iovs: [number, number][]): number {
-    if (total(iovs) < 8) fail(E.EINVAL);
+    if (iovTotal(iovs) < 8) fail(E.EINVAL);
     waitReady(g, f, () => (this.update(), this.ticks > 0n));
     scatterIovs(g, iovs, u64Bytes(this.ticks));
     this.ticks = 0n;
     return 8;
-  }
-
-  write(): number {
-    fail(E.EINVAL);
   }
 
   poll(): number {
@@ -193,7 +164,7 @@ export class SignalFd implements AnonFile {
   }
 
   read(g: Guest, f: OpenFile, iovs: [number, number][]): number {
-    const room = Math.floor(total(iovs) / SIGNALFD_SIGINFO);
+    const room = Math.floor(iovTotal(iovs) / SIGNALFD_SIGINFO);
     if (room === 0) fail(E.EINVAL);
     waitReady(g, f, () => this.pending(g) !== 0n);
     const out = new Uint8Array(room * SIGNALFD_SIGINFO), dv = new DataView(out.buffer);
@@ -201,8 +172,7 @@ export class SignalFd implements AnonFile {
     for (; n < room; n++) {
       const ready = g.signals.pending & this.mask;
       if (ready === 0n) break;
-      let sig = 1;
-      while (!(ready & (1n << BigInt(sig - 1)))) sig++;
+      const sig = lowestSignal(ready);
       const si = siginfoOf(g.signals.takePending(sig), g), at = n * SIGNALFD_SIGINFO;
       dv.setUint32(at, sig, true); // ssi_signo
       dv.setInt32(at + 8, si.code, true); // ssi_code
@@ -221,10 +191,6 @@ export class SignalFd implements AnonFile {
     }
     scatterIovs(g, iovs, out.subarray(0, n * SIGNALFD_SIGINFO));
     return n * SIGNALFD_SIGINFO;
-  }
-
-  write(): number {
-    fail(E.EINVAL);
   }
 
   poll(g: Guest): number {

@@ -18,6 +18,9 @@ const OUTPUT = POLL.OUT | POLL.WRNORM | POLL.WRBAND;
 /** Linux's limit on instances watching instances */
 const EP_MAX_NESTS = 4;
 
+/** the events an item reports: EPOLLERR and EPOLLHUP always; EPOLLWAKEUP needs CAP_BLOCK_SUSPEND, which Linux drops silently */
+const asked = (events: number): number => (events & ~EPOLL.WAKEUP) | EPOLL.ERR | EPOLL.HUP;
+
 interface Item {
   fd: number;
   file: OpenFile;
@@ -39,8 +42,7 @@ export class Epoll implements AnonFile {
     const it = this.items.find((i) => i.fd === fd && i.file === file);
     if (op === EPOLL_CTL.ADD) {
       if (it) fail(E.EEXIST);
-      // EPOLLERR and EPOLLHUP are always reported; EPOLLWAKEUP needs CAP_BLOCK_SUSPEND, which Linux drops silently
-      this.items.push({ fd, file, events: (events & ~EPOLL.WAKEUP) | EPOLL.ERR | EPOLL.HUP, data });
+      this.items.push({ fd, file, events: asked(events), data });
     } else if (op === EPOLL_CTL.DEL || op === EPOLL_CTL.MOD) {
       if (!it) fail(E.ENOENT);
       if (op === EPOLL_CTL.DEL) {
@@ -49,7 +51,7 @@ export class Epoll implements AnonFile {
         return;
       }
       if (it.events & EPOLL.EXCLUSIVE) fail(E.EINVAL);
-      it.events = (events & ~EPOLL.WAKEUP) | EPOLL.ERR | EPOLL.HUP;
+      it.events = asked(events);
       it.data = data;
       it.seen = undefined;
     } else fail(E.EINVAL);
@@ -108,14 +110,6 @@ export class Epoll implements AnonFile {
     }
     this.queue = [...left, ...again];
     return out;
-  }
-
-  read(): number {
-    fail(E.EINVAL);
-  }
-
-  write(): number {
-    fail(E.EINVAL);
   }
 
   poll(g: Guest): number {

@@ -71,8 +71,9 @@ export interface AnonFile {
   /** its st_mode (Linux's anon inodes: 0600, no file type) and inode number */
   readonly mode?: number;
   readonly ino?: bigint;
-  read(g: Guest, f: OpenFile, iovs: [number, number][]): number;
-  write(g: Guest, f: OpenFile, iovs: [number, number][]): number;
+  /** (none: EINVAL, as Linux for a file without read or write) */
+  read?(g: Guest, f: OpenFile, iovs: [number, number][]): number;
+  write?(g: Guest, f: OpenFile, iovs: [number, number][]): number;
   /** the poll events ready now for the process of `g` (poll.ts POLL bits) */
   poll(g: Guest): number;
   /** see poll.ts wakeups */

@@ -927,19 +927,18 @@ export class Kernel {
   private soleThread(x: Proc): Proc {
     const p = x.group;
     for (const t of p.tasks) {
+      if (t === x) continue;
+      this.futexes(t.guest).cancel(t);
+      t.unwind = this.active.includes(t);
       if (t === p) continue;
       t.state = 'gone';
       t.ready = undefined;
-      t.unwind = this.active.includes(t);
     }
-    for (const t of p.tasks) if (t !== p && t !== x) this.futexes(t.guest).cancel(t);
     p.tasks = [p];
     // registers another thread saved for the old image must not reach the new one
     p.saved = undefined;
     this.loaded.delete(p.guest);
     if (p === x) return p;
-    this.futexes(p.guest).cancel(p);
-    p.unwind = this.active.includes(p);
     // nothing of the thread it was (a wait, handlers) goes on
     p.ready = undefined;
     p.wakeAt = undefined;

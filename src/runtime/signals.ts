@@ -48,6 +48,13 @@ const DEFAULT_IGNORED = new Set([17, 18, 19, 20, 21, 22, 23, 28]);
 
 const bit = (sig: number): bigint => 1n << BigInt(sig - 1);
 
+/** the lowest-numbered signal of a non-empty set (the one sigwait and signalfd take first) */
+export function lowestSignal(set: bigint): number {
+  let sig = 1;
+  while (!(set & bit(sig))) sig++;
+  return sig;
+}
+
 /**
  * `sig` pending with `info` in `queues` (a process's or one thread's): after the instances already
  * there (`first`: before them) if real-time — a POSIX timer's only once, its overrun counts the

@@ -10,6 +10,7 @@ import type { Terminal } from './terminal.ts';
 import { L, readTermios, V, writeTermios } from './termios.ts';
 import { FILETYPE, type Filestat } from './wasi.ts';
 import { O } from './vfs.ts';
+import { iovTotal } from './iovecs.ts';
 
 const SIGTTIN = 21, SIGTTOU = 22;
 export const TTY = {
@@ -48,7 +49,7 @@ function checkForeground(g: Guest, t: Terminal, sig: number): void {
 }
 
 export function readTerminal(g: Guest, f: OpenFile, t: Terminal, iovs: [number, number][]): number {
-  const total = iovs.reduce((n, [, len]) => n + len, 0);
+  const total = iovTotal(iovs);
   if (total === 0) return 0;
   checkForeground(g, t, SIGTTIN);
   const d = t.discipline;

@@ -4,7 +4,8 @@
 // the sender's credentials. As Linux's: a socket's shutdown bits say what no longer flows (the
 // peer of a closed stream socket has both), a writer finding its peer gone gets SIGPIPE and EPIPE,
 // a reader end of file once its queue is empty. Waits go through the kernel (anon-files.ts).
-import { gatherIovs, scatterIovs, waitReady } from './anon-files.ts';
+import { waitReady } from './anon-files.ts';
+import { gatherIovs, iovTotal, scatterIovs, type Iovecs } from './iovecs.ts';
 import { E, Errno, fail } from './errno.ts';
 import type { AnonFile, OpenFile } from './fdtable.ts';
 import type { Guest } from './guest.ts';
@@ -28,7 +29,10 @@ export interface Packet { data: Uint8Array; files?: OpenFile[]; from?: Uint8Arra
 /** what a receive took: the bytes, the files they carried, the sender, the message's whole length */
 export interface Received { data: Uint8Array; files: OpenFile[]; from?: Uint8Array; cred?: Cred; length: number }
 
-const credOf = (g: Guest): Cred => ({ pid: g.pid, uid: g.uid, gid: g.gid });
+export const credOf = (g: Guest): Cred => ({ pid: g.pid, uid: g.uid, gid: g.gid });
+
+/** a send or receive that must not wait: MSG_DONTWAIT, or the file's O_NONBLOCK */
+const nonblocking = (f: OpenFile, flags: number): boolean => (flags & MSG.DONTWAIT) !== 0 || (f.flags & O.NONBLOCK) !== 0;
 
 let nextIno = 30000n;
 
@@ -196,7 +200,7 @@ export class UnixSocket implements AnonFile {
   }
 
   read(g: Guest, f: OpenFile, iovs: [number, number][]): number {
-    return iovs.some(([, len]) => len > 0) ? readInto(g, this, f, iovs, 0) : 0;
+    return iovs.some(([, len]) => len > 0) ? readInto(g, this, f, iovs) : 0;
   }
 
   write(g: Guest, f: OpenFile, iovs: [number, number][]): number {
@@ -227,7 +231,7 @@ export class UnixSocket implements AnonFile {
  * `iovs`, carrying `files`: the count sent. A stream sends in parts as room appears.
  */
 export function sendFrom(g: Guest, s: UnixSocket, f: OpenFile, iovs: [number, number][], flags: number, files?: OpenFile[], to?: UnixSocket): number {
-  const nonblock = (flags & MSG.DONTWAIT) !== 0 || (f.flags & O.NONBLOCK) !== 0;
+  const nonblock = nonblocking(f, flags);
   const data = gatherIovs(g, iovs);
   if (s.type === SOCK.DGRAM) {
     const target = to ?? s.peer;
@@ -276,12 +280,16 @@ export function sendFrom(g: Guest, s: UnixSocket, f: OpenFile, iovs: [number, nu
   return done;
 }
 
-/** a read of `s` into `iovs`: the count, 0 at end of file (files and sender are recvmsg's) */
-export function readInto(g: Guest, s: UnixSocket, f: OpenFile, iovs: [number, number][], flags: number): number {
-  const max = iovs.reduce((n, [, len]) => n + len, 0);
-  const got = s.receive(g, f, max, flags, (flags & MSG.DONTWAIT) !== 0 || (f.flags & O.NONBLOCK) !== 0);
-  if (!got) return 0;
-  scatterIovs(g, iovs, got.data);
-  for (const file of got.files) g.fds.drop(file); // a plain read lets go of the files a message carried
-  return got.data.length;
+/** a receive of `s` into `iovs`: what it took (undefined: end of file) */
+export function receiveInto(g: Guest, s: UnixSocket, f: OpenFile, iovs: Iovecs, flags: number): Received | undefined {
+  const got = s.receive(g, f, iovTotal(iovs), flags, nonblocking(f, flags));
+  if (got) scatterIovs(g, iovs, got.data);
+  return got;
+}
+
+/** a read of `s` into `iovs`: the count, 0 at end of file; the files a message carried are let go */
+function readInto(g: Guest, s: UnixSocket, f: OpenFile, iovs: Iovecs): number {
+  const got = receiveInto(g, s, f, iovs, 0);
+  for (const file of got?.files ?? []) g.fds.drop(file);
+  return got?.data.length ?? 0;
 }

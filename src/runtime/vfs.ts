@@ -12,6 +12,7 @@ import { hostProcPath, procFdStat, procListing, procNode, procRootListing, procS
 import { sleepMs } from './sleep.ts';
 import { FDFLAGS, FILETYPE, LOOKUP_SYMLINK_FOLLOW, OFLAGS, RIGHTS_ALL, RIGHTS_READ, RIGHTS_WRITE, type Filestat } from './wasi.ts';
 import { fromUtf8, utf8 } from './guest-mem.ts';
+import { iovTotal } from './iovecs.ts';
 import { openFifo, specialOf, withSpecialType } from './special-files.ts';
 import { readTerminal, TERMINAL_STAT, writeTerminal } from './terminal-io.ts';
 
@@ -205,7 +206,7 @@ export function readFile(g: Guest, f: OpenFile, iovs: [number, number][], offset
   checkReadable(f);
   if (f.anon) {
     if (offset !== undefined) fail(E.ESPIPE);
-    return f.anon.read(g, f, iovs);
+    return f.anon.read ? f.anon.read(g, f, iovs) : fail(E.EINVAL);
   }
   if (iovs.length === 0) return 0;
   if (offset === undefined && f.position !== undefined) {
@@ -244,7 +245,7 @@ export function readFile(g: Guest, f: OpenFile, iovs: [number, number][], offset
     }
     return done;
   }
-  g.sharedMaps.beforeRead(f, offset, iovs.reduce((n, [, len]) => n + len, 0)); // MAP_SHARED pages of this file are its content
+  g.sharedMaps.beforeRead(f, offset, iovTotal(iovs)); // MAP_SHARED pages of this file are its content
   return blocking(f, () => (offset === undefined ? g.wasi.read(f.wasiFd, g.mem, iovs) : g.wasi.pread(f.wasiFd, g.mem, iovs, offset)));
 }
 
@@ -252,7 +253,7 @@ export function writeFile(g: Guest, f: OpenFile, iovs: [number, number][], offse
   checkWritable(f);
   if (f.anon) {
     if (offset !== undefined) fail(E.ESPIPE);
-    return f.anon.write(g, f, iovs);
+    return f.anon.write ? f.anon.write(g, f, iovs) : fail(E.EINVAL);
   }
   if (offset === undefined && f.position !== undefined && iovs.length) {
     if (f.flags & O.APPEND) f.position = statFile(g, f).size;
@@ -281,7 +282,7 @@ export function writeFile(g: Guest, f: OpenFile, iovs: [number, number][], offse
  * read, so its pipe grows instead. With no reader left: SIGPIPE, then EPIPE (or the count so far).
  */
 function writePipe(g: Guest, f: OpenFile, pipe: Pipe, iovs: [number, number][]): number {
-  const total = iovs.reduce((n, [, len]) => n + len, 0);
+  const total = iovTotal(iovs);
   // a write unwound while waiting runs again from the start: what it wrote before stays written
   let done = g.kernel?.progress(g) ?? 0;
   const need = total <= Pipe.ATOMIC ? total : 1;

@@ -10,7 +10,7 @@ import { O } from '../vfs.ts';
 import { FILETYPE } from '../wasi.ts';
 import { int, uint } from './args.ts';
 import { waitWithMask } from './signal.ts';
-import { CLOCK, clockNs, readTimespec, writeTimespec } from './time.ts';
+import { CLOCK, clockNs, readItimerspec, readTimespec, writeItimerspec } from './time.ts';
 
 const EFD_SEMAPHORE = 1;
 const TFD_TIMER_ABSTIME = 1, TFD_TIMER_CANCEL_ON_SET = 2;
@@ -25,18 +25,6 @@ function anonOf<T extends AnonFile>(g: Guest, fd: bigint, kind: abstract new (..
   const f = g.fds.get(int(fd));
   if (!(f.anon instanceof kind)) fail(E.EINVAL);
   return f.anon;
-}
-
-/** struct itimerspec {interval, value} as nanoseconds (EFAULT, EINVAL) */
-function readItimerspec(g: Guest, addr: bigint): [interval: bigint, value: bigint] {
-  g.mem.check(addr, 32);
-  return [readTimespec(g, addr), readTimespec(g, addr + 16n)];
-}
-
-function writeItimerspec(g: Guest, addr: bigint, [value, interval]: [bigint, bigint]): void {
-  g.mem.check(addr, 32);
-  writeTimespec(g, addr, interval);
-  writeTimespec(g, addr + 16n, value);
 }
 
 /** epoll_pwait and epoll_pwait2 once the timeout is known (ms; Infinity: none) */
@@ -86,7 +74,7 @@ export const events: Record<string, Handler> = {
   },
   timerfd_settime: (g, fd, flagsArg, newAddr, oldAddr) => {
     const flags = int(flagsArg);
-    const [interval, value] = readItimerspec(g, newAddr);
+    const { interval, value } = readItimerspec(g, newAddr);
     if (flags & ~(TFD_TIMER_ABSTIME | TFD_TIMER_CANCEL_ON_SET)) fail(E.EINVAL);
     const t = anonOf(g, fd, TimerFd), old = t.get();
     // an absolute time is on the timer's clock; one already past expires at once

@@ -2,7 +2,7 @@
 // actions end the process with 128+signal; handlers run before the syscall returns).
 import { E, fail } from '../errno.ts';
 import type { Guest, Handler } from '../guest.ts';
-import { NSIG, SI_TKILL, SIG_DFL, SIG_IGN, SIGKILL, SIGSTOP, type SignalInfo } from '../signals.ts';
+import { lowestSignal, NSIG, SI_TKILL, SIG_DFL, SIG_IGN, SIGKILL, SIGSTOP, type SignalInfo } from '../signals.ts';
 import { SIGNAL } from '../errors.ts';
 import { SIGINFO_SIZE, siginfoOf, SignalReturn, writeSiginfo } from '../signal-frame.ts';
 import { int } from './args.ts';
@@ -134,8 +134,7 @@ export const signal: Record<string, Handler> = {
     }
     const ready = g.signals.pending & wanted;
     if (ready !== 0n) {
-      let sig = 1;
-      while (!(ready & (1n << BigInt(sig - 1)))) sig++;
+      const sig = lowestSignal(ready);
       const si = g.signals.takePending(sig);
       if (info !== 0n) {
         const at = g.mem.check(info, SIGINFO_SIZE);

@@ -5,11 +5,12 @@ import { E, Errno, fail } from '../errno.ts';
 import type { OpenFile } from '../fdtable.ts';
 import type { Guest, Handler } from '../guest.ts';
 import { resolvePath } from '../paths.ts';
-import { anonFile, installAnon, scatterIovs, waitReady } from '../anon-files.ts';
-import { MSG, SOCK, sendFrom, UnixSocket, SOCKET_BUFFER, type Received } from '../unix-sockets.ts';
+import { anonFile, installAnon, waitReady } from '../anon-files.ts';
+import type { Iovecs } from '../iovecs.ts';
+import { credOf, MSG, receiveInto, SOCK, sendFrom, UnixSocket, SOCKET_BUFFER, type Received } from '../unix-sockets.ts';
 import { markSpecial } from '../special-files.ts';
 import { guestIovecs, O, openPath, S_IFSOCK, statPath } from '../vfs.ts';
-import { int, uint } from './args.ts';
+import { count, int, uint } from './args.ts';
 
 const AF_UNIX = 1, AF_INET = 2, AF_INET6 = 10;
 const SOCK_TYPE_MASK = 0xf, SOCK_RAW = 3;
@@ -26,7 +27,6 @@ function socketOf(g: Guest, fd: bigint): { s: UnixSocket; f: OpenFile } {
   if (!(f.anon instanceof UnixSocket)) fail(E.ENOTSOCK);
   return { s: f.anon, f };
 }
-
 
 /** the run's names: bound sockets by abstract name ("\0…") or absolute path */
 function names(g: Guest): Map<string, UnixSocket> {
@@ -127,15 +127,12 @@ function connect(g: Guest, s: UnixSocket, f: OpenFile, name: { bytes: Uint8Array
   if (s.peer) fail(E.EISCONN);
   if (!target.backlog) fail(E.ECONNREFUSED);
   const backlog = target.backlog;
-  if (backlog.length > target.backlogMax) {
-    if (f.flags & O.NONBLOCK) fail(E.EAGAIN);
-    const kernelWait = g.kernel?.sleep(g, Infinity, () => target.closed || backlog.length <= target.backlogMax);
-    if (!kernelWait || target.closed) fail(E.ECONNREFUSED);
-  }
+  waitReady(g, f, () => target.closed || backlog.length <= target.backlogMax);
+  if (target.closed) fail(E.ECONNREFUSED);
   // the connection is made now, its server side waiting in the backlog for accept
   const server = new UnixSocket(s.type, target.cred);
   server.peer = s;
-  server.peerCred = { pid: g.pid, uid: g.uid, gid: g.gid };
+  server.peerCred = credOf(g);
   server.address = target.address;
   s.peer = server;
   s.peerCred = target.cred;
@@ -192,12 +189,15 @@ function deliverFiles(g: Guest, got: Received, control: bigint, room: number, fl
 }
 
 /** the receive of recvfrom and recvmsg: its count (or, with MSG_TRUNC, a datagram's whole length) */
-function receive(g: Guest, s: UnixSocket, f: OpenFile, iovs: [number, number][], flags: number): { got?: Received; n: number } {
-  const max = iovs.reduce((n, [, len]) => n + len, 0);
-  const got = s.receive(g, f, max, flags, (flags & MSG.DONTWAIT) !== 0 || (f.flags & O.NONBLOCK) !== 0);
-  if (!got) return { n: 0 };
-  scatterIovs(g, iovs, got.data);
-  return { got, n: flags & MSG.TRUNC && !s.stream ? got.length : got.data.length };
+function receive(g: Guest, s: UnixSocket, f: OpenFile, iovs: Iovecs, flags: number): { got?: Received; n: number } {
+  const got = receiveInto(g, s, f, iovs, flags);
+  return { got, n: !got ? 0 : flags & MSG.TRUNC && !s.stream ? got.length : got.data.length };
+}
+
+/** a buffer of sendto and recvfrom as one iovec (the count capped as the kernel's MAX_RW_COUNT) */
+function buffer(g: Guest, buf: bigint, len: bigint): Iovecs {
+  const n = count(len);
+  return n ? [[g.mem.check(buf, n), n]] : [];
 }
 
 function accept(g: Guest, fd: bigint, addr: bigint, lenAddr: bigint, flags: number): number {
@@ -233,13 +233,13 @@ function nameBuffer(g: Guest, addr: bigint, lenAddr: bigint): void {
 export const sockets: Record<string, Handler> = {
   socket: (g, domain, typeArg, protocol) => {
     const type = int(typeArg), kind = socketKind(int(domain), type, int(protocol));
-    return installAnon(g, new UnixSocket(kind, { pid: g.pid, uid: g.uid, gid: g.gid }), type);
+    return installAnon(g, new UnixSocket(kind, credOf(g)), type);
   },
   socketpair: (g, domain, typeArg, protocol, sv) => {
     if (int(domain) === AF_INET || int(domain) === AF_INET6) fail(E.EOPNOTSUPP); // families without pairs
     const type = int(typeArg), kind = socketKind(int(domain), type, int(protocol));
     g.mem.check(sv, 8);
-    const me = { pid: g.pid, uid: g.uid, gid: g.gid };
+    const me = credOf(g);
     const [a, b] = UnixSocket.pair(kind, me, me);
     const [fa, fb] = g.fds.installPair(anonFile(a, type), anonFile(b, type), (type & O.CLOEXEC) !== 0);
     g.mem.setI32(sv, fa);
@@ -288,15 +288,11 @@ export const sockets: Record<string, Handler> = {
   },
   sendto: (g, fd, buf, len, flags, addr, addrLen) => {
     const { s, f } = socketOf(g, fd);
-    const n = Number(len > 0x7ffff000n ? 0x7ffff000n : len);
-    if (n) g.mem.check(buf, n);
-    return sendFrom(g, s, f, n ? [[Number(buf), n]] : [], int(flags), undefined, destination(g, s, addr, BigInt(int(addrLen))));
+    return sendFrom(g, s, f, buffer(g, buf, len), int(flags), undefined, destination(g, s, addr, BigInt(int(addrLen))));
   },
   recvfrom: (g, fd, buf, len, flags, addr, lenAddr) => {
     const { s, f } = socketOf(g, fd);
-    const n = Number(len > 0x7ffff000n ? 0x7ffff000n : len);
-    if (n) g.mem.check(buf, n);
-    const r = receive(g, s, f, n ? [[Number(buf), n]] : [], int(flags));
+    const r = receive(g, s, f, buffer(g, buf, len), int(flags));
     for (const file of r.got?.files ?? []) g.fds.drop(file);
     if (addr !== 0n) writeAddress(g, addr, lenAddr, r.got?.from, true);
     return r.n;

@@ -201,12 +201,13 @@ export const time: Record<string, Handler> = {
 };
 
 
-/** struct itimerspec {timespec it_interval, it_value}, in ns (EFAULT, EINVAL as Linux) */
-function readItimerspec(g: Guest, addr: bigint): TimerSpec {
+/** struct itimerspec {timespec it_interval, it_value}, in ns (EFAULT for any of it first, then EINVAL, as Linux) */
+export function readItimerspec(g: Guest, addr: bigint): TimerSpec {
+  g.mem.check(addr, 32);
   return { interval: readTimespec(g, addr), value: readTimespec(g, addr + 16n) };
 }
 
-function writeItimerspec(g: Guest, addr: bigint, v: TimerSpec): void {
+export function writeItimerspec(g: Guest, addr: bigint, v: TimerSpec): void {
   g.mem.check(addr, 32);
   writeTimespec(g, addr, v.interval);
   writeTimespec(g, addr + 16n, v.value);
