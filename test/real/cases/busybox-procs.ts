@@ -63,5 +63,7 @@ export const cases: RealCase[] = [
   sh('/proc lists the run\'s processes', 'ls /proc 2>/dev/null | grep -qx "$$" && echo "own pid listed"; test -d /proc/$$/ && echo "own directory"; sleep 0.3 & ps -o pid,ppid 2>/dev/null | grep -Eq "^ *$! +$$$" && echo "ps sees the child"; wait'),
   sh('taskset and ionice of the shell', 'taskset -p $$ | sed "s/[0-9]*.s current/PID\'s current/"; ionice -p $$'),
   // sysinfo(2) is the host's (the figures that do not move; free subtracts /proc/meminfo's from them)
+  // FIFOs (mkfifo): a background writer and a reader, `ls -l`'s type, one opened read-write
+  sh('mkfifo', 'mkfifo f; ls -l f | cut -c1; (seq 3 > f &); cat f; rm f; mkfifo g; exec 3<>g; echo rw >&3; read x <&3; echo "$x"'),
   sh('free totals', 'free | awk \'{ print $1, $2 }\'; free | awk \'NR == 2 { print ($3 >= 0 && $3 + $4 <= $2) ? "used ok" : "used " $3 }\''),
 ];
