@@ -4,7 +4,7 @@
 // checks MODULE_ABI against the module's metadata on load. Binaryen-free (ships to browsers).
 
 /** bumped whenever an import, export or table layout below changes meaning */
-export const MODULE_ABI = 5;
+export const MODULE_ABI = 6;
 
 /** imports of every translated module, from the runtime (module name `linux`) */
 export const LINUX = 'linux';
@@ -27,15 +27,17 @@ export const IMPORT = {
 } as const;
 
 /**
- * Page table: one byte per 4 KiB guest page over the whole 32-bit address space, in memory the
- * guest cannot reach (its own entries say so). Translated code checks every guest load for
- * PAGE_READ and every store for PAGE_WRITE before it accesses memory; the runtime keeps the
- * bytes equal to the mappings' protections. Addresses of 2^32 and above always fault.
+ * Page table: two tables of one byte per 4 KiB guest page over the whole 32-bit address space,
+ * reads then writes (PAGE_TABLE_WRITE bytes further), in memory the guest cannot reach (its own
+ * entries say so). A byte is 0 where the access is allowed and PAGE_DENIED where it is not, so
+ * that translated code under protect 'pages' can OR the sign-extended byte into the address
+ * (all ones: beyond any memory, the engine traps) without a branch, and under 'full' branches to
+ * its fault block on a nonzero byte. Addresses of 2^32 and above always fault under 'full'.
  */
 export const PAGE_SHIFT = 12;
-export const PAGE_TABLE_SIZE = 2 ** (32 - PAGE_SHIFT);
-export const PAGE_READ = 1;
-export const PAGE_WRITE = 2;
+export const PAGE_TABLE_WRITE = 2 ** (32 - PAGE_SHIFT);
+export const PAGE_TABLE_SIZE = 2 * PAGE_TABLE_WRITE;
+export const PAGE_DENIED = 0xff;
 
 /** exports of a program module; an extension module imports them from module `program` */
 export const PROGRAM = 'program';

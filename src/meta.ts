@@ -31,7 +31,7 @@ export interface TranslationMeta {
   /** guest address of the page table translated code checks accesses against (abi.ts), 0: none */
   pageTable: number;
   /** guest addresses below it are the runtime's, never the guest's (64 KiB, or under protect
-   *  'null' runtime/layout.ts LOW_AREA_END, where the dispatch table then lies) */
+   *  'null' and 'pages' runtime/layout.ts LOW_AREA_END, where the dispatch table then lies) */
   lowEnd: number;
   /** PT_LOAD ranges [start, end, PROT_*] as the kernel maps them */
   segments: [number, number, number][];

@@ -9,7 +9,8 @@ import { constants, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ProtectMode } from '../src/translate-options.ts';
-import { LOW_AREA_END, MIN_GUEST_ADDR, WASM_PAGE } from '../src/runtime/layout.ts';
+import { PAGE_TABLE_WRITE } from '../src/abi.ts';
+import { LOW_AREA_END, LOW_PAGE_TABLE, MIN_GUEST_ADDR, WASM_PAGE } from '../src/runtime/layout.ts';
 import { loadElf, runFixture, type Loaded } from './helpers/run-fixture.ts';
 
 const SOURCE = resolve(import.meta.dirname, 'fixtures/faults/faults.c');
@@ -28,12 +29,15 @@ const FAULTS: Record<ProtectMode, string[]> = {
   bounds: ['null-read', 'null-write', 'null-call', 'alias-4g', 'misaligned-jump'],
   // the engine's bounds check (not precise) and the stack pointer's check against the stack guard
   null: ['null-read', 'null-write', 'stack-overflow', 'stack-overflow-heap', 'null-call', 'misaligned-jump'],
+  // the engine's bounds check on the address ORed with the page table's byte
+  pages: ['null-read', 'null-write', 'rodata-write', 'text-write', 'mprotect-write', 'munmap-read', 'stack-overflow', 'stack-overflow-heap', 'null-call', 'misaligned-jump'],
   none: ['null-call', 'misaligned-jump'],
 };
 /** what a mode catches only once the program installs a handler: 'null' then runs code lifted
  *  with 'full' checks (RuntimeCode.checkFaults) */
 const WITH_HANDLER: Partial<Record<ProtectMode, string[]>> = {
   null: ['rodata-write', 'text-write', 'mprotect-write', 'munmap-read', 'alias-4g', 'madvise'],
+  pages: ['alias-4g', 'madvise'],
 };
 const runs = (fault: string): string[][] => [[fault], ...handled(fault)];
 const handled = (fault: string): string[][] => [[fault, 'catch'], ...(fault === 'mprotect-write' ? [[fault, 'retry']] : [])];
@@ -76,15 +80,18 @@ describe.skipIf(!!missing && !process.env.CI)(`memory faults against qemu-aarch6
             }
           });
         }
-        if (mode === 'null') {
-          // below the image lie the runtime's state and scratch (64 KiB) and its dispatch table (up
-          // to LOW_AREA_END): out of the guest's reach, with or without a handler (which makes the
-          // process run checked code, so the handler gets the fault as on Linux)
-          it('stores to the CPU state, scratch area and dispatch table fault, with and without a handler', { timeout: 120_000 }, async () => {
+        if (mode === 'null' || mode === 'pages') {
+          // below the image lie the runtime's state and scratch (64 KiB), its dispatch table and
+          // under 'pages' the page table (up to LOW_AREA_END): out of the guest's reach, with or
+          // without a handler (which makes the process run checked code, so the handler gets the
+          // fault as on Linux)
+          it('stores to the CPU state, scratch area, dispatch table (and page table) fault, with and without a handler', { timeout: 120_000 }, async () => {
             expect(bin.meta.lowEnd).toBe(LOW_AREA_END);
+            expect(bin.meta.pageTable).toBe(mode === 'pages' ? LOW_PAGE_TABLE : 0);
             // nothing of the runtime's follows the image: the dispatch table went below it
             expect(bin.meta.privateEnd).toBe(Math.ceil(bin.meta.imageEnd / WASM_PAGE) * WASM_PAGE);
-            for (const at of [0x1000, 0x1100, 0x8000, 0xfff8, MIN_GUEST_ADDR, MIN_GUEST_ADDR + 16, LOW_AREA_END - 16]) {
+            const table = mode === 'pages' ? [LOW_PAGE_TABLE, LOW_PAGE_TABLE + PAGE_TABLE_WRITE + 5] : [];
+            for (const at of [0x1000, 0x1100, 0x8000, 0xfff8, MIN_GUEST_ADDR, MIN_GUEST_ADDR + 16, ...table, LOW_AREA_END - 16]) {
               // an empty mode installs no handler
               for (const how of ['catch', '']) {
                 const args = ['poke', how, at.toString(16)];
@@ -106,4 +113,32 @@ describe.skipIf(!!missing && !process.env.CI)(`memory faults against qemu-aarch6
       });
     }
   }
+
+  // an image below LOW_AREA_END leaves the low area at 64 KiB: the page table then follows the
+  // image (and the dispatch table), where it keeps itself out of the guest's reach
+  describe("glibc linked at 1 MiB, protect 'pages'", () => {
+    let bin: Loaded;
+    beforeAll(async () => {
+      elf.low = join(dir, 'faults-low');
+      execFileSync(LIBCS.glibc, ['-O1', '-static', '-Wl,-Ttext-segment=0x100000', '-o', elf.low, SOURCE]);
+      bin = await loadElf(readFileSync(elf.low), elf.low, { inChild: true, optimize: 0, protect: 'pages' });
+    }, 600_000);
+    it('faults as qemu-aarch64 does; stores to the runtime\'s data after the image (dispatch and page tables) fault', { timeout: 120_000 }, async () => {
+      expect(bin.meta.lowEnd).toBe(MIN_GUEST_ADDR);
+      const pt = bin.meta.pageTable;
+      expect(pt).toBeGreaterThan(bin.meta.imageEnd);
+      const tableBase = Math.ceil(bin.meta.imageEnd / 4096) * 4096;
+      for (const args of [['rodata-write'], ['munmap-read'], ['mprotect-write'], ['stack-overflow'], ['munmap-read', 'catch']]) {
+        const got = await runFixture(bin, args);
+        expect({ args, stdout: got.stdout, status: got.status }).toEqual({ args, ...qemu('low', args) });
+      }
+      // where qemu-aarch64 has the heap (nothing of its own lies there), as the 'full' case above
+      for (const at of [0x1000, 0xfff8, tableBase, pt, pt + PAGE_TABLE_WRITE + 5]) {
+        for (const [how, stdout, status] of [['', 'poke\n', 139], ['catch', 'poke\nsignal 11 code 1 at the address\nrecovered from poke\n', 3]] as const) {
+          const got = await runFixture(bin, ['poke', how, at.toString(16)]);
+          expect({ at: at.toString(16), how, stdout: got.stdout, status: got.status }).toEqual({ at: at.toString(16), how, stdout, status });
+        }
+      }
+    });
+  });
 });

@@ -50,7 +50,7 @@ export interface Builder {
   addr(a: Expr, write?: boolean): Expr;
   /**
    * the constant offset every load and store (and fill) of an `addr()` result adds: under
-   * protect 'null', addr() gives the address less the runtime's low area (64 KiB or LOW_AREA_END),
+   * protect 'null' or 'pages', addr() gives the address less the runtime's low area (64 KiB or LOW_AREA_END),
    * so that an address there wraps to beyond the memory and the engine's own bounds check traps
    */
   readonly addrOffset: number;
@@ -103,7 +103,7 @@ export interface Arch {
   readonly registers: readonly RegisterDesc[];
   /** the condition flags: kept in locals only, not carried across calls and returns (AAPCS64) */
   readonly flagRegs: readonly number[];
-  /** the stack pointer: under protect 'null' a write of it into the stack's guard faults */
+  /** the stack pointer: under protect 'null' and 'pages' a write of it into the stack's guard faults */
   readonly spReg?: number;
   /** instructions (and so branch targets) are aligned to 2^insnAlignLog2 bytes */
   readonly insnAlignLog2: number;

@@ -1,7 +1,7 @@
 // Fixed guest-address layout shared by the translator (generated code) and the runtime.
 // Guest address A is Wasm linear-memory address A. Static AArch64 executables load at
 // 0x400000 or above, so the low 64 KiB (below Linux's mmap_min_addr) is ours.
-import { PAGE_SHIFT } from '../abi.ts';
+import { PAGE_SHIFT, PAGE_TABLE_SIZE } from '../abi.ts';
 
 
 /** CPU state block: registers that must be visible outside one translated function. */
@@ -47,8 +47,14 @@ export const MIN_GUEST_ADDR = 0x10000;
  */
 export const LOW_AREA_END = 0x400000;
 /**
+ * Under protect 'pages', where the page table lies when the low area is LOW_AREA_END (the top of
+ * it): one place for every program, so that libraries translated on their own can name it. A
+ * program whose image lies lower keeps its table after the image.
+ */
+export const LOW_PAGE_TABLE = LOW_AREA_END - PAGE_TABLE_SIZE;
+/**
  * The main stack's guard: this much unmapped space between the runtime's private data and the
- * stack (Linux keeps 256 pages, stack_guard_gap, below a stack). Under protect 'null' a write of
+ * stack (Linux keeps 256 pages, stack_guard_gap, below a stack). Under protect 'null' and 'pages' a write of
  * the stack pointer into it faults (function.ts), so an overflow stops there.
  */
 export const STACK_GUARD = 1 << 20;

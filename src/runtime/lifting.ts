@@ -173,21 +173,24 @@ export class RuntimeCode {
 
   /**
    * The guest installed a SIGSEGV or SIGBUS handler, which only precise faults can reach, but the
-   * module's protection ('null') faults through the engine's bounds check, which is not precise
-   * and sees neither unmapped holes nor read-only pages: from now on the process runs code lifted
-   * at run time with 'full' checks against a page table the address space starts keeping now, so
-   * that every fault Linux raises (null page, unmapped or read-only page, the stack guard, 64-bit
-   * addresses) reaches the handler with si_addr and the faulting registers. The dispatch table
-   * forgets every entry, so whatever runs next through the dispatcher is lifted again; Wasm frames
-   * of translated code still on the stack run unchecked until they return (the caller unwinds
-   * them where it can). Returns whether it switched.
+   * module's protection ('null' or 'pages') faults through the engine's bounds check, which is not
+   * precise ('null' sees neither unmapped holes nor read-only pages either): from now on the
+   * process runs code lifted at run time with 'full' checks against the page table ('pages' keeps
+   * one already, else the address space starts keeping one now), so that every fault Linux raises
+   * (null page, unmapped or read-only page, the stack guard, 64-bit addresses) reaches the handler
+   * with si_addr and the faulting registers. The dispatch table forgets every entry, so whatever
+   * runs next through the dispatcher is lifted again; Wasm frames of translated code still on the
+   * stack run as they were translated until they return (the caller unwinds them where it can).
+   * Returns whether it switched.
    */
   checkFaults(): boolean {
-    if (this.meta.protect !== 'null' || this.protect || !this.opts.enabled) return false;
+    if ((this.meta.protect !== 'null' && this.meta.protect !== 'pages') || this.protect || !this.opts.enabled) return false;
     this.protect = 'full';
-    // no guest access: the table marks itself so
-    this.pageTable = this.vm.mmap(0, PAGE_TABLE_SIZE, 0, MAP_PRIVATE | MAP_ANONYMOUS, RUNTIME_AREA);
-    this.vm.usePageTable(this.pageTable);
+    if (!this.meta.pageTable) {
+      // no guest access: the table marks itself so
+      this.pageTable = this.vm.mmap(0, PAGE_TABLE_SIZE, 0, MAP_PRIVATE | MAP_ANONYMOUS, RUNTIME_AREA);
+      this.vm.usePageTable(this.pageTable);
+    }
     this.dispatch().clear();
     this.lifted.length = 0;
     this.opts.trace?.('a SIGSEGV/SIGBUS handler: code runs lifted at run time with protect \'full\' from now on, so that faults reach it');
@@ -266,7 +269,7 @@ export class RuntimeCode {
     // guest munmap/mprotect. The low area above the table has never been used, so it is zero.
     const vm = this.vm;
     return (this.table = new DispatchTable(this.memory, base, bits, this.meta.insnAlignLog2, (bytes) => {
-      if (vm.lowUsed + bytes > vm.lowEnd) return vm.mmap(0, bytes, 0, MAP_PRIVATE | MAP_ANONYMOUS, RUNTIME_AREA);
+      if (vm.lowUsed + bytes > vm.lowRoom) return vm.mmap(0, bytes, 0, MAP_PRIVATE | MAP_ANONYMOUS, RUNTIME_AREA);
       vm.lowUsed += bytes;
       return vm.lowUsed - bytes;
     }));
@@ -292,7 +295,7 @@ export class RuntimeCode {
       relaxedSimd: this.meta.relaxedSimd,
       loopReentry: this.meta.loopReentry,
       // after checkFaults the page table covers the stack guard
-      protect: { mode: this.protect ?? this.meta.protect, pageTable: this.pageTable ?? this.meta.pageTable, lowEnd: this.meta.lowEnd, stackGuard: this.protect || this.meta.protect !== 'null' ? 0 : this.meta.privateEnd },
+      protect: { mode: this.protect ?? this.meta.protect, pageTable: this.pageTable ?? this.meta.pageTable, lowEnd: this.meta.lowEnd, stackGuard: this.protect || (this.meta.protect !== 'null' && this.meta.protect !== 'pages') ? 0 : this.meta.privateEnd },
     });
     const ms = performance.now() - t0;
     this.stats.lifts++;

@@ -4,7 +4,7 @@
 // its end, so the memory is grown lazily to cover whatever is handed out and nothing more.
 import { E, fail } from './errno.ts';
 import { ADDR_LIMIT, MIN_GUEST_ADDR, PAGE_SIZE, STACK_GUARD, WASM_PAGE } from './layout.ts';
-import { pageBits, PageTable } from './page-table.ts';
+import { PageTable } from './page-table.ts';
 
 export const PROT_READ = 1;
 export const PROT_WRITE = 2;
@@ -77,11 +77,13 @@ export class AddressSpace {
   readonly lowEnd: number;
   /** how much of the low area the runtime has used (the rest is zero: a fork does not copy it) */
   lowUsed: number;
+  /** where the low area's room for the runtime's dispatch tables ends (a page table may lie above) */
+  readonly lowRoom: number;
 
   constructor(memory: WebAssembly.Memory, privateEnd: number, opts: AddressSpaceOptions = {}) {
     this.memory = memory;
     this.lowEnd = opts.lowEnd ?? MIN_GUEST_ADDR;
-    this.lowUsed = this.lowEnd;
+    this.lowUsed = this.lowRoom = this.lowEnd;
     this.privateEnd = wasmPageUp(privateEnd);
     const stackSize = pageUp(opts.stackSize ?? DEFAULT_STACK);
     this.mmapGap = pageUp(opts.mmapGap ?? 1024 * 1024);
@@ -93,7 +95,11 @@ export class AddressSpace {
     this.brkStart = this.sigtramp + WASM_PAGE;
     this.brkCur = this.brkStart;
     if (opts.image) {
-      this.maps.push({ start: 0, end: this.lowEnd, prot: 0, flags: MAP_PRIVATE, name: RUNTIME_AREA });
+      // a page table in the low area is a mapping of its own, which a fork copies whole (usedRanges)
+      const table = opts.pageTable !== undefined && opts.pageTable < this.lowEnd ? opts.pageTable : this.lowEnd;
+      this.maps.push({ start: 0, end: table, prot: 0, flags: MAP_PRIVATE, name: RUNTIME_AREA });
+      if (table < this.lowEnd) this.maps.push({ start: table, end: this.lowEnd, prot: 0, flags: MAP_PRIVATE, name: RUNTIME_AREA });
+      this.lowRoom = table;
       // page-rounded as the kernel maps them; a page two segments share goes to the later one
       for (const [start, end, prot] of opts.image.segments) {
         const s = Math.floor(start / PAGE_SIZE) * PAGE_SIZE;
@@ -112,7 +118,7 @@ export class AddressSpace {
     this.cleanAbove = this.brkStart;
     if (opts.pageTable) {
       this.pages = new PageTable(memory, opts.pageTable);
-      this.sync(0, this.brkStart);
+      this.sync(0, ADDR_LIMIT);
     }
   }
 
@@ -132,9 +138,9 @@ export class AddressSpace {
     start = Math.floor(start / PAGE_SIZE) * PAGE_SIZE;
     end = Math.min(pageUp(end), ADDR_LIMIT);
     pt.set(start, end, 0);
-    for (const m of this.maps) if (m.end > start && m.start < end) pt.set(Math.max(m.start, start), Math.min(m.end, end), pageBits(m.prot));
+    for (const m of this.maps) if (m.end > start && m.start < end) pt.set(Math.max(m.start, start), Math.min(m.end, end), m.prot);
     const heapEnd = this.heapEnd();
-    if (heapEnd > start && this.brkStart < end) pt.set(Math.max(this.brkStart, start), Math.min(heapEnd, end), pageBits(PROT_READ | PROT_WRITE));
+    if (heapEnd > start && this.brkStart < end) pt.set(Math.max(this.brkStart, start), Math.min(heapEnd, end), PROT_READ | PROT_WRITE);
   }
 
   /** whether [start, end) touches the runtime's own data (guest mapping calls must leave it alone) */

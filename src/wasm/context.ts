@@ -16,8 +16,8 @@ export interface ExtensionLink {
   external: boolean;
 }
 
-/** memory protection of a module: the mode, and the page table's guest address for 'full' (abi.ts) */
-/** `lowEnd`: under 'null', guest addresses below it trap (function.ts addr); `stackGuard`: where
+/** memory protection of a module: the mode, and the page table's guest address for 'pages' and 'full' (abi.ts) */
+/** `lowEnd`: under 'null' and 'pages', guest addresses below it trap (function.ts addr); `stackGuard`: where
  *  the main stack's guard begins (layout.ts STACK_GUARD), 0 when the code does not check it */
 export interface Protection { mode: ProtectMode; pageTable: number; lowEnd: number; stackGuard: number }
 

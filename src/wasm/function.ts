@@ -12,7 +12,7 @@ import * as ir from './ir.ts';
 import { instructionCount, type Block, type GuestFunction } from '../lift/discover.ts';
 import type { Arch, Builder, Expr, Insn } from '../lift/types.ts';
 import { TrapKind } from '../meta.ts';
-import { IMPORT, PAGE_READ, PAGE_SHIFT, PAGE_WRITE, PREEMPT_INTERVAL, PSEUDO_SYSCALL } from '../abi.ts';
+import { IMPORT, PAGE_SHIFT, PAGE_TABLE_WRITE, PREEMPT_INTERVAL, PSEUDO_SYSCALL } from '../abi.ts';
 import { ADDR_LIMIT, MIN_GUEST_ADDR, STACK_GUARD, STATE } from '../runtime/layout.ts';
 import type { ModuleContext } from './context.ts';
 import { structure } from './structure.ts';
@@ -154,7 +154,7 @@ export class FunctionEmitter implements Builder {
     return pool[used]!;
   }
   /** see Builder.addrOffset */
-  get addrOffset(): number { return this.ctx.protect.mode === 'null' ? this.ctx.protect.lowEnd : 0; }
+  get addrOffset(): number { return this.ctx.protect.mode === 'null' || this.ctx.protect.mode === 'pages' ? this.ctx.protect.lowEnd : 0; }
   /**
    * The Wasm address of a guest access, checked as the module's memory protection says (see
    * TranslateOptions.protect). A refused access branches to the function's fault block with the
@@ -169,6 +169,12 @@ export class FunctionEmitter implements Builder {
    * - 'null': no check; the address less the protection's lowEnd, used at offset addrOffset (that
    *   lowEnd): the address itself unless it lies below lowEnd, where it is 2^32 more, beyond any
    *   Wasm memory, so the engine traps (SIGSEGV for the guest) at the price of one add
+   * - 'pages': as 'null', with the page's byte of the page table ORed in, sign-extended: all ones
+   *   where the page table refuses the access, which the engine's bounds check then traps on too
+   *   (a load and an OR more per access, no branch). The index needs no add of its own: lowEnd
+   *   is whole pages, so the table is read lowEnd's pages further on (an address below lowEnd
+   *   reads past the table, but is beyond the memory whatever it ORs in). Accesses relative to
+   *   the stack pointer are not checked: its writes are (guardStack).
    * - 'none': the address as it is
    */
   addr(a: Expr, write = false): Expr {
@@ -180,17 +186,14 @@ export class FunctionEmitter implements Builder {
     }
     if (write) this.bump(MEMORY);
     if (protect.mode === 'none') return m.i32.wrap(a);
-    if (protect.mode === 'null') {
-      // a base plus a constant (an immediate offset) folds into the subtracted constant: the same
-      // sum modulo 2^32, one 64-bit add less per access
-      const info = m.describe(a);
-      if (info.kind === 'i64.add') {
-        const c = m.describe(info.right);
-        if (c.kind === 'i64.const' && c.value >= -0x80000000n && c.value < 0x80000000n) {
-          return m.i32.sub(m.i32.wrap(info.left), m.i32.const(protect.lowEnd - Number(c.value)));
-        }
-      }
-      return m.i32.sub(m.i32.wrap(a), m.i32.const(protect.lowEnd));
+    if (protect.mode === 'null' || protect.mode === 'pages') {
+      const shifted = this.lessLowEnd(a);
+      if (protect.mode === 'null') return shifted;
+      // the stack pointer's writes are checked against the main stack's guard (guardStack)
+      if (this.baseRegister(a) === this.arch.spReg) return shifted;
+      const t = this.temp(ir.i32);
+      const table = protect.pageTable + (write ? PAGE_TABLE_WRITE : 0) + (protect.lowEnd >>> PAGE_SHIFT);
+      return m.i32.or(m.local.tee(t, shifted, ir.i32), m.i32.load8_s(table, 1, m.i32.shr_u(m.local.get(t, ir.i32), m.i32.const(PAGE_SHIFT))));
     }
     const base = protect.mode === 'bounds' ? this.baseRegister(a) : undefined;
     if (base !== undefined) {
@@ -207,8 +210,7 @@ export class FunctionEmitter implements Builder {
       return m.block(null, [m.local.set(f.addr, a), m.if(outside, toFault()), m.i32.wrap(full())], ir.i32);
     }
     const low = () => m.local.get(f.low, ir.i32);
-    const page = m.i32.load8_u(protect.pageTable, 1, m.i32.shr_u(low(), m.i32.const(PAGE_SHIFT)));
-    const denied = m.i32.eqz(m.i32.and(page, m.i32.const(write ? PAGE_WRITE : PAGE_READ)));
+    const denied = m.i32.load8_u(protect.pageTable + (write ? PAGE_TABLE_WRITE : 0), 1, m.i32.shr_u(low(), m.i32.const(PAGE_SHIFT)));
     const beyond = m.i64.ne(m.i64.shr_u(full(), this.i64(32)), this.i64(0));
     return m.block(null, [
       m.local.set(f.addr, a),
@@ -216,6 +218,21 @@ export class FunctionEmitter implements Builder {
       m.if(m.i32.or(beyond, denied), toFault()),
       low(),
     ], ir.i32);
+  }
+  /**
+   * the address less lowEnd modulo 2^32: a base plus a constant (an immediate offset) folds into
+   * the subtracted constant, one 64-bit add less per access
+   */
+  private lessLowEnd(a: Expr): Expr {
+    const m = this.m, lowEnd = this.ctx.protect.lowEnd;
+    const info = m.describe(a);
+    if (info.kind === 'i64.add') {
+      const c = m.describe(info.right);
+      if (c.kind === 'i64.const' && c.value >= -0x80000000n && c.value < 0x80000000n) {
+        return m.i32.sub(m.i32.wrap(info.left), m.i32.const(lowEnd - Number(c.value)));
+      }
+    }
+    return m.i32.sub(m.i32.wrap(a), m.i32.const(lowEnd));
   }
   trap(kind: number, info: number | bigint): void {
     this.items.push(this.m.call('trap', [this.m.i32.const(kind), this.i64(this.pc), this.i64(info)], ir.none));

@@ -7,7 +7,7 @@ import { EXPORT, extensionExport, IMPORT, LINUX, PAGE_TABLE_SIZE, PROGRAM } from
 import type { ElfImage } from '../elf/parse.ts';
 import { instructionCount, type GuestFunction, type Program } from '../lift/discover.ts';
 import type { Arch } from '../lift/types.ts';
-import { LOW_AREA_END, MIN_GUEST_ADDR, PAGE_SIZE, WASM_PAGE } from '../runtime/layout.ts';
+import { LOW_AREA_END, LOW_PAGE_TABLE, MIN_GUEST_ADDR, PAGE_SIZE, WASM_PAGE } from '../runtime/layout.ts';
 import { ModuleContext, type ModuleFacts, type Protection } from './context.ts';
 import type { ProtectMode } from '../translate-options.ts';
 import type { ProgressListener } from '../translate-progress.ts';
@@ -120,15 +120,18 @@ export class ProgramModule {
 
     const { table, bits } = dispatchTable(fns, arch.insnAlignLog2);
     this.bits = bits;
-    // under 'null' the dispatch table goes below the image when it fits, where guest accesses trap
-    this.lowEnd = opts.protect === 'null' && image.imageStart >= LOW_AREA_END ? LOW_AREA_END : MIN_GUEST_ADDR;
-    const low = table.length <= this.lowEnd - MIN_GUEST_ADDR;
+    // under 'null' and 'pages' the dispatch table goes below the image when it fits, where guest
+    // accesses trap; under 'pages' with the page table at the top of that area (layout.ts)
+    const lowArea = (opts.protect === 'null' || opts.protect === 'pages') && image.imageStart >= LOW_AREA_END;
+    this.lowEnd = lowArea ? LOW_AREA_END : MIN_GUEST_ADDR;
+    const tableLow = lowArea && opts.protect === 'pages';
+    const low = table.length <= (tableLow ? LOW_PAGE_TABLE : this.lowEnd) - MIN_GUEST_ADDR;
     this.tableBase = low ? MIN_GUEST_ADDR : alignUp(image.imageEnd, PAGE_SIZE);
     const privateStart = low ? image.imageEnd : this.tableBase + table.length;
-    // the page table (zero: no access until the runtime fills it) follows the dispatch table
-    const full = opts.protect === 'full';
-    this.pageTable = full ? alignUp(privateStart, PAGE_SIZE) : 0;
-    this.privateEnd = alignUp(full ? this.pageTable + PAGE_TABLE_SIZE : privateStart, WASM_PAGE);
+    // else the page table (filled by the runtime before any guest code runs) follows the dispatch table
+    const tableAfter = opts.protect === 'full' || (opts.protect === 'pages' && !tableLow);
+    this.pageTable = tableLow ? LOW_PAGE_TABLE : tableAfter ? alignUp(privateStart, PAGE_SIZE) : 0;
+    this.privateEnd = alignUp(tableAfter ? this.pageTable + PAGE_TABLE_SIZE : privateStart, WASM_PAGE);
     // only the module that becomes the program (shard 0) needs the data
     const segments: ir.MemorySegment[] = shard && shard.index > 0 ? [] : image.segments
       .filter((s) => s.filesz > 0 && !s.guestMapped)
@@ -136,7 +139,7 @@ export class ProgramModule {
     if (!shard || shard.index === 0) segments.push({ offset: m.i32.const(this.tableBase), data: table, passive: false });
     m.setMemory(this.privateEnd / WASM_PAGE, 65536, EXPORT.memory, segments);
 
-    this.ctx = new ModuleContext(m, fns, arch, opts.callDepthLimit, undefined, { mode: opts.protect, pageTable: this.pageTable, lowEnd: this.lowEnd, stackGuard: opts.protect === 'null' ? this.privateEnd : 0 });
+    this.ctx = new ModuleContext(m, fns, arch, opts.callDepthLimit, undefined, { mode: opts.protect, pageTable: this.pageTable, lowEnd: this.lowEnd, stackGuard: opts.protect === 'null' || opts.protect === 'pages' ? this.privateEnd : 0 });
     this.ctx.loopReentry = opts.loopReentry;
     this.set = new FunctionSet(this.ctx, arch, shard?.own);
   }

@@ -18,7 +18,7 @@ describe('parseImportQuery', () => {
     expect(() => parseImportQuery('/app/tool.elf?optimize=5')).toThrow('query parameter optimize must be 0..4, not 5');
     expect(() => parseImportQuery('/app/tool.elf?optimize')).toThrow('query parameter optimize must be 0..4, not ""');
     expect(() => parseImportQuery('/app/tool.elf?optimize=1.5')).toThrow('query parameter optimize must be 0..4, not "1.5"');
-    expect(() => parseImportQuery('/app/tool.elf?protect=some')).toThrow('query parameter protect must be one of none, null, bounds, full, not some');
+    expect(() => parseImportQuery('/app/tool.elf?protect=some')).toThrow('query parameter protect must be one of none, null, pages, bounds, full, not some');
     expect(() => parseImportQuery('/app/tool.elf?url=yes')).toThrow('the query parameter url takes no value (?url), not "yes"');
   });
 });
