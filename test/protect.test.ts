@@ -1,7 +1,7 @@
 // Memory protection (TranslateOptions.protect): programs that fault on a null pointer, a write
 // to .rodata or .text, an mprotect'ed or munmap'ed page, a stack overflow, a NULL call, a 4 GiB
-// alias and a misaligned jump, with and without a SIGSEGV handler that recovers (siglongjmp) or
-// fixes the mapping and retries. Built for glibc and musl from test/fixtures/faults/faults.c
+// alias, a misaligned jump and an munmap'ed page in a forked child, with and without a SIGSEGV
+// handler that recovers (siglongjmp) or fixes the mapping and retries. Built for glibc and musl from test/fixtures/faults/faults.c
 // and recorded under qemu-aarch64 when the test runs: stdout and exit status must be identical.
 import { execFileSync, spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
@@ -25,18 +25,18 @@ function missingTool(): string | undefined {
 
 /** what each mode must catch: the faults its checks (or the dispatcher, in every mode) see */
 const FAULTS: Record<ProtectMode, string[]> = {
-  full: ['null-read', 'null-write', 'rodata-write', 'text-write', 'mprotect-write', 'munmap-read', 'stack-overflow', 'stack-overflow-heap', 'null-call', 'alias-4g', 'misaligned-jump'],
+  full: ['null-read', 'null-write', 'rodata-write', 'text-write', 'mprotect-write', 'munmap-read', 'stack-overflow', 'stack-overflow-heap', 'null-call', 'alias-4g', 'misaligned-jump', 'fork'],
   bounds: ['null-read', 'null-write', 'null-call', 'alias-4g', 'misaligned-jump'],
   // the engine's bounds check (not precise) and the stack pointer's check against the stack guard
   null: ['null-read', 'null-write', 'stack-overflow', 'stack-overflow-heap', 'null-call', 'misaligned-jump'],
   // the engine's bounds check on the address ORed with the page table's byte
-  pages: ['null-read', 'null-write', 'rodata-write', 'text-write', 'mprotect-write', 'munmap-read', 'stack-overflow', 'stack-overflow-heap', 'null-call', 'misaligned-jump'],
+  pages: ['null-read', 'null-write', 'rodata-write', 'text-write', 'mprotect-write', 'munmap-read', 'stack-overflow', 'stack-overflow-heap', 'null-call', 'misaligned-jump', 'fork'],
   none: ['null-call', 'misaligned-jump'],
 };
 /** what a mode catches only once the program installs a handler: 'null' then runs code lifted
  *  with 'full' checks (RuntimeCode.checkFaults) */
 const WITH_HANDLER: Partial<Record<ProtectMode, string[]>> = {
-  null: ['rodata-write', 'text-write', 'mprotect-write', 'munmap-read', 'alias-4g', 'madvise'],
+  null: ['rodata-write', 'text-write', 'mprotect-write', 'munmap-read', 'alias-4g', 'madvise', 'fork'],
   pages: ['alias-4g', 'madvise'],
 };
 const runs = (fault: string): string[][] => [[fault], ...handled(fault)];

@@ -41,9 +41,10 @@ export const SCRATCH_END = 0x10000;
 /** The lowest guest address a loadable segment may use. */
 export const MIN_GUEST_ADDR = 0x10000;
 /**
- * Under protect 'null', guest addresses below this are the runtime's when the image starts at or
- * above it (GNU ld's 0x400000, and every position-independent program: elf/load-plan.ts PIE_BASE):
- * the dispatch table lies there, and a guest access traps as one below 64 KiB does.
+ * Under protect 'null' and 'pages', guest addresses below this are the runtime's when the image
+ * starts at or above it (GNU ld's 0x400000, and every position-independent program:
+ * elf/load-plan.ts PIE_BASE): the dispatch table ('pages': and the page table) lies there, and a
+ * guest access traps as one below 64 KiB does.
  */
 export const LOW_AREA_END = 0x400000;
 /**

@@ -96,7 +96,7 @@ export class AddressSpace {
     this.brkCur = this.brkStart;
     if (opts.image) {
       // a page table in the low area is a mapping of its own, which a fork copies whole (usedRanges)
-      const table = opts.pageTable !== undefined && opts.pageTable < this.lowEnd ? opts.pageTable : this.lowEnd;
+      const table = opts.pageTable && opts.pageTable < this.lowEnd ? opts.pageTable : this.lowEnd;
       this.maps.push({ start: 0, end: table, prot: 0, flags: MAP_PRIVATE, name: RUNTIME_AREA });
       if (table < this.lowEnd) this.maps.push({ start: table, end: this.lowEnd, prot: 0, flags: MAP_PRIVATE, name: RUNTIME_AREA });
       this.lowRoom = table;
@@ -151,11 +151,13 @@ export class AddressSpace {
   /** a forked process's address space: the parent's mappings and break (the memory is copied by the caller) */
   adopt(parent: AddressSpace): void {
     this.maps.splice(0, this.maps.length, ...parent.maps.map((m) => ({ ...m })));
-    // the table itself was copied with the memory
+    // a table the parent started keeping (RuntimeCode.checkFaults) was copied with the memory; one
+    // of the module's was written by this constructor from the image's layout: the parent's mappings now
     if (parent.pages && !this.pages) this.pages = new PageTable(this.memory, parent.pages.base);
     this.brkCur = parent.brkCur;
     this.cleanAbove = parent.cleanAbove;
     this.lowUsed = parent.lowUsed;
+    this.sync(0, ADDR_LIMIT);
   }
 
   get brk(): number {
@@ -349,7 +351,7 @@ export class AddressSpace {
     this.sync(addr, end);
   }
 
-  /** mprotect(2): recorded, and enforced through the page table when the module has one (protect 'full') */
+  /** mprotect(2): recorded, and enforced through the page table when the module has one (protect 'pages', 'full') */
   mprotect(addr: number, length: number, prot: number): void {
     if (addr % PAGE_SIZE !== 0) fail(E.EINVAL);
     const end = addr + pageUp(length);

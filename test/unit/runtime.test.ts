@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { TrapKind, type TranslationMeta } from '../../src/meta.ts';
 import { E, Errno, errnoName, wasiToLinuxErrno } from '../../src/runtime/errno.ts';
 import { asGuestFault, describePc, GuestExit, GuestFault, GuestKilled, GuestTrap } from '../../src/runtime/errors.ts';
-import { STACK_GUARD, STATE } from '../../src/runtime/layout.ts';
+import { LOW_AREA_END, LOW_PAGE_TABLE, STACK_GUARD, STATE } from '../../src/runtime/layout.ts';
 import { AddressSpace, MAP_ANONYMOUS, MAP_FIXED, MAP_FIXED_NOREPLACE, MAP_PRIVATE, MREMAP_MAYMOVE, PROT_EXEC, PROT_READ } from '../../src/runtime/memory.ts';
 import { AT, buildInitialStack, HWCAP, HWCAP2, initCpuState } from '../../src/runtime/stack.ts';
 
@@ -151,6 +151,17 @@ describe('address space', () => {
   /** the memory's size after growing from `cur` to reach `end`: a quarter more at least, at most 64 MiB more than asked, in Wasm pages */
   const grownFrom = (cur: number, end: number): number => cur + Math.ceil(Math.max(end - cur, Math.min(cur / 4, 64 * MiB)) / (64 * KiB)) * 64 * KiB;
 
+  it('the low area is the runtime\'s room for grown dispatch tables, up to a page table placed there (protect \'pages\')', () => {
+    const image = { segments: [[0x400000, 0x480000, PROT_READ | PROT_EXEC]] as [number, number, number][], privateStart: 0x480000 };
+    const space = (pageTable: number) => new AddressSpace(new WebAssembly.Memory({ initial: 128, maximum: 65536 }), 0x480000, { image, lowEnd: LOW_AREA_END, pageTable });
+    // no page table ('null'), or one after the image: the whole low area
+    expect(space(0).lowRoom).toBe(LOW_AREA_END);
+    expect(space(0x480000).lowRoom).toBe(LOW_AREA_END);
+    const vm = space(LOW_PAGE_TABLE);
+    expect(vm.lowRoom).toBe(LOW_PAGE_TABLE);
+    // which a fork copies whole, while the room above the used part of the low area stays zero
+    expect(vm.usedRanges()).toContainEqual([LOW_PAGE_TABLE, LOW_AREA_END]);
+  });
   it('starts small: image, guard, 8 MiB stack, the signal trampoline\'s page, nothing more', () => {
     const { memory, vm } = fresh();
     expect(vm.stackTop - vm.stackLow).toBe(8 * MiB);
