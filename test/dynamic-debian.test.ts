@@ -23,16 +23,28 @@ const PACKAGES = ['grep', 'sed', 'gawk', 'jq', 'coreutils', 'libc6', 'libpcre2-8
 /** written after a complete unpack: a sysroot from an older package list is fetched again */
 const FETCHED = join(CACHE, 'packages.txt');
 
+/** a command's exit status and stderr, without holding up this worker's event loop (vitest's RPC
+ *  times out when a download of these packages keeps it busy for a minute, as spawnSync did) */
+function command(cmd: string, args: string[], cwd?: string): Promise<{ status: number | null; stderr: string }> {
+  return new Promise((res) => {
+    const child = spawn(cmd, args, { cwd, stdio: ['ignore', 'ignore', 'pipe'] });
+    let stderr = '';
+    child.stderr.on('data', (b: Buffer) => { stderr += b.toString(); });
+    child.on('error', (e) => res({ status: null, stderr: String(e) }));
+    child.on('close', (status) => res({ status, stderr }));
+  });
+}
+
 /** downloads and unpacks the packages once; the reason it could not, or undefined */
-function fetchSysroot(): string | undefined {
+async function fetchSysroot(): Promise<string | undefined> {
   if (existsSync(FETCHED) && readFileSync(FETCHED, 'utf8') === PACKAGES.join('\n')) return undefined;
   const debs = join(CACHE, 'debs');
   rmSync(CACHE, { recursive: true, force: true });
   mkdirSync(debs, { recursive: true });
-  const dl = spawnSync('apt-get', ['download', ...PACKAGES.map((p) => `${p}:arm64`)], { cwd: debs, encoding: 'utf8' });
-  if (dl.status !== 0) return `apt-get download ${PACKAGES.join(' ')} (arm64) failed: ${(dl.stderr || String(dl.error)).trim().split('\n').at(-1)}`;
+  const dl = await command('apt-get', ['download', ...PACKAGES.map((p) => `${p}:arm64`)], debs);
+  if (dl.status !== 0) return `apt-get download ${PACKAGES.join(' ')} (arm64) failed: ${dl.stderr.trim().split('\n').at(-1)}`;
   for (const deb of readdirSync(debs).filter((f) => f.endsWith('.deb'))) {
-    const x = spawnSync('dpkg-deb', ['-x', join(debs, deb), ROOT], { encoding: 'utf8' });
+    const x = await command('dpkg-deb', ['-x', join(debs, deb), ROOT]);
     if (x.status !== 0) return `dpkg-deb -x ${deb} failed: ${x.stderr}`;
   }
   writeFileSync(FETCHED, PACKAGES.join('\n'));
@@ -40,8 +52,7 @@ function fetchSysroot(): string | undefined {
 }
 
 const hasQemu = spawnSync('sh', ['-c', 'command -v qemu-aarch64']).status === 0;
-const unavailable = hasQemu ? fetchSysroot() : 'qemu-aarch64 not installed';
-// outside CI a machine without Debian's apt or qemu skips, saying why; CI must run it
+const unavailable = hasQemu ? await fetchSysroot() : 'qemu-aarch64 not installed';
 const suite = unavailable && !process.env.CI ? describe.skip : describe;
 
 let work: string;
