@@ -70,6 +70,8 @@ export interface LibraryMeta {
   protect: ProtectMode;
   /** as TranslationMeta.lowEnd: a program with a lower one cannot use it */
   lowEnd: number;
+  /** the page table its checks name (protect 'pages': LOW_PAGE_TABLE), 0 without checks: a program must keep its own there */
+  pageTable: number;
   callDepthLimit: number;
   /** the file's executable segments (file offset, size, fnv1a of those bytes): a run installs the module only over the same code */
   code: { offset: number; size: number; hash: number }[];

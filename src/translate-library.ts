@@ -55,6 +55,7 @@ export function translateLibrary(lib: InterpreterFile, options: TranslateOptions
     align: plan.align,
     protect: opts.protect,
     lowEnd,
+    pageTable,
     callDepthLimit: opts.callDepthLimit,
     code: plan.image.segments.filter((s) => s.flags & PF_X).map((s) => ({ offset: s.offset, size: s.filesz, hash: fnv1a(lib.bytes.subarray(s.offset, s.offset + s.filesz)) })),
     functions: functionExtents(fns, aarch64),

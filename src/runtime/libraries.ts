@@ -29,6 +29,7 @@ export function incompatible(lib: LibraryMeta, meta: TranslationMeta): string | 
   if (lib.protect !== meta.protect) return `translated with protect '${lib.protect}', the program with '${meta.protect}'`;
   // its code would trap on the program's own addresses below its lowEnd
   if (lib.lowEnd > meta.lowEnd) return `its code takes guest addresses below 0x${lib.lowEnd.toString(16)} for the runtime's, the program's start at 0x${meta.lowEnd.toString(16)}`;
+  if (lib.pageTable !== meta.pageTable) return `its checks read the page table at 0x${lib.pageTable.toString(16)}, the program keeps its own at 0x${meta.pageTable.toString(16)}`;
   if (meta.libraries?.some((l) => l.base < lib.end && lib.base < l.end)) return 'its range overlaps another library the program has';
   return undefined;
 }
