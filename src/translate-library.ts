@@ -14,7 +14,7 @@ import { functionExtents } from './lift/runtime-lift.ts';
 import { MODULE_ABI } from './abi.ts';
 import { LOW_AREA_END, LOW_PAGE_TABLE, MIN_GUEST_ADDR } from './runtime/layout.ts';
 import type { LibraryMeta } from './meta.ts';
-import { resolveTranslateOptions, type TranslateOptions } from './translate-options.ts';
+import { resolveTranslateOptions, trapsInEngine, type TranslateOptions } from './translate-options.ts';
 import type { ProgressListener } from './translate-progress.ts';
 import { TRANSLATOR_VERSION } from './version.ts';
 import { appendCustomSection, META_SECTION } from './wasm/custom-section.ts';
@@ -37,7 +37,7 @@ export function translateLibrary(lib: InterpreterFile, options: TranslateOptions
   const program = discover(plan.image, aarch64);
   const fns = [...program.functions.values()].sort((a, b) => a.entry - b.entry);
   // libraries lie far above LOW_AREA_END (load-plan.ts LIBRARY_AREA)
-  const lowEnd = opts.protect === 'null' || opts.protect === 'pages' ? LOW_AREA_END : MIN_GUEST_ADDR;
+  const lowEnd = trapsInEngine(opts.protect) ? LOW_AREA_END : MIN_GUEST_ADDR;
   // under 'pages' the program's page table lies at LOW_PAGE_TABLE (a program whose lowEnd is lower cannot use the library)
   const pageTable = opts.protect === 'pages' ? LOW_PAGE_TABLE : 0;
   const wasm = emitLibrary(fns, aarch64, { optimize: opts.optimize, callDepthLimit: opts.callDepthLimit, protect: { mode: opts.protect, pageTable, lowEnd, stackGuard: 0 }, relaxedSimd: opts.relaxedSimd, loopReentry: opts.loopReentry, onProgress });

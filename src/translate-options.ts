@@ -66,6 +66,14 @@ export interface TranslateOptions {
 export type ProtectMode = 'none' | 'null' | 'pages' | 'bounds' | 'full';
 
 /**
+ * Whether a mode's faults are the engine's own bounds check ('null', 'pages'): accesses use the
+ * address less the low area's end, the stack pointer's writes are checked against the main
+ * stack's guard, and a SIGSEGV/SIGBUS handler makes the process run 'full'-checked code
+ * (RuntimeCode.checkFaults), since such traps are not precise.
+ */
+export const trapsInEngine = (mode: ProtectMode): boolean => mode === 'null' || mode === 'pages';
+
+/**
  * The CLI's, the plugin's and the API's memory protection: the null page for one add per access
  * (callgrind, matmul: at most +3.5 % instructions, where 'bounds' costs +19 %).
  */

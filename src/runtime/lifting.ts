@@ -9,7 +9,7 @@ import { DISPATCH_SLOT, EXPORT, extensionExport, PAGE_TABLE_SIZE, PROGRAM } from
 import type { LiftedCode, RuntimeLifter } from '../lift/runtime-lift.ts';
 import type { TranslationMeta } from '../meta.ts';
 import { TrapKind } from '../meta.ts';
-import type { ProtectMode } from '../translate-options.ts';
+import { trapsInEngine, type ProtectMode } from '../translate-options.ts';
 import { DispatchTable } from './dispatch-table.ts';
 import { sameCode, type LibraryImage } from './libraries.ts';
 import { describePc, GuestTrap } from './errors.ts';
@@ -184,7 +184,7 @@ export class RuntimeCode {
    * Returns whether it switched.
    */
   checkFaults(): boolean {
-    if ((this.meta.protect !== 'null' && this.meta.protect !== 'pages') || this.protect || !this.opts.enabled) return false;
+    if (!trapsInEngine(this.meta.protect) || this.protect || !this.opts.enabled) return false;
     this.protect = 'full';
     if (!this.meta.pageTable) {
       // no guest access: the table marks itself so
@@ -295,7 +295,7 @@ export class RuntimeCode {
       relaxedSimd: this.meta.relaxedSimd,
       loopReentry: this.meta.loopReentry,
       // after checkFaults the page table covers the stack guard
-      protect: { mode: this.protect ?? this.meta.protect, pageTable: this.pageTable ?? this.meta.pageTable, lowEnd: this.meta.lowEnd, stackGuard: this.protect || (this.meta.protect !== 'null' && this.meta.protect !== 'pages') ? 0 : this.meta.privateEnd },
+      protect: { mode: this.protect ?? this.meta.protect, pageTable: this.pageTable ?? this.meta.pageTable, lowEnd: this.meta.lowEnd, stackGuard: !this.protect && trapsInEngine(this.meta.protect) ? this.meta.privateEnd : 0 },
     });
     const ms = performance.now() - t0;
     this.stats.lifts++;

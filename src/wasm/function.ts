@@ -15,6 +15,7 @@ import { TrapKind } from '../meta.ts';
 import { IMPORT, PAGE_SHIFT, PAGE_TABLE_WRITE, PREEMPT_INTERVAL, PSEUDO_SYSCALL } from '../abi.ts';
 import { ADDR_LIMIT, MIN_GUEST_ADDR, STACK_GUARD, STATE } from '../runtime/layout.ts';
 import type { ModuleContext } from './context.ts';
+import { trapsInEngine } from '../translate-options.ts';
 import { structure } from './structure.ts';
 import { loopHeads, REENTRY_INTERVAL } from './reentry.ts';
 import { dirtiness, graph, liveness, type BlockUse, type Graph, type LiveBlock } from './liveness.ts';
@@ -154,7 +155,7 @@ export class FunctionEmitter implements Builder {
     return pool[used]!;
   }
   /** see Builder.addrOffset */
-  get addrOffset(): number { return this.ctx.protect.mode === 'null' || this.ctx.protect.mode === 'pages' ? this.ctx.protect.lowEnd : 0; }
+  get addrOffset(): number { return trapsInEngine(this.ctx.protect.mode) ? this.ctx.protect.lowEnd : 0; }
   /**
    * The Wasm address of a guest access, checked as the module's memory protection says (see
    * TranslateOptions.protect). A refused access branches to the function's fault block with the
@@ -186,7 +187,7 @@ export class FunctionEmitter implements Builder {
     }
     if (write) this.bump(MEMORY);
     if (protect.mode === 'none') return m.i32.wrap(a);
-    if (protect.mode === 'null' || protect.mode === 'pages') {
+    if (trapsInEngine(protect.mode)) {
       const shifted = this.lessLowEnd(a);
       if (protect.mode === 'null') return shifted;
       // the stack pointer's writes are checked against the main stack's guard (guardStack)

@@ -9,7 +9,7 @@ import { instructionCount, type GuestFunction, type Program } from '../lift/disc
 import type { Arch } from '../lift/types.ts';
 import { LOW_AREA_END, LOW_PAGE_TABLE, MIN_GUEST_ADDR, PAGE_SIZE, WASM_PAGE } from '../runtime/layout.ts';
 import { ModuleContext, type ModuleFacts, type Protection } from './context.ts';
-import type { ProtectMode } from '../translate-options.ts';
+import { trapsInEngine, type ProtectMode } from '../translate-options.ts';
 import type { ProgressListener } from '../translate-progress.ts';
 import { addDispatch, addLookup, addRun, dispatchTable } from './dispatch.ts';
 import { FunctionSet, learn, type LiftFacts } from './function-set.ts';
@@ -122,7 +122,7 @@ export class ProgramModule {
     this.bits = bits;
     // under 'null' and 'pages' the dispatch table goes below the image when it fits, where guest
     // accesses trap; under 'pages' with the page table at the top of that area (layout.ts)
-    const lowArea = (opts.protect === 'null' || opts.protect === 'pages') && image.imageStart >= LOW_AREA_END;
+    const lowArea = trapsInEngine(opts.protect) && image.imageStart >= LOW_AREA_END;
     this.lowEnd = lowArea ? LOW_AREA_END : MIN_GUEST_ADDR;
     const tableLow = lowArea && opts.protect === 'pages';
     const low = table.length <= (tableLow ? LOW_PAGE_TABLE : this.lowEnd) - MIN_GUEST_ADDR;
@@ -139,7 +139,7 @@ export class ProgramModule {
     if (!shard || shard.index === 0) segments.push({ offset: m.i32.const(this.tableBase), data: table, passive: false });
     m.setMemory(this.privateEnd / WASM_PAGE, 65536, EXPORT.memory, segments);
 
-    this.ctx = new ModuleContext(m, fns, arch, opts.callDepthLimit, undefined, { mode: opts.protect, pageTable: this.pageTable, lowEnd: this.lowEnd, stackGuard: opts.protect === 'null' || opts.protect === 'pages' ? this.privateEnd : 0 });
+    this.ctx = new ModuleContext(m, fns, arch, opts.callDepthLimit, undefined, { mode: opts.protect, pageTable: this.pageTable, lowEnd: this.lowEnd, stackGuard: trapsInEngine(opts.protect) ? this.privateEnd : 0 });
     this.ctx.loopReentry = opts.loopReentry;
     this.set = new FunctionSet(this.ctx, arch, shard?.own);
   }
