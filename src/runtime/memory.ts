@@ -5,6 +5,7 @@
 import { E, fail } from './errno.ts';
 import { ADDR_LIMIT, MIN_GUEST_ADDR, PAGE_SIZE, STACK_GUARD, WASM_PAGE } from './layout.ts';
 import { PageTable } from './page-table.ts';
+import { zeroFill } from './zero-fill.ts';
 
 export const PROT_READ = 1;
 export const PROT_WRITE = 2;
@@ -209,7 +210,7 @@ export class AddressSpace {
   /** Makes [start, end) read as zero: only the part that may have been used before. */
   private clear(start: number, end: number): void {
     const dirtyEnd = Math.min(end, this.cleanAbove);
-    if (dirtyEnd > start) new Uint8Array(this.memory.buffer).fill(0, start, dirtyEnd);
+    if (dirtyEnd > start) zeroFill(this.memory, start, dirtyEnd);
     if (end > this.cleanAbove) this.cleanAbove = end;
   }
 
@@ -430,9 +431,9 @@ export class AddressSpace {
     let at = start;
     for (const m of this.maps) {
       if (m.name !== RUNTIME_AREA || m.end <= at || m.start >= end) continue;
-      if (m.start > at) new Uint8Array(this.memory.buffer).fill(0, at, m.start);
+      if (m.start > at) zeroFill(this.memory, at, m.start);
       at = m.end;
     }
-    if (end > at) new Uint8Array(this.memory.buffer).fill(0, at, end);
+    if (end > at) zeroFill(this.memory, at, end);
   }
 }
