@@ -53,7 +53,7 @@ function loadWasi(): Promise<typeof import('node:wasi')> {
 }
 
 /** Who the guest is, as qemu-user passes it through: the host process's identity, limits and CPUs, the host's sysinfo. */
-function hostIdentity(): Pick<GuestOptions, 'uid' | 'gid' | 'groups' | 'umask' | 'hostname' | 'kernel' | 'system' | 'cpus' | 'hostPid' | 'limits'> {
+function hostIdentity(): Pick<GuestOptions, 'uid' | 'gid' | 'groups' | 'capabilities' | 'umask' | 'hostname' | 'kernel' | 'system' | 'cpus' | 'hostPid' | 'limits'> {
   const uid = process.getuid?.() ?? 0;
   const gid = process.getgid?.() ?? 0;
   // The supplementary groups as getgroups(2) returns them (Node's process.getgroups() adds the
@@ -62,9 +62,10 @@ function hostIdentity(): Pick<GuestOptions, 'uid' | 'gid' | 'groups' | 'umask' |
   const status = hostFile('/proc/self/status') ?? '';
   const field = (name: string): string | undefined => new RegExp(`^${name}:(.*)$`, 'm').exec(status)?.[1]?.trim();
   const groups = field('Groups')?.split(/\s+/).filter(Boolean).map(Number) ?? process.getgroups?.() ?? [];
-  const umask = field('Umask');
+  const umask = field('Umask'), caps = field('CapEff');
   return {
     uid, gid, groups, umask: umask === undefined ? undefined : parseInt(umask, 8),
+    capabilities: caps && /^[0-9a-f]+$/.test(caps) ? BigInt(`0x${caps}`) : undefined,
     hostname: hostname(), kernel: { release: release(), version: version() }, system: hostSystemInfo, cpus: hostCpus(field('Cpus_allowed')), hostPid: process.pid, limits: hostLimits(),
   };
 }

@@ -49,6 +49,8 @@ export interface GuestOptions {
   hostPid?: number;
   /** the resource limits the first process starts with, [resource, [soft, hard]] (default: a typical Linux's, syscalls/process.ts) */
   limits?: [number, [bigint, bigint]][];
+  /** the effective capabilities (/proc/self/status's CapEff) of the first process (default: all for uid 0, none otherwise) */
+  capabilities?: bigint;
   /** the CPUs sched_getaffinity reports, a bit each (default CPU 0 alone; threads take turns on one host thread anyway) */
   cpus?: bigint;
   /** sysinfo(2)'s figures, read when the guest asks (default: the run's own, see syscalls/misc.ts) */
@@ -123,6 +125,8 @@ export class Guest {
   uid: number;
   gid: number;
   groups: number[];
+  /** effective capabilities, a bit each (CAP_SYS_RESOURCE: raising a hard resource limit) */
+  capabilities: bigint;
   cwd: string;
   umask = 0o022;
   hostname: string;
@@ -190,6 +194,7 @@ export class Guest {
       this.uid = p.uid;
       this.gid = p.gid;
       this.groups = p.groups;
+      this.capabilities = p.capabilities;
       this.umask = p.umask;
       this.cwd = p.cwd;
       this.hostname = p.hostname;
@@ -206,6 +211,7 @@ export class Guest {
     this.uid = opts.uid ?? 1000;
     this.gid = opts.gid ?? this.uid;
     this.groups = opts.groups ?? [this.gid];
+    this.capabilities = opts.capabilities ?? (this.uid === 0 ? (1n << 41n) - 1n : 0n);
     this.umask = opts.umask ?? 0o022;
     this.cwd = resolvePath('/', opts.cwd);
     this.hostname = opts.hostname ?? 'localhost';

@@ -6,6 +6,17 @@ export type Iovecs = [number, number][];
 
 export const iovTotal = (iovs: Iovecs): number => iovs.reduce((n, [, len]) => n + len, 0);
 
+/** the buffers of `iovs` cut after their first `n` bytes */
+export function firstOfIovs(iovs: Iovecs, n: number): Iovecs {
+  const out: Iovecs = [];
+  for (const [base, len] of iovs) {
+    if (n === 0) break;
+    out.push([base, Math.min(len, n)]);
+    n -= Math.min(len, n);
+  }
+  return out;
+}
+
 /** copies `bytes` into the buffers of `iovs` in order (as many as they hold) */
 export function scatterIovs(g: Guest, iovs: Iovecs, bytes: Uint8Array): void {
   const mem = g.mem.bytes();

@@ -12,7 +12,7 @@ import { hostProcPath, procFdStat, procListing, procNode, procRootListing, procS
 import { sleepMs } from './sleep.ts';
 import { FDFLAGS, FILETYPE, LOOKUP_SYMLINK_FOLLOW, OFLAGS, RIGHTS_ALL, RIGHTS_READ, RIGHTS_WRITE, type Filestat } from './wasi.ts';
 import { fromUtf8, utf8 } from './guest-mem.ts';
-import { iovTotal } from './iovecs.ts';
+import { firstOfIovs, iovTotal } from './iovecs.ts';
 import { openFifo, specialOf, withSpecialType } from './special-files.ts';
 import { readTerminal, TERMINAL_STAT, writeTerminal } from './terminal-io.ts';
 
@@ -72,10 +72,68 @@ export function guestPath(g: Guest, dirfd: number, pathAddr: bigint, flags = 0):
     base = dir.path;
   }
   // /proc/self is the host's JS engine: the run's own processes have /proc entries of their own
-  let abs = resolveProc(g, resolvePath(base, raw), hasTrailingSlash(raw)); // a trailing slash follows a last link
+  let abs = resolveProc(g, walkPath(g, base, raw, base === g.cwd), hasTrailingSlash(raw)); // a trailing slash follows a last link
   abs = hostProcPath(g, abs) ?? abs;
   const proc = procNode(g, abs);
   return { abs, trailingSlash: hasTrailingSlash(raw), ...(proc ? { proc } : {}) };
+}
+
+/** the most symlinks one lookup follows (Linux's MAXSYMLINKS) */
+const MAX_LINKS = 40;
+
+/**
+ * `raw` resolved against the absolute directory `base` as the kernel walks it: a ".." leaves the
+ * directory a symlink led to, where lexical resolution (paths.ts) would leave the link's parent.
+ * Only a path with a ".." pays (a stat per component before it, but those of a `base` the
+ * caller knows holds no link: the cwd, which chdir keeps physical); `all`: every link on the path
+ * is resolved, the last component's too (chdir). /proc paths stay lexical (procfs.ts links).
+ */
+export function walkPath(g: Guest, base: string, raw: string, cleanBase: boolean, all = false): string {
+  if (!all && !/(^|\/)\.\.(\/|$)/.test(raw)) return resolvePath(base, raw);
+  const absolute = raw.startsWith('/');
+  const parts = absolute || !cleanBase ? [] : base.split('/').filter((c) => c !== '');
+  // components still to walk, the next one last
+  const todo = (absolute ? raw : cleanBase ? raw : `${base}/${raw}`).split('/').reverse();
+  let clean = parts.length, links = 0;
+  // makes parts[0, clean) link-free: false when a link was found and its target queued instead
+  const resolved = (): boolean => {
+    for (; clean < parts.length && parts[0] !== 'proc'; clean++) {
+      const target = linkTarget(g, `/${parts.slice(0, clean + 1).join('/')}`);
+      if (target === undefined) continue;
+      if (++links > MAX_LINKS) fail(E.ELOOP);
+      todo.push(...parts.splice(clean).slice(1).reverse(), ...target.split('/').reverse());
+      if (target.startsWith('/')) parts.length = clean = 0;
+      return false;
+    }
+    clean = parts.length;
+    return true;
+  };
+  for (;;) {
+    while (todo.length) {
+      const c = todo.pop()!;
+      if (c === '' || c === '.') continue;
+      if (c !== '..') {
+        parts.push(c);
+        continue;
+      }
+      todo.push('..'); // walked again after what a link on the way expands to
+      if (resolved()) {
+        todo.pop();
+        parts.pop();
+        clean = parts.length;
+      }
+    }
+    if (!all || resolved()) break;
+  }
+  return `/${parts.join('/')}`;
+}
+
+/** the target of the symlink at `abs`, undefined if it is a directory; a lookup through anything else fails as Linux's does */
+function linkTarget(g: Guest, abs: string): string | undefined {
+  const type = g.wasi.pathFilestat(toWasiPath(abs), false).filetype;
+  if (type === FILETYPE.SYMBOLIC_LINK) return fromUtf8(g.wasi.readlink(toWasiPath(abs)));
+  if (type !== FILETYPE.DIRECTORY) fail(E.ENOTDIR);
+  return undefined;
 }
 
 /** `p` with a last component that is a link of procfs.ts followed (a host symlink the host follows) */
@@ -249,6 +307,29 @@ export function readFile(g: Guest, f: OpenFile, iovs: [number, number][], offset
   return blocking(f, () => (offset === undefined ? g.wasi.read(f.wasiFd, g.mem, iovs) : g.wasi.pread(f.wasiFd, g.mem, iovs, offset)));
 }
 
+const RLIMIT_FSIZE = 1;
+
+/** RLIMIT_FSIZE's soft limit, undefined when there is none */
+function fileSizeLimit(g: Guest): bigint | undefined {
+  const limit = g.limits.get(RLIMIT_FSIZE)?.[0];
+  return limit === undefined || limit >= 0xffffffffffffffffn ? undefined : limit;
+}
+
+/**
+ * How many of `want` bytes written at `pos` RLIMIT_FSIZE lets through; none left: SIGXFSZ (whose
+ * default action ends the process) and EFBIG, as Linux's generic_write_check_limits. A truncation
+ * past the limit asks for the bytes up to its new size (`want` 1 at `size - 1`).
+ */
+export function withinFileSize(g: Guest, pos: bigint, want: number): number {
+  const limit = fileSizeLimit(g);
+  if (limit === undefined || want === 0 || pos + BigInt(want) <= limit) return want;
+  if (pos >= limit) {
+    g.signals.raise(SIGNAL.SIGXFSZ);
+    fail(E.EFBIG);
+  }
+  return Number(limit - pos);
+}
+
 export function writeFile(g: Guest, f: OpenFile, iovs: [number, number][], offset?: bigint): number {
   checkWritable(f);
   if (f.anon) {
@@ -270,6 +351,13 @@ export function writeFile(g: Guest, f: OpenFile, iovs: [number, number][], offse
     return writePipe(g, f, f.pipe, iovs);
   }
   if (iovs.length === 0) return 0;
+  const st = fileSizeLimit(g) === undefined ? undefined : statFile(g, f);
+  if (st?.filetype === FILETYPE.REGULAR_FILE) {
+    // where the write goes: the WASI fd's own position unless given (O_APPEND: the end)
+    const at = offset ?? (f.flags & O.APPEND ? st.size : g.wasi.seek(f.wasiFd, 0n, 1));
+    const total = iovTotal(iovs), allowed = withinFileSize(g, at, total);
+    if (allowed < total) iovs = firstOfIovs(iovs, allowed);
+  }
   g.sharedMaps.beforeWrite(f); // what another process's MAP_SHARED pages hold reaches the file first
   const n = blocking(f, () => (offset === undefined ? g.wasi.write(f.wasiFd, g.mem, iovs) : g.wasi.pwrite(f.wasiFd, g.mem, iovs, offset)));
   g.sharedMaps.afterWrite(f, offset, n); // and MAP_SHARED mappings of it show the new bytes

@@ -6,7 +6,7 @@ import { sleepMs } from '../sleep.ts';
 import { terminalIoctl, TTY } from '../terminal-io.ts';
 import { pollEvents, POLL } from '../poll.ts';
 import { freshTermios, TERMIOS_SIZE, writeTermios } from '../termios.ts';
-import { guestIovecs, O, readFile, statFile, writeFile } from '../vfs.ts';
+import { guestIovecs, O, readFile, statFile, withinFileSize, writeFile } from '../vfs.ts';
 import { count, i64, int, uint } from './args.ts';
 import { waitWithMask } from './signal.ts';
 
@@ -273,6 +273,7 @@ export const fsIo: Record<string, Handler> = {
   ftruncate: (g, fd, len) => {
     const f = g.fds.get(int(fd));
     if (i64(len) < 0n || unseekable(f) || f.isDir || (f.flags & O.ACCMODE) === O.RDONLY) fail(E.EINVAL);
+    if (i64(len) > 0n) withinFileSize(g, i64(len) - 1n, 1);
     g.wasi.setSize(f.wasiFd, i64(len));
     return 0;
   },

@@ -8,7 +8,7 @@ import { toWasiPath } from '../paths.ts';
 import { FILETYPE, FSTFLAGS } from '../wasi.ts';
 import type { FsStats } from '../file-host.ts';
 import { markSpecial, unmarkSpecial } from '../special-files.ts';
-import { AT_EMPTY_PATH, AT_FDCWD, AT_REMOVEDIR, AT_SYMLINK_FOLLOW, AT_SYMLINK_NOFOLLOW, followed, guestPath, O, openPath, S_IFBLK, S_IFCHR, S_IFIFO, S_IFMT, S_IFREG, S_IFSOCK, statPath, type GuestPath } from '../vfs.ts';
+import { AT_EMPTY_PATH, AT_FDCWD, AT_REMOVEDIR, AT_SYMLINK_FOLLOW, AT_SYMLINK_NOFOLLOW, followed, guestPath, O, openPath, walkPath, withinFileSize, S_IFBLK, S_IFCHR, S_IFIFO, S_IFMT, S_IFREG, S_IFSOCK, statPath, type GuestPath } from '../vfs.ts';
 import { i64, int, uint } from './args.ts';
 import { utf8 } from '../guest-mem.ts';
 
@@ -143,6 +143,8 @@ export const fsPath: Record<string, Handler> = {
     if (flags & ~AT_REMOVEDIR) fail(E.EINVAL);
     const p = guestPath(g, int(dirfd), path);
     if (flags & AT_REMOVEDIR) {
+      // rmdir("x/.") would leave the directory it names open: Linux refuses it by name
+      if (g.mem.cstring(path).replace(/\/+$/, '').split('/').pop() === '.') fail(E.EINVAL);
       if (p.abs === '/') fail(E.EBUSY);
       g.wasi.rmdir(toWasiPath(p.abs));
     } else {
@@ -219,13 +221,13 @@ export const fsPath: Record<string, Handler> = {
   chdir: (g, path) => {
     const p = followed(g, guestPath(g, AT_FDCWD, path));
     if (statPath(g, p, true).filetype !== FILETYPE.DIRECTORY) fail(E.ENOTDIR);
-    g.cwd = p.abs;
+    g.cwd = physicalDir(g, p.abs);
     return 0;
   },
   fchdir: (g, fd) => {
     const f = g.fds.get(int(fd));
     if (!f.isDir) fail(E.ENOTDIR);
-    g.cwd = f.path;
+    g.cwd = physicalDir(g, f.path);
     return 0;
   },
   utimensat: (g, dirfd, path, times, flags) => setTimes(g, int(dirfd), path, times, int(flags)),
@@ -233,6 +235,7 @@ export const fsPath: Record<string, Handler> = {
     if (i64(len) < 0n) fail(E.EINVAL);
     const file = openPath(g, guestPath(g, AT_FDCWD, path), O.WRONLY);
     try {
+      if (i64(len) > 0n) withinFileSize(g, i64(len) - 1n, 1);
       g.wasi.setSize(file.wasiFd, i64(len));
     } finally {
       g.wasi.close(file.wasiFd);
@@ -268,3 +271,8 @@ export const fsPath: Record<string, Handler> = {
     return 0;
   },
 };
+
+/** the cwd as the kernel keeps it, a directory rather than a path: no symlink on it (getcwd, ".." from it) */
+function physicalDir(g: Guest, abs: string): string {
+  return abs.startsWith('/proc/') ? abs : walkPath(g, '/', abs, false, true);
+}

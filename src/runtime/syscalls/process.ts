@@ -13,6 +13,8 @@ const RLIM_INFINITY = 0xffffffffffffffffn;
 const RLIMIT_STACK = 3;
 const RLIMIT_CORE = 4;
 const RLIM_NLIMITS = 16;
+/** the capability that raising a hard limit needs */
+const CAP_SYS_RESOURCE = 1n << 24n;
 
 function getLimit(g: Guest, res: number): [bigint, bigint] {
   const set = g.limits.get(res);
@@ -30,6 +32,7 @@ function limit(g: Guest, res: number, newAddr: bigint, oldAddr: bigint): number 
   if (newAddr !== 0n) {
     next = [g.mem.u64(newAddr), g.mem.u64(newAddr + 8n)];
     if (next[0] > next[1]) fail(E.EINVAL);
+    if (next[1] > old[1] && !(g.capabilities & CAP_SYS_RESOURCE)) fail(E.EPERM);
   }
   if (oldAddr !== 0n) {
     g.mem.check(oldAddr, 16);

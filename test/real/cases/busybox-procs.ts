@@ -56,6 +56,11 @@ export const cases: RealCase[] = [
   sh('env -i', 'env -i A=1 env'),
   sh('output order across processes', 'echo 1; (echo 2; (echo 3)); echo 4 | cat; echo 5'),
   sh('command not found', 'nonexistent_cmd_xyz | true; nonexistent_cmd_xyz; echo "status $?"'),
+  // a ".." after a symlink leaves the directory the link led to, and the cwd is that directory (getcwd)
+  sh('symlinked directories: ".." and the cwd', 'mkdir -p real/sub; echo PHYS > real/f; echo LOGICAL > f; ln -s real/sub lnk; cat lnk/../f; cd lnk; cat ../f; pwd | sed "s|.*/||"; pwd -P | sed "s|.*/||"; ls ..; cd ..; cat f/../f; cat nonexist/../f; ln -s l1 l2; ln -s l2 l1; cat l1/../f; mkdir d; rmdir .; rmdir d/.; rmdir d/..; rmdir d && echo removed'),
+  // RLIMIT_FSIZE: a write is cut at the limit, one at it is SIGXFSZ (153); not for devices; raising
+  // the hard limit needs CAP_SYS_RESOURCE, which the host process may or may not have
+  sh('ulimit -f: short writes and SIGXFSZ', 'ulimit -f 1; dd if=/dev/zero of=big bs=1024 count=10 2>/dev/null; echo "dd=$?"; ls -l big | awk "{print \\$5}"; dd if=/dev/zero of=/dev/null bs=1024 count=10 2>/dev/null; echo "null=$?"; (ulimit -f 2; echo "raise=$?") 2>/dev/null; dd if=/dev/zero of=f2 bs=100 count=20 2>&1; echo "dd=$?"; truncate -s 5000 f2; echo "truncate=$?"; truncate -s 100 f2; echo abc >> f2; echo "append=$?"; ls -l f2 | awk "{print \\$5}"'),
   // a process's own /proc entries (pids differ from qemu's: compared with themselves)
   sh('/proc/self links', 'readlink /proc/self/exe; readlink -f /proc/self/exe; ls -l /proc/self/exe | sed "s/.*-> //"; [ "$(readlink /proc/self)" != "$$" ] && echo "self is the reader"; cd /proc/self && [ "$(pwd -P)" = "/proc/$$" ] && echo "cwd /proc/<pid>"; test -d /proc/self/ && test -L /proc/self && echo "self a link to a directory"'),
   sh('/proc/self files', 'tr "\\0" " " < /proc/self/cmdline; echo; cat /proc/self/cmdline | tr "\\0" "|"; echo; grep -E "^(Name|State):" /proc/self/status; grep -c "\\[stack\\]" /proc/self/maps; grep -c busybox /proc/self/maps | sed "s/^[1-9][0-9]*$/image mapped/"; exec 7</dev/null; readlink /proc/self/fd/7; ls /proc/self/fd/7'),
