@@ -1,15 +1,16 @@
 // execve: what the kernel checks before the point of no return (the file, its permission, `#!`
 // interpreters, an AArch64 ELF), then the new image. Errors before that point are the syscall's;
 // after it, the old image is gone (ExecImage unwinds it) and the process runs the new one.
-import { E, fail } from './errno.ts';
+import { E, Errno, fail } from './errno.ts';
+import { fromUtf8 } from './guest-mem.ts';
 import type { Guest } from './guest.ts';
 import { ExecImage, type ProcessImage } from './kernel.ts';
 import { resolvePath, toWasiPath } from './paths.ts';
 import { followed, guestPath, openPath, O, type GuestPath } from './vfs.ts';
 import { FILETYPE } from './wasi.ts';
 
-/** Linux's limits: the interpreter line of a script, nested interpreters, argv + envp */
-const BINPRM_BUF = 256, MAX_INTERP_DEPTH = 4, ARG_MAX = 2 * 1024 * 1024;
+/** Linux's limits: the interpreter line of a script, nested interpreters, argv + envp, one string of them */
+const BINPRM_BUF = 256, MAX_INTERP_DEPTH = 4, ARG_MAX = 2 * 1024 * 1024, MAX_ARG_STRLEN = 32 * 4096;
 const X_OK = 1;
 const ELF_MAGIC = [0x7f, 0x45, 0x4c, 0x46];
 const EM_AARCH64 = 183;
@@ -22,10 +23,15 @@ export function stringArray(g: Guest, addr: bigint): string[] {
   for (let at = addr; ; at += 8n) {
     const p = g.mem.u64(at);
     if (p === 0n) return out;
-    const s = g.mem.cstring(p, ARG_MAX);
+    let s: Uint8Array;
+    try {
+      s = g.mem.cstringBytes(p, MAX_ARG_STRLEN);
+    } catch (e) {
+      throw e instanceof Errno && e.errno === E.ENAMETOOLONG ? new Errno(E.E2BIG) : e;
+    }
     size += s.length + 1 + 8;
     if (size > ARG_MAX) fail(E.E2BIG);
-    out.push(s);
+    out.push(fromUtf8(s));
   }
 }
 

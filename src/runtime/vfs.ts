@@ -83,13 +83,14 @@ const MAX_LINKS = 40;
 
 /**
  * `raw` resolved against the absolute directory `base` as the kernel walks it: a ".." leaves the
- * directory a symlink led to, where lexical resolution (paths.ts) would leave the link's parent.
- * Only a path with a ".." pays (a stat per component before it, but those of a `base` the
+ * directory a symlink led to, where lexical resolution (paths.ts) would leave the link's parent,
+ * and a "." or ".." after a file is ENOTDIR. Only a path with a "..", or a "." after its first
+ * component, pays (a stat per component before it, but those of a `base` the
  * caller knows holds no link: the cwd, which chdir keeps physical); `all`: every link on the path
  * is resolved, the last component's too (chdir). /proc paths stay lexical (procfs.ts links).
  */
 export function walkPath(g: Guest, base: string, raw: string, cleanBase: boolean, all = false): string {
-  if (!all && !/(^|\/)\.\.(\/|$)/.test(raw)) return resolvePath(base, raw);
+  if (!all && !/(^|\/)\.\.(\/|$)|\/\.(\/|$)/.test(raw)) return resolvePath(base, raw);
   const absolute = raw.startsWith('/');
   const parts = absolute || !cleanBase ? [] : base.split('/').filter((c) => c !== '');
   // components still to walk, the next one last
@@ -111,15 +112,16 @@ export function walkPath(g: Guest, base: string, raw: string, cleanBase: boolean
   for (;;) {
     while (todo.length) {
       const c = todo.pop()!;
-      if (c === '' || c === '.') continue;
-      if (c !== '..') {
+      if (c === '') continue;
+      if (c !== '.' && c !== '..') {
         parts.push(c);
         continue;
       }
-      todo.push('..'); // walked again after what a link on the way expands to
+      // what precedes a "." or ".." must be a directory, and ".." leaves it
+      todo.push(c); // walked again after what a link on the way expands to
       if (resolved()) {
         todo.pop();
-        parts.pop();
+        if (c === '..') parts.pop();
         clean = parts.length;
       }
     }

@@ -13,6 +13,8 @@ import { waitWithMask } from './signal.ts';
 const F = { DUPFD: 0, GETFD: 1, SETFD: 2, GETFL: 3, SETFL: 4, GETLK: 5, SETLK: 6, SETLKW: 7, SETOWN: 8, GETOWN: 9, OFD_GETLK: 36, OFD_SETLK: 37, OFD_SETLKW: 38, DUPFD_CLOEXEC: 1030, SETPIPE_SZ: 1031, GETPIPE_SZ: 1032 } as const;
 /** ioctls of any fd (the terminal's are terminal-io.ts TTY) */
 const FIO = { FIONBIO: 0x5421, FIONCLEX: 0x5450, FIOCLEX: 0x5451 } as const;
+/** fallocate(2)'s mode that leaves the size as it is */
+const FALLOC_FL_KEEP_SIZE = 1;
 
 /**
  * The wait of ppoll and pselect6 when nothing is ready yet: until `ready()` or the timeout
@@ -268,6 +270,21 @@ export const fsIo: Record<string, Handler> = {
     const f = g.fds.get(int(fd));
     if (unseekable(f)) fail(E.ESPIPE);
     if (uint(advice) > 5 || i64(len) < 0n) fail(E.EINVAL); // POSIX_FADV_NORMAL … POSIX_FADV_NOREUSE
+    return 0;
+  },
+  // allocation as far as a host file can show it: the size (KEEP_SIZE: none); holes and zeroed ranges are not offered
+  fallocate: (g, fd, modeArg, offset, lenArg) => {
+    const f = g.fds.get(int(fd)), mode = int(modeArg), off = i64(offset), len = i64(lenArg);
+    if (off < 0n || len <= 0n) fail(E.EINVAL);
+    if (mode & ~FALLOC_FL_KEEP_SIZE) fail(E.EOPNOTSUPP);
+    if ((f.flags & O.ACCMODE) === O.RDONLY) fail(E.EBADF);
+    if (unseekable(f)) fail(E.ESPIPE);
+    if (f.isDir) fail(E.EISDIR);
+    if (f.tty || f.anon) fail(E.ENODEV);
+    const end = off + len;
+    if (mode & FALLOC_FL_KEEP_SIZE || end <= statFile(g, f).size) return 0;
+    withinFileSize(g, end - 1n, 1);
+    g.wasi.setSize(f.wasiFd, end);
     return 0;
   },
   ftruncate: (g, fd, len) => {

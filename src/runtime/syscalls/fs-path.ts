@@ -179,6 +179,8 @@ export const fsPath: Record<string, Handler> = {
     if (flags & ~RENAME_NOREPLACE) fail(E.EINVAL); // RENAME_EXCHANGE/WHITEOUT need host support
     const from = guestPath(g, int(olddir), oldpath);
     const to = guestPath(g, int(newdir), newpath);
+    // a trailing slash on either name asks for a directory
+    if ((from.trailingSlash || to.trailingSlash) && statPath(g, from, false).filetype !== FILETYPE.DIRECTORY) fail(E.ENOTDIR);
     if (flags & RENAME_NOREPLACE && exists(g, to)) fail(E.EEXIST);
     // two links to one file: rename(2) does nothing (a WASI host may not know; the in-memory one does not)
     if (sameFile(g, from, to)) return 0;

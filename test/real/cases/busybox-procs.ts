@@ -58,6 +58,8 @@ export const cases: RealCase[] = [
   sh('command not found', 'nonexistent_cmd_xyz | true; nonexistent_cmd_xyz; echo "status $?"'),
   // a ".." after a symlink leaves the directory the link led to, and the cwd is that directory (getcwd)
   sh('symlinked directories: ".." and the cwd', 'mkdir -p real/sub; echo PHYS > real/f; echo LOGICAL > f; ln -s real/sub lnk; cat lnk/../f; cd lnk; cat ../f; pwd | sed "s|.*/||"; pwd -P | sed "s|.*/||"; ls ..; cd ..; cat f/../f; cat nonexist/../f; ln -s l1 l2; ln -s l2 l1; cat l1/../f; mkdir d; rmdir .; rmdir d/.; rmdir d/..; rmdir d && echo removed'),
+  sh('paths through a file, trailing slashes', 'echo top > f; cat f/../f; [ -e f/. ] && echo "f/. exists" || echo "no f/."; mkdir d; mv f/ g; echo "mv f/ $?"; mv d/ e/ && ls -d e; rmdir e/.; rmdir e/'),
+  sh('fallocate, an argument over 128 KiB (E2BIG)', 'fallocate -l 100000 fa; stat -c %s fa; fallocate -o 200000 -l 10 fa; stat -c %s fa; x=$(head -c 300000 /dev/zero | tr "\\0" a); echo "$x" | wc -c; /proc/self/exe echo "$x" >/dev/null; echo "exec $?"'),
   // RLIMIT_FSIZE: a write is cut at the limit, one at it is SIGXFSZ (153); not for devices; raising
   // the hard limit needs CAP_SYS_RESOURCE, which the host process may or may not have
   sh('ulimit -f: short writes and SIGXFSZ', 'ulimit -f 1; dd if=/dev/zero of=big bs=1024 count=10 2>/dev/null; echo "dd=$?"; ls -l big | awk "{print \\$5}"; dd if=/dev/zero of=/dev/null bs=1024 count=10 2>/dev/null; echo "null=$?"; (ulimit -f 2; echo "raise=$?") 2>/dev/null; dd if=/dev/zero of=f2 bs=100 count=20 2>&1; echo "dd=$?"; truncate -s 5000 f2; echo "truncate=$?"; truncate -s 100 f2; echo abc >> f2; echo "append=$?"; ls -l f2 | awk "{print \\$5}"'),
