@@ -1,6 +1,7 @@
 // Guest path arithmetic. Paths are resolved lexically to absolute, normalised guest paths before
 // they reach WASI, which resolves them relative to the preopened "/" (WASI has no cwd and
-// rejects absolute paths). Lexical ".." differs from Linux only across symlinks to directories.
+// rejects absolute paths). Lexical ".." differs from Linux across symlinks to directories and
+// after files: a path with such a component is walked instead (vfs.ts walkPath).
 
 /** Joins `path` onto the absolute directory `base` (unless `path` is absolute) and normalises. */
 export function resolvePath(base: string, path: string): string {
