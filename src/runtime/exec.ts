@@ -6,7 +6,7 @@ import { fromUtf8 } from './guest-mem.ts';
 import type { Guest } from './guest.ts';
 import { ExecImage, type ProcessImage } from './kernel.ts';
 import { resolvePath, toWasiPath } from './paths.ts';
-import { followed, guestPath, openPath, O, type GuestPath } from './vfs.ts';
+import { AT_FDCWD, followed, guestPath, openPath, O, type GuestPath } from './vfs.ts';
 import { FILETYPE } from './wasi.ts';
 
 /** Linux's limits: the interpreter line of a script, nested interpreters, argv + envp, one string of them */
@@ -42,18 +42,21 @@ export function execve(g: Guest, dirfd: number, pathAddr: bigint, argvAddr: bigi
   if (p.proc) fail(E.EACCES);
   const args = stringArray(g, argvAddr);
   const env = stringArray(g, envpAddr);
-  return load(g, p, args, env, 0, kernel.opts.loadImage);
+  // the name a script's interpreter gets: the path as given (Linux's bprm->filename)
+  const raw = g.mem.cstring(pathAddr);
+  const filename = raw.startsWith('/') || dirfd === AT_FDCWD ? raw : raw === '' ? `/dev/fd/${dirfd}` : `/dev/fd/${dirfd}/${raw}`;
+  return load(g, p, filename, args, env, 0, kernel.opts.loadImage);
 }
 
-function load(g: Guest, p: GuestPath, args: string[], env: string[], depth: number, loadImage?: (bytes: Uint8Array, path: string) => ProcessImage | Promise<ProcessImage>): never {
+function load(g: Guest, p: GuestPath, filename: string, args: string[], env: string[], depth: number, loadImage?: (bytes: Uint8Array, path: string) => ProcessImage | Promise<ProcessImage>): never {
   const known = g.kernel!.knownImage(p.abs);
   const head = known ? undefined : readExecutable(g, p);
   if (head?.script) {
     if (depth >= MAX_INTERP_DEPTH) fail(E.ELOOP);
     const { interp, arg } = head.script;
-    // as Linux: argv[0] becomes the interpreter (and its one argument), then the script's path
-    const next = [interp, ...(arg !== undefined ? [arg] : []), p.abs, ...args.slice(1)];
-    return load(g, { abs: resolvePath(g.cwd, interp), trailingSlash: false }, next, env, depth + 1, loadImage);
+    // as Linux: argv[0] becomes the interpreter (and its one argument), then the script's name as executed
+    const next = [interp, ...(arg !== undefined ? [arg] : []), filename, ...args.slice(1)];
+    return load(g, { abs: resolvePath(g.cwd, interp), trailingSlash: false }, interp, next, env, depth + 1, loadImage);
   }
   let image: ProcessImage | Promise<ProcessImage>;
   if (known) image = known;
