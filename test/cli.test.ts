@@ -58,6 +58,24 @@ describe('elf2wasm run', () => {
     expect(cli(['run', elf, 'sleep-zombie'])).toEqual({ status: q.status, stdout: q.stdout, stderr: q.stderr });
   });
 
+  it('a write to a host pipe whose reader has gone is SIGPIPE: status 141, nothing printed (procs.c yes | head, as under qemu)', () => {
+    const elf = crossBuilder('cli-procs')('aarch64-linux-gnu-gcc', resolve(import.meta.dirname, 'fixtures/procs/procs.c'), 'procs', ['-O2', '-static']);
+    const piped = (runner: string) => spawnSync('bash', ['--norc', '-c', `${runner} ${elf} yes | head -c 4; echo " status \${PIPESTATUS[0]}"`], {
+      encoding: 'utf8', cwd: work, env: { PATH: process.env.PATH ?? '', ELF2WASM_CACHE_DIR: cache },
+    });
+    const q = piped('qemu-aarch64');
+    expect(q.stdout).toBe('y\ny\n status 141\n');
+    const e = piped(`${JSON.stringify(process.execPath)} ${JSON.stringify(BIN)} run`);
+    expect({ stdout: e.stdout, stderr: e.stderr }).toEqual({ stdout: q.stdout, stderr: q.stderr });
+  });
+
+  it('runs from a working directory removed before it started (as qemu does), no internal error', () => {
+    const r = spawnSync('bash', ['--norc', '-c', `mkdir gone && cd gone && rmdir ../gone && exec ${JSON.stringify(process.execPath)} ${JSON.stringify(BIN)} run ${fixture('hello-musl')}`], {
+      encoding: 'utf8', cwd: work, env: { PATH: process.env.PATH ?? '', ELF2WASM_CACHE_DIR: cache },
+    });
+    expect({ stdout: r.stdout, stderr: r.stderr, status: r.status }).toEqual(expectedOf('hello-musl', 'noargs'));
+  });
+
   it('runs a .wasm written by the translate command', () => {
     const out = join(work, 'hello.wasm');
     const t = cli([fixture('hello-musl'), '-o', out]);

@@ -92,7 +92,8 @@ function interpreterLine(bytes: Uint8Array): { interp: string; arg?: string } {
   let end = bytes.indexOf(0x0a);
   if (end < 0 || end > BINPRM_BUF) end = Math.min(bytes.length, BINPRM_BUF);
   const line = new TextDecoder().decode(bytes.subarray(2, end)).replace(/[ \t]+$/, '').replace(/^[ \t]+/, '');
-  const m = /^(\S+)(?:[ \t]+(.*))?$/.exec(line);
+  // split at blanks only, as Linux: a CR (a script saved with CRLF) stays part of the name or argument
+  const m = /^([^ \t]+)(?:[ \t]+([^]*))?$/.exec(line);
   if (!m) fail(E.ENOEXEC);
   return { interp: m[1]!, arg: m[2] };
 }

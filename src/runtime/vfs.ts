@@ -361,7 +361,14 @@ export function writeFile(g: Guest, f: OpenFile, iovs: [number, number][], offse
     if (allowed < total) iovs = firstOfIovs(iovs, allowed);
   }
   g.sharedMaps.beforeWrite(f); // what another process's MAP_SHARED pages hold reaches the file first
-  const n = blocking(f, () => (offset === undefined ? g.wasi.write(f.wasiFd, g.mem, iovs) : g.wasi.pwrite(f.wasiFd, g.mem, iovs, offset)));
+  let n: number;
+  try {
+    n = blocking(f, () => (offset === undefined ? g.wasi.write(f.wasiFd, g.mem, iovs) : g.wasi.pwrite(f.wasiFd, g.mem, iovs, offset)));
+  } catch (e) {
+    // a host pipe without readers (the host process ignores SIGPIPE, so its write says EPIPE): the guest's SIGPIPE, as Linux sends it
+    if (e instanceof Errno && e.errno === E.EPIPE) g.signals.raise(SIGNAL.SIGPIPE);
+    throw e;
+  }
   g.sharedMaps.afterWrite(f, offset, n); // and MAP_SHARED mappings of it show the new bytes
   return n;
 }
