@@ -69,6 +69,16 @@ describe('elf2wasm run', () => {
     expect({ stdout: e.stdout, stderr: e.stderr }).toEqual({ stdout: q.stdout, stderr: q.stderr });
   });
 
+  it('a process computing without syscalls lets a child whose exec\'d image loads meanwhile run, and gets its signal (procs.c busy-signal)', () => {
+    const build = crossBuilder('cli-procs');
+    const elf = build('aarch64-linux-gnu-gcc', resolve(import.meta.dirname, 'fixtures/procs/procs.c'), 'procs', ['-O2', '-static']);
+    // another executable than the parent's: its translation loads asynchronously, on the host's event loop
+    const other = build('aarch64-linux-gnu-gcc', resolve(import.meta.dirname, 'fixtures/procs/procs.c'), 'procs-O1', ['-O1', '-static']);
+    const q = spawnSync('qemu-aarch64', [elf, 'busy-signal', other], { encoding: 'utf8' });
+    expect(q.stdout).toBe('the computing parent got SIGUSR1\nchild status 0\n');
+    expect(cli(['run', elf, 'busy-signal', other])).toEqual({ status: q.status, stdout: q.stdout, stderr: q.stderr });
+  });
+
   it('runs from a working directory removed before it started (as qemu does), no internal error', () => {
     const r = spawnSync('bash', ['--norc', '-c', `mkdir gone && cd gone && rmdir ../gone && exec ${JSON.stringify(process.execPath)} ${JSON.stringify(BIN)} run ${fixture('hello-musl')}`], {
       encoding: 'utf8', cwd: work, env: { PATH: process.env.PATH ?? '', ELF2WASM_CACHE_DIR: cache },

@@ -566,8 +566,9 @@ export class Kernel {
         return true;
       }
       if (me.signalsWait && g.signals.toRun.length) throw new Interrupted(opts.restart ?? false);
-      // a terminal's keys (^C) reach the run only between slices: a busy process must not keep them out
-      const other = this.terminalDue() && !this.inHandler(me, g) ? undefined : this.nextReady();
+      // a terminal's keys (^C) reach the run only between slices, and asynchronous work (an exec'd
+      // image loading) finishes only on the host's event loop: a busy process must not keep them out
+      const other = (this.terminalDue() || this.awaitsHost()) && !this.inHandler(me, g) ? undefined : this.nextReady();
       if (other) {
         this.slice(other);
         this.backFrom(me);
@@ -616,6 +617,12 @@ export class Kernel {
     const me = this.self(g), n = me.progress ?? 0;
     me.progress = undefined;
     return n;
+  }
+
+  /** some task waits for asynchronous work of the host (Proc.pending) */
+  private awaitsHost(): boolean {
+    for (const q of this.tasks()) if (q.pending) return true;
+    return false;
   }
 
   /** the earliest time a sleeping process wakes (ms, performance.now) */
@@ -820,8 +827,11 @@ export class Kernel {
       if (q === me || (next !== undefined && next.ranAt <= q.ranAt)) continue;
       if (this.active.includes(q) ? unwinds && this.canGoOn(q) : this.runnable(q)) next = q;
     }
-    if (next === undefined) return;
-    if (!this.active.includes(next)) {
+    if (next === undefined) {
+      // only the host's event loop finishes a task's asynchronous work (an exec'd image loading),
+      // and this task keeps it from running: it unwinds, to go on once runAll has let it run
+      if (!unwinds || !this.awaitsHost()) return;
+    } else if (!this.active.includes(next)) {
       if (next.state === 'waiting') next.state = 'ready';
       this.slice(next);
       this.backFrom(me);

@@ -23,6 +23,9 @@ const scripts: [name: string, script: string, stdin?: string][] = [
   ['exec in a subshell', '( exec "$BB" echo replaced ); echo "status $?"; (exec "$BB" false); echo "status $?"; ( exec /nonexistent/prog ); echo "status $?"'],
   // bash reports a job killed by a signal with its pid, on stderr: not compared
   ['killed children', 'exec 2>/dev/null; "$BB" sleep 10 & kill -9 $!; wait $!; echo "status $?"; (kill -TERM $BASHPID); echo "status $?"; "$BB" sh -c "kill -USR1 \\$\\$"; echo "status $?"'],
+  // the shell computes without waiting while its child's image loads (asynchronous work) and then
+  // sleeps: the child must still run, and its signal end the loop
+  ['a signal from a child ends a busy loop', 'trap "echo got USR1; exit 0" USR1; ("$BB" sleep 0.5; kill -USR1 $$) & i=0; while ((i < 100000000)); do ((i++)); done; echo "loop ended"'],
   ['trap and kill between processes', 'trap "echo got USR1" USR1; (kill -USR1 $$); echo after; trap "echo child TERM; exit 3" TERM; (trap "echo in subshell; exit 4" TERM; kill -TERM $BASHPID); echo "status $?"'],
   ['SIGPIPE in a pipeline', '"$BB" yes | "$BB" head -n 2; echo "${PIPESTATUS[@]}"; (while :; do echo y; done) | "$BB" head -n 1; echo "${PIPESTATUS[@]}"'],
   ['$BASHPID and $$', 'echo $(( $$ == BASHPID )); (echo $(( $$ == BASHPID ))); echo $( (( $$ == BASHPID )) && echo same || echo differs)'],
