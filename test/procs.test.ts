@@ -41,7 +41,7 @@ const LIBCS = { glibc: 'aarch64-linux-gnu-gcc', musl: 'aarch64-linux-musl-gcc' }
 const PROCS_CASES = [
   'wait-status', 'stop-cont', 'getppid', 'waitpid', 'sigchld', 'kill', 'pgroups', 'sigpipe', 'sigpipe-self',
   'exec-stdin', 'exec-errors', 'shebang', 'cloexec', 'vfork', 'posix-spawn', 'pipeline', 'poll', 'offsets', 'nproc',
-  'pwait-mask', 'sleep-zombie', 'rusage', 'shared-anon', 'pshared', 'exec-threads', 'shared-file',
+  'pwait-mask', 'sleep-zombie', 'rusage', 'shared-anon', 'pshared', 'exec-threads', 'shared-file', 'flock',
 ];
 
 const build = crossBuilder('procs');

@@ -1,5 +1,6 @@
 // One running guest process: its memory, address space, files, identity and signal state, and
 // the `linux.syscall` / `linux.trap` entry points the translated module calls.
+import { flocksOf } from './flock.ts';
 import type { TranslationMeta } from '../meta.ts';
 import { describePc, GuestFault, GuestTrap, SIGNAL } from './errors.ts';
 import type { RuntimeCode } from './lifting.ts';
@@ -410,6 +411,7 @@ export class Guest {
   }
 
   private release(f: OpenFile): void {
+    flocksOf(this).release(f);
     if (f.terminal) {
       f.terminal.holders--;
       return;

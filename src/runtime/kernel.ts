@@ -18,6 +18,7 @@
 // futex, see futex.ts; a pipe; sched_yield), spins — a loop that only another thread can end
 // (FunctionEmitter.spinLoopHeads) gives way every PREEMPT_INTERVAL iterations (preempt) — or
 // has had its time slice. Code with neither loops nor syscalls (a deep recursion) runs on.
+import { Flocks } from './flock.ts';
 import { EXPORT } from '../abi.ts';
 import type { TranslationMeta } from '../meta.ts';
 import { E, fail, Interrupted } from './errno.ts';
@@ -468,6 +469,9 @@ export class Kernel {
 
   /** System V shared memory, semaphores and message queues */
   readonly ipc = new SysvIpc();
+
+  /** flock(2)'s locks */
+  readonly flocks = new Flocks();
 
   /** armed timer files (anon-files.ts TimerFd): a wait ends when one expires */
   readonly wakers = new Set<{ wakeAt(): number }>();

@@ -360,9 +360,9 @@ export class WasiFs {
     }
   }
 
-  sync(fd: number, dataOnly: boolean): void {
+  sync(fd: number): void {
     this.begin();
-    this.call(dataOnly ? 'fd_datasync' : 'fd_sync', fd);
+    this.call('fd_sync', fd);
   }
 
   /** All entries of a directory (WASI hosts differ on whether "." and ".." are included). */

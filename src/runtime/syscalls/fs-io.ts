@@ -2,6 +2,7 @@
 import { E, fail } from '../errno.ts';
 import { makeOpenFile, Pipe, unseekable } from '../fdtable.ts';
 import type { Guest, Handler } from '../guest.ts';
+import { flock } from '../flock.ts';
 import { sleepMs } from '../sleep.ts';
 import { terminalIoctl, TTY } from '../terminal-io.ts';
 import { pollEvents, POLL } from '../poll.ts';
@@ -256,15 +257,12 @@ export const fsIo: Record<string, Handler> = {
   fsync: (g, fd) => {
     const f = g.fds.get(int(fd));
     if (unseekable(f)) fail(E.EINVAL);
-    g.wasi.sync(f.wasiFd, false);
+    g.wasi.sync(f.wasiFd);
     return 0;
   },
-  fdatasync: (g, fd) => {
-    const f = g.fds.get(int(fd));
-    if (unseekable(f)) fail(E.EINVAL);
-    g.wasi.sync(f.wasiFd, true);
-    return 0;
-  },
+  flock: (g, fd, op) => flock(g, g.fds.get(int(fd)), int(op)),
+  // as fsync: WASI's fd_datasync asks for a right an fd opened read-only lacks, where Linux syncs any fd
+  fdatasync: (g, fd) => fsIo.fsync!(g, fd, 0n, 0n, 0n, 0n, 0n),
   // advice on caching: there is no page cache to steer here, so a valid call does nothing, as it may on Linux
   fadvise64: (g, fd, _offset, len, advice) => {
     const f = g.fds.get(int(fd));

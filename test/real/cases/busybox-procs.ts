@@ -61,6 +61,7 @@ export const cases: RealCase[] = [
   // a script's interpreter gets the script's name as executed ($0), not a resolved path
   sh('#! script names', 'printf "#!%s sh\\necho \\"\\$0 \\$1\\"\\n" "$(readlink /proc/self/exe)" > s.sh; chmod +x s.sh; ./s.sh a; mkdir d; mv s.sh d/; d/s.sh b; cd d && ../d/./s.sh c; printf "#!%s sh\\r\\necho crlf\\n" "$(readlink /proc/self/exe)" > c.sh; chmod +x c.sh; ./c.sh; echo "CRLF line: $?"'),
   sh('paths through a file, trailing slashes', 'echo top > f; cat f/../f; [ -e f/. ] && echo "f/. exists" || echo "no f/."; mkdir d; mv f/ g; echo "mv f/ $?"; mv d/ e/ && ls -d e; rmdir e/.; rmdir e/'),
+  sh('fdatasync of a file opened read-only, and of a directory', 'echo x > f; sync -d f; echo "sync -d $?"; sync -d .; echo "directory $?"; sync f; echo "fsync $?"'),
   sh('fallocate, an argument over 128 KiB (E2BIG)', 'fallocate -l 100000 fa; stat -c %s fa; fallocate -o 200000 -l 10 fa; stat -c %s fa; x=$(head -c 300000 /dev/zero | tr "\\0" a); echo "$x" | wc -c; /proc/self/exe echo "$x" >/dev/null; echo "exec $?"'),
   // RLIMIT_FSIZE: a write is cut at the limit, one at it is SIGXFSZ (153); not for devices; raising
   // the hard limit needs CAP_SYS_RESOURCE, which the host process may or may not have
