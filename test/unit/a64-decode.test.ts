@@ -140,16 +140,18 @@ for (const mn of [
   'pacia1716', 'pacib1716', 'autia1716', 'autib1716',
 ]) INT_ROWS[mn] = ['HINT'];
 for (const mn of ['casp', 'caspa', 'caspl', 'caspal']) INT_ROWS[mn] = ['CASP'];
+// pointer authentication with the keys disabled (table/branch.ts RETAx)
+Object.assign(INT_ROWS, { retaa: ['RETAx'], retab: ['RETAx'], braa: ['BRAx'], brab: ['BRAx'], blraa: ['BLRAx'], blrab: ['BLRAx'], braaz: ['BRAxZ'], brabz: ['BRAxZ'], blraaz: ['BLRAxZ'], blrabz: ['BLRAxZ'], xpaci: ['XPAC'], xpacd: ['XPAC'] });
+for (const mn of ['pacia', 'pacib', 'pacda', 'pacdb', 'paciza', 'pacizb', 'pacdza', 'pacdzb', 'autia', 'autib', 'autda', 'autdb', 'autiza', 'autizb', 'autdza', 'autdzb']) INT_ROWS[mn] = ['PAC_AUT'];
 for (const mn of ['ldapur', 'ldapurb', 'ldapurh', 'ldapursb', 'ldapursh', 'ldapursw', 'stlur', 'stlurb', 'stlurh']) INT_ROWS[mn] = ['LDAPUR_STLUR'];
 Object.assign(INT_ROWS, { cfinv: ['CFINV'], axflag: ['AXFLAG'], xaflag: ['XAFLAG'], rmif: ['RMIF'], setf8: ['SETF'], setf16: ['SETF'] });
 for (const mn of ['crc32b', 'crc32h', 'crc32w', 'crc32x', 'crc32cb', 'crc32ch', 'crc32cw', 'crc32cx']) INT_ROWS[mn] = ['CRC32'];
 
 /** mnemonics that must decode UNDEF (trap when executed) */
 const UNDEF_MNEMONICS = new Set([
-  // pointer authentication outside the hint space
-  'retaa', 'retab', 'braa', 'brab', 'blraa', 'blrab', 'braaz', 'brabz', 'blraaz', 'blrabz', 'eretaa', 'eretab',
-  'ldraa', 'ldrab', 'pacia', 'pacib', 'pacda', 'pacdb', 'paciza', 'pacizb', 'pacdza', 'pacdzb',
-  'autia', 'autib', 'autda', 'autdb', 'autiza', 'autizb', 'autdza', 'autdzb', 'xpaci', 'xpacd', 'pacga',
+  // pointer authentication outside the hint space but the branches and PAC/AUT/XPAC (rows below):
+  // exception returns (EL0 has none), loads that authenticate, the generic PAC
+  'eretaa', 'eretab', 'ldraa', 'ldrab', 'pacga',
   // SYSL: no system register an EL0 program may read this way
   'sysl',
   // calls to EL2/EL3: UNDEFINED at EL0
@@ -581,7 +583,9 @@ function expectedFlow(l: Line, d: A64Insn): string {
   if (mn === 'b' || mn === 'b.al' || mn === 'b.nv') return 'jump';
   if (mn === 'bl') return 'call';
   if (mn.startsWith('b.') || /^(cbn?z|tbn?z)$/.test(mn)) return 'cond';
-  return ({ br: 'ijump', blr: 'icall', ret: 'ret' } as Record<string, string>)[mn] ?? 'fall';
+  if (/^bra[ab]z?$/.test(mn)) return 'ijump';
+  if (/^blra[ab]z?$/.test(mn)) return 'icall';
+  return ({ br: 'ijump', blr: 'icall', ret: 'ret', retaa: 'ret', retab: 'ret' } as Record<string, string>)[mn] ?? 'fall';
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -32,6 +32,22 @@ export const branches: Row[] = [
     return t();
   }, { flow: () => ({ kind: 'icall' }) }),
   row('RET', '1101011 0010 11111 000000 rn:5 00000', (f, b) => xr(b, f.rn!), { flow: () => ({ kind: 'ret' }) }),
+  // Pointer authentication as on a core whose keys are disabled (SCTLR_ELx.EnIA/EnIB clear): the
+  // signing hints (PACIASP, …) are NOPs here, so nothing is signed and nothing fails to
+  // authenticate. Built for Armv8.3+ with -mbranch-protection, every function returns by RETAA.
+  row('RETAx', '1101011 0010 11111 00001 m 11111 11111', (_f, b) => xr(b, LR), { flow: () => ({ kind: 'ret' }) }),
+  row('BRAxZ', '1101011 0000 11111 00001 m rn:5 11111', (f, b) => xr(b, f.rn!), { flow: () => ({ kind: 'ijump' }) }),
+  row('BRAx', '1101011 1000 11111 00001 m rn:5 rm:5', (f, b) => xr(b, f.rn!), { flow: () => ({ kind: 'ijump' }) }),
+  row('BLRAxZ', '1101011 0001 11111 00001 m rn:5 11111', (f, b, i) => {
+    const t = tmp(b, ir.i64, xr(b, f.rn!));
+    setX(b, LR, i64c(b, i.pc + 4));
+    return t();
+  }, { flow: () => ({ kind: 'icall' }) }),
+  row('BLRAx', '1101011 1001 11111 00001 m rn:5 rm:5', (f, b, i) => {
+    const t = tmp(b, ir.i64, xr(b, f.rn!));
+    setX(b, LR, i64c(b, i.pc + 4));
+    return t();
+  }, { flow: () => ({ kind: 'icall' }) }),
 
   row('SVC', '11010100 000 imm16:16 000 01', (_f, b) => {
     const args = [0, 1, 2, 3, 4, 5].map((n) => xr(b, n));

@@ -117,6 +117,15 @@ export const dpReg: Row[] = [
   }),
   row('REV_w', '0 1 0 11010110 00000 000010 rn:5 rd:5', (f, b) => wrt(b, 0, f.rd!, bswap32(b, rd(b, 0, f.rn!)))),
   row('REV_x', '1 1 0 11010110 00000 000011 rn:5 rd:5', (f, b) => wrt(b, 1, f.rd!, bswap64(b, xr(b, f.rn!)))),
+  // PACIA…AUTDB (and their Z forms) with the keys disabled (branch.ts RETAx): the value as it is
+  row('PAC_AUT', '1 1 0 11010110 00001 00 z opc:3 rn:5 rd:5', () => {}, { guard: (f) => !f.z || f.rn === 31 }),
+  // XPACI/XPACD: the PAC field takes the value of bit 55 (XPACD keeps the top byte, which data
+  // addresses ignore); a pointer nothing signed comes back as it was
+  row('XPAC', '1 1 0 11010110 00001 01000 d 11111 rd:5', (f, b) => {
+    const m = b.m, v = tmp(b, ir.i64, xr(b, f.rd!));
+    const ext = m.i64.shr_s(m.i64.shl(v(), i64c(b, 8)), i64c(b, 8));
+    wrt(b, 1, f.rd!, f.d ? m.i64.or(m.i64.and(v(), i64c(b, 0xff00000000000000n)), m.i64.and(ext, i64c(b, 0x00ffffffffffffffn))) : ext);
+  }),
   row('CLZ', 'sf 1 0 11010110 00000 000100 rn:5 rd:5', (f, b) => wrt(b, f.sf!, f.rd!, ops(b, f.sf!).clz(rd(b, f.sf!, f.rn!)))),
   row('CLS', 'sf 1 0 11010110 00000 000101 rn:5 rd:5', (f, b) => {
     const sf = f.sf!, o = ops(b, sf), v = tmp(b, wtype(sf), rd(b, sf, f.rn!));
