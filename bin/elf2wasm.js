@@ -2,12 +2,15 @@
 // `elf2wasm run` starts the guest's thread first: Node's start of a worker and its loading of the
 // runtime (~45 ms) then overlap the loading of the CLI and the reading of the translation.
 // A working directory removed since this process started fails every worker's start (Node asks
-// for it): the run goes on from / instead, as the guest's lookups there would fail anyway.
+// for it): this process moves to /, and the guest is told the directory it was in (cwdRemoved).
+let removed;
 try {
   process.cwd();
 } catch {
+  removed = process.env.PWD?.startsWith('/') ? process.env.PWD : '/';
   process.chdir('/');
 }
 const runThread = process.argv[2] === 'run' ? (await import('../dist/run-thread.js')).startRunThread() : undefined;
-const { cliEntry } = await import('../dist/cli.js');
+const { cliEntry, cwdRemoved } = await import('../dist/cli.js');
+if (removed) cwdRemoved(removed);
 await cliEntry(runThread);

@@ -65,8 +65,8 @@ export class FsOptions {
    *  working directory and executable path as the guest sees them. An empty root made for
    *  --no-host-fs is removed when the process exits. */
   setup(program: string): { namespace?: Namespace; cwd: string; execPath: string } {
-    const execPath = resolve(program);
-    if (this.root === undefined && !this.noHostFs && this.mounts.length === 0) return { cwd: process.cwd(), execPath };
+    const cwd = removed ?? process.cwd(), execPath = resolve(cwd, program);
+    if (this.root === undefined && !this.noHostFs && this.mounts.length === 0) return { cwd, execPath };
     if (this.root !== undefined && this.noHostFs) throw new UsageError('--root and --no-host-fs exclude each other');
     let root = this.root ?? '/';
     if (this.noHostFs) {
@@ -85,8 +85,18 @@ export class FsOptions {
     const namespace = new Namespace([{ guest: '/', host: root }, ...this.mounts]);
     return {
       namespace,
-      cwd: namespace.guestPathOf(process.cwd()) ?? '/',
+      cwd: namespace.guestPathOf(cwd) ?? '/',
       execPath: namespace.guestPathOf(execPath) ?? `/${basename(execPath)}`,
     };
   }
+}
+
+/**
+ * The working directory the host process started in, when it had been removed since (uv_cwd
+ * fails): bin/elf2wasm.js moves to / then, as Node's workers cannot start without one. The guest
+ * starts there still, where its lookups fail as Linux's do.
+ */
+let removed: string | undefined;
+export function cwdRemoved(path: string): void {
+  removed = path;
 }

@@ -19,6 +19,7 @@ import { learnedPathFor, readLearned, recordLearned } from '../node/learned.ts';
 import { defaultCacheSize } from '../node/cache.ts';
 import { cacheCommand } from './cache-command.ts';
 import { FsOptions, UsageError } from './confine.ts';
+export { cwdRemoved } from './confine.ts';
 import { forwardHostSignals } from './host-signals.ts';
 import { terminalProgress } from './progress.ts';
 import { RUN_HELP, RUN_USAGE } from './run-help.ts';

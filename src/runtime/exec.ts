@@ -42,9 +42,10 @@ export function execve(g: Guest, dirfd: number, pathAddr: bigint, argvAddr: bigi
   if (p.proc) fail(E.EACCES);
   const args = stringArray(g, argvAddr);
   const env = stringArray(g, envpAddr);
-  // the name a script's interpreter gets: the path as given (Linux's bprm->filename)
+  // the name a script's interpreter gets: the path as given (Linux's bprm->filename); relative to
+  // a dirfd, Linux's /dev/fd/N/… names a directory this runtime cannot walk: the resolved path
   const raw = g.mem.cstring(pathAddr);
-  const filename = raw.startsWith('/') || dirfd === AT_FDCWD ? raw : raw === '' ? `/dev/fd/${dirfd}` : `/dev/fd/${dirfd}/${raw}`;
+  const filename = raw.startsWith('/') || (dirfd === AT_FDCWD && raw !== '') ? raw : p.abs;
   return load(g, p, filename, args, env, 0, kernel.opts.loadImage);
 }
 

@@ -46,14 +46,18 @@ const PAGE = 4096;
 const SCAN_MIN = 16 * PAGE;
 
 const clearers = new WeakMap<WebAssembly.Memory, (at: number, pages: number) => void>();
+let compiled: WebAssembly.Module | undefined;
 
 function clearer(memory: WebAssembly.Memory): (at: number, pages: number) => void {
   let clear = clearers.get(memory);
   if (!clear) {
-    const bytes = new Uint8Array(CLEAR_MODULE.length / 2);
-    for (let i = 0; i < bytes.length; i++) bytes[i] = parseInt(CLEAR_MODULE.slice(2 * i, 2 * i + 2), 16);
-    // 169 bytes: compiled synchronously even on a browser's main thread
-    const instance = new WebAssembly.Instance(new WebAssembly.Module(bytes), { m: { memory } });
+    if (!compiled) {
+      const bytes = new Uint8Array(CLEAR_MODULE.length / 2);
+      for (let i = 0; i < bytes.length; i++) bytes[i] = parseInt(CLEAR_MODULE.slice(2 * i, 2 * i + 2), 16);
+      // 169 bytes: compiled synchronously even on a browser's main thread, once (every process has a memory of its own)
+      compiled = new WebAssembly.Module(bytes);
+    }
+    const instance = new WebAssembly.Instance(compiled, { m: { memory } });
     clear = instance.exports.clear as (at: number, pages: number) => void;
     clearers.set(memory, clear);
   }

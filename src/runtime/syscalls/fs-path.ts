@@ -2,13 +2,13 @@
 import { E, Errno, fail } from '../errno.ts';
 import { unseekable } from '../fdtable.ts';
 import { ownFdLink, ownFdOf } from '../own-fds.ts';
-import { hostFdLink } from '../procfs.ts';
+import { hostFdLink, resolveProc } from '../procfs.ts';
 import type { Guest, Handler } from '../guest.ts';
 import { toWasiPath } from '../paths.ts';
 import { FILETYPE, FSTFLAGS } from '../wasi.ts';
 import type { FsStats } from '../file-host.ts';
 import { markSpecial, unmarkSpecial } from '../special-files.ts';
-import { AT_EMPTY_PATH, AT_FDCWD, AT_REMOVEDIR, AT_SYMLINK_FOLLOW, AT_SYMLINK_NOFOLLOW, followed, guestPath, O, openPath, walkPath, withinFileSize, S_IFBLK, S_IFCHR, S_IFIFO, S_IFMT, S_IFREG, S_IFSOCK, statPath, type GuestPath } from '../vfs.ts';
+import { AT_EMPTY_PATH, AT_FDCWD, AT_REMOVEDIR, AT_SYMLINK_FOLLOW, AT_SYMLINK_NOFOLLOW, followed, guestPath, O, openPath, statFile, walkPath, withinFileSize, S_IFBLK, S_IFCHR, S_IFIFO, S_IFMT, S_IFREG, S_IFSOCK, statPath, type GuestPath } from '../vfs.ts';
 import { i64, int, uint } from './args.ts';
 import { utf8 } from '../guest-mem.ts';
 
@@ -237,7 +237,7 @@ export const fsPath: Record<string, Handler> = {
     if (i64(len) < 0n) fail(E.EINVAL);
     const file = openPath(g, guestPath(g, AT_FDCWD, path), O.WRONLY);
     try {
-      if (i64(len) > 0n) withinFileSize(g, i64(len) - 1n, 1);
+      if (i64(len) > statFile(g, file).size) withinFileSize(g, i64(len) - 1n, 1); // only growth is limited
       g.wasi.setSize(file.wasiFd, i64(len));
     } finally {
       g.wasi.close(file.wasiFd);
@@ -276,5 +276,8 @@ export const fsPath: Record<string, Handler> = {
 
 /** the cwd as the kernel keeps it, a directory rather than a path: no symlink on it (getcwd, ".." from it) */
 function physicalDir(g: Guest, abs: string): string {
-  return abs.startsWith('/proc/') ? abs : walkPath(g, '/', abs, false, true);
+  if (abs.startsWith('/proc/')) return abs;
+  // a link into /proc (/dev/fd): its self and thread-self are the caller's own entries, as guestPath makes them
+  const walked = walkPath(g, '/', abs, false, true);
+  return walked.startsWith('/proc/') ? resolveProc(g, walked, true) : walked;
 }
