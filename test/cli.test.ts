@@ -1,5 +1,5 @@
 // elf2wasm as a user meets it: a drop-in for `qemu-aarch64 tool.elf args…`.
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { copyFileSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -77,6 +77,28 @@ describe('elf2wasm run', () => {
     const q = spawnSync('qemu-aarch64', [elf, 'busy-signal', other], { encoding: 'utf8' });
     expect(q.stdout).toBe('the computing parent got SIGUSR1\nchild status 0\n');
     expect(cli(['run', elf, 'busy-signal', other])).toEqual({ status: q.status, stdout: q.stdout, stderr: q.stderr });
+  });
+
+  it('passes SIGUSR1 from the host to the guest\'s first process (procs.c usr1-wait: its handler runs, its child is not signalled, as under qemu; not Node\'s inspector)', async () => {
+    const elf = crossBuilder('cli-procs')('aarch64-linux-gnu-gcc', resolve(import.meta.dirname, 'fixtures/procs/procs.c'), 'procs', ['-O2', '-static']);
+    const signalled = (cmd: string, args: string[]) => new Promise<{ stdout: string; stderr: string; status: number | null }>((done) => {
+      const child = spawn(cmd, args, { cwd: work, env: { PATH: process.env.PATH ?? '', ELF2WASM_CACHE_DIR: cache } });
+      let stdout = '', stderr = '', sent = false;
+      child.stdout.on('data', (d: Buffer) => {
+        stdout += d.toString();
+        if (!sent && stdout.includes('ready\n')) sent = child.kill('SIGUSR1');
+      });
+      child.stderr.on('data', (d: Buffer) => { stderr += d.toString(); });
+      // a signal that never arrives must not leave the program waiting for ever
+      const deadline = setTimeout(() => child.kill('SIGKILL'), 20_000);
+      child.on('close', (status) => {
+        clearTimeout(deadline);
+        done({ stdout, stderr, status });
+      });
+    });
+    const q = await signalled('qemu-aarch64', [elf, 'usr1-wait']);
+    expect(q).toEqual({ stdout: 'ready\ngot SIGUSR1\nchild: exit 7\n', stderr: '', status: 0 });
+    expect(await signalled(process.execPath, [BIN, 'run', elf, 'usr1-wait'])).toEqual(q);
   });
 
   it('runs from a working directory removed before it started (as qemu does), no internal error', () => {

@@ -2,7 +2,7 @@
 // the `linux.*` imports or as Wasm traps) and turned into an exit status by process.ts.
 import { TrapKind, type TranslationMeta } from '../meta.ts';
 
-export const SIGNAL = { SIGHUP: 1, SIGINT: 2, SIGQUIT: 3, SIGILL: 4, SIGTRAP: 5, SIGABRT: 6, SIGBUS: 7, SIGFPE: 8, SIGKILL: 9, SIGSEGV: 11, SIGPIPE: 13, SIGALRM: 14, SIGTERM: 15, SIGCHLD: 17, SIGCONT: 18, SIGSTOP: 19, SIGXFSZ: 25 } as const;
+export const SIGNAL = { SIGHUP: 1, SIGINT: 2, SIGQUIT: 3, SIGILL: 4, SIGTRAP: 5, SIGABRT: 6, SIGBUS: 7, SIGFPE: 8, SIGKILL: 9, SIGUSR1: 10, SIGSEGV: 11, SIGUSR2: 12, SIGPIPE: 13, SIGALRM: 14, SIGTERM: 15, SIGCHLD: 17, SIGCONT: 18, SIGSTOP: 19, SIGXFSZ: 25 } as const;
 
 /** exit/exit_group: the program ended normally. */
 export class GuestExit extends Error {

@@ -1068,7 +1068,12 @@ export class Kernel {
     const sigs = [...(this.opts.interrupts?.take() ?? []), ...(term?.takeSignals() ?? [])];
     if (!sigs.length) return timers;
     const fg = term?.foreground || (this.procs.get(this.rootPid)?.pgid ?? this.rootPid);
-    for (const sig of sigs) this.signalGroup(fg, sig);
+    for (const sig of sigs) {
+      // SIGUSR1/2 no terminal sends: a kill of the run's own process, which only its first process is
+      const root = sig === SIGNAL.SIGUSR1 || sig === SIGNAL.SIGUSR2 ? this.procs.get(this.rootPid) : undefined;
+      if (root) this.signal(root, sig);
+      else this.signalGroup(fg, sig);
+    }
     return true;
   }
 
