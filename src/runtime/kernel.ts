@@ -324,7 +324,7 @@ export class Kernel {
         // a thread that gave way (preempt, sched_yield) is ready at once: let lifting or
         // compiling that another one waits for finish meanwhile, and host input arrive (now
         // and then: a macrotask costs a millisecond or more)
-        if ([...this.tasks()].some((q) => q.pending) || ((this.starving(p) || this.opts.terminal?.open) && performance.now() - this.yieldedAt > INPUT_YIELD_MS)) {
+        if (this.awaitsHost() || ((this.starving(p) || this.opts.terminal?.open) && performance.now() - this.yieldedAt > INPUT_YIELD_MS)) {
           this.opts.terminal?.flush();
           await new Promise((resolve) => setTimeout(resolve, 0));
           this.yieldedAt = performance.now();
@@ -579,7 +579,7 @@ export class Kernel {
         continue;
       }
       const below = this.active.slice(0, -1).some((q) => this.canGoOn(q));
-      const async = [...this.tasks()].some((q) => q.pending) || this.fed();
+      const async = this.awaitsHost() || this.fed();
       if (!below && !async) {
         const wake = this.sleepers();
         if (wake !== undefined) {
@@ -882,7 +882,7 @@ export class Kernel {
     }
     // something only the top-level loop can finish (lifting, compiling) must not wait behind a spinning caller either
     const below = this.active.slice(0, -1).some((q) => this.canGoOn(q));
-    if ((!below && ![...this.tasks()].some((q) => q.pending) && !this.starving(me)) || this.inHandler(me, g)) return;
+    if ((!below && !this.awaitsHost() && !this.starving(me)) || this.inHandler(me, g)) return;
     this.unwindTo(me, g, resume);
   }
 

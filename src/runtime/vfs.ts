@@ -319,8 +319,7 @@ function fileSizeLimit(g: Guest): bigint | undefined {
 
 /**
  * How many of `want` bytes written at `pos` RLIMIT_FSIZE lets through; none left: SIGXFSZ (whose
- * default action ends the process) and EFBIG, as Linux's generic_write_check_limits. A truncation
- * past the limit asks for the bytes up to its new size (`want` 1 at `size - 1`).
+ * default action ends the process) and EFBIG, as Linux's generic_write_check_limits.
  */
 export function withinFileSize(g: Guest, pos: bigint, want: number): number {
   const limit = fileSizeLimit(g);
@@ -330,6 +329,11 @@ export function withinFileSize(g: Guest, pos: bigint, want: number): number {
     fail(E.EFBIG);
   }
   return Number(limit - pos);
+}
+
+/** a change of `f`'s size to `size`: past RLIMIT_FSIZE, SIGXFSZ and EFBIG when it grows the file (Linux's inode_newsize_ok) */
+export function growWithinLimit(g: Guest, f: OpenFile, size: bigint): void {
+  if (fileSizeLimit(g) !== undefined && size > statFile(g, f).size) withinFileSize(g, size - 1n, 1);
 }
 
 export function writeFile(g: Guest, f: OpenFile, iovs: [number, number][], offset?: bigint): number {

@@ -7,7 +7,7 @@ import { sleepMs } from '../sleep.ts';
 import { terminalIoctl, TTY } from '../terminal-io.ts';
 import { pollEvents, POLL } from '../poll.ts';
 import { freshTermios, TERMIOS_SIZE, writeTermios } from '../termios.ts';
-import { guestIovecs, O, readFile, statFile, withinFileSize, writeFile } from '../vfs.ts';
+import { growWithinLimit, guestIovecs, O, readFile, statFile, writeFile } from '../vfs.ts';
 import { count, i64, int, uint } from './args.ts';
 import { waitWithMask } from './signal.ts';
 
@@ -27,6 +27,14 @@ export function waitForEvents(g: Guest, timeout: bigint, ready: () => boolean): 
   if (g.kernel) g.kernel.sleep(g, ms, ready);
   else if (Number.isFinite(ms)) sleepMs(ms);
 }
+
+/** fsync(2) and fdatasync(2) */
+const sync: Handler = (g, fd) => {
+  const f = g.fds.get(int(fd));
+  if (unseekable(f)) fail(E.EINVAL);
+  g.wasi.sync(f.wasiFd);
+  return 0;
+};
 
 export const fsIo: Record<string, Handler> = {
   read: (g, fd, buf, n) => {
@@ -254,15 +262,10 @@ export const fsIo: Record<string, Handler> = {
     waitForEvents(g, timeout, () => scan(false) > 0);
     return scan(true);
   },
-  fsync: (g, fd) => {
-    const f = g.fds.get(int(fd));
-    if (unseekable(f)) fail(E.EINVAL);
-    g.wasi.sync(f.wasiFd);
-    return 0;
-  },
-  flock: (g, fd, op) => flock(g, g.fds.get(int(fd)), int(op)),
+  fsync: sync,
   // as fsync: WASI's fd_datasync asks for a right an fd opened read-only lacks, where Linux syncs any fd
-  fdatasync: (g, fd) => fsIo.fsync!(g, fd, 0n, 0n, 0n, 0n, 0n),
+  fdatasync: sync,
+  flock: (g, fd, op) => flock(g, g.fds.get(int(fd)), int(op)),
   // advice on caching: there is no page cache to steer here, so a valid call does nothing, as it may on Linux
   fadvise64: (g, fd, _offset, len, advice) => {
     const f = g.fds.get(int(fd));
@@ -281,15 +284,14 @@ export const fsIo: Record<string, Handler> = {
     if (f.tty || f.anon) fail(E.ENODEV);
     const end = off + len;
     if (mode & FALLOC_FL_KEEP_SIZE || end <= statFile(g, f).size) return 0;
-    withinFileSize(g, end - 1n, 1);
+    growWithinLimit(g, f, end);
     g.wasi.setSize(f.wasiFd, end);
     return 0;
   },
   ftruncate: (g, fd, len) => {
     const f = g.fds.get(int(fd));
     if (i64(len) < 0n || unseekable(f) || f.isDir || (f.flags & O.ACCMODE) === O.RDONLY) fail(E.EINVAL);
-    // only growth is limited (Linux's inode_newsize_ok)
-    if (i64(len) > statFile(g, f).size) withinFileSize(g, i64(len) - 1n, 1);
+    growWithinLimit(g, f, i64(len));
     g.wasi.setSize(f.wasiFd, i64(len));
     return 0;
   },

@@ -8,7 +8,7 @@ import { toWasiPath } from '../paths.ts';
 import { FILETYPE, FSTFLAGS } from '../wasi.ts';
 import type { FsStats } from '../file-host.ts';
 import { markSpecial, unmarkSpecial } from '../special-files.ts';
-import { AT_EMPTY_PATH, AT_FDCWD, AT_REMOVEDIR, AT_SYMLINK_FOLLOW, AT_SYMLINK_NOFOLLOW, followed, guestPath, O, openPath, statFile, walkPath, withinFileSize, S_IFBLK, S_IFCHR, S_IFIFO, S_IFMT, S_IFREG, S_IFSOCK, statPath, type GuestPath } from '../vfs.ts';
+import { AT_EMPTY_PATH, AT_FDCWD, AT_REMOVEDIR, AT_SYMLINK_FOLLOW, AT_SYMLINK_NOFOLLOW, followed, growWithinLimit, guestPath, O, openPath, walkPath, S_IFBLK, S_IFCHR, S_IFIFO, S_IFMT, S_IFREG, S_IFSOCK, statPath, type GuestPath } from '../vfs.ts';
 import { i64, int, uint } from './args.ts';
 import { utf8 } from '../guest-mem.ts';
 
@@ -237,7 +237,7 @@ export const fsPath: Record<string, Handler> = {
     if (i64(len) < 0n) fail(E.EINVAL);
     const file = openPath(g, guestPath(g, AT_FDCWD, path), O.WRONLY);
     try {
-      if (i64(len) > statFile(g, file).size) withinFileSize(g, i64(len) - 1n, 1); // only growth is limited
+      growWithinLimit(g, file, i64(len));
       g.wasi.setSize(file.wasiFd, i64(len));
     } finally {
       g.wasi.close(file.wasiFd);

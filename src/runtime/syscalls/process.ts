@@ -100,8 +100,12 @@ export const proc: Record<string, Handler> = {
   },
   // Credentials can only be "changed" to what they already are (an unprivileged process),
   // except that uid 0 may change anything.
-  // root becoming another user loses its capabilities, as Linux's setuid does
-  setuid: (g, u) => (g.uid === 0 ? ((g.uid = uint(u)), g.uid !== 0 && (g.capabilities = 0n), 0) : int(u) === g.uid ? 0 : fail(E.EPERM)),
+  setuid: (g, u) => {
+    if (g.uid !== 0) return int(u) === g.uid ? 0 : fail(E.EPERM);
+    g.uid = uint(u);
+    if (g.uid !== 0) g.capabilities = 0n; // root becoming another user loses its capabilities, as on Linux
+    return 0;
+  },
   setgid: (g, v) => (g.uid === 0 ? ((g.gid = uint(v)), 0) : int(v) === g.gid ? 0 : fail(E.EPERM)),
   setreuid: (g, r, e) => (g.uid === 0 || (sameId(g.uid, int(r)) && sameId(g.uid, int(e))) ? 0 : fail(E.EPERM)),
   setregid: (g, r, e) => (g.uid === 0 || (sameId(g.gid, int(r)) && sameId(g.gid, int(e))) ? 0 : fail(E.EPERM)),
