@@ -4,12 +4,18 @@
 // checks MODULE_ABI against the module's metadata on load. Binaryen-free (ships to browsers).
 
 /** bumped whenever an import, export or table layout below changes meaning */
-export const MODULE_ABI = 6;
+export const MODULE_ABI = 7;
 
 /** imports of every translated module, from the runtime (module name `linux`) */
 export const LINUX = 'linux';
 export const IMPORT = {
   syscall: 'syscall',
+  /**
+   * an instruction that raises SIGILL or SIGTRAP (TrapKind, PC, info): the function has stored
+   * its registers; the runtime delivers the signal to a guest handler and returns with STATE.pc
+   * where the guest goes on (the function then returns to the dispatcher), or throws. A jump
+   * with no target (TrapKind.UnknownTarget) always throws.
+   */
   trap: 'trap',
   fma64: 'fma64',
   fma32: 'fma32',

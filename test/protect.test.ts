@@ -3,6 +3,8 @@
 // alias, a misaligned jump and an munmap'ed page in a forked child, with and without a SIGSEGV
 // handler that recovers (siglongjmp) or fixes the mapping and retries. Built for glibc and musl from test/fixtures/faults/faults.c
 // and recorded under qemu-aarch64 when the test runs: stdout and exit status must be identical.
+// Instruction traps (UDF, HLT, BRK, an MRS EL0 may not do) raise SIGILL/SIGTRAP, with and without
+// a handler that siglongjmps or moves the PC on and returns: test/fixtures/faults/traps.c.
 import { execFileSync, spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { constants, tmpdir } from 'node:os';
@@ -14,6 +16,7 @@ import { LOW_AREA_END, LOW_PAGE_TABLE, MIN_GUEST_ADDR, WASM_PAGE } from '../src/
 import { loadElf, runFixture, type Loaded } from './helpers/run-fixture.ts';
 
 const SOURCE = resolve(import.meta.dirname, 'fixtures/faults/faults.c');
+const TRAPS = resolve(import.meta.dirname, 'fixtures/faults/traps.c');
 const LIBCS = { glibc: 'aarch64-linux-gnu-gcc', musl: 'aarch64-linux-musl-gcc' } as const;
 
 function missingTool(): string | undefined {
@@ -52,6 +55,8 @@ describe.skipIf(!!missing && !process.env.CI)(`memory faults against qemu-aarch6
     for (const [libc, gcc] of Object.entries(LIBCS)) {
       elf[libc] = join(dir, `faults-${libc}`);
       execFileSync(gcc, ['-O1', '-static', '-o', elf[libc]!, SOURCE]);
+      elf[`traps-${libc}`] = join(dir, `traps-${libc}`);
+      execFileSync(gcc, ['-O1', '-static', '-o', elf[`traps-${libc}`]!, TRAPS]);
     }
   });
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -112,6 +117,27 @@ describe.skipIf(!!missing && !process.env.CI)(`memory faults against qemu-aarch6
         }
       });
     }
+  }
+
+  // SIGILL/SIGTRAP reach a handler with the registers of the trapping instruction, under the
+  // default translation and under checked, optimised code
+  const TRAP_SETUPS = [['glibc', 0, 'null'], ['musl', 0, 'null'], ['glibc', 2, 'full']] as const;
+  for (const [libc, optimize, protect] of TRAP_SETUPS) {
+    describe(`instruction traps, ${libc}, -O${optimize}, protect '${protect}'`, () => {
+      let bin: Loaded;
+      beforeAll(async () => { bin = await loadElf(readFileSync(elf[`traps-${libc}`]!), elf[`traps-${libc}`]!, { inChild: true, optimize, protect }); }, 600_000);
+      for (const what of ['udf', 'hlt', 'brk', 'trap', 'sysreg']) {
+        it(what, { timeout: 120_000 }, async () => {
+          for (const how of ['', 'catch', 'skip']) {
+            const args = [what, how];
+            const want = qemu(`traps-${libc}`, args);
+            expect(want.status, 'qemu dies of the signal, recovers, or goes on').toBe(how === 'skip' ? 0 : how ? 3 : what === 'brk' || what === 'trap' ? 133 : 132);
+            const got = await runFixture(bin, args);
+            expect({ args, stdout: got.stdout, status: got.status }).toEqual({ args, ...want });
+          }
+        });
+      }
+    });
   }
 
   // an image below LOW_AREA_END leaves the low area at 64 KiB: the page table then follows the

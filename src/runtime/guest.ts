@@ -1,7 +1,7 @@
 // One running guest process: its memory, address space, files, identity and signal state, and
 // the `linux.syscall` / `linux.trap` entry points the translated module calls.
 import { flocksOf } from './flock.ts';
-import type { TranslationMeta } from '../meta.ts';
+import { TrapKind, type TranslationMeta } from '../meta.ts';
 import { describePc, GuestFault, GuestTrap, SIGNAL } from './errors.ts';
 import type { RuntimeCode } from './lifting.ts';
 import { E, Errno, errnoName, Interrupted } from './errno.ts';
@@ -95,7 +95,8 @@ export interface SystemInfo {
 }
 
 /** si_code of SIGSEGV: no mapping there, or a mapping that does not allow the access; of SIGBUS: misaligned */
-const SEGV_MAPERR = 1, SEGV_ACCERR = 2, BUS_ADRALN = 1;
+// si_code values; SIGILL's is qemu-aarch64's (Linux itself says ILL_ILLOPC for an undefined instruction)
+const SEGV_MAPERR = 1, SEGV_ACCERR = 2, BUS_ADRALN = 1, ILL_ILLOPN = 2, TRAP_BRKPT = 1;
 
 /** Linux's comm: the executable's base name, at most 15 bytes */
 const commName = (execPath: string): string => execPath.slice(execPath.lastIndexOf('/') + 1).slice(0, 15);
@@ -405,9 +406,18 @@ export class Guest {
     runFaultHandler(this.memory, this.signals, this.reentry!, sig, code, addr, BigInt(pc));
   }
 
-  /** `linux.trap`: always throws. */
-  trap(kind: number, pc: bigint, info: bigint): never {
-    throw new GuestTrap(kind, Number(pc), BigInt.asUintN(64, info), this.meta.symbols);
+  /**
+   * `linux.trap`: the instruction at `pc` raises SIGILL (undefined or not implemented here) or
+   * SIGTRAP (BRK). A handler the guest installed runs with si_addr and the context's PC at the
+   * instruction, as qemu-aarch64 delivers them (feature probes catch SIGILL and siglongjmp; a
+   * handler may also move the PC on and return); the translated code then goes on where the
+   * context says. Without one the process dies of the signal, the message naming the instruction.
+   */
+  trap(kind: number, pc: bigint, info: bigint): void {
+    const t = new GuestTrap(kind, Number(pc), BigInt.asUintN(64, info), this.meta.symbols);
+    if (kind === TrapKind.UnknownTarget || !this.catchesFault(t.signal)) throw t;
+    this.log(`${t.message}: delivered to the guest's handler`);
+    runFaultHandler(this.memory, this.signals, this.reentry!, t.signal, t.signal === SIGNAL.SIGTRAP ? TRAP_BRKPT : ILL_ILLOPN, BigInt.asUintN(64, pc), pc);
   }
 
   private release(f: OpenFile): void {

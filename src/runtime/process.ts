@@ -47,7 +47,7 @@ export function linuxImports(target: { guest?: Guest }): WebAssembly.Imports {
       hwfma: new WebAssembly.Global({ value: 'i32', mutable: false }, fma ? 1 : 0),
       syscall: (nr: bigint, a0: bigint, a1: bigint, a2: bigint, a3: bigint, a4: bigint, a5: bigint, pc: bigint): bigint =>
         (target.guest ?? noGuest()).syscall(nr, a0, a1, a2, a3, a4, a5, pc),
-      trap: (kind: number, pc: bigint, info: bigint): never => (target.guest ?? noGuest()).trap(kind, pc, info),
+      trap: (kind: number, pc: bigint, info: bigint): void => (target.guest ?? noGuest()).trap(kind, pc, info),
       // runInstance sets guest.code before the guest runs
       miss: (pc: bigint): void => (target.guest ?? noGuest()).code!.miss(pc),
       icache: (addr: bigint): void => (target.guest ?? noGuest()).code?.icache(addr),

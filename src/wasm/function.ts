@@ -235,9 +235,16 @@ export class FunctionEmitter implements Builder {
     }
     return m.i32.sub(m.i32.wrap(a), m.i32.const(lowEnd));
   }
+  /**
+   * The state block is the whole guest state at a trap, as at a syscall: the guest's SIGILL or
+   * SIGTRAP handler gets the registers of the trapping instruction. If it returns (or
+   * siglongjmps), STATE.pc says where the process goes on: this function returns, its callers
+   * see an unexpected PC and return too, and the dispatcher goes on there.
+   */
   trap(kind: number, info: number | bigint): void {
+    this.items.push(this.flushHere(() => true));
     this.items.push(this.m.call('trap', [this.m.i32.const(kind), this.i64(this.pc), this.i64(info)], ir.none));
-    this.items.push(this.m.unreachable());
+    this.items.push(this.m.return());
   }
   syscall(nr: Expr, args: Expr[]): Expr {
     this.bump(MEMORY);

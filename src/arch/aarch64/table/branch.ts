@@ -55,7 +55,8 @@ export const branches: Row[] = [
     clearExclusive(b); // the exception return clears the monitor
   }),
   row('BRK', '11010100 001 imm16:16 000 00', (f, b) => b.trap(TrapKind.Breakpoint, f.imm16!), { flow: () => ({ kind: 'stop' }) }),
-  row('HLT', '11010100 010 imm16:16 000 00', (f, b) => b.trap(TrapKind.Breakpoint, f.imm16!), { flow: () => ({ kind: 'stop' }) }),
+  // halting debug is off for user space: HLT is undefined there (SIGILL, as qemu-aarch64 raises)
+  row('HLT', '11010100 010 imm16:16 000 00', (_f, b, i) => b.trap(TrapKind.Undefined, i.word), { flow: () => ({ kind: 'stop' }) }),
   row('UDF', '0000000000000000 imm16:16', (_f, b, i) => b.trap(TrapKind.Undefined, i.word), { flow: () => ({ kind: 'stop' }) }),
 
   // NOP, YIELD, BTI, PACIASP/AUTIASP (no pointer authentication is advertised), CSDB, …
