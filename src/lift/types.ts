@@ -65,7 +65,11 @@ export interface Builder {
    * are known to be (a lane-wise op of such values written earlier in the block)
    */
   zeroHigh(v: Expr): Expr;
-  /** traps with a runtime error (never returns at run time) */
+  /**
+   * the instruction raises a signal (TrapKind: SIGILL, SIGTRAP) or names a jump with no target: the
+   * guest's handler runs, after which the process goes on where its context says (not after this
+   * instruction), or the process ends
+   */
   trap(kind: number, info: number | bigint): void;
   /** Linux syscall through the host import: args are number then up to six arguments (i64) */
   syscall(nr: Expr, args: Expr[]): Expr;

@@ -4,6 +4,7 @@ import * as ir from '../../wasm/ir.ts';
 import type { Builder, Expr } from '../../lift/types.ts';
 import { i32c, tmp } from './ops.ts';
 import { VREG } from './regs.ts';
+import { noteSaturatedMask, writeSaturation } from './saturation.ts';
 
 export const V128 = ir.v128;
 export const I64 = ir.i64;
@@ -57,11 +58,13 @@ export function fns(b: Builder, esize: number): NS {
 
 /** write Vd: q=1 all 128 bits, q=0 the low 64 bits with the upper half zeroed */
 export function writeV(b: Builder, d: number, v: Expr, q: number): void {
+  writeSaturation(b, q ? 128 : 64);
   b.set(VR(d), q ? v : b.zeroHigh(v));
 }
 
 /** write a scalar of `bits` bits held in the low lane of `v`; the rest of Vd becomes zero */
 export function writeScalarV(b: Builder, d: number, v: Expr, bits: number): void {
+  writeSaturation(b, bits);
   if (bits === 64) return writeV(b, d, v, 0);
   if (bits === 128) return b.set(VR(d), v);
   b.set(VR(d), b.m.v128.and(v, lowMask(b, bits)));
@@ -234,6 +237,7 @@ export function narrowHigh(b: Builder, esize: number, wide: Expr): Expr {
 /** writes a narrowed result (in the low 64 bits of `v`) to Vd: "2" forms fill the upper half, keeping the lower */
 export function writeNarrow(b: Builder, d: number, v: Expr, upper: number): void {
   const m = b.m;
+  writeSaturation(b, 128); // every lane of the wide source
   if (!upper) return writeV(b, d, v, 0);
   b.set(VR(d), m.i64x2.replace_lane(b.get(VR(d)), 1 as never, m.i64x2.extract_lane(v, 0 as never)));
 }
@@ -243,7 +247,10 @@ export function writeNarrow(b: Builder, d: number, v: Expr, upper: number): void
  * (SQXTN), 'u' unsigned→unsigned (UQXTN), 'su' signed→unsigned (SQXTUN).
  */
 export function satNarrow(b: Builder, esize: number, wide: G, kind: 's' | 'u' | 'su'): Expr {
-  const m = b.m, w = 2 * esize;
+  const m = b.m, w = 2 * esize, W = ns(b, w);
+  const max = kind === 's' ? (1n << BigInt(esize - 1)) - 1n : (1n << BigInt(esize)) - 1n;
+  noteSaturatedMask(b, () => kind === 'u' ? gtU(b, w, wide(), vsplatc(b, w, max))
+    : m.v128.or(W.gt_s(wide(), vsplatc(b, w, max)), W.lt_s(wide(), vsplatc(b, w, kind === 's' ? -max - 1n : 0n))));
   if (w === 16 || w === 32) {
     const narrowS = (x: Expr) => (w === 16 ? m.i8x16.narrow_i16x8_s(x, vzero(b)) : m.i16x8.narrow_i32x4_s(x, vzero(b)));
     const narrowU = (x: Expr) => (w === 16 ? m.i8x16.narrow_i16x8_u(x, vzero(b)) : m.i16x8.narrow_i32x4_u(x, vzero(b)));

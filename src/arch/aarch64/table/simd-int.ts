@@ -4,6 +4,7 @@
 import { row, type Fields, type Row } from '../decoder.ts';
 import type { Builder, Expr } from '../../../lift/types.ts';
 import { i32c, i64c, setW, setX, tmp, xr } from '../ops.ts';
+import { noteSaturatedLanes, noteSaturatedMask, writeSaturation } from '../saturation.ts';
 import {
   type Form, type G, I32, I64, VR, dupLane, extmul, geU, gtU, lane, lane32, mapLanes, maxMin, mulV, narrowHigh, narrowTrunc, ns,
   rshrC, satNarrow, setLane, shlC, shrC, shuffleElems, splatInt, vbig, vconst, vget, vsplatc, vtmp, vzero, widen,
@@ -151,14 +152,23 @@ interface Desc3 { sizes: number; q0d?: boolean; scalar?: number; f: Op3 }
 /** saturating add/sub for any element size */
 function satAddSub(b: Builder, esize: number, signed: boolean, sub: boolean, x: G, y: G): Expr {
   const m = b.m, o = ns(b, esize);
+  const wrapped = () => (sub ? o.sub(x(), y()) : o.add(x(), y()));
   if (esize <= 16) {
-    return sub ? (signed ? o.sub_saturate_s(x(), y()) : o.sub_saturate_u(x(), y())) : (signed ? o.add_saturate_s(x(), y()) : o.add_saturate_u(x(), y()));
+    const sat = () => (sub ? (signed ? o.sub_saturate_s(x(), y()) : o.sub_saturate_u(x(), y())) : (signed ? o.add_saturate_s(x(), y()) : o.add_saturate_u(x(), y())));
+    noteSaturatedMask(b, () => m.v128.not(o.eq(sat(), wrapped())));
+    return sat();
   }
-  const s = vtmp(b, sub ? o.sub(x(), y()) : o.add(x(), y()));
-  if (!signed) return sub ? m.v128.and(s(), geU(b, esize, x(), y())) : m.v128.or(s(), gtU(b, esize, x(), s()));
-  const ovf = sub ? m.v128.and(m.v128.xor(x(), y()), m.v128.xor(x(), s())) : m.v128.and(m.v128.xor(s(), x()), m.v128.xor(s(), y()));
+  const s = vtmp(b, wrapped());
+  if (!signed) {
+    // all-ones lanes where the unsigned sum carried out or the difference borrowed
+    const inRange = () => (sub ? geU(b, esize, x(), y()) : m.v128.not(gtU(b, esize, x(), s())));
+    noteSaturatedMask(b, () => m.v128.not(inRange()));
+    return sub ? m.v128.and(s(), inRange()) : m.v128.or(s(), m.v128.not(inRange()));
+  }
+  const ovf = () => o.shr_s(sub ? m.v128.and(m.v128.xor(x(), y()), m.v128.xor(x(), s())) : m.v128.and(m.v128.xor(s(), x()), m.v128.xor(s(), y())), i32c(b, esize - 1));
+  noteSaturatedMask(b, ovf);
   const sat = m.v128.xor(o.shr_s(x(), i32c(b, esize - 1)), vsplatc(b, esize, (1n << BigInt(esize - 1)) - 1n));
-  return m.v128.bitselect(sat, s(), o.shr_s(ovf, i32c(b, esize - 1)));
+  return m.v128.bitselect(sat, s(), ovf());
 }
 
 /** lane-wise over all 128/esize lanes (scalar/64-bit forms just ignore the lanes above) */
@@ -193,7 +203,7 @@ function regShift(b: Builder, esize: number, signed: boolean, round: boolean, xv
 }
 
 /** SQSHL/UQSHL/SQRSHL/UQRSHL (register) lane: saturating left, (rounding) right shifts */
-function qregShift(b: Builder, e: number, signed: boolean, round: boolean, xv: Expr, c: () => Expr): Expr {
+function qregShift(b: Builder, e: number, signed: boolean, round: boolean, xv: Expr, c: () => Expr, saturated: (() => Expr)[]): Expr {
   const m = b.m;
   const x = tmp(b, I64, xv);
   const sh = tmp(b, I64, m.i64.extend8_s(c()));
@@ -203,14 +213,24 @@ function qregShift(b: Builder, e: number, signed: boolean, round: boolean, xv: E
   const big = () => m.i64.ge_s(sh(), i64c(b, e));
   const shc = tmp(b, I64, m.select(big(), i64c(b, 0), m.select(m.i64.lt_s(sh(), i64c(b, 0)), i64c(b, 0), sh())));
   const r = tmp(b, I64, m.i64.shl(x(), shc()));
-  const ok = e < 64
+  const ok = () => e < 64
     ? m.i32.and(m.i64.le_s(r(), i64c(b, max)), m.i64.ge_s(r(), i64c(b, min)))
     : m.i64.eq(signed ? m.i64.shr_s(r(), shc()) : m.i64.shr_u(r(), shc()), x());
-  const left = m.select(m.i64.eqz(x()), i64c(b, 0), m.select(big(), satv(), m.select(ok, r(), satv())));
+  // a left shift of a non-zero value that does not fit
+  saturated.push(() => m.i32.and(m.i32.and(m.i64.ge_s(sh(), i64c(b, 0)), m.i64.ne(x(), i64c(b, 0))), m.i32.or(big(), m.i32.eqz(ok()))));
+  const left = m.select(m.i64.eqz(x()), i64c(b, 0), m.select(big(), satv(), m.select(ok(), r(), satv())));
   const n = tmp(b, I64, m.i64.sub(i64c(b, 0), sh()));
   let right = shr64(b, x, n, signed);
   if (round) right = m.i64.add(right, m.i64.and(shr64(b, x, () => m.i64.sub(n(), i64c(b, 1)), signed), i64c(b, 1)));
   return m.select(m.i64.ge_s(sh(), i64c(b, 0)), left, right);
+}
+
+/** SQSHL/UQSHL/SQRSHL/UQRSHL (register) over every lane */
+function qregShifts(b: Builder, e: number, signed: boolean, round: boolean, x: G, y: G): Expr {
+  const saturated: (() => Expr)[] = [];
+  const v = lanes2(b, e, x, y, signed, (a, c) => qregShift(b, e, signed, round, a, c, saturated));
+  noteSaturatedLanes(b, e, saturated);
+  return v;
 }
 
 /** PMUL: carry-less 8-bit multiply, low 8 bits */
@@ -251,25 +271,37 @@ function sqdml(b: Builder, e: number, op: 'mull' | 'mlal' | 'mlsl', x: Expr, y: 
 function sqrdmlah(b: Builder, e: number, sub: boolean, x: G, y: G, d: G): Expr {
   const m = b.m, xs = vtmp(b, x()), ys = vtmp(b, y()), ds = vtmp(b, d());
   const max = (1n << BigInt(e - 1)) - 1n, min = -(1n << BigInt(e - 1));
-  return mapLanes(b, e, 128 / e, (i) => {
+  const saturated: (() => Expr)[] = [];
+  const v = mapLanes(b, e, 128 / e, (i) => {
     const p = m.i64.mul(lane(b, xs(), e, i, true), lane(b, ys(), e, i, true));
     const acc = m.i64.shl(lane(b, ds(), e, i, true), i64c(b, e - 1));
     const r = tmp(b, I64, m.i64.shr_s(m.i64.add(sub ? m.i64.sub(acc, p) : m.i64.add(acc, p), i64c(b, 1n << BigInt(e - 2))), i64c(b, e - 1)));
+    saturated.push(() => m.i32.or(m.i64.gt_s(r(), i64c(b, max)), m.i64.lt_s(r(), i64c(b, min))));
     return m.select(m.i64.gt_s(r(), i64c(b, max)), i64c(b, max), m.select(m.i64.lt_s(r(), i64c(b, min)), i64c(b, min), r()));
   });
+  noteSaturatedLanes(b, e, saturated);
+  return v;
 }
 
 /** SQDMULH / SQRDMULH for 16/32-bit lanes */
 function qdmulh(b: Builder, esize: number, round: boolean, x: G, y: G): Expr {
   const m = b.m;
-  if (esize === 16 && round) return m.i16x8.q15mulr_sat_s(x(), y());
-  return lanes2(b, esize, x, y, true, (a, c) => {
+  if (esize === 16 && round) {
+    const min = () => vsplatc(b, 16, -0x8000);
+    noteSaturatedMask(b, () => m.v128.and(m.i16x8.eq(x(), min()), m.i16x8.eq(y(), min()))); // only MIN·MIN
+    return m.i16x8.q15mulr_sat_s(x(), y());
+  }
+  const saturated: (() => Expr)[] = [];
+  const v = lanes2(b, esize, x, y, true, (a, c) => {
     let p = m.i64.mul(a, c());
     if (round) p = m.i64.add(p, i64c(b, 1n << BigInt(esize - 2)));
     const r = tmp(b, I64, m.i64.shr_s(p, i64c(b, esize - 1)));
     const max = (1n << BigInt(esize - 1)) - 1n;
+    saturated.push(() => m.i64.gt_s(r(), i64c(b, max)));
     return m.select(m.i64.gt_s(r(), i64c(b, max)), i64c(b, max), r());
   });
+  noteSaturatedLanes(b, esize, saturated);
+  return v;
 }
 
 /** elements of the pairwise concatenation Vn:Vm: evens (odd=0) or odds (odd=1) */
@@ -301,8 +333,8 @@ function desc3(U: number, opcode: number): Desc3 | undefined {
     case 0b00111: return { sizes: S0123, scalar: 8, f: (b, e, x, y) => (sg ? ns(b, e).ge_s(x(), y()) : geU(b, e, x(), y())) };
     case 0b01000: return { sizes: S0123, scalar: 8, f: (b, e, x, y) => lanes2(b, e, x, y, sg, (a, c) => regShift(b, e, sg, false, a, c)) };
     case 0b01010: return { sizes: S0123, scalar: 8, f: (b, e, x, y) => lanes2(b, e, x, y, sg, (a, c) => regShift(b, e, sg, true, a, c)) };
-    case 0b01001: return { sizes: S0123, scalar: S0123, f: (b, e, x, y) => lanes2(b, e, x, y, sg, (a, c) => qregShift(b, e, sg, false, a, c)) };
-    case 0b01011: return { sizes: S0123, scalar: S0123, f: (b, e, x, y) => lanes2(b, e, x, y, sg, (a, c) => qregShift(b, e, sg, true, a, c)) };
+    case 0b01001: return { sizes: S0123, scalar: S0123, f: (b, e, x, y) => qregShifts(b, e, sg, false, x, y) };
+    case 0b01011: return { sizes: S0123, scalar: S0123, f: (b, e, x, y) => qregShifts(b, e, sg, true, x, y) };
     case 0b01100: return { sizes: S012, f: (b, e, x, y) => maxMin(b, e, sg, true, x, y) };
     case 0b01101: return { sizes: S012, f: (b, e, x, y) => maxMin(b, e, sg, false, x, y) };
     case 0b01110: return { sizes: S012, f: (b, e, x, y) => ns(b, e).sub(maxMin(b, e, sg, true, x, y), maxMin(b, e, sg, false, x, y)) };
@@ -407,6 +439,7 @@ const threeDiff = row('SIMD_3diff', '0 Q U 01110 size:2 1 rm:5 opcode:4 00 rn:5 
     case 10: v = W.sub(d(), extmul(b, e, x(), y(), hi, sg)); break;
     default: v = extmul(b, e, x(), y(), hi, sg);
   }
+  writeSaturation(b, 128);
   b.set(VR(f.rd!), v);
 }, { guard: diffGuard });
 
@@ -421,19 +454,28 @@ const threeDiffScalar = row('SIMD_3diff_scalar', '01 0 11110 size:2 1 rm:5 opcod
 /** SUQADD (d signed + x unsigned) / USQADD (d unsigned + x signed), saturating to d's kind */
 function sqacc(b: Builder, e: number, usq: boolean, x: G, d: G): Expr {
   const m = b.m, xs = vtmp(b, x()), ds = vtmp(b, d());
-  return mapLanes(b, e, 128 / e, (i) => {
+  const saturated: (() => Expr)[] = [];
+  const v = mapLanes(b, e, 128 / e, (i) => {
     const dl = tmp(b, I64, lane(b, ds(), e, i, !usq)), xl = tmp(b, I64, lane(b, xs(), e, i, usq));
     const sum = () => m.i64.add(dl(), xl());
     if (e < 64) {
       const max = usq ? (1n << BigInt(e)) - 1n : (1n << BigInt(e - 1)) - 1n, min = usq ? 0n : -(1n << BigInt(e - 1));
       const s = tmp(b, I64, sum());
+      saturated.push(() => m.i32.or(m.i64.gt_s(s(), i64c(b, max)), m.i64.lt_s(s(), i64c(b, min))));
       return m.select(m.i64.gt_s(s(), i64c(b, max)), i64c(b, max), m.select(m.i64.lt_s(s(), i64c(b, min)), i64c(b, min), s()));
     }
-    if (!usq) return m.select(m.i64.gt_u(xl(), m.i64.sub(i64c(b, (1n << 63n) - 1n), dl())), i64c(b, (1n << 63n) - 1n), sum());
-    const over = m.select(m.i64.gt_u(xl(), m.i64.sub(i64c(b, -1), dl())), i64c(b, -1), sum());
-    const under = m.select(m.i64.lt_u(dl(), m.i64.sub(i64c(b, 0), xl())), i64c(b, 0), sum());
-    return m.select(m.i64.lt_s(xl(), i64c(b, 0)), under, over);
+    if (!usq) {
+      const over = () => m.i64.gt_u(xl(), m.i64.sub(i64c(b, (1n << 63n) - 1n), dl()));
+      saturated.push(over);
+      return m.select(over(), i64c(b, (1n << 63n) - 1n), sum());
+    }
+    const over = () => m.i64.gt_u(xl(), m.i64.sub(i64c(b, -1), dl())), under = () => m.i64.lt_u(dl(), m.i64.sub(i64c(b, 0), xl()));
+    const negative = () => m.i64.lt_s(xl(), i64c(b, 0));
+    saturated.push(() => m.select(negative(), under(), over()));
+    return m.select(negative(), m.select(under(), i64c(b, 0), sum()), m.select(over(), i64c(b, -1), sum()));
   });
+  noteSaturatedLanes(b, e, saturated);
+  return v;
 }
 
 type Op1 = (b: Builder, esize: number, x: G, d: G, f: Fields) => Expr;
@@ -471,7 +513,9 @@ function addlp(b: Builder, esize: number, x: Expr, signed: boolean): Expr {
 function sqabsNeg(b: Builder, esize: number, x: G, neg: boolean): Expr {
   const o = ns(b, esize);
   const r = neg ? o.neg(x()) : o.abs(x());
-  return b.m.v128.xor(r, o.eq(x(), vsplatc(b, esize, 1n << BigInt(esize - 1))));
+  const isMin = () => o.eq(x(), vsplatc(b, esize, 1n << BigInt(esize - 1)));
+  noteSaturatedMask(b, isMin); // only MIN has no absolute value or negation
+  return b.m.v128.xor(r, isMin());
 }
 
 function clsClz(b: Builder, esize: number, x: G, cls: boolean): Expr {
@@ -606,20 +650,24 @@ function shiftGuard(f: Fields, scalar: boolean): boolean {
 }
 
 /** saturating left shift of one lane (x already extended per `inSigned`) */
-function qshlLane(b: Builder, e: number, x: () => Expr, sh: number, inSigned: boolean, outSigned: boolean): Expr {
+function qshlLane(b: Builder, e: number, x: () => Expr, sh: number, inSigned: boolean, outSigned: boolean, saturated: (() => Expr)[]): Expr {
   const m = b.m, r = tmp(b, I64, m.i64.shl(x(), i64c(b, sh)));
   if (e < 64) {
     const max = outSigned ? (1n << BigInt(e - 1)) - 1n : (1n << BigInt(e)) - 1n, min = outSigned ? -(1n << BigInt(e - 1)) : 0n;
+    saturated.push(() => m.i32.or(m.i64.gt_s(r(), i64c(b, max)), m.i64.lt_s(r(), i64c(b, min))));
     const hi = m.select(m.i64.gt_s(r(), i64c(b, max)), i64c(b, max), r());
     return m.select(m.i64.lt_s(r(), i64c(b, min)), i64c(b, min), hi);
   }
   if (inSigned && outSigned) {
-    const ok = m.i64.eq(m.i64.shr_s(r(), i64c(b, sh)), x());
-    return m.select(ok, r(), m.select(m.i64.lt_s(x(), i64c(b, 0)), i64c(b, 1n << 63n), i64c(b, (1n << 63n) - 1n)));
+    const ok = () => m.i64.eq(m.i64.shr_s(r(), i64c(b, sh)), x());
+    saturated.push(() => m.i32.eqz(ok()));
+    return m.select(ok(), r(), m.select(m.i64.lt_s(x(), i64c(b, 0)), i64c(b, 1n << 63n), i64c(b, (1n << 63n) - 1n)));
   }
-  const ok = m.i64.eq(m.i64.shr_u(r(), i64c(b, sh)), x());
-  const v = m.select(ok, r(), i64c(b, -1));
-  return inSigned ? m.select(m.i64.lt_s(x(), i64c(b, 0)), i64c(b, 0), v) : v;
+  const ok = () => m.i64.eq(m.i64.shr_u(r(), i64c(b, sh)), x());
+  const negative = () => m.i64.lt_s(x(), i64c(b, 0));
+  saturated.push(() => (inSigned ? m.i32.or(negative(), m.i32.eqz(ok())) : m.i32.eqz(ok())));
+  const v = m.select(ok(), r(), i64c(b, -1));
+  return inSigned ? m.select(negative(), i64c(b, 0), v) : v;
 }
 
 function shiftSem(f: Fields, b: Builder, scalar: boolean): void {
@@ -644,11 +692,13 @@ function shiftSem(f: Fields, b: Builder, scalar: boolean): void {
     }
     case 0b01100: case 0b01110: { // SQSHLU / SQSHL / UQSHL (immediate)
       const inSigned = f.opcode === 0b01100 || !U, outSigned = f.opcode === 0b01110 && !U;
-      const xs = vtmp(b, x());
-      return out(mapLanes(b, e, 128 / e, (i) => {
+      const xs = vtmp(b, x()), saturated: (() => Expr)[] = [];
+      const v = mapLanes(b, e, 128 / e, (i) => {
         const l = tmp(b, I64, lane(b, xs(), e, i, inSigned));
-        return qshlLane(b, e, l, lsh, inSigned, outSigned);
-      }));
+        return qshlLane(b, e, l, lsh, inSigned, outSigned, saturated);
+      });
+      noteSaturatedLanes(b, e, saturated);
+      return out(v);
     }
     case 0b10100: // SSHLL / USHLL
       return b.set(VR(f.rd!), shlC(b, 2 * e, widen(b, e, x(), f.Q === 1, sg), lsh));
@@ -699,7 +749,9 @@ function elemIntSem(f: Fields, b: Builder, scalar: boolean): void {
     case 0b1100: return writeForm(b, f.rd!, qdmulh(b, e, false, x, el), form);
     case 0b0011: case 0b0111: case 0b1011: {
       const v = sqdml(b, e, op === 0b1011 ? 'mull' : op === 0b0011 ? 'mlal' : 'mlsl', x(), el(), d, scalar ? false : hi);
-      return scalar ? writeScalarV(b, f.rd!, v, 2 * e) : b.set(VR(f.rd!), v);
+      if (scalar) return writeScalarV(b, f.rd!, v, 2 * e);
+      writeSaturation(b, 128);
+      return b.set(VR(f.rd!), v);
     }
     case 0b1010: return b.set(VR(f.rd!), extmul(b, e, x(), el(), hi, sg));
     case 0b0010: return b.set(VR(f.rd!), W.add(d(), extmul(b, e, x(), el(), hi, sg)));

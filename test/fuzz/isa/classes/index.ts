@@ -30,6 +30,8 @@ export function fuzzUnits(): FuzzClass[] {
   units.push({ ...simdFpClass, name: 'simd-fp-fpsr', strictFp: 'always', fpcr: true });
   // scalar FP under every FPCR rounding mode, flush-to-zero and default-NaN
   units.push({ ...fpClass, name: 'fp-fpcr', strictFp: 'always', fpcr: true });
+  // Advanced SIMD integer with FPSR compared: the saturating instructions' QC (src/arch/aarch64/saturation.ts)
+  units.push({ ...simdIntClass, name: 'simd-int-fpsr', strictFp: 'always' });
   // Advanced SIMD half precision under every FPCR rounding mode, FZ16 and default-NaN, FPSR compared
   units.push(simdFp16FpcrUnit);
   return units;
