@@ -85,8 +85,8 @@ export const TrapKind = {
   Unimplemented: 1,
   /** control reached a guest address with no translated code (info = target) */
   UnknownTarget: 2,
-  /** brk/udf/hlt instruction (info = immediate) → SIGTRAP/SIGILL */
+  /** brk instruction (info = immediate) → SIGTRAP */
   Breakpoint: 3,
-  /** unallocated/undefined encoding (info = encoding) → SIGILL */
+  /** an undefined encoding: udf, hlt (info = encoding) → SIGILL */
   Undefined: 4,
 } as const;

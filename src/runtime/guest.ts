@@ -3,7 +3,7 @@
 import { flocksOf } from './flock.ts';
 import { TrapKind, type TranslationMeta } from '../meta.ts';
 import { describePc, GuestFault, GuestTrap, SIGNAL } from './errors.ts';
-import type { RuntimeCode } from './lifting.ts';
+import { LiftPending, type RuntimeCode } from './lifting.ts';
 import { E, Errno, errnoName, Interrupted } from './errno.ts';
 import { FdTable, makeOpenFile, RLIMIT_NOFILE, unseekable, type OpenFile } from './fdtable.ts';
 import { GuestMem, utf8 } from './guest-mem.ts';
@@ -23,6 +23,7 @@ import type { HostPipe } from './host-pipe.ts';
 import type { Kernel } from './kernel.ts';
 import type { Terminal } from './terminal.ts';
 import { resolvePath } from './paths.ts';
+import { STATE } from './layout.ts';
 import { O } from './vfs.ts';
 
 export interface GuestOptions {
@@ -416,6 +417,11 @@ export class Guest {
   trap(kind: number, pc: bigint, info: bigint): void {
     const t = new GuestTrap(kind, Number(pc), BigInt.asUintN(64, info), this.meta.symbols);
     if (kind === TrapKind.UnknownTarget || !this.catchesFault(t.signal)) throw t;
+    if (this.code?.wantsLifter()) {
+      // the instruction traps again once the lifter is loaded (the registers are stored)
+      new DataView(this.memory.buffer).setBigUint64(STATE.pc, pc, true);
+      throw new LiftPending(t.pc);
+    }
     this.log(`${t.message}: delivered to the guest's handler`);
     runFaultHandler(this.memory, this.signals, this.reentry!, t.signal, t.signal === SIGNAL.SIGTRAP ? TRAP_BRKPT : ILL_ILLOPN, BigInt.asUintN(64, pc), pc);
   }

@@ -221,12 +221,12 @@ export class Proc {
     const code = new RuntimeCode(instance, imports, meta, guest.vm, { enabled: k.opts.runtimeLift ?? true, trace: k.opts.trace, loadLifter: k.opts.loadLifter, shared: k.sharedCode(meta), libraries: this.image.libraries });
     this.code = guest.code = code;
     code.badJump = (pc) => guest.badJump(pc);
+    code.inHandler = () => k.inHandler(k.self(guest), guest);
     guest.reentry = {
       run: (frame) => {
         const me = k.self(guest);
-        code.nested++;
         me.handlerFrames.push(frame);
-        try { run(); } finally { code.nested--; me.handlerFrames.pop(); }
+        try { run(); } finally { me.handlerFrames.pop(); }
       },
       depth: instance.exports.depth instanceof WebAssembly.Global ? instance.exports.depth : undefined,
       writable: (start, end) => guest.vm.writable(start, end),
@@ -821,7 +821,11 @@ export class Kernel {
    */
   timeSlice(g: Guest, at: { x0: bigint } | { fn: number; entry: number }): void {
     const me = this.current;
-    if (me === undefined || me.guest !== g || performance.now() - me.ranAt < TIME_SLICE_MS) return;
+    if (me === undefined || me.guest !== g) return;
+    // a handler left by siglongjmp still has its nested run on the JS stack: a program that
+    // recovers so in a loop (a feature probe per call) must not pile them up
+    if ('x0' in at && me.handlerFrames.length && !this.inHandler(me, g)) this.unwindTo(me, g, { x0: at.x0, pc: BigInt(g.lastPc) + 4n });
+    if (performance.now() - me.ranAt < TIME_SLICE_MS) return;
     // A signal handler's frame cannot be unwound: the tasks below wait until it returns. Nor can
     // a loop of a shared library's code, built before its place in the table was known (its
     // functions' indices lie beyond the table: module.ts LIBRARY_TABLE_INDEX).
@@ -893,10 +897,11 @@ export class Kernel {
    * guest's stack pointer is above every such frame nothing needs that run's JS frames any more:
    * the task unwinds as one outside a handler does.
    */
-  private inHandler(me: Proc, g: Guest): boolean {
+  inHandler(me: Proc, g: Guest): boolean {
     if (!me.handlerFrames.length) return false;
     const sp = Number(new DataView(g.memory.buffer).getBigUint64(STATE.sp, true));
-    return me.handlerFrames.some((f) => sp >= f.floor && sp < f.low);
+    // a handler that makes no frame of its own (musl's cancel_handler) runs with sp at the signal frame
+    return me.handlerFrames.some((f) => sp >= f.floor && sp <= f.low);
   }
 
   /** the running task unwinds, ready to go on from the dispatcher at `resume.pc` (x0 set when given) */

@@ -62,8 +62,11 @@ export class RuntimeCode {
   readonly stats: LiftStats = { lifts: 0, functions: 0, instructions: 0, millis: 0 };
   /** guest PCs that were lifted at run time (for learning builds) */
   readonly liftedEntries = new Set<number>();
-  /** nested runs (signal handlers) in progress: a miss there cannot wait for the lifter to load */
-  nested = 0;
+  /**
+   * whether the process runs a signal handler whose frame is still in use (the kernel's test): a
+   * miss there cannot wait for the lifter to load or for an asynchronous compile
+   */
+  inHandler: () => boolean = () => false;
   private lifter?: RuntimeLifter;
   private table?: DispatchTable;
   private readonly lifted: LiftedFunction[] = [];
@@ -111,7 +114,7 @@ export class RuntimeCode {
     }
     if (!this.lifter) {
       if (!this.opts.loadLifter) throw new GuestTrap(TrapKind.UnknownTarget, pc, BigInt(pc), this.meta.symbols, 'run-time lifting is not available in this host (no lifter was given)');
-      if (this.nested) throw new GuestTrap(TrapKind.UnknownTarget, pc, BigInt(pc), this.meta.symbols, 'the run-time lifter cannot load inside a signal handler');
+      if (this.inHandler()) throw new GuestTrap(TrapKind.UnknownTarget, pc, BigInt(pc), this.meta.symbols, 'the run-time lifter cannot load inside a signal handler');
       throw new LiftPending(pc);
     }
     const lifted = this.liftCode(pc);
@@ -122,7 +125,7 @@ export class RuntimeCode {
     } catch (e) {
       // a browser page's thread compiles only small modules synchronously
       if (!(e instanceof RangeError)) throw e;
-      if (!this.nested) throw new LiftPending(pc, lifted);
+      if (!this.inHandler()) throw new LiftPending(pc, lifted);
       throw new GuestTrap(TrapKind.UnknownTarget, pc, BigInt(pc), this.meta.symbols, `lifted code cannot be compiled synchronously inside a signal handler here (${e.message})`);
     }
     this.install(lifted, module);
@@ -155,10 +158,7 @@ export class RuntimeCode {
   private completing: Promise<void> = Promise.resolve();
 
   private async completeOne(p: LiftPending): Promise<void> {
-    if (!this.lifter) {
-      const loaded = await this.opts.loadLifter!();
-      this.lifter = 'runtimeLifter' in loaded ? loaded.runtimeLifter : loaded;
-    }
+    await this.loadLifter();
     for (let lifted = p.lifted; ;) {
       if (this.dispatch().has(p.pc)) return; // another thread's miss lifted it
       if (lifted?.tableIndex !== this.functionTable.length) lifted = this.liftCode(p.pc);
@@ -169,6 +169,22 @@ export class RuntimeCode {
         return;
       }
     }
+  }
+
+  private async loadLifter(): Promise<void> {
+    if (this.lifter) return;
+    const loaded = await this.opts.loadLifter!();
+    this.lifter ??= 'runtimeLifter' in loaded ? loaded.runtimeLifter : loaded;
+  }
+
+  /**
+   * Whether the guest should wait for the lifter before a SIGILL/SIGTRAP handler runs (Guest.trap):
+   * a handler that moves the PC past the trapping instruction and returns goes on where nothing
+   * was translated (the trap ended its block), maybe while still in a handler, where the lifter
+   * cannot load.
+   */
+  wantsLifter(): boolean {
+    return !this.lifter && this.opts.enabled && this.opts.loadLifter !== undefined && !this.inHandler();
   }
 
   /**
