@@ -148,6 +148,30 @@ describe('elf2wasm run', () => {
   });
 });
 
+describe('elf2wasm run: a program that installs a SIGSEGV handler', () => {
+  it('switches to code lifted at run time once; later runs translate it with protect \'full\' ahead of time (a memo in the cache, which `cache clean` removes)', () => {
+    const elf = crossBuilder('cli-faults')('aarch64-linux-gnu-gcc', resolve(import.meta.dirname, 'fixtures/faults/faults.c'), 'faults', ['-O1', '-static']);
+    const args = [elf, 'mprotect-write', 'retry'];
+    const q = spawnSync('qemu-aarch64', args, { encoding: 'utf8' });
+    expect(q.stdout).toContain('after the retried store');
+    const own = join(work, 'cache-handler');
+    const run = (opts: string[]) => spawnSync(process.execPath, [BIN, 'run', ...opts, ...args], { encoding: 'utf8', cwd: work, env: { PATH: process.env.PATH ?? '', ELF2WASM_CACHE_DIR: own } });
+    const memos = () => readdirSync(own).filter((f) => f.endsWith('.handler'));
+    const first = run(['--trace']);
+    expect({ stdout: first.stdout, status: first.status }).toEqual({ stdout: q.stdout, status: q.status });
+    expect(first.stderr).toContain('code runs lifted at run time with protect \'full\'');
+    expect(memos()).toHaveLength(1);
+    const second = run(['--trace']);
+    expect({ stdout: second.stdout, status: second.status }).toEqual({ stdout: q.stdout, status: q.status });
+    expect(second.stderr).toContain('installed a SIGSEGV/SIGBUS handler in an earlier run: translated with protect \'full\'');
+    expect(second.stderr).not.toContain('code runs lifted at run time');
+    // a protection chosen on the command line is kept
+    expect(run(['--trace', '--protect', 'null']).stderr).toContain('code runs lifted at run time with protect \'full\'');
+    expect(spawnSync(process.execPath, [BIN, 'cache', 'clean'], { env: { PATH: process.env.PATH ?? '', ELF2WASM_CACHE_DIR: own } }).status).toBe(0);
+    expect(memos()).toEqual([]);
+  });
+});
+
 describe('elf2wasm run: code the build did not translate', () => {
   const lift = (name: string) => join(FIXTURES, 'lift', name);
   const expected = JSON.parse(readFileSync(lift('expected.json'), 'utf8')) as Record<string, { stdout: string; status: number }>;

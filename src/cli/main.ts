@@ -4,7 +4,7 @@ import { basename } from 'node:path';
 import { cac } from 'cac';
 import { ElfFormatError } from '../elf/errors.ts';
 import type { TranslationMeta } from '../meta.ts';
-import { cachedTranslation, translateCached, type LibraryTranslator } from '../node/cache.ts';
+import { cachedTranslation, faultHandlerProtect, translateCached, type LibraryTranslator } from '../node/cache.ts';
 import { libraryImages } from '../node/libraries.ts';
 import { configureV8 } from '../node/engine.ts';
 import { openHostTerminal } from '../node/host-terminal.ts';
@@ -150,6 +150,7 @@ async function runCommand(argv: string[], early?: RunThread): Promise<number> {
   }
   const file = argv[k];
   if (!file) throw new UsageError(`usage: ${RUN_USAGE}`);
+  const log = trace ? (line: string) => process.stderr.write(`[elf2wasm] ${line}\n`) : undefined;
   const bytes = readInput(file);
   const thread = early ?? startRunThread();
   const isWasm = WASM_MAGIC.every((b, i) => bytes[i] === b);
@@ -158,14 +159,17 @@ async function runCommand(argv: string[], early?: RunThread): Promise<number> {
   if (sysrootArg === '') throw new UsageError('-L takes a directory (the AArch64 sysroot)');
   const sysroot = resolveSysroot(sysrootArg);
   const interpreter = isWasm ? undefined : interpreterOf(file, bytes, sysroot);
-  const options = { optimize: optimizeLevel(optimize), entries: isWasm ? [] : readLearned(learnedPath, bytes), protect: protectMode(protect), relaxedSimd, interpreter };
+  const given = { optimize: optimizeLevel(optimize), entries: isWasm ? [] : readLearned(learnedPath, bytes), protect: protectMode(protect), relaxedSimd, interpreter };
+  // a program that an earlier run saw install a SIGSEGV/SIGBUS handler: checked code ahead of time (cache.ts)
+  const autoProtect = protect === undefined && !noCache && !isWasm;
+  const options = autoProtect ? faultHandlerProtect(bytes, given) : given;
+  if (options !== given) log?.(`${file} installed a SIGSEGV/SIGBUS handler in an earlier run: translated with protect 'full' (checked code ahead of time instead of lifted at run time)`);
   const wasm = isWasm ? bytes : await translateFile(file, bytes, options, !noCache);
   // before compiling (engine.ts)
   configureV8();
   const module = await WebAssembly.compile(wasm as Uint8Array<ArrayBuffer>);
   const meta = readJsonSection<TranslationMeta>(module, META_SECTION);
   if (!meta) throw new InputError(`${file}: a .wasm without elf2wasm metadata (not produced by elf2wasm)`);
-  const log = trace ? (line: string) => process.stderr.write(`[elf2wasm] ${line}\n`) : undefined;
   // a dynamic program's libraries, each translated on its own (cached, shared with other programs)
   const libraryModules = libraries && interpreter ? await libraryImages(bytes, file, sysroot, options, { cache: !noCache, trace: log, translator: translateLibraryShown }) : undefined;
   const view = fsOptions.setup(file);
@@ -188,7 +192,7 @@ async function runCommand(argv: string[], early?: RunThread): Promise<number> {
       },
       mounts: view.namespace?.given,
       trace,
-      images: { options, cache: !noCache, first: isWasm ? undefined : bytes, sysroot, libraries },
+      images: { options: given, cache: !noCache, first: isWasm ? undefined : bytes, sysroot, libraries, autoProtect },
       libraries: libraryModules,
       interrupts: interrupts.cell,
       terminal: terminal?.size,

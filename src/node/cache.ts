@@ -96,6 +96,35 @@ export async function translateLibraryCached(lib: InterpreterFile, options: Tran
 export type LibraryTranslator = (lib: InterpreterFile, options: TranslateOptions) => Uint8Array | Promise<Uint8Array>;
 const translateLibraryHere: LibraryTranslator = async (lib, options) => (await import('../translate-library.ts')).translateLibrary(lib, options).wasm;
 
+/**
+ * Executables an earlier run saw install a SIGSEGV or SIGBUS handler: their process switched to
+ * checked code lifted at run time (RuntimeCode.checkFaults), which costs seconds for a large
+ * program on every run (bash when interactive, gawk, Rust programs). A later run translates such
+ * an executable with protect 'full' ahead of time instead (faultHandlerProtect). An empty
+ * `<sha256 of the executable>.handler` per program, kept until `elf2wasm cache clean`.
+ */
+export function rememberFaultHandler(bytes: Uint8Array, cache: CacheOptions = {}): void {
+  const dir = cache.dir ?? defaultCacheDir();
+  try {
+    mkdirSync(dir, { recursive: true });
+    writeFileSync(join(dir, `${handlerKey(bytes)}.handler`), '');
+  } catch { /* a read-only cache is not an error */ }
+}
+
+/** `options` for `bytes`, with protect 'full' when the default 'null' or 'pages' would switch to checked code as an earlier run did (rememberFaultHandler) */
+export function faultHandlerProtect<T extends TranslateOptions>(bytes: Uint8Array, options: T, cache: CacheOptions = {}): T {
+  const protect = resolveTranslateOptions(options).protect;
+  if (protect !== 'null' && protect !== 'pages') return options;
+  try {
+    statSync(join(cache.dir ?? defaultCacheDir(), `${handlerKey(bytes)}.handler`));
+    return { ...options, protect: 'full' };
+  } catch {
+    return options; // not seen to install one
+  }
+}
+
+const handlerKey = (bytes: Uint8Array): string => createHash('sha256').update(bytes).digest('hex');
+
 /** the cached translation of `bytes` with `options`, or undefined (nothing is translated) */
 export function cachedTranslation(bytes: Uint8Array, options: TranslateOptions = {}, cache: CacheOptions = {}): Uint8Array | undefined {
   return readEntry(cacheKey(bytes, options), cache);
@@ -202,6 +231,6 @@ export function cleanCache(dir = defaultCacheDir()): CacheEntry[] {
   try {
     names = readdirSync(dir);
   } catch { /* no cache */ }
-  for (const n of names) if (/^[0-9a-f]{64}\.(wasm|json)/.test(n)) rmSync(join(dir, n), { force: true });
+  for (const n of names) if (/^[0-9a-f]{64}\.(wasm|json|handler)/.test(n)) rmSync(join(dir, n), { force: true });
   return entries;
 }

@@ -10,7 +10,7 @@ import { E, Errno } from '../runtime/errno.ts';
 import type { ProcessImage } from '../runtime/kernel.ts';
 import type { TranslateOptions } from '../translate-options.ts';
 import { META_SECTION, readJsonSection } from '../wasm/custom-section.ts';
-import { translateCached } from './cache.ts';
+import { faultHandlerProtect, translateCached } from './cache.ts';
 import { translateInThread } from './translate-thread.ts';
 import { withLibraries } from '../runtime/libraries.ts';
 import { libraryImages } from './libraries.ts';
@@ -25,7 +25,7 @@ const digest = (bytes: Uint8Array): string => createHash('sha256').update(bytes)
  * What the translator refuses (another architecture, a dynamically linked executable) is ENOEXEC
  * before the point of no return, as Linux refuses a binary format it has no handler for.
  */
-export function nodeImageLoader(options: TranslateOptions, opts: { cache: boolean; first?: { bytes: Uint8Array; image: ProcessImage }; trace?: (line: string) => void; sysroot?: string; libraries?: boolean }): ImageLoader {
+export function nodeImageLoader(options: TranslateOptions, opts: { cache: boolean; first?: { bytes: Uint8Array; image: ProcessImage }; trace?: (line: string) => void; sysroot?: string; libraries?: boolean; autoProtect?: boolean; onImage?: (meta: TranslationMeta, bytes: Uint8Array) => void }): ImageLoader {
   const images = new Map<string, ProcessImage | Promise<ProcessImage>>();
   if (opts.first) images.set(digest(opts.first.bytes), opts.first.image);
   return (bytes, path) => {
@@ -37,6 +37,7 @@ export function nodeImageLoader(options: TranslateOptions, opts: { cache: boolea
       parseElf(bytes);
       // a dynamic program is translated with its interpreter (its own, not the first program's)
       withInterp = { ...options, interpreter: interpreterFor(bytes, opts.sysroot) };
+      if (opts.autoProtect && opts.cache) withInterp = faultHandlerProtect(bytes, withInterp);
     } catch (e) {
       if (!(e instanceof ElfFormatError)) throw e;
       opts.trace?.(`execve ${path}: ${e.message}`);
@@ -51,6 +52,7 @@ export function nodeImageLoader(options: TranslateOptions, opts: { cache: boolea
       const libraries = opts.libraries && withInterp.interpreter ? await libraryImages(bytes, path, opts.sysroot, withInterp, { cache: opts.cache, trace: opts.trace }) : [];
       const image: ProcessImage = { module, ...withLibraries(readJsonSection<TranslationMeta>(module, META_SECTION)!, libraries, opts.trace) };
       images.set(key, image);
+      opts.onImage?.(image.meta, bytes);
       return image;
     })();
     images.set(key, loading);

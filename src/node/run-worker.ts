@@ -6,6 +6,8 @@ import { Interrupts } from '../runtime/interrupts.ts';
 import { withLibraries } from '../runtime/libraries.ts';
 import { configureV8 } from './engine.ts';
 import { nodeImageLoader } from './images.ts';
+import { rememberFaultHandler } from './cache.ts';
+import type { TranslationMeta } from '../meta.ts';
 import { Namespace } from './namespace.ts';
 import { runNode } from './run.ts';
 import type { RunThreadReply, RunThreadRequest } from './run-thread.ts';
@@ -25,6 +27,9 @@ async function run(req: RunThreadRequest): Promise<void> {
     configureV8();
     // the program's meta with its libraries placed: the image an exec of the program itself reuses
     const { meta, libraries } = withLibraries(req.meta, req.libraries ?? [], trace);
+    // the executables of the run's images, for those whose process switched to checked code
+    const executables = new Map<TranslationMeta, Uint8Array>();
+    if (images.first) executables.set(meta, images.first);
     reply.status = await runNode(module, meta, {
       ...req.opts,
       libraries,
@@ -33,10 +38,15 @@ async function run(req: RunThreadRequest): Promise<void> {
       interrupts: new Interrupts(req.interrupts),
       terminal: req.terminal && hostTerminal(req.terminal),
       onRootStopped: req.terminal ? () => parentPort!.postMessage({ ttyStopped: true } satisfies TerminalNotice) : undefined,
-      loadImage: nodeImageLoader(images.options, { cache: images.cache, first: images.first ? { bytes: images.first, image: { module, meta, libraries } } : undefined, trace, sysroot: images.sysroot, libraries: images.libraries }),
+      loadImage: nodeImageLoader(images.options, {
+        cache: images.cache, first: images.first ? { bytes: images.first, image: { module, meta, libraries } } : undefined, trace, sysroot: images.sysroot, libraries: images.libraries,
+        autoProtect: images.autoProtect, onImage: (m, bytes) => executables.set(m, bytes),
+      }),
       onLiftStats: (code, of) => {
         for (const k of Object.keys(reply.stats) as (keyof RunThreadReply['stats'])[]) reply.stats[k] += code.stats[k];
         if (of === meta) for (const pc of code.liftedEntries) entries.add(pc);
+        const bytes = executables.get(of);
+        if (code.checksFaults && images.autoProtect && images.cache && bytes) rememberFaultHandler(bytes);
       },
     });
     reply.entries = [...entries];

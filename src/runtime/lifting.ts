@@ -74,6 +74,8 @@ export class RuntimeCode {
   private readonly installed: Installed[] = [];
   /** the protection code is lifted with from now on, when it is not the module's (checkFaults) */
   private protect?: ProtectMode;
+  /** whether the process switched to checked code lifted at run time (checkFaults) */
+  get checksFaults(): boolean { return this.protect !== undefined; }
   /** the page table that protection checks, when the module has none (checkFaults) */
   private pageTable?: number;
   /** library modules instantiated before ld.so maps them (prepareLibraries) */
