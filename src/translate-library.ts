@@ -7,7 +7,6 @@
 // through the program's dispatcher, as code lifted at run time reaches it.
 import { aarch64 } from './arch/aarch64/index.ts';
 import { fnv1a } from './content-hash.ts';
-import { ElfFormatError } from './elf/errors.ts';
 import { planLibrary, type InterpreterFile } from './elf/load-plan.ts';
 import { discover } from './lift/discover.ts';
 import { functionExtents } from './lift/runtime-lift.ts';
@@ -26,20 +25,20 @@ export interface LibraryTranslation { wasm: Uint8Array; meta: LibraryMeta; milli
 
 /**
  * `options`: optimize, callDepthLimit, protect, relaxedSimd and loopReentry as the program's (a run installs a library only
- * into a program translated alike); entries are the program's and do not apply. Not with
- * protect 'full': its checks name the program's page table, which differs from program to program.
+ * into a program translated alike); entries are the program's and do not apply. Under 'pages'
+ * and 'full' its checks read the page table at LOW_PAGE_TABLE, where a program linked at or
+ * above LOW_AREA_END keeps it (module.ts).
  */
 export function translateLibrary(lib: InterpreterFile, options: TranslateOptions = {}, onProgress?: ProgressListener): LibraryTranslation {
   const t0 = performance.now();
   const opts = resolveTranslateOptions(options);
-  if (opts.protect === 'full') throw new ElfFormatError('dynamic', `${lib.path}: libraries are not translated on their own under protect 'full' (lifted at run time instead)`);
   const plan = planLibrary(lib);
   const program = discover(plan.image, aarch64);
   const fns = [...program.functions.values()].sort((a, b) => a.entry - b.entry);
   // libraries lie far above LOW_AREA_END (load-plan.ts LIBRARY_AREA)
-  const lowEnd = trapsInEngine(opts.protect) ? LOW_AREA_END : MIN_GUEST_ADDR;
-  // under 'pages' the program's page table lies at LOW_PAGE_TABLE (a program whose lowEnd is lower cannot use the library)
-  const pageTable = opts.protect === 'pages' ? LOW_PAGE_TABLE : 0;
+  const lowEnd = trapsInEngine(opts.protect) || opts.protect === 'full' ? LOW_AREA_END : MIN_GUEST_ADDR;
+  // the program's page table lies at LOW_PAGE_TABLE (a program whose lowEnd is lower cannot use the library)
+  const pageTable = opts.protect === 'pages' || opts.protect === 'full' ? LOW_PAGE_TABLE : 0;
   const wasm = emitLibrary(fns, aarch64, { optimize: opts.optimize, callDepthLimit: opts.callDepthLimit, protect: { mode: opts.protect, pageTable, lowEnd, stackGuard: 0 }, relaxedSimd: opts.relaxedSimd, loopReentry: opts.loopReentry, onProgress });
   let blocks = 0;
   for (const fn of fns) blocks += fn.blocks.size;

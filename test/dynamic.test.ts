@@ -143,11 +143,13 @@ suite(`dynamic and static-pie executables against qemu-aarch64 -L ${SYSROOT}${wh
   it('a fixed-address (-no-pie) dynamic executable, checked with memory protection', async () => {
     await compare('hello-no-pie', ['a'], 'flag', ['--protect', 'full']);
   });
-  it('under protect \'pages\': libc.so.6 translated ahead of time with page checks (at the page table every such program keeps)', async () => {
-    await compare('hello', ['p'], 'flag', ['--protect', 'pages']);
-    const traced = await run(process.execPath, [BIN, 'run', '--trace', '--protect', 'pages', '-L', SYSROOT, './hello', 'p']);
-    expect(traced.stderr).toMatch(/libc\.so\.6 mapped at 0x[0-9a-f]+: its translation \(\d+ functions\) is installed/);
-  }, 600_000);
+  for (const mode of ['pages', 'full']) {
+    it(`under protect '${mode}': libc.so.6 translated ahead of time with page checks (at the page table every such program keeps)`, async () => {
+      await compare('hello', ['p'], 'flag', ['--protect', mode]);
+      const traced = await run(process.execPath, [BIN, 'run', '--trace', '--protect', mode, '-L', SYSROOT, './hello', 'p']);
+      expect(traced.stderr).toMatch(/libc\.so\.6 mapped at 0x[0-9a-f]+: its translation \(\d+ functions\) is installed/);
+    }, 600_000);
+  }
   it('musl: its dynamic loader (libc.so itself) as the interpreter', async () => {
     await compare('hello-musl', ['a', 'b']);
   });

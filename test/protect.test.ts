@@ -72,30 +72,18 @@ describe.skipIf(!!missing && !process.env.CI)(`memory faults against qemu-aarch6
       describe(`${libc}, protect '${mode}'`, () => {
         let bin: Loaded;
         beforeAll(async () => { bin = await loadElf(readFileSync(elf[libc]!), elf[libc]!, { inChild: true, optimize: 0, protect: mode }); }, 600_000);
-        if (mode === 'full') {
-          // the runtime's own data is no guest memory: a store there is SIGSEGV (SEGV_MAPERR), as
-          // on Linux where nothing is mapped there, and the runtime goes on to deliver it
-          it('stores to the CPU state, scratch area, dispatch table and page table fault', { timeout: 120_000 }, async () => {
-            const tableBase = Math.ceil(bin.meta.imageEnd / 4096) * 4096;
-            const pt = bin.meta.pageTable;
-            expect(pt).toBeGreaterThan(tableBase);
-            for (const at of [0x1000, 0x1100, 0x8000, 0xfff8, tableBase, tableBase + 16, pt, pt + (1 << 20) - 1]) {
-              const got = await runFixture(bin, ['poke', 'catch', at.toString(16)]);
-              expect({ at: at.toString(16), ...got, stderr: undefined }).toEqual({ at: at.toString(16), stdout: 'poke\nsignal 11 code 1 at the address\nrecovered from poke\n', status: 3, stderr: undefined });
-            }
-          });
-        }
-        if (mode === 'null' || mode === 'pages') {
+        if (mode === 'null' || mode === 'pages' || mode === 'full') {
           // below the image lie the runtime's state and scratch (64 KiB), its dispatch table and
-          // under 'pages' the page table (up to LOW_AREA_END): out of the guest's reach, with or
-          // without a handler (which makes the process run checked code, so the handler gets the
-          // fault as on Linux)
+          // under 'pages' and 'full' the page table (up to LOW_AREA_END): out of the guest's reach,
+          // with or without a handler (under 'null' and 'pages' a handler makes the process run
+          // checked code, so the handler gets the fault as on Linux). A store there is SIGSEGV
+          // (SEGV_MAPERR), as on Linux where nothing is mapped there.
           it('stores to the CPU state, scratch area, dispatch table (and page table) fault, with and without a handler', { timeout: 120_000 }, async () => {
             expect(bin.meta.lowEnd).toBe(LOW_AREA_END);
-            expect(bin.meta.pageTable).toBe(mode === 'pages' ? LOW_PAGE_TABLE : 0);
+            expect(bin.meta.pageTable).toBe(mode === 'null' ? 0 : LOW_PAGE_TABLE);
             // nothing of the runtime's follows the image: the dispatch table went below it
             expect(bin.meta.privateEnd).toBe(Math.ceil(bin.meta.imageEnd / WASM_PAGE) * WASM_PAGE);
-            const table = mode === 'pages' ? [LOW_PAGE_TABLE, LOW_PAGE_TABLE + PAGE_TABLE_WRITE + 5] : [];
+            const table = mode === 'null' ? [] : [LOW_PAGE_TABLE, LOW_PAGE_TABLE + PAGE_TABLE_WRITE + 5];
             for (const at of [0x1000, 0x1100, 0x8000, 0xfff8, MIN_GUEST_ADDR, MIN_GUEST_ADDR + 16, ...table, LOW_AREA_END - 16]) {
               // an empty mode installs no handler
               for (const how of ['catch', '']) {
@@ -143,12 +131,12 @@ describe.skipIf(!!missing && !process.env.CI)(`memory faults against qemu-aarch6
 
   // an image below LOW_AREA_END leaves the low area at 64 KiB: the page table then follows the
   // image (and the dispatch table), where it keeps itself out of the guest's reach
-  describe("glibc linked at 1 MiB, protect 'pages'", () => {
+  for (const mode of ['pages', 'full'] as const) describe(`glibc linked at 1 MiB, protect '${mode}'`, () => {
     let bin: Loaded;
     beforeAll(async () => {
       elf.low = join(dir, 'faults-low');
       execFileSync(LIBCS.glibc, ['-O1', '-static', '-Wl,-Ttext-segment=0x100000', '-o', elf.low, SOURCE]);
-      bin = await loadElf(readFileSync(elf.low), elf.low, { inChild: true, optimize: 0, protect: 'pages' });
+      bin = await loadElf(readFileSync(elf.low), elf.low, { inChild: true, optimize: 0, protect: mode });
     }, 600_000);
     it('faults as qemu-aarch64 does; stores to the runtime\'s data after the image (dispatch and page tables) fault', { timeout: 120_000 }, async () => {
       expect(bin.meta.lowEnd).toBe(MIN_GUEST_ADDR);
@@ -159,7 +147,7 @@ describe.skipIf(!!missing && !process.env.CI)(`memory faults against qemu-aarch6
         const got = await runFixture(bin, args);
         expect({ args, stdout: got.stdout, status: got.status }).toEqual({ args, ...qemu('low', args) });
       }
-      // where qemu-aarch64 has the heap (nothing of its own lies there), as the 'full' case above
+      // where qemu-aarch64 has the heap (nothing of its own lies there)
       for (const at of [0x1000, 0xfff8, tableBase, pt, pt + PAGE_TABLE_WRITE + 5]) {
         for (const [how, stdout, status] of [['', 'poke\n', 139], ['catch', 'poke\nsignal 11 code 1 at the address\nrecovered from poke\n', 3]] as const) {
           const got = await runFixture(bin, ['poke', how, at.toString(16)]);

@@ -26,14 +26,11 @@ export interface TranslatedLibrary { path: string; wasm: Uint8Array; cached: boo
 
 /**
  * The libraries `bytes` (a dynamic program at `guestPath`) loads at start-up, from `sysroot`,
- * translated with the program's options. Not under protect 'full' (translate-library.ts): the
- * libraries are then lifted at run time. A library the translator refuses is left to run time too.
+ * translated with the program's options. A library the translator refuses is left to run time,
+ * and so is one a program cannot use (runtime/libraries.ts incompatible: under 'pages' and 'full'
+ * a program linked below LOW_AREA_END keeps its page table elsewhere).
  */
 export async function translateLibraries(bytes: Uint8Array, guestPath: string, sysroot: string | undefined, options: TranslateOptions, how: LibraryLoading): Promise<TranslatedLibrary[]> {
-  if (options.protect === 'full') {
-    how.trace?.('libraries are lifted at run time under protect \'full\' (their translation would name the program\'s page table)');
-    return [];
-  }
   let files;
   try {
     files = libraryFiles(bytes, guestPath, sysroot);

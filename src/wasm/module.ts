@@ -120,16 +120,18 @@ export class ProgramModule {
 
     const { table, bits } = dispatchTable(fns, arch.insnAlignLog2);
     this.bits = bits;
-    // under 'null' and 'pages' the dispatch table goes below the image when it fits, where guest
-    // accesses trap; under 'pages' with the page table at the top of that area (layout.ts)
-    const lowArea = trapsInEngine(opts.protect) && image.imageStart >= LOW_AREA_END;
+    // under 'null', 'pages' and 'full' the dispatch table goes below the image when it fits, where
+    // guest accesses trap or fault; under 'pages' and 'full' with the page table at the top of that
+    // area (layout.ts), the same place for every program, so that libraries translated on their
+    // own can name it
+    const lowArea = (trapsInEngine(opts.protect) || opts.protect === 'full') && image.imageStart >= LOW_AREA_END;
     this.lowEnd = lowArea ? LOW_AREA_END : MIN_GUEST_ADDR;
-    const tableLow = lowArea && opts.protect === 'pages';
+    const tableLow = lowArea && opts.protect !== 'null';
     const low = table.length <= (tableLow ? LOW_PAGE_TABLE : this.lowEnd) - MIN_GUEST_ADDR;
     this.tableBase = low ? MIN_GUEST_ADDR : alignUp(image.imageEnd, PAGE_SIZE);
     const privateStart = low ? image.imageEnd : this.tableBase + table.length;
     // else the page table (filled by the runtime before any guest code runs) follows the dispatch table
-    const tableAfter = opts.protect === 'full' || (opts.protect === 'pages' && !tableLow);
+    const tableAfter = (opts.protect === 'full' || opts.protect === 'pages') && !tableLow;
     this.pageTable = tableLow ? LOW_PAGE_TABLE : tableAfter ? alignUp(privateStart, PAGE_SIZE) : 0;
     this.privateEnd = alignUp(tableAfter ? this.pageTable + PAGE_TABLE_SIZE : privateStart, WASM_PAGE);
     // only the module that becomes the program (shard 0) needs the data
