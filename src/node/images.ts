@@ -37,7 +37,11 @@ export function nodeImageLoader(options: TranslateOptions, opts: { cache: boolea
       parseElf(bytes);
       // a dynamic program is translated with its interpreter (its own, not the first program's)
       withInterp = { ...options, interpreter: interpreterFor(bytes, opts.sysroot) };
-      if (opts.autoProtect && opts.cache) withInterp = faultHandlerProtect(bytes, withInterp);
+      if (opts.autoProtect && opts.cache) {
+        const checked = faultHandlerProtect(bytes, withInterp);
+        if (checked !== withInterp) opts.trace?.(`execve ${path}: it installed a SIGSEGV/SIGBUS handler in an earlier run: translated with protect 'full'`);
+        withInterp = checked;
+      }
     } catch (e) {
       if (!(e instanceof ElfFormatError)) throw e;
       opts.trace?.(`execve ${path}: ${e.message}`);
