@@ -3,8 +3,8 @@
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 
-/** an entry's key and its .wasm's inode: a hit reads the file, a new translation replaces it (a new inode) */
-export interface StoredEntry { key: string; ino: number }
+/** an entry's key, its .wasm's inode (a hit reads the file, a new translation replaces it: a new inode) and the protection it was translated with */
+export interface StoredEntry { key: string; ino: number; protect?: string }
 
 /** the entries named `name` (a program's or a library's file name) in the cache directory `dir` */
 export function cacheEntries(dir: string, name: string): StoredEntry[] {
@@ -16,7 +16,7 @@ export function cacheEntries(dir: string, name: string): StoredEntry[] {
   }
   return files
     .filter((f) => /^[0-9a-f]{64}\.json$/.test(f))
-    .map((f) => ({ key: f.slice(0, -5), about: JSON.parse(readFileSync(join(dir, f), 'utf8')) as { name?: string } }))
+    .map((f) => ({ key: f.slice(0, -5), about: JSON.parse(readFileSync(join(dir, f), 'utf8')) as { name?: string; options?: { protect?: string } } }))
     .filter((e) => e.about.name === name)
-    .map((e) => ({ key: e.key, ino: statSync(join(dir, `${e.key}.wasm`)).ino }));
+    .map((e) => ({ key: e.key, ino: statSync(join(dir, `${e.key}.wasm`)).ino, protect: e.about.options?.protect }));
 }
