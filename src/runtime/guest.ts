@@ -95,8 +95,11 @@ export interface SystemInfo {
   procs: number;
 }
 
-/** si_code of SIGSEGV: no mapping there, or a mapping that does not allow the access; of SIGBUS: misaligned */
-// si_code values; SIGILL's is qemu-aarch64's (Linux itself says ILL_ILLOPC for an undefined instruction)
+/**
+ * si_code of SIGSEGV: no mapping there, or a mapping that does not allow the access; of SIGBUS:
+ * misaligned; of SIGILL, qemu-aarch64's (Linux itself says ILL_ILLOPC for an undefined
+ * instruction); of SIGTRAP from BRK
+ */
 const SEGV_MAPERR = 1, SEGV_ACCERR = 2, BUS_ADRALN = 1, ILL_ILLOPN = 2, TRAP_BRKPT = 1;
 
 /** Linux's comm: the executable's base name, at most 15 bytes */
