@@ -13,7 +13,7 @@ import { functionExtents } from './lift/runtime-lift.ts';
 import { MODULE_ABI } from './abi.ts';
 import { LOW_AREA_END, LOW_PAGE_TABLE, MIN_GUEST_ADDR } from './runtime/layout.ts';
 import type { LibraryMeta } from './meta.ts';
-import { resolveTranslateOptions, trapsInEngine, type TranslateOptions } from './translate-options.ts';
+import { keepsPageTable, resolveTranslateOptions, usesLowArea, type TranslateOptions } from './translate-options.ts';
 import type { ProgressListener } from './translate-progress.ts';
 import { TRANSLATOR_VERSION } from './version.ts';
 import { appendCustomSection, META_SECTION } from './wasm/custom-section.ts';
@@ -36,9 +36,9 @@ export function translateLibrary(lib: InterpreterFile, options: TranslateOptions
   const program = discover(plan.image, aarch64);
   const fns = [...program.functions.values()].sort((a, b) => a.entry - b.entry);
   // libraries lie far above LOW_AREA_END (load-plan.ts LIBRARY_AREA)
-  const lowEnd = trapsInEngine(opts.protect) || opts.protect === 'full' ? LOW_AREA_END : MIN_GUEST_ADDR;
+  const lowEnd = usesLowArea(opts.protect) ? LOW_AREA_END : MIN_GUEST_ADDR;
   // the program's page table lies at LOW_PAGE_TABLE (a program whose lowEnd is lower cannot use the library)
-  const pageTable = opts.protect === 'pages' || opts.protect === 'full' ? LOW_PAGE_TABLE : 0;
+  const pageTable = keepsPageTable(opts.protect) ? LOW_PAGE_TABLE : 0;
   const wasm = emitLibrary(fns, aarch64, { optimize: opts.optimize, callDepthLimit: opts.callDepthLimit, protect: { mode: opts.protect, pageTable, lowEnd, stackGuard: 0 }, relaxedSimd: opts.relaxedSimd, loopReentry: opts.loopReentry, onProgress });
   let blocks = 0;
   for (const fn of fns) blocks += fn.blocks.size;

@@ -73,6 +73,12 @@ export type ProtectMode = 'none' | 'null' | 'pages' | 'bounds' | 'full';
  */
 export const trapsInEngine = (mode: ProtectMode): boolean => mode === 'null' || mode === 'pages';
 
+/** Whether a mode checks accesses against a page table ('pages', 'full'): at LOW_PAGE_TABLE for an image at or above LOW_AREA_END, so that libraries translated on their own can name it */
+export const keepsPageTable = (mode: ProtectMode): boolean => mode === 'pages' || mode === 'full';
+
+/** Whether a mode keeps the runtime's data in a low area up to LOW_AREA_END for an image above it (every mode that traps or checks pages) */
+export const usesLowArea = (mode: ProtectMode): boolean => trapsInEngine(mode) || keepsPageTable(mode);
+
 /**
  * The CLI's, the plugin's and the API's memory protection: the null page for one add per access
  * (callgrind, matmul: at most +3.5 % instructions, where 'bounds' costs +19 %).

@@ -9,7 +9,7 @@ import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, uti
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import type { InterpreterFile } from '../elf/load-plan.ts';
-import { resolveTranslateOptions, type ResolvedTranslateOptions, type TranslateOptions } from '../translate-options.ts';
+import { resolveTranslateOptions, trapsInEngine, type ResolvedTranslateOptions, type TranslateOptions } from '../translate-options.ts';
 import { TRANSLATOR_VERSION } from '../version.ts';
 import { translateInThread } from './translate-thread.ts';
 
@@ -113,8 +113,7 @@ export function rememberFaultHandler(bytes: Uint8Array, cache: CacheOptions = {}
 
 /** `options` for `bytes`, with protect 'full' when the default 'null' or 'pages' would switch to checked code as an earlier run did (rememberFaultHandler) */
 export function faultHandlerProtect<T extends TranslateOptions>(bytes: Uint8Array, options: T, cache: CacheOptions = {}): T {
-  const protect = resolveTranslateOptions(options).protect;
-  if (protect !== 'null' && protect !== 'pages') return options;
+  if (!trapsInEngine(resolveTranslateOptions(options).protect)) return options;
   try {
     statSync(join(cache.dir ?? defaultCacheDir(), `${handlerKey(bytes)}.handler`));
     return { ...options, protect: 'full' };

@@ -24,8 +24,8 @@ export class Flocks {
     return mode === LOCK_SH || [...locks.shared].every((o) => o === f);
   }
 
+  /** `f` (holding no lock: released first) takes a `mode` lock on `file` */
   take(file: unknown, f: OpenFile, mode: number): void {
-    this.release(f);
     let locks = this.files.get(file);
     if (!locks) this.files.set(file, (locks = { shared: new Set() }));
     if (mode === LOCK_EX) locks.exclusive = f;

@@ -9,7 +9,7 @@ import { instructionCount, type GuestFunction, type Program } from '../lift/disc
 import type { Arch } from '../lift/types.ts';
 import { LOW_AREA_END, LOW_PAGE_TABLE, MIN_GUEST_ADDR, PAGE_SIZE, WASM_PAGE } from '../runtime/layout.ts';
 import { ModuleContext, type ModuleFacts, type Protection } from './context.ts';
-import { trapsInEngine, type ProtectMode } from '../translate-options.ts';
+import { keepsPageTable, trapsInEngine, usesLowArea, type ProtectMode } from '../translate-options.ts';
 import type { ProgressListener } from '../translate-progress.ts';
 import { addDispatch, addLookup, addRun, dispatchTable } from './dispatch.ts';
 import { FunctionSet, learn, type LiftFacts } from './function-set.ts';
@@ -124,14 +124,14 @@ export class ProgramModule {
     // guest accesses trap or fault; under 'pages' and 'full' with the page table at the top of that
     // area (layout.ts), the same place for every program, so that libraries translated on their
     // own can name it
-    const lowArea = (trapsInEngine(opts.protect) || opts.protect === 'full') && image.imageStart >= LOW_AREA_END;
+    const lowArea = usesLowArea(opts.protect) && image.imageStart >= LOW_AREA_END;
     this.lowEnd = lowArea ? LOW_AREA_END : MIN_GUEST_ADDR;
-    const tableLow = lowArea && opts.protect !== 'null';
+    const tableLow = lowArea && keepsPageTable(opts.protect);
     const low = table.length <= (tableLow ? LOW_PAGE_TABLE : this.lowEnd) - MIN_GUEST_ADDR;
     this.tableBase = low ? MIN_GUEST_ADDR : alignUp(image.imageEnd, PAGE_SIZE);
     const privateStart = low ? image.imageEnd : this.tableBase + table.length;
     // else the page table (filled by the runtime before any guest code runs) follows the dispatch table
-    const tableAfter = (opts.protect === 'full' || opts.protect === 'pages') && !tableLow;
+    const tableAfter = keepsPageTable(opts.protect) && !tableLow;
     this.pageTable = tableLow ? LOW_PAGE_TABLE : tableAfter ? alignUp(privateStart, PAGE_SIZE) : 0;
     this.privateEnd = alignUp(tableAfter ? this.pageTable + PAGE_TABLE_SIZE : privateStart, WASM_PAGE);
     // only the module that becomes the program (shard 0) needs the data

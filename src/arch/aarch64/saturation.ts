@@ -19,9 +19,15 @@ const PENDING = 'a64.saturation';
 type Note = { mask: () => Expr } | { esize: number; lanes: (() => Expr)[] };
 interface Pending { pc: number; notes: Note[] }
 
-function pending(b: Builder): Pending {
-  let p = b.scratch.get(PENDING) as Pending | undefined;
+/** what the instruction being lifted noted so far (a note of an earlier one that no write took is a bug) */
+function noted(b: Builder): Pending | undefined {
+  const p = b.scratch.get(PENDING) as Pending | undefined;
   if (p && p.pc !== b.pc) throw new Error(`internal error: saturation noted at 0x${p.pc.toString(16)} was never written`);
+  return p;
+}
+
+function pending(b: Builder): Pending {
+  let p = noted(b);
   if (!p) b.scratch.set(PENDING, (p = { pc: b.pc, notes: [] }));
   return p;
 }
@@ -41,10 +47,9 @@ export function noteSaturatedLanes(b: Builder, esize: number, lanes: (() => Expr
  * a lane noted within them saturated (nothing when the instruction noted nothing).
  */
 export function writeSaturation(b: Builder, bits: number): void {
-  const p = b.scratch.get(PENDING) as Pending | undefined;
+  const p = noted(b);
   if (!p) return;
   b.scratch.delete(PENDING);
-  if (p.pc !== b.pc) throw new Error(`internal error: saturation noted at 0x${p.pc.toString(16)} was never written`);
   const m = b.m;
   const any = p.notes.map((n) => ('mask' in n ? maskAny(b, n.mask(), bits) : n.lanes.slice(0, Math.max(1, bits / n.esize)).map((c) => c()).reduce((x, y) => m.i32.or(x, y))))
     .reduce((x, y) => m.i32.or(x, y));

@@ -1,6 +1,7 @@
 // Branches, exception generation and system instructions (Arm ARM C4.1.93).
 import * as ir from '../../../wasm/ir.ts';
-import { row, type Row } from '../decoder.ts';
+import { row, type Fields, type Row } from '../decoder.ts';
+import type { Builder, Expr, Insn } from '../../../lift/types.ts';
 import { condition, i32c, i64c, ops, rd, setX, tmp, xr } from '../ops.ts';
 import { readSysreg, sysreg, writeSysreg } from '../sysregs.ts';
 import { clearExclusive } from './exclusive.ts';
@@ -8,6 +9,13 @@ import { TrapKind } from '../../../meta.ts';
 
 const LR = 30;
 const PSTATE_NOPS = new Set(['0:3', '0:4', '0:5', '3:1', '3:2', '3:4', '3:6', '3:7']);
+
+/** BLR (and BLRAA…, keys disabled): the target, read before LR is written (blr x30 is legal) */
+function callRegister(f: Fields, b: Builder, i: Insn): Expr {
+  const t = tmp(b, ir.i64, xr(b, f.rn!));
+  setX(b, LR, i64c(b, i.pc + 4));
+  return t();
+}
 
 export const branches: Row[] = [
   row('B', '0 00101 imm26:s26', () => {}, { flow: (f, pc) => ({ kind: 'jump', target: pc + f.imm26! * 4 }) }),
@@ -26,11 +34,7 @@ export const branches: Row[] = [
   }, { flow: (f, pc) => ({ kind: 'cond', target: pc + f.imm14! * 4 }) }),
 
   row('BR', '1101011 0000 11111 000000 rn:5 00000', (f, b) => xr(b, f.rn!), { flow: () => ({ kind: 'ijump' }) }),
-  row('BLR', '1101011 0001 11111 000000 rn:5 00000', (f, b, i) => {
-    const t = tmp(b, ir.i64, xr(b, f.rn!)); // read before LR is written: blr x30 is legal
-    setX(b, LR, i64c(b, i.pc + 4));
-    return t();
-  }, { flow: () => ({ kind: 'icall' }) }),
+  row('BLR', '1101011 0001 11111 000000 rn:5 00000', callRegister, { flow: () => ({ kind: 'icall' }) }),
   row('RET', '1101011 0010 11111 000000 rn:5 00000', (f, b) => xr(b, f.rn!), { flow: () => ({ kind: 'ret' }) }),
   // Pointer authentication as on a core whose keys are disabled (SCTLR_ELx.EnIA/EnIB clear): the
   // signing hints (PACIASP, …) are NOPs here, so nothing is signed and nothing fails to
@@ -38,16 +42,8 @@ export const branches: Row[] = [
   row('RETAx', '1101011 0010 11111 00001 m 11111 11111', (_f, b) => xr(b, LR), { flow: () => ({ kind: 'ret' }) }),
   row('BRAxZ', '1101011 0000 11111 00001 m rn:5 11111', (f, b) => xr(b, f.rn!), { flow: () => ({ kind: 'ijump' }) }),
   row('BRAx', '1101011 1000 11111 00001 m rn:5 rm:5', (f, b) => xr(b, f.rn!), { flow: () => ({ kind: 'ijump' }) }),
-  row('BLRAxZ', '1101011 0001 11111 00001 m rn:5 11111', (f, b, i) => {
-    const t = tmp(b, ir.i64, xr(b, f.rn!));
-    setX(b, LR, i64c(b, i.pc + 4));
-    return t();
-  }, { flow: () => ({ kind: 'icall' }) }),
-  row('BLRAx', '1101011 1001 11111 00001 m rn:5 rm:5', (f, b, i) => {
-    const t = tmp(b, ir.i64, xr(b, f.rn!));
-    setX(b, LR, i64c(b, i.pc + 4));
-    return t();
-  }, { flow: () => ({ kind: 'icall' }) }),
+  row('BLRAxZ', '1101011 0001 11111 00001 m rn:5 11111', callRegister, { flow: () => ({ kind: 'icall' }) }),
+  row('BLRAx', '1101011 1001 11111 00001 m rn:5 rm:5', callRegister, { flow: () => ({ kind: 'icall' }) }),
 
   row('SVC', '11010100 000 imm16:16 000 01', (_f, b) => {
     const args = [0, 1, 2, 3, 4, 5].map((n) => xr(b, n));
