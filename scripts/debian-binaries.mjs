@@ -5,15 +5,15 @@
 //   node scripts/debian-binaries.mjs [--force] [--only busybox]
 //
 //   --force         download, extract and link everything again
-//   --only NAME     just the executable NAME (busybox, bash-static or zsh-static) and its package
+//   --only NAME     just the executable NAME (busybox, bash-static, zsh-static, gofmt, go-test2json) and its package
 //                   (the playground's shell needs busybox alone: playground/fetch-busybox.mjs)
 //
 // Steps (each skipped when its output already exists, so running it again is cheap):
 //   1. `apt-get download PKG:arm64` of busybox-static, bash-static, zsh-static, libsqlite3-dev,
-//      liblua5.4-dev into test/.debian/debs/ (as root: when a download fails the script enables the
+//      liblua5.4-dev, golang-1.19-go into test/.debian/debs/ (as root: when a download fails the script enables the
 //      arm64 architecture and runs `apt-get update` once, then tries again);
-//   2. `dpkg -x` of each package into test/.debian/root/;
-//   3. test/.debian/bin/{busybox,bash-static,zsh-static}: copies of the packaged executables;
+//   2. `dpkg -x` of each package into test/.debian/root/ (of the Go toolchain just gofmt and test2json);
+//   3. test/.debian/bin/{busybox,bash-static,zsh-static,gofmt,go-test2json}: copies of the packaged executables;
 //   4. test/.debian/bin/sqlite-driver and lua-driver: test/real/{sqlite,lua}-driver.c linked
 //      statically with aarch64-linux-gnu-gcc against the packages' libsqlite3.a and liblua5.4.a
 //      (headers from the same packages); rebuilt when the source or the library is newer;
@@ -36,11 +36,18 @@ const REAL = path.join(ROOT, 'test/real');
 const ARCH = 'arm64';
 const CC = 'aarch64-linux-gnu-gcc';
 
-const ALL_PACKAGES = ['busybox-static', 'bash-static', 'zsh-static', 'libsqlite3-dev', 'liblua5.4-dev'];
+const GO = 'usr/lib/go-1.19';
+const ALL_PACKAGES = ['busybox-static', 'bash-static', 'zsh-static', 'libsqlite3-dev', 'liblua5.4-dev', 'golang-1.19-go'];
 /** executables copied out of the packages: bin name → path inside the extracted packages */
-const ALL_EXECUTABLES = { busybox: 'bin/busybox', 'bash-static': 'bin/bash-static', 'zsh-static': 'bin/zsh-static' };
+const ALL_EXECUTABLES = {
+  busybox: 'bin/busybox', 'bash-static': 'bin/bash-static', 'zsh-static': 'bin/zsh-static',
+  // static, stripped Go programs (Go's own tools)
+  gofmt: `${GO}/bin/gofmt`, 'go-test2json': `${GO}/pkg/tool/linux_arm64/test2json`,
+};
 /** the package each executable comes from */
-const PACKAGE_OF = { busybox: 'busybox-static', 'bash-static': 'bash-static', 'zsh-static': 'zsh-static' };
+const PACKAGE_OF = { busybox: 'busybox-static', 'bash-static': 'bash-static', 'zsh-static': 'zsh-static', gofmt: 'golang-1.19-go', 'go-test2json': 'golang-1.19-go' };
+/** packages of which only these paths are extracted (the Go toolchain is 330 MB installed) */
+const PARTIAL = { 'golang-1.19-go': [ALL_EXECUTABLES.gofmt, ALL_EXECUTABLES['go-test2json']] };
 const MULTIARCH = 'usr/lib/aarch64-linux-gnu';
 /** drivers: bin name → source, static library, include dirs (all relative to the sysroot but the source) */
 const ALL_DRIVERS = {
@@ -48,7 +55,7 @@ const ALL_DRIVERS = {
   'lua-driver': { src: 'lua-driver.c', lib: `${MULTIARCH}/liblua5.4.a`, include: ['usr/include/lua5.4', 'usr/include/aarch64-linux-gnu'] },
 };
 
-const USAGE = 'usage: node scripts/debian-binaries.mjs [--force] [--only busybox|bash-static|zsh-static]';
+const USAGE = `usage: node scripts/debian-binaries.mjs [--force] [--only ${Object.keys(ALL_EXECUTABLES).join('|')}]`;
 const argv = process.argv.slice(2);
 const force = argv.includes('--force');
 const onlyAt = argv.indexOf('--only');
@@ -144,7 +151,12 @@ for (const p of PACKAGES) {
   const stamp = path.join(SYSROOT, `.extracted-${path.basename(deb)}`);
   versions[p] = run('dpkg-deb', ['--field', deb, 'Version']).stdout.trim();
   if (fs.existsSync(stamp)) continue;
-  run('dpkg', ['-x', deb, SYSROOT]);
+  if (PARTIAL[p]) {
+    const tar = spawnSync('sh', ['-c', 'd="$1" r="$2"; shift 2; dpkg-deb --fsys-tarfile "$d" | tar -x -C "$r" "$@"', 'sh', deb, SYSROOT, ...PARTIAL[p].map((f) => `./${f}`)], { encoding: 'utf8' });
+    if (tar.status !== 0) fail(`extracting ${PARTIAL[p].join(', ')} from ${path.basename(deb)} failed:\n${tar.stderr.trim()}`);
+  } else {
+    run('dpkg', ['-x', deb, SYSROOT]);
+  }
   fs.writeFileSync(stamp, '');
   log(`extracted ${path.basename(deb)}`);
 }

@@ -68,6 +68,7 @@ export function completeTranslation({ opts, plan, image, program }: PreparedTran
   const symbols: [number, string][] = image.symbols
     .filter((s) => s.type === 'func' || s.type === 'ifunc')
     .map((s): [number, string] => [s.value, s.name])
+    .concat(program.names ?? [])
     .sort((a, b) => a[0] - b[0]);
   const meta: TranslationMeta = {
     version: TRANSLATOR_VERSION,

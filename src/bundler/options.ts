@@ -20,7 +20,7 @@ export interface Options {
   root?: string;
   /** binaryen optimisation level 0..4 (default 0, as the CLI's) */
   optimize?: number;
-  /** memory protection of the translated code: 'null' (default), 'pages', 'bounds', 'full' or 'none' (TranslateOptions.protect) */
+  /** memory protection of the translated code: 'null' (default; unset, a Go program gets 'full': cache.ts faultHandlerProtect), 'pages', 'bounds', 'full' or 'none' (TranslateOptions.protect) */
   protect?: ProtectMode;
   /** translations may use relaxed SIMD (TranslateOptions.relaxedSimd): FMA-heavy code runs faster, but
    *  Safari cannot compile them (Chrome/Edge 114+, Firefox 146+ and Node 22+ can; Node 20 only with
@@ -90,6 +90,8 @@ export interface ResolvedOptions {
   generatedDir: string;
   optimize: number;
   protect: ProtectMode;
+  /** `protect` was given (else a program known to install a SIGSEGV handler gets 'full': cache.ts faultHandlerProtect) */
+  protectGiven: boolean;
   relaxedSimd: boolean;
   loopReentry: boolean;
   inlineLimit: number;
@@ -133,6 +135,7 @@ export function resolveOptions(options: Options = {}, root = options.root ?? pro
     generatedDir: resolve(root, 'node_modules', '.cache', 'unplugin-elf'),
     optimize,
     protect,
+    protectGiven: options.protect !== undefined,
     relaxedSimd,
     loopReentry,
     inlineLimit: Math.max(0, options.inlineLimit ?? 0),

@@ -160,10 +160,10 @@ async function runCommand(argv: string[], early?: RunThread): Promise<number> {
   const sysroot = resolveSysroot(sysrootArg);
   const interpreter = isWasm ? undefined : interpreterOf(file, bytes, sysroot);
   const given = { optimize: optimizeLevel(optimize), entries: isWasm ? [] : readLearned(learnedPath, bytes), protect: protectMode(protect), relaxedSimd, interpreter };
-  // a program that an earlier run saw install a SIGSEGV/SIGBUS handler: checked code ahead of time (cache.ts)
+  // a program known to install a SIGSEGV/SIGBUS handler: checked code ahead of time (cache.ts)
   const autoProtect = protect === undefined && !noCache && !isWasm;
-  const options = autoProtect ? faultHandlerProtect(bytes, given) : given;
-  if (options !== given) log?.(`${file} installed a SIGSEGV/SIGBUS handler in an earlier run: translated with protect 'full' (checked code ahead of time instead of lifted at run time)`);
+  const { options, reason } = autoProtect ? faultHandlerProtect(bytes, given) : { options: given };
+  if (reason) log?.(`${file} ${reason}: translated with protect 'full' (checked code ahead of time instead of lifted at run time)`);
   const wasm = isWasm ? bytes : await translateFile(file, bytes, options, !noCache);
   // before compiling (engine.ts)
   configureV8();

@@ -8,6 +8,7 @@
 // known function starts a function of its own. program.report says how each was found and
 // which indirect branches stayed unresolved (report.ts formats it).
 import { readFdes } from '../elf/eh-frame.ts';
+import { goFunctions, goResumePoints } from '../elf/go-pclntab.ts';
 import { initArrayEntries } from '../elf/init-arrays.ts';
 import { landingPads } from '../elf/lsda.ts';
 import type { ElfImage } from '../elf/parse.ts';
@@ -50,7 +51,7 @@ export function instructionCount(fn: GuestFunction): number {
 
 /** how discovery came to know a code address, strongest first */
 export const DISCOVERY_SOURCES = [
-  'symbol', 'entry', 'irelative', 'init-array', 'section', 'fde', 'learned', 'call',
+  'symbol', 'entry', 'irelative', 'init-array', 'section', 'fde', 'go-pclntab', 'learned', 'call',
   'landing-pad', 'data-pointer', 'literal-pool', 'code-ref',
 ] as const;
 export type DiscoverySource = typeof DISCOVERY_SOURCES[number];
@@ -78,9 +79,26 @@ export interface Program {
   functions: Map<number, GuestFunction>;
   instructions: number;
   report?: DiscoveryReport;
+  /** names of functions the ELF's symbol table does not have (Go's function table), for traces and fault messages */
+  names?: [number, string][];
 }
 
 export interface Range { start: number; end: number }
+
+const SHF_EXECINSTR = 4;
+
+/**
+ * Whether an address found as a pointer (in data, a literal pool, an adr/adrp pair) may be code:
+ * inside an executable section where its segment has any, anywhere in an executable segment whose
+ * sections are unknown. Go's linker (and GNU ld without -z separate-code) put .rodata in the code
+ * segment: a pointer there is data, and decoding it as a function only adds garbage.
+ */
+function codePointerFilter(image: ElfImage): (a: number) => boolean {
+  const exec = image.sections.filter((s) => s.flags & SHF_EXECINSTR && s.addr && s.size);
+  if (!exec.length) return () => true;
+  const known = image.segments.filter((g) => g.flags & 1 && exec.some((s) => s.addr >= g.vaddr && s.addr < g.vaddr + g.memsz));
+  return (a) => !known.some((g) => a >= g.vaddr && a < g.vaddr + g.memsz) || exec.some((s) => a >= s.addr && a < s.addr + s.size);
+}
 
 /**
  * `extraEntries`: PCs to treat as function starts (source 'learned'), e.g. code an earlier run
@@ -137,12 +155,23 @@ export function discover(image: ElfImage, arch: Arch, extraEntries: readonly num
     if (!r || r.end - r.start <= 4) ranges.set(f.start, { start: f.start, end: Math.max(f.end, r?.end ?? 0) });
     addEntry(f.start, 'fde');
   }
+  // Go's function table: extents and names where symbols say nothing (a stripped Go program)
+  const goNames: [number, string][] = [];
+  const goFns = goFunctions(image, step);
+  for (const f of goFns) {
+    if (!isCodeStart(f.start)) continue;
+    const r = ranges.get(f.start);
+    if (!r || r.end - r.start <= 4) ranges.set(f.start, { start: f.start, end: Math.max(f.end, r?.end ?? 0) });
+    if (!names.has(f.start)) { names.set(f.start, f.name); goNames.push([f.start, f.name]); }
+    addEntry(f.start, 'go-pclntab');
+  }
   for (const a of extraEntries) addEntry(a, 'learned');
 
   const addressTaken = new Set<number>();
   const takenSource = new Map<number, DiscoverySource>();
+  const mayHoldCode = codePointerFilter(image);
   const take = (a: number, src: DiscoverySource) => {
-    if (!isCodeStart(a)) return;
+    if (!isCodeStart(a) || !mayHoldCode(a)) return;
     addressTaken.add(a);
     if (!takenSource.has(a)) takenSource.set(a, src);
   };
@@ -158,6 +187,8 @@ export function discover(image: ElfImage, arch: Arch, extraEntries: readonly num
     for (const lp of pads) take(lp, 'landing-pad');
     if (pads.length) padsOf.set(f.start, pads);
   }
+
+  for (const a of goResumePoints(goFns, step)) take(a, 'go-pclntab');
 
   // without symbols, FDEs cover only the code built with unwind tables: sweep all code then
   const calls = sweep(image, arch, decodeAt, hasSymbols ? [...ranges.values()] : undefined, take);
@@ -212,7 +243,7 @@ export function discover(image: ElfImage, arch: Arch, extraEntries: readonly num
     functions: fnSources, addressTaken: takenSource, unresolved, jumpTables, ifuncJumps, fdes: fdes.length,
     millis: performance.now() - t0,
   };
-  return { functions, instructions, report };
+  return { functions, instructions, report, ...(goNames.length ? { names: goNames } : {}) };
 }
 
 /**

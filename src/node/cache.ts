@@ -9,6 +9,8 @@ import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, uti
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import type { InterpreterFile } from '../elf/load-plan.ts';
+import { isGoProgram } from '../elf/go-pclntab.ts';
+import { parseElf } from '../elf/parse.ts';
 import { resolveTranslateOptions, trapsInEngine, type ResolvedTranslateOptions, type TranslateOptions } from '../translate-options.ts';
 import { TRANSLATOR_VERSION } from '../version.ts';
 import { translateInThread } from './translate-thread.ts';
@@ -111,14 +113,31 @@ export function rememberFaultHandler(bytes: Uint8Array, cache: CacheOptions = {}
   } catch { /* a read-only cache is not an error */ }
 }
 
-/** `options` for `bytes`, with protect 'full' when the default 'null' or 'pages' would switch to checked code as an earlier run did (rememberFaultHandler) */
-export function faultHandlerProtect<T extends TranslateOptions>(bytes: Uint8Array, options: T, cache: CacheOptions = {}): T {
-  if (!trapsInEngine(resolveTranslateOptions(options).protect)) return options;
+/**
+ * `options` for `bytes`, with protect 'full' when the default 'null' or 'pages' would switch to
+ * checked code because the program installs a SIGSEGV or SIGBUS handler (faultHandlerReason),
+ * and why
+ */
+export function faultHandlerProtect<T extends TranslateOptions>(bytes: Uint8Array, options: T, cache: CacheOptions = {}): { options: T; reason?: string } {
+  if (!trapsInEngine(resolveTranslateOptions(options).protect)) return { options };
+  const reason = faultHandlerReason(bytes, cache);
+  return reason ? { options: { ...options, protect: 'full' }, reason } : { options };
+}
+
+/**
+ * Why a run of `bytes` will install a SIGSEGV or SIGBUS handler, if it is known: it is a Go
+ * program (its runtime installs them at start-up), or an earlier run saw it do so
+ * (rememberFaultHandler)
+ */
+function faultHandlerReason(bytes: Uint8Array, cache: CacheOptions): string | undefined {
+  try {
+    if (isGoProgram(parseElf(bytes))) return 'is a Go program, whose runtime installs a SIGSEGV/SIGBUS handler at start-up';
+  } catch { /* not an ELF we load: translating it says why */ }
   try {
     statSync(join(cache.dir ?? defaultCacheDir(), `${handlerKey(bytes)}.handler`));
-    return { ...options, protect: 'full' };
+    return 'installed a SIGSEGV/SIGBUS handler in an earlier run';
   } catch {
-    return options; // not seen to install one
+    return undefined; // not seen to install one
   }
 }
 

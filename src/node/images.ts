@@ -38,8 +38,8 @@ export function nodeImageLoader(options: TranslateOptions, opts: { cache: boolea
       // a dynamic program is translated with its interpreter (its own, not the first program's)
       withInterp = { ...options, interpreter: interpreterFor(bytes, opts.sysroot) };
       if (opts.autoProtect && opts.cache) {
-        const checked = faultHandlerProtect(bytes, withInterp);
-        if (checked !== withInterp) opts.trace?.(`execve ${path}: it installed a SIGSEGV/SIGBUS handler in an earlier run: translated with protect 'full'`);
+        const { options: checked, reason } = faultHandlerProtect(bytes, withInterp);
+        if (reason) opts.trace?.(`execve ${path}: it ${reason}: translated with protect 'full'`);
         withInterp = checked;
       }
     } catch (e) {

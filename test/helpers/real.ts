@@ -13,6 +13,7 @@ import { pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { afterAll, beforeAll, describe, it } from 'vitest';
 import type { TranslationMeta } from '../../src/meta.ts';
+import type { ProtectMode } from '../../src/translate-options.ts';
 import { configureV8 } from '../../src/node/engine.ts';
 import { META_SECTION, readJsonSection } from '../../src/wasm/custom-section.ts';
 import { translateInChild } from './run-fixture.ts';
@@ -248,15 +249,17 @@ export interface RealSuiteOptions {
   execs?: RealBinary[];
   /** false: run without run-time lifting, so that a case needing code the build did not translate fails */
   runtimeLift?: boolean;
+  /** the translation's memory protection (default: the translator's) */
+  protect?: ProtectMode;
 }
 
 export interface Translated { module: WebAssembly.Module; meta: TranslationMeta; millis: number; wasmBytes: number }
 
 /** Translates a binary at -O0 on worker threads (the test worker's event loop stays free: see
  *  translateInChild) and compiles it (once per test file). */
-export async function translateReal(path: string): Promise<Translated> {
+export async function translateReal(path: string, protect?: ProtectMode): Promise<Translated> {
   const t0 = performance.now();
-  const wasm = await translateInChild(readFileSync(path), { optimize: 0 });
+  const wasm = await translateInChild(readFileSync(path), { optimize: 0, protect });
   const millis = Math.round(performance.now() - t0);
   configureV8();
   const module = await WebAssembly.compile(wasm as Uint8Array<ArrayBuffer>);
@@ -290,13 +293,13 @@ export function realSuite(title: string, binary: RealBinary, cases: RealCase[], 
     beforeAll(async () => {
       try {
         path = typeof binary === 'string' ? realBinary(binary) : binary.make();
-        const t = await translateReal(path);
+        const t = await translateReal(path, opts.protect);
         console.log(`${name}: translated at -O0 in ${(t.millis / 1000).toFixed(1)} s, ${(t.wasmBytes / 1e6).toFixed(1)} MB of Wasm, ` +
           `${t.meta.stats?.functions ?? '?'} functions, ${t.meta.stats?.instructions ?? '?'} instructions`);
         const execs: Record<string, { module: WebAssembly.Module; meta: TranslationMeta }> = {};
         for (const b of opts.execs ?? []) {
           const p = resolve(typeof b === 'string' ? realBinary(b) : b.make());
-          const e = await translateReal(p);
+          const e = await translateReal(p, opts.protect);
           execs[p] = { module: e.module, meta: e.meta };
         }
         pool = new RunPool({ kind: 'init', module: t.module, meta: t.meta, execs, runtimeLift: opts.runtimeLift }, opts.concurrency ?? 1);
