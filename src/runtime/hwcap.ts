@@ -31,6 +31,7 @@ export const FEATURES: Record<string, Feature> = {
   CRC32: { word: 1, bit: 7, id: { reg: 'ISAR0', lsb: 16, value: 1 } },
   ATOMICS: { word: 1, bit: 8, id: { reg: 'ISAR0', lsb: 20, value: 2 } }, // LSE: CAS, CASP, LD<op>, ST<op>, SWP
   JSCVT: { word: 1, bit: 13, id: { reg: 'ISAR1', lsb: 12, value: 1 } },
+  FCMA: { word: 1, bit: 14, id: { reg: 'ISAR1', lsb: 16, value: 1 } }, // FCADD, FCMLA (table/simd-complex.ts)
   LRCPC: { word: 1, bit: 15, id: { reg: 'ISAR1', lsb: 20, value: 1 } }, // LDAPR
   ILRCPC: { word: 1, bit: 26, id: { reg: 'ISAR1', lsb: 20, value: 2 } }, // the same field: 2 = LDAPUR/STLUR too
   FLAGM: { word: 1, bit: 27, id: { reg: 'ISAR0', lsb: 52, value: 1 } }, // CFINV, RMIF, SETF8/16
@@ -43,6 +44,7 @@ export const FEATURES: Record<string, Feature> = {
   SHA512: { word: 1, bit: 21, id: { reg: 'ISAR0', lsb: 12, value: 2 } }, // the same field: 2 = SHA256 and SHA512
   FRINT: { word: 2, bit: 8, id: { reg: 'ISAR1', lsb: 32, value: 1 } },
   I8MM: { word: 2, bit: 13, id: { reg: 'ISAR1', lsb: 52, value: 1 } },
+  BF16: { word: 2, bit: 14, id: { reg: 'ISAR1', lsb: 44, value: 1 } }, // BFCVT, BFCVTN, BFDOT, BFMLALB/T, BFMMLA (table/bf16.ts); 2 would be EBF16
   CPUID: { word: 1, bit: 11 }, // MRS of MIDR_EL1 and the ID registers works (arch/aarch64/sysregs.ts)
 };
 

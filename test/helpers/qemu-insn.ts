@@ -3,13 +3,14 @@
 // input record, runs the instruction, stores the same registers and FPSR; the caller compares
 // them with runInsn on the same state (differ), or with the same program translated and run by the
 // runtime (differTranslated). Without the toolchain the caller skips, saying so
-// (outside CI; under CI=true a missing toolchain fails: see `toolchainMissing`).
+// (outside CI; under CI=true a missing toolchain fails: see `toolchainMissing`). `muslProgram`
+// does the same for a whole C test program of an instruction family, built with musl.
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { runInsn, type State } from './a64-lift.ts';
-import { loadElf, runFixture } from './run-fixture.ts';
+import { FIXTURES, loadElf, runFixture, type Expected } from './run-fixture.ts';
 import type { TranslateOptions } from '../../src/translate-options.ts';
 
 /** why the differential suites cannot run here, or undefined when qemu and the cross gcc exist */
@@ -18,6 +19,27 @@ export function toolchainMissing(): string | undefined {
     try { execFileSync(tool, ['--version'], { stdio: 'ignore' }); } catch { return `${tool} is not installed`; }
   }
   return undefined;
+}
+
+/** why a C test program cannot be built with musl here, or undefined when aarch64-linux-musl-gcc exists */
+export function muslMissing(): string | undefined {
+  try { execFileSync('aarch64-linux-musl-gcc', ['--version'], { stdio: 'ignore' }); return undefined; } catch { return 'aarch64-linux-musl-gcc is not installed'; }
+}
+
+/**
+ * The fixture C program `source` (a path under test/fixtures) built static with musl and `flags`,
+ * run under qemu (`want`: its stdout) and translated (`got`)
+ */
+export async function muslProgram(source: string, flags: string[]): Promise<{ want: string; got: Expected }> {
+  const dir = mkdtempSync(join(tmpdir(), 'musl-prog-'));
+  try {
+    const exe = join(dir, 'prog');
+    execFileSync('aarch64-linux-musl-gcc', ['-static', ...flags, '-o', exe, join(FIXTURES, source)]);
+    const want = execFileSync('qemu-aarch64', [exe], { encoding: 'utf8' });
+    return { want, got: await runFixture(await loadElf(readFileSync(exe), exe), []) };
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 }
 
 export interface InsnCase { asm: string; states: State[] }

@@ -191,10 +191,7 @@ const expectedRows = (l: Line) => (l.mn.startsWith('b.') ? ['B_cond']
  * FP/SIMD mnemonics with at least one oracle line still decoding UNDEF (SVE forms excluded).
  * Update this list when FP/SIMD coverage changes.
  */
-const FPSIMD_STILL_UNDEF: string[] = [
-  // BF16, complex (FCADD/FCMLA)
-  'bfcvt', 'bfcvtn', 'bfdot', 'fcadd', 'fcmla',
-];
+const FPSIMD_STILL_UNDEF: string[] = [];
 
 // ---------------------------------------------------------------------------------------------
 // (b) operand parsing and field checks

@@ -78,8 +78,8 @@ describe('A64 dot product', () => {
       expect(runInsn(f.word, { x: [], v: [d, n, m], nzcv: 0 }).v[0]!.toString(16)).toBe(mmlaRef(f, d, n, m).toString(16));
     }
   });
-  it('sudot with size=01 and sdot with size=01 stay UNDEF', () => {
-    expect(decode(0x4f62f820, 0x1000).name).toBe('UNDEF');
+  it('sudot with size=01 is BFDOT (by element, FEAT_BF16) and sdot with size=01 stays UNDEF', () => {
+    expect(decode(0x4f62f820, 0x1000).name).toBe('BFDOT_elem');
     expect(decode(0x4e429420, 0x1000).name).toBe('UNDEF');
   });
   it.each(FORMS)('$asm matches the reference', (f) => {

@@ -5,14 +5,9 @@
 // input; and a C program using them (test/fixtures/fp16/neon-half.c, built with musl) runs as under
 // qemu. Expectations are qemu's, recorded at test time (the cross toolchain is needed: without it
 // the suite is skipped outside CI, saying why, and fails under CI=true).
-import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { describeBad, differ, toolchainMissing, type InsnCase } from '../helpers/qemu-insn.ts';
+import { describeBad, differ, muslMissing, muslProgram, toolchainMissing, type InsnCase } from '../helpers/qemu-insn.ts';
 import { rng } from '../helpers/rng.ts';
-import { FIXTURES, loadElf, runFixture } from '../helpers/run-fixture.ts';
 
 const { rnd64, rndInt } = rng(0xf16);
 const RP = 1 << 22, RM = 2 << 22, RZ = 3 << 22, FZ = 1 << 24, DN = 1 << 25, FZ16 = 1 << 19;
@@ -71,26 +66,16 @@ function cases(): InsnCase[] {
 }
 
 const missing = toolchainMissing();
-const muslMissing = (() => {
-  try { execFileSync('aarch64-linux-musl-gcc', ['--version'], { stdio: 'ignore' }); return undefined; } catch { return 'aarch64-linux-musl-gcc is not installed'; }
-})();
+const noMusl = muslMissing();
 describe.skipIf(!!missing && !process.env.CI)(`A64 Advanced SIMD half precision against qemu-aarch64${missing ? ` (skipped: ${missing})` : ''}`, () => {
   it('agree bit for bit, FPSR included, under every FPCR rounding mode, FZ16 and DN', { timeout: 600_000 }, () => {
     const { total, bad } = differ(cases(), { march: 'armv8.2-a+fp16+fp16fml' });
     expect(describeBad(bad), `${bad.length} of ${total} records differ`).toBe('');
   });
 
-  it.skipIf(!!muslMissing && !process.env.CI)(`a compiled program (gcc -O3, _Float16 loops and arm_neon.h half and FHM intrinsics) prints what it prints under qemu, HWCAP bits included${muslMissing ? ` (skipped: ${muslMissing})` : ''}`, { timeout: 600_000 }, async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'fp16prog-'));
-    try {
-      const exe = join(dir, 'neon-half');
-      execFileSync('aarch64-linux-musl-gcc', ['-static', '-O3', '-march=armv8.2-a+fp16+fp16fml', '-o', exe, join(FIXTURES, 'fp16', 'neon-half.c')]);
-      const want = execFileSync('qemu-aarch64', [exe], { encoding: 'utf8' });
-      expect(want).toContain('fphp 1 asimdhp 1 asimdfhm 1'); // qemu's max CPU has them: so must we, to take the same paths
-      const got = await runFixture(await loadElf(readFileSync(exe), exe), []);
-      expect(got).toEqual({ stdout: want, stderr: '', status: 0 });
-    } finally {
-      rmSync(dir, { recursive: true, force: true });
-    }
+  it.skipIf(!!noMusl && !process.env.CI)(`a compiled program (gcc -O3, _Float16 loops and arm_neon.h half and FHM intrinsics) prints what it prints under qemu, HWCAP bits included${noMusl ? ` (skipped: ${noMusl})` : ''}`, { timeout: 600_000 }, async () => {
+    const { want, got } = await muslProgram('fp16/neon-half.c', ['-O3', '-march=armv8.2-a+fp16+fp16fml']);
+    expect(want).toContain('fphp 1 asimdhp 1 asimdfhm 1'); // qemu's max CPU has them: so must we, to take the same paths
+    expect(got).toEqual({ stdout: want, stderr: '', status: 0 });
   });
 });

@@ -213,13 +213,22 @@ const DECODE: [string, number, string, Record<string, number>][] = [
   ['fmov v0.8h, #-0.125', 0x4f06fc00, 'SIMD_FMOV_fp16', { Q: 1, a: 1, b: 1, c: 0, d: 0, e: 0, f: 0, g: 0, h: 0, rd: 0 }],
   ['sqrdmlsh h0, h1, v2.h[2]', 0x7f62f020, 'SIMD_elem_int_scalar', { U: 1, size: 1, L: 1, M: 0, rm: 2, opcode: 15, H: 0, rn: 1, rd: 0 }],
   ['sqdmulh s0, s1, v2.s[1]', 0x5fa2c020, 'SIMD_elem_int_scalar', { U: 0, size: 2, L: 1, M: 0, rm: 2, opcode: 12, H: 0, rn: 1, rd: 0 }],
+  // FEAT_FCMA and FEAT_BF16 (their semantics against qemu: a64-fcma-bf16.test.ts), -march=armv8.6-a+fp16+bf16
+  ['fcmla v0.4s, v1.4s, v2.4s, #90', 0x6e82cc20, 'FCMLA', { Q: 1, size: 2, rm: 2, rot: 1, rn: 1, rd: 0 }],
+  ['fcadd v0.8h, v1.8h, v2.8h, #270', 0x6e42f420, 'FCADD', { Q: 1, size: 1, rm: 2, rot: 1, rn: 1, rd: 0 }],
+  ['fcmla v0.8h, v1.8h, v31.h[3], #90', 0x6f7f3820, 'FCMLA_elem_H', { Q: 1, L: 1, rm: 31, rot: 1, H: 1, rn: 1, rd: 0 }],
+  ['fcmla v0.4s, v1.4s, v31.s[1], #180', 0x6f9f5820, 'FCMLA_elem_S', { rm: 31, rot: 2, H: 1, rn: 1, rd: 0 }],
+  ['bfcvtn2 v0.8h, v1.4s', 0x4ea16820, 'BFCVTN', { Q: 1, rn: 1, rd: 0 }],
+  ['bfdot v0.2s, v1.4h, v2.2h[3]', 0x0f62f820, 'BFDOT_elem', { Q: 0, L: 1, rm: 2, H: 1, rn: 1, rd: 0 }],
+  ['bfmlalb v0.4s, v1.8h, v2.h[7]', 0x0ff2f820, 'BFMLAL_elem', { T: 0, L: 1, M: 1, rm: 2, H: 1, rn: 1, rd: 0 }],
+  ['bfmlalt v0.4s, v1.8h, v2.8h', 0x6ec2fc20, 'BFMLAL', { T: 1, rm: 2, rn: 1, rd: 0 }],
+  ['bfmmla v0.4s, v1.8h, v2.8h', 0x6e42ec20, 'BFMMLA', { rm: 2, rn: 1, rd: 0 }],
 ];
 
-// Must not match any SIMD row (unimplemented or reserved): they fall to UNDEF and trap at run
-// time (the crypto extensions and dot products are tested in a64-crypto.test.ts and a64-dotprod.test.ts). The first group is assembled as above with -march=armv8.3-a+fp16+crypto+rdm+dotprod; the
-// second is hand-made reserved combinations that objdump also shows as `undefined`.
+// Must not match any SIMD row: reserved combinations, made by hand, that objdump also shows as
+// `undefined`; they fall to UNDEF and trap at run time (the crypto extensions and dot products are
+// tested in a64-crypto.test.ts and a64-dotprod.test.ts).
 const UNDEF: [string, number][] = [
-  ['fcmla v0.4s, v1.4s, v2.4s, #90', 0x6e82cc20],
   ['ld2 {v0.1d, v1.1d}, [x0] (size=3, Q=0: reserved)', 0x0c408c00],
   ['add v0.1d, v1.1d, v2.1d (size=3, Q=0: reserved)', 0x0ee28420],
   ['umov w0, v0.d[0] (Q=0 with D: reserved)', 0x0e083c00],

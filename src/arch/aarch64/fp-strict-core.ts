@@ -82,14 +82,15 @@ export const nonFinite = (m: M, k: FPKind, x: () => Expr): Expr => {
 };
 
 // ---------------------------------------------------------------------------------------------
-// fps_adj_{h,s,d}(bits r, i32 err, i32 big, i32 fpcr) → bits: the result in FPCR.RMode
+// fps_adj_{h,h16,bf,s,d}(bits r, i32 err, i32 big, i32 fpcr) → bits: the result in FPCR.RMode
 
 /** a float format by its bits: half and single in i32, double in i64 */
-interface BitFmt { sfx: 'h' | 's' | 'd'; it: T; width: number; frac: number; fz: number }
+interface BitFmt { sfx: 'h' | 'bf' | 's' | 'd'; it: T; width: number; frac: number; fz: number }
 const BH: BitFmt = { sfx: 'h', it: I32, width: 16, frac: 10, fz: 0 }; // conversions to half never flush (FPRoundCV)
 const BS: BitFmt = { sfx: 's', it: I32, width: 32, frac: 23, fz: FZ };
 const BD: BitFmt = { sfx: 'd', it: I64, width: 64, frac: 52, fz: FZ };
 const BH16: BitFmt = { ...BH, fz: FZ16 }; // half-precision arithmetic flushes by FZ16 (FPRound)
+const BF16: BitFmt = { sfx: 'bf', it: I32, width: 16, frac: 7, fz: FZ }; // BFloat16 (FPRoundBF: N = 32, so FZ)
 
 /**
  * fps_adj: r is the round-to-nearest result of an operation on finite operands (possibly ±0,
@@ -141,9 +142,9 @@ function adjust(F: BitFmt): Factory {
   };
 }
 
-const adjOf = { s: adjust(BS), d: adjust(BD), h: adjust(BH), h16: adjust(BH16) };
-/** call of fps_adj for the kind (h16: half precision with FZ16): bits in, bits out */
-export const callAdj = (m: M, sfx: 'h' | 'h16' | 's' | 'd', bits: Expr, err: Expr, big: Expr, ctl: Expr): Expr =>
+const adjOf = { s: adjust(BS), d: adjust(BD), h: adjust(BH), h16: adjust(BH16), bf: adjust(BF16) };
+/** call of fps_adj for the kind (h16: half precision with FZ16; bf: BFloat16): bits in, bits out */
+export const callAdj = (m: M, sfx: keyof typeof adjOf, bits: Expr, err: Expr, big: Expr, ctl: Expr): Expr =>
   m.call(dep(m, `adj_${sfx}`, adjOf[sfx]), [bits, err, big, ctl], sfx === 'd' ? I64 : I32);
 /** fps_adj on a float of the kind */
 export const adjF = (m: M, k: FPKind, r: Expr, err: Expr, big: Expr, ctl: Expr): Expr =>

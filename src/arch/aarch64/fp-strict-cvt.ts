@@ -3,6 +3,7 @@
 //  - fps_cvt_{ds,sd,dh,sh,hs,hd}: FCVT between precisions (narrowing rounds in FPCR.RMode; H in
 //    FPCR.AHP's alternative format when it is set);
 //  - fps_cvtxn: FCVTXN, double to single rounded to odd;
+//  - fps_cvt_sb: BFCVT/BFCVTN, single to BFloat16 in FPCR.RMode (FZ flushes the operand and a tiny result);
 //  - fps_i2f_{s,d}(i64, unsigned), fps_i2h: SCVTF/UCVTF, rounded in FPCR.RMode, IXC;
 //  - fps_f2i_{s,d}(x, rmode, type): FCVT{N,P,M,Z,A}{S,U} and the fixed-point FCVTZ: IOC for
 //    NaN or out of range (the result saturates), else IXC when not integral (FPToFixed);
@@ -15,8 +16,8 @@ import * as ir from '../../wasm/ir.ts';
 import type { Expr } from '../../lift/types.ts';
 import { bitOps, FD, Fn, fo, FS, fromBits, L, toBits, type FPKind, type Var } from './fp-ops.ts';
 import {
-  adjFast, AHP, bitSet, FZ, callRoundH, callRoundS, depFp, DN, type Factory, flushIn, IOC, IXC, loadFpcr, modeOf, nonFinite, param,
-  raise, raiseIf,
+  adjFast, AHP, bitSet, FZ, callAdj, callRoundH, callRoundS, depFp, DN, type Factory, flushIn, IOC, IXC, loadFpcr, modeOf, nonFinite,
+  param, raise, raiseIf, sgn,
 } from './fp-strict-core.ts';
 import { STATE } from '../../runtime/layout.ts';
 
@@ -114,6 +115,26 @@ function cvtToH(from: FPKind): Factory {
       m.if(nonFinite(m, from, x.get), conv(), callRoundH(m, wide(m, from, x.get()), ctl.get())),
     ]);
   };
+}
+
+/**
+ * BFCVT Hd, Sn (FPConvertBF; the result: the 16 bits in an i32). A BFloat16 is the top half of a
+ * single, so round to nearest even is a carry into the kept bits (into the exponent too: ∞), and
+ * the dropped half, as a single, is the error that fps_adj rounds by in FPCR.RMode (a NaN keeps its
+ * top payload bits, quietened)
+ */
+function cvtToBF(m: M, name: string): void {
+  const fn = new Fn(m, [F32]), x = param(fn, 0), ctl = fn.local(I32), X = fn.local(I32), r = fn.local(I32), i32 = m.i32;
+  fn.add(name, I32, [
+    ctl.set(loadFpcr(m)),
+    flushIn(m, FS, x, ctl),
+    X.set(i32.reinterpret(x.get())),
+    nanIn(m, FS, x, ctl, i32.shr_u(i32.or(X.get(), i32.const(0x400000)), i32.const(16)), i32.const(0x7fc0)),
+    m.if(nonFinite(m, FS, x.get), m.return(i32.shr_u(X.get(), i32.const(16)))),
+    r.set(i32.shr_u(i32.add(X.get(), i32.add(i32.const(0x7fff), i32.and(i32.shr_u(X.get(), i32.const(16)), i32.const(1)))), i32.const(16))),
+    // x - r is exact (a single); against ∞ it is -∞, which fps_adj ignores for ∞
+    callAdj(m, 'bf', r.get(), sgn(m, FS, () => m.f32.sub(x.get(), m.f32.reinterpret(i32.shl(r.get(), i32.const(16))))), i32.const(0), ctl.get()),
+  ]);
 }
 
 /** FCVT Sd / Dd, Hn: exact; IOC for a signalling NaN, DN (half operands are never flushed); AHP: exponent 31 is normal */
@@ -266,7 +287,7 @@ function cmpIn(k: FPKind): Factory {
 
 export const strictCvt: Record<string, Factory> = {
   fps_cvt_ds: cvtSD(FD, FS), fps_cvt_sd: cvtSD(FS, FD), fps_cvtxn: cvtXN,
-  fps_cvt_dh: cvtToH(FD), fps_cvt_sh: cvtToH(FS), fps_cvt_hs: cvtFromH(FS), fps_cvt_hd: cvtFromH(FD),
+  fps_cvt_dh: cvtToH(FD), fps_cvt_sh: cvtToH(FS), fps_cvt_hs: cvtFromH(FS), fps_cvt_hd: cvtFromH(FD), fps_cvt_sb: cvtToBF,
   fps_i2f_s: intToF(FS), fps_i2f_d: intToF(FD), fps_i2h: intToH,
   fps_f2i_s: floatToInt(FS), fps_f2i_d: floatToInt(FD),
   fps_fjcvt: fjcvtFlags,

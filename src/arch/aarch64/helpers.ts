@@ -8,6 +8,7 @@ import { smHelpers } from './sm-ops.ts';
 import { crcHelpers } from './table/crc.ts';
 import { rintIntHelpers } from './table/frint-int.ts';
 import { estimateHelpers } from './fp-estimate.ts';
+import { bf16Helpers } from './bf16-ops.ts';
 
 export const helpers: Record<string, (m: ir.Module, name: string) => void> = {
   // scalar floating point: NaN rules, fused multiply-add, half-precision conversions, FJCVTZS
@@ -26,4 +27,6 @@ export const helpers: Record<string, (m: ir.Module, name: string) => void> = {
   ...rintIntHelpers,
   // FRECPE/FRSQRTE/FRECPX/FRECPS/FRSQRTS lanes (fp-estimate.ts)
   ...estimateHelpers,
+  // BFDOT/BFMMLA's BFDotAdd (bf16-ops.ts)
+  ...bf16Helpers,
 };

@@ -4,7 +4,7 @@
 // Single and double precision are complete; half precision has the moves (FMOV register,
 // general, immediate), FCSEL, FCVT to/from S and D, and the FP16 conversions to integers and
 // SCVTF/UCVTF (non fixed-point) here; its arithmetic, compares, rounding and fixed-point
-// conversions are in fp16.ts. BFCVT is not matched (the UNDEF row traps cleanly if it runs).
+// conversions are in fp16.ts. BFCVT is a row of bf16.ts (with the rest of FEAT_BF16).
 // FRINT32/64 are in frint-int.ts.
 //
 // The fast path is bit-exact for Linux's default FPCR: round to nearest even, FZ = 0, DN = 0

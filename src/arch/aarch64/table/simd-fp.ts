@@ -80,7 +80,7 @@ export type F3 = { kind: 'bin'; op: FBin; pair?: boolean } | { kind: 'cmp'; op: 
  * (fusedMulAddVector), else lane by lane through the scalar fused multiply-add. Lanes past
  * `count` are the caller's to drop (writeForm).
  */
-function fmaLanes(b: Builder, e: number, count: number, n: G, mm: G, d: G, neg: boolean): Expr {
+export function fmaLanes(b: Builder, e: number, count: number, n: G, mm: G, d: G, neg: boolean): Expr {
   const m = b.m, V = e === 32 ? m.f32x4 : m.f64x2, S = e === 32 ? m.f32 : m.f64, k = e === 32 ? FS : FD;
   const lanes = () => {
     let acc = d();
@@ -94,7 +94,7 @@ function fmaLanes(b: Builder, e: number, count: number, n: G, mm: G, d: G, neg: 
 }
 
 /** FMLA/FMLS on one lane, strict: FPMulAdd(d, ±n, m) by the scalar helper */
-function fmaStrict(b: Builder, e: number, neg: boolean, n: G, mm: G, d: G, i: number): Expr {
+export function fmaStrict(b: Builder, e: number, neg: boolean, n: G, mm: G, d: G, i: number): Expr {
   const k = kindOf(e), x = fl(b, e, n, i);
   return callH(b, `fps_fma_${k.sfx}`, [neg ? (e === 64 ? b.m.f64.neg(x) : b.m.f32.neg(x)) : x, fl(b, e, mm, i), fl(b, e, d, i)], k.t);
 }

@@ -7,9 +7,10 @@ import { fpClass } from './fp.ts';
 import { intClass } from './int.ts';
 import { exclusiveMonitor, ldstClass } from './ldst.ts';
 import { simdFp16FpcrUnit, simdFpClass } from './simd-fp.ts';
+import { simdFcmaBf16Class } from './simd-fcma-bf16.ts';
 import { simdIntClass } from './simd-int.ts';
 
-export const CLASSES: FuzzClass[] = [intClass, branchClass, ldstClass, fpClass, simdIntClass, simdFpClass, cryptoClass, atomicClass];
+export const CLASSES: FuzzClass[] = [intClass, branchClass, ldstClass, fpClass, simdIntClass, simdFpClass, simdFcmaBf16Class, cryptoClass, atomicClass];
 
 /**
  * What the fuzzer runs: each class without its `ext` templates, and each extension (templates the
@@ -34,5 +35,7 @@ export function fuzzUnits(): FuzzClass[] {
   units.push({ ...simdIntClass, name: 'simd-int-fpsr', strictFp: 'always' });
   // Advanced SIMD half precision under every FPCR rounding mode, FZ16 and default-NaN, FPSR compared
   units.push(simdFp16FpcrUnit);
+  // FCADD/FCMLA and BFloat16 under every FPCR rounding mode, FZ, FZ16 and DN, FPSR compared
+  units.push({ ...simdFcmaBf16Class, name: 'simd-fcma-bf16-fpcr', strictFp: 'always', fpcr: true });
   return units;
 }
