@@ -20,7 +20,7 @@ export interface Options {
   root?: string;
   /** binaryen optimisation level 0..4 (default 0, as the CLI's) */
   optimize?: number;
-  /** memory protection of the translated code: 'null' (default; unset, a Go program gets 'full': cache.ts faultHandlerProtect), 'pages', 'bounds', 'full' or 'none' (TranslateOptions.protect) */
+  /** memory protection of the translated code: 'null' (default; unset, a Go or Rust program gets 'full': cache.ts faultHandlerProtect), 'pages', 'bounds', 'full' or 'none' (TranslateOptions.protect) */
   protect?: ProtectMode;
   /** translations may use relaxed SIMD (TranslateOptions.relaxedSimd): FMA-heavy code runs faster, but
    *  Safari cannot compile them (Chrome/Edge 114+, Firefox 146+ and Node 22+ can; Node 20 only with

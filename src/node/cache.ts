@@ -9,7 +9,7 @@ import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, uti
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import type { InterpreterFile } from '../elf/load-plan.ts';
-import { isGoProgram } from '../elf/go-pclntab.ts';
+import { startUpFaultHandler } from '../elf/start-up-handlers.ts';
 import { parseElf } from '../elf/parse.ts';
 import { resolveTranslateOptions, trapsInEngine, type ResolvedTranslateOptions, type TranslateOptions } from '../translate-options.ts';
 import { TRANSLATOR_VERSION } from '../version.ts';
@@ -125,13 +125,14 @@ export function faultHandlerProtect<T extends TranslateOptions>(bytes: Uint8Arra
 }
 
 /**
- * Why a run of `bytes` will install a SIGSEGV or SIGBUS handler, if it is known: it is a Go
- * program (its runtime installs them at start-up), or an earlier run saw it do so
+ * Why a run of `bytes` will install a SIGSEGV or SIGBUS handler, if it is known: its language
+ * runtime installs one at start-up (start-up-handlers.ts), or an earlier run saw it do so
  * (rememberFaultHandler)
  */
 function faultHandlerReason(bytes: Uint8Array, cache: CacheOptions): string | undefined {
   try {
-    if (isGoProgram(parseElf(bytes))) return 'is a Go program, whose runtime installs a SIGSEGV/SIGBUS handler at start-up';
+    const runtime = startUpFaultHandler(parseElf(bytes));
+    if (runtime) return `is a ${runtime} program, whose runtime installs a SIGSEGV/SIGBUS handler at start-up`;
   } catch { /* not an ELF we load: translating it says why */ }
   try {
     statSync(join(cache.dir ?? defaultCacheDir(), `${handlerKey(bytes)}.handler`));

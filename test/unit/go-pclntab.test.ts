@@ -1,8 +1,10 @@
 // Go's function table (src/elf/go-pclntab.ts) in each layout Go's linker has written: read from
-// hand-made tables in a data segment, and refused where it does not describe the code.
+// hand-made tables in a data segment, and refused where it does not describe the code; and the
+// language runtimes known to install a SIGSEGV handler at start-up (src/elf/start-up-handlers.ts).
 import { describe, expect, it } from 'vitest';
 import { goFunctions, goResumePoints, isGoProgram } from '../../src/elf/go-pclntab.ts';
 import type { ElfImage, ElfSection, ElfSegment } from '../../src/elf/parse.ts';
+import { startUpFaultHandler } from '../../src/elf/start-up-handlers.ts';
 
 const TEXT = 0x10000, TEXT_SIZE = 0x1000, DATA = 0x20000;
 /** the functions' names, the alias's too */
@@ -108,5 +110,15 @@ describe('Go function table', () => {
   });
   it('names where goroutines return: runtime.goexit plus one instruction', () => {
     expect(goResumePoints(goFunctions(image(go118()), 4), 4)).toEqual([TEXT + 0x184]);
+  });
+});
+
+describe('runtimes that install a SIGSEGV handler at start-up', () => {
+  it('knows Go by its linker\'s sections and Rust by its standard library\'s stack-overflow message', () => {
+    expect(startUpFaultHandler(image(go118()))).toBe('Go');
+    const rust = new TextEncoder().encode("HOME\nthread '' has overflowed its stack\nstack overflow");
+    expect(startUpFaultHandler(image(rust, { sections: ['.text', '.rodata'], at: 0x1ff0 - rust.length }))).toBe('Rust');
+    expect(startUpFaultHandler(image(new TextEncoder().encode('thread has overflowed its stack'), { sections: ['.text'] }))).toBeUndefined();
+    expect(startUpFaultHandler(image(new Uint8Array(16), { sections: ['.text'] }))).toBeUndefined();
   });
 });
