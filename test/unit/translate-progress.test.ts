@@ -33,7 +33,7 @@ describe('translation progress', () => {
     const reports: TranslateProgress[] = [];
     const t = translate(bytes, { optimize: 0 }, { onProgress: (p) => reports.push({ ...p }) });
     const functions = t.meta.stats.functions;
-    expect(functions).toBeGreaterThan(100);
+    expect(functions).toBeGreaterThan(50); // hello-musl: 91
     expect(check(reports, functions)).toEqual(['lift', 'compile', 'emit']);
     expect(reports.filter((p) => p.phase === 'compile')).toHaveLength(functions);
   });
