@@ -161,8 +161,8 @@ async function runCommand(argv: string[], early?: RunThread): Promise<number> {
   const interpreter = isWasm ? undefined : interpreterOf(file, bytes, sysroot);
   const given = { optimize: optimizeLevel(optimize), entries: isWasm ? [] : readLearned(learnedPath, bytes), protect: protectMode(protect), relaxedSimd, interpreter };
   // a program known to install a SIGSEGV/SIGBUS handler: checked code ahead of time (cache.ts)
-  const autoProtect = protect === undefined && !noCache && !isWasm;
-  const { options, reason } = autoProtect ? faultHandlerProtect(bytes, given) : { options: given };
+  const autoProtect = protect === undefined && !isWasm;
+  const { options, reason } = autoProtect ? faultHandlerProtect(bytes, given, noCache ? false : {}) : { options: given };
   if (reason) log?.(`${file} ${reason}: translated with protect 'full' (checked code ahead of time instead of lifted at run time)`);
   const wasm = isWasm ? bytes : await translateFile(file, bytes, options, !noCache);
   // before compiling (engine.ts)

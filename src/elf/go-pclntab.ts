@@ -12,15 +12,29 @@ const GO12 = 0xfffffffb, GO116 = 0xfffffffa, GO118 = 0xfffffff0, GO120 = 0xfffff
 const MAGICS = new Set([GO12, GO116, GO118, GO120]);
 /** sections that say a binary came from Go's linker (its table has a section only in non-PIE builds) */
 const GO_SECTIONS = ['.gopclntab', '.go.buildinfo', '.note.go.buildid'];
-/** more functions than this is a corrupt header, not a program */
-const MAX_FUNCS = 1 << 22;
+const PT_NOTE = 4;
+/** the note Go's linker writes in every ELF it links, section headers or not: owner "Go", type 4 (the build ID) */
+const GO_NOTE_TYPE = 4;
+/** places in the data where a header could start that are read at most (a crafted file could hold many) */
+const MAX_CANDIDATES = 8;
 
 /**
  * Whether `image` came from Go's linker. Its runtime installs handlers for every signal, SIGSEGV
  * and SIGBUS among them, before `main` (runtime.initsig), so such a program always runs with one.
  */
 export function isGoProgram(image: ElfImage): boolean {
-  return image.sections.some((s) => GO_SECTIONS.includes(s.name));
+  return image.sections.some((s) => GO_SECTIONS.includes(s.name)) || image.phdrs.some((p) => p.type === PT_NOTE && hasGoNote(image.read(p.vaddr, p.filesz)));
+}
+
+function hasGoNote(notes: Uint8Array | undefined): boolean {
+  if (!notes) return false;
+  const v = new DataView(notes.buffer, notes.byteOffset, notes.byteLength), pad = (n: number) => (n + 3) & ~3;
+  for (let o = 0; o + 12 <= notes.length;) {
+    const namesz = v.getUint32(o, true), descsz = v.getUint32(o + 4, true), type = v.getUint32(o + 8, true);
+    if (namesz === 4 && type === GO_NOTE_TYPE && o + 16 <= notes.length && v.getUint32(o + 12, true) === 0x6f47) return true; // "Go\0\0"
+    o += 12 + pad(namesz) + pad(descsz);
+  }
+  return false;
 }
 
 /**
@@ -36,27 +50,32 @@ export function goResumePoints(fns: readonly GoFunction[], quantum: number): num
  * The functions of the Go program in `image` (as loaded: relocated words read as the loader
  * leaves them), or none when it is not one or its table does not check out: entries must rise
  * through executable code and the table must lie in the segment holding it. `quantum`: the
- * architecture's instruction size, which the header repeats.
+ * architecture's instruction size, which the header repeats. A program image combined with its
+ * interpreter is judged by the program's own headers (its program headers are the image's).
  */
 export function goFunctions(image: ElfImage, quantum: number): GoFunction[] {
-  if (image.sections.length && !isGoProgram(image)) return [];
+  if (!isGoProgram(image)) return [];
   const section = image.sections.find((s) => s.name === '.gopclntab' && s.addr);
+  // no more functions than instruction words (a corrupt or crafted header names more)
+  const maxFuncs = image.segments.reduce((n, s) => (s.flags & 1 ? n + s.memsz / quantum : n), 0);
   const candidates = section ? [section.addr] : headerCandidates(image.segments, quantum);
   for (const at of candidates) {
     const seg = image.segments.find((s) => at >= s.vaddr && at < s.vaddr + s.filesz);
-    const fns = seg && readTable(new Table(seg, at - seg.vaddr), image, quantum);
+    const fns = seg && readTable(new Table(seg, at - seg.vaddr), image, quantum, maxFuncs);
     if (fns) return fns;
   }
   return [];
 }
 
-/** addresses in data segments (pointer-aligned) where a header could start */
+/**
+ * pointer-aligned addresses where a header could start, in any segment (GNU ld puts .gopclntab
+ * in the code segment of an externally linked program), the first MAX_CANDIDATES
+ */
 function headerCandidates(segments: readonly ElfSegment[], quantum: number): number[] {
   const out: number[] = [];
   for (const s of segments) {
-    if (s.flags & 1) continue;
     const v = new DataView(s.data.buffer, s.data.byteOffset, s.data.byteLength);
-    for (let o = 0; o + 8 <= s.data.length; o += 8) {
+    for (let o = 0; o + 8 <= s.data.length && out.length < MAX_CANDIDATES; o += 8) {
       if (MAGICS.has(v.getUint32(o, true)) && v.getUint16(o + 4, true) === 0 && s.data[o + 6] === quantum && s.data[o + 7] === 8) out.push(s.vaddr + o);
     }
   }
@@ -82,11 +101,11 @@ class Table {
   }
 }
 
-function readTable(t: Table, image: ElfImage, quantum: number): GoFunction[] | undefined {
+function readTable(t: Table, image: ElfImage, quantum: number, maxFuncs: number): GoFunction[] | undefined {
   const magic = t.u32(0);
   if (magic === undefined || !MAGICS.has(magic) || t.u32(4) !== ((8 << 24) | (quantum << 16)) >>> 0) return undefined;
   const nfunc = t.word(8);
-  if (nfunc === undefined || nfunc < 1 || nfunc > MAX_FUNCS) return undefined;
+  if (nfunc === undefined || nfunc < 1 || nfunc > maxFuncs) return undefined;
   // per version: where the (entry, _func offset) pairs lie and how wide they are, the entry's base,
   // and where names are (an int32 in each _func just after its entry field)
   let tab: number, entryBase = 0, wide: boolean, funcs: number, names: number;

@@ -11,7 +11,7 @@ import { readFdes } from '../elf/eh-frame.ts';
 import { goFunctions, goResumePoints } from '../elf/go-pclntab.ts';
 import { initArrayEntries } from '../elf/init-arrays.ts';
 import { landingPads } from '../elf/lsda.ts';
-import type { ElfImage } from '../elf/parse.ts';
+import type { ElfImage, ElfSection } from '../elf/parse.ts';
 import { noReturnOracle } from './noreturn.ts';
 import type { Arch, CodeImage, Insn, JumpTableContext } from './types.ts';
 
@@ -91,11 +91,15 @@ const SHF_EXECINSTR = 4;
  * Whether an address found as a pointer (in data, a literal pool, an adr/adrp pair) may be code:
  * inside an executable section where its segment has any, anywhere in an executable segment whose
  * sections are unknown. Go's linker (and GNU ld without -z separate-code) put .rodata in the code
- * segment: a pointer there is data, and decoding it as a function only adds garbage.
+ * segment: a pointer there is data, and decoding it as a function only adds garbage. (Code in a
+ * section not marked executable, e.g. `ld -N` output, is then found only as control reaches it,
+ * or lifted at run time.)
  */
 function codePointerFilter(image: ElfImage): (a: number) => boolean {
   const exec = image.sections.filter((s) => s.flags & SHF_EXECINSTR && s.addr && s.size);
-  if (!exec.length) return () => true;
+  // a section table the loader warned about, or whose code lies outside the code segments, is not believed
+  const inCode = (s: ElfSection) => image.segments.some((g) => g.flags & 1 && s.addr >= g.vaddr && s.addr + s.size <= g.vaddr + g.memsz);
+  if (!exec.length || image.warnings.length || !exec.every(inCode)) return () => true;
   const known = image.segments.filter((g) => g.flags & 1 && exec.some((s) => s.addr >= g.vaddr && s.addr < g.vaddr + g.memsz));
   return (a) => !known.some((g) => a >= g.vaddr && a < g.vaddr + g.memsz) || exec.some((s) => a >= s.addr && a < s.addr + s.size);
 }

@@ -116,9 +116,9 @@ export function rememberFaultHandler(bytes: Uint8Array, cache: CacheOptions = {}
 /**
  * `options` for `bytes`, with protect 'full' when the default 'null' or 'pages' would switch to
  * checked code because the program installs a SIGSEGV or SIGBUS handler (faultHandlerReason),
- * and why
+ * and why; `cache` false: without the memos of earlier runs (no cache in use)
  */
-export function faultHandlerProtect<T extends TranslateOptions>(bytes: Uint8Array, options: T, cache: CacheOptions = {}): { options: T; reason?: string } {
+export function faultHandlerProtect<T extends TranslateOptions>(bytes: Uint8Array, options: T, cache: CacheOptions | false = {}): { options: T; reason?: string } {
   if (!trapsInEngine(resolveTranslateOptions(options).protect)) return { options };
   const reason = faultHandlerReason(bytes, cache);
   return reason ? { options: { ...options, protect: 'full' }, reason } : { options };
@@ -129,11 +129,12 @@ export function faultHandlerProtect<T extends TranslateOptions>(bytes: Uint8Arra
  * runtime installs one at start-up (start-up-handlers.ts), or an earlier run saw it do so
  * (rememberFaultHandler)
  */
-function faultHandlerReason(bytes: Uint8Array, cache: CacheOptions): string | undefined {
+function faultHandlerReason(bytes: Uint8Array, cache: CacheOptions | false): string | undefined {
   try {
     const runtime = startUpFaultHandler(parseElf(bytes));
     if (runtime) return `is a ${runtime} program, whose runtime installs a SIGSEGV/SIGBUS handler at start-up`;
   } catch { /* not an ELF we load: translating it says why */ }
+  if (!cache) return undefined;
   try {
     statSync(join(cache.dir ?? defaultCacheDir(), `${handlerKey(bytes)}.handler`));
     return 'installed a SIGSEGV/SIGBUS handler in an earlier run';

@@ -37,8 +37,8 @@ export function nodeImageLoader(options: TranslateOptions, opts: { cache: boolea
       parseElf(bytes);
       // a dynamic program is translated with its interpreter (its own, not the first program's)
       withInterp = { ...options, interpreter: interpreterFor(bytes, opts.sysroot) };
-      if (opts.autoProtect && opts.cache) {
-        const { options: checked, reason } = faultHandlerProtect(bytes, withInterp);
+      if (opts.autoProtect) {
+        const { options: checked, reason } = faultHandlerProtect(bytes, withInterp, opts.cache ? {} : false);
         if (reason) opts.trace?.(`execve ${path}: it ${reason}: translated with protect 'full'`);
         withInterp = checked;
       }

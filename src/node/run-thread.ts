@@ -23,7 +23,7 @@ export interface RunThreadRequest {
   /** trace lines go to the host's stderr */
   trace: boolean;
   /** nodeImageLoader's arguments: exec'd programs are translated in the thread */
-  /** `autoProtect`: the protection was not chosen (options.protect is the default): a program an earlier run saw install a fault handler is translated with 'full' (cache.ts faultHandlerProtect) */
+  /** `autoProtect`: the protection was not chosen (options.protect is the default): a program known to install a fault handler (its runtime does, or an earlier run saw it) is translated with 'full' (cache.ts faultHandlerProtect) */
   images: { options: TranslateOptions; cache: boolean; first?: Uint8Array; sysroot?: string; libraries?: boolean; autoProtect?: boolean };
   /** the program's libraries translated on their own (node/libraries.ts) */
   libraries?: LibraryImage[];

@@ -20,12 +20,12 @@ realSuite('gofmt (Debian golang-1.19-go, static Go)', 'gofmt', gofmtCases, { pro
 realSuite('test2json (Debian golang-1.19-go, static Go)', 'go-test2json', test2jsonCases, { protect: 'full', runtimeLift: false });
 
 describe('elf2wasm run: a Go program', () => {
-  it('is translated with protect \'full\' from its first run (no lifting after its runtime installs a SIGSEGV handler), as qemu runs it', () => {
+  it('is translated with protect \'full\' from its first run, with --no-cache too (no lifting after its runtime installs a SIGSEGV handler), as qemu runs it', () => {
     const gofmt = realBinary('gofmt');
     const work = mkdtempSync(join(tmpdir(), 'elf2wasm-go-'));
     const input = gofmtCases[0]!.files!['main.go'] as string;
     const q = spawnSync('qemu-aarch64', [gofmt], { input, encoding: 'utf8' });
-    const r = spawnSync(process.execPath, [BIN, 'run', '--trace', gofmt], { input, encoding: 'utf8', env: { PATH: process.env.PATH ?? '', ELF2WASM_CACHE_DIR: join(work, 'cache') } });
+    const r = spawnSync(process.execPath, [BIN, 'run', '--trace', '--no-cache', gofmt], { input, encoding: 'utf8', env: { PATH: process.env.PATH ?? '', ELF2WASM_CACHE_DIR: join(work, 'cache') } });
     rmSync(work, { recursive: true, force: true });
     expect({ stdout: r.stdout, status: r.status }).toEqual({ stdout: q.stdout, status: q.status });
     expect(r.stderr).toContain('is a Go program, whose runtime installs a SIGSEGV/SIGBUS handler at start-up: translated with protect \'full\'');

@@ -69,15 +69,26 @@ function go12(): Uint8Array {
   return new Uint8Array(w.view.buffer);
 }
 
-function image(table: Uint8Array, { sections = ['.go.buildinfo'], at = 0x40 } = {}): ElfImage {
+/** Go's build ID note (owner "Go", type 4) at NOTE in the data segment */
+const NOTE = DATA + 0x1f00;
+function goNote(): Uint8Array {
+  const w = new DataView(new ArrayBuffer(24));
+  w.setUint32(0, 4, true); w.setUint32(4, 8, true); w.setUint32(8, 4, true); w.setUint32(12, 0x6f47, true);
+  return new Uint8Array(w.buffer);
+}
+
+function image(table: Uint8Array, { sections = ['.go.buildinfo'], at = 0x40, note = false } = {}): ElfImage {
   const data = new Uint8Array(0x2000);
   data.set(table, at);
+  if (note) data.set(goNote(), NOTE - DATA);
   const segments: ElfSegment[] = [
     { vaddr: TEXT, memsz: TEXT_SIZE, filesz: TEXT_SIZE, offset: 0, flags: 5, data: new Uint8Array(TEXT_SIZE) },
     { vaddr: DATA, memsz: data.length, filesz: data.length, offset: 0, flags: 4, data },
   ];
   const section = (name: string): ElfSection => ({ name, type: 1, flags: 2, addr: DATA, offset: 0, size: 0, entsize: 0, link: 0, info: 0, data: new Uint8Array() });
-  return { segments, sections: sections.map(section), isCode: (a: number) => a >= TEXT && a < TEXT + TEXT_SIZE } as unknown as ElfImage;
+  const phdrs = note ? [{ type: 4, flags: 4, offset: 0, vaddr: NOTE, filesz: 24, memsz: 24, align: 4 }] : [];
+  const read = (a: number, n: number) => segments.map((g) => (a >= g.vaddr && a + n <= g.vaddr + g.filesz ? g.data.slice(a - g.vaddr, a - g.vaddr + n) : undefined)).find((b) => b);
+  return { segments, sections: sections.map(section), phdrs, read, isCode: (a: number) => a >= TEXT && a < TEXT + TEXT_SIZE } as unknown as ElfImage;
 }
 
 const expected = [
@@ -90,9 +101,16 @@ describe('Go function table', () => {
   it.each([['1.18/1.19', go118()], ['1.20+', go118(0xfffffff1)], ['1.16/1.17', go116()], ['1.2-1.15', go12()]])('reads the %s layout: extents, names, aliases dropped', (_, table) => {
     expect(goFunctions(image(table), 4)).toEqual(expected);
   });
-  it('finds the table by scanning when no section names it, and in a binary without section headers', () => {
+  it('finds the table by scanning when no section names it, and knows Go by its build ID note without section headers', () => {
     expect(goFunctions(image(go118(), { at: 0x808 }), 4)).toEqual(expected);
-    expect(goFunctions(image(go118(), { sections: [] }), 4)).toEqual(expected);
+    expect(isGoProgram(image(go118(), { sections: [], note: true }))).toBe(true);
+    expect(goFunctions(image(go118(), { sections: [], note: true }), 4)).toEqual(expected);
+    expect(goFunctions(image(go118(), { sections: [] }), 4)).toEqual([]);
+  });
+  it('reads no more functions than the code has instructions (a crafted count)', () => {
+    const huge = go118();
+    new DataView(huge.buffer).setBigUint64(8, BigInt(TEXT_SIZE / 4 + 1), true);
+    expect(goFunctions(image(huge), 4)).toEqual([]);
   });
   it('reads nothing in a program not from Go\'s linker', () => {
     const img = image(go118(), { sections: ['.text', '.data'] });
