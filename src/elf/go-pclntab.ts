@@ -28,7 +28,7 @@ export function isGoProgram(image: ElfImage): boolean {
 
 function hasGoNote(notes: Uint8Array | undefined): boolean {
   if (!notes) return false;
-  const v = new DataView(notes.buffer, notes.byteOffset, notes.byteLength), pad = (n: number) => (n + 3) & ~3;
+  const v = new DataView(notes.buffer, notes.byteOffset, notes.byteLength), pad = (n: number) => Math.ceil(n / 4) * 4; // not bitwise: a crafted size must not wrap
   for (let o = 0; o + 12 <= notes.length;) {
     const namesz = v.getUint32(o, true), descsz = v.getUint32(o + 4, true), type = v.getUint32(o + 8, true);
     if (namesz === 4 && type === GO_NOTE_TYPE && o + 16 <= notes.length && v.getUint32(o + 12, true) === 0x6f47) return true; // "Go\0\0"

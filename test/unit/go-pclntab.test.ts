@@ -106,6 +106,10 @@ describe('Go function table', () => {
     expect(isGoProgram(image(go118(), { sections: [], note: true }))).toBe(true);
     expect(goFunctions(image(go118(), { sections: [], note: true }), 4)).toEqual(expected);
     expect(goFunctions(image(go118(), { sections: [] }), 4)).toEqual([]);
+    // a note whose name size would wrap a 32-bit sum: no Go, no exception
+    const bad = image(go118(), { sections: [], note: true });
+    new DataView(bad.segments[1]!.data.buffer).setUint32(NOTE - DATA, 0x7ffffffe, true);
+    expect(isGoProgram(bad)).toBe(false);
   });
   it('reads no more functions than the code has instructions (a crafted count)', () => {
     const huge = go118();
