@@ -17,6 +17,7 @@ const PT_NOTE = 4;
 const GO_NOTE_TYPE = 4;
 /** places in the data where a header could start that are read at most (a crafted file could hold many) */
 const MAX_CANDIDATES = 8;
+const utf8 = new TextDecoder();
 
 /**
  * Whether `image` came from Go's linker. Its runtime installs handlers for every signal, SIGSEGV
@@ -97,7 +98,7 @@ class Table {
     const bytes = this.seg.data, start = this.base + off;
     let end = start;
     while (end < bytes.length && bytes[end] !== 0 && end - start < 4096) end++;
-    return new TextDecoder().decode(bytes.subarray(start, end));
+    return utf8.decode(bytes.subarray(start, end));
   }
 }
 
@@ -129,7 +130,7 @@ function readTable(t: Table, image: ElfImage, quantum: number, maxFuncs: number)
     if (e === undefined) return undefined;
     const pc = entryBase + e;
     if (pc < prev || (k < nfunc && (!image.isCode(pc) || pc % quantum))) return undefined;
-    if (k > 0 && out.length) out[out.length - 1]!.end = pc;
+    if (out.length) out[out.length - 1]!.end = pc;
     if (k === nfunc) break;
     const off = wide ? t.word(tab + k * pair + 8) : t.u32(tab + k * pair + 4);
     const nameOff = off === undefined ? undefined : t.i32(funcs + off + (wide ? 8 : 4));
