@@ -367,9 +367,7 @@ export class Kernel {
   /** a process that can run now and is not on the stack */
   private nextReady(): Proc | undefined {
     for (const p of this.tasks()) {
-      if (this.active.includes(p) || !this.runnable(p)) continue;
-      if (p.state === 'waiting') p.state = 'ready';
-      return p;
+      if (!this.active.includes(p) && this.runnable(p)) return p;
     }
     return undefined;
   }
@@ -430,6 +428,7 @@ export class Kernel {
 
   /** runs `p` until it ends or waits (nested inside a waiting process's syscall, or from runAll) */
   private slice(p: Proc): void {
+    if (p.state === 'waiting') p.state = 'ready';
     this.active.push(p);
     this.use(p);
     p.guest.enterShared();
@@ -572,7 +571,10 @@ export class Kernel {
       if (me.signalsWait && g.signals.toRun.length) throw new Interrupted(opts.restart ?? false);
       // a terminal's keys (^C) reach the run only between slices, and asynchronous work (an exec'd
       // image loading) finishes only on the host's event loop: a busy process must not keep them out
-      const other = (this.terminalDue() || this.awaitsHost()) && !this.inHandler(me, g) ? undefined : this.nextReady();
+      const handler = this.inHandler(me, g);
+      const next = (this.terminalDue() || this.awaitsHost()) && !handler ? undefined : this.longestWaiting(me, !handler);
+      // one deeper on the stack that has waited longer goes first: `me` unwinds (below) for it
+      const other = next !== undefined && !this.active.includes(next) ? next : undefined;
       if (other) {
         this.slice(other);
         this.backFrom(me);
@@ -830,17 +832,12 @@ export class Kernel {
     // a loop of a shared library's code, built before its place in the table was known (its
     // functions' indices lie beyond the table: module.ts LIBRARY_TABLE_INDEX).
     const unwinds = !this.inHandler(me, g) && ('x0' in at || at.fn < (me.instance.exports[EXPORT.table] as WebAssembly.Table).length);
-    let next: Proc | undefined;
-    for (const q of this.tasks()) {
-      if (q === me || (next !== undefined && next.ranAt <= q.ranAt)) continue;
-      if (this.active.includes(q) ? unwinds && this.canGoOn(q) : this.runnable(q)) next = q;
-    }
+    const next = this.longestWaiting(me, unwinds);
     if (next === undefined) {
       // only the host's event loop finishes a task's asynchronous work (an exec'd image loading),
       // and this task keeps it from running: it unwinds, to go on once runAll has let it run
       if (!unwinds || !this.awaitsHost()) return;
     } else if (!this.active.includes(next)) {
-      if (next.state === 'waiting') next.state = 'ready';
       this.slice(next);
       this.backFrom(me);
       if (me.killed !== undefined) throw new GuestKilled(me.killed);
@@ -877,7 +874,8 @@ export class Kernel {
   /** sched_yield's and preempt's part: `resume` is where the caller goes on if it must unwind */
   private giveWay(g: Guest, resume: { x0?: bigint; pc: bigint }): void {
     const me = this.self(g);
-    const other = this.nextReady();
+    const next = this.longestWaiting(me, !this.inHandler(me, g));
+    const other = next !== undefined && !this.active.includes(next) ? next : undefined;
     if (other) {
       this.slice(other);
       this.backFrom(me);
@@ -888,6 +886,23 @@ export class Kernel {
     const below = this.active.slice(0, -1).some((q) => this.canGoOn(q));
     if ((!below && !this.awaitsHost() && !this.starving(me)) || this.inHandler(me, g)) return;
     this.unwindTo(me, g, resume);
+  }
+
+  /**
+   * The task that has waited longest to run of those that could go on instead of `me`: a ready
+   * one not on the stack, or (when `me` can unwind) one deeper on the stack. Always choosing a
+   * ready one over those below would starve the one at the bottom for ever: a thread in a wait
+   * that keeps running the same spinning thread nested inside it, while the thread whose turn
+   * the spinner waits for lies below (Go's sysmon sleeping, a goroutine spinning, the thread that
+   * holds what it spins for at the bottom).
+   */
+  private longestWaiting(me: Proc, unwinds: boolean): Proc | undefined {
+    let next: Proc | undefined;
+    for (const q of this.tasks()) {
+      if (q === me || (next !== undefined && next.ranAt <= q.ranAt)) continue;
+      if (this.active.includes(q) ? unwinds && this.canGoOn(q) : this.runnable(q)) next = q;
+    }
+    return next;
   }
 
   /**
