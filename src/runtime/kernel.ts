@@ -35,7 +35,7 @@ import type { HostInput } from './host-pipe.ts';
 import { LiftPending, RuntimeCode, type Installed, type LifterLoader } from './lifting.ts';
 import type { LibraryImage } from './libraries.ts';
 import { linuxImports, termination, type Termination } from './process.ts';
-import { enqueue, SI_KERNEL, SI_TIMER, SI_USER, SIG_DFL, SIG_IGN, SIGKILL, type SignalInfo, type ThreadSignals } from './signals.ts';
+import { type AltStack, enqueue, NO_ALTSTACK, SI_KERNEL, SI_TIMER, SI_USER, SIG_DFL, SIG_IGN, SIGKILL, type SignalInfo, type ThreadSignals } from './signals.ts';
 import { sleepMs } from './sleep.ts';
 import { ContextChanged, type HandlerFrame } from './signal-frame.ts';
 import type { Terminal } from './terminal.ts';
@@ -136,7 +136,8 @@ export interface WaitResult { pid: number; status: number; info?: { code: number
 export type ProcState = 'ready' | 'waiting' | 'zombie' | 'gone';
 
 /** what a thread that is not running keeps of itself (the state block's part of it, see Kernel.use) */
-interface SavedThread { regs: Uint8Array; depth: number; lastPc: number; mask: bigint; signals: ThreadSignals }
+/** (`altstack`: sigaltstack's stack is the thread's own, as its mask is: Go gives each thread one) */
+interface SavedThread { regs: Uint8Array; depth: number; lastPc: number; mask: bigint; signals: ThreadSignals; altstack: AltStack }
 const STATE_SIZE = STATE.end - STATE_BASE;
 
 /**
@@ -485,7 +486,7 @@ export class Kernel {
     const depth = t.instance.exports.depth instanceof WebAssembly.Global ? t.instance.exports.depth : undefined;
     // (a task still named for this guest after an execve gave its process another one saves nothing here)
     if (cur !== undefined && cur.guest === g && cur.state !== 'gone' && cur.state !== 'zombie') {
-      cur.saved = { regs: new Uint8Array(g.memory.buffer, STATE_BASE, STATE_SIZE).slice(), depth: depth?.value ?? 0, lastPc: g.lastPc, mask: g.signals.mask, signals: g.signals.takeThread() };
+      cur.saved = { regs: new Uint8Array(g.memory.buffer, STATE_BASE, STATE_SIZE).slice(), depth: depth?.value ?? 0, lastPc: g.lastPc, mask: g.signals.mask, signals: g.signals.takeThread(), altstack: g.signals.altstack };
     }
     const s = t.saved;
     if (s) {
@@ -494,6 +495,7 @@ export class Kernel {
       g.lastPc = s.lastPc;
       g.signals.swapMask(s.mask);
       g.signals.putThread(s.signals); // delivered at its next syscall or interrupt point if not blocked
+      g.signals.altstack = s.altstack;
       t.saved = undefined;
     }
     g.tid = t.tid;
@@ -747,7 +749,8 @@ export class Kernel {
     dv.setBigUint64(STATE.pc - STATE_BASE, pc + 4n, true);
     if (opts.stack) dv.setBigUint64(STATE.sp - STATE_BASE, opts.stack, true);
     if (opts.tls !== undefined) dv.setBigUint64(STATE.tpidr - STATE_BASE, opts.tls, true);
-    t.saved = { regs, depth: 0, lastPc: 0, mask: g.signals.mask, signals: new Map() };
+    // a thread starts without an alternate signal stack (Linux clears it for CLONE_VM without CLONE_VFORK)
+    t.saved = { regs, depth: 0, lastPc: 0, mask: g.signals.mask, signals: new Map(), altstack: NO_ALTSTACK };
     t.clearTid = opts.clearTid ?? 0n;
     if (opts.parentTid) g.mem.setU32(opts.parentTid, t.tid);
     if (opts.childTid) g.mem.setU32(opts.childTid, t.tid);

@@ -5,7 +5,7 @@
 // trampoline or its sa_restorer, both rt_sigreturn) the context comes back from that frame.
 import { STATE, STATE_BASE } from './layout.ts';
 import { GuestFault, GuestTrap } from './errors.ts';
-import { SA_ONSTACK, SA_RESTORER, SA_SIGINFO, SI_KERNEL, SI_TIMER, type SignalInfo, type SignalState } from './signals.ts';
+import { onAltStack, SA_ONSTACK, SA_RESTORER, SA_SIGINFO, SI_KERNEL, SI_TIMER, type SignalInfo, type SignalState } from './signals.ts';
 import { TrapKind } from '../meta.ts';
 
 /**
@@ -139,7 +139,7 @@ function runHandler(memory: WebAssembly.Memory, signals: SignalState, reentry: R
   const sp = dv.getBigUint64(STATE.sp, true);
   // SA_ONSTACK: the frame goes on the alternate stack unless the guest already runs on it
   const alt = signals.altstack;
-  const onAlt = alt.flags === 0 && sp > alt.sp && sp <= alt.sp + alt.size;
+  const onAlt = onAltStack(alt, sp);
   const toAlt = act.flags & SA_ONSTACK && alt.flags === 0 && !onAlt;
   const top = toAlt ? alt.sp + alt.size : sp;
   const record = (top - 16n) & ~15n;

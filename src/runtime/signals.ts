@@ -70,11 +70,20 @@ export function enqueue(queues: Map<number, SignalInfo[]>, sig: number, info: Si
 }
 const UNBLOCKABLE = bit(SIGKILL) | bit(SIGSTOP);
 
+/** sigaltstack's stack of the running thread (Kernel.use swaps it with the thread) */
+export interface AltStack { readonly sp: bigint; readonly flags: number; readonly size: bigint }
+export const NO_ALTSTACK: AltStack = { sp: 0n, flags: 2 /* SS_DISABLE */, size: 0n };
+
+/** whether a thread whose stack pointer is `sp` runs on `alt` (Linux's on_sig_stack: it grows down from its top) */
+export function onAltStack(alt: AltStack, sp: bigint): boolean {
+  return alt.flags === 0 && sp > alt.sp && sp - alt.sp <= alt.size;
+}
+
 export class SignalState {
   private readonly actions = new Map<number, SigAction>();
   private maskBits = 0n;
   pending = 0n;
-  altstack = { sp: 0n, flags: 2 /* SS_DISABLE */, size: 0n };
+  altstack: AltStack = NO_ALTSTACK;
   /** signals whose handler must run before the current syscall returns, with their siginfo */
   readonly toRun: ({ sig: number } & SignalInfo)[] = [];
   /** the siginfo of the signal being raised (si_code SI_USER for kill, SI_TKILL for tkill/tgkill) */
@@ -215,14 +224,14 @@ export class SignalState {
     const s = new SignalState();
     for (const [k, v] of this.actions) s.actions.set(k, { ...v });
     s.maskBits = this.maskBits;
-    s.altstack = { ...this.altstack };
+    s.altstack = this.altstack;
     return s;
   }
 
   /** after execve: handled signals go back to their default action (ignored ones stay ignored); the mask and pending signals stay */
   afterExec(): SignalState {
     for (const [k, v] of [...this.actions]) if (v.handler !== SIG_IGN) this.actions.delete(k);
-    this.altstack = { sp: 0n, flags: 2, size: 0n };
+    this.altstack = NO_ALTSTACK;
     this.toRun.length = 0;
     return this;
   }

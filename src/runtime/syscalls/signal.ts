@@ -2,18 +2,19 @@
 // actions end the process with 128+signal; handlers run before the syscall returns).
 import { E, fail } from '../errno.ts';
 import type { Guest, Handler } from '../guest.ts';
-import { lowestSignal, NSIG, SI_TKILL, SIG_DFL, SIG_IGN, SIGKILL, SIGSTOP, type SignalInfo } from '../signals.ts';
+import { type AltStack, lowestSignal, NO_ALTSTACK, NSIG, onAltStack, SI_TKILL, SIG_DFL, SIG_IGN, SIGKILL, SIGSTOP, type SignalInfo } from '../signals.ts';
 import { SIGNAL } from '../errors.ts';
 import { SIGINFO_SIZE, siginfoOf, SignalReturn, writeSiginfo } from '../signal-frame.ts';
 import { int } from './args.ts';
 import { readTimespec } from './time.ts';
-import { MINSIGSTKSZ } from '../layout.ts';
+import { MINSIGSTKSZ, STATE } from '../layout.ts';
 
 const SIG_BLOCK = 0;
 const SIG_UNBLOCK = 1;
 const SIG_SETMASK = 2;
 const SS_ONSTACK = 1;
 const SS_DISABLE = 2;
+const SS_AUTODISARM = 1 << 31;
 
 function checkSigsetSize(size: bigint): void {
   if (size !== 8n) fail(E.EINVAL);
@@ -149,20 +150,23 @@ export const signal: Record<string, Handler> = {
   rt_sigreturn: () => { throw new SignalReturn(); }, // a handler's sa_restorer returning
   sigaltstack: (g, ss, oss) => {
     const cur = g.signals.altstack;
-    let next: typeof cur | undefined;
+    const onStack = onAltStack(cur, new DataView(g.memory.buffer).getBigUint64(STATE.sp, true));
+    let next: AltStack | undefined;
     if (ss !== 0n) {
       // stack_t: ss_sp u64, ss_flags i32 (+pad), ss_size u64
       const flags = g.mem.i32(ss + 8n);
       const size = g.mem.u64(ss + 16n);
-      if (flags & ~(SS_DISABLE | (1 << 31))) fail(E.EINVAL);
-      if (!(flags & SS_DISABLE) && size < BigInt(MINSIGSTKSZ)) fail(E.ENOMEM);
-      next = flags & SS_DISABLE ? { sp: 0n, flags: SS_DISABLE, size: 0n } : { sp: g.mem.u64(ss), flags: 0, size };
+      if (onStack) fail(E.EPERM); // the stack a handler runs on cannot change under it
+      const mode = flags & ~SS_AUTODISARM;
+      if (mode !== 0 && mode !== SS_ONSTACK && mode !== SS_DISABLE) fail(E.EINVAL);
+      if (mode !== SS_DISABLE && size < BigInt(MINSIGSTKSZ)) fail(E.ENOMEM);
+      next = mode === SS_DISABLE ? NO_ALTSTACK : { sp: g.mem.u64(ss), flags: 0, size };
     }
     if (oss !== 0n) {
       g.mem.check(oss, 24);
       g.mem.zero(oss, 24);
       g.mem.setU64(oss, cur.sp);
-      g.mem.setI32(oss + 8n, cur.flags & ~SS_ONSTACK);
+      g.mem.setI32(oss + 8n, cur.flags === SS_DISABLE ? SS_DISABLE : onStack ? SS_ONSTACK : 0);
       g.mem.setU64(oss + 16n, cur.size);
     }
     if (next) g.signals.altstack = next;
