@@ -136,8 +136,8 @@ export interface WaitResult { pid: number; status: number; info?: { code: number
 export type ProcState = 'ready' | 'waiting' | 'zombie' | 'gone';
 
 /** what a thread that is not running keeps of itself (the state block's part of it, see Kernel.use) */
-/** (`altstack`: sigaltstack's stack is the thread's own, as its mask is: Go gives each thread one) */
-interface SavedThread { regs: Uint8Array; depth: number; lastPc: number; mask: bigint; signals: ThreadSignals; altstack: AltStack }
+/** (`altstack`: sigaltstack's stack is the thread's own, as its mask and its name (`comm`) are: Go gives each thread one) */
+interface SavedThread { regs: Uint8Array; depth: number; lastPc: number; mask: bigint; signals: ThreadSignals; altstack: AltStack; name: string }
 const STATE_SIZE = STATE.end - STATE_BASE;
 
 /**
@@ -479,6 +479,19 @@ export class Kernel {
   /** which thread's registers are in the state block of each process's instance */
   private readonly loaded = new WeakMap<Guest, Proc>();
 
+  /** the name (prctl PR_SET_NAME, /proc/…/task/<tid>/comm) of task `t`, running or not */
+  taskName(t: Proc): string {
+    return (this.loaded.get(t.guest) !== t && t.saved?.name) || t.guest.threadName;
+  }
+
+  /** gives thread `tid` of process `pid` another name (a write to its comm file) */
+  renameTask(pid: number, tid: number, name: string): void {
+    const t = this.procs.get(pid)?.tasks.find((q) => q.tid === tid);
+    if (t === undefined) return;
+    if (this.loaded.get(t.guest) !== t && t.saved) t.saved.name = name;
+    else t.guest.threadName = name;
+  }
+
   /** puts `t`'s registers into its instance's state block, saving those of the thread that was there */
   private use(t: Proc): void {
     const g = t.guest, cur = this.loaded.get(g);
@@ -486,7 +499,7 @@ export class Kernel {
     const depth = t.instance.exports.depth instanceof WebAssembly.Global ? t.instance.exports.depth : undefined;
     // (a task still named for this guest after an execve gave its process another one saves nothing here)
     if (cur !== undefined && cur.guest === g && cur.state !== 'gone' && cur.state !== 'zombie') {
-      cur.saved = { regs: new Uint8Array(g.memory.buffer, STATE_BASE, STATE_SIZE).slice(), depth: depth?.value ?? 0, lastPc: g.lastPc, mask: g.signals.mask, signals: g.signals.takeThread(), altstack: g.signals.altstack };
+      cur.saved = { regs: new Uint8Array(g.memory.buffer, STATE_BASE, STATE_SIZE).slice(), depth: depth?.value ?? 0, lastPc: g.lastPc, mask: g.signals.mask, signals: g.signals.takeThread(), altstack: g.signals.altstack, name: g.threadName };
     }
     const s = t.saved;
     if (s) {
@@ -496,6 +509,7 @@ export class Kernel {
       g.signals.swapMask(s.mask);
       g.signals.putThread(s.signals); // delivered at its next syscall or interrupt point if not blocked
       g.signals.altstack = s.altstack;
+      g.threadName = s.name;
       t.saved = undefined;
     }
     g.tid = t.tid;
@@ -749,8 +763,8 @@ export class Kernel {
     dv.setBigUint64(STATE.pc - STATE_BASE, pc + 4n, true);
     if (opts.stack) dv.setBigUint64(STATE.sp - STATE_BASE, opts.stack, true);
     if (opts.tls !== undefined) dv.setBigUint64(STATE.tpidr - STATE_BASE, opts.tls, true);
-    // a thread starts without an alternate signal stack (Linux clears it for CLONE_VM without CLONE_VFORK)
-    t.saved = { regs, depth: 0, lastPc: 0, mask: g.signals.mask, signals: new Map(), altstack: NO_ALTSTACK };
+    // a thread starts without an alternate signal stack (Linux clears it for CLONE_VM without CLONE_VFORK), named as its creator
+    t.saved = { regs, depth: 0, lastPc: 0, mask: g.signals.mask, signals: new Map(), altstack: NO_ALTSTACK, name: g.threadName };
     t.clearTid = opts.clearTid ?? 0n;
     if (opts.parentTid) g.mem.setU32(opts.parentTid, t.tid);
     if (opts.childTid) g.mem.setU32(opts.childTid, t.tid);

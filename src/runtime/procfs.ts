@@ -17,11 +17,12 @@ import { FILETYPE, type Filestat } from './wasi.ts';
 export type ProcNode =
   /** `fdMode`: an fd entry's, its access mode (O_RDONLY, O_WRONLY or O_RDWR; see procFdStat) */
   | { kind: 'link'; target: string; fdMode?: number }
-  | { kind: 'file'; data: () => Uint8Array }
+  /** `write`: the file takes writes (comm), returning what it took */
+  | { kind: 'file'; data: () => Uint8Array; write?: (bytes: Uint8Array) => number }
   | { kind: 'dir'; names: () => string[] };
 
-/** a process of the run as its /proc directory shows it; `tid` names the thread of task/<tid> */
-interface Shown { g: Guest; pid: number; tid: number; ppid: number; pgid: number; sid: number; threads: number[]; state: string }
+/** a process of the run as its /proc directory shows it; `tid` names the thread of task/<tid>, `name` its comm (the process's: its first thread's) */
+interface Shown { g: Guest; pid: number; tid: number; ppid: number; pgid: number; sid: number; threads: number[]; state: string; name: string }
 
 const PROCESS_ENTRIES = ['cmdline', 'comm', 'cwd', 'environ', 'exe', 'fd', 'maps', 'root', 'stat', 'statm', 'status', 'task'];
 
@@ -30,14 +31,14 @@ function shown(g: Guest, pid: number, tid = pid): Shown | undefined {
   const k = g.kernel;
   if (!k) {
     if (pid !== g.pid || tid !== g.pid) return undefined;
-    return { g, pid, tid, ppid: g.ppid, pgid: g.pid, sid: g.pid, threads: [g.pid], state: 'R (running)' };
+    return { g, pid, tid, ppid: g.ppid, pgid: g.pid, sid: g.pid, threads: [g.pid], state: 'R (running)', name: g.threadName };
   }
   const p = k.procs.get(pid);
   if (!p || p.state === 'gone') return undefined;
-  const threads = p.tasks.filter((t) => t.state !== 'gone').map((t) => t.tid);
-  if (!threads.includes(tid)) return undefined;
+  const live = p.tasks.filter((t) => t.state !== 'gone'), task = live.find((t) => t.tid === tid);
+  if (!task) return undefined;
   const state = p.state === 'zombie' ? 'Z (zombie)' : p.guest === g ? 'R (running)' : 'S (sleeping)';
-  return { g: p.guest, pid, tid, ppid: p.guest.ppid, pgid: p.pgid, sid: p.sid, threads, state };
+  return { g: p.guest, pid, tid, ppid: p.guest.ppid, pgid: p.pgid, sid: p.sid, threads: live.map((t) => t.tid), state, name: k.taskName(task) };
 }
 
 const nul = (list: readonly string[]): Uint8Array => utf8(list.map((s) => `${s}\0`).join(''));
@@ -54,7 +55,18 @@ function processNode(caller: Guest, s: Shown, rest: string[]): ProcNode | undefi
     case 'root': return { kind: 'link', target: '/' };
     case 'cmdline': return { kind: 'file', data: () => (zombie ? new Uint8Array(0) : nul(g.opts.args)) };
     case 'environ': return { kind: 'file', data: () => nul(g.opts.environ ?? Object.entries(g.opts.env).map(([k, v]) => `${k}=${v}`)) };
-    case 'comm': return { kind: 'file', data: () => utf8(`${g.threadName}\n`) };
+    // a thread of the caller's process may rename any other of it (pthread_setname_np does so): at
+    // most 15 bytes, up to a NUL, as Linux's comm_write takes them
+    case 'comm': return {
+      kind: 'file', data: () => utf8(`${s.name}\n`),
+      write: (bytes) => {
+        if (s.pid !== caller.pid) fail(E.EINVAL);
+        const taken = bytes.subarray(0, 15), nul = taken.indexOf(0), name = fromUtf8(nul < 0 ? taken : taken.subarray(0, nul));
+        if (caller.kernel) caller.kernel.renameTask(s.pid, s.tid, name);
+        else caller.threadName = name;
+        return bytes.length;
+      },
+    };
     case 'stat': return { kind: 'file', data: () => utf8(statLine(s)) };
     case 'maps': return { kind: 'file', data: () => utf8(maps(g)) };
     case 'statm': return { kind: 'file', data: () => utf8(`${pages(g)} 0 0 0 0 0 0\n`) };
@@ -111,7 +123,7 @@ const pages = (g: Guest): number => Math.ceil(g.vm.size / 4096);
 
 /** /proc/<pid>/stat: the fields ps and top read, the rest 0 */
 function statLine(s: Shown): string {
-  const g = s.g, comm = g.threadName;
+  const g = s.g, comm = s.name;
   const startTicks = Math.floor(g.startMs / 10);
   const fields = [s.state[0], s.ppid, s.pgid, s.sid, 0, -1, 0x400000, 0, 0, 0, 0, 0, 0, 0, 0, 20, 0, s.threads.length, 0, startTicks, g.vm.size, pages(g), '18446744073709551615'];
   while (fields.length < 50) fields.push(0); // fields 3 to 52
@@ -133,7 +145,7 @@ function status(s: Shown): string {
   };
   const kb = Math.ceil(g.vm.size / 1024);
   return [
-    `Name:\t${g.threadName}`, `Umask:\t${g.umask.toString(8).padStart(4, '0')}`, `State:\t${s.state}`,
+    `Name:\t${s.name}`, `Umask:\t${g.umask.toString(8).padStart(4, '0')}`, `State:\t${s.state}`,
     `Tgid:\t${s.pid}`, 'Ngid:\t0', `Pid:\t${s.tid}`, `PPid:\t${s.ppid}`, 'TracerPid:\t0',
     `Uid:\t${ids(g.uid)}`, `Gid:\t${ids(g.gid)}`, 'FDSize:\t64', `Groups:\t${g.groups.join(' ')} `,
     `VmSize:\t${String(kb).padStart(8)} kB`, `VmRSS:\t${String(kb).padStart(8)} kB`, `Threads:\t${s.threads.length}`,
@@ -208,7 +220,7 @@ const PROC_DEV = 0x16n; // Linux's proc: device 0:22 here
 export function procStat(g: Guest, abs: string, node: ProcNode): Filestat {
   if (node.kind === 'link' && node.fdMode !== undefined) return procFdStat(g, abs, node.fdMode);
   const filetype = node.kind === 'link' ? FILETYPE.SYMBOLIC_LINK : node.kind === 'dir' ? FILETYPE.DIRECTORY : FILETYPE.REGULAR_FILE;
-  const mode = node.kind === 'link' ? 0o120777 : node.kind === 'dir' ? 0o40555 : 0o100444;
+  const mode = node.kind === 'link' ? 0o120777 : node.kind === 'dir' ? 0o40555 : node.write ? 0o100644 : 0o100444;
   const linux: LinuxMeta = { mode, uid: g.uid, gid: g.gid, rdev: 0n, blksize: 1024, blocks: 0n };
   const t = BigInt(Math.round((performance.timeOrigin + g.startMs) * 1e6));
   return { dev: PROC_DEV, ino: inode(abs), filetype, nlink: node.kind === 'dir' ? 2n : 1n, size: 0n, atim: t, mtim: t, ctim: t, linux };

@@ -12,7 +12,7 @@ import { hostProcPath, procFdStat, procListing, procNode, procRootListing, procS
 import { sleepMs } from './sleep.ts';
 import { FDFLAGS, FILETYPE, LOOKUP_SYMLINK_FOLLOW, OFLAGS, RIGHTS_ALL, RIGHTS_READ, RIGHTS_WRITE, type Filestat } from './wasi.ts';
 import { fromUtf8, utf8 } from './guest-mem.ts';
-import { firstOfIovs, iovTotal } from './iovecs.ts';
+import { firstOfIovs, gatherIovs, iovTotal } from './iovecs.ts';
 import { openFifo, specialOf, withSpecialType } from './special-files.ts';
 import { readTerminal, TERMINAL_STAT, writeTerminal } from './terminal-io.ts';
 
@@ -209,7 +209,7 @@ function openProc(g: Guest, p: GuestPath, flags: number, mode: number): OpenFile
     return openPath(g, followed(g, p), flags, mode);
   }
   if (flags & O.CREAT && flags & O.EXCL) fail(E.EEXIST);
-  if ((flags & O.ACCMODE) !== O.RDONLY || flags & O.TRUNC) fail(E.EACCES);
+  if (((flags & O.ACCMODE) !== O.RDONLY || flags & O.TRUNC) && !(node.kind === 'file' && node.write)) fail(E.EACCES);
   if (node.kind === 'dir') return makeOpenFile({ wasiFd: -1, flags, path: p.abs, isDir: true, proc: node }); // listed by getdents64, as Linux does
   if (flags & O.DIRECTORY || p.trailingSlash) fail(E.ENOTDIR);
   return makeOpenFile({ wasiFd: -1, flags, path: p.abs, proc: node, data: node.data(), position: 0n });
@@ -338,6 +338,7 @@ export function growWithinLimit(g: Guest, f: OpenFile, size: bigint): void {
 
 export function writeFile(g: Guest, f: OpenFile, iovs: [number, number][], offset?: bigint): number {
   checkWritable(f);
+  if (f.proc) return f.proc.kind === 'file' && f.proc.write ? f.proc.write(gatherIovs(g, iovs)) : fail(E.EINVAL);
   if (f.anon) {
     if (offset !== undefined) fail(E.ESPIPE);
     return f.anon.write ? f.anon.write(g, f, iovs) : fail(E.EINVAL);

@@ -96,9 +96,23 @@ describe('/proc of the run\'s own process', () => {
 
   it('entries are read-only and cannot be made', () => {
     const { g, s } = guest();
-    expect(sys(g, 'openat', AT_FDCWD, s.str(0, '/proc/self/comm'), O.WRONLY)).toBe(-E.EACCES);
+    expect(sys(g, 'openat', AT_FDCWD, s.str(0, '/proc/self/status'), O.WRONLY)).toBe(-E.EACCES);
     expect(sys(g, 'openat', AT_FDCWD, s.str(0, '/proc/self/cmdline'), O.RDONLY | O.DIRECTORY)).toBe(-E.ENOTDIR);
     expect(sys(g, 'faccessat', AT_FDCWD, s.str(0, '/proc/self/status'), 2)).toBe(-E.EACCES);
     expect(sys(g, 'faccessat', AT_FDCWD, s.str(0, '/proc/self/status'), 4)).toBe(0);
+  });
+
+  it('comm takes a new name, as prctl(PR_SET_NAME) does: 15 bytes at most, up to a NUL', () => {
+    const { g, s, read, stat } = guest();
+    expect(stat('/proc/self/comm')).toEqual([0o100644, 0]);
+    const fd = sys(g, 'openat', AT_FDCWD, s.str(0, '/proc/self/comm'), O.WRONLY);
+    expect(fd).toBeGreaterThanOrEqual(0);
+    expect(sys(g, 'write', fd, s.str(100, 'a-name-longer-than-fifteen'), 26)).toBe(26);
+    expect(read('/proc/self/comm')).toBe('a-name-longer-t\n');
+    expect(sys(g, 'write', fd, s.str(100, 'ab\0cd'), 5)).toBe(5);
+    expect(sys(g, 'prctl', 16 /* PR_GET_NAME */, s.at(200))).toBe(0);
+    expect(g.mem.cstring(BigInt(s.at(200)))).toBe('ab');
+    expect(read('/proc/self/stat')).toMatch(/^4321 \(ab\) /);
+    sys(g, 'close', fd);
   });
 });
