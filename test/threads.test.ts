@@ -12,7 +12,8 @@
 //    (time slices, Kernel.timeSlice, taken at their loops' interrupt points), pthread_kill to one
 //    thread (its handler runs there; a signal it blocks stays pending for it: Kernel.signalThread),
 //    a sleeping thread that must get its turn while a ticking one and a spinning one are always
-//    ready (Kernel.longestWaiting), an alternate signal stack and a name (comm) per thread.
+//    ready (Kernel.longestWaiting), an alternate signal stack and a name (comm) per thread, set*id
+//    and setrlimit beside other threads (musl's handlers wait for the caller: Kernel.handlersUnwound).
 //  - threads-cxx.cc: std::thread, mutex, condition_variable, async with an exception, atomics,
 //    thread_local (glibc; Debian has no musl C++).
 // The `deadlock` case of threads.c waits forever under Linux; translated, it must end with a
@@ -30,7 +31,7 @@ const LIBCS = { glibc: 'aarch64-linux-gnu-gcc', musl: 'aarch64-linux-musl-gcc' }
 const CASES = [
   'create-join', 'mutex', 'condvar', 'tls', 'once-barrier', 'semaphores', 'ids', 'main-exit', 'exit-group',
   'timedwait', 'rwlock', 'atomics', 'fork-in-thread', 'many', 'thread-kill', 'busy-wait', 'wake-then-spin',
-  'compute-until-told', 'directed', 'sleeper-spinner', 'altstacks', 'names',
+  'compute-until-told', 'directed', 'sleeper-spinner', 'altstacks', 'names', 'setxid',
 ];
 
 const crossBuild = crossBuilder('threads');

@@ -10,7 +10,7 @@ import { GuestMem, utf8 } from './guest-mem.ts';
 import { IntervalTimers } from './itimer.ts';
 import { PosixTimers } from './posix-timers.ts';
 import { AddressSpace, pageUp, PROT_READ } from './memory.ts';
-import { runFaultHandler, runPendingHandlers, writeSigtramp, type Reentry } from './signal-frame.ts';
+import { pushPendingHandlers, returnFromFrame, runFaultHandler, runPendingHandlers, writeSigtramp, type Reentry } from './signal-frame.ts';
 import { SharedFileMaps } from './shared-maps.ts';
 import { SharedAnon } from './shared-anon.ts';
 import { SA_RESTART, SignalState } from './signals.ts';
@@ -336,6 +336,12 @@ export class Guest {
    */
   private runHandlers(result: bigint | undefined, pc: bigint): void {
     if (!this.signals.toRun.length) return;
+    // after a syscall that sets no mask for its handlers, in a process with several threads: from the dispatcher
+    if (result !== undefined && this.reentry && this.maskAfterHandlers === undefined && this.kernel?.handlersUnwound(this)) {
+      this.kernel.pushedFrames(this, pushPendingHandlers(this.memory, this.signals, this.reentry, { pid: this.pid, uid: this.uid }, { result, pc }));
+      this.lastPc = Number(pc);
+      this.kernel.resumeFromState(this);
+    }
     let changed = false;
     if (this.reentry) changed = runPendingHandlers(this.memory, this.signals, this.reentry, { pid: this.pid, uid: this.uid }, result, pc);
     else this.signals.toRun.length = 0;
@@ -354,9 +360,25 @@ export class Guest {
    */
   interruptPoint(spinning: boolean, at?: { fn: number; entry: number }): void {
     this.takeSignals();
+    if (at && this.signals.toRun.length) this.code?.enterable(this.lastPc, at.fn, at.entry);
     this.runHandlers(undefined, BigInt(this.lastPc));
     if (spinning) this.kernel?.preempt(this);
     else if (at) this.kernel?.timeSlice(this, at);
+  }
+
+  /**
+   * rt_sigreturn, or a return to the signal trampoline, of a handler that runs from the
+   * dispatcher (pushPendingHandlers): the context and mask come back from its frame, the handlers
+   * of signals the mask now lets in are set up on it, and the guest goes on there (the caller's
+   * frames unwind). Returns, doing nothing, for a handler in a nested run: that run's caller ends it.
+   */
+  returnFromHandler(): void {
+    const sp = Number(new DataView(this.memory.buffer).getBigUint64(STATE.sp, true));
+    if (!this.kernel?.popFrame(this, sp) || !this.reentry) return;
+    returnFromFrame(this.memory, this.signals, sp);
+    this.takeSignals();
+    if (this.signals.toRun.length) this.kernel.pushedFrames(this, pushPendingHandlers(this.memory, this.signals, this.reentry, { pid: this.pid, uid: this.uid }));
+    this.kernel.resumeFromState(this);
   }
 
   /** the signal mask to restore once the handlers a syscall let run are done (rt_sigsuspend, ppoll, pselect6: waitWithMask) */

@@ -109,6 +109,8 @@ const INPUT_YIELD_MS = 10;
  * ELF2WASM_TIME_SLICE_MS overrides it for tests (0: give way at every chance).
  */
 const TIME_SLICE_MS = sliceFromEnv() ?? 10;
+/** handler frames (Proc.unwoundFrames) a task keeps at most: more are handlers left by siglongjmp */
+const MAX_UNWOUND_FRAMES = 64;
 
 function sliceFromEnv(): number | undefined {
   const v = (globalThis as { process?: { env: Record<string, string | undefined> } }).process?.env?.ELF2WASM_TIME_SLICE_MS;
@@ -173,6 +175,8 @@ export class Proc {
   childrenCpuNs = 0n;
   /** the signal frames of the handlers it runs (nested runs, innermost last): see Kernel.inHandler */
   handlerFrames: HandlerFrame[] = [];
+  /** the frames (their lowest address) of the handlers it runs from the dispatcher, innermost last (Kernel.handlersUnwound) */
+  unwoundFrames: number[] = [];
   /** stopped by SIGSTOP (or SIGTSTP/SIGTTIN/SIGTTOU's default action) until SIGCONT */
   stopped = false;
   /** a stop or continuation its parent has not been told of by wait4 (WUNTRACED, WCONTINUED) */
@@ -222,6 +226,7 @@ export class Proc {
     const code = new RuntimeCode(instance, imports, meta, guest.vm, { enabled: k.opts.runtimeLift ?? true, trace: k.opts.trace, loadLifter: k.opts.loadLifter, shared: k.sharedCode(meta), libraries: this.image.libraries });
     this.code = guest.code = code;
     code.badJump = (pc) => guest.badJump(pc);
+    code.sigreturn = () => guest.returnFromHandler();
     code.inHandler = () => k.inHandler(k.self(guest), guest);
     guest.reentry = {
       run: (frame) => {
@@ -722,6 +727,7 @@ export class Kernel {
     guest.sharedAnon.adopt(parent.sharedAnon);
     const child = new Proc(this, guest, pp.image, instance, imports);
     child.code.adopt(pp.code);
+    child.unwoundFrames = [...this.self(parent).unwoundFrames]; // a handler that forks returns in the child too
     child.pgid = pp.pgid;
     child.sid = pp.sid;
     child.parent = pp;
@@ -936,6 +942,34 @@ export class Kernel {
     return me.handlerFrames.some((f) => sp >= f.floor && sp <= f.low);
   }
 
+  /**
+   * Whether the handlers of signals that `g`'s running task takes after a syscall run from the
+   * dispatcher (signal-frame.ts pushPendingHandlers) rather than in a nested run: in a process
+   * with several threads, where a handler may wait for another thread (musl's __synccall, behind
+   * setuid and setrlimit, waits in every thread's handler for the caller), which a nested run,
+   * deeper on the JS stack than the threads it waits for, could not do. Not inside a nested run.
+   */
+  handlersUnwound(g: Guest): boolean {
+    const me = this.self(g);
+    return me === this.current && !me.handlerFrames.length && this.threadCount(g) > 1;
+  }
+
+  /** handler frames set up for the running task of `g` (handlersUnwound) */
+  pushedFrames(g: Guest, frames: number[]): void {
+    const me = this.self(g);
+    me.unwoundFrames.push(...frames);
+    // a handler left by siglongjmp never returns: its frame must not pile up
+    if (me.unwoundFrames.length > MAX_UNWOUND_FRAMES) me.unwoundFrames.splice(0, me.unwoundFrames.length - MAX_UNWOUND_FRAMES);
+  }
+
+  /** rt_sigreturn with the stack pointer at `sp`: whether it returns from a handler of the task's that runs from the dispatcher (and forgets it and those above it) */
+  popFrame(g: Guest, sp: number): boolean {
+    const me = this.self(g), k = me.unwoundFrames.lastIndexOf(sp);
+    if (k < 0 || me.handlerFrames.some((f) => f.low === sp)) return false;
+    me.unwoundFrames.length = k;
+    return true;
+  }
+
   /** the running task unwinds, ready to go on from the dispatcher at `resume.pc` (x0 set when given) */
   private unwindTo(me: Proc, g: Guest, resume: { x0?: bigint; pc: bigint }): never {
     me.state = 'waiting';
@@ -995,6 +1029,7 @@ export class Kernel {
     p.wakeAt = undefined;
     p.progress = undefined;
     p.handlerFrames = [];
+    p.unwoundFrames = [];
     return p;
   }
 
@@ -1028,6 +1063,7 @@ export class Kernel {
     p.state = 'ready';
     p.resume = {};
     p.vforked = false;
+    p.unwoundFrames = [];
     p.clearTid = 0n; // (Linux writes 0 there in the old image and forgets it)
   }
 

@@ -59,6 +59,8 @@ interface LiftedFunction { start: number; end: number; added: number[] }
 export class RuntimeCode {
   /** control reached a PC where nothing can run: delivers SIGSEGV/SIGBUS to a guest handler (true) or not (false) */
   badJump?: (pc: bigint) => boolean;
+  /** a jump to the signal trampoline: a handler that runs from the dispatcher returns (Guest.returnFromHandler) */
+  sigreturn?: () => void;
   readonly stats: LiftStats = { lifts: 0, functions: 0, instructions: 0, millis: 0 };
   /** guest PCs that were lifted at run time (for learning builds) */
   readonly liftedEntries = new Set<number>();
@@ -102,8 +104,11 @@ export class RuntimeCode {
   /** `linux.miss`: lifts the code at `pc` (the dispatcher then finds it) or throws */
   miss(pcValue: bigint): void {
     const pc = Number(BigInt.asUintN(64, pcValue));
-    // a handler returning to the signal trampoline ends its nested run (signal-frame.ts)
-    if (pcValue === BigInt(this.vm.sigtramp)) throw this.unknown(pc);
+    // a handler returning to the signal trampoline goes on from its frame's context, or ends its nested run (signal-frame.ts)
+    if (pcValue === BigInt(this.vm.sigtramp)) {
+      this.sigreturn?.();
+      throw this.unknown(pc);
+    }
     if (pcValue >= 2n ** 32n || pc % 2 ** this.meta.insnAlignLog2 || !this.executable(pc)) {
       if (this.badJump?.(pcValue)) return;
       throw this.unknown(pc, 'no executable memory there');
@@ -340,6 +345,16 @@ export class RuntimeCode {
     const program: Record<string, unknown> = {};
     for (const name of [EXPORT.memory, EXPORT.table, EXPORT.depth, EXPORT.lookup, EXPORT.dispatch]) program[name] = this.exports[name]!;
     return { ...this.imports, [PROGRAM]: program as WebAssembly.ModuleImports };
+  }
+
+  /**
+   * A loop head where a signal's handler interrupts the guest (an interrupt point: entry `entry`
+   * of function `fn` of the table) becomes a dispatch entry: the handler may make the guest go on
+   * there through the dispatcher later (Go's asynchronous preemption returns to the interrupted PC).
+   */
+  enterable(pc: number, fn: number, entry: number): void {
+    const table = this.dispatch();
+    if (fn < this.functionTable.length && !table.has(pc)) table.set({ pc, fn, entry });
   }
 
   private install(lifted: InstalledCode, module: WebAssembly.Module): void {

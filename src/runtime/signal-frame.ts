@@ -120,15 +120,17 @@ export function writeSiginfo(dv: DataView, at: number, sig: number, si: SigInfo)
   }
 }
 
+/** a handler's frame built over the interrupted context (pushFrame): where it lies, and what runHandler restores from */
+interface PushedFrame { frame: HandlerFrame; uc: number; saved: Uint8Array }
+
 /**
- * Runs the handler of `sig` in a nested run() on the frame Linux builds (rt_sigframe: siginfo,
- * ucontext with the registers, NZCV, the FP/SIMD registers and the signal mask, and above it a
- * frame record {x29, x30} that x29 points to), the state block holding the interrupted context.
- * When the handler returns, the context is taken back from the frame as rt_sigreturn does: a
- * handler may change it (musl's thread cancellation moves the PC; a handler may block signals in
- * uc_sigmask). Returns whether the context differs from the one interrupted.
+ * Builds the frame Linux builds for `sig`'s handler (rt_sigframe: siginfo, ucontext with the
+ * registers, NZCV, the FP/SIMD registers and the signal mask, and above it a frame record {x29,
+ * x30} that x29 points to) over the context in the state block, and points the state block at
+ * the handler: its arguments, its stack, x30 the return trampoline. The handler's mask takes
+ * effect.
  */
-function runHandler(memory: WebAssembly.Memory, signals: SignalState, reentry: Reentry, sig: number, si: SigInfo, sender?: { pid: number; uid: number }): boolean {
+function pushFrame(memory: WebAssembly.Memory, signals: SignalState, reentry: Reentry, sig: number, si: SigInfo): PushedFrame {
   const act = signals.action(sig);
   openExclusiveMonitor(memory); // for the handler and, saved so, for the interrupted code after it
   const saved = new Uint8Array(memory.buffer, STATE_BASE, STATE.end - STATE_BASE).slice();
@@ -166,22 +168,39 @@ function runHandler(memory: WebAssembly.Memory, signals: SignalState, reentry: R
   dv.setBigUint64(STATE.x(30), act.flags & SA_RESTORER && act.restorer ? act.restorer : BigInt(reentry.sigreturn), true);
   dv.setBigUint64(STATE.sp, info, true);
   dv.setBigUint64(STATE.pc, act.handler, true);
+  return { frame: { floor: toAlt || onAlt ? Number(alt.sp) : 0, low: Number(info) }, uc: u, saved };
+}
 
-  // Linux sets up the frame of every signal deliverable at once before any handler runs, each on
-  // top of the last, so the last one's handler runs first; one that a handler's mask now blocks
-  // waits until that handler returns
+/**
+ * The frames of every signal in `signals.toRun` that its predecessors' handlers do not block,
+ * each on top of the last (pushFrame), as Linux sets them up before any handler runs: the last
+ * one's handler runs first. One that a handler's mask now blocks waits until that handler
+ * returns. `push` builds a frame (and, for a nested run, runs its handler).
+ */
+function pushWaiting(memory: WebAssembly.Memory, signals: SignalState, reentry: Reentry, sender: { pid: number; uid: number }, push: (sig: number, si: SigInfo) => void): void {
   const waiting: typeof signals.toRun = [];
-  while (sender && signals.toRun.length) {
+  while (signals.toRun.length) {
     const next = signals.toRun.shift()!;
     if (signals.blocked(next.sig)) waiting.push(next);
-    else runHandler(memory, signals, reentry, next.sig, siginfoOf(next, sender), sender);
+    else push(next.sig, siginfoOf(next, sender));
   }
   for (const w of waiting.reverse()) signals.putBack(w); // each first in its queue, in the order sent
+}
+
+/**
+ * Runs the handler of `sig` in a nested run() on its frame (pushFrame), the state block holding
+ * the interrupted context. When the handler returns, the context is taken back from the frame as
+ * rt_sigreturn does: a handler may change it (musl's thread cancellation moves the PC; a handler
+ * may block signals in uc_sigmask). Returns whether the context differs from the one interrupted.
+ */
+function runHandler(memory: WebAssembly.Memory, signals: SignalState, reentry: Reentry, sig: number, si: SigInfo, sender?: { pid: number; uid: number }): boolean {
+  const { frame, uc: u, saved } = pushFrame(memory, signals, reentry, sig, si);
+  if (sender) pushWaiting(memory, signals, reentry, sender, (next, nextSi) => { runHandler(memory, signals, reentry, next, nextSi, sender); });
 
   const depth = reentry.depth?.value as number | undefined;
   for (;;) {
     try {
-      reentry.run({ floor: toAlt || onAlt ? Number(alt.sp) : 0, low: Number(info) });
+      reentry.run(frame);
     } catch (e) {
       if (reentry.depth && depth !== undefined) reentry.depth.value = depth;
       if (e instanceof ContextChanged) continue; // from STATE.pc again
@@ -194,10 +213,39 @@ function runHandler(memory: WebAssembly.Memory, signals: SignalState, reentry: R
   if (reentry.depth && depth !== undefined) reentry.depth.value = depth;
   // what rt_sigreturn takes from the frame; the rest (TPIDR, the monitor, …) as it was
   const after = new DataView(memory.buffer);
-  const changed = readContext(after, u + UC_MCONTEXT, savedDv);
+  const changed = readContext(after, u + UC_MCONTEXT, new DataView(saved.buffer));
   new Uint8Array(memory.buffer).set(saved, STATE_BASE);
   signals.leaveHandler(after.getBigUint64(u + UC_SIGMASK, true));
   return changed;
+}
+
+/**
+ * Sets up, without running them, the handlers of the signals a syscall at `after.pc` let in before
+ * it returns `after.result` (or that the context in the state block takes, after a return from a
+ * handler): their frames (pushFrame, pushWaiting), the state block at the first handler
+ * to run. The caller unwinds to the dispatcher, which runs it as any code, so that a handler
+ * waiting for another thread can give way as any code can (a nested run cannot be unwound);
+ * rt_sigreturn then takes the context back (returnFromFrame). Returns each frame's lowest
+ * address (its siginfo, where the stack pointer is at rt_sigreturn), first pushed first.
+ */
+export function pushPendingHandlers(memory: WebAssembly.Memory, signals: SignalState, reentry: Reentry,
+  sender: { pid: number; uid: number }, after?: { result: bigint; pc: bigint }): number[] {
+  const dv = new DataView(memory.buffer);
+  if (after) {
+    dv.setBigUint64(STATE.x(0), BigInt.asUintN(64, after.result), true);
+    dv.setBigUint64(STATE.pc, after.pc + 4n, true);
+  }
+  const frames: number[] = [];
+  pushWaiting(memory, signals, reentry, sender, (sig, si) => frames.push(pushFrame(memory, signals, reentry, sig, si).frame.low));
+  return frames;
+}
+
+/** rt_sigreturn of a handler pushPendingHandlers set up, the stack pointer at its frame: the context and mask back from it */
+export function returnFromFrame(memory: WebAssembly.Memory, signals: SignalState, sp: number): void {
+  const dv = new DataView(memory.buffer), uc = sp + SIGINFO_SIZE;
+  openExclusiveMonitor(memory);
+  readContext(dv, uc + UC_MCONTEXT, new DataView(memory.buffer, STATE_BASE, STATE.end - STATE_BASE));
+  signals.leaveHandler(dv.getBigUint64(uc + UC_SIGMASK, true));
 }
 
 /** the registers of `regs` (a copy of the state block) as sigcontext at `mc`: fault_address, x0–x30, sp, pc, pstate, then the FP/SIMD record */

@@ -147,7 +147,11 @@ export const signal: Record<string, Handler> = {
     if (timeout !== 0n) readTimespec(g, timeout);
     fail(E.EAGAIN);
   },
-  rt_sigreturn: () => { throw new SignalReturn(); }, // a handler's sa_restorer returning
+  // a handler's sa_restorer returning: from the dispatcher, or ending a nested run
+  rt_sigreturn: (g) => {
+    g.returnFromHandler();
+    throw new SignalReturn();
+  },
   sigaltstack: (g, ss, oss) => {
     const cur = g.signals.altstack;
     const onStack = onAltStack(cur, new DataView(g.memory.buffer).getBigUint64(STATE.sp, true));
