@@ -13,7 +13,8 @@
 //    thread (its handler runs there; a signal it blocks stays pending for it: Kernel.signalThread),
 //    a sleeping thread that must get its turn while a ticking one and a spinning one are always
 //    ready (Kernel.longestWaiting), an alternate signal stack and a name (comm) per thread, set*id
-//    and setrlimit beside other threads (musl's handlers wait for the caller: Kernel.handlersUnwound).
+//    and setrlimit beside threads that sleep, compute or read a pipe (musl's handlers wait for the
+//    caller: Kernel.handlersUnwound), rt_sigsuspend's mask restored while another thread waits.
 //  - threads-cxx.cc: std::thread, mutex, condition_variable, async with an exception, atomics,
 //    thread_local (glibc; Debian has no musl C++).
 // The `deadlock` case of threads.c waits forever under Linux; translated, it must end with a
@@ -31,7 +32,7 @@ const LIBCS = { glibc: 'aarch64-linux-gnu-gcc', musl: 'aarch64-linux-musl-gcc' }
 const CASES = [
   'create-join', 'mutex', 'condvar', 'tls', 'once-barrier', 'semaphores', 'ids', 'main-exit', 'exit-group',
   'timedwait', 'rwlock', 'atomics', 'fork-in-thread', 'many', 'thread-kill', 'busy-wait', 'wake-then-spin',
-  'compute-until-told', 'directed', 'sleeper-spinner', 'altstacks', 'names', 'setxid',
+  'compute-until-told', 'directed', 'sleeper-spinner', 'altstacks', 'names', 'setxid', 'suspend-mask',
 ];
 
 const crossBuild = crossBuilder('threads');

@@ -293,10 +293,12 @@ export class Guest {
           if (!(e instanceof Errno)) throw e;
           // a wait that SA_RESTART handlers interrupted: they run, then the syscall goes on
           if (e instanceof Interrupted && e.restart && this.reentry && this.signals.toRun.every(({ sig }) => this.signals.action(sig).flags & SA_RESTART)) {
+            if (this.maskAfterHandlers === undefined) this.unwoundHandlers(undefined, pc);
             const after = this.maskAfterHandlers;
             this.maskAfterHandlers = undefined;
             const changed = runPendingHandlers(this.memory, this.signals, this.reentry, { pid: this.pid, uid: this.uid }, undefined, pc);
             this.maskAfterHandlers = after;
+            this.lastPc = Number(pc); // the handlers' syscalls moved it: a wait of the restarted syscall resumes it
             // a handler that moved the context elsewhere (musl's cancellation of a thread in a
             // cancellable syscall) does not get the syscall restarted: the guest goes on there
             if (changed) this.kernel?.resumeFromState(this);
@@ -313,7 +315,7 @@ export class Guest {
     // taken first, so that a syscall a handler makes does not put it back early
     const after = this.maskAfterHandlers;
     this.maskAfterHandlers = undefined;
-    this.runHandlers(result, pc);
+    this.runHandlers(result, pc, after !== undefined);
     if (after !== undefined) this.signals.setMask(after);
     this.kernel?.stoppedHere(this, result);
     this.kernel?.timeSlice(this, { x0: result });
@@ -334,14 +336,11 @@ export class Guest {
    * `result`) or at `pc` itself. Their syscalls leave lastPc as the caller had it: what the
    * kernel does next (a stop, a time slice) resumes the interrupted code there.
    */
-  private runHandlers(result: bigint | undefined, pc: bigint): void {
+  private runHandlers(result: bigint | undefined, pc: bigint, maskAfter = false): void {
     if (!this.signals.toRun.length) return;
-    // after a syscall that sets no mask for its handlers, in a process with several threads: from the dispatcher
-    if (result !== undefined && this.reentry && this.maskAfterHandlers === undefined && this.kernel?.handlersUnwound(this)) {
-      this.kernel.pushedFrames(this, pushPendingHandlers(this.memory, this.signals, this.reentry, { pid: this.pid, uid: this.uid }, { result, pc }));
-      this.lastPc = Number(pc);
-      this.kernel.resumeFromState(this);
-    }
+    // after a syscall that sets no mask for its handlers (`maskAfter`: one comes back once they
+    // are done), in a process with several threads: from the dispatcher
+    if (result !== undefined && !maskAfter) this.unwoundHandlers({ result, pc });
     let changed = false;
     if (this.reentry) changed = runPendingHandlers(this.memory, this.signals, this.reentry, { pid: this.pid, uid: this.uid }, result, pc);
     else this.signals.toRun.length = 0;
@@ -360,10 +359,27 @@ export class Guest {
    */
   interruptPoint(spinning: boolean, at?: { fn: number; entry: number }): void {
     this.takeSignals();
-    if (at && this.signals.toRun.length) this.code?.enterable(this.lastPc, at.fn, at.entry);
+    // the head as a dispatch entry: the handlers may run from the dispatcher and return there
+    if (at && this.signals.toRun.length && this.code?.enterable(this.lastPc, at.fn, at.entry)) this.unwoundHandlers();
     this.runHandlers(undefined, BigInt(this.lastPc));
     if (spinning) this.kernel?.preempt(this);
     else if (at) this.kernel?.timeSlice(this, at);
+  }
+
+  /**
+   * In a process with several threads (Kernel.handlersUnwound), the handlers of the signals taken
+   * are set up to run from the dispatcher (pushPendingHandlers) and the guest unwinds to it: after
+   * a syscall that returned `after.result`; or with `restart`, before the syscall at that PC is
+   * done again (the context is the `svc`, which rt_sigreturn takes back to: Kernel.redoSyscall);
+   * else at the loop head in STATE.pc, a dispatch entry. Returns if they run nested instead.
+   */
+  private unwoundHandlers(after?: { result: bigint; pc: bigint }, restart?: bigint): void {
+    if (!this.reentry || !this.kernel?.handlersUnwound(this)) return;
+    if (restart !== undefined) new DataView(this.memory.buffer).setBigUint64(STATE.pc, restart, true);
+    const frames = pushPendingHandlers(this.memory, this.signals, this.reentry, { pid: this.pid, uid: this.uid }, after);
+    this.kernel.pushedFrames(this, frames.map((low, k) => (k === 0 && restart !== undefined ? { low, restart: Number(restart) } : { low })));
+    if (after) this.lastPc = Number(after.pc);
+    this.kernel.resumeFromState(this);
   }
 
   /**
@@ -374,11 +390,14 @@ export class Guest {
    */
   returnFromHandler(): void {
     const sp = Number(new DataView(this.memory.buffer).getBigUint64(STATE.sp, true));
-    if (!this.kernel?.popFrame(this, sp) || !this.reentry) return;
+    const frame = this.kernel?.popFrame(this, sp);
+    if (!frame || !this.reentry) return;
     returnFromFrame(this.memory, this.signals, sp);
     this.takeSignals();
-    if (this.signals.toRun.length) this.kernel.pushedFrames(this, pushPendingHandlers(this.memory, this.signals, this.reentry, { pid: this.pid, uid: this.uid }));
-    this.kernel.resumeFromState(this);
+    if (this.signals.toRun.length) this.kernel!.pushedFrames(this, pushPendingHandlers(this.memory, this.signals, this.reentry, { pid: this.pid, uid: this.uid }).map((low) => ({ low })));
+    // back to the interrupted `svc` (SA_RESTART): the syscall is done again, then the code after it runs
+    else if (frame.restart !== undefined && new DataView(this.memory.buffer).getBigUint64(STATE.pc, true) === BigInt(frame.restart)) this.kernel!.redoSyscall(this, frame.restart);
+    this.kernel!.resumeFromState(this);
   }
 
   /** the signal mask to restore once the handlers a syscall let run are done (rt_sigsuspend, ppoll, pselect6: waitWithMask) */

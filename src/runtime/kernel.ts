@@ -134,12 +134,15 @@ const CLD_EXITED = 1, CLD_KILLED = 2, CLD_STOPPED = 5, CLD_CONTINUED = 6;
 /** `cpuNs`: the CPU time of the child reaped and of its own reaped children (its rusage) */
 export interface WaitResult { pid: number; status: number; info?: { code: number; status: number }; cpuNs?: bigint }
 
+/** a handler's frame set up to run from the dispatcher: its lowest address; `restart`, the `svc` its context goes back to (SA_RESTART) */
+export interface UnwoundFrame { low: number; restart?: number }
+
 /** 'gone': a thread that ended while its process goes on */
 export type ProcState = 'ready' | 'waiting' | 'zombie' | 'gone';
 
 /** what a thread that is not running keeps of itself (the state block's part of it, see Kernel.use) */
 /** (`altstack`: sigaltstack's stack is the thread's own, as its mask and its name (`comm`) are: Go gives each thread one) */
-interface SavedThread { regs: Uint8Array; depth: number; lastPc: number; mask: bigint; signals: ThreadSignals; altstack: AltStack; name: string }
+interface SavedThread { regs: Uint8Array; depth: number; lastPc: number; mask: bigint; signals: ThreadSignals; altstack: AltStack; name: string; maskAfter?: bigint }
 const STATE_SIZE = STATE.end - STATE_BASE;
 
 /**
@@ -175,8 +178,8 @@ export class Proc {
   childrenCpuNs = 0n;
   /** the signal frames of the handlers it runs (nested runs, innermost last): see Kernel.inHandler */
   handlerFrames: HandlerFrame[] = [];
-  /** the frames (their lowest address) of the handlers it runs from the dispatcher, innermost last (Kernel.handlersUnwound) */
-  unwoundFrames: number[] = [];
+  /** the frames of the handlers it runs from the dispatcher, innermost last (Kernel.handlersUnwound) */
+  unwoundFrames: UnwoundFrame[] = [];
   /** stopped by SIGSTOP (or SIGTSTP/SIGTTIN/SIGTTOU's default action) until SIGCONT */
   stopped = false;
   /** a stop or continuation its parent has not been told of by wait4 (WUNTRACED, WCONTINUED) */
@@ -504,7 +507,8 @@ export class Kernel {
     const depth = t.instance.exports.depth instanceof WebAssembly.Global ? t.instance.exports.depth : undefined;
     // (a task still named for this guest after an execve gave its process another one saves nothing here)
     if (cur !== undefined && cur.guest === g && cur.state !== 'gone' && cur.state !== 'zombie') {
-      cur.saved = { regs: new Uint8Array(g.memory.buffer, STATE_BASE, STATE_SIZE).slice(), depth: depth?.value ?? 0, lastPc: g.lastPc, mask: g.signals.mask, signals: g.signals.takeThread(), altstack: g.signals.altstack, name: g.threadName };
+      cur.saved = { regs: new Uint8Array(g.memory.buffer, STATE_BASE, STATE_SIZE).slice(), depth: depth?.value ?? 0, lastPc: g.lastPc, mask: g.signals.mask, signals: g.signals.takeThread(), altstack: g.signals.altstack, name: g.threadName, maskAfter: g.maskAfterHandlers };
+      g.maskAfterHandlers = undefined;
     }
     const s = t.saved;
     if (s) {
@@ -515,6 +519,7 @@ export class Kernel {
       g.signals.putThread(s.signals); // delivered at its next syscall or interrupt point if not blocked
       g.signals.altstack = s.altstack;
       g.threadName = s.name;
+      g.maskAfterHandlers = s.maskAfter; // rt_sigsuspend's mask to come back is the thread's
       t.saved = undefined;
     }
     g.tid = t.tid;
@@ -955,19 +960,32 @@ export class Kernel {
   }
 
   /** handler frames set up for the running task of `g` (handlersUnwound) */
-  pushedFrames(g: Guest, frames: number[]): void {
+  pushedFrames(g: Guest, frames: UnwoundFrame[]): void {
     const me = this.self(g);
     me.unwoundFrames.push(...frames);
     // a handler left by siglongjmp never returns: its frame must not pile up
     if (me.unwoundFrames.length > MAX_UNWOUND_FRAMES) me.unwoundFrames.splice(0, me.unwoundFrames.length - MAX_UNWOUND_FRAMES);
   }
 
-  /** rt_sigreturn with the stack pointer at `sp`: whether it returns from a handler of the task's that runs from the dispatcher (and forgets it and those above it) */
-  popFrame(g: Guest, sp: number): boolean {
-    const me = this.self(g), k = me.unwoundFrames.lastIndexOf(sp);
-    if (k < 0 || me.handlerFrames.some((f) => f.low === sp)) return false;
+  /** rt_sigreturn with the stack pointer at `sp`: the frame of a handler of the task's that runs from the dispatcher it returns from, if it is one (forgotten, and those above it) */
+  popFrame(g: Guest, sp: number): UnwoundFrame | undefined {
+    const me = this.self(g);
+    let k = me.unwoundFrames.length - 1;
+    while (k >= 0 && me.unwoundFrames[k]!.low !== sp) k--;
+    if (k < 0 || me.handlerFrames.some((f) => f.low === sp)) return undefined;
+    const frame = me.unwoundFrames[k];
     me.unwoundFrames.length = k;
-    return true;
+    return frame;
+  }
+
+  /** the running task of `g` unwinds, to do the syscall at `pc` again when it goes on (its registers as the state block has them) */
+  redoSyscall(g: Guest, pc: number): never {
+    const me = this.self(g);
+    if (this.inHandler(me, g)) throw new ContextChanged();
+    me.state = 'waiting';
+    me.ready = () => true;
+    me.resume = { syscall: BigInt(pc) };
+    throw new Blocked();
   }
 
   /** the running task unwinds, ready to go on from the dispatcher at `resume.pc` (x0 set when given) */

@@ -351,10 +351,19 @@ export class RuntimeCode {
    * A loop head where a signal's handler interrupts the guest (an interrupt point: entry `entry`
    * of function `fn` of the table) becomes a dispatch entry: the handler may make the guest go on
    * there through the dispatcher later (Go's asynchronous preemption returns to the interrupted PC).
+   * Whether the dispatcher can now go on there.
    */
-  enterable(pc: number, fn: number, entry: number): void {
+  enterable(pc: number, fn: number, entry: number): boolean {
+    // (after checkFaults the code still running from before is not to be dispatched to: it is lifted checked)
+    if (this.protect || fn >= this.functionTable.length) return false;
     const table = this.dispatch();
-    if (fn < this.functionTable.length && !table.has(pc)) table.set({ pc, fn, entry });
+    if (table.has(pc)) return true;
+    table.set({ pc, fn, entry });
+    // dropped with the code it enters when that changes (invalidate)
+    const owner = this.lifted.find((f) => pc >= f.start && pc < f.end);
+    if (owner) owner.added.push(pc);
+    else this.lifted.push({ start: pc, end: pc + 4, added: [pc] });
+    return true;
   }
 
   private install(lifted: InstalledCode, module: WebAssembly.Module): void {
