@@ -68,7 +68,7 @@ export function runPendingHandlers(memory: WebAssembly.Memory, signals: SignalSt
   let changed = false;
   while (signals.toRun.length) {
     const { sig, ...si } = signals.toRun.shift()!;
-    if (runHandler(memory, signals, reentry, sig, siginfoOf(si, info), info)) changed = true;
+    if (signals.hasHandler(sig) && runHandler(memory, signals, reentry, sig, siginfoOf(si, info), info)) changed = true;
   }
   return changed;
 }
@@ -182,7 +182,7 @@ function pushWaiting(memory: WebAssembly.Memory, signals: SignalState, reentry: 
   while (signals.toRun.length) {
     const next = signals.toRun.shift()!;
     if (signals.blocked(next.sig)) waiting.push(next);
-    else push(next.sig, siginfoOf(next, sender));
+    else if (signals.hasHandler(next.sig)) push(next.sig, siginfoOf(next, sender));
   }
   for (const w of waiting.reverse()) signals.putBack(w); // each first in its queue, in the order sent
 }

@@ -210,13 +210,22 @@ export class SignalState {
   }
 
   private deliver(sig: number): void {
+    if (this.hasHandler(sig)) this.toRun.push({ sig, ...this.info });
+  }
+
+  /**
+   * Whether `sig` has a handler to run; else its default action happens now: nothing (ignored)
+   * or the process ends (GuestKilled). Asked again as each handler's frame is set up: an earlier
+   * one's SA_RESETHAND may have reset it (a second queued instance then gets the default action).
+   */
+  hasHandler(sig: number): boolean {
     const h = this.action(sig).handler;
-    if (h === SIG_IGN) return;
+    if (h === SIG_IGN) return false;
     if (h === SIG_DFL) {
-      if (DEFAULT_IGNORED.has(sig)) return;
+      if (DEFAULT_IGNORED.has(sig)) return false;
       throw new GuestKilled(sig);
     }
-    this.toRun.push({ sig, ...this.info });
+    return true;
   }
 
   /** a forked child's: the same actions, mask and alternate stack, nothing pending */
