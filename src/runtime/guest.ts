@@ -393,10 +393,14 @@ export class Guest {
     const frame = this.kernel?.popFrame(this, sp);
     if (!frame || !this.reentry) return;
     returnFromFrame(this.memory, this.signals, sp);
-    this.takeSignals();
-    if (this.signals.toRun.length) this.kernel!.pushedFrames(this, pushPendingHandlers(this.memory, this.signals, this.reentry, { pid: this.pid, uid: this.uid }).map((low) => ({ low })));
     // back to the interrupted `svc` (SA_RESTART): the syscall is done again, then the code after it runs
-    else if (frame.restart !== undefined && new DataView(this.memory.buffer).getBigUint64(STATE.pc, true) === BigInt(frame.restart)) this.kernel!.redoSyscall(this, frame.restart);
+    const restart = frame.restart !== undefined && new DataView(this.memory.buffer).getBigUint64(STATE.pc, true) === BigInt(frame.restart) ? frame.restart : undefined;
+    this.takeSignals();
+    if (this.signals.toRun.length) {
+      // (the first new frame's context is the `svc` then, and its return does the syscall again)
+      const frames = pushPendingHandlers(this.memory, this.signals, this.reentry, { pid: this.pid, uid: this.uid });
+      this.kernel!.pushedFrames(this, frames.map((low, k) => (k === 0 && restart !== undefined ? { low, restart } : { low })));
+    } else if (restart !== undefined) this.kernel!.redoSyscall(this, restart);
     this.kernel!.resumeFromState(this);
   }
 
