@@ -10,7 +10,7 @@ import { homedir } from 'node:os';
 import { join } from 'node:path';
 import type { InterpreterFile } from '../elf/load-plan.ts';
 import { startUpFaultHandler } from '../elf/start-up-handlers.ts';
-import { parseElf } from '../elf/parse.ts';
+import { parseElf, type ElfImage } from '../elf/parse.ts';
 import { resolveTranslateOptions, trapsInEngine, type ResolvedTranslateOptions, type TranslateOptions } from '../translate-options.ts';
 import { TRANSLATOR_VERSION } from '../version.ts';
 import { translateInThread } from './translate-thread.ts';
@@ -116,11 +116,12 @@ export function rememberFaultHandler(bytes: Uint8Array, cache: CacheOptions = {}
 /**
  * `options` for `bytes`, with protect 'full' when the default 'null' or 'pages' would switch to
  * checked code because the program installs a SIGSEGV or SIGBUS handler (faultHandlerReason),
- * and why; `cache` false: without the memos of earlier runs (no cache in use)
+ * and why; `cache` false: without the memos of earlier runs (no cache in use); `image`: `bytes`
+ * parsed already
  */
-export function faultHandlerProtect<T extends TranslateOptions>(bytes: Uint8Array, options: T, cache: CacheOptions | false = {}): { options: T; reason?: string } {
+export function faultHandlerProtect<T extends TranslateOptions>(bytes: Uint8Array, options: T, cache: CacheOptions | false = {}, image?: ElfImage): { options: T; reason?: string } {
   if (!trapsInEngine(resolveTranslateOptions(options).protect)) return { options };
-  const reason = faultHandlerReason(bytes, cache);
+  const reason = faultHandlerReason(bytes, cache, image);
   return reason ? { options: { ...options, protect: 'full' }, reason } : { options };
 }
 
@@ -129,9 +130,9 @@ export function faultHandlerProtect<T extends TranslateOptions>(bytes: Uint8Arra
  * runtime installs one at start-up (start-up-handlers.ts), or an earlier run saw it do so
  * (rememberFaultHandler)
  */
-function faultHandlerReason(bytes: Uint8Array, cache: CacheOptions | false): string | undefined {
+function faultHandlerReason(bytes: Uint8Array, cache: CacheOptions | false, image?: ElfImage): string | undefined {
   try {
-    const runtime = startUpFaultHandler(parseElf(bytes));
+    const runtime = startUpFaultHandler(image ?? parseElf(bytes));
     if (runtime) return `is a ${runtime} program, whose runtime installs a SIGSEGV/SIGBUS handler at start-up`;
   } catch { /* not an ELF we load: translating it says why */ }
   if (!cache) return undefined;

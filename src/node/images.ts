@@ -34,11 +34,11 @@ export function nodeImageLoader(options: TranslateOptions, opts: { cache: boolea
     if (known) return known;
     let withInterp: TranslateOptions;
     try {
-      parseElf(bytes);
+      const image = parseElf(bytes);
       // a dynamic program is translated with its interpreter (its own, not the first program's)
       withInterp = { ...options, interpreter: interpreterFor(bytes, opts.sysroot) };
       if (opts.autoProtect) {
-        const { options: checked, reason } = faultHandlerProtect(bytes, withInterp, opts.cache ? {} : false);
+        const { options: checked, reason } = faultHandlerProtect(bytes, withInterp, opts.cache ? {} : false, image);
         if (reason) opts.trace?.(`execve ${path}: it ${reason}: translated with protect 'full'`);
         withInterp = checked;
       }

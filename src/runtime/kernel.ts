@@ -429,9 +429,9 @@ export class Kernel {
   private interrupted(p: Proc): boolean {
     if (p.killed !== undefined) return true;
     if (!p.signalsWait) return false;
-    const signals = p.guest.signals, s = p.saved;
+    const signals = p.guest.signals, s = this.parked(p);
     // the running thread's are in the process's state; another's, its own and those of the process it does not block
-    if (s === undefined || this.loaded.get(p.guest) === p) return signals.toRun.length > 0;
+    if (s === undefined) return signals.toRun.length > 0;
     return (this.pendingFor(p) & ~s.mask) !== 0n;
   }
 
@@ -487,16 +487,22 @@ export class Kernel {
   /** which thread's registers are in the state block of each process's instance */
   private readonly loaded = new WeakMap<Guest, Proc>();
 
+  /** what thread `t` keeps of itself while another thread of its process is in the state block (Kernel.use); undefined while its own is */
+  private parked(t: Proc): SavedThread | undefined {
+    return this.loaded.get(t.guest) === t ? undefined : t.saved;
+  }
+
   /** the name (prctl PR_SET_NAME, /proc/…/task/<tid>/comm) of task `t`, running or not */
   taskName(t: Proc): string {
-    return (this.loaded.get(t.guest) !== t && t.saved?.name) || t.guest.threadName;
+    return this.parked(t)?.name ?? t.guest.threadName;
   }
 
   /** gives thread `tid` of process `pid` another name (a write to its comm file) */
   renameTask(pid: number, tid: number, name: string): void {
-    const t = this.procs.get(pid)?.tasks.find((q) => q.tid === tid);
-    if (t === undefined) return;
-    if (this.loaded.get(t.guest) !== t && t.saved) t.saved.name = name;
+    const t = this.task(tid);
+    if (t?.group.pid !== pid) return;
+    const s = this.parked(t);
+    if (s) s.name = name;
     else t.guest.threadName = name;
   }
 
@@ -982,20 +988,17 @@ export class Kernel {
   redoSyscall(g: Guest, pc: number): never {
     const me = this.self(g);
     if (this.inHandler(me, g)) throw new ContextChanged();
-    me.state = 'waiting';
-    me.ready = () => true;
-    me.resume = { syscall: BigInt(pc) };
-    throw new Blocked();
+    this.unwindTo(me, g, { pc: BigInt(pc), redo: true });
   }
 
-  /** the running task unwinds, ready to go on from the dispatcher at `resume.pc` (x0 set when given) */
-  private unwindTo(me: Proc, g: Guest, resume: { x0?: bigint; pc: bigint }): never {
+  /** the running task unwinds, ready to go on from the dispatcher at `resume.pc` (x0 set when given), or (`redo`) by doing the syscall there again */
+  private unwindTo(me: Proc, g: Guest, resume: { x0?: bigint; pc: bigint; redo?: boolean }): never {
     me.state = 'waiting';
     me.ready = () => true;
     const dv = new DataView(g.memory.buffer);
     if (resume.x0 !== undefined) dv.setBigUint64(STATE.x(0), resume.x0, true);
     dv.setBigUint64(STATE.pc, resume.pc, true);
-    me.resume = {};
+    me.resume = resume.redo ? { syscall: resume.pc } : {};
     throw new Blocked();
   }
 

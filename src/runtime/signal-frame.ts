@@ -62,15 +62,20 @@ export interface Reentry {
  */
 export function runPendingHandlers(memory: WebAssembly.Memory, signals: SignalState, reentry: Reentry,
   info: { pid: number; uid: number }, result: bigint | undefined, pc: bigint): boolean {
-  const dv = new DataView(memory.buffer);
-  if (result !== undefined) dv.setBigUint64(STATE.x(0), BigInt.asUintN(64, result), true);
-  dv.setBigUint64(STATE.pc, result === undefined ? pc : pc + 4n, true);
+  interruptedAt(memory, result, pc);
   let changed = false;
   while (signals.toRun.length) {
     const { sig, ...si } = signals.toRun.shift()!;
     if (signals.hasHandler(sig) && runHandler(memory, signals, reentry, sig, siginfoOf(si, info), info)) changed = true;
   }
   return changed;
+}
+
+/** the context a syscall at `pc` leaves in the state block: after it, returning `result`; without one, the `svc` to be done again */
+function interruptedAt(memory: WebAssembly.Memory, result: bigint | undefined, pc: bigint): void {
+  const dv = new DataView(memory.buffer);
+  if (result !== undefined) dv.setBigUint64(STATE.x(0), BigInt.asUintN(64, result), true);
+  dv.setBigUint64(STATE.pc, result === undefined ? pc : pc + 4n, true);
 }
 
 /**
@@ -230,11 +235,7 @@ function runHandler(memory: WebAssembly.Memory, signals: SignalState, reentry: R
  */
 export function pushPendingHandlers(memory: WebAssembly.Memory, signals: SignalState, reentry: Reentry,
   sender: { pid: number; uid: number }, after?: { result: bigint; pc: bigint }): number[] {
-  const dv = new DataView(memory.buffer);
-  if (after) {
-    dv.setBigUint64(STATE.x(0), BigInt.asUintN(64, after.result), true);
-    dv.setBigUint64(STATE.pc, after.pc + 4n, true);
-  }
+  if (after) interruptedAt(memory, after.result, after.pc);
   const frames: number[] = [];
   pushWaiting(memory, signals, reentry, sender, (sig, si) => frames.push(pushFrame(memory, signals, reentry, sig, si).frame.low));
   return frames;
