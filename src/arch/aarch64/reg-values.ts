@@ -36,6 +36,7 @@ export function writes(i: A64Insn): readonly number[] {
     if (i.name === 'LDST_pre' || i.name === 'LDST_post') out.push(f.rn!);
     return out;
   }
+  if (i.name === 'LDRA') return f.W ? [f.rt!, f.rn!] : [f.rt!];
   if (f.rd === 31 && (setsFlags(i) || i.name === 'LOGIC_shift' && f.opc === 3)) return NONE; // cmp, cmn, tst
   const out: number[] = [];
   for (const k of ['rd', 'rt', 'rt2', 'rs'] as const) if (f[k] !== undefined) out.push(f[k]!);

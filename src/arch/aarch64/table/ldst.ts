@@ -161,6 +161,21 @@ export const loadStore: Row[] = [
     a: b.m.i64.add(xsp(b, f.rn!), extended(b, 1, f.rm!, f.option!, f.S ? scaleOf(f) : 0)),
   }), (f) => (f.option! & 2) !== 0),
 
+  // LDRAA/LDRAB (FEAT_PAuth): Xt ← 64 bits at Xn|SP + S:imm9 * 8, Xn first authenticated with
+  // data key A or B (M) and modifier zero, which leaves it as it is on our core, whose keys are
+  // disabled (branch.ts RETAx; qemu, whose keys are enabled, strips a valid PAC: the same
+  // address). The access is LDR (immediate)'s — loadInt, the address checked and a fault reported
+  // at it as for any load — and happens even into XZR. W writes the address back, after Xt: with
+  // Rt == Rn (CONSTRAINED UNPREDICTABLE) Rn gets the address, as qemu does (and LDST_pre here).
+  row('LDRA', '11111000 M S 1 imm9:9 W 1 rn:5 rt:5', (f, b) => {
+    const off = i64c(b, (f.imm9! - (f.S! << 9)) * 8);
+    const at = f.W ? tmp(b, I64, b.m.i64.add(xsp(b, f.rn!), off)) : undefined;
+    const v = loadInt(b, 3, false, at ? at() : b.m.i64.add(xsp(b, f.rn!), off));
+    if (f.rt === 31) b.emit(b.m.drop(v));
+    else setX(b, f.rt!, v);
+    if (at) setXSP(b, f.rn!, at());
+  }),
+
   row('LDR_lit', 'opc:2 011 V 00 imm19:s19 rt:5', (f, b, i) => {
     const a = i64c(b, i.pc + f.imm19! * 4);
     if (f.V) return b.set(VREG + f.rt!, loadVec(b, 2 + f.opc!, a));
