@@ -25,7 +25,7 @@
 // exclusive pairs, every load/store addressing mode for B/H/W/X/SB/SH/SW and the SIMD&FP
 // registers, flag-setting add/sub with carry, conditional compares, EXTR/RORV, system
 // instructions, CRC32, pointer authentication outside the hint space, and encodings the
-// translator must leave UNDEF (ERETAA, PACGA, SVE, SME, MTE, MOPS). All of it is kept.
+// translator must leave UNDEF (ERETAA, SVE, SME, MTE, MOPS). All of it is kept.
 // Groups the installed binutils rejects are skipped with a warning (MOPS needs 2.38).
 //
 // Columns (tab-separated; '#' lines are comments):
@@ -279,7 +279,7 @@ function handWritten() {
     // PSTATE fields that are not plain no-ops
     'msr ssbs, #0x1', 'msr dit, #0x1', 'msr pan, #0x1', 'msr uao, #0x0',
     // pointer authentication outside the hint space: rows as on a core whose keys are disabled,
-    // LDRAA/LDRAB too; ERETAA/ERETAB (EL0 has no exception return) and PACGA are UNDEF
+    // LDRAA/LDRAB and PACGA; ERETAA/ERETAB are UNDEF (EL0 has no exception return)
     'retaa', 'retab', 'braa x0, x1', 'brab x2, sp', 'blraa x3, x4', 'braaz x5', 'blrabz x6', 'eretaa',
     'ldraa x7, [x8]', 'ldrab x9, [x10, #-8]!', 'pacia x11, x12', 'autib x13, sp', 'paciza x14', 'xpaci x15', 'xpacd x16',
     'pacga x17, x18, x19',

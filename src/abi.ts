@@ -80,9 +80,10 @@ export function dispatchHash(pc: number, bits: number, alignLog2: number): numbe
  * Syscall numbers below zero that translated code passes to `linux.syscall` for things Linux
  * gives user space without a syscall, or that the runtime wants to hear of. `counter`: CNTVCT_EL0,
  * the virtual counter, which ticks at COUNTER_HZ (what CNTFRQ_EL0 reads; qemu-aarch64's rate) from
- * an arbitrary origin, monotonically.
+ * an arbitrary origin, monotonically. `pacga`: PACGA's result for its two operands (Xn, then Xm
+ * or SP), computed with the thread's key, which only the runtime holds (runtime/pac.ts).
  */
-export const PSEUDO_SYSCALL = { counter: -1, preempt: -2, poll: -3 } as const;
+export const PSEUDO_SYSCALL = { counter: -1, preempt: -2, poll: -3, pacga: -4 } as const;
 /**
  * `preempt`: a loop that only another thread can end (a spin loop) has run PREEMPT_INTERVAL more
  * iterations in one call of its function. `poll`: any loop has run long (at a re-entry point,

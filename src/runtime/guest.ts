@@ -11,6 +11,7 @@ import { IntervalTimers } from './itimer.ts';
 import { PosixTimers } from './posix-timers.ts';
 import { AddressSpace, pageUp, PROT_READ } from './memory.ts';
 import { pushPendingHandlers, returnFromFrame, runFaultHandler, runPendingHandlers, writeSigtramp, type Reentry } from './signal-frame.ts';
+import { randomPacKey, type PacKey } from './pac.ts';
 import { SharedFileMaps } from './shared-maps.ts';
 import { SharedAnon } from './shared-anon.ts';
 import { SA_RESTART, SignalState } from './signals.ts';
@@ -137,6 +138,13 @@ export class Guest {
   umask = 0o022;
   hostname: string;
   threadName = 'main';
+  /**
+   * the running thread's generic pointer-authentication key (APGAKey, PACGA: pac.ts): drawn when
+   * the program starts and at each exec, the parent's in a fork child, the creator's in a new
+   * thread (kept with the thread's registers while another runs: kernel.ts use), replaced by
+   * prctl(PR_PAC_RESET_KEYS), as Linux keeps it
+   */
+  pacKey: PacKey;
   /** resource limits: resource → [soft, hard] */
   readonly limits = new Map<number, [bigint, bigint]>();
   /** when the process began (an exec'd image goes on with its process's CPU time) */
@@ -207,10 +215,12 @@ export class Guest {
       for (const [k, v] of p.limits) this.limits.set(k, v);
       this.kernel = p.kernel;
       this.threadName = from.fork ? p.threadName : commName(opts.execPath);
+      this.pacKey = from.fork ? p.pacKey : randomPacKey();
       return;
     }
     this.signals = new SignalState();
     this.timers = new IntervalTimers();
+    this.pacKey = randomPacKey();
     this.fds = new FdTable((f) => this.release(f));
     this.pid = opts.pid ?? 1000;
     this.ppid = opts.ppid ?? 1;

@@ -45,6 +45,17 @@ export const FEATURES: Record<string, Feature> = {
   FRINT: { word: 2, bit: 8, id: { reg: 'ISAR1', lsb: 32, value: 1 } },
   I8MM: { word: 2, bit: 13, id: { reg: 'ISAR1', lsb: 52, value: 1 } },
   BF16: { word: 2, bit: 14, id: { reg: 'ISAR1', lsb: 44, value: 1 } }, // BFCVT, BFCVTN, BFDOT, BFMLALB/T, BFMMLA (table/bf16.ts); 2 would be EBF16
+  // Pointer authentication (FEAT_PAuth, the architected QARMA5) has two halves that Linux
+  // advertises apart (system_supports_address_auth, system_supports_generic_auth). Address
+  // authentication runs as on a core whose keys are disabled (table/branch.ts, table/dp-reg.ts:
+  // PACIA… leave the pointer as it is, AUTIA… and LDRAA never fail): that is not what HWCAP_PACA
+  // (ID_AA64ISAR1.APA/API) promises — Linux then enables the IA, IB, DA and DB keys of every
+  // process, so a signed pointer differs from the original, a forged one fails to authenticate
+  // and prctl(PR_PAC_SET_ENABLED_KEYS) works — so it stays off, APA = API = 0. The generic half
+  // is all there: PACGA computes the architected MAC with a random per-thread key, drawn at exec,
+  // kept by fork, replaced by prctl(PR_PAC_RESET_KEYS) (runtime/pac.ts), as Linux does for
+  // HWCAP_PACG; so PACG is advertised, with ID_AA64ISAR1.GPA = 1 (QARMA5, as qemu -cpu max).
+  PACG: { word: 1, bit: 31, id: { reg: 'ISAR1', lsb: 24, value: 1 } },
   CPUID: { word: 1, bit: 11 }, // MRS of MIDR_EL1 and the ID registers works (arch/aarch64/sysregs.ts)
 };
 

@@ -36,6 +36,7 @@ import { LiftPending, RuntimeCode, type Installed, type LifterLoader } from './l
 import type { LibraryImage } from './libraries.ts';
 import { linuxImports, termination, type Termination } from './process.ts';
 import { type AltStack, enqueue, NO_ALTSTACK, SI_KERNEL, SI_TIMER, SI_USER, SIG_DFL, SIG_IGN, SIGKILL, type SignalInfo, type ThreadSignals } from './signals.ts';
+import type { PacKey } from './pac.ts';
 import { sleepMs } from './sleep.ts';
 import { ContextChanged, type HandlerFrame } from './signal-frame.ts';
 import type { Terminal } from './terminal.ts';
@@ -141,8 +142,8 @@ export interface UnwoundFrame { low: number; restart?: number }
 export type ProcState = 'ready' | 'waiting' | 'zombie' | 'gone';
 
 /** what a thread that is not running keeps of itself (the state block's part of it, see Kernel.use) */
-/** (`altstack`: sigaltstack's stack is the thread's own, as its mask and its name (`comm`) are: Go gives each thread one) */
-interface SavedThread { regs: Uint8Array; depth: number; lastPc: number; mask: bigint; signals: ThreadSignals; altstack: AltStack; name: string; maskAfter?: bigint }
+/** (`altstack`: sigaltstack's stack is the thread's own, as its mask, its name (`comm`) and its PACGA key are: Go gives each thread one) */
+interface SavedThread { regs: Uint8Array; depth: number; lastPc: number; mask: bigint; signals: ThreadSignals; altstack: AltStack; name: string; pacKey: PacKey; maskAfter?: bigint }
 const STATE_SIZE = STATE.end - STATE_BASE;
 
 /**
@@ -513,7 +514,7 @@ export class Kernel {
     const depth = t.instance.exports.depth instanceof WebAssembly.Global ? t.instance.exports.depth : undefined;
     // (a task still named for this guest after an execve gave its process another one saves nothing here)
     if (cur !== undefined && cur.guest === g && cur.state !== 'gone' && cur.state !== 'zombie') {
-      cur.saved = { regs: new Uint8Array(g.memory.buffer, STATE_BASE, STATE_SIZE).slice(), depth: depth?.value ?? 0, lastPc: g.lastPc, mask: g.signals.mask, signals: g.signals.takeThread(), altstack: g.signals.altstack, name: g.threadName, maskAfter: g.maskAfterHandlers };
+      cur.saved = { regs: new Uint8Array(g.memory.buffer, STATE_BASE, STATE_SIZE).slice(), depth: depth?.value ?? 0, lastPc: g.lastPc, mask: g.signals.mask, signals: g.signals.takeThread(), altstack: g.signals.altstack, name: g.threadName, pacKey: g.pacKey, maskAfter: g.maskAfterHandlers };
       g.maskAfterHandlers = undefined;
     }
     const s = t.saved;
@@ -525,6 +526,7 @@ export class Kernel {
       g.signals.putThread(s.signals); // delivered at its next syscall or interrupt point if not blocked
       g.signals.altstack = s.altstack;
       g.threadName = s.name;
+      g.pacKey = s.pacKey;
       g.maskAfterHandlers = s.maskAfter; // rt_sigsuspend's mask to come back is the thread's
       t.saved = undefined;
     }
@@ -780,8 +782,8 @@ export class Kernel {
     dv.setBigUint64(STATE.pc - STATE_BASE, pc + 4n, true);
     if (opts.stack) dv.setBigUint64(STATE.sp - STATE_BASE, opts.stack, true);
     if (opts.tls !== undefined) dv.setBigUint64(STATE.tpidr - STATE_BASE, opts.tls, true);
-    // a thread starts without an alternate signal stack (Linux clears it for CLONE_VM without CLONE_VFORK), named as its creator
-    t.saved = { regs, depth: 0, lastPc: 0, mask: g.signals.mask, signals: new Map(), altstack: NO_ALTSTACK, name: g.threadName };
+    // a thread starts without an alternate signal stack (Linux clears it for CLONE_VM without CLONE_VFORK), named as its creator, with its keys
+    t.saved = { regs, depth: 0, lastPc: 0, mask: g.signals.mask, signals: new Map(), altstack: NO_ALTSTACK, name: g.threadName, pacKey: g.pacKey };
     t.clearTid = opts.clearTid ?? 0n;
     if (opts.parentTid) g.mem.setU32(opts.parentTid, t.tid);
     if (opts.childTid) g.mem.setU32(opts.childTid, t.tid);

@@ -24,6 +24,13 @@ export type Ran = State & { fpsr: number };
 
 export interface State { x: bigint[]; v: bigint[]; nzcv: number; fpcr?: number; fpsr?: number; strict?: boolean }
 
+/** the runtime's side of the syscalls an instruction makes (its pseudo-syscalls: PACGA…): number, six arguments, pc */
+export type SyscallHandler = (nr: bigint, ...args: bigint[]) => bigint;
+const noSyscalls: SyscallHandler = () => { throw new Error('no syscalls here'); };
+let onSyscall = noSyscalls;
+/** answers the lifted instructions' syscalls with `h` (none: they throw) */
+export function setSyscallHandler(h?: SyscallHandler): void { onSyscall = h ?? noSyscalls; }
+
 export function liftInsn(word: number): (s: State) => Ran {
   const insn = decode(word, 0x1000) as A64Insn;
   if (insn.name === 'UNDEF') throw new Error(`${word.toString(16)} does not decode`);
@@ -31,6 +38,7 @@ export function liftInsn(word: number): (s: State) => Ran {
   m.setFeatures(FEATURES);
   m.setMemory(1, 1, 'memory');
   m.addFunctionImport('trap', 'env', 'trap', ir.createType([I32, I64, I64]), ir.none);
+  m.addFunctionImport('syscall', 'env', 'syscall', ir.createType(new Array<ir.Type>(8).fill(I64)), I64);
   const vars: ir.Type[] = [], regLocal = new Map<number, number>(), written = new Set<number>(), items: Expr[] = [];
   const regType = (r: number) => (r >= VREG + 32 ? I64 : r >= VREG ? V128 : r >= FLAG_N ? I32 : I64); // past v31: the exclusive monitor
   const local = (r: number) => {
@@ -48,7 +56,7 @@ export function liftInsn(word: number): (s: State) => Ran {
     addrOffset: 0,
     zeroHigh: (v) => (m.highZero(v, () => false) ? v : m.i64x2.replace_lane(v, 1, m.i64.const(0))),
     trap: (kind, info) => { items.push(m.call('trap', [m.i32.const(kind), m.i64.const(0x1000n), m.i64.const(BigInt(info))], ir.none)); },
-    syscall: () => { throw new Error('no syscalls here'); },
+    syscall: (nr, args) => m.call('syscall', [nr, ...args, ...new Array(6 - args.length).fill(0).map(() => m.i64.const(0n)), m.i64.const(0x1000n)], I64),
     invalidateCode: () => { throw new Error('no cache maintenance here'); },
     helper: (name) => {
       const id = helperId(name);
@@ -70,7 +78,7 @@ export function liftInsn(word: number): (s: State) => Ran {
   useOptimizer(binaryen);
   const bin = optimizeBinary(m.emitBinary(), 2, FEATURES);
   m.dispose();
-  const inst = new WebAssembly.Instance(new WebAssembly.Module(new Uint8Array(bin)), { env: { trap: () => { throw new Error('trap'); } } });
+  const inst = new WebAssembly.Instance(new WebAssembly.Module(new Uint8Array(bin)), { env: { trap: () => { throw new Error('trap'); }, syscall: (...a: bigint[]) => onSyscall(a[0]!, ...a.slice(1)) } });
   const mem = new DataView((inst.exports.memory as WebAssembly.Memory).buffer);
   const run = inst.exports.run as () => void;
   return (s) => {

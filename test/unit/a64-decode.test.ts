@@ -4,8 +4,8 @@
 // is decoded at its pc and checked
 //   (a) by row: a table below maps objdump mnemonics (aliases included) to the decoder rows that
 //       may produce them; integer, system and load/store lines are checked strictly, encodings
-//       the translator deliberately leaves to trap (SVE, SME, MTE, MOPS, ERETAA,
-//       PACGA…) must decode UNDEF, and FP/SIMD lines must decode
+//       the translator deliberately leaves to trap (SVE, SME, MTE, MOPS,
+//       ERETAA…) must decode UNDEF, and FP/SIMD lines must decode
 //       to an FP/SIMD row or UNDEF — the FP/SIMD mnemonics still UNDEF are pinned in a list;
 //   (b) by field: registers, immediates, offsets, writeback, shift/extend, conditions and
 //       targets parsed from objdump's operand text and compared with the decoded fields;
@@ -143,17 +143,16 @@ for (const mn of ['casp', 'caspa', 'caspl', 'caspal']) INT_ROWS[mn] = ['CASP'];
 // pointer authentication with the keys disabled (table/branch.ts RETAx)
 Object.assign(INT_ROWS, { retaa: ['RETAx'], retab: ['RETAx'], braa: ['BRAx'], brab: ['BRAx'], blraa: ['BLRAx'], blrab: ['BLRAx'], braaz: ['BRAxZ'], brabz: ['BRAxZ'], blraaz: ['BLRAxZ'], blrabz: ['BLRAxZ'], xpaci: ['XPAC'], xpacd: ['XPAC'] });
 for (const mn of ['pacia', 'pacib', 'pacda', 'pacdb', 'paciza', 'pacizb', 'pacdza', 'pacdzb', 'autia', 'autib', 'autda', 'autdb', 'autiza', 'autizb', 'autdza', 'autdzb']) INT_ROWS[mn] = ['PAC_AUT'];
-// the loads that authenticate their base (keys disabled: a plain load, table/ldst.ts)
-Object.assign(INT_ROWS, { ldraa: ['LDRA'], ldrab: ['LDRA'] });
+// the loads that authenticate their base (keys disabled: a plain load, table/ldst.ts) and the generic PAC (table/dp-reg.ts)
+Object.assign(INT_ROWS, { ldraa: ['LDRA'], ldrab: ['LDRA'], pacga: ['PACGA'] });
 for (const mn of ['ldapur', 'ldapurb', 'ldapurh', 'ldapursb', 'ldapursh', 'ldapursw', 'stlur', 'stlurb', 'stlurh']) INT_ROWS[mn] = ['LDAPUR_STLUR'];
 Object.assign(INT_ROWS, { cfinv: ['CFINV'], axflag: ['AXFLAG'], xaflag: ['XAFLAG'], rmif: ['RMIF'], setf8: ['SETF'], setf16: ['SETF'] });
 for (const mn of ['crc32b', 'crc32h', 'crc32w', 'crc32x', 'crc32cb', 'crc32ch', 'crc32cw', 'crc32cx']) INT_ROWS[mn] = ['CRC32'];
 
 /** mnemonics that must decode UNDEF (trap when executed) */
 const UNDEF_MNEMONICS = new Set([
-  // pointer authentication outside the hint space but the branches, PAC/AUT/XPAC and LDRAA/LDRAB
-  // (rows below): exception returns (EL0 has none), the generic PAC
-  'eretaa', 'eretab', 'pacga',
+  // pointer authentication's exception returns (EL0 has none)
+  'eretaa', 'eretab',
   // SYSL: no system register an EL0 program may read this way
   'sysl',
   // calls to EL2/EL3: UNDEFINED at EL0
@@ -551,6 +550,10 @@ const ldra: Check = (l, d, want) => {
   want('offset', (d.f.imm9! - (d.f.S! << 9)) * 8 === (mem.imm ?? 0));
 };
 
+const pacga: Check = (l, _d, want) => {
+  want('rd', regNum(l.args[0])); want('rn', regNum(l.args[1])); want('rm', regNum(l.args[2]));
+};
+
 /** field check for the strict (integer/system/load-store) lines, by mnemonic */
 function checkerFor(l: Line, d: A64Insn): Check | undefined {
   const { mn } = l;
@@ -575,6 +578,7 @@ function checkerFor(l: Line, d: A64Insn): Check | undefined {
   if (mn === 'hint') return hint;
   if (mn === 'mrs' || mn === 'msr') return sysregCheck;
   if (mn === 'ldraa' || mn === 'ldrab') return ldra;
+  if (mn === 'pacga') return pacga;
   const rows = INT_ROWS[mn] ?? [];
   if (rows.some((r) => r.startsWith('LDST_') || r === 'LDR_lit')) return ldstSingle;
   if (rows.some((r) => r.startsWith('LDSTP_'))) return ldstPair;
@@ -618,7 +622,7 @@ describe('A64 decoder against objdump (test/fixtures/decode/oracle.tsv)', () => 
     expect(bad).toEqual([]);
   });
 
-  it('leaves SVE, SME, MTE, MOPS, ERETAA, PACGA… UNDEF', () => {
+  it('leaves SVE, SME, MTE, MOPS, ERETAA… UNDEF', () => {
     const bad: string[] = [];
     for (const i of lineIdx('undef')) {
       const l = ORACLE[i]!, d = DECODED[i]!;

@@ -60,6 +60,10 @@ const LINUX_HWCAPS: [string, number, boolean, number, 1 | 2, number][] = [
   ['3.0.0.6.0', 60, false, 1, 2, 16], // RNG
   ['3.0.0.6.1', 0, false, 1, 1, 16], // DCPOP
   ['3.0.0.6.1', 0, false, 2, 2, 0], // DCPODP
+  ['3.0.0.6.1', 4, false, 1, 1, 30], // PACA (APA: address authentication, QARMA5)
+  ['3.0.0.6.1', 8, false, 1, 1, 30], // PACA (API: implementation defined algorithm)
+  ['3.0.0.6.1', 24, false, 1, 1, 31], // PACG (GPA: generic authentication, QARMA5)
+  ['3.0.0.6.1', 28, false, 1, 1, 31], // PACG (GPI)
   ['3.0.0.6.1', 12, false, 1, 1, 13], // JSCVT
   ['3.0.0.6.1', 16, false, 1, 1, 14], // FCMA
   ['3.0.0.6.1', 20, false, 1, 1, 15], // LRCPC
@@ -89,6 +93,8 @@ describe('A64 system registers', () => {
     expect((hw[1]! >>> 0).toString(16)).toBe(HWCAP.toString(16));
     expect((hw[2]! >>> 0).toString(16)).toBe(HWCAP2.toString(16));
     expect(HWCAP & (1 << 7)).toBeTruthy(); // CRC32
+    // PACGA works (runtime/pac.ts); address authentication runs with its keys disabled: not advertised
+    expect([(HWCAP >>> 31) & 1, (HWCAP >>> 30) & 1]).toEqual([1, 0]);
   });
 
   it('read as qemu -cpu cortex-a72 reads them, apart from features we do not implement; the rest trap', () => {

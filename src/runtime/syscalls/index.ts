@@ -17,6 +17,7 @@ import { sockets } from './sockets.ts';
 import { signal } from './signal.ts';
 import { counterTicks, time } from './time.ts';
 import { PSEUDO_SYSCALL } from '../../abi.ts';
+import { pacga } from '../pac.ts';
 
 function buildTable(): Handler[] {
   const table: Handler[] = [];
@@ -37,4 +38,5 @@ export const PSEUDO_SYSCALLS: ReadonlyMap<number, Handler> = new Map<number, Han
   [PSEUDO_SYSCALL.counter, counterTicks],
   [PSEUDO_SYSCALL.preempt, (g) => (g.interruptPoint(true), 0)],
   [PSEUDO_SYSCALL.poll, (g, fn, entry) => (g.interruptPoint(false, fn < 0n ? undefined : { fn: Number(fn), entry: Number(entry) }), 0)],
+  [PSEUDO_SYSCALL.pacga, (g, x, modifier) => pacga(g.pacKey, x, modifier)],
 ]);

@@ -3,9 +3,12 @@ import { E, fail } from '../errno.ts';
 import type { Guest, Handler } from '../guest.ts';
 import { count, int, uint } from './args.ts';
 import { fromUtf8, utf8 } from '../guest-mem.ts';
+import { randomPacKey } from '../pac.ts';
 
 const GRND_ALL = 1 | 2 | 4; // NONBLOCK | RANDOM | INSECURE
-const PR = { SET_PDEATHSIG: 1, GET_PDEATHSIG: 2, GET_DUMPABLE: 3, SET_DUMPABLE: 4, SET_NAME: 15, GET_NAME: 16, CAPBSET_READ: 23, SET_NO_NEW_PRIVS: 38, GET_NO_NEW_PRIVS: 39, SET_VMA: 0x53564d41 } as const;
+const PR = { SET_PDEATHSIG: 1, GET_PDEATHSIG: 2, GET_DUMPABLE: 3, SET_DUMPABLE: 4, SET_NAME: 15, GET_NAME: 16, CAPBSET_READ: 23, SET_NO_NEW_PRIVS: 38, GET_NO_NEW_PRIVS: 39, PAC_RESET_KEYS: 54, SET_VMA: 0x53564d41 } as const;
+/** PR_PAC_RESET_KEYS's key bits: APIAKEY, APIBKEY, APDAKEY, APDBKEY, and APGAKEY (16) */
+const PAC_KEYS = 0x1fn, PAC_APGAKEY = 0x10n;
 
 /** pid 0 (the caller) or a process or thread of the run */
 const ofRun = (g: Guest, pid: number): boolean => pid === 0 || pid === g.pid || pid === g.tid || g.kernel?.task(pid) !== undefined;
@@ -88,7 +91,7 @@ export const misc: Record<string, Handler> = {
     return 0;
   },
   personality: () => 0, // PER_LINUX
-  prctl: (g, optArg, arg2) => {
+  prctl: (g, optArg, arg2, arg3, arg4, arg5) => {
     switch (int(optArg)) {
       case PR.SET_NAME:
         {
@@ -117,8 +120,16 @@ export const misc: Record<string, Handler> = {
         return 0;
       case PR.CAPBSET_READ:
         return g.uid === 0 ? 1 : 0;
+      case PR.PAC_RESET_KEYS:
+        // new keys for the calling thread: all of them (0) or those named. Of ours only the generic
+        // key exists (HWCAP_PACG; the address keys are disabled, runtime/hwcap.ts), so naming the
+        // others changes nothing that can be seen, as on a Linux without address authentication
+        if (arg3 || arg4 || arg5 || arg2 & ~PAC_KEYS) fail(E.EINVAL);
+        if (!arg2 || arg2 & PAC_APGAKEY) g.pacKey = randomPacKey();
+        return 0;
       default:
-        // Includes PR_SET_VMA (naming mappings), SVE/PAC/tagged-address controls: unsupported.
+        // Includes PR_SET_VMA (naming mappings), SVE/tagged-address controls and PR_PAC_SET/GET_ENABLED_KEYS
+        // (address authentication, not advertised: EINVAL as on Linux then): unsupported.
         fail(E.EINVAL);
     }
   },

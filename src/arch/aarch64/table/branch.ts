@@ -55,7 +55,7 @@ export const branches: Row[] = [
   row('HLT', '11010100 010 imm16:16 000 00', (_f, b, i) => b.trap(TrapKind.Undefined, i.word), { flow: () => ({ kind: 'stop' }) }),
   row('UDF', '0000000000000000 imm16:16', (_f, b, i) => b.trap(TrapKind.Undefined, i.word), { flow: () => ({ kind: 'stop' }) }),
 
-  // NOP, YIELD, BTI, PACIASP/AUTIASP (no pointer authentication is advertised), CSDB, …
+  // NOP, YIELD, BTI, PACIASP/AUTIASP (keys disabled: address authentication is not advertised), CSDB, …
   row('HINT', '11010101000000110010 crm:4 op2:3 11111', () => {}),
   // CLREX, DSB, DMB, ISB, SB; other op2 values are unallocated or TME
   row('BARRIER', '11010101000000110011 crm:4 op2:3 11111', (f, b) => {

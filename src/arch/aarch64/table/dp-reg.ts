@@ -3,9 +3,10 @@ import * as ir from '../../../wasm/ir.ts';
 import { row, type Row } from '../decoder.ts';
 import type { Builder, Expr } from '../../../lift/types.ts';
 import {
-  addWithFlags, condition, cst, extended, i32c, i64c, logicFlags, ops, rd, rdsp, setNZCV, shifted, tmp, wrt, wrtsp,
-  wtype, xr,
+  addWithFlags, condition, cst, extended, i32c, i64c, logicFlags, ops, rd, rdsp, setNZCV, setX, shifted, tmp, wrt, wrtsp,
+  wtype, xr, xsp,
 } from '../ops.ts';
+import { PSEUDO_SYSCALL } from '../../../abi.ts';
 import { FLAG_C } from '../regs.ts';
 
 function addSub(b: Builder, sf: number, sub: number, S: number, rdn: number, a: Expr, bv: Expr, toSp: boolean): void {
@@ -125,6 +126,12 @@ export const dpReg: Row[] = [
     const m = b.m, v = tmp(b, ir.i64, xr(b, f.rd!));
     const ext = m.i64.shr_s(m.i64.shl(v(), i64c(b, 8)), i64c(b, 8));
     wrt(b, 1, f.rd!, f.d ? m.i64.or(m.i64.and(v(), i64c(b, 0xff00000000000000n)), m.i64.and(ext, i64c(b, 0x00ffffffffffffffn))) : ext);
+  }),
+  // PACGA Xd, Xn, Xm|SP: the generic authentication code of Xn with modifier Xm|SP in the top 32
+  // bits, the bottom 32 zero. No key-enable bit gates it: the runtime computes it (QARMA5) with
+  // the thread's APGAKey, which Linux enables for every process (runtime/pac.ts)
+  row('PACGA', '1 0 0 11010110 rm:5 001100 rn:5 rd:5', (f, b) => {
+    if (f.rd !== 31) setX(b, f.rd!, b.syscall(i64c(b, PSEUDO_SYSCALL.pacga), [xr(b, f.rn!), xsp(b, f.rm!)]));
   }),
   row('CLZ', 'sf 1 0 11010110 00000 000100 rn:5 rd:5', (f, b) => wrt(b, f.sf!, f.rd!, ops(b, f.sf!).clz(rd(b, f.sf!, f.rn!)))),
   row('CLS', 'sf 1 0 11010110 00000 000101 rn:5 rd:5', (f, b) => {
