@@ -28,12 +28,12 @@ function missingTool(): string | undefined {
 
 /** what each mode must catch: the faults its checks (or the dispatcher, in every mode) see */
 const FAULTS: Record<ProtectMode, string[]> = {
-  full: ['null-read', 'null-write', 'rodata-write', 'text-write', 'mprotect-write', 'munmap-read', 'stack-overflow', 'stack-overflow-heap', 'null-call', 'alias-4g', 'misaligned-jump', 'fork'],
-  bounds: ['null-read', 'null-write', 'null-call', 'alias-4g', 'misaligned-jump'],
+  full: ['null-read', 'null-probe', 'null-write', 'rodata-write', 'text-write', 'mprotect-write', 'munmap-read', 'stack-overflow', 'stack-overflow-heap', 'null-call', 'alias-4g', 'misaligned-jump', 'fork'],
+  bounds: ['null-read', 'null-probe', 'null-write', 'null-call', 'alias-4g', 'misaligned-jump'],
   // the engine's bounds check (not precise) and the stack pointer's check against the stack guard
-  null: ['null-read', 'null-write', 'stack-overflow', 'stack-overflow-heap', 'null-call', 'misaligned-jump'],
+  null: ['null-read', 'null-probe', 'null-write', 'stack-overflow', 'stack-overflow-heap', 'null-call', 'misaligned-jump'],
   // the engine's bounds check on the address ORed with the page table's byte
-  pages: ['null-read', 'null-write', 'rodata-write', 'text-write', 'mprotect-write', 'munmap-read', 'stack-overflow', 'stack-overflow-heap', 'null-call', 'misaligned-jump', 'fork'],
+  pages: ['null-read', 'null-probe', 'null-write', 'rodata-write', 'text-write', 'mprotect-write', 'munmap-read', 'stack-overflow', 'stack-overflow-heap', 'null-call', 'misaligned-jump', 'fork'],
   none: ['null-call', 'misaligned-jump'],
 };
 /** what a mode catches only once the program installs a handler: 'null' then runs code lifted

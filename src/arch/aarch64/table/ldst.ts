@@ -88,8 +88,16 @@ function transfer(b: Builder, acc: Access, rt: number, a: Expr): void {
     return;
   }
   if (!acc.load) return void b.emit(storeInt(b, acc.size, a, xr(b, rt)));
-  const v = loadInt(b, acc.size, acc.signed, a);
-  if (acc.to32) setW(b, rt, b.m.i32.wrap(v));
+  loaded(b, rt, loadInt(b, acc.size, acc.signed, a), acc.to32);
+}
+
+/**
+ * A loaded value into Xt (Wt with `to32`). Into XZR the access still happens — it may fault, as
+ * under Linux (LLVM's stack probes are `ldr xzr, [sp, #…]`) — and its value is dropped.
+ */
+function loaded(b: Builder, rt: number, v: Expr, to32 = false): void {
+  if (rt === 31) b.emit(b.m.drop(v));
+  else if (to32) setW(b, rt, b.m.i32.wrap(v));
   else setX(b, rt, v);
 }
 
@@ -132,7 +140,7 @@ function pairRow(name: string, mode: number): Row {
       }
     } else if (f.L) {
       const v1 = tmp(b, I64, loadInt(b, size, signed, at()));
-      setX(b, f.rt2!, loadInt(b, size, signed, at2()));
+      loaded(b, f.rt2!, loadInt(b, size, signed, at2()));
       setX(b, f.rt!, v1());
     } else {
       const v1 = xr(b, f.rt!), v2 = xr(b, f.rt2!);
@@ -170,9 +178,7 @@ export const loadStore: Row[] = [
   row('LDRA', '11111000 M S 1 imm9:9 W 1 rn:5 rt:5', (f, b) => {
     const off = i64c(b, (f.imm9! - (f.S! << 9)) * 8);
     const at = f.W ? tmp(b, I64, b.m.i64.add(xsp(b, f.rn!), off)) : undefined;
-    const v = loadInt(b, 3, false, at ? at() : b.m.i64.add(xsp(b, f.rn!), off));
-    if (f.rt === 31) b.emit(b.m.drop(v));
-    else setX(b, f.rt!, v);
+    loaded(b, f.rt!, loadInt(b, 3, false, at ? at() : b.m.i64.add(xsp(b, f.rn!), off)));
     if (at) setXSP(b, f.rn!, at());
   }),
 
@@ -180,8 +186,7 @@ export const loadStore: Row[] = [
     const a = i64c(b, i.pc + f.imm19! * 4);
     if (f.V) return b.set(VREG + f.rt!, loadVec(b, 2 + f.opc!, a));
     if (f.opc === 3) return; // PRFM (literal)
-    if (f.opc === 2) return setX(b, f.rt!, loadInt(b, 2, true, a));
-    setX(b, f.rt!, loadInt(b, f.opc ? 3 : 2, false, a));
+    loaded(b, f.rt!, f.opc === 2 ? loadInt(b, 2, true, a) : loadInt(b, f.opc ? 3 : 2, false, a));
   }, { guard: (f) => !(f.V && f.opc === 3) }),
 
   pairRow('LDSTP_noalloc', 0),
@@ -192,7 +197,7 @@ export const loadStore: Row[] = [
   // Ordered accesses: one core, so barriers are implicit (exclusives: exclusive.ts).
   row('LDAR_STLR', 'size:2 001000 1 L 0 11111 o0 11111 rn:5 rt:5', (f, b) => {
     const a = xsp(b, f.rn!);
-    if (f.L) setX(b, f.rt!, loadInt(b, f.size!, false, a));
+    if (f.L) loaded(b, f.rt!, loadInt(b, f.size!, false, a));
     else b.emit(storeInt(b, f.size!, a, xr(b, f.rt!)));
   }),
   row('CAS', 'size:2 001000 1 L 1 rs:5 o0 11111 rn:5 rt:5', (f, b) => {
@@ -215,14 +220,12 @@ export const loadStore: Row[] = [
     setX(b, s, old1());
     setX(b, s + 1, old2());
   }, { guard: (f) => f.rs! % 2 === 0 && f.rt! % 2 === 0 }),
-  row('LDAPR', 'size:2 111 0 00 1 0 1 11111 1100 00 rn:5 rt:5', (f, b) => setX(b, f.rt!, loadInt(b, f.size!, false, xsp(b, f.rn!)))),
+  row('LDAPR', 'size:2 111 0 00 1 0 1 11111 1100 00 rn:5 rt:5', (f, b) => loaded(b, f.rt!, loadInt(b, f.size!, false, xsp(b, f.rn!)))),
   // LDAPUR/STLUR (FEAT_LRCPC2), unscaled offset: opc 00 STLUR, 01 LDAPUR, 10 LDAPURS to 64 bits, 11 to 32
   row('LDAPUR_STLUR', 'size:2 011001 opc:2 0 imm9:s9 00 rn:5 rt:5', (f, b) => {
     const a = b.m.i64.add(xsp(b, f.rn!), i64c(b, f.imm9!));
     if (f.opc === 0) return b.emit(storeInt(b, f.size!, a, xr(b, f.rt!)));
-    const v = loadInt(b, f.size!, f.opc! >= 2, a);
-    if (f.opc === 3) setW(b, f.rt!, b.m.i32.wrap(v));
-    else setX(b, f.rt!, v);
+    loaded(b, f.rt!, loadInt(b, f.size!, f.opc! >= 2, a), f.opc === 3);
   }, { guard: (f) => f.opc! < 2 || (f.opc === 2 ? f.size! < 3 : f.size! < 2) }),
   row('LSE_atomic', 'size:2 111 0 00 A R 1 rs:5 o3 opc:3 00 rn:5 rt:5', (f, b) => {
     const m = b.m, size = f.size!, a = tmp(b, I64, xsp(b, f.rn!));
