@@ -64,12 +64,10 @@ type Terminator =
    * indirect jump: to one of `targets` (blocks of this function) if `value` (the guest PC) is one,
    * else through the dispatcher; `dense`: switch on the local `index` (see pcIndex)
    */
-  | { kind: 'switch'; value: number; targets: number[]; dense?: { index: number; base: number }; point: FlushPoint }
+  | { kind: 'switch'; value: number; targets: number[]; dense?: { index: number; base: number }; flush: () => Expr }
   /** computed goto to entry points too spread out for a dense switch: `value` holds this function's entry index for the target, or -1 */
-  | { kind: 'entries'; value: number; target: number; point: FlushPoint }
+  | { kind: 'entries'; value: number; target: number; flush: () => Expr }
   | { kind: 'none' };
-/** an indirect jump's terminator */
-type IndirectTerm = Extract<Terminator, { kind: 'switch' | 'entries' }>;
 
 /** widest PC range (in instructions) switched on with one br_table */
 const MAX_DENSE_SPAN = 1 << 14;
@@ -452,7 +450,7 @@ export class FunctionEmitter implements Builder {
         items.push(m.local.set(t, r!));
         // whatever the jump's targets, the dispatcher takes the others; the target may be
         // hand-written code reading NZCV set before the branch
-        const point = this.flushPoint(() => true), flush = () => this.flushRegs(point.regs!);
+        const flush = this.flushHere(() => true);
         if (blk.tailTargets) {
           // an IFUNC's implementations (discover.ts resolveIfuncJumps): a tail call to the one it is
           for (const target of blk.tailTargets) {
@@ -463,21 +461,21 @@ export class FunctionEmitter implements Builder {
           return finish({ kind: 'none' });
         }
         const targets = (blk.jumpTable ?? []).filter((x) => this.fn.blocks.has(x));
-        if (targets.length) return finish({ kind: 'switch', value: t, targets, dense: this.pcIndex(items, t, targets), point });
+        if (targets.length) return finish({ kind: 'switch', value: t, targets, dense: this.pcIndex(items, t, targets), flush });
         // A computed goto (or a table we could not read): if the target is one of this function's
         // entry points, branch there directly (by its address, or by the dispatch table's entry
         // index in very large functions); anything else leaves through the dispatcher. Such
         // functions re-enter themselves, so NZCV is homed.
         this.computedGoto = true;
         const dense = this.pcIndex(items, t, this.fn.entries);
-        if (dense) return finish({ kind: 'switch', value: t, targets: this.fn.entries, dense, point });
+        if (dense) return finish({ kind: 'switch', value: t, targets: this.fn.entries, dense, flush });
         const slot = this.temp(ir.i32), e = this.temp(ir.i32);
         const slotGet = () => m.local.get(slot, ir.i32);
         items.push(m.local.set(slot, m.call('lookup', [m.i32.wrap(m.local.get(t, ir.i64))], ir.i32)));
         items.push(m.local.set(e, m.if(
           m.i32.and(m.i32.ne(slotGet(), m.i32.const(0)), m.i32.eq(m.i32.load(4, 4, slotGet()), m.i32.const(this.ctx.functionIndex(this.fn.entry)))),
           m.i32.load(8, 4, slotGet()), m.i32.const(-1))));
-        return finish({ kind: 'entries', value: e, target: t, point });
+        return finish({ kind: 'entries', value: e, target: t, flush });
       }
       case 'stop':
         items.push(m.unreachable());
@@ -574,14 +572,9 @@ export class FunctionEmitter implements Builder {
 
   /** a flush, its registers known once every block is lifted (analyse) */
   private flushHere(flags: () => boolean = () => false, from = [this.site()]): () => Expr {
-    const point = this.flushPoint(flags, from);
-    return () => this.flushRegs(point.regs!);
-  }
-
-  private flushPoint(flags: () => boolean, from = [this.site()]): FlushPoint {
     const point: FlushPoint = { from, flags };
     this.points.push(point);
-    return point;
+    return () => this.flushRegs(point.regs!);
   }
 
   /** what a flush stores: the registers that may be dirty there; with `flags`, NZCV too where written (a jump to code that reads it) */
@@ -711,12 +704,11 @@ export class FunctionEmitter implements Builder {
       const from = [{ fx: this.effects.get(pc)!, before: 0, since: NONE, cleaned: false }];
       preempts.set(pc, this.flushHere(() => (this.flagsLiveAt.get(pc)?.size ?? 0) > 0, from));
     }
-    const leaders = this.shareDispatch();
     this.analyse();
     // node 0 is the prologue: load what is live at the requested entry point, then enter there
     const nodes: CfgNode[] = [{ code: m.nop(), exit: { kind: 'none' } }];
     const add = (code: Expr, exit: Exit = { kind: 'none' }): number => nodes.push({ code, exit }) - 1;
-    const ids = new Map<number, number>(), heads2 = new Map<IndirectTerm, number>();
+    const ids = new Map<number, number>();
     this.blocks.forEach((pb) => ids.set(pb.start, add(resolve(heads.has(pb.start) ? [this.preemptCheck(pb.start, preempts.get(pb.start)!), ...pb.items] : pb.items))));
     const stubs = new Map<number, number>();
     for (const [t, pb] of this.tailStubs) stubs.set(t, add(resolve(pb.items)));
@@ -727,13 +719,23 @@ export class FunctionEmitter implements Builder {
         const taken = term.tail ? stubs.get(term.to)! : ids.get(term.to)!;
         const fall = ids.get(term.next) ?? stubs.get(term.next) ?? this.fellOffNode(add, term.next);
         node.exit = { kind: 'cond', cond: m.local.get(term.cond, ir.i32), taken, fall };
-      } else if (term.kind === 'switch' || term.kind === 'entries') {
-        // the dispatch node of the jumps with these targets: the first's locals, which the others copy theirs to
-        const lead = leaders.get(term) ?? term, copies = lead === term ? [] : this.dispatchCopies(term, lead);
-        if (copies.length) node.code = m.block(null, [node.code, ...copies]);
-        let head = heads2.get(lead);
-        if (head === undefined) heads2.set(lead, head = this.dispatchNode(lead, ids, add, resolve));
-        node.exit = { kind: 'goto', to: head };
+      } else if (term.kind === 'switch') {
+        const fallback = add(resolve(this.indirectJump(term.value, term.flush)));
+        if (term.dense) {
+          const index = m.local.get(term.dense.index, ir.i32);
+          node.exit = { kind: 'switch', index, targets: this.denseTargets(ids, term.targets, term.dense.base, fallback), fallback };
+        } else {
+          // few targets spread far apart: compare in turn (a chain of nodes), then the dispatcher
+          let next = fallback;
+          for (const t of [...term.targets].reverse()) {
+            const cond = m.i64.eq(m.local.get(term.value, ir.i64), this.i64(t));
+            next = add(m.nop(), { kind: 'cond', cond, taken: ids.get(t)!, fall: next });
+          }
+          node.exit = { kind: 'goto', to: next };
+        }
+      } else if (term.kind === 'entries') {
+        const fallback = add(resolve(this.indirectJump(term.target, term.flush)));
+        node.exit = { kind: 'switch', index: m.local.get(term.value, ir.i32), targets: this.fn.entries.map((e) => ids.get(e)!), fallback };
       }
     }
     const enter = (entries: number[]): Exit => entries.length === 1 ? { kind: 'goto', to: entries[0]! }
@@ -894,67 +896,6 @@ export class FunctionEmitter implements Builder {
   }
 
   /** the switch table of a pcIndex: target node per index, `fallback` in the gaps */
-  /**
-   * Indirect jumps with the same targets (an interpreter's dispatch after each of its handlers,
-   * the computed gotos of a function) share one dispatch node, which each reaches with its
-   * target in the first one's locals: its targets then have one predecessor there instead of one
-   * per jump. V8's optimising compiler took 28 s (and emitted 88 MB of machine code) for
-   * CPython's eval loop, whose 25 dispatches each branched to its 256 handlers. The shared
-   * dispatcher path stores what any of them may have dirty (one flush point from all of them).
-   * Returns each sharing jump's leader (the first with its targets).
-   */
-  private shareDispatch(): Map<Terminator, IndirectTerm> {
-    const groups = new Map<string, IndirectTerm[]>();
-    for (const pb of this.blocks) {
-      const t = pb.term;
-      if (t.kind !== 'switch' && t.kind !== 'entries') continue;
-      const key = t.kind === 'entries' ? 'entries' : `${t.dense ? `d${t.dense.base}` : 's'}:${t.targets.join(',')}`;
-      const g = groups.get(key);
-      if (g) g.push(t); else groups.set(key, [t]);
-    }
-    const leaders = new Map<Terminator, IndirectTerm>(), merged = new Set<FlushPoint>();
-    for (const g of groups.values()) {
-      if (g.length < 2) continue;
-      const lead = g[0]!, point: FlushPoint = { from: g.flatMap((t) => t.point.from), flags: () => true };
-      for (const t of g) { leaders.set(t, lead); merged.add(t.point); }
-      this.points.push(point);
-      lead.point = point;
-    }
-    if (merged.size) this.points.splice(0, this.points.length, ...this.points.filter((p) => !merged.has(p)));
-    return leaders;
-  }
-
-  /** what a jump sharing `lead`'s dispatch node sets before going there: its target in the leader's locals */
-  private dispatchCopies(t: IndirectTerm, lead: IndirectTerm): Expr[] {
-    const m = this.m, copy = (to: number, from: number, type: ir.Type) => m.local.set(to, m.local.get(from, type));
-    if (t.kind === 'entries' && lead.kind === 'entries') return [copy(lead.value, t.value, ir.i32), copy(lead.target, t.target, ir.i64)];
-    if (t.kind !== 'switch' || lead.kind !== 'switch') throw new Error('internal error: a dispatch shared by jumps of two kinds');
-    const out = [copy(lead.value, t.value, ir.i64)];
-    if (t.dense && lead.dense) out.push(copy(lead.dense.index, t.dense.index, ir.i32));
-    return out;
-  }
-
-  /** the dispatch node of an indirect jump (and of those sharing it): a switch or compare chain to its targets, else the dispatcher */
-  private dispatchNode(term: IndirectTerm, ids: Map<number, number>, add: (code: Expr, exit?: Exit) => number, resolve: (items: Item[]) => Expr): number {
-    const m = this.m, flush = () => this.flushRegs(term.point.regs!);
-    if (term.kind === 'entries') {
-      const fallback = add(resolve(this.indirectJump(term.target, flush)));
-      return add(m.nop(), { kind: 'switch', index: m.local.get(term.value, ir.i32), targets: this.fn.entries.map((e) => ids.get(e)!), fallback });
-    }
-    const fallback = add(resolve(this.indirectJump(term.value, flush)));
-    if (term.dense) {
-      const index = m.local.get(term.dense.index, ir.i32);
-      return add(m.nop(), { kind: 'switch', index, targets: this.denseTargets(ids, term.targets, term.dense.base, fallback), fallback });
-    }
-    // few targets spread far apart: compare in turn (a chain of nodes), then the dispatcher
-    let next = fallback;
-    for (const t of [...term.targets].reverse()) {
-      const cond = m.i64.eq(m.local.get(term.value, ir.i64), this.i64(t));
-      next = add(m.nop(), { kind: 'cond', cond, taken: ids.get(t)!, fall: next });
-    }
-    return next;
-  }
-
   private denseTargets(ids: Map<number, number>, targets: number[], base: number, fallback: number): number[] {
     const table: number[] = [];
     for (const t of targets) table[(t - base) / 2 ** this.arch.insnAlignLog2] = ids.get(t)!;
