@@ -386,10 +386,19 @@ export class Guest {
   private unwoundHandlers(after?: { result: bigint; pc: bigint }, restart?: bigint): void {
     if (!this.reentry || !this.kernel?.handlersUnwound(this)) return;
     if (restart !== undefined) new DataView(this.memory.buffer).setBigUint64(STATE.pc, restart, true);
-    const frames = pushPendingHandlers(this.memory, this.signals, this.reentry, { pid: this.pid, uid: this.uid }, after);
-    this.kernel.pushedFrames(this, frames.map((low, k) => (k === 0 && restart !== undefined ? { low, restart: Number(restart) } : { low })));
+    this.pushHandlerFrames(after, restart === undefined ? undefined : Number(restart));
     if (after) this.lastPc = Number(after.pc);
     this.kernel.resumeFromState(this);
+  }
+
+  /**
+   * The handlers of the signals taken, set up to run from the dispatcher (after a syscall that
+   * returned `after.result`); with `restart`, the first frame's context is that `svc`, whose
+   * return does the syscall again (Guest.returnFromHandler)
+   */
+  private pushHandlerFrames(after?: { result: bigint; pc: bigint }, restart?: number): void {
+    const frames = pushPendingHandlers(this.memory, this.signals, this.reentry!, { pid: this.pid, uid: this.uid }, after);
+    this.kernel!.pushedFrames(this, frames.map((low, k) => (k === 0 && restart !== undefined ? { low, restart } : { low })));
   }
 
   /**
@@ -406,11 +415,8 @@ export class Guest {
     // back to the interrupted `svc` (SA_RESTART): the syscall is done again, then the code after it runs
     const restart = frame.restart !== undefined && new DataView(this.memory.buffer).getBigUint64(STATE.pc, true) === BigInt(frame.restart) ? frame.restart : undefined;
     this.takeSignals();
-    if (this.signals.toRun.length) {
-      // (the first new frame's context is the `svc` then, and its return does the syscall again)
-      const frames = pushPendingHandlers(this.memory, this.signals, this.reentry, { pid: this.pid, uid: this.uid });
-      this.kernel!.pushedFrames(this, frames.map((low, k) => (k === 0 && restart !== undefined ? { low, restart } : { low })));
-    } else if (restart !== undefined) this.kernel!.redoSyscall(this, restart);
+    if (this.signals.toRun.length) this.pushHandlerFrames(undefined, restart);
+    else if (restart !== undefined) this.kernel!.redoSyscall(this, restart);
     this.kernel!.resumeFromState(this);
   }
 
