@@ -94,7 +94,9 @@ export const PSEUDO_SYSCALL = { counter: -1, preempt: -2, poll: -3, pacga: -4 } 
  * at the head later (runtime/kernel.ts). A handler may leave another PC in STATE.pc: the
  * function then returns, as after a call that did not come back to it. Arguments: the index of
  * the caller in the function table and the head's entry index in it (a re-entry point, where the
- * runtime may resume the thread by calling it), or -1 (a spin loop's head: through the dispatcher).
+ * runtime may resume the thread by calling it), or -1 (a spin loop's head: through the dispatcher);
+ * third, 1 if that entry takes its PC from STATE.pc (an interpreter's dispatch, whose "head" is
+ * the target it is about to switch on: not an entry the dispatch table may hold for that PC).
  * A shared library's functions have indices beyond the table (their place is known only when a
  * run installs them): the runtime does not resume those by calling them.
  */

@@ -1,6 +1,7 @@
-// Real Debian arm64 dynamic executables (issue 12): grep, sed, gawk, jq and coreutils tools from
-// Debian's packages, with the libraries they load (libc6, libpcre2-8-0, libselinux1, libacl1,
-// libattr1, libgmp10, libmpfr6, libreadline8, libtinfo6, libsigsegv2, libjq1, libonig5) unpacked
+// Real Debian arm64 dynamic executables (issue 12): grep, sed, gawk, jq, coreutils tools and
+// CPython from Debian's packages, with the libraries they load (libc6, libpcre2-8-0, libselinux1, libacl1,
+// libattr1, libgmp10, libmpfr6, libreadline8, libtinfo6, libsigsegv2, libjq1, libonig5,
+// libexpat1, zlib1g, and python3.11's standard modules from libpython3.11-minimal) unpacked
 // into a sysroot of Debian's own files (test/.debian/dynamic/root, git-ignored, fetched with one
 // `apt-get download` on first use), run by `elf2wasm run -L SYSROOT` and by
 // `qemu-aarch64 -L SYSROOT` on the same files and stdin: identical stdout, stderr, status. These
@@ -19,7 +20,8 @@ const ROOT = join(CACHE, 'root');
 const BIN = resolve(import.meta.dirname, '../bin/elf2wasm.js');
 // the tools and every library their DT_NEEDED entries (and those of their libraries) name
 const PACKAGES = ['grep', 'sed', 'gawk', 'jq', 'coreutils', 'libc6', 'libpcre2-8-0', 'libselinux1', 'libacl1', 'libattr1',
-  'libgmp10', 'libmpfr6', 'libreadline8', 'libtinfo6', 'libsigsegv2', 'libjq1', 'libonig5'];
+  'libgmp10', 'libmpfr6', 'libreadline8', 'libtinfo6', 'libsigsegv2', 'libjq1', 'libonig5',
+  'python3.11-minimal', 'libpython3.11-minimal', 'libexpat1', 'zlib1g'];
 /** written after a complete unpack: a sysroot from an older package list is fetched again */
 const FETCHED = join(CACHE, 'packages.txt');
 
@@ -63,7 +65,7 @@ interface Outcome { stdout: string; stderr: string; status: number | null }
 function run(cmd: string, args: string[], stdin = ''): Promise<Outcome> {
   return new Promise((res, rej) => {
     const env = { PATH: process.env.PATH ?? '', ELF2WASM_CACHE_DIR: join(work, 'cache'), LC_ALL: 'C' };
-    const child = spawn(cmd, args, { cwd: work, env, timeout: 500_000 });
+    const child = spawn(cmd, args, { cwd: work, env, timeout: 500_000, killSignal: 'SIGKILL' });
     const out: Buffer[] = [], err: Buffer[] = [];
     child.stdout.on('data', (b: Buffer) => out.push(b));
     child.stderr.on('data', (b: Buffer) => err.push(b));
@@ -125,7 +127,7 @@ function bigCsv(): string {
   return text;
 }
 
-suite(`Debian's dynamic grep, sed, gawk, jq and coreutils against qemu-aarch64 -L${unavailable ? ` (skipped: ${unavailable})` : ''}`, () => {
+suite(`Debian's dynamic grep, sed, gawk, jq, coreutils and python3.11 against qemu-aarch64 -L${unavailable ? ` (skipped: ${unavailable})` : ''}`, () => {
   beforeAll(() => {
     if (unavailable) throw new Error(unavailable); // only reached in CI
     work = mkdtempSync(join(tmpdir(), 'elf2wasm-debian-dyn-'));
@@ -216,6 +218,39 @@ suite(`Debian's dynamic grep, sed, gawk, jq and coreutils against qemu-aarch64 -
     await compare('jq', ['-c', '.[] | select(. > 1)'], '[1,2,3]\n');
     expect((await compare('jq', ['.a | test("x")', 'in.json'])).status).toBe(5);
     expect((await compare('jq', ['.b[', 'in.json'])).status).toBe(3);
+  }, 900_000);
+
+  // CPython's eval loop (_PyEval_EvalFrameDefault, 15k instructions) dispatches through the same
+  // table after each of its handlers: one shared dispatch node (wasm/function.ts shareDispatch),
+  // without which V8 spent ~30 s optimising it and every run waited for that before exiting
+  it('python3.11: integers, containers, exceptions, classes and generators, json and re, recursion, stdin, exit statuses', async () => {
+    expect((await compare('python3.11', ['-c', 'print("hi", 2**100, 7/2, 7//2, -7 % 3, divmod(17, 5), round(2.675, 2), 0.1 + 0.2)'])).stdout).toBe('hi 1267650600228229401496703205376 3.5 3 2 (3, 2) 2.67 0.30000000000000004\n');
+    await compare('python3.11', ['-c', [
+      'class P:', '  def __init__(s, n): s.n = n', '  def __repr__(s): return f"P({s.n})"',
+      'xs = sorted([P(3), P(1), P(2)], key=lambda p: -p.n); print(xs, {p.n: str(p) for p in xs})',
+      'def gen(n):', '  for i in range(n): yield i * i',
+      'print(sum(gen(1000)), list(zip("abc", gen(3))), set("hello") == {"h", "e", "l", "o"})',
+      'try:', '  {}["k"]', 'except KeyError as e: print("KeyError", e)',
+      'def f(n): return n if n < 2 else f(n - 1) + f(n - 2)', 'print(f(18))',
+    ].join('\n')]);
+    await compare('python3.11', ['-c', 'import json, re; d = json.loads(\'{"a": [1, 2.5, null], "b": "x"}\'); print(json.dumps(d, sort_keys=True)); print(re.sub(r"(\\w+) (\\w+)", r"\\2 \\1", "hello world"), re.findall(r"\\d+", "a1b22c333"))']);
+    await compare('python3.11', ['-c', 'import sys; data = sys.stdin.read(); print(len(data.split()), data.upper(), end="")'], 'alpha beta\ngamma\n');
+    expect((await compare('python3.11', ['-c', 'raise SystemExit(4)'])).status).toBe(4);
+    expect((await compare('python3.11', ['-c', '1/0'])).status).toBe(1);
+  }, 900_000);
+
+  // A Python loop runs in the eval loop's handlers and dispatch only: its one interrupt point is
+  // the re-entry at the shared dispatch (wasm/reentry.ts), where SIGALRM's C handler runs and
+  // another thread gets its turn (CPython hands its GIL over there too)
+  it('python3.11: a pure-Python loop ended by SIGALRM, and by another thread', async () => {
+    expect((await compare('python3.11', ['-c', [
+      'import signal', 'flag = [0]', 'def h(*a): flag[0] = 1', 'signal.signal(signal.SIGALRM, h)',
+      'signal.setitimer(signal.ITIMER_REAL, 0.05)', 'n = 0', 'while not flag[0]: n += 1', 'print("alarm", n > 0)',
+    ].join('\n')])).stdout).toBe('alarm True\n');
+    expect((await compare('python3.11', ['-c', [
+      'import threading, time', 'stop = False', 'def busy():', '  n = 0', '  while not stop: n += 1',
+      't = threading.Thread(target=busy); t.start(); time.sleep(0.05); stop = True; t.join(); print("joined")',
+    ].join('\n')])).stdout).toBe('joined\n');
   }, 900_000);
 
   it('the tools share the translations of the libraries they all load, and each library of gawk and jq runs translated', async () => {

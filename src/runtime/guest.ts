@@ -367,10 +367,12 @@ export class Guest {
    * other tasks may run (a spinning thread's at once, Kernel.preempt; else Kernel.timeSlice,
    * which may resume this one later by calling `at`: a function's table index and entry index).
    */
-  interruptPoint(spinning: boolean, at?: { fn: number; entry: number }): void {
+  interruptPoint(spinning: boolean, at?: { fn: number; entry: number; anyPc?: boolean }): void {
     this.takeSignals();
-    // the head as a dispatch entry: the handlers may run from the dispatcher and return there
-    if (at && this.signals.toRun.length && this.code?.enterable(this.lastPc, at.fn, at.entry)) this.unwoundHandlers();
+    // the head as a dispatch entry: the handlers may run from the dispatcher and return there.
+    // Not an entry that takes its PC from the state (an interpreter's dispatch, PC its target):
+    // the dispatcher would send every later jump to that PC there, one the switch may not hold.
+    if (at && !at.anyPc && this.signals.toRun.length && this.code?.enterable(this.lastPc, at.fn, at.entry)) this.unwoundHandlers();
     this.runHandlers(undefined, BigInt(this.lastPc));
     if (spinning) this.kernel?.preempt(this);
     else if (at) this.kernel?.timeSlice(this, at);

@@ -43,8 +43,16 @@ export interface LoopHeads {
   reentries: number[];
 }
 
-/** the loop heads of a graph entered at node 0 */
-export function loopHeads(nodes: CfgNode[], depth = REENTRY_DEPTH): LoopHeads {
+/**
+ * The loop heads of a graph entered at node 0. A loop is re-entered at an entry of its own (a
+ * node with a way in from outside it), or at one of `dispatches` that more of its edges go back
+ * to: the indirect-jump switch an interpreter's handlers all branch back to (function.ts
+ * shareDispatch), which its turns pass, whereas the loop's entry may lie on none of them
+ * (CPython's eval loop: 212 jumps back to its dispatch, 5 to the entry picked otherwise, and a
+ * Python loop never passed it). A re-entry there is a second way into the loop, which
+ * irreducible.ts pays for with a dispatch on the loop's back edges.
+ */
+export function loopHeads(nodes: CfgNode[], depth = REENTRY_DEPTH, dispatches: ReadonlySet<number> = new Set()): LoopHeads {
   // once per node: a dense switch has thousands of targets
   const succs = nodes.map((n) => successors(n.exit)), succ = (x: number) => succs[x]!;
   const counted = new Set<number>(), reached = postorder(nodes.length, succ, (t) => counted.add(t));
@@ -72,8 +80,10 @@ export function loopHeads(nodes: CfgNode[], depth = REENTRY_DEPTH): LoopHeads {
         const ps = preds[x]!;
         let backs = 0;
         for (let j = 0; j < ps.length; j++) if (inside.has(ps[j]!)) backs++;
-        if (backs === ps.length) continue; // no way in from outside
-        if (backs > most) { best = x; most = backs; }
+        if (backs === ps.length && !dispatches.has(x)) continue; // no way in from outside
+        // an entry of the loop before a dispatch as far back as it: re-entering there costs nothing more
+        const rank = 2 * backs + (dispatches.has(x) ? 0 : 1);
+        if (rank > most) { best = x; most = rank; }
       }
       if (best < 0) continue;
       reentries.push(best);

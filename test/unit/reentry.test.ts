@@ -53,6 +53,15 @@ describe('loopHeads', () => {
     const { reentries } = loopHeads(g);
     expect(reentries).toEqual([1]);
   });
+
+  it("an interpreter's loop re-enters at its dispatch, which every turn passes, not at its entry", () => {
+    // 1: the interpreter's start (entered from outside, and by handler 4), 2: the dispatch
+    // switching to handlers 3 and 4, which all its turns pass and nothing outside branches to
+    const g = graph([goto(1), goto(2), { kind: 'switch', index: 0, targets: [3, 4], fallback: 5 }, goto(2), cond(1, 2), none]);
+    // one level: the outer loop's head alone, which the turns through handler 3 never pass
+    expect(loopHeads(g, 1)).toEqual({ counted: [1, 2], reentries: [1] });
+    expect(loopHeads(g, 1, new Set([2]))).toEqual({ counted: [1, 2], reentries: [2] });
+  });
 });
 
 describe('liveness', () => {

@@ -37,6 +37,6 @@ export const SYSCALLS: readonly (Handler | undefined)[] = buildTable();
 export const PSEUDO_SYSCALLS: ReadonlyMap<number, Handler> = new Map<number, Handler>([
   [PSEUDO_SYSCALL.counter, counterTicks],
   [PSEUDO_SYSCALL.preempt, (g) => (g.interruptPoint(true), 0)],
-  [PSEUDO_SYSCALL.poll, (g, fn, entry) => (g.interruptPoint(false, fn < 0n ? undefined : { fn: Number(fn), entry: Number(entry) }), 0)],
+  [PSEUDO_SYSCALL.poll, (g, fn, entry, anyPc) => (g.interruptPoint(false, fn < 0n ? undefined : { fn: Number(fn), entry: Number(entry), anyPc: anyPc !== 0n }), 0)],
   [PSEUDO_SYSCALL.pacga, (g, x, modifier) => pacga(g.pacKey, x, modifier)],
 ]);
