@@ -9,7 +9,8 @@
 // expiry, SIGEV_NONE, EINVALs, SIGEV_THREAD (the C library's helper thread takes SIGEV_THREAD_ID
 // signals with sigwaitinfo: Kernel.signalThread); a computed-goto interpreter's loop, whose head is
 // a dispatch without a PC of its own (function.ts shareDispatch), taking the timer's signal and
-// giving way to another thread (interp, interp-thread). Run under qemu-aarch64 (the reference, at test
+// giving way to another thread (interp, interp-thread), its handler waiting for another thread
+// (interp-wait: handlers run from the dispatcher, not nested). Run under qemu-aarch64 (the reference, at test
 // time) and translated; stdout, stderr and the exit status must match.
 import { resolve } from 'node:path';
 import { crossBuilder } from './helpers/cross-build.ts';
@@ -19,7 +20,7 @@ const SOURCE = resolve(import.meta.dirname, 'fixtures/signals/timers.c');
 const LIBCS = { glibc: 'aarch64-linux-gnu-gcc', musl: 'aarch64-linux-musl-gcc' } as const;
 const CASES = [
   'real', 'virtual', 'prof', 'interval', 'waits', 'settings', 'invalid', 'fatal', 'blocked', 'forked',
-  'posix-signal', 'posix-abs', 'posix-none', 'posix-invalid', 'posix-thread', 'interp', 'interp-thread',
+  'posix-signal', 'posix-abs', 'posix-none', 'posix-invalid', 'posix-thread', 'interp', 'interp-thread', 'interp-wait',
 ];
 
 const crossBuild = crossBuilder('timers');

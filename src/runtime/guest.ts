@@ -369,10 +369,9 @@ export class Guest {
    */
   interruptPoint(spinning: boolean, at?: { fn: number; entry: number; anyPc?: boolean }): void {
     this.takeSignals();
-    // the head as a dispatch entry: the handlers may run from the dispatcher and return there.
-    // Not an entry that takes its PC from the state (an interpreter's dispatch, PC its target):
-    // the dispatcher would send every later jump to that PC there, one the switch may not hold.
-    if (at && !at.anyPc && this.signals.toRun.length && this.code?.enterable(this.lastPc, at.fn, at.entry)) this.unwoundHandlers();
+    // the head as a dispatch entry: the handlers may run from the dispatcher and return there
+    // (else they run nested, and in a process with threads the others wait until they return)
+    if (at && this.signals.toRun.length && this.code?.enterable(this.lastPc, at.fn, at.entry, at.anyPc)) this.unwoundHandlers();
     this.runHandlers(undefined, BigInt(this.lastPc));
     if (spinning) this.kernel?.preempt(this);
     else if (at) this.kernel?.timeSlice(this, at);

@@ -351,12 +351,16 @@ export class RuntimeCode {
    * A loop head where a signal's handler interrupts the guest (an interrupt point: entry `entry`
    * of function `fn` of the table) becomes a dispatch entry: the handler may make the guest go on
    * there through the dispatcher later (Go's asynchronous preemption returns to the interrupted PC).
-   * Whether the dispatcher can now go on there.
+   * Whether the dispatcher can now go on there (with `anyPc`, see below: whether it could already).
    */
-  enterable(pc: number, fn: number, entry: number): boolean {
+  enterable(pc: number, fn: number, entry: number, anyPc = false): boolean {
+    const table = this.dispatch();
+    // An entry that takes its PC from the state (an interpreter's dispatch, PC the target it was
+    // about to switch on) is not one for that PC: a PC the switch does not hold would go back
+    // there for ever. The dispatcher goes on at a PC it holds (a computed goto's targets).
+    if (anyPc) return table.has(pc);
     // (after checkFaults the code still running from before is not to be dispatched to: it is lifted checked)
     if (this.protect || fn >= this.functionTable.length) return false;
-    const table = this.dispatch();
     if (table.has(pc)) return true;
     table.set({ pc, fn, entry });
     // dropped with the code it enters when that changes (invalidate)
