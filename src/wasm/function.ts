@@ -18,7 +18,7 @@ import type { ModuleContext } from './context.ts';
 import { trapsInEngine } from '../translate-options.ts';
 import { structure } from './structure.ts';
 import { loopHeads, REENTRY_INTERVAL } from './reentry.ts';
-import { dirtiness, graph, liveness, type BlockUse, type Graph, type LiveBlock } from './liveness.ts';
+import { dirtiness, graph, liveness, type BlockUse, type DirtyBlock, type Graph, type LiveBlock } from './liveness.ts';
 import type { CfgNode, Exit } from './cfg.ts';
 
 const FAULT_LABEL = 'fault';
@@ -52,8 +52,15 @@ interface Site { fx: BlockEffects; before: number; since: ReadonlySet<number>; c
 
 const NONE: ReadonlySet<number> = new Set();
 
-/** a boundary's stores: where they are reached from (a tail stub is shared), whether NZCV goes too; `regs` once known */
-interface FlushPoint { from: Site[]; flags: () => boolean; regs?: number[] }
+/**
+ * a boundary's stores: where they are reached from (a tail stub is shared), whether NZCV goes
+ * too; `regs` once known. A shared dispatch's (shareDispatch): `only` those its jumps leave
+ * dirty, and at each jump, the others (`leave` those).
+ */
+interface FlushPoint { from: Site[]; flags: () => boolean; regs?: number[]; only?: ReadonlySet<number>; leave?: ReadonlySet<number> }
+
+/** the jumps sharing a dispatch node: each one's block and its stores before it goes there */
+interface DispatchGroup { lead: IndirectTerm; jumps: { start: number; stores: FlushPoint }[] }
 
 interface PendingBlock { start: number; items: Item[]; term: Terminator; from?: Site[] }
 
@@ -646,8 +653,17 @@ export class FunctionEmitter implements Builder {
     const count = this.arch.registers.length, byNumber = (a: number, b: number) => a - b;
     this.held = this.homed(new Set([...this.reads, ...this.writes]));
     const fxs = this.blocks.map((pb) => this.effects.get(pb.start)!), g = this.graph();
-    const dirtyBlocks = fxs.map((fx) => ({ start: fx.start, dirty: fx.since, cleans: fx.cleaned }));
-    this.dirtyIn = dirtiness(dirtyBlocks, count, [...this.writes].sort(byNumber), g);
+    const dirtyBlocks: DirtyBlock[] = fxs.map((fx) => ({ start: fx.start, dirty: fx.since, cleans: fx.cleaned }));
+    const tracked = [...this.writes].sort(byNumber);
+    // first with the jumps to a shared dispatch storing everything: what each leaves dirty of its own
+    const jumps = new Set(this.dispatchGroups.flatMap((group) => group.jumps.map((j) => j.start))), all = new Set(tracked);
+    for (const blk of dirtyBlocks) if (jumps.has(blk.start)) blk.kills = all;
+    this.dirtyIn = dirtiness(dirtyBlocks, count, tracked, g);
+    if (this.dispatchGroups.length) {
+      const kills = this.splitDispatchStores();
+      for (const blk of dirtyBlocks) blk.kills = kills.get(blk.start);
+      this.dirtyIn = dirtiness(dirtyBlocks, count, tracked, g);
+    }
     const reads = new Map<BlockEffects, Set<number>>();
     const read = (fx: BlockEffects, r: number) => {
       const set = reads.get(fx);
@@ -665,7 +681,7 @@ export class FunctionEmitter implements Builder {
       return o;
     };
     for (let k = 0; k < this.points.length; k++) { // indexed: this runs mostly in the engine's baseline tier
-      const p = this.points[k]!, regs = p.regs = this.flushed(p);
+      const p = this.points[k]!, regs = p.regs = this.flushed(p).filter((r) => (!p.only || p.only.has(r)) && !p.leave?.has(r));
       for (let j = 0; j < p.from.length; j++) {
         const s = p.from[j]!, o = orderOf(s.fx);
         for (let i = 0; i < regs.length; i++) if (!((o.get(regs[i]!) ?? Infinity) < s.before)) read(s.fx, regs[i]!);
@@ -727,6 +743,7 @@ export class FunctionEmitter implements Builder {
     }
     const leaders = this.shareDispatch();
     this.analyse();
+    const jumpStores = new Map(this.dispatchGroups.flatMap((g) => g.jumps.map((j) => [j.start, j.stores] as const)));
     // node 0 is the prologue: load what is live at the requested entry point, then enter there
     const nodes: CfgNode[] = [{ code: m.nop(), exit: { kind: 'none' } }];
     const add = (code: Expr, exit: Exit = { kind: 'none' }): number => nodes.push({ code, exit }) - 1;
@@ -744,6 +761,8 @@ export class FunctionEmitter implements Builder {
       } else if (term.kind === 'switch' || term.kind === 'entries') {
         // the dispatch node of the jumps with these targets: the first's locals, which the others copy theirs to
         const lead = leaders.get(term) ?? term, copies = lead === term ? [] : this.dispatchCopies(term, lead);
+        const stores = jumpStores.get(pb.start);
+        if (stores?.regs!.length) copies.unshift(this.flushRegs(stores.regs));
         if (copies.length) node.code = m.block(null, [node.code, ...copies]);
         let head = dispatchAt.get(lead);
         if (head === undefined) dispatchAt.set(lead, head = this.dispatchNode(lead, ids, add, resolve));
@@ -912,6 +931,7 @@ export class FunctionEmitter implements Builder {
     ]);
   }
   private loopCount?: number;
+  private readonly dispatchGroups: DispatchGroup[] = [];
   /** what each block does that a spin loop does not (see spinLoopHeads) */
   private readonly effects = new Map<number, BlockEffects>();
   private blockEffects: BlockEffects = newEffects(0);
@@ -954,16 +974,43 @@ export class FunctionEmitter implements Builder {
       const g = groups.get(key);
       if (g) g.push(t); else groups.set(key, [t]);
     }
-    const leaders = new Map<Terminator, IndirectTerm>(), merged = new Set<FlushPoint>();
+    const leaders = new Map<Terminator, IndirectTerm>(), merged = new Set<FlushPoint>(), starts = new Map<Terminator, number>();
+    for (const pb of this.blocks) starts.set(pb.term, pb.start);
     for (const g of groups.values()) {
       if (g.length < 2) continue;
       const lead = g[0]!, point: FlushPoint = { from: g.flatMap((t) => t.point.from), flags: () => true };
+      const jumps = g.map((t) => ({ start: starts.get(t)!, stores: { from: t.point.from, flags: () => true } }));
       for (const t of g) { leaders.set(t, lead); merged.add(t.point); }
-      this.points.push(point);
+      this.points.push(point, ...jumps.map((j) => j.stores));
       lead.point = point;
+      this.dispatchGroups.push({ lead, jumps });
     }
     if (merged.size) this.points.splice(0, this.points.length, ...this.points.filter((p) => !merged.has(p)));
     return leaders;
+  }
+
+  /**
+   * What the jumps to a shared dispatch store before they go there (analyse, between two runs of
+   * dirtiness, the first with those jumps storing everything): each jump the registers it may
+   * leave dirty that most of them do not. Else each
+   * register any handler of an interpreter left dirty would be dirty after the dispatch, in every
+   * handler: CPython's eval loop stored all 33 at each of its 744 calls and exits (24,550 stores
+   * of its 670 KB), where a handler leaves a few dirty that the next one's first call stores.
+   * Returns the registers each jump's block leaves clean, and sets the stores' register filters.
+   */
+  private splitDispatchStores(): Map<number, Set<number>> {
+    const kills = new Map<number, Set<number>>();
+    for (const { lead, jumps } of this.dispatchGroups) {
+      const dirty = jumps.map((j) => this.flushed(j.stores)), times = new Map<number, number>();
+      for (const regs of dirty) for (const r of regs) times.set(r, (times.get(r) ?? 0) + 1);
+      const common = new Set([...times].filter(([, n]) => 2 * n >= jumps.length).map(([r]) => r));
+      jumps.forEach((j, k) => {
+        j.stores.leave = common;
+        kills.set(j.start, new Set(dirty[k]!.filter((r) => !common.has(r))));
+      });
+      lead.point.only = common;
+    }
+    return kills;
   }
 
   /** what a jump sharing `lead`'s dispatch node sets before going there: its target in the leader's locals */

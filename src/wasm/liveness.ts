@@ -12,8 +12,11 @@ export interface BlockUse {
 /** `succ`: the successors' starts, unless the analysis is given the blocks' graph */
 export interface LiveBlock { start: number; use: BlockUse; succ?: number[] }
 
-/** a block as dirtiness sees it: what it leaves dirty, and whether a clean point (state = locals) comes before that */
-export interface DirtyBlock { start: number; dirty: Set<number>; cleans: boolean; succ?: number[] }
+/**
+ * a block as dirtiness sees it: what it leaves dirty, whether a clean point (state = locals)
+ * comes before that, and what its end stores (`kills`: they leave it clean)
+ */
+export interface DirtyBlock { start: number; dirty: Set<number>; cleans: boolean; kills?: Set<number>; succ?: number[] }
 
 /** the blocks' order (by start) and successors (by that order), for several analyses of the same blocks */
 export interface Graph { index: Map<number, number>; succ: number[][] }
@@ -97,8 +100,11 @@ export function liveness(blocks: LiveBlock[], count: number, tracked?: readonly 
 export function dirtiness(blocks: DirtyBlock[], count: number, tracked?: readonly number[], g = graph(blocks)): (start: number) => number[] {
   const b = new Bits(tracked ?? Array.from({ length: count }, (_, r) => r), count, g);
   const W = b.W, n = blocks.length;
-  const gen = b.array(), dirty = b.array();
-  blocks.forEach((blk, i) => blk.dirty.forEach((r) => b.add(gen, i, r)));
+  const gen = b.array(), dirty = b.array(), kept = b.array(-1);
+  blocks.forEach((blk, i) => {
+    blk.dirty.forEach((r) => b.add(gen, i, r));
+    blk.kills?.forEach((r) => b.remove(kept, i, r));
+  });
   for (let changed = true; changed;) {
     changed = false;
     for (let i = 0; i < n; i++) {
@@ -106,7 +112,7 @@ export function dirtiness(blocks: DirtyBlock[], count: number, tracked?: readonl
       for (let k = 0; k < succ.length; k++) {
         const s = succ[k]!;
         for (let w = 0; w < W; w++) {
-          const out = gen[i * W + w]! | (cleans ? 0 : dirty[i * W + w]!);
+          const out = (gen[i * W + w]! | (cleans ? 0 : dirty[i * W + w]!)) & kept[i * W + w]!;
           const v = dirty[s * W + w]! | out;
           if (v !== dirty[s * W + w]) { dirty[s * W + w] = v; changed = true; }
         }

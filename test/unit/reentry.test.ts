@@ -116,6 +116,18 @@ describe('dirtiness', () => {
     expect(onlyCall(3)).toEqual([3]);
   });
 
+  it("what a block's end stores (kills) leaves it clean, what it does not stays dirty", () => {
+    // an interpreter's two handlers 1 and 2 jump back to the dispatch 0: 1 writes r1 and r2 and
+    // stores r2 at its end, 2 writes r1 and r3 and stores r3 (function.ts splitDispatchStores)
+    const kills = (start: number, dirty: number[], killed: number[]) => ({ ...block(start, [0], dirty), kills: new Set(killed) });
+    const blocks = [block(0, [1, 2], []), kills(1, [1, 2], [2]), kills(2, [1, 3], [3])];
+    expect(dirtiness(blocks, 40)(0)).toEqual([1]);
+    expect(dirtiness(blocks, 40)(1)).toEqual([1]);
+    // past the first word of the bit sets too
+    const wide = [block(0, [1, 2], []), kills(1, [1, 36], [36]), kills(2, [1, 37], [])];
+    expect(dirtiness(wide, 40)(0)).toEqual([1, 37]);
+  });
+
   it('works past 32 registers and through long chains, whatever the block order', () => {
     const n = 300;
     // blocks listed last first: the solver must still reach the fixpoint
