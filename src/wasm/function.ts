@@ -797,11 +797,11 @@ export class FunctionEmitter implements Builder {
     const m = this.m, pcOf = new Map([...ids].map(([pc, node]) => [node, pc]));
     const flagsRead = (pc: number) => (this.flagsLiveAt.get(pc)?.size ?? 0) > 0;
     // a dispatch left out is not picked: its loop's entry takes the re-entry
-    const enterable = [...dispatches].filter(([, term]) => !this.dispatchTargets(term).some(flagsRead)).map(([x]) => x);
-    const { counted, reentries } = loopHeads(nodes, undefined, new Set(enterable));
+    const offered = new Set([...dispatches].filter(([, term]) => !this.dispatchTargets(term).some(flagsRead)).map(([x]) => x));
+    const { counted, reentries } = loopHeads(nodes, undefined, offered);
     // A spin loop's head is left out too: its preemption count (preemptCheck) lives in the frame,
     // which a re-entry would start afresh long before the count reached PREEMPT_INTERVAL.
-    const heads = reentries.filter((x) => pcOf.has(x) ? !spinHeads.has(pcOf.get(x)!) && !flagsRead(pcOf.get(x)!) : enterable.includes(x));
+    const heads = reentries.filter((x) => pcOf.has(x) ? !spinHeads.has(pcOf.get(x)!) && !flagsRead(pcOf.get(x)!) : offered.has(x));
     if (!heads.length) return [];
     const n = this.newLocal(ir.i32), bump = () => m.i32.add(m.local.get(n, ir.i32), m.i32.const(1));
     const first = this.fn.entries.length, out: { node: number; pcs: number[]; regs: number[] }[] = [];
