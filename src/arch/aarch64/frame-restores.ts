@@ -5,15 +5,19 @@
 //
 // One forward pass over the function's blocks with abstract values: a register holds its value on
 // entry ('e' + number), an address in the frame (sp on entry + offset, 's' + offset), a constant
-// ('c' + value, for a large frame's size), or unknown; an 8-byte slot at a frame offset holds such
-// a value. A register is restored when every return sees its entry value. A frame address that
-// leaves sp and x29 (into another register, or stored) escapes: a callee or a store through a
-// pointer may then write the slots from there up (a struct spilled to the frame and passed by
-// address). Two things are taken on trust, as compiled code keeps them: a callee leaves sp and
-// x29 as they were (checked once every function is analysed: context.ts), and nothing writes
-// below an escaped address, nor through x29 (a frame record is read by backtraces, never
-// written); unwinding (C++ exceptions, longjmp) that rewrites saved registers never returns to the
-// call site, where the skipped reload would be.
+// ('c' + value, for a large frame's size), or unknown; a frame slot holds the entry value of a
+// callee-saved register, the frame pointer or the link register a prologue stored there. A
+// register is restored when every return sees its entry value. Other values are not followed
+// through memory: C code reaches the frame through pointers (a struct spilled and passed by
+// address, an array indexed below its start), but a register save slot only by undefined
+// behaviour. Taken on trust, as compiled code keeps it: nothing but the function writes its save
+// slots (a stack overflow past a buffer that still returns normally would keep the saved values
+// here), a direct callee leaves sp and x29 as they were (checked once every function is analysed:
+// context.ts), and so does code reached through a register, which on a tail jump also keeps
+// x19–x28 (AAPCS64). A context switch reached that way (swapcontext) returns on another stack: the
+// caller checks the stack pointer (wasm/function.ts sameStack). Unwinding (C++ exceptions,
+// longjmp) arrives at a call's return address only at a landing pad right after the call, which
+// is followed as the call's way on.
 import type { GuestFunction } from '../../lift/discover.ts';
 import type { FrameRestores } from '../../lift/types.ts';
 import type { A64Insn } from './row-types.ts';
@@ -22,11 +26,12 @@ import { access } from './table/ldst.ts';
 
 const SP = 31, FP = 29;
 type Val = string | undefined;
-/** `escaped`: the lowest frame offset whose address escaped (Infinity: none) */
-interface Frame { regs: Val[]; slots: Map<number, Val>; escaped: number }
+interface Frame { regs: Val[]; slots: Map<number, Val> }
 
-const entryFrame = (): Frame => ({ regs: Array.from({ length: 32 }, (_, r) => (r === SP ? 's0' : `e${r}`)), slots: new Map(), escaped: Infinity });
-const copy = (s: Frame): Frame => ({ regs: s.regs.slice(), slots: new Map(s.slots), escaped: s.escaped });
+const entryFrame = (): Frame => ({ regs: Array.from({ length: 32 }, (_, r) => (r === SP ? 's0' : `e${r}`)), slots: new Map() });
+const copy = (s: Frame): Frame => ({ regs: s.regs.slice(), slots: new Map(s.slots) });
+/** the values a save slot is followed for: x19–x30 on entry */
+const SAVED = new Set(Array.from({ length: 12 }, (_, k) => `e${19 + k}`));
 const spOffset = (v: Val): number | undefined => (v?.[0] === 's' ? Number(v.slice(1)) : undefined);
 const constant = (v: Val): number | undefined => (v?.[0] === 'c' ? Number(v.slice(1)) : undefined);
 
@@ -35,36 +40,13 @@ function meet(into: Frame, from: Frame): boolean {
   let changed = false;
   for (let r = 0; r < 32; r++) if (into.regs[r] !== undefined && into.regs[r] !== from.regs[r]) { into.regs[r] = undefined; changed = true; }
   for (const [off, v] of into.slots) if (from.slots.get(off) !== v) { into.slots.delete(off); changed = true; }
-  if (from.escaped < into.escaped) { escape(into, from.escaped); changed = true; }
   return changed;
-}
-
-/**
- * The frame's slots from `off` up are reachable through a pointer from now on: a callee, another
- * thread (at any syscall or loop turn) or a store through any register may write them, so they are
- * not followed any more
- */
-function escape(s: Frame, off: number): void {
-  s.escaped = Math.min(s.escaped, off);
-  clobberFrom(s, off);
-}
-
-/** the slots from frame offset `from` up are lost (a write through a pointer into the frame) */
-function clobberFrom(s: Frame, from: number): void {
-  for (const k of [...s.slots.keys()]) if (k + 8 > from) s.slots.delete(k);
-}
-
-/** register `r` gets value `v`: a frame address in a register other than sp and x29 escapes */
-function put(s: Frame, r: number, v: Val): void {
-  s.regs[r] = v;
-  const off = spOffset(v);
-  if (off !== undefined && r !== SP && r !== FP) escape(s, off);
 }
 
 /** a store of `bytes` at frame offset `off`: overlapping slots are lost, an 8-byte one keeps `v` */
 function store(s: Frame, off: number, bytes: number, v: Val): void {
   for (const k of [...s.slots.keys()]) if (k < off + bytes && off < k + 8) s.slots.delete(k);
-  if (bytes === 8 && v !== undefined && off + 8 <= s.escaped) s.slots.set(off, v);
+  if (bytes === 8 && v !== undefined && SAVED.has(v)) s.slots.set(off, v);
 }
 
 /** the frame offset a load/store through `rn` addresses, if rn holds a frame address */
@@ -73,15 +55,10 @@ const at = (s: Frame, rn: number, off: number): number | undefined => {
   return base === undefined ? undefined : base + off;
 };
 
-/** a store of register `rt`'s value (XZR is not a frame value): a frame address stored escapes */
-function source(s: Frame, rt: number): Val {
-  if (rt === 31) return undefined;
-  const v = s.regs[rt], off = spOffset(v);
-  if (off !== undefined) escape(s, off);
-  return v;
-}
+/** the value a store of register `rt` writes (XZR is not a frame value) */
+const source = (s: Frame, rt: number): Val => (rt === 31 ? undefined : s.regs[rt]);
 
-/** a store of `bytes` at [rn + off]: into a frame slot when rn holds a frame address (through any other pointer, only escaped slots, which are not followed) */
+/** a store of `bytes` at [rn + off]: into a frame slot when rn holds a frame address (a save slot is not reached through any other pointer) */
 function storeAt(s: Frame, rn: number, off: number, bytes: number, v: Val): void {
   const a = at(s, rn, off);
   if (a !== undefined) store(s, a, bytes, v);
@@ -96,7 +73,7 @@ function step(s: Frame, i: A64Insn): void {
       const base = spOffset(s.regs[f.rn!]);
       if (base === undefined || f.rd === undefined) break;
       const imm = f.imm12! << (f.sh ? 12 : 0);
-      put(s, f.rd, `s${f.op ? base - imm : base + imm}`);
+      s.regs[f.rd] = `s${f.op ? base - imm : base + imm}`;
       return;
     }
     case 'MOVZ': case 'MOVK': { // a large frame's size: mov x12, #0x1030; sub sp, sp, x12
@@ -108,11 +85,11 @@ function step(s: Frame, i: A64Insn): void {
     case 'ADD_SUB_ext': { // add, sub of sp and a constant in a register (uxtx)
       const base = spOffset(s.regs[f.rn!]), c = f.rm === 31 ? 0 : constant(s.regs[f.rm!]);
       if (f.S || !f.sf || f.option !== 3 || f.imm3 || base === undefined || c === undefined) break;
-      put(s, f.rd!, `s${f.op ? base - c : base + c}`);
+      s.regs[f.rd!] = `s${f.op ? base - c : base + c}`;
       return;
     }
     case 'LOGIC_shift': // mov xd, xm (orr xd, xzr, xm)
-      if (f.sf && f.opc === 1 && f.rn === 31 && !f.N && !f.imm6 && f.rd !== 31) { put(s, f.rd!, s.regs[f.rm!]); return; }
+      if (f.sf && f.opc === 1 && f.rn === 31 && !f.N && !f.imm6 && f.rd !== 31) { s.regs[f.rd!] = s.regs[f.rm!]; return; }
       break;
     case 'LDST_uimm': case 'LDST_unscaled': case 'LDST_pre': case 'LDST_post': {
       const acc = access(f);
@@ -121,9 +98,9 @@ function step(s: Frame, i: A64Insn): void {
       const addrOff = i.name === 'LDST_post' ? 0 : off, a = at(s, f.rn!, addrOff);
       const back = at(s, f.rn!, off);
       if (acc.load) {
-        if (!acc.vec && f.rt !== 31) put(s, f.rt!, a !== undefined && bytes === 8 ? s.slots.get(a) : undefined);
+        if (!acc.vec && f.rt !== 31) s.regs[f.rt!] = a !== undefined && bytes === 8 ? s.slots.get(a) : undefined;
       } else storeAt(s, f.rn!, addrOff, bytes, acc.vec ? undefined : source(s, f.rt!));
-      if (i.name === 'LDST_pre' || i.name === 'LDST_post') put(s, f.rn!, back === undefined ? undefined : `s${back}`);
+      if (i.name === 'LDST_pre' || i.name === 'LDST_post') s.regs[f.rn!] = back === undefined ? undefined : `s${back}`;
       return;
     }
     case 'LDSTP_off': case 'LDSTP_pre': case 'LDSTP_post': case 'LDSTP_noalloc': {
@@ -133,23 +110,23 @@ function step(s: Frame, i: A64Insn): void {
       if (f.L) {
         if (!f.V) {
           const whole = a !== undefined && bytes === 8 && f.opc === 2;
-          if (f.rt !== 31) put(s, f.rt!, whole ? s.slots.get(a) : undefined);
-          if (f.rt2 !== 31) put(s, f.rt2!, whole ? s.slots.get(a + 8) : undefined);
+          if (f.rt !== 31) s.regs[f.rt!] = whole ? s.slots.get(a) : undefined;
+          if (f.rt2 !== 31) s.regs[f.rt2!] = whole ? s.slots.get(a + 8) : undefined;
         }
       } else {
         storeAt(s, f.rn!, addrOff, bytes, f.V ? undefined : source(s, f.rt!));
         storeAt(s, f.rn!, addrOff + bytes, bytes, f.V ? undefined : source(s, f.rt2!));
       }
-      if (i.name === 'LDSTP_pre' || i.name === 'LDSTP_post') put(s, f.rn!, back === undefined ? undefined : `s${back}`);
+      if (i.name === 'LDSTP_pre' || i.name === 'LDSTP_post') s.regs[f.rn!] = back === undefined ? undefined : `s${back}`;
       return;
     }
   }
-  // a store the cases above do not model (register offset, vectors, atomics, DC ZVA's zeroing):
-  // through sp or x29 it may hit any slot, through a pointer into the frame the slots from there up
+  // a store the cases above do not model (register offset, vectors, atomics, DC ZVA's zeroing)
+  // through a frame address may hit any slot
   const base = i.name === 'SYS' ? f.rt : mayStore(i) ? f.rn : undefined;
-  const from = base === undefined ? undefined : spOffset(s.regs[base]);
-  if (from !== undefined) clobberFrom(s, base === SP || base === FP ? -Infinity : from);
+  if (base !== undefined && spOffset(s.regs[base]) !== undefined) s.slots.clear();
   for (const r of writes(i)) s.regs[r] = undefined;
+  if (i.name.startsWith('SIMD_LDST') && i.name.endsWith('_post')) s.regs[f.rn!] = undefined; // writeback, which writes() leaves out
 }
 
 /**
@@ -194,9 +171,11 @@ export function frameRestores(fn: GuestFunction, isFunction: (pc: number) => boo
       else if (isFunction(t)) { tails.add(t); exit(s); }
       else trustedExit(s);
     };
-    // after a call, a return site discovery left out is one it found control never comes back to
+    // after a call, a return site discovery left out is one control never comes back to; one after
+    // a call that does not return is followed too: it may be a landing pad that unwinding reaches
     const next = (afterCall = false) => {
-      if (block.next !== undefined && !fn.deadReturns?.has(block.next) && !(afterCall && !inside(block.next))) goTo(block.next);
+      if (block.next === undefined) return;
+      if (afterCall ? inside(block.next) : !fn.deadReturns?.has(block.next)) goTo(block.next);
     };
     switch (flow.kind) {
       case 'fall': step(s, last); next(); break;
@@ -206,7 +185,7 @@ export function frameRestores(fn: GuestFunction, isFunction: (pc: number) => boo
         break;
       case 'call': case 'icall': {
         // a callee after which control does not come back here is not relied on
-        const back = block.next !== undefined && !fn.deadReturns?.has(block.next) && inside(block.next);
+        const back = block.next !== undefined && inside(block.next);
         if (flow.kind === 'call' && isFunction(flow.target) && back) calls.add(flow.target);
         // a callee may change x0–x18 and x30 (and anything but sp and x29: context.ts checks a
         // function's callee; other code, called through a register, is taken to keep them, as the
