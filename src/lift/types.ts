@@ -1,7 +1,6 @@
 // The contract between an architecture (decode + semantics) and the arch-neutral lifter/emitter.
 import type * as ir from '../wasm/ir.ts';
 import type { ElfImage } from '../elf/parse.ts';
-import type { GuestFunction } from './discover.ts';
 
 export type Expr = ir.ExpressionRef;
 
@@ -103,13 +102,6 @@ export interface JumpTableContext {
   reject?(reason: string, unreadable?: boolean): void;
 }
 
-/**
- * What an analysis of one function found it restores: `regs` hold their entry values at every
- * return, provided every direct callee in `calls` leaves the registers `kept` (the stack and frame
- * pointers) as it found them, and the functions it tail-calls (`tails`) restore them too.
- */
-export interface FrameRestores { regs: number[]; calls: number[]; tails: number[]; kept: number[] }
-
 export interface Arch {
   readonly name: string;
   readonly registers: readonly RegisterDesc[];
@@ -139,11 +131,6 @@ export interface Arch {
    * an entry point, as a call's return site is.
    */
   resumesAfter?(insn: Insn): boolean;
-  /**
-   * the registers `fn` returns with the values it was entered with (a prologue's saves that its
-   * epilogue loads again), given which addresses are function entries (wasm/context.ts clobberSets)
-   */
-  frameRestores?(fn: GuestFunction, isFunction: (pc: number) => boolean): FrameRestores;
   /** shared helper functions used by semantics (name → builder that adds it to the module) */
   readonly helpers: Record<string, (m: ir.Module, name: string) => void>;
 }

@@ -1,7 +1,7 @@
 // What every function emitter shares: the module being built, function names, call clobber sets.
 import type * as ir from './ir.ts';
 import type { GuestFunction } from '../lift/discover.ts';
-import { helperId, type Arch, type FrameRestores } from '../lift/types.ts';
+import { helperId, type Arch } from '../lift/types.ts';
 import type { ProtectMode } from '../translate-options.ts';
 import { MIN_GUEST_ADDR } from '../runtime/layout.ts';
 
@@ -93,62 +93,27 @@ export class ModuleContext {
 /** see ModuleContext: readsFlagsOnEntry, flagsCrossCalls, clobbers */
 export interface ModuleFacts { readsFlagsOnEntry: Set<number>; flagsCrossCalls: boolean; clobbers: Map<number, Set<number> | undefined> }
 
-/** registers as bits (guest register numbers stay below 128) */
-const ALL = (1n << 128n) - 1n;
-const mask = (regs: Iterable<number>): bigint => { let m = 0n; for (const r of regs) m |= 1n << BigInt(r); return m; };
-
 /**
  * Fixpoint over the call graph: a function's clobbers are its own writes plus its callees';
  * anything that reaches an indirect call or jump (or a callee not in `fns`) may run any code,
- * so it clobbers everything (undefined) — but the registers it restores (`restores`, the arch's
- * frameRestores) as it returns, whatever ran in between. A function's restores hold only while its
- * direct callees keep what it relies on (the stack and frame pointers) and its tail callees
- * restore them too: they are taken as found, then dropped where the clobbers deny them, until
- * nothing changes (a recursive function relies on itself, which holds by induction on the depth
- * of the calls that return).
+ * so it clobbers everything (undefined).
  */
-export function clobberSets(fns: GuestFunction[], writes: Map<number, Set<number>>, restores = new Map<number, FrameRestores | undefined>()): Map<number, Set<number> | undefined> {
-  const kept = new Map<number, bigint>();
-  for (const fn of fns) { const r = restores.get(fn.entry); if (r?.regs.length) kept.set(fn.entry, mask(r.regs)); }
-  for (;;) {
-    const sets = clobberMasks(fns, writes, kept);
-    let changed = false;
-    for (const [entry, regs] of kept) {
-      const r = restores.get(entry)!, needs = mask(r.kept);
-      let left = r.calls.some((c) => (sets.get(c) ?? ALL) & needs) ? 0n : regs;
-      for (const t of r.tails) left &= ~(sets.get(t) ?? ALL);
-      if (left === regs) continue;
-      changed = true;
-      if (left) kept.set(entry, left);
-      else kept.delete(entry);
-    }
-    if (changed) continue;
-    const out = new Map<number, Set<number> | undefined>();
-    for (const [entry, m] of sets) out.set(entry, m === ALL ? undefined : new Set(registersOf(m)));
-    return out;
-  }
-}
-
-/** clobberSets' fixpoint for given restores */
-function clobberMasks(fns: GuestFunction[], writes: Map<number, Set<number>>, kept: Map<number, bigint>): Map<number, bigint> {
-  const state = new Map<number, bigint>();
-  for (const fn of fns) state.set(fn.entry, (fn.indirect ? ALL : mask(writes.get(fn.entry) ?? [])) & ~(kept.get(fn.entry) ?? 0n));
+export function clobberSets(fns: GuestFunction[], writes: Map<number, Set<number>>): Map<number, Set<number> | undefined> {
+  const state = new Map<number, Set<number> | undefined>();
+  for (const fn of fns) state.set(fn.entry, fn.indirect ? undefined : new Set(writes.get(fn.entry)));
   for (let changed = true; changed;) {
     changed = false;
     for (const fn of fns) {
-      const mine = state.get(fn.entry)!, keep = ~(kept.get(fn.entry) ?? 0n);
-      let next = mine;
-      for (const c of fn.callees) next |= (state.get(c) ?? ALL) & keep;
-      if (next !== mine) { state.set(fn.entry, next); changed = true; }
+      const mine = state.get(fn.entry);
+      if (!mine) continue;
+      for (const c of fn.callees) {
+        const theirs = state.get(c);
+        if (!theirs) { state.set(fn.entry, undefined); changed = true; break; }
+        for (const r of theirs) if (!mine.has(r)) { mine.add(r); changed = true; }
+      }
     }
   }
   return state;
-}
-
-function registersOf(m: bigint): number[] {
-  const out: number[] = [];
-  for (let r = 0; m; r++, m >>= 1n) if (m & 1n) out.push(r);
-  return out;
 }
 
 function wasmName(fn: GuestFunction): string {

@@ -4,7 +4,7 @@
 // its own functions; the facts of all shards are joined before any shard finishes.
 import * as ir from './ir.ts';
 import type { GuestFunction } from '../lift/discover.ts';
-import type { Arch, FrameRestores } from '../lift/types.ts';
+import type { Arch } from '../lift/types.ts';
 import type { ProgressListener } from '../translate-progress.ts';
 import { clobberSets, type ModuleContext, type ModuleFacts } from './context.ts';
 import { FunctionEmitter } from './function.ts';
@@ -18,8 +18,6 @@ export interface LiftFacts {
   flagsAtEntry: boolean;
   /** guest instructions */
   size: number;
-  /** the registers it restores as it returns, and on what that relies (Arch.frameRestores) */
-  restores?: FrameRestores;
 }
 
 /** what the functions `fns` tell each other, from their lift facts (every shard's) */
@@ -30,7 +28,7 @@ export function learn(fns: GuestFunction[], facts: LiftFacts[]): ModuleFacts {
   return {
     readsFlagsOnEntry: new Set(facts.filter((f) => f.flagsLiveIn).map((f) => f.entry)),
     flagsCrossCalls: facts.some((f) => f.flagsAtReturn || (f.flagsAtEntry && branchedTo.has(f.entry))),
-    clobbers: clobberSets(fns, new Map(facts.map((f) => [f.entry, new Set(f.writes)])), new Map(facts.map((f) => [f.entry, f.restores]))),
+    clobbers: clobberSets(fns, new Map(facts.map((f) => [f.entry, new Set(f.writes)]))),
   };
 }
 
@@ -40,19 +38,17 @@ export class FunctionSet {
   readonly names: string[];
 
   /** `own(k)`: whether this set emits ctx.fns[k] (default all); the others get a stub */
-  constructor(private readonly ctx: ModuleContext, private readonly arch: Arch, own: (k: number) => boolean = () => true) {
+  constructor(private readonly ctx: ModuleContext, arch: Arch, own: (k: number) => boolean = () => true) {
     ctx.fns.forEach((fn, k) => { if (own(k)) this.emitters.set(k, new FunctionEmitter(ctx, fn, arch)); });
     this.names = ctx.fns.map((fn) => ctx.functionName(fn.entry)!);
   }
 
   lift(onProgress?: ProgressListener): LiftFacts[] {
     const facts: LiftFacts[] = [];
-    const isFunction = (pc: number) => this.ctx.functionName(pc) !== undefined;
     let done = 0;
     for (const e of this.emitters.values()) {
       e.lift();
-      const restores = this.arch.frameRestores?.(e.fn, isFunction);
-      facts.push({ entry: e.fn.entry, writes: [...e.writes], flagsLiveIn: e.flagsLiveIn, flagsAtReturn: e.flagsAtReturn, flagsAtEntry: e.flagsAtEntry, size: e.size, restores });
+      facts.push({ entry: e.fn.entry, writes: [...e.writes], flagsLiveIn: e.flagsLiveIn, flagsAtReturn: e.flagsAtReturn, flagsAtEntry: e.flagsAtEntry, size: e.size });
       onProgress?.({ phase: 'lift', done: ++done, total: this.emitters.size });
     }
     return facts;

@@ -571,7 +571,7 @@ export class FunctionEmitter implements Builder {
     out.push(m.if(m.i64.ne(m.i64.load(0, 8, m.i32.const(STATE.pc)), this.i64(ret)), m.return()));
     const fx = this.blockEffects;
     fx.call = { target: callee ? target : undefined };
-    out.push(() => this.sameStack(fx, ret), () => this.reload(fx, ret));
+    out.push(() => this.reload(fx, ret));
     this.clean();
     return out;
   }
@@ -630,20 +630,6 @@ export class FunctionEmitter implements Builder {
     const live = new Set(this.fn.blocks.has(ret) ? this.live(ret) : []);
     const loads = this.reloaded(fx).filter((r) => live.has(r)).map((r) => this.loadReg(r));
     return loads.length ? this.m.block(null, loads) : this.m.nop();
-  }
-
-  /**
-   * Where the callee gives the stack pointer back (context.ts clobberSets) and it is not reloaded,
-   * that the state's is still this frame's: another context suspended at the same call (a
-   * coroutine's swapcontext, reached through a register) returns here on its own stack, and then
-   * this frame leaves as when the PC differs, for the dispatcher to enter with every register
-   */
-  private sameStack(fx: BlockEffects, ret: number): Expr {
-    const sp = this.arch.spReg, m = this.m;
-    // its local holds this frame's value where it is live after the call and not reloaded
-    if (sp === undefined || this.reloaded(fx).includes(sp) || !this.fn.blocks.has(ret) || !this.live(ret).includes(sp)) return m.nop();
-    const d = this.arch.registers[sp]!;
-    return m.if(m.i64.ne(m.i64.load(0, 8, m.i32.const(d.offset)), m.local.get(this.regIndex(sp), ir.i64)), m.return());
   }
 
   /** the registers held here that the call ending `fx` may write (all of them for an indirect call) */

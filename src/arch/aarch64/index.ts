@@ -17,7 +17,6 @@ import { rintIntRows } from './table/frint-int.ts';
 import { simdRows } from './table/simd.ts';
 import { helpers } from './helpers.ts';
 import { codeRefs, jumpSlot, literalCodePointers, resolveJumpTable } from './analysis.ts';
-import { frameRestores } from './frame-restores.ts';
 
 export const rows: Row[] = [...branches, ...flagmRows, ...dpImm, ...dpReg, ...crcRows, ...loadStore, ...exclusiveRows, ...fpRows, ...fp16Rows, ...rintIntRows, ...simdRows];
 const match = buildDecoder(rows);
@@ -50,6 +49,5 @@ export const aarch64: Arch = {
   jumpSlot,
   literalCodePointers,
   resumesAfter: (insn: Insn) => insn.name === 'SVC',
-  frameRestores,
   helpers,
 };
