@@ -655,15 +655,15 @@ export class FunctionEmitter implements Builder {
     const fxs = this.blocks.map((pb) => this.effects.get(pb.start)!), g = this.graph();
     const dirtyBlocks: DirtyBlock[] = fxs.map((fx) => ({ start: fx.start, dirty: fx.since, cleans: fx.cleaned }));
     const tracked = [...this.writes].sort(byNumber);
-    // first with the jumps to a shared dispatch storing everything: what each leaves dirty of its own
-    const jumps = new Set(this.dispatchGroups.flatMap((group) => group.jumps.map((j) => j.start))), all = new Set(tracked);
-    for (const blk of dirtyBlocks) if (jumps.has(blk.start)) blk.kills = all;
-    this.dirtyIn = dirtiness(dirtyBlocks, count, tracked, g);
     if (this.dispatchGroups.length) {
+      // first with the jumps to a shared dispatch storing everything: what each leaves dirty of its own
+      const jumps = new Set(this.dispatchGroups.flatMap((group) => group.jumps.map((j) => j.start))), all = new Set(tracked);
+      for (const blk of dirtyBlocks) if (jumps.has(blk.start)) blk.kills = all;
+      this.dirtyIn = dirtiness(dirtyBlocks, count, tracked, g);
       const kills = this.splitDispatchStores();
       for (const blk of dirtyBlocks) blk.kills = kills.get(blk.start);
-      this.dirtyIn = dirtiness(dirtyBlocks, count, tracked, g);
     }
+    this.dirtyIn = dirtiness(dirtyBlocks, count, tracked, g);
     const reads = new Map<BlockEffects, Set<number>>();
     const read = (fx: BlockEffects, r: number) => {
       const set = reads.get(fx);
@@ -992,10 +992,10 @@ export class FunctionEmitter implements Builder {
   /**
    * What the jumps to a shared dispatch store before they go there (analyse, between two runs of
    * dirtiness, the first with those jumps storing everything): each jump the registers it may
-   * leave dirty that most of them do not. Else each
-   * register any handler of an interpreter left dirty would be dirty after the dispatch, in every
-   * handler: CPython's eval loop stored all 33 at each of its 744 calls and exits (24,550 stores
-   * of its 670 KB), where a handler leaves a few dirty that the next one's first call stores.
+   * leave dirty that most of them do not. Else each register any handler of an interpreter left
+   * dirty would be dirty after the dispatch, in every handler: CPython's eval loop stored all 33
+   * at each of its 744 calls and exits (24,550 stores of its 670 KB), where a handler leaves a few
+   * dirty that the next one's first call stores.
    * Returns the registers each jump's block leaves clean, and sets the stores' register filters.
    */
   private splitDispatchStores(): Map<number, Set<number>> {
