@@ -4,7 +4,7 @@
 // so without this table discovery leaves much of a stripped Go program to run-time lifting.
 // Layouts (Go's runtime/symtab.go, debug/gosym/pclntab.go): a header with a magic per format
 // version, the instruction size quantum and the pointer size, then the function table.
-import type { ElfImage, ElfSegment } from './parse.ts';
+import type { ElfImage, ElfLayout, ElfSegment } from './parse.ts';
 
 export interface GoFunction { start: number; end: number; name: string }
 
@@ -23,7 +23,7 @@ const utf8 = new TextDecoder();
  * Whether `image` came from Go's linker. Its runtime installs handlers for every signal, SIGSEGV
  * and SIGBUS among them, before `main` (runtime.initsig), so such a program always runs with one.
  */
-export function isGoProgram(image: ElfImage): boolean {
+export function isGoProgram(image: ElfLayout): boolean {
   return image.sections.some((s) => GO_SECTIONS.includes(s.name)) || image.phdrs.some((p) => p.type === PT_NOTE && hasGoNote(image.read(p.vaddr, p.filesz)));
 }
 

@@ -118,19 +118,7 @@ const LOST = 'so the translation may lack symbol names, and IFUNC resolvers, .in
 const utf8 = new TextDecoder();
 
 export function parseElf(bytes: Uint8Array): ElfImage {
-  const r = new Reader(bytes);
-  const warnings: string[] = [];
-  const lenient = lenientIn(warnings);
-  const { etype, entry, phoff, phentsize, phnum, shoff, shentsize, shnum, shstrndx, phdrs } = readHeaders(r, lenient);
-  const interp = interpreterPath(r, phdrs);
-  const dynamic = readDynamic(r, phdrs);
-
-  const segments = loadSegments(r, phdrs, etype === ET_DYN);
-  if (!segmentFinder(segments)(entry)) {
-    throw new ElfFormatError('bad-address', `entry point ${hex(entry)} is outside all loadable segments`);
-  }
-
-  const sections = shoff !== 0 ? lenient('section header table', [], () => readSections(r, shoff, shentsize, shnum, shstrndx, warnings)) : [];
+  const { warnings, lenient, headers: { etype, entry, phoff, phentsize, phnum, phdrs }, interp, dynamic, segments, sections } = readLayout(bytes);
   const symbols = lenient('symbol table', [], () => readSymbols(sections));
   const irelative = lenient('IRELATIVE relocations', [], () => readIrelative(sections));
 
@@ -161,6 +149,36 @@ export function parseElf(bytes: Uint8Array): ElfImage {
     warnings,
     ...access,
   };
+}
+
+/** the headers, the interpreter, the dynamic section, the loadable segments and the section headers, checked as parseElf checks them */
+function readLayout(bytes: Uint8Array) {
+  const r = new Reader(bytes);
+  const warnings: string[] = [];
+  const lenient = lenientIn(warnings);
+  const headers = readHeaders(r, lenient);
+  const { etype, entry, shoff, shentsize, shnum, shstrndx, phdrs } = headers;
+  const interp = interpreterPath(r, phdrs);
+  const dynamic = readDynamic(r, phdrs);
+  const segments = loadSegments(r, phdrs, etype === ET_DYN);
+  if (!segmentFinder(segments)(entry)) {
+    throw new ElfFormatError('bad-address', `entry point ${hex(entry)} is outside all loadable segments`);
+  }
+  const sections = shoff !== 0 ? lenient('section header table', [], () => readSections(r, shoff, shentsize, shnum, shstrndx, warnings)) : [];
+  return { warnings, lenient, headers, interp, dynamic, segments, sections };
+}
+
+/** what an image's program headers, segments and section headers say, without its symbols */
+export type ElfLayout = Pick<ElfImage, 'phdrs' | 'segments' | 'sections' | 'read'>;
+
+/**
+ * parseElf without the symbol table and the relocations: for a look at the layout
+ * on a cached run's start-up path (an unstripped glibc program's thousands of symbol names took
+ * most of parseElf's time)
+ */
+export function parseElfLayout(bytes: Uint8Array): ElfLayout {
+  const { headers, segments, sections } = readLayout(bytes);
+  return { phdrs: headers.phdrs, segments, sections, read: segmentAccess(segments, []).read };
 }
 
 /**

@@ -3,7 +3,7 @@
 // (runtime/lifting.ts), so the CLI and the bundler plugin translate them with protect 'full'
 // ahead of time instead (node/cache.ts faultHandlerProtect).
 import { isGoProgram } from './go-pclntab.ts';
-import type { ElfImage } from './parse.ts';
+import type { ElfLayout } from './parse.ts';
 
 /**
  * Rust's standard library catches stack overflows on the main thread with a SIGSEGV/SIGBUS
@@ -13,7 +13,7 @@ import type { ElfImage } from './parse.ts';
 const RUST_OVERFLOW_MESSAGE = new TextEncoder().encode("' has overflowed its stack\n");
 
 /** the runtime that installs a SIGSEGV handler at start-up in `image`, if one is known to */
-export function startUpFaultHandler(image: ElfImage): 'Go' | 'Rust' | undefined {
+export function startUpFaultHandler(image: ElfLayout): 'Go' | 'Rust' | undefined {
   if (isGoProgram(image)) return 'Go';
   if (image.segments.some((s) => contains(s.data, RUST_OVERFLOW_MESSAGE))) return 'Rust';
   return undefined;

@@ -10,7 +10,7 @@ import { homedir } from 'node:os';
 import { join } from 'node:path';
 import type { InterpreterFile } from '../elf/load-plan.ts';
 import { startUpFaultHandler } from '../elf/start-up-handlers.ts';
-import { parseElf, type ElfImage } from '../elf/parse.ts';
+import { parseElfLayout, type ElfImage } from '../elf/parse.ts';
 import { resolveTranslateOptions, trapsInEngine, type ResolvedTranslateOptions, type TranslateOptions } from '../translate-options.ts';
 import { TRANSLATOR_VERSION } from '../version.ts';
 import { translateInThread } from './translate-thread.ts';
@@ -61,9 +61,20 @@ export function defaultCacheSize(): number {
   return env ? parseSize(env, 'ELF2WASM_CACHE_SIZE') : DEFAULT_CACHE_SIZE;
 }
 
+/**
+ * sha256 of an executable's bytes, computed once per array: a run's start hashes the program for
+ * its cache key and again for its fault-handler memo (rememberFaultHandler), an exec for both too
+ */
+export function contentDigest(bytes: Uint8Array): string {
+  let d = digests.get(bytes);
+  if (d === undefined) digests.set(bytes, (d = createHash('sha256').update(bytes).digest('hex')));
+  return d;
+}
+const digests = new WeakMap<Uint8Array, string>();
+
 export function cacheKey(bytes: Uint8Array, options: TranslateOptions): string {
   // resolved: {} and the defaults spelled out are the same translation
-  const hash = createHash('sha256').update(TRANSLATOR_VERSION).update(JSON.stringify(resolveTranslateOptions(options))).update(bytes);
+  const hash = createHash('sha256').update(TRANSLATOR_VERSION).update(JSON.stringify(resolveTranslateOptions(options))).update(contentDigest(bytes));
   // the interpreter translated with a dynamic program: its bytes and the path it is known by
   const interp = options.interpreter;
   if (interp) hash.update(`\0interpreter ${interp.path}\0`).update(interp.bytes);
@@ -132,7 +143,7 @@ export function faultHandlerProtect<T extends TranslateOptions>(bytes: Uint8Arra
  */
 function faultHandlerReason(bytes: Uint8Array, cache: CacheOptions | false, image?: ElfImage): string | undefined {
   try {
-    const runtime = startUpFaultHandler(image ?? parseElf(bytes));
+    const runtime = startUpFaultHandler(image ?? parseElfLayout(bytes));
     if (runtime) return `is a ${runtime} program, whose runtime installs a SIGSEGV/SIGBUS handler at start-up`;
   } catch { /* not an ELF we load: translating it says why */ }
   if (!cache) return undefined;
@@ -144,7 +155,7 @@ function faultHandlerReason(bytes: Uint8Array, cache: CacheOptions | false, imag
   }
 }
 
-const handlerKey = (bytes: Uint8Array): string => createHash('sha256').update(bytes).digest('hex');
+const handlerKey = contentDigest;
 
 /** the cached translation of `bytes` with `options`, or undefined (nothing is translated) */
 export function cachedTranslation(bytes: Uint8Array, options: TranslateOptions = {}, cache: CacheOptions = {}): Uint8Array | undefined {

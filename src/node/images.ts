@@ -1,7 +1,6 @@
 // The programs a guest execs under Node: the executable's bytes, translated through the cache
 // with the first program's options and compiled. Equal bytes are one image (busybox's applets,
 // a program execing /proc/self/exe), so an exec of a program the run has seen is synchronous.
-import { createHash } from 'node:crypto';
 import { basename } from 'node:path';
 import { ElfFormatError } from '../elf/errors.ts';
 import { parseElf } from '../elf/parse.ts';
@@ -10,15 +9,13 @@ import { E, Errno } from '../runtime/errno.ts';
 import type { ProcessImage } from '../runtime/kernel.ts';
 import type { TranslateOptions } from '../translate-options.ts';
 import { META_SECTION, readJsonSection } from '../wasm/custom-section.ts';
-import { faultHandlerProtect, translateCached } from './cache.ts';
+import { contentDigest, faultHandlerProtect, translateCached } from './cache.ts';
 import { translateInThread } from './translate-thread.ts';
 import { withLibraries } from '../runtime/libraries.ts';
 import { libraryImages } from './libraries.ts';
 import { interpreterFor } from './sysroot.ts';
 
 export type ImageLoader = (bytes: Uint8Array, path: string) => ProcessImage | Promise<ProcessImage>;
-
-const digest = (bytes: Uint8Array): string => createHash('sha256').update(bytes).digest('hex');
 
 /**
  * A loader for Kernel's loadImage. `first`: the program the run starts with and its bytes.
@@ -27,9 +24,12 @@ const digest = (bytes: Uint8Array): string => createHash('sha256').update(bytes)
  */
 export function nodeImageLoader(options: TranslateOptions, opts: { cache: boolean; first?: { bytes: Uint8Array; image: ProcessImage }; trace?: (line: string) => void; sysroot?: string; libraries?: boolean; autoProtect?: boolean; onImage?: (meta: TranslationMeta, bytes: Uint8Array) => void }): ImageLoader {
   const images = new Map<string, ProcessImage | Promise<ProcessImage>>();
-  if (opts.first) images.set(digest(opts.first.bytes), opts.first.image);
+  // the first program is known by its digest from the first exec on (most runs exec nothing)
+  let first = opts.first;
   return (bytes, path) => {
-    const key = digest(bytes);
+    if (first) images.set(contentDigest(first.bytes), first.image);
+    first = undefined;
+    const key = contentDigest(bytes);
     const known = images.get(key);
     if (known) return known;
     let withInterp: TranslateOptions;
