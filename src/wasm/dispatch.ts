@@ -65,7 +65,7 @@ export function addDispatch(m: ir.Module): void {
   const slot = () => m.local.get(0, I32);
   m.addFunction(EXPORT.dispatch, NONE, NONE, [I32], m.block(null, [
     m.local.set(0, m.call(EXPORT.lookup, [m.i32.wrap(loadPc(m))], I32)),
-    m.if(m.i32.eqz(slot()), m.return()),
+    m.hint(m.if(m.i32.eqz(slot()), m.return()), false),
     callSlot(m, slot, true),
   ]));
   m.addFunctionExport(EXPORT.dispatch, EXPORT.dispatch);
@@ -82,7 +82,7 @@ export function addRun(m: ir.Module): void {
   m.addFunction(EXPORT.run, NONE, NONE, [I32], m.loop('next', m.block(null, [
     m.global.set(EXPORT.depth, m.i32.const(0)),
     m.local.set(0, m.call(EXPORT.lookup, [m.i32.wrap(loadPc(m))], I32)),
-    m.if(m.i32.eqz(slot()), m.block(null, [m.call(IMPORT.miss, [loadPc(m)], NONE), m.br('next')])),
+    m.hint(m.if(m.i32.eqz(slot()), m.block(null, [m.call(IMPORT.miss, [loadPc(m)], NONE), m.br('next')])), false),
     callSlot(m, slot, false),
     m.br('next'),
   ])));

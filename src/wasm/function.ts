@@ -149,7 +149,7 @@ export class FunctionEmitter implements Builder {
     const m = this.m, t = this.temp(ir.i64), at = () => m.local.get(t, ir.i64);
     const inGuard = m.i64.lt_u(m.i64.sub(at(), this.i64(this.ctx.protect.stackGuard)), this.i64(STACK_GUARD));
     const fault = m.block(null, [m.call(IMPORT.fault, [at(), this.i64(this.pc)], ir.none), m.unreachable()]);
-    return m.block(null, [m.local.set(t, sp), m.if(inGuard, fault), at()], ir.i64);
+    return m.block(null, [m.local.set(t, sp), m.hint(m.if(inGuard, fault), false), at()], ir.i64);
   }
   emit(stmt: Expr): void { this.items.push(stmt); }
   /**
@@ -218,7 +218,7 @@ export class FunctionEmitter implements Builder {
     const toFault = () => this.toFault(m.local.set(f.pc, this.i64(this.pc)));
     if (protect.mode === 'bounds') {
       const outside = m.i64.ge_u(m.i64.sub(full(), this.i64(BOUNDS_LO)), this.i64(BOUNDS_HI - BOUNDS_LO));
-      return m.block(null, [m.local.set(f.addr, a), m.if(outside, toFault()), m.i32.wrap(full())], ir.i32);
+      return m.block(null, [m.local.set(f.addr, a), m.hint(m.if(outside, toFault()), false), m.i32.wrap(full())], ir.i32);
     }
     const low = () => m.local.get(f.low, ir.i32);
     const denied = m.i32.load8_u(protect.pageTable + (write ? PAGE_TABLE_WRITE : 0), 1, m.i32.shr_u(low(), m.i32.const(PAGE_SHIFT)));
@@ -226,7 +226,7 @@ export class FunctionEmitter implements Builder {
     return m.block(null, [
       m.local.set(f.addr, a),
       m.local.set(f.low, m.i32.wrap(full())),
-      m.if(m.i32.or(beyond, denied), toFault()),
+      m.hint(m.if(m.i32.or(beyond, denied), toFault()), false),
       low(),
     ], ir.i32);
   }
@@ -562,13 +562,13 @@ export class FunctionEmitter implements Builder {
     const depth = () => m.global.get('depth', ir.i32);
     const out: Item[] = [this.flushHere(), m.i64.store(0, 8, m.i32.const(STATE.pc), targetExpr)];
     // Too deep for the Wasm stack: unwind to the dispatcher, which resumes at the callee.
-    out.push(m.if(m.i32.ge_u(depth(), m.i32.const(ctx.callDepthLimit)), m.return()));
+    out.push(m.hint(m.if(m.i32.ge_u(depth(), m.i32.const(ctx.callDepthLimit)), m.return()), false));
     out.push(m.global.set('depth', m.i32.add(depth(), m.i32.const(1))));
     const callee = target !== undefined ? ctx.functionName(target) : undefined;
     if (callee) out.push(m.call(callee, [m.i32.const(0)], ir.none));
     else out.push(m.call('dispatch', [], ir.none));
     out.push(m.global.set('depth', m.i32.sub(depth(), m.i32.const(1))));
-    out.push(m.if(m.i64.ne(m.i64.load(0, 8, m.i32.const(STATE.pc)), this.i64(ret)), m.return()));
+    out.push(m.hint(m.if(m.i64.ne(m.i64.load(0, 8, m.i32.const(STATE.pc)), this.i64(ret)), m.return()), false));
     const fx = this.blockEffects;
     fx.call = { target: callee ? target : undefined };
     out.push(() => this.reload(fx, ret));
@@ -806,7 +806,7 @@ export class FunctionEmitter implements Builder {
     const n = this.newLocal(ir.i32), bump = () => m.i32.add(m.local.get(n, ir.i32), m.i32.const(1));
     const first = this.fn.entries.length, out: { node: number; pcs: number[]; regs: number[] }[] = [];
     const check = (x: number, again: Expr) => {
-      nodes[x]!.code = m.block(null, [m.if(m.i32.ge_u(m.local.tee(n, bump(), ir.i32), m.i32.const(REENTRY_INTERVAL)), again), nodes[x]!.code]);
+      nodes[x]!.code = m.block(null, [m.hint(m.if(m.i32.ge_u(m.local.tee(n, bump(), ir.i32), m.i32.const(REENTRY_INTERVAL)), again), false), nodes[x]!.code]);
     };
     heads.forEach((x, k) => {
       const pc = pcOf.get(x), index = m.i32.const(first + k);
@@ -907,7 +907,7 @@ export class FunctionEmitter implements Builder {
     this.loopCount ??= this.newLocal(ir.i32);
     const n = this.loopCount;
     const bump = m.local.tee(n, m.i32.add(m.local.get(n, ir.i32), m.i32.const(1)), ir.i32);
-    return m.if(m.i32.eqz(m.i32.and(bump, m.i32.const(PREEMPT_INTERVAL - 1))), m.block(null, [flush(), this.interruptPoint(pc, PSEUDO_SYSCALL.preempt)]));
+    return m.hint(m.if(m.i32.eqz(m.i32.and(bump, m.i32.const(PREEMPT_INTERVAL - 1))), m.block(null, [flush(), this.interruptPoint(pc, PSEUDO_SYSCALL.preempt)])), false);
   }
 
   /**
@@ -927,7 +927,7 @@ export class FunctionEmitter implements Builder {
     return m.block(null, [
       m.i64.store(0, 8, m.i32.const(STATE.pc), pc()),
       m.drop(m.call('syscall', [this.i64(nr), fn, index, anyPc, none, none, none, pc()], ir.i64)),
-      m.if(m.i64.ne(m.i64.load(0, 8, m.i32.const(STATE.pc)), pc()), m.return()),
+      m.hint(m.if(m.i64.ne(m.i64.load(0, 8, m.i32.const(STATE.pc)), pc()), m.return()), false),
     ]);
   }
   private loopCount?: number;

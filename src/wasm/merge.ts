@@ -8,6 +8,7 @@
 // (call_indirect, block types). The module is then the same however the functions were split; a
 // one-piece module is canonical already and comes back as it is.
 
+import { BRANCH_HINT_SECTION } from './builder.ts';
 import { leb128 } from './custom-section.ts';
 
 const TYPE_SECTION = 1, IMPORT_SECTION = 2, FUNCTION_SECTION = 3, CODE_SECTION = 10;
@@ -79,10 +80,20 @@ const VALUE_TYPES = new Set([0x7f, 0x7e, 0x7d, 0x7c, 0x7b, 0x70, 0x6f]);
 class Patcher {
   private readonly parts: Uint8Array[] = [];
   private copied = 0;
+  /** per replacement: where the old value ended, and how many bytes longer the new one is */
+  private readonly shifts: number[] = [];
   constructor(private readonly b: Uint8Array) {}
   replace(at: number, next: number, value: number): void {
-    this.parts.push(this.b.subarray(this.copied, at), new Uint8Array(leb128(value)));
+    const enc = new Uint8Array(leb128(value));
+    this.parts.push(this.b.subarray(this.copied, at), enc);
     this.copied = next;
+    if (enc.length !== next - at) this.shifts.push(next, enc.length - (next - at));
+  }
+  /** where the byte at `offset` of the original is in the result (an instruction's start, not inside a replaced value) */
+  moved(offset: number): number {
+    let d = 0;
+    for (let i = 0; i < this.shifts.length && this.shifts[i]! <= offset; i += 2) d += this.shifts[i + 1]!;
+    return offset + d;
   }
   result(): Uint8Array {
     if (!this.copied) return this.b;
@@ -115,7 +126,7 @@ function memarg(r: Reader): void {
  * `body` with every type index mapped by `map`. The walk knows every instruction of the features
  * the translator enables (module.ts newModule); anything else is an internal error.
  */
-function remapBody(body: Uint8Array, map: number[]): Uint8Array {
+function remapBody(body: Uint8Array, map: number[]): Patcher {
   const r = new Reader(body), out = new Patcher(body);
   for (let groups = r.u32(); groups > 0; groups--) {
     r.skip();
@@ -143,7 +154,7 @@ function remapBody(body: Uint8Array, map: number[]): Uint8Array {
       default: throw new Error(`internal error: merging shards: unknown opcode 0x${op.toString(16)}`);
     }
   }
-  return out.result();
+  return out;
 }
 
 /** after the 0xfc prefix: saturating truncations, bulk memory and table operations */
@@ -201,7 +212,7 @@ function vector(items: Uint8Array[], sizes: boolean): Uint8Array {
 export function mergeShards(shards: Uint8Array[], owner: Uint8Array): Uint8Array {
   const parsed = shards.map((wasm) => {
     const all = sections(wasm);
-    return { wasm, all, types: types(wasm, section(all, TYPE_SECTION)), bodies: bodies(wasm, section(all, CODE_SECTION)) };
+    return { wasm, all, types: types(wasm, section(all, TYPE_SECTION)), bodies: bodies(wasm, section(all, CODE_SECTION)), hints: branchHints(wasm, all) };
   });
   const canonical = [...new Set(parsed.flatMap((p) => p.types))].sort();
   const index = new Map(canonical.map((t, i) => [t, i]));
@@ -210,11 +221,22 @@ export function mergeShards(shards: Uint8Array[], owner: Uint8Array): Uint8Array
   // the builder emits its types in this order: a one-piece module is canonical already
   const identity = maps.map((m) => m.every((t, k) => t === k));
   if (shards.length === 1 && identity[0] && canonical.length === base.types.length) return shards[0]!;
+  const imported = functionImports(base.wasm, section(base.all, IMPORT_SECTION));
+  // each function's branch hints are its owner's, moved as its body was
+  const hints = new Map<number, Hint[]>();
   const code = base.bodies.map((_, k) => {
     const j = owner[k] ?? 0, from = parsed[j]!;
     if (from.bodies.length !== base.bodies.length) throw new Error('internal error: merging shards: shards define different functions');
-    return identity[j] ? from.bodies[k]! : remapBody(from.bodies[k]!, maps[j]!);
+    const own = from.hints.get(imported + k);
+    if (identity[j]) {
+      if (own) hints.set(imported + k, own);
+      return from.bodies[k]!;
+    }
+    const patched = remapBody(from.bodies[k]!, maps[j]!);
+    if (own) hints.set(imported + k, own.map(([at, hint]) => [patched.moved(at), hint]));
+    return patched.result();
   });
+  const hintSection = hints.size ? encodeBranchHints(hints) : undefined;
   const contents = (s: Section): Uint8Array => {
     switch (s.id) {
       case TYPE_SECTION: return vector(canonical.map((t) => Uint8Array.from(t, (c) => c.charCodeAt(0))), false);
@@ -225,9 +247,67 @@ export function mergeShards(shards: Uint8Array[], owner: Uint8Array): Uint8Array
     }
   };
   const parts: Uint8Array[] = [base.wasm.subarray(0, 8)];
+  const add = (id: number, c: Uint8Array) => parts.push(new Uint8Array([id, ...leb128(c.length)]), c);
   for (const s of base.all) {
-    const c = contents(s);
-    parts.push(new Uint8Array([s.id, ...leb128(c.length)]), c);
+    if (s.id === 0 && customName(base.wasm, s) === BRANCH_HINT_SECTION) continue;
+    // the hints go before the code they describe, as the builder puts them
+    if (s.id === CODE_SECTION && hintSection) add(0, hintSection);
+    add(s.id, contents(s));
   }
   return concat(parts);
+}
+
+/** a branch hint: the hinted instruction's offset in its function's body, and its value */
+type Hint = [number, number];
+
+/** the name of custom section `s` */
+function customName(wasm: Uint8Array, s: Section): string {
+  const r = new Reader(wasm, s.start), n = r.u32();
+  return String.fromCharCode(...wasm.subarray(r.p, r.p + n));
+}
+
+/** the module's branch hints (WasmBuilder.hint) by function index */
+function branchHints(wasm: Uint8Array, all: Section[]): Map<number, Hint[]> {
+  const out = new Map<number, Hint[]>();
+  const s = all.find((x) => x.id === 0 && customName(wasm, x) === BRANCH_HINT_SECTION);
+  if (!s) return out;
+  const r = new Reader(wasm, s.start);
+  r.bytes(); // the name
+  for (let n = r.u32(); n > 0; n--) {
+    const fn = r.u32(), hs: Hint[] = [];
+    for (let m = r.u32(); m > 0; m--) {
+      const at = r.u32(), size = r.u32();
+      hs.push([at, wasm[r.p]!]);
+      r.p += size;
+    }
+    out.set(fn, hs);
+  }
+  return out;
+}
+
+function encodeBranchHints(hints: Map<number, Hint[]>): Uint8Array {
+  const name = Uint8Array.from(BRANCH_HINT_SECTION, (c) => c.charCodeAt(0));
+  const out: number[] = [...leb128(name.length), ...name, ...leb128(hints.size)];
+  for (const fn of [...hints.keys()].sort((a, b) => a - b)) {
+    const hs = hints.get(fn)!;
+    out.push(...leb128(fn), ...leb128(hs.length));
+    for (const [at, hint] of hs) out.push(...leb128(at), 1, hint);
+  }
+  return Uint8Array.from(out);
+}
+
+/** how many functions the module imports */
+function functionImports(wasm: Uint8Array, s: Section | undefined): number {
+  if (!s) return 0;
+  const r = new Reader(wasm, s.start);
+  let funcs = 0;
+  for (let n = r.u32(); n > 0; n--) {
+    r.bytes(); r.bytes();
+    const kind = wasm[r.p++]!;
+    if (kind === 0) { funcs++; r.skip(); }
+    else if (kind === 1) { r.p++; r.limits(); }
+    else if (kind === 2) r.limits();
+    else r.p += 2;
+  }
+  return funcs;
 }

@@ -238,6 +238,29 @@ describe('the Wasm builder', () => {
     lanewise.forEach(([name], k) => expect(f[`f${k}`]!(), name).toBe(0n));
   });
 
+  it('puts each branch hint at its if, counting the bytes of the indices resolved before it (read back by binaryen)', async () => {
+    const binaryen = (await import('binaryen')).default;
+    const m = new WasmBuilder();
+    // 200 functions: calls of the last ones take two-byte indices, written in only when the module is emitted
+    for (let k = 0; k < 200; k++) m.addFunction(`g${k}`, none, i32, [], m.i32.const(k));
+    const call = (k: number) => m.call(`g${k}`, [], i32);
+    m.addFunction('f', none, i32, [i64], m.block(null, [
+      m.drop(call(199)),
+      m.hint(m.if(call(150), m.drop(call(198)), m.nop()), false),
+      m.if(call(1), m.nop()),
+      m.hint(m.if(call(197), m.nop(), m.drop(call(196))), true),
+      m.i32.const(0),
+    ], i32));
+    m.addFunctionExport('f', 'f');
+    const bytes = m.emitBinary();
+    expect(instance(m).f!()).toBe(0);
+    const text = binaryen.readBinary(bytes).emitText();
+    const f = text.slice(text.indexOf('(func $f'));
+    const hinted = [...f.matchAll(/\(@metadata\.code\.branch_hint "\\0(\d)"\)\s*\(if\s*\(call \$(\w+)/g)].map((x) => [x[2], x[1]]);
+    expect(hinted).toEqual([['g150', '0'], ['g197', '1']]);
+    expect(f.match(/branch_hint/g)).toHaveLength(2);
+  });
+
   it('refuses a call of a function the module never gets, naming it', () => {
     const m = new WasmBuilder();
     m.addFunction('f', none, none, [], m.call('nowhere', [], none));

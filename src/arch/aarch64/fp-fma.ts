@@ -87,10 +87,27 @@ export function fusedMulAdd(b: Builder, k: FPKind, x: () => Expr, y: () => Expr,
   const m = b.m, soft = () => callH(b, `fp_fmadd_${k.sfx}`, [x(), y(), a()], k.t);
   if (!m.getGlobal('hwfma')) return soft();
   const r = b.temp(k.t), get = () => m.local.get(r, k.t);
-  return m.if(m.global.get('hwfma', ir.i32), m.block(null, [
+  return m.hint(m.if(m.global.get('hwfma', ir.i32), m.block(null, [
     m.local.set(r, engineFma(m, k.t, [x(), y(), a()])),
-    m.if(fo(m, k).eq(get(), get()), get(), soft()),
-  ], k.t), soft());
+    m.hint(m.if(fo(m, k).eq(get(), get()), get(), soft()), true),
+  ], k.t), soft()), true);
+}
+
+/**
+ * FMADD as a whole: the FPCR-honouring way once the guest asked for it (`strict`), else
+ * fusedMulAdd. With relaxed SIMD the engine's result is computed first and one unlikely branch
+ * (a NaN, no fused op in the engine, or strict) leaves the fast path, where fusedMulAdd under
+ * orStrict had three. The operand getters must be pure: the other paths evaluate them again.
+ */
+export function fusedMulAddOrStrict(b: Builder, k: FPKind, x: () => Expr, y: () => Expr, a: () => Expr, strict: StrictArm): Expr {
+  const m = b.m;
+  if (!relaxedSimd(m) || !m.getGlobal('hwfma')) return m.hint(m.if(strict.on(), strict.value(), fusedMulAdd(b, k, x, y, a)), false);
+  const r = b.temp(k.t), get = () => m.local.get(r, k.t), F = fo(m, k);
+  const slow = m.i32.or(m.i32.or(F.ne(get(), get()), m.i32.eqz(m.global.get('hwfma', ir.i32))), strict.on());
+  return m.block(null, [
+    m.local.set(r, engineFma(m, k.t, [x(), y(), a()])),
+    m.hint(m.if(slow, m.if(strict.on(), strict.value(), callH(b, `fp_fmadd_${k.sfx}`, [x(), y(), a()], k.t)), get()), false),
+  ], k.t);
 }
 
 /** whether `m` may use relaxed SIMD (TranslateOptions.relaxedSimd sets the module's feature) */
@@ -120,17 +137,22 @@ function engineFma(m: ir.Module, t: ir.Type, [x, y, a]: Expr[]): Expr {
  * a NaN in any lane takes `lanes` instead (lane by lane, with the AArch64 NaN rules), as does an
  * engine without the fused op. Undefined when the module may not use relaxed SIMD.
  */
-export function fusedMulAddVector(b: Builder, esize: number, x: () => Expr, y: () => Expr, a: () => Expr, lanes: () => Expr): Expr | undefined {
+export function fusedMulAddVector(b: Builder, esize: number, x: () => Expr, y: () => Expr, a: () => Expr, lanes: () => Expr, strict?: StrictArm): Expr | undefined {
   const m = b.m;
   if (!relaxedSimd(m) || !m.getGlobal('hwfma')) return undefined;
   const V = esize === 32 ? m.f32x4 : m.f64x2;
   const r = b.temp(ir.v128), get = () => m.local.get(r, ir.v128);
-  // computed either way (an unfused engine's result is just not used): `lanes` is emitted once
+  const fast = m.i32.and(m.global.get('hwfma', ir.i32), m.i32.eqz(m.v128.any_true(V.ne(get(), get()))));
+  // computed either way (an unfused engine's result is just not used): `lanes` is emitted once;
+  // the strict test joins the fast path's, which then still has a single branch
   return m.block(null, [
     m.local.set(r, relaxedMadd(m, esize, x(), y(), a())),
-    m.if(m.i32.and(m.global.get('hwfma', ir.i32), m.i32.eqz(m.v128.any_true(V.ne(get(), get())))), get(), lanes()),
+    m.hint(strict ? m.if(m.i32.and(fast, m.i32.eqz(strict.on())), get(), m.if(strict.on(), strict.value(), lanes())) : m.if(fast, get(), lanes()), true),
   ], ir.v128);
 }
+
+/** the FPCR-honouring way of an operation (fp-strict.ts): whether it is taken, and its result */
+export interface StrictArm { on: () => Expr; value: () => Expr }
 
 /**
  * When the runtime found a fused multiply-add in the engine (module global `hwfma`, import

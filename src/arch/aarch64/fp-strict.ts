@@ -29,7 +29,7 @@ export const fpStrictHelpers: Record<string, Factory> = { ...strictArith, ...str
 export const isStrict = (b: Builder): Expr => b.m.i32.load(0, 4, b.m.i32.const(STATE.fpStrict));
 
 /** `strict` once the guest has written FPCR or FPSR, else `fast` (both evaluated lazily) */
-export const orStrict = (b: Builder, strict: Expr, fast: Expr): Expr => b.m.if(isStrict(b), strict, fast);
+export const orStrict = (b: Builder, strict: Expr, fast: Expr): Expr => b.m.hint(b.m.if(isStrict(b), strict, fast), false);
 
 /**
  * The fast result `r` (a plain Wasm op) unless it is a NaN or the guest has written FPCR/FPSR:
@@ -38,5 +38,5 @@ export const orStrict = (b: Builder, strict: Expr, fast: Expr): Expr => b.m.if(i
  */
 export function nanOrStrict(b: Builder, k: FPKind, r: Expr, onNaN: () => Expr, strict: () => Expr): Expr {
   const m = b.m, F = fo(m, k), t = tmp(b, k.t, r);
-  return m.if(m.i32.or(F.ne(t(), t()), isStrict(b)), m.if(isStrict(b), strict(), onNaN()), t());
+  return m.hint(m.if(m.i32.or(F.ne(t(), t()), isStrict(b)), m.if(isStrict(b), strict(), onNaN()), t()), false);
 }

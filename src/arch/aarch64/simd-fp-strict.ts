@@ -33,12 +33,17 @@ export const fl = (b: Builder, e: number, v: G, i: number): Expr => (e === 64 ? 
  * lanes of `e` bits (the rest zero); `int`: the lanes are i64 (integers, masks, narrower formats)
  */
 export function strictLanes(b: Builder, e: number, count: number, lane: Lane, fast: Expr, int = false): Expr {
+  return orStrict(b, strictVector(b, e, count, lane, int), fast);
+}
+
+/** the vector of `lane(i)` for the first `count` lanes of `e` bits, the rest zero (see strictLanes) */
+export function strictVector(b: Builder, e: number, count: number, lane: Lane, int = false): Expr {
   const m = b.m;
   let acc = vzero(b);
   for (let i = 0; i < count; i++) {
     acc = int ? setLane(b, acc, e, i, lane(i)) : (e === 64 ? m.f64x2 : m.f32x4).replace_lane(acc, i as never, lane(i));
   }
-  return orStrict(b, acc, fast);
+  return acc;
 }
 
 export type StrictBin = 'add' | 'sub' | 'mul' | 'div' | 'max' | 'min' | 'maxnm' | 'minnm' | 'mulx' | 'abd';

@@ -22,7 +22,7 @@ import {
   callH, FD, FS, fo, ic, io, readBits, readF, roundHalfAway, writeBits,
   writeConst, writeF, type FPKind,
 } from '../fp-ops.ts';
-import { fusedMulAdd } from '../fp-fma.ts';
+import { fusedMulAddOrStrict } from '../fp-fma.ts';
 import { isStrict, nanOrStrict, orStrict } from '../fp-strict.ts';
 import { FZ } from '../fp-strict-core.ts';
 import { STATE } from '../../../runtime/layout.ts';
@@ -204,7 +204,7 @@ export const fpRows: Row[] = [
     const a = () => (f.o1 ? F.neg(readF(b, k, f.ra!)) : readF(b, k, f.ra!));
     const x = () => (f.o0 !== f.o1 ? F.neg(readF(b, k, f.rn!)) : readF(b, k, f.rn!));
     const y = () => readF(b, k, f.rm!);
-    writeF(b, k, f.rd!, orStrict(b, callH(b, `fps_fma_${k.sfx}`, [x(), y(), a()], k.t), fusedMulAdd(b, k, x, y, a)));
+    writeF(b, k, f.rd!, fusedMulAddOrStrict(b, k, x, y, a, { on: () => isStrict(b), value: () => callH(b, `fps_fma_${k.sfx}`, [x(), y(), a()], k.t) }));
   }, { guard: sOrD }),
 
   // ---- conversion between floating point and fixed point ----

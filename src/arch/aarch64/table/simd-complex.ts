@@ -13,7 +13,7 @@ import type { Builder, Expr } from '../../../lift/types.ts';
 import { type G, shuffleElems, vbig, vget, vtmp, writeV } from '../simd-ops.ts';
 import { fl, strictBin, strictLanes } from '../simd-fp-strict.ts';
 import { binLane, fmaLane, half, halfLanes } from '../simd-fp16-ops.ts';
-import { fbin, fmaLanes, fmaStrict } from './simd-fp.ts';
+import { fbin, fmaVector } from './simd-fp.ts';
 
 /**
  * The vector of x's pairs (or its pair `pair`, repeated) taken as lane 2k = element `re` of the
@@ -41,7 +41,7 @@ function laneOp(f: Fields, b: Builder, op: 'add' | 'fma', x: G, y: G): void {
   } else if (op === 'add') {
     v = strictLanes(b, e, count, (i) => strictBin(b, e, 'add', () => fl(b, e, x, i), () => fl(b, e, y, i)), fbin(b, e, 'add', x, y));
   } else {
-    v = strictLanes(b, e, count, (i) => fmaStrict(b, e, false, x, y, d, i), fmaLanes(b, e, count, x, y, d, false));
+    v = fmaVector(b, e, count, x, y, d, false);
   }
   writeV(b, f.rd!, v, f.Q!);
 }

@@ -11,8 +11,9 @@ import {
 } from '../simd-ops.ts';
 import { pairwise, reduceTree } from './simd-int.ts';
 import { callH, FD, FS } from '../fp-ops.ts';
-import { fusedMulAdd, fusedMulAddVector } from '../fp-fma.ts';
-import { fl, kindOf, type Lane, strictBin, strictCmp, strictFromInt, strictLanes, strictToInt } from '../simd-fp-strict.ts';
+import { fusedMulAdd, fusedMulAddVector, type StrictArm } from '../fp-fma.ts';
+import { isStrict } from '../fp-strict.ts';
+import { fl, kindOf, type Lane, strictBin, strictCmp, strictFromInt, strictLanes, strictToInt, strictVector } from '../simd-fp-strict.ts';
 
 const signMask = (e: number) => 1n << BigInt(e - 1);
 const fone = (e: number) => (e === 32 ? 0x3f800000n : 0x3ff0000000000000n);
@@ -80,7 +81,7 @@ export type F3 = { kind: 'bin'; op: FBin; pair?: boolean } | { kind: 'cmp'; op: 
  * (fusedMulAddVector), else lane by lane through the scalar fused multiply-add. Lanes past
  * `count` are the caller's to drop (writeForm).
  */
-export function fmaLanes(b: Builder, e: number, count: number, n: G, mm: G, d: G, neg: boolean): Expr {
+export function fmaLanes(b: Builder, e: number, count: number, n: G, mm: G, d: G, neg: boolean, strict?: StrictArm): Expr {
   const m = b.m, V = e === 32 ? m.f32x4 : m.f64x2, S = e === 32 ? m.f32 : m.f64, k = e === 32 ? FS : FD;
   const lanes = () => {
     let acc = d();
@@ -90,7 +91,16 @@ export function fmaLanes(b: Builder, e: number, count: number, n: G, mm: G, d: G
     }
     return acc;
   };
-  return fusedMulAddVector(b, e, () => (neg ? V.neg(n()) : n()), mm, d, lanes) ?? lanes();
+  return fusedMulAddVector(b, e, () => (neg ? V.neg(n()) : n()), mm, d, lanes, strict) ?? (strict ? m.hint(m.if(strict.on(), strict.value(), lanes()), false) : lanes());
+}
+
+/**
+ * FMLA / FMLS (fmaLanes) with the FPCR-honouring lanes (fmaStrict) once the guest has written
+ * FPCR/FPSR, as strictLanes, but with relaxed SIMD the strict test joins the vector path's own
+ * (one branch where strictLanes around fmaLanes took two)
+ */
+export function fmaVector(b: Builder, e: number, count: number, n: G, mm: G, d: G, neg: boolean): Expr {
+  return fmaLanes(b, e, count, n, mm, d, neg, { on: () => isStrict(b), value: () => strictVector(b, e, count, (i) => fmaStrict(b, e, neg, n, mm, d, i)) });
 }
 
 /** FMLA/FMLS on one lane, strict: FPMulAdd(d, ±n, m) by the scalar helper */
@@ -148,13 +158,10 @@ function f3Sem(f: Fields, b: Builder, scalar: boolean): void {
   const x = vget(b, f.rn!), y = vget(b, f.rm!);
   const form: Form = { q: scalar ? 0 : f.Q!, esize: e, scalar };
   const count = scalar ? 1 : (form.q ? 128 : 64) / e, X = (i: number) => () => fl(b, e, x, i), Y = (i: number) => () => fl(b, e, y, i);
+  if (d.kind === 'fma') return writeForm(b, f.rd!, fmaVector(b, e, count, x, y, vget(b, f.rd!), d.neg), form);
+  if (d.kind === 'cmp') return writeForm(b, f.rd!, strictLanes(b, e, count, (i) => strictCmp(b, e, d.op, X(i), Y(i)), fcmp(b, e, d.op, x, y), true), form);
   let v: Expr, strict: Lane;
-  if (d.kind === 'fma') {
-    v = fmaLanes(b, e, count, x, y, vget(b, f.rd!), d.neg);
-    strict = (i) => fmaStrict(b, e, d.neg, x, y, vget(b, f.rd!), i);
-  } else if (d.kind === 'cmp') {
-    return writeForm(b, f.rd!, strictLanes(b, e, count, (i) => strictCmp(b, e, d.op, X(i), Y(i)), fcmp(b, e, d.op, x, y), true), form);
-  } else if (d.pair) {
+  if (d.pair) {
     v = pairwise(b, e, form.q, x, y, (p, r) => fbin(b, e, d.op, p, r));
     strict = (i) => pairLane(b, e, count, x, y, i, d.op);
   } else {
@@ -373,8 +380,7 @@ function elemFpSem(f: Fields, b: Builder, scalar: boolean): void {
   const x = vget(b, f.rn!);
   if (f.opcode !== 0b1001) {
     const neg = f.opcode === 0b0101;
-    const fast = fmaLanes(b, e, count, x, el, vget(b, f.rd!), neg);
-    return writeForm(b, f.rd!, strictLanes(b, e, count, (i) => fmaStrict(b, e, neg, x, el, vget(b, f.rd!), i), fast), form);
+    return writeForm(b, f.rd!, fmaVector(b, e, count, x, el, vget(b, f.rd!), neg), form);
   }
   const op = f.U ? 'mulx' : 'mul';
   writeForm(b, f.rd!, strictLanes(b, e, count, (i) => strictBin(b, e, op, () => fl(b, e, x, i), () => fl(b, e, el, i)), fbin(b, e, op, x, el)), form);
