@@ -11,7 +11,7 @@ import { createUnplugin } from 'unplugin';
 import { makeIdFiltersToMatchWithQuery } from 'unplugin/utils/filter';
 import { ElfFormatError } from '../elf/errors.ts';
 import type { TranslateOptions } from '../translate-options.ts';
-import { faultHandlerProtect, translateCached } from '../node/cache.ts';
+import { contentDigest, faultHandlerProtect, translateCached } from '../node/cache.ts';
 import { readLearned } from '../node/learned.ts';
 import { translateLibraries } from '../node/libraries.ts';
 import { interpreterFor, startupFiles } from '../node/sysroot.ts';
@@ -75,10 +75,11 @@ export const unpluginFactory: UnpluginFactory<Options | undefined> = (raw, meta)
       const { optimize = options.optimize } = over;
       // unless chosen, 'full' for a program known to install a SIGSEGV handler: the page would lift its code at run time
       const chosen = over.protect ?? (options.protectGiven ? options.protect : undefined);
-      const known = chosen === undefined ? faultHandlerProtect(bytes, { protect: options.protect }, { dir: options.cacheDir }) : undefined;
+      const digest = contentDigest(bytes);
+      const known = chosen === undefined ? faultHandlerProtect(bytes, { protect: options.protect }, { dir: options.cacheDir }, undefined, digest) : undefined;
       const protect = known?.options.protect ?? chosen ?? options.protect;
       if (known?.reason && !options.quiet) log(`${basename(id)} ${known.reason}: translated with protect '${protect}'`);
-      result = await translateCached(bytes, { optimize, protect, relaxedSimd: options.relaxedSimd, loopReentry: options.loopReentry, entries, interpreter }, { dir: options.cacheDir, maxBytes: options.cacheSize, name: basename(id) }, translator);
+      result = await translateCached(bytes, { optimize, protect, relaxedSimd: options.relaxedSimd, loopReentry: options.loopReentry, entries, interpreter }, { dir: options.cacheDir, maxBytes: options.cacheSize, name: basename(id) }, translator, digest);
       if (!options.quiet) log(`${basename(id)} → ${Math.round(result.wasm.byteLength / 1024)} KiB wasm ${result.cached ? '(cached)' : `in ${Math.round(performance.now() - t0)} ms`}`);
       if (interpreter && options.translateLibraries && withLibraries) libraries = await libraryAssets(bytes, id, { optimize, protect, relaxedSimd: options.relaxedSimd, loopReentry: options.loopReentry, interpreter }, log);
     } catch (e) {

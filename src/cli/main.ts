@@ -4,7 +4,7 @@ import { basename } from 'node:path';
 import { cac } from 'cac';
 import { ElfFormatError } from '../elf/errors.ts';
 import type { TranslationMeta } from '../meta.ts';
-import { cachedTranslation, faultHandlerProtect, translateCached, type LibraryTranslator } from '../node/cache.ts';
+import { cachedTranslation, contentDigest, faultHandlerProtect, translateCached, type LibraryTranslator } from '../node/cache.ts';
 import { libraryImages } from '../node/libraries.ts';
 import { configureV8 } from '../node/engine.ts';
 import { openHostTerminal } from '../node/host-terminal.ts';
@@ -26,7 +26,8 @@ import { RUN_HELP, RUN_USAGE } from './run-help.ts';
 /** bad input file: exit status 1, message names the file */
 class InputError extends Error {}
 
-async function translateFile(file: string, bytes: Uint8Array, options: TranslateOptions, cached: boolean): Promise<Uint8Array> {
+/** `digest`: contentDigest(bytes) (cache.ts), which the cache keys hash */
+async function translateFile(file: string, bytes: Uint8Array, options: TranslateOptions, cached: boolean, digest?: string): Promise<Uint8Array> {
   try {
     const progress = terminalProgress(`translating ${basename(file)}`);
     const here = async (b: Uint8Array, o: TranslateOptions) => (await translateInThread(b, o, { onProgress: progress.onProgress })).wasm;
@@ -34,8 +35,8 @@ async function translateFile(file: string, bytes: Uint8Array, options: Translate
       if (!cached) return await here(bytes, options);
       // a translation without relaxed SIMD (the bundler plugin's portable one, or run --no-relaxed-simd's)
       // runs here too, a little slower: reused, not redone
-      const own = cachedTranslation(bytes, options) ?? (options.relaxedSimd ? cachedTranslation(bytes, { ...options, relaxedSimd: false }) : undefined);
-      return own ?? (await translateCached(bytes, options, { name: basename(file) }, here)).wasm;
+      const own = cachedTranslation(bytes, options, {}, digest) ?? (options.relaxedSimd ? cachedTranslation(bytes, { ...options, relaxedSimd: false }, {}, digest) : undefined);
+      return own ?? (await translateCached(bytes, options, { name: basename(file) }, here, digest)).wasm;
     } finally {
       progress.end();
     }
@@ -162,9 +163,11 @@ async function runCommand(argv: string[], early?: RunThread): Promise<number> {
   const given = { optimize: optimizeLevel(optimize), entries: isWasm ? [] : readLearned(learnedPath, bytes), protect: protectMode(protect), relaxedSimd, interpreter };
   // a program known to install a SIGSEGV/SIGBUS handler: checked code ahead of time (cache.ts)
   const autoProtect = protect === undefined && !isWasm;
-  const { options, reason } = autoProtect ? faultHandlerProtect(bytes, given, noCache ? false : {}) : { options: given };
+  // the executable's sha256, for the cache's keys and memos: hashed once
+  const digest = isWasm || noCache ? undefined : contentDigest(bytes);
+  const { options, reason } = autoProtect ? faultHandlerProtect(bytes, given, noCache ? false : {}, undefined, digest) : { options: given };
   if (reason) log?.(`${file} ${reason}: translated with protect 'full' (checked code ahead of time instead of lifted at run time)`);
-  const wasm = isWasm ? bytes : await translateFile(file, bytes, options, !noCache);
+  const wasm = isWasm ? bytes : await translateFile(file, bytes, options, !noCache, digest);
   // before compiling (engine.ts)
   configureV8();
   const module = await WebAssembly.compile(wasm as Uint8Array<ArrayBuffer>);

@@ -62,19 +62,18 @@ export function defaultCacheSize(): number {
 }
 
 /**
- * sha256 of an executable's bytes, computed once per array: a run's start hashes the program for
- * its cache key and again for its fault-handler memo (rememberFaultHandler), an exec for both too
+ * sha256 of an executable's bytes. A run's start needs it for the cache keys it tries and for the
+ * fault-handler memo (rememberFaultHandler): it computes it once and passes it on as `digest`
+ * (the functions below hash `bytes` themselves without one).
  */
 export function contentDigest(bytes: Uint8Array): string {
-  let d = digests.get(bytes);
-  if (d === undefined) digests.set(bytes, (d = createHash('sha256').update(bytes).digest('hex')));
-  return d;
+  return createHash('sha256').update(bytes).digest('hex');
 }
-const digests = new WeakMap<Uint8Array, string>();
 
-export function cacheKey(bytes: Uint8Array, options: TranslateOptions): string {
+/** `digest`: contentDigest(bytes), if the caller has it */
+export function cacheKey(bytes: Uint8Array, options: TranslateOptions, digest = contentDigest(bytes)): string {
   // resolved: {} and the defaults spelled out are the same translation
-  const hash = createHash('sha256').update(TRANSLATOR_VERSION).update(JSON.stringify(resolveTranslateOptions(options))).update(contentDigest(bytes));
+  const hash = createHash('sha256').update(TRANSLATOR_VERSION).update(JSON.stringify(resolveTranslateOptions(options))).update(digest);
   // the interpreter translated with a dynamic program: its bytes and the path it is known by
   const interp = options.interpreter;
   if (interp) hash.update(`\0interpreter ${interp.path}\0`).update(interp.bytes);
@@ -90,8 +89,8 @@ const translateHere: Translator = async (bytes, options) => (await translateInTh
 
 /** The translated module for `bytes`, from the cache when possible (`cached` says which). Every
  *  translation of the CLI and the bundler plugin goes through here, so equal options share entries. */
-export async function translateCached(bytes: Uint8Array, options: TranslateOptions = {}, cache: CacheOptions = {}, translator: Translator = translateHere): Promise<{ wasm: Uint8Array; cached: boolean }> {
-  return cachedModule(cacheKey(bytes, options), options, cache, () => translator(bytes, options));
+export async function translateCached(bytes: Uint8Array, options: TranslateOptions = {}, cache: CacheOptions = {}, translator: Translator = translateHere, digest?: string): Promise<{ wasm: Uint8Array; cached: boolean }> {
+  return cachedModule(cacheKey(bytes, options, digest), options, cache, () => translator(bytes, options));
 }
 
 /**
@@ -128,11 +127,11 @@ export function rememberFaultHandler(bytes: Uint8Array, cache: CacheOptions = {}
  * `options` for `bytes`, with protect 'full' when the default 'null' or 'pages' would switch to
  * checked code because the program installs a SIGSEGV or SIGBUS handler (faultHandlerReason),
  * and why; `cache` false: without the memos of earlier runs (no cache in use); `image`: `bytes`
- * parsed already
+ * parsed already; `digest`: its contentDigest, if the caller has it
  */
-export function faultHandlerProtect<T extends TranslateOptions>(bytes: Uint8Array, options: T, cache: CacheOptions | false = {}, image?: ElfImage): { options: T; reason?: string } {
+export function faultHandlerProtect<T extends TranslateOptions>(bytes: Uint8Array, options: T, cache: CacheOptions | false = {}, image?: ElfImage, digest?: string): { options: T; reason?: string } {
   if (!trapsInEngine(resolveTranslateOptions(options).protect)) return { options };
-  const reason = faultHandlerReason(bytes, cache, image);
+  const reason = faultHandlerReason(bytes, cache, image, digest);
   return reason ? { options: { ...options, protect: 'full' }, reason } : { options };
 }
 
@@ -141,14 +140,14 @@ export function faultHandlerProtect<T extends TranslateOptions>(bytes: Uint8Arra
  * runtime installs one at start-up (start-up-handlers.ts), or an earlier run saw it do so
  * (rememberFaultHandler)
  */
-function faultHandlerReason(bytes: Uint8Array, cache: CacheOptions | false, image?: ElfImage): string | undefined {
+function faultHandlerReason(bytes: Uint8Array, cache: CacheOptions | false, image?: ElfImage, digest?: string): string | undefined {
   try {
     const runtime = startUpFaultHandler(image ?? parseElfLayout(bytes));
     if (runtime) return `is a ${runtime} program, whose runtime installs a SIGSEGV/SIGBUS handler at start-up`;
   } catch { /* not an ELF we load: translating it says why */ }
   if (!cache) return undefined;
   try {
-    statSync(join(cache.dir ?? defaultCacheDir(), `${handlerKey(bytes)}.handler`));
+    statSync(join(cache.dir ?? defaultCacheDir(), `${digest ?? handlerKey(bytes)}.handler`));
     return 'installed a SIGSEGV/SIGBUS handler in an earlier run';
   } catch {
     return undefined; // not seen to install one
@@ -158,8 +157,8 @@ function faultHandlerReason(bytes: Uint8Array, cache: CacheOptions | false, imag
 const handlerKey = contentDigest;
 
 /** the cached translation of `bytes` with `options`, or undefined (nothing is translated) */
-export function cachedTranslation(bytes: Uint8Array, options: TranslateOptions = {}, cache: CacheOptions = {}): Uint8Array | undefined {
-  return readEntry(cacheKey(bytes, options), cache);
+export function cachedTranslation(bytes: Uint8Array, options: TranslateOptions = {}, cache: CacheOptions = {}, digest?: string): Uint8Array | undefined {
+  return readEntry(cacheKey(bytes, options, digest), cache);
 }
 
 function readEntry(key: string, cache: CacheOptions): Uint8Array | undefined {

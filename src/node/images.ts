@@ -38,7 +38,7 @@ export function nodeImageLoader(options: TranslateOptions, opts: { cache: boolea
       // a dynamic program is translated with its interpreter (its own, not the first program's)
       withInterp = { ...options, interpreter: interpreterFor(bytes, opts.sysroot) };
       if (opts.autoProtect) {
-        const { options: checked, reason } = faultHandlerProtect(bytes, withInterp, opts.cache ? {} : false, image);
+        const { options: checked, reason } = faultHandlerProtect(bytes, withInterp, opts.cache ? {} : false, image, key);
         if (reason) opts.trace?.(`execve ${path}: it ${reason}: translated with protect 'full'`);
         withInterp = checked;
       }
@@ -49,7 +49,7 @@ export function nodeImageLoader(options: TranslateOptions, opts: { cache: boolea
     }
     const loading = (async (): Promise<ProcessImage> => {
       const wasm = opts.cache
-        ? (await translateCached(bytes, withInterp, { name: basename(path) })).wasm
+        ? (await translateCached(bytes, withInterp, { name: basename(path) }, undefined, key)).wasm
         : (await translateInThread(bytes, withInterp)).wasm;
       const module = await WebAssembly.compile(wasm as Uint8Array<ArrayBuffer>);
       // and its own start-up libraries, each translated on its own (shared through the cache)

@@ -307,7 +307,8 @@ function functionImports(wasm: Uint8Array, s: Section | undefined): number {
     if (kind === 0) { funcs++; r.skip(); }
     else if (kind === 1) { r.p++; r.limits(); }
     else if (kind === 2) r.limits();
-    else r.p += 2;
+    else if (kind === 3) r.p += 2;
+    else throw new Error(`internal error: merging shards: an import of kind ${kind}`);
   }
   return funcs;
 }
