@@ -200,9 +200,9 @@ export class WasmBuilder {
 
   /**
    * `e` (an `if`) with a branch hint: whether its condition is usually true. The engine lays the
-   * other arm out of the way, and spills for the calls there stay there: an FP loop whose every
-   * op has an unlikely helper call ran ~8 % more instructions when those calls were not hinted
-   * (V8 11.3 spills around them on the hot path too).
+   * other arm out of the way, and the spills for the calls there stay there: without hints the FP
+   * bench programs, whose every FP instruction has an unlikely helper call, ran 15–19 % more
+   * instructions (V8 11.3 spilled around those calls on the hot path too).
    */
   hint(e: Expr, likely: boolean): Expr {
     if (this.store.kind[e] !== K.If) throw new Error('internal error: a branch hint on something else than an if');
