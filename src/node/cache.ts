@@ -119,7 +119,7 @@ export function rememberFaultHandler(bytes: Uint8Array, cache: CacheOptions = {}
   const dir = cache.dir ?? defaultCacheDir();
   try {
     mkdirSync(dir, { recursive: true });
-    writeFileSync(join(dir, `${handlerKey(bytes)}.handler`), '');
+    writeFileSync(join(dir, `${contentDigest(bytes)}.handler`), '');
   } catch { /* a read-only cache is not an error */ }
 }
 
@@ -147,14 +147,12 @@ function faultHandlerReason(bytes: Uint8Array, cache: CacheOptions | false, imag
   } catch { /* not an ELF we load: translating it says why */ }
   if (!cache) return undefined;
   try {
-    statSync(join(cache.dir ?? defaultCacheDir(), `${digest ?? handlerKey(bytes)}.handler`));
+    statSync(join(cache.dir ?? defaultCacheDir(), `${digest ?? contentDigest(bytes)}.handler`));
     return 'installed a SIGSEGV/SIGBUS handler in an earlier run';
   } catch {
     return undefined; // not seen to install one
   }
 }
-
-const handlerKey = contentDigest;
 
 /** the cached translation of `bytes` with `options`, or undefined (nothing is translated) */
 export function cachedTranslation(bytes: Uint8Array, options: TranslateOptions = {}, cache: CacheOptions = {}, digest?: string): Uint8Array | undefined {

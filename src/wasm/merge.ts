@@ -176,17 +176,23 @@ function simd(r: Reader): void {
 
 /** the import section with function imports' type indices mapped */
 function remapImports(wasm: Uint8Array, s: Section, map: number[]): Uint8Array {
-  const body = wasm.subarray(s.start, s.end), r = new Reader(body), out = new Patcher(body);
+  const body = wasm.subarray(s.start, s.end), out = new Patcher(body);
+  walkImports(body, (r) => typeIndex(r, out, map));
+  return out.result();
+}
+
+/** walks an import section's contents; `func` reads a function import's type index */
+function walkImports(body: Uint8Array, func: (r: Reader) => void): void {
+  const r = new Reader(body);
   for (let n = r.u32(); n > 0; n--) {
     r.bytes(); r.bytes(); // module and field names
     const kind = body[r.p++]!;
-    if (kind === 0) typeIndex(r, out, map);
+    if (kind === 0) func(r);
     else if (kind === 1) { r.p++; r.limits(); }
     else if (kind === 2) r.limits();
     else if (kind === 3) r.p += 2;
     else throw new Error(`internal error: merging shards: an import of kind ${kind}`);
   }
-  return out.result();
 }
 
 /** the function section (a type index per function), mapped */
@@ -298,17 +304,7 @@ function encodeBranchHints(hints: Map<number, Hint[]>): Uint8Array {
 
 /** how many functions the module imports */
 function functionImports(wasm: Uint8Array, s: Section | undefined): number {
-  if (!s) return 0;
-  const r = new Reader(wasm, s.start);
   let funcs = 0;
-  for (let n = r.u32(); n > 0; n--) {
-    r.bytes(); r.bytes();
-    const kind = wasm[r.p++]!;
-    if (kind === 0) { funcs++; r.skip(); }
-    else if (kind === 1) { r.p++; r.limits(); }
-    else if (kind === 2) r.limits();
-    else if (kind === 3) r.p += 2;
-    else throw new Error(`internal error: merging shards: an import of kind ${kind}`);
-  }
+  if (s) walkImports(wasm.subarray(s.start, s.end), (r) => { funcs++; r.skip(); });
   return funcs;
 }

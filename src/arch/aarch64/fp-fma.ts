@@ -84,7 +84,7 @@ function fmaDouble(m: ir.Module, name: string): void {
  * The operand getters must be pure: the fallback evaluates them again.
  */
 export function fusedMulAdd(b: Builder, k: FPKind, x: () => Expr, y: () => Expr, a: () => Expr): Expr {
-  const m = b.m, soft = () => callH(b, `fp_fmadd_${k.sfx}`, [x(), y(), a()], k.t);
+  const m = b.m, soft = () => softFma(b, k, x, y, a);
   if (!m.getGlobal('hwfma')) return soft();
   const r = b.temp(k.t), get = () => m.local.get(r, k.t);
   return m.hint(m.if(m.global.get('hwfma', ir.i32), m.block(null, [
@@ -106,9 +106,12 @@ export function fusedMulAddOrStrict(b: Builder, k: FPKind, x: () => Expr, y: () 
   const slow = m.i32.or(m.i32.or(F.ne(get(), get()), m.i32.eqz(m.global.get('hwfma', ir.i32))), strict.on());
   return m.block(null, [
     m.local.set(r, engineFma(m, k.t, [x(), y(), a()])),
-    m.hint(m.if(slow, m.if(strict.on(), strict.value(), callH(b, `fp_fmadd_${k.sfx}`, [x(), y(), a()], k.t)), get()), false),
+    m.hint(m.if(slow, m.if(strict.on(), strict.value(), softFma(b, k, x, y, a)), get()), false),
   ], k.t);
 }
+
+/** the exact software FMA with the AArch64 NaN rules (fp_fmadd helper) */
+const softFma = (b: Builder, k: FPKind, x: () => Expr, y: () => Expr, a: () => Expr): Expr => callH(b, `fp_fmadd_${k.sfx}`, [x(), y(), a()], k.t);
 
 /** whether `m` may use relaxed SIMD (TranslateOptions.relaxedSimd sets the module's feature) */
 const relaxedSimd = (m: ir.Module): boolean => (m.getFeatures() & ir.Features.RelaxedSIMD) !== 0;
@@ -132,22 +135,23 @@ function engineFma(m: ir.Module, t: ir.Type, [x, y, a]: Expr[]): Expr {
 }
 
 /**
- * FMLA's default-FPCR path on a whole vector when the module may use relaxed SIMD and the engine's
- * fused multiply-add is there (`hwfma`): x·y + a on every lane (of `esize` bits) by one relaxed_madd;
- * a NaN in any lane takes `lanes` instead (lane by lane, with the AArch64 NaN rules), as does an
- * engine without the fused op. Undefined when the module may not use relaxed SIMD.
+ * FMLA on a whole vector when the module may use relaxed SIMD and the engine's fused multiply-add
+ * is there (`hwfma`): x·y + a on every lane (of `esize` bits) by one relaxed_madd; a NaN in any
+ * lane takes `lanes` instead (lane by lane, with the AArch64 NaN rules), as does an engine without
+ * the fused op, and the FPCR-honouring way (`strict`) once the guest asked for it. Undefined when
+ * the module may not use relaxed SIMD.
  */
-export function fusedMulAddVector(b: Builder, esize: number, x: () => Expr, y: () => Expr, a: () => Expr, lanes: () => Expr, strict?: StrictArm): Expr | undefined {
+export function fusedMulAddVector(b: Builder, esize: number, x: () => Expr, y: () => Expr, a: () => Expr, lanes: () => Expr, strict: StrictArm): Expr | undefined {
   const m = b.m;
   if (!relaxedSimd(m) || !m.getGlobal('hwfma')) return undefined;
   const V = esize === 32 ? m.f32x4 : m.f64x2;
   const r = b.temp(ir.v128), get = () => m.local.get(r, ir.v128);
   const fast = m.i32.and(m.global.get('hwfma', ir.i32), m.i32.eqz(m.v128.any_true(V.ne(get(), get()))));
   // computed either way (an unfused engine's result is just not used): `lanes` is emitted once;
-  // the strict test joins the fast path's, which then still has a single branch
+  // the strict test joins the fast path's, which keeps a single branch
   return m.block(null, [
     m.local.set(r, relaxedMadd(m, esize, x(), y(), a())),
-    m.hint(strict ? m.if(m.i32.and(fast, m.i32.eqz(strict.on())), get(), m.if(strict.on(), strict.value(), lanes())) : m.if(fast, get(), lanes()), true),
+    m.hint(m.if(m.i32.and(fast, m.i32.eqz(strict.on())), get(), m.if(strict.on(), strict.value(), lanes())), true),
   ], ir.v128);
 }
 

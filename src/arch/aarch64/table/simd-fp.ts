@@ -77,11 +77,12 @@ export type F3 = { kind: 'bin'; op: FBin; pair?: boolean } | { kind: 'cmp'; op: 
 
 /**
  * FMLA / FMLS: FPMulAdd(d, ±n, m) on each lane (one rounding, AArch64 NaN rules; FMLS negates n
- * first, so a NaN from n comes out negated): the whole vector at once with relaxed SIMD
- * (fusedMulAddVector), else lane by lane through the scalar fused multiply-add. Lanes past
- * `count` are the caller's to drop (writeForm).
+ * first, so a NaN from n comes out negated), or once the guest has written FPCR/FPSR the
+ * FPCR-honouring lanes (fmaStrict): the whole vector at once with relaxed SIMD
+ * (fusedMulAddVector, whose one branch also takes the strict test), else lane by lane through the
+ * scalar fused multiply-add. Lanes past `count` are the caller's to drop (writeForm).
  */
-export function fmaLanes(b: Builder, e: number, count: number, n: G, mm: G, d: G, neg: boolean, strict?: StrictArm): Expr {
+export function fmaVector(b: Builder, e: number, count: number, n: G, mm: G, d: G, neg: boolean): Expr {
   const m = b.m, V = e === 32 ? m.f32x4 : m.f64x2, S = e === 32 ? m.f32 : m.f64, k = e === 32 ? FS : FD;
   const lanes = () => {
     let acc = d();
@@ -91,16 +92,8 @@ export function fmaLanes(b: Builder, e: number, count: number, n: G, mm: G, d: G
     }
     return acc;
   };
-  return fusedMulAddVector(b, e, () => (neg ? V.neg(n()) : n()), mm, d, lanes, strict) ?? (strict ? m.hint(m.if(strict.on(), strict.value(), lanes()), false) : lanes());
-}
-
-/**
- * FMLA / FMLS (fmaLanes) with the FPCR-honouring lanes (fmaStrict) once the guest has written
- * FPCR/FPSR, as strictLanes, but with relaxed SIMD the strict test joins the vector path's own
- * (one branch where strictLanes around fmaLanes took two)
- */
-export function fmaVector(b: Builder, e: number, count: number, n: G, mm: G, d: G, neg: boolean): Expr {
-  return fmaLanes(b, e, count, n, mm, d, neg, { on: () => isStrict(b), value: () => strictVector(b, e, count, (i) => fmaStrict(b, e, neg, n, mm, d, i)) });
+  const strict: StrictArm = { on: () => isStrict(b), value: () => strictVector(b, e, count, (i) => fmaStrict(b, e, neg, n, mm, d, i)) };
+  return fusedMulAddVector(b, e, () => (neg ? V.neg(n()) : n()), mm, d, lanes, strict) ?? m.hint(m.if(strict.on(), strict.value(), lanes()), false);
 }
 
 /** FMLA/FMLS on one lane, strict: FPMulAdd(d, ±n, m) by the scalar helper */
