@@ -23,7 +23,7 @@ export interface TranslateOptions {
    *   table's byte for the page is ORed into the address (one load and an OR per access, no
    *   branch; accesses relative to the stack pointer are left to its guard check, as under
    *   'null'). The traps are as imprecise as 'null''s, with the same switch for a handler;
-   *   64-bit addresses alias as under 'null'. ~1.14x the time of 'null' (README)
+   *   64-bit addresses alias as under 'null'. 1.12-1.16x the instructions of 'null' (README)
    * - 'bounds': the null page, the runtime's low area and 64-bit addresses fault
    * - 'full': a page table as well: unmapped memory, read-only mappings (.text, .rodata,
    *   mprotect), the stack guard and all of the runtime's data fault as on Linux

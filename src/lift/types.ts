@@ -44,8 +44,12 @@ export interface Builder {
   set(reg: number, value: Expr): void;
   /** append a statement to the current block */
   emit(stmt: Expr): void;
-  /** a local of the given Wasm type, fresh within the current block (later blocks reuse it) */
-  temp(type: ir.Type): number;
+  /**
+   * a local of the given Wasm type, fresh within the current block (later blocks reuse it); with
+   * `value`: the local is set to it here (an item of the block), once — the block never sets
+   * it again, so that accesses through it are known to share a base (protect 'pages')
+   */
+  temp(type: ir.Type, value?: Expr): number;
   /** the Wasm address of a guest load (or store, `write`) at guest address `a` (i64), to be used with `addrOffset` */
   addr(a: Expr, write?: boolean): Expr;
   /**

@@ -13,7 +13,7 @@ import { instructionCount, type Block, type GuestFunction } from '../lift/discov
 import type { Arch, Builder, Expr, Insn } from '../lift/types.ts';
 import { TrapKind } from '../meta.ts';
 import { IMPORT, PAGE_SHIFT, PAGE_TABLE_WRITE, PREEMPT_INTERVAL, PSEUDO_SYSCALL } from '../abi.ts';
-import { ADDR_LIMIT, MIN_GUEST_ADDR, STACK_GUARD, STATE } from '../runtime/layout.ts';
+import { ADDR_LIMIT, MIN_GUEST_ADDR, PAGE_SIZE, STACK_GUARD, STATE } from '../runtime/layout.ts';
 import type { ModuleContext } from './context.ts';
 import { trapsInEngine } from '../translate-options.ts';
 import { structure } from './structure.ts';
@@ -28,6 +28,21 @@ const MEMORY = -1;
 const BOUNDS_LO = MIN_GUEST_ADDR, BOUNDS_HI = ADDR_LIMIT - MIN_GUEST_ADDR;
 
 type Item = Expr | (() => Expr);
+
+/** accesses under 'pages' through one base (FunctionBuilder.pageGroups) */
+interface PageGroup {
+  /** the base's token (addressBase) when the group began */
+  token: string;
+  write: boolean;
+  /** the first access's offset from the base, and the lowest and highest of the group's */
+  first: number;
+  lo: number;
+  hi: number;
+  /** the table byte (of its write half for `write`) of the first access's address plus a difference */
+  byte: (delta: number, write: boolean) => Expr;
+  /** an i32 block ORed into the first access's address: the table bytes of its page and of the group's lowest and highest */
+  bytes: Expr;
+}
 
 /** the registers a block reads and writes (liveness.ts), whether it may write memory, the base registers of its loads */
 interface BlockEffects extends BlockUse {
@@ -157,13 +172,20 @@ export class FunctionEmitter implements Builder {
    * every block reuses the same ones: fewer locals make V8's optimising compiler, which runs when
    * a function is first called, several times faster on large functions (printf's 1000 → ~100).
    */
-  temp(type: ir.Type): number {
+  temp(type: ir.Type, value?: Expr): number {
     const pool = (this.tempPool[type] ??= []);
     const used = this.tempsUsed[type] ?? 0;
     this.tempsUsed[type] = used + 1;
     if (used === pool.length) pool.push(this.newLocal(type));
-    return pool[used]!;
+    const t = pool[used]!;
+    if (value !== undefined) {
+      this.items.push(this.m.local.set(t, value));
+      this.fixedTemps.add(t);
+    }
+    return t;
   }
+  /** temps of this block set once, where they were made (temp with a value): access bases that keep their value */
+  private readonly fixedTemps = new Set<number>();
   /** see Builder.addrOffset */
   get addrOffset(): number { return trapsInEngine(this.ctx.protect.mode) ? this.ctx.protect.lowEnd : 0; }
   /**
@@ -185,7 +207,8 @@ export class FunctionEmitter implements Builder {
    *   (a load and an OR more per access, no branch). The index needs no add of its own: lowEnd
    *   is whole pages, so the table is read lowEnd's pages further on (an address below lowEnd
    *   reads past the table, but is beyond the memory whatever it ORs in). Accesses relative to
-   *   the stack pointer are not checked: its writes are (guardStack).
+   *   the stack pointer are not checked: its writes are (guardStack). Accesses through one base
+   *   in a block share a check (pageChecked).
    * - 'none': the address as it is
    */
   addr(a: Expr, write = false): Expr {
@@ -202,9 +225,7 @@ export class FunctionEmitter implements Builder {
       if (protect.mode === 'null') return shifted;
       // the stack pointer's writes are checked against the main stack's guard (guardStack)
       if (this.baseRegister(a) === this.arch.spReg) return shifted;
-      const t = this.temp(ir.i32);
-      const table = protect.pageTable + (write ? PAGE_TABLE_WRITE : 0) + (protect.lowEnd >>> PAGE_SHIFT);
-      return m.i32.or(m.local.tee(t, shifted, ir.i32), m.i32.load8_s(table, 1, m.i32.shr_u(m.local.get(t, ir.i32), m.i32.const(PAGE_SHIFT))));
+      return this.pageChecked(a, shifted, write);
     }
     const base = protect.mode === 'bounds' ? this.baseRegister(a) : undefined;
     if (base !== undefined) {
@@ -252,6 +273,7 @@ export class FunctionEmitter implements Builder {
    * see an unexpected PC and return too, and the dispatcher goes on there.
    */
   trap(kind: number, info: number | bigint): void {
+    this.pageGroups.clear(); // what follows a trap runs only if the handler goes on there
     this.items.push(this.flushHere(() => true));
     this.items.push(this.m.call('trap', [this.m.i32.const(kind), this.i64(this.pc), this.i64(info)], ir.none));
     this.items.push(this.m.return());
@@ -266,6 +288,7 @@ export class FunctionEmitter implements Builder {
     // dispatcher after the syscall unwound it or forked it (runtime/kernel.ts).
     this.items.push(this.flushHere(() => true));
     this.clean();
+    this.pageGroups.clear(); // the syscall may change mappings: later accesses are checked anew
     return this.m.call('syscall', [nr, ...a, this.i64(this.pc)], ir.i64);
   }
   helper(name: string): string { return this.ctx.helper(name); }
@@ -292,14 +315,91 @@ export class FunctionEmitter implements Builder {
 
   /** the guest register `a` reads, if `a` is that register or it plus a constant below 4 KiB */
   private baseRegister(a: Expr): number | undefined {
-    let info = this.m.describe(a);
+    const base = this.baseOf(a);
+    return base && this.localReg.get(base.local);
+  }
+  /** the local `a` reads and the constant it adds (below 4 KiB either way), if it is one of those */
+  private baseOf(a: Expr): { local: number; off: number } | undefined {
+    let info = this.m.describe(a), off = 0;
     if (info.kind === 'i64.add') {
       const c = this.m.describe(info.right);
       if (c.kind !== 'i64.const' || c.value >= 4096n || c.value <= -4096n) return undefined;
+      off = Number(c.value);
       info = this.m.describe(info.left);
     }
-    if (info.kind !== 'local.get') return undefined;
-    return this.localReg.get(info.index);
+    return info.kind === 'local.get' ? { local: info.index, off } : undefined;
+  }
+
+  /**
+   * Accesses of this block under 'pages' through one base that keeps its value (a guest register
+   * until it is written, a temp set once; or two such locals added), by that base's key: the
+   * first is checked (pageChecked), and so are, at that first access, the pages the later ones reach.
+   */
+  private readonly pageGroups = new Map<string, PageGroup>();
+
+  /**
+   * A 'pages' access (see addr): the address `shifted` (less lowEnd) ORed with its page's byte of
+   * the table. An access through the base of an earlier checked one in this block, less than a
+   * page from all of that base's accesses, goes unchecked: its page is the page of that group's
+   * lowest or highest offset, whose table bytes the group's first access ORs in as well (from the
+   * write half of the table once the group has a write: on arm64 write implies read). A wrong
+   * access then traps at the group's first, earlier, access: without a handler, where these traps
+   * are the only faults, the process dies as it would a few instructions later (no syscall, call
+   * or trap lies between: they end the groups).
+   */
+  private pageChecked(a: Expr, shifted: Expr, write: boolean): Expr {
+    const m = this.m, base = this.addressBase(a);
+    const g = base && this.pageGroups.get(base.key);
+    if (base && g && g.token === base.token && this.extendGroup(g, base.off, write)) return shifted;
+    const t = this.temp(ir.i32), first = base?.off ?? 0, protect = this.ctx.protect;
+    const byte = (delta: number, w: boolean) => {
+      const index = m.i32.shr_u(delta ? m.i32.add(m.local.get(t, ir.i32), m.i32.const(delta)) : m.local.get(t, ir.i32), m.i32.const(PAGE_SHIFT));
+      return m.i32.load8_s(protect.pageTable + (w ? PAGE_TABLE_WRITE : 0) + (protect.lowEnd >>> PAGE_SHIFT), 1, index);
+    };
+    const bytes = m.block(null, [byte(0, write)], ir.i32);
+    if (base) this.pageGroups.set(base.key, { token: base.token, write, first, lo: first, hi: first, byte, bytes });
+    return m.i32.or(m.local.tee(t, shifted, ir.i32), bytes);
+  }
+  /**
+   * Whether `g` can cover an access at `off`: it then reaches it (its first access ORs in the
+   * table bytes of its lowest and highest offsets as well, of the write half for a write: `bytes`
+   * is rebuilt). Those are read at the first access's address plus a difference, which below
+   * lowEnd reads past the table (up to a page of entries) where a byte may be anything: each is
+   * made 0 or all ones by its sign.
+   */
+  private extendGroup(g: PageGroup, off: number, write: boolean): boolean {
+    const lo = Math.min(g.lo, off), hi = Math.max(g.hi, off);
+    if (hi - lo >= PAGE_SIZE) return false;
+    if (lo === g.lo && hi === g.hi && (g.write || !write)) return true;
+    g.lo = lo; g.hi = hi; g.write ||= write;
+    const m = this.m, ends = [lo, hi].filter((o, i) => o !== g.first && (i === 0 || hi !== lo)).map((o) => g.byte(o - g.first, g.write));
+    const either = ends.length === 0 ? undefined : ends.length === 1 ? ends[0]! : m.i32.or(ends[0]!, ends[1]!);
+    m.setChild(g.bytes, 0, either === undefined ? g.byte(0, g.write) : m.i32.or(g.byte(0, g.write), m.i32.shr_s(either, m.i32.const(7))));
+    return true;
+  }
+  /**
+   * The base of a guest address that keeps its value in this block, with the constant `a` adds
+   * to it: a local, or two locals added (a register offset), each a guest register (its version
+   * then says it has not changed) or a temp set once (temp with a value).
+   */
+  private addressBase(a: Expr): { key: string; token: string; off: number } | undefined {
+    const base = this.baseOf(a);
+    if (base) {
+      const token = this.localToken(base.local);
+      return token === undefined ? undefined : { key: `${base.local}`, token: `${token}`, off: base.off };
+    }
+    const info = this.m.describe(a);
+    if (info.kind !== 'i64.add') return undefined;
+    const l = this.m.describe(info.left), r = this.m.describe(info.right);
+    if (l.kind !== 'local.get' || r.kind !== 'local.get') return undefined;
+    const tl = this.localToken(l.index), tr = this.localToken(r.index);
+    return tl === undefined || tr === undefined ? undefined : { key: `${l.index}+${r.index}`, token: `${tl},${tr}`, off: 0 };
+  }
+  /** what keeps a local's value in this block: its guest register's version, or -1 for a temp set once; undefined if neither */
+  private localToken(local: number): number | undefined {
+    const reg = this.localReg.get(local);
+    if (reg !== undefined) return this.version(reg);
+    return this.fixedTemps.has(local) ? -1 : undefined;
   }
 
   private faults?: { addr: number; low: number; pc: number };
@@ -409,6 +509,8 @@ export class FunctionEmitter implements Builder {
     this.scratch.clear();
     this.tempsUsed = [];
     this.checkedBases.clear();
+    this.pageGroups.clear();
+    this.fixedTemps.clear();
     this.highZeroAt.clear();
     this.blockEffects = newEffects(blk.start);
     this.effects.set(blk.start, this.blockEffects);

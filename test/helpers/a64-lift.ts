@@ -51,7 +51,7 @@ export function liftInsn(word: number): (s: State) => Ran {
     get: (r) => m.local.get(local(r), regType(r)),
     set: (r, v) => { written.add(r); items.push(m.local.set(local(r), v)); },
     emit: (s) => { items.push(s); },
-    temp: (t) => { vars.push(t); return vars.length - 1; },
+    temp: (t, v) => { vars.push(t); if (v !== undefined) items.push(m.local.set(vars.length - 1, v)); return vars.length - 1; },
     addr: (a) => m.i32.wrap(a),
     addrOffset: 0,
     zeroHigh: (v) => (m.highZero(v, () => false) ? v : m.i64x2.replace_lane(v, 1, m.i64.const(0))),

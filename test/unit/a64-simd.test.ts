@@ -341,7 +341,7 @@ function runOne(word: number, vin: string[], xin: string[]): { v: string[]; x: s
     get: (r) => m.local.get(r, regType(r)),
     set: (r, v) => { items.push(m.local.set(r, v)); },
     emit: (s) => { items.push(s); },
-    temp: (t) => { temps.push(t); return 68 + temps.length - 1; },
+    temp: (t, v) => { temps.push(t); if (v !== undefined) items.push(m.local.set(68 + temps.length - 1, v)); return 68 + temps.length - 1; },
     addr: (a) => m.i32.wrap(a),
     addrOffset: 0,
     zeroHigh: (v) => (m.highZero(v, () => false) ? v : m.i64x2.replace_lane(v, 1, m.i64.const(0))),

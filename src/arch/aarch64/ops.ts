@@ -33,8 +33,7 @@ export const wtype = (sf: number) => (sf ? ir.i64 : ir.i32);
 
 /** Evaluates `v` once into a fresh local; returns a getter for repeated use. */
 export function tmp(b: Builder, type: ir.Type, v: Expr): () => Expr {
-  const t = b.temp(type);
-  b.emit(b.m.local.set(t, v));
+  const t = b.temp(type, v);
   return () => b.m.local.get(t, type);
 }
 

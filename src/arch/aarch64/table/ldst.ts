@@ -13,14 +13,14 @@ export function loadInt(b: Builder, size: number, signed: boolean, a: Expr): Exp
   return loadAt(b, size, signed, b.addr(a));
 }
 
-/** integer load of 1 << size bytes at the checked Wasm address `p` (i32) */
-export function loadAt(b: Builder, size: number, signed: boolean, p: Expr): Expr {
-  const m = b.m;
+/** integer load of 1 << size bytes at the checked Wasm address `p` (i32), `extra` bytes further */
+export function loadAt(b: Builder, size: number, signed: boolean, p: Expr, extra = 0): Expr {
+  const m = b.m, o = b.addrOffset + extra;
   switch (size) {
-    case 0: return signed ? m.i64.load8_s(b.addrOffset, 1, p) : m.i64.load8_u(b.addrOffset, 1, p);
-    case 1: return signed ? m.i64.load16_s(b.addrOffset, 1, p) : m.i64.load16_u(b.addrOffset, 1, p);
-    case 2: return signed ? m.i64.load32_s(b.addrOffset, 1, p) : m.i64.load32_u(b.addrOffset, 1, p);
-    default: return m.i64.load(b.addrOffset, 1, p);
+    case 0: return signed ? m.i64.load8_s(o, 1, p) : m.i64.load8_u(o, 1, p);
+    case 1: return signed ? m.i64.load16_s(o, 1, p) : m.i64.load16_u(o, 1, p);
+    case 2: return signed ? m.i64.load32_s(o, 1, p) : m.i64.load32_u(o, 1, p);
+    default: return m.i64.load(o, 1, p);
   }
 }
 
@@ -28,37 +28,47 @@ export function storeInt(b: Builder, size: number, a: Expr, v: Expr): Expr {
   return storeAt(b, size, b.addr(a, true), v);
 }
 
-/** integer store of the low 1 << size bytes of `v` at the checked Wasm address `p` (i32) */
-export function storeAt(b: Builder, size: number, p: Expr, v: Expr): Expr {
-  const m = b.m;
+/** integer store of the low 1 << size bytes of `v` at the checked Wasm address `p` (i32), `extra` bytes further */
+export function storeAt(b: Builder, size: number, p: Expr, v: Expr, extra = 0): Expr {
+  const m = b.m, o = b.addrOffset + extra;
   switch (size) {
-    case 0: return m.i64.store8(b.addrOffset, 1, p, v);
-    case 1: return m.i64.store16(b.addrOffset, 1, p, v);
-    case 2: return m.i64.store32(b.addrOffset, 1, p, v);
-    default: return m.i64.store(b.addrOffset, 1, p, v);
+    case 0: return m.i64.store8(o, 1, p, v);
+    case 1: return m.i64.store16(o, 1, p, v);
+    case 2: return m.i64.store32(o, 1, p, v);
+    default: return m.i64.store(o, 1, p, v);
   }
 }
 
 /** SIMD&FP register load of 1 << size bytes (size 4 = Q); the rest of the register is zeroed */
 export function loadVec(b: Builder, size: number, a: Expr): Expr {
-  const m = b.m, p = b.addr(a), zero = () => m.v128.const([0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0]);
+  return loadVecAt(b, size, b.addr(a));
+}
+
+/** loadVec at the checked Wasm address `p` (i32), `extra` bytes further */
+function loadVecAt(b: Builder, size: number, p: Expr, extra = 0): Expr {
+  const m = b.m, o = b.addrOffset + extra, zero = () => m.v128.const([0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0]);
   switch (size) {
-    case 0: return m.i32x4.replace_lane(zero(), 0, m.i32.load8_u(b.addrOffset, 1, p));
-    case 1: return m.i32x4.replace_lane(zero(), 0, m.i32.load16_u(b.addrOffset, 1, p));
-    case 2: return m.v128.load32_zero(b.addrOffset, 1, p);
-    case 3: return m.v128.load64_zero(b.addrOffset, 1, p);
-    default: return m.v128.load(b.addrOffset, 1, p);
+    case 0: return m.i32x4.replace_lane(zero(), 0, m.i32.load8_u(o, 1, p));
+    case 1: return m.i32x4.replace_lane(zero(), 0, m.i32.load16_u(o, 1, p));
+    case 2: return m.v128.load32_zero(o, 1, p);
+    case 3: return m.v128.load64_zero(o, 1, p);
+    default: return m.v128.load(o, 1, p);
   }
 }
 
 export function storeVec(b: Builder, size: number, a: Expr, v: Expr): Expr {
-  const m = b.m, p = b.addr(a, true);
+  return storeVecAt(b, size, b.addr(a, true), v);
+}
+
+/** storeVec at the checked Wasm address `p` (i32), `extra` bytes further */
+function storeVecAt(b: Builder, size: number, p: Expr, v: Expr, extra = 0): Expr {
+  const m = b.m, o = b.addrOffset + extra;
   switch (size) {
-    case 0: return m.i32.store8(b.addrOffset, 1, p, m.i32x4.extract_lane(v, 0));
-    case 1: return m.i32.store16(b.addrOffset, 1, p, m.i32x4.extract_lane(v, 0));
-    case 2: return m.i32.store(b.addrOffset, 1, p, m.i32x4.extract_lane(v, 0));
-    case 3: return m.i64.store(b.addrOffset, 1, p, m.i64x2.extract_lane(v, 0));
-    default: return m.v128.store(b.addrOffset, 1, p, v);
+    case 0: return m.i32.store8(o, 1, p, m.i32x4.extract_lane(v, 0));
+    case 1: return m.i32.store16(o, 1, p, m.i32x4.extract_lane(v, 0));
+    case 2: return m.i32.store(o, 1, p, m.i32x4.extract_lane(v, 0));
+    case 3: return m.i64.store(o, 1, p, m.i64x2.extract_lane(v, 0));
+    default: return m.v128.store(o, 1, p, v);
   }
 }
 
@@ -111,7 +121,8 @@ function single(name: string, pattern: string, addrOf: (f: Fields, b: Builder) =
     const acc = access(f)!;
     const { a, wb } = addrOf(f, b);
     if (wb === undefined) return transfer(b, acc, f.rt!, a);
-    const t = tmp(b, I64, a);
+    // through the stack pointer, which no load writes, the address stays an expression of it (Builder.addr)
+    const t = f.rn === 31 ? () => a : tmp(b, I64, a);
     const w = tmp(b, I64, wb);
     transfer(b, acc, f.rt!, t());
     setXSP(b, f.rn!, w());
@@ -126,26 +137,29 @@ function pairRow(name: string, mode: number): Row {
     const vec = !!f.V, signed = !vec && f.opc === 1;
     const size = vec ? 2 + f.opc! : 2 + (f.opc! >> 1);
     const off = f.imm7! * (1 << size);
-    const base = tmp(b, I64, xsp(b, f.rn!));
-    const at = tmp(b, I64, mode === 1 ? base() : m.i64.add(base(), i64c(b, off)));
-    const at2 = () => m.i64.add(at(), i64c(b, 1 << size));
+    // the address as an expression of the stack pointer where it is one (no load writes sp): the
+    // access is then known to be relative to it (Builder.addr)
+    const base = f.rn === 31 ? () => xsp(b, 31) : tmp(b, I64, xsp(b, f.rn!));
+    const at = f.rn === 31 && mode !== 1 ? () => m.i64.add(base(), i64c(b, off)) : tmp(b, I64, mode === 1 ? base() : m.i64.add(base(), i64c(b, off)));
+    // one access of both registers' bytes, its address checked once (as a Q register's 16 bytes are)
+    const p = tmp(b, ir.i32, b.addr(at(), !f.L)), step = 1 << size;
     if (vec) {
       if (f.L) {
-        const v1 = tmp(b, ir.v128, loadVec(b, size, at()));
-        b.set(VREG + f.rt2!, loadVec(b, size, at2()));
+        const v1 = tmp(b, ir.v128, loadVecAt(b, size, p()));
+        b.set(VREG + f.rt2!, loadVecAt(b, size, p(), step));
         b.set(VREG + f.rt!, v1());
       } else {
-        b.emit(storeVec(b, size, at(), b.get(VREG + f.rt!)));
-        b.emit(storeVec(b, size, at2(), b.get(VREG + f.rt2!)));
+        b.emit(storeVecAt(b, size, p(), b.get(VREG + f.rt!)));
+        b.emit(storeVecAt(b, size, p(), b.get(VREG + f.rt2!), step));
       }
     } else if (f.L) {
-      const v1 = tmp(b, I64, loadInt(b, size, signed, at()));
-      loaded(b, f.rt2!, loadInt(b, size, signed, at2()));
+      const v1 = tmp(b, I64, loadAt(b, size, signed, p()));
+      loaded(b, f.rt2!, loadAt(b, size, signed, p(), step));
       setX(b, f.rt!, v1());
     } else {
       const v1 = xr(b, f.rt!), v2 = xr(b, f.rt2!);
-      b.emit(storeInt(b, size, at(), v1));
-      b.emit(storeInt(b, size, at2(), v2));
+      b.emit(storeAt(b, size, p(), v1));
+      b.emit(storeAt(b, size, p(), v2, step));
     }
     if (mode === 1) setXSP(b, f.rn!, m.i64.add(base(), i64c(b, off)));
     if (mode === 3) setXSP(b, f.rn!, at());
@@ -162,8 +176,8 @@ export const loadStore: Row[] = [
     a: xsp(b, f.rn!), wb: b.m.i64.add(xsp(b, f.rn!), i64c(b, f.imm9!)),
   }), noPrefetch),
   single('LDST_pre', 'size:2 111 V 00 opc:2 0 imm9:s9 11 rn:5 rt:5', (f, b) => {
-    const t = tmp(b, I64, b.m.i64.add(xsp(b, f.rn!), i64c(b, f.imm9!)));
-    return { a: t(), wb: t() };
+    const at = () => b.m.i64.add(xsp(b, f.rn!), i64c(b, f.imm9!));
+    return { a: at(), wb: at() };
   }, noPrefetch),
   single('LDST_reg', 'size:2 111 V 00 opc:2 1 rm:5 option:3 S 10 rn:5 rt:5', (f, b) => ({
     a: b.m.i64.add(xsp(b, f.rn!), extended(b, 1, f.rm!, f.option!, f.S ? scaleOf(f) : 0)),
