@@ -39,7 +39,7 @@ export function translateLibrary(lib: InterpreterFile, options: TranslateOptions
   const lowEnd = usesLowArea(opts.protect) ? LOW_AREA_END : MIN_GUEST_ADDR;
   // the program's page table lies at LOW_PAGE_TABLE (a program whose lowEnd is lower cannot use the library)
   const pageTable = keepsPageTable(opts.protect) ? LOW_PAGE_TABLE : 0;
-  const wasm = emitLibrary(fns, aarch64, { optimize: opts.optimize, callDepthLimit: opts.callDepthLimit, protect: { mode: opts.protect, pageTable, lowEnd, stackGuard: 0 }, relaxedSimd: opts.relaxedSimd, loopReentry: opts.loopReentry, onProgress });
+  const wasm = emitLibrary(fns, aarch64, { optimize: opts.optimize, callDepthLimit: opts.callDepthLimit, protect: { mode: opts.protect, pageTable, lowEnd, storeEnd: lowEnd, stackGuard: 0 }, relaxedSimd: opts.relaxedSimd, loopReentry: opts.loopReentry, onProgress });
   let blocks = 0;
   for (const fn of fns) blocks += fn.blocks.size;
   const meta: LibraryMeta = {

@@ -14,7 +14,8 @@ export interface TranslateOptions {
    * - 'none': no checks, so a bad address reads or writes whatever Wasm memory is there
    * - 'null' (default): the runtime's low area (below 64 KiB, or below LOW_AREA_END when the image
    *   lies above it: the CPU state, scratch and dispatch table) and addresses beyond the memory
-   *   fault through the engine's own bounds check, for one add per access (no branch):
+   *   fault through the engine's own bounds check, for one add per access (no branch), and so do
+   *   stores to the executable's read-only segments (layout.ts storeEnd):
    *   the process dies with SIGSEGV (status 139). Such a trap is not precise: once the guest
    *   installs a SIGSEGV/SIGBUS handler the process goes on in code lifted at run time with
    *   'full' checks (RuntimeCode.checkFaults), so that its faults reach the handler
@@ -23,7 +24,7 @@ export interface TranslateOptions {
    *   table's byte for the page is ORed into the address (one load and an OR per access, no
    *   branch; accesses relative to the stack pointer are left to its guard check, as under
    *   'null'). The traps are as imprecise as 'null''s, with the same switch for a handler;
-   *   64-bit addresses alias as under 'null'. 1.12-1.16x the instructions of 'null' (README)
+   *   64-bit addresses alias as under 'null'. 1.13-1.26x the instructions of 'null' (README)
    * - 'bounds': the null page, the runtime's low area and 64-bit addresses fault
    * - 'full': a page table as well: unmapped memory, read-only mappings (.text, .rodata,
    *   mprotect), the stack guard and all of the runtime's data fault as on Linux

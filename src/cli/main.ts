@@ -229,7 +229,7 @@ export async function main(argv: string[], runThread?: RunThread): Promise<numbe
     .option('--report', 'print what discovery found, by source, and the indirect branches left to run time')
     .option('--learned <file>', 'entries lifted at run time by earlier runs (default: <file>.lifted, written by run --record)')
     .option('-L, --sysroot <dir>', 'AArch64 sysroot with a dynamic program\'s interpreter (as qemu-aarch64 -L; default $QEMU_LD_PREFIX, else /usr/aarch64-linux-gnu)')
-    .option('--protect <mode>', 'memory protection: null (the null page; code lifted with checks once a SIGSEGV handler is installed), pages (unmapped and read-only memory too, as null once a handler is installed), bounds (null page, 64-bit addresses), full (unmapped and read-only memory, 64-bit addresses, precise faults), none', { default: DEFAULT_PROTECT })
+    .option('--protect <mode>', 'memory protection: null (the null page, stores to .text and .rodata; code lifted with checks once a SIGSEGV handler is installed), pages (unmapped and read-only memory too, as null once a handler is installed), bounds (null page, 64-bit addresses), full (unmapped and read-only memory, 64-bit addresses, precise faults), none', { default: DEFAULT_PROTECT })
     .option('--relaxed-simd', 'the module may use relaxed SIMD: FMADD and friends inline (Chrome/Edge 114+, Firefox 146+, Node 22+ or elf2wasm run; not Safari)')
     .option('--no-loop-reentry', 'loops never re-enter their function (by default they do now and then, so that long loops leave the engine\'s baseline code)');
   cli.command('run <file> [...args]', 'translate (cached) and run in Node, like qemu-aarch64');

@@ -50,14 +50,21 @@ export interface Builder {
    * it again, so that accesses through it are known to share a base (protect 'pages')
    */
   temp(type: ir.Type, value?: Expr): number;
-  /** the Wasm address of a guest load (or store, `write`) at guest address `a` (i64), to be used with `addrOffset` */
+  /** the Wasm address of a guest load (or store, `write`) at guest address `a` (i64), to be used with `offset(write)` */
   addr(a: Expr, write?: boolean): Expr;
   /**
-   * the constant offset every load and store (and fill) of an `addr()` result adds: under
-   * protect 'null' or 'pages', addr() gives the address less the runtime's low area (64 KiB or LOW_AREA_END),
-   * so that an address there wraps to beyond the memory and the engine's own bounds check traps
+   * the constant offset every load (or store and fill, `write`) of an `addr()` result for it adds:
+   * under protect 'null' or 'pages', addr() gives the address less the runtime's low area (64 KiB
+   * or LOW_AREA_END; for a store under 'null', less the end of the executable's read-only
+   * segments above it), so that an address there wraps to beyond the memory and the engine's own
+   * bounds check traps
    */
-  readonly addrOffset: number;
+  offset(write?: boolean): number;
+  /**
+   * whether addr() checks each access's page (protect 'pages', 'bounds', 'full'): bytes of one
+   * instruction on another page then need an addr() of their own (a pair's second register)
+   */
+  readonly checksPages: boolean;
   /**
    * A count that grows whenever register `reg` (without one: guest memory, by a store or a
    * syscall) may be written: equal counts at two instructions of one block mean it is unchanged

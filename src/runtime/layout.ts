@@ -61,6 +61,25 @@ export const LOW_PAGE_TABLE = LOW_AREA_END - PAGE_TABLE_SIZE;
 export const STACK_GUARD = 1 << 20;
 
 export const PAGE_SIZE = 1 << PAGE_SHIFT;
+
+/**
+ * Under protect 'null', guest stores below this trap as those below `lowEnd` do (function.ts
+ * addr): the executable's read-only segments from `lowEnd` up to its first writable one (.text
+ * and .rodata, and the holes between them), page-aligned as the kernel maps them. `lowEnd` itself
+ * for other modes ('pages' checks stores against its table) and where the lowest segment is
+ * writable. `segments`: the executable's PT_LOAD ranges [start, end, PROT_*] (TranslationMeta.segments).
+ * The runtime switches a process to checked code before anything there becomes writable
+ * (RuntimeCode.checkFaults).
+ */
+export function storeEnd(mode: string, lowEnd: number, segments: readonly (readonly [number, number, number])[]): number {
+  if (mode !== 'null') return lowEnd;
+  let end = lowEnd;
+  for (const [start, stop, prot] of [...segments].sort((a, b) => a[0] - b[0])) {
+    if (prot & 2) return Math.max(lowEnd, Math.floor(start / PAGE_SIZE) * PAGE_SIZE); // PROT_WRITE
+    if (start >= lowEnd) end = Math.ceil(stop / PAGE_SIZE) * PAGE_SIZE;
+  }
+  return end;
+}
 /** guest addresses are below 2^32 (one 32-bit Wasm memory) */
 export const ADDR_LIMIT = 2 ** 32;
 /** the signal stack minimum reported in AT_MINSIGSTKSZ and enforced by sigaltstack */

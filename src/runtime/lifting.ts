@@ -14,7 +14,7 @@ import { DispatchTable } from './dispatch-table.ts';
 import { sameCode, type LibraryImage } from './libraries.ts';
 import { describePc, GuestTrap } from './errors.ts';
 import { MAP_ANONYMOUS, MAP_PRIVATE, PROT_EXEC, RUNTIME_AREA, type AddressSpace } from './memory.ts';
-import { MIN_GUEST_ADDR } from './layout.ts';
+import { MIN_GUEST_ADDR, storeEnd } from './layout.ts';
 
 /** Thrown through the guest's Wasm frames to the top-level loop, which lifts asynchronously and resumes. */
 export class LiftPending extends Error {
@@ -206,7 +206,7 @@ export class RuntimeCode {
    * stack run as they were translated until they return (the caller unwinds them where it can).
    * Returns whether it switched.
    */
-  checkFaults(): boolean {
+  checkFaults(why = 'a SIGSEGV/SIGBUS handler'): boolean {
     if (!trapsInEngine(this.meta.protect) || this.protect || !this.opts.enabled) return false;
     this.protect = 'full';
     if (!this.meta.pageTable) {
@@ -216,7 +216,7 @@ export class RuntimeCode {
     }
     this.dispatch().clear();
     this.lifted.length = 0;
-    this.opts.trace?.('a SIGSEGV/SIGBUS handler: code runs lifted at run time with protect \'full\' from now on, so that faults reach it');
+    this.opts.trace?.(`${why}: code runs lifted at run time with protect 'full' from now on, so that faults reach it`);
     return true;
   }
 
@@ -318,7 +318,7 @@ export class RuntimeCode {
       relaxedSimd: this.meta.relaxedSimd,
       loopReentry: this.meta.loopReentry,
       // after checkFaults the page table covers the stack guard
-      protect: { mode: this.protect ?? this.meta.protect, pageTable: this.pageTable ?? this.meta.pageTable, lowEnd: this.meta.lowEnd, stackGuard: !this.protect && trapsInEngine(this.meta.protect) ? this.meta.privateEnd : 0 },
+      protect: { mode: this.protect ?? this.meta.protect, pageTable: this.pageTable ?? this.meta.pageTable, lowEnd: this.meta.lowEnd, storeEnd: storeEnd(this.protect ?? this.meta.protect, this.meta.lowEnd, this.meta.segments), stackGuard: !this.protect && trapsInEngine(this.meta.protect) ? this.meta.privateEnd : 0 },
     });
     const ms = performance.now() - t0;
     this.stats.lifts++;

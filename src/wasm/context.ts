@@ -17,9 +17,11 @@ export interface ExtensionLink {
 }
 
 /** memory protection of a module: the mode, and the page table's guest address for 'pages' and 'full' (abi.ts) */
-/** `lowEnd`: under 'null' and 'pages', guest addresses below it trap (function.ts addr); `stackGuard`: where
- *  the main stack's guard begins (layout.ts STACK_GUARD), 0 when the code does not check it */
-export interface Protection { mode: ProtectMode; pageTable: number; lowEnd: number; stackGuard: number }
+/** `lowEnd`: under 'null' and 'pages', guest addresses below it trap (function.ts addr); `storeEnd`: under
+ *  'null' and 'pages', stores below it trap (lowEnd, or under 'null' the end of the executable's
+ *  read-only segments: TranslationMeta.storeEnd); `stackGuard`: where the main stack's guard begins
+ *  (layout.ts STACK_GUARD), 0 when the code does not check it */
+export interface Protection { mode: ProtectMode; pageTable: number; lowEnd: number; storeEnd: number; stackGuard: number }
 
 export class ModuleContext {
   /** nested guest calls kept on the Wasm stack before unwinding to the dispatcher */
@@ -32,7 +34,7 @@ export class ModuleContext {
   /** `fns` in function-table order */
   /** `protect`: how guest loads and stores are checked (function.ts addr) */
   constructor(readonly m: ir.Module, readonly fns: GuestFunction[], readonly arch: Arch, callDepthLimit: number,
-    link: ExtensionLink = { tableIndex: 0, external: false }, readonly protect: Protection = { mode: 'none', pageTable: 0, lowEnd: MIN_GUEST_ADDR, stackGuard: 0 }) {
+    link: ExtensionLink = { tableIndex: 0, external: false }, readonly protect: Protection = { mode: 'none', pageTable: 0, lowEnd: MIN_GUEST_ADDR, storeEnd: MIN_GUEST_ADDR, stackGuard: 0 }) {
     this.callDepthLimit = callDepthLimit;
     this.link = link;
     fns.forEach((fn, i) => { this.names.set(fn.entry, wasmName(fn)); this.indices.set(fn.entry, link.tableIndex + i); });

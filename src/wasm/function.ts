@@ -33,11 +33,14 @@ type Item = Expr | (() => Expr);
 interface PageGroup {
   /** the base's token (addressBase) when the group began */
   token: string;
-  write: boolean;
-  /** the first access's offset from the base, and the lowest and highest of the group's */
+  /** the first access's offset from the base, whether it writes, and the lowest and highest offset of the group's accesses */
   first: number;
+  write: boolean;
   lo: number;
   hi: number;
+  /** the lowest and highest offsets of the group's reads and of its writes */
+  reads?: [number, number];
+  writes?: [number, number];
   /** the table byte (of its write half for `write`) of the first access's address plus a difference */
   byte: (delta: number, write: boolean) => Expr;
   /** an i32 block ORed into the first access's address: the table bytes of its page and of the group's lowest and highest */
@@ -186,8 +189,13 @@ export class FunctionEmitter implements Builder {
   }
   /** temps of this block set once, where they were made (temp with a value): access bases that keep their value */
   private readonly fixedTemps = new Set<number>();
-  /** see Builder.addrOffset */
-  get addrOffset(): number { return trapsInEngine(this.ctx.protect.mode) ? this.ctx.protect.lowEnd : 0; }
+  /** see Builder.checksPages */
+  get checksPages(): boolean { const mode = this.ctx.protect.mode; return mode !== 'null' && mode !== 'none'; }
+  /** see Builder.offset */
+  offset(write = false): number {
+    const protect = this.ctx.protect;
+    return !trapsInEngine(protect.mode) ? 0 : write ? protect.storeEnd : protect.lowEnd;
+  }
   /**
    * The Wasm address of a guest access, checked as the module's memory protection says (see
    * TranslateOptions.protect). A refused access branches to the function's fault block with the
@@ -199,9 +207,11 @@ export class FunctionEmitter implements Builder {
    *   the runtime's low area and 64-bit addresses fault. A base register checked by an earlier
    *   instruction of the same block is not checked again while it keeps its value: its small
    *   offsets (< 4 KiB either way) cannot leave the guest's range by more than they reach.
-   * - 'null': no check; the address less the protection's lowEnd, used at offset addrOffset (that
+   * - 'null': no check; the address less the protection's lowEnd, used at offset(write) (that
    *   lowEnd): the address itself unless it lies below lowEnd, where it is 2^32 more, beyond any
-   *   Wasm memory, so the engine traps (SIGSEGV for the guest) at the price of one add
+   *   Wasm memory, so the engine traps (SIGSEGV for the guest) at the price of one add. A store's
+   *   is less storeEnd instead, which lies above the executable's .text and .rodata: stores
+   *   there trap alike
    * - 'pages': as 'null', with the page's byte of the page table ORed in, sign-extended: all ones
    *   where the page table refuses the access, which the engine's bounds check then traps on too
    *   (a load and an OR more per access, no branch). The index needs no add of its own: lowEnd
@@ -221,7 +231,7 @@ export class FunctionEmitter implements Builder {
     if (write) this.bump(MEMORY);
     if (protect.mode === 'none') return m.i32.wrap(a);
     if (trapsInEngine(protect.mode)) {
-      const shifted = this.lessLowEnd(a);
+      const shifted = this.lessLowEnd(a, this.offset(write));
       if (protect.mode === 'null') return shifted;
       // the stack pointer's writes are checked against the main stack's guard (guardStack)
       if (this.baseRegister(a) === this.arch.spReg) return shifted;
@@ -252,11 +262,11 @@ export class FunctionEmitter implements Builder {
     ], ir.i32);
   }
   /**
-   * the address less lowEnd modulo 2^32: a base plus a constant (an immediate offset) folds into
+   * the address less `lowEnd` modulo 2^32: a base plus a constant (an immediate offset) folds into
    * the subtracted constant, one 64-bit add less per access
    */
-  private lessLowEnd(a: Expr): Expr {
-    const m = this.m, lowEnd = this.ctx.protect.lowEnd;
+  private lessLowEnd(a: Expr, lowEnd: number): Expr {
+    const m = this.m;
     const info = m.describe(a);
     if (info.kind === 'i64.add') {
       const c = m.describe(info.right);
@@ -357,24 +367,31 @@ export class FunctionEmitter implements Builder {
       return m.i32.load8_s(protect.pageTable + (w ? PAGE_TABLE_WRITE : 0) + (protect.lowEnd >>> PAGE_SHIFT), 1, index);
     };
     const bytes = m.block(null, [byte(0, write)], ir.i32);
-    if (base) this.pageGroups.set(base.key, { token: base.token, write, first, lo: first, hi: first, byte, bytes });
+    const range: [number, number] = [first, first];
+    if (base) this.pageGroups.set(base.key, { token: base.token, first, write, lo: first, hi: first, ...(write ? { writes: range } : { reads: range }), byte, bytes });
     return m.i32.or(m.local.tee(t, shifted, ir.i32), bytes);
   }
   /**
    * Whether `g` can cover an access at `off`: it then reaches it (its first access ORs in the
-   * table bytes of its lowest and highest offsets as well, of the write half for a write: `bytes`
-   * is rebuilt). Those are read at the first access's address plus a difference, which below
-   * lowEnd reads past the table (up to a page of entries) where a byte may be anything: each is
-   * made 0 or all ones by its sign.
+   * table bytes of the lowest and highest offsets of the group's reads, and of its writes from the
+   * write half: `bytes` is rebuilt). Those are read at the first access's address plus a
+   * difference, which below lowEnd reads past the table (up to a page of entries) where a byte may
+   * be anything: each is made 0 or all ones by its sign.
    */
   private extendGroup(g: PageGroup, off: number, write: boolean): boolean {
     const lo = Math.min(g.lo, off), hi = Math.max(g.hi, off);
     if (hi - lo >= PAGE_SIZE) return false;
-    if (lo === g.lo && hi === g.hi && (g.write || !write)) return true;
-    g.lo = lo; g.hi = hi; g.write ||= write;
-    const m = this.m, ends = [lo, hi].filter((o, i) => o !== g.first && (i === 0 || hi !== lo)).map((o) => g.byte(o - g.first, g.write));
-    const either = ends.length === 0 ? undefined : ends.length === 1 ? ends[0]! : m.i32.or(ends[0]!, ends[1]!);
-    m.setChild(g.bytes, 0, either === undefined ? g.byte(0, g.write) : m.i32.or(g.byte(0, g.write), m.i32.shr_s(either, m.i32.const(7))));
+    const kind = write ? 'writes' : 'reads', had = g[kind], within = (r?: [number, number]) => r !== undefined && r[0] <= off && off <= r[1];
+    if (within(had) || (!write && within(g.writes))) return true;
+    g.lo = lo; g.hi = hi;
+    g[kind] = had ? [Math.min(had[0], off), Math.max(had[1], off)] : [off, off];
+    // each end once, a read's not where a write's is (write implies read), the first access's own byte aside
+    const ends = new Map<number, boolean>();
+    for (const w of [true, false]) for (const o of g[w ? 'writes' : 'reads'] ?? []) if (!ends.has(o)) ends.set(o, w);
+    if (ends.get(g.first) === g.write) ends.delete(g.first);
+    const m = this.m, more = [...ends].map(([o, w]) => g.byte(o - g.first, w));
+    const own = g.byte(0, g.write);
+    m.setChild(g.bytes, 0, more.length ? m.i32.or(own, m.i32.shr_s(more.reduce((x, y) => m.i32.or(x, y)), m.i32.const(7))) : own);
     return true;
   }
   /**

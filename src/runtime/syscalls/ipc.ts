@@ -6,7 +6,7 @@ import type { Guest, Handler } from '../guest.ts';
 import { MAP_FIXED, MAP_SHARED, pageUp, PROT_EXEC, PROT_READ, PROT_WRITE } from '../memory.ts';
 import { IPC, MSGMAX, MSGMNB, MsgQueue, seconds, SEMMSL, SEMOPM, SemSet, SEMVMX, type IpcObject, type Perm, type SemOp, type SysvIpc } from '../sysv-ipc.ts';
 import { i64, int, uint } from './args.ts';
-import { nothingMapped, unmapShared } from './mm.ts';
+import { nothingMapped, unmapShared, writableMapping } from './mm.ts';
 import { readTimespec } from './time.ts';
 
 const SHM_RDONLY = 0o10000, SHM_RND = 0o20000, SHM_REMAP = 0o40000, SHM_EXEC = 0o100000, SHMLBA = 4096;
@@ -102,6 +102,7 @@ function shmat(g: Guest, id: number, addrArg: bigint, flags: number): bigint {
   g.sharedAnon.attach(start, start + len, s.seg);
   s.atime = seconds();
   s.lpid = g.pid;
+  writableMapping(g, start, start + len, prot, BigInt(start)); // last: it may unwind
   return BigInt(start);
 }
 

@@ -5,7 +5,8 @@ import type { Guest, Handler } from '../guest.ts';
 import { MAP_ANONYMOUS, MAP_FIXED, MAP_FIXED_NOREPLACE, MAP_SHARED, pageUp, PROT_WRITE } from '../memory.ts';
 import { O } from '../vfs.ts';
 import { int, num } from './args.ts';
-import { ADDR_LIMIT } from '../layout.ts';
+import { ADDR_LIMIT, storeEnd } from '../layout.ts';
+import type { TranslationMeta } from '../../meta.ts';
 
 const MAP_TYPE = 0x0f;
 const MS_ASYNC = 1, MS_INVALIDATE = 2, MS_SYNC = 4;
@@ -72,6 +73,23 @@ export function unmapShared(g: Guest, start: number, end: number): void {
   g.sharedAnon.unmap(start, end);
 }
 
+const storeEnds = new WeakMap<TranslationMeta, number>();
+
+/**
+ * After [start, end) was mapped or changed to `prot`, the syscall returning `x0`: under protect
+ * 'null' the translated code's stores trap below the end of the executable's read-only segments
+ * (layout.ts storeEnd), so once anything there becomes writable (a JIT's mprotect of its own
+ * code, a MAP_FIXED mapping over it) the process goes on in checked code lifted at run time,
+ * from right after the syscall (RuntimeCode.checkFaults; with run-time lifting off such stores
+ * fault). It may unwind: the syscall's last step.
+ */
+export function writableMapping(g: Guest, start: number, end: number, prot: number, x0: bigint): void {
+  if (!(prot & PROT_WRITE) || end <= g.meta.lowEnd) return;
+  let below = storeEnds.get(g.meta);
+  if (below === undefined) storeEnds.set(g.meta, below = storeEnd(g.meta.protect, g.meta.lowEnd, g.meta.segments));
+  if (start < below && g.code?.checkFaults('the executable\'s read-only segments became writable')) g.kernel?.restartAfter(g, x0);
+}
+
 export const mm: Record<string, Handler> = {
   brk: (g, addr) => g.vm.setBrk(num(addr) >= ADDR_LIMIT ? 0 : num(addr)),
   mmap: (g, addrArg, lenArg, protArg, flagsArg, fdArg, offArg) => {
@@ -89,6 +107,7 @@ export const mm: Record<string, Handler> = {
       const lib = flags & (MAP_FIXED | MAP_FIXED_NOREPLACE) || prot !== 0 ? undefined : reservedLibrary(g, len);
       const start = lib ? g.vm.mmap(lib.base, len, prot, flags | MAP_FIXED, 'anon') : g.vm.mmap(addr, len, prot, flags, 'anon');
       if (type !== 2) g.sharedAnon.add(start, start + pageUp(len)); // shared with the processes it forks
+      writableMapping(g, start, start + len, prot, BigInt(start));
       return start;
     }
     // File mapping: the content is copied in; a MAP_SHARED one of a writable file is written
@@ -113,6 +132,7 @@ export const mm: Record<string, Handler> = {
     }
     if (type !== 2) g.sharedMaps.add(start, start + pageUp(len), f, offArg, acc === O.RDWR);
     if (offArg === 0n) mappedLibrary(g, start, done, f.path, f.wasiFd);
+    writableMapping(g, start, start + len, prot, BigInt(start));
     return start;
   },
   munmap: (g, addr, len) => {
@@ -124,6 +144,7 @@ export const mm: Record<string, Handler> = {
   mprotect: (g, addr, len, prot) => {
     if (addr >= BigInt(ADDR_LIMIT) || len >= BigInt(ADDR_LIMIT)) fail(E.ENOMEM);
     g.vm.mprotect(num(addr), num(len), int(prot));
+    writableMapping(g, num(addr), num(addr) + num(len), int(prot), 0n);
     return 0;
   },
   mremap: (g, oldAddr, oldLen, newLen, flags, newAddr) => {
@@ -131,7 +152,9 @@ export const mm: Record<string, Handler> = {
     if (newLen >= BigInt(ADDR_LIMIT) || newAddr >= BigInt(ADDR_LIMIT)) fail(E.ENOMEM);
     // not followed to its new place: a remapped shared mapping is written back and becomes private
     unmapShared(g, num(oldAddr), num(oldAddr) + pageUp(num(oldLen)));
-    return g.vm.mremap(num(oldAddr), num(oldLen), num(newLen), int(flags), num(newAddr));
+    const at = g.vm.mremap(num(oldAddr), num(oldLen), num(newLen), int(flags), num(newAddr));
+    writableMapping(g, at, at + num(newLen), g.vm.protectionAt(at) ?? 0, BigInt(at));
+    return at;
   },
   madvise: (g, addr, len, advice) => {
     if (addr >= BigInt(ADDR_LIMIT)) fail(E.ENOMEM);

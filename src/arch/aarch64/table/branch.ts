@@ -72,12 +72,12 @@ export const branches: Row[] = [
     // is a no-op on a coherent single core.
     if (f.op1 === 3 && f.crn === 7 && f.crm === 4 && f.op2 === 1) {
       const a = b.m.i64.and(xr(b, f.rt!), i64c(b, ~63n));
-      if (!b.addrOffset) b.emit(b.m.memory.fill(b.addr(a, true), i32c(b, 0), i32c(b, 64)));
+      if (!b.offset(true)) b.emit(b.m.memory.fill(b.addr(a, true), i32c(b, 0), i32c(b, 64)));
       else {
         // memory.fill has no offset: a store first faults where a load or store would (protect 'null', 'pages')
         const p = tmp(b, ir.i32, b.addr(a, true));
-        b.emit(b.m.i64.store(b.addrOffset, 1, p(), i64c(b, 0)));
-        b.emit(b.m.memory.fill(b.m.i32.add(p(), i32c(b, b.addrOffset)), i32c(b, 0), i32c(b, 64)));
+        b.emit(b.m.i64.store(b.offset(true), 1, p(), i64c(b, 0)));
+        b.emit(b.m.memory.fill(b.m.i32.add(p(), i32c(b, b.offset(true))), i32c(b, 0), i32c(b, 64)));
       }
     } else if (f.op1 === 3 && f.crn === 7 && f.crm === 5 && f.op2 === 1) b.invalidateCode(xr(b, f.rt!));
   }),

@@ -76,11 +76,11 @@ function storeExclusive(b: Builder, f: Fields, pair: boolean, size: number, a: (
  */
 function compareAndSwap(b: Builder, size: number, p: () => Expr, v: Expr, same: boolean): Expr[] {
   const m = b.m, old = b.temp(I64), get = () => m.local.get(old, I64);
-  if (same) return [storeAt(b, size, p(), v), i64c(b, 0)];
+  if (same) return [storeAt(b, size, p(), v, b.offset(true)), i64c(b, 0)];
   const want = size === 3 ? b.get(EXCL_VAL) : m.i64.and(b.get(EXCL_VAL), i64c(b, (1n << BigInt(8 << size)) - 1n));
   return [
-    m.local.set(old, loadAt(b, size, false, p())),
-    storeAt(b, size, p(), m.select(m.i64.eq(get(), want), v, get())),
+    m.local.set(old, loadAt(b, size, false, p(), b.offset(true))),
+    storeAt(b, size, p(), m.select(m.i64.eq(get(), want), v, get()), b.offset(true)),
     m.i64.extend_u(m.i64.ne(get(), b.get(EXCL_VAL))),
   ];
 }
@@ -116,13 +116,13 @@ export const exclusiveRows: Row[] = [
     storeExclusive(b, f, true, 3, a, (p, known) => {
       const p2 = b.temp(ir.i32), lo = b.temp(I64), hi = b.temp(I64);
       const setP2 = m.local.set(p2, b.addr(hiAddr(), true)), p2Get = () => m.local.get(p2, ir.i32);
-      if (known) return [setP2, storeAt(b, 3, p(), xr(b, f.rt!)), storeAt(b, 3, p2Get(), xr(b, f.rt2!)), i64c(b, 0)];
+      if (known) return [setP2, storeAt(b, 3, p(), xr(b, f.rt!), b.offset(true)), storeAt(b, 3, p2Get(), xr(b, f.rt2!), b.offset(true)), i64c(b, 0)];
       const same = () => m.i32.and(m.i64.eq(m.local.get(lo, I64), b.get(EXCL_VAL)), m.i64.eq(m.local.get(hi, I64), b.get(EXCL_HIGH)));
       return [
         setP2,
-        m.local.set(lo, loadAt(b, 3, false, p())),
-        m.local.set(hi, loadAt(b, 3, false, p2Get())),
-        m.if(same(), m.block(null, [storeAt(b, 3, p(), xr(b, f.rt!)), storeAt(b, 3, p2Get(), xr(b, f.rt2!))])),
+        m.local.set(lo, loadAt(b, 3, false, p(), b.offset(true))),
+        m.local.set(hi, loadAt(b, 3, false, p2Get(), b.offset(true))),
+        m.if(same(), m.block(null, [storeAt(b, 3, p(), xr(b, f.rt!), b.offset(true)), storeAt(b, 3, p2Get(), xr(b, f.rt2!), b.offset(true))])),
         m.i64.extend_u(m.i32.eqz(same())),
       ];
     });

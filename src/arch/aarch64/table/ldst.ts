@@ -10,12 +10,12 @@ const I64 = ir.i64;
 
 /** integer load of 1 << size bytes, zero- or sign-extended to 64 bits */
 export function loadInt(b: Builder, size: number, signed: boolean, a: Expr): Expr {
-  return loadAt(b, size, signed, b.addr(a));
+  return loadAt(b, size, signed, b.addr(a), b.offset());
 }
 
-/** integer load of 1 << size bytes at the checked Wasm address `p` (i32), `extra` bytes further */
-export function loadAt(b: Builder, size: number, signed: boolean, p: Expr, extra = 0): Expr {
-  const m = b.m, o = b.addrOffset + extra;
+/** integer load of 1 << size bytes at the checked Wasm address `p` (i32) plus `o` (Builder.offset, and more) */
+export function loadAt(b: Builder, size: number, signed: boolean, p: Expr, o: number): Expr {
+  const m = b.m;
   switch (size) {
     case 0: return signed ? m.i64.load8_s(o, 1, p) : m.i64.load8_u(o, 1, p);
     case 1: return signed ? m.i64.load16_s(o, 1, p) : m.i64.load16_u(o, 1, p);
@@ -25,12 +25,12 @@ export function loadAt(b: Builder, size: number, signed: boolean, p: Expr, extra
 }
 
 export function storeInt(b: Builder, size: number, a: Expr, v: Expr): Expr {
-  return storeAt(b, size, b.addr(a, true), v);
+  return storeAt(b, size, b.addr(a, true), v, b.offset(true));
 }
 
-/** integer store of the low 1 << size bytes of `v` at the checked Wasm address `p` (i32), `extra` bytes further */
-export function storeAt(b: Builder, size: number, p: Expr, v: Expr, extra = 0): Expr {
-  const m = b.m, o = b.addrOffset + extra;
+/** integer store of the low 1 << size bytes of `v` at the checked Wasm address `p` (i32) plus `o` (Builder.offset(true), and more) */
+export function storeAt(b: Builder, size: number, p: Expr, v: Expr, o: number): Expr {
+  const m = b.m;
   switch (size) {
     case 0: return m.i64.store8(o, 1, p, v);
     case 1: return m.i64.store16(o, 1, p, v);
@@ -41,12 +41,12 @@ export function storeAt(b: Builder, size: number, p: Expr, v: Expr, extra = 0): 
 
 /** SIMD&FP register load of 1 << size bytes (size 4 = Q); the rest of the register is zeroed */
 export function loadVec(b: Builder, size: number, a: Expr): Expr {
-  return loadVecAt(b, size, b.addr(a));
+  return loadVecAt(b, size, b.addr(a), b.offset());
 }
 
-/** loadVec at the checked Wasm address `p` (i32), `extra` bytes further */
-function loadVecAt(b: Builder, size: number, p: Expr, extra = 0): Expr {
-  const m = b.m, o = b.addrOffset + extra, zero = () => m.v128.const([0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0]);
+/** loadVec at the checked Wasm address `p` (i32) plus `o` */
+function loadVecAt(b: Builder, size: number, p: Expr, o: number): Expr {
+  const m = b.m, zero = () => m.v128.const([0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0]);
   switch (size) {
     case 0: return m.i32x4.replace_lane(zero(), 0, m.i32.load8_u(o, 1, p));
     case 1: return m.i32x4.replace_lane(zero(), 0, m.i32.load16_u(o, 1, p));
@@ -57,12 +57,12 @@ function loadVecAt(b: Builder, size: number, p: Expr, extra = 0): Expr {
 }
 
 export function storeVec(b: Builder, size: number, a: Expr, v: Expr): Expr {
-  return storeVecAt(b, size, b.addr(a, true), v);
+  return storeVecAt(b, size, b.addr(a, true), v, b.offset(true));
 }
 
-/** storeVec at the checked Wasm address `p` (i32), `extra` bytes further */
-function storeVecAt(b: Builder, size: number, p: Expr, v: Expr, extra = 0): Expr {
-  const m = b.m, o = b.addrOffset + extra;
+/** storeVec at the checked Wasm address `p` (i32) plus `o` */
+function storeVecAt(b: Builder, size: number, p: Expr, v: Expr, o: number): Expr {
+  const m = b.m;
   switch (size) {
     case 0: return m.i32.store8(o, 1, p, m.i32x4.extract_lane(v, 0));
     case 1: return m.i32.store16(o, 1, p, m.i32x4.extract_lane(v, 0));
@@ -140,26 +140,28 @@ function pairRow(name: string, mode: number): Row {
     // the address as an expression of the stack pointer where it is one (no load writes sp): the
     // access is then known to be relative to it (Builder.addr)
     const base = f.rn === 31 ? () => xsp(b, 31) : tmp(b, I64, xsp(b, f.rn!));
-    const at = f.rn === 31 && mode !== 1 ? () => m.i64.add(base(), i64c(b, off)) : tmp(b, I64, mode === 1 ? base() : m.i64.add(base(), i64c(b, off)));
-    // one access of both registers' bytes, its address checked once (as a Q register's 16 bytes are)
-    const p = tmp(b, ir.i32, b.addr(at(), !f.L)), step = 1 << size;
+    const atOf = () => (mode === 1 ? base() : m.i64.add(base(), i64c(b, off)));
+    const at = f.rn === 31 ? atOf : tmp(b, I64, atOf());
+    // the second register's bytes at the first's address plus `step`, checked on their own where pages are
+    const step = 1 << size, o = b.offset(!f.L), p = tmp(b, ir.i32, b.addr(at(), !f.L));
+    const p2 = b.checksPages ? tmp(b, ir.i32, b.addr(m.i64.add(at(), i64c(b, step)), !f.L)) : p, o2 = b.checksPages ? o : o + step;
     if (vec) {
       if (f.L) {
-        const v1 = tmp(b, ir.v128, loadVecAt(b, size, p()));
-        b.set(VREG + f.rt2!, loadVecAt(b, size, p(), step));
+        const v1 = tmp(b, ir.v128, loadVecAt(b, size, p(), o));
+        b.set(VREG + f.rt2!, loadVecAt(b, size, p2(), o2));
         b.set(VREG + f.rt!, v1());
       } else {
-        b.emit(storeVecAt(b, size, p(), b.get(VREG + f.rt!)));
-        b.emit(storeVecAt(b, size, p(), b.get(VREG + f.rt2!), step));
+        b.emit(storeVecAt(b, size, p(), b.get(VREG + f.rt!), o));
+        b.emit(storeVecAt(b, size, p2(), b.get(VREG + f.rt2!), o2));
       }
     } else if (f.L) {
-      const v1 = tmp(b, I64, loadAt(b, size, signed, p()));
-      loaded(b, f.rt2!, loadAt(b, size, signed, p(), step));
+      const v1 = tmp(b, I64, loadAt(b, size, signed, p(), o));
+      loaded(b, f.rt2!, loadAt(b, size, signed, p2(), o2));
       setX(b, f.rt!, v1());
     } else {
       const v1 = xr(b, f.rt!), v2 = xr(b, f.rt2!);
-      b.emit(storeAt(b, size, p(), v1));
-      b.emit(storeAt(b, size, p(), v2, step));
+      b.emit(storeAt(b, size, p(), v1, o));
+      b.emit(storeAt(b, size, p2(), v2, o2));
     }
     if (mode === 1) setXSP(b, f.rn!, m.i64.add(base(), i64c(b, off)));
     if (mode === 3) setXSP(b, f.rn!, at());

@@ -18,28 +18,28 @@ const multiGuard = (f: Fields) => {
 function loadLane(b: Builder, esize: number, idx: number, p: Expr, v: Expr): Expr {
   const m = b.m;
   switch (esize) {
-    case 8: return m.v128.load8_lane(b.addrOffset, 1, idx, p, v);
-    case 16: return m.v128.load16_lane(b.addrOffset, 1, idx, p, v);
-    case 32: return m.v128.load32_lane(b.addrOffset, 1, idx, p, v);
-    default: return m.v128.load64_lane(b.addrOffset, 1, idx, p, v);
+    case 8: return m.v128.load8_lane(b.offset(), 1, idx, p, v);
+    case 16: return m.v128.load16_lane(b.offset(), 1, idx, p, v);
+    case 32: return m.v128.load32_lane(b.offset(), 1, idx, p, v);
+    default: return m.v128.load64_lane(b.offset(), 1, idx, p, v);
   }
 }
 function storeLane(b: Builder, esize: number, idx: number, p: Expr, v: Expr): Expr {
   const m = b.m;
   switch (esize) {
-    case 8: return m.v128.store8_lane(b.addrOffset, 1, idx, p, v);
-    case 16: return m.v128.store16_lane(b.addrOffset, 1, idx, p, v);
-    case 32: return m.v128.store32_lane(b.addrOffset, 1, idx, p, v);
-    default: return m.v128.store64_lane(b.addrOffset, 1, idx, p, v);
+    case 8: return m.v128.store8_lane(b.offset(true), 1, idx, p, v);
+    case 16: return m.v128.store16_lane(b.offset(true), 1, idx, p, v);
+    case 32: return m.v128.store32_lane(b.offset(true), 1, idx, p, v);
+    default: return m.v128.store64_lane(b.offset(true), 1, idx, p, v);
   }
 }
 function loadSplat(b: Builder, esize: number, p: Expr): Expr {
   const m = b.m;
   switch (esize) {
-    case 8: return m.v128.load8_splat(b.addrOffset, 1, p);
-    case 16: return m.v128.load16_splat(b.addrOffset, 1, p);
-    case 32: return m.v128.load32_splat(b.addrOffset, 1, p);
-    default: return m.v128.load64_splat(b.addrOffset, 1, p);
+    case 8: return m.v128.load8_splat(b.offset(), 1, p);
+    case 16: return m.v128.load16_splat(b.offset(), 1, p);
+    case 32: return m.v128.load32_splat(b.offset(), 1, p);
+    default: return m.v128.load64_splat(b.offset(), 1, p);
   }
 }
 
@@ -54,24 +54,24 @@ function multiple(f: Fields, b: Builder, post: boolean): void {
   if (selem === 1) {
     for (let r = 0; r < rpt; r++) {
       const off = r * regBytes;
-      if (f.L) b.set(VR(f.rt! + r), q ? m.v128.load(b.addrOffset, 1, at(off)) : m.v128.load64_zero(b.addrOffset, 1, at(off)));
-      else b.emit(q ? m.v128.store(b.addrOffset, 1, at(off), reg(r)) : m.i64.store(b.addrOffset, 1, at(off), m.i64x2.extract_lane(reg(r), 0 as never)));
+      if (f.L) b.set(VR(f.rt! + r), q ? m.v128.load(b.offset(), 1, at(off)) : m.v128.load64_zero(b.offset(), 1, at(off)));
+      else b.emit(q ? m.v128.store(b.offset(true), 1, at(off), reg(r)) : m.i64.store(b.offset(true), 1, at(off), m.i64x2.extract_lane(reg(r), 0 as never)));
     }
   } else if (selem === 2) {
     const evens = (half: number) => Array.from({ length: n }, (_, e) => 2 * e + half);
     if (f.L) {
       if (q) {
-        const lo = tmp(b, V128, m.v128.load(b.addrOffset, 1, at(0))), hi = tmp(b, V128, m.v128.load(b.addrOffset, 1, at(16)));
+        const lo = tmp(b, V128, m.v128.load(b.offset(), 1, at(0))), hi = tmp(b, V128, m.v128.load(b.offset(), 1, at(16)));
         for (let s = 0; s < 2; s++) b.set(VR(f.rt! + s), shuffleElems(b, lo(), hi(), esize, evens(s)));
       } else {
-        const all = tmp(b, V128, m.v128.load(b.addrOffset, 1, at(0)));
+        const all = tmp(b, V128, m.v128.load(b.offset(), 1, at(0)));
         for (let s = 0; s < 2; s++) b.set(VR(f.rt! + s), shuffleElems(b, all(), vzero(b), esize, evens(s).slice(0, n / 2)));
       }
     } else {
       // memory element k is element k/2 of register k%2: in shuffle numbering reg0 = 0.., reg1 = n..
       const inter = (from: number, count: number) => Array.from({ length: count }, (_, k) => (((from + k) & 1) ? n : 0) + ((from + k) >> 1));
-      b.emit(m.v128.store(b.addrOffset, 1, at(0), shuffleElems(b, reg(0), reg(1), esize, inter(0, n))));
-      if (q) b.emit(m.v128.store(b.addrOffset, 1, at(16), shuffleElems(b, reg(0), reg(1), esize, inter(n, n))));
+      b.emit(m.v128.store(b.offset(true), 1, at(0), shuffleElems(b, reg(0), reg(1), esize, inter(0, n))));
+      if (q) b.emit(m.v128.store(b.offset(true), 1, at(16), shuffleElems(b, reg(0), reg(1), esize, inter(n, n))));
     }
   } else {
     const elems = regBytes / eb;
