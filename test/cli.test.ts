@@ -163,7 +163,7 @@ describe('elf2wasm run: a program that installs a SIGSEGV handler', () => {
     expect(memos()).toHaveLength(1);
     const second = run(['--trace']);
     expect({ stdout: second.stdout, status: second.status }).toEqual({ stdout: q.stdout, status: q.status });
-    expect(second.stderr).toContain('installed a SIGSEGV/SIGBUS handler in an earlier run: translated with protect \'full\'');
+    expect(second.stderr).toContain('switched to checked code in an earlier run (a SIGSEGV/SIGBUS handler, or its read-only segments made writable): translated with protect \'full\'');
     expect(second.stderr).not.toContain('code runs lifted at run time');
     // a protection chosen on the command line is kept
     expect(run(['--trace', '--protect', 'null']).stderr).toContain('code runs lifted at run time with protect \'full\'');

@@ -27,15 +27,16 @@ function missingTool(): string | undefined {
 }
 
 /** what each mode must catch: the faults its checks (or the dispatcher, in every mode) see; and
- *  accesses next to protected pages that must not fault (read-beside-write, unprotect-rodata) */
+ *  accesses next to protected pages that must not fault (read-beside-write, unprotect-rodata and
+ *  -in-handler) */
 const FAULTS: Record<ProtectMode, string[]> = {
-  full: ['null-read', 'null-probe', 'null-write', 'rodata-write', 'text-write', 'mprotect-write', 'munmap-read', 'group-above', 'group-below', 'load-then-store', 'indexed-load-then-store', 'pair-store', 'pair-load', 'read-beside-write', 'unprotect-rodata', 'stack-overflow', 'stack-overflow-heap', 'null-call', 'alias-4g', 'misaligned-jump', 'fork'],
+  full: ['null-read', 'null-probe', 'null-write', 'rodata-write', 'text-write', 'mprotect-write', 'munmap-read', 'group-above', 'group-below', 'load-then-store', 'indexed-load-then-store', 'pair-store', 'pair-load', 'read-beside-write', 'unprotect-rodata', 'unprotect-in-handler', 'stack-overflow', 'stack-overflow-heap', 'null-call', 'alias-4g', 'misaligned-jump', 'fork'],
   bounds: ['null-read', 'null-probe', 'null-write', 'null-call', 'alias-4g', 'misaligned-jump'],
   // the engine's bounds check (not precise) and the stack pointer's check against the stack guard
   // and stores below the end of the executable's read-only segments (layout.ts storeEnd)
-  null: ['null-read', 'null-probe', 'null-write', 'rodata-write', 'text-write', 'read-beside-write', 'unprotect-rodata', 'stack-overflow', 'stack-overflow-heap', 'null-call', 'misaligned-jump'],
+  null: ['null-read', 'null-probe', 'null-write', 'rodata-write', 'text-write', 'read-beside-write', 'unprotect-rodata', 'unprotect-in-handler', 'stack-overflow', 'stack-overflow-heap', 'null-call', 'misaligned-jump'],
   // the engine's bounds check on the address ORed with the page table's byte
-  pages: ['null-read', 'null-probe', 'null-write', 'rodata-write', 'text-write', 'mprotect-write', 'munmap-read', 'group-above', 'group-below', 'load-then-store', 'indexed-load-then-store', 'pair-store', 'pair-load', 'read-beside-write', 'unprotect-rodata', 'stack-overflow', 'stack-overflow-heap', 'null-call', 'misaligned-jump', 'fork'],
+  pages: ['null-read', 'null-probe', 'null-write', 'rodata-write', 'text-write', 'mprotect-write', 'munmap-read', 'group-above', 'group-below', 'load-then-store', 'indexed-load-then-store', 'pair-store', 'pair-load', 'read-beside-write', 'unprotect-rodata', 'unprotect-in-handler', 'stack-overflow', 'stack-overflow-heap', 'null-call', 'misaligned-jump', 'fork'],
   none: ['null-call', 'misaligned-jump'],
 };
 /** what a mode catches only once the program installs a handler: 'null' then runs code lifted

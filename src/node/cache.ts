@@ -109,7 +109,8 @@ export type LibraryTranslator = (lib: InterpreterFile, options: TranslateOptions
 const translateLibraryHere: LibraryTranslator = async (lib, options) => (await import('../translate-library.ts')).translateLibrary(lib, options).wasm;
 
 /**
- * Executables an earlier run saw install a SIGSEGV or SIGBUS handler: their process switched to
+ * Executables an earlier run saw install a SIGSEGV or SIGBUS handler (or make their read-only
+ * segments writable): their process switched to
  * checked code lifted at run time (RuntimeCode.checkFaults), which costs seconds for a large
  * program on every run (bash when interactive, gawk, Rust programs). A later run translates such
  * an executable with protect 'full' ahead of time instead (faultHandlerProtect). An empty
@@ -148,7 +149,7 @@ function faultHandlerReason(bytes: Uint8Array, cache: CacheOptions | false, imag
   if (!cache) return undefined;
   try {
     statSync(join(cache.dir ?? defaultCacheDir(), `${digest ?? contentDigest(bytes)}.handler`));
-    return 'installed a SIGSEGV/SIGBUS handler in an earlier run';
+    return 'switched to checked code in an earlier run (a SIGSEGV/SIGBUS handler, or its read-only segments made writable)';
   } catch {
     return undefined; // not seen to install one
   }

@@ -352,12 +352,17 @@ export class Guest {
     // are done), in a process with several threads: from the dispatcher
     if (result !== undefined && !maskAfter) this.unwoundHandlers({ result, pc });
     let changed = false;
+    const checked = this.code?.checksFaults;
     if (this.reentry) changed = runPendingHandlers(this.memory, this.signals, this.reentry, { pid: this.pid, uid: this.uid }, result, pc);
     else this.signals.toRun.length = 0;
     this.lastPc = Number(pc);
     // they returned to another context than the one they interrupted (rt_sigreturn takes it from
-    // the frame, which a handler may change): the guest goes on from the state block
-    if (changed) this.kernel?.resumeFromState(this);
+    // the frame, which a handler may change), or the code the process runs changed under them
+    // (Kernel.restartAfter): the guest goes on from the state block
+    if (changed || (this.code?.checksFaults && !checked)) {
+      this.code?.finishSwitch();
+      this.kernel?.resumeFromState(this);
+    }
   }
 
   /**
@@ -418,6 +423,7 @@ export class Guest {
     this.takeSignals();
     if (this.signals.toRun.length) this.pushHandlerFrames(undefined, restart);
     else if (restart !== undefined) this.kernel!.redoSyscall(this, restart);
+    this.code?.finishSwitch();
     this.kernel!.resumeFromState(this);
   }
 

@@ -888,12 +888,19 @@ export class Kernel {
 
   /**
    * After a syscall that returned `x0` changed what code the process must run (RuntimeCode
-   * checkFaults): it unwinds, to go on from the dispatcher after the `svc`. Not from inside a
-   * signal handler (its frame cannot be unwound): there the change takes hold as frames return.
+   * checkFaults): it unwinds, to go on from the dispatcher after the `svc`. Inside a signal
+   * handler (whose frame cannot be unwound) the code it interrupted goes on from the dispatcher
+   * once it returns (Guest.runHandlers), and the handler's nested run at once if the lifter is
+   * loaded (it cannot load there); else the handler goes on in the code it runs.
    */
   restartAfter(g: Guest, x0: bigint): void {
     const me = this.self(g);
-    if (!this.inHandler(me, g)) this.unwindTo(me, g, { x0, pc: BigInt(g.lastPc) + 4n });
+    if (!this.inHandler(me, g)) return this.unwindTo(me, g, { x0, pc: BigInt(g.lastPc) + 4n });
+    if (!g.code?.lifterLoaded) return;
+    const state = new DataView(g.memory.buffer);
+    state.setBigUint64(STATE.x(0), x0, true);
+    state.setBigUint64(STATE.pc, BigInt(g.lastPc) + 4n, true);
+    throw new ContextChanged();
   }
 
   /**

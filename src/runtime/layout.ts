@@ -66,15 +66,17 @@ export const PAGE_SIZE = 1 << PAGE_SHIFT;
  * Under protect 'null', guest stores below this trap as those below `lowEnd` do (function.ts
  * addr): the executable's read-only segments from `lowEnd` up to its first writable one (.text
  * and .rodata, and the holes between them), page-aligned as the kernel maps them. `lowEnd` itself
- * for other modes ('pages' checks stores against its table) and where the lowest segment is
- * writable. `segments`: the executable's PT_LOAD ranges [start, end, PROT_*] (TranslationMeta.segments).
+ * for other modes ('pages' checks stores against its table), where the lowest segment is
+ * writable and where the image does not start at `lowEnd`. `segments`: the executable's PT_LOAD ranges [start, end, PROT_*] (TranslationMeta.segments).
  * The runtime switches a process to checked code before anything there becomes writable
  * (RuntimeCode.checkFaults).
  */
 export function storeEnd(mode: string, lowEnd: number, segments: readonly (readonly [number, number, number])[]): number {
-  if (mode !== 'null') return lowEnd;
+  const sorted = [...segments].sort((a, b) => a[0] - b[0]);
+  // an image above the low area leaves room below it that must stay writable (libraries' places)
+  if (mode !== 'null' || !sorted.length || Math.floor(sorted[0]![0] / PAGE_SIZE) * PAGE_SIZE > lowEnd) return lowEnd;
   let end = lowEnd;
-  for (const [start, stop, prot] of [...segments].sort((a, b) => a[0] - b[0])) {
+  for (const [start, stop, prot] of sorted) {
     if (prot & 2) return Math.max(lowEnd, Math.floor(start / PAGE_SIZE) * PAGE_SIZE); // PROT_WRITE
     if (start >= lowEnd) end = Math.ceil(stop / PAGE_SIZE) * PAGE_SIZE;
   }

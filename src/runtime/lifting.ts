@@ -78,6 +78,8 @@ export class RuntimeCode {
   private protect?: ProtectMode;
   /** whether the process switched to checked code lifted at run time (checkFaults) */
   get checksFaults(): boolean { return this.protect !== undefined; }
+  /** whether the lifter is loaded: code can be lifted anywhere, in a signal handler too */
+  get lifterLoaded(): boolean { return this.lifter !== undefined; }
   /** the page table that protection checks, when the module has none (checkFaults) */
   private pageTable?: number;
   /** library modules instantiated before ld.so maps them (prepareLibraries) */
@@ -207,17 +209,28 @@ export class RuntimeCode {
    * Returns whether it switched.
    */
   checkFaults(why = 'a SIGSEGV/SIGBUS handler'): boolean {
-    if (!trapsInEngine(this.meta.protect) || this.protect || !this.opts.enabled) return false;
+    // (a host without the lifter cannot switch)
+    if (!trapsInEngine(this.meta.protect) || this.protect || !this.opts.enabled || (!this.lifter && !this.opts.loadLifter)) return false;
     this.protect = 'full';
     if (!this.meta.pageTable) {
       // no guest access: the table marks itself so
       this.pageTable = this.vm.mmap(0, PAGE_TABLE_SIZE, 0, MAP_PRIVATE | MAP_ANONYMOUS, RUNTIME_AREA);
       this.vm.usePageTable(this.pageTable);
     }
-    this.dispatch().clear();
-    this.lifted.length = 0;
+    // inside a signal handler without the lifter (it cannot load there) the handler keeps the
+    // code it runs until it returns (finishSwitch)
+    this.switchPending = true;
+    if (this.lifter || !this.inHandler()) this.finishSwitch();
     this.opts.trace?.(`${why}: code runs lifted at run time with protect 'full' from now on, so that faults reach it`);
     return true;
+  }
+  private switchPending = false;
+  /** what checkFaults left for when no signal handler runs: no code from before is dispatched to */
+  finishSwitch(): void {
+    if (!this.switchPending) return;
+    this.switchPending = false;
+    this.dispatch().clear();
+    this.lifted.length = 0;
   }
 
   /**
