@@ -350,9 +350,9 @@ export class FunctionEmitter implements Builder {
   /**
    * A 'pages' access (see addr): the address `shifted` (less lowEnd) ORed with its page's byte of
    * the table. An access through the base of an earlier checked one in this block, less than a
-   * page from all of that base's accesses, goes unchecked: its page is the page of that group's
-   * lowest or highest offset, whose table bytes the group's first access ORs in as well (from the
-   * write half of the table once the group has a write: on arm64 write implies read). A wrong
+   * page from all of that base's accesses, goes unchecked: its page is the page of the lowest or
+   * highest offset of the group's reads (of its writes, for a write), whose table bytes the
+   * group's first access ORs in as well (the writes' from the write half). A wrong
    * access then traps at the group's first, earlier, access: without a handler, where these traps
    * are the only faults, the process dies as it would a few instructions later (no syscall, call
    * or trap lies between: they end the groups).
