@@ -67,7 +67,8 @@ export const PAGE_SIZE = 1 << PAGE_SHIFT;
  * addr): the executable's read-only segments from `lowEnd` up to its first writable one (.text
  * and .rodata, and the holes between them), page-aligned as the kernel maps them. `lowEnd` itself
  * for other modes ('pages' checks stores against its table), where the lowest segment is
- * writable and where the image does not start at `lowEnd`. `segments`: the executable's PT_LOAD ranges [start, end, PROT_*] (TranslationMeta.segments).
+ * writable and where the image does not start at `lowEnd`. `segments`: the executable's PT_LOAD
+ * ranges [start, end, PROT_*] (TranslationMeta.segments).
  * The runtime switches a process to checked code before anything there becomes writable
  * (RuntimeCode.checkFaults).
  */

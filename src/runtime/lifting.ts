@@ -85,6 +85,8 @@ export class RuntimeCode {
   /** library modules instantiated before ld.so maps them (prepareLibraries) */
   private readonly prepared = new Map<WebAssembly.Module, WebAssembly.Instance>();
   private readonly exports: WebAssembly.Exports;
+  /** where the module's stores stop trapping (layout.ts storeEnd): code lifted for it stores alike, and below it nothing may become writable (syscalls/mm.ts writableMapping) */
+  readonly storeEnd: number;
 
   constructor(
     instance: WebAssembly.Instance,
@@ -94,6 +96,7 @@ export class RuntimeCode {
     private readonly opts: LiftOptions,
   ) {
     this.exports = instance.exports;
+    this.storeEnd = storeEnd(meta.protect, meta.lowEnd, meta.segments);
     vm.onChange = (start, end) => this.invalidate(start, end);
     // what of the low area (above the state and scratch) the dispatch table takes: a grown one goes above it
     const { [EXPORT.dispatchBase]: base, [EXPORT.dispatchBits]: bits } = instance.exports;
@@ -331,7 +334,7 @@ export class RuntimeCode {
       relaxedSimd: this.meta.relaxedSimd,
       loopReentry: this.meta.loopReentry,
       // after checkFaults the page table covers the stack guard
-      protect: { mode: this.protect ?? this.meta.protect, pageTable: this.pageTable ?? this.meta.pageTable, lowEnd: this.meta.lowEnd, storeEnd: storeEnd(this.protect ?? this.meta.protect, this.meta.lowEnd, this.meta.segments), stackGuard: !this.protect && trapsInEngine(this.meta.protect) ? this.meta.privateEnd : 0 },
+      protect: { mode: this.protect ?? this.meta.protect, pageTable: this.pageTable ?? this.meta.pageTable, lowEnd: this.meta.lowEnd, storeEnd: this.protect ? this.meta.lowEnd : this.storeEnd, stackGuard: !this.protect && trapsInEngine(this.meta.protect) ? this.meta.privateEnd : 0 },
     });
     const ms = performance.now() - t0;
     this.stats.lifts++;

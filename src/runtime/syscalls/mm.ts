@@ -5,8 +5,7 @@ import type { Guest, Handler } from '../guest.ts';
 import { MAP_ANONYMOUS, MAP_FIXED, MAP_FIXED_NOREPLACE, MAP_SHARED, pageUp, PROT_WRITE } from '../memory.ts';
 import { O } from '../vfs.ts';
 import { int, num } from './args.ts';
-import { ADDR_LIMIT, storeEnd } from '../layout.ts';
-import type { TranslationMeta } from '../../meta.ts';
+import { ADDR_LIMIT } from '../layout.ts';
 
 const MAP_TYPE = 0x0f;
 const MS_ASYNC = 1, MS_INVALIDATE = 2, MS_SYNC = 4;
@@ -73,8 +72,6 @@ export function unmapShared(g: Guest, start: number, end: number): void {
   g.sharedAnon.unmap(start, end);
 }
 
-const storeEnds = new WeakMap<TranslationMeta, number>();
-
 /**
  * After [start, end) was mapped or changed to `prot`, the syscall returning `x0`: under protect
  * 'null' the translated code's stores trap below the end of the executable's read-only segments
@@ -84,10 +81,9 @@ const storeEnds = new WeakMap<TranslationMeta, number>();
  * fault). It may unwind: the syscall's last step.
  */
 export function writableMapping(g: Guest, start: number, end: number, prot: number, x0: bigint): void {
-  if (!(prot & PROT_WRITE) || end <= g.meta.lowEnd) return;
-  let below = storeEnds.get(g.meta);
-  if (below === undefined) storeEnds.set(g.meta, below = storeEnd(g.meta.protect, g.meta.lowEnd, g.meta.segments));
-  if (start < below && g.code?.checkFaults('the executable\'s read-only segments became writable')) g.kernel?.restartAfter(g, x0);
+  const code = g.code;
+  if (!code || !(prot & PROT_WRITE) || start >= code.storeEnd || end <= g.meta.lowEnd) return;
+  if (code.checkFaults('the executable\'s read-only segments became writable')) g.kernel?.restartAfter(g, x0);
 }
 
 export const mm: Record<string, Handler> = {

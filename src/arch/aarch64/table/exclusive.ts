@@ -75,12 +75,13 @@ function storeExclusive(b: Builder, f: Fields, pair: boolean, size: number, a: (
  * can make a store that happened report failure, as under qemu).
  */
 function compareAndSwap(b: Builder, size: number, p: () => Expr, v: Expr, same: boolean): Expr[] {
-  const m = b.m, old = b.temp(I64), get = () => m.local.get(old, I64);
-  if (same) return [storeAt(b, size, p(), v, b.offset(true)), i64c(b, 0)];
+  // `p` is a store's address (addr with write), which loads through it use too
+  const m = b.m, old = b.temp(I64), get = () => m.local.get(old, I64), o = b.offset(true);
+  if (same) return [storeAt(b, size, p(), v, o), i64c(b, 0)];
   const want = size === 3 ? b.get(EXCL_VAL) : m.i64.and(b.get(EXCL_VAL), i64c(b, (1n << BigInt(8 << size)) - 1n));
   return [
-    m.local.set(old, loadAt(b, size, false, p(), b.offset(true))),
-    storeAt(b, size, p(), m.select(m.i64.eq(get(), want), v, get()), b.offset(true)),
+    m.local.set(old, loadAt(b, size, false, p(), o)),
+    storeAt(b, size, p(), m.select(m.i64.eq(get(), want), v, get()), o),
     m.i64.extend_u(m.i64.ne(get(), b.get(EXCL_VAL))),
   ];
 }
@@ -114,15 +115,15 @@ export const exclusiveRows: Row[] = [
       return storeExclusive(b, f, true, 2, a, (p, same) => compareAndSwap(b, 3, p, v, same));
     }
     storeExclusive(b, f, true, 3, a, (p, known) => {
-      const p2 = b.temp(ir.i32), lo = b.temp(I64), hi = b.temp(I64);
+      const p2 = b.temp(ir.i32), lo = b.temp(I64), hi = b.temp(I64), o = b.offset(true);
       const setP2 = m.local.set(p2, b.addr(hiAddr(), true)), p2Get = () => m.local.get(p2, ir.i32);
-      if (known) return [setP2, storeAt(b, 3, p(), xr(b, f.rt!), b.offset(true)), storeAt(b, 3, p2Get(), xr(b, f.rt2!), b.offset(true)), i64c(b, 0)];
+      if (known) return [setP2, storeAt(b, 3, p(), xr(b, f.rt!), o), storeAt(b, 3, p2Get(), xr(b, f.rt2!), o), i64c(b, 0)];
       const same = () => m.i32.and(m.i64.eq(m.local.get(lo, I64), b.get(EXCL_VAL)), m.i64.eq(m.local.get(hi, I64), b.get(EXCL_HIGH)));
       return [
         setP2,
-        m.local.set(lo, loadAt(b, 3, false, p(), b.offset(true))),
-        m.local.set(hi, loadAt(b, 3, false, p2Get(), b.offset(true))),
-        m.if(same(), m.block(null, [storeAt(b, 3, p(), xr(b, f.rt!), b.offset(true)), storeAt(b, 3, p2Get(), xr(b, f.rt2!), b.offset(true))])),
+        m.local.set(lo, loadAt(b, 3, false, p(), o)),
+        m.local.set(hi, loadAt(b, 3, false, p2Get(), o)),
+        m.if(same(), m.block(null, [storeAt(b, 3, p(), xr(b, f.rt!), o), storeAt(b, 3, p2Get(), xr(b, f.rt2!), o)])),
         m.i64.extend_u(m.i32.eqz(same())),
       ];
     });
