@@ -13,6 +13,7 @@ import { initArrayEntries } from '../elf/init-arrays.ts';
 import { landingPads } from '../elf/lsda.ts';
 import type { ElfImage, ElfSection } from '../elf/parse.ts';
 import { noReturnOracle } from './noreturn.ts';
+import { numbers } from './arrays.ts';
 import type { Arch, CodeImage, Insn, JumpTableContext } from './types.ts';
 
 export interface Block {
@@ -273,7 +274,7 @@ function resolveIfuncJumps(functions: Map<number, GuestFunction>, image: ElfImag
         for (const a of arch.codeRefs(blk.insns, image)) found.add(a);
         for (const a of arch.literalCodePointers?.(blk.insns, image) ?? []) found.add(a);
       }
-      const targets = [...found].sort((a, b) => a - b);
+      const targets = numbers(found).sort((a, b) => a - b);
       if (targets.length && targets.every((t) => functions.has(t))) out = targets;
     }
     memo.set(resolver, out);

@@ -12,8 +12,33 @@ export type Exit =
 
 export interface CfgNode { code: Expr; exit: Exit }
 
-export const successors = (e: Exit): number[] =>
-  e.kind === 'goto' ? [e.to] : e.kind === 'cond' ? [e.taken, e.fall] : e.kind === 'switch' ? [...e.targets, e.fallback] : [];
+// The graph code (structure.ts, irreducible.ts, reentry.ts) reads every node's exit. Made only
+// by these, all exits have one hidden class (every field, in one order) and all nodes another,
+// where literals of four shapes, and nodes copied by spreading, made V8 deoptimise that code and
+// compile it again (up to seven times a run; lift/numbers.ts says why arrays matter the same way).
+const NO_TARGETS: number[] = [];
+const exitOf = (kind: Exit['kind'], to: number, cond: Expr, taken: number, fall: number, index: Expr, targets: number[], fallback: number): Exit =>
+  ({ kind, to, cond, taken, fall, index, targets, fallback }) as Exit;
+export const gotoExit = (to: number): Exit => exitOf('goto', to, 0, -1, -1, 0, NO_TARGETS, -1);
+export const condExit = (cond: Expr, taken: number, fall: number): Exit => exitOf('cond', -1, cond, taken, fall, 0, NO_TARGETS, -1);
+export const switchExit = (index: Expr, targets: number[], fallback: number): Exit => exitOf('switch', -1, 0, -1, -1, index, targets, fallback);
+export const noExit = (): Exit => exitOf('none', -1, 0, -1, -1, 0, NO_TARGETS, -1);
+export const cfgNode = (code: Expr, exit: Exit): CfgNode => ({ code, exit });
+
+/** an exit's targets, in order (repeats kept), as an array of small integers */
+export function successors(e: Exit): number[] {
+  switch (e.kind) {
+    case 'goto': return [e.to];
+    case 'cond': return [e.taken, e.fall];
+    case 'switch': {
+      const out: number[] = [];
+      for (let i = 0; i < e.targets.length; i++) out.push(e.targets[i]!);
+      out.push(e.fallback);
+      return out;
+    }
+    case 'none': return [];
+  }
+}
 
 /**
  * The nodes reachable from node 0, in depth-first postorder; `backEdge(t)` for every edge to a

@@ -19,7 +19,8 @@ import { trapsInEngine } from '../translate-options.ts';
 import { structure } from './structure.ts';
 import { loopHeads, REENTRY_INTERVAL } from './reentry.ts';
 import { dirtiness, graph, liveness, type BlockUse, type DirtyBlock, type Graph, type LiveBlock } from './liveness.ts';
-import type { CfgNode, Exit } from './cfg.ts';
+import { mapped } from '../lift/arrays.ts';
+import { cfgNode, condExit, gotoExit, noExit, switchExit, type CfgNode, type Exit } from './cfg.ts';
 
 const FAULT_LABEL = 'fault';
 /** Builder.version's key for guest memory (registers are numbered from 0) */
@@ -500,12 +501,12 @@ export class FunctionEmitter implements Builder {
 
   /** the blocks as liveness.ts sees them */
   private liveBlocks(): LiveBlock[] {
-    return this.blocks.map((pb) => ({ start: pb.start, use: this.effects.get(pb.start)! }));
+    return mapped(this.blocks, (pb) => ({ start: pb.start, use: this.effects.get(pb.start)! }));
   }
 
   /** the blocks' graph, for the flags' liveness when lifted and the dataflow when finished (terminators do not change in between) */
   private graph(): Graph {
-    return this.blockGraph ??= graph(this.blocks.map((pb) => ({ start: pb.start, succ: this.successors(pb) })));
+    return this.blockGraph ??= graph(mapped(this.blocks, (pb) => ({ start: pb.start, succ: this.successors(pb) })));
   }
   private blockGraph?: Graph;
 
@@ -771,8 +772,8 @@ export class FunctionEmitter implements Builder {
   private analyse(): void {
     const count = this.arch.registers.length, byNumber = (a: number, b: number) => a - b;
     this.held = this.homed(new Set([...this.reads, ...this.writes]));
-    const fxs = this.blocks.map((pb) => this.effects.get(pb.start)!), g = this.graph();
-    const dirtyBlocks: DirtyBlock[] = fxs.map((fx) => ({ start: fx.start, dirty: fx.since, cleans: fx.cleaned }));
+    const fxs = mapped(this.blocks, (pb) => this.effects.get(pb.start)!), g = this.graph();
+    const dirtyBlocks: DirtyBlock[] = mapped(fxs, (fx) => ({ start: fx.start, dirty: fx.since, cleans: fx.cleaned, kills: undefined }));
     const tracked = [...this.writes].sort(byNumber);
     if (this.dispatchGroups.length) {
       // first with the jumps to a shared dispatch storing everything: what each leaves dirty of its own
@@ -810,7 +811,7 @@ export class FunctionEmitter implements Builder {
       const all = this.homed(this.writes);
       for (const fx of fxs) if (fx.fault) for (const r of all) if (!fx.fault.has(r)) read(fx, r);
     }
-    this.live = liveness(fxs.map((fx) => {
+    this.live = liveness(mapped(fxs, (fx) => {
       const extra = reads.get(fx);
       const gen = extra ? new Set([...fx.gen, ...extra]) : fx.gen;
       return { start: fx.start, use: { gen, regs: fx.call ? new Set([...fx.regs, ...this.reloaded(fx)]) : fx.regs } };
@@ -864,19 +865,19 @@ export class FunctionEmitter implements Builder {
     this.analyse();
     const jumpStores = new Map(this.dispatchGroups.flatMap((g) => g.jumps.map((j) => [j.start, j.stores] as const)));
     // node 0 is the prologue: load what is live at the requested entry point, then enter there
-    const nodes: CfgNode[] = [{ code: m.nop(), exit: { kind: 'none' } }];
-    const add = (code: Expr, exit: Exit = { kind: 'none' }): number => nodes.push({ code, exit }) - 1;
+    const nodes: CfgNode[] = [cfgNode(m.nop(), noExit())];
+    const add = (code: Expr, exit: Exit = noExit()): number => nodes.push(cfgNode(code, exit)) - 1;
     const ids = new Map<number, number>(), dispatchAt = new Map<IndirectTerm, number>();
     this.blocks.forEach((pb) => ids.set(pb.start, add(resolve(heads.has(pb.start) ? [this.preemptCheck(pb.start, preempts.get(pb.start)!), ...pb.items] : pb.items))));
     const stubs = new Map<number, number>();
     for (const [t, pb] of this.tailStubs) stubs.set(t, add(resolve(pb.items)));
     for (let k = 0; k < this.blocks.length; k++) {
       const pb = this.blocks[k]!, node = nodes[ids.get(pb.start)!]!, term = pb.term;
-      if (term.kind === 'goto') node.exit = { kind: 'goto', to: ids.get(term.to)! };
+      if (term.kind === 'goto') node.exit = gotoExit(ids.get(term.to)!);
       else if (term.kind === 'cond') {
         const taken = term.tail ? stubs.get(term.to)! : ids.get(term.to)!;
         const fall = ids.get(term.next) ?? stubs.get(term.next) ?? this.fellOffNode(add, term.next);
-        node.exit = { kind: 'cond', cond: m.local.get(term.cond, ir.i32), taken, fall };
+        node.exit = condExit(m.local.get(term.cond, ir.i32), taken, fall);
       } else if (term.kind === 'switch' || term.kind === 'entries') {
         // the dispatch node of the jumps with these targets: the first's locals, which the others copy theirs to
         const lead = leaders.get(term) ?? term, copies = lead === term ? [] : this.dispatchCopies(term, lead);
@@ -885,12 +886,12 @@ export class FunctionEmitter implements Builder {
         if (copies.length) node.code = m.block(null, [node.code, ...copies]);
         let head = dispatchAt.get(lead);
         if (head === undefined) dispatchAt.set(lead, head = this.dispatchNode(lead, ids, add, resolve));
-        node.exit = { kind: 'goto', to: head };
+        node.exit = gotoExit(head);
       }
     }
-    const enter = (entries: number[]): Exit => entries.length === 1 ? { kind: 'goto', to: entries[0]! }
-      : { kind: 'switch', index: m.local.get(0, ir.i32), targets: entries, fallback: entries[0]! };
-    const entries = this.fn.entries.map((e) => ids.get(e)!);
+    const enter = (entries: number[]): Exit => entries.length === 1 ? gotoExit(entries[0]!)
+      : switchExit(m.local.get(0, ir.i32), entries, entries[0]!);
+    const entries = mapped(this.fn.entries, (e) => ids.get(e)!);
     nodes[0]!.exit = enter(entries);
     // loops are found from the prologue, which then also enters where they re-enter
     const dispatches = new Map([...dispatchAt].map(([term, node]) => [node, term]));
@@ -945,7 +946,7 @@ export class FunctionEmitter implements Builder {
       const term = dispatches.get(x)!, target = term.kind === 'entries' ? term.target : term.value;
       const pcNow = () => m.local.get(target, ir.i64), regs = term.point.regs!;
       check(x, m.block(null, [this.flushRegs(regs), this.interruptPoint(pcNow, PSEUDO_SYSCALL.poll, first + k), m.return_call(name, [index], ir.none)]));
-      const back = add(m.block(null, [m.local.set(target, m.i64.load(0, 8, m.i32.const(STATE.pc))), ...term.derive()]), { kind: 'goto', to: x });
+      const back = add(m.block(null, [m.local.set(target, m.i64.load(0, 8, m.i32.const(STATE.pc))), ...term.derive()]), gotoExit(x));
       out.push({ node: back, pcs: this.dispatchTargets(term), regs });
     });
     const checked = new Set(heads);
@@ -973,7 +974,7 @@ export class FunctionEmitter implements Builder {
       return t.kind === 'goto' ? [t.to] : t.kind === 'cond' ? (t.tail ? [t.next] : [t.to, t.next]) : t.kind === 'switch' ? t.targets : [];
     };
     // indexed loops: the translator runs mostly in the engine's baseline tier, where for-of allocates per step
-    const blocks = this.blocks, succs = blocks.map(succ);
+    const blocks = this.blocks, succs = mapped(blocks, succ);
     for (let k = 0; k < blocks.length; k++) {
       const ts = succs[k]!;
       for (let j = 0; j < ts.length; j++) {
@@ -1147,18 +1148,18 @@ export class FunctionEmitter implements Builder {
     const m = this.m, flush = () => this.flushRegs(term.point.regs!);
     if (term.kind === 'entries') {
       const fallback = add(resolve(this.indirectJump(term.target, flush)));
-      return add(m.nop(), { kind: 'switch', index: m.local.get(term.value, ir.i32), targets: this.fn.entries.map((e) => ids.get(e)!), fallback });
+      return add(m.nop(), switchExit(m.local.get(term.value, ir.i32), mapped(this.fn.entries, (e) => ids.get(e)!), fallback));
     }
     const fallback = add(resolve(this.indirectJump(term.value, flush)));
     if (term.dense) {
       const index = m.local.get(term.dense.index, ir.i32);
-      return add(m.nop(), { kind: 'switch', index, targets: this.denseTargets(ids, term.targets, term.dense.base, fallback), fallback });
+      return add(m.nop(), switchExit(index, this.denseTargets(ids, term.targets, term.dense.base, fallback), fallback));
     }
     // few targets spread far apart: compare in turn (a chain of nodes), then the dispatcher
     let next = fallback;
     for (const t of [...term.targets].reverse()) {
       const cond = m.i64.eq(m.local.get(term.value, ir.i64), this.i64(t));
-      next = add(m.nop(), { kind: 'cond', cond, taken: ids.get(t)!, fall: next });
+      next = add(m.nop(), condExit(cond, ids.get(t)!, next));
     }
     return next;
   }

@@ -13,13 +13,14 @@
 // redirected edges: a local.set and a br_table. One entry's own inner loop keeps its back edges
 // direct (innermostOwnLoop): a loop re-entered at an inner head dispatches per outer turn only.
 import * as ir from './ir.ts';
-import { successors, type CfgNode, type Exit } from './cfg.ts';
+import { mapped } from '../lift/arrays.ts';
+import { cfgNode, condExit, gotoExit, successors, switchExit, type CfgNode, type Exit } from './cfg.ts';
 
 function retarget(e: Exit, f: (t: number) => number): Exit {
   switch (e.kind) {
-    case 'goto': return { kind: 'goto', to: f(e.to) };
-    case 'cond': return { ...e, taken: f(e.taken), fall: f(e.fall) };
-    case 'switch': return { ...e, targets: e.targets.map(f), fallback: f(e.fallback) };
+    case 'goto': return gotoExit(f(e.to));
+    case 'cond': return condExit(e.cond, f(e.taken), f(e.fall));
+    case 'switch': return switchExit(e.index, mapped(e.targets, f), f(e.fallback));
     case 'none': return e;
   }
 }
@@ -29,7 +30,7 @@ function retarget(e: Exit, f: (t: number) => number): Exit {
  * new nodes are appended. `label` is the i32 local the dispatch nodes switch on.
  */
 export function makeReducible(m: ir.Module, input: CfgNode[], label: number): CfgNode[] {
-  const nodes = input.map((n) => ({ ...n }));
+  const nodes = mapped(input, (n) => cfgNode(n.code, n.exit));
   const succ = (x: number) => successors(nodes[x]!.exit);
   // only nodes reachable from the start count (an unreachable predecessor is no entry)
   const reachable = new Uint8Array(nodes.length);
@@ -54,19 +55,16 @@ export function makeReducible(m: ir.Module, input: CfgNode[], label: number): Cf
         work.push({ region: scc, header: entries[0]! });
         continue;
       }
-      const dispatch = nodes.push({
-        code: m.nop(),
-        exit: { kind: 'switch', index: m.local.get(label, ir.i32), targets: entries, fallback: entries[0]! },
-      }) - 1;
+      const dispatch = nodes.push(cfgNode(m.nop(), switchExit(m.local.get(label, ir.i32), entries, entries[0]!))) - 1;
       preds.set(dispatch, new Set());
       const setter = (i: number): number => {
-        const s = nodes.push({ code: m.local.set(label, m.i32.const(i)), exit: { kind: 'goto', to: dispatch } }) - 1;
+        const s = nodes.push(cfgNode(m.local.set(label, m.i32.const(i)), gotoExit(dispatch))) - 1;
         preds.set(s, new Set());
         preds.get(dispatch)!.add(s);
         return s;
       };
-      const fromOutside = entries.map((_, i) => setter(i));
-      const fromInside = entries.map((_, i) => setter(i));
+      const fromOutside = mapped(entries, (_, i) => setter(i));
+      const fromInside = mapped(entries, (_, i) => setter(i));
       const index = new Map(entries.map((e, i) => [e, i]));
       const own = innermostOwnLoop(entries, inside, succ, preds);
       const redirected = new Set<number>();

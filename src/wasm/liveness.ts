@@ -2,6 +2,7 @@
 // blocks and ~100 registers): backward liveness, and forward "dirtiness" (which registers' locals
 // may differ from the state block), which decides what a boundary stores (function.ts: flushed, analyse).
 
+import { mapped } from '../lift/arrays.ts';
 export interface BlockUse {
   /** registers read before the block writes them (a boundary's stores count as reads) */
   gen: Set<number>;
@@ -23,7 +24,7 @@ export interface Graph { index: Map<number, number>; succ: number[][] }
 
 export function graph(blocks: { start: number; succ?: number[] }[]): Graph {
   const index = new Map(blocks.map((b, i) => [b.start, i]));
-  return { index, succ: blocks.map((b) => (b.succ ?? []).flatMap((s) => index.get(s) ?? [])) };
+  return { index, succ: mapped(blocks, (b) => (b.succ ?? []).flatMap((s) => index.get(s) ?? [])) };
 }
 
 /** per-block bit sets over the tracked registers */

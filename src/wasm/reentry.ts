@@ -15,6 +15,7 @@
 // around it.
 import { postorder, successors, type CfgNode } from './cfg.ts';
 import { components } from './irreducible.ts';
+import { mapped, numbers } from '../lift/arrays.ts';
 
 /**
  * Counted head runs between re-entries: rare enough to cost nothing, often enough for V8's
@@ -54,10 +55,10 @@ export interface LoopHeads {
  */
 export function loopHeads(nodes: CfgNode[], depth = REENTRY_DEPTH, dispatches: ReadonlySet<number> = new Set()): LoopHeads {
   // once per node: a dense switch has thousands of targets
-  const succs = nodes.map((n) => successors(n.exit)), succ = (x: number) => succs[x]!;
+  const succs = mapped(nodes, (n) => successors(n.exit)), succ = (x: number) => succs[x]!;
   const counted = new Set<number>(), reached = postorder(nodes.length, succ, (t) => counted.add(t));
   if (!counted.size) return { counted: [], reentries: [] };
-  const preds: number[][] = nodes.map(() => []);
+  const preds: number[][] = mapped(nodes, () => []);
   // indexed loops: the translator runs mostly in the engine's baseline tier, where for-of allocates per step
   for (let k = 0; k < reached.length; k++) {
     const p = reached[k]!, ts = succ(p);
@@ -96,5 +97,5 @@ export function loopHeads(nodes: CfgNode[], depth = REENTRY_DEPTH, dispatches: R
     }
   }
   reentries.sort((a, b) => a - b);
-  return { counted: [...counted].sort((a, b) => a - b), reentries };
+  return { counted: numbers(counted).sort((a, b) => a - b), reentries };
 }

@@ -13,6 +13,7 @@ import * as ir from './ir.ts';
 import type { Expr } from '../lift/types.ts';
 import { postorder, successors, type CfgNode } from './cfg.ts';
 import { makeReducible } from './irreducible.ts';
+import { distinct, mapped } from '../lift/arrays.ts';
 
 
 /**
@@ -31,14 +32,11 @@ function labelled(m: ir.Module, name: string, children: Expr[]): Expr {
   return m.block(name, children, ir.none);
 }
 
-/** distinct targets of a switch, in order of first appearance */
-const distinct = (xs: number[]): number[] =>
-  xs.length < 2 ? xs : xs.length === 2 ? (xs[0] === xs[1] ? [xs[0]!] : xs) : [...new Set(xs)];
 
 /** undefined when the graph is irreducible (or too deep to structure on this stack); exported for its test */
 export function structureReducible(m: ir.Module, nodes: CfgNode[]): Expr | undefined {
   const n = nodes.length;
-  const succ = nodes.map((nd) => distinct(successors(nd.exit)));
+  const succ = mapped(nodes, (nd) => distinct(successors(nd.exit)));
   // reverse postorder from node 0
   const rpo = new Int32Array(n).fill(-1), order = postorder(n, (x) => succ[x]!);
   order.reverse();
@@ -46,7 +44,7 @@ export function structureReducible(m: ir.Module, nodes: CfgNode[]): Expr | undef
   const reached = order.length;
   for (let k = 0; k < reached; k++) rpo[order[k]!] = k;
   // immediate dominators (Cooper, Harvey and Kennedy's iteration; few rounds on reducible graphs)
-  const preds: number[][] = nodes.map(() => []);
+  const preds: number[][] = mapped(nodes, () => []);
   for (let k = 0; k < reached; k++) {
     const x = order[k]!, ts = succ[x]!;
     for (let j = 0; j < ts.length; j++) preds[ts[j]!]!.push(x);
@@ -90,7 +88,7 @@ export function structureReducible(m: ir.Module, nodes: CfgNode[]): Expr | undef
     }
   }
   const isMerge = (t: number) => forwardIn[t]! >= 2;
-  const mergeChildren: number[][] = nodes.map(() => []);
+  const mergeChildren: number[][] = mapped(nodes, () => []);
   for (let k = 0; k < reached; k++) {
     const x = order[k]!;
     if (x !== 0 && isMerge(x)) mergeChildren[idom[x]!]!.push(x); // ascending rpo

@@ -19,6 +19,7 @@ import { decodeBitMask } from './ops.ts';
 import { mayStore, setsFlags, valueBefore, writes, type ValueQuery } from './reg-values.ts';
 import { access } from './table/ldst.ts';
 import { slotsBefore, type Slot } from './stack-slots.ts';
+import { numbers } from '../../lift/arrays.ts';
 
 /** the most cases we evaluate (Lua's and SQLite's interpreters have ~200; a garbage bound is far larger) */
 const MAX_CASES = 65536;
@@ -111,7 +112,7 @@ function analyse(block: A64Insn[], image: CodeImage, ctx: JumpTableContext): Out
       targets.add(n);
     }
   }
-  return { targets: [...targets] };
+  return { targets: numbers(targets) };
 }
 
 const hex = (v: bigint | number) => `0x${v.toString(16)}`;
@@ -271,7 +272,7 @@ function unguardedTable(br: A64Insn, q: ValueQuery, ctx: JumpTableContext): Outc
     if (t === undefined || t >= FAKE_BASE || t % 4n || !q.image.isCode(n) || n < range.start || n >= range.end) break;
     targets.add(n);
   }
-  return targets.size >= 2 ? { targets: [...targets] } : undefined;
+  return targets.size >= 2 ? { targets: numbers(targets) } : undefined;
 }
 
 /** what may compute a target from a table entry (and a label's address): arithmetic the evaluation follows */
