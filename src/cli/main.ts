@@ -9,6 +9,7 @@ import { libraryImages } from '../node/libraries.ts';
 import { configureV8 } from '../node/engine.ts';
 import { openHostTerminal } from '../node/host-terminal.ts';
 import { startRunThread, type RunThread } from '../node/run-thread.ts';
+import { ownJitFlags } from '../node/jit-flags.ts';
 import { translateInThread } from '../node/translate-thread.ts';
 import { Interrupts } from '../runtime/interrupts.ts';
 import { interpreterFor, resolveSysroot } from '../node/sysroot.ts';
@@ -249,6 +250,7 @@ export async function main(argv: string[], runThread?: RunThread): Promise<numbe
 
 /** bin/elf2wasm.js: `runThread`, the thread it started for `elf2wasm run` before loading this module */
 export async function cliEntry(runThread?: RunThread): Promise<void> {
+  ownJitFlags();
   try {
     process.exitCode = await main(process.argv.slice(2), runThread);
   } catch (e) {

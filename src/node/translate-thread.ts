@@ -13,6 +13,7 @@ import type { LibraryTranslation } from '../translate-library.ts';
 import { resolveTranslateOptions, type TranslateOptions } from '../translate-options.ts';
 import type { ProgressListener, TranslateProgress } from '../translate-progress.ts';
 import type { LiftFacts } from '../wasm/function-set.ts';
+import { translationRuns } from './jit-flags.ts';
 import { workerScript } from './worker-script.ts';
 
 export interface ThreadRequest { bytes: Uint8Array; options: TranslateOptions; progressMs?: number; thread: number; threads: number }
@@ -69,18 +70,33 @@ function startThread(data: ThreadRequest | LibraryRequest): Worker {
   return new Worker(script, { ...how, workerData: data, resourceLimits: { stackSizeMb: 64 } });
 }
 
+/** `count` threads running `data(t)`; none (and the translation `ended`) if one cannot start */
+function startThreads(ended: () => void, count: number, data: (t: number) => ThreadRequest | LibraryRequest): Worker[] {
+  const workers: Worker[] = [];
+  try {
+    for (let t = 0; t < count; t++) workers.push(startThread(data(t)));
+    return workers;
+  } catch (e) {
+    for (const w of workers) void w.terminate();
+    ended();
+    throw e;
+  }
+}
+
 /** translate() on worker threads; ElfFormatErrors arrive as such */
 export function translateInThread(bytes: Uint8Array, options: TranslateOptions = {}, thread: ThreadOptions = {}): Promise<Translation> {
   const t0 = performance.now();
   const threads = resolveTranslateOptions(options).optimize > 0 ? 1 : Math.max(1, thread.threads ?? defaultThreads(bytes));
   const progressMs = thread.onProgress ? thread.progressMs ?? 250 : undefined;
-  const workers = Array.from({ length: threads }, (_, t) => startThread({ bytes, options, progressMs, thread: t, threads }));
+  const ended = translationRuns();
+  const workers = startThreads(ended, threads, (t) => ({ bytes, options, progressMs, thread: t, threads }));
   const progress = workers.map(() => new Map<string, TranslateProgress>());
   return new Promise((resolve, reject) => {
     let settled = false;
     const end = (e?: Error) => {
       if (settled) return;
       settled = true;
+      ended();
       for (const w of workers) void w.terminate();
       if (e) reject(e);
     };
@@ -135,12 +151,14 @@ export function translateInThread(bytes: Uint8Array, options: TranslateOptions =
  */
 export function translateLibraryInThread(library: InterpreterFile, options: TranslateOptions = {}, thread: Omit<ThreadOptions, 'threads'> = {}): Promise<LibraryTranslation> {
   const t0 = performance.now();
-  const worker = startThread({ library, options, progressMs: thread.onProgress ? thread.progressMs ?? 250 : undefined });
+  const ended = translationRuns();
+  const [worker] = startThreads(ended, 1, () => ({ library, options, progressMs: thread.onProgress ? thread.progressMs ?? 250 : undefined })) as [Worker];
   return new Promise((resolve, reject) => {
     let settled = false;
     const end = (e?: Error) => {
       if (settled) return;
       settled = true;
+      ended();
       void worker.terminate();
       if (e) reject(e);
     };

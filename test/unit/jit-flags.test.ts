@@ -1,0 +1,36 @@
+// The V8 flags the CLI's translations set (node/jit-flags.ts): only in a process that owns them,
+// once for overlapping translations, back as soon as the last one ends, whatever order they end
+// in and however often an end is reported.
+import { beforeEach, describe, expect, it, vi } from 'vitest';
+
+const set = vi.fn<(flags: string) => void>();
+vi.mock('node:v8', () => ({ setFlagsFromString: set }));
+
+async function fresh() {
+  vi.resetModules();
+  return import('../../src/node/jit-flags.ts');
+}
+
+describe('translation JIT flags', () => {
+  beforeEach(() => set.mockClear());
+
+  it('leaves a host process (a bundler) alone', async () => {
+    const { translationRuns } = await fresh();
+    translationRuns()();
+    expect(set).not.toHaveBeenCalled();
+  });
+
+  it('sets them for overlapping translations once, and restores them after the last', async () => {
+    const { ownJitFlags, translationRuns } = await fresh();
+    ownJitFlags();
+    const a = translationRuns(), b = translationRuns();
+    expect(set.mock.calls).toEqual([['--no-turbo-inlining']]);
+    a();
+    a(); // an end reported twice counts once
+    expect(set.mock.calls).toEqual([['--no-turbo-inlining']]);
+    b();
+    expect(set.mock.calls).toEqual([['--no-turbo-inlining'], ['--turbo-inlining']]);
+    translationRuns()();
+    expect(set.mock.calls.slice(2)).toEqual([['--no-turbo-inlining'], ['--turbo-inlining']]);
+  });
+});
