@@ -9,13 +9,15 @@ import { libraryImages } from '../node/libraries.ts';
 import { configureV8 } from '../node/engine.ts';
 import { openHostTerminal } from '../node/host-terminal.ts';
 import { startRunThread, type RunThread } from '../node/run-thread.ts';
-import { ownJitFlags } from '../node/jit-flags.ts';
+import { ownJitFlags, translationRuns } from '../node/jit-flags.ts';
 import { translateInThread } from '../node/translate-thread.ts';
 import { Interrupts } from '../runtime/interrupts.ts';
 import { interpreterFor, resolveSysroot } from '../node/sysroot.ts';
 import { TRANSLATOR_VERSION } from '../version.ts';
 import { META_SECTION, readJsonSection } from '../wasm/custom-section.ts';
 import { DEFAULT_PROTECT, resolveTranslateOptions, type ProtectMode, type TranslateOptions } from '../translate-options.ts';
+import type { ProgressListener } from '../translate-progress.ts';
+import type { Translation } from '../translate.ts';
 import { learnedPathFor, readLearned, recordLearned } from '../node/learned.ts';
 import { defaultCacheSize } from '../node/cache.ts';
 import { cacheCommand } from './cache-command.ts';
@@ -49,10 +51,11 @@ async function translateFile(file: string, bytes: Uint8Array, options: Translate
 
 /** a library's translation on its own (node/libraries.ts), with progress on a terminal */
 const translateLibraryShown: LibraryTranslator = async (lib, options) => {
-  const progress = terminalProgress(`translating ${basename(lib.path)}`);
+  const progress = terminalProgress(`translating ${basename(lib.path)}`), ended = translationRuns();
   try {
     return (await import('../translate-library.ts')).translateLibrary(lib, options, progress.onProgress).wasm;
   } finally {
+    ended();
     progress.end();
   }
 };
@@ -93,6 +96,16 @@ function optimizeLevel(v: unknown): number {
   }
 }
 
+/** the report needs the discovered program: that translation stays on this thread */
+async function reportedTranslation(bytes: Uint8Array, options: TranslateOptions, onProgress: ProgressListener | undefined): Promise<Translation> {
+  const { translate } = await import('../translate.ts'), ended = translationRuns();
+  try {
+    return translate(bytes, options, { report: true, onProgress });
+  } finally {
+    ended();
+  }
+}
+
 async function translateCommand(file: string, opts: { output?: string; optimize?: unknown; learned?: string; report?: boolean; protect?: unknown; sysroot?: string; relaxedSimd: boolean; loopReentry: boolean }): Promise<void> {
   const bytes = readInput(file);
   const interpreter = interpreterOf(file, bytes, resolveSysroot(opts.sysroot));
@@ -102,8 +115,7 @@ async function translateCommand(file: string, opts: { output?: string; optimize?
     const progress = terminalProgress(file);
     try {
       const options = { optimize: optimizeLevel(opts.optimize), entries, protect: protectMode(opts.protect), relaxedSimd: opts.relaxedSimd, loopReentry: opts.loopReentry, interpreter };
-      // the report needs the discovered program: that translation stays on this thread
-      result = opts.report ? (await import('../translate.ts')).translate(bytes, options, { report: true, onProgress: progress.onProgress })
+      result = opts.report ? await reportedTranslation(bytes, options, progress.onProgress)
         : await translateInThread(bytes, options, { onProgress: progress.onProgress });
     } finally {
       progress.end();

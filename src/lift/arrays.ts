@@ -7,7 +7,7 @@
 // compiler's work, on the one other core that delivers the translator's optimised code late.
 
 /** the numbers of `xs` in iteration order, as a packed array of small integers */
-export function numbers(xs: ReadonlySet<number> | Iterable<number>): number[] {
+export function numbers(xs: Iterable<number>): number[] {
   const out: number[] = [];
   if (xs instanceof Set) xs.forEach((x: number) => { out.push(x); });
   else for (const x of xs) out.push(x);
@@ -21,7 +21,7 @@ export function mapped<T, U>(xs: readonly T[], f: (x: T, i: number) => U): U[] {
   return out;
 }
 
-/** `xs` without repeats, in order of first appearance (xs itself when it has none) */
+/** `xs` without repeats, in order of first appearance (xs itself when it has two or fewer, none repeated) */
 export function distinct(xs: readonly number[]): number[] {
   if (xs.length < 2) return xs as number[];
   if (xs.length === 2) return xs[0] === xs[1] ? [xs[0]!] : xs as number[];

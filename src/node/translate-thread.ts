@@ -77,7 +77,7 @@ function startThreads(ended: () => void, count: number, data: (t: number) => Thr
     for (let t = 0; t < count; t++) workers.push(startThread(data(t)));
     return workers;
   } catch (e) {
-    for (const w of workers) void w.terminate();
+    for (const w of workers) { w.on('error', () => {}); void w.terminate(); } // their errors are moot: this one is thrown
     ended();
     throw e;
   }

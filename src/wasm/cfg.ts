@@ -13,9 +13,10 @@ export type Exit =
 export interface CfgNode { code: Expr; exit: Exit }
 
 // The graph code (structure.ts, irreducible.ts, reentry.ts) reads every node's exit. Made only
-// by these, all exits have one hidden class (every field, in one order) and all nodes another,
-// where literals of four shapes, and nodes copied by spreading, made V8 deoptimise that code and
-// compile it again (up to seven times a run; lift/numbers.ts says why arrays matter the same way).
+// by these, all exits have one hidden class (every field, in one order; 0 is no expression) and
+// all nodes another, where literals of four shapes, and nodes copied by spreading, made V8
+// deoptimise that code and compile it again (up to seven times a translation; lift/arrays.ts
+// says why arrays matter the same way).
 const NO_TARGETS: number[] = [];
 const exitOf = (kind: Exit['kind'], to: number, cond: Expr, taken: number, fall: number, index: Expr, targets: number[], fallback: number): Exit =>
   ({ kind, to, cond, taken, fall, index, targets, fallback }) as Exit;

@@ -1,8 +1,8 @@
 // Register dataflow over a function's blocks, on bit sets (functions have tens of thousands of
 // blocks and ~100 registers): backward liveness, and forward "dirtiness" (which registers' locals
 // may differ from the state block), which decides what a boundary stores (function.ts: flushed, analyse).
-
 import { mapped } from '../lift/arrays.ts';
+
 export interface BlockUse {
   /** registers read before the block writes them (a boundary's stores count as reads) */
   gen: Set<number>;

@@ -15,7 +15,6 @@ import { postorder, successors, type CfgNode } from './cfg.ts';
 import { makeReducible } from './irreducible.ts';
 import { distinct, mapped } from '../lift/arrays.ts';
 
-
 /**
  * The function body for `nodes`, entered at node 0 (which no node branches to); `label` is a
  * spare i32 local, used only when the graph is irreducible.

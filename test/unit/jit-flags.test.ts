@@ -1,6 +1,6 @@
 // The V8 flags the CLI's translations set (node/jit-flags.ts): only in a process that owns them,
 // once for overlapping translations, back as soon as the last one ends, whatever order they end
-// in and however often an end is reported.
+// in and however often an end is reported; never against flags node was started with.
 import { beforeEach, describe, expect, it, vi } from 'vitest';
 
 const set = vi.fn<(flags: string) => void>();
@@ -16,6 +16,18 @@ describe('translation JIT flags', () => {
 
   it('leaves a host process (a bundler) alone', async () => {
     const { translationRuns } = await fresh();
+    translationRuns()();
+    expect(set).not.toHaveBeenCalled();
+  });
+
+  it('leaves inlining as node was told on its command line', async () => {
+    const { ownJitFlags, translationRuns } = await fresh();
+    process.execArgv.push('--no-turbo-inlining');
+    try {
+      ownJitFlags();
+    } finally {
+      process.execArgv.pop();
+    }
     translationRuns()();
     expect(set).not.toHaveBeenCalled();
   });
