@@ -38,5 +38,6 @@ async function logged(name: string, bytes: Uint8Array, options: TranslateOptions
     lastLine = now;
     log(`translating ${name}: ${describeProgress(p)}, ${((now - t0) / 1000).toFixed(0)} s`);
   });
-  return (await translate({ onProgress, progressMs: Math.min(1000, intervalMs) })).wasm;
+  // kept threads: a program's libraries, the next import and a changed file translate warm
+  return (await translate({ onProgress, progressMs: Math.min(1000, intervalMs), keep: true })).wasm;
 }

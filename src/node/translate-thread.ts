@@ -2,7 +2,8 @@
 // that the bundler's own thread (vite's dev server answering requests, other modules loading)
 // never waits for a translation, and a large program translates on every core: its functions are
 // split into shards (translate-shards.ts), one per thread, and this thread only
-// passes between the threads what the phases need of each other.
+// passes between the threads what the phases need of each other. A thread may be kept for the
+// next translation (ThreadOptions.keep), with the translator already compiled by V8.
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
 import { ElfFormatError, type ElfErrorCode } from '../elf/errors.ts';
@@ -29,6 +30,8 @@ export type ThreadReply =
   | { kind: 'library'; wasm: Uint8Array; meta: LibraryMeta }
   | { kind: 'error'; name: string; message: string; stack?: string; code?: string };
 export type CoordinatorMessage =
+  /** a thread's next translation (its first, or one more if it was kept) */
+  | { kind: 'request'; request: ThreadRequest | LibraryRequest }
   | { kind: 'learn'; facts: LiftFacts[] }
   | { kind: 'emit'; helpers: string[] }
   /** the shards of threads 1, 2, …, for thread 0 */
@@ -40,6 +43,12 @@ export interface ThreadOptions {
   progressMs?: number;
   /** threads to translate on (default: defaultThreads; one when optimizing, which binaryen does on the whole module); the output is the same for any number */
   threads?: number;
+  /**
+   * keep the threads for a while after the translation, for the next one in this process (the
+   * bundler plugin's: a program's libraries, the next import, a changed file): V8 has compiled
+   * the translator there by then. Not when optimising (binaryen's settings are global).
+   */
+  keep?: boolean;
 }
 
 /**
@@ -63,41 +72,94 @@ function defaultThreads(bytes: Uint8Array): number {
 }
 const MAX_THREADS = 8;
 
-/** a translation thread running `data` (a ThreadRequest or a LibraryRequest) */
-function startThread(data: ThreadRequest | LibraryRequest): Worker {
-  const [script, how] = workerScript(WORKER_URL);
-  // the dominator-tree structurer recurses as deep as a function's longest chain of blocks
-  return new Worker(script, { ...how, workerData: data, resourceLimits: { stackSizeMb: 64 } });
+/**
+ * Threads kept after a translation (ThreadOptions.keep), unreferenced, each until KEEP_MS pass
+ * without another. A hello-glibc translation takes ~1.0 s on a thread that translated something
+ * before and ~1.5 s on a new one, which pays V8's compilation of the translator again.
+ */
+interface Kept { worker: Worker; timer: ReturnType<typeof setTimeout>; lost: () => void }
+const kept: Kept[] = [];
+const KEEP_MS = 20_000;
+/** a kept thread's heap is what its last translation left (hundreds of MB after busybox, until V8 collects it) */
+const MAX_KEPT = 2;
+
+/** how many threads are kept now (for tests) */
+export const keptThreads = (): number => kept.length;
+
+function stop(worker: Worker): void {
+  worker.on('error', () => {}); // its errors are moot once it is stopped
+  void worker.terminate();
+}
+
+/** `k` no longer kept */
+function unkeep(k: Kept): Worker {
+  const i = kept.indexOf(k);
+  if (i >= 0) kept.splice(i, 1);
+  clearTimeout(k.timer);
+  k.worker.off('error', k.lost).off('exit', k.lost);
+  return k.worker;
+}
+
+/** a thread whose translation ended: kept (`keep`) or stopped */
+function release(worker: Worker, keep: boolean): void {
+  if (!keep || kept.length >= MAX_KEPT) return stop(worker);
+  const k: Kept = { worker, timer: setTimeout(() => stop(unkeep(k)), KEEP_MS), lost: () => stop(unkeep(k)) };
+  k.timer.unref?.();
+  worker.on('error', k.lost).on('exit', k.lost).unref();
+  kept.push(k);
+}
+
+/** a translation thread running `data` (a ThreadRequest or a LibraryRequest): a kept one when `warm` may be used */
+function startThread(data: ThreadRequest | LibraryRequest, warm: boolean): Worker {
+  const k = warm ? kept.pop() : undefined;
+  let worker: Worker;
+  if (k) (worker = unkeep(k)).ref();
+  else {
+    const [script, how] = workerScript(WORKER_URL);
+    // the dominator-tree structurer recurses as deep as a function's longest chain of blocks
+    worker = new Worker(script, { ...how, resourceLimits: { stackSizeMb: 64 } });
+  }
+  worker.postMessage({ kind: 'request', request: data } satisfies CoordinatorMessage);
+  return worker;
 }
 
 /** `count` threads running `data(t)`; none (and the translation `ended`) if one cannot start */
-function startThreads(ended: () => void, count: number, data: (t: number) => ThreadRequest | LibraryRequest): Worker[] {
+function startThreads(ended: () => void, count: number, warm: boolean, data: (t: number) => ThreadRequest | LibraryRequest): Worker[] {
   const workers: Worker[] = [];
   try {
-    for (let t = 0; t < count; t++) workers.push(startThread(data(t)));
+    for (let t = 0; t < count; t++) workers.push(startThread(data(t), warm));
     return workers;
   } catch (e) {
-    for (const w of workers) { w.on('error', () => {}); void w.terminate(); } // their errors are moot: this one is thrown
+    for (const w of workers) stop(w);
     ended();
     throw e;
   }
 }
 
+/** the message, error and exit listeners of one translation on `worker`; the function returned takes them off */
+function listen(worker: Worker, onMessage: (reply: ThreadReply) => void, onError: (e: Error) => void, onExit: (code: number) => void): () => void {
+  worker.on('message', onMessage).on('error', onError).on('exit', onExit);
+  return () => { worker.off('message', onMessage).off('error', onError).off('exit', onExit); };
+}
+
 /** translate() on worker threads; ElfFormatErrors arrive as such */
 export function translateInThread(bytes: Uint8Array, options: TranslateOptions = {}, thread: ThreadOptions = {}): Promise<Translation> {
   const t0 = performance.now();
-  const threads = resolveTranslateOptions(options).optimize > 0 ? 1 : Math.max(1, thread.threads ?? defaultThreads(bytes));
+  const warm = resolveTranslateOptions(options).optimize === 0;
+  const threads = warm ? Math.max(1, thread.threads ?? defaultThreads(bytes)) : 1;
   const progressMs = thread.onProgress ? thread.progressMs ?? 250 : undefined;
   const ended = translationRuns();
-  const workers = startThreads(ended, threads, (t) => ({ bytes, options, progressMs, thread: t, threads }));
+  const workers = startThreads(ended, threads, warm, (t) => ({ bytes, options, progressMs, thread: t, threads }));
   const progress = workers.map(() => new Map<string, TranslateProgress>());
+  const unlisten: (() => void)[] = [];
   return new Promise((resolve, reject) => {
     let settled = false;
     const end = (e?: Error) => {
       if (settled) return;
       settled = true;
       ended();
-      for (const w of workers) void w.terminate();
+      for (const off of unlisten) off();
+      for (const w of workers) release(w, !e && warm && !!thread.keep);
       if (e) reject(e);
     };
     // each phase's replies, once every thread has sent one
@@ -110,7 +172,7 @@ export function translateInThread(bytes: Uint8Array, options: TranslateOptions =
     };
     const facts = gather<LiftFacts[]>(), helpers = gather<string[]>(), shards = gather<Uint8Array | undefined>();
     workers.forEach((worker, t) => {
-      worker.on('message', (reply: ThreadReply) => {
+      unlisten.push(listen(worker, (reply) => {
         switch (reply.kind) {
           case 'progress': return report(t, reply.progress);
           case 'facts': return facts(t, reply.facts, (f) => {
@@ -131,9 +193,7 @@ export function translateInThread(bytes: Uint8Array, options: TranslateOptions =
           case 'error': return end(reviveError(reply));
           case 'library': return end(new Error('translation worker: a library reply to a program request'));
         }
-      });
-      worker.on('error', (e) => end(e));
-      worker.on('exit', (code) => end(new Error(`translation worker exited with code ${code}`)));
+      }, (e) => end(e), (code) => end(new Error(`translation worker exited with code ${code}`))));
     });
     // the threads' counts added up, per phase
     const report = (t: number, p: TranslateProgress) => {
@@ -151,18 +211,21 @@ export function translateInThread(bytes: Uint8Array, options: TranslateOptions =
  */
 export function translateLibraryInThread(library: InterpreterFile, options: TranslateOptions = {}, thread: Omit<ThreadOptions, 'threads'> = {}): Promise<LibraryTranslation> {
   const t0 = performance.now();
+  const warm = resolveTranslateOptions(options).optimize === 0;
   const ended = translationRuns();
-  const [worker] = startThreads(ended, 1, () => ({ library, options, progressMs: thread.onProgress ? thread.progressMs ?? 250 : undefined })) as [Worker];
+  const [worker] = startThreads(ended, 1, warm, () => ({ library, options, progressMs: thread.onProgress ? thread.progressMs ?? 250 : undefined })) as [Worker];
+  let unlisten = () => {};
   return new Promise((resolve, reject) => {
     let settled = false;
     const end = (e?: Error) => {
       if (settled) return;
       settled = true;
       ended();
-      void worker.terminate();
+      unlisten();
+      release(worker, !e && warm && !!thread.keep);
       if (e) reject(e);
     };
-    worker.on('message', (reply: ThreadReply) => {
+    unlisten = listen(worker, (reply) => {
       switch (reply.kind) {
         case 'progress': return thread.onProgress?.(reply.progress);
         case 'library':
@@ -171,9 +234,7 @@ export function translateLibraryInThread(library: InterpreterFile, options: Tran
         case 'error': return end(reviveError(reply));
         default: return end(new Error(`translation worker: a '${reply.kind}' reply to a library request`));
       }
-    });
-    worker.on('error', (e) => end(e));
-    worker.on('exit', (code) => end(new Error(`translation worker exited with code ${code}`)));
+    }, (e) => end(e), (code) => end(new Error(`translation worker exited with code ${code}`)));
   });
 }
 

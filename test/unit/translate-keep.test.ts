@@ -1,0 +1,48 @@
+// Translation threads kept for the next translation (ThreadOptions.keep, which the bundler plugin
+// sets): a kept thread's translations are byte-identical to a new thread's, programs and
+// libraries alike; a thread whose translation failed is not kept, and the next translation
+// works; an optimising translation neither uses nor leaves one (binaryen's settings are global).
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { ElfFormatError } from '../../src/elf/errors.ts';
+import { keptThreads, translateInThread, translateLibraryInThread } from '../../src/node/translate-thread.ts';
+import { FIXTURES } from '../helpers/run-fixture.ts';
+
+const fixture = (name: string) => new Uint8Array(readFileSync(join(FIXTURES, 'bin', name)));
+const same = (a: Uint8Array, b: Uint8Array) => Buffer.compare(Buffer.from(a), Buffer.from(b)) === 0;
+// a small shared library of the cross toolchain's sysroot, which the dynamic tests use too
+const LIB = '/usr/aarch64-linux-gnu/lib/libdl.so.2';
+
+describe('kept translation threads', () => {
+  it('translate programs and libraries as new threads do, and are reused', async () => {
+    const musl = fixture('hello-musl'), glibc = fixture('progs-glibc-O2');
+    const library = { path: '/lib/aarch64-linux-gnu/libdl.so.2', bytes: new Uint8Array(readFileSync(LIB)) };
+    const fresh = [(await translateInThread(musl, {}, { threads: 1 })).wasm, (await translateLibraryInThread(library, {})).wasm, (await translateInThread(glibc, {}, { threads: 1 })).wasm];
+    expect(keptThreads()).toBe(0);
+    const first = await translateInThread(musl, {}, { threads: 1, keep: true });
+    expect(keptThreads()).toBe(1);
+    const lib = await translateLibraryInThread(library, {}, { keep: true });
+    const second = await translateInThread(glibc, {}, { threads: 1, keep: true });
+    expect(keptThreads()).toBe(1); // the same thread each time: taken, then kept again
+    expect(same(first.wasm, fresh[0]!) && same(lib.wasm, fresh[1]!) && same(second.wasm, fresh[2]!)).toBe(true);
+  });
+
+  it('stop a thread whose translation failed; the next translation works', async () => {
+    await translateInThread(fixture('hello-musl'), {}, { threads: 1, keep: true });
+    const before = keptThreads();
+    expect(before).toBeGreaterThan(0);
+    const truncated = fixture('hello-musl').subarray(0, 200);
+    await expect(translateInThread(truncated, {}, { threads: 1, keep: true })).rejects.toBeInstanceOf(ElfFormatError);
+    expect(keptThreads()).toBe(before - 1);
+    const again = await translateInThread(fixture('hello-musl'), {}, { threads: 1, keep: true });
+    expect(same(again.wasm, (await translateInThread(fixture('hello-musl'), {}, { threads: 1 })).wasm)).toBe(true);
+  });
+
+  it('do not serve or outlive an optimising translation', async () => {
+    await translateInThread(fixture('hello-musl'), {}, { threads: 1, keep: true });
+    const before = keptThreads();
+    await translateInThread(fixture('hello-musl'), { optimize: 1 }, { keep: true });
+    expect(keptThreads()).toBe(before);
+  });
+});
