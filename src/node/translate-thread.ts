@@ -74,7 +74,7 @@ const MAX_THREADS = 8;
 
 /**
  * Threads kept after a translation (ThreadOptions.keep), unreferenced, each until KEEP_MS pass
- * without another. A hello-glibc translation takes ~1.0 s on a thread that translated something
+ * without another. A hello-glibc translation takes ~1.2 s on a thread that translated something
  * before and ~1.5 s on a new one, which pays V8's compilation of the translator again.
  */
 interface Kept { worker: Worker; timer: ReturnType<typeof setTimeout>; lost: () => void }
@@ -85,6 +85,11 @@ const MAX_KEPT = 2;
 
 /** how many threads are kept now (for tests) */
 export const keptThreads = (): number => kept.length;
+
+/** stops every kept thread (for tests) */
+export function stopKeptThreads(): void {
+  while (kept.length) stop(unkeep(kept[0]!));
+}
 
 function stop(worker: Worker): void {
   worker.on('error', () => {}); // its errors are moot once it is stopped
@@ -119,7 +124,12 @@ function startThread(data: ThreadRequest | LibraryRequest, warm: boolean): Worke
     // the dominator-tree structurer recurses as deep as a function's longest chain of blocks
     worker = new Worker(script, { ...how, resourceLimits: { stackSizeMb: 64 } });
   }
-  worker.postMessage({ kind: 'request', request: data } satisfies CoordinatorMessage);
+  try {
+    worker.postMessage({ kind: 'request', request: data } satisfies CoordinatorMessage);
+  } catch (e) {
+    stop(worker); // a request that cannot be posted (options that do not clone)
+    throw e;
+  }
   return worker;
 }
 

@@ -45,7 +45,10 @@ parentPort!.on('message', (msg: CoordinatorMessage) => {
     else if (msg.kind === 'emit') {
       const shard = shards.emit(msg.helpers);
       if (shards.joins) { own = shard; post({ kind: 'shard' }); } // kept for the join
-      else post({ kind: 'shard', shard }, [shard.buffer as ArrayBuffer]);
+      else {
+        shards = undefined; // done: its program is not kept with the thread
+        post({ kind: 'shard', shard }, [shard.buffer as ArrayBuffer]);
+      }
     } else if (msg.kind === 'join') {
       const { wasm, meta, warnings } = shards.join([own!, ...msg.shards], t0);
       shards = own = undefined;
