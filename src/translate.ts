@@ -1,7 +1,7 @@
 // translate(bytes) → { wasm, meta }: the whole pipeline, isomorphic (no node: imports).
 import { aarch64 } from './arch/aarch64/index.ts';
 import { parseElf } from './elf/parse.ts';
-import { planLoad } from './elf/load-plan.ts';
+import { moduleSegments, planLoad } from './elf/load-plan.ts';
 import { discover } from './lift/discover.ts';
 import { formatReport } from './lift/report.ts';
 import type { TranslationMeta } from './meta.ts';
@@ -87,7 +87,7 @@ export function completeTranslation({ opts, plan, image, program }: PreparedTran
     protect: opts.protect,
     pageTable,
     lowEnd,
-    segments: image.segments.filter((s) => !s.guestMapped).map((s): [number, number, number] => [s.vaddr, s.vaddr + s.memsz, elfProt(s.flags)]),
+    segments: moduleSegments(image),
     code: image.segments.filter((s) => s.flags & 1 && !s.guestMapped).map((s): [number, number] => [s.vaddr, s.vaddr + s.memsz]),
     ...(plan.libraries.length ? { libraries: plan.libraries.map((l) => ({ path: l.path, base: l.base, end: l.image.imageEnd, size: l.size, align: l.align })) } : {}),
     callDepthLimit: opts.callDepthLimit,
@@ -105,5 +105,3 @@ export function completeTranslation({ opts, plan, image, program }: PreparedTran
   return { wasm: appendCustomSection(wasm, META_SECTION, new TextEncoder().encode(JSON.stringify(meta))), meta, warnings: image.warnings, millis: Math.round(performance.now() - t0), ...(diagnostics.report ? { report: formatReport(program, image) } : {}) };
 }
 
-/** PF_X/PF_W/PF_R (1/2/4) → PROT_EXEC/PROT_WRITE/PROT_READ (4/2/1) */
-const elfProt = (flags: number): number => ((flags & 1) << 2) | (flags & 2) | ((flags & 4) >> 2);

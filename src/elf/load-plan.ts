@@ -22,6 +22,16 @@ import { combineImages } from './combine.ts';
 import { parseElf, type ElfImage } from './parse.ts';
 
 export const PIE_BASE = 0x400000;
+
+/**
+ * The segments of `image` its own module maps (not those ld.so maps, `guestMapped`), as
+ * [start, end, PROT_*] (TranslationMeta.segments): PF_X, PF_W, PF_R are PROT_EXEC, PROT_WRITE,
+ * PROT_READ in the other order.
+ */
+export function moduleSegments(image: ElfImage): [number, number, number][] {
+  const prot = (flags: number) => ((flags & 1) << 2) | (flags & 2) | ((flags & 4) >> 2);
+  return image.segments.filter((s) => !s.guestMapped).map((s): [number, number, number] => [s.vaddr, s.vaddr + s.memsz, prot(s.flags)]);
+}
 const INTERP_ALIGN = 0x100000;
 
 /** the dynamic loader a program names in PT_INTERP, read from a sysroot by the host */

@@ -5,6 +5,7 @@
 import * as ir from './ir.ts';
 import { EXPORT, extensionExport, IMPORT, LINUX, PAGE_TABLE_SIZE, PROGRAM } from '../abi.ts';
 import type { ElfImage } from '../elf/parse.ts';
+import { moduleSegments } from '../elf/load-plan.ts';
 import { instructionCount, type GuestFunction, type Program } from '../lift/discover.ts';
 import type { Arch } from '../lift/types.ts';
 import { LOW_AREA_END, LOW_PAGE_TABLE, MIN_GUEST_ADDR, PAGE_SIZE, storeEnd, WASM_PAGE } from '../runtime/layout.ts';
@@ -141,8 +142,7 @@ export class ProgramModule {
     if (!shard || shard.index === 0) segments.push({ offset: m.i32.const(this.tableBase), data: table, passive: false });
     m.setMemory(this.privateEnd / WASM_PAGE, 65536, EXPORT.memory, segments);
 
-    // PF_W is PROT_WRITE's bit, all storeEnd reads of the flags
-    const stores = storeEnd(opts.protect, this.lowEnd, image.segments.filter((s) => !s.guestMapped).map((s) => [s.vaddr, s.vaddr + s.memsz, s.flags & 2] as const));
+    const stores = storeEnd(opts.protect, this.lowEnd, moduleSegments(image));
     this.ctx = new ModuleContext(m, fns, arch, opts.callDepthLimit, undefined, { mode: opts.protect, pageTable: this.pageTable, lowEnd: this.lowEnd, storeEnd: stores, stackGuard: trapsInEngine(opts.protect) ? this.privateEnd : 0 });
     this.ctx.loopReentry = opts.loopReentry;
     this.set = new FunctionSet(this.ctx, arch, shard?.own);
