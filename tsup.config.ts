@@ -32,7 +32,7 @@ const define = { __ELF2WASM_BUILD__: JSON.stringify(sourceHash()) };
 const plugins = { vite: 'src/vite.ts', rollup: 'src/rollup.ts', webpack: 'src/webpack.ts', esbuild: 'src/esbuild.ts', rspack: 'src/rspack.ts' };
 
 export default defineConfig([{
-  entry: { index: 'src/index.ts', cli: 'src/cli/main.ts', node: 'src/node/index.ts', program: 'src/program/index.ts', worker: 'src/program/worker.ts', 'translate-worker': 'src/node/translate-worker.ts', 'run-worker': 'src/node/run-worker.ts', 'run-thread': 'src/node/run-thread.ts', lifter: 'src/lift/runtime-lift.ts',
+  entry: { index: 'src/index.ts', cli: 'src/cli/main.ts', node: 'src/node/index.ts', program: 'src/program/index.ts', worker: 'src/program/worker.ts', 'translate-worker': 'src/node/translate-worker.ts', 'run-worker': 'src/node/run-worker.ts', 'run-thread': 'src/node/run-thread.ts', 'translate-thread': 'src/node/translate-thread.ts', lifter: 'src/lift/runtime-lift.ts',
     'node-module-shim': 'src/bundler/node-module-shim.ts', ...plugins },
   format: ['esm'],
   target: 'node20',

@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 // `elf2wasm run` starts the guest's thread first: Node's start of a worker and its loading of the
-// runtime (~45 ms) then overlap the loading of the CLI and the reading of the translation.
+// runtime (~45 ms) then overlap the loading of the CLI and the reading of the translation; a
+// translation starts its thread first in the same way.
 // A working directory removed since this process started fails every worker's start (Node asks
 // for it): this process moves to /, and the guest is told the directory it was in (cwdRemoved).
 let removed;
@@ -10,7 +11,10 @@ try {
   removed = process.env.PWD?.startsWith('/') ? process.env.PWD : '/';
   process.chdir('/');
 }
-const runThread = process.argv[2] === 'run' ? (await import('../dist/run-thread.js')).startRunThread() : undefined;
+const command = process.argv[2];
+const runThread = command === 'run' ? (await import('../dist/run-thread.js')).startRunThread() : undefined;
+// `elf2wasm tool.elf …` translates: its thread starts now too (taken as a kept one at -O0)
+if (command && !command.startsWith('-') && command !== 'run' && command !== 'cache') (await import('../dist/translate-thread.js')).prestartThread();
 const { cliEntry, cwdRemoved } = await import('../dist/cli.js');
 if (removed) cwdRemoved(removed);
 await cliEntry(runThread);

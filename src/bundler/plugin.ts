@@ -13,6 +13,7 @@ import { ElfFormatError } from '../elf/errors.ts';
 import type { TranslateOptions } from '../translate-options.ts';
 import { contentDigest, faultHandlerProtect, translateCached } from '../node/cache.ts';
 import { readLearned } from '../node/learned.ts';
+import { prestartThread } from '../node/translate-thread.ts';
 import { translateLibraries } from '../node/libraries.ts';
 import { interpreterFor, startupFiles } from '../node/sysroot.ts';
 import { asset, contentType, dataUrl, expandFiles, relativeUrl, type Asset } from './assets.ts';
@@ -240,6 +241,11 @@ export const unpluginFactory: UnpluginFactory<Options | undefined> = (raw, meta)
   return {
     name: 'unplugin-elf',
     enforce: 'pre',
+    buildStart() {
+      // the first translation's thread starts with the build (only -O0 translations take a kept
+      // thread): a cached program leaves it to stop unused after a while
+      if (options.optimize === 0) prestartThread();
+    },
     resolveId: {
       filter: { id: /^node:module$|\?/ },
       handler(id, importer) {

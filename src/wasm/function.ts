@@ -284,7 +284,7 @@ export class FunctionEmitter implements Builder {
    * see an unexpected PC and return too, and the dispatcher goes on there.
    */
   trap(kind: number, info: number | bigint): void {
-    this.pageGroups.clear(); // what follows a trap runs only if the handler goes on there
+    if (this.pageGroups.size) this.pageGroups.clear(); // what follows a trap runs only if the handler goes on there
     this.items.push(this.flushHere(() => true));
     this.items.push(this.m.call('trap', [this.m.i32.const(kind), this.i64(this.pc), this.i64(info)], ir.none));
     this.items.push(this.m.return());
@@ -299,7 +299,7 @@ export class FunctionEmitter implements Builder {
     // dispatcher after the syscall unwound it or forked it (runtime/kernel.ts).
     this.items.push(this.flushHere(() => true));
     this.clean();
-    this.pageGroups.clear(); // the syscall may change mappings: later accesses are checked anew
+    if (this.pageGroups.size) this.pageGroups.clear(); // the syscall may change mappings: later accesses are checked anew
     return this.m.call('syscall', [nr, ...a, this.i64(this.pc)], ir.i64);
   }
   helper(name: string): string { return this.ctx.helper(name); }
@@ -524,12 +524,14 @@ export class FunctionEmitter implements Builder {
 
   private liftBlock(blk: Block): void {
     this.items = [];
-    this.scratch.clear();
     this.tempsUsed = [];
-    this.checkedBases.clear();
-    this.pageGroups.clear();
-    this.fixedTemps.clear();
-    this.highZeroAt.clear();
+    // clear() only what holds something: it allocates a new table even for an empty Map or Set
+    // (five per block, 15 MB of garbage for a static glibc hello)
+    if (this.scratch.size) this.scratch.clear();
+    if (this.checkedBases.size) this.checkedBases.clear();
+    if (this.pageGroups.size) this.pageGroups.clear();
+    if (this.fixedTemps.size) this.fixedTemps.clear();
+    if (this.highZeroAt.size) this.highZeroAt.clear();
     this.blockEffects = newEffects(blk.start);
     this.effects.set(blk.start, this.blockEffects);
     const last = blk.insns[blk.insns.length - 1]!;
@@ -709,7 +711,7 @@ export class FunctionEmitter implements Builder {
 
   /** a clean point (a call or syscall): from here the state block and the locals agree */
   private clean(): void {
-    this.blockEffects.since.clear();
+    if (this.blockEffects.since.size) this.blockEffects.since.clear();
     this.blockEffects.cleaned = true;
   }
 

@@ -2,11 +2,13 @@
 // sets): a kept thread's translations are byte-identical to a new thread's, programs and
 // libraries alike; a thread whose translation failed is not kept, and the next translation
 // works; an optimising translation neither uses nor leaves one (binaryen's settings are global).
+// A thread started ahead (prestartThread: the plugin's build start, the CLI's translate command)
+// waits as a kept one and serves the first translation.
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { ElfFormatError } from '../../src/elf/errors.ts';
-import { keptThreads, stopKeptThreads, translateInThread, translateLibraryInThread } from '../../src/node/translate-thread.ts';
+import { keptThreads, prestartThread, stopKeptThreads, translateInThread, translateLibraryInThread } from '../../src/node/translate-thread.ts';
 import { FIXTURES } from '../helpers/run-fixture.ts';
 
 const fixture = (name: string) => new Uint8Array(readFileSync(join(FIXTURES, 'bin', name)));
@@ -46,6 +48,17 @@ describe('kept translation threads', () => {
     // (taken, the kept thread would be stopped after it: 0; a new one kept: 2)
     await translateInThread(fixture('hello-musl'), { optimize: 1 }, { keep: true });
     expect(keptThreads()).toBe(1);
+  });
+
+  it('start one ahead, which the first translation takes', async () => {
+    const bytes = fixture('hello-musl');
+    const fresh = (await translateInThread(bytes, {}, { threads: 1 })).wasm;
+    prestartThread();
+    prestartThread(); // one is waiting already: no second
+    expect(keptThreads()).toBe(1);
+    const first = await translateInThread(bytes, {}, { threads: 1 });
+    expect(keptThreads()).toBe(0); // taken, and not kept after (no `keep`)
+    expect(same(first.wasm, fresh)).toBe(true);
   });
 
   it('keep the threads of a translation in shards, which translate the next one as new threads do', async () => {

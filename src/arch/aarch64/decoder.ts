@@ -52,7 +52,9 @@ export function extractFields(r: Row, word: number): Fields {
   for (let k = 0; k < r.fields.length; k++) {
     const s = r.fields[k]!;
     let v = s.width === 32 ? word >>> 0 : (word >>> s.lsb) & ((1 << s.width) - 1);
-    if (s.signed && v >= 2 ** (s.width - 1)) v -= 2 ** s.width;
+    // sign extension by shifts: `v - 2 ** width` would make a boxed double of a negative field
+    // (and of every branch target computed from it) in the engine's unoptimised tiers
+    if (s.signed) v = (v << (32 - s.width)) >> (32 - s.width);
     f[s.name] = v;
   }
   return f;
