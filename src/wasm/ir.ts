@@ -17,9 +17,14 @@ export type Type = number;
  * where each BigInt allocates.
  */
 export function i64Const(m: Module, v: number | bigint): ExpressionRef {
-  if (typeof v === 'number' && Number.isSafeInteger(v)) {
-    const hi = Math.floor(v / 2 ** 32);
-    return m.i64.const((v - hi * 2 ** 32) | 0, hi | 0);
+  if (typeof v === 'number') {
+    // an int32 (nearly every constant) without the halves' arithmetic, whose products are boxed
+    // doubles in the baseline tier
+    if ((v | 0) === v) return m.i64.const(v, v < 0 ? -1 : 0);
+    if (Number.isSafeInteger(v)) {
+      const hi = Math.floor(v / 2 ** 32);
+      return m.i64.const((v - hi * 2 ** 32) | 0, hi | 0);
+    }
   }
   return m.i64.const(BigInt.asIntN(64, BigInt(v)));
 }
