@@ -14,7 +14,7 @@ import type { LibraryTranslation } from '../translate-library.ts';
 import { resolveTranslateOptions, type TranslateOptions } from '../translate-options.ts';
 import type { ProgressListener, TranslateProgress } from '../translate-progress.ts';
 import type { LiftFacts } from '../wasm/function-set.ts';
-import { translationRuns } from './jit-flags.ts';
+import { translationRuns, withTranslatorHeap } from './jit-flags.ts';
 import { workerScript } from './worker-script.ts';
 
 export interface ThreadRequest { bytes: Uint8Array; options: TranslateOptions; progressMs?: number; thread: number; threads: number }
@@ -118,7 +118,7 @@ function release(worker: Worker, keep: boolean): void {
 function newThread(): Worker {
   const [script, how] = workerScript(WORKER_URL);
   // the dominator-tree structurer recurses as deep as a function's longest chain of blocks
-  return new Worker(script, { ...how, resourceLimits: { stackSizeMb: 64 } });
+  return withTranslatorHeap(() => new Worker(script, { ...how, resourceLimits: { stackSizeMb: 64 } }));
 }
 
 /**

@@ -1,6 +1,8 @@
 // The V8 flags the CLI's translations set (node/jit-flags.ts): only in a process that owns them,
 // once for overlapping translations, back as soon as the last one ends, whatever order they end
-// in and however often an end is reported; never against flags node was started with.
+// in and however often an end is reported; never against flags node was started with. A
+// translation thread's young generation: set while its isolate is created, in any process.
+import { EventEmitter } from 'node:events';
 import { beforeEach, describe, expect, it, vi } from 'vitest';
 
 const set = vi.fn<(flags: string) => void>();
@@ -44,5 +46,18 @@ describe('translation JIT flags', () => {
     expect(set.mock.calls).toEqual([['--no-turbo-inlining'], ['--turbo-inlining']]);
     translationRuns()();
     expect(set.mock.calls.slice(2)).toEqual([['--no-turbo-inlining'], ['--turbo-inlining']]);
+  });
+
+  it('give translation threads their young generation until each is online or gone, in any process', async () => {
+    const { withTranslatorHeap } = await fresh();
+    const a = withTranslatorHeap(() => new EventEmitter()), b = withTranslatorHeap(() => new EventEmitter());
+    expect(set.mock.calls).toEqual([['--min-semi-space-size=8']]);
+    a.emit('online');
+    a.emit('exit'); // after online: counts once
+    expect(set.mock.calls).toHaveLength(1);
+    b.emit('exit'); // a worker that never came online
+    expect(set.mock.calls).toEqual([['--min-semi-space-size=8'], ['--min-semi-space-size=0']]);
+    expect(() => withTranslatorHeap(() => { throw new Error('no thread'); })).toThrow('no thread');
+    expect(set.mock.calls.slice(2)).toEqual([['--min-semi-space-size=8'], ['--min-semi-space-size=0']]);
   });
 });
