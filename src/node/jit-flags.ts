@@ -1,5 +1,6 @@
-// V8's flags while translations run, in a process that is ours: the CLI's (a bundler's process
-// belongs to the bundler, whose own code these flags would change too; V8 flags are per process).
+// V8's flags for translations. Inlining: off while translations run, in a process that is ours,
+// the CLI's (a bundler's process belongs to the bundler, whose own code the flag would change too;
+// V8 flags are per process). The young generation: larger for every translation thread (below).
 //
 // A translation is short enough that the translator runs mostly before V8's optimising compiler
 // has delivered its code, on the one other core of a 2-core machine, which has more functions to
@@ -32,7 +33,7 @@ export function translationRuns(): () => void {
 /**
  * A translation thread's young generation from the start: V8 starts a heap's at 1 MB and grows it
  * as it fills, and a translation allocates fast and keeps much (a static glibc hello: ~0.5 GB
- * allocated, ~100 MB kept), so it scavenged 48 times, 35 from 8 MB (~5 % less time). V8 reads the
+ * allocated, ~100 MB kept), so it scavenged 45 times, 36 from 8 MB (~5 % less time). V8 reads the
  * flag when it creates an isolate, which a worker does on its own thread: the flag stays set until
  * the worker is online (or gone). Other isolates created meanwhile take it too; the process's own
  * heap (a bundler's) never does.
