@@ -13,8 +13,10 @@ try {
 }
 const command = process.argv[2];
 const runThread = command === 'run' ? (await import('../dist/run-thread.js')).startRunThread() : undefined;
-// `elf2wasm tool.elf …` translates: its thread starts now too (taken as a kept one at -O0)
-if (command && !command.startsWith('-') && command !== 'run' && command !== 'cache') (await import('../dist/translate-thread.js')).prestartThread();
+// `elf2wasm tool.elf …` translates: its thread starts now too, taken as a kept one at the default
+// -O0 (not by an optimising translation nor by --report, which translate elsewhere)
+const translates = command && !command.startsWith('-') && command !== 'run' && command !== 'cache';
+if (translates && !process.argv.some((a) => /^(-O|--optimize|--report)/.test(a))) (await import('../dist/translate-thread.js')).prestartThread();
 const { cliEntry, cwdRemoved } = await import('../dist/cli.js');
 if (removed) cwdRemoved(removed);
 await cliEntry(runThread);

@@ -48,6 +48,7 @@ export const unpluginFactory: UnpluginFactory<Options | undefined> = (raw, meta)
   let webpackNode = false; // webpack/rspack building for Node
   let workerChunk = false; // rollup: the worker entry was emitted as a chunk
   let lifterImported = false; // a loader module imports the run-time lifter (lazily)
+  let prestarted = false; // a translation thread was started with the first build
   // vite SSR builds drop emitted assets (build.ssrEmitAssets), but the server needs its wasm
   const ssrAssets = new Map<string, Uint8Array>(); // reference id → contents
   // vite SSR builds: files (assets and the worker chunk) that the server loads beside its bundle
@@ -242,9 +243,12 @@ export const unpluginFactory: UnpluginFactory<Options | undefined> = (raw, meta)
     name: 'unplugin-elf',
     enforce: 'pre',
     buildStart() {
-      // the first translation's thread starts with the build (only -O0 translations take a kept
-      // thread): a cached program leaves it to stop unused after a while
-      if (options.optimize === 0) prestartThread();
+      // the first translation's thread starts with the first build (only -O0 translations take a
+      // kept thread; webpack, rspack, esbuild and rollup's watch mode start a build per change): a
+      // cached program leaves it to stop unused after a while
+      if (prestarted || options.optimize !== 0) return;
+      prestarted = true;
+      prestartThread();
     },
     resolveId: {
       filter: { id: /^node:module$|\?/ },

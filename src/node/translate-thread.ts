@@ -128,7 +128,12 @@ function newThread(): Worker {
  * thread is kept already.
  */
 export function prestartThread(): void {
-  if (!kept.length) release(newThread(), true);
+  if (kept.length) return;
+  try {
+    release(newThread(), true);
+  } catch {
+    // only a head start: a process that cannot start workers hears why from its translation
+  }
 }
 
 /** a translation thread running `data` (a ThreadRequest or a LibraryRequest): a kept one when `warm` may be used */

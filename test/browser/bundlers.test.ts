@@ -11,7 +11,7 @@
 import { join } from 'node:path';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { removeApp, type App } from '../bundler/app.ts';
+import { removeServedApp, type App } from '../bundler/app.ts';
 import { asRecorded, expectedCatfiles, expectedHello, expectedJit, expectedWc, launchChromium, makePageApp, openPage, pageBuilders, serveDir, viteDev, type PageResult } from './app.ts';
 
 let browser: Browser | undefined;
@@ -26,8 +26,8 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await browser?.close();
-  removeApp(linked);
-  removeApp(app);
+  await removeServedApp(linked);
+  await removeServedApp(app);
 });
 
 type Served = { origin: string; close(): Promise<void> };

@@ -50,9 +50,23 @@ export function makeApp(): App {
 }
 
 export function removeApp(app: App | undefined): void {
-  // retried: vite's dependency optimizer may still be writing node_modules/.vite after its
-  // server closed (ENOTEMPTY once in CI)
   if (app) rmSync(app.dir, { recursive: true, force: true, maxRetries: 10, retryDelay: 100 });
+}
+
+/**
+ * removeApp for an app a dev server ran in: vite's dependency optimizer may go on pre-bundling
+ * (binaryen takes seconds on a loaded machine) and writing node_modules/.vite after its server
+ * closed (ENOTEMPTY in CI), so the removal is retried, letting it finish, for up to a minute
+ */
+export async function removeServedApp(app: App | undefined): Promise<void> {
+  for (const until = Date.now() + 60_000; ;) {
+    try {
+      return removeApp(app);
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code !== 'ENOTEMPTY' || Date.now() > until) throw e;
+      await new Promise((resolve) => setTimeout(resolve, 500));
+    }
+  }
 }
 
 /** runs a built bundle with Node and parses the JSON line it prints */

@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ViteDevServer } from 'vite';
 import elfVite from '../../src/vite.ts';
 import type { ElfProgram } from '../../src/program/index.ts';
-import { expected, makeApp, removeApp, ROOT, type App } from './app.ts';
+import { expected, makeApp, removeServedApp, ROOT, type App } from './app.ts';
 
 // the majors share translations
 const cacheDir = mkdtempSync(join(tmpdir(), 'unplugin-elf-vite-dev-cache-'));
@@ -32,7 +32,7 @@ describe.each([['vite 7', 'vite'], ['vite 8', 'vite8']])('%s', (_major, pkg) => 
 
   afterAll(async () => {
     await server?.close();
-    removeApp(app);
+    await removeServedApp(app);
   });
 
   it('excludes unplugin-elf from dependency pre-bundling', () => {

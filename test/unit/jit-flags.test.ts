@@ -59,5 +59,12 @@ describe('translation JIT flags', () => {
     expect(set.mock.calls).toEqual([['--min-semi-space-size=8'], ['--min-semi-space-size=0']]);
     expect(() => withTranslatorHeap(() => { throw new Error('no thread'); })).toThrow('no thread');
     expect(set.mock.calls.slice(2)).toEqual([['--min-semi-space-size=8'], ['--min-semi-space-size=0']]);
+    process.execArgv.push('--min-semi-space-size=4'); // node was told a size: it stays
+    try {
+      withTranslatorHeap(() => new EventEmitter()).emit('online');
+    } finally {
+      process.execArgv.pop();
+    }
+    expect(set.mock.calls).toHaveLength(4);
   });
 });
