@@ -27,3 +27,16 @@ export function distinct(xs: readonly number[]): number[] {
   if (xs.length === 2) return xs[0] === xs[1] ? [xs[0]!] : xs as number[];
   return numbers(new Set(xs));
 }
+
+const AN_OBJECT = {};
+
+/**
+ * An empty array in the elements kind an array of objects has: a literal `[]` starts as one of
+ * small integers and changes kind at its first push, so code that pushes to a new one after it
+ * was optimised for the other kind is compiled again (once per such site and translation)
+ */
+export function objects<T extends object>(): T[] {
+  const a = [AN_OBJECT as T];
+  a.pop();
+  return a;
+}

@@ -302,13 +302,18 @@ function resolveIfuncJumps(functions: Map<number, GuestFunction>, image: ElfImag
   }
 }
 
+/** a Block with all its fields (one hidden class for every block: the lifter's code reading them stays monomorphic) */
+function newBlock(start: number, insns: Insn[], next?: number, jumpTable?: number[]): Block {
+  return { start, insns, next, jumpTable, tailTargets: undefined };
+}
+
 /** Makes `pc` a block start and an entry point of `fn`. */
 function splitAt(fn: GuestFunction, pc: number): void {
   if (!fn.blocks.has(pc)) {
     for (const blk of fn.blocks.values()) {
       const k = blk.insns.findIndex((i) => i.pc === pc);
       if (k <= 0) continue;
-      const tail: Block = { start: pc, insns: blk.insns.slice(k), next: blk.next, jumpTable: blk.jumpTable };
+      const tail = newBlock(pc, blk.insns.slice(k), blk.next, blk.jumpTable);
       blk.insns = blk.insns.slice(0, k);
       blk.next = pc;
       blk.jumpTable = undefined;
@@ -454,7 +459,7 @@ export function discoverFunction(
   const blocks = new Map<number, Block>();
   for (const start of [...leaders].sort((a, b) => a - b)) {
     if (!insns.has(start)) continue;
-    const blk: Block = { start, insns: [] };
+    const blk = newBlock(start, []);
     let pc = start;
     for (;;) {
       const i = insns.get(pc);

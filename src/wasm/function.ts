@@ -19,7 +19,7 @@ import { trapsInEngine } from '../translate-options.ts';
 import { structure } from './structure.ts';
 import { loopHeads, REENTRY_INTERVAL } from './reentry.ts';
 import { dirtiness, graph, liveness, type BlockUse, type DirtyBlock, type Graph, type LiveBlock } from './liveness.ts';
-import { mapped } from '../lift/arrays.ts';
+import { mapped, objects } from '../lift/arrays.ts';
 import { cfgNode, condExit, gotoExit, noExit, switchExit, type CfgNode, type Exit } from './cfg.ts';
 
 const FAULT_LABEL = 'fault';
@@ -98,6 +98,23 @@ type Terminator =
 /** an indirect jump's terminator */
 type IndirectTerm = Extract<Terminator, { kind: 'switch' | 'entries' }>;
 
+/** every field any Terminator has */
+type TermFields = { to: number; cond: number; tail: boolean; next: number; value: number; targets: number[]; dense?: { index: number; base: number }; point?: FlushPoint; derive?: () => Expr[]; target: number };
+const NO_TARGETS: number[] = [];
+
+/**
+ * `t` with every field of every kind, in one order (a kind's missing ones as placeholders): one
+ * hidden class for all terminators, as cfg.ts makes for exits, so that the code reading them
+ * stays monomorphic (five kinds, six shapes, made V8 compile it again)
+ */
+function terminator(t: Terminator): Terminator {
+  const x = t as Partial<TermFields> & { kind: Terminator['kind'] };
+  return {
+    kind: x.kind, to: x.to ?? -1, cond: x.cond ?? -1, tail: x.tail ?? false, next: x.next ?? -1, value: x.value ?? -1,
+    targets: x.targets ?? NO_TARGETS, dense: x.dense, point: x.point, derive: x.derive, target: x.target ?? -1,
+  } as Terminator;
+}
+
 /** widest PC range (in instructions) switched on with one br_table */
 const MAX_DENSE_SPAN = 1 << 14;
 
@@ -120,7 +137,7 @@ export class FunctionEmitter implements Builder {
   /** by type, how many of the pool the current block uses */
   private tempsUsed: number[] = [];
   private items: Item[] = [];
-  private readonly blocks: PendingBlock[] = [];
+  private readonly blocks: PendingBlock[] = objects();
   private readonly tailStubs = new Map<number, PendingBlock>();
   /** an indirect jump with no resolved table: the function may re-enter itself mid-way */
   private computedGoto = false;
@@ -545,7 +562,7 @@ export class FunctionEmitter implements Builder {
 
   private terminate(blk: Block, insn: Insn, r: Expr | undefined): void {
     const m = this.m, fl = insn.flow, items = this.items;
-    const finish = (term: Terminator): void => { this.blocks.push({ start: blk.start, items, term }); };
+    const finish = (term: Terminator): void => { this.blocks.push({ start: blk.start, items, term: terminator(term), from: undefined }); };
     const next = blk.next;
     switch (fl.kind) {
       case 'fall':
@@ -665,7 +682,7 @@ export class FunctionEmitter implements Builder {
     const stub = this.tailStubs.get(target);
     if (stub) { stub.from!.push(this.site()); return; }
     const from = [this.site()];
-    this.tailStubs.set(target, { start: target, items: this.tailCall(target, from), term: { kind: 'none' }, from });
+    this.tailStubs.set(target, { start: target, items: this.tailCall(target, from), term: terminator({ kind: 'none' }), from });
   }
 
   private tailCall(target: number, from = [this.site()]): Item[] {
@@ -761,7 +778,7 @@ export class FunctionEmitter implements Builder {
   }
 
   /** flushes (and the tail stubs, spin-loop checks and switches they belong to) */
-  private readonly points: FlushPoint[] = [];
+  private readonly points: FlushPoint[] = objects();
   /** the registers that may be dirty on entry to a block, and those live there (analyse) */
   private dirtyIn: (start: number) => number[] = () => { throw new Error('dirtiness asked before analyse'); };
   private live: (start: number, only?: readonly number[]) => number[] = () => { throw new Error('liveness asked before analyse'); };

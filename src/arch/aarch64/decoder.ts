@@ -69,6 +69,9 @@ export function buildDecoder(rows: Row[]): (word: number) => Decoded | undefined
     const bm = (r.mask >>> 25) & 0xf, bv = (r.value >>> 25) & 0xf;
     for (let op0 = 0; op0 < 16; op0++) if ((op0 & bm) === bv) buckets[op0]!.push(r);
   }
+  // an empty bucket would keep the literal's elements kind (small integers), another hidden class
+  // than the others': the matcher, optimised for one, was compiled again when a word hit it
+  for (const b of buckets) if (!b.length && rows.length) { b.push(rows[0]!); b.pop(); }
   return (word) => {
     word >>>= 0;
     // indexed: decoding runs mostly in the engine's baseline tier, where for-of allocates per row tried
