@@ -295,8 +295,7 @@ function resolveIfuncJumps(functions: Map<number, GuestFunction>, image: ElfImag
       return false;
     });
     if (left.length === fn.unresolved.length) continue;
-    if (left.length) fn.unresolved = left;
-    else delete fn.unresolved;
+    fn.unresolved = left.length ? left : undefined; // not `delete`: it would make fn a dictionary
     // still indirect if it calls through a register (calls end blocks)
     fn.indirect = left.length > 0 || [...endingAt.values()].some((b) => b.insns[b.insns.length - 1]!.flow.kind === 'icall');
   }
@@ -477,9 +476,11 @@ export function discoverFunction(
     blocks.set(start, blk);
   }
   const entries = [entry, ...new Set(returnSites.filter((r) => blocks.has(r)))];
-  const fn: GuestFunction = { entry, name, blocks, entries, callees, indirect };
-  if (unresolved.length) fn.unresolved = unresolved;
-  if (deadReturns.size) fn.deadReturns = deadReturns;
+  // every field, set or not: one hidden class for all functions (the lifter reads them everywhere)
+  const fn: GuestFunction = {
+    entry, name, blocks, entries, callees, deadReturns: deadReturns.size ? deadReturns : undefined, indirect,
+    unresolved: unresolved.length ? unresolved : undefined,
+  };
   // blocks whose address is taken (or that only a jump reaches) are entries too: the blocks are
   // looked up in the program-wide set, not the set walked for every function
   const known = new Set(entries);

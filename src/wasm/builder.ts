@@ -227,7 +227,10 @@ export class WasmBuilder {
   /** br_table: operand 0 the index, then the labels' ids, the default last */
   switch(labels: readonly string[], defaultLabel: string, condition: Expr, value?: Expr): Expr {
     if (value) throw new Error('internal error: br_table with a value');
-    return this.nodeTyped(K.Switch, unreachable, 0, 0, 0, [condition, ...labels.map((l) => this.id(l)), this.id(defaultLabel)]);
+    const kids = [condition]; // pushed: one elements kind for every node's operands (see lift/arrays.ts)
+    for (let k = 0; k < labels.length; k++) kids.push(this.id(labels[k]!));
+    kids.push(this.id(defaultLabel));
+    return this.nodeTyped(K.Switch, unreachable, 0, 0, 0, kids);
   }
 
   call(name: string, operands: readonly Expr[], returnType: Type): Expr {

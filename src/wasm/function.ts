@@ -760,14 +760,15 @@ export class FunctionEmitter implements Builder {
 
   /** stores `regs` (in ascending order) */
   private flushRegs(regs: number[]): Expr {
-    const stores = regs.map((r) => this.storeReg(r));
+    const stores = mapped(regs, (r) => this.storeReg(r));
     return stores.length ? this.m.block(null, stores) : this.m.nop();
   }
 
   /** after a call: reloads what the callee may have written that is live where it returns */
   private reload(fx: BlockEffects, ret: number): Expr {
-    const live = new Set(this.fn.blocks.has(ret) ? this.live(ret) : []);
-    const loads = this.reloaded(fx).filter((r) => live.has(r)).map((r) => this.loadReg(r));
+    if (!this.fn.blocks.has(ret)) return this.m.nop(); // nothing is live there
+    const live = this.live(ret), reloaded = this.reloaded(fx), loads: Expr[] = [];
+    for (let k = 0; k < reloaded.length; k++) if (live.includes(reloaded[k]!)) loads.push(this.loadReg(reloaded[k]!));
     return loads.length ? this.m.block(null, loads) : this.m.nop();
   }
 
@@ -873,7 +874,7 @@ export class FunctionEmitter implements Builder {
   /** Phase 2: resolve thunks, structure the CFG (structure.ts), add the Wasm function. */
   finish(name: string): void {
     const m = this.m;
-    const resolve = (items: Item[]) => m.block(null, items.map((it) => (typeof it === 'function' ? it() : it)));
+    const resolve = (items: Item[]) => m.block(null, mapped(items, (it) => (typeof it === 'function' ? it() : it)));
     const heads = this.spinLoopHeads(), preempts = new Map<number, () => Expr>();
     for (const pc of heads) {
       // NZCV only where the loop reads it before setting it: stored, it would stay live through every iteration
@@ -1089,7 +1090,7 @@ export class FunctionEmitter implements Builder {
       for (const pc of pcs) for (const r of this.live(pc)) if (loadable.has(r)) regs.add(r);
       return [...regs].sort((a, b) => a - b);
     };
-    const load = (regs: number[]) => m.block(null, regs.map((r) => this.loadReg(r)));
+    const load = (regs: number[]) => m.block(null, mapped(regs, (r) => this.loadReg(r)));
     const own = live([this.fn.entry]), rest = others.length || extra.length ? live(others, extra) : own;
     if (rest.join() === own.join()) return load(own);
     return m.if(m.i32.eqz(m.local.get(0, ir.i32)), load(own), load(rest));
