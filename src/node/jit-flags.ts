@@ -11,23 +11,37 @@
 // a running guest asks for (an exec'd program, in the guest's thread) keep the flags as they are.
 import { setFlagsFromString } from 'node:v8';
 
-let owned = false, running = 0;
+/**
+ * A V8 flag set while any of its users runs: `on` when the first begins, `off` after the last
+ * ends; the function returned ends one use (once)
+ */
+function heldFlag(on: string, off: string): () => () => void {
+  let users = 0;
+  return () => {
+    if (users++ === 0) setFlagsFromString(on);
+    let ended = false;
+    return () => {
+      if (ended) return;
+      ended = true;
+      if (--users === 0) setFlagsFromString(off);
+    };
+  };
+}
+
+/** whether node was started with a flag matching `flag`: the user's choice then stays */
+const given = (flag: RegExp): boolean => process.execArgv.some((a) => flag.test(a));
+
+let owned = false;
+const noInlining = heldFlag('--no-turbo-inlining', '--turbo-inlining');
 
 /** the host process is ours: translations may set V8 flags while they run (unless node was started with an inlining flag of its own) */
 export function ownJitFlags(): void {
-  owned = !process.execArgv.some((a) => /^--(no-)?turbo[-_]inlining\b/.test(a));
+  owned = !given(/^--(no-)?turbo[-_]inlining\b/);
 }
 
 /** a translation begins; the function it returns ends it (once) */
 export function translationRuns(): () => void {
-  if (!owned) return () => {};
-  if (running++ === 0) setFlagsFromString('--no-turbo-inlining');
-  let ended = false;
-  return () => {
-    if (ended) return;
-    ended = true;
-    if (--running === 0) setFlagsFromString('--turbo-inlining');
-  };
+  return owned ? noInlining() : () => {};
 }
 
 /**
@@ -40,18 +54,11 @@ export function translationRuns(): () => void {
  * never does, and a node told a size on its command line keeps it.
  */
 const TRANSLATOR_SEMI_SPACE_MB = 8;
-let starting = 0;
+const youngGeneration = heldFlag(`--min-semi-space-size=${TRANSLATOR_SEMI_SPACE_MB}`, '--min-semi-space-size=0');
 
 /** `start()`'s worker, created with the translator's young generation */
 export function withTranslatorHeap<W extends { once(event: 'online' | 'exit', f: () => void): unknown }>(start: () => W): W {
-  const mine = !process.execArgv.some((a) => /^--min[-_]semi[-_]space[-_]size\b/.test(a));
-  if (mine && starting++ === 0) setFlagsFromString(`--min-semi-space-size=${TRANSLATOR_SEMI_SPACE_MB}`);
-  let done = !mine;
-  const started = () => {
-    if (done) return;
-    done = true;
-    if (--starting === 0) setFlagsFromString('--min-semi-space-size=0');
-  };
+  const started = given(/^--min[-_]semi[-_]space[-_]size\b/) ? () => {} : youngGeneration();
   let worker: W;
   try {
     worker = start();

@@ -17,7 +17,8 @@ export interface CfgNode { code: Expr; exit: Exit }
 // all nodes another, where literals of four shapes, and nodes copied by spreading, made V8
 // deoptimise that code and compile it again (up to seven times a translation; lift/arrays.ts
 // says why arrays matter the same way).
-const NO_TARGETS: number[] = [];
+/** the targets of an exit (or terminator) that has none: never changed, shared */
+export const NO_TARGETS: number[] = [];
 const exitOf = (kind: Exit['kind'], to: number, cond: Expr, taken: number, fall: number, index: Expr, targets: number[], fallback: number): Exit =>
   ({ kind, to, cond, taken, fall, index, targets, fallback }) as Exit;
 export const gotoExit = (to: number): Exit => exitOf('goto', to, 0, -1, -1, 0, NO_TARGETS, -1);

@@ -20,7 +20,7 @@ import { structure } from './structure.ts';
 import { loopHeads, REENTRY_INTERVAL } from './reentry.ts';
 import { dirtiness, graph, liveness, type BlockUse, type DirtyBlock, type Graph, type LiveBlock } from './liveness.ts';
 import { mapped, objects } from '../lift/arrays.ts';
-import { cfgNode, condExit, gotoExit, noExit, switchExit, type CfgNode, type Exit } from './cfg.ts';
+import { cfgNode, condExit, gotoExit, NO_TARGETS, noExit, switchExit, type CfgNode, type Exit } from './cfg.ts';
 
 const FAULT_LABEL = 'fault';
 /** Builder.version's key for guest memory (registers are numbered from 0) */
@@ -98,22 +98,23 @@ type Terminator =
 /** an indirect jump's terminator */
 type IndirectTerm = Extract<Terminator, { kind: 'switch' | 'entries' }>;
 
-/** every field any Terminator has */
-type TermFields = { to: number; cond: number; tail: boolean; next: number; value: number; targets: number[]; dense?: { index: number; base: number }; point?: FlushPoint; derive?: () => Expr[]; target: number };
-const NO_TARGETS: number[] = [];
-
 /**
- * `t` with every field of every kind, in one order (a kind's missing ones as placeholders): one
- * hidden class for all terminators, as cfg.ts makes for exits, so that the code reading them
- * stays monomorphic (five kinds, six shapes, made V8 compile it again)
+ * Terminators, made only by these: every field in one order (a kind's missing ones as
+ * placeholders), one hidden class for all kinds, as cfg.ts makes exits, so that the code reading
+ * them stays monomorphic (five kinds of six shapes made V8 compile it again)
  */
-function terminator(t: Terminator): Terminator {
-  const x = t as Partial<TermFields> & { kind: Terminator['kind'] };
-  return {
-    kind: x.kind, to: x.to ?? -1, cond: x.cond ?? -1, tail: x.tail ?? false, next: x.next ?? -1, value: x.value ?? -1,
-    targets: x.targets ?? NO_TARGETS, dense: x.dense, point: x.point, derive: x.derive, target: x.target ?? -1,
-  } as Terminator;
-}
+const termOf = (kind: Terminator['kind'], to: number, cond: number, tail: boolean, next: number, value: number, targets: number[],
+  dense: { index: number; base: number } | undefined, point: FlushPoint | undefined, derive: (() => Expr[]) | undefined, target: number): Terminator =>
+  ({ kind, to, cond, tail, next, value, targets, dense, point, derive, target }) as Terminator;
+const gotoTerm = (to: number): Terminator => termOf('goto', to, -1, false, -1, -1, NO_TARGETS, undefined, undefined, undefined, -1);
+const condTerm = (cond: number, to: number, tail: boolean, next: number): Terminator =>
+  termOf('cond', to, cond, tail, next, -1, NO_TARGETS, undefined, undefined, undefined, -1);
+const switchTerm = (value: number, targets: number[], dense: { index: number; base: number } | undefined, point: FlushPoint, derive: () => Expr[]): Terminator =>
+  termOf('switch', -1, -1, false, -1, value, targets, dense, point, derive, -1);
+const entriesTerm = (value: number, target: number, point: FlushPoint, derive: () => Expr[]): Terminator =>
+  termOf('entries', -1, -1, false, -1, value, NO_TARGETS, undefined, point, derive, target);
+/** the terminator of a block that never goes on to another (never changed: shared) */
+const NO_TERM = termOf('none', -1, -1, false, -1, -1, NO_TARGETS, undefined, undefined, undefined, -1);
 
 /** widest PC range (in instructions) switched on with one br_table */
 const MAX_DENSE_SPAN = 1 << 14;
@@ -562,22 +563,22 @@ export class FunctionEmitter implements Builder {
 
   private terminate(blk: Block, insn: Insn, r: Expr | undefined): void {
     const m = this.m, fl = insn.flow, items = this.items;
-    const finish = (term: Terminator): void => { this.blocks.push({ start: blk.start, items, term: terminator(term), from: undefined }); };
+    const finish = (term: Terminator): void => { this.blocks.push({ start: blk.start, items, term, from: undefined }); };
     const next = blk.next;
     switch (fl.kind) {
       case 'fall':
         return finish(this.continueAt(items, next ?? insn.pc + 4));
       case 'jump':
-        if (this.fn.blocks.has(fl.target)) return finish({ kind: 'goto', to: fl.target });
+        if (this.fn.blocks.has(fl.target)) return finish(gotoTerm(fl.target));
         items.push(...this.tailCall(fl.target));
-        return finish({ kind: 'none' });
+        return finish(NO_TERM);
       case 'cond': {
         const c = this.temp(ir.i32);
         items.push(m.local.set(c, r!));
         const local = this.fn.blocks.has(fl.target);
         if (!local) this.tailStub(fl.target);
         if (!this.fn.blocks.has(next!) && (this.ctx.functionName(next!) || this.ctx.link.external)) this.tailStub(next!);
-        return finish({ kind: 'cond', cond: c, to: fl.target, tail: !local, next: next! });
+        return finish(condTerm(c, fl.target, !local, next!));
       }
       case 'call':
         this.blockEffects.stores = true; // the callee may
@@ -592,7 +593,7 @@ export class FunctionEmitter implements Builder {
       }
       case 'ret': {
         items.push(this.flushHere(), m.i64.store(0, 8, m.i32.const(STATE.pc), r!), m.return());
-        return finish({ kind: 'none' });
+        return finish(NO_TERM);
       }
       case 'ijump': {
         const t = this.temp(ir.i64);
@@ -607,13 +608,13 @@ export class FunctionEmitter implements Builder {
             items.push(() => m.if(m.i64.eq(m.local.get(t, ir.i64), this.i64(target)), m.block(null, call.map((it) => (typeof it === 'function' ? it() : it)))));
           }
           items.push(...this.indirectJump(t, flush));
-          return finish({ kind: 'none' });
+          return finish(NO_TERM);
         }
         const targets = (blk.jumpTable ?? []).filter((x) => this.fn.blocks.has(x));
         if (targets.length) {
           const { dense, derive } = this.pcIndex(t, targets);
           items.push(...derive());
-          return finish({ kind: 'switch', value: t, targets, dense, point, derive });
+          return finish(switchTerm(t, targets, dense, point, derive));
         }
         // A computed goto (or a table we could not read): if the target is one of this function's
         // entry points, branch there directly (by its address, or by the dispatch table's entry
@@ -623,7 +624,7 @@ export class FunctionEmitter implements Builder {
         const { dense, derive } = this.pcIndex(t, this.fn.entries);
         if (dense) {
           items.push(...derive());
-          return finish({ kind: 'switch', value: t, targets: this.fn.entries, dense, point, derive });
+          return finish(switchTerm(t, this.fn.entries, dense, point, derive));
         }
         const slot = this.temp(ir.i32), e = this.temp(ir.i32);
         const slotGet = () => m.local.get(slot, ir.i32);
@@ -634,11 +635,11 @@ export class FunctionEmitter implements Builder {
             m.i32.load(8, 4, slotGet()), m.i32.const(-1))),
         ];
         items.push(...entryIndex());
-        return finish({ kind: 'entries', value: e, target: t, point, derive: entryIndex });
+        return finish(entriesTerm(e, t, point, entryIndex));
       }
       case 'stop':
         items.push(m.unreachable());
-        return finish({ kind: 'none' });
+        return finish(NO_TERM);
     }
   }
 
@@ -665,16 +666,16 @@ export class FunctionEmitter implements Builder {
 
   /** straight-line continuation: a local block, another function (tail call), or a trap */
   private continueAt(items: Item[], pc: number): Terminator {
-    if (this.fn.blocks.has(pc)) return { kind: 'goto', to: pc };
+    if (this.fn.blocks.has(pc)) return gotoTerm(pc);
     if (this.ctx.functionName(pc) || this.ctx.link.external) items.push(...this.tailCall(pc));
     else return this.fellOff(items, pc);
-    return { kind: 'none' };
+    return NO_TERM;
   }
 
   /** control runs past the last decodable instruction: a clean trap naming the address */
   private fellOff(items: Item[], pc: number): Terminator {
     items.push(this.m.call('trap', [this.m.i32.const(TrapKind.UnknownTarget), this.i64(pc), this.i64(pc)], ir.none), this.m.unreachable());
-    return { kind: 'none' };
+    return NO_TERM;
   }
 
   /** a conditional tail call's code, shared by the blocks that branch to `target` */
@@ -682,7 +683,7 @@ export class FunctionEmitter implements Builder {
     const stub = this.tailStubs.get(target);
     if (stub) { stub.from!.push(this.site()); return; }
     const from = [this.site()];
-    this.tailStubs.set(target, { start: target, items: this.tailCall(target, from), term: terminator({ kind: 'none' }), from });
+    this.tailStubs.set(target, { start: target, items: this.tailCall(target, from), term: NO_TERM, from });
   }
 
   private tailCall(target: number, from = [this.site()]): Item[] {

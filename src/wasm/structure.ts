@@ -31,7 +31,6 @@ function labelled(m: ir.Module, name: string, children: Expr[]): Expr {
   return m.block(name, children, ir.none);
 }
 
-
 /** undefined when the graph is irreducible (or too deep to structure on this stack); exported for its test */
 export function structureReducible(m: ir.Module, nodes: CfgNode[]): Expr | undefined {
   const n = nodes.length;

@@ -2,6 +2,7 @@
 // with named fields; the matcher is built once from the rows (mask/value pairs, bucketed
 // by the op0 bits [28:25] that the architecture itself uses for its top-level split).
 import type { Sem, FlowFn } from './row-types.ts';
+import { objects } from '../../lift/arrays.ts';
 
 export type Fields = Record<string, number>;
 
@@ -64,14 +65,13 @@ export interface Decoded { row: Row; f: Fields }
 
 /** Builds the matcher. Earlier rows win, so specific encodings go before general ones. */
 export function buildDecoder(rows: Row[]): (word: number) => Decoded | undefined {
-  const buckets: Row[][] = Array.from({ length: 16 }, () => []);
+  // objects(): an empty bucket then has the others' hidden class (a literal's would be another,
+  // and the matcher, optimised for one, was compiled again when a word hit it)
+  const buckets: Row[][] = Array.from({ length: 16 }, () => objects<Row>());
   for (const r of rows) {
     const bm = (r.mask >>> 25) & 0xf, bv = (r.value >>> 25) & 0xf;
     for (let op0 = 0; op0 < 16; op0++) if ((op0 & bm) === bv) buckets[op0]!.push(r);
   }
-  // an empty bucket would keep the literal's elements kind (small integers), another hidden class
-  // than the others': the matcher, optimised for one, was compiled again when a word hit it
-  for (const b of buckets) if (!b.length && rows.length) { b.push(rows[0]!); b.pop(); }
   return (word) => {
     word >>>= 0;
     // indexed: decoding runs mostly in the engine's baseline tier, where for-of allocates per row tried
